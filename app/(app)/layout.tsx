@@ -1,0 +1,53 @@
+// The signed-in shell: a sidebar with the navigation and the user's token balance. The proxy sends
+// signed-out visitors to sign-in first; this layout checks again, and every page and action under
+// it checks the session itself.
+import { BalanceWidget } from "@/components/balance-widget";
+import { Logo } from "@/components/logo";
+import { NavLink } from "@/components/nav-link";
+import { requireUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { accountSummary } from "@/lib/tokens/account-summary";
+import { signOutAction } from "./actions";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser("/dashboard");
+  const summary = await accountSummary(db(), user.id);
+
+  return (
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-64 md:flex-col md:border-r md:border-b-0">
+        <div className="flex items-center justify-between px-4 py-3 md:py-4">
+          <Logo href="/dashboard" />
+        </div>
+        <div className="px-3 pb-3">
+          <BalanceWidget summary={summary} />
+        </div>
+        <nav aria-label="App" className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:space-y-1 md:pb-0">
+          <NavLink href="/dashboard">Dashboard</NavLink>
+          <NavLink href="/usage">Usage</NavLink>
+          <NavLink href="/settings/subscription">Subscription</NavLink>
+        </nav>
+        <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">
+          <p className="truncate text-sm text-zinc-700" title={user.email} data-testid="user-email">
+            {user.email}
+          </p>
+          <form action={signOutAction}>
+            <button type="submit" className="mt-1 text-sm font-medium text-zinc-700 underline-offset-2 hover:underline">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </aside>
+      <div className="flex-1">
+        <div className="flex items-center justify-end border-b border-zinc-200 bg-white px-4 py-2 md:hidden">
+          <form action={signOutAction}>
+            <button type="submit" className="text-sm font-medium text-zinc-700">
+              Sign out
+            </button>
+          </form>
+        </div>
+        <main className="mx-auto max-w-5xl px-4 py-8 sm:px-8">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+"use server";
+// Server actions of the sign-up and sign-in forms. Input is validated with the shared schemas and
+// errors come back as form state, so the form shows them next to the fields.
+import { AuthError, CredentialsSignin } from "next-auth";
+import { z } from "zod";
+import { signIn } from "@/lib/auth";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { signInSchema, signUpSchema } from "@/lib/auth/schemas";
+import { signUpWithPassword } from "@/lib/auth/users";
+import { db } from "@/lib/db/client";
+
+export interface AuthFormState {
+  error?: string;
+  fieldErrors?: Partial<Record<"name" | "email" | "password", string>>;
+  values?: { name?: string; email?: string };
+}
+
+function text(formData: FormData, name: string): string | undefined {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : undefined;
+}
+
+function fieldErrors(error: z.ZodError): AuthFormState["fieldErrors"] {
+  const errors: NonNullable<AuthFormState["fieldErrors"]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if ((field === "name" || field === "email" || field === "password") && !errors[field]) errors[field] = issue.message;
+  }
+  return errors;
+}
+
+function waitMessage(code: string): string {
+  const seconds = Number(code.split(":")[1]) || 60;
+  const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many failed attempts for this e-mail. Try again in ${wait}.`;
+}
+
+export async function signUpAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
+  const values = { name: text(formData, "name"), email: text(formData, "email") };
+  const parsed = signUpSchema.safeParse({ ...values, password: text(formData, "password") });
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
+
+  const result = await signUpWithPassword(db(), parsed.data);
+  if (!result.ok) {
+    return { fieldErrors: { email: "An account with this e-mail already exists. Sign in instead." }, values };
+  }
+  // Throws Next's redirect on success.
+  await signIn("credentials", {
+    email: parsed.data.email,
+    password: parsed.data.password,
+    redirectTo: safeCallbackPath(formData.get("callbackUrl")),
+  });
+  return {};
+}
+
+export async function signInAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
+  const values = { email: text(formData, "email") };
+  const parsed = signInSchema.safeParse({ email: values.email, password: text(formData, "password") });
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
+  try {
+    await signIn("credentials", {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirectTo: safeCallbackPath(formData.get("callbackUrl")),
+    });
+    return {};
+  } catch (error) {
+    if (error instanceof CredentialsSignin && error.code.startsWith("throttled:")) {
+      return { error: waitMessage(error.code), values };
+    }
+    if (error instanceof AuthError) return { error: "Wrong e-mail or password.", values };
+    throw error; // Next's redirect after a successful sign-in
+  }
+}
+
+export async function oauthSignInAction(formData: FormData): Promise<void> {
+  const provider = z.enum(["github", "google"]).safeParse(formData.get("provider"));
+  if (!provider.success) return;
+  await signIn(provider.data, { redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+}

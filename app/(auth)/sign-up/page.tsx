@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AuthForm } from "@/components/auth-form";
+import { OAuthButtons } from "@/components/oauth-buttons";
+import { enabledOAuthProviders } from "@/lib/auth";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { currentUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { formatTokens } from "@/lib/format";
+import { getActivePricing } from "@/lib/tokens/pricing-config";
+import { signUpAction } from "../actions";
+
+export const metadata: Metadata = { title: "Create your account" };
+
+export default async function Page({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
+  const callbackUrl = safeCallbackPath((await searchParams).callbackUrl);
+  if (await currentUser()) redirect(callbackUrl);
+  const pricing = await getActivePricing(db());
+  return (
+    <>
+      <h1 className="mb-1 text-xl font-semibold tracking-tight">Create your account</h1>
+      <p className="mb-6 text-sm text-zinc-600">New accounts get {formatTokens(pricing.freeTierMillitokens)} free tokens every month.</p>
+      <OAuthButtons providers={enabledOAuthProviders()} callbackUrl={callbackUrl} />
+      <AuthForm mode="sign-up" action={signUpAction} callbackUrl={callbackUrl} />
+    </>
+  );
+}

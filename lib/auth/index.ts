@@ -1,0 +1,75 @@
+// next-auth: e-mail + password (Credentials, argon2id, throttled), plus GitHub and Google when their
+// variables are set. Users created through OAuth get their token account in the same transaction
+// as the user row, exactly like password sign-ups.
+import { cache } from "react";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import type { Adapter } from "next-auth/adapters";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import { db } from "../db/client";
+import { oauthProviders } from "../env";
+import { baseAuthConfig } from "./base-config";
+import { signInSchema } from "./schemas";
+import { authenticate, createUserWithAccount } from "./users";
+
+export class InvalidCredentials extends CredentialsSignin {
+  code = "invalid_credentials";
+}
+
+/** `code` is `throttled:<seconds>`; it only says how long to wait, nothing about the account. */
+export class ThrottledSignIn extends CredentialsSignin {
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.code = `throttled:${retryAfterSeconds}`;
+  }
+}
+
+function adapter(): Adapter {
+  const base = PrismaAdapter(db() as never);
+  return {
+    ...base,
+    async createUser(data) {
+      const user = await createUserWithAccount(db(), data);
+      return { ...user, email: user.email };
+    },
+  };
+}
+
+const nextAuth = NextAuth(() => {
+  const oauth = oauthProviders();
+  return {
+    ...baseAuthConfig(),
+    adapter: adapter(),
+    providers: [
+      Credentials({
+        credentials: { email: { type: "email" }, password: { type: "password" } },
+        async authorize(raw) {
+          const parsed = signInSchema.safeParse(raw);
+          if (!parsed.success) throw new InvalidCredentials();
+          const result = await authenticate(db(), parsed.data.email, parsed.data.password);
+          if (result.ok) return result.user;
+          if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterSeconds);
+          throw new InvalidCredentials();
+        },
+      }),
+      ...(oauth.github ? [GitHub(oauth.github)] : []),
+      ...(oauth.google ? [Google(oauth.google)] : []),
+    ],
+  };
+});
+
+export const { handlers, signIn, signOut } = nextAuth;
+
+/** The session, memoised per request (React `cache`), so layouts and pages share one decode. */
+export const auth = cache(() => nextAuth.auth());
+
+/** Which OAuth buttons to show. */
+export function enabledOAuthProviders(): { id: "github" | "google"; name: string }[] {
+  const oauth = oauthProviders();
+  return [
+    ...(oauth.github ? [{ id: "github" as const, name: "GitHub" }] : []),
+    ...(oauth.google ? [{ id: "google" as const, name: "Google" }] : []),
+  ];
+}

@@ -1,0 +1,94 @@
+// Creating users and checking their passwords. Every user is created together with their token
+// account (balance row + free-tier allowance and its ledger row), in one transaction.
+import { Prisma } from "../db/generated/client";
+import type { Db } from "../db/client";
+import { getActivePricing } from "../tokens/pricing-config";
+import { openAccount } from "../tokens/ledger";
+import { hashPassword, verifyPassword } from "./password";
+import { clearFailures, recordFailure, secondsUntilAllowed, throttleKey } from "./throttle";
+import type { SignUpInput } from "./schemas";
+
+export type Role = "user" | "admin";
+
+export interface AppUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+}
+
+export interface NewUser {
+  email: string;
+  name?: string | null;
+  image?: string | null;
+  emailVerified?: Date | null;
+  passwordHash?: string | null;
+}
+
+/** Creates a user with their token account. Throws Prisma P2002 when the e-mail is taken. */
+export async function createUserWithAccount(db: Db, data: NewUser, now = new Date()) {
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.create({
+      data: {
+        email: data.email.toLowerCase(),
+        name: data.name ?? null,
+        image: data.image ?? null,
+        emailVerified: data.emailVerified ?? null,
+        passwordHash: data.passwordHash ?? null,
+      },
+    });
+    const pricing = await getActivePricing(tx);
+    await openAccount(tx, {
+      userId: user.id,
+      now,
+      freeTierMillitokens: pricing.freeTierMillitokens,
+      pricingVersion: pricing.version,
+    });
+    return user;
+  });
+}
+
+export type SignUpResult = { ok: true; user: AppUser } | { ok: false; error: "email_taken" };
+
+export async function signUpWithPassword(db: Db, input: SignUpInput): Promise<SignUpResult> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await createUserWithAccount(db, { email: input.email, name: input.name, passwordHash });
+    return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      return { ok: false, error: "email_taken" };
+    }
+    throw error;
+  }
+}
+
+export type AuthenticateResult =
+  | { ok: true; user: AppUser }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+/** Checks an e-mail and password, throttling repeated failures of one address. */
+export async function authenticate(db: Db, email: string, password: string, now = new Date()): Promise<AuthenticateResult> {
+  const key = throttleKey(email);
+  const wait = await secondsUntilAllowed(db, key, now);
+  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+
+  const user = await db.user.findUnique({ where: { email: email.toLowerCase() } });
+  const valid = await verifyPassword(user?.passwordHash, password);
+  if (!user || !valid) {
+    const { lockedUntil } = await recordFailure(db, key, now);
+    if (lockedUntil) {
+      return { ok: false, reason: "throttled", retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000) };
+    }
+    return { ok: false, reason: "invalid" };
+  }
+  await clearFailures(db, key);
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+}
+
+/** Makes a user an admin. Returns false when no user has that e-mail. */
+export async function grantAdmin(db: Db, email: string): Promise<boolean> {
+  const { count } = await db.user.updateMany({ where: { email: email.trim().toLowerCase() }, data: { role: "admin" } });
+  return count === 1;
+}

@@ -1,0 +1,104 @@
+// The one place that reads process.env (tooling that runs before the app — scripts/ — reads its
+// own few variables through `toolingEnv`). Every variable is validated by a schema; a bad or
+// missing value fails with a message naming the variable and what is expected of it.
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const postgresUrl = z
+  .string({ error: "is required (a postgresql:// connection string)" })
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgresql:// connection string");
+
+const serverSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: postgresUrl,
+    /** Pool size per server instance; keep it small behind a pooler (PgBouncer / Supabase / Neon). */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    AUTH_SECRET: z
+      .string({ error: "is required: generate one with `openssl rand -base64 32`" })
+      .min(32, "must be at least 32 characters: generate one with `openssl rand -base64 32`"),
+    AUTH_URL: z.url({ error: "must be an absolute URL such as https://tollgate.example.com" }).optional(),
+    AUTH_TRUST_HOST: booleanString,
+    APP_URL: z.url({ error: "must be an absolute URL such as http://localhost:3000" }).default("http://localhost:3000"),
+    AUTH_GITHUB_ID: optionalString,
+    AUTH_GITHUB_SECRET: optionalString,
+    AUTH_GOOGLE_ID: optionalString,
+    AUTH_GOOGLE_SECRET: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    for (const [id, secret] of [
+      ["AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET"],
+      ["AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET"],
+    ] as const) {
+      if (Boolean(env[id]) !== Boolean(env[secret])) {
+        const missing = env[id] ? secret : id;
+        ctx.addIssue({ code: "custom", path: [missing], message: `is required when ${env[id] ? id : secret} is set` });
+      }
+    }
+  });
+
+export type ServerEnv = z.infer<typeof serverSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example.`);
+    this.name = "EnvError";
+  }
+}
+
+function describe(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join(".") || "(env)"} ${issue.message}`);
+}
+
+/** Parses an environment object; throws EnvError naming each bad variable. Pure, for tests. */
+export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
+  const result = serverSchema.safeParse(source);
+  if (!result.success) throw new EnvError(describe(result.error));
+  return result.data;
+}
+
+let cached: ServerEnv | undefined;
+
+/**
+ * The validated server environment, parsed on first use (not at import, so `next build` can
+ * import server modules without a database). `instrumentation.ts` calls it at server start so a
+ * misconfigured deployment fails at boot, not on the first request.
+ */
+export function env(): ServerEnv {
+  cached ??= parseServerEnv(process.env);
+  return cached;
+}
+
+/** OAuth providers are switched on only when both their variables are set. */
+export function oauthProviders(e: ServerEnv = env()) {
+  return {
+    github: e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? { clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET } : null,
+    google: e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET } : null,
+  };
+}
+
+const toolingSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  TEST_DATABASE_URL: postgresUrl.optional(),
+  /** First port tried for the embedded PostgreSQL; the next free one is used when it is taken. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  CI: booleanString,
+});
+
+/** Variables read by the dev/test tooling in scripts/ (before the app's own env exists). */
+export function toolingEnv(source: Record<string, string | undefined> = process.env) {
+  const result = toolingSchema.safeParse(source);
+  if (!result.success) throw new EnvError(describe(result.error));
+  return result.data;
+}

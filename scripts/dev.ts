@@ -1,0 +1,54 @@
+// `npm run dev`: the database (embedded PostgreSQL in .data/pg unless DATABASE_URL is set),
+// migrations and seed, then `next dev`. Ctrl-C or SIGTERM stops Next first, then the database.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import exitHook from "async-exit-hook";
+import nextEnv from "@next/env";
+import { prepareDatabase, resolveDatabase } from "./lib/database";
+
+const log = (line: string) => console.log(`[tollgate] ${line}`);
+
+/** A development AUTH_SECRET, made once and kept in .data/ so sessions survive restarts. */
+function devAuthSecret(): string {
+  const file = path.join(process.cwd(), ".data", "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function main() {
+  nextEnv.loadEnvConfig(process.cwd(), true);
+  const database = await resolveDatabase(log);
+  await prepareDatabase(database.url, log);
+
+  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  const child = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      AUTH_SECRET: process.env.AUTH_SECRET || devAuthSecret(),
+    },
+  });
+  const childExited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
+
+  // On Ctrl-C / SIGTERM: stop Next, then the embedded database (its own exit hook runs alongside).
+  exitHook((done) => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    childExited.then(() => database.stop()).finally(done);
+  });
+
+  const code = await childExited;
+  await database.stop();
+  process.exit(code);
+}
+
+main().catch((error) => {
+  console.error(`[tollgate] ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+// For integration tests: a fresh database cloned from the migrated, seeded template, private to the
+// calling test file. Usage: `const t = await createTestDatabase(); … t.db …; await t.drop()`.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { createDb, type Db } from "../../lib/db/client";
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  /** Runs raw SQL on this database (test set-up and assertions). */
+  sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase({ poolMax = 20 }: { poolMax?: number } = {}): Promise<TestDatabase> {
+  const serverUrl = inject("testServerUrl");
+  const name = `${inject("testDatabasePrefix")}${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject("testTemplateDatabase")}"`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const db = createDb(url, poolMax);
+  const raw = new pg.Pool({ connectionString: url, max: 2 });
+  return {
+    url,
+    db,
+    sql: async (text, params) => (await raw.query(text, params)).rows,
+    drop: async () => {
+      await db.$disconnect();
+      await raw.end();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Vitest global setup: one PostgreSQL for the whole run (embedded, in .data/test-<pid>, unless
+// TEST_DATABASE_URL names a server), holding a template database that is migrated and seeded once.
+// Each test file then clones the template (scripts/test/database.ts), so files are isolated from
+// each other and run in parallel.
+import { rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { toolingEnv } from "../../lib/env";
+import { prepareDatabase } from "../lib/database";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    testServerUrl: string;
+    testTemplateDatabase: string;
+    testDatabasePrefix: string;
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export default async function setup(project: TestProject) {
+  const given = toolingEnv().TEST_DATABASE_URL;
+  const dataDir = path.join(process.cwd(), ".data", `test-${process.pid}`);
+  const embedded = given
+    ? null
+    : await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), database: "postgres", port: 55400, ephemeral: true });
+  const serverUrl = given ?? embedded!.url;
+
+  const prefix = `tollgate_test_${process.pid}_`;
+  const template = `${prefix}template`;
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${template}"`);
+  await admin.query(`CREATE DATABASE "${template}"`);
+  await prepareDatabase(withDatabase(serverUrl, template), () => {});
+
+  project.provide("testServerUrl", withDatabase(serverUrl, "postgres"));
+  project.provide("testTemplateDatabase", template);
+  project.provide("testDatabasePrefix", prefix);
+
+  return async () => {
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${prefix}%`]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    await admin.end();
+    if (embedded) {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+}

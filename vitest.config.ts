@@ -1,0 +1,14 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    include: ["{lib,app,components,scripts,prisma}/**/*.test.{ts,tsx}"],
+    exclude: ["node_modules/**", ".next/**", ".next-test/**", ".data/**"],
+    globalSetup: ["scripts/test/global-setup.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
