@@ -93,6 +93,10 @@ const toolingSchema = z.object({
   /** First port tried for the embedded PostgreSQL; the next free one is used when it is taken. */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Port of the production server started for the end-to-end tests. */
+  E2E_PORT: z.coerce.number().int().min(1024).max(64000).default(3100),
+  /** Chromium for the end-to-end tests: Debian's package (Playwright's download is unreachable here). */
+  CHROMIUM_PATH: z.string().min(1).default("/usr/bin/chromium"),
   CI: booleanString,
 });
 

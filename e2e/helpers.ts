@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery staple";
+
+export function uniqueEmail(label: string): string {
+  return `${label}-${randomBytes(5).toString("hex")}@example.com`;
+}
+
+export async function signUp(page: Page, email: string, password = PASSWORD, name = "Ada") {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name (optional)").fill(name);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  // Wait for the server action's answer, so a repeated attempt never races the previous one.
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sign-in"),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
+}
+
+export async function expectBalance(page: Page, tokens: string) {
+  await expect(page.getByTestId("balance-available")).toHaveText(tokens);
+}

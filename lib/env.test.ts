@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, oauthProviders, parseServerEnv, toolingEnv } from "./env";
+
+const SECRET = "s".repeat(32);
+const VALID = { DATABASE_URL: "postgresql://app:pw@db.internal:5432/tollgate", AUTH_SECRET: SECRET };
+
+/** The EnvError thrown for `source` (fails the test when nothing is thrown). */
+function envError(source: Record<string, string | undefined>): EnvError {
+  try {
+    parseServerEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return error as EnvError;
+  }
+  throw new Error("parseServerEnv accepted an invalid environment");
+}
+
+describe("parseServerEnv", () => {
+  it("accepts the minimal environment and fills in the defaults", () => {
+    expect(parseServerEnv(VALID)).toEqual({
+      NODE_ENV: "development",
+      DATABASE_URL: VALID.DATABASE_URL,
+      DATABASE_POOL_MAX: 10,
+      AUTH_SECRET: SECRET,
+      AUTH_TRUST_HOST: false,
+      APP_URL: "http://localhost:3000",
+    });
+  });
+
+  it("names every missing required variable, with how to fix it", () => {
+    const error = envError({});
+    expect(error.problems).toEqual([
+      "DATABASE_URL is required (a postgresql:// connection string)",
+      "AUTH_SECRET is required: generate one with `openssl rand -base64 32`",
+    ]);
+    expect(error.message).toContain("DATABASE_URL");
+    expect(error.message).toContain("AUTH_SECRET");
+    expect(error.message).toContain(".env.example");
+  });
+
+  it("refuses a DATABASE_URL that is not a postgres URL", () => {
+    expect(envError({ ...VALID, DATABASE_URL: "mysql://u:p@h/db" }).problems).toEqual([
+      "DATABASE_URL must be a postgresql:// connection string",
+    ]);
+  });
+
+  it("accepts both postgres:// and postgresql://", () => {
+    expect(parseServerEnv({ ...VALID, DATABASE_URL: "postgres://u@h/db" }).DATABASE_URL).toBe("postgres://u@h/db");
+  });
+
+  it("refuses an AUTH_SECRET shorter than 32 characters, and takes one of exactly 32", () => {
+    expect(envError({ ...VALID, AUTH_SECRET: "s".repeat(31) }).problems).toEqual([
+      "AUTH_SECRET must be at least 32 characters: generate one with `openssl rand -base64 32`",
+    ]);
+    expect(parseServerEnv({ ...VALID, AUTH_SECRET: "s".repeat(32) }).AUTH_SECRET).toBe("s".repeat(32));
+  });
+
+  it("names AUTH_GITHUB_SECRET when only the GitHub id is set", () => {
+    expect(envError({ ...VALID, AUTH_GITHUB_ID: "gh-id" }).problems).toEqual([
+      "AUTH_GITHUB_SECRET is required when AUTH_GITHUB_ID is set",
+    ]);
+  });
+
+  it("names AUTH_GOOGLE_ID when only the Google secret is set", () => {
+    expect(envError({ ...VALID, AUTH_GOOGLE_SECRET: "g-secret" }).problems).toEqual([
+      "AUTH_GOOGLE_ID is required when AUTH_GOOGLE_SECRET is set",
+    ]);
+  });
+
+  it("treats a blank OAuth variable as unset", () => {
+    const e = parseServerEnv({ ...VALID, AUTH_GITHUB_ID: "  ", AUTH_GITHUB_SECRET: "" });
+    expect(e.AUTH_GITHUB_ID).toBeUndefined();
+    expect(e.AUTH_GITHUB_SECRET).toBeUndefined();
+    expect(envError({ ...VALID, AUTH_GITHUB_ID: "gh-id", AUTH_GITHUB_SECRET: " " }).problems).toEqual([
+      "AUTH_GITHUB_SECRET is required when AUTH_GITHUB_ID is set",
+    ]);
+  });
+
+  it("refuses a relative APP_URL and an out-of-range pool size", () => {
+    expect(envError({ ...VALID, APP_URL: "tollgate.example.com" }).problems).toEqual([
+      "APP_URL must be an absolute URL such as http://localhost:3000",
+    ]);
+    expect(envError({ ...VALID, DATABASE_POOL_MAX: "0" }).problems[0]).toMatch(/^DATABASE_POOL_MAX /);
+    expect(envError({ ...VALID, DATABASE_POOL_MAX: "101" }).problems[0]).toMatch(/^DATABASE_POOL_MAX /);
+    expect(parseServerEnv({ ...VALID, DATABASE_POOL_MAX: "25" }).DATABASE_POOL_MAX).toBe(25);
+  });
+
+  it("reads AUTH_TRUST_HOST as a boolean and refuses anything else", () => {
+    expect(parseServerEnv({ ...VALID, AUTH_TRUST_HOST: "true" }).AUTH_TRUST_HOST).toBe(true);
+    expect(parseServerEnv({ ...VALID, AUTH_TRUST_HOST: "1" }).AUTH_TRUST_HOST).toBe(true);
+    expect(parseServerEnv({ ...VALID, AUTH_TRUST_HOST: "false" }).AUTH_TRUST_HOST).toBe(false);
+    expect(parseServerEnv({ ...VALID, AUTH_TRUST_HOST: "0" }).AUTH_TRUST_HOST).toBe(false);
+    expect(envError({ ...VALID, AUTH_TRUST_HOST: "yes" }).problems[0]).toMatch(/^AUTH_TRUST_HOST /);
+  });
+
+  it("refuses an unknown NODE_ENV", () => {
+    expect(envError({ ...VALID, NODE_ENV: "staging" }).problems[0]).toMatch(/^NODE_ENV /);
+  });
+});
+
+describe("oauthProviders", () => {
+  it("is off for every provider when nothing is configured", () => {
+    expect(oauthProviders(parseServerEnv(VALID))).toEqual({ github: null, google: null });
+  });
+
+  it("switches on exactly the providers whose id and secret are both set", () => {
+    const e = parseServerEnv({ ...VALID, AUTH_GITHUB_ID: "gh-id", AUTH_GITHUB_SECRET: "gh-secret" });
+    expect(oauthProviders(e)).toEqual({ github: { clientId: "gh-id", clientSecret: "gh-secret" }, google: null });
+    const both = parseServerEnv({
+      ...VALID,
+      AUTH_GITHUB_ID: "gh-id",
+      AUTH_GITHUB_SECRET: "gh-secret",
+      AUTH_GOOGLE_ID: "g-id",
+      AUTH_GOOGLE_SECRET: "g-secret",
+    });
+    expect(oauthProviders(both)).toEqual({
+      github: { clientId: "gh-id", clientSecret: "gh-secret" },
+      google: { clientId: "g-id", clientSecret: "g-secret" },
+    });
+  });
+});
+
+describe("toolingEnv", () => {
+  it("needs nothing and fills in the defaults", () => {
+    expect(toolingEnv({})).toEqual({ EMBEDDED_PG_PORT: 54329, PORT: 3000, CI: false });
+  });
+
+  it("reads the variables the scripts use", () => {
+    expect(
+      toolingEnv({ DATABASE_URL: "postgres://a@b/c", TEST_DATABASE_URL: "postgresql://t@h/d", EMBEDDED_PG_PORT: "6000", PORT: "3100", CI: "true" }),
+    ).toEqual({
+      DATABASE_URL: "postgres://a@b/c",
+      TEST_DATABASE_URL: "postgresql://t@h/d",
+      EMBEDDED_PG_PORT: 6000,
+      PORT: 3100,
+      CI: true,
+    });
+  });
+
+  it("names the bad variable", () => {
+    expect(() => toolingEnv({ TEST_DATABASE_URL: "sqlite://x" })).toThrow(/TEST_DATABASE_URL must be a postgresql:\/\/ connection string/);
+    expect(() => toolingEnv({ EMBEDDED_PG_PORT: "80" })).toThrow(/EMBEDDED_PG_PORT /);
+    expect(() => toolingEnv({ PORT: "http" })).toThrow(/PORT /);
+  });
+});

@@ -1,0 +1,58 @@
+// The server the end-to-end tests run against (started by playwright.config.ts): a fresh embedded
+// PostgreSQL, migrated and seeded, and the production build (`next build` into .next-test, made by
+// `npm test` — or here, when it is missing) served by `next start`. SIGTERM stops both and wipes
+// the database. The database URL is written to .data/e2e-<port>/database-url for specs that
+// inspect the ledger.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import exitHook from "async-exit-hook";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { prepareDatabase } from "./lib/database";
+import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "./test/e2e-paths";
+
+const log = (line: string) => console.log(`[e2e-server] ${line}`);
+const port = e2ePort();
+const dataDir = e2eDataDir(port);
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const nextEnv = { ...process.env, NEXT_DIST_DIR: E2E_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" };
+
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
+const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: port + 1000, ephemeral: true, log });
+await prepareDatabase(database.url, log);
+writeFileSync(path.join(dataDir, "database-url"), database.url);
+
+if (!existsSync(path.join(E2E_DIST_DIR, "BUILD_ID"))) {
+  log("no production build in .next-test: building");
+  const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: nextEnv });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  stdio: "inherit",
+  env: {
+    ...nextEnv,
+    NODE_ENV: "production",
+    DATABASE_URL: database.url,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    AUTH_TRUST_HOST: "true",
+    APP_URL: `http://localhost:${port}`,
+  },
+});
+const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+
+async function shutdown() {
+  if (server.exitCode === null) server.kill("SIGTERM");
+  await serverExited;
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+exitHook((done) => void shutdown().finally(done));
+await serverExited;
+log("next start exited");
+await shutdown();
+process.exit(1);
