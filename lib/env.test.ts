@@ -122,13 +122,16 @@ describe("oauthProviders", () => {
 
 describe("toolingEnv", () => {
   it("needs nothing and fills in the defaults", () => {
-    expect(toolingEnv({})).toEqual({ EMBEDDED_PG_PORT: 54329, PORT: 3000, CI: false });
+    const e = toolingEnv({});
+    expect(e).toMatchObject({ EMBEDDED_PG_PORT: 54329, PORT: 3000, CI: false });
+    expect(e.DATABASE_URL).toBeUndefined();
+    expect(e.TEST_DATABASE_URL).toBeUndefined();
   });
 
   it("reads the variables the scripts use", () => {
     expect(
       toolingEnv({ DATABASE_URL: "postgres://a@b/c", TEST_DATABASE_URL: "postgresql://t@h/d", EMBEDDED_PG_PORT: "6000", PORT: "3100", CI: "true" }),
-    ).toEqual({
+    ).toMatchObject({
       DATABASE_URL: "postgres://a@b/c",
       TEST_DATABASE_URL: "postgresql://t@h/d",
       EMBEDDED_PG_PORT: 6000,
@@ -139,7 +142,7 @@ describe("toolingEnv", () => {
 
   it("names the bad variable", () => {
     expect(() => toolingEnv({ TEST_DATABASE_URL: "sqlite://x" })).toThrow(/TEST_DATABASE_URL must be a postgresql:\/\/ connection string/);
-    expect(() => toolingEnv({ EMBEDDED_PG_PORT: "80" })).toThrow(/EMBEDDED_PG_PORT /);
-    expect(() => toolingEnv({ PORT: "http" })).toThrow(/PORT /);
+    expect(() => toolingEnv({ EMBEDDED_PG_PORT: "80" })).toThrow(/- EMBEDDED_PG_PORT /);
+    expect(() => toolingEnv({ PORT: "http" })).toThrow(/- PORT /);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FREE_FAILURES, WINDOW_MS, lockDurationMs, throttleKey } from "./throttle";
+import { LOCK_AFTER_ATTEMPTS, WINDOW_MS, lockDurationMs, throttleKey } from "./throttle";
 
 describe("lockDurationMs", () => {
   it("does not lock before the fifth failure in a window", () => {
-    expect(FREE_FAILURES).toBe(5);
+    expect(LOCK_AFTER_ATTEMPTS).toBe(5);
     expect([0, 1, 2, 3, 4].map(lockDurationMs)).toEqual([0, 0, 0, 0, 0]);
   });
 

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { getActivePricing } from "../tokens/pricing-config";
 import { openAccount } from "../tokens/ledger";
 import { hashPassword, verifyPassword } from "./password";
-import { clearFailures, recordFailure, secondsUntilAllowed, throttleKey } from "./throttle";
+import { beginAttempt, clearFailures, throttleKey } from "./throttle";
 import type { SignUpInput } from "./schemas";
 
 export type Role = "user" | "admin";
@@ -68,18 +68,20 @@ export type AuthenticateResult =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
-/** Checks an e-mail and password, throttling repeated failures of one address. */
+/**
+ * Checks an e-mail and password. The attempt is counted before the password is checked (see
+ * lib/auth/throttle.ts), so parallel guesses are throttled like sequential ones.
+ */
 export async function authenticate(db: Db, email: string, password: string, now = new Date()): Promise<AuthenticateResult> {
   const key = throttleKey(email);
-  const wait = await secondsUntilAllowed(db, key, now);
-  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+  const ticket = await beginAttempt(db, key, now);
+  if (!ticket.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: ticket.retryAfterSeconds };
 
   const user = await db.user.findUnique({ where: { email: email.toLowerCase() } });
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid) {
-    const { lockedUntil } = await recordFailure(db, key, now);
-    if (lockedUntil) {
-      return { ok: false, reason: "throttled", retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000) };
+    if (ticket.lockedUntil) {
+      return { ok: false, reason: "throttled", retryAfterSeconds: Math.ceil((ticket.lockedUntil.getTime() - now.getTime()) / 1000) };
     }
     return { ok: false, reason: "invalid" };
   }

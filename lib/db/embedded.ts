@@ -44,7 +44,9 @@ export function runningServerPort(dataDir: string): number | null {
   const [pidLine, , , portLine] = readFileSync(pidFile, "utf8").split("\n");
   const pid = Number(pidLine);
   const port = Number(portLine);
-  if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+  // Number("") is 0: a blank line must not read as pid 0 (kill(0, 0) signals our own process
+  // group, so it always "succeeds") or as port 0.
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) return null;
   try {
     process.kill(pid, 0);
     return port;

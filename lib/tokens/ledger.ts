@@ -107,10 +107,10 @@ export async function openAccount(
   tx: DbTx,
   { userId, now, freeTierMillitokens, pricingVersion }: { userId: string; now: Date; freeTierMillitokens: bigint; pricingVersion: number },
 ): Promise<LedgerRow> {
+  if (freeTierMillitokens <= 0n) throw new RangeError("the free tier must grant more than 0 tokens");
   await tx.userTokenBalance.create({
     data: { userId, allowance: 0n, purchased: 0n, reserved: 0n, periodStart: now, nextResetAt: addMonthsClamped(now, 1) },
   });
-  if (freeTierMillitokens === 0n) throw new RangeError("the free tier must grant more than 0 tokens");
   const result = await grant(tx, {
     userId,
     bucket: "allowance",

@@ -73,7 +73,8 @@ describe("parsePricingRow", () => {
   });
 
   it("refuses a plan with a missing field, naming the field", () => {
-    const { tokensPerMonth: _, ...noTokens } = DEFAULT_PRICING.plans[0]!;
+    const noTokens: Record<string, unknown> = { ...DEFAULT_PRICING.plans[0] };
+    delete noTokens.tokensPerMonth;
     expect(() => parsePricingRow(row({ subscriptionPlans: [noTokens] }))).toThrow(
       /^token_pricing_config version 3: subscription_plans ✖ .*\n {2}→ at \[0\]\.tokensPerMonth$/,
     );
@@ -90,5 +91,31 @@ describe("parsePricingRow", () => {
     expect(message.startsWith("token_pricing_config version 3: token_packs ✖ ")).toBe(true);
     expect(message.match(/→ at \[1\]\.\w+/g)).toEqual(["→ at [1].id", "→ at [1].priceCents", "→ at [1].tokens", "→ at [1].bonusPercent"]);
     expect(message).toContain("must be lower-case letters, digits and _");
+  });
+});
+
+describe("parsePricingRow: catalogue integrity", () => {
+  const row = {
+    version: 9,
+    microUsdPerToken: 1000,
+    freeTierMillitokens: 100_000n,
+    currency: "eur",
+    subscriptionPlans: DEFAULT_PRICING.plans,
+    tokenPacks: DEFAULT_PRICING.packs,
+    modelPriceOverrides: {},
+  };
+
+  it("refuses two products with one lookup key", () => {
+    const packs = [...DEFAULT_PRICING.packs, { ...DEFAULT_PRICING.packs[0]!, id: "again" }];
+    expect(() => parsePricingRow({ ...row, tokenPacks: packs })).toThrow(/version 9.*duplicate lookupKey "tollgate_pack_starter"/s);
+  });
+
+  it("refuses a pack that reuses a plan's id", () => {
+    const packs = [{ ...DEFAULT_PRICING.packs[0]!, id: "pro", lookupKey: "tollgate_pack_pro" }];
+    expect(() => parsePricingRow({ ...row, tokenPacks: packs })).toThrow(/duplicate id "pro"/);
+  });
+
+  it("refuses a version without any plan", () => {
+    expect(() => parsePricingRow({ ...row, subscriptionPlans: [] })).toThrow(/version 9/);
   });
 });

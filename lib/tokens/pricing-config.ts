@@ -60,6 +60,21 @@ export const DEFAULT_PRICING: Omit<PricingConfig, "version"> = {
   modelPriceOverrides: {},
 };
 
+/** Ids and lookup keys must be unique across all plans and packs of a version. */
+function uniqueIdsAndKeys(items: { id: string; lookupKey: string }[], ctx: z.RefinementCtx) {
+  for (const field of ["id", "lookupKey"] as const) {
+    const seen = new Set<string>();
+    for (const item of items) {
+      if (seen.has(item[field])) ctx.addIssue({ code: "custom", message: `duplicate ${field} "${item[field]}"` });
+      seen.add(item[field]);
+    }
+  }
+}
+
+const catalogueSchema = z
+  .object({ plans: z.array(planSchema).min(1), packs: z.array(packSchema) })
+  .superRefine(({ plans, packs }, ctx) => uniqueIdsAndKeys([...plans, ...packs], ctx));
+
 type PricingRow = {
   version: number;
   microUsdPerToken: number;
@@ -76,6 +91,8 @@ export function parsePricingRow(row: PricingRow): PricingConfig {
   if (!plans.success) throw new Error(`${where}: subscription_plans ${z.prettifyError(plans.error)}`);
   const packs = z.array(packSchema).safeParse(row.tokenPacks);
   if (!packs.success) throw new Error(`${where}: token_packs ${z.prettifyError(packs.error)}`);
+  const catalogue = catalogueSchema.safeParse({ plans: plans.data, packs: packs.data });
+  if (!catalogue.success) throw new Error(`${where}: ${z.prettifyError(catalogue.error)}`);
   return {
     version: row.version,
     microUsdPerToken: row.microUsdPerToken,

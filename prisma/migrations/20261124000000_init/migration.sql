@@ -65,7 +65,7 @@ CREATE TABLE "verification_tokens" (
 CREATE TABLE "auth_throttle" (
     "key" TEXT NOT NULL,
     "failures" INTEGER NOT NULL DEFAULT 0,
-    "window_starts_at" TIMESTAMPTZ(3) NOT NULL,
+    "last_attempt_at" TIMESTAMPTZ(3) NOT NULL,
     "locked_until" TIMESTAMPTZ(3),
 
     CONSTRAINT "auth_throttle_pkey" PRIMARY KEY ("key")

@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { authenticate, createUserWithAccount, grantAdmin, signUpWithPassword } from "./users";
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase({ poolMax: 20 });
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+const PASSWORD = "correct horse battery";
+let emails = 0;
+const nextEmail = () => `user-${++emails}@example.com`;
+
+async function signUp(email = nextEmail(), password = PASSWORD) {
+  const result = await signUpWithPassword(t.db, { email, password, name: "Ada" });
+  if (!result.ok) throw new Error(`sign-up of ${email} failed: ${result.error}`);
+  return result.user;
+}
+
+const T0 = new Date("2026-03-01T12:00:00.000Z");
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** The UTC calendar month after `d`, on the same day (clamped to the month's last day). */
+function oneMonthLater(d: Date): Date {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + 1;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+}
+
+describe("signUpWithPassword", () => {
+  it("creates the user with a token account holding the free tier, and its one ledger row", async () => {
+    const before = Date.now();
+    const result = await signUpWithPassword(t.db, { email: "Grace@Example.com", password: PASSWORD, name: "Grace" });
+    const after = Date.now();
+    expect(result).toEqual({
+      ok: true,
+      user: { id: expect.any(String), email: "grace@example.com", name: "Grace", role: "user" },
+    });
+    const userId = result.ok ? result.user.id : "";
+
+    const [user] = await t.sql<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = $1", [userId]);
+    expect(user!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(user!.password_hash).not.toContain(PASSWORD);
+
+    const balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
+    expect([balance.allowance, balance.purchased, balance.reserved]).toEqual([100_000n, 0n, 0n]);
+    expect(balance.periodStart.getTime()).toBeGreaterThanOrEqual(before);
+    expect(balance.periodStart.getTime()).toBeLessThanOrEqual(after);
+    expect(balance.nextResetAt).toEqual(oneMonthLater(balance.periodStart));
+
+    const rows = await t.sql(
+      `SELECT kind::text, allowance_delta::text, purchased_delta::text, allowance_after::text, purchased_after::text,
+              pricing_version, idempotency_key
+       FROM token_transactions WHERE user_id = $1`,
+      [userId],
+    );
+    expect(rows).toEqual([
+      {
+        kind: "grant_free",
+        allowance_delta: "100000",
+        purchased_delta: "0",
+        allowance_after: "100000",
+        purchased_after: "0",
+        pricing_version: 1,
+        idempotency_key: `allowance:${userId}:${balance.periodStart.toISOString()}`,
+      },
+    ]);
+  });
+
+  it("anchors the monthly period on the sign-up moment (createUserWithAccount with a given now)", async () => {
+    const user = await createUserWithAccount(t.db, { email: "leap@example.com" }, new Date("2028-01-31T23:59:59.999Z"));
+    const balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId: user.id } });
+    expect(balance.periodStart).toEqual(new Date("2028-01-31T23:59:59.999Z"));
+    expect(balance.nextResetAt).toEqual(new Date("2028-02-29T23:59:59.999Z"));
+    const [row] = await t.sql<{ idempotency_key: string }>("SELECT idempotency_key FROM token_transactions WHERE user_id = $1", [user.id]);
+    expect(row!.idempotency_key).toBe(`allowance:${user.id}:2028-01-31T23:59:59.999Z`);
+  });
+
+  it("refuses an e-mail address that is taken, in any case, and keeps one user", async () => {
+    await signUp("taken@example.com");
+    expect(await signUpWithPassword(t.db, { email: "Taken@EXAMPLE.com", password: "another password", name: undefined })).toEqual({
+      ok: false,
+      error: "email_taken",
+    });
+    const users = await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE lower(email) = 'taken@example.com'");
+    expect(users).toEqual([{ n: 1 }]);
+    // The original password still works; the second one never did.
+    expect((await authenticate(t.db, "taken@example.com", PASSWORD, T0)).ok).toBe(true);
+    expect(await authenticate(t.db, "taken@example.com", "another password", T0)).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("gives exactly one account when the same address signs up five times at once", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => signUpWithPassword(t.db, { email: "race@example.com", password: PASSWORD, name: undefined })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 4 }, () => ({ ok: false, error: "email_taken" })));
+    const [counts] = await t.sql(
+      `SELECT (SELECT count(*)::int FROM users WHERE email = 'race@example.com') AS users,
+              (SELECT count(*)::int FROM user_token_balance b JOIN users u ON u.id = b.user_id WHERE u.email = 'race@example.com') AS balances,
+              (SELECT count(*)::int FROM token_transactions x JOIN users u ON u.id = x.user_id WHERE u.email = 'race@example.com') AS rows`,
+    );
+    expect(counts).toEqual({ users: 1, balances: 1, rows: 1 });
+  });
+});
+
+describe("signing up is one transaction", () => {
+  // A database of its own: these tests break the pricing config on purpose.
+  let broken: TestDatabase;
+
+  beforeAll(async () => {
+    broken = await createTestDatabase({ poolMax: 4 });
+  });
+
+  afterAll(async () => {
+    await broken?.drop();
+  });
+
+  const counts = async () =>
+    (
+      await broken.sql(
+        `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM user_token_balance) AS balances,
+                (SELECT count(*)::int FROM token_transactions) AS rows`,
+      )
+    )[0];
+
+  it("leaves no user and no balance behind when the free-tier grant fails", async () => {
+    // openAccount writes the balance row, then refuses a free tier of 0.
+    await broken.sql("UPDATE token_pricing_config SET free_tier_millitokens = 0");
+    await expect(signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined })).rejects.toThrow(
+      "the free tier must grant more than 0 tokens",
+    );
+    expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
+  });
+
+  it("leaves no user behind when there is no pricing to open the account with", async () => {
+    await broken.sql("DELETE FROM token_pricing_config");
+    await expect(signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined })).rejects.toThrow(
+      "token_pricing_config is empty",
+    );
+    expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
+  });
+});
+
+describe("authenticate", () => {
+  it("accepts the right password, in any case of the address", async () => {
+    const user = await signUp("right@example.com");
+    expect(await authenticate(t.db, "right@example.com", PASSWORD, T0)).toEqual({ ok: true, user });
+    expect(await authenticate(t.db, "RIGHT@Example.com", PASSWORD, T0)).toEqual({ ok: true, user });
+    expect(user).toEqual({ id: expect.any(String), email: "right@example.com", name: "Ada", role: "user" });
+  });
+
+  it("refuses a wrong password and an unknown address alike", async () => {
+    await signUp("wrong@example.com");
+    expect(await authenticate(t.db, "wrong@example.com", "not the password", T0)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(t.db, "nobody@example.com", PASSWORD, T0)).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("refuses a password sign-in for a user without a password (OAuth only)", async () => {
+    await createUserWithAccount(t.db, { email: "oauth@example.com" });
+    expect(await authenticate(t.db, "oauth@example.com", "", T0)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(t.db, "oauth@example.com", PASSWORD, T0)).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("locks the address for 30 s at the fifth failure, even against the right password", async () => {
+    const email = nextEmail();
+    await signUp(email);
+    const attempts = [];
+    for (let i = 0; i < 5; i++) attempts.push(await authenticate(t.db, email, "wrong", T0));
+    expect(attempts).toEqual([
+      { ok: false, reason: "invalid" },
+      { ok: false, reason: "invalid" },
+      { ok: false, reason: "invalid" },
+      { ok: false, reason: "invalid" },
+      { ok: false, reason: "throttled", retryAfterSeconds: 30 },
+    ]);
+    expect(await authenticate(t.db, email, PASSWORD, T0)).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+    expect(await authenticate(t.db, email, PASSWORD, at(29_001))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 1 });
+    // Another spelling of the same address is the same lock.
+    expect(await authenticate(t.db, email.toUpperCase(), PASSWORD, at(10_000))).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 20,
+    });
+    // The lock is over after 30 s.
+    expect((await authenticate(t.db, email, PASSWORD, at(30_000))).ok).toBe(true);
+  });
+
+  it("doubles the lock with each further failure", async () => {
+    const email = nextEmail();
+    await signUp(email);
+    for (let i = 0; i < 5; i++) await authenticate(t.db, email, "wrong", T0);
+    expect(await authenticate(t.db, email, "wrong", at(30_000))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 60 });
+    expect(await authenticate(t.db, email, PASSWORD, at(60_000))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+  });
+
+  it("forgets failures older than the 15-minute window", async () => {
+    const email = nextEmail();
+    await signUp(email);
+    for (let i = 0; i < 4; i++) await authenticate(t.db, email, "wrong", T0);
+    // 15 minutes and 1 ms after the first failure: a fresh window, so this failure is the first.
+    expect(await authenticate(t.db, email, "wrong", at(15 * 60_000 + 1))).toEqual({ ok: false, reason: "invalid" });
+    for (let i = 0; i < 3; i++) {
+      expect(await authenticate(t.db, email, "wrong", at(15 * 60_000 + 2))).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(await authenticate(t.db, email, "wrong", at(15 * 60_000 + 3))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+  });
+
+  it("still counts a failure exactly 15 minutes after the window opened", async () => {
+    const email = nextEmail();
+    await signUp(email);
+    for (let i = 0; i < 4; i++) await authenticate(t.db, email, "wrong", T0);
+    expect(await authenticate(t.db, email, "wrong", at(15 * 60_000))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+  });
+
+  it("clears the failures on a successful sign-in", async () => {
+    const email = nextEmail();
+    await signUp(email);
+    for (let i = 0; i < 4; i++) await authenticate(t.db, email, "wrong", T0);
+    expect((await authenticate(t.db, email, PASSWORD, T0)).ok).toBe(true);
+    expect(await t.db.authThrottle.findUnique({ where: { key: `email:${email}` } })).toBeNull();
+    // Four more failures: had the first four still counted, the fifth overall would lock.
+    for (let i = 0; i < 4; i++) {
+      expect(await authenticate(t.db, email, "wrong", T0)).toEqual({ ok: false, reason: "invalid" });
+    }
+  });
+
+  it("counts failures of an unknown address too", async () => {
+    for (let i = 0; i < 4; i++) await authenticate(t.db, "ghost@example.com", "guess", T0);
+    expect(await authenticate(t.db, "ghost@example.com", "guess", T0)).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+  });
+
+  it("checks at most five passwords of a burst of ten parallel wrong guesses", async () => {
+    const email = nextEmail();
+    await signUp(email);
+    const results = await Promise.all(Array.from({ length: 10 }, () => authenticate(t.db, email, "wrong", T0)));
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(4);
+    const waits = results.flatMap((r) => (!r.ok && r.reason === "throttled" ? [r.retryAfterSeconds] : []));
+    expect(waits).toEqual(Array(6).fill(30));
+    const throttle = await t.db.authThrottle.findUniqueOrThrow({ where: { key: `email:${email}` } });
+    expect(throttle.failures).toBe(5);
+    expect(throttle.lockedUntil).toEqual(at(30_000));
+  }, 10_000);
+});
