@@ -1,22 +1,25 @@
-// Sends signed-out visitors of the signed-in shell to sign-in, and back afterwards. This is an
-// optimistic check on the session cookie; pages, actions and route handlers check the session
-// themselves. The matcher lists the shell's paths only, so /api (webhooks, cron) is never touched.
-import NextAuth from "next-auth";
-import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
-import { baseAuthConfig } from "@/lib/auth/base-config";
+// Sends signed-out visitors of the signed-in shell to sign-in, and back afterwards.
+//
+// An optimistic check only: is there a session cookie at all? Pages, actions and route handlers
+// verify the session themselves. The proxy deliberately never calls next-auth here: its wrapper
+// re-issues the session cookie on every request, and a request in flight during sign-out (a link
+// prefetch) would then bring the session back. The matcher lists the shell's paths only, so /api
+// (webhooks, cron) is never touched.
+import { NextResponse, type NextRequest } from "next/server";
 
-const { auth } = NextAuth(() => baseAuthConfig());
+const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
-// With a lazily built config, next-auth's `auth(handler)` resolves to the wrapped handler.
-const redirectSignedOut = auth((request) => {
-  if (request.auth?.user) return NextResponse.next();
+function hasSessionCookie(request: NextRequest): boolean {
+  return request.cookies
+    .getAll()
+    .some(({ name }) => SESSION_COOKIES.some((cookie) => name === cookie || name.startsWith(`${cookie}.`)));
+}
+
+export function proxy(request: NextRequest) {
+  if (hasSessionCookie(request)) return NextResponse.next();
   const signIn = new URL("/sign-in", request.nextUrl.origin);
   signIn.searchParams.set("callbackUrl", request.nextUrl.pathname + request.nextUrl.search);
   return NextResponse.redirect(signIn);
-}) as unknown as Promise<(request: NextRequest, event: NextFetchEvent) => Promise<Response>>;
-
-export async function proxy(request: NextRequest, event: NextFetchEvent) {
-  return (await redirectSignedOut)(request, event);
 }
 
 export const config = {

@@ -23,6 +23,11 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
     page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sign-in"),
     page.getByRole("button", { name: "Sign in" }).click(),
   ]);
+  // React resets the form when the action settles; wait for that before the next attempt fills it.
+  await page.waitForFunction(() => {
+    const submit = document.querySelector<HTMLButtonElement>("form button[type=submit]");
+    return location.pathname !== "/sign-in" || (submit !== null && !submit.disabled);
+  });
 }
 
 export async function expectBalance(page: Page, tokens: string) {

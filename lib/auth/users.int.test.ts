@@ -248,3 +248,19 @@ describe("authenticate", () => {
     expect(throttle.lockedUntil).toEqual(at(30_000));
   }, 10_000);
 });
+
+describe("grantAdmin", () => {
+  it("makes the user with that e-mail (any case, any padding) an admin, and nobody else", async () => {
+    const admin = await signUp();
+    const other = await signUp();
+    expect(await grantAdmin(t.db, `  ${admin.email.toUpperCase()} `)).toBe(true);
+    const roles = await t.db.user.findMany({ where: { id: { in: [admin.id, other.id] } }, select: { id: true, role: true } });
+    expect(Object.fromEntries(roles.map((r) => [r.id, r.role]))).toEqual({ [admin.id]: "admin", [other.id]: "user" });
+  });
+
+  it("answers false for an unknown e-mail and changes nothing", async () => {
+    const before = await t.db.user.count({ where: { role: "admin" } });
+    expect(await grantAdmin(t.db, "nobody-at-all@example.com")).toBe(false);
+    expect(await t.db.user.count({ where: { role: "admin" } })).toBe(before);
+  });
+});
