@@ -1,0 +1,115 @@
+// Taking tokens back: a refunded or disputed pack (clawback) and an admin's manual correction
+// (adjust). Both are one statement that locks the balance and writes the row with its change.
+import type { DbTx } from "../../db/client";
+import {
+  LedgerUsageError,
+  requireKey,
+  requirePositive,
+  type AccountNotFound,
+  type IdempotencyKeyReused,
+  type InsufficientTokens,
+  type Result,
+} from "./errors";
+import { duplicateOrMissing } from "./grant";
+import { LEDGER_ROW, type LedgerRow } from "./types";
+
+export interface ClawbackInput {
+  userId: string;
+  /** The pack's tokens to take back, millitokens > 0. */
+  amount: bigint;
+  idempotencyKey: string;
+  sourceType?: string;
+  sourceRef?: string;
+  reason?: string;
+}
+
+export type ClawbackResult = Result<{ row: LedgerRow; taken: bigint; shortfall: bigint; duplicate: boolean }, AccountNotFound | IdempotencyKeyReused>;
+
+/**
+ * Takes back what remains of a pack from the purchased bucket: min(amount, purchased). What was
+ * already spent cannot be taken and is recorded as `shortfall`. The allowance is never touched.
+ */
+export async function clawback(tx: DbTx, input: ClawbackInput): Promise<ClawbackResult> {
+  requirePositive("clawback amount", input.amount);
+  requireKey("idempotencyKey", input.idempotencyKey);
+  const rows = await tx.$queryRaw<LedgerRow[]>`
+    WITH bal AS (
+      SELECT user_id, allowance, purchased, LEAST(${input.amount}, purchased) AS taken
+      FROM user_token_balance WHERE user_id = ${input.userId} FOR UPDATE
+    ), ins AS (
+      INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,
+        purchased_after, shortfall, source_type, source_ref, reason, idempotency_key)
+      SELECT user_id, 'clawback', 0, -taken, allowance, purchased - taken, ${input.amount} - taken,
+        ${input.sourceType ?? null}, ${input.sourceRef ?? null}, ${input.reason ?? null}, ${input.idempotencyKey}
+      FROM bal
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING *
+    ), upd AS (
+      UPDATE user_token_balance b SET purchased = ins.purchased_after, updated_at = now()
+      FROM ins WHERE b.user_id = ins.user_id
+      RETURNING b.user_id
+    )
+    SELECT ${LEDGER_ROW} FROM ins`;
+  const row = rows[0] ?? (await duplicateOrMissingRow(tx, input.userId, input.idempotencyKey));
+  if ("ok" in row) return row;
+  return { ok: true, row, taken: -row.purchasedDelta, shortfall: row.shortfall, duplicate: !rows[0] };
+}
+
+async function duplicateOrMissingRow(tx: DbTx, userId: string, key: string) {
+  const found = await duplicateOrMissing(tx, userId, key);
+  return found.ok ? found.row : found;
+}
+
+export interface AdjustInput {
+  userId: string;
+  /** Signed millitokens: > 0 adds to purchased tokens (they never expire); < 0 takes, allowance first. */
+  amount: bigint;
+  reason: string;
+  /** The admin who made the correction. */
+  actorId: string;
+  idempotencyKey: string;
+}
+
+export type AdjustResult = Result<{ row: LedgerRow; duplicate: boolean }, AccountNotFound | IdempotencyKeyReused | InsufficientTokens>;
+
+/**
+ * An audited manual correction (an `adjustment` row naming the admin and the reason). A deduction
+ * larger than what is available (tokens held by calls in flight excepted) is refused, not clipped.
+ */
+export async function adjust(tx: DbTx, input: AdjustInput): Promise<AdjustResult> {
+  if (typeof input.amount !== "bigint" || input.amount === 0n) throw new LedgerUsageError("adjust amount must be a non-zero bigint");
+  if (!input.reason?.trim()) throw new LedgerUsageError("adjust needs a reason");
+  if (!input.actorId) throw new LedgerUsageError("adjust needs the acting admin's id");
+  requireKey("idempotencyKey", input.idempotencyKey);
+  const take = input.amount < 0n ? -input.amount : 0n;
+  const add = input.amount > 0n ? input.amount : 0n;
+
+  const rows = await tx.$queryRaw<LedgerRow[]>`
+    WITH bal AS (
+      SELECT user_id, allowance, purchased, LEAST(${take}, allowance) AS from_allowance
+      FROM user_token_balance
+      WHERE user_id = ${input.userId} AND allowance + purchased - reserved >= ${take}
+      FOR UPDATE
+    ), ins AS (
+      INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,
+        purchased_after, source_type, reason, actor_id, idempotency_key)
+      SELECT user_id, 'adjustment', -from_allowance, ${add} - (${take} - from_allowance), allowance - from_allowance,
+        purchased + ${add} - (${take} - from_allowance), 'admin', ${input.reason.trim()}, ${input.actorId}, ${input.idempotencyKey}
+      FROM bal
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING *
+    ), upd AS (
+      UPDATE user_token_balance b SET allowance = ins.allowance_after, purchased = ins.purchased_after, updated_at = now()
+      FROM ins WHERE b.user_id = ins.user_id
+      RETURNING b.user_id
+    )
+    SELECT ${LEDGER_ROW} FROM ins`;
+  if (rows[0]) return { ok: true, row: rows[0], duplicate: false };
+
+  const found = await duplicateOrMissing(tx, input.userId, input.idempotencyKey);
+  if (found.ok || found.error.type !== "AccountNotFound") return found;
+  const [bal] = await tx.$queryRaw<{ available: bigint }[]>`
+    SELECT allowance + purchased - reserved AS available FROM user_token_balance WHERE user_id = ${input.userId}`;
+  if (bal) return { ok: false, error: { type: "InsufficientTokens", required: take, available: bal.available } };
+  return found;
+}

@@ -1,0 +1,93 @@
+// Types shared by the ledger operations. Amounts are millitokens (BigInt) everywhere.
+import { Prisma } from "../../db/generated/client";
+
+export type Bucket = "allowance" | "purchased";
+
+export type TransactionKind =
+  | "grant_allowance"
+  | "grant_pack"
+  | "grant_free"
+  | "expire_allowance"
+  | "consume"
+  | "refund"
+  | "clawback"
+  | "adjustment";
+
+/** One row of `token_transactions`. */
+export interface LedgerRow {
+  id: bigint;
+  userId: string;
+  kind: TransactionKind;
+  allowanceDelta: bigint;
+  purchasedDelta: bigint;
+  allowanceAfter: bigint;
+  purchasedAfter: bigint;
+  shortfall: bigint;
+  sourceType: string | null;
+  sourceRef: string | null;
+  feature: string | null;
+  pricingVersion: number | null;
+  usage: UsageBreakdown | null;
+  costMicroUsd: bigint | null;
+  actorId: string | null;
+  reason: string | null;
+  idempotencyKey: string;
+  createdAt: Date;
+}
+
+/**
+ * What a call used, as recorded on its ledger row. Counts are plain numbers (they are small);
+ * money stays in `costMicroUsd` on the row itself.
+ */
+export interface UsageBreakdown {
+  model?: string;
+  inputTokens?: number;
+  cachedInputTokens?: number;
+  outputTokens?: number;
+  reasoningTokens?: number;
+  audioInputTokens?: number;
+  audioOutputTokens?: number;
+  cachedAudioInputTokens?: number;
+  images?: number;
+  seconds?: number;
+  [detail: string]: string | number | boolean | null | undefined;
+}
+
+export interface BalanceSnapshot {
+  allowance: bigint;
+  purchased: bigint;
+  reserved: bigint;
+  /** allowance + purchased − reserved; can be below 0 only after a clawback of held tokens. */
+  available: bigint;
+}
+
+/** The columns of a ledger row, aliased to LedgerRow's names (for RETURNING and SELECT). */
+export const LEDGER_ROW = Prisma.sql`id, user_id AS "userId", kind::text AS kind, allowance_delta AS "allowanceDelta",
+  purchased_delta AS "purchasedDelta", allowance_after AS "allowanceAfter", purchased_after AS "purchasedAfter",
+  shortfall, source_type AS "sourceType", source_ref AS "sourceRef", feature, pricing_version AS "pricingVersion",
+  usage, cost_micro_usd AS "costMicroUsd", actor_id AS "actorId", reason, idempotency_key AS "idempotencyKey",
+  created_at AS "createdAt"`;
+
+/** The same columns qualified by a table alias, for statements that join. */
+export function ledgerRowOf(alias: string) {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`${a}.id, ${a}.user_id AS "userId", ${a}.kind::text AS kind, ${a}.allowance_delta AS "allowanceDelta",
+  ${a}.purchased_delta AS "purchasedDelta", ${a}.allowance_after AS "allowanceAfter", ${a}.purchased_after AS "purchasedAfter",
+  ${a}.shortfall, ${a}.source_type AS "sourceType", ${a}.source_ref AS "sourceRef", ${a}.feature, ${a}.pricing_version AS "pricingVersion",
+  ${a}.usage, ${a}.cost_micro_usd AS "costMicroUsd", ${a}.actor_id AS "actorId", ${a}.reason, ${a}.idempotency_key AS "idempotencyKey",
+  ${a}.created_at AS "createdAt"`;
+}
+
+export function snapshot(row: { allowance: bigint; purchased: bigint; reserved: bigint }): BalanceSnapshot {
+  return {
+    allowance: row.allowance,
+    purchased: row.purchased,
+    reserved: row.reserved,
+    available: row.allowance + row.purchased - row.reserved,
+  };
+}
+
+/** JSON for a jsonb parameter, or SQL NULL. */
+export function jsonParam(value: unknown) {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
