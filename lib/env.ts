@@ -34,6 +34,11 @@ const serverSchema = z
     AUTH_GITHUB_SECRET: optionalString,
     AUTH_GOOGLE_ID: optionalString,
     AUTH_GOOGLE_SECRET: optionalString,
+    /** OpenAI (or any compatible server). Unset in development: the loopback simulator is used. */
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
+    /** Metered AI requests per user per minute (per server instance); 0 switches the limit off. */
+    METER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
   })
   .superRefine((env, ctx) => {
     for (const [id, secret] of [
@@ -48,6 +53,14 @@ const serverSchema = z
   });
 
 export type ServerEnv = z.infer<typeof serverSchema>;
+
+/** Whether AI calls go to the loopback simulator (no OPENAI_API_KEY, or the key the dev runner sets). */
+export function isSimulatedAI(e: ServerEnv = env()): boolean {
+  return !e.OPENAI_API_KEY || e.OPENAI_API_KEY === SIMULATOR_API_KEY;
+}
+
+/** The key the dev and test runners give the app when they start the OpenAI simulator. */
+export const SIMULATOR_API_KEY = "sk-tollgate-simulator";
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {

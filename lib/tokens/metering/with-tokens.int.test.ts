@@ -1,0 +1,280 @@
+// The metering wrapper over real Postgres, with a deterministic cost engine (1 µ$ per input token,
+// 10 µ$ per output token) so every figure below can be checked by hand. The same wrapper is tested
+// against the OpenAI simulator and the real cost engine in lib/ai/chat.int.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
+import { adjust, grant, openAccount, verifyLedger } from "../ledger";
+import type { CostEngine } from "./meter";
+import { BadRequestError, createWithTokens } from "./with-tokens";
+
+type Usage = { inputTokens: number; outputTokens: number };
+const engine: CostEngine<Usage> = {
+  costOf: (model, usage) => {
+    if (model !== "test-model") throw new Error(`unknown model ${model}`);
+    return BigInt(usage.inputTokens) + 10n * BigInt(usage.outputTokens);
+  },
+  countTokens: (_model, text) => text.split(" ").filter(Boolean).length,
+  textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
+  breakdown: (model, usage, cost) => ({ model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd: Number(cost) }),
+};
+
+let t: TestDatabase;
+let signedIn: string | null = null;
+let users = 0;
+
+beforeAll(async () => {
+  t = await createTestDatabase({ poolMax: 30 });
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+/** A user whose balance is exactly `millitokens` (all purchased; the free allowance is expired). */
+async function userWith(millitokens: bigint): Promise<string> {
+  const id = await t.db.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email: `meter-${++users}@example.com` } });
+    await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 1n, pricingVersion: 1 });
+    // Take the 1-millitoken free allowance back, so the balance is exactly what the test says.
+    await adjust(tx, { userId: user.id, amount: -1n, reason: "test set-up", actorId: "test", idempotencyKey: `setup:${user.id}` });
+    return user.id;
+  });
+  if (millitokens > 0n) await grant(t.db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: millitokens, idempotencyKey: `pack:${id}` });
+  return id;
+}
+
+async function balanceOf(userId: string) {
+  const row = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
+  return { available: row.allowance + row.purchased - row.reserved, reserved: row.reserved };
+}
+
+function makeWithTokens(rateLimit: { limit: number; windowMs: number } | false = false) {
+  return createWithTokens<Usage>({
+    db: () => t.db,
+    currentUserId: async () => signedIn,
+    pricing: async () => ({ context: { version: 1 }, engine }),
+    upgradeUrl: "/settings/subscription",
+    rateLimit,
+  });
+}
+
+const input = z.object({ prompt: z.string().min(1), maxOutputTokens: z.number().int().positive().max(1000) });
+const estimate = (i: z.infer<typeof input>) => ({
+  model: "test-model",
+  inputTokens: i.prompt.split(" ").length,
+  worstCase: BigInt(i.prompt.split(" ").length) + 10n * BigInt(i.maxOutputTokens),
+});
+
+function post(body: unknown, headers: Record<string, string> = {}) {
+  return new Request("http://localhost/api/ai/test", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** A fake provider stream: chunks of words, then (optionally) a usage chunk. */
+async function* words(text: string, { usage = true, inputTokens = 3, pauseMs = 0 } = {}) {
+  const parts = text.split(" ");
+  for (const word of parts) {
+    if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    yield { model: "test-model", choices: [{ delta: { content: `${word} ` } }] };
+  }
+  if (usage) yield { model: "test-model", choices: [], usage: { prompt_tokens: inputTokens, completion_tokens: parts.length } };
+}
+
+describe("withTokens: JSON responses", () => {
+  const withTokens = makeWithTokens();
+  const route = withTokens(
+    "test",
+    async ({ input: i, meter }) => {
+      meter.recordOpenAIUsage("test-model", { prompt_tokens: i.prompt.split(" ").length, completion_tokens: 7 });
+      return { answer: `echo: ${i.prompt}` };
+    },
+    { input, estimate },
+  );
+
+  it("answers 401 without a session, and touches nothing", async () => {
+    signedIn = null;
+    const response = await route(post({ prompt: "hi", maxOutputTokens: 10 }));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: "unauthorized", message: "Sign in to use this feature." });
+  });
+
+  it("answers 400 naming the invalid field, holding nothing", async () => {
+    signedIn = await userWith(1_000n);
+    for (const [body, message] of [
+      [{ prompt: "", maxOutputTokens: 10 }, /prompt/],
+      [{ prompt: "hi", maxOutputTokens: 0 }, /maxOutputTokens/],
+      ["{not json", /not valid JSON/],
+    ] as const) {
+      const response = await route(post(body));
+      expect(response.status).toBe(400);
+      const payload = await response.json();
+      expect(payload.error).toBe("invalid_request");
+      expect(payload.message).toMatch(message);
+      expect(response.headers.get("x-tokens-remaining")).toBe("1");
+    }
+    expect(await balanceOf(signedIn)).toEqual({ available: 1_000n, reserved: 0n });
+  });
+
+  it("charges exactly the reported usage and returns the balance in the body and the header", async () => {
+    signedIn = await userWith(1_000n);
+    const response = await route(post({ prompt: "one two three", maxOutputTokens: 50 }));
+    expect(response.status).toBe(200);
+    // cost = 3 input × 1 + 7 output × 10 = 73 millitokens; 1,000 − 73 = 927 → 0.927 tokens
+    expect(await response.json()).toEqual({ answer: "echo: one two three", tokens: { charged: 0.073, remaining: 0.927 } });
+    expect(response.headers.get("x-tokens-remaining")).toBe("0.927");
+    expect(await balanceOf(signedIn)).toEqual({ available: 927n, reserved: 0n });
+    const [row] = await t.db.tokenTransaction.findMany({ where: { userId: signedIn, kind: "consume" } });
+    expect(row).toMatchObject({ feature: "test", costMicroUsd: 73n, purchasedDelta: -73n, pricingVersion: 1 });
+    expect(row!.usage).toEqual({ model: "test-model", inputTokens: 3, outputTokens: 7, costMicroUsd: 73 });
+  });
+
+  it("answers 402 with required and available tokens, and holds nothing", async () => {
+    signedIn = await userWith(500n);
+    // worst case = 2 + 10 × 100 = 1,002 millitokens > 500
+    const response = await route(post({ prompt: "too expensive", maxOutputTokens: 100 }));
+    expect(response.status).toBe(402);
+    expect(await response.json()).toEqual({ error: "insufficient_tokens", required: 1.002, available: 0.5, upgradeUrl: "/settings/subscription" });
+    expect(response.headers.get("x-tokens-remaining")).toBe("0.5");
+    expect(await balanceOf(signedIn)).toEqual({ available: 500n, reserved: 0n });
+    expect(await t.db.tokenReservation.count({ where: { userId: signedIn } })).toBe(0);
+  });
+
+  it("charges nothing when the handler throws before any usage", async () => {
+    signedIn = await userWith(1_000n);
+    const failing = withTokens("test", async () => { throw new Error("boom"); }, { input, estimate });
+    const response = await failing(post({ prompt: "a b", maxOutputTokens: 10 }));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: "internal_error", tokens: { charged: 0, remaining: 1 } });
+    expect(await balanceOf(signedIn)).toEqual({ available: 1_000n, reserved: 0n });
+    expect(await t.db.tokenTransaction.count({ where: { userId: signedIn, kind: "consume" } })).toBe(0);
+  });
+
+  it("charges what the provider billed when the handler fails after a call (e.g. an invalid answer)", async () => {
+    signedIn = await userWith(1_000n);
+    const failing = withTokens(
+      "test",
+      async ({ meter }) => {
+        meter.recordOpenAIUsage("test-model", { prompt_tokens: 4, completion_tokens: 2 });
+        meter.recordOpenAIUsage("test-model", { prompt_tokens: 4, completion_tokens: 3 });
+        throw Object.assign(new Error("upstream said no"), { status: 500 });
+      },
+      { input, estimate },
+    );
+    const response = await failing(post({ prompt: "a b", maxOutputTokens: 10 }));
+    expect(response.status).toBe(502);
+    // (4 + 20) + (4 + 30) = 58 millitokens
+    expect(await response.json()).toMatchObject({ error: "upstream_error", tokens: { charged: 0.058, remaining: 0.942 } });
+    const [row] = await t.db.tokenTransaction.findMany({ where: { userId: signedIn, kind: "consume" } });
+    expect(row!.usage).toMatchObject({ calls: 2, inputTokens: 8, outputTokens: 5 });
+  });
+
+  it("lets a handler answer 400 itself, charging what it used", async () => {
+    signedIn = await userWith(1_000n);
+    const picky = withTokens("test", async () => { throw new BadRequestError("That photo is not a meal."); }, { input, estimate });
+    const response = await picky(post({ prompt: "x", maxOutputTokens: 10 }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ message: "That photo is not a meal.", tokens: { charged: 0 } });
+  });
+
+  it("returns the first result for a retried Idempotency-Key, charging once", async () => {
+    signedIn = await userWith(1_000n);
+    const first = await route(post({ prompt: "same", maxOutputTokens: 10 }, { "idempotency-key": "retry-1" }));
+    const second = await route(post({ prompt: "same", maxOutputTokens: 10 }, { "idempotency-key": "retry-1" }));
+    expect(second.status).toBe(200);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(await second.json()).toEqual(await first.json());
+    expect(await t.db.tokenTransaction.count({ where: { userId: signedIn, kind: "consume" } })).toBe(1);
+    const mismatch = await route(post({ prompt: "different", maxOutputTokens: 10 }, { "idempotency-key": "retry-1" }));
+    expect(mismatch.status).toBe(422);
+    expect((await route(post({ prompt: "x", maxOutputTokens: 10 }, { "idempotency-key": "has space" }))).status).toBe(400);
+  });
+
+  it("runs exactly 10 of 50 concurrent requests when the balance covers 10, and 402s the other 40", async () => {
+    // Each request holds its worst case, 1 + 10 × 9 = 91, and really costs that much (1 in, 9 out), so
+    // whatever the interleaving of reserves and settles, the 910 millitokens pay for exactly 10.
+    signedIn = await userWith(910n);
+    const exact = withTokens(
+      "test",
+      async ({ meter }) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        meter.recordOpenAIUsage("test-model", { prompt_tokens: 1, completion_tokens: 9 });
+        return { ok: true };
+      },
+      { input, estimate },
+    );
+    const responses = await Promise.all(Array.from({ length: 50 }, () => exact(post({ prompt: "x", maxOutputTokens: 9 }))));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 402)).toHaveLength(40);
+    expect(await balanceOf(signedIn)).toEqual({ available: 0n, reserved: 0n });
+    expect(await t.db.tokenTransaction.count({ where: { userId: signedIn, kind: "consume" } })).toBe(10);
+    expect((await verifyLedger(t.db, { userIds: [signedIn] })).mismatches).toEqual([]);
+  });
+});
+
+describe("withTokens: streams", () => {
+  const withTokens = makeWithTokens();
+  const streamInput = z.object({ prompt: z.string(), maxOutputTokens: z.number().int().positive() });
+
+  it("settles the usage of the final chunk when the stream ends, and reports it in an SSE event", async () => {
+    signedIn = await userWith(1_000n);
+    const route = withTokens("chat", async ({ stream }) => stream(words("alpha beta gamma delta")), { input: streamInput, estimate });
+    const response = await route(post({ prompt: "p q r", maxOutputTokens: 20 }));
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    // held 3 + 200 = 203 at the start: 1,000 − 203 = 797
+    expect(response.headers.get("x-tokens-remaining")).toBe("0.797");
+    const text = await response.text();
+    expect(text).toContain('"content":"alpha "');
+    // usage chunk: 3 in + 4 out → 3 + 40 = 43
+    expect(text).toContain('event: tokens\ndata: {"charged":0.043,"remaining":0.957}');
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect(await balanceOf(signedIn)).toEqual({ available: 957n, reserved: 0n });
+  });
+
+  it("charges the generated text when the stream ends without a usage report", async () => {
+    signedIn = await userWith(1_000n);
+    const route = withTokens("chat", async ({ stream }) => stream(words("one two three four five", { usage: false })), { input: streamInput, estimate });
+    await (await route(post({ prompt: "a b", maxOutputTokens: 20 }))).text();
+    // input 2 (from the estimate) + 5 words × 10 = 52
+    expect(await balanceOf(signedIn)).toEqual({ available: 948n, reserved: 0n });
+  });
+
+  it("charges what was generated when the client disconnects halfway", async () => {
+    signedIn = await userWith(10_000n);
+    const route = withTokens(
+      "chat",
+      async ({ stream }) => stream(words(Array.from({ length: 40 }, (_, i) => `w${i}`).join(" "), { pauseMs: 5 })),
+      { input: streamInput, estimate },
+    );
+    const response = await route(post({ prompt: "a b c d", maxOutputTokens: 100 }));
+    const reader = response.body!.getReader();
+    let received = "";
+    while ((received.match(/"content"/g) ?? []).length < 20) received += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [row] = await t.db.tokenTransaction.findMany({ where: { userId: signedIn, kind: "consume" } });
+    const output = Number((row!.usage as { outputTokens: number }).outputTokens);
+    // Half the stream (20 of 40 words, plus at most the one chunk in flight) is charged, not 0 and not the whole.
+    expect(output).toBeGreaterThanOrEqual(20);
+    expect(output).toBeLessThanOrEqual(22);
+    expect(row!.costMicroUsd).toBe(4n + 10n * BigInt(output));
+    expect((await balanceOf(signedIn)).reserved).toBe(0n);
+  });
+});
+
+describe("withTokens: rate limit", () => {
+  it("answers 429 with Retry-After past the per-user limit", async () => {
+    signedIn = await userWith(10_000n);
+    const withTokens = makeWithTokens({ limit: 3, windowMs: 60_000 });
+    const route = withTokens("test", async () => ({ ok: true }), { input, estimate });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await route(post({ prompt: "x", maxOutputTokens: 1 }))).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const limited = await route(post({ prompt: "x", maxOutputTokens: 1 }));
+    expect(limited.headers.get("retry-after")).toBe("20");
+    expect((await limited.json()).error).toBe("rate_limited");
+  });
+});

@@ -1,0 +1,404 @@
+// `withTokens(feature, handler, options)`: the metering wrapper for App Router route handlers.
+//
+// For every request it: checks the session (401); applies the per-user rate limit (429 with
+// Retry-After); validates the input with a schema (400 with the issues); honours Idempotency-Key
+// (a retry returns the first response, no second charge); estimates the worst-case cost and
+// reserves it — or answers 402 with what is required and available, holding nothing; runs the
+// handler with a `meter`; settles the exact cost of the usage the handler reported (or releases the
+// hold when there was none); and tells the balance (X-Tokens-Remaining, and `tokens` in JSON).
+// A streamed response is settled when the stream ends, also when the client disconnects: what was
+// generated until then is charged. A handler that throws is charged only what the provider billed.
+//
+// Database round trips on the happy path: reserve and settle (one statement each).
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "../../db/client";
+import { release, reserve, settle } from "../ledger";
+import { millitokensToTokens } from "../units";
+import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
+import { chatChunkReader, Meter, type ChunkReader, type CostEngine } from "./meter";
+import { RateLimiter, type RateLimit } from "./rate-limit";
+
+/** Throw from a parser or handler for a 400 with a message the caller can act on. */
+export class BadRequestError extends Error {
+  constructor(message: string, readonly details?: unknown) {
+    super(message);
+    this.name = "BadRequestError";
+  }
+}
+
+export interface Estimate {
+  /** The model the call will use (recorded, and used to charge a stream cut short). */
+  model: string;
+  /** Worst-case cost in millitokens: what is reserved. */
+  worstCase: bigint;
+  /** Exact input token count, when the estimate counted it (text calls). */
+  inputTokens?: number;
+}
+
+export interface PricingContext {
+  version: number;
+}
+
+export interface MeteredContext<TInput, U> {
+  request: Request;
+  userId: string;
+  input: TInput;
+  meter: Meter<U>;
+  estimate: Estimate;
+  /** Streams an async iterable of chunks (an OpenAI stream) to the client as SSE, metered. */
+  stream<C>(source: AsyncIterable<C> & { controller?: AbortController }, options?: StreamOptions<C>): Response;
+  signal: AbortSignal;
+}
+
+export interface StreamOptions<C> {
+  /** How to read text/usage/model from a chunk (default: chat completions chunks). */
+  reader?: ChunkReader<C>;
+  /** The SSE `data:` payload of a chunk (default: the chunk as JSON); null to skip it. */
+  toData?(chunk: C): unknown;
+}
+
+export interface WithTokensOptions<TInput, U> {
+  /** Schema of the JSON body. */
+  input?: z.ZodType<TInput>;
+  /** Or a parser of the raw request (multipart uploads …); throw BadRequestError for a 400. */
+  parse?(request: Request, body: Buffer): Promise<TInput> | TInput;
+  /** The worst case of the call, before it is made. */
+  estimate(input: TInput, context: { userId: string; pricing: PricingContext }): Estimate | Promise<Estimate>;
+  /** How long the hold lives before the sweep may release it (default 2 minutes). */
+  ttlMs?: number;
+  /** Per-user limit for this route (default: the app's), or false for none. */
+  rateLimit?: RateLimit | false;
+  /** Maximum body size in bytes (default 1 MB; uploads set their own). */
+  maxBodyBytes?: number;
+  /** Handler result type hint for cost engines with several usage kinds. */
+  _usage?: U;
+}
+
+export interface MeteringConfig<U> {
+  db(): Db;
+  /** The signed-in user's id, or null. */
+  currentUserId(): Promise<string | null>;
+  /** The active pricing version and the cost engine bound to its overrides. */
+  pricing(): Promise<{ context: PricingContext; engine: CostEngine<U> }>;
+  upgradeUrl: string;
+  rateLimit: RateLimit | false;
+  log?(event: string, details: Record<string, unknown>): void;
+}
+
+type Handler<TInput, U> = (ctx: MeteredContext<TInput, U>) => Promise<unknown> | unknown;
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+const tokens = (millitokens: bigint) => millitokensToTokens(millitokens);
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? Number(value) : value)), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function upstreamStatus(error: unknown): number | null {
+  const status = (error as { status?: unknown })?.status;
+  return typeof status === "number" ? status : null;
+}
+
+export function createWithTokens<U>(config: MeteringConfig<U>) {
+  const limiter = new RateLimiter();
+  const log = config.log ?? (() => {});
+
+  return function withTokens<TInput>(feature: string, handler: Handler<TInput, U>, options: WithTokensOptions<TInput, U>) {
+    if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
+
+    return async function meteredRoute(request: Request, _route?: RouteContext): Promise<Response> {
+      const userId = await config.currentUserId();
+      if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
+      const db = config.db();
+      const balanceHeader = async (): Promise<Record<string, string>> => {
+        const row = await db.userTokenBalance.findUnique({ where: { userId } });
+        return row ? { "x-tokens-remaining": String(tokens(row.allowance + row.purchased - row.reserved)) } : {};
+      };
+
+      const limit = options.rateLimit ?? config.rateLimit;
+      if (limit) {
+        const decision = limiter.take(userId, limit);
+        if (!decision.allowed) {
+          return json(
+            429,
+            { error: "rate_limited", message: `Too many requests: at most ${limit.limit} per ${limit.windowMs / 1000} s. Retry after ${decision.retryAfterSeconds} s.` },
+            { "retry-after": String(decision.retryAfterSeconds), ...(await balanceHeader()) },
+          );
+        }
+      }
+
+      // ── input ──
+      const maxBytes = options.maxBodyBytes ?? 1_000_000;
+      const declared = Number(request.headers.get("content-length") ?? 0);
+      if (declared > maxBytes) return json(413, { error: "payload_too_large", message: `The request body must be at most ${maxBytes} bytes.` });
+      const body = Buffer.from(await request.arrayBuffer());
+      if (body.length > maxBytes) return json(413, { error: "payload_too_large", message: `The request body must be at most ${maxBytes} bytes.` });
+      let input: TInput;
+      try {
+        input = await parseInput(request, body, options);
+      } catch (error) {
+        if (error instanceof BadRequestError) {
+          return json(400, { error: "invalid_request", message: error.message, ...(error.details ? { issues: error.details } : {}) }, await balanceHeader());
+        }
+        throw error;
+      }
+
+      // ── idempotency ──
+      let claimId: string | null = null;
+      const keyHeader = request.headers.get("idempotency-key");
+      if (keyHeader !== null) {
+        const key = idempotencyKeySchema.safeParse(keyHeader);
+        if (!key.success) return json(400, { error: "invalid_request", message: `Idempotency-Key ${key.error.issues[0]?.message ?? "is invalid"}.` });
+        const fingerprint = requestFingerprint(request.method, new URL(request.url).pathname, body.toString("latin1"));
+        const claim = await claimIdempotencyKey(db, { userId, key: key.data, feature, fingerprint });
+        if (claim.state === "replay") {
+          return new Response(claim.body, {
+            status: claim.status,
+            headers: { "content-type": claim.contentType ?? "application/json", "idempotent-replayed": "true", ...(await balanceHeader()) },
+          });
+        }
+        if (claim.state === "in_progress") {
+          return json(409, { error: "request_in_progress", message: "A request with this Idempotency-Key is still running; retry shortly." }, { "retry-after": "1" });
+        }
+        if (claim.state === "mismatch") {
+          return json(422, { error: "idempotency_key_reused", message: "This Idempotency-Key was used for a different request; use a new key." });
+        }
+        claimId = claim.id;
+      }
+
+      // ── estimate and reserve ──
+      const { context: pricing, engine } = await config.pricing();
+      let estimate: Estimate;
+      try {
+        estimate = await options.estimate(input, { userId, pricing });
+      } catch (error) {
+        if (claimId) await releaseIdempotencyKey(db, claimId);
+        if (error instanceof BadRequestError) return json(400, { error: "invalid_request", message: error.message });
+        throw error;
+      }
+      const requestId = randomUUID();
+      const held = await reserve(db, {
+        userId,
+        amount: estimate.worstCase > 0n ? estimate.worstCase : 1n,
+        feature,
+        requestId,
+        ttlMs: options.ttlMs ?? 120_000,
+        pricingVersion: pricing.version,
+      });
+      if (!held.ok) {
+        if (claimId) await releaseIdempotencyKey(db, claimId);
+        if (held.error.type === "InsufficientTokens") {
+          const available = held.error.available > 0n ? held.error.available : 0n;
+          return json(
+            402,
+            { error: "insufficient_tokens", required: tokens(held.error.required), available: tokens(available), upgradeUrl: config.upgradeUrl },
+            { "x-tokens-remaining": String(tokens(available)) },
+          );
+        }
+        log("reserve_failed", { feature, userId, error: held.error });
+        return json(403, { error: "no_token_account", message: "Your account has no token balance." });
+      }
+
+      const meter = new Meter<U>(requestId, engine, estimate.inputTokens !== undefined ? { model: estimate.model, inputTokens: estimate.inputTokens } : null);
+      const reservationId = held.reservation.id;
+      let finished: Promise<{ charged: bigint; remaining: bigint }> | null = null;
+
+      /** Settles the reported usage, or releases the hold when nothing was reported. Once. */
+      const finish = () =>
+        (finished ??= (async () => {
+          if (meter.calls.length === 0) {
+            const released = await release(db, reservationId);
+            const remaining = released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
+            return { charged: 0n, remaining };
+          }
+          const result = await settle(db, { reservationId, cost: meter.cost, usage: meter.usageRecord(), pricingVersion: pricing.version });
+          if (!result.ok) throw new Error(`settling ${feature} request ${requestId} failed: ${result.error.type}`);
+          if (result.shortfall > 0n) log("shortfall", { feature, userId, requestId, shortfall: result.shortfall });
+          return { charged: result.charged, remaining: result.balance.available };
+        })());
+
+      const remember = async (status: number, contentType: string, text: string) => {
+        if (claimId) await completeIdempotencyKey(db, claimId, { status, contentType, body: text });
+      };
+
+      let streamed: Response | null = null;
+      const controller = new AbortController();
+      const ctx: MeteredContext<TInput, U> = {
+        request,
+        userId,
+        input,
+        meter,
+        estimate,
+        signal: controller.signal,
+        stream(source, streamOptions = {}) {
+          streamed = meteredStream(source, streamOptions, {
+            meter,
+            finish,
+            remember,
+            remainingAtStart: held.available,
+            log: (event, details) => log(event, { feature, userId, requestId, ...details }),
+          });
+          return streamed;
+        },
+      };
+
+      let result: unknown;
+      try {
+        result = await handler(ctx);
+      } catch (error) {
+        controller.abort();
+        const { charged, remaining } = await finish();
+        if (claimId) await releaseIdempotencyKey(db, claimId);
+        const headers = { "x-tokens-remaining": String(tokens(remaining)) };
+        if (error instanceof BadRequestError) {
+          return json(400, { error: "invalid_request", message: error.message, tokens: { charged: tokens(charged), remaining: tokens(remaining) } }, headers);
+        }
+        const status = upstreamStatus(error);
+        log("handler_failed", { feature, userId, requestId, status, message: (error as Error)?.message });
+        return json(
+          status ? 502 : 500,
+          {
+            error: status ? "upstream_error" : "internal_error",
+            message: status ? "The AI provider failed to answer; you were charged only for what it billed." : "Something went wrong; you were charged only for what the AI provider billed.",
+            tokens: { charged: tokens(charged), remaining: tokens(remaining) },
+          },
+          headers,
+        );
+      }
+
+      if (result === streamed && streamed) return streamed;
+
+      const { charged, remaining } = await finish();
+      const headers = { "x-tokens-remaining": String(tokens(remaining)) };
+      if (result instanceof Response) {
+        const response = new Response(result.body, result);
+        response.headers.set("x-tokens-remaining", headers["x-tokens-remaining"]);
+        if (claimId) await releaseIdempotencyKey(db, claimId);
+        return response;
+      }
+      const payload = { ...(isPlainObject(result) ? result : { result }), tokens: { charged: tokens(charged), remaining: tokens(remaining) } };
+      const response = json(200, payload, headers);
+      await remember(200, "application/json; charset=utf-8", await response.clone().text());
+      return response;
+    };
+  };
+}
+
+async function parseInput<TInput, U>(request: Request, body: Buffer, options: WithTokensOptions<TInput, U>): Promise<TInput> {
+  if (options.parse) return options.parse(request, body);
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
+  let data: unknown;
+  try {
+    data = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new BadRequestError("The request body is not valid JSON.");
+  }
+  const parsed = options.input!.safeParse(data);
+  if (!parsed.success) {
+    throw new BadRequestError(
+      `Invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; ")}.`,
+      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+interface StreamHooks<U> {
+  meter: Meter<U>;
+  finish(): Promise<{ charged: bigint; remaining: bigint }>;
+  remember(status: number, contentType: string, text: string): Promise<void>;
+  remainingAtStart: bigint;
+  log(event: string, details: Record<string, unknown>): void;
+}
+
+/**
+ * An SSE response over `source`: each chunk as `data:`, then `event: tokens` with the charge, then
+ * `data: [DONE]`. Usage comes from the chunks (the last one, with include_usage); when the stream
+ * ends without it — cut short by the provider or cancelled by the client — the text generated so far
+ * is counted and charged. Either way the request is settled exactly once.
+ */
+function meteredStream<C, U>(
+  source: AsyncIterable<C> & { controller?: AbortController },
+  { reader = chatChunkReader as unknown as ChunkReader<C>, toData = (chunk: C) => chunk }: StreamOptions<C>,
+  hooks: StreamHooks<U>,
+): Response {
+  const iterator = source[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  let text = "";
+  let model: string | undefined;
+  let usageSeen = false;
+  const sent: string[] = [];
+
+  const chargeGenerated = () => {
+    if (!usageSeen) hooks.meter.recordGeneratedText(text, model);
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: IteratorResult<C>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        chargeGenerated();
+        const { charged, remaining } = await hooks.finish();
+        hooks.log("stream_failed", { message: (error as Error)?.message, charged });
+        const tail = `event: error\ndata: ${JSON.stringify({ error: "upstream_error", tokens: { charged: tokens(charged), remaining: tokens(remaining) } })}\n\n`;
+        controller.enqueue(encoder.encode(tail));
+        controller.close();
+        return;
+      }
+      if (next.done) {
+        chargeGenerated();
+        const { charged, remaining } = await hooks.finish();
+        const tail = `event: tokens\ndata: ${JSON.stringify({ charged: tokens(charged), remaining: tokens(remaining) })}\n\ndata: [DONE]\n\n`;
+        sent.push(tail);
+        controller.enqueue(encoder.encode(tail));
+        controller.close();
+        await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
+        return;
+      }
+      const chunk = next.value;
+      model = reader.model(chunk) ?? model;
+      text += reader.text(chunk);
+      const usage = reader.usage(chunk);
+      if (usage && model) {
+        hooks.meter.recordOpenAIUsage(model, usage);
+        usageSeen = true;
+      }
+      const data = toData(chunk);
+      if (data !== null && data !== undefined) {
+        const line = `data: ${JSON.stringify(data)}\n\n`;
+        sent.push(line);
+        controller.enqueue(encoder.encode(line));
+      }
+    },
+    async cancel() {
+      // The client went away: stop the provider's stream and charge what was generated.
+      source.controller?.abort();
+      await iterator.return?.();
+      chargeGenerated();
+      const { charged } = await hooks.finish();
+      hooks.log("stream_cancelled", { charged });
+      await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
+    },
+  });
+
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      "x-tokens-remaining": String(tokens(hooks.remainingAtStart)),
+    },
+  });
+}
