@@ -7,6 +7,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import nextEnv from "@next/env";
+import { startOpenAISimulator } from "../lib/ai/simulator";
+import { SIMULATOR_API_KEY } from "../lib/env";
 import { prepareDatabase, resolveDatabase } from "./lib/database";
 
 const log = (line: string) => console.log(`[tollgate] ${line}`);
@@ -26,6 +28,10 @@ async function main() {
   const database = await resolveDatabase(log);
   await prepareDatabase(database.url, log);
 
+  // No OpenAI key: AI features talk to the loopback simulator (same SDK, same metering).
+  const simulator = process.env.OPENAI_API_KEY ? null : await startOpenAISimulator({ port: 0 });
+  if (simulator) log(`no OPENAI_API_KEY: AI calls go to the OpenAI simulator at ${simulator.url}`);
+
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], {
     stdio: "inherit",
@@ -33,6 +39,7 @@ async function main() {
       ...process.env,
       DATABASE_URL: database.url,
       AUTH_SECRET: process.env.AUTH_SECRET || devAuthSecret(),
+      ...(simulator ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url } : {}),
     },
   });
   const childExited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
@@ -40,11 +47,11 @@ async function main() {
   // On Ctrl-C / SIGTERM: stop Next, then the embedded database (its own exit hook runs alongside).
   exitHook((done) => {
     if (child.exitCode === null) child.kill("SIGTERM");
-    childExited.then(() => database.stop()).finally(done);
+    childExited.then(() => Promise.all([database.stop(), simulator?.close()])).finally(done);
   });
 
   const code = await childExited;
-  await database.stop();
+  await Promise.all([database.stop(), simulator?.close()]);
   process.exit(code);
 }
 

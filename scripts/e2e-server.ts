@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import exitHook from "async-exit-hook";
+import { startOpenAISimulator } from "../lib/ai/simulator";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { SIMULATOR_API_KEY } from "../lib/env";
 import { prepareDatabase } from "./lib/database";
 import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "./test/e2e-paths";
 
@@ -24,6 +26,9 @@ mkdirSync(dataDir, { recursive: true });
 const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: port + 1000, ephemeral: true, log });
 await prepareDatabase(database.url, log);
 writeFileSync(path.join(dataDir, "database-url"), database.url);
+
+const simulator = await startOpenAISimulator({ port: 0 });
+log(`OpenAI simulator at ${simulator.url}`);
 
 if (!existsSync(path.join(E2E_DIST_DIR, "BUILD_ID"))) {
   log("no production build in .next-test: building");
@@ -40,6 +45,8 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     AUTH_TRUST_HOST: "true",
     APP_URL: `http://localhost:${port}`,
+    OPENAI_API_KEY: SIMULATOR_API_KEY,
+    OPENAI_BASE_URL: simulator.url,
   },
 });
 const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
@@ -47,7 +54,7 @@ const serverExited = new Promise<void>((resolve) => server.once("exit", () => re
 async function shutdown() {
   if (server.exitCode === null) server.kill("SIGTERM");
   await serverExited;
-  await database.stop();
+  await Promise.all([database.stop(), simulator.close()]);
   rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -6,6 +6,7 @@ import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { isSimulatedAI } from "@/lib/env";
 import { accountSummary } from "@/lib/tokens/account-summary";
 import { signOutAction } from "./actions";
 
@@ -18,6 +19,15 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-64 md:flex-col md:border-r md:border-b-0">
         <div className="flex items-center justify-between px-4 py-3 md:py-4">
           <Logo href="/dashboard" />
+          {isSimulatedAI() && (
+            <span
+              className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
+              title="No OPENAI_API_KEY is set: AI features answer from the local simulator, metered like the real API."
+              data-testid="simulated-ai"
+            >
+              Simulated AI
+            </span>
+          )}
         </div>
         <div className="px-3 pb-3">
           <BalanceWidget summary={summary} />

@@ -103,36 +103,45 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   mkdirSync(parent, { recursive: true });
   if (process.getuid?.() === 0) chmodSync(parent, 0o755);
 
-  const port = await findFreePort(options.port ?? 54329);
-  const serverLog: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8", "--no-instructions"],
-    postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "max_connections=300",
-      ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
-    ],
-    onLog: (message) => serverLog.push(String(message)),
-    onError: (message) => serverLog.push(String(message)),
-  });
-
-  try {
-    if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
-      log(`creating a PostgreSQL cluster in ${path.relative(process.cwd(), dataDir) || dataDir}`);
-      await server.initialise();
-    }
-    await server.start();
-  } catch (error) {
-    const tail = serverLog.join("").split("\n").filter(Boolean).slice(-8).join("\n");
-    throw new Error(`The embedded PostgreSQL did not start (data ${dataDir}, port ${port}).\n${tail}`, {
-      cause: error,
+  // A free port can be taken between the check and the server's bind (another test run starting at
+  // the same moment): then try the next one.
+  let port = options.port ?? 54329;
+  let server: EmbeddedPostgres | undefined;
+  for (let attempt = 1; ; attempt++) {
+    port = await findFreePort(port);
+    const serverLog: string[] = [];
+    server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: EMBEDDED_USER,
+      password: EMBEDDED_PASSWORD,
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ["--encoding=UTF8", "--no-instructions"],
+      postgresFlags: [
+        "-c", "listen_addresses=127.0.0.1",
+        "-c", "max_connections=300",
+        ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ],
+      onLog: (message) => serverLog.push(String(message)),
+      onError: (message) => serverLog.push(String(message)),
     });
+    try {
+      if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+        log(`creating a PostgreSQL cluster in ${path.relative(process.cwd(), dataDir) || dataDir}`);
+        await server.initialise();
+      }
+      await server.start();
+      break;
+    } catch (error) {
+      const text = serverLog.join("");
+      if (attempt < 5 && /could not bind|already in use|could not create any TCP\/IP sockets|lock file .* already exists/i.test(text)) {
+        port++;
+        continue;
+      }
+      const tail = text.split("\n").filter(Boolean).slice(-8).join("\n");
+      throw new Error(`The embedded PostgreSQL did not start (data ${dataDir}, port ${port}).\n${tail}`, { cause: error });
+    }
   }
   await ensureDatabase(port, database);
   log(`embedded PostgreSQL ready on port ${port}`);
@@ -145,7 +154,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      await server!.stop();
     },
   };
 }

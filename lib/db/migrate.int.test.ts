@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MIGRATIONS_DIR, applyMigrations, readMigrations } from "./migrate";
 
 const INIT = "20261124000000_init";
+/** Every checked-in migration, in order (the tests must not need editing when one is added). */
+const ALL = readdirSync(MIGRATIONS_DIR)
+  .filter((name) => existsSync(path.join(MIGRATIONS_DIR, name, "migration.sql")))
+  .sort();
 const serverUrl = inject("testServerUrl");
 const created: string[] = [];
 let tmp: string;
@@ -75,18 +79,19 @@ const sha256 = (file: string) => createHash("sha256").update(readFileSync(file))
 describe("readMigrations", () => {
   it("reads the migration folders in order, with the sha256 of each file", () => {
     const migrations = readMigrations();
-    expect(migrations.map((m) => [m.name, m.checksum])).toEqual([[INIT, sha256(path.join(MIGRATIONS_DIR, INIT, "migration.sql"))]]);
+    expect(ALL[0]).toBe(INIT);
+    expect(migrations.map((m) => [m.name, m.checksum])).toEqual(ALL.map((name) => [name, sha256(path.join(MIGRATIONS_DIR, name, "migration.sql"))]));
     expect(migrations[0]!.sql).toContain('CREATE TABLE "token_transactions"');
   });
 
   it("skips folders without a migration.sql and sorts by name", () => {
     const dir = copyOfMigrations();
-    mkdirSync(path.join(dir, "20261201000000_later"));
-    writeFileSync(path.join(dir, "20261201000000_later", "migration.sql"), "SELECT 1;");
+    mkdirSync(path.join(dir, "20991201000000_later"));
+    writeFileSync(path.join(dir, "20991201000000_later", "migration.sql"), "SELECT 1;");
     mkdirSync(path.join(dir, "20261130000000_empty"));
     mkdirSync(path.join(dir, "20200101000000_earlier"));
     writeFileSync(path.join(dir, "20200101000000_earlier", "migration.sql"), "SELECT 2;");
-    expect(readMigrations(dir).map((m) => m.name)).toEqual(["20200101000000_earlier", INIT, "20261201000000_later"]);
+    expect(readMigrations(dir).map((m) => m.name)).toEqual(["20200101000000_earlier", ...ALL, "20991201000000_later"]);
   });
 
   it("names a missing folder", () => {
@@ -98,17 +103,17 @@ describe("applyMigrations", () => {
   it("applies every migration to an empty database and records it as Prisma does", async () => {
     const url = await emptyDatabase();
     const lines: string[] = [];
-    expect(await applyMigrations(url, { log: (line) => lines.push(line) })).toEqual({ applied: [INIT], alreadyApplied: 0 });
-    expect(lines).toEqual([`applied migration ${INIT}`]);
-    expect(await recorded(url)).toEqual([
-      {
-        migration_name: INIT,
-        checksum: sha256(path.join(MIGRATIONS_DIR, INIT, "migration.sql")),
+    expect(await applyMigrations(url, { log: (line) => lines.push(line) })).toEqual({ applied: ALL, alreadyApplied: 0 });
+    expect(lines).toEqual(ALL.map((name) => `applied migration ${name}`));
+    expect(await recorded(url)).toEqual(
+      ALL.map((name) => ({
+        migration_name: name,
+        checksum: sha256(path.join(MIGRATIONS_DIR, name, "migration.sql")),
         finished: true,
         rolled_back: false,
         applied_steps_count: 1,
-      },
-    ]);
+      })),
+    );
     for (const table of ["users", "user_token_balance", "token_transactions", "token_pricing_config", "auth_throttle"]) {
       expect(await tableExists(url, table)).toBe(true);
     }
@@ -117,27 +122,27 @@ describe("applyMigrations", () => {
     expect(triggers).toEqual([{ tgname: "token_transactions_append_only" }]);
 
     // A second run has nothing to do.
-    expect(await applyMigrations(url)).toEqual({ applied: [], alreadyApplied: 1 });
-    expect(await recorded(url)).toHaveLength(1);
+    expect(await applyMigrations(url)).toEqual({ applied: [], alreadyApplied: ALL.length });
+    expect(await recorded(url)).toHaveLength(ALL.length);
   });
 
   it("applies each migration once when two runners start at once", async () => {
     const url = await emptyDatabase();
     const results = await Promise.all([applyMigrations(url), applyMigrations(url)]);
-    expect(results.map((r) => r.applied).sort((a, b) => b.length - a.length)).toEqual([[INIT], []]);
-    expect(results.map((r) => r.alreadyApplied).sort()).toEqual([0, 1]);
-    expect((await recorded(url)).map((r) => r.migration_name)).toEqual([INIT]);
+    expect(results.map((r) => r.applied).sort((a, b) => b.length - a.length)).toEqual([ALL, []]);
+    expect(results.map((r) => r.alreadyApplied).sort()).toEqual([0, ALL.length]);
+    expect((await recorded(url)).map((r) => r.migration_name)).toEqual(ALL);
   });
 
   it("applies only the new migration when one is added", async () => {
     const url = await emptyDatabase();
     const dir = copyOfMigrations();
     await applyMigrations(url, { dir });
-    mkdirSync(path.join(dir, "20261201000000_add_probe"));
-    writeFileSync(path.join(dir, "20261201000000_add_probe", "migration.sql"), "CREATE TABLE probe (id int);\n");
-    expect(await applyMigrations(url, { dir })).toEqual({ applied: ["20261201000000_add_probe"], alreadyApplied: 1 });
+    mkdirSync(path.join(dir, "20991201000000_add_probe"));
+    writeFileSync(path.join(dir, "20991201000000_add_probe", "migration.sql"), "CREATE TABLE probe (id int);\n");
+    expect(await applyMigrations(url, { dir })).toEqual({ applied: ["20991201000000_add_probe"], alreadyApplied: ALL.length });
     expect(await tableExists(url, "probe")).toBe(true);
-    expect((await recorded(url)).map((r) => r.migration_name)).toEqual([INIT, "20261201000000_add_probe"]);
+    expect((await recorded(url)).map((r) => r.migration_name)).toEqual([...ALL, "20991201000000_add_probe"]);
   });
 
   it("stops with an error naming a migration edited after it was applied", async () => {
@@ -145,20 +150,20 @@ describe("applyMigrations", () => {
     const dir = copyOfMigrations();
     await applyMigrations(url, { dir });
     appendFileSync(path.join(dir, INIT, "migration.sql"), "\n-- an afterthought\n");
-    mkdirSync(path.join(dir, "20261201000000_after_edit"));
-    writeFileSync(path.join(dir, "20261201000000_after_edit", "migration.sql"), "CREATE TABLE after_edit (id int);\n");
+    mkdirSync(path.join(dir, "20991201000000_after_edit"));
+    writeFileSync(path.join(dir, "20991201000000_after_edit", "migration.sql"), "CREATE TABLE after_edit (id int);\n");
     await expect(applyMigrations(url, { dir })).rejects.toThrow(
       `Migration ${INIT} was edited after it was applied. Revert the edit and add a new migration instead.`,
     );
     // The run stopped there: nothing after the edited migration was applied.
     expect(await tableExists(url, "after_edit")).toBe(false);
-    expect((await recorded(url)).map((r) => r.migration_name)).toEqual([INIT]);
+    expect((await recorded(url)).map((r) => r.migration_name)).toEqual(ALL);
   });
 
   it("rolls back a broken migration entirely, names it, and does not record it", async () => {
     const url = await emptyDatabase();
     const dir = copyOfMigrations();
-    const broken = "20261201000000_broken";
+    const broken = "20991201000000_broken";
     mkdirSync(path.join(dir, broken));
     writeFileSync(
       path.join(dir, broken, "migration.sql"),
@@ -166,14 +171,14 @@ describe("applyMigrations", () => {
     );
     await expect(applyMigrations(url, { dir })).rejects.toThrow(`Migration ${broken} failed: relation "no_such_table" does not exist`);
     // The migrations before it stay applied; nothing of the broken one is left.
-    expect((await recorded(url)).map((r) => r.migration_name)).toEqual([INIT]);
+    expect((await recorded(url)).map((r) => r.migration_name)).toEqual(ALL);
     expect(await tableExists(url, "half_done")).toBe(false);
     const columns = await query(url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'");
     expect(columns).toEqual([]);
 
     // Once fixed, it applies.
     writeFileSync(path.join(dir, broken, "migration.sql"), "CREATE TABLE half_done (id int);\n");
-    expect(await applyMigrations(url, { dir })).toEqual({ applied: [broken], alreadyApplied: 1 });
+    expect(await applyMigrations(url, { dir })).toEqual({ applied: [broken], alreadyApplied: ALL.length });
     expect(await tableExists(url, "half_done")).toBe(true);
   });
 
@@ -190,12 +195,12 @@ describe("applyMigrations", () => {
   it("ignores a migration that was rolled back, and applies it again", async () => {
     const url = await emptyDatabase();
     const dir = copyOfMigrations();
-    const extra = "20261201000000_extra";
+    const extra = "20991201000000_extra";
     mkdirSync(path.join(dir, extra));
     writeFileSync(path.join(dir, extra, "migration.sql"), "CREATE TABLE extra (id int);\n");
     await applyMigrations(url, { dir });
     await query(url, `DROP TABLE extra; UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${extra}'`);
-    expect(await applyMigrations(url, { dir })).toEqual({ applied: [extra], alreadyApplied: 1 });
+    expect(await applyMigrations(url, { dir })).toEqual({ applied: [extra], alreadyApplied: ALL.length });
     expect(await tableExists(url, "extra")).toBe(true);
   });
 });

@@ -58,13 +58,13 @@ export interface StreamOptions<C> {
   toData?(chunk: C): unknown;
 }
 
-export interface WithTokensOptions<TInput, U> {
+export interface WithTokensOptions<TInput, U, E extends CostEngine<U> = CostEngine<U>> {
   /** Schema of the JSON body. */
   input?: z.ZodType<TInput>;
   /** Or a parser of the raw request (multipart uploads …); throw BadRequestError for a 400. */
   parse?(request: Request, body: Buffer): Promise<TInput> | TInput;
   /** The worst case of the call, before it is made. */
-  estimate(input: TInput, context: { userId: string; pricing: PricingContext }): Estimate | Promise<Estimate>;
+  estimate(input: TInput, context: { userId: string; pricing: PricingContext; engine: E }): Estimate | Promise<Estimate>;
   /** How long the hold lives before the sweep may release it (default 2 minutes). */
   ttlMs?: number;
   /** Per-user limit for this route (default: the app's), or false for none. */
@@ -75,14 +75,15 @@ export interface WithTokensOptions<TInput, U> {
   _usage?: U;
 }
 
-export interface MeteringConfig<U> {
+export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   db(): Db;
   /** The signed-in user's id, or null. */
   currentUserId(): Promise<string | null>;
   /** The active pricing version and the cost engine bound to its overrides. */
-  pricing(): Promise<{ context: PricingContext; engine: CostEngine<U> }>;
+  pricing(): Promise<{ context: PricingContext; engine: E }>;
   upgradeUrl: string;
-  rateLimit: RateLimit | false;
+  /** The default per-user limit (a function, so configuration is read at request time). */
+  rateLimit: RateLimit | false | (() => RateLimit | false);
   log?(event: string, details: Record<string, unknown>): void;
 }
 
@@ -107,11 +108,11 @@ function upstreamStatus(error: unknown): number | null {
   return typeof status === "number" ? status : null;
 }
 
-export function createWithTokens<U>(config: MeteringConfig<U>) {
+export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(config: MeteringConfig<U, E>) {
   const limiter = new RateLimiter();
   const log = config.log ?? (() => {});
 
-  return function withTokens<TInput>(feature: string, handler: Handler<TInput, U>, options: WithTokensOptions<TInput, U>) {
+  return function withTokens<TInput>(feature: string, handler: Handler<TInput, U>, options: WithTokensOptions<TInput, U, E>) {
     if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
 
     return async function meteredRoute(request: Request, _route?: RouteContext): Promise<Response> {
@@ -123,7 +124,7 @@ export function createWithTokens<U>(config: MeteringConfig<U>) {
         return row ? { "x-tokens-remaining": String(tokens(row.allowance + row.purchased - row.reserved)) } : {};
       };
 
-      const limit = options.rateLimit ?? config.rateLimit;
+      const limit = options.rateLimit ?? (typeof config.rateLimit === "function" ? config.rateLimit() : config.rateLimit);
       if (limit) {
         const decision = limiter.take(userId, limit);
         if (!decision.allowed) {
@@ -178,7 +179,7 @@ export function createWithTokens<U>(config: MeteringConfig<U>) {
       const { context: pricing, engine } = await config.pricing();
       let estimate: Estimate;
       try {
-        estimate = await options.estimate(input, { userId, pricing });
+        estimate = await options.estimate(input, { userId, pricing, engine });
       } catch (error) {
         if (claimId) await releaseIdempotencyKey(db, claimId);
         if (error instanceof BadRequestError) return json(400, { error: "invalid_request", message: error.message });
@@ -292,7 +293,7 @@ export function createWithTokens<U>(config: MeteringConfig<U>) {
   };
 }
 
-async function parseInput<TInput, U>(request: Request, body: Buffer, options: WithTokensOptions<TInput, U>): Promise<TInput> {
+async function parseInput<TInput, U, E extends CostEngine<U>>(request: Request, body: Buffer, options: WithTokensOptions<TInput, U, E>): Promise<TInput> {
   if (options.parse) return options.parse(request, body);
   const type = request.headers.get("content-type") ?? "";
   if (!type.includes("application/json")) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");

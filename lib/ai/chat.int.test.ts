@@ -1,0 +1,160 @@
+// POST /api/ai/chat end to end below HTTP: the real route module, the real OpenAI SDK talking to the
+// loopback simulator, the real cost engine and real Postgres. Only the session lookup is replaced.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { SIMULATOR_API_KEY } from "../env";
+import { costOf, countTokens, textUsage } from "../tokens/cost";
+import { grant, openAccount, verifyLedger } from "../tokens/ledger";
+import { CHAT_MODEL } from "./chat";
+import { startOpenAISimulator } from "./simulator";
+
+const session = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock("../auth/session", () => ({
+  currentUser: async () => (session.userId ? { id: session.userId, email: "x@example.com", name: null, role: "user" } : null),
+}));
+
+let t: TestDatabase;
+let simulator: Awaited<ReturnType<typeof startOpenAISimulator>>;
+let POST: (request: Request) => Promise<Response>;
+let users = 0;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  simulator = await startOpenAISimulator({ port: 0, tokensPerSecond: 400 });
+  Object.assign(process.env, {
+    DATABASE_URL: t.url,
+    AUTH_SECRET: "a-test-secret-that-is-at-least-32-characters",
+    OPENAI_API_KEY: SIMULATOR_API_KEY,
+    OPENAI_BASE_URL: simulator.url,
+    METER_RATE_LIMIT_PER_MINUTE: "0",
+  });
+  ({ POST } = await import("../../app/api/ai/chat/route"));
+});
+
+afterAll(async () => {
+  await simulator?.close();
+  await t?.drop();
+});
+
+/** A signed-in user with a balance of exactly `purchased` millitokens plus the 100-token free tier. */
+async function signIn(purchased = 0n): Promise<string> {
+  const id = await t.db.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email: `chat-${++users}@example.com` } });
+    await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 100_000n, pricingVersion: 1 });
+    return user.id;
+  });
+  if (purchased) await grant(t.db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: purchased, idempotencyKey: `pack:${id}` });
+  session.userId = id;
+  return id;
+}
+
+function chat(content: string, headers: Record<string, string> = {}) {
+  return POST(
+    new Request("http://localhost/api/ai/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ messages: [{ role: "user", content }] }),
+    }),
+  );
+}
+
+/** The `data:` payloads and the `event: tokens` payload of an SSE body. */
+function parseSse(text: string) {
+  const chunks: { usage?: Record<string, never> & { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number }; completion_tokens_details?: { reasoning_tokens?: number } }; choices: { delta?: { content?: string } }[] }[] = [];
+  let tokens: { charged: number; remaining: number } | null = null;
+  for (const block of text.split("\n\n")) {
+    if (block.startsWith("event: tokens\ndata: ")) tokens = JSON.parse(block.slice("event: tokens\ndata: ".length));
+    else if (block.startsWith("data: ") && block !== "data: [DONE]") chunks.push(JSON.parse(block.slice(6)));
+  }
+  return { chunks, tokens, text: chunks.map((c) => c.choices.map((x) => x.delta?.content ?? "").join("")).join("") };
+}
+
+async function consumeRows(userId: string) {
+  return t.db.tokenTransaction.findMany({ where: { userId, kind: "consume" }, orderBy: { id: "asc" } });
+}
+
+describe("POST /api/ai/chat", () => {
+  it("streams the answer and charges exactly the cost engine's price of the reported usage", async () => {
+    const userId = await signIn();
+    const response = await chat("How many grams of protein should I eat after a 10 km run?");
+    expect(response.status).toBe(200);
+    const { chunks, tokens, text } = parseSse(await response.text());
+    expect(text.length).toBeGreaterThan(20);
+    const usage = chunks.find((c) => c.usage)!.usage!;
+    const expected = costOf(
+      CHAT_MODEL,
+      textUsage({
+        inputTokens: usage.prompt_tokens,
+        cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+        outputTokens: usage.completion_tokens,
+        reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+      }),
+    );
+    const [row] = await consumeRows(userId);
+    expect(row!.costMicroUsd).toBe(expected);
+    expect(row!.allowanceDelta).toBe(-expected);
+    expect(row!.feature).toBe("chat");
+    expect(row!.usage).toMatchObject({ model: CHAT_MODEL, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
+    expect(tokens).toEqual({ charged: Number(expected) / 1000, remaining: (100_000 - Number(expected)) / 1000 });
+    expect((await verifyLedger(t.db, { userIds: [userId] })).mismatches).toEqual([]);
+  });
+
+  it("answers 402 when the balance cannot cover the worst case, and leaves it untouched", async () => {
+    const userId = await signIn();
+    await t.db.$executeRaw`UPDATE user_token_balance SET reserved = allowance - 100 WHERE user_id = ${userId}`;
+    await t.db.tokenReservation.create({ data: { userId, amount: 99_900n, feature: "other", requestId: `hold-${userId}`, expiresAt: new Date(Date.now() + 60_000) } });
+    const response = await chat("Plan my week");
+    expect(response.status).toBe(402);
+    const body = await response.json();
+    expect(body).toMatchObject({ error: "insufficient_tokens", available: 0.1, upgradeUrl: "/settings/subscription" });
+    expect(body.required).toBeGreaterThan(1.6); // 800 output tokens × $2/1M alone = 1.6 tokens
+    expect(await consumeRows(userId)).toEqual([]);
+    expect(await t.db.tokenReservation.count({ where: { userId } })).toBe(1);
+  });
+
+  it("answers 400 for an invalid conversation, naming the problem", async () => {
+    await signIn();
+    const response = await POST(
+      new Request("http://localhost/api/ai/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ messages: [{ role: "assistant", content: "hello" }] }),
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect((await response.json()).message).toContain("must end with the user's message");
+  });
+
+  it("charges about half when the client disconnects halfway through the stream", async () => {
+    const userId = await signIn(1_000_000n);
+    const question = "Give me a detailed warm-up routine before heavy squats, step by step.";
+    const full = parseSse(await (await chat(question)).text());
+    // What the client can see: a reasoning model's hidden reasoning tokens are only ever reported in
+    // the final usage chunk, which a stream cut short never gets.
+    const fullOutput = countTokens(CHAT_MODEL, full.text);
+
+    const response = await chat(question);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = "";
+    while (parseSse(received).text.length < full.text.length / 2) received += decoder.decode((await reader.read()).value, { stream: true });
+    await reader.cancel();
+    await vi.waitFor(async () => expect(await consumeRows(userId)).toHaveLength(2));
+
+    const [, aborted] = await consumeRows(userId);
+    const charged = aborted!.usage as { inputTokens: number; outputTokens: number };
+    expect(charged.outputTokens).toBeGreaterThanOrEqual(Math.floor(fullOutput * 0.4));
+    expect(charged.outputTokens).toBeLessThanOrEqual(Math.ceil(fullOutput * 0.7));
+    expect(aborted!.costMicroUsd).toBe(costOf(CHAT_MODEL, textUsage({ inputTokens: charged.inputTokens, outputTokens: charged.outputTokens })));
+    expect((await verifyLedger(t.db, { userIds: [userId] })).mismatches).toEqual([]);
+  });
+
+  it("charges a retried request with the same Idempotency-Key once, and replays the first answer", async () => {
+    const userId = await signIn();
+    const first = await (await chat("Is creatine safe?", { "idempotency-key": "k-1" })).text();
+    const retry = await chat("Is creatine safe?", { "idempotency-key": "k-1" });
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.text()).toBe(first);
+    expect(await consumeRows(userId)).toHaveLength(1);
+  });
+});

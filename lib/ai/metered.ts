@@ -1,0 +1,29 @@
+// `withTokens` for this app's route handlers: the metering wrapper (lib/tokens/metering) bound to
+// our session, our database, the active pricing version and the cost engine priced by it.
+import { currentUser } from "../auth/session";
+import { db } from "../db/client";
+import { env } from "../env";
+import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
+import { activePricingCached } from "../tokens/metering/pricing-cache";
+import { createWithTokens } from "../tokens/metering/with-tokens";
+
+export { BadRequestError } from "../tokens/metering/with-tokens";
+
+let engineCache: { version: number; engine: BoundCostEngine } | null = null;
+
+export const withTokens = createWithTokens<Usage, BoundCostEngine>({
+  db,
+  currentUserId: async () => (await currentUser())?.id ?? null,
+  async pricing() {
+    const pricing = await activePricingCached(db());
+    if (engineCache?.version !== pricing.version) engineCache = { version: pricing.version, engine: costEngine(pricing) };
+    return { context: { version: pricing.version }, engine: engineCache.engine };
+  },
+  upgradeUrl: "/settings/subscription",
+  rateLimit: () => {
+    const perMinute = env().METER_RATE_LIMIT_PER_MINUTE;
+    return perMinute > 0 ? { limit: perMinute, windowMs: 60_000 } : false;
+  },
+  log: (event, details) =>
+    console.warn(JSON.stringify({ event: `metering.${event}`, ...details }, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+});

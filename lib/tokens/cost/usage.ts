@@ -1,0 +1,88 @@
+// What a call used, in plain provider-neutral numbers (this module knows no SDK). Counts follow
+// OpenAI's reporting, where totals INCLUDE their parts:
+//   text:     inputTokens includes cachedInputTokens (prompt_tokens / input_tokens, with vision
+//             input already counted in them); outputTokens includes reasoningTokens
+//             (completion_tokens / output_tokens). Reasoning is billed as output, so it is recorded
+//             but never added again.
+//   realtime: textInputTokens includes cachedTextInputTokens and audioInputTokens includes
+//             cachedAudioInputTokens (input_token_details.text_tokens / audio_tokens and
+//             cached_tokens_details of a response.done usage).
+import { z } from "zod";
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const textUsageSchema = z
+  .strictObject({
+    kind: z.literal("text"),
+    inputTokens: count,
+    cachedInputTokens: count.optional(),
+    outputTokens: count,
+    reasoningTokens: count.optional(),
+  })
+  .refine((u) => (u.cachedInputTokens ?? 0) <= u.inputTokens, {
+    message: "cachedInputTokens are part of inputTokens, so they cannot exceed them",
+  })
+  .refine((u) => (u.reasoningTokens ?? 0) <= u.outputTokens, {
+    message: "reasoningTokens are part of outputTokens, so they cannot exceed them",
+  });
+
+export const imageUsageSchema = z.strictObject({
+  kind: z.literal("image"),
+  count: count,
+  /** "<width>x<height>" as the API names it, e.g. "1024x1792". */
+  size: z.string().min(1),
+  /** As the API names it ("standard", "hd", "low", "medium", "high"); omitted = the model's default. */
+  quality: z.string().min(1).optional(),
+});
+
+export const transcriptionUsageSchema = z.strictObject({
+  kind: z.literal("transcription"),
+  /** Audio duration in seconds (fractions allowed; billed per whole second, rounded up). */
+  seconds: z.number().nonnegative().finite(),
+});
+
+export const realtimeUsageSchema = z
+  .strictObject({
+    kind: z.literal("realtime"),
+    textInputTokens: count,
+    cachedTextInputTokens: count.optional(),
+    textOutputTokens: count,
+    audioInputTokens: count,
+    cachedAudioInputTokens: count.optional(),
+    audioOutputTokens: count,
+  })
+  .refine((u) => (u.cachedTextInputTokens ?? 0) <= u.textInputTokens, {
+    message: "cachedTextInputTokens are part of textInputTokens, so they cannot exceed them",
+  })
+  .refine((u) => (u.cachedAudioInputTokens ?? 0) <= u.audioInputTokens, {
+    message: "cachedAudioInputTokens are part of audioInputTokens, so they cannot exceed them",
+  });
+
+export const usageSchema = z.discriminatedUnion("kind", [
+  textUsageSchema,
+  imageUsageSchema,
+  transcriptionUsageSchema,
+  realtimeUsageSchema,
+]);
+
+export type TextUsage = z.infer<typeof textUsageSchema>;
+export type ImageUsage = z.infer<typeof imageUsageSchema>;
+export type TranscriptionUsage = z.infer<typeof transcriptionUsageSchema>;
+export type RealtimeUsage = z.infer<typeof realtimeUsageSchema>;
+export type Usage = z.infer<typeof usageSchema>;
+
+/** A text call's usage from its counts (what the metering wrapper reads off OpenAI's `usage`). */
+export function textUsage(counts: {
+  inputTokens: number;
+  cachedInputTokens?: number;
+  outputTokens: number;
+  reasoningTokens?: number;
+}): TextUsage {
+  return {
+    kind: "text",
+    inputTokens: counts.inputTokens,
+    cachedInputTokens: counts.cachedInputTokens ?? 0,
+    outputTokens: counts.outputTokens,
+    reasoningTokens: counts.reasoningTokens ?? 0,
+  };
+}
