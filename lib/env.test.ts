@@ -24,7 +24,20 @@ describe("parseServerEnv", () => {
       AUTH_SECRET: SECRET,
       AUTH_TRUST_HOST: false,
       APP_URL: "http://localhost:3000",
+      METER_RATE_LIMIT_PER_MINUTE: 60,
     });
+  });
+
+  it("validates the AI settings", () => {
+    expect(parseServerEnv({ ...VALID, OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:4010/v1", METER_RATE_LIMIT_PER_MINUTE: "0" })).toMatchObject({
+      OPENAI_API_KEY: "sk-x",
+      OPENAI_BASE_URL: "http://127.0.0.1:4010/v1",
+      METER_RATE_LIMIT_PER_MINUTE: 0,
+    });
+    expect(envError({ ...VALID, OPENAI_BASE_URL: "not a url" }).problems).toEqual([
+      "OPENAI_BASE_URL must be an absolute URL such as https://api.openai.com/v1",
+    ]);
+    expect(envError({ ...VALID, METER_RATE_LIMIT_PER_MINUTE: "-1" }).problems[0]).toMatch(/^METER_RATE_LIMIT_PER_MINUTE /);
   });
 
   it("names every missing required variable, with how to fix it", () => {

@@ -34,7 +34,7 @@ function oneMonthLater(d: Date): Date {
 }
 
 describe("signUpWithPassword", () => {
-  it("creates the user with a token account holding the free tier, and its one ledger row", async () => {
+  it("creates the user with a token account holding the free tier, and its two ledger rows (empty expiry + free grant)", async () => {
     const before = Date.now();
     const result = await signUpWithPassword(t.db, { email: "Grace@Example.com", password: PASSWORD, name: "Grace" });
     const after = Date.now();
@@ -57,10 +57,20 @@ describe("signUpWithPassword", () => {
     const rows = await t.sql(
       `SELECT kind::text, allowance_delta::text, purchased_delta::text, allowance_after::text, purchased_after::text,
               pricing_version, idempotency_key
-       FROM token_transactions WHERE user_id = $1`,
+       FROM token_transactions WHERE user_id = $1 ORDER BY id`,
       [userId],
     );
+    // The first period starts like every later one: the (empty) allowance expires, the free tier is granted.
     expect(rows).toEqual([
+      {
+        kind: "expire_allowance",
+        allowance_delta: "0",
+        purchased_delta: "0",
+        allowance_after: "0",
+        purchased_after: "0",
+        pricing_version: 1,
+        idempotency_key: `expire:${userId}:${balance.periodStart.toISOString()}`,
+      },
       {
         kind: "grant_free",
         allowance_delta: "100000",
@@ -78,8 +88,10 @@ describe("signUpWithPassword", () => {
     const balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId: user.id } });
     expect(balance.periodStart).toEqual(new Date("2028-01-31T23:59:59.999Z"));
     expect(balance.nextResetAt).toEqual(new Date("2028-02-29T23:59:59.999Z"));
-    const [row] = await t.sql<{ idempotency_key: string }>("SELECT idempotency_key FROM token_transactions WHERE user_id = $1", [user.id]);
-    expect(row!.idempotency_key).toBe(`allowance:${user.id}:2028-01-31T23:59:59.999Z`);
+    const rows = await t.sql<{ idempotency_key: string }>("SELECT idempotency_key FROM token_transactions WHERE user_id = $1 ORDER BY id", [
+      user.id,
+    ]);
+    expect(rows.map((r) => r.idempotency_key)).toEqual([`expire:${user.id}:2028-01-31T23:59:59.999Z`, `allowance:${user.id}:2028-01-31T23:59:59.999Z`]);
   });
 
   it("refuses an e-mail address that is taken, in any case, and keeps one user", async () => {
@@ -106,7 +118,7 @@ describe("signUpWithPassword", () => {
               (SELECT count(*)::int FROM user_token_balance b JOIN users u ON u.id = b.user_id WHERE u.email = 'race@example.com') AS balances,
               (SELECT count(*)::int FROM token_transactions x JOIN users u ON u.id = x.user_id WHERE u.email = 'race@example.com') AS rows`,
     );
-    expect(counts).toEqual({ users: 1, balances: 1, rows: 1 });
+    expect(counts).toEqual({ users: 1, balances: 1, rows: 2 });
   });
 });
 
@@ -130,8 +142,25 @@ describe("signing up is one transaction", () => {
       )
     )[0];
 
+  it("leaves no user and no balance behind when writing the ledger rows fails after the balance row", async () => {
+    // openAccount writes the balance row, then the period's two ledger rows: make that statement fail.
+    await broken.sql(`CREATE FUNCTION fail_ledger_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'ledger insert failed on purpose'; END; $$`);
+    await broken.sql(`CREATE TRIGGER fail_ledger_insert BEFORE INSERT ON token_transactions
+      FOR EACH ROW EXECUTE FUNCTION fail_ledger_insert()`);
+    try {
+      await expect(signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined })).rejects.toThrow(
+        "ledger insert failed on purpose",
+      );
+      expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
+    } finally {
+      await broken.sql("DROP TRIGGER fail_ledger_insert ON token_transactions");
+      await broken.sql("DROP FUNCTION fail_ledger_insert()");
+    }
+  });
+
   it("leaves no user and no balance behind when the free-tier grant fails", async () => {
-    // openAccount writes the balance row, then refuses a free tier of 0.
+    // openAccount refuses a free tier of 0.
     await broken.sql("UPDATE token_pricing_config SET free_tier_millitokens = 0");
     await expect(signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined })).rejects.toThrow(
       "the free tier must grant more than 0 tokens",

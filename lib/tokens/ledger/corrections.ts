@@ -88,7 +88,9 @@ export async function adjust(tx: DbTx, input: AdjustInput): Promise<AdjustResult
     WITH bal AS (
       SELECT user_id, allowance, purchased, LEAST(${take}, allowance) AS from_allowance
       FROM user_token_balance
-      WHERE user_id = ${input.userId} AND allowance + purchased - reserved >= ${take}
+      -- Only a deduction needs covering: a credit is never refused, even when what is available is
+      -- below 0 (an allowance that expired or was clawed back while calls held it).
+      WHERE user_id = ${input.userId} AND (${take}::bigint = 0 OR allowance + purchased - reserved >= ${take})
       FOR UPDATE
     ), ins AS (
       INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,

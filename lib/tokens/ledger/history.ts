@@ -33,6 +33,7 @@ export interface HistoryPage {
 }
 
 const cursorSchema = z.tuple([z.iso.datetime(), z.string().regex(/^\d+$/)]);
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export function encodeCursor(row: Pick<LedgerRow, "createdAt" | "id">): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id.toString()])).toString("base64url");
@@ -42,7 +43,10 @@ export function encodeCursor(row: Pick<LedgerRow, "createdAt" | "id">): string {
 export function decodeCursor(cursor: string): { createdAt: Date; id: bigint } | null {
   try {
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    return parsed.success ? { createdAt: new Date(parsed.data[0]), id: BigInt(parsed.data[1]) } : null;
+    if (!parsed.success) return null;
+    const id = BigInt(parsed.data[1]);
+    // Ledger ids are Postgres bigints: a larger one is not ours (and would fail the query, not 400).
+    return id <= MAX_BIGINT ? { createdAt: new Date(parsed.data[0]), id } : null;
   } catch {
     return null;
   }

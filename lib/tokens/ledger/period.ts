@@ -103,6 +103,7 @@ export async function startPeriod(tx: DbTx, input: StartPeriodInput): Promise<St
 }
 
 function strip<T extends { step: unknown }>(row: T): Omit<T, "step"> {
-  const { step: _step, ...rest } = row;
-  return rest;
+  const rest: Partial<T> = { ...row };
+  delete rest.step;
+  return rest as Omit<T, "step">;
 }

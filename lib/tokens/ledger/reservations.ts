@@ -125,6 +125,11 @@ export async function reserve(tx: DbTx, input: ReserveInput): Promise<ReserveRes
       },
     };
   }
+  // Nothing was held, so nothing conflicted: a retry whose first hold took what was available (or
+  // was settled since) must still get its reservation back, not InsufficientTokens. Asked in a new
+  // statement, which also sees a first attempt that committed while this one waited for the balance.
+  const [seen] = await tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one FROM token_reservations WHERE request_id = ${input.requestId}`;
+  if (seen) return existingReservation(tx, input);
   if (row?.availableBefore === null || row?.availableBefore === undefined) {
     return { ok: false, error: { type: "AccountNotFound", userId: input.userId } };
   }

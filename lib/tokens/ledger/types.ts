@@ -57,7 +57,11 @@ export interface BalanceSnapshot {
   allowance: bigint;
   purchased: bigint;
   reserved: bigint;
-  /** allowance + purchased − reserved; can be below 0 only after a clawback of held tokens. */
+  /**
+   * allowance + purchased − reserved. It can drop below 0 when tokens held by calls in flight are
+   * taken away under them — a clawback, or a new period expiring the allowance they held; those
+   * calls then settle with a recorded shortfall.
+   */
   available: bigint;
 }
 

@@ -88,7 +88,6 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
 }
 
 type Handler<TInput, U> = (ctx: MeteredContext<TInput, U>) => Promise<unknown> | unknown;
-type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 const tokens = (millitokens: bigint) => millitokensToTokens(millitokens);
 
@@ -115,7 +114,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
   return function withTokens<TInput>(feature: string, handler: Handler<TInput, U>, options: WithTokensOptions<TInput, U, E>) {
     if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
 
-    return async function meteredRoute(request: Request, _route?: RouteContext): Promise<Response> {
+    return async function meteredRoute(request: Request): Promise<Response> {
       const userId = await config.currentUserId();
       if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
       const db = config.db();
