@@ -42,6 +42,8 @@ export interface TextFallback {
 
 export class Meter<U> {
   readonly calls: RecordedCall[] = [];
+  /** Why this request is deliberately free (set by `waive`), or null. */
+  waived: string | null = null;
 
   constructor(
     readonly requestId: string,
@@ -72,6 +74,15 @@ export class Meter<U> {
     if (!completion.usage) throw new Error(`the response of ${completion.model} has no usage to charge`);
     this.recordOpenAIUsage(completion.model, completion.usage);
     return completion;
+  }
+
+  /**
+   * Declares that this request made no billable call (a cached answer, a branch without a model
+   * call). Without it, a handler that returns without recording usage is treated as a bug: metering
+   * must never be skipped by accident.
+   */
+  waive(reason: string): void {
+    this.waived = reason;
   }
 
   /** Charges generated text when the provider's usage never arrived (a stream cut short). */

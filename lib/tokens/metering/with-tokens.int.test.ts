@@ -215,6 +215,35 @@ describe("withTokens: JSON responses", () => {
   });
 });
 
+describe("withTokens: a handler that forgets to meter", () => {
+  const withTokens = makeWithTokens();
+
+  it("fails loudly (500) and charges nothing, instead of giving the call away silently", async () => {
+    signedIn = await userWith(1_000n);
+    const forgetful = withTokens("test", async () => ({ answer: "free?" }), { input, estimate });
+    const response = await forgetful(post({ prompt: "x", maxOutputTokens: 10 }));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: "internal_error", tokens: { charged: 0, remaining: 1 } });
+    expect(await balanceOf(signedIn)).toEqual({ available: 1_000n, reserved: 0n });
+  });
+
+  it("lets a handler declare a deliberately free answer with meter.waive", async () => {
+    signedIn = await userWith(1_000n);
+    const cached = withTokens(
+      "test",
+      async ({ meter }) => {
+        meter.waive("answer served from cache");
+        return { answer: "cached" };
+      },
+      { input, estimate },
+    );
+    const response = await cached(post({ prompt: "x", maxOutputTokens: 10 }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ answer: "cached", tokens: { charged: 0, remaining: 1 } });
+    expect(await balanceOf(signedIn)).toEqual({ available: 1_000n, reserved: 0n });
+  });
+});
+
 describe("withTokens: streams", () => {
   const withTokens = makeWithTokens();
   const streamInput = z.object({ prompt: z.string(), maxOutputTokens: z.number().int().positive() });
@@ -269,7 +298,14 @@ describe("withTokens: rate limit", () => {
   it("answers 429 with Retry-After past the per-user limit", async () => {
     signedIn = await userWith(10_000n);
     const withTokens = makeWithTokens({ limit: 3, windowMs: 60_000 });
-    const route = withTokens("test", async () => ({ ok: true }), { input, estimate });
+    const route = withTokens(
+      "test",
+      async ({ meter }) => {
+        meter.waive("rate-limit test: no model call");
+        return { ok: true };
+      },
+      { input, estimate },
+    );
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await route(post({ prompt: "x", maxOutputTokens: 1 }))).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);

@@ -253,6 +253,12 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       let result: unknown;
       try {
         result = await handler(ctx);
+        if (result !== streamed && meter.calls.length === 0 && meter.waived === null) {
+          throw new Error(
+            `withTokens("${feature}"): the handler returned without recording any usage. Record each model call ` +
+              "(meter.recordCompletion / meter.record / stream), or call meter.waive(reason) for a deliberately free answer.",
+          );
+        }
       } catch (error) {
         controller.abort();
         const { charged, remaining } = await finish();
