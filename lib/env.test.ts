@@ -25,6 +25,7 @@ describe("parseServerEnv", () => {
       AUTH_TRUST_HOST: false,
       APP_URL: "http://localhost:3000",
       METER_RATE_LIMIT_PER_MINUTE: 60,
+      TOLLGATE_BENCH_ROUTES: false,
     });
   });
 

@@ -39,6 +39,8 @@ const serverSchema = z
     OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
     /** Metered AI requests per user per minute (per server instance); 0 switches the limit off. */
     METER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
+    /** Serves /api/bench/* (only `npm run bench:meter` sets it, on the server it starts). */
+    TOLLGATE_BENCH_ROUTES: booleanString,
   })
   .superRefine((env, ctx) => {
     for (const [id, secret] of [

@@ -9,9 +9,7 @@ import { CHAT_MODEL } from "./chat";
 import { startOpenAISimulator } from "./simulator";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({
-  currentUser: async () => (session.userId ? { id: session.userId, email: "x@example.com", name: null, role: "user" } : null),
-}));
+vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
 
 let t: TestDatabase;
 let simulator: Awaited<ReturnType<typeof startOpenAISimulator>>;

@@ -1,6 +1,6 @@
 // `withTokens` for this app's route handlers: the metering wrapper (lib/tokens/metering) bound to
 // our session, our database, the active pricing version and the cost engine priced by it.
-import { currentUser } from "../auth/session";
+import { sessionUserId } from "../auth/session";
 import { db } from "../db/client";
 import { env } from "../env";
 import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
@@ -13,7 +13,7 @@ let engineCache: { version: number; engine: BoundCostEngine } | null = null;
 
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
-  currentUserId: async () => (await currentUser())?.id ?? null,
+  currentUserId: sessionUserId,
   async pricing() {
     const pricing = await activePricingCached(db());
     if (engineCache?.version !== pricing.version) engineCache = { version: pricing.version, engine: costEngine(pricing) };

@@ -77,8 +77,8 @@ export interface WithTokensOptions<TInput, U, E extends CostEngine<U> = CostEngi
 
 export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   db(): Db;
-  /** The signed-in user's id, or null. */
-  currentUserId(): Promise<string | null>;
+  /** The signed-in user's id for this request, or null. */
+  currentUserId(request: Request): Promise<string | null>;
   /** The active pricing version and the cost engine bound to its overrides. */
   pricing(): Promise<{ context: PricingContext; engine: E }>;
   upgradeUrl: string;
@@ -115,7 +115,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
     if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
 
     return async function meteredRoute(request: Request): Promise<Response> {
-      const userId = await config.currentUserId();
+      const userId = await config.currentUserId(request);
       if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
       const db = config.db();
       const balanceHeader = async (): Promise<Record<string, string>> => {
