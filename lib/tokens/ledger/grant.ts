@@ -53,7 +53,7 @@ export async function grant(tx: DbTx, input: GrantInput): Promise<GrantResult> {
   const allowanceDelta = input.bucket === "allowance" ? input.amount : 0n;
   const purchasedDelta = input.bucket === "purchased" ? input.amount : 0n;
 
-  const rows = await tx.$queryRaw<LedgerRow[]>`
+  const rows = await tx.$queryRaw<LedgerRow[]>`/* tollgate:prepared */
     WITH bal AS (
       SELECT user_id, allowance, purchased FROM user_token_balance WHERE user_id = ${input.userId} FOR UPDATE
     ), ins AS (

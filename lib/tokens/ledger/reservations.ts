@@ -2,6 +2,9 @@
 // row (no token moves); `reserved` on the balance equals the sum of `held` reservations, and
 // available = allowance + purchased − reserved.
 //
+// The hot statements carry the `/* tollgate:prepared */` marker (PREPARED in lib/db/client.ts): their
+// plans are cached per connection.
+//
 // Lock order, everywhere: a reservation row first, then the balance row. Reserve locks only the
 // balance; the sweep skips reservations locked by someone else. So these never deadlock.
 import { randomUUID } from "node:crypto";
@@ -88,7 +91,7 @@ export async function reserve(tx: DbTx, input: ReserveInput): Promise<ReserveRes
 
   let row: { reserved: boolean; availableBefore: bigint | null; availableAfter: bigint | null } | undefined;
   try {
-    [row] = await tx.$queryRaw<typeof row[]>`
+    [row] = await tx.$queryRaw<typeof row[]>`/* tollgate:prepared */
       WITH upd AS (
         UPDATE user_token_balance SET reserved = reserved + ${input.amount}, updated_at = now()
         WHERE user_id = ${input.userId} AND allowance + purchased - reserved >= ${input.amount}
@@ -173,7 +176,7 @@ export type SettleResult = Result<
  */
 export async function settle(tx: DbTx, input: SettleInput): Promise<SettleResult> {
   requireNonNegative("cost", input.cost);
-  const rows = await tx.$queryRaw<(LedgerRow & { charged: bigint; reserved: bigint })[]>`
+  const rows = await tx.$queryRaw<(LedgerRow & { charged: bigint; reserved: bigint })[]>`/* tollgate:prepared */
     WITH res AS (
       SELECT id, user_id, amount, feature, request_id, pricing_version, status
       FROM token_reservations WHERE id = ${input.reservationId}::uuid AND status IN ('held', 'expired')
@@ -257,7 +260,7 @@ export type ReleaseResult = Result<{ released: boolean; balance: BalanceSnapshot
  * longer held (already released, settled or expired) changes nothing: `released: false`.
  */
 export async function release(tx: DbTx, reservationId: string): Promise<ReleaseResult> {
-  const rows = await tx.$queryRaw<{ allowance: bigint; purchased: bigint; reserved: bigint }[]>`
+  const rows = await tx.$queryRaw<{ allowance: bigint; purchased: bigint; reserved: bigint }[]>`/* tollgate:prepared */
     WITH res AS (
       UPDATE token_reservations SET status = 'released', finished_at = now()
       WHERE id = ${reservationId}::uuid AND status = 'held'

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { openAccount, reserve, settle } from "../tokens/ledger";
+import { createDb, type Db } from "./client";
+
+let t: TestDatabase;
+let single: Db; // one connection, so pg_prepared_statements shows the session that ran the ledger
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  single = createDb(t.url, 1);
+});
+afterAll(async () => {
+  await single?.$disconnect();
+  await t?.drop();
+});
+
+const prepared = async () =>
+  (await single.$queryRaw<{ name: string; statement: string }[]>`SELECT name, statement FROM pg_prepared_statements ORDER BY name`).filter(
+    (s) => s.name.startsWith("tg_"),
+  );
+
+it("prepares the marked ledger statements once per connection, and leaves other queries unnamed", async () => {
+  const userId = await single.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email: "prepared@example.com" } });
+    await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 100_000n, pricingVersion: 1 });
+    return user.id;
+  });
+  expect(await prepared()).toEqual([]);
+
+  for (let i = 0; i < 3; i++) {
+    const held = await reserve(single, { userId, amount: 1_000n, feature: "x", requestId: `p-${i}`, ttlMs: 60_000 });
+    if (!held.ok) throw new Error(held.error.type);
+    expect((await settle(single, { reservationId: held.reservation.id, cost: 500n })).ok).toBe(true);
+  }
+  const statements = await prepared();
+  // reserve and settle, each prepared once however often they ran
+  expect(statements).toHaveLength(2);
+  expect(statements.every((s) => s.statement.startsWith("/* tollgate:prepared */"))).toBe(true);
+  expect((await single.userTokenBalance.findUniqueOrThrow({ where: { userId } })).allowance).toBe(98_500n);
+});

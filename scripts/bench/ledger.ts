@@ -1,0 +1,367 @@
+// `npm run bench:ledger`: throughput and latency of the ledger's hot path — reserve then settle —
+// on a fresh embedded PostgreSQL with its default, durable settings (fsync and synchronous commit
+// on), through one Prisma client with 32 concurrent clients:
+//   • pairs/s spread over 10,000 users, and on one hot user; p50/p99 of reserve and settle;
+//   • the raw floor: a single-statement conditional UPDATE … WHERE available >= x, same client and
+//     concurrency, spread and hot (2 × pairs/s is compared with it: a pair is two such commits);
+//   • correctness: 1,000 concurrent reserve+settle on a balance that covers exactly 500, then the
+//     ledger invariant over the whole database.
+// Ends with one line `BENCH {json}`. Exits 1 only when the ledger is wrong (overspend or a broken
+// invariant); a missed performance target prints MISSED and still exits 0.
+// Options: --seconds=N (measuring window per shape, default 5), --warmup=N (default 1).
+import os from "node:os";
+import pg from "pg";
+import { createDb, type Db } from "../../lib/db/client";
+import { reserve, settle, verifyLedger } from "../../lib/tokens/ledger";
+import { prepareDatabase } from "../lib/database";
+import { cpuSampler, exiting, percentile, round, runLoad, startBenchServer, table, type CpuSnapshot, type LoadResult } from "./lib";
+
+const USERS = 10_000;
+const CLIENTS = 32;
+const RESERVE = 2_000n; // millitokens held per call
+const TTL_MS = 10 * 60_000;
+/** Every bench account's purchased balance: far more than any run can spend. */
+const BALANCE = 1_000_000_000_000n;
+const CORRECT_CALLS = 1_000;
+const CORRECT_COVERED = 500;
+const CORRECT_AMOUNT = 1_000n;
+const TARGETS = { pairsSpread: 2_000, pairsHot: 500, p99ReserveMs: 10, ratio: 0.5 };
+
+function arg(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+const MEASURE_MS = arg("seconds", 5) * 1000;
+const WARMUP_MS = arg("warmup", 1) * 1000;
+
+const spreadUser = (i: number) => `bench-user-${i}`;
+const HOT_USER = "bench-hot";
+const CORRECT_USER = "bench-correct";
+const randomSpreadUser = () => spreadUser(1 + Math.floor(Math.random() * USERS));
+const log = (line: string) => console.log(`· ${line}`);
+
+/** 10,000 spread accounts, the hot one and the correctness one, with a ledger row each. */
+async function createAccounts(sql: pg.Client): Promise<void> {
+  await sql.query("BEGIN");
+  // (CREATE TABLE AS takes no bind parameters: the values are our own constants.)
+  await sql.query(
+    `CREATE TEMP TABLE bench_accounts ON COMMIT DROP AS
+       SELECT 'bench-user-' || g AS id, ${BALANCE}::bigint AS balance FROM generate_series(1, ${USERS}) g
+       UNION ALL SELECT '${HOT_USER}', ${BALANCE}::bigint
+       UNION ALL SELECT '${CORRECT_USER}', ${BigInt(CORRECT_COVERED) * CORRECT_AMOUNT}::bigint`,
+  );
+  await sql.query(`INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_accounts`);
+  await sql.query(
+    `INSERT INTO user_token_balance (user_id, allowance, purchased, reserved, period_start, next_reset_at)
+     SELECT id, 0, balance, 0, now(), now() + interval '1 month' FROM bench_accounts`,
+  );
+  await sql.query(
+    `INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after, purchased_after,
+       source_type, source_ref, reason, idempotency_key)
+     SELECT id, 'grant_pack', 0, balance, 0, balance, 'bench', 'bench-setup', 'bench:ledger set-up', 'bench:grant:' || id
+     FROM bench_accounts`,
+  );
+  await sql.query("COMMIT");
+  await sql.query("ANALYZE users, user_token_balance, token_transactions, token_reservations");
+}
+
+// ─── the shapes ──────────────────────────────────────────────────────────────────────────────
+
+let seq = 0;
+
+async function pairs(db: Db, pickUser: () => string, shape: string, cpu: () => CpuSnapshot): Promise<LoadResult> {
+  return runLoad({
+    cpu,
+    clients: CLIENTS,
+    warmupMs: WARMUP_MS,
+    measureMs: MEASURE_MS,
+    unit: async (w, time) => {
+      const userId = pickUser();
+      const requestId = `bench-${shape}-${w}-${++seq}`;
+      const held = await time("reserve", () => reserve(db, { userId, amount: RESERVE, feature: "bench", requestId, ttlMs: TTL_MS }));
+      if (!held.ok) throw new Error(`reserve failed for ${userId}: ${held.error.type}`);
+      const cost = 1_000n + BigInt(Math.floor(Math.random() * 1_001));
+      const done = await time("settle", () => settle(db, { reservationId: held.reservation.id, cost }));
+      if (!done.ok) throw new Error(`settle failed for ${held.reservation.id}: ${done.error.type}`);
+    },
+  });
+}
+
+async function rawFloor(db: Db, pickUser: () => string, cpu: () => CpuSnapshot): Promise<LoadResult> {
+  return runLoad({
+    cpu,
+    clients: CLIENTS,
+    warmupMs: WARMUP_MS,
+    measureMs: MEASURE_MS,
+    unit: async (_w, time) => {
+      const userId = pickUser();
+      const n = await time(
+        "update",
+        () => db.$executeRaw`
+          UPDATE user_token_balance SET reserved = reserved + 0
+          WHERE user_id = ${userId} AND allowance + purchased - reserved >= ${RESERVE}`,
+      );
+      if (n !== 1) throw new Error(`the raw update changed ${n} rows for ${userId}`);
+    },
+  });
+}
+
+interface Correctness {
+  reserved: number;
+  insufficient: number;
+  otherFailures: number;
+  settled: number;
+  chargedMillitokens: bigint;
+  shortfallMillitokens: bigint;
+  initialMillitokens: bigint;
+  final: { allowance: bigint; purchased: bigint; reserved: bigint };
+  overspendTokens: number;
+  correct500: boolean;
+}
+
+async function correctness(db: Db, sql: pg.Client): Promise<Correctness> {
+  const initial = BigInt(CORRECT_COVERED) * CORRECT_AMOUNT;
+  let reserved = 0;
+  let insufficient = 0;
+  let otherFailures = 0;
+  let settled = 0;
+  let charged = 0n;
+  let shortfall = 0n;
+  await Promise.all(
+    Array.from({ length: CORRECT_CALLS }, async (_, i) => {
+      try {
+        const held = await reserve(db, { userId: CORRECT_USER, amount: CORRECT_AMOUNT, feature: "bench", requestId: `bench-correct-${i}`, ttlMs: TTL_MS });
+        if (!held.ok) {
+          if (held.error.type === "InsufficientTokens") insufficient++;
+          else otherFailures++;
+          return;
+        }
+        reserved++;
+        const done = await settle(db, { reservationId: held.reservation.id, cost: CORRECT_AMOUNT });
+        if (!done.ok) {
+          otherFailures++;
+          return;
+        }
+        settled++;
+        charged += done.charged;
+        shortfall += done.shortfall;
+      } catch (error) {
+        otherFailures++;
+        console.error(`correctness call ${i} threw:`, error);
+      }
+    }),
+  );
+  const { rows } = await sql.query<{ allowance: string; purchased: string; reserved: string; charged: string }>(
+    `SELECT b.allowance::text, b.purchased::text, b.reserved::text,
+       (SELECT coalesce(-sum(allowance_delta + purchased_delta), 0) FROM token_transactions
+        WHERE user_id = b.user_id AND kind = 'consume')::text AS charged
+     FROM user_token_balance b WHERE b.user_id = $1`,
+    [CORRECT_USER],
+  );
+  const row = rows[0]!;
+  const final = { allowance: BigInt(row.allowance), purchased: BigInt(row.purchased), reserved: BigInt(row.reserved) };
+  // Spent as the ledger records it (not only what the callers were told).
+  const spent = BigInt(row.charged) > charged ? BigInt(row.charged) : charged;
+  const overspend = spent > initial ? spent - initial : 0n;
+  const correct500 =
+    reserved === CORRECT_COVERED &&
+    settled === CORRECT_COVERED &&
+    insufficient === CORRECT_CALLS - CORRECT_COVERED &&
+    otherFailures === 0 &&
+    charged === initial &&
+    shortfall === 0n &&
+    final.allowance === 0n &&
+    final.purchased === 0n &&
+    final.reserved === 0n;
+  return {
+    reserved,
+    insufficient,
+    otherFailures,
+    settled,
+    chargedMillitokens: charged,
+    shortfallMillitokens: shortfall,
+    initialMillitokens: initial,
+    final,
+    overspendTokens: Number(overspend) / 1000,
+    correct500,
+  };
+}
+
+// ─── the run ─────────────────────────────────────────────────────────────────────────────────
+
+const ms = (v: number) => round(v, 2);
+/** CPU per unit (client + server, ms) and cores used (client / server / everything else). */
+const cpuCols = (r: LoadResult) =>
+  r.cores
+    ? [
+        `${(r.cores.node * 1000 / r.perSecond).toFixed(2)}+${(r.cores.pg * 1000 / r.perSecond).toFixed(2)}`,
+        `${r.cores.node.toFixed(2)}/${r.cores.pg.toFixed(2)}/${r.cores.other.toFixed(2)}`,
+      ]
+    : ["", ""];
+const mark = (ok: boolean) => (ok ? "met" : "MISSED");
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const load = os.loadavg()[0]!;
+  console.log(
+    `bench:ledger — ${os.cpus().length} CPUs (load average ${load.toFixed(2)} before the run), ${CLIENTS} clients, ` +
+      `${WARMUP_MS / 1000} s warm-up + ${MEASURE_MS / 1000} s per shape`,
+  );
+  const server = await startBenchServer(`bench-ledger-${process.pid}`, log);
+  let db: Db | null = null;
+  const sql = new pg.Client({ connectionString: server.url });
+  // The server going away (Ctrl-C reaches it too) ends the run through the exit hook, not a crash.
+  sql.on("error", (error) => {
+    if (!exiting()) console.error("bench:ledger: connection error:", error.message);
+  });
+  try {
+    await prepareDatabase(server.url, log);
+    await sql.connect();
+    const settings = await sql.query<{ name: string; setting: string }>(
+      `SELECT name, setting FROM pg_settings
+       WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers')
+       ORDER BY name`,
+    );
+    log(`postgres: ${settings.rows.map((r) => `${r.name}=${r.setting}`).join(", ")}`);
+    const t = Date.now();
+    await createAccounts(sql);
+    log(`created ${USERS} spread accounts + hot + correctness account in ${Date.now() - t} ms`);
+    await sql.query("CHECKPOINT");
+
+    const cpu = cpuSampler(server.dataDir);
+    db = createDb(server.url, CLIENTS);
+    await db.$queryRaw`SELECT 1`;
+
+    log("pairs, spread…");
+    const spread = await pairs(db, randomSpreadUser, "spread", cpu);
+    log("pairs, hot…");
+    const hot = await pairs(db, () => HOT_USER, "hot", cpu);
+    log("raw floor, spread…");
+    const rawSpread = await rawFloor(db, randomSpreadUser, cpu);
+    log("raw floor, hot…");
+    const rawHot = await rawFloor(db, () => HOT_USER, cpu);
+    log(`correctness: ${CORRECT_CALLS} concurrent reserve+settle on a balance covering ${CORRECT_COVERED}…`);
+    const correct = await correctness(db, sql);
+    const t2 = Date.now();
+    const verified = await verifyLedger(db);
+    log(`verifyLedger: ${verified.usersChecked} balances, ${verified.mismatches.length} mismatches (${Date.now() - t2} ms)`);
+    for (const m of verified.mismatches.slice(0, 10)) console.log(`  MISMATCH ${m.userId}: ${m.problem} expected ${m.expected} actual ${m.actual}`);
+
+    if (exiting()) return 130;
+    const errors = [spread, hot, rawSpread, rawHot].reduce((n, r) => n + r.errors, 0);
+    for (const [name, r] of [["pairs spread", spread], ["pairs hot", hot], ["raw spread", rawSpread], ["raw hot", rawHot]] as const) {
+      if (r.errors) console.log(`  ${name}: ${r.errors} errors, first: ${String((r.firstError as Error)?.message ?? r.firstError)}`);
+    }
+
+    const pairRow = (shape: string, r: LoadResult) => [
+      shape,
+      round(r.perSecond),
+      r.units,
+      ms(percentile(r.latencies.get("reserve"), 50)),
+      ms(percentile(r.latencies.get("reserve"), 99)),
+      ms(percentile(r.latencies.get("settle"), 50)),
+      ms(percentile(r.latencies.get("settle"), 99)),
+      ...cpuCols(r),
+    ];
+    const rawRow = (shape: string, r: LoadResult) => [
+      shape,
+      round(r.perSecond),
+      r.units,
+      ms(percentile(r.latencies.get("update"), 50)),
+      ms(percentile(r.latencies.get("update"), 99)),
+      "",
+      "",
+      ...cpuCols(r),
+    ];
+    console.log("");
+    console.log(
+      table(
+        ["shape", "per s", "count", "p50 ms", "p99 ms", "settle p50", "settle p99", "CPU ms/unit", "cores"],
+        [
+          pairRow("reserve+settle pairs, spread (10,000 users)", spread),
+          pairRow("reserve+settle pairs, hot (1 user)", hot),
+          rawRow("raw conditional UPDATE tx, spread", rawSpread),
+          rawRow("raw conditional UPDATE tx, hot", rawHot),
+        ],
+      ),
+    );
+    console.log(
+      `(p50/p99 ms: reserve for pairs, the UPDATE for raw. CPU ms/unit: this process + PostgreSQL per pair or tx. ` +
+        `cores: used by this process / PostgreSQL / anything else, of ${os.cpus().length})`,
+    );
+    const otherMax = Math.max(...[spread, hot, rawSpread, rawHot].map((r) => r.cores?.other ?? 0));
+    if (otherMax > 0.25) {
+      console.log(`WARNING: other programs used up to ${otherMax.toFixed(2)} cores while measuring: the figures above understate this code.`);
+    }
+
+    const p99Reserve = percentile(spread.latencies.get("reserve"), 99);
+    const ratioSpread = (2 * spread.perSecond) / rawSpread.perSecond;
+    const ratioHot = (2 * hot.perSecond) / rawHot.perSecond;
+    console.log("");
+    console.log(
+      table(
+        ["target", "value", "goal", "result"],
+        [
+          ["pairs/s spread", round(spread.perSecond), `≥ ${TARGETS.pairsSpread}`, mark(spread.perSecond >= TARGETS.pairsSpread)],
+          ["pairs/s hot", round(hot.perSecond), `≥ ${TARGETS.pairsHot}`, mark(hot.perSecond >= TARGETS.pairsHot)],
+          ["p99 reserve ms (spread)", ms(p99Reserve), `≤ ${TARGETS.p99ReserveMs}`, mark(p99Reserve <= TARGETS.p99ReserveMs)],
+          ["2×pairs / raw, spread", round(ratioSpread, 3), `≥ ${TARGETS.ratio}`, mark(ratioSpread >= TARGETS.ratio)],
+          ["2×pairs / raw, hot", round(ratioHot, 3), `≥ ${TARGETS.ratio}`, mark(ratioHot >= TARGETS.ratio)],
+        ],
+      ),
+    );
+
+    const invariantOk = verified.mismatches.length === 0;
+    console.log("");
+    console.log(
+      `correctness: ${correct.reserved} reserved, ${correct.insufficient} InsufficientTokens, ${correct.otherFailures} other failures; ` +
+        `charged ${correct.chargedMillitokens} of ${correct.initialMillitokens} millitokens, shortfall ${correct.shortfallMillitokens}; ` +
+        `final allowance/purchased/reserved ${correct.final.allowance}/${correct.final.purchased}/${correct.final.reserved}; ` +
+        `overspend ${correct.overspendTokens} tokens — ${correct.correct500 ? "correct" : "WRONG"}`,
+    );
+    console.log(`invariant: ${invariantOk ? "ok" : "BROKEN"} over ${verified.usersChecked} balances; load errors: ${errors}; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const bench = {
+      pairs_per_s_spread: round(spread.perSecond),
+      pairs_per_s_hot: round(hot.perSecond),
+      p50_reserve_ms: ms(percentile(spread.latencies.get("reserve"), 50)),
+      p99_reserve_ms: ms(p99Reserve),
+      p50_settle_ms: ms(percentile(spread.latencies.get("settle"), 50)),
+      p99_settle_ms: ms(percentile(spread.latencies.get("settle"), 99)),
+      p50_reserve_hot_ms: ms(percentile(hot.latencies.get("reserve"), 50)),
+      p99_reserve_hot_ms: ms(percentile(hot.latencies.get("reserve"), 99)),
+      p50_settle_hot_ms: ms(percentile(hot.latencies.get("settle"), 50)),
+      p99_settle_hot_ms: ms(percentile(hot.latencies.get("settle"), 99)),
+      raw_tps_spread: round(rawSpread.perSecond),
+      raw_tps_hot: round(rawHot.perSecond),
+      ratio_spread: round(ratioSpread, 3),
+      ratio_hot: round(ratioHot, 3),
+      overspend: correct.overspendTokens,
+      correct_500: correct.correct500,
+      invariant_ok: invariantOk,
+      load_errors: errors,
+      clients: CLIENTS,
+      users: USERS,
+      seconds: MEASURE_MS / 1000,
+      loadavg_before: round(load, 2),
+      other_cores_max: round(otherMax, 2),
+    };
+    console.log(`BENCH ${JSON.stringify(bench)}`);
+    return correct.overspendTokens !== 0 || !invariantOk ? 1 : 0;
+  } finally {
+    await db?.$disconnect().catch(() => {});
+    await sql.end().catch(() => {});
+    await server.cleanup();
+  }
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  if (!exiting()) console.error("bench:ledger failed:", error);
+  code = exiting() ? 130 : 1;
+}
+process.exit(code);
