@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, expectBalance, signIn, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, expectBalance, signIn, signUp, signUpThenSignOut, uniqueEmail } from "./helpers";
 
 test("sign up → the sidebar shows the 100 free tokens; sign out; sign in again", async ({ page }) => {
   const email = uniqueEmail("signup");
@@ -24,10 +24,7 @@ test("sign up → the sidebar shows the 100 free tokens; sign out; sign in again
 
 test("a wrong password shows an error and keeps the e-mail", async ({ page }) => {
   const email = uniqueEmail("wrongpw");
-  await signUp(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signUpThenSignOut(page, email);
 
   await page.goto("/sign-in");
   await signIn(page, email, "not the password");
@@ -44,10 +41,7 @@ test("an unknown e-mail gets the same error as a wrong password", async ({ page 
 
 test("repeated failures are throttled, even for the right password", async ({ page }) => {
   const email = uniqueEmail("throttle");
-  await signUp(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signUpThenSignOut(page, email);
 
   await page.goto("/sign-in");
   for (let attempt = 1; attempt <= 4; attempt++) {
@@ -63,10 +57,7 @@ test("repeated failures are throttled, even for the right password", async ({ pa
 
 test("the shell sends signed-out visitors to sign-in and back afterwards", async ({ page }) => {
   const email = uniqueEmail("redirect");
-  await signUp(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signUpThenSignOut(page, email);
 
   for (const path of ["/dashboard", "/usage", "/settings/subscription"]) {
     await page.goto(path);
@@ -87,10 +78,7 @@ test("sign-up shows field errors and refuses a taken e-mail", async ({ page }) =
   await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
 
   const email = uniqueEmail("taken");
-  await signUp(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signUpThenSignOut(page, email);
 
   await signUp(page, email.toUpperCase());
   await expect(page.getByText("An account with this e-mail already exists. Sign in instead.")).toBeVisible();

@@ -33,3 +33,11 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
 export async function expectBalance(page: Page, tokens: string) {
   await expect(page.getByTestId("balance-available")).toHaveText(tokens);
 }
+
+/** A new account, signed out again: for flows that start at sign-in. */
+export async function signUpThenSignOut(page: Page, email: string) {
+  await signUp(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
