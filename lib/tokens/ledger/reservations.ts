@@ -298,8 +298,9 @@ export interface SweepResult {
 export async function sweepExpiredReservations(
   tx: DbTx,
   now: Date = new Date(),
-  { batchSize = 1000 }: { batchSize?: number } = {},
+  { batchSize = 1000, userId }: { batchSize?: number; userId?: string } = {},
 ): Promise<SweepResult> {
+  if (userId !== undefined) return sweepUser(tx, userId, now);
   const result: SweepResult = { expired: 0, amount: 0n, ran: true };
   for (;;) {
     const [row] = await tx.$queryRaw<{ locked: boolean; expired: bigint; amount: bigint }[]>`
@@ -328,4 +329,28 @@ export async function sweepExpiredReservations(
     result.amount += row.amount;
     if (Number(row.expired) < batchSize) return result;
   }
+}
+
+/**
+ * Releases the expired holds of one user (one statement, no global lock: it only touches that
+ * user's rows, in the usual reservation → balance lock order). The metering wrapper calls it before
+ * refusing a request, so a hold left by a dead process never locks its user out, cron or not.
+ */
+async function sweepUser(tx: DbTx, userId: string, now: Date): Promise<SweepResult> {
+  const [row] = await tx.$queryRaw<{ expired: bigint; amount: bigint }[]>`
+    WITH exp AS (
+      UPDATE token_reservations r SET status = 'expired', finished_at = ${now}
+      WHERE r.id IN (
+        SELECT id FROM token_reservations
+        WHERE user_id = ${userId} AND status = 'held' AND expires_at <= ${now}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING r.amount
+    ), upd AS (
+      UPDATE user_token_balance b SET reserved = b.reserved - (SELECT sum(amount) FROM exp), updated_at = now()
+      WHERE b.user_id = ${userId} AND EXISTS (SELECT 1 FROM exp)
+      RETURNING b.user_id
+    )
+    SELECT count(*)::bigint AS expired, coalesce(sum(amount), 0)::bigint AS amount FROM exp`;
+  return { expired: Number(row?.expired ?? 0), amount: row?.amount ?? 0n, ran: true };
 }

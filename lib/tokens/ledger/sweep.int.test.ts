@@ -19,6 +19,22 @@ beforeEach(async () => {
 const hold = (userId: string, amount: bigint, ttlMs: number, now = T) => holdOrThrow(f.t.db, reserveInput(userId, amount, { now, ttlMs }));
 
 describe("sweepExpiredReservations", () => {
+  it("with a userId, expires only that user's due holds and leaves everyone else's alone", async () => {
+    const a = await f.newAccount();
+    const b = await f.newAccount();
+    const aDue = await hold(a, 10_000n, 1_000);
+    const aLater = await hold(a, 3_000n, 60_000);
+    const bDue = await hold(b, 7_000n, 1_000);
+
+    expect(await sweepExpiredReservations(f.t.db, at(5_000), { userId: a })).toEqual({ expired: 1, amount: 10_000n, ran: true });
+    expect(await Promise.all([aDue, aLater, bDue].map(f.reservationStatus))).toEqual(["expired", "held", "held"]);
+    expect(await f.buckets(a)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 3_000n });
+    expect(await f.buckets(b)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 7_000n });
+    // Nothing due any more for a: a second call changes nothing.
+    expect(await sweepExpiredReservations(f.t.db, at(5_000), { userId: a })).toEqual({ expired: 0, amount: 0n, ran: true });
+    expect((await verifyLedger(f.t.db)).mismatches).toEqual([]);
+  });
+
   it("expires only the holds whose time to live has passed (expires_at ≤ now), and returns their sum", async () => {
     const a = await f.newAccount();
     const b = await f.newAccount();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { adjust, grant, openAccount, verifyLedger } from "../ledger";
+import { adjust, grant, openAccount, reserve, verifyLedger } from "../ledger";
 import type { CostEngine } from "./meter";
 import { BadRequestError, createWithTokens } from "./with-tokens";
 
@@ -140,6 +140,26 @@ describe("withTokens: JSON responses", () => {
     expect(response.headers.get("x-tokens-remaining")).toBe("0.5");
     expect(await balanceOf(signedIn)).toEqual({ available: 500n, reserved: 0n });
     expect(await t.db.tokenReservation.count({ where: { userId: signedIn } })).toBe(0);
+  });
+
+  it("returns a dead process's expired hold before refusing, so it cannot lock the user out", async () => {
+    signedIn = await userWith(1_000n);
+    const dead = await reserve(t.db, { userId: signedIn, amount: 1_000n, feature: "test", requestId: `dead-${signedIn}`, ttlMs: 1_000, now: new Date(Date.now() - 5_000) });
+    expect(dead.ok).toBe(true);
+    expect(await balanceOf(signedIn)).toEqual({ available: 0n, reserved: 1_000n });
+
+    const response = await route(post({ prompt: "one two three", maxOutputTokens: 50 }));
+    expect(response.status).toBe(200);
+    expect(await balanceOf(signedIn)).toEqual({ available: 927n, reserved: 0n });
+    expect(await t.db.tokenReservation.findUniqueOrThrow({ where: { requestId: `dead-${signedIn}` } })).toMatchObject({ status: "expired" });
+  });
+
+  it("still refuses when the holds are live (not expired)", async () => {
+    signedIn = await userWith(1_000n);
+    expect((await reserve(t.db, { userId: signedIn, amount: 1_000n, feature: "test", requestId: `live-${signedIn}`, ttlMs: 60_000 })).ok).toBe(true);
+    const response = await route(post({ prompt: "one", maxOutputTokens: 5 }));
+    expect(response.status).toBe(402);
+    expect(await balanceOf(signedIn)).toEqual({ available: 0n, reserved: 1_000n });
   });
 
   it("charges nothing when the handler throws before any usage", async () => {

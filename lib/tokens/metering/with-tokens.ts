@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { release, reserve, settle } from "../ledger";
+import { release, reserve, settle, sweepExpiredReservations } from "../ledger";
 import { millitokensToTokens } from "../units";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { chatChunkReader, Meter, type ChunkReader, type CostEngine } from "./meter";
@@ -185,14 +185,22 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         throw error;
       }
       const requestId = randomUUID();
-      const held = await reserve(db, {
-        userId,
-        amount: estimate.worstCase > 0n ? estimate.worstCase : 1n,
-        feature,
-        requestId,
-        ttlMs: options.ttlMs ?? 120_000,
-        pricingVersion: pricing.version,
-      });
+      const hold = () =>
+        reserve(db, {
+          userId,
+          amount: estimate.worstCase > 0n ? estimate.worstCase : 1n,
+          feature,
+          requestId,
+          ttlMs: options.ttlMs ?? 120_000,
+          pricingVersion: pricing.version,
+        });
+      let held = await hold();
+      if (!held.ok && held.error.type === "InsufficientTokens") {
+        // Before refusing: holds left by a process that died are returned first (they expire after
+        // their time to live), so they can never lock the user out.
+        const swept = await sweepExpiredReservations(db, new Date(), { userId });
+        if (swept.expired > 0) held = await hold();
+      }
       if (!held.ok) {
         if (claimId) await releaseIdempotencyKey(db, claimId);
         if (held.error.type === "InsufficientTokens") {
