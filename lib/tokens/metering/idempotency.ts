@@ -17,7 +17,7 @@ export function requestFingerprint(method: string, path: string, body: string): 
 
 export type Claim =
   | { state: "claimed"; id: string }
-  | { state: "replay"; status: number; contentType: string | null; body: string }
+  | { state: "replay"; status: number; contentType: string | null; body: Buffer }
   | { state: "in_progress" }
   | { state: "mismatch" };
 
@@ -36,17 +36,24 @@ export async function claimIdempotencyKey(
   if (!existing) return claimIdempotencyKey(tx, { userId, key, feature, fingerprint }); // released meanwhile
   if (existing.fingerprint !== fingerprint) return { state: "mismatch" };
   if (existing.status !== "completed") return { state: "in_progress" };
-  return { state: "replay", status: existing.responseStatus ?? 200, contentType: existing.contentType, body: existing.responseBody ?? "" };
+  return {
+    state: "replay",
+    status: existing.responseStatus ?? 200,
+    contentType: existing.contentType,
+    body: Buffer.from(existing.responseBody ?? "", "base64"),
+  };
 }
 
+/** Stores the response (any content type: the body is kept as base64) for replays. */
 export async function completeIdempotencyKey(
   tx: DbTx,
   id: string,
-  response: { status: number; contentType: string | null; body: string },
+  response: { status: number; contentType: string | null; body: string | Uint8Array },
 ): Promise<void> {
+  const body = typeof response.body === "string" ? Buffer.from(response.body, "utf8") : Buffer.from(response.body);
   await tx.meteredRequest.update({
     where: { id },
-    data: { status: "completed", responseStatus: response.status, contentType: response.contentType, responseBody: response.body, completedAt: new Date() },
+    data: { status: "completed", responseStatus: response.status, contentType: response.contentType, responseBody: body.toString("base64"), completedAt: new Date() },
   });
 }
 

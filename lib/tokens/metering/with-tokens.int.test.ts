@@ -212,6 +212,26 @@ describe("withTokens: JSON responses", () => {
     expect((await route(post({ prompt: "x", maxOutputTokens: 10 }, { "idempotency-key": "has space" }))).status).toBe(400);
   });
 
+  it("replays a handler's own binary response for a retried Idempotency-Key, charging once", async () => {
+    signedIn = await userWith(1_000n);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 128]);
+    const image = withTokens(
+      "test",
+      async ({ meter }) => {
+        meter.recordOpenAIUsage("test-model", { prompt_tokens: 1, completion_tokens: 1 });
+        return new Response(png, { headers: { "content-type": "image/png" } });
+      },
+      { input, estimate },
+    );
+    const first = await image(post({ prompt: "draw", maxOutputTokens: 5 }, { "idempotency-key": "img-1" }));
+    const retry = await image(post({ prompt: "draw", maxOutputTokens: 5 }, { "idempotency-key": "img-1" }));
+    expect(new Uint8Array(await first.arrayBuffer())).toEqual(png);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.headers.get("content-type")).toBe("image/png");
+    expect(new Uint8Array(await retry.arrayBuffer())).toEqual(png);
+    expect(await t.db.tokenTransaction.count({ where: { userId: signedIn, kind: "consume" } })).toBe(1);
+  });
+
   it("runs exactly 10 of 50 concurrent requests when the balance covers 10, and 402s the other 40", async () => {
     // Each request holds its worst case, 1 + 10 × 9 = 91, and really costs that much (1 in, 9 out), so
     // whatever the interleaving of reserves and settles, the 910 millitokens pay for exactly 10.

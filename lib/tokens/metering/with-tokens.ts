@@ -160,7 +160,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         const fingerprint = requestFingerprint(request.method, new URL(request.url).pathname, body.toString("latin1"));
         const claim = await claimIdempotencyKey(db, { userId, key: key.data, feature, fingerprint });
         if (claim.state === "replay") {
-          return new Response(claim.body, {
+          return new Response(new Uint8Array(claim.body), {
             status: claim.status,
             headers: { "content-type": claim.contentType ?? "application/json", "idempotent-replayed": "true", ...(await balanceHeader()) },
           });
@@ -233,8 +233,8 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
           return { charged: result.charged, remaining: result.balance.available };
         })());
 
-      const remember = async (status: number, contentType: string, text: string) => {
-        if (claimId) await completeIdempotencyKey(db, claimId, { status, contentType, body: text });
+      const remember = async (status: number, contentType: string, body: string | Uint8Array) => {
+        if (claimId) await completeIdempotencyKey(db, claimId, { status, contentType, body });
       };
 
       let streamed: Response | null = null;
@@ -293,9 +293,11 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       const { charged, remaining } = await finish();
       const headers = { "x-tokens-remaining": String(tokens(remaining)) };
       if (result instanceof Response) {
-        const response = new Response(result.body, result);
+        // A response of the handler's own (an image, a file): kept whole when it must be replayed.
+        const bytes = claimId ? new Uint8Array(await result.arrayBuffer()) : null;
+        const response = new Response(bytes ?? result.body, result);
         response.headers.set("x-tokens-remaining", headers["x-tokens-remaining"]);
-        if (claimId) await releaseIdempotencyKey(db, claimId);
+        if (bytes) await remember(result.status, result.headers.get("content-type") ?? "application/octet-stream", bytes);
         return response;
       }
       const payload = { ...(isPlainObject(result) ? result : { result }), tokens: { charged: tokens(charged), remaining: tokens(remaining) } };
@@ -329,7 +331,7 @@ async function parseInput<TInput, U, E extends CostEngine<U>>(request: Request, 
 interface StreamHooks<U> {
   meter: Meter<U>;
   finish(): Promise<{ charged: bigint; remaining: bigint }>;
-  remember(status: number, contentType: string, text: string): Promise<void>;
+  remember(status: number, contentType: string, body: string | Uint8Array): Promise<void>;
   remainingAtStart: bigint;
   log(event: string, details: Record<string, unknown>): void;
 }
