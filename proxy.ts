@@ -6,13 +6,10 @@
 // prefetch) would then bring the session back. The matcher lists the shell's paths only, so /api
 // (webhooks, cron) is never touched.
 import { NextResponse, type NextRequest } from "next/server";
-
-const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
+import { findSessionCookie } from "@/lib/auth/session-cookie";
 
 function hasSessionCookie(request: NextRequest): boolean {
-  return request.cookies
-    .getAll()
-    .some(({ name }) => SESSION_COOKIES.some((cookie) => name === cookie || name.startsWith(`${cookie}.`)));
+  return findSessionCookie(new Map(request.cookies.getAll().map(({ name, value }) => [name, value]))) !== null;
 }
 
 export function proxy(request: NextRequest) {

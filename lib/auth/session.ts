@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { decode } from "next-auth/jwt";
 import { env } from "../env";
 import { auth } from "./index";
+import { findSessionCookie, parseCookieHeader } from "./session-cookie";
 
 export interface SessionUser {
   id: string;
@@ -26,25 +27,6 @@ export async function requireUser(returnTo: string): Promise<SessionUser> {
   return user;
 }
 
-const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
-
-/** The session cookie's value (joined when next-auth split it into `.0`, `.1` … chunks), and its name. */
-function sessionCookie(cookieHeader: string): { name: string; value: string } | null {
-  const cookies = new Map<string, string>();
-  for (const part of cookieHeader.split(";")) {
-    const index = part.indexOf("=");
-    if (index > 0) cookies.set(part.slice(0, index).trim(), part.slice(index + 1).trim());
-  }
-  for (const name of SESSION_COOKIES) {
-    const whole = cookies.get(name);
-    if (whole) return { name, value: whole };
-    const chunks: string[] = [];
-    for (let i = 0; cookies.has(`${name}.${i}`); i++) chunks.push(cookies.get(`${name}.${i}`)!);
-    if (chunks.length) return { name, value: chunks.join("") };
-  }
-  return null;
-}
-
 /**
  * The signed-in user's id for an API route handler, from the session cookie alone: the JWT is
  * decrypted and its expiry checked with next-auth's own `decode` (the cookie name is the salt, as
@@ -52,7 +34,7 @@ function sessionCookie(cookieHeader: string): { name: string; value: string } | 
  * made up most of the metering wrapper's CPU cost. Metered routes need the id, not a refreshed cookie.
  */
 export async function sessionUserId(request: Request): Promise<string | null> {
-  const cookie = sessionCookie(request.headers.get("cookie") ?? "");
+  const cookie = findSessionCookie(parseCookieHeader(request.headers.get("cookie") ?? ""));
   if (!cookie) return null;
   try {
     const token = await decode({ token: cookie.value, secret: env().AUTH_SECRET, salt: cookie.name });
