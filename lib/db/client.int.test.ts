@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
 import { openAccount, reserve, settle } from "../tokens/ledger";
-import { createDb, type Db } from "./client";
+import { createDb, databaseReachable, type Db } from "./client";
 
 let t: TestDatabase;
 let single: Db; // one connection, so pg_prepared_statements shows the session that ran the ledger
@@ -38,4 +38,14 @@ it("prepares the marked ledger statements once per connection, and leaves other 
   expect(statements).toHaveLength(2);
   expect(statements.every((s) => s.statement.startsWith("/* tollgate:prepared */"))).toBe(true);
   expect((await single.userTokenBalance.findUniqueOrThrow({ where: { userId } })).allowance).toBe(98_500n);
+});
+
+it("tells whether the database answers, without throwing", async () => {
+  expect(await databaseReachable(single)).toBe(true);
+  const unreachable = createDb("postgresql://postgres:postgres@127.0.0.1:1/nowhere", 1);
+  try {
+    expect(await databaseReachable(unreachable)).toBe(false);
+  } finally {
+    await unreachable.$disconnect();
+  }
 });

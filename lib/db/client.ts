@@ -44,3 +44,13 @@ export function db(): PrismaClient {
   }
   return globalForDb.tollgateDb;
 }
+
+/** Whether the database answers (for /api/health): one trivial round trip, never throws. */
+export async function databaseReachable(client: Pick<PrismaClient, "$queryRaw"> = db()): Promise<boolean> {
+  try {
+    await client.$queryRaw`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -37,6 +37,13 @@ export function connectionUrl(port: number, database: string): string {
   return `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
+/** The same server's URL for another database (test tooling makes one database per test file). */
+export function withDatabaseName(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
 /** The port of a live server on this data folder, from its postmaster.pid, or null. */
 export function runningServerPort(dataDir: string): number | null {
   const pidFile = path.join(dataDir, "postmaster.pid");

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { withDatabaseName } from "./embedded";
 import { MIGRATIONS_DIR, applyMigrations, readMigrations } from "./migrate";
 
 const INIT = "20261124000000_init";
@@ -41,9 +42,7 @@ async function emptyDatabase(): Promise<string> {
     await admin.end();
   }
   created.push(name);
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
+  return withDatabaseName(serverUrl, name);
 }
 
 async function query<T extends pg.QueryResultRow>(url: string, text: string, params?: unknown[]): Promise<T[]> {

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "../../lib/db/client";
+import { withDatabaseName } from "../../lib/db/embedded";
 
 export interface TestDatabase {
   url: string;
@@ -23,9 +24,7 @@ export async function createTestDatabase({ poolMax = 20 }: { poolMax?: number } 
   } finally {
     await admin.end();
   }
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const url = withDatabaseName(serverUrl, name);
   const db = createDb(url, poolMax);
   const raw = new pg.Pool({ connectionString: url, max: 2 });
   return {

@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { startEmbeddedPostgres, withDatabaseName as withDatabase } from "../../lib/db/embedded";
 import { toolingEnv } from "../../lib/env";
 import { prepareDatabase } from "../lib/database";
 
@@ -16,12 +16,6 @@ declare module "vitest" {
     testTemplateDatabase: string;
     testDatabasePrefix: string;
   }
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 export default async function setup(project: TestProject) {
