@@ -54,8 +54,8 @@ async function createAccounts(sql: pg.Client): Promise<void> {
   );
   await sql.query(`INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_accounts`);
   await sql.query(
-    `INSERT INTO user_token_balance (user_id, allowance, purchased, reserved, period_start, next_reset_at)
-     SELECT id, 0, balance, 0, now(), now() + interval '1 month' FROM bench_accounts`,
+    `INSERT INTO user_token_balance (user_id, allowance, purchased, reserved, period_start, next_reset_at, period_anchor)
+     SELECT id, 0, balance, 0, now(), now() + interval '1 month', now() FROM bench_accounts`,
   );
   await sql.query(
     `INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after, purchased_after,

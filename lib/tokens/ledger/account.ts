@@ -17,7 +17,7 @@ export async function openAccount(
   if (freeTierMillitokens <= 0n) throw new LedgerUsageError("the free tier must grant more than 0 tokens");
   const periodEnd = addMonthsClamped(now, 1);
   await tx.userTokenBalance.create({
-    data: { userId, allowance: 0n, purchased: 0n, reserved: 0n, periodStart: now, nextResetAt: periodEnd },
+    data: { userId, allowance: 0n, purchased: 0n, reserved: 0n, periodStart: now, nextResetAt: periodEnd, periodAnchor: now },
   });
   const result = await startPeriod(tx, {
     userId,

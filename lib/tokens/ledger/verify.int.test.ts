@@ -141,7 +141,7 @@ describe("verifyLedger", () => {
       expect((await verifyLedger(f.t.db, { userIds: [user] })).mismatches).toHaveLength(1);
     } finally {
       // Repair: the balance the row belongs to (ledger rows cannot be deleted).
-      await f.t.sql("INSERT INTO user_token_balance (user_id, purchased, period_start, next_reset_at) VALUES ($1, 4200, now(), now())", [user]);
+      await f.t.sql("INSERT INTO user_token_balance (user_id, purchased, period_start, next_reset_at, period_anchor) VALUES ($1, 4200, now(), now(), now())", [user]);
     }
   });
 
