@@ -37,6 +37,13 @@ export async function createTestDatabase({ poolMax = 20 }: { poolMax?: number } 
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
       try {
+        // Prisma's $disconnect can resolve before its connections are closed; forcing the drop
+        // while one is still closing makes the server kill it and pg raise an unhandled error.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await dropper.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
         await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await dropper.end();
