@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, type Page } from "@playwright/test";
+import { e2eDataDir } from "../scripts/test/e2e-paths";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -40,4 +43,9 @@ export async function signUpThenSignOut(page: Page, email: string) {
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/$/);
+}
+
+/** A value the e2e server wrote for the specs (database-url, cron-secret). */
+export function e2eServerValue(name: "database-url" | "cron-secret"): string {
+  return readFileSync(path.join(e2eDataDir(), name), "utf8").trim();
 }

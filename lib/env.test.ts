@@ -107,6 +107,17 @@ describe("parseServerEnv", () => {
     expect(envError({ ...VALID, AUTH_TRUST_HOST: "yes" }).problems[0]).toMatch(/^AUTH_TRUST_HOST /);
   });
 
+  it("takes a CRON_SECRET of 16 characters or more, treats a blank one as unset, and names a short one", () => {
+    expect(parseServerEnv({ ...VALID, CRON_SECRET: "c".repeat(16) }).CRON_SECRET).toBe("c".repeat(16));
+    expect(parseServerEnv({ ...VALID, CRON_SECRET: " " }).CRON_SECRET).toBeUndefined();
+    expect(envError({ ...VALID, CRON_SECRET: "short" }).message).toMatch(/CRON_SECRET.*at least 16 characters/);
+  });
+
+  it("takes a DIRECT_DATABASE_URL only as a postgres URL", () => {
+    expect(parseServerEnv({ ...VALID, DIRECT_DATABASE_URL: "postgres://a@b/c" }).DIRECT_DATABASE_URL).toBe("postgres://a@b/c");
+    expect(envError({ ...VALID, DIRECT_DATABASE_URL: "mysql://a@b/c" }).message).toMatch(/DIRECT_DATABASE_URL/);
+  });
+
   it("refuses an unknown NODE_ENV", () => {
     expect(envError({ ...VALID, NODE_ENV: "staging" }).problems[0]).toMatch(/^NODE_ENV /);
   });

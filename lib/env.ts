@@ -22,6 +22,11 @@ const serverSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: postgresUrl,
+    /**
+     * A direct (session-mode) connection for locks held across transactions (the monthly reset).
+     * Set it when DATABASE_URL goes through a transaction-mode pooler; defaults to DATABASE_URL.
+     */
+    DIRECT_DATABASE_URL: postgresUrl.optional(),
     /** Pool size per server instance; keep it small behind a pooler (PgBouncer / Supabase / Neon). */
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     AUTH_SECRET: z
@@ -39,6 +44,10 @@ const serverSchema = z
     OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
     /** Metered AI requests per user per minute (per server instance); 0 switches the limit off. */
     METER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
+    /** Bearer secret of the cron routes (Vercel sends it). Unset: every cron request is refused. */
+    CRON_SECRET: optionalString.pipe(
+      z.string().min(16, "must be at least 16 characters: generate one with `openssl rand -hex 32`").optional(),
+    ),
     /** Serves /api/bench/* (only `npm run bench:meter` sets it, on the server it starts). */
     TOLLGATE_BENCH_ROUTES: booleanString,
   })

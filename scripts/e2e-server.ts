@@ -1,7 +1,7 @@
 // The server the end-to-end tests run against (started by playwright.config.ts): a fresh embedded
 // PostgreSQL, migrated and seeded, and the production build (`next build` into .next-test, made by
 // `npm test` — or here, when it is missing) served by `next start`. SIGTERM stops both and wipes
-// the database. The database URL is written to .data/e2e-<port>/database-url for specs that
+// the database. The database URL (and the cron secret) are written to .data/e2e-<port>/ for specs that
 // inspect the ledger.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -26,6 +26,8 @@ mkdirSync(dataDir, { recursive: true });
 const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: port + 1000, ephemeral: true, log });
 await prepareDatabase(database.url, log);
 writeFileSync(path.join(dataDir, "database-url"), database.url);
+const cronSecret = randomBytes(24).toString("hex");
+writeFileSync(path.join(dataDir, "cron-secret"), cronSecret);
 
 const simulator = await startOpenAISimulator({ port: 0 });
 log(`OpenAI simulator at ${simulator.url}`);
@@ -47,6 +49,7 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-
     APP_URL: `http://localhost:${port}`,
     OPENAI_API_KEY: SIMULATOR_API_KEY,
     OPENAI_BASE_URL: simulator.url,
+    CRON_SECRET: cronSecret,
   },
 });
 const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));

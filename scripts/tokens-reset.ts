@@ -1,0 +1,23 @@
+// `npm run tokens:reset`: the monthly reset of the cron route, by hand, on DATABASE_URL or the
+// embedded development database. Prints the same JSON as the route and its one-line summary.
+// Exits 1 when some accounts could not be reset (they are listed), 2 when another run holds the lock.
+import nextEnv from "@next/env";
+import { createDb } from "../lib/db/client";
+import { resetMonthlyTokens } from "../lib/tokens/reset/monthly-reset";
+import { resetLogLine, resetReport } from "../lib/tokens/reset/report";
+import { resolveDatabase } from "./lib/database";
+
+nextEnv.loadEnvConfig(process.cwd(), true);
+const database = await resolveDatabase(() => {});
+const db = createDb(database.url, 2);
+let code = 0;
+try {
+  const summary = await resetMonthlyTokens(db, { connectionString: database.url });
+  console.log(JSON.stringify(resetReport(summary), null, 2));
+  console.log(resetLogLine(summary));
+  code = !summary.ran ? 2 : summary.errors.length > 0 ? 1 : 0;
+} finally {
+  await db.$disconnect();
+  await database.stop();
+}
+process.exit(code);
