@@ -1,0 +1,150 @@
+// `npm run bench:reset`: the monthly reset over 100,000 due accounts on a fresh embedded PostgreSQL
+// with its default, durable settings. The accounts are mixed: free ones anchored on every day of the
+// month (the 29th–31st included) and paid ones on each plan whose new period has been synced; 5,000
+// past_due ones on top are examined and left alone. Measures the full run and the no-op rerun, then checks that no
+// period was granted twice and that the ledger invariant holds over the whole database.
+// Ends with one line `BENCH {json}`. Exits 1 when something was granted twice or the ledger is
+// wrong; a missed time target prints MISSED and still exits 0.
+// Options: --users=N (default 100000), --batch=N (accounts per statement, default 5000).
+import { createDb, type Db } from "../../lib/db/client";
+import { verifyLedger } from "../../lib/tokens/ledger";
+import { getActivePricing } from "../../lib/tokens/pricing-config";
+import { resetMonthlyTokens } from "../../lib/tokens/reset/monthly-reset";
+import { resetLogLine } from "../../lib/tokens/reset/report";
+import { prepareDatabase } from "../lib/database";
+import { exiting, round, startBenchServer } from "./lib";
+
+const TARGETS = { seconds: 15, rerunSeconds: 2 };
+const NOW = new Date("2026-11-24T12:00:00.000Z");
+
+function arg(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+const USERS = arg("users", 100_000);
+const BATCH = arg("batch", 5_000);
+/** Due accounts with a past_due subscription on top of USERS: examined, left alone. */
+const PAST_DUE = Math.round(USERS / 20);
+const log = (line: string) => console.log(`· ${line}`);
+
+/**
+ * USERS accounts whose period ended before NOW (60% free, 40% paid with a synced new period) and
+ * PAST_DUE more with a past_due subscription, each with its sign-up grant in the ledger (so the
+ * invariant holds before the run).
+ */
+async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; pastDue: number }> {
+  const plans = (await getActivePricing(db)).plans.map((p) => p.id);
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`
+        CREATE TEMP TABLE bench_due ON COMMIT DROP AS
+        SELECT 'bench-' || g AS id, g,
+               CASE WHEN g > ${USERS} THEN 'past_due' WHEN g % 5 < 2 THEN 'paid' ELSE 'free' END AS shape,
+               -- sign-ups on every day of July (the 29th to 31st included), at varied times of day
+               (timestamptz '2026-07-01 00:00:00+00' + make_interval(days => g % 31, mins => g % 1440)) AS anchor
+        FROM generate_series(1, ${USERS + PAST_DUE}) g`);
+      await tx.$executeRawUnsafe(`INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_due`);
+      // The current period is the third month from sign-up (Sep–Oct): it ended before NOW.
+      await tx.$executeRawUnsafe(`
+        INSERT INTO user_token_balance (user_id, allowance, purchased, reserved, period_start, next_reset_at, period_anchor)
+        SELECT id, 100000, (g % 3) * 1000000, 0, anchor + interval '2 months', anchor + interval '3 months', anchor
+        FROM bench_due`);
+      await tx.$executeRawUnsafe(`
+        INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after, purchased_after,
+          source_type, idempotency_key, created_at)
+        SELECT id, 'grant_free', 100000, (g % 3) * 1000000, 100000, (g % 3) * 1000000, 'bench', 'bench:setup:' || id, anchor
+        FROM bench_due`);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO user_subscriptions (user_id, stripe_customer_id, stripe_subscription_id, plan_id, status,
+           current_period_start, current_period_end, updated_at)
+         SELECT id, 'cus_' || id, 'sub_' || id, ($1::text[])[1 + g % ${plans.length}],
+           (CASE WHEN shape = 'paid' THEN 'active' ELSE 'past_due' END)::"SubscriptionStatus",
+           -- paid: renewed in the last 20 days (synced from Stripe); past_due: still the old period
+           CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => g % 20, mins => g % 1440) ELSE anchor + interval '2 months' END,
+           CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => g % 20, mins => g % 1440) + interval '1 month'
+                ELSE anchor + interval '3 months' END, now()
+         FROM bench_due WHERE shape <> 'free'`,
+        plans,
+        NOW,
+      );
+    },
+    { timeout: 600_000 },
+  );
+  await db.$executeRawUnsafe("ANALYZE users, user_token_balance, user_subscriptions, token_transactions");
+  const [counts] = await db.$queryRawUnsafe<{ free: number; paid: number; past_due: number }[]>(`
+    SELECT count(*) FILTER (WHERE s.user_id IS NULL)::int AS free,
+           count(*) FILTER (WHERE s.status = 'active')::int AS paid,
+           count(*) FILTER (WHERE s.status = 'past_due')::int AS past_due
+    FROM user_token_balance b LEFT JOIN user_subscriptions s ON s.user_id = b.user_id
+    WHERE b.next_reset_at <= $1`, NOW);
+  return { free: counts!.free, paid: counts!.paid, pastDue: counts!.past_due };
+}
+
+async function main(): Promise<number> {
+  const server = await startBenchServer(`bench-reset-${process.pid}`, log);
+  let db: Db | undefined;
+  try {
+    await prepareDatabase(server.url, log);
+    db = createDb(server.url, 4);
+    const setupStarted = performance.now();
+    const shapes = await createDueAccounts(db);
+    log(`${USERS + PAST_DUE} due accounts (${shapes.free} free, ${shapes.paid} paid and renewed, ${shapes.pastDue} past_due) in ${round((performance.now() - setupStarted) / 1000, 1)} s`);
+
+    const run = await resetMonthlyTokens(db, { connectionString: server.url }, { now: NOW, batchSize: BATCH });
+    log(`run:   ${resetLogLine(run)}`);
+    const rerun = await resetMonthlyTokens(db, { connectionString: server.url }, { now: NOW, batchSize: BATCH });
+    log(`rerun: ${resetLogLine(rerun)}`);
+
+    // Granted twice = more than one grant row for the same account and period start.
+    const [doubles] = await db.$queryRawUnsafe<{ n: number }[]>(`
+      SELECT count(*)::int AS n FROM (
+        SELECT user_id, split_part(idempotency_key, ':', 3) FROM token_transactions
+        WHERE kind IN ('grant_free', 'grant_allowance') AND idempotency_key LIKE 'allowance:%'
+        GROUP BY 1, 2 HAVING count(*) > 1) d`);
+    const [grants] = await db.$queryRawUnsafe<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM token_transactions WHERE source_type = 'cron' AND kind IN ('grant_free', 'grant_allowance')",
+    );
+    const verifyStarted = performance.now();
+    const { mismatches, usersChecked } = await verifyLedger(db);
+    log(`ledger invariant over ${usersChecked} accounts: ${mismatches.length} mismatches (${round(performance.now() - verifyStarted)} ms)`);
+
+    const seconds = run.durationMs / 1000;
+    const rerunSeconds = rerun.durationMs / 1000;
+    const expected = shapes.free + shapes.paid;
+    const ok = doubles!.n === 0 && mismatches.length === 0 && run.errors.length === 0 && grants!.n === expected;
+    console.log("");
+    console.log(`full run  ${round(seconds, 2)} s for ${USERS} accounts (${round(USERS / seconds)} accounts/s, ${run.batches} batches of ≤ ${BATCH})  target ≤ ${TARGETS.seconds} s  ${seconds <= TARGETS.seconds ? "met" : "MISSED"}`);
+    console.log(`no-op rerun  ${round(rerunSeconds, 3)} s  target ≤ ${TARGETS.rerunSeconds} s  ${rerunSeconds <= TARGETS.rerunSeconds ? "met" : "MISSED"}`);
+    console.log(`grants ${grants!.n} (expected ${expected}: free + paid; ${shapes.pastDue} past_due held back: ${run.heldBack}), double grants ${doubles!.n}, rerun grants ${rerun.periodsStarted}`);
+    const bench = {
+      users: USERS,
+      seconds: round(seconds, 2),
+      rerun_seconds: round(rerunSeconds, 3),
+      grants: grants!.n,
+      double_grants: doubles!.n,
+      rerun_grants: rerun.periodsStarted,
+      paid: run.paidPeriods,
+      free: run.freePeriods,
+      held_back: run.heldBack,
+      errors: run.errors.length,
+      batch: BATCH,
+      invariant_ok: mismatches.length === 0,
+    };
+    console.log(`BENCH ${JSON.stringify(bench)}`);
+    return ok ? 0 : 1;
+  } finally {
+    await db?.$disconnect().catch(() => {});
+    await server.cleanup();
+  }
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  if (!exiting()) console.error("bench:reset failed:", error);
+  code = exiting() ? 130 : 1;
+}
+process.exit(code);
