@@ -23,15 +23,17 @@ test("with the secret, the cron route starts a rolled-over period once", async (
   await signUp(page, email);
   await expect(page).toHaveURL(/\/dashboard$/);
 
-  // Move this account's sign-up a month back: its free period has now rolled over.
+  // Move this account's sign-up a month and a day back: its first free period ended yesterday.
+  // (Whole months would put the new period's start on the real sign-up instant, whose key exists.)
   const sql = new pg.Client({ connectionString: e2eServerValue("database-url") });
   await sql.connect();
   try {
     const { rows } = await sql.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);
     const userId = rows[0]!.id;
     await sql.query(
-      `UPDATE user_token_balance SET period_start = period_start - interval '1 month',
-         period_anchor = period_anchor - interval '1 month', next_reset_at = now() - interval '1 minute'
+      `UPDATE user_token_balance SET period_start = period_start - interval '1 month 1 day',
+         period_anchor = period_anchor - interval '1 month 1 day',
+         next_reset_at = period_anchor - interval '1 month 1 day' + interval '1 month'
        WHERE user_id = $1`,
       [userId],
     );
