@@ -7,7 +7,7 @@ import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
 import { activePricingCached } from "../tokens/metering/pricing-cache";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 
-export { BadRequestError } from "../tokens/metering/with-tokens";
+export { BadRequestError, UnusableAnswerError } from "../tokens/metering/with-tokens";
 
 let engineCache: { version: number; engine: BoundCostEngine } | null = null;
 

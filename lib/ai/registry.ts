@@ -7,7 +7,15 @@
 // the pricing version's prices, so an admin price override moves it too. It is what a user should
 // expect to pay, not the worst case held before a call (the page shows that one for the actual input).
 import { costEngine, countChatTokens, imageInputTokens, textUsage, type BoundCostEngine, type ChatMessage, type ImageInput } from "../tokens/cost";
+import { activityCall, TYPICAL_ACTIVITY } from "./activity-analyzer";
+import { fridgeCall, TYPICAL_FRIDGE } from "./fridge-scan-vision";
+import { mealCall, TYPICAL_MEAL } from "./meal-analyzer";
 import { FEATURE_MODELS, type FeatureSlug } from "./models";
+import { sizedPhoto } from "./photos";
+import { recipeCall, TYPICAL_RECIPE } from "./recipe-generator";
+import { scanCall, TYPICAL_SCAN } from "./scan-estimate";
+import { refineCall, TYPICAL_REFINE } from "./scan-refine-morphs";
+import { typicalStructuredCost } from "./structured";
 
 export type { FeatureSlug } from "./models";
 
@@ -49,8 +57,9 @@ export function typicalTextCost(engine: BoundCostEngine, model: string, call: Ty
   return engine.costOf(model, textUsage({ inputTokens, outputTokens: call.outputTokens }));
 }
 
-/** A typical phone photo as the pages send it (longest side scaled to 1,024 px). */
-export const TYPICAL_PHOTO: ImageInput = { width: 1024, height: 768, detail: "auto" };
+/** A typical photo: 1024×768 pixels. */
+export const TYPICAL_PHOTO = { width: 1024, height: 768 } as const;
+const typicalPhoto = () => sizedPhoto(TYPICAL_PHOTO);
 
 // Until a feature module defines its real typical call (lib/ai/<feature>.ts), a generic one.
 const placeholderCall = (text: string, outputTokens: number, images: ImageInput[] = []): TypicalTextCall => ({
@@ -79,28 +88,33 @@ const ENTRIES: Record<FeatureSlug, Entry> = {
     description: "Describe a workout in your words: calories, intensity and advice.",
     kind: "structured",
     typicalRequest: "a two-sentence activity log",
-    typical: (engine, model) => typicalTextCost(engine, model, placeholderCall("Ran 8 km in 45 minutes, then 20 minutes of stretching.", 500)),
+    typical: (engine) => typicalStructuredCost(engine, activityCall(TYPICAL_ACTIVITY.input), TYPICAL_ACTIVITY.outputTokens),
   },
   "meal-analyzer": {
     title: "Meal analyzer",
     description: "A photo of your meal: foods, portions and macros.",
     kind: "vision",
     typicalRequest: "one 1024×768 meal photo",
-    typical: (engine, model) => typicalTextCost(engine, model, placeholderCall("Analyse this meal.", 700, [TYPICAL_PHOTO])),
+    typical: (engine) => typicalStructuredCost(engine, mealCall({ photo: typicalPhoto() }), TYPICAL_MEAL.outputTokens),
   },
   "scan-estimate": {
     title: "Body scan",
     description: "Front and side photos: estimated body measurements.",
     kind: "vision",
     typicalRequest: "two 1024×768 body photos",
-    typical: (engine, model) => typicalTextCost(engine, model, placeholderCall("Estimate measurements.", 700, [TYPICAL_PHOTO, TYPICAL_PHOTO])),
+    typical: (engine) =>
+      typicalStructuredCost(
+        engine,
+        scanCall({ heightCm: TYPICAL_SCAN.heightCm, sex: TYPICAL_SCAN.sex, photos: Array.from({ length: TYPICAL_SCAN.photos }, typicalPhoto) }),
+        TYPICAL_SCAN.outputTokens,
+      ),
   },
   "scan-refine-morphs": {
     title: "Refine body shape",
     description: "Correct your measurements: refined body-shape parameters.",
     kind: "structured",
     typicalRequest: "a scan's measurements with two corrections",
-    typical: (engine, model) => typicalTextCost(engine, model, placeholderCall("Refine: waist 82 cm, hips 98 cm.", 600)),
+    typical: (engine) => typicalStructuredCost(engine, refineCall(TYPICAL_REFINE.input), TYPICAL_REFINE.outputTokens),
   },
   "generate-training-illustration": {
     title: "Exercise illustration",
@@ -114,14 +128,14 @@ const ENTRIES: Record<FeatureSlug, Entry> = {
     description: "A photo of your fridge: the ingredients in it.",
     kind: "vision",
     typicalRequest: "one 1024×768 fridge photo",
-    typical: (engine, model) => typicalTextCost(engine, model, placeholderCall("List the ingredients.", 700, [TYPICAL_PHOTO])),
+    typical: (engine) => typicalStructuredCost(engine, fridgeCall({ photos: Array.from({ length: TYPICAL_FRIDGE.photos }, typicalPhoto) }), TYPICAL_FRIDGE.outputTokens),
   },
   "recipe-generator": {
     title: "Recipe generator",
     description: "Your ingredients and goals: recipes that fit them.",
     kind: "structured",
     typicalRequest: "ten ingredients and a protein goal, three recipes",
-    typical: (engine, model) => typicalTextCost(engine, model, placeholderCall("Eggs, spinach, rice; high protein.", 1_500)),
+    typical: (engine) => typicalStructuredCost(engine, recipeCall(TYPICAL_RECIPE.input), TYPICAL_RECIPE.outputTokens),
   },
   "voice-coach-realtime": {
     title: "Voice coach",

@@ -27,6 +27,18 @@ export class BadRequestError extends Error {
   }
 }
 
+/**
+ * Throw from a handler when the provider answered but the answer cannot be used (for example a
+ * structured answer that failed validation twice): a 502 with this message and what was charged —
+ * the calls the provider billed, recorded on the meter before the throw, and nothing else.
+ */
+export class UnusableAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnusableAnswerError";
+  }
+}
+
 export interface Estimate {
   /** The model the call will use (recorded, and used to charge a stream cut short). */
   model: string;
@@ -274,6 +286,10 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         const headers = { "x-tokens-remaining": String(tokens(remaining)) };
         if (error instanceof BadRequestError) {
           return json(400, { error: "invalid_request", message: error.message, tokens: { charged: tokens(charged), remaining: tokens(remaining) } }, headers);
+        }
+        if (error instanceof UnusableAnswerError) {
+          log("unusable_answer", { feature, userId, requestId, message: error.message, charged });
+          return json(502, { error: "invalid_ai_answer", message: error.message, tokens: { charged: tokens(charged), remaining: tokens(remaining) } }, headers);
         }
         const status = upstreamStatus(error);
         log("handler_failed", { feature, userId, requestId, status, message: (error as Error)?.message });
