@@ -8,6 +8,7 @@
 // expect to pay, not the worst case held before a call (the page shows that one for the actual input).
 import { costEngine, countChatTokens, imageInputTokens, textUsage, type BoundCostEngine, type ChatMessage, type ImageInput } from "../tokens/cost";
 import { activityCall, TYPICAL_ACTIVITY } from "./activity-analyzer";
+import { chatMessages } from "./chat";
 import { fridgeCall, TYPICAL_FRIDGE } from "./fridge-scan-vision";
 import { mealCall, TYPICAL_MEAL } from "./meal-analyzer";
 import { FEATURE_MODELS, type FeatureSlug } from "./models";
@@ -61,16 +62,6 @@ export function typicalTextCost(engine: BoundCostEngine, model: string, call: Ty
 export const TYPICAL_PHOTO = { width: 1024, height: 768 } as const;
 const typicalPhoto = () => sizedPhoto(TYPICAL_PHOTO);
 
-// Until a feature module defines its real typical call (lib/ai/<feature>.ts), a generic one.
-const placeholderCall = (text: string, outputTokens: number, images: ImageInput[] = []): TypicalTextCall => ({
-  messages: [
-    { role: "system", content: "You are the TwinForge coach. Answer with JSON that matches the schema." },
-    { role: "user", content: text },
-  ],
-  images,
-  outputTokens,
-});
-
 type Entry = Omit<AiFeature, "slug" | "model" | "routePath" | "pagePath" | "typicalCost"> & {
   typical(engine: BoundCostEngine, model: string): bigint;
 };
@@ -81,7 +72,17 @@ const ENTRIES: Record<FeatureSlug, Entry> = {
     description: "Talk with your coach; the conversation is kept for you.",
     kind: "chat-stream",
     typicalRequest: "a question in a short conversation, a reply of about 300 tokens",
-    typical: (engine, model) => typicalTextCost(engine, model, placeholderCall("How should I warm up before squats?", 600)),
+    typical: (engine, model) =>
+      typicalTextCost(engine, model, {
+        messages: chatMessages(
+          [
+            { role: "user", content: "I want to get stronger at squats; I train three times a week." },
+            { role: "assistant", content: "Great goal. Keep three sessions, add weight slowly and sleep well. What do you lift now?" },
+          ],
+          "How should I warm up before heavy squats?",
+        ),
+        outputTokens: 600,
+      }),
   },
   "activity-analyzer": {
     title: "Activity analyzer",
