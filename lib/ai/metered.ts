@@ -11,13 +11,19 @@ export { BadRequestError, UnusableAnswerError } from "../tokens/metering/with-to
 
 let engineCache: { version: number; engine: BoundCostEngine } | null = null;
 
+/** The cost engine of the active pricing version (cached per version): what the routes price with. */
+export async function currentCostEngine(): Promise<BoundCostEngine> {
+  const pricing = await activePricingCached(db());
+  if (engineCache?.version !== pricing.version) engineCache = { version: pricing.version, engine: costEngine(pricing) };
+  return engineCache.engine;
+}
+
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
   currentUserId: sessionUserId,
   async pricing() {
-    const pricing = await activePricingCached(db());
-    if (engineCache?.version !== pricing.version) engineCache = { version: pricing.version, engine: costEngine(pricing) };
-    return { context: { version: pricing.version }, engine: engineCache.engine };
+    const engine = await currentCostEngine();
+    return { context: { version: engineCache!.version }, engine };
   },
   upgradeUrl: "/settings/subscription",
   rateLimit: () => {
