@@ -46,7 +46,7 @@ test("the meal page refuses a file that is not an image, and works at 375 px @ph
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/ai/meal-analyzer");
   await page.getByLabel("Meal photo").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
-  await expect(page.getByRole("alert")).toHaveText("notes.txt is not a JPEG, PNG, WebP or GIF image.");
+  await expect(page.getByRole("alert").filter({ hasText: "notes.txt" })).toHaveText("notes.txt is not a JPEG, PNG, WebP or GIF image.");
   await expect(page.getByRole("button", { name: "Analyze meal" })).toBeDisabled();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
