@@ -15,6 +15,9 @@ import { recipeCall, recipeInputSchema } from "./recipe-generator";
 import { SCAN_MAX_PHOTOS, scanCall, scanFieldsSchema } from "./scan-estimate";
 import { refineCall, refineInputSchema } from "./scan-refine-morphs";
 import { estimateStructured } from "./structured";
+import { estimateIllustration, illustrationRequestSchema } from "./training-illustration";
+import { estimateTranscription } from "./transcribe";
+import { estimateVoiceCoach, voiceCoachRequestSchema } from "./voice-coach";
 
 export type EstimateResult = { ok: true; millitokens: bigint } | { ok: false; message: string };
 
@@ -54,6 +57,15 @@ const ESTIMATORS: Record<string, Estimator> = {
     return estimateStructured(engine, scanCall({ ...input, photos: input.photos.map(sizedPhoto) })).worstCase;
   },
 };
+
+// The image, transcription and realtime features (their routes hold exactly these).
+Object.assign(ESTIMATORS, {
+  "generate-training-illustration": (payload, { engine }) =>
+    estimateIllustration(engine, parsed(illustrationRequestSchema.pick({ size: true, quality: true }), payload)).worstCase,
+  transcribe: (payload, { engine }) =>
+    estimateTranscription(engine, parsed(z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600) }), payload)).worstCase,
+  "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema, payload)).worstCase,
+} satisfies Record<string, Estimator>);
 
 /** The hold `slug` would take for `payload` (the page's current input), or why it cannot be estimated yet. */
 export async function estimateFeature(db: DbTx, userId: string, slug: string, payload: unknown, engine: BoundCostEngine): Promise<EstimateResult> {
