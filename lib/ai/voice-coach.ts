@@ -14,9 +14,9 @@ import { FEATURE_MODELS } from "./models";
 export { AttachError } from "./realtime-metering";
 
 export const VOICE_COACH_MODEL = FEATURE_MODELS["voice-coach-realtime"];
-/** The session lengths a user can choose; the hold is the worst case of the chosen one. */
-export const SESSION_LENGTHS = [10, 30, 60, 120, 300] as const;
-export const DEFAULT_SESSION_SECONDS = 30;
+/** The session lengths a user can choose (the hold is the worst case of the chosen one). */
+import { DEFAULT_SESSION_SECONDS, SESSION_LENGTHS } from "./voice-coach-options";
+export { DEFAULT_SESSION_SECONDS, SESSION_LENGTHS };
 /** The secret only opens a session within this window (the API's minimum): the page connects at once. */
 export const CLIENT_SECRET_TTL_SECONDS = 10;
 /** Output bound per response (keeps one answer's cost bounded too). */
