@@ -30,7 +30,7 @@ export function BalanceWidget({ summary }: { summary: AccountSummary | null }) {
           {status.label}
         </span>
       </span>
-      <span className="mt-1 block text-2xl font-semibold tabular-nums" data-testid="balance-available">
+      <span className="mt-1 block text-2xl font-semibold tabular-nums" data-testid="balance-available" data-millitokens={String(summary.balance.available)}>
         {formatTokens(summary.balance.available)}
       </span>
       <span className="block text-xs text-zinc-600">{summary.planName ? `${summary.planName} plan` : "Free tier"}</span>

@@ -4,6 +4,7 @@
 import { BalanceWidget } from "@/components/balance-widget";
 import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";
+import { AI_FEATURES } from "@/lib/ai/registry";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { isSimulatedAI } from "@/lib/env";
@@ -36,6 +37,18 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <NavLink href="/dashboard">Dashboard</NavLink>
           <NavLink href="/usage">Usage</NavLink>
           <NavLink href="/settings/subscription">Subscription</NavLink>
+        </nav>
+        <nav aria-labelledby="ai-nav-heading" className="px-3 pb-3 md:mt-4 md:overflow-y-auto md:pb-0">
+          <h2 id="ai-nav-heading" className="px-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+            AI
+          </h2>
+          <div className="flex gap-1 overflow-x-auto md:block md:space-y-1">
+            {AI_FEATURES.map((feature) => (
+              <NavLink key={feature.slug} href={feature.pagePath}>
+                {feature.title}
+              </NavLink>
+            ))}
+          </div>
         </nav>
         <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">
           <p className="truncate text-sm text-zinc-700" title={user.email} data-testid="user-email">

@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
 import { SIMULATOR_API_KEY } from "../env";
-import { costOf, countTokens, textUsage } from "../tokens/cost";
+import { costOf, countChatTokens, countTokens, textUsage } from "../tokens/cost";
 import { grant, openAccount, verifyLedger } from "../tokens/ledger";
-import { CHAT_MODEL } from "./chat";
+import { CHAT_MODEL, COACH_SYSTEM_PROMPT } from "./chat";
+import { clearConversation, loadConversation } from "./conversation";
 import { startOpenAISimulator } from "./simulator";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
@@ -51,7 +52,7 @@ function chat(content: string, headers: Record<string, string> = {}) {
     new Request("http://localhost/api/ai/chat", {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify({ messages: [{ role: "user", content }] }),
+      body: JSON.stringify({ message: content }),
     }),
   );
 }
@@ -110,17 +111,16 @@ describe("POST /api/ai/chat", () => {
     expect(await t.db.tokenReservation.count({ where: { userId } })).toBe(1);
   });
 
-  it("answers 400 for an invalid conversation, naming the problem", async () => {
-    await signIn();
-    const response = await POST(
-      new Request("http://localhost/api/ai/chat", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ messages: [{ role: "assistant", content: "hello" }] }),
-      }),
-    );
+  it.each([
+    ["an empty message", JSON.stringify({ message: "   " }), "message must not be empty"],
+    ["a message over 8,000 characters", JSON.stringify({ message: "x".repeat(8_001) }), "at most 8,000 characters"],
+    ["bad JSON", "{ message: ", "not valid JSON"],
+  ])("answers 400 for %s, naming the problem, and stores nothing", async (_name, body, message) => {
+    const userId = await signIn();
+    const response = await POST(new Request("http://localhost/api/ai/chat", { method: "POST", headers: { "content-type": "application/json" }, body }));
     expect(response.status).toBe(400);
-    expect((await response.json()).message).toContain("must end with the user's message");
+    expect((await response.json()).message).toContain(message);
+    expect(await t.db.chatMessage.count({ where: { userId } })).toBe(0);
   });
 
   it("charges about half when the client disconnects halfway through the stream", async () => {
@@ -154,5 +154,50 @@ describe("POST /api/ai/chat", () => {
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect(await retry.text()).toBe(first);
     expect(await consumeRows(userId)).toHaveLength(1);
+  });
+
+  it("keeps the conversation per user: the next request sends it, priced as sent", async () => {
+    const alice = await signIn();
+    const first = parseSse(await (await chat("I want to run a 10 km race in June.")).text());
+    const second = await chat("How many runs per week?");
+    const { chunks } = parseSse(await second.text());
+
+    const stored = await loadConversation(t.db, alice);
+    expect(stored.map((m) => [m.role, m.content])).toEqual([
+      ["user", "I want to run a 10 km race in June."],
+      ["assistant", first.text],
+      ["user", "How many runs per week?"],
+      ["assistant", expect.any(String)],
+    ]);
+    // The second call's prompt is the system prompt, the first turn and the new message — exactly.
+    const usage = chunks.find((c) => c.usage)!.usage!;
+    expect(usage.prompt_tokens).toBe(
+      countChatTokens(CHAT_MODEL, [
+        { role: "system", content: COACH_SYSTEM_PROMPT },
+        { role: "user", content: "I want to run a 10 km race in June." },
+        { role: "assistant", content: first.text },
+        { role: "user", content: "How many runs per week?" },
+      ]),
+    );
+
+    // Another user starts from nothing and never sees Alice's messages.
+    const bob = await signIn();
+    const bobAnswer = await chat("Hello coach");
+    const bobUsage = parseSse(await bobAnswer.text()).chunks.find((c) => c.usage)!.usage!;
+    expect(bobUsage.prompt_tokens).toBe(countChatTokens(CHAT_MODEL, [{ role: "system", content: COACH_SYSTEM_PROMPT }, { role: "user", content: "Hello coach" }]));
+    expect((await loadConversation(t.db, bob)).map((m) => m.content)).toEqual(["Hello coach", expect.any(String)]);
+
+    // Clearing is per user too.
+    expect(await clearConversation(t.db, alice)).toBe(4);
+    expect(await loadConversation(t.db, alice)).toEqual([]);
+    expect(await loadConversation(t.db, bob)).toHaveLength(2);
+  });
+
+  it("stores nothing when the balance is short", async () => {
+    const userId = await signIn();
+    await t.db.$executeRaw`UPDATE user_token_balance SET reserved = allowance WHERE user_id = ${userId}`;
+    await t.db.tokenReservation.create({ data: { userId, amount: 100_000n, feature: "other", requestId: `hold2-${userId}`, expiresAt: new Date(Date.now() + 60_000) } });
+    expect((await chat("Plan my week")).status).toBe(402);
+    expect(await t.db.chatMessage.count({ where: { userId } })).toBe(0);
   });
 });

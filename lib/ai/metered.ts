@@ -7,17 +7,23 @@ import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
 import { activePricingCached } from "../tokens/metering/pricing-cache";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 
-export { BadRequestError } from "../tokens/metering/with-tokens";
+export { BadRequestError, UnusableAnswerError } from "../tokens/metering/with-tokens";
 
 let engineCache: { version: number; engine: BoundCostEngine } | null = null;
+
+/** The cost engine of the active pricing version (cached per version): what the routes price with. */
+export async function currentCostEngine(): Promise<BoundCostEngine> {
+  const pricing = await activePricingCached(db());
+  if (engineCache?.version !== pricing.version) engineCache = { version: pricing.version, engine: costEngine(pricing) };
+  return engineCache.engine;
+}
 
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
   currentUserId: sessionUserId,
   async pricing() {
-    const pricing = await activePricingCached(db());
-    if (engineCache?.version !== pricing.version) engineCache = { version: pricing.version, engine: costEngine(pricing) };
-    return { context: { version: pricing.version }, engine: engineCache.engine };
+    const engine = await currentCostEngine();
+    return { context: { version: engineCache!.version }, engine };
   },
   upgradeUrl: "/settings/subscription",
   rateLimit: () => {

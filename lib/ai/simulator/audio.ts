@@ -1,5 +1,6 @@
 // Audio: WAV header parsing, duration estimation and POST /v1/audio/transcriptions.
 import type { ServerResponse } from "node:http";
+import { readAudio } from "../audio-duration";
 import { HttpError, invalidRequest, sendJson, sendText, type ResponseContext } from "./http";
 import { sha256Hex } from "./rng";
 import { transcriptFor } from "./text";
@@ -60,10 +61,16 @@ export function parseWav(bytes: Uint8Array): WavInfo | null {
 /** Assumed bitrate of compressed audio (mp3, m4a, webm, ogg, flac, …): 128 kbit/s = 16,000 bytes per second. */
 export const COMPRESSED_AUDIO_BYTES_PER_SECOND = 16_000;
 
-/** Duration in seconds: exact for WAV, else byte size / 16,000 (128 kbit/s). Rounded to milliseconds. */
-export function audioDurationSeconds(bytes: Uint8Array): { seconds: number; source: "wav-header" | "bitrate-estimate" } {
+/**
+ * Duration in seconds, rounded to milliseconds: exact for WAV; for MP3, M4A, OGG and WebM what the
+ * container says (read as the app reads it, lib/ai/audio-duration.ts — the real API decodes the
+ * audio); anything else byte size / 16,000 (128 kbit/s).
+ */
+export function audioDurationSeconds(bytes: Uint8Array): { seconds: number; source: "wav-header" | "container" | "bitrate-estimate" } {
   const wav = parseWav(bytes);
   if (wav) return { seconds: Math.round(wav.durationSeconds * 1000) / 1000, source: "wav-header" };
+  const container = readAudio(bytes).seconds;
+  if (container !== null) return { seconds: Math.round(container * 1000) / 1000, source: "container" };
   return { seconds: Math.round((bytes.length / COMPRESSED_AUDIO_BYTES_PER_SECOND) * 1000) / 1000, source: "bitrate-estimate" };
 }
 

@@ -1,6 +1,8 @@
 // POST /v1/chat/completions: request validation, deterministic answers, usage, SSE streaming.
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { imageSize } from "image-size";
+import { imageInputTokens } from "../../tokens/cost/vision";
 import { audioDurationSeconds } from "./audio";
 import {
   baseHeaders,
@@ -75,7 +77,24 @@ function textOf(content: unknown): string {
     .join("\n");
 }
 
-function toPromptMessages(messages: readonly Record<string, unknown>[]): PromptMessage[] {
+/**
+ * Input tokens of an image sent as a data: URL, by OpenAI's documented vision rules for the model
+ * (tiles or patches from the real pixel size; lib/tokens/cost/vision.ts holds the rule table), so the
+ * usage grows with the image as the API's does. Null when the size or the model's rule is unknown.
+ */
+function visionTokens(model: string, url: string, detail: string): number | null {
+  const match = /^data:image\/[a-z0-9.+-]+;base64,/i.exec(url);
+  if (!match) return null;
+  try {
+    const { width, height } = imageSize(Buffer.from(url.slice(match[0].length), "base64"));
+    if (!width || !height) return null;
+    return imageInputTokens(model, { width, height, detail: detail === "low" || detail === "high" ? detail : "auto" });
+  } catch {
+    return null;
+  }
+}
+
+function toPromptMessages(messages: readonly Record<string, unknown>[], model: string): PromptMessage[] {
   return messages.map((m, i) => {
     const parts: PromptPart[] = [];
     const content = m.content;
@@ -87,7 +106,8 @@ function toPromptMessages(messages: readonly Record<string, unknown>[]): PromptM
         else if (part.type === "refusal" && typeof part.refusal === "string") parts.push({ kind: "text", text: part.refusal });
         else if (part.type === "image_url" && isRecord(part.image_url) && typeof part.image_url.url === "string") {
           const detail = typeof part.image_url.detail === "string" ? part.image_url.detail : "auto";
-          parts.push({ kind: "image", url: part.image_url.url, detail });
+          const tokens = visionTokens(model, part.image_url.url, detail);
+          parts.push({ kind: "image", url: part.image_url.url, detail, ...(tokens === null ? {} : { tokens }) });
         } else if (part.type === "input_audio" && isRecord(part.input_audio) && typeof part.input_audio.data === "string") {
           const bytes = Buffer.from(part.input_audio.data, "base64");
           parts.push({ kind: "audio", seconds: audioDurationSeconds(bytes).seconds, key: sha256Hex(bytes) });
@@ -302,7 +322,7 @@ export async function handleChatCompletion(
 
   // Prompt accounting.
   const encoding = await encodingForModel(model);
-  const prompt = tokenizePrompt(encoding, toPromptMessages(messages));
+  const prompt = tokenizePrompt(encoding, toPromptMessages(messages, model));
   const cached = options.cache.lookupAndRemember(model, prompt.tokens);
   const lastUserMessage = [...messages].reverse().find((m) => m.role === "user") ?? messages[messages.length - 1]!;
   const lastUser = textOf(lastUserMessage.content);

@@ -1,10 +1,38 @@
-// Realtime: ephemeral client secrets (POST /v1/realtime/client_secrets, GA) and the older beta
-// POST /v1/realtime/sessions. No websocket: the secret is only an "ek_sim_…" string to hand to a browser.
+// Realtime: ephemeral client secrets (POST /v1/realtime/client_secrets, GA), the older beta
+// POST /v1/realtime/sessions, and the realtime WebSocket itself:
+//
+//   GET  /v1/realtime?model=…        (upgrade) a client connection — Authorization: Bearer <key> or,
+//                                    from a browser, the subprotocol `openai-insecure-api-key.<key>`;
+//                                    an ephemeral key must be one this simulator minted, unexpired
+//                                    (usable for any number of sessions until then, as on the API).
+//                                    Each connection is a call with an id `rtc_sim_…`, sent in its
+//                                    first event (`session.created` carries `call_id`: the simulator's
+//                                    stand-in for the WebRTC Location header).
+//   GET  /v1/realtime?call_id=…      (upgrade) a sideband connection to that call — standard key only
+//                                    (an ephemeral key is refused with 403), unknown call → 404. It
+//                                    receives `session.created`, then every server event of the call.
+//   POST /v1/realtime/calls/{id}/hangup   ends the call: every socket of it closes with 1000.
+//
+// Client events understood: session.update, conversation.item.create (input_text, input_audio),
+// input_audio_buffer.append / commit / clear, response.create. Every response is deterministic and
+// its usage follows the rule in README.md ("Realtime"), so a test can assert the exact charge.
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
 import { invalidRequest, isRecord } from "./http";
+import { coachReply } from "./text";
+import type { ModelEncoding } from "./tokens";
 
 export const DEFAULT_CLIENT_SECRET_TTL_SECONDS = 600;
 export const BETA_SESSION_SECRET_TTL_SECONDS = 60;
+/** Input audio: pcm16 mono at 24 kHz (the API's default format) = 48,000 bytes per second. */
+export const REALTIME_AUDIO_BYTES_PER_SECOND = 48_000;
+/** Audio tokens per second of user audio, and per output text token of the spoken answer. */
+export const REALTIME_INPUT_AUDIO_TOKENS_PER_SECOND = 10;
+export const REALTIME_OUTPUT_AUDIO_TOKENS_PER_TEXT_TOKEN = 2;
+/** Cached input is the previous response's input rounded down to this block. */
+export const REALTIME_CACHE_BLOCK = 64;
 
 function secret(): string {
   return `ek_sim_${randomBytes(16).toString("hex")}`;
@@ -13,6 +41,8 @@ function secret(): string {
 function sessionId(): string {
   return `sess_sim_${randomBytes(10).toString("hex")}`;
 }
+
+const isEphemeral = (key: string) => key.startsWith("ek_");
 
 /**
  * GA client secret: `{ value, expires_at, session }`. expires_at = now + expires_after.seconds (10–7200,
@@ -64,4 +94,287 @@ export function createBetaSession(body: unknown, now = Date.now()): Record<strin
     ...requested,
     client_secret: { value: secret(), expires_at: Math.floor(now / 1000) + BETA_SESSION_SECRET_TTL_SECONDS },
   };
+}
+
+// ── The realtime WebSocket ───────────────────────────────────────────────────────────────────────
+
+export interface RealtimeUsageReport {
+  total_tokens: number;
+  input_tokens: number;
+  output_tokens: number;
+  input_token_details: {
+    text_tokens: number;
+    audio_tokens: number;
+    image_tokens: number;
+    cached_tokens: number;
+    cached_tokens_details: { text_tokens: number; audio_tokens: number; image_tokens: number };
+  };
+  output_token_details: { text_tokens: number; audio_tokens: number };
+}
+
+export interface SimulatedCall {
+  id: string;
+  session: Record<string, unknown>;
+  /** Every response.done usage sent, in order. */
+  responses: RealtimeUsageReport[];
+  sidebands: number;
+  ended: boolean;
+}
+
+interface CallState extends SimulatedCall {
+  client: WebSocket;
+  sidebandSockets: Set<WebSocket>;
+  /** Conversation so far, in tokens (what the next response re-reads). */
+  textTokens: number;
+  audioTokens: number;
+  /** Uncommitted input audio, bytes. */
+  buffered: number;
+  lastUserText: string;
+  previousInput: { text: number; audio: number } | null;
+  events: number;
+}
+
+/** The realtime side of one simulator instance: minted secrets, calls and their sockets. */
+export class RealtimeSimulator {
+  private readonly secrets = new Map<string, { expiresAt: number; session: Record<string, unknown> }>();
+  private readonly calls = new Map<string, CallState>();
+  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has("realtime") ? "realtime" : false) });
+
+  constructor(private readonly encoding: () => Promise<ModelEncoding>) {}
+
+  /** POST /v1/realtime/client_secrets, remembering the secret so a client can connect with it. */
+  mint(body: unknown): Record<string, unknown> {
+    const minted = createClientSecret(body);
+    this.secrets.set(minted.value as string, { expiresAt: (minted.expires_at as number) * 1000, session: minted.session as Record<string, unknown> });
+    return minted;
+  }
+
+  /** Every call so far (tests inspect usage and sideband counts). */
+  list(): SimulatedCall[] {
+    return [...this.calls.values()].map(({ id, session, responses, sidebands, ended }) => ({ id, session, responses, sidebands, ended }));
+  }
+
+  /** Ends a call as POST /v1/realtime/calls/{id}/hangup does; false when there is no such live call. */
+  hangup(callId: string): boolean {
+    const call = this.calls.get(callId);
+    if (!call || call.ended) return false;
+    this.end(call, "hangup");
+    return true;
+  }
+
+  /** Drops the sideband sockets of a call without a close frame (a lost connection), leaving the call running. */
+  dropSidebands(callId: string): void {
+    for (const socket of this.calls.get(callId)?.sidebandSockets ?? []) socket.terminate();
+  }
+
+  close(): void {
+    for (const call of this.calls.values()) if (!call.ended) this.end(call, "simulator closed");
+    this.wss.close();
+  }
+
+  reset(): void {
+    this.close();
+    this.calls.clear();
+    this.secrets.clear();
+  }
+
+  /** Handles an HTTP upgrade on /v1/realtime; refuses anything else with an HTTP error. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const refuse = (status: number, message: string, code: string | null = null) => {
+      const body = JSON.stringify({ error: { message, type: "invalid_request_error", param: null, code } });
+      socket.end(`HTTP/1.1 ${status} ${status === 404 ? "Not Found" : status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Bad Request"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    };
+    if (url.pathname.replace(/\/+$/, "") !== "/v1/realtime") return refuse(404, `Invalid URL (GET ${url.pathname})`);
+    const key = keyOf(req);
+    if (!key) return refuse(401, "You didn't provide an API key.", "invalid_api_key");
+    const callId = url.searchParams.get("call_id");
+
+    if (callId) {
+      if (isEphemeral(key)) return refuse(403, "A sideband connection needs a standard API key, not a client secret.", "invalid_api_key");
+      const call = this.calls.get(callId);
+      if (!call || call.ended) return refuse(404, "No session found for the provided call_id", "call_id_not_found");
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attachSideband(call, ws));
+      return;
+    }
+
+    let session: Record<string, unknown> = { type: "realtime", object: "realtime.session", id: sessionId(), model: url.searchParams.get("model") ?? "gpt-realtime", output_modalities: ["audio"] };
+    if (isEphemeral(key)) {
+      const minted = this.secrets.get(key);
+      if (!minted) return refuse(401, "Invalid client secret.", "invalid_api_key");
+      if (minted.expiresAt <= Date.now()) return refuse(401, "The client secret has expired.", "invalid_api_key");
+      session = { ...minted.session };
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.startCall(ws, session));
+  }
+
+  private startCall(client: WebSocket, session: Record<string, unknown>): void {
+    const call: CallState = {
+      id: `rtc_sim_${randomBytes(12).toString("hex")}`,
+      session,
+      responses: [],
+      sidebands: 0,
+      ended: false,
+      client,
+      sidebandSockets: new Set(),
+      textTokens: 0,
+      audioTokens: 0,
+      buffered: 0,
+      lastUserText: "",
+      previousInput: null,
+      events: 0,
+    };
+    this.calls.set(call.id, call);
+    client.on("error", () => undefined);
+    client.on("close", () => {
+      if (!call.ended) this.end(call, "client closed");
+    });
+    client.on("message", (data) => {
+      this.onClientEvent(call, data.toString()).catch((error: unknown) => this.emit(call, errorEvent(String(error))));
+    });
+    void this.encoding().then((encoding) => {
+      call.textTokens = encoding.count(typeof session.instructions === "string" ? session.instructions : "");
+      this.emit(call, { type: "session.created", call_id: call.id, session });
+    });
+  }
+
+  private attachSideband(call: CallState, ws: WebSocket): void {
+    call.sidebands++;
+    call.sidebandSockets.add(ws);
+    ws.on("error", () => undefined);
+    ws.on("close", () => call.sidebandSockets.delete(ws));
+    // A sideband may also send client events (session.update, response.create …), as on the API.
+    ws.on("message", (data) => {
+      this.onClientEvent(call, data.toString()).catch(() => undefined);
+    });
+    send(ws, { type: "session.created", event_id: this.eventId(call), call_id: call.id, session: call.session });
+  }
+
+  private eventId(call: CallState): string {
+    return `event_sim_${call.id.slice(-6)}_${++call.events}`;
+  }
+
+  /** Sends a server event to the client and every sideband. */
+  private emit(call: CallState, event: Record<string, unknown>): void {
+    const full = { event_id: this.eventId(call), ...event };
+    send(call.client, full);
+    for (const ws of call.sidebandSockets) send(ws, full);
+  }
+
+  private end(call: CallState, reason: string): void {
+    call.ended = true;
+    for (const ws of [call.client, ...call.sidebandSockets]) {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000, reason);
+    }
+  }
+
+  private async onClientEvent(call: CallState, raw: string): Promise<void> {
+    if (call.ended) return;
+    let event: unknown;
+    try {
+      event = JSON.parse(raw);
+    } catch {
+      return this.emit(call, errorEvent("The event is not valid JSON."));
+    }
+    if (!isRecord(event) || typeof event.type !== "string") return this.emit(call, errorEvent("An event needs a type."));
+    const encoding = await this.encoding();
+    switch (event.type) {
+      case "session.update": {
+        if (isRecord(event.session)) call.session = { ...call.session, ...event.session };
+        if (typeof (event.session as { instructions?: unknown })?.instructions === "string") {
+          call.textTokens += encoding.count((event.session as { instructions: string }).instructions);
+        }
+        return this.emit(call, { type: "session.updated", session: call.session });
+      }
+      case "conversation.item.create": {
+        const item = isRecord(event.item) ? event.item : {};
+        const content = Array.isArray(item.content) ? item.content : [];
+        for (const part of content) {
+          if (!isRecord(part)) continue;
+          if (part.type === "input_text" && typeof part.text === "string") {
+            call.textTokens += encoding.count(part.text);
+            call.lastUserText = part.text;
+          } else if (part.type === "input_audio" && typeof part.audio === "string") {
+            call.audioTokens += audioTokens(Buffer.from(part.audio, "base64").length);
+          }
+        }
+        return this.emit(call, { type: "conversation.item.added", item: { id: `item_sim_${call.events}`, ...item } });
+      }
+      case "input_audio_buffer.append":
+        if (typeof event.audio === "string") call.buffered += Buffer.from(event.audio, "base64").length;
+        return;
+      case "input_audio_buffer.clear":
+        call.buffered = 0;
+        return this.emit(call, { type: "input_audio_buffer.cleared" });
+      case "input_audio_buffer.commit":
+        call.audioTokens += audioTokens(call.buffered);
+        call.buffered = 0;
+        return this.emit(call, { type: "input_audio_buffer.committed" });
+      case "response.create":
+        return this.respond(call, encoding);
+      default:
+        return this.emit(call, errorEvent(`Unsupported event type '${event.type}' (simulator).`));
+    }
+  }
+
+  /** One response: a coach reply re-reading the whole conversation; usage by the README's rule. */
+  private respond(call: CallState, encoding: ModelEncoding): void {
+    const index = call.responses.length;
+    const transcript = coachReply(call.lastUserText || `realtime turn ${index}`, (text) => encoding.count(text), index);
+    const audio = !Array.isArray(call.session.output_modalities) || call.session.output_modalities.includes("audio");
+    const maxOutput = typeof call.session.max_output_tokens === "number" ? call.session.max_output_tokens : Infinity;
+    const outText = Math.min(encoding.count(transcript), maxOutput);
+    const outAudio = audio ? outText * REALTIME_OUTPUT_AUDIO_TOKENS_PER_TEXT_TOKEN : 0;
+    const inText = call.textTokens;
+    const inAudio = call.audioTokens;
+    const cachedText = call.previousInput ? roundDown(Math.min(call.previousInput.text, inText)) : 0;
+    const cachedAudio = call.previousInput ? roundDown(Math.min(call.previousInput.audio, inAudio)) : 0;
+    const usage: RealtimeUsageReport = {
+      total_tokens: inText + inAudio + outText + outAudio,
+      input_tokens: inText + inAudio,
+      output_tokens: outText + outAudio,
+      input_token_details: {
+        text_tokens: inText,
+        audio_tokens: inAudio,
+        image_tokens: 0,
+        cached_tokens: cachedText + cachedAudio,
+        cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: 0 },
+      },
+      output_token_details: { text_tokens: outText, audio_tokens: outAudio },
+    };
+    call.previousInput = { text: inText, audio: inAudio };
+    // The answer joins the conversation: its transcript as text, its speech as audio.
+    call.textTokens += outText;
+    call.audioTokens += outAudio;
+    call.responses.push(usage);
+    const id = `resp_sim_${call.id.slice(-6)}_${index}`;
+    this.emit(call, { type: "response.created", response: { id, object: "realtime.response", status: "in_progress" } });
+    this.emit(call, { type: audio ? "response.output_audio_transcript.done" : "response.output_text.done", response_id: id, [audio ? "transcript" : "text"]: transcript });
+    this.emit(call, {
+      type: "response.done",
+      response: { id, object: "realtime.response", status: "completed", output: [{ type: "message", role: "assistant", content: [{ type: audio ? "output_audio" : "output_text", transcript }] }], usage },
+    });
+  }
+}
+
+function keyOf(req: IncomingMessage): string | null {
+  const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (auth) return auth[1]!;
+  const protocols = (req.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim());
+  const insecure = protocols.find((p) => p.startsWith("openai-insecure-api-key."));
+  return insecure ? insecure.slice("openai-insecure-api-key.".length) : null;
+}
+
+function audioTokens(bytes: number): number {
+  return Math.ceil((bytes / REALTIME_AUDIO_BYTES_PER_SECOND) * REALTIME_INPUT_AUDIO_TOKENS_PER_SECOND);
+}
+
+const roundDown = (tokens: number) => Math.floor(tokens / REALTIME_CACHE_BLOCK) * REALTIME_CACHE_BLOCK;
+
+function errorEvent(message: string): Record<string, unknown> {
+  return { type: "error", error: { type: "invalid_request_error", message } };
+}
+
+function send(ws: WebSocket, event: Record<string, unknown>): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
 }

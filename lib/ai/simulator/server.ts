@@ -17,8 +17,8 @@ import {
   type SimulatorFault,
 } from "./http";
 import { handleImageGeneration } from "./images";
-import { createBetaSession, createClientSecret } from "./realtime";
-import { PromptPrefixCache } from "./tokens";
+import { createBetaSession, RealtimeSimulator } from "./realtime";
+import { encodingForModel, PromptPrefixCache } from "./tokens";
 
 export type { SimulatorFault } from "./http";
 
@@ -64,9 +64,11 @@ export interface OpenAISimulator {
   injectFault(fault: SimulatorFault, times?: number): void;
   /** Forgets recorded requests, queued faults and the prompt cache. */
   reset(): void;
+  /** The realtime calls (WebSocket at /v1/realtime): inspect usage, hang up, drop sidebands. */
+  realtime: Pick<RealtimeSimulator, "list" | "hangup" | "dropSidebands">;
 }
 
-type Route = "chat" | "images" | "transcriptions" | "client_secrets" | "realtime_sessions" | "models" | "model";
+type Route = "chat" | "images" | "transcriptions" | "client_secrets" | "realtime_sessions" | "hangup" | "models" | "model";
 
 function routeOf(method: string, path: string): Route | null {
   if (method === "POST") {
@@ -83,6 +85,7 @@ function routeOf(method: string, path: string): Route | null {
         return "realtime_sessions";
     }
   }
+  if (method === "POST" && /^\/v1\/realtime\/calls\/[^/]+\/hangup$/.test(path)) return "hangup";
   if (method === "GET" && path === "/v1/models") return "models";
   if (method === "GET" && /^\/v1\/models\/[^/]+$/.test(path)) return "model";
   return null;
@@ -179,6 +182,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
   const queuedFaults: SimulatorFault[] = [];
   const images = new Map<string, Buffer>();
   const inFlight = new Set<AbortController>();
+  const realtime = new RealtimeSimulator(() => encodingForModel("gpt-4o"));
   let baseUrl = "";
 
   const storeImage = (png: Buffer): string => {
@@ -269,7 +273,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
           fields: Object.fromEntries([...form.fields].map(([k, v]) => [k, v.length === 1 ? v[0] : v])),
           file: form.file ? { name: form.file.name, type: form.file.type, size: form.file.bytes.length } : null,
         };
-      } else if (method === "POST") {
+      } else if (method === "POST" && route !== "hangup") {
         record.body = raw.length === 0 ? null : raw.toString("utf8");
         body = parseJsonBody(raw);
         record.body = body;
@@ -300,8 +304,15 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
           record.usage = await handleTranscription(res, ctx, form!);
           break;
         case "client_secrets":
-          sendJson(res, ctx, 200, createClientSecret(body));
+          sendJson(res, ctx, 200, realtime.mint(body));
           break;
+        case "hangup": {
+          const callId = decodeURIComponent(path.split("/")[4]!);
+          if (!realtime.hangup(callId)) throw new HttpError(404, `No active call '${callId}'.`, "invalid_request_error", null, "call_id_not_found");
+          res.writeHead(200, { "content-length": "0", "x-request-id": ctx.requestId });
+          res.end();
+          break;
+        }
         case "realtime_sessions":
           sendJson(res, ctx, 200, createBetaSession(body));
           break;
@@ -338,6 +349,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
     });
   });
   server.on("clientError", (_error, socket) => socket.destroy());
+  server.on("upgrade", (req, socket, head) => realtime.upgrade(req, socket, head));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -363,10 +375,13 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
       queuedFaults.length = 0;
       cache.clear();
       images.clear();
+      realtime.reset();
     },
+    realtime,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         for (const controller of inFlight) controller.abort();
+        realtime.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });

@@ -71,7 +71,11 @@ export async function encodingForModel(model: string): Promise<ModelEncoding> {
 // ---------------------------------------------------------------------------------------------
 // Prompt tokenization
 
-/** Fixed image cost per image part: `detail: "low"` → 85, anything else → 765 (a 1024×1024 image at high detail: 85 + 4 tiles × 170). */
+/**
+ * Image parts whose size the simulator cannot read (a remote URL) cost a fixed amount: `detail: "low"`
+ * → 85, anything else → 765 (a 1024×1024 image at high detail: 85 + 4 tiles × 170). A data: URL image
+ * is measured and counted by the model's vision rule instead (see `visionTokens` in chat.ts).
+ */
 export const IMAGE_TOKENS_LOW = 85;
 export const IMAGE_TOKENS_HIGH = 765;
 /** Audio input parts and gpt-4o-transcribe audio: 10 tokens per second (1 token per 100 ms), rounded up. */
@@ -79,7 +83,7 @@ export const AUDIO_TOKENS_PER_SECOND = 10;
 
 export type PromptPart =
   | { kind: "text"; text: string }
-  | { kind: "image"; url: string; detail: string }
+  | { kind: "image"; url: string; detail: string; /** Tokens of this image when its size is known (data: URLs). */ tokens?: number }
   | { kind: "audio"; seconds: number; key: string };
 
 export interface PromptMessage {
@@ -125,7 +129,7 @@ export function tokenizePrompt(encoding: ModelEncoding, messages: readonly Promp
         pushAll(encoding.encode(part.text));
       } else {
         const count =
-          part.kind === "image" ? imageTokens(part.detail) : Math.ceil(part.seconds * AUDIO_TOKENS_PER_SECOND);
+          part.kind === "image" ? (part.tokens ?? imageTokens(part.detail)) : Math.ceil(part.seconds * AUDIO_TOKENS_PER_SECOND);
         const pseudo = -1 - (seedFrom(part.kind === "image" ? `${part.url}|${part.detail}` : part.key) % 1_000_000);
         for (let i = 0; i < count; i++) tokens.push(pseudo);
         if (part.kind === "image") imageCount += count;

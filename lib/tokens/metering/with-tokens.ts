@@ -8,6 +8,8 @@
 // hold when there was none); and tells the balance (X-Tokens-Remaining, and `tokens` in JSON).
 // A streamed response is settled when the stream ends, also when the client disconnects: what was
 // generated until then is charged. A handler that throws is charged only what the provider billed.
+// A call whose usage arrives after the response (a realtime session) calls `defer()`: the hold stays
+// and the returned handle settles it later, with the same guarantees.
 //
 // Database round trips on the happy path: reserve and settle (one statement each).
 import { randomUUID } from "node:crypto";
@@ -24,6 +26,18 @@ export class BadRequestError extends Error {
   constructor(message: string, readonly details?: unknown) {
     super(message);
     this.name = "BadRequestError";
+  }
+}
+
+/**
+ * Throw from a handler when the provider answered but the answer cannot be used (for example a
+ * structured answer that failed validation twice): a 502 with this message and what was charged —
+ * the calls the provider billed, recorded on the meter before the throw, and nothing else.
+ */
+export class UnusableAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnusableAnswerError";
   }
 }
 
@@ -48,7 +62,31 @@ export interface MeteredContext<TInput, U> {
   estimate: Estimate;
   /** Streams an async iterable of chunks (an OpenAI stream) to the client as SSE, metered. */
   stream<C>(source: AsyncIterable<C> & { controller?: AbortController }, options?: StreamOptions<C>): Response;
+  /**
+   * Keeps the hold past the response, for a call whose usage arrives after it (a realtime session):
+   * the wrapper answers without settling, and the returned handle settles later. Set `ttlMs` above
+   * the longest time the call can run: a hold the sweep expired is still settled, but from what is
+   * available then, not from the hold.
+   */
+  defer(): DeferredSettlement<U>;
   signal: AbortSignal;
+}
+
+/**
+ * A request whose settlement was deferred past its response. The guarantees are the wrapper's own:
+ * `settle()` charges exactly what `meter` recorded (or releases the hold when nothing was), once —
+ * every later call returns the first result — with the ledger's idempotency key `call:<requestId>`.
+ */
+export interface DeferredSettlement<U> {
+  requestId: string;
+  reservationId: string;
+  /** Millitokens held for the call. */
+  held: bigint;
+  /** When the sweep may return the hold. */
+  expiresAt: Date;
+  /** The meter to record the call's usage on, before `settle()`. */
+  meter: Meter<U>;
+  settle(): Promise<{ charged: bigint; remaining: bigint }>;
 }
 
 export interface StreamOptions<C> {
@@ -238,6 +276,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       };
 
       let streamed: Response | null = null;
+      let deferred: DeferredSettlement<U> | null = null;
       const controller = new AbortController();
       const ctx: MeteredContext<TInput, U> = {
         request,
@@ -256,12 +295,23 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
           });
           return streamed;
         },
+        defer() {
+          deferred ??= {
+            requestId,
+            reservationId,
+            held: held.reservation.amount,
+            expiresAt: held.reservation.expiresAt,
+            meter,
+            settle: finish,
+          };
+          return deferred;
+        },
       };
 
       let result: unknown;
       try {
         result = await handler(ctx);
-        if (result !== streamed && meter.calls.length === 0 && meter.waived === null) {
+        if (result !== streamed && !deferred && meter.calls.length === 0 && meter.waived === null) {
           throw new Error(
             `withTokens("${feature}"): the handler returned without recording any usage. Record each model call ` +
               "(meter.recordCompletion / meter.record / stream), or call meter.waive(reason) for a deliberately free answer.",
@@ -274,6 +324,10 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         const headers = { "x-tokens-remaining": String(tokens(remaining)) };
         if (error instanceof BadRequestError) {
           return json(400, { error: "invalid_request", message: error.message, tokens: { charged: tokens(charged), remaining: tokens(remaining) } }, headers);
+        }
+        if (error instanceof UnusableAnswerError) {
+          log("unusable_answer", { feature, userId, requestId, message: error.message, charged });
+          return json(502, { error: "invalid_ai_answer", message: error.message, tokens: { charged: tokens(charged), remaining: tokens(remaining) } }, headers);
         }
         const status = upstreamStatus(error);
         log("handler_failed", { feature, userId, requestId, status, message: (error as Error)?.message });
@@ -290,7 +344,8 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
 
       if (result === streamed && streamed) return streamed;
 
-      const { charged, remaining } = await finish();
+      // Deferred: the hold stays; the response tells what is held, the handle settles later.
+      const { charged, remaining } = deferred ? { charged: 0n, remaining: held.available } : await finish();
       const headers = { "x-tokens-remaining": String(tokens(remaining)) };
       if (result instanceof Response) {
         // A response of the handler's own (an image, a file): kept whole when it must be replayed.

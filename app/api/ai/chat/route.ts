@@ -1,28 +1,36 @@
-// POST /api/ai/chat — the coach chat, streamed (SSE) and metered: holds the worst case, charges the
-// exact usage of the final chunk (or what was generated, if the client leaves early).
+// POST /api/ai/chat — { message } → the coach's reply, streamed (SSE) and metered. The model sees the
+// user's stored conversation; the turn is stored when the reply ends. Holds the worst case, charges
+// the exact usage of the final chunk (or what was generated, if the client leaves early).
+import { appendTurn, CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL, chatPrompt, chatRequestSchema, keepTurn } from "@/lib/ai/chat";
 import { openai } from "@/lib/ai/client";
-import { CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL, chatMessages, chatRequestSchema } from "@/lib/ai/chat";
 import { withTokens } from "@/lib/ai/metered";
+import { db } from "@/lib/db/client";
 
 export const POST = withTokens(
   "chat",
-  async ({ input, stream, signal }) =>
-    stream(
-      await openai().chat.completions.create(
-        {
-          model: CHAT_MODEL,
-          messages: chatMessages(input),
-          max_completion_tokens: CHAT_MAX_OUTPUT_TOKENS,
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        { signal },
+  async ({ input, userId, stream, signal }) => {
+    const source = await openai().chat.completions.create(
+      {
+        model: CHAT_MODEL,
+        messages: await chatPrompt(db(), userId, input),
+        max_completion_tokens: CHAT_MAX_OUTPUT_TOKENS,
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { signal },
+    );
+    return stream(
+      keepTurn(
+        source,
+        (reply) => appendTurn(db(), userId, { user: input.message, assistant: reply }),
+        (error) => console.error(JSON.stringify({ event: "chat.store_failed", userId, message: (error as Error)?.message })),
       ),
-    ),
+    );
+  },
   {
     input: chatRequestSchema,
-    estimate: (input, { engine }) =>
-      engine.estimateTextCost(CHAT_MODEL, { messages: chatMessages(input), maxOutputTokens: CHAT_MAX_OUTPUT_TOKENS }),
+    estimate: async (input, { userId, engine }) =>
+      engine.estimateTextCost(CHAT_MODEL, { messages: await chatPrompt(db(), userId, input), maxOutputTokens: CHAT_MAX_OUTPUT_TOKENS }),
     ttlMs: 5 * 60_000,
   },
 );

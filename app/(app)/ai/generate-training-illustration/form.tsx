@@ -1,0 +1,77 @@
+"use client";
+import { useId, useState } from "react";
+import { AiForm, inputClass } from "@/components/ai/ai-form";
+import { ILLUSTRATION_DEFAULTS, ILLUSTRATION_QUALITIES, ILLUSTRATION_SIZES } from "@/lib/ai/training-illustration";
+import { estimateAction } from "../actions";
+
+export function IllustrationForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const [description, setDescription] = useState("");
+  const [size, setSize] = useState<string>(ILLUSTRATION_DEFAULTS.size);
+  const [quality, setQuality] = useState<string>(ILLUSTRATION_DEFAULTS.quality);
+  const ids = { description: useId(), size: useId(), quality: useId() };
+  const ready = description.trim().length >= 3;
+  return (
+    <AiForm
+      slug="generate-training-illustration"
+      routePath={routePath}
+      typicalTokens={typicalTokens}
+      estimateAction={estimateAction}
+      // The price depends on size and quality only: shown before anything is typed.
+      estimatePayload={{ size, quality }}
+      buildRequest={() =>
+        ready ? { headers: { "content-type": "application/json" }, body: JSON.stringify({ description: description.trim(), size, quality }) } : null
+      }
+      resultKey="image"
+      resultTitle="Illustration"
+      submitLabel="Generate illustration"
+      renderResult={(image) => (
+        <figure className="rounded-lg border border-zinc-200 bg-white p-4" data-testid="ai-result">
+          {/* eslint-disable-next-line @next/next/no-img-element -- a generated data URL, not an optimisable asset */}
+          <img src={String(image)} alt={`Illustration: ${description}`} className="mx-auto max-h-[32rem] rounded-md" data-testid="illustration" />
+          <figcaption className="mt-2 text-center text-sm text-zinc-600">{description}</figcaption>
+        </figure>
+      )}
+    >
+      <div>
+        <label htmlFor={ids.description} className="block text-sm font-medium text-zinc-900">
+          Exercise
+        </label>
+        <textarea
+          id={ids.description}
+          className={inputClass}
+          rows={3}
+          maxLength={1000}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          placeholder="e.g. Bulgarian split squat with dumbbells, back foot on a bench"
+        />
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div>
+          <label htmlFor={ids.size} className="block text-sm font-medium text-zinc-900">
+            Size
+          </label>
+          <select id={ids.size} className={inputClass} value={size} onChange={(e) => setSize(e.target.value)}>
+            {ILLUSTRATION_SIZES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace("x", " × ")}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={ids.quality} className="block text-sm font-medium text-zinc-900">
+            Quality
+          </label>
+          <select id={ids.quality} className={inputClass} value={quality} onChange={(e) => setQuality(e.target.value)}>
+            {ILLUSTRATION_QUALITIES.map((q) => (
+              <option key={q} value={q}>
+                {q}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+    </AiForm>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+import { useId, useState } from "react";
+import { AiForm, inputClass } from "@/components/ai/ai-form";
+import { ImageUploadField, type PickedImage } from "@/components/ai/upload-field";
+import { estimateAction } from "../actions";
+
+export function MealForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const [photos, setPhotos] = useState<PickedImage[]>([]);
+  const [note, setNote] = useState("");
+  const noteId = useId();
+  const photo = photos[0];
+  return (
+    <AiForm
+      slug="meal-analyzer"
+      routePath={routePath}
+      typicalTokens={typicalTokens}
+      estimateAction={estimateAction}
+      estimatePayload={photo ? { photos: [{ width: photo.width, height: photo.height }], note: note.trim() || undefined } : null}
+      buildRequest={() => {
+        if (!photo) return null;
+        const body = new FormData();
+        body.append("photo", photo.file);
+        if (note.trim()) body.append("note", note.trim());
+        return { body };
+      }}
+      resultKey="analysis"
+      resultTitle="Meal analysis"
+      submitLabel="Analyze meal"
+      idleHint="choose a photo to see it"
+    >
+      <ImageUploadField label="Meal photo" onChange={setPhotos} />
+      <div>
+        <label htmlFor={noteId} className="block text-sm font-medium text-zinc-900">
+          Note (optional)
+        </label>
+        <input id={noteId} className={inputClass} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. large portion, cooked in olive oil" />
+      </div>
+    </AiForm>
+  );
+}

@@ -1,0 +1,14 @@
+"use client";
+// The submit button of an AI form: says what is happening while the request runs.
+export function RunButton({ running, disabled, children }: { running: boolean; disabled?: boolean; children: string }) {
+  return (
+    <button
+      type="submit"
+      disabled={running || disabled}
+      aria-busy={running || undefined}
+      className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 disabled:cursor-not-allowed disabled:opacity-50"
+    >
+      {running ? "Working…" : children}
+    </button>
+  );
+}

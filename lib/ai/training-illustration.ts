@@ -1,0 +1,121 @@
+// Exercise description → illustration (the original system's generate-training-illustration): its
+// model, prompt, request schema, exact estimate and the call itself.
+//
+// The price of a generated image depends only on (count, size, quality), all fixed by the request —
+// so the hold is the exact charge, and the charge is settled from what the provider reports it made
+// (the images it returned, at the size and quality it reports).
+import { z } from "zod";
+import type OpenAI from "openai";
+import type { BoundCostEngine, ImageUsage } from "../tokens/cost";
+import type { Estimate } from "../tokens/metering/with-tokens";
+import type { Meter } from "../tokens/metering/meter";
+import type { Usage } from "../tokens/cost";
+import { FEATURE_MODELS } from "./models";
+
+export const ILLUSTRATION_MODEL = FEATURE_MODELS["generate-training-illustration"];
+
+/** The sizes and qualities offered, per model family (each one priced in the cost engine's table). */
+const OPTIONS = ILLUSTRATION_MODEL.startsWith("dall-e")
+  ? { sizes: ["1024x1024", "1024x1792", "1792x1024"], qualities: ["standard", "hd"], defaultQuality: "standard" }
+  : { sizes: ["1024x1024", "1024x1536", "1536x1024"], qualities: ["low", "medium", "high"], defaultQuality: "medium" };
+
+export const ILLUSTRATION_SIZES = OPTIONS.sizes as readonly string[];
+export const ILLUSTRATION_QUALITIES = OPTIONS.qualities as readonly string[];
+export const ILLUSTRATION_DEFAULTS = { size: "1024x1024", quality: OPTIONS.defaultQuality } as const;
+
+export const illustrationRequestSchema = z.object({
+  description: z
+    .string()
+    .trim()
+    .min(3, "must describe the exercise in at least 3 characters")
+    .max(1_000, "must be at most 1,000 characters"),
+  size: z
+    .string()
+    .refine((size) => ILLUSTRATION_SIZES.includes(size), `must be one of ${ILLUSTRATION_SIZES.join(", ")}`)
+    .default(ILLUSTRATION_DEFAULTS.size),
+  quality: z
+    .string()
+    .refine((quality) => ILLUSTRATION_QUALITIES.includes(quality), `must be one of ${ILLUSTRATION_QUALITIES.join(", ")}`)
+    .default(ILLUSTRATION_DEFAULTS.quality),
+});
+
+export type IllustrationRequest = z.infer<typeof illustrationRequestSchema>;
+
+/** The prompt sent to the image model: a clean instructional drawing, no text (models misspell it). */
+export function illustrationPrompt(description: string): string {
+  return [
+    "A clear instructional fitness illustration of this exercise:",
+    description,
+    "Show one athletic person in the key position, correct form, side or three-quarter view,",
+    "on a plain light background, flat vector style, no text, no labels, no watermark.",
+  ].join(" ");
+}
+
+/** The exact cost of one illustration of this size and quality (what is held, and what is charged). */
+export function estimateIllustration(engine: BoundCostEngine, input: Pick<IllustrationRequest, "size" | "quality">): Estimate {
+  return engine.estimateImageCost(ILLUSTRATION_MODEL, { count: 1, size: input.size, quality: input.quality });
+}
+
+/** Every offered (size, quality) with its exact cost in millitokens, for the page's price table. */
+export function illustrationPriceTable(engine: BoundCostEngine): { size: string; quality: string; millitokens: bigint }[] {
+  return ILLUSTRATION_SIZES.flatMap((size) =>
+    ILLUSTRATION_QUALITIES.map((quality) => ({ size, quality, millitokens: estimateIllustration(engine, { size, quality }).worstCase })),
+  );
+}
+
+export interface Illustration {
+  /** A data URL (image/png) the page can show and download as is. */
+  image: string;
+  size: string;
+  quality: string;
+  model: string;
+  revisedPrompt: string | null;
+}
+
+/** The quality the response reports, unless it is absent or "auto" (then the requested one applies). */
+function reportedQuality(quality: unknown): string | null {
+  return typeof quality === "string" && quality !== "auto" ? quality : null;
+}
+
+/**
+ * Generates the illustration and records its usage on the meter: the number of images returned at
+ * the size and quality the response reports (gpt-image-*), or the ones requested (dall-e-*, whose
+ * responses carry neither).
+ */
+export async function generateIllustration(
+  client: OpenAI,
+  input: IllustrationRequest,
+  meter: Meter<Usage>,
+  signal?: AbortSignal,
+): Promise<Illustration> {
+  const gptImage = !ILLUSTRATION_MODEL.startsWith("dall-e");
+  const response = await client.images.generate(
+    {
+      model: ILLUSTRATION_MODEL,
+      prompt: illustrationPrompt(input.description),
+      n: 1,
+      size: input.size as "1024x1024",
+      quality: input.quality as "medium",
+      // gpt-image-* always answers base64 and refuses response_format; dall-e-* needs it asked.
+      ...(gptImage ? { output_format: "png" as const } : { response_format: "b64_json" as const }),
+    },
+    { signal },
+  );
+  const images = response.data ?? [];
+  const usage: ImageUsage = {
+    kind: "image",
+    count: images.length,
+    size: typeof response.size === "string" && response.size !== "auto" ? response.size : input.size,
+    quality: reportedQuality(response.quality) ?? input.quality,
+  };
+  meter.record(ILLUSTRATION_MODEL, usage);
+  const first = images[0];
+  if (!first?.b64_json) throw new Error(`${ILLUSTRATION_MODEL} returned no image data`);
+  return {
+    image: `data:image/png;base64,${first.b64_json}`,
+    size: usage.size,
+    quality: usage.quality!,
+    model: ILLUSTRATION_MODEL,
+    revisedPrompt: first.revised_prompt ?? null,
+  };
+}
