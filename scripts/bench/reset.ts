@@ -61,9 +61,9 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
            current_period_start, current_period_end, updated_at)
          SELECT id, 'cus_' || id, 'sub_' || id, ($1::text[])[1 + g % ${plans.length}],
            (CASE WHEN shape = 'paid' THEN 'active' ELSE 'past_due' END)::"SubscriptionStatus",
-           -- paid: renewed in the last 20 days (synced from Stripe); past_due: still the old period
-           CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => g % 20, mins => g % 1440) ELSE anchor + interval '2 months' END,
-           CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => g % 20, mins => g % 1440) + interval '1 month'
+           -- paid: renewed 1 to 21 days ago (synced from Stripe); past_due: still the old period
+           CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => 1 + g % 20, mins => g % 1440) ELSE anchor + interval '2 months' END,
+           CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => 1 + g % 20, mins => g % 1440) + interval '1 month'
                 ELSE anchor + interval '3 months' END, now()
          FROM bench_due WHERE shape <> 'free'`,
         plans,

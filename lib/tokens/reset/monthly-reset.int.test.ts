@@ -5,7 +5,7 @@ import { withSessionAdvisoryLock } from "../../db/advisory-lock";
 import { allowanceKey, expiryKey, grant, openAccount, reserve, settle, startPeriod, verifyLedger } from "../ledger";
 import { periodContaining } from "../periods";
 import { getActivePricing, type PricingConfig } from "../pricing-config";
-import { RESET_LOCK_KEY, resetMonthlyTokens, type ResetOptions } from "./monthly-reset";
+import { RENEWAL_GRACE_MS, RESET_LOCK_KEY, resetMonthlyTokens, type ResetOptions } from "./monthly-reset";
 
 // Every test gets its own database: the reset works on the whole database.
 let t: TestDatabase;
@@ -26,7 +26,9 @@ const MAR = new Date("2026-03-31T08:00:00.000Z");
 const APR = new Date("2026-04-30T08:00:00.000Z");
 const MAY = new Date("2026-05-31T08:00:00.000Z");
 
-const reset = (options: ResetOptions = {}) => resetMonthlyTokens(t.db, { connectionString: t.url, pricing }, options);
+/** Paid periods granted as soon as they start, except where a test asks for the real grace. */
+const reset = (options: ResetOptions = {}) =>
+  resetMonthlyTokens(t.db, { connectionString: t.url, pricing }, { renewalGraceMs: 0, ...options });
 
 let seq = 0;
 async function account(signup = SIGNUP): Promise<string> {
@@ -148,7 +150,11 @@ describe("resetMonthlyTokens: subscriptions", () => {
     const start = new Date("2026-02-28T08:00:00.000Z");
     await subscribe(user, "active", start, MAR);
 
-    const summary = await reset({ now: new Date("2026-02-28T10:00:00.000Z") });
+    // Within its first hours the renewal is left to invoice.paid (Stripe charges it about an hour in).
+    const early = await reset({ now: new Date("2026-02-28T10:59:59.999Z"), renewalGraceMs: RENEWAL_GRACE_MS });
+    expect(early).toMatchObject({ periodsStarted: 0, awaitingRenewal: 1 });
+
+    const summary = await reset({ now: new Date("2026-02-28T11:00:00.000Z"), renewalGraceMs: RENEWAL_GRACE_MS });
     expect(summary).toMatchObject({ paidPeriods: 1, freePeriods: 0, granted: PRO, expired: FREE, awaitingRenewal: 0 });
     expect(await state(user)).toEqual({ allowance: PRO, purchased: 500_000n, periodStart: start, nextResetAt: MAR });
     expect((await grantsOf(user)).at(-1)).toEqual({ kind: "grant_allowance", allowance_delta: "3000000", idempotency_key: allowanceKey(user, start) });

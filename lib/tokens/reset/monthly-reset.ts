@@ -18,7 +18,10 @@
 //   from the account's anchor (sign-up), month ends clamped (the 31st → Feb 28 → Mar 31);
 // - past_due / unpaid / paused → nothing (tokens kept, no new allowance), counted as held back;
 // - active but not yet renewed in our copy of Stripe → nothing yet, counted as awaiting renewal:
-//   `invoice.paid` (or the next run after the sync) grants it.
+//   `invoice.paid` (or the next run after the sync) grants it. A renewed period is also left to
+//   `invoice.paid` for its first hours (RENEWAL_GRACE_MS): Stripe rolls the period at once but
+//   charges the renewal about an hour later, and a subscription stays `active` until that charge
+//   fails. The cron is the fallback for a lost webhook, never a grant ahead of the payment.
 // It also sweeps expired reservations. Purchased tokens are never touched.
 import { Prisma } from "../../db/generated/client";
 import type { Db } from "../../db/client";
@@ -26,6 +29,9 @@ import { withSessionAdvisoryLock } from "../../db/advisory-lock";
 import { sweepExpiredReservations } from "../ledger";
 import { getActivePricing, type PricingConfig } from "../pricing-config";
 import { tokensToMillitokens } from "../units";
+
+/** How long after a paid period starts the cron waits for `invoice.paid` before granting it. */
+export const RENEWAL_GRACE_MS = 3 * 60 * 60 * 1000;
 
 /** pg_advisory_lock key of the monthly reset ("tollgate-reset" folded into a bigint). */
 export const RESET_LOCK_KEY = 0x746f6c6c72737431n;
@@ -35,6 +41,8 @@ export interface ResetOptions {
   now?: Date;
   /** Accounts per statement. */
   batchSize?: number;
+  /** See RENEWAL_GRACE_MS. */
+  renewalGraceMs?: number;
   /** Called after each committed batch (progress logs; tests use it to simulate a crash). */
   afterBatch?: (progress: { batch: number; periodsStarted: number }) => void | Promise<void>;
 }
@@ -95,7 +103,7 @@ export async function resetMonthlyTokens(
     /** Defaults to the active pricing version. */
     pricing?: PricingConfig;
   },
-  { now = new Date(), batchSize = 5000, afterBatch }: ResetOptions = {},
+  { now = new Date(), batchSize = 5000, renewalGraceMs = RENEWAL_GRACE_MS, afterBatch }: ResetOptions = {},
 ): Promise<ResetSummary> {
   const started = Date.now();
   const { connectionString } = target;
@@ -116,7 +124,7 @@ export async function resetMonthlyTokens(
     errors: [],
     durationMs: 0,
   };
-  const batch = new BatchStatement(pricing, now, batchSize);
+  const batch = new BatchStatement(pricing, now, batchSize, new Date(now.getTime() - renewalGraceMs));
 
   const outcome = await withSessionAdvisoryLock(connectionString, RESET_LOCK_KEY, async () => {
     summary.ran = true;
@@ -197,6 +205,8 @@ class BatchStatement {
     private readonly pricing: PricingConfig,
     private readonly now: Date,
     private readonly batchSize: number,
+    /** Paid periods that started after this instant are left to invoice.paid for now. */
+    private readonly paidStartedBy: Date,
   ) {
     this.planIds = pricing.plans.map((p) => p.id);
     this.planAllowances = pricing.plans.map((p) => tokensToMillitokens(p.tokensPerMonth).toString());
@@ -213,7 +223,7 @@ class BatchStatement {
         AND (${only}::text IS NULL OR b.user_id = ${only}::text)
         AND (s.user_id IS NULL OR s.status IN ${FREE_STATUSES}
              OR (s.status IN ${PAID_STATUSES} AND s.current_period_start > b.period_start
-                 AND s.current_period_start <= ${this.now} AND s.current_period_end > s.current_period_start))`;
+                 AND s.current_period_start <= ${this.paidStartedBy} AND s.current_period_end > s.current_period_start))`;
   }
 
   async dueIds(db: Db, excluded: string[]): Promise<string[]> {
