@@ -30,7 +30,7 @@ export async function startCheckout(ctx: BillingContext, user: CustomerOwner, it
   const entry = findItem(pricing, item.kind, item.id);
   if (!entry) throw new UnknownCatalogItem(item.kind, item.id);
   const price = await priceByLookupKey(ctx.stripe, entry.lookupKey);
-  const customerId = await ensureCustomer(ctx, user);
+  const customerId = await ensureCustomer(ctx, user, { verify: true });
 
   const metadata = {
     [META_USER]: user.id,

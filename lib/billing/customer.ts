@@ -15,27 +15,48 @@ export interface CustomerOwner {
 /**
  * The user's Stripe customer id, creating the customer on first use. Safe to call concurrently:
  * callers for one user are serialised by the billing lock (the second finds the stored id), and the
- * create carries the idempotency key `tollgate-customer-<user id>`, so even a retry after a crash
- * between Stripe's answer and our write (within Stripe's 24 h key window) gets the same customer.
+ * create carries an idempotency key derived from the user (and the customer it replaces, if any), so
+ * even a retry after a crash between Stripe's answer and our write (within Stripe's 24 h key window)
+ * gets the same customer.
+ *
+ * With `verify`, a stored customer that Stripe no longer has (deleted in the Dashboard, or a fresh
+ * development simulator under an old database) is replaced by a new one — checkout and the portal
+ * verify; webhook paths never create customers.
  */
-export async function ensureCustomer(ctx: BillingContext, user: CustomerOwner): Promise<string> {
+export async function ensureCustomer(ctx: BillingContext, user: CustomerOwner, { verify = false }: { verify?: boolean } = {}): Promise<string> {
   const known = await ctx.db.userSubscription.findUnique({ where: { userId: user.id }, select: { stripeCustomerId: true } });
-  if (known?.stripeCustomerId) return known.stripeCustomerId;
+  if (known?.stripeCustomerId && (!verify || (await customerExists(ctx, known.stripeCustomerId)))) return known.stripeCustomerId;
 
   return withUserLock(ctx, user.id, async (tx) => {
     const row = await tx.userSubscription.findUnique({ where: { userId: user.id }, select: { stripeCustomerId: true } });
-    if (row?.stripeCustomerId) return row.stripeCustomerId;
+    const stale = row?.stripeCustomerId ?? null;
+    if (stale && stale !== known?.stripeCustomerId) return stale; // another caller replaced it meanwhile
+    if (stale && (!verify || (await customerExists(ctx, stale)))) return stale;
     const customer = await ctx.stripe.customers.create(
       { email: user.email, ...(user.name ? { name: user.name } : {}), metadata: { [META_USER]: user.id } },
-      { idempotencyKey: `tollgate-customer-${user.id}` },
+      { idempotencyKey: `tollgate-customer-${user.id}${stale ? `-after-${stale}` : ""}` },
     );
+    // A replaced customer's subscription state went with it.
+    const reset = stale
+      ? { stripeSubscriptionId: null, stripePriceId: null, planId: null, status: "none" as const, currentPeriodStart: null, currentPeriodEnd: null, cancelAtPeriodEnd: false, canceledAt: null }
+      : {};
     await tx.userSubscription.upsert({
       where: { userId: user.id },
       create: { userId: user.id, stripeCustomerId: customer.id },
-      update: { stripeCustomerId: customer.id },
+      update: { stripeCustomerId: customer.id, ...reset },
     });
     return customer.id;
   });
+}
+
+async function customerExists(ctx: BillingContext, customerId: string): Promise<boolean> {
+  try {
+    const customer = await ctx.stripe.customers.retrieve(customerId);
+    return !customer.deleted;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw error;
+  }
 }
 
 /**

@@ -30,6 +30,6 @@ export async function planChangeUrl(ctx: BillingContext, customerId: string, sub
 
 /** The portal for the signed-in user (creating their Stripe customer if they have none yet). */
 export async function openPortal(ctx: BillingContext, user: CustomerOwner): Promise<string> {
-  const customerId = await ensureCustomer(ctx, user);
+  const customerId = await ensureCustomer(ctx, user, { verify: true });
   return portalUrl(ctx, customerId);
 }
