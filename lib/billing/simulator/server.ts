@@ -21,7 +21,7 @@ export interface StripeSimulatorOptions {
   webhookUrl?: string | null;
   /** Signing secret shared with the app (`STRIPE_WEBHOOK_SECRET`); default: a random `whsec_…`. */
   webhookSecret?: string;
-  /** The API key clients must send; default `sk_test_simulator`. Must be a test key. */
+  /** The only API key accepted (must be `sk_test_…`); default: any `sk_test_…` key is accepted. */
   secretKey?: string;
   /** Base URL of the hosted pages in session `url`s (default the server's own `http://127.0.0.1:<port>`). */
   publicUrl?: string;
@@ -50,7 +50,7 @@ export interface StripeSimulator {
   /** `http://127.0.0.1:<port>` (API under `/v1`). */
   url: string;
   port: number;
-  /** The key to give the SDK. */
+  /** A key the simulator accepts: `options.secretKey`, else `sk_test_simulator`. */
   secretKey: string;
   /** The webhook signing secret (`whsec_…`). */
   webhookSecret: string;
@@ -203,7 +203,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
           "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
         );
       }
-      if (key !== secretKey) throw unauthorized(`Invalid API Key provided: ${mask(key)}`);
+      // With a configured `secretKey` only that key is accepted; otherwise any test secret key.
+      if (options.secretKey ? key !== secretKey : !/^sk_test_[A-Za-z0-9_]+$/.test(key)) {
+        throw unauthorized(`Invalid API Key provided: ${mask(key)}`);
+      }
       if (requestedVersion !== null && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(requestedVersion)) {
         throw invalidRequest(`Invalid Stripe API version: ${requestedVersion}`, undefined, "invalid_api_version");
       }
