@@ -63,7 +63,9 @@ export async function handleStripeWebhook(
     await finishClaim(ctx.db, claim, { status: "processed" });
     return { status: 200, body: { received: true, outcome: "processed" } };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // Stripe's errors name their kind in `type` (StripeConnectionError, StripeAPIError, …).
+    const kind = error instanceof Error ? ((error as { type?: unknown }).type as string | undefined) ?? error.name : "Error";
+    const message = error instanceof Error ? `${kind}: ${error.message}` : String(error);
     log(`[stripe webhook] ${event.type} ${event.id} failed (attempt ${claim.attempt}): ${message}`);
     await finishClaim(ctx.db, claim, { status: "failed", note: message.slice(0, 2000) });
     return { status: 500, body: { received: false, error: "Processing failed; Stripe will retry." } };
