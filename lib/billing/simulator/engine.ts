@@ -1709,7 +1709,8 @@ export class StripeEngine {
     this.applyPortalConfiguration(config, params);
     return this.flow(() => {
       this.store.put("billing_portal.configuration", config);
-      this.emit("billing_portal.configuration.created", config);
+      // The implicit default configuration exists "from the dashboard": no event for it.
+      if (!isDefault) this.emit("billing_portal.configuration.created", config);
       return config;
     });
   }

@@ -66,6 +66,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     },
     clear() {
       received.length = 0;
+      failures = { times: 0, status: 500 };
     },
     close: () =>
       new Promise<void>((resolve) => {
