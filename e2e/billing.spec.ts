@@ -40,7 +40,7 @@ async function payOnStripe(page: Page, button: RegExp) {
   await expect(page).toHaveURL(/\/settings\/subscription\?checkout=success&session_id=cs_/);
 }
 
-test("subscribe to Pro, buy a Starter pack, renew, and visit the portal", async ({ page }) => {
+test("subscribe to Pro, buy a Starter pack, renew, switch to Elite, and visit the portal", async ({ page }) => {
   test.setTimeout(90_000);
   const email = uniqueEmail("billing");
   await signUp(page, email);
@@ -90,13 +90,23 @@ test("subscribe to Pro, buy a Starter pack, renew, and visit the portal", async 
   await expect(page.getByTestId("balance-allowance")).toHaveText("3,000");
   await expect(page.getByTestId("balance-purchased")).toHaveText("2,000");
 
+  // Switching plan goes through the portal's confirmation; back in the app, Elite's extra 2,000
+  // tokens of allowance are there at once.
+  await page.getByRole("button", { name: "Switch to Elite" }).click();
+  await expect(page).toHaveURL(/\/p\/session\//);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/\/settings\/subscription\?portal=returned$/);
+  await expect(page.getByTestId("current-plan")).toHaveText("Elite");
+  await expect(page.getByTestId("balance-allowance")).toHaveText("5,000");
+  await expect(page.getByTestId("balance-purchased")).toHaveText("2,000");
+
   // The portal, and back.
   await page.getByRole("button", { name: "Manage subscription" }).click();
   await expect(page).toHaveURL(/\/p\/session\//);
   await page.getByRole("link", { name: "Return to app" }).click();
   await expect(page).toHaveURL(/\/settings\/subscription\?portal=returned$/);
   await expect(page.getByTestId("checkout-notice")).toHaveText("Welcome back from the billing portal.");
-  await expect(page.getByTestId("current-plan")).toHaveText("Pro");
+  await expect(page.getByTestId("current-plan")).toHaveText("Elite");
 });
 
 test("cancelling on the checkout page comes back with nothing charged", async ({ page }) => {

@@ -41,3 +41,13 @@ export async function confirmCheckout(ctx: BillingContext, userId: string, sessi
   await applyPaidInvoice(ctx, invoice);
   return { ok: true, kind: "plan", paid: true };
 }
+
+/**
+ * Back from the Customer Portal (a plan switch or a cancellation usually arrives before its
+ * webhooks): re-syncs the user's subscription, granting an upgrade's difference if one is due.
+ * Convergent; nothing happens for a user without a Stripe customer.
+ */
+export async function refreshAfterPortal(ctx: BillingContext, userId: string): Promise<void> {
+  const row = await ctx.db.userSubscription.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
+  if (row?.stripeCustomerId) await applySubscriptionChange(ctx, row.stripeCustomerId);
+}

@@ -1,11 +1,12 @@
 // The subscription settings page (minimal: the full page comes with its own issue): plan and status,
 // the balance split by bucket, plans and packs to buy, the portal, and the checkout outcome. On
 // ?checkout=success&session_id=… it applies the session at once (the user often arrives before
-// Stripe's webhooks), but only a session of the signed-in user's own Stripe customer.
+// Stripe's webhooks), but only a session of the signed-in user's own Stripe customer; back from the
+// portal (?portal=returned) it re-syncs the subscription the same way.
 import type { Metadata } from "next";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { confirmCheckout, type ConfirmResult } from "@/lib/billing/confirm-checkout";
+import { confirmCheckout, refreshAfterPortal, type ConfirmResult } from "@/lib/billing/confirm-checkout";
 import { billingContext } from "@/lib/billing/context";
 import { subscriptionOverview } from "@/lib/billing/overview";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
@@ -60,6 +61,7 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
   } else if (params.error) {
     notice = { tone: "warn", text: ERRORS[params.error] };
   } else if (params.portal) {
+    if (configured) await refreshAfterPortal(billingContext(), user.id);
     notice = { tone: "ok", text: "Welcome back from the billing portal." };
   }
 
