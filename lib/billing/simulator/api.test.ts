@@ -36,6 +36,18 @@ describe("starting", () => {
 });
 
 describe("auth and protocol", () => {
+  it("waits latencyMs before answering", async () => {
+    const slow = await startStripeSimulator({ latencyMs: 80 });
+    try {
+      const client = new Stripe("sk_test_x", { ...slow.stripeConfig });
+      const started = Date.now();
+      await client.customers.list();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("answers 401 without a key, with a wrong key and with a live key", async () => {
     const none = await fetch(`${f.sim.url}/v1/customers`);
     expect(none.status).toBe(401);

@@ -76,6 +76,9 @@ describe("checkout page", () => {
     expect(f.receiver.types()).toEqual(["payment_intent.succeeded", "charge.succeeded", "checkout.session.completed"]);
     const again = await fetch(session.url!);
     expect(await again.text()).toContain("already complete");
+    const intent = await f.stripe.paymentIntents.retrieve((await f.stripe.checkout.sessions.retrieve(session.id)).payment_intent as string, { expand: ["latest_charge"] });
+    const receipt = await fetch((intent.latest_charge as Stripe.Charge).receipt_url!);
+    expect(await receipt.text()).toContain("$10.00");
   });
 
   it("a declined card shows an alert and keeps the session open; a delayed method completes unpaid", async () => {
@@ -107,6 +110,10 @@ describe("portal page", () => {
     await f.sim.settled();
     expect(f.receiver.types()).toEqual(["customer.subscription.updated", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"]);
     expect((await f.stripe.subscriptions.retrieve(sub.id)).items.data[0]!.price.id).toBe(catalog.pro.id);
+    const invoice = f.receiver.events()[3]!.data.object as Stripe.Invoice;
+    const hosted = await (await fetch(invoice.hosted_invoice_url!)).text();
+    expect(hosted).toContain("subscription_update");
+    expect(hosted).toContain("Remaining time on 1 × Pro");
 
     const after = await (await fetch(new URL(switched.headers.get("location")!, f.sim.url))).text();
     expect(after).toContain("Your plan has been updated.");
@@ -245,5 +252,27 @@ describe("HTTP control API", () => {
 describe("stripe SDK errors surface as Stripe's", () => {
   it("the SDK reads a missing object as a StripeInvalidRequestError", async () => {
     await expect(f.stripe.invoices.retrieve("in_missing")).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  });
+});
+
+describe("dashboard", () => {
+  it("lists subscriptions and renews one with a button", async () => {
+    const sub = await subscription();
+    const html = await (await fetch(`${f.sim.url}/`)).text();
+    expect(html).toContain(sub.id);
+    expect(html).toContain("plan_basic");
+    const advance = formWith(html, "Advance to next period");
+    const res = await post(new URL(advance.action, f.sim.url).href, advance.fields);
+    expect(res.status).toBe(303);
+    const after = await (await fetch(new URL(res.headers.get("location")!, f.sim.url))).text();
+    expect(after).toContain(`Subscription ${sub.id} is now active.`);
+    const renewed = await f.stripe.subscriptions.retrieve(sub.id);
+    expect(renewed.items.data[0]!.current_period_start).toBe(sub.items.data[0]!.current_period_end);
+    const saved = await post(`${f.sim.url}/_dashboard/webhooks`, { copies: "2", delayMs: "0" });
+    expect(saved.status).toBe(303);
+    expect(f.sim.webhookSwitches()).toMatchObject({ copies: 2, shuffle: false, paused: false });
+    f.sim.setWebhookSwitches({ copies: 1 });
+    const bad = await post(`${f.sim.url}/_dashboard/webhooks`, { copies: "0" });
+    expect(decodeURIComponent(bad.headers.get("location")!)).toContain("Error: copies must be");
   });
 });

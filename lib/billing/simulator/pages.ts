@@ -6,10 +6,11 @@
 //   POST /p/session/:id/update      fields `subscription`, `price` → plan switch
 //   POST /p/session/:id/cancel      field `subscription` → cancel (at period end unless configured otherwise)
 //   POST /p/session/:id/renew       field `subscription` → undo a pending cancellation
+//   GET  /invoices/:id, /receipts/:id   an invoice's hosted page, a charge's receipt
 import { StripeError } from "./errors";
 import { CHECKOUT_OUTCOMES, type CheckoutOutcome, type StripeEngine } from "./engine";
 import type { FormObject } from "./form";
-import type { CheckoutSession, PortalSession, Price, Subscription } from "./types";
+import type { Charge, CheckoutSession, Invoice, PortalSession, Price, Subscription } from "./types";
 
 export interface PageResult {
   status: number;
@@ -308,4 +309,40 @@ export function submitPortal(engine: StripeEngine, sessionId: string, action: st
     if (error instanceof StripeError) return renderWithStatus(renderPortal(engine, sessionId, new URLSearchParams(), error.message), error.status >= 500 ? 500 : 400);
     throw error;
   }
+}
+
+// ------------------------------------------------------------------ invoice and receipt
+
+/** `hosted_invoice_url` (`/invoices/:id`): the invoice's lines and status. */
+export function renderInvoice(engine: StripeEngine, invoiceId: string): PageResult {
+  const invoice = engine.store.get<Invoice>("invoice", invoiceId);
+  if (!invoice) return notFound("This invoice does not exist.");
+  const rows = invoice.lines.data
+    .map((l) => `<tr><td>${escapeHtml(l.description)}</td><td>${date(l.period.start)} – ${date(l.period.end)}</td><td class="num">${money(l.amount, invoice.currency)}</td></tr>`)
+    .join("\n");
+  return {
+    status: 200,
+    html: layout(
+      `Invoice ${invoice.number ?? invoice.id}`,
+      `<main><h1>Invoice ${escapeHtml(invoice.number ?? invoice.id)}</h1>
+<p>Status: <strong>${escapeHtml(invoice.status)}</strong> · ${escapeHtml(invoice.billing_reason)}</p>
+<table aria-label="Invoice lines"><thead><tr><th scope="col">Description</th><th scope="col">Period</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>${rows}</tbody>
+<tfoot><tr><th scope="row" colspan="2">Total</th><td class="num">${money(invoice.total, invoice.currency)}</td></tr>
+<tr><th scope="row" colspan="2">Amount due</th><td class="num">${money(invoice.amount_due, invoice.currency)}</td></tr></tfoot></table></main>`,
+    ),
+  };
+}
+
+/** A charge's `receipt_url` (`/receipts/:id`). */
+export function renderReceipt(engine: StripeEngine, chargeId: string): PageResult {
+  const charge = engine.store.get<Charge>("charge", chargeId);
+  if (!charge) return notFound("This receipt does not exist.");
+  return {
+    status: 200,
+    html: layout(
+      "Receipt",
+      `<main><h1>Receipt</h1><p>Amount: <strong>${money(charge.amount, charge.currency)}</strong> · ${escapeHtml(charge.status)}${charge.amount_refunded > 0 ? ` · refunded ${money(charge.amount_refunded, charge.currency)}` : ""}</p></main>`,
+    ),
+  };
 }

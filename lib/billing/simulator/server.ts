@@ -6,10 +6,11 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { handleApi } from "./api";
 import { handleControl } from "./control";
+import { renderDashboard, submitDashboard } from "./dashboard";
 import { StripeEngine, type CheckoutOutcome } from "./engine";
 import { StripeError, invalidRequest, unauthorized } from "./errors";
 import { FormParseError, parseForm, type FormObject } from "./form";
-import { renderCheckout, renderPortal, submitCheckout, submitPortal, type PageResult } from "./pages";
+import { renderCheckout, renderInvoice, renderPortal, renderReceipt, submitCheckout, submitPortal, type PageResult } from "./pages";
 import { API_VERSION, newId, type EventRecord, type Json, type StripeObject } from "./store";
 import type { CheckoutSession, Invoice, Subscription } from "./types";
 import { WebhookDispatcher, type Delivery, type WebhookSwitches } from "./webhooks";
@@ -309,6 +310,16 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       else return false;
       return true;
     }
+    const invoice = /^\/invoices\/([A-Za-z0-9_]+)(?:\/pdf)?$/.exec(url.pathname);
+    if (invoice && method === "GET") {
+      sendPage(res, renderInvoice(engine, invoice[1]!));
+      return true;
+    }
+    const receipt = /^\/receipts\/([A-Za-z0-9_]+)$/.exec(url.pathname);
+    if (receipt && method === "GET") {
+      sendPage(res, renderReceipt(engine, receipt[1]!));
+      return true;
+    }
     return false;
   }
 
@@ -326,6 +337,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       if (url.pathname.startsWith("/v1/")) return handleV1(req, res, url);
       if (url.pathname === "/_simulator" || url.pathname.startsWith("/_simulator/")) return handleControlRequest(req, res, url);
       if (await handlePage(req, res, url)) return;
+      if (url.pathname === "/" && req.method === "GET") return sendPage(res, renderDashboard(simulator, url.searchParams.get("msg")));
+      if (url.pathname.startsWith("/_dashboard/") && req.method === "POST") return sendPage(res, await submitDashboard(simulator, url.pathname, await readForm(req)));
       sendJson(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname}).` } });
     };
     route().catch((error: unknown) => {
