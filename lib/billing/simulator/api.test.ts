@@ -191,6 +191,13 @@ describe("idempotency", () => {
     expect(err.message).toMatch(/same parameters/);
   });
 
+  it("creates one object for concurrent requests with the same key", async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => f.stripe.customers.create({ email: "race@example.com" }, { idempotencyKey: "race-key" })));
+    expect(new Set(results.map((c) => c.id)).size).toBe(1);
+    expect(f.sim.objects("customer")).toHaveLength(1);
+    expect(f.sim.requests.filter((r) => r.replayed)).toHaveLength(9);
+  });
+
   it("does not save a request rejected by validation", async () => {
     expect((await stripeError(f.stripe.products.create({} as Stripe.ProductCreateParams, { idempotencyKey: "k1" }))).statusCode).toBe(400);
     const product = await f.stripe.products.create({ name: "Now valid" }, { idempotencyKey: "k1" });
@@ -279,6 +286,7 @@ describe("subscriptions, invoices, payments", () => {
     const done = await f.stripe.checkout.sessions.retrieve(session.id, { expand: ["subscription.latest_invoice"] });
     expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
     const sub = done.subscription as Stripe.Subscription;
+    expect(done.invoice).toBe((sub.latest_invoice as Stripe.Invoice).id);
     expect(sub).toMatchObject({ object: "subscription", status: "active", customer: customer.id, cancel_at_period_end: false, metadata: { userId: "user_1" } });
     const item = sub.items.data[0]!;
     expect(item.price.id).toBe(pro.id);

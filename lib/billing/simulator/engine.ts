@@ -744,6 +744,7 @@ export class StripeEngine {
       } else {
         const sub = this.createSubscription(session, customer!, extras.subscriptionMetadata, delayed);
         session.subscription = sub.id;
+        session.invoice = sub.latest_invoice;
         session.payment_status = delayed ? "unpaid" : "paid";
       }
       this.emit("checkout.session.completed", session);
