@@ -203,7 +203,7 @@ const routes: Route[] = [
   },
   // invoices
   { method: "GET", pattern: new RegExp(`^/v1/invoices/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.invoice(id!), p) },
-  { method: "POST", pattern: new RegExp(`^/v1/invoices/${ID}/pay$`), endpoint: "invoices.pay", handler: (e, p, [id]) => one(e, e.payInvoice(id!), p) },
+  { method: "POST", pattern: new RegExp(`^/v1/invoices/${ID}/pay$`), endpoint: "invoices.pay", handler: (e, p, [id]) => one(e, e.payInvoice(id!, { throwOnDecline: true }), p) },
   {
     method: "GET",
     pattern: new RegExp(`^/v1/invoices/${ID}/lines$`),

@@ -1363,8 +1363,12 @@ export class StripeEngine {
     });
   }
 
-  /** Pays an open invoice (again): paid → the subscription returns to `active`. */
-  payInvoice(id: string): Invoice {
+  /**
+   * Pays an open invoice (again): paid → the subscription returns to `active`. A failed attempt
+   * (armed with `failNextPayment`) sends `invoice.payment_failed`; `POST /v1/invoices/:id/pay` then
+   * answers 402 like Stripe (`throwOnDecline`), the control returns the still-open invoice.
+   */
+  payInvoice(id: string, { throwOnDecline = false }: { throwOnDecline?: boolean } = {}): Invoice {
     const invoice = this.invoice(id);
     if (invoice.status === "paid") throw invalidRequest("Invoice is already paid", undefined, "invoice_already_paid");
     if (invoice.status !== "open") throw invalidRequest(`You can only pay an open invoice. This invoice is ${invoice.status}.`, undefined, "invoice_not_open");
@@ -1375,6 +1379,7 @@ export class StripeEngine {
       const { paid } = this.chargeInvoice(invoice, "succeeded");
       if (!paid) {
         this.emit("invoice.payment_failed", invoice);
+        if (throwOnDecline) throw new StripeError(402, "card_error", "Your card was declined.", "card_declined", undefined, "generic_decline");
         return invoice;
       }
       this.emit("invoice.paid", invoice);

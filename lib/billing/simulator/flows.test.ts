@@ -227,6 +227,25 @@ describe("event order per flow", () => {
     expect(invoice.lines.data.every((l) => l.parent!.subscription_item_details!.proration)).toBe(true);
   });
 
+  it("a failed proration payment leaves the switch in place and the subscription past_due; a retry can fail again", async () => {
+    const { subscriptionId } = await subscribe();
+    const sub = await f.stripe.subscriptions.retrieve(subscriptionId);
+    f.receiver.clear();
+    f.sim.failNextPayment(catalog.customer.id, 2);
+    await f.stripe.subscriptions.update(subscriptionId, { items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }], proration_behavior: "always_invoice" });
+    await f.sim.settled();
+    expect(f.receiver.types()).toEqual(["customer.subscription.updated", "invoice.created", "invoice.finalized", "invoice.payment_failed", "customer.subscription.updated"]);
+    const invoice = f.receiver.events()[3]!.data.object as Stripe.Invoice;
+    expect((f.receiver.events()[4]!.data.object as Stripe.Subscription).status).toBe("past_due");
+    const declined = await f.stripe.invoices.pay(invoice.id).catch((e: unknown) => e);
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect((await f.stripe.invoices.retrieve(invoice.id)).attempt_count).toBe(2);
+    expect((await f.stripe.invoices.pay(invoice.id)).status).toBe("paid");
+    expect((await f.stripe.subscriptions.retrieve(subscriptionId)).status).toBe("active");
+    await f.sim.settled();
+    expect(f.receiver.types().slice(5)).toEqual(["invoice.payment_failed", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
+  });
+
   it("plan switch with create_prorations: the difference is on the next renewal invoice", async () => {
     const { subscriptionId } = await subscribe();
     const sub = await f.stripe.subscriptions.retrieve(subscriptionId);
