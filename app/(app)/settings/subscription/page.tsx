@@ -54,15 +54,21 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
   const configured = billingConfigured();
 
   let notice: { tone: "ok" | "warn"; text: string } | null = null;
-  if (params.checkout === "success" && params.session_id && configured) {
-    notice = confirmMessage(await confirmCheckout(billingContext(), user.id, params.session_id));
-  } else if (params.checkout === "cancelled") {
-    notice = { tone: "warn", text: "Checkout cancelled: nothing was charged." };
-  } else if (params.error) {
-    notice = { tone: "warn", text: ERRORS[params.error] };
-  } else if (params.portal) {
-    if (configured) await refreshAfterPortal(billingContext(), user.id);
-    notice = { tone: "ok", text: "Welcome back from the billing portal." };
+  try {
+    if (params.checkout === "success" && params.session_id && configured) {
+      notice = confirmMessage(await confirmCheckout(billingContext(), user.id, params.session_id));
+    } else if (params.checkout === "cancelled") {
+      notice = { tone: "warn", text: "Checkout cancelled: nothing was charged." };
+    } else if (params.error) {
+      notice = { tone: "warn", text: ERRORS[params.error] };
+    } else if (params.portal) {
+      if (configured) await refreshAfterPortal(billingContext(), user.id);
+      notice = { tone: "ok", text: "Welcome back from the billing portal." };
+    }
+  } catch (error) {
+    // Stripe unreachable: the webhooks will bring the same changes; the page still renders.
+    console.error(`[billing] syncing on return from Stripe failed: ${error instanceof Error ? error.message : error}`);
+    notice = { tone: "warn", text: "We could not reach Stripe just now; your purchase will appear here within a few minutes." };
   }
 
   const { pricing, balance, subscription, livePlanId } = await subscriptionOverview(db(), user.id);
