@@ -301,6 +301,7 @@ describe("subscriptions, invoices, payments", () => {
     expect(line.pricing).toMatchObject({ type: "price_details", price_details: { price: pro.id, product: pro.product } });
     expect(line.period).toEqual({ start: item.current_period_start, end: item.current_period_end });
     expect(line.amount).toBe(3000);
+    expect((await f.stripe.invoices.listLineItems(invoice.id)).data.map((l) => l.id)).toEqual([line.id]);
 
     const withPayments = await f.stripe.invoices.retrieve(invoice.id, { expand: ["payments"] });
     const intentId = withPayments.payments!.data[0]!.payment.payment_intent as string;
@@ -370,6 +371,8 @@ describe("subscriptions, invoices, payments", () => {
     expect(await stripeError(f.stripe.refunds.create({ charge: chargeId }))).toMatchObject({ code: "charge_already_refunded" });
     expect((await f.stripe.refunds.list({ charge: chargeId })).data).toHaveLength(2);
     expect((await f.stripe.checkout.sessions.list({ payment_intent: intentId })).data.map((s) => s.id)).toEqual([session.id]);
+    expect((await f.stripe.paymentIntents.list({ customer: customer.id })).data.map((p) => p.id)).toEqual([intentId]);
+    expect((await stripeError(f.stripe.paymentIntents.retrieve("pi_missing")))).toMatchObject({ statusCode: 404, code: "resource_missing" });
   });
 
   it("lists and retrieves events and disputes", async () => {

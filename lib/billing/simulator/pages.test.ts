@@ -98,8 +98,12 @@ describe("checkout page", () => {
 describe("portal page", () => {
   it("switches plan with a form post, then cancels at period end and renews", async () => {
     const sub = await subscription();
+    await f.stripe.prices.create({ currency: "usd", unit_amount: 30000, recurring: { interval: "year" }, product_data: { name: "Pro yearly" } });
+    await f.sim.settled();
+    f.receiver.clear();
     const portal = await f.stripe.billingPortal.sessions.create({ customer: catalog.customer.id, return_url: "http://app.test/settings" });
     const html = await (await fetch(portal.url)).text();
+    expect(html).not.toContain("Pro yearly");
     expect(html).toContain("Basic — $10.00 / month (current plan)");
     expect(html).toContain('<a href="http://app.test/settings">Return to app</a>');
     expect(html).toMatch(/value="[^"]+" disabled><label[^>]*>Basic/);

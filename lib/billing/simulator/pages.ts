@@ -155,8 +155,12 @@ function planPicker(engine: StripeEngine, session: PortalSession, sub: Subscript
   const config = engine.portalConfiguration(session);
   const update = config.features.subscription_update as { enabled?: boolean };
   if (update.enabled !== true) return "";
-  const current = sub.items.data[0]?.price.id;
-  const prices = engine.portalPrices(config);
+  const currentPrice = sub.items.data[0]?.price;
+  const current = currentPrice?.id;
+  // Only prices the subscription can move to: same currency and billing interval.
+  const prices = engine
+    .portalPrices(config)
+    .filter((p) => !currentPrice?.recurring || (p.currency === currentPrice.currency && p.recurring!.interval === currentPrice.recurring.interval && p.recurring!.interval_count === currentPrice.recurring.interval_count));
   if (prices.length === 0) return "";
   const options = prices
     .map((p, i) => {
