@@ -1233,12 +1233,14 @@ export class StripeEngine {
    * Attempts the invoice's payment: nothing due → paid at once; else a PaymentIntent + Charge that
    * succeed, fail (an armed `failNextPayment`), or stay processing (delayed method).
    */
-  private chargeInvoice(invoice: Invoice, mode: "succeeded" | "processing"): { paid: boolean; failed: boolean } {
+  private chargeInvoice(invoice: Invoice, mode: "attempt" | "succeeded" | "processing"): { paid: boolean; failed: boolean } {
     if (invoice.amount_due === 0) {
       this.markInvoicePaid(invoice);
       return { paid: true, failed: false };
     }
-    const result = mode === "processing" ? "processing" : this.takeFailure(invoice.customer) ? "failed" : "succeeded";
+    // Only off-session attempts (renewals, prorations, retries) consume an armed failure; the
+    // checkout page's outcome decides a checkout's first payment.
+    const result = mode === "attempt" ? (this.takeFailure(invoice.customer) ? "failed" : "succeeded") : mode;
     const description = invoice.billing_reason === "subscription_create" ? "Subscription creation" : invoice.billing_reason === "subscription_cycle" ? "Subscription update" : "Subscription update";
     const { intent } = this.createPayment({ amount: invoice.amount_due, currency: invoice.currency, customer: invoice.customer, metadata: {}, description, result });
     const payments = this.invoicePayments.get(invoice.id) ?? [];
@@ -1349,7 +1351,7 @@ export class StripeEngine {
       sub.latest_invoice = invoice.id;
       this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
       this.emit("invoice.finalized", invoice);
-      const { paid } = this.chargeInvoice(invoice, "succeeded");
+      const { paid } = this.chargeInvoice(invoice, "attempt");
       if (paid) {
         sub.status = "active";
         this.emit("invoice.paid", invoice);
@@ -1376,7 +1378,7 @@ export class StripeEngine {
     const sub = subId ? this.subscription(subId) : null;
     return this.flow(() => {
       const before = sub ? clone(sub) : null;
-      const { paid } = this.chargeInvoice(invoice, "succeeded");
+      const { paid } = this.chargeInvoice(invoice, "attempt");
       if (!paid) {
         this.emit("invoice.payment_failed", invoice);
         if (throwOnDecline) throw new StripeError(402, "card_error", "Your card was declined.", "card_declined", undefined, "generic_decline");
@@ -1534,7 +1536,7 @@ export class StripeEngine {
     sub.latest_invoice = invoice.id;
     this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
     this.emit("invoice.finalized", invoice);
-    const { paid } = this.chargeInvoice(invoice, "succeeded");
+    const { paid } = this.chargeInvoice(invoice, "attempt");
     if (paid) {
       this.emit("invoice.paid", invoice);
       this.emit("invoice.payment_succeeded", invoice);

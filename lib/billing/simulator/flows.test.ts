@@ -192,6 +192,14 @@ describe("event order per flow", () => {
     expect(updated!.data.previous_attributes).toHaveProperty("latest_invoice");
   });
 
+  it("an armed failure is kept for the renewal: the checkout's Pay still succeeds", async () => {
+    f.sim.failNextPayment(catalog.customer.id);
+    const { subscriptionId } = await subscribe();
+    expect(f.receiver.types()).toContain("invoice.paid");
+    expect((await f.stripe.subscriptions.retrieve(subscriptionId)).status).toBe("active");
+    expect(f.sim.advanceSubscription(subscriptionId).status).toBe("past_due");
+  });
+
   it("a failed renewal makes the subscription past_due; paying the invoice makes it active", async () => {
     const { subscriptionId } = await subscribe();
     f.receiver.clear();
