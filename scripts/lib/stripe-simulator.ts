@@ -30,7 +30,9 @@ export async function startDevStripe({
   log: (line: string) => void;
 }): Promise<DevStripe> {
   const webhookSecret = `whsec_${randomBytes(24).toString("base64url")}`;
-  const simulator = await startStripeSimulator({ port, webhookUrl: `${appUrl}/api/stripe/webhook`, webhookSecret });
+  // No endpoint while the catalog is synced: the app is not listening yet, and product/price events
+  // are of no interest to it (they would only be retried and given up).
+  const simulator = await startStripeSimulator({ port, webhookSecret });
   const stripe = createStripeClient({ secretKey: SIMULATOR_STRIPE_KEY, apiBase: simulator.url });
   const db = createDb(databaseUrl, 2);
   try {
@@ -39,6 +41,7 @@ export async function startDevStripe({
   } finally {
     await db.$disconnect();
   }
+  simulator.setWebhookUrl(`${appUrl}/api/stripe/webhook`);
   return {
     url: simulator.url,
     env: { STRIPE_SECRET_KEY: SIMULATOR_STRIPE_KEY, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: simulator.url },
