@@ -3,6 +3,18 @@
 // in the order Stripe sends them for that flow; the flow's events go to `onFlow` (the webhook
 // dispatcher) together, so delivery switches like "shuffle within a flow" have a unit to act on.
 // Validation happens before any mutation, so a rejected request changes nothing.
+import {
+  checkoutSessionDefaults,
+  customerDefaults,
+  disputeDefaults,
+  invoiceDefaults,
+  portalConfigurationDefaults,
+  portalSessionDefaults,
+  priceDefaults,
+  productDefaults,
+  refundDefaults,
+  subscriptionDefaults,
+} from "./defaults";
 import { StripeError, invalidRequest, missingParam, noSuch } from "./errors";
 import {
   applyMetadata,
@@ -17,6 +29,8 @@ import {
   strList,
   type Params,
 } from "./params";
+import { newPayment, settlePayment } from "./payments";
+import { applyPortalConfiguration, parsePortalFlow, portalPrices } from "./portal";
 import {
   API_VERSION,
   Store,
@@ -39,7 +53,6 @@ import type {
   Metadata,
   PaymentIntent,
   PortalConfiguration,
-  PortalFlow,
   PortalSession,
   Price,
   Product,
@@ -278,22 +291,15 @@ export class StripeEngine {
       object: "product",
       active: bool(params, "active") ?? true,
       created: now,
-      default_price: null,
       description: str(params, "description") || null,
       images: strList(params, "images") ?? [],
-      livemode: false,
-      marketing_features: [],
       metadata: applyMetadata({}, params),
       name,
-      package_dimensions: null,
-      shippable: null,
       statement_descriptor: str(params, "statement_descriptor") || null,
-      tax_code: null,
-      tax_details: null,
-      type: "service",
       unit_label: str(params, "unit_label") || null,
       updated: now,
       url: str(params, "url") || null,
+      ...productDefaults(),
     };
     return this.flow(() => {
       this.store.put("product", product);
@@ -369,22 +375,18 @@ export class StripeEngine {
         id: newId("price"),
         object: "price",
         active: bool(params, "active") ?? true,
-        billing_scheme: "per_unit",
         created: nowSeconds(),
         currency,
-        custom_unit_amount: null,
-        livemode: false,
         lookup_key: lookupKey,
         metadata,
         nickname: str(params, "nickname") || null,
         product: productId!,
         recurring,
         tax_behavior: (str(params, "tax_behavior") as string | undefined) ?? "unspecified",
-        tiers_mode: null,
-        transform_quantity: null,
         type: recurring ? "recurring" : "one_time",
         unit_amount: amount,
         unit_amount_decimal: String(amount),
+        ...priceDefaults(),
       };
       if (holder) this.moveLookupKey(holder);
       this.store.put("price", price);
@@ -437,27 +439,16 @@ export class StripeEngine {
     const customer: Customer = {
       id: newId("cus"),
       object: "customer",
-      address: null,
       balance: int(params, "balance") ?? 0,
       created: nowSeconds(),
-      currency: null,
-      customer_account: null,
-      default_source: null,
-      delinquent: false,
       description: str(params, "description") || null,
-      discount: null,
       email: email || null,
       invoice_prefix: newId("x", 8).slice(2).toUpperCase(),
-      invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-      livemode: false,
       metadata: applyMetadata({}, params),
       name: str(params, "name") || null,
-      next_invoice_sequence: 1,
       phone: str(params, "phone") || null,
       preferred_locales: strList(params, "preferred_locales") ?? [],
-      shipping: null,
-      tax_exempt: "none",
-      test_clock: null,
+      ...customerDefaults(),
     };
     return this.flow(() => {
       this.store.put("customer", customer);
@@ -597,63 +588,30 @@ export class StripeEngine {
     const session: CheckoutSession = {
       id,
       object: "checkout.session",
-      adaptive_pricing: null,
-      after_expiration: null,
       allow_promotion_codes: bool(params, "allow_promotion_codes") ?? null,
       amount_subtotal: total,
       amount_total: total,
-      automatic_tax: { enabled: false, liability: null, provider: null, status: null },
-      billing_address_collection: null,
       cancel_url: cancelUrl,
       client_reference_id: clientReferenceId,
-      client_secret: null,
-      collected_information: null,
-      consent: null,
-      consent_collection: null,
       created: now,
       currency,
-      currency_conversion: null,
-      custom_fields: [],
-      custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
       customer: customerId,
-      customer_account: null,
       customer_creation: customerId ? null : mode === "subscription" ? "always" : ((str(params, "customer_creation") as string | undefined) ?? "if_required"),
-      customer_details: null,
       customer_email: customerEmail,
-      discounts: [],
       expires_at: expiresAt ?? now + DAY,
-      integration_identifier: null,
-      invoice: null,
       invoice_creation: mode === "payment" ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } } : null,
-      livemode: false,
-      locale: null,
-      managed_payments: null,
       metadata,
       mode,
-      origin_context: null,
-      payment_intent: null,
-      payment_link: null,
       payment_method_collection: mode === "subscription" ? "always" : null,
-      payment_method_configuration_details: null,
-      payment_method_options: {},
-      payment_method_types: ["card"],
-      payment_status: "unpaid",
-      permissions: null,
-      phone_number_collection: { enabled: false },
-      recovered_from: null,
-      saved_payment_method_options: null,
-      setup_intent: null,
-      shipping_address_collection: null,
-      shipping_cost: null,
-      shipping_options: [],
-      status: "open",
-      submit_type: null,
-      subscription: null,
       success_url: successUrl,
-      total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-      ui_mode: "hosted",
       url: `${this.options.publicUrl()}/c/pay/${id}`,
-      wallet_options: null,
+      customer_details: null,
+      invoice: null,
+      payment_intent: null,
+      payment_status: "unpaid",
+      status: "open",
+      subscription: null,
+      ...checkoutSessionDefaults(),
     };
     this.store.put("checkout.session", session);
     this.sessionLineItems.set(id, lineItems);
@@ -789,7 +747,7 @@ export class StripeEngine {
       if (session.mode === "payment") {
         const intent = this.mustGet<PaymentIntent>("payment_intent", session.payment_intent!, "payment_intent");
         const charge = this.charge(intent.latest_charge!);
-        this.settlePayment(intent, charge, outcome);
+        settlePayment(intent, charge, outcome);
         if (outcome === "succeeded") {
           session.payment_status = "paid";
           this.emit("payment_intent.succeeded", intent);
@@ -821,142 +779,14 @@ export class StripeEngine {
 
   // ---------------------------------------------------------------- payments
 
-  private createPayment(input: {
-    amount: number;
-    currency: string;
-    customer: string | null;
-    metadata: Metadata;
-    description: string | null;
-    result: "succeeded" | "processing" | "failed";
-  }): { intent: PaymentIntent; charge: Charge } {
-    const now = nowSeconds();
-    const intentId = newId("pi");
-    const chargeId = newId("ch");
-    const paymentMethod = newId("pm");
-    const delayed = input.result === "processing";
-    const intent: PaymentIntent = {
-      id: intentId,
-      object: "payment_intent",
-      amount: input.amount,
-      amount_capturable: 0,
-      amount_details: { tip: {} },
-      amount_received: 0,
-      application: null,
-      application_fee_amount: null,
-      automatic_payment_methods: null,
-      canceled_at: null,
-      cancellation_reason: null,
-      capture_method: "automatic_async",
-      client_secret: `${intentId}_secret_${newId("s").slice(2)}`,
-      confirmation_method: "automatic",
-      created: now,
-      currency: input.currency,
-      customer: input.customer,
-      customer_account: null,
-      description: input.description,
-      excluded_payment_method_types: null,
-      last_payment_error: null,
-      latest_charge: chargeId,
-      livemode: false,
-      metadata: { ...input.metadata },
-      next_action: null,
-      on_behalf_of: null,
-      payment_method: paymentMethod,
-      payment_method_configuration_details: null,
-      payment_method_options: {},
-      payment_method_types: [delayed ? "us_bank_account" : "card"],
-      processing: null,
-      receipt_email: null,
-      review: null,
-      setup_future_usage: null,
-      shipping: null,
-      source: null,
-      statement_descriptor: null,
-      statement_descriptor_suffix: null,
-      status: "processing",
-      transfer_data: null,
-      transfer_group: null,
-    };
-    const charge: Charge = {
-      id: chargeId,
-      object: "charge",
-      amount: input.amount,
-      amount_captured: 0,
-      amount_refunded: 0,
-      application: null,
-      application_fee: null,
-      application_fee_amount: null,
-      balance_transaction: null,
-      billing_details: { address: { city: null, country: "US", line1: null, line2: null, postal_code: "10001", state: null }, email: null, name: "Simulated Customer", phone: null, tax_id: null },
-      calculated_statement_descriptor: "TOLLGATE",
-      captured: false,
-      created: now,
-      currency: input.currency,
-      customer: input.customer,
-      description: input.description,
-      disputed: false,
-      failure_balance_transaction: null,
-      failure_code: null,
-      failure_message: null,
-      fraud_details: {},
-      livemode: false,
-      metadata: { ...input.metadata },
-      on_behalf_of: null,
-      outcome: null,
-      paid: false,
-      payment_intent: intentId,
-      payment_method: paymentMethod,
-      payment_method_details: delayed
-        ? { type: "us_bank_account", us_bank_account: { account_holder_type: "individual", account_type: "checking", bank_name: "STRIPE TEST BANK", last4: "6789", routing_number: "110000000" } }
-        : { type: "card", card: { brand: "visa", country: "US", exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, funding: "credit", last4: "4242", network: "visa" } },
-      receipt_email: null,
-      receipt_number: null,
-      receipt_url: `${this.options.publicUrl()}/receipts/${chargeId}`,
-      refunded: false,
-      review: null,
-      shipping: null,
-      source: null,
-      source_transfer: null,
-      statement_descriptor: null,
-      statement_descriptor_suffix: null,
-      status: "pending",
-      transfer_data: null,
-      transfer_group: null,
-    };
-    if (input.result !== "processing") this.settlePayment(intent, charge, input.result);
-    this.store.put("payment_intent", intent);
-    this.store.put("charge", charge);
-    return { intent, charge };
+  /** A payment (PaymentIntent + Charge), stored. */
+  private createPayment(input: Omit<Parameters<typeof newPayment>[0], "publicUrl">): { intent: PaymentIntent; charge: Charge } {
+    const payment = newPayment({ ...input, publicUrl: this.options.publicUrl() });
+    this.store.put("payment_intent", payment.intent);
+    this.store.put("charge", payment.charge);
+    return payment;
   }
 
-  private settlePayment(intent: PaymentIntent, charge: Charge, result: "succeeded" | "failed"): void {
-    if (result === "succeeded") {
-      intent.status = "succeeded";
-      intent.amount_received = intent.amount;
-      intent.last_payment_error = null;
-      charge.status = "succeeded";
-      charge.paid = true;
-      charge.captured = true;
-      charge.amount_captured = charge.amount;
-      charge.balance_transaction = newId("txn");
-      charge.outcome = { network_status: "approved_by_network", reason: null, risk_level: "normal", risk_score: 20, seller_message: "Payment complete.", type: "authorized" };
-    } else {
-      intent.status = "requires_payment_method";
-      intent.last_payment_error = {
-        charge: charge.id,
-        code: "card_declined",
-        decline_code: "generic_decline",
-        doc_url: "https://stripe.com/docs/error-codes/card-declined",
-        message: "Your card was declined.",
-        type: "card_error",
-      };
-      charge.status = "failed";
-      charge.paid = false;
-      charge.failure_code = "card_declined";
-      charge.failure_message = "Your card was declined.";
-      charge.outcome = { network_status: "declined_by_network", reason: "generic_decline", risk_level: "normal", risk_score: 20, seller_message: "The bank did not return any further details with this decline.", type: "issuer_declined" };
-    }
-  }
 
   /** Arms `times` payment failures for the customer's next invoice payment attempts (renewals, proration invoices, `payInvoice`). */
   failNextPayment(customerId: string, times = 1): void {
@@ -1023,50 +853,23 @@ export class StripeEngine {
     const sub: Subscription = {
       id,
       object: "subscription",
-      application: null,
-      application_fee_percent: null,
-      automatic_tax: { disabled_reason: null, enabled: false, liability: null },
       billing_cycle_anchor: now,
-      billing_cycle_anchor_config: null,
       billing_mode: { flexible: { proration_discounts: "included" }, type: "flexible", updated_at: now },
-      billing_thresholds: null,
+      created: now,
+      currency: session.currency,
+      customer: customer.id,
+      default_payment_method: newId("pm"),
+      items: { object: "list", data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${id}` },
+      metadata: { ...metadata },
+      start_date: now,
+      status: delayed ? "incomplete" : "active",
       cancel_at: null,
       cancel_at_period_end: false,
       canceled_at: null,
       cancellation_details: { comment: null, feedback: null, reason: null },
-      collection_method: "charge_automatically",
-      created: now,
-      currency: session.currency,
-      customer: customer.id,
-      customer_account: null,
-      days_until_due: null,
-      default_payment_method: newId("pm"),
-      default_source: null,
-      default_tax_rates: [],
-      description: null,
-      discounts: [],
       ended_at: null,
-      invoice_settings: { account_tax_ids: null, issuer: { type: "self" } },
-      items: { object: "list", data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${id}` },
       latest_invoice: null,
-      livemode: false,
-      managed_payments: null,
-      metadata: { ...metadata },
-      next_pending_invoice_item_invoice: null,
-      on_behalf_of: null,
-      pause_collection: null,
-      payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: "off" },
-      pending_invoice_item_interval: null,
-      pending_setup_intent: null,
-      pending_update: null,
-      schedule: null,
-      start_date: now,
-      status: delayed ? "incomplete" : "active",
-      test_clock: null,
-      transfer_data: null,
-      trial_end: null,
-      trial_settings: { end_behavior: { missing_payment_method: "create_invoice" } },
-      trial_start: null,
+      ...subscriptionDefaults(),
     };
     this.store.put("subscription", sub);
     const invoice = this.buildInvoice(sub, "subscription_create", { start: now, end: now }, this.cycleLines(sub, []));
@@ -1151,79 +954,36 @@ export class StripeEngine {
     const invoice: Invoice = {
       id,
       object: "invoice",
-      account_country: "US",
-      account_name: "Tollgate (Stripe simulator)",
-      account_tax_ids: null,
       amount_due: amountDue,
-      amount_overpaid: 0,
-      amount_paid: 0,
       amount_remaining: amountDue,
-      amount_shipping: 0,
-      application: null,
-      attempt_count: 0,
-      attempted: false,
-      auto_advance: false,
-      automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-      automatically_finalizes_at: null,
       billing_reason: billingReason,
-      collection_method: "charge_automatically",
-      confirmation_secret: null,
       created: now,
       currency: sub.currency,
-      custom_fields: null,
       customer: customer.id,
-      customer_account: null,
-      customer_address: null,
       customer_email: customer.email,
       customer_name: customer.name,
-      customer_phone: null,
-      customer_shipping: null,
-      customer_tax_exempt: "none",
-      customer_tax_ids: [],
-      default_payment_method: null,
-      default_source: null,
-      default_tax_rates: [],
-      description: null,
-      discounts: [],
-      due_date: null,
       effective_at: now,
       ending_balance: endingBalance,
-      footer: null,
-      from_invoice: null,
       hosted_invoice_url: `${this.options.publicUrl()}/invoices/${id}`,
       invoice_pdf: `${this.options.publicUrl()}/invoices/${id}/pdf`,
-      issuer: { type: "self" },
-      last_finalization_error: null,
-      latest_revision: null,
       lines: { object: "list", data: invoiceLines, has_more: false, total_count: invoiceLines.length, url: `/v1/invoices/${id}/lines` },
-      livemode: false,
-      metadata: {},
-      next_payment_attempt: null,
       number: `SIM-${String(this.invoiceCounter).padStart(4, "0")}`,
-      on_behalf_of: null,
       parent: { type: "subscription_details", quote_details: null, subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id } },
-      payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
       period_end: period.end,
       period_start: period.start,
-      post_payment_credit_notes_amount: 0,
-      pre_payment_credit_notes_amount: 0,
-      receipt_number: null,
-      rendering: null,
-      shipping_cost: null,
-      shipping_details: null,
       starting_balance: startingBalance,
-      statement_descriptor: null,
-      status: "open",
       status_transitions: { finalized_at: now, marked_uncollectible_at: null, paid_at: null, voided_at: null },
       subtotal: total,
       subtotal_excluding_tax: total,
-      test_clock: null,
       total,
-      total_discount_amounts: [],
       total_excluding_tax: total,
-      total_pretax_credit_amounts: [],
-      total_taxes: [],
       webhooks_delivered_at: now,
+      amount_paid: 0,
+      attempt_count: 0,
+      attempted: false,
+      next_payment_attempt: null,
+      status: "open",
+      ...invoiceDefaults(),
     };
     this.store.put("invoice", invoice);
     return invoice;
@@ -1287,7 +1047,7 @@ export class StripeEngine {
       last.status_transitions = { canceled_at: null, paid_at: now };
       const intentId = (last.payment as { payment_intent: string }).payment_intent;
       const intent = this.store.get<PaymentIntent>("payment_intent", intentId);
-      if (intent && intent.status !== "succeeded") this.settlePayment(intent, this.charge(intent.latest_charge!), "succeeded");
+      if (intent && intent.status !== "succeeded") settlePayment(intent, this.charge(intent.latest_charge!), "succeeded");
     }
   }
 
@@ -1300,7 +1060,7 @@ export class StripeEngine {
     if (last) {
       last.status = "failed";
       const intent = this.store.get<PaymentIntent>("payment_intent", (last.payment as { payment_intent: string }).payment_intent);
-      if (intent && intent.status !== "requires_payment_method") this.settlePayment(intent, this.charge(intent.latest_charge!), "failed");
+      if (intent && intent.status !== "requires_payment_method") settlePayment(intent, this.charge(intent.latest_charge!), "failed");
     }
   }
 
@@ -1615,14 +1375,11 @@ export class StripeEngine {
         charge: charge.id,
         created: nowSeconds(),
         currency: charge.currency,
-        destination_details: { card: { reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" },
         metadata,
         payment_intent: charge.payment_intent,
         reason,
-        receipt_number: null,
-        source_transfer_reversal: null,
         status: "succeeded",
-        transfer_reversal: null,
+        ...refundDefaults(),
       };
       this.store.put("refund", refund);
       charge.amount_refunded += amount;
@@ -1646,21 +1403,14 @@ export class StripeEngine {
         id: newId("dp"),
         object: "dispute",
         amount,
-        balance_transactions: [],
         charge: charge.id,
         created: now,
         currency: charge.currency,
-        enhanced_eligibility_types: [],
-        evidence: { customer_email_address: null, customer_name: null, product_description: null, uncategorized_text: null },
         evidence_details: { due_by: now + 7 * DAY, enhanced_eligibility: {}, has_evidence: false, past_due: false, submission_count: 0 },
-        intended_submission_method: null,
-        is_charge_refundable: false,
-        livemode: false,
-        metadata: {},
         payment_intent: charge.payment_intent,
-        payment_method_details: { card: { brand: "visa", case_type: "chargeback", network_reason_code: "10.4" }, type: "card" },
         reason: options.reason ?? "fraudulent",
         status: "needs_response",
+        ...disputeDefaults(),
       };
       this.store.put("dispute", dispute);
       charge.disputed = true;
@@ -1701,20 +1451,16 @@ export class StripeEngine {
     const config: PortalConfiguration = {
       id: newId("bpc"),
       object: "billing_portal.configuration",
-      active: true,
-      application: null,
-      business_profile: { headline: null, privacy_policy_url: null, terms_of_service_url: null },
       created: now,
-      default_return_url: null,
       features,
       is_default: isDefault,
-      livemode: false,
-      login_page: { enabled: false, url: null },
-      metadata: {},
-      name: null,
       updated: now,
+      active: true,
+      default_return_url: null,
+      metadata: {},
+      ...portalConfigurationDefaults(),
     };
-    this.applyPortalConfiguration(config, params);
+    applyPortalConfiguration(this, config, params);
     return this.flow(() => {
       this.store.put("billing_portal.configuration", config);
       // The implicit default configuration exists "from the dashboard": no event for it.
@@ -1727,7 +1473,7 @@ export class StripeEngine {
     const config = this.mustGet<PortalConfiguration>("billing_portal.configuration", id, "billing_portal.configuration");
     const before = clone(config);
     const next = clone(config);
-    this.applyPortalConfiguration(next, params);
+    applyPortalConfiguration(this, next, params);
     return this.flow(() => {
       Object.assign(config, next);
       config.updated = nowSeconds();
@@ -1736,48 +1482,6 @@ export class StripeEngine {
     });
   }
 
-  /** Stores the configuration's params (deep-merged, "true"/"false" → booleans, numbers kept as given). */
-  private applyPortalConfiguration(config: PortalConfiguration, params: Params): void {
-    const toJson = (value: unknown): Json => {
-      if (typeof value === "string") return value === "true" ? true : value === "false" ? false : value;
-      if (Array.isArray(value)) return value.map(toJson);
-      if (value && typeof value === "object") {
-        const out: JsonObject = {};
-        for (const [k, v] of Object.entries(value)) out[k] = toJson(v);
-        return out;
-      }
-      return null;
-    };
-    const merge = (target: JsonObject, source: JsonObject) => {
-      for (const [k, v] of Object.entries(source)) {
-        const t = target[k];
-        if (v && typeof v === "object" && !Array.isArray(v) && t && typeof t === "object" && !Array.isArray(t)) merge(t, v);
-        else target[k] = v;
-      }
-    };
-    const features = obj(params, "features");
-    if (features) {
-      const update = features.subscription_update;
-      if (isObject(update) && update.products !== undefined) {
-        const products = arr(update, "products", "features[subscription_update][products]") ?? [];
-        products.forEach((p, i) => {
-          if (!isObject(p)) throw invalidRequest("Invalid object", `features[subscription_update][products][${i}]`);
-          this.product(requiredStr(p, "product", `features[subscription_update][products][${i}][product]`), `features[subscription_update][products][${i}][product]`);
-          for (const priceId of strList(p, "prices") ?? []) this.price(priceId, `features[subscription_update][products][${i}][prices]`);
-        });
-      }
-      merge(config.features, toJson(features) as JsonObject);
-    }
-    const businessProfile = obj(params, "business_profile");
-    if (businessProfile) merge(config.business_profile as JsonObject, toJson(businessProfile) as JsonObject);
-    const returnUrl = str(params, "default_return_url");
-    if (returnUrl !== undefined) config.default_return_url = returnUrl || null;
-    const active = bool(params, "active");
-    if (active !== undefined) config.active = active;
-    const name = str(params, "name");
-    if (name !== undefined) config.name = name || null;
-    config.metadata = applyMetadata(config.metadata, params);
-  }
 
   portalConfiguration(session: PortalSession): PortalConfiguration {
     return this.mustGet<PortalConfiguration>("billing_portal.configuration", session.configuration, "billing_portal.configuration");
@@ -1793,7 +1497,7 @@ export class StripeEngine {
     if (!config.active) throw invalidRequest("This configuration is not active.", "configuration");
     const returnUrl = str(params, "return_url") || config.default_return_url || null;
     if (returnUrl && !/^https?:\/\//.test(returnUrl)) throw invalidRequest("Not a valid URL", "return_url", "url_invalid");
-    const flow = this.parseFlow(params, customer);
+    const flow = parsePortalFlow(this, params, customer);
     const id = newId("bps");
     const session: PortalSession = {
       id,
@@ -1801,84 +1505,19 @@ export class StripeEngine {
       configuration: config.id,
       created: nowSeconds(),
       customer: customer.id,
-      customer_account: null,
       flow,
-      livemode: false,
-      locale: null,
-      on_behalf_of: null,
       return_url: returnUrl,
       url: `${this.options.publicUrl()}/p/session/${id}`,
+      ...portalSessionDefaults(),
     };
     this.store.put("billing_portal.session", session);
     return session;
   }
 
-  private parseFlow(params: Params, customer: Customer): PortalFlow | null {
-    const data = obj(params, "flow_data");
-    if (!data) return null;
-    const type = oneOf(data, "type", ["subscription_update", "subscription_update_confirm", "subscription_cancel", "payment_method_update"] as const, "flow_data[type]");
-    if (!type) throw missingParam("flow_data[type]");
-    const after = obj(data, "after_completion", "flow_data[after_completion]");
-    const afterType = after ? (oneOf(after, "type", ["redirect", "portal_homepage", "hosted_confirmation"] as const, "flow_data[after_completion][type]") ?? "portal_homepage") : "portal_homepage";
-    let redirect: { return_url: string } | null = null;
-    if (afterType === "redirect") {
-      const r = obj(after!, "redirect", "flow_data[after_completion][redirect]");
-      const url = r ? str(r, "return_url", "flow_data[after_completion][redirect][return_url]") : undefined;
-      if (!url) throw missingParam("flow_data[after_completion][redirect][return_url]");
-      redirect = { return_url: url };
-    }
-    const hosted = afterType === "hosted_confirmation" ? { custom_message: (after && isObject(after.hosted_confirmation) ? str(after.hosted_confirmation, "custom_message") : undefined) ?? null } : null;
-    const flow: PortalFlow = {
-      type,
-      after_completion: { type: afterType, redirect, hosted_confirmation: hosted },
-      subscription_update: null,
-      subscription_update_confirm: null,
-      subscription_cancel: null,
-    };
-    const liveSubscription = (p: string, subParams: Params | undefined): Subscription => {
-      const subId = subParams ? str(subParams, "subscription", `${p}[subscription]`) : undefined;
-      if (!subId) throw missingParam(`${p}[subscription]`);
-      const sub = this.subscription(subId, `${p}[subscription]`);
-      if (sub.customer !== customer.id) throw invalidRequest(`Subscription ${subId} does not belong to customer ${customer.id}.`, `${p}[subscription]`);
-      if (sub.status === "canceled" || sub.status === "incomplete_expired") throw invalidRequest(`Subscription ${subId} is ${sub.status}.`, `${p}[subscription]`);
-      return sub;
-    };
-    if (type === "subscription_update") {
-      const sub = liveSubscription("flow_data[subscription_update]", obj(data, "subscription_update", "flow_data[subscription_update]"));
-      flow.subscription_update = { subscription: sub.id };
-    } else if (type === "subscription_cancel") {
-      const sub = liveSubscription("flow_data[subscription_cancel]", obj(data, "subscription_cancel", "flow_data[subscription_cancel]"));
-      flow.subscription_cancel = { subscription: sub.id, retention: null };
-    } else if (type === "subscription_update_confirm") {
-      const p = "flow_data[subscription_update_confirm]";
-      const confirm = obj(data, "subscription_update_confirm", p);
-      const sub = liveSubscription(p, confirm);
-      const rawItems = arr(confirm!, "items", `${p}[items]`);
-      if (!rawItems || rawItems.length === 0) throw missingParam(`${p}[items]`);
-      const items = rawItems.map((raw, i) => {
-        if (!isObject(raw)) throw invalidRequest("Invalid object", `${p}[items][${i}]`);
-        const itemId = requiredStr(raw, "id", `${p}[items][${i}][id]`);
-        if (!sub.items.data.some((it) => it.id === itemId)) throw invalidRequest(`Subscription item ${itemId} does not belong to subscription ${sub.id}.`, `${p}[items][${i}][id]`);
-        const priceId = requiredStr(raw, "price", `${p}[items][${i}][price]`);
-        const price = this.price(priceId, `${p}[items][${i}][price]`);
-        if (!price.active || price.type !== "recurring") throw invalidRequest("The price must be an active recurring price.", `${p}[items][${i}][price]`);
-        return { id: itemId, price: priceId, quantity: int(raw, "quantity", `${p}[items][${i}][quantity]`) ?? 1 };
-      });
-      flow.subscription_update_confirm = { subscription: sub.id, items, discounts: [] };
-    } else {
-      throw invalidRequest("The simulator's portal does not implement the payment_method_update flow.", "flow_data[type]");
-    }
-    return flow;
-  }
 
-  /** The recurring prices the portal offers for a plan switch (configuration products, else every active recurring price). */
+  /** The recurring prices the portal offers for a plan switch. */
   portalPrices(config: PortalConfiguration): Price[] {
-    const update = config.features.subscription_update as JsonObject | undefined;
-    const products = update?.products as Array<{ product: string; prices: string[] }> | null | undefined;
-    const active = this.store.all<Price>("price").filter((p) => p.active && p.type === "recurring");
-    if (!products || products.length === 0) return active;
-    const allowed = new Set(products.flatMap((p) => p.prices ?? []));
-    return active.filter((p) => allowed.has(p.id));
+    return portalPrices(this, config);
   }
 
   /** A portal plan switch: the subscription's first item moves to `priceId`, proration per configuration. */
