@@ -171,3 +171,32 @@ describe("toolingEnv", () => {
     expect(() => toolingEnv({ PORT: "http" })).toThrow(/- PORT /);
   });
 });
+
+describe("Stripe settings", () => {
+  const KEYS = { STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_WEBHOOK_SECRET: "whsec_abc" };
+
+  it("are optional at boot; billingEnv names the missing key when billing is used", async () => {
+    const { billingEnv, billingConfigured } = await import("./env");
+    const e = parseServerEnv({ ...VALID, NODE_ENV: "production" });
+    expect(billingConfigured(e)).toBe(false);
+    expect(() => billingEnv(e)).toThrow(/STRIPE_SECRET_KEY is required for billing/);
+    const configured = parseServerEnv({ ...VALID, ...KEYS, STRIPE_API_BASE: "http://127.0.0.1:12111" });
+    expect(billingConfigured(configured)).toBe(true);
+    expect(billingEnv(configured)).toEqual({ secretKey: "sk_test_abc123", webhookSecret: "whsec_abc", apiBase: "http://127.0.0.1:12111" });
+  });
+
+  it("need the webhook secret with the key, refuse bad formats and a live key pointed elsewhere", () => {
+    expect(envError({ ...VALID, STRIPE_SECRET_KEY: "sk_test_abc" }).problems).toEqual([
+      "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set (the webhook endpoint's signing secret, whsec_…)",
+    ]);
+    expect(envError({ ...VALID, ...KEYS, STRIPE_SECRET_KEY: "pk_test_abc" }).problems[0]).toMatch(/^STRIPE_SECRET_KEY must be a Stripe secret key/);
+    expect(envError({ ...VALID, ...KEYS, STRIPE_WEBHOOK_SECRET: "abc" }).problems[0]).toMatch(/^STRIPE_WEBHOOK_SECRET must be/);
+    expect(envError({ ...VALID, ...KEYS, STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_API_BASE: "http://127.0.0.1:1" }).problems).toEqual([
+      "STRIPE_API_BASE must not be set with a live key (it points Stripe calls elsewhere)",
+    ]);
+    expect(parseServerEnv({ ...VALID, STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "", STRIPE_API_BASE: "" })).toMatchObject({
+      STRIPE_SECRET_KEY: undefined,
+      STRIPE_API_BASE: undefined,
+    });
+  });
+});

@@ -50,6 +50,18 @@ const serverSchema = z
     ),
     /** Serves /api/bench/* (only `npm run bench:meter` sets it, on the server it starts). */
     TOLLGATE_BENCH_ROUTES: booleanString,
+    /**
+     * Stripe secret key (or restricted key). Optional here: billing checks it when it is used
+     * (`billingEnv()`), so an app without billing still boots. `npm run dev` and the e2e server set
+     * it to the loopback simulator's key when it is unset.
+     */
+    STRIPE_SECRET_KEY: optionalString.pipe(
+      z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)").optional(),
+    ),
+    /** Signing secret of the webhook endpoint (whsec_…). Required when STRIPE_SECRET_KEY is set. */
+    STRIPE_WEBHOOK_SECRET: optionalString.pipe(z.string().startsWith("whsec_", "must be a webhook signing secret (whsec_…)").optional()),
+    /** Another Stripe API base URL (the loopback simulator); unset → api.stripe.com. */
+    STRIPE_API_BASE: optionalString.pipe(z.url({ error: "must be an absolute URL such as http://127.0.0.1:12111" }).optional()),
   })
   .superRefine((env, ctx) => {
     for (const [id, secret] of [
@@ -60,6 +72,16 @@ const serverSchema = z
         const missing = env[id] ? secret : id;
         ctx.addIssue({ code: "custom", path: [missing], message: `is required when ${env[id] ? id : secret} is set` });
       }
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRIPE_WEBHOOK_SECRET"],
+        message: "is required when STRIPE_SECRET_KEY is set (the webhook endpoint's signing secret, whsec_…)",
+      });
+    }
+    if (env.STRIPE_SECRET_KEY?.includes("_live_") && env.STRIPE_API_BASE) {
+      ctx.addIssue({ code: "custom", path: ["STRIPE_API_BASE"], message: "must not be set with a live key (it points Stripe calls elsewhere)" });
     }
   });
 
@@ -101,6 +123,33 @@ let cached: ServerEnv | undefined;
 export function env(): ServerEnv {
   cached ??= parseServerEnv(process.env);
   return cached;
+}
+
+export interface BillingEnv {
+  secretKey: string;
+  webhookSecret: string;
+  /** Another API base (the simulator), or undefined for api.stripe.com. */
+  apiBase: string | undefined;
+}
+
+/**
+ * Stripe's settings, for code that uses billing. Billing is optional at boot (an app can run without
+ * it), so the check happens here, on first use: without STRIPE_SECRET_KEY every billing path fails
+ * with an EnvError naming it — in production too (there is no simulator fallback in the app itself;
+ * only `npm run dev` and the e2e server start one and set the variables).
+ */
+export function billingEnv(e: ServerEnv = env()): BillingEnv {
+  if (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET) {
+    throw new EnvError([
+      `STRIPE_SECRET_KEY is required for billing (${e.NODE_ENV === "production" ? "set it and STRIPE_WEBHOOK_SECRET, see docs/STRIPE_SETUP.md" : "or start the app with `npm run dev`, which uses the Stripe simulator"})`,
+    ]);
+  }
+  return { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE };
+}
+
+/** Whether billing is configured (the subscription page shows a notice instead of failing). */
+export function billingConfigured(e: ServerEnv = env()): boolean {
+  return Boolean(e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET);
 }
 
 /** OAuth providers are switched on only when both their variables are set. */

@@ -1,5 +1,5 @@
 // `npm run dev`: the database (embedded PostgreSQL in .data/pg unless DATABASE_URL is set),
-// migrations and seed, then `next dev`. Ctrl-C or SIGTERM stops Next first, then the database.
+// migrations and seed, the OpenAI and Stripe simulators when their keys are unset, then `next dev`. Ctrl-C or SIGTERM stops Next first, then the database.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,8 +8,9 @@ import path from "node:path";
 import exitHook from "async-exit-hook";
 import nextEnv from "@next/env";
 import { startOpenAISimulator } from "../lib/ai/simulator";
-import { SIMULATOR_API_KEY } from "../lib/env";
+import { SIMULATOR_API_KEY, toolingEnv } from "../lib/env";
 import { prepareDatabase, resolveDatabase } from "./lib/database";
+import { startDevStripe } from "./lib/stripe-simulator";
 
 const log = (line: string) => console.log(`[tollgate] ${line}`);
 
@@ -32,6 +33,14 @@ async function main() {
   const simulator = process.env.OPENAI_API_KEY ? null : await startOpenAISimulator({ port: 0 });
   if (simulator) log(`no OPENAI_API_KEY: AI calls go to the OpenAI simulator at ${simulator.url}`);
 
+  // No Stripe key: billing talks to the loopback Stripe simulator, which sends signed webhooks to
+  // this dev server (a fresh secret per run) and has the catalog synced into it.
+  const port = Number(process.env.PORT) || toolingEnv().PORT;
+  const stripe = process.env.STRIPE_SECRET_KEY
+    ? null
+    : await startDevStripe({ appUrl: `http://localhost:${port}`, databaseUrl: database.url, log });
+  if (stripe) log(`no STRIPE_SECRET_KEY: billing uses the Stripe simulator at ${stripe.url} (its checkout page has a Pay button)`);
+
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], {
     stdio: "inherit",
@@ -40,6 +49,7 @@ async function main() {
       DATABASE_URL: database.url,
       AUTH_SECRET: process.env.AUTH_SECRET || devAuthSecret(),
       ...(simulator ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url } : {}),
+      ...(stripe ? { ...stripe.env, PORT: String(port) } : {}),
     },
   });
   const childExited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
@@ -47,11 +57,11 @@ async function main() {
   // On Ctrl-C / SIGTERM: stop Next, then the embedded database (its own exit hook runs alongside).
   exitHook((done) => {
     if (child.exitCode === null) child.kill("SIGTERM");
-    childExited.then(() => Promise.all([database.stop(), simulator?.close()])).finally(done);
+    childExited.then(() => Promise.all([database.stop(), simulator?.close(), stripe?.close()])).finally(done);
   });
 
   const code = await childExited;
-  await Promise.all([database.stop(), simulator?.close()]);
+  await Promise.all([database.stop(), simulator?.close(), stripe?.close()]);
   process.exit(code);
 }
 

@@ -1,5 +1,5 @@
 // The server the end-to-end tests run against (started by playwright.config.ts): a fresh embedded
-// PostgreSQL, migrated and seeded, and the production build (`next build` into .next-test, made by
+// PostgreSQL, migrated and seeded, the OpenAI and Stripe simulators, and the production build (`next build` into .next-test, made by
 // `npm test` — or here, when it is missing) served by `next start`. SIGTERM stops both and wipes
 // the database. The database URL (and the cron secret) are written to .data/e2e-<port>/ for specs that
 // inspect the ledger.
@@ -13,6 +13,7 @@ import { startOpenAISimulator } from "../lib/ai/simulator";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { SIMULATOR_API_KEY } from "../lib/env";
 import { prepareDatabase } from "./lib/database";
+import { startDevStripe } from "./lib/stripe-simulator";
 import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "./test/e2e-paths";
 
 const log = (line: string) => console.log(`[e2e-server] ${line}`);
@@ -32,6 +33,11 @@ writeFileSync(path.join(dataDir, "cron-secret"), cronSecret);
 const simulator = await startOpenAISimulator({ port: 0 });
 log(`OpenAI simulator at ${simulator.url}`);
 
+// A fresh Stripe simulator per run, sending signed webhooks to the server below; its URL is written
+// next to the database URL for specs that drive it (renewals) through its control API.
+const stripe = await startDevStripe({ appUrl: `http://localhost:${port}`, databaseUrl: database.url, log });
+writeFileSync(path.join(dataDir, "stripe-simulator-url"), stripe.url);
+
 if (!existsSync(path.join(E2E_DIST_DIR, "BUILD_ID"))) {
   log("no production build in .next-test: building");
   const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: nextEnv });
@@ -50,6 +56,7 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-
     OPENAI_API_KEY: SIMULATOR_API_KEY,
     OPENAI_BASE_URL: simulator.url,
     CRON_SECRET: cronSecret,
+    ...stripe.env,
   },
 });
 const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
@@ -57,7 +64,7 @@ const serverExited = new Promise<void>((resolve) => server.once("exit", () => re
 async function shutdown() {
   if (server.exitCode === null) server.kill("SIGTERM");
   await serverExited;
-  await Promise.all([database.stop(), simulator.close()]);
+  await Promise.all([database.stop(), simulator.close(), stripe.close()]);
   rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -1,0 +1,45 @@
+"use server";
+// Server actions of the subscription page. Each checks the session itself, validates its input with
+// zod, and redirects to Stripe (Checkout or the Customer Portal); all Stripe work is in lib/billing.
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { CatalogNotSynced } from "@/lib/billing/catalog";
+import { startCheckout as beginCheckout, UnknownCatalogItem } from "@/lib/billing/checkout";
+import { billingContext } from "@/lib/billing/context";
+import { openPortal as portalFor } from "@/lib/billing/portal";
+import { SETTINGS_PATH } from "@/lib/billing/urls";
+
+const checkoutSchema = z.object({
+  kind: z.enum(["plan", "pack"], { error: "kind must be plan or pack" }),
+  id: z.string().regex(/^[a-z0-9_]{1,40}$/, "id must be a plan or pack id"),
+});
+
+/** Back to the page with an error code (the page owns the wording; no free text in URLs). */
+function back(error: "invalid" | "unknown_item" | "unavailable"): never {
+  redirect(`${SETTINGS_PATH}?error=${error}`);
+}
+
+/** Form fields `kind` (plan | pack) and `id`: to Stripe Checkout, or to the portal for a plan change. */
+export async function startCheckout(formData: FormData): Promise<void> {
+  const user = await requireUser(SETTINGS_PATH);
+  const parsed = checkoutSchema.safeParse({ kind: formData.get("kind"), id: formData.get("id") });
+  if (!parsed.success) back("invalid");
+  let url: string;
+  try {
+    url = (await beginCheckout(billingContext(), user, parsed.data)).url;
+  } catch (error) {
+    if (error instanceof UnknownCatalogItem) back("unknown_item");
+    if (error instanceof CatalogNotSynced) {
+      console.error(`[billing] ${error.message}`);
+      back("unavailable");
+    }
+    throw error;
+  }
+  redirect(url);
+}
+
+export async function openPortal(): Promise<void> {
+  const user = await requireUser(SETTINGS_PATH);
+  redirect(await portalFor(billingContext(), user));
+}

@@ -1,0 +1,75 @@
+// Starting a purchase: a Checkout Session for a plan (subscription mode) or a pack (payment mode).
+// The price is looked up on the server by the catalog's lookup key; nothing from the browser but
+// the plan or pack id is used. A current subscriber choosing another plan is sent to the Customer
+// Portal's plan-update confirmation instead of a second checkout (one subscription per customer).
+import { getActivePricing } from "../tokens/pricing-config";
+import { findItem, META_ID, META_KIND, priceByLookupKey, type CatalogKind } from "./catalog";
+import type { BillingContext } from "./context";
+import { ensureCustomer, META_USER, type CustomerOwner } from "./customer";
+import { META_PRICING_VERSION } from "./effects";
+import { portalUrl, planChangeUrl } from "./portal";
+import { isLive, syncSubscription } from "./sync-subscription";
+import { cancelUrl, successUrl } from "./urls";
+
+export class UnknownCatalogItem extends Error {
+  constructor(readonly kind: CatalogKind, readonly id: string) {
+    super(`There is no ${kind} "${id}".`);
+    this.name = "UnknownCatalogItem";
+  }
+}
+
+export type CheckoutDestination = { kind: "checkout"; url: string; sessionId: string } | { kind: "portal"; url: string; reason: "plan_change" | "same_plan" };
+
+/**
+ * Where the user goes to buy `item`: a new Checkout Session, or — for a subscriber choosing a plan —
+ * the portal. The subscription is re-read from Stripe first, so a subscription whose webhooks have
+ * not arrived yet still counts (no second subscription by a quick second click).
+ */
+export async function startCheckout(ctx: BillingContext, user: CustomerOwner, item: { kind: CatalogKind; id: string }): Promise<CheckoutDestination> {
+  const pricing = await getActivePricing(ctx.db);
+  const entry = findItem(pricing, item.kind, item.id);
+  if (!entry) throw new UnknownCatalogItem(item.kind, item.id);
+  const price = await priceByLookupKey(ctx.stripe, entry.lookupKey);
+  const customerId = await ensureCustomer(ctx, user, { verify: true });
+
+  const metadata = {
+    [META_USER]: user.id,
+    [META_KIND]: entry.kind,
+    [META_ID]: entry.id,
+    [META_PRICING_VERSION]: String(pricing.version),
+  };
+
+  if (entry.kind === "plan") {
+    const synced = await syncSubscription(ctx, customerId);
+    const current = synced.ok ? synced.subscription : null;
+    if (current && isLive(current.status) && current.stripeSubscriptionId) {
+      if (current.planId === entry.id) return { kind: "portal", url: await portalUrl(ctx, customerId), reason: "same_plan" };
+      return { kind: "portal", url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id), reason: "plan_change" };
+    }
+    const session = await ctx.stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: customerId,
+      client_reference_id: user.id,
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: successUrl(ctx.appUrl),
+      cancel_url: cancelUrl(ctx.appUrl),
+      metadata,
+      subscription_data: { metadata },
+    });
+    if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
+    return { kind: "checkout", url: session.url, sessionId: session.id };
+  }
+
+  const session = await ctx.stripe.checkout.sessions.create({
+    mode: "payment",
+    customer: customerId,
+    client_reference_id: user.id,
+    line_items: [{ price: price.id, quantity: 1 }],
+    success_url: successUrl(ctx.appUrl),
+    cancel_url: cancelUrl(ctx.appUrl),
+    metadata,
+    payment_intent_data: { metadata },
+  });
+  if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
+  return { kind: "checkout", url: session.url, sessionId: session.id };
+}

@@ -1,0 +1,11 @@
+// customer.subscription.updated: plan, status or cancellation changed: sync it; an upgrade grants the difference at once.
+import type Stripe from "stripe";
+import { customerIdOf } from "../customer";
+import { applySubscriptionChange } from "../effects";
+import type { EventHandler } from "./types";
+
+export const customerSubscriptionUpdated: EventHandler<Stripe.CustomerSubscriptionUpdatedEvent> = async (ctx, event) => {
+  const customerId = customerIdOf(event.data.object.customer);
+  if (!customerId) return { ignored: "subscription without a customer" };
+  return applySubscriptionChange(ctx, customerId);
+};

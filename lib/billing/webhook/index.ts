@@ -1,0 +1,73 @@
+// The Stripe webhook, end to end: verify the signature of the raw body → claim the event id in
+// `stripe_webhooks_log` → dispatch to the event's handler → close the claim. The work is done
+// before the answer (nothing is deferred past the response), so a 200 means it happened and a 500
+// means Stripe must retry:
+//
+//   bad, missing or stale signature   400, logged; nothing written anywhere
+//   duplicate (claimed or finished)   200, nothing done
+//   type not handled                  200, logged as ignored
+//   handler succeeded                 200, processed (or ignored, with why)
+//   handler threw                     500, failed with the error and the attempt count; the retry claims it again
+import type Stripe from "stripe";
+import type { BillingContext } from "../context";
+import { dispatch, handlerFor } from "./dispatch";
+import { claimEvent, finishClaim, recordIgnored, STALE_CLAIM_MS } from "./log";
+
+export { HANDLED_EVENT_TYPES } from "./dispatch";
+
+export interface WebhookResponse {
+  status: 200 | 400 | 500;
+  body: { received: boolean; outcome?: string; error?: string };
+}
+
+export interface WebhookOptions {
+  /** Signature timestamp tolerance in seconds (Stripe's default 300). */
+  toleranceSeconds?: number;
+  staleClaimMs?: number;
+  log?: (line: string) => void;
+}
+
+export async function handleStripeWebhook(
+  ctx: BillingContext,
+  rawBody: string,
+  signature: string | null,
+  { toleranceSeconds = 300, staleClaimMs = STALE_CLAIM_MS, log = (line) => console.warn(line) }: WebhookOptions = {},
+): Promise<WebhookResponse> {
+  if (!signature) {
+    log("[stripe webhook] refused: no Stripe-Signature header");
+    return { status: 400, body: { received: false, error: "Missing Stripe-Signature header." } };
+  }
+  let event: Stripe.Event;
+  try {
+    event = ctx.stripe.webhooks.constructEvent(rawBody, signature, ctx.webhookSecret, toleranceSeconds);
+  } catch (error) {
+    log(`[stripe webhook] refused: ${error instanceof Error ? error.message : String(error)}`);
+    return { status: 400, body: { received: false, error: "Invalid signature." } };
+  }
+
+  const payload = JSON.parse(rawBody) as unknown;
+  if (!handlerFor(event.type)) {
+    await recordIgnored(ctx.db, event, payload, `event type ${event.type} is not handled`);
+    return { status: 200, body: { received: true, outcome: "ignored" } };
+  }
+
+  const claim = await claimEvent(ctx.db, event, payload, { staleAfterMs: staleClaimMs });
+  if (!claim) return { status: 200, body: { received: true, outcome: "duplicate" } };
+
+  try {
+    const outcome = await dispatch(ctx, event);
+    if (outcome && "ignored" in outcome) {
+      await finishClaim(ctx.db, claim, { status: "ignored", note: outcome.ignored });
+      return { status: 200, body: { received: true, outcome: "ignored" } };
+    }
+    await finishClaim(ctx.db, claim, { status: "processed" });
+    return { status: 200, body: { received: true, outcome: "processed" } };
+  } catch (error) {
+    // Stripe's errors name their kind in `type` (StripeConnectionError, StripeAPIError, …).
+    const kind = error instanceof Error ? ((error as { type?: unknown }).type as string | undefined) ?? error.name : "Error";
+    const message = error instanceof Error ? `${kind}: ${error.message}` : String(error);
+    log(`[stripe webhook] ${event.type} ${event.id} failed (attempt ${claim.attempt}): ${message}`);
+    await finishClaim(ctx.db, claim, { status: "failed", note: message.slice(0, 2000) });
+    return { status: 500, body: { received: false, error: "Processing failed; Stripe will retry." } };
+  }
+}
