@@ -175,6 +175,10 @@ describe("customers", () => {
     for await (const c of f.stripe.customers.list({ limit: 2 })) all.push(c.id);
     expect(all).toEqual([...ids].reverse());
     expect((await stripeError(f.stripe.customers.list({ limit: 101 }))).param).toBe("limit");
+    const created = ((await f.stripe.customers.retrieve(ids[0]!)) as Stripe.Customer).created;
+    expect((await f.stripe.customers.list({ created: { gte: created }, limit: 100 })).data).toHaveLength(5);
+    expect((await f.stripe.customers.list({ created: { lt: created } })).data).toHaveLength(0);
+    expect((await f.stripe.customers.list({ created: { gt: created + 3600 } })).data).toHaveLength(0);
   });
 });
 

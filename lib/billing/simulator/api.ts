@@ -1,7 +1,7 @@
 // The `/v1` REST endpoints: parameter checks, lists and expansion around the engine's operations.
 import { StripeError, invalidRequest, missingParam } from "./errors";
 import type { StripeEngine } from "./engine";
-import { checkAllowed, expandList, oneOf, str, strList, type Endpoint, type Params } from "./params";
+import { checkAllowed, expandList, int, oneOf, str, strList, type Endpoint, type Params } from "./params";
 import { clone, expandPath, paginate, type Json, type StripeObject } from "./store";
 import type { Charge, CheckoutSession, Customer, Invoice, Price, Product, Subscription } from "./types";
 
@@ -35,8 +35,34 @@ function expandValue(engine: StripeEngine, value: Json, params: Params): Json {
   return out;
 }
 
+/** Stripe's `created` filter: an exact time, or `created[gt|gte|lt|lte]`. */
+function createdFilter<T extends StripeObject>(items: T[], params: Params): T[] {
+  const created = params.created;
+  if (created === undefined || created === "") return items;
+  const bounds: Array<[string, (a: number, b: number) => boolean]> = [
+    ["gt", (a, b) => a > b],
+    ["gte", (a, b) => a >= b],
+    ["lt", (a, b) => a < b],
+    ["lte", (a, b) => a <= b],
+  ];
+  if (typeof created === "string") {
+    const at = int(params, "created");
+    return items.filter((o) => o.created === at);
+  }
+  if (Array.isArray(created)) throw invalidRequest("Invalid created: an integer or an object with gt, gte, lt, lte", "created");
+  for (const key of Object.keys(created)) {
+    if (!bounds.some(([name]) => name === key)) throw invalidRequest(`Received unknown parameter: created[${key}]`, `created[${key}]`, "parameter_unknown");
+  }
+  return items.filter((o) =>
+    bounds.every(([name, test]) => {
+      const bound = int(created, name, `created[${name}]`);
+      return bound === undefined || test(o.created as number, bound);
+    }),
+  );
+}
+
 function list<T extends StripeObject>(engine: StripeEngine, items: T[], params: Params, url: string): Json {
-  const page = paginate(items, params, url);
+  const page = paginate(createdFilter(items, params), params, url);
   return expandValue(engine, clone(page) as unknown as Json, params);
 }
 
