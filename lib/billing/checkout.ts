@@ -46,29 +46,20 @@ export async function startCheckout(ctx: BillingContext, user: CustomerOwner, it
       if (current.planId === entry.id) return { kind: "portal", url: await portalUrl(ctx, customerId), reason: "same_plan" };
       return { kind: "portal", url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id), reason: "plan_change" };
     }
-    const session = await ctx.stripe.checkout.sessions.create({
-      mode: "subscription",
-      customer: customerId,
-      client_reference_id: user.id,
-      line_items: [{ price: price.id, quantity: 1 }],
-      success_url: successUrl(ctx.appUrl),
-      cancel_url: cancelUrl(ctx.appUrl),
-      metadata,
-      subscription_data: { metadata },
-    });
-    if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
-    return { kind: "checkout", url: session.url, sessionId: session.id };
   }
 
+  // A plan is a subscription, a pack a one-time payment; both carry our metadata down to the
+  // object the webhooks will name (the subscription, or the payment intent).
   const session = await ctx.stripe.checkout.sessions.create({
-    mode: "payment",
     customer: customerId,
     client_reference_id: user.id,
     line_items: [{ price: price.id, quantity: 1 }],
     success_url: successUrl(ctx.appUrl),
     cancel_url: cancelUrl(ctx.appUrl),
     metadata,
-    payment_intent_data: { metadata },
+    ...(entry.kind === "plan"
+      ? { mode: "subscription" as const, subscription_data: { metadata } }
+      : { mode: "payment" as const, payment_intent_data: { metadata } }),
   });
   if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
   return { kind: "checkout", url: session.url, sessionId: session.id };

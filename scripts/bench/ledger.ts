@@ -14,7 +14,7 @@ import pg from "pg";
 import { createDb, type Db } from "../../lib/db/client";
 import { reserve, settle, verifyLedger } from "../../lib/tokens/ledger";
 import { prepareDatabase } from "../lib/database";
-import { cpuSampler, exiting, percentile, round, runLoad, startBenchServer, table, type CpuSnapshot, type LoadResult } from "./lib";
+import { cpuSampler, exiting, numberArg, percentile, round, runLoad, startBenchServer, table, type CpuSnapshot, type LoadResult } from "./lib";
 
 const USERS = 10_000;
 const CLIENTS = 32;
@@ -27,14 +27,8 @@ const CORRECT_COVERED = 500;
 const CORRECT_AMOUNT = 1_000n;
 const TARGETS = { pairsSpread: 2_000, pairsHot: 500, p99ReserveMs: 10, ratio: 0.5 };
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
-const MEASURE_MS = arg("seconds", 5) * 1000;
-const WARMUP_MS = arg("warmup", 1) * 1000;
+const MEASURE_MS = numberArg("seconds", 5) * 1000;
+const WARMUP_MS = numberArg("warmup", 1) * 1000;
 
 const spreadUser = (i: number) => `bench-user-${i}`;
 const HOT_USER = "bench-hot";

@@ -8,6 +8,17 @@ import { performance } from "node:perf_hooks";
 import exitHook from "async-exit-hook";
 import { startEmbeddedPostgres } from "../../lib/db/embedded";
 
+// ─── options ─────────────────────────────────────────────────────────────────────────────────
+
+/** `--name=N` from the command line: a positive number (an integer when `integer`), or `fallback`. */
+export function numberArg(name: string, fallback: number, { integer = false } = {}): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
+  const valid = integer ? Number.isInteger(value) : Number.isFinite(value);
+  if (!valid || value <= 0) throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}`);
+  return value;
+}
+
 // ─── a throwaway server ──────────────────────────────────────────────────────────────────────
 
 export interface BenchServer {

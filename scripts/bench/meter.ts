@@ -32,7 +32,7 @@ import { findFreePort } from "../../lib/db/embedded";
 import { SIMULATOR_API_KEY } from "../../lib/env";
 import { grant, verifyLedger } from "../../lib/tokens/ledger";
 import { prepareDatabase } from "../lib/database";
-import { cpuSampler, percentile, round, startBenchServer, table, type CpuSnapshot } from "./lib";
+import { cpuSampler, numberArg, percentile, round, startBenchServer, table, type CpuSnapshot } from "./lib";
 import { buildNext, processTreeCpuMs, startNext, startWireCounter, type NextServer, type WireCounter } from "./meter-lib";
 
 const DIST_DIR = ".data/next-bench"; // under .data/: ignored by git and eslint
@@ -45,15 +45,9 @@ const PROBE_REQUESTS = 100;
 const BODY = JSON.stringify({ text: "How many tokens does a trivial request cost to meter?" });
 const TARGETS = { p50AddedMs: 2, p99AddedMs: 10, roundTrips: 2 };
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
-const SECONDS = arg("seconds", 10);
-const WARMUP_SECONDS = arg("warmup", 3);
-const CONNECTIONS = Math.round(arg("connections", 32));
+const SECONDS = numberArg("seconds", 10);
+const WARMUP_SECONDS = numberArg("warmup", 3);
+const CONNECTIONS = Math.round(numberArg("connections", 32));
 const NO_BUILD = process.argv.includes("--no-build");
 
 const log = (line: string) => console.log(`· ${line}`);

@@ -12,19 +12,13 @@ import { getActivePricing } from "../../lib/tokens/pricing-config";
 import { resetMonthlyTokens } from "../../lib/tokens/reset/monthly-reset";
 import { resetLogLine } from "../../lib/tokens/reset/report";
 import { prepareDatabase } from "../lib/database";
-import { exiting, round, startBenchServer } from "./lib";
+import { exiting, numberArg, round, startBenchServer } from "./lib";
 
 const TARGETS = { seconds: 15, rerunSeconds: 2 };
 const NOW = new Date("2026-11-24T12:00:00.000Z");
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
-const USERS = arg("users", 100_000);
-const BATCH = arg("batch", 5_000);
+const USERS = numberArg("users", 100_000, { integer: true });
+const BATCH = numberArg("batch", 5_000, { integer: true });
 /** Due accounts with a past_due subscription on top of USERS: examined, left alone. */
 const PAST_DUE = Math.round(USERS / 20);
 const log = (line: string) => console.log(`· ${line}`);
