@@ -113,10 +113,10 @@ function parse(body: string): Record<(typeof CSV_COLUMNS)[number], string>[] {
 /** The user's visible ledger rows straight from the database, newest first (as the export orders them). */
 async function expectedIds(userId: string, where = "TRUE", params: unknown[] = []): Promise<string[]> {
   const rows = await t.sql<{ id: string }>(
-    `SELECT id::text FROM token_transactions
+    `SELECT id::text AS id FROM token_transactions t
      WHERE user_id = $1 AND ${where}
        AND NOT (kind = 'expire_allowance' AND allowance_delta = 0 AND purchased_delta = 0 AND shortfall = 0)
-     ORDER BY created_at DESC, id DESC`,
+     ORDER BY t.created_at DESC, t.id DESC`, // t.id: the bigint, not the text alias "id"
     [userId, ...params],
   );
   return rows.map((r) => r.id);
@@ -148,8 +148,6 @@ describe("GET /api/tokens/history/export", () => {
     const rows = parse(await csvText(response));
     const expected = await expectedIds(alice);
     expect(expected.length).toBeGreaterThan(2 * EXPORT_PAGE_SIZE); // more than two pages
-    const dbg = await t.sql("SELECT id, kind, created_at, to_char(created_at, 'HH24:MI:SS.US') AS us FROM token_transactions WHERE id IN (98,99,100,101)");
-    console.log(dbg, rows.filter((r) => ["98","99","100","101"].includes(r.id)).map((r) => [r.id, r.date_utc]));
     expect(rows.map((r) => r.id)).toEqual(expected);
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
   });
