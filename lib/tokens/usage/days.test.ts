@@ -51,3 +51,12 @@ describe("parseReportMonth", () => {
     expect(parseReportMonth(value, now)).toEqual({ ok: false, message });
   });
 });
+
+describe("parseUsageRange", () => {
+  it("takes 30 or 90 and falls back to 30 for anything else", async () => {
+    const { parseUsageRange } = await import("./range");
+    expect(parseUsageRange("90")).toBe(90);
+    expect(parseUsageRange("30")).toBe(30);
+    for (const value of [undefined, "", "60", "90days", ["90", "30"], " 90"]) expect(parseUsageRange(value)).toBe(30);
+  });
+});

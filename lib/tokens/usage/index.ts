@@ -8,3 +8,5 @@ export { monthlyUsageReport, type UsageReport, type ReportRow, type ReportLine }
 export { usageReportCsv, usageReportFileName, microUsdToUsd, millitokensToTokenString, fixedDecimal, csvField, csvText, REPORT_COLUMNS } from "./csv";
 export { parseReportMonth, reportMonthSchema, type ParsedMonth } from "./month";
 export { DAY_MS, lastDays, monthBounds, monthsBetween, utcDay, utcMonth, startOfUtcDay } from "./days";
+export { parseUsageRange, USAGE_RANGES, type UsageRange } from "./range";
+export { reportMonths, REPORT_MONTHS_LIMIT } from "./months";

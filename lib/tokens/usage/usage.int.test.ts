@@ -7,6 +7,7 @@ import { createDb } from "../../db/client";
 import { grant, openAccount, startPeriod, verifyLedger } from "../ledger";
 import { dailyUsage } from "./daily";
 import { periodUsage } from "./period";
+import { reportMonths } from "./months";
 import { monthlyUsageReport } from "./report";
 import { charge, text, type Call } from "./test-seed";
 
@@ -136,8 +137,8 @@ describe("dailyUsage", () => {
     await t.sql(`ALTER DATABASE "${new URL(t.url).pathname.slice(1)}" SET timezone = 'America/New_York'`);
     const newYork = createDb(t.url, 2);
     try {
-      const [{ tz }] = await newYork.$queryRaw<{ tz: string }[]>`SELECT current_setting('TimeZone') AS tz`;
-      expect(tz).toBe("America/New_York");
+      const [setting] = await newYork.$queryRaw<{ tz: string }[]>`SELECT current_setting('TimeZone') AS tz`;
+      expect(setting?.tz).toBe("America/New_York");
       const usage = await dailyUsage(newYork, alice, { days: 30, now: NOW });
       const day = (d: string) => usage.byFeature.days.find((x) => x.day === d)!.total;
       expect([day("2026-11-20"), day("2026-11-21"), day("2026-11-22")]).toEqual([4_600n, 45_390n, 7_100n]);
@@ -265,6 +266,14 @@ describe("monthlyUsageReport", () => {
     await charge(t.db, gina, { at: "2026-11-01T00:00:00.000Z", feature: "chat", cost: 20n, usage: text("gpt-4o", 20n, 1, 1) });
     expect((await monthlyUsageReport(t.db, gina, "2026-10")).totals.charged).toBe(10n);
     expect((await monthlyUsageReport(t.db, gina, "2026-11")).totals.charged).toBe(20n);
+  });
+});
+
+describe("reportMonths", () => {
+  it("offers the months from the account's opening to now, newest first", async () => {
+    expect(await reportMonths(t.db, alice, NOW)).toEqual(["2026-11", "2026-10"]);
+    expect(await reportMonths(t.db, bob, NOW)).toEqual(["2026-11"]);
+    expect(await reportMonths(t.db, alice, new Date("2029-03-01T00:00:00.000Z"))).toHaveLength(24);
   });
 });
 
