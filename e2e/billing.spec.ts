@@ -68,7 +68,7 @@ test("subscribe to Pro, buy a Starter pack, renew, switch to Elite, and visit th
   await expect(page.getByTestId("balance-allowance")).toHaveText("3,000");
 
   // Spend a little of the allowance, so the renewal visibly resets it.
-  const chat = await page.request.post("/api/ai/chat", { data: { messages: [{ role: "user", content: "Give me one tip for focus." }] } });
+  const chat = await page.request.post("/api/ai/chat", { data: { message: "Give me one tip for focus." } });
   expect(chat.status()).toBe(200);
   await chat.body();
   const spent = await balanceOf(email);
