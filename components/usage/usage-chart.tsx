@@ -10,6 +10,10 @@ const dayLabel = (day: string, withYear = false) =>
     new Date(`${day}T00:00:00Z`),
   );
 
+/** Axis ticks: small values with up to two decimals (0.25, not a rounded 0.3), large ones compact. */
+const tick = (value: number) =>
+  value >= 1000 ? formatCompactCount(value) : new Intl.NumberFormat("en-US", { maximumFractionDigits: value >= 10 ? 0 : 2 }).format(value);
+
 const tokensLabel = (value: number) =>
   `${new Intl.NumberFormat("en-US", { maximumFractionDigits: value >= 100 ? 0 : 1 }).format(value)} tokens`;
 
@@ -25,15 +29,21 @@ export function UsageChart({ rows, series, label }: { rows: ChartRow[]; series: 
     >
       <CartesianGrid vertical={false} stroke="#e4e4e7" />
       <XAxis dataKey="day" tickFormatter={(day: string) => dayLabel(day)} minTickGap={24} tick={{ fill: "#52525b", fontSize: 12 }} />
-      <YAxis width={44} tickFormatter={(value: number) => formatCompactCount(value)} tick={{ fill: "#52525b", fontSize: 12 }} allowDecimals />
+      <YAxis width={44} tickFormatter={tick} tick={{ fill: "#52525b", fontSize: 12 }} allowDecimals />
       <Tooltip
         labelFormatter={(day) => dayLabel(String(day), true)}
         formatter={(value) => tokensLabel(Number(value))}
         cursor={{ fill: "#f4f4f5" }}
+        itemStyle={{ color: "#27272a" }}
       />
-      <Legend wrapperStyle={{ fontSize: 13, paddingTop: 8 }} />
+      {/* In the order of the series (largest first, the bottom of each stack), not alphabetical. */}
+      <Legend
+        itemSorter={null}
+        wrapperStyle={{ fontSize: 13, paddingTop: 8 }}
+        formatter={(value: string) => <span style={{ color: "#27272a" }}>{value}</span>}
+      />
       {series.map((s) => (
-        <Bar key={s.dataKey} dataKey={s.dataKey} name={s.label} stackId="day" fill={s.colour} isAnimationActive={false} />
+        <Bar key={s.dataKey} dataKey={s.dataKey} name={s.label} stackId="day" fill={s.colour} stroke="#ffffff" strokeWidth={rows.length > 45 ? 0 : 1} isAnimationActive={false} />
       ))}
     </BarChart>
   );

@@ -1,28 +1,32 @@
 // Shapes the server's usage series for the page: feature titles from the AI registry, a colour per
 // series, and the chart's rows as plain numbers (tokens) — what may cross to the client component.
 // The tables keep the exact BigInt millitokens and are rendered on the server.
-import { AI_FEATURES, aiFeature, isFeatureSlug } from "@/lib/ai/registry";
+import { aiFeature, isFeatureSlug, type FeatureSlug } from "@/lib/ai/registry";
 import type { UsageDimension, UsageSeries } from "@/lib/tokens/usage";
 
 /**
- * Ten hues, each at least 3:1 against white (WCAG non-text contrast), adjacent ones far apart.
- * Features keep the colour of their place in the registry, so a feature looks the same in every
- * range; models take them in order of use.
+ * Series colours: each at least 3:1 against white (WCAG non-text contrast; labels are dark text, not
+ * these colours). A feature keeps its colour in every range; hues that are alike (orange, red,
+ * brown) go to features unlikely to share a chart. Models take MODEL_COLOURS in order of use,
+ * most distinct first.
  */
-export const SERIES_COLOURS = [
-  "#2563eb", // blue-600
-  "#b45309", // amber-700
-  "#047857", // emerald-700
-  "#e11d48", // rose-600
-  "#7c3aed", // violet-600
-  "#0e7490", // cyan-700
-  "#4d7c0f", // lime-700
-  "#c2410c", // orange-700
-  "#a21caf", // fuchsia-700
-  "#475569", // slate-600
-] as const;
+const FEATURE_COLOURS: Record<FeatureSlug, string> = {
+  chat: "#2563eb", // blue-600
+  "activity-analyzer": "#15803d", // green-700
+  "meal-analyzer": "#ea580c", // orange-600
+  "scan-estimate": "#7c3aed", // violet-600
+  "scan-refine-morphs": "#a16207", // yellow-700
+  "generate-training-illustration": "#db2777", // pink-600
+  "fridge-scan-vision": "#0d9488", // teal-600
+  "recipe-generator": "#475569", // slate-600
+  "voice-coach-realtime": "#78350f", // amber-900
+  transcribe: "#dc2626", // red-600
+};
 
-const FEATURE_INDEX = new Map(AI_FEATURES.map((feature, index) => [feature.slug as string, index]));
+export const MODEL_COLOURS = ["#2563eb", "#ea580c", "#15803d", "#7c3aed", "#db2777", "#0d9488", "#a16207", "#475569", "#dc2626", "#78350f"] as const;
+
+/** A feature the registry does not know (e.g. an app's own route): neutral grey. */
+const OTHER_COLOUR = "#71717a"; // zinc-500
 
 export function featureTitle(slug: string): string {
   if (slug === "") return "Other";
@@ -59,10 +63,7 @@ export function chartView(series: UsageSeries, dimension: UsageDimension): Chart
   const described = series.keys.map((key, index) => ({
     dataKey: `s${index}`,
     label: dimension === "feature" ? featureTitle(key) : modelTitle(key),
-    colour:
-      dimension === "feature"
-        ? SERIES_COLOURS[(FEATURE_INDEX.get(key) ?? index) % SERIES_COLOURS.length]!
-        : SERIES_COLOURS[index % SERIES_COLOURS.length]!,
+    colour: dimension === "feature" ? (isFeatureSlug(key) ? FEATURE_COLOURS[key] : OTHER_COLOUR) : MODEL_COLOURS[index % MODEL_COLOURS.length]!,
   }));
   return {
     series: described,
