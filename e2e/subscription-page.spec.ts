@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { createDb } from "../lib/db/client";
-import { formatSignedTokens, formatTokens, formatTokensExact } from "../lib/format";
+import { formatSignedTokens, formatTokensDetailed, formatTokensExact } from "../lib/format";
 import { release, reserve } from "../lib/tokens/ledger";
 import { e2eServerValue, signUp, uniqueEmail } from "./helpers";
 
@@ -58,10 +58,10 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
     await expect(page.getByTestId("current-plan")).toHaveText("Pro");
     await expect(page.getByTestId("subscription-status")).toHaveText("Active");
     await expect(page.getByTestId("subscription-renews")).toContainText(/Renews on \w{3} \d{1,2}, \d{4}/);
-    await expect(page.getByTestId("balance-allowance")).toHaveText(formatTokens(allowance));
+    await expect(page.getByTestId("balance-allowance")).toHaveText(formatTokensDetailed(allowance));
     await expect(page.getByTestId("balance-purchased")).toHaveText("2,000");
     await expect(page.getByTestId("balance-held")).toHaveText("12.3");
-    await expect(page.getByTestId("subscription-available")).toHaveText(formatTokens(allowance + 2_000_000n - 12_345n));
+    await expect(page.getByTestId("subscription-available")).toHaveText(formatTokensDetailed(allowance + 2_000_000n - 12_345n));
     await expect(page.getByTestId("balance-status-label")).toHaveText("Healthy");
     await expect(page.getByTestId("allowance-reset")).toContainText(/Resets \w{3} \d{1,2}, \d{4} \(in \d+ days\)/);
     await expect(page.getByTestId("plan-pro")).toHaveAttribute("data-relation", "current");
@@ -69,6 +69,7 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
     await expect(page.getByRole("button", { name: "Upgrade to Titan" })).toBeEnabled();
     await expect(page.getByRole("button", { name: "Downgrade to Essential" })).toBeEnabled();
     await expect(page.getByTestId("pack-premium")).toContainText("+25% bonus");
+    await expect(page.getByTestId("pack-starter")).not.toContainText("bonus");
     await expect(page.getByTestId("plan-titan")).toContainText("€2.83 per 1,000");
 
     // The history in words, newest first.
@@ -88,6 +89,7 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
       "−100 tokens",
       "+100 tokens",
     ]);
+    await expect(page.getByTestId("history-row").first()).toContainText(`Balance after: ${formatTokensDetailed(allowance + 2_000_000n)}`);
     await expect(page.getByTestId("history-row").first().locator("time")).toHaveText(/^\w{3} \d{1,2}, \d{4}, \d{2}:\d{2} UTC$/);
     await expect(page.getByRole("table", { name: /Token transactions/ })).toBeVisible();
 

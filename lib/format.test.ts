@@ -11,6 +11,7 @@ import {
   formatRelativeDay,
   formatSignedTokens,
   formatTokens,
+  formatTokensDetailed,
   formatTokensExact,
   formatTokensWithUnit,
   isoDay,
@@ -112,6 +113,26 @@ describe("formatDate", () => {
 
   it("follows the locale", () => {
     expect(formatDate("2026-03-01T00:00:00.000Z", "de-DE")).toBe("01.03.2026");
+  });
+});
+
+describe("formatTokensDetailed", () => {
+  it.each([
+    [0n, "0"],
+    [49n, "0"],
+    [50n, "0.1"],
+    [2_999_700n, "2,999.7"], // formatTokens would say "3,000"
+    [2_999_950n, "3,000"],
+    [3_000_000n, "3,000"],
+    [1_234_567_891n, "1,234,567.9"],
+    [-4_650n, "−4.7"],
+    [-49n, "0"],
+  ])("%s millitokens → %s", (mt, expected) => {
+    expect(formatTokensDetailed(mt)).toBe(expected);
+  });
+
+  it("follows the locale", () => {
+    expect(formatTokensDetailed(2_999_700n, "de-DE")).toBe("2.999,7");
   });
 });
 

@@ -21,6 +21,20 @@ export function formatTokens(millitokens: Millitokens, locale = DEFAULT_LOCALE):
   return negative && text !== formatAbsoluteTokens(0n, locale) ? `${MINUS}${text}` : text;
 }
 
+/**
+ * Millitokens with one decimal at every size: "2,999.7", "3,000", "0.3". For detailed views (the
+ * subscription page's buckets, the balance after each history row), where a small charge must
+ * visibly change a large balance; compact views use formatTokens.
+ */
+export function formatTokensDetailed(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+  const mt = BigInt(millitokens);
+  const negative = mt < 0n;
+  const abs = negative ? -mt : mt;
+  const tenths = (abs + 50n) / 100n; // half up, in integers
+  const text = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(Number(tenths) / 10);
+  return negative && tenths !== 0n ? `${MINUS}${text}` : text;
+}
+
 /** Millitokens → "4.6 tokens" / "1 token" / "12,500 tokens" (the unit agrees with the shown number). */
 export function formatTokensWithUnit(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
   const text = formatTokens(millitokens, locale);

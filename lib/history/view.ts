@@ -2,7 +2,7 @@
 // its date, its signed change and the balance after it. Plain values only (safe to pass to a
 // client component).
 import type { DbTx } from "../db/client";
-import { formatTokens } from "../format";
+import { formatTokensDetailed } from "../format";
 import { history, type TransactionKind } from "../tokens/ledger";
 import { describeRow, KIND_LABEL } from "./describe";
 import { toHistoryFilters, type HistoryParams } from "./filters";
@@ -21,7 +21,7 @@ export interface HistoryEntry {
   amount: string;
   /** Signed millitokens, decimal string (for tests and data attributes). */
   amountMillitokens: string;
-  /** Allowance + purchased after this row: "2,995.4". */
+  /** Allowance + purchased after this row, one decimal: "2,995.4". */
   balanceAfter: string;
   /** The whole row in words. */
   text: string;
@@ -50,7 +50,7 @@ export async function historyView(tx: DbTx, userId: string, params: HistoryParam
         details: description.details,
         amount: description.amount,
         amountMillitokens: (row.allowanceDelta + row.purchasedDelta).toString(),
-        balanceAfter: formatTokens(row.allowanceAfter + row.purchasedAfter),
+        balanceAfter: formatTokensDetailed(row.allowanceAfter + row.purchasedAfter),
         text: description.text,
       };
     }),

@@ -1,6 +1,6 @@
 // The balance on the subscription page: what is available with its status (in words and colour),
 // split into the allowance (and when it resets), purchased tokens, and tokens held by calls in flight.
-import { formatDate, formatRelativeDay, formatTokens } from "@/lib/format";
+import { formatDate, formatRelativeDay, formatTokensDetailed } from "@/lib/format";
 import type { Balance } from "@/lib/tokens/ledger";
 import { BALANCE_STATUS_LABEL, balanceStatusHint, type BalanceStatus } from "@/lib/tokens/status";
 
@@ -30,7 +30,7 @@ export function BalancePanel({
             Available tokens
           </h2>
           <p className="mt-1 text-3xl font-semibold tabular-nums" data-testid="subscription-available">
-            {formatTokens(balance?.available ?? 0n)}
+            {formatTokensDetailed(balance?.available ?? 0n)}
           </p>
         </div>
         <p className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-sm font-medium ring-1 ${tone.badge}`} data-testid="balance-status-label">
@@ -45,9 +45,9 @@ export function BalancePanel({
           <dt className="text-sm text-zinc-600">Monthly allowance left</dt>
           <dd className="mt-0.5">
             <span className="text-xl font-semibold tabular-nums" data-testid="balance-allowance">
-              {formatTokens(balance?.allowance ?? 0n)}
+              {formatTokensDetailed(balance?.allowance ?? 0n)}
             </span>{" "}
-            <span className="text-sm text-zinc-600">of {formatTokens(periodAllowance)}</span>
+            <span className="text-sm text-zinc-600">of {formatTokensDetailed(periodAllowance)}</span>
             {balance && (
               <span className="block text-xs text-zinc-600" data-testid="allowance-reset">
                 Resets <time dateTime={balance.nextResetAt.toISOString()}>{formatDate(balance.nextResetAt)}</time> ({formatRelativeDay(balance.nextResetAt, now)})
@@ -59,7 +59,7 @@ export function BalancePanel({
           <dt className="text-sm text-zinc-600">Purchased</dt>
           <dd className="mt-0.5">
             <span className="text-xl font-semibold tabular-nums" data-testid="balance-purchased">
-              {formatTokens(balance?.purchased ?? 0n)}
+              {formatTokensDetailed(balance?.purchased ?? 0n)}
             </span>
             <span className="block text-xs text-zinc-600">Never expire; used after the allowance</span>
           </dd>
@@ -68,7 +68,7 @@ export function BalancePanel({
           <dt className="text-sm text-zinc-600">Held by calls in flight</dt>
           <dd className="mt-0.5">
             <span className="text-xl font-semibold tabular-nums" data-testid="balance-held">
-              {formatTokens(balance?.reserved ?? 0n)}
+              {formatTokensDetailed(balance?.reserved ?? 0n)}
             </span>
             <span className="block text-xs text-zinc-600">Returned or charged when each call ends</span>
           </dd>
