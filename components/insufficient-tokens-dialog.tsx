@@ -78,11 +78,11 @@ function CheckoutButton({ label }: { label: string }) {
   return (
     <button
       type="submit"
-      autoFocus
+      data-autofocus
       disabled={pending}
       aria-busy={pending || undefined}
       data-testid="insufficient-checkout"
-      className="w-full rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 disabled:cursor-wait disabled:opacity-70 sm:w-auto"
+      className="w-full rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 disabled:cursor-wait disabled:opacity-70 sm:w-auto"
     >
       {/* Both labels take the same grid cell, so the button keeps its width while pending. */}
       <span className="grid">
@@ -124,6 +124,8 @@ function InsufficientTokensDialog({
     if (!dialog || dialog.open) return; // (a second run of the effect in development: already open)
     previousFocus.current = document.activeElement as HTMLElement | null;
     dialog.showModal();
+    // The suggested action first (showModal alone would focus the close button, first in the DOM).
+    dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
   }, []);
 
   return (
@@ -193,11 +195,15 @@ function InsufficientTokensDialog({
               </p>
               <p className="text-sm text-zinc-700">{lines.detail}</p>
             </div>
-            <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end">
-              <Link href="/settings/subscription" onClick={() => ref.current?.close()} className="py-2 text-center text-sm font-medium text-zinc-700 underline-offset-2 hover:underline sm:mr-auto">
-                All plans and packs
+            <p className="mt-2 text-sm text-zinc-700">
+              Or compare{" "}
+              <Link href="/settings/subscription" onClick={() => ref.current?.close()} className="font-medium text-zinc-900 underline underline-offset-2">
+                all plans and packs
               </Link>
-              <button type="button" onClick={() => ref.current?.close()} className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50">
+              .
+            </p>
+            <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+              <button type="button" onClick={() => ref.current?.close()} className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50">
                 Not now
               </button>
               <CheckoutButton label={lines.button} />
@@ -214,7 +220,7 @@ function InsufficientTokensDialog({
               </button>
               <Link
                 href="/settings/subscription"
-                autoFocus
+                data-autofocus
                 onClick={() => ref.current?.close()}
                 className="rounded-md bg-zinc-900 px-4 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700"
               >
