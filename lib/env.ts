@@ -23,7 +23,8 @@ const serverSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: postgresUrl,
     /**
-     * A direct (session-mode) connection for locks held across transactions (the monthly reset).
+     * A direct (session-mode) connection for locks held across transactions (the monthly reset)
+     * and for the live balance's LISTEN.
      * Set it when DATABASE_URL goes through a transaction-mode pooler; defaults to DATABASE_URL.
      */
     DIRECT_DATABASE_URL: postgresUrl.optional(),
