@@ -57,6 +57,10 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   const box = await tabA.getByTestId("balance-widget").boundingBox();
 
   const tabB = await context.newPage();
+  const streamsOfB: string[] = [];
+  tabB.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/tokens/stream") streamsOfB.push(request.url());
+  });
   await tabB.goto("/ai/activity-analyzer");
   const analysis = await tabB.evaluate(async () => {
     const response = await fetch("/api/ai/activity-analyzer", {
@@ -73,6 +77,10 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   expect(await tabA.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   // No layout shift: the widget keeps its box when the figure changes.
   expect(await tabA.getByTestId("balance-widget").boundingBox()).toEqual(box);
+  // Tab B follows too, through tab A's stream: one stream per browser, not one per tab.
+  await expect(widget(tabB)).toHaveAttribute("data-millitokens", String(afterAnalysis), { timeout: 2_000 });
+  await expect(tabB.getByTestId("balance-widget")).toHaveAttribute("data-connection", "live");
+  expect(streamsOfB).toEqual([]);
   await screenshot(tabA, testInfo, "widget-desktop", tabA.getByTestId("balance-widget"));
 
   // Spend down from tab B: two medium illustrations (42 each) leave < 20 % (amber), no banner yet.

@@ -22,7 +22,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const [balance, offers] = await Promise.all([readLiveBalance(db(), user.id), offerContext(db(), user.id)]);
 
   return (
-    <LiveBalanceProvider initial={balance}>
+    <LiveBalanceProvider userId={user.id} initial={balance}>
       <InsufficientTokensProvider catalog={offers.catalog} account={offers.account} checkoutAction={startCheckout}>
         <div className="flex min-h-screen flex-col md:flex-row">
           <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-64 md:flex-col md:border-r md:border-b-0">
