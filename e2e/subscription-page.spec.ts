@@ -3,16 +3,29 @@
 // bucket and the history in words; the history filters by kind without JavaScript's help; the CSV
 // downloads with the same rows. Screenshots at desktop and phone width are saved as test artifacts.
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { createDb } from "../lib/db/client";
 import { formatSignedTokens, formatTokensDetailed, formatTokensExact } from "../lib/format";
 import { release, reserve } from "../lib/tokens/ledger";
+import { e2eDataDir } from "../scripts/test/e2e-paths";
 import { e2eServerValue, signUp, uniqueEmail } from "./helpers";
 
 async function payOnStripe(page: Page, button: RegExp) {
   await expect(page).toHaveURL(/\/c\/pay\//);
   await page.getByRole("button", { name: button }).click();
   await expect(page).toHaveURL(/\/settings\/subscription\?checkout=success&session_id=cs_/);
+}
+
+/** Calls the Stripe simulator's control API (loopback, e2e only). */
+async function simulator<T = unknown>(method: "GET" | "POST", route: string): Promise<T> {
+  const response = await fetch(`${readFileSync(path.join(e2eDataDir(), "stripe-simulator-url"), "utf8").trim()}/_simulator${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: method === "POST" ? "{}" : undefined,
+  });
+  expect(response.status, `${method} ${route}`).toBeLessThan(300);
+  return response.json() as Promise<T>;
 }
 
 async function noSidewaysScroll(page: Page) {
@@ -143,4 +156,51 @@ test("a bad history filter in the URL is named, and the export refuses it with 4
   expect(await response.json()).toMatchObject({ error: "invalid_filter", field: "feature" });
   // The `request` fixture has no session cookie.
   expect((await request.get("/api/tokens/history/export")).status()).toBe(401);
+});
+
+test("a failed renewal shows past due with the way to fix the payment method; a cancellation shows its end date", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail("subscription-states");
+  await signUp(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/settings/subscription");
+  await page.getByRole("button", { name: "Subscribe to Essential" }).click();
+  await payOnStripe(page, /^Subscribe \d/);
+  await expect(page.getByTestId("subscription-status")).toHaveText("Active");
+
+  const db = createDb(e2eServerValue("database-url"), 1);
+  const sub = await db.userSubscription.findFirstOrThrow({ where: { user: { email } } });
+  await db.$disconnect();
+
+  // The renewal's payment fails: past due, tokens kept, the portal offered to fix the card.
+  await simulator("POST", `/customers/${sub.stripeCustomerId}/fail-next-payment`);
+  await simulator("POST", `/subscriptions/${sub.stripeSubscriptionId}/advance`);
+  await simulator("GET", "/settled");
+  await page.goto("/settings/subscription");
+  await expect(page.getByTestId("subscription-status")).toHaveText("Payment failed");
+  await expect(page.getByTestId("past-due")).toContainText("Your last payment failed.");
+  await expect(page.getByTestId("current-plan")).toHaveText("Essential");
+  await page.screenshot({ path: testInfo.outputPath("subscription-past-due.png"), fullPage: false });
+  await page.getByRole("button", { name: "Update your payment method" }).click();
+  await expect(page).toHaveURL(/\/p\/session\//);
+  await page.getByRole("link", { name: "Return to app" }).click();
+  await expect(page).toHaveURL(/\/settings\/subscription\?portal=returned$/);
+
+  // The open invoice is paid: active again. Then cancelled in the portal: active until the period ends.
+  const invoices = await simulator<{ data: { id: string; status: string; customer: string }[] }>("GET", "/objects/invoice");
+  const open = invoices.data.find((invoice) => invoice.customer === sub.stripeCustomerId && invoice.status === "open");
+  expect(open).toBeDefined();
+  await simulator("POST", `/invoices/${open!.id}/pay`);
+  await simulator("GET", "/settled");
+  await page.goto("/settings/subscription");
+  await expect(page.getByTestId("subscription-status")).toHaveText("Active");
+  await expect(page.getByTestId("past-due")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Manage subscription" }).click();
+  await expect(page).toHaveURL(/\/p\/session\//);
+  await page.getByRole("button", { name: "Cancel plan" }).click();
+  await page.getByRole("link", { name: "Return to app" }).click();
+  await expect(page).toHaveURL(/\/settings\/subscription\?portal=returned$/);
+  await expect(page.getByTestId("subscription-status")).toHaveText("Cancelling");
+  await expect(page.getByTestId("subscription-ends")).toContainText(/Cancels at the end of the period, on \w{3} \d{1,2}, \d{4}/);
 });
