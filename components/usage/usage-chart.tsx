@@ -24,7 +24,8 @@ export function UsageChart({ rows, series, label }: { rows: ChartRow[]; series: 
       data={rows}
       style={{ width: "100%", height: 280 }}
       margin={{ top: 8, right: 4, bottom: 0, left: 0 }}
-      barCategoryGap={rows.length > 45 ? 1 : "15%"}
+      // Proportional gaps: a fixed pixel gap would leave hairline bars for 90 days on a phone.
+      barCategoryGap={rows.length > 45 ? "8%" : "15%"}
       title={label}
     >
       <CartesianGrid vertical={false} stroke="#e4e4e7" />
