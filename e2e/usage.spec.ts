@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { formatTokens } from "../lib/format";
+import { formatTokens, formatTokensDetailed } from "../lib/format";
 import { signUp, uniqueEmail } from "./helpers";
 
 /** Two different AI features called through their routes from the signed-in page; their charges in millitokens. */
@@ -37,10 +37,10 @@ test("after two AI calls the usage page charts them by feature and model, counts
 
   // This period: exactly the sum of the two charges, against the free tier's 100 tokens.
   await expect(page.getByTestId("period-used")).toHaveAttribute("data-millitokens", total.toString());
-  await expect(page.getByTestId("period-used")).toHaveText(formatTokens(total));
+  await expect(page.getByTestId("period-used")).toHaveText(formatTokensDetailed(total));
   await expect(page.getByTestId("period-allowance")).toHaveText("100 tokens");
   const meter = page.getByRole("meter", { name: "Tokens used this period" });
-  await expect(meter).toHaveAttribute("aria-valuetext", new RegExp(`^${formatTokens(total).replace(".", "\\.")} of 100 tokens used`));
+  await expect(meter).toHaveAttribute("aria-valuetext", new RegExp(`^${formatTokensDetailed(total).replace(".", "\\.")} of 100 tokens used`));
   // Used today, in a period that began minutes ago: the rate is taken over one day.
   await expect(page.getByTestId("forecast")).toContainText("At this rate");
 

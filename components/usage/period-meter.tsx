@@ -1,7 +1,7 @@
 // This period's use against the allowance: a meter with the figures in words, and when the balance
 // runs out at the current rate.
 import Link from "next/link";
-import { formatDate, formatDateWithRelative, formatPercent, formatTokens, formatTokensWithUnit } from "@/lib/format";
+import { formatDate, formatDateWithRelative, formatPercent, formatTokensDetailed, formatTokensWithUnit } from "@/lib/format";
 import { DAY_MS, type Forecast, type PeriodUsage } from "@/lib/tokens/usage";
 
 export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date }) {
@@ -9,7 +9,8 @@ export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date })
   const over = used > allowance;
   // Width in whole per-mille, exact in integers; full when over the allowance.
   const permille = allowance > 0n ? Number(over ? 1000n : (used * 1000n) / allowance) : used > 0n ? 1000 : 0;
-  const usedText = `${formatTokens(used)} of ${formatTokensWithUnit(allowance)} used`;
+  // One decimal at every size (as on the subscription page): a small charge visibly moves a large figure.
+  const usedText = `${formatTokensDetailed(used)} of ${formatTokensWithUnit(allowance)} used`;
   return (
     <section aria-labelledby="period-heading" className="rounded-lg border border-zinc-200 bg-white p-4 sm:p-5">
       <h2 id="period-heading" className="text-lg font-semibold">
@@ -32,13 +33,13 @@ export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date })
       <p className="mt-2 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
         <span>
           <span className="text-base font-semibold tabular-nums" data-testid="period-used" data-millitokens={used.toString()}>
-            {formatTokens(used)}
+            {formatTokensDetailed(used)}
           </span>{" "}
           of <span className="tabular-nums" data-testid="period-allowance">{formatTokensWithUnit(allowance)}</span> used
           {allowance > 0n && <span className="text-zinc-600"> ({formatPercent(used, allowance)})</span>}
         </span>
         <span className="text-zinc-600">
-          Available now: <span className="font-medium text-zinc-900 tabular-nums">{formatTokensWithUnit(period.available)}</span>
+          Available now: <span className="font-medium text-zinc-900 tabular-nums">{formatTokensDetailed(period.available)} tokens</span>
         </span>
       </p>
       {over && (
