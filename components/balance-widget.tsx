@@ -26,7 +26,7 @@ export function BalanceWidget() {
       data-testid="balance-widget"
       data-status={balance.status}
       data-connection={mode}
-      aria-label={`Token balance: ${amount} tokens available, ${status.label.toLowerCase()}. Manage your subscription.`}
+      aria-label={`Token balance: ${amount} tokens available, ${status.label.toLowerCase()}`}
       className="block h-[5.5rem] rounded-lg border border-zinc-200 bg-white p-3 hover:border-zinc-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900"
     >
       <span className="flex items-center justify-between text-xs text-zinc-600">
