@@ -4,13 +4,14 @@
 // status label in a slot wide enough for the longest label, no spinner.
 import Link from "next/link";
 import { formatTokens } from "@/lib/format";
-import type { BalanceStatus } from "@/lib/tokens/status";
+import { BALANCE_STATUS_LABEL, balanceStatusHint, type BalanceStatus } from "@/lib/tokens/status";
 import { useLiveBalance } from "./live-balance";
 
-const STATUS: Record<BalanceStatus, { label: string; dot: string; text: string }> = {
-  healthy: { label: "Healthy", dot: "bg-emerald-500", text: "text-emerald-800" },
-  low: { label: "Running low", dot: "bg-amber-500", text: "text-amber-800" },
-  empty: { label: "Empty", dot: "bg-red-600", text: "text-red-700" },
+// Colour is never alone: the label (shared with the subscription page) says the same in words.
+const STATUS_COLOUR: Record<BalanceStatus, { dot: string; text: string }> = {
+  healthy: { dot: "bg-emerald-500", text: "text-emerald-800" },
+  low: { dot: "bg-amber-500", text: "text-amber-800" },
+  empty: { dot: "bg-red-600", text: "text-red-700" },
 };
 
 export function BalanceWidget() {
@@ -18,7 +19,7 @@ export function BalanceWidget() {
   if (!balance) {
     return <p className="rounded-md border border-zinc-200 p-3 text-sm text-zinc-600">No token account.</p>;
   }
-  const status = STATUS[balance.status];
+  const status = { ...STATUS_COLOUR[balance.status], label: BALANCE_STATUS_LABEL[balance.status] };
   const amount = formatTokens(balance.available);
   return (
     <Link
@@ -26,6 +27,7 @@ export function BalanceWidget() {
       data-testid="balance-widget"
       data-status={balance.status}
       data-connection={mode}
+      title={balanceStatusHint(balance.status, BigInt(balance.periodAllowance))}
       aria-label={`Token balance: ${amount} tokens available, ${status.label.toLowerCase()}`}
       className="block h-[5.5rem] rounded-lg border border-zinc-200 bg-white p-3 hover:border-zinc-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900"
     >
