@@ -1,39 +1,54 @@
-// The sidebar's token balance, read from the database on every render of the shell. Fixed-size
-// figures (tabular numbers) keep the layout from shifting when the balance changes.
+"use client";
+// The sidebar's token balance, live (components/live-balance.tsx), linking to the subscription page.
+// Nothing in it changes size when the balance changes: tabular figures in a box of fixed height, the
+// status label in a slot wide enough for the longest label, no spinner.
 import Link from "next/link";
 import { formatTokens } from "@/lib/format";
-import type { AccountSummary } from "@/lib/tokens/account-summary";
-import type { BalanceStatus } from "@/lib/tokens/status";
+import { BALANCE_STATUS_LABEL, balanceStatusHint, type BalanceStatus } from "@/lib/tokens/status";
+import { useLiveBalance } from "./live-balance";
 
-const STATUS: Record<BalanceStatus, { label: string; dot: string }> = {
-  healthy: { label: "Healthy", dot: "bg-emerald-500" },
-  low: { label: "Running low", dot: "bg-amber-500" },
-  empty: { label: "Empty", dot: "bg-red-600" },
+// Colour is never alone: the label (shared with the subscription page) says the same in words.
+const STATUS_COLOUR: Record<BalanceStatus, { dot: string; text: string }> = {
+  healthy: { dot: "bg-emerald-500", text: "text-emerald-800" },
+  low: { dot: "bg-amber-500", text: "text-amber-800" },
+  empty: { dot: "bg-red-600", text: "text-red-700" },
 };
 
-export function BalanceWidget({ summary }: { summary: AccountSummary | null }) {
-  if (!summary) {
+export function BalanceWidget() {
+  const { balance, mode } = useLiveBalance();
+  if (!balance) {
     return <p className="rounded-md border border-zinc-200 p-3 text-sm text-zinc-600">No token account.</p>;
   }
-  const status = STATUS[summary.status];
+  const status = { ...STATUS_COLOUR[balance.status], label: BALANCE_STATUS_LABEL[balance.status] };
+  const amount = formatTokens(balance.available);
   return (
     <Link
       href="/settings/subscription"
       data-testid="balance-widget"
-      data-status={summary.status}
-      className="block rounded-lg border border-zinc-200 bg-white p-3 hover:border-zinc-300"
+      data-status={balance.status}
+      data-connection={mode}
+      title={balanceStatusHint(balance.status, BigInt(balance.periodAllowance))}
+      aria-label={`Token balance: ${amount} tokens available, ${status.label.toLowerCase()}`}
+      className="block h-[5.5rem] rounded-lg border border-zinc-200 bg-white p-3 hover:border-zinc-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900"
     >
       <span className="flex items-center justify-between text-xs text-zinc-600">
         <span>Tokens</span>
-        <span className="flex items-center gap-1.5">
-          <span aria-hidden className={`size-2 rounded-full ${status.dot}`} />
+        <span className={`inline-flex min-w-[6.5rem] items-center justify-end gap-1.5 font-medium ${status.text}`} data-testid="balance-status">
+          <span aria-hidden className={`size-2 shrink-0 rounded-full ${status.dot}`} />
           {status.label}
         </span>
       </span>
-      <span className="mt-1 block text-2xl font-semibold tabular-nums" data-testid="balance-available" data-millitokens={String(summary.balance.available)}>
-        {formatTokens(summary.balance.available)}
+      <span
+        className="mt-1 block truncate text-2xl leading-8 font-semibold tabular-nums"
+        data-testid="balance-available"
+        data-millitokens={balance.available}
+      >
+        {amount}
       </span>
-      <span className="block text-xs text-zinc-600">{summary.planName ? `${summary.planName} plan` : "Free tier"}</span>
+      <span className="block truncate text-xs leading-4 text-zinc-600">
+        {balance.planName ? `${balance.planName} plan` : "Free tier"}
+        {Number(balance.reserved) > 0 && <span data-testid="balance-reserved"> · {formatTokens(balance.reserved)} held</span>}
+      </span>
     </Link>
   );
 }

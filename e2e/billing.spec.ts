@@ -58,7 +58,7 @@ test("subscribe to Pro, buy a Starter pack, renew, switch to Elite, and visit th
   await expect(page.getByTestId("subscription-status")).toHaveText("Active");
   await expect(page.getByTestId("balance-allowance")).toHaveText("3,000");
   await expect(page.getByRole("button", { name: "Current plan Pro" })).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Switch to Elite" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Upgrade to Elite" })).toBeEnabled();
 
   // Buy a Starter pack: +2,000 purchased tokens.
   await page.getByRole("button", { name: "Buy Starter pack" }).click();
@@ -92,7 +92,7 @@ test("subscribe to Pro, buy a Starter pack, renew, switch to Elite, and visit th
 
   // Switching plan goes through the portal's confirmation; back in the app, Elite's extra 2,000
   // tokens of allowance are there at once.
-  await page.getByRole("button", { name: "Switch to Elite" }).click();
+  await page.getByRole("button", { name: "Upgrade to Elite" }).click();
   await expect(page).toHaveURL(/\/p\/session\//);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/settings\/subscription\?portal=returned$/);

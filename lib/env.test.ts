@@ -25,8 +25,17 @@ describe("parseServerEnv", () => {
       AUTH_TRUST_HOST: false,
       APP_URL: "http://localhost:3000",
       METER_RATE_LIMIT_PER_MINUTE: 60,
+      LOW_BALANCE_PERCENT: 10,
       TOLLGATE_BENCH_ROUTES: false,
     });
+  });
+
+  it("validates the low-balance threshold (a whole percentage)", () => {
+    expect(parseServerEnv({ ...VALID, LOW_BALANCE_PERCENT: "25" }).LOW_BALANCE_PERCENT).toBe(25);
+    expect(parseServerEnv({ ...VALID, LOW_BALANCE_PERCENT: "0" }).LOW_BALANCE_PERCENT).toBe(0);
+    for (const bad of ["101", "-1", "7.5", "ten"]) {
+      expect(envError({ ...VALID, LOW_BALANCE_PERCENT: bad }).problems[0]).toMatch(/^LOW_BALANCE_PERCENT /);
+    }
   });
 
   it("validates the AI settings", () => {

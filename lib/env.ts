@@ -23,7 +23,8 @@ const serverSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: postgresUrl,
     /**
-     * A direct (session-mode) connection for locks held across transactions (the monthly reset).
+     * A direct (session-mode) connection for locks held across transactions (the monthly reset)
+     * and for the live balance's LISTEN.
      * Set it when DATABASE_URL goes through a transaction-mode pooler; defaults to DATABASE_URL.
      */
     DIRECT_DATABASE_URL: postgresUrl.optional(),
@@ -44,6 +45,11 @@ const serverSchema = z
     OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
     /** Metered AI requests per user per minute (per server instance); 0 switches the limit off. */
     METER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
+    /**
+     * The low-balance banner of the signed-in pages shows below this share of the period's allowance
+     * (the plan's or the free tier's); 0 shows it only when the balance is empty.
+     */
+    LOW_BALANCE_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
     /** Bearer secret of the cron routes (Vercel sends it). Unset: every cron request is refused. */
     CRON_SECRET: optionalString.pipe(
       z.string().min(16, "must be at least 16 characters: generate one with `openssl rand -hex 32`").optional(),

@@ -1,20 +1,83 @@
-// Display formatting of tokens, money and dates, in one place. Client-safe (no server imports).
+// Display formatting of tokens, money, percentages and dates, in one place. Client-safe (no server
+// imports), so server components, client components and the CSV export share one spelling.
+//
 // Tokens are shown as millitokens / 1000 with at most one decimal below 100 and none above, so
-// "4.6 tokens" and "12,500 tokens" both read naturally.
+// "4.6 tokens" and "12,500 tokens" both read naturally. Token arithmetic stays in integers: a value
+// becomes a float only for Intl's final rendering of an already-rounded amount. Dates are shown in
+// UTC unless a time zone is given, so the server and the browser render the same text.
 
 export const DEFAULT_LOCALE = "en-US";
 
+/** The typographic minus used for negative amounts on screen ("−4.6"); CSV uses ASCII "-". */
+export const MINUS = "\u2212";
+
+type Millitokens = bigint | number | string;
+
 /** Millitokens (bigint, or a decimal string / number as sent to the browser) → "1,234" / "4.6". */
-export function formatTokens(millitokens: bigint | number | string, locale = DEFAULT_LOCALE): string {
+export function formatTokens(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+  const mt = BigInt(millitokens);
+  const negative = mt < 0n;
+  const text = formatAbsoluteTokens(negative ? -mt : mt, locale);
+  return negative && text !== formatAbsoluteTokens(0n, locale) ? `${MINUS}${text}` : text;
+}
+
+/**
+ * Millitokens with one decimal at every size: "2,999.7", "3,000", "0.3". For detailed views (the
+ * subscription page's buckets, the balance after each history row), where a small charge must
+ * visibly change a large balance; compact views use formatTokens.
+ */
+export function formatTokensDetailed(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
   const mt = BigInt(millitokens);
   const negative = mt < 0n;
   const abs = negative ? -mt : mt;
-  // Round half up to 0.1 token (100 millitokens) exactly, in integers.
-  const tenths = (abs + 50n) / 100n;
-  const big = abs >= 100_000n;
-  const value = big ? Number((abs + 500n) / 1000n) : Number(tenths) / 10;
-  const text = new Intl.NumberFormat(locale, { maximumFractionDigits: big ? 0 : 1 }).format(value);
-  return negative && value !== 0 ? `−${text}` : text;
+  const tenths = (abs + 50n) / 100n; // half up, in integers
+  const text = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(Number(tenths) / 10);
+  return negative && tenths !== 0n ? `${MINUS}${text}` : text;
+}
+
+/** Millitokens → "4.6 tokens" / "1 token" / "12,500 tokens" (the unit agrees with the shown number). */
+export function formatTokensWithUnit(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+  const text = formatTokens(millitokens, locale);
+  return `${text} ${isShownAsOne(millitokens) ? "token" : "tokens"}`;
+}
+
+/**
+ * A ledger delta with its sign and unit: "+100 tokens", "−4.6 tokens", "0 tokens". A change too small
+ * to show at one decimal keeps its sign ("−0 tokens" would mislead) by showing "< 0.1".
+ */
+export function formatSignedTokens(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+  const mt = BigInt(millitokens);
+  if (mt === 0n) return `${formatTokens(0n, locale)} tokens`;
+  const abs = mt < 0n ? -mt : mt;
+  const sign = mt < 0n ? MINUS : "+";
+  if (abs < 50n) {
+    // Rounds to 0.0 at one decimal: say it is a non-zero amount below a tenth.
+    return `${sign}<${formatTokens(100n, locale)} tokens`;
+  }
+  return `${sign}${formatTokensWithUnit(abs, locale)}`;
+}
+
+/**
+ * Exact token amount for files (CSV): millitokens / 1000 with exactly three decimals, ASCII minus,
+ * no grouping — "-4.600", "1234.567". Pure integer arithmetic: never a float, never rounded.
+ */
+export function formatTokensExact(millitokens: Millitokens): string {
+  const mt = BigInt(millitokens);
+  const negative = mt < 0n;
+  const abs = negative ? -mt : mt;
+  const whole = abs / 1000n;
+  const rest = (abs % 1000n).toString().padStart(3, "0");
+  return `${negative ? "-" : ""}${whole}.${rest}`;
+}
+
+/** A count in compact notation for tight spaces and chart axes: 1234 → "1.2K", 1250000 → "1.3M". */
+export function formatCompactCount(value: number | bigint, locale = DEFAULT_LOCALE): string {
+  return new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(value);
+}
+
+/** A whole count with grouping: 1234 → "1,234". */
+export function formatCount(value: number | bigint, locale = DEFAULT_LOCALE): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
 }
 
 /** Integer cents → "€9.00" (locale-aware), never via floats beyond the final display. */
@@ -32,6 +95,87 @@ export function formatPricePer1000Tokens(priceCents: number, tokens: number, cur
   }).format((priceCents * 1000) / tokens / 100);
 }
 
-export function formatDate(date: Date | string, locale = DEFAULT_LOCALE): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(date));
+/**
+ * A fraction as a percentage: 0.423 → "42%" (or "42.3%" with one fraction digit). A part of a whole
+ * given as bigints (millitokens) is taken exactly: formatPercent(used, allowance). Not a number
+ * (no whole) → "—".
+ */
+export function formatPercent(fraction: number, locale?: string, fractionDigits?: number): string;
+export function formatPercent(part: bigint, whole: bigint, locale?: string, fractionDigits?: number): string;
+export function formatPercent(a: number | bigint, b?: bigint | string, c?: string | number, d?: number): string {
+  let fraction: number;
+  let locale: string;
+  let digits: number;
+  if (typeof a === "bigint") {
+    const whole = b as bigint;
+    if (whole === 0n) return "—";
+    // Basis points in integers first (exact), then one float division for display.
+    fraction = Number((a * 1_000_000n) / whole) / 1_000_000;
+    locale = (c as string | undefined) ?? DEFAULT_LOCALE;
+    digits = d ?? 0;
+  } else {
+    fraction = a;
+    locale = (b as string | undefined) ?? DEFAULT_LOCALE;
+    digits = (c as number | undefined) ?? 0;
+  }
+  if (!Number.isFinite(fraction)) return "—";
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(fraction);
+}
+
+/** The UTC calendar day (or that of `timeZone`): "Mar 1, 2026". */
+export function formatDate(date: Date | string, locale = DEFAULT_LOCALE, timeZone = "UTC"): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(new Date(date));
+}
+
+/** Day and 24-hour time with the zone named: "Mar 1, 2026, 14:05 UTC". */
+export function formatDateTime(date: Date | string, locale = DEFAULT_LOCALE, timeZone = "UTC"): string {
+  return new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(date));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A date relative to `now` in whole UTC calendar days: "today", "tomorrow", "in 12 days",
+ * "yesterday", "3 days ago". Used next to an absolute date ("Resets Mar 1, 2026 · in 12 days").
+ */
+export function formatRelativeDay(date: Date | string, now: Date = new Date(), locale = DEFAULT_LOCALE): string {
+  const days = Math.round((utcDay(new Date(date)) - utcDay(now)) / DAY_MS);
+  return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(days, "day");
+}
+
+/** "Mar 1, 2026 (in 12 days)": the absolute date with its distance, for reset and renewal dates. */
+export function formatDateWithRelative(date: Date | string, now: Date = new Date(), locale = DEFAULT_LOCALE): string {
+  return `${formatDate(date, locale)} (${formatRelativeDay(date, now, locale)})`;
+}
+
+/** "2026-03-01": the UTC day in ISO form, for file names. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function utcDay(date: Date): number {
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+}
+
+function formatAbsoluteTokens(abs: bigint, locale: string): string {
+  // Below 100 tokens: round half up to 0.1 token (100 millitokens) exactly, in integers.
+  // From 100 tokens: whole tokens, half up.
+  const big = abs >= 100_000n;
+  const value = big ? Number((abs + 500n) / 1000n) : Number((abs + 50n) / 100n) / 10;
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: big ? 0 : 1 }).format(value);
+}
+
+function isShownAsOne(millitokens: Millitokens): boolean {
+  const mt = BigInt(millitokens);
+  const abs = mt < 0n ? -mt : mt;
+  return abs >= 950n && abs < 1_050n;
 }

@@ -1,76 +1,87 @@
-// The signed-in shell: a sidebar with the navigation and the user's token balance. The proxy sends
-// signed-out visitors to sign-in first; this layout checks again, and every page and action under
-// it checks the session itself.
+// The signed-in shell: a sidebar with the navigation and the user's live token balance, the
+// low-balance banner, and the host of the insufficient-tokens dialog that any AI page's 402 opens.
+// The proxy sends signed-out visitors to sign-in first; this layout checks again, and every page and
+// action under it checks the session itself.
 import { BalanceWidget } from "@/components/balance-widget";
+import { InsufficientTokensProvider } from "@/components/insufficient-tokens-dialog";
+import { LiveBalanceProvider } from "@/components/live-balance";
 import { Logo } from "@/components/logo";
+import { LowBalanceBanner } from "@/components/low-balance-banner";
 import { NavLink } from "@/components/nav-link";
 import { AI_FEATURES } from "@/lib/ai/registry";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { isSimulatedAI } from "@/lib/env";
-import { accountSummary } from "@/lib/tokens/account-summary";
+import { env, isSimulatedAI } from "@/lib/env";
+import { offerContext } from "@/lib/tokens/offer-context";
+import { readLiveBalance } from "@/lib/tokens/live/snapshot";
 import { signOutAction } from "./actions";
+import { startCheckout } from "./settings/subscription/actions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser("/dashboard");
-  const summary = await accountSummary(db(), user.id);
+  const [balance, offers] = await Promise.all([readLiveBalance(db(), user.id), offerContext(db(), user.id)]);
 
   return (
-    <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-64 md:flex-col md:border-r md:border-b-0">
-        <div className="flex items-center justify-between px-4 py-3 md:py-4">
-          <Logo href="/dashboard" />
-          {isSimulatedAI() && (
-            <span
-              className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
-              title="No OPENAI_API_KEY is set: AI features answer from the local simulator, metered like the real API."
-              data-testid="simulated-ai"
-            >
-              Simulated AI
-            </span>
-          )}
-        </div>
-        <div className="px-3 pb-3">
-          <BalanceWidget summary={summary} />
-        </div>
-        <nav aria-label="App" className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:space-y-1 md:pb-0">
-          <NavLink href="/dashboard">Dashboard</NavLink>
-          <NavLink href="/usage">Usage</NavLink>
-          <NavLink href="/settings/subscription">Subscription</NavLink>
-        </nav>
-        <nav aria-labelledby="ai-nav-heading" className="px-3 pb-3 md:mt-4 md:overflow-y-auto md:pb-0">
-          <h2 id="ai-nav-heading" className="px-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
-            AI
-          </h2>
-          <div className="flex gap-1 overflow-x-auto md:block md:space-y-1">
-            {AI_FEATURES.map((feature) => (
-              <NavLink key={feature.slug} href={feature.pagePath}>
-                {feature.title}
-              </NavLink>
-            ))}
+    <LiveBalanceProvider userId={user.id} initial={balance}>
+      <InsufficientTokensProvider catalog={offers.catalog} account={offers.account} checkoutAction={startCheckout}>
+        <div className="flex min-h-screen flex-col md:flex-row">
+          <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-64 md:flex-col md:border-r md:border-b-0">
+            <div className="flex items-center justify-between px-4 py-3 md:py-4">
+              <Logo href="/dashboard" />
+              {isSimulatedAI() && (
+                <span
+                  className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
+                  title="No OPENAI_API_KEY is set: AI features answer from the local simulator, metered like the real API."
+                  data-testid="simulated-ai"
+                >
+                  Simulated AI
+                </span>
+              )}
+            </div>
+            <div className="px-3 pb-3">
+              <BalanceWidget />
+            </div>
+            <nav aria-label="App" className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:space-y-1 md:pb-0">
+              <NavLink href="/dashboard">Dashboard</NavLink>
+              <NavLink href="/usage">Usage</NavLink>
+              <NavLink href="/settings/subscription">Subscription</NavLink>
+            </nav>
+            <nav aria-labelledby="ai-nav-heading" className="px-3 pb-3 md:mt-4 md:overflow-y-auto md:pb-0">
+              <h2 id="ai-nav-heading" className="px-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+                AI
+              </h2>
+              <div className="flex gap-1 overflow-x-auto md:block md:space-y-1">
+                {AI_FEATURES.map((feature) => (
+                  <NavLink key={feature.slug} href={feature.pagePath}>
+                    {feature.title}
+                  </NavLink>
+                ))}
+              </div>
+            </nav>
+            <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">
+              <p className="truncate text-sm text-zinc-700" title={user.email} data-testid="user-email">
+                {user.email}
+              </p>
+              <form action={signOutAction}>
+                <button type="submit" className="mt-1 text-sm font-medium text-zinc-700 underline-offset-2 hover:underline">
+                  Sign out
+                </button>
+              </form>
+            </div>
+          </aside>
+          <div className="flex-1">
+            <div className="flex items-center justify-end border-b border-zinc-200 bg-white px-4 py-2 md:hidden">
+              <form action={signOutAction}>
+                <button type="submit" className="text-sm font-medium text-zinc-700">
+                  Sign out
+                </button>
+              </form>
+            </div>
+            <LowBalanceBanner percent={env().LOW_BALANCE_PERCENT} />
+            <main className="mx-auto max-w-5xl px-4 py-8 sm:px-8">{children}</main>
           </div>
-        </nav>
-        <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">
-          <p className="truncate text-sm text-zinc-700" title={user.email} data-testid="user-email">
-            {user.email}
-          </p>
-          <form action={signOutAction}>
-            <button type="submit" className="mt-1 text-sm font-medium text-zinc-700 underline-offset-2 hover:underline">
-              Sign out
-            </button>
-          </form>
         </div>
-      </aside>
-      <div className="flex-1">
-        <div className="flex items-center justify-end border-b border-zinc-200 bg-white px-4 py-2 md:hidden">
-          <form action={signOutAction}>
-            <button type="submit" className="text-sm font-medium text-zinc-700">
-              Sign out
-            </button>
-          </form>
-        </div>
-        <main className="mx-auto max-w-5xl px-4 py-8 sm:px-8">{children}</main>
-      </div>
-    </div>
+      </InsufficientTokensProvider>
+    </LiveBalanceProvider>
   );
 }

@@ -1,10 +1,18 @@
+"use client";
 // A failed AI request, said plainly: 402 with what is needed and a way to get tokens, otherwise the
-// route's message — and what was charged when the provider billed before the failure.
+// route's message — and what was charged when the provider billed before the failure. A 402 also
+// opens the insufficient-tokens dialog (once per error) with the cheapest way to cover it.
 import Link from "next/link";
+import { useEffect } from "react";
+import { useInsufficientTokens } from "@/components/insufficient-tokens-dialog";
 import { formatTokenAmount } from "./format";
 import type { MeteredError } from "./use-metered-call";
 
 export function MeteredErrorAlert({ error }: { error: MeteredError }) {
+  const openInsufficientTokens = useInsufficientTokens();
+  useEffect(() => {
+    if (error.status === 402) openInsufficientTokens({ required: error.required ?? 0, available: error.available ?? 0 });
+  }, [error, openInsufficientTokens]);
   return (
     <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="ai-error" data-status={error.status}>
       {error.status === 402 ? (

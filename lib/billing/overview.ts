@@ -1,9 +1,29 @@
-// What the subscription settings page shows: the user's subscription row, balance and the catalog.
+// What the subscription settings page shows: the user's subscription row, balance and its status,
+// the catalog with each plan's relation to the current one, and each plan's and pack's price per
+// 1,000 tokens. All the arithmetic of the page is here (app/ only shapes it).
 import type { DbTx } from "../db/client";
 import type { UserSubscription } from "../db/generated/client";
 import { balance, type Balance } from "../tokens/ledger";
-import { getActivePricing, type PricingConfig } from "../tokens/pricing-config";
+import { getActivePricing, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
+import { balanceStatus, lowThreshold, type BalanceStatus } from "../tokens/status";
+import { tokensToMillitokens } from "../tokens/units";
 import { isLive } from "./sync-subscription";
+
+/** How a plan relates to the user's live plan: the button it gets. */
+export type PlanRelation = "subscribe" | "current" | "upgrade" | "downgrade";
+
+export interface PlanOption {
+  plan: Plan;
+  relation: PlanRelation;
+}
+
+/** What the page says about the subscription's state. */
+export type SubscriptionState =
+  | { kind: "free" }
+  | { kind: "active"; renewsAt: Date | null; trial: boolean }
+  | { kind: "cancelling"; endsAt: Date }
+  | { kind: "past_due" }
+  | { kind: "ended"; status: string };
 
 export interface SubscriptionOverview {
   pricing: PricingConfig;
@@ -11,6 +31,38 @@ export interface SubscriptionOverview {
   subscription: UserSubscription | null;
   /** The live plan's id (active, trialing or past_due), or null on the free tier. */
   livePlanId: string | null;
+  livePlan: Plan | null;
+  state: SubscriptionState;
+  /** The allowance granted each period: the live plan's, or the free tier's (millitokens). */
+  periodAllowance: bigint;
+  /** Status of the available balance relative to the period allowance. */
+  status: BalanceStatus;
+  /** Available below this is "low" (millitokens). */
+  lowBelow: bigint;
+  plans: PlanOption[];
+  packs: Pack[];
+}
+
+/**
+ * Upgrade or downgrade is decided by the monthly allowance (what the user gets), then the price;
+ * the billing flow (lib/billing/effects.ts) grants an upgrade's difference at once and applies a
+ * downgrade at renewal.
+ */
+export function planRelation(plan: Plan, live: Plan | null): PlanRelation {
+  if (!live) return "subscribe";
+  if (plan.id === live.id) return "current";
+  const more = plan.tokensPerMonth !== live.tokensPerMonth ? plan.tokensPerMonth > live.tokensPerMonth : plan.priceCents > live.priceCents;
+  return more ? "upgrade" : "downgrade";
+}
+
+export function subscriptionState(subscription: UserSubscription | null): SubscriptionState {
+  if (!subscription || subscription.status === "none") return { kind: "free" };
+  if (subscription.status === "past_due") return { kind: "past_due" };
+  if (subscription.status === "active" || subscription.status === "trialing") {
+    if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd) return { kind: "cancelling", endsAt: subscription.currentPeriodEnd };
+    return { kind: "active", renewsAt: subscription.currentPeriodEnd, trial: subscription.status === "trialing" };
+  }
+  return { kind: "ended", status: subscription.status };
 }
 
 export async function subscriptionOverview(tx: DbTx, userId: string): Promise<SubscriptionOverview> {
@@ -20,5 +72,19 @@ export async function subscriptionOverview(tx: DbTx, userId: string): Promise<Su
     tx.userSubscription.findUnique({ where: { userId } }),
   ]);
   const livePlanId = subscription && isLive(subscription.status) ? subscription.planId : null;
-  return { pricing, balance: current, subscription, livePlanId };
+  const livePlan = pricing.plans.find((p) => p.id === livePlanId) ?? null;
+  const periodAllowance = livePlan ? tokensToMillitokens(livePlan.tokensPerMonth) : pricing.freeTierMillitokens;
+  return {
+    pricing,
+    balance: current,
+    subscription,
+    livePlanId,
+    livePlan,
+    state: subscriptionState(subscription),
+    periodAllowance,
+    status: balanceStatus(current?.available ?? 0n, periodAllowance),
+    lowBelow: lowThreshold(periodAllowance),
+    plans: pricing.plans.map((plan) => ({ plan, relation: planRelation(plan, livePlan) })),
+    packs: pricing.packs,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { balanceStatus } from "./status";
+import { BALANCE_STATUS_LABEL, balanceStatus, balanceStatusHint, lowThreshold } from "./status";
 
 describe("balanceStatus", () => {
   const allowance = 100_000n; // the free tier: 100 tokens
@@ -25,5 +25,33 @@ describe("balanceStatus", () => {
   it("is never low without a period allowance, only empty or healthy", () => {
     expect(balanceStatus(1n, 0n)).toBe("healthy");
     expect(balanceStatus(0n, 0n)).toBe("empty");
+  });
+});
+
+describe("lowThreshold", () => {
+  it("is the first amount that is no longer low", () => {
+    for (const allowance of [100_000n, 3_000_000n, 35_000_000n, 7n, 1n]) {
+      const threshold = lowThreshold(allowance);
+      expect(balanceStatus(threshold, allowance)).toBe("healthy");
+      if (threshold > 1n) expect(balanceStatus(threshold - 1n, allowance)).toBe("low");
+    }
+  });
+
+  it("is 20 % of the allowance, and 0 without one", () => {
+    expect(lowThreshold(3_000_000n)).toBe(600_000n);
+    expect(lowThreshold(7n)).toBe(2n); // 1.4 rounded up: 1 is low, 2 is not
+    expect(lowThreshold(0n)).toBe(0n);
+  });
+});
+
+describe("labels and hints", () => {
+  it("names every status in words, so colour is never the only signal", () => {
+    expect(BALANCE_STATUS_LABEL).toEqual({ healthy: "Healthy", low: "Running low", empty: "Empty" });
+  });
+
+  it("explains the status relative to the allowance", () => {
+    expect(balanceStatusHint("low", 3_000_000n)).toBe("Less than 20% of your monthly allowance is left.");
+    expect(balanceStatusHint("healthy", 0n)).toBe("Tokens available.");
+    expect(balanceStatusHint("empty", 3_000_000n)).toMatch(/^No tokens available/);
   });
 });

@@ -1,5 +1,6 @@
-// The subscription settings page (minimal: the full page comes with its own issue): plan and status,
-// the balance split by bucket, plans and packs to buy, the portal, and the checkout outcome. On
+// The subscription settings page: the balance and its status, split by bucket; the plan and its
+// state; the plans and packs to buy (upgrade / downgrade through the portal); the transaction
+// history in words, filtered and paged by search params, exportable as CSV; the checkout outcome. On
 // ?checkout=success&session_id=… it applies the session at once (the user often arrives before
 // Stripe's webhooks), but only a session of the signed-in user's own Stripe customer; back from the
 // portal (?portal=returned) it re-syncs the subscription the same way.
@@ -9,11 +10,17 @@ import { requireUser } from "@/lib/auth/session";
 import { confirmCheckout, refreshAfterPortal, type ConfirmResult } from "@/lib/billing/confirm-checkout";
 import { billingContext } from "@/lib/billing/context";
 import { subscriptionOverview } from "@/lib/billing/overview";
+import { parseHistoryParams, type HistoryParams } from "@/lib/history/filters";
+import { historyView } from "@/lib/history/view";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
 import { db } from "@/lib/db/client";
 import { billingConfigured } from "@/lib/env";
-import { formatDate, formatMoney, formatTokens } from "@/lib/format";
+import { formatMoney } from "@/lib/format";
 import { openPortal, startCheckout } from "./actions";
+import { BalancePanel } from "./balance-panel";
+import { PackGrid, PlanGrid } from "./catalog";
+import { HistorySection } from "./history";
+import { PlanStatus } from "./plan-status";
 
 export const metadata: Metadata = { title: "Subscription" };
 
@@ -30,17 +37,6 @@ const ERRORS = {
   unavailable: "That cannot be bought right now. Please try again later.",
 } as const;
 
-const STATUS_LABEL: Record<string, string> = {
-  active: "Active",
-  trialing: "Trial",
-  past_due: "Payment failed — update your payment method",
-  canceled: "Cancelled",
-  incomplete: "Waiting for payment",
-  incomplete_expired: "Expired",
-  unpaid: "Unpaid",
-  paused: "Paused",
-  none: "Free tier",
-};
 
 function confirmMessage(result: ConfirmResult): { tone: "ok" | "warn"; text: string } {
   if (!result.ok) return { tone: "warn", text: "That checkout does not belong to your account." };
@@ -50,7 +46,8 @@ function confirmMessage(result: ConfirmResult): { tone: "ok" | "warn"; text: str
 
 export default async function SubscriptionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser(SETTINGS_PATH);
-  const params = paramsSchema.parse(await searchParams);
+  const search = await searchParams;
+  const params = paramsSchema.parse(search);
   const configured = billingConfigured();
 
   let notice: { tone: "ok" | "warn"; text: string } | null = null;
@@ -71,9 +68,13 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
     notice = { tone: "warn", text: "We could not reach Stripe just now; your purchase will appear here within a few minutes." };
   }
 
-  const { pricing, balance, subscription, livePlanId } = await subscriptionOverview(db(), user.id);
-  const livePlan = pricing.plans.find((p) => p.id === livePlanId) ?? null;
+  // The history's filters and page: a bad value is named and the history shown without it.
+  const parsedHistory = parseHistoryParams(search);
+  const historyParams: HistoryParams = parsedHistory.ok ? parsedHistory.params : {};
+  const [overview, history] = await Promise.all([subscriptionOverview(db(), user.id), historyView(db(), user.id, historyParams)]);
+  const { pricing } = overview;
   const money = (cents: number) => formatMoney(cents, pricing.currency);
+  const portal = configured && overview.subscription?.stripeCustomerId ? openPortal : null;
 
   return (
     <>
@@ -93,86 +94,14 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
         </p>
       )}
 
-      <section aria-labelledby="current" className="mt-6 grid gap-4 sm:grid-cols-3">
-        <h2 id="current" className="sr-only">Your plan and balance</h2>
-        <div className="rounded-lg border border-zinc-200 bg-white p-4">
-          <p className="text-sm text-zinc-600">Plan</p>
-          <p className="mt-1 text-xl font-semibold" data-testid="current-plan">{livePlan ? livePlan.name : "Free tier"}</p>
-          <p className="text-sm text-zinc-700" data-testid="subscription-status">
-            {STATUS_LABEL[subscription?.status ?? "none"]}
-            {subscription?.cancelAtPeriodEnd && subscription.currentPeriodEnd ? ` · ends ${formatDate(subscription.currentPeriodEnd)}` : ""}
-          </p>
-        </div>
-        <div className="rounded-lg border border-zinc-200 bg-white p-4">
-          <p className="text-sm text-zinc-600">Monthly allowance left</p>
-          <p className="mt-1 text-xl font-semibold tabular-nums" data-testid="balance-allowance">{formatTokens(balance?.allowance ?? 0n)}</p>
-          {balance && <p className="text-xs text-zinc-600">Resets {formatDate(balance.nextResetAt)}</p>}
-        </div>
-        <div className="rounded-lg border border-zinc-200 bg-white p-4">
-          <p className="text-sm text-zinc-600">Purchased (never expire)</p>
-          <p className="mt-1 text-xl font-semibold tabular-nums" data-testid="balance-purchased">{formatTokens(balance?.purchased ?? 0n)}</p>
-        </div>
-      </section>
+      <div className="mt-6 grid gap-4 lg:grid-cols-[3fr_2fr]">
+        <BalancePanel balance={overview.balance} status={overview.status} periodAllowance={overview.periodAllowance} now={new Date()} />
+        <PlanStatus plan={overview.livePlan} state={overview.state} money={money} portal={portal} />
+      </div>
 
-      {configured && subscription?.stripeCustomerId && (
-        <form action={openPortal} className="mt-4">
-          <button type="submit" className="rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium hover:bg-zinc-50">
-            Manage subscription
-          </button>
-        </form>
-      )}
-
-      <section aria-labelledby="plans" className="mt-10">
-        <h2 id="plans" className="text-lg font-semibold">Monthly plans</h2>
-        <ul className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-          {pricing.plans.map((plan) => (
-            <li key={plan.id} className="flex flex-col rounded-lg border border-zinc-200 bg-white p-4" data-testid={`plan-${plan.id}`}>
-              <h3 className="font-medium">{plan.name}</h3>
-              <p className="text-sm text-zinc-700">
-                {money(plan.priceCents)} / month · {plan.tokensPerMonth.toLocaleString("en-US")} tokens
-              </p>
-              <form action={startCheckout} className="mt-3">
-                <input type="hidden" name="kind" value="plan" />
-                <input type="hidden" name="id" value={plan.id} />
-                <button
-                  type="submit"
-                  disabled={!configured || plan.id === livePlanId}
-                  aria-label={`${livePlanId ? (plan.id === livePlanId ? "Current plan" : "Switch to") : "Subscribe to"} ${plan.name}`}
-                  className="w-full rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:bg-zinc-300 disabled:text-zinc-700"
-                >
-                  {livePlanId ? (plan.id === livePlanId ? "Current plan" : "Switch") : "Subscribe"}
-                </button>
-              </form>
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      <section aria-labelledby="packs" className="mt-10">
-        <h2 id="packs" className="text-lg font-semibold">Token packs</h2>
-        <ul className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-          {pricing.packs.map((pack) => (
-            <li key={pack.id} className="flex flex-col rounded-lg border border-zinc-200 bg-white p-4" data-testid={`pack-${pack.id}`}>
-              <h3 className="font-medium">{pack.name}</h3>
-              <p className="text-sm text-zinc-700">
-                {money(pack.priceCents)} · {pack.tokens.toLocaleString("en-US")} tokens
-              </p>
-              <form action={startCheckout} className="mt-3">
-                <input type="hidden" name="kind" value="pack" />
-                <input type="hidden" name="id" value={pack.id} />
-                <button
-                  type="submit"
-                  disabled={!configured}
-                  aria-label={`Buy ${pack.name} pack`}
-                  className="w-full rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:bg-zinc-300 disabled:text-zinc-700"
-                >
-                  Buy
-                </button>
-              </form>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <PlanGrid plans={overview.plans} currency={pricing.currency} configured={configured} action={startCheckout} />
+      <PackGrid packs={overview.packs} currency={pricing.currency} configured={configured} action={startCheckout} />
+      <HistorySection view={history} params={historyParams} error={parsedHistory.ok ? null : parsedHistory.error} />
     </>
   );
 }

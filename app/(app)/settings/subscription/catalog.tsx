@@ -1,0 +1,117 @@
+// The seven plans side by side (tokens, price, price per 1,000 tokens, the current one marked, a
+// button to subscribe, upgrade or downgrade) and the four packs with their bonus. Every button posts
+// to the page's startCheckout action: a subscriber's plan change goes through Stripe's portal.
+import type { PlanOption, PlanRelation } from "@/lib/billing/overview";
+import { formatCount, formatMoney, formatPricePer1000Tokens } from "@/lib/format";
+import type { Pack } from "@/lib/tokens/pricing-config";
+
+const BUTTON: Record<PlanRelation, { text: string; label: (name: string) => string }> = {
+  subscribe: { text: "Subscribe", label: (name) => `Subscribe to ${name}` },
+  current: { text: "Current", label: (name) => `Current plan ${name}` },
+  upgrade: { text: "Upgrade", label: (name) => `Upgrade to ${name}` },
+  downgrade: { text: "Downgrade", label: (name) => `Downgrade to ${name}` },
+};
+
+/** A small label sitting on a card's top border ("Your plan", "+10% bonus"). */
+const TAG_CLASS = "absolute -top-2.5 right-2 rounded-full px-2 py-0.5 text-xs leading-4 font-medium whitespace-nowrap";
+
+const buttonClass =
+  "w-full rounded-md px-3 py-2 text-sm font-medium disabled:cursor-not-allowed disabled:bg-zinc-200 disabled:text-zinc-700";
+
+export function PlanGrid({
+  plans,
+  currency,
+  configured,
+  action,
+}: {
+  plans: PlanOption[];
+  currency: string;
+  configured: boolean;
+  action: (formData: FormData) => Promise<void>;
+}) {
+  return (
+    <section aria-labelledby="plans-heading" className="mt-10">
+      <h2 id="plans-heading" className="text-lg font-semibold">
+        Monthly plans
+      </h2>
+      <p className="text-sm text-zinc-600">A plan&apos;s allowance renews every month; an upgrade adds the difference at once, a downgrade applies at renewal.</p>
+      <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:grid-cols-3 sm:gap-x-3 lg:grid-cols-4 xl:grid-cols-7 xl:gap-x-2">
+        {plans.map(({ plan, relation }) => {
+          const current = relation === "current";
+          const button = BUTTON[relation];
+          return (
+            <li
+              key={plan.id}
+              className={`relative flex flex-col rounded-lg border bg-white p-3 pt-4 ${current ? "border-brand-600 ring-2 ring-brand-600" : "border-zinc-200"}`}
+              data-testid={`plan-${plan.id}`}
+              data-relation={relation}
+              aria-current={current ? "true" : undefined}
+            >
+              <h3 className="font-semibold">{plan.name}</h3>
+              {current && <p className={TAG_CLASS + " bg-brand-700 text-white"}>Your plan</p>}
+              <p className="mt-1 text-lg leading-tight font-semibold whitespace-nowrap tabular-nums">{formatMoney(plan.priceCents, currency)}</p>
+              <p className="text-xs text-zinc-600">per month</p>
+              <p className="mt-1 text-sm text-zinc-800 tabular-nums">{formatCount(plan.tokensPerMonth)} tokens</p>
+              <p className="text-xs text-zinc-600 tabular-nums">{formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, currency)} per 1,000</p>
+              <form action={action} className="mt-auto pt-3">
+                <input type="hidden" name="kind" value="plan" />
+                <input type="hidden" name="id" value={plan.id} />
+                <button
+                  type="submit"
+                  disabled={!configured || current}
+                  aria-label={button.label(plan.name)}
+                  className={`${buttonClass} ${
+                    relation === "downgrade"
+                      ? "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50"
+                      : "bg-brand-700 text-white hover:bg-brand-900"
+                  }`}
+                >
+                  {button.text}
+                </button>
+              </form>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+export function PackGrid({
+  packs,
+  currency,
+  configured,
+  action,
+}: {
+  packs: Pack[];
+  currency: string;
+  configured: boolean;
+  action: (formData: FormData) => Promise<void>;
+}) {
+  return (
+    <section aria-labelledby="packs-heading" className="mt-10">
+      <h2 id="packs-heading" className="text-lg font-semibold">
+        Token packs
+      </h2>
+      <p className="text-sm text-zinc-600">One-time purchases. Purchased tokens never expire and are used after your monthly allowance.</p>
+      <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:gap-x-3 lg:grid-cols-4">
+        {packs.map((pack) => (
+          <li key={pack.id} className="relative flex flex-col rounded-lg border border-zinc-200 bg-white p-3 pt-4" data-testid={`pack-${pack.id}`}>
+            <h3 className="font-semibold">{pack.name}</h3>
+            {pack.bonusPercent > 0 && <p className={TAG_CLASS + " bg-amber-100 text-amber-900 ring-1 ring-amber-300"}>+{pack.bonusPercent}% bonus</p>}
+            <p className="mt-1 text-lg font-semibold whitespace-nowrap tabular-nums">{formatMoney(pack.priceCents, currency)}</p>
+            <p className="text-sm text-zinc-800 tabular-nums">{formatCount(pack.tokens)} tokens</p>
+            <p className="text-xs text-zinc-600 tabular-nums">{formatPricePer1000Tokens(pack.priceCents, pack.tokens, currency)} per 1,000</p>
+            <form action={action} className="mt-auto pt-3">
+              <input type="hidden" name="kind" value="pack" />
+              <input type="hidden" name="id" value={pack.id} />
+              <button type="submit" disabled={!configured} aria-label={`Buy ${pack.name} pack`} className={`${buttonClass} bg-brand-700 text-white hover:bg-brand-900`}>
+                Buy
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+// GET /api/tokens/stream — the signed-in user's balance as Server-Sent Events: the current balance
+// first, then one `balance` event per change of THAT user's balance (Postgres LISTEN/NOTIFY through
+// the process-wide listener), a heartbeat comment every 15 s; closed when the client goes away.
+import { sessionUserId } from "@/lib/auth/session";
+import { liveBalance } from "@/lib/live-balance";
+import { balanceEventStream } from "@/lib/tokens/live/sse";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request) {
+  const userId = await sessionUserId(request);
+  if (!userId) {
+    return Response.json({ error: "unauthenticated", message: "Sign in to see your balance." }, { status: 401, headers: { "cache-control": "no-store" } });
+  }
+  const body = balanceEventStream({ feed: liveBalance().feed, userId, signal: request.signal });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      // no-transform: nothing between us and the browser may compress or buffer the events.
+      "cache-control": "no-cache, no-store, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
+  });
+}

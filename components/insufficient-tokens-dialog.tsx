@@ -1,0 +1,235 @@
+"use client";
+// The "not enough tokens" dialog: any AI feature's 402 opens it (components/ai/error-alert.tsx calls
+// useInsufficientTokens), showing what the request needs against what is available and the cheapest
+// plan or pack that covers the difference (lib/tokens/offers.ts), whose button starts checkout through
+// the subscription page's `startCheckout` server action (passed in by the signed-in layout).
+//
+// A native modal <dialog>: showModal() makes the rest of the page inert (focus stays inside), Escape
+// closes it, the title labels it and the summary describes it; focus returns to where it was.
+import { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
+import Link from "next/link";
+import { useFormStatus } from "react-dom";
+import { formatMoney, formatTokens } from "@/lib/format";
+import { cheapestOffer, shortfallOf, type Offer, type OfferAccount, type OfferCatalog } from "@/lib/tokens/offers";
+import { useLiveBalance } from "./live-balance";
+
+/** What a 402 body says: token amounts (numbers with up to 3 decimals). */
+export interface InsufficientTokens {
+  required: number;
+  available: number;
+}
+
+type Open = (detail: InsufficientTokens) => void;
+
+const OpenContext = createContext<Open | null>(null);
+
+/** Opens the dialog; a no-op outside the signed-in shell. */
+export function useInsufficientTokens(): Open {
+  return useContext(OpenContext) ?? noop;
+}
+const noop: Open = () => {};
+
+export function InsufficientTokensProvider({
+  catalog,
+  account,
+  checkoutAction,
+  children,
+}: {
+  catalog: OfferCatalog;
+  account: OfferAccount;
+  checkoutAction: (formData: FormData) => Promise<void>;
+  children: ReactNode;
+}) {
+  const [detail, setDetail] = useState<InsufficientTokens | null>(null);
+  const open = useCallback<Open>((d) => setDetail({ required: d.required, available: d.available }), []);
+  return (
+    <OpenContext.Provider value={open}>
+      {children}
+      {detail && <InsufficientTokensDialog detail={detail} catalog={catalog} account={account} checkoutAction={checkoutAction} onClose={() => setDetail(null)} />}
+    </OpenContext.Provider>
+  );
+}
+
+const tokensText = (tokens: number) => formatTokens(Math.round(tokens * 1000));
+
+function offerLines(offer: Offer, account: OfferAccount, currency: string) {
+  const price = formatMoney(offer.priceCents, currency);
+  if (offer.kind === "pack") {
+    return {
+      title: `${offer.name} pack`,
+      price: `${price} once`,
+      detail: `${formatTokens(offer.adds)} tokens that never expire`,
+      button: `Buy the ${offer.name} pack`,
+    };
+  }
+  const upgrade = account.planId !== null;
+  return {
+    title: `${offer.name} plan`,
+    price: `${price} / month`,
+    detail: upgrade
+      ? `${formatTokens(BigInt(offer.tokens) * 1000n)} tokens a month: +${formatTokens(offer.adds)} now`
+      : `${formatTokens(BigInt(offer.tokens) * 1000n)} tokens every month`,
+    button: upgrade ? `Upgrade to ${offer.name}` : `Subscribe to ${offer.name}`,
+  };
+}
+
+function CheckoutButton({ label }: { label: string }) {
+  const { pending } = useFormStatus();
+  return (
+    <button
+      type="submit"
+      data-autofocus
+      disabled={pending}
+      aria-busy={pending || undefined}
+      data-testid="insufficient-checkout"
+      className="w-full rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 disabled:cursor-wait disabled:opacity-70 sm:w-auto"
+    >
+      {/* Both labels take the same grid cell, so the button keeps its width while pending. */}
+      <span className="grid">
+        <span className={`col-start-1 row-start-1 ${pending ? "invisible" : ""}`}>{label}</span>
+        <span className={`col-start-1 row-start-1 ${pending ? "" : "invisible"}`} aria-hidden={!pending}>
+          Opening checkout…
+        </span>
+      </span>
+    </button>
+  );
+}
+
+function InsufficientTokensDialog({
+  detail,
+  catalog,
+  account,
+  checkoutAction,
+  onClose,
+}: {
+  detail: InsufficientTokens;
+  catalog: OfferCatalog;
+  account: OfferAccount;
+  checkoutAction: (formData: FormData) => Promise<void>;
+  onClose(): void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const summaryId = useId();
+  const { balance } = useLiveBalance();
+  const allowanceNow = balance ? BigInt(balance.allowance) : 0n;
+  const shortfall = shortfallOf(detail.required, detail.available);
+  const offer = useMemo(() => cheapestOffer(catalog, account, { shortfall, allowanceNow }), [catalog, account, shortfall, allowanceNow]);
+  const lines = offer ? offerLines(offer, account, catalog.currency) : null;
+
+  const previousFocus = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog || dialog.open) return; // (a second run of the effect in development: already open)
+    previousFocus.current = document.activeElement as HTMLElement | null;
+    dialog.showModal();
+    // The suggested action first (showModal alone would focus the close button, first in the DOM).
+    dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      aria-describedby={summaryId}
+      onClose={() => {
+        previousFocus.current?.focus?.();
+        onClose();
+      }}
+      onClick={(event) => {
+        if (event.target === event.currentTarget) ref.current?.close(); // a click on the backdrop
+      }}
+      data-testid="insufficient-dialog"
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/50"
+    >
+      <div className="p-5 sm:p-6">
+        <div className="flex items-start justify-between gap-4">
+          <h2 id={titleId} className="text-lg font-semibold">
+            Not enough tokens
+          </h2>
+          <button
+            type="button"
+            onClick={() => ref.current?.close()}
+            aria-label="Close"
+            className="-m-1 rounded-md p-1 text-zinc-500 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-zinc-900"
+          >
+            <svg aria-hidden viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+              <path d="M5 5l10 10M15 5L5 15" />
+            </svg>
+          </button>
+        </div>
+        <p id={summaryId} className="mt-1 text-sm text-zinc-700">
+          This request may need up to {tokensText(detail.required)} tokens; you have {tokensText(detail.available)} available.
+        </p>
+        <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
+          <div className="rounded-md bg-zinc-50 p-2">
+            <dt className="text-xs text-zinc-600">Required</dt>
+            <dd className="font-semibold tabular-nums" data-testid="insufficient-required">
+              {tokensText(detail.required)}
+            </dd>
+          </div>
+          <div className="rounded-md bg-zinc-50 p-2">
+            <dt className="text-xs text-zinc-600">Available</dt>
+            <dd className="font-semibold tabular-nums" data-testid="insufficient-available">
+              {tokensText(detail.available)}
+            </dd>
+          </div>
+          <div className="rounded-md bg-red-50 p-2 text-red-900">
+            <dt className="text-xs">Short by</dt>
+            <dd className="font-semibold tabular-nums" data-testid="insufficient-shortfall">
+              {formatTokens(shortfall > 0n ? shortfall : 0n)}
+            </dd>
+          </div>
+        </dl>
+
+        {offer && lines ? (
+          <form action={checkoutAction} className="mt-5">
+            <input type="hidden" name="kind" value={offer.kind} />
+            <input type="hidden" name="id" value={offer.id} />
+            <div className="rounded-lg border border-zinc-200 p-3" data-testid="insufficient-offer" data-kind={offer.kind} data-id={offer.id}>
+              <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">Cheapest way to cover it</p>
+              <p className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
+                <span className="font-semibold">{lines.title}</span>
+                <span className="text-sm font-medium tabular-nums">{lines.price}</span>
+              </p>
+              <p className="text-sm text-zinc-700">{lines.detail}</p>
+            </div>
+            <p className="mt-2 text-sm text-zinc-700">
+              Or compare{" "}
+              <Link href="/settings/subscription" onClick={() => ref.current?.close()} className="font-medium text-zinc-900 underline underline-offset-2">
+                all plans and packs
+              </Link>
+              .
+            </p>
+            <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+              <button type="button" onClick={() => ref.current?.close()} className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50">
+                Not now
+              </button>
+              <CheckoutButton label={lines.button} />
+            </div>
+          </form>
+        ) : (
+          <div className="mt-5">
+            <p className="text-sm text-zinc-700" data-testid="insufficient-no-offer">
+              No single plan or pack covers this request. Combine a plan and packs, or shorten the input.
+            </p>
+            <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+              <button type="button" onClick={() => ref.current?.close()} className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50">
+                Not now
+              </button>
+              <Link
+                href="/settings/subscription"
+                data-autofocus
+                onClick={() => ref.current?.close()}
+                className="rounded-md bg-zinc-900 px-4 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700"
+              >
+                See plans and packs
+              </Link>
+            </div>
+          </div>
+        )}
+      </div>
+    </dialog>
+  );
+}

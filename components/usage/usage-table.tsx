@@ -1,0 +1,47 @@
+// The text alternative of a usage chart: the same figures as a table, behind a disclosure that
+// keyboard and screen-reader users can open. Exact BigInt millitokens, formatted on the server.
+import { formatDate, formatTokens } from "@/lib/format";
+
+export interface UsageTableRow {
+  day: string;
+  label: string;
+  millitokens: bigint;
+}
+
+export function UsageTable({ caption, column, rows, total }: { caption: string; column: string; rows: UsageTableRow[]; total: bigint }) {
+  return (
+    <details className="mt-3 text-sm">
+      <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Show the figures as a table</summary>
+      <table className="mt-2 w-full text-left">
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr className="border-b border-zinc-200 text-zinc-600">
+            <th scope="col" className="py-1.5 pr-2 font-medium">Day</th>
+            <th scope="col" className="py-1.5 pr-2 font-medium">{column}</th>
+            <th scope="col" className="py-1.5 text-right font-medium">Tokens</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={`${row.day}|${row.label}`} className="border-b border-zinc-100">
+              <td className="py-1.5 pr-2 whitespace-nowrap">{formatDate(`${row.day}T00:00:00Z`)}</td>
+              <td className="py-1.5 pr-2 break-words">{row.label}</td>
+              <td className="py-1.5 text-right tabular-nums" data-millitokens={row.millitokens.toString()}>
+                {formatTokens(row.millitokens)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="font-medium">
+            <th scope="row" colSpan={2} className="py-1.5 pr-2">
+              Total
+            </th>
+            <td className="py-1.5 text-right tabular-nums">{formatTokens(total)}</td>
+          </tr>
+        </tfoot>
+      </table>
+      <p className="mt-1 text-xs text-zinc-600">Days not listed had no usage.</p>
+    </details>
+  );
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import type { LedgerRow } from "../tokens/ledger";
+import { DEFAULT_PRICING } from "../tokens/pricing-config";
+import { CSV_COLUMNS, csvField, csvFileName, csvHeader, csvRow, csvText } from "./csv";
+import { planNameResolver } from "./plans";
+
+const plans = planNameResolver([{ version: 1, plans: DEFAULT_PRICING.plans }]);
+
+function row(overrides: Partial<LedgerRow>): LedgerRow {
+  return {
+    id: 42n,
+    userId: "u1",
+    kind: "consume",
+    allowanceDelta: 0n,
+    purchasedDelta: 0n,
+    allowanceAfter: 0n,
+    purchasedAfter: 0n,
+    shortfall: 0n,
+    sourceType: null,
+    sourceRef: null,
+    feature: null,
+    pricingVersion: 1,
+    usage: null,
+    costMicroUsd: null,
+    actorId: null,
+    reason: null,
+    idempotencyKey: "k",
+    createdAt: new Date("2026-03-01T12:34:56.789Z"),
+    ...overrides,
+  };
+}
+
+/** A minimal RFC 4180 parser, to check that what we write reads back field for field. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = "";
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      record.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      i++;
+    } else field += c;
+  }
+  return records;
+}
+
+describe("csvField", () => {
+  it.each([
+    ["plain", "plain"],
+    ["", ""],
+    ["a,b", '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ["two\nlines", '"two\nlines"'],
+    ["cr\rhere", '"cr\rhere"'],
+    [" padded ", '" padded "'],
+    ["Meal analyzer · gpt-4o", "Meal analyzer · gpt-4o"],
+  ])("%j → %j", (value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+
+  it("neutralises text that a spreadsheet would run as a formula", () => {
+    expect(csvText("=HYPERLINK(\"http://x\")")).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvText("+1")).toBe("'+1");
+    expect(csvText("-2")).toBe("'-2");
+    expect(csvText("@sum")).toBe("'@sum");
+    expect(csvText("Adjustment by admin: ok")).toBe("Adjustment by admin: ok");
+  });
+});
+
+describe("csvRow", () => {
+  it("writes exact amounts, the row in words and the usage", () => {
+    const line = csvRow(
+      row({
+        kind: "consume",
+        feature: "meal-analyzer",
+        allowanceDelta: -1_001n,
+        purchasedDelta: -3_599n,
+        allowanceAfter: 0n,
+        purchasedAfter: 1_995_401n,
+        usage: { model: "gpt-4o", inputTokens: 1234, outputTokens: 210 },
+        costMicroUsd: 4_600n,
+        sourceRef: "req_abc",
+      }),
+      plans,
+    );
+    expect(line.endsWith("\r\n")).toBe(true);
+    const [fields] = parseCsv(line);
+    expect(Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, fields![i]]))).toEqual({
+      date_utc: "2026-03-01T12:34:56.789Z",
+      kind: "consume",
+      description: "Meal analyzer · gpt-4o · 1,234 in / 210 out",
+      feature: "Meal analyzer",
+      model: "gpt-4o",
+      input_tokens: "1234",
+      output_tokens: "210",
+      change_tokens: "-4.600",
+      allowance_change_tokens: "-1.001",
+      purchased_change_tokens: "-3.599",
+      allowance_after_tokens: "0.000",
+      purchased_after_tokens: "1995.401",
+      shortfall_tokens: "0.000",
+      provider_cost_usd: "0.004600",
+      reference: "req_abc",
+      id: "42",
+    });
+  });
+
+  it("quotes a reason with commas and quotes so it reads back unchanged", () => {
+    const reason = 'refund, "late" delivery\nsecond line';
+    const [fields] = parseCsv(csvRow(row({ kind: "adjustment", purchasedDelta: 5_000n, purchasedAfter: 5_000n, reason }), plans));
+    expect(fields).toHaveLength(CSV_COLUMNS.length);
+    expect(fields![2]).toBe(`Adjustment by admin: ${reason}`);
+    expect(fields![7]).toBe("5.000");
+    expect(fields![13]).toBe(""); // no provider cost on a grant
+  });
+
+  it("has one header field per column", () => {
+    expect(parseCsv(csvHeader())).toEqual([[...CSV_COLUMNS]]);
+  });
+});
+
+describe("csvFileName", () => {
+  it("names the UTC day and the filter", () => {
+    expect(csvFileName(new Date("2026-03-01T23:59:59Z"))).toBe("tollgate-token-history-2026-03-01.csv");
+    expect(csvFileName(new Date("2026-03-01T00:00:00Z"), { kind: "consume", feature: "chat" })).toBe(
+      "tollgate-token-history-2026-03-01-consume-chat.csv",
+    );
+  });
+});

@@ -1,0 +1,30 @@
+// The live balance for this app: the process-wide LISTEN connection (lib/tokens/live) bound to our
+// database, and the feed of balance snapshots the SSE route streams. One instance per server process;
+// in development it survives hot reloads on globalThis, so a reload never opens a second connection.
+import pg from "pg";
+import { db } from "./db/client";
+import { env } from "./env";
+import { BalanceFeed } from "./tokens/live/feed";
+import { BalanceListener } from "./tokens/live/listener";
+import { readLiveBalance, type LiveBalance } from "./tokens/live/snapshot";
+
+interface LiveBalanceRuntime {
+  listener: BalanceListener;
+  feed: BalanceFeed<LiveBalance>;
+}
+
+const globalForLive = globalThis as unknown as { tollgateLiveBalance?: LiveBalanceRuntime };
+
+export function liveBalance(): LiveBalanceRuntime {
+  if (!globalForLive.tollgateLiveBalance) {
+    const e = env();
+    const listener = new BalanceListener({
+      // LISTEN needs a session of its own: behind a transaction-mode pooler it must be the direct URL.
+      // keepAlive lets the kernel notice a connection that died without a FIN (then 'error' → retry).
+      createClient: () => new pg.Client({ connectionString: e.DIRECT_DATABASE_URL ?? e.DATABASE_URL, keepAlive: true }),
+      log: (event, details) => console.warn(JSON.stringify({ event, ...details })),
+    });
+    globalForLive.tollgateLiveBalance = { listener, feed: new BalanceFeed(listener, (userId) => readLiveBalance(db(), userId)) };
+  }
+  return globalForLive.tollgateLiveBalance;
+}
