@@ -41,7 +41,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <div className="px-3 pb-3">
               <BalanceWidget />
             </div>
-            <nav aria-label="App" className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:space-y-1 md:pb-0">
+            <nav aria-label="App" className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:shrink-0 md:space-y-1 md:pb-0">
               <NavLink href="/dashboard">Dashboard</NavLink>
               <NavLink href="/usage">Usage</NavLink>
               <NavLink href="/settings/subscription">Subscription</NavLink>

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { formatDate, formatTokens } from "@/lib/format";
+import { LiveTokenAmount } from "@/components/live-token-amount";
+import { formatDate } from "@/lib/format";
 import { accountSummary } from "@/lib/tokens/account-summary";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -18,16 +19,16 @@ export default async function DashboardPage() {
         <dl className="mt-6 grid gap-4 sm:grid-cols-3">
           <div className="rounded-lg border border-zinc-200 bg-white p-4">
             <dt className="text-sm text-zinc-600">Available</dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums">{formatTokens(summary.balance.available)}</dd>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums"><LiveTokenAmount bucket="available" initial={summary.balance.available.toString()} /></dd>
           </div>
           <div className="rounded-lg border border-zinc-200 bg-white p-4">
             <dt className="text-sm text-zinc-600">Monthly allowance left</dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums">{formatTokens(summary.balance.allowance)}</dd>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums"><LiveTokenAmount bucket="allowance" initial={summary.balance.allowance.toString()} /></dd>
             <dd className="text-xs text-zinc-600">Resets {formatDate(summary.balance.nextResetAt)}</dd>
           </div>
           <div className="rounded-lg border border-zinc-200 bg-white p-4">
             <dt className="text-sm text-zinc-600">Purchased (never expire)</dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums">{formatTokens(summary.balance.purchased)}</dd>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums"><LiveTokenAmount bucket="purchased" initial={summary.balance.purchased.toString()} /></dd>
           </div>
         </dl>
       )}

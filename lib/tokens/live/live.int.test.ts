@@ -120,7 +120,7 @@ describe("balance_notify trigger and the listener", () => {
     a.off();
   });
 
-  it("reconnects after its connection is killed, resyncs, and delivers again", async () => {
+  it("reconnects after its connection is killed, resyncs, and delivers again", { timeout: 60_000 }, async () => {
     const alice = await newUser();
     const a = collect(listener, alice);
     await listener.whenListening();
@@ -128,11 +128,12 @@ describe("balance_notify trigger and the listener", () => {
       `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN token_balance'`,
     );
     expect(killed!.n).toBeGreaterThanOrEqual(1);
-    await until(() => !listener.listening);
-    await until(() => listener.listening);
-    await until(() => a.signals.includes("resync"));
+    // Generous waits: under a loaded full run (2 cores, parallel files) a reconnect can be slow.
+    await until(() => !listener.listening, 15_000);
+    await until(() => listener.listening, 15_000);
+    await until(() => a.signals.includes("resync"), 15_000);
     await grant(t.db, { userId: alice, bucket: "purchased", kind: "grant_pack", amount: 1_000n, idempotencyKey: `after-kill:${alice}` });
-    await until(() => a.changes() === 1);
+    await until(() => a.changes() === 1, 15_000);
     a.off();
   });
 });
