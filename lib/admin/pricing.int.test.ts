@@ -24,14 +24,20 @@ afterAll(async () => {
   await t?.drop();
 });
 
+function withoutLookupKey<T extends { lookupKey: string }>(tier: T): Omit<T, "lookupKey"> {
+  const copy: Partial<T> = { ...tier };
+  delete copy.lookupKey;
+  return copy as Omit<T, "lookupKey">;
+}
+
 /** The edit form's content for `pricing`, with `change` applied. */
 function editOf(pricing: PricingConfig, change: Partial<PricingEdit> = {}): PricingEdit {
   return {
     baseVersion: pricing.version,
     microUsdPerToken: pricing.microUsdPerToken,
     freeTierTokens: Number(pricing.freeTierMillitokens / 1000n),
-    plans: pricing.plans.map(({ lookupKey: _, ...p }) => p),
-    packs: pricing.packs.map(({ lookupKey: _, ...p }) => p),
+    plans: pricing.plans.map(withoutLookupKey),
+    packs: pricing.packs.map(withoutLookupKey),
     modelPriceOverrides: pricing.modelPriceOverrides,
     note: "test edit",
     ...change,
