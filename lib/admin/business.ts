@@ -310,3 +310,19 @@ export async function businessReport(tx: DbTx, { month, rate, topUsers = 10 }: {
     reservationsHeld,
   };
 }
+
+/**
+ * The report's query (`month=YYYY-MM`, optional `rate`), shared by the page and the CSV route.
+ * Without a month: the current one; without a rate: `defaultRate` (ADMIN_USD_TO_EUR).
+ */
+export function parseBusinessParams(
+  params: URLSearchParams,
+  { defaultRate, now = new Date() }: { defaultRate: string; now?: Date },
+): { ok: true; month: string; rate: Rate } | { ok: false; field: "month" | "rate"; message: string } {
+  const rawMonth = params.get("month") || currentMonth(now);
+  const month = monthSchema.safeParse(rawMonth);
+  if (!month.success) return { ok: false, field: "month", message: `month ${month.error.issues[0]!.message}` };
+  const rate = rateSchema.safeParse(params.get("rate") || defaultRate);
+  if (!rate.success) return { ok: false, field: "rate", message: `rate ${rate.error.issues[0]!.message}` };
+  return { ok: true, month: month.data, rate: rate.data };
+}
