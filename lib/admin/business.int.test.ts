@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "../../scripts/test/databa
 import { grant, openAccount, reserve } from "../tokens/ledger";
 import { getActivePricing } from "../tokens/pricing-config";
 import { charge, stamp, text } from "../tokens/usage/test-seed";
-import { businessReport, parseRate, roundDiv, type BusinessReport } from "./business";
+import { businessReport, formatBasisPoints, formatMicroUsd, parseRate, roundDiv, type BusinessReport } from "./business";
 import { businessCsv } from "./business-csv";
 import { saveEdit } from "./pricing";
 
@@ -229,5 +229,15 @@ describe("rates and rounding", () => {
 
   it("rounds half away from zero", () => {
     expect([roundDiv(5n, 10n), roundDiv(4n, 10n), roundDiv(-5n, 10n), roundDiv(-4n, 10n), roundDiv(15n, 10n)]).toEqual([1n, 0n, -1n, 0n, 2n]);
+  });
+
+  it("formats for display only at the end", () => {
+    expect([formatMicroUsd(3_494_568n), formatMicroUsd(3_494_568n, 4), formatMicroUsd(-5_000n), formatMicroUsd(1_234_567_890n)]).toEqual([
+      "$3.49",
+      "$3.4946",
+      "-$0.01",
+      "$1,234.57",
+    ]);
+    expect([formatBasisPoints(9253n), formatBasisPoints(-5n), formatBasisPoints(null)]).toEqual(["92.53%", "-0.05%", "—"]);
   });
 });

@@ -326,3 +326,24 @@ export function parseBusinessParams(
   if (!rate.success) return { ok: false, field: "rate", message: `rate ${rate.error.issues[0]!.message}` };
   return { ok: true, month: month.data, rate: rate.data };
 }
+
+// ─── Display (rounding happens here only) ──────────────────────────────────────────────────
+
+/** µ$ → "$3.49" (two decimals, half away from zero), or more decimals for small amounts. */
+export function formatMicroUsd(microUsd: bigint, decimals: 2 | 4 = 2): string {
+  const scale = 10n ** BigInt(6 - decimals);
+  const rounded = roundDiv(microUsd, scale);
+  const sign = rounded < 0n ? "-" : "";
+  const abs = rounded < 0n ? -rounded : rounded;
+  const unit = 10n ** BigInt(decimals);
+  const whole = (abs / unit).toLocaleString("en-US");
+  return `${sign}$${whole}.${(abs % unit).toString().padStart(decimals, "0")}`;
+}
+
+/** Basis points → "92.53%"; null → "—". */
+export function formatBasisPoints(bp: bigint | null): string {
+  if (bp === null) return "—";
+  const sign = bp < 0n ? "-" : "";
+  const abs = bp < 0n ? -bp : bp;
+  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}%`;
+}
