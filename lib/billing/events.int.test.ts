@@ -55,6 +55,18 @@ describe("subscriptions", () => {
     expect(h.deliveries.filter((d) => d.status !== 200)).toEqual([]);
   });
 
+  it("a user who subscribes within the second they signed up gets the plan's allowance (Stripe dates periods to the second)", async () => {
+    // Sign up at the start of a fresh second: the subscription is created within it, and Stripe
+    // dates its period to that whole second, before the sign-up's millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+    const user = await h.newUser("same-second", new Date());
+    const { subscriptionId } = await subscribe(user, "pro");
+    const item = (await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]!;
+    const after = await h.buckets(user.id);
+    expect(after.allowance).toBe(3_000n * TOKENS);
+    expect(after.periodStart.getTime()).toBe(item.current_period_start * 1000);
+  });
+
   it("a subscriber choosing another plan goes to the portal's plan-update confirmation, not a second checkout", async () => {
     const user = await h.newUser();
     const { subscriptionId } = await subscribe(user, "pro");

@@ -34,7 +34,8 @@ export interface BillingHarness {
   readonly deliveries: Delivery[];
   /** When set, the receiver answers 200 without processing and keeps the raw deliveries here. */
   hold: { body: string; signature: string }[] | null;
-  newUser(label?: string): Promise<{ id: string; email: string; name: string }>;
+  /** A user with a token account, signed up 3 days ago unless `signedUpAt` says otherwise. */
+  newUser(label?: string, signedUpAt?: Date): Promise<{ id: string; email: string; name: string }>;
   buckets(userId: string): Promise<{ allowance: bigint; purchased: bigint; periodStart: Date; nextResetAt: Date }>;
   subscriptionRow(userId: string): Promise<Record<string, unknown> | undefined>;
   ledgerKeys(userId: string): Promise<string[]>;
@@ -72,9 +73,9 @@ export function billingTestHarness(): BillingHarness {
     },
     deliveries,
     hold: null,
-    async newUser(label = "billing") {
+    async newUser(label = "billing", signedUpAt = new Date(Date.now() - 3 * 86_400_000)) {
       const email = `${label}-${process.pid}-${++emailSeq}-${randomBytes(3).toString("hex")}@example.com`;
-      const user = await createUserWithAccount(need(t).db, { email, name: "Ada" }, new Date(Date.now() - 3 * 86_400_000));
+      const user = await createUserWithAccount(need(t).db, { email, name: "Ada" }, signedUpAt);
       return { id: user.id, email, name: "Ada" };
     },
     async buckets(userId) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { balance, openAccount } from "./account";
 import { LedgerUsageError } from "./errors";
 import { grant } from "./grant";
-import { allowanceKey, expiryKey } from "./period";
+import { allowanceKey, expiryKey, signupKeys, startPeriod } from "./period";
 import { holdOrThrow, pack, reserveInput, SIGNUP, ledgerTestDatabase } from "./test-helpers";
 import { verifyLedger } from "./verify";
 
@@ -22,7 +22,7 @@ describe("openAccount", () => {
     });
   });
 
-  it("writes exactly two rows: the expiry of the empty allowance (0) and the free grant, keyed by (user, period)", async () => {
+  it("writes exactly two rows: the expiry of the empty allowance (0) and the free grant, keyed by the user's sign-up", async () => {
     const userId = await f.newAccount();
     const rows = await f.t.sql(
       `SELECT kind::text, allowance_delta::text, purchased_delta::text, allowance_after::text, purchased_after::text,
@@ -40,7 +40,7 @@ describe("openAccount", () => {
         shortfall: "0",
         source_type: "signup",
         pricing_version: 1,
-        idempotency_key: `expire:${userId}:2026-01-31T08:00:00.000Z`,
+        idempotency_key: `expire:${userId}:signup`,
       },
       {
         kind: "grant_free",
@@ -51,12 +51,53 @@ describe("openAccount", () => {
         shortfall: "0",
         source_type: "signup",
         pricing_version: 1,
-        idempotency_key: `allowance:${userId}:2026-01-31T08:00:00.000Z`,
+        idempotency_key: `allowance:${userId}:signup`,
       },
     ]);
     expect(allowanceKey(userId, SIGNUP)).toBe(`allowance:${userId}:2026-01-31T08:00:00.000Z`);
     expect(expiryKey(userId, SIGNUP)).toBe(`expire:${userId}:2026-01-31T08:00:00.000Z`);
     expect((await verifyLedger(f.t.db, { userIds: [userId] })).mismatches).toEqual([]);
+  });
+
+  // Stripe dates a subscription to the second: one created at 12:00:00.900 starts at 12:00:00. A user
+  // who signs up and subscribes within one second must still get the plan's period.
+  it.each([["2026-05-04T12:00:00.700Z"], ["2026-05-04T12:00:00.000Z"]])(
+    "a plan whose period Stripe dates to the second of the sign-up at %s replaces the free period",
+    async (signup) => {
+      const userId = await f.newAccount({ now: new Date(signup) });
+      const stripeStart = new Date("2026-05-04T12:00:00.000Z");
+      const r = await startPeriod(f.t.db, {
+        userId,
+        periodStart: stripeStart,
+        periodEnd: new Date("2026-06-04T12:00:00.000Z"),
+        allowance: 3_000_000n,
+        sourceType: "stripe_invoice",
+        sourceRef: "in_first",
+      });
+      expect(r.ok && [r.duplicate, r.expired?.allowanceDelta, r.granted.allowanceAfter, r.granted.idempotencyKey]).toEqual([
+        false,
+        -100_000n,
+        3_000_000n,
+        allowanceKey(userId, stripeStart),
+      ]);
+      expect(await balance(f.t.db, userId)).toMatchObject({ allowance: 3_000_000n, periodStart: stripeStart });
+      expect((await verifyLedger(f.t.db, { userIds: [userId] })).mismatches).toEqual([]);
+    },
+  );
+
+  it("a period that started a second or more before the sign-up is still refused as stale", async () => {
+    const userId = await f.newAccount({ now: new Date("2026-05-04T12:00:01.000Z") });
+    const r = await startPeriod(f.t.db, {
+      userId,
+      periodStart: new Date("2026-05-04T12:00:00.999Z"),
+      periodEnd: new Date("2026-06-04T12:00:00.000Z"),
+      allowance: 3_000_000n,
+    });
+    expect(r).toEqual({
+      ok: false,
+      error: { type: "StalePeriod", periodStart: new Date("2026-05-04T12:00:00.999Z"), currentPeriodStart: new Date("2026-05-04T12:00:01.000Z") },
+    });
+    expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
   });
 
   it("returns the grant row", async () => {
@@ -74,7 +115,7 @@ describe("openAccount", () => {
       shortfall: 0n,
       sourceType: "signup",
       pricingVersion: 1,
-      idempotencyKey: allowanceKey(user, SIGNUP),
+      idempotencyKey: signupKeys(user).allowance,
     });
   });
 

@@ -2,7 +2,7 @@
 import type { DbTx } from "../../db/client";
 import { addMonthsClamped } from "../periods";
 import { LedgerUsageError } from "./errors";
-import { startPeriod } from "./period";
+import { signupKeys, startPeriod } from "./period";
 import type { BalanceSnapshot, LedgerRow } from "./types";
 
 /**
@@ -27,6 +27,7 @@ export async function openAccount(
     kind: "grant_free",
     sourceType: "signup",
     pricingVersion,
+    keys: signupKeys(userId),
   });
   if (!result.ok) throw new Error(`opening the account of ${userId} failed: ${result.error.type}`);
   return result.granted;

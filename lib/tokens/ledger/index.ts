@@ -9,7 +9,7 @@
 export * from "./types";
 export * from "./errors";
 export { grant, findByKey, type GrantInput, type GrantResult } from "./grant";
-export { startPeriod, allowanceKey, expiryKey, type StartPeriodInput, type StartPeriodResult } from "./period";
+export { startPeriod, allowanceKey, expiryKey, signupKeys, type PeriodKeys, type StartPeriodInput, type StartPeriodResult } from "./period";
 export {
   reserve,
   settle,

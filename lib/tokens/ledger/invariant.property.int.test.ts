@@ -91,7 +91,9 @@ class Model {
 
   constructor(readonly n: number, readonly tag: string) {
     this.b = Array.from({ length: n }, () => ({ allowance: FREE_TIER, purchased: 0n, reserved: 0n }));
-    this.periods = Array.from({ length: n }, () => ({ current: SIGNUP.getTime(), started: new Map([[SIGNUP.getTime(), FREE_TIER]]) }));
+    // The sign-up's period is keyed per user (signupKeys), not by its start: a period starting at the
+    // sign-up's instant is a new one.
+    this.periods = Array.from({ length: n }, () => ({ current: SIGNUP.getTime(), started: new Map<number, bigint>() }));
     this.clock = Date.parse("2030-01-01T00:00:00.000Z");
   }
 
@@ -270,7 +272,11 @@ async function runSequence(ops: Op[]) {
         const p = m.periods[op.u]!;
         const started = [...p.started.keys()];
         const start =
-          op.how === "next" ? p.current + op.days * DAY : op.how === "retry" ? started[op.pick % started.length]! : p.current - op.days * DAY;
+          op.how === "next"
+            ? p.current + op.days * DAY
+            : op.how === "retry"
+              ? (started[op.pick % started.length] ?? p.current)
+              : p.current - op.days * DAY;
         const r = await startPeriod(f.t.db, {
           userId: users[op.u]!,
           periodStart: new Date(start),

@@ -15,6 +15,20 @@ export function expiryKey(userId: string, periodStart: Date): string {
   return `expire:${userId}:${periodStart.toISOString()}`;
 }
 
+/**
+ * The keys of the free period opened at sign-up: per user, since an account opens once. They never
+ * equal a paid period's keys — Stripe dates periods to the second, so a user who subscribes within
+ * the second they signed up (at .000 ms) would otherwise find their plan's period "already started".
+ */
+export function signupKeys(userId: string): PeriodKeys {
+  return { allowance: `allowance:${userId}:signup`, expiry: `expire:${userId}:signup` };
+}
+
+export interface PeriodKeys {
+  allowance: string;
+  expiry: string;
+}
+
 export interface StartPeriodInput {
   userId: string;
   periodStart: Date;
@@ -26,6 +40,8 @@ export interface StartPeriodInput {
   sourceType?: string;
   sourceRef?: string;
   pricingVersion?: number;
+  /** Defaults to `allowanceKey` / `expiryKey` of `periodStart`. */
+  keys?: PeriodKeys;
 }
 
 export type StartPeriodResult = Result<
@@ -38,21 +54,23 @@ export type StartPeriodResult = Result<
  * grant row; set the allowance, the period start and the next reset. Both rows carry keys derived
  * from (user, period start) and are always written together, so a retry or a concurrent second
  * caller conflicts on both and changes nothing. A period older than the account's current one is
- * refused (StalePeriod): granting it would expire the newer period's allowance. Purchased tokens are
- * never touched.
+ * refused (StalePeriod): granting it would expire the newer period's allowance. "Older" is judged at
+ * Stripe's resolution, whole seconds: Stripe dates a subscription created at 12:00:00.9 to 12:00:00,
+ * while the free period of a sign-up at 12:00:00.7 starts at the millisecond — that plan's period is
+ * the newer one, not a stale one. Purchased tokens are never touched.
  */
 export async function startPeriod(tx: DbTx, input: StartPeriodInput): Promise<StartPeriodResult> {
   requireNonNegative("allowance", input.allowance);
   if (!(input.periodEnd > input.periodStart)) throw new RangeError("periodEnd must be after periodStart");
-  const grantKey = allowanceKey(input.userId, input.periodStart);
-  const expireKey = expiryKey(input.userId, input.periodStart);
+  const grantKey = input.keys?.allowance ?? allowanceKey(input.userId, input.periodStart);
+  const expireKey = input.keys?.expiry ?? expiryKey(input.userId, input.periodStart);
   const kind = input.kind ?? "grant_allowance";
   const sourceType = input.sourceType ?? "period";
 
   const rows = await tx.$queryRaw<(LedgerRow & { step: "expire" | "grant" })[]>`
     WITH bal AS (
       SELECT user_id, allowance, purchased FROM user_token_balance
-      WHERE user_id = ${input.userId} AND period_start <= ${input.periodStart}
+      WHERE user_id = ${input.userId} AND date_trunc('second', period_start) <= ${input.periodStart}
       FOR UPDATE
     ), e AS (
       INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BalanceListener, type BalanceSignal, type ListenClient } from "./listener";
+import { BalanceListener, PUMP_SQL, type BalanceSignal, type ListenClient } from "./listener";
 
 /** A stand-in for pg.Client: records its queries; the test drives connect results and drops. */
 class FakeClient extends EventEmitter implements ListenClient {
@@ -219,5 +219,69 @@ describe("BalanceListener", () => {
       expect(s.clients).toHaveLength(1);
       expect(() => listener!.subscribe("alice", () => {})).toThrow(/closed/);
     });
+  });
+});
+
+describe("BalanceListener's pump of the balance change queue", () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout"] }));
+  afterEach(() => vi.useRealTimers());
+
+  /** A client whose pump queries can be held open, to prove runs never overlap. */
+  class SlowClient extends EventEmitter implements ListenClient {
+    queries: string[] = [];
+    release: (() => void) | null = null;
+    async connect() {}
+    query(sql: string) {
+      this.queries.push(sql);
+      if (sql === PUMP_SQL) return new Promise<void>((resolve) => (this.release = resolve));
+      return Promise.resolve();
+    }
+    async end() {}
+  }
+
+  it("pumps on its listening connection every interval, never two runs at once, and stops when closed", async () => {
+    const client = new SlowClient();
+    const listener = new BalanceListener({ createClient: () => client, pumpIntervalMs: 200 });
+    listener.subscribe("u1", () => {});
+    await listener.whenListening();
+    const pumps = () => client.queries.filter((q) => q === PUMP_SQL).length;
+    expect(pumps()).toBe(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(pumps()).toBe(1);
+    await vi.advanceTimersByTimeAsync(600); // the first run still holds: no second one
+    expect(pumps()).toBe(1);
+    client.release!();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(pumps()).toBe(2);
+    client.release!();
+    await listener.close();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(pumps()).toBe(2);
+  });
+
+  it("a failed run is logged and the next tick runs again", async () => {
+    const client = new FakeClient();
+    let failures = 0;
+    client.query = async (sql: string) => {
+      client.queries.push(sql);
+      if (sql === PUMP_SQL && failures++ === 0) throw new Error("deadlock detected");
+    };
+    const logged: string[] = [];
+    const listener = new BalanceListener({ createClient: () => client, pumpIntervalMs: 100, log: (event) => void logged.push(event) });
+    listener.subscribe("u1", () => {});
+    await listener.whenListening();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(client.queries.filter((q) => q === PUMP_SQL)).toHaveLength(2);
+    expect(logged).toEqual(["live_balance_pump_failed"]);
+    await listener.close();
+  });
+
+  it("does not pump without pumpIntervalMs", async () => {
+    const s = setup();
+    s.listener.subscribe("u1", () => {});
+    await s.listener.whenListening();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(s.clients[0]!.queries).toEqual(["LISTEN token_balance"]);
+    await s.listener.close();
   });
 });

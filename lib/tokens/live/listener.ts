@@ -1,6 +1,6 @@
-// One LISTEN connection per server process for the `token_balance` channel (the balance_notify
-// migration's trigger announces every change to `user_token_balance` there, payload = user id),
-// fanned out to subscribers by user id.
+// One LISTEN connection per server process for the `token_balance` channel (every change to
+// `user_token_balance` is announced there, payload = user id, by the pump below), fanned out to
+// subscribers by user id.
 //
 // Guarantees:
 // - At most one dedicated connection, opened on the first subscription, whatever the number of
@@ -12,11 +12,22 @@
 //   "resync": it re-reads its balance and misses nothing — this also covers a change made between
 //   a subscriber's first read and the LISTEN of the first connection.
 // - A throwing subscriber never stops the others.
+// - With `pumpIntervalMs`, the same connection also pumps the queue of changed balances
+//   (`balance_changes`, filled by the trigger of the balance_change_queue migration) every interval
+//   while it listens: one small transaction deletes the queued user ids and NOTIFYs each, so the
+//   ledger's own transactions never NOTIFY (a NOTIFY serializes commits cluster-wide). Several
+//   processes may pump at once: each queued change is deleted, hence announced, once; every
+//   listener of the cluster receives it. Runs never overlap; a failed run is logged and retried at
+//   the next tick (a broken connection is handled like any other drop).
 //
 // The connection factory is injected (a `pg.Client` in the app, a fake in unit tests), so this
 // module reads no configuration.
 
 export const BALANCE_CHANNEL = "token_balance";
+
+/** Announces every queued balance change, once, after the change committed (see the header). */
+export const PUMP_SQL = `WITH done AS (DELETE FROM balance_changes RETURNING user_id)
+SELECT count(pg_notify('${BALANCE_CHANNEL}', user_id))::int AS announced FROM done`;
 
 /** What the listener needs of a connection; `pg.Client` has it. */
 export interface ListenClient {
@@ -39,6 +50,8 @@ export interface BalanceListenerOptions {
   /** First retry delay; doubles per failed attempt up to maxDelayMs. */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Pump the balance_changes queue this often while listening (see the header); off when unset. */
+  pumpIntervalMs?: number;
   /** Random in [0, 1): jitter of the retry delays (injectable for tests). */
   random?(): number;
   log?(event: string, details: Record<string, unknown>): void;
@@ -58,6 +71,8 @@ export class BalanceListener {
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private waiters: (() => void)[] = [];
+  private pumpTimer: ReturnType<typeof setInterval> | null = null;
+  private pumping = false;
 
   constructor(private readonly options: BalanceListenerOptions) {
     this.channel = options.channel ?? BALANCE_CHANNEL;
@@ -116,6 +131,7 @@ export class BalanceListener {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.subscribers.clear();
+    this.stopPump();
     const client = this.client;
     this.client = null;
     if (client) await this.dispose(client);
@@ -144,12 +160,40 @@ export class BalanceListener {
     this.failures = 0;
     for (const resolve of this.waiters.splice(0)) resolve();
     this.broadcast("resync");
+    this.startPump(client);
+  }
+
+  private startPump(client: ListenClient): void {
+    const interval = this.options.pumpIntervalMs;
+    if (!interval) return;
+    this.stopPump();
+    this.pumpTimer = setInterval(() => void this.pump(client), interval);
+    this.pumpTimer.unref?.();
+  }
+
+  private stopPump(): void {
+    if (this.pumpTimer) clearInterval(this.pumpTimer);
+    this.pumpTimer = null;
+  }
+
+  /** One pump run on the listening connection (skipped while the previous one still runs). */
+  private async pump(client: ListenClient): Promise<void> {
+    if (this.pumping || this.client !== client || this.state !== "listening") return;
+    this.pumping = true;
+    try {
+      await client.query(PUMP_SQL);
+    } catch (error) {
+      this.log("live_balance_pump_failed", { error: (error as Error).message });
+    } finally {
+      this.pumping = false;
+    }
   }
 
   /** The connection failed or dropped: forget it and try again after the backoff. Once per client. */
   private lost(client: ListenClient, error: Error): void {
     if (this.client !== client || this.state === "closed") return;
     this.client = null;
+    this.stopPump();
     void this.dispose(client);
     this.failures += 1;
     const ceiling = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** Math.min(this.failures - 1, 20));

@@ -68,10 +68,14 @@ async function drain(listener: BalanceListener) {
   m.off();
 }
 
-describe("balance_notify trigger and the listener", () => {
+describe("the balance change queue, its pump and the listener", () => {
   let listener: BalanceListener;
   beforeAll(() => {
-    listener = new BalanceListener({ createClient: () => new pg.Client({ connectionString: t.url }), initialDelayMs: 50 });
+    listener = new BalanceListener({
+      createClient: () => new pg.Client({ connectionString: t.url, application_name: "live-test-listener" }),
+      initialDelayMs: 50,
+      pumpIntervalMs: 50,
+    });
   });
   afterAll(() => listener.close());
 
@@ -125,7 +129,8 @@ describe("balance_notify trigger and the listener", () => {
     const a = collect(listener, alice);
     await listener.whenListening();
     const [killed] = await t.sql<{ n: number }>(
-      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN token_balance'`,
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = 'live-test-listener'`,
     );
     expect(killed!.n).toBeGreaterThanOrEqual(1);
     // Generous waits: under a loaded full run (2 cores, parallel files) a reconnect can be slow.
