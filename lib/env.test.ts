@@ -26,8 +26,16 @@ describe("parseServerEnv", () => {
       APP_URL: "http://localhost:3000",
       METER_RATE_LIMIT_PER_MINUTE: 60,
       LOW_BALANCE_PERCENT: 10,
+      ADMIN_USD_TO_EUR: "0.92",
       TOLLGATE_BENCH_ROUTES: false,
     });
+  });
+
+  it("validates the admin EUR per USD rate (a positive decimal)", () => {
+    expect(parseServerEnv({ ...VALID, ADMIN_USD_TO_EUR: "0.8765" }).ADMIN_USD_TO_EUR).toBe("0.8765");
+    for (const bad of ["0", "0.00", "-1", "1e3", "abc", "0.1234567"]) {
+      expect(envError({ ...VALID, ADMIN_USD_TO_EUR: bad }).problems[0]).toMatch(/^ADMIN_USD_TO_EUR /);
+    }
   });
 
   it("validates the low-balance threshold (a whole percentage)", () => {

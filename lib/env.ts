@@ -50,6 +50,16 @@ const serverSchema = z
      * (the plan's or the free tier's); 0 shows it only when the balance is empty.
      */
     LOW_BALANCE_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
+    /**
+     * Euros per US dollar for the admin console's margins (revenue in €, provider cost in $): a
+     * decimal with up to 6 decimals, used exactly (as a fraction). The page can override it per view.
+     */
+    ADMIN_USD_TO_EUR: z
+      .string()
+      .trim()
+      .regex(/^\d{1,4}(\.\d{1,6})?$/, "must be a decimal EUR per USD rate such as 0.92 (up to 6 decimals)")
+      .refine((v) => /[1-9]/.test(v), "must be greater than 0")
+      .default("0.92"),
     /** Bearer secret of the cron routes (Vercel sends it). Unset: every cron request is refused. */
     CRON_SECRET: optionalString.pipe(
       z.string().min(16, "must be at least 16 characters: generate one with `openssl rand -hex 32`").optional(),

@@ -25,6 +25,8 @@ export interface HistoryEntry {
   balanceAfter: string;
   /** The whole row in words. */
   text: string;
+  /** The admin who made an adjustment (user id); null on every other row. */
+  actorId: string | null;
 }
 
 export interface HistoryView {
@@ -52,6 +54,7 @@ export async function historyView(tx: DbTx, userId: string, params: HistoryParam
         amountMillitokens: (row.allowanceDelta + row.purchasedDelta).toString(),
         balanceAfter: formatTokensDetailed(row.allowanceAfter + row.purchasedAfter),
         text: description.text,
+        actorId: row.actorId,
       };
     }),
   };

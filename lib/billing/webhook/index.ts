@@ -11,7 +11,7 @@
 import type Stripe from "stripe";
 import type { BillingContext } from "../context";
 import { dispatch, handlerFor } from "./dispatch";
-import { claimEvent, finishClaim, recordIgnored, STALE_CLAIM_MS } from "./log";
+import { claimEvent, finishClaim, recordIgnored, STALE_CLAIM_MS, type Claim } from "./log";
 
 export { HANDLED_EVENT_TYPES } from "./dispatch";
 
@@ -53,7 +53,15 @@ export async function handleStripeWebhook(
 
   const claim = await claimEvent(ctx.db, event, payload, { staleAfterMs: staleClaimMs });
   if (!claim) return { status: 200, body: { received: true, outcome: "duplicate" } };
+  return runClaimed(ctx, event, claim, log);
+}
 
+/**
+ * Runs a claimed event's handler and closes its claim: processed, ignored (with why) or failed (with
+ * the error). Shared by the webhook and the admin replay (./replay.ts), so both record an attempt the
+ * same way.
+ */
+export async function runClaimed(ctx: BillingContext, event: Stripe.Event, claim: Claim, log: (line: string) => void): Promise<WebhookResponse> {
   try {
     const outcome = await dispatch(ctx, event);
     if (outcome && "ignored" in outcome) {

@@ -1,0 +1,54 @@
+// The admin console's shell: navigation with the failed-webhook count. This layout checks the admin
+// role, but it protects nothing by itself — every page, server action and route under /admin checks
+// again (lib/auth/admin.ts), and app/admin/access.int.test.ts enforces that.
+import type { Metadata } from "next";
+import { Logo } from "@/components/logo";
+import { NavLink } from "@/components/nav-link";
+import { countFailedWebhooks } from "@/lib/admin/webhook-count";
+import { requireAdmin } from "@/lib/auth/admin";
+import { db } from "@/lib/db/client";
+
+export const metadata: Metadata = { title: { default: "Admin", template: "%s · Admin · Tollgate" } };
+
+export default async function AdminLayout({ children }: { children: React.ReactNode }) {
+  const admin = await requireAdmin("/admin");
+  const failed = await countFailedWebhooks(db());
+  return (
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-56 md:flex-col md:border-r md:border-b-0">
+        <div className="flex items-center gap-2 px-4 py-3 md:py-4">
+          <Logo href="/admin" />
+          <span className="rounded-full bg-zinc-900 px-2 py-0.5 text-xs font-medium text-white">Admin</span>
+        </div>
+        <nav aria-label="Admin" className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:space-y-1">
+          <NavLink href="/admin" exact>
+            Overview
+          </NavLink>
+          <NavLink href="/admin/pricing">Pricing</NavLink>
+          <NavLink href="/admin/webhooks">
+            <span className="flex items-center justify-between gap-2">
+              Webhooks
+              {failed > 0 && (
+                <span
+                  className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white"
+                  aria-label={`${failed} failed`}
+                  data-testid="failed-webhooks"
+                >
+                  {failed}
+                </span>
+              )}
+            </span>
+          </NavLink>
+          <NavLink href="/admin/users">Users</NavLink>
+        </nav>
+        <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">
+          <p className="truncate text-sm text-zinc-700" title={admin.email}>
+            {admin.email}
+          </p>
+          <NavLink href="/dashboard">Back to the app</NavLink>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-4 py-6 md:px-8">{children}</main>
+    </div>
+  );
+}

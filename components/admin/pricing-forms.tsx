@@ -1,0 +1,195 @@
+"use client";
+// The pricing forms: edit the active version (saved as the next one) and add a plan or pack. The
+// server actions validate everything again; these only lay the fields out and show the outcome,
+// including what the Stripe sync did.
+import { useActionState } from "react";
+import { addTierAction, savePricingAction, type PricingActionState } from "@/app/admin/pricing/actions";
+import type { Pack, Plan } from "@/lib/tokens/pricing-config";
+
+export interface EditablePricing {
+  version: number;
+  currency: string;
+  microUsdPerToken: number;
+  freeTierTokens: number;
+  plans: Plan[];
+  packs: Pack[];
+  overridesJson: string;
+}
+
+const initial: PricingActionState = { status: "idle", message: "" };
+const input = "w-full min-w-20 rounded-md border border-zinc-300 px-2 py-1.5 text-sm text-zinc-900";
+const label = "block text-sm text-zinc-700";
+const euros = (cents: number) => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+
+function Outcome({ state }: { state: PricingActionState }) {
+  if (state.status === "idle") return null;
+  return (
+    <div role="status" className={`rounded-md border px-3 py-2 text-sm ${state.status === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-emerald-200 bg-emerald-50 text-emerald-900"}`}>
+      <p className="font-medium">{state.message}</p>
+      {state.sync && (
+        <>
+          <p className={state.sync.ok ? "" : "text-amber-800"}>{state.sync.summary}</p>
+          {state.sync.lines.length > 0 && (
+            <ul className="mt-1 list-disc pl-5 font-mono text-xs">
+              {state.sync.lines.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+export function PricingEditor({ pricing }: { pricing: EditablePricing }) {
+  const [state, action, pending] = useActionState(savePricingAction, initial);
+  return (
+    <form action={action} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4" aria-label="Edit pricing">
+      <h2 className="text-lg font-semibold text-zinc-900">Edit version {pricing.version}</h2>
+      <input type="hidden" name="baseVersion" value={pricing.version} />
+      <input type="hidden" name="planIds" value={pricing.plans.map((p) => p.id).join(",")} />
+      <input type="hidden" name="packIds" value={pricing.packs.map((p) => p.id).join(",")} />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <label className={label}>
+          Free tier (tokens per month)
+          <input name="freeTierTokens" inputMode="numeric" defaultValue={pricing.freeTierTokens} className={input} />
+        </label>
+        <label className={label}>
+          Provider cost per token (µ$; 1000 = $0.001)
+          <input name="microUsdPerToken" inputMode="numeric" defaultValue={pricing.microUsdPerToken} className={input} />
+        </label>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm">
+          <caption className="text-left font-medium text-zinc-900">Plans (monthly, {pricing.currency.toUpperCase()})</caption>
+          <thead className="text-zinc-600">
+            <tr>
+              <th className="px-2 py-1 text-left font-medium">Id / lookup key</th>
+              <th className="px-2 py-1 text-left font-medium">Name</th>
+              <th className="px-2 py-1 text-left font-medium">Price (€)</th>
+              <th className="px-2 py-1 text-left font-medium">Tokens / month</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pricing.plans.map((p) => (
+              <tr key={p.id}>
+                <td className="px-2 py-1">
+                  <span className="font-medium">{p.id}</span>
+                  <span className="block font-mono text-xs text-zinc-500">{p.lookupKey}</span>
+                </td>
+                <td className="px-2 py-1">
+                  <input aria-label={`${p.id} name`} name={`plan:${p.id}:name`} defaultValue={p.name} className={input} />
+                </td>
+                <td className="px-2 py-1">
+                  <input aria-label={`${p.id} price`} name={`plan:${p.id}:price`} inputMode="decimal" defaultValue={euros(p.priceCents)} className={input} />
+                </td>
+                <td className="px-2 py-1">
+                  <input aria-label={`${p.id} tokens`} name={`plan:${p.id}:tokens`} inputMode="numeric" defaultValue={p.tokensPerMonth} className={input} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm">
+          <caption className="text-left font-medium text-zinc-900">Packs (one-time)</caption>
+          <thead className="text-zinc-600">
+            <tr>
+              <th className="px-2 py-1 text-left font-medium">Id / lookup key</th>
+              <th className="px-2 py-1 text-left font-medium">Name</th>
+              <th className="px-2 py-1 text-left font-medium">Price (€)</th>
+              <th className="px-2 py-1 text-left font-medium">Tokens</th>
+              <th className="px-2 py-1 text-left font-medium">Bonus %</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pricing.packs.map((p) => (
+              <tr key={p.id}>
+                <td className="px-2 py-1">
+                  <span className="font-medium">{p.id}</span>
+                  <span className="block font-mono text-xs text-zinc-500">{p.lookupKey}</span>
+                </td>
+                <td className="px-2 py-1">
+                  <input aria-label={`${p.id} name`} name={`pack:${p.id}:name`} defaultValue={p.name} className={input} />
+                </td>
+                <td className="px-2 py-1">
+                  <input aria-label={`${p.id} price`} name={`pack:${p.id}:price`} inputMode="decimal" defaultValue={euros(p.priceCents)} className={input} />
+                </td>
+                <td className="px-2 py-1">
+                  <input aria-label={`${p.id} tokens`} name={`pack:${p.id}:tokens`} inputMode="numeric" defaultValue={p.tokens} className={input} />
+                </td>
+                <td className="px-2 py-1">
+                  <input aria-label={`${p.id} bonus`} name={`pack:${p.id}:bonus`} inputMode="numeric" defaultValue={p.bonusPercent} className={input} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <label className={label}>
+        Model price overrides (JSON: model id → price in µ$ per 1M tokens; validated by the cost engine)
+        <textarea name="overrides" rows={4} defaultValue={pricing.overridesJson} className={`${input} font-mono`} spellCheck={false} />
+      </label>
+      <label className={label}>
+        Note (why; required)
+        <input name="note" required minLength={3} className={input} />
+      </label>
+      <div className="flex flex-wrap items-center gap-3">
+        <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60">
+          {pending ? "Saving…" : `Save as version ${pricing.version + 1}`}
+        </button>
+      </div>
+      <Outcome state={state} />
+    </form>
+  );
+}
+
+export function NewTierForm({ baseVersion }: { baseVersion: number }) {
+  const [state, action, pending] = useActionState(addTierAction, initial);
+  return (
+    <form action={action} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4" aria-label="Add a tier">
+      <h2 className="text-lg font-semibold text-zinc-900">Add a plan or pack</h2>
+      <p className="text-sm text-zinc-600">Creates version {baseVersion + 1} with the new tier and its Stripe lookup key, then syncs the catalogue to Stripe.</p>
+      <input type="hidden" name="baseVersion" value={baseVersion} />
+      <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-7">
+        <label className={label}>
+          Kind
+          <select name="kind" className={input} defaultValue="plan">
+            <option value="plan">Plan (monthly)</option>
+            <option value="pack">Pack (one-time)</option>
+          </select>
+        </label>
+        <label className={label}>
+          Id
+          <input name="id" required pattern="[a-z0-9_]+" placeholder="mythic" className={input} />
+        </label>
+        <label className={label}>
+          Name
+          <input name="name" required placeholder="Mythic" className={input} />
+        </label>
+        <label className={label}>
+          Price (€)
+          <input name="price" required inputMode="decimal" placeholder="149.00" className={input} />
+        </label>
+        <label className={label}>
+          Tokens
+          <input name="tokens" required inputMode="numeric" placeholder="60000" className={input} />
+        </label>
+        <label className={label}>
+          Bonus % (packs)
+          <input name="bonus" inputMode="numeric" defaultValue="0" className={input} />
+        </label>
+        <label className={label}>
+          Note
+          <input name="note" required minLength={3} className={input} />
+        </label>
+      </div>
+      <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60">
+        {pending ? "Adding…" : "Add and sync to Stripe"}
+      </button>
+      <Outcome state={state} />
+    </form>
+  );
+}
