@@ -42,6 +42,66 @@ function Outcome({ state }: { state: PricingActionState }) {
   );
 }
 
+interface TierColumn<T> {
+  /** The form field: `<prefix>:<tier id>:<field>`, as the save action reads it. */
+  field: string;
+  heading: string;
+  value: (tier: T) => string | number;
+  inputMode?: "decimal" | "numeric";
+}
+
+/** One editable row per plan or pack: its id and lookup key, then an input per column. */
+function TierTable<T extends { id: string; lookupKey: string }>({
+  caption,
+  prefix,
+  tiers,
+  columns,
+}: {
+  caption: string;
+  prefix: "plan" | "pack";
+  tiers: T[];
+  columns: TierColumn<T>[];
+}) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm">
+        <caption className="text-left font-medium text-zinc-900">{caption}</caption>
+        <thead className="text-zinc-600">
+          <tr>
+            <th className="px-2 py-1 text-left font-medium">Id / lookup key</th>
+            {columns.map((c) => (
+              <th key={c.field} className="px-2 py-1 text-left font-medium">
+                {c.heading}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {tiers.map((tier) => (
+            <tr key={tier.id}>
+              <td className="px-2 py-1">
+                <span className="font-medium">{tier.id}</span>
+                <span className="block font-mono text-xs text-zinc-500">{tier.lookupKey}</span>
+              </td>
+              {columns.map((c) => (
+                <td key={c.field} className="px-2 py-1">
+                  <input
+                    aria-label={`${tier.id} ${c.field}`}
+                    name={`${prefix}:${tier.id}:${c.field}`}
+                    inputMode={c.inputMode}
+                    defaultValue={c.value(tier)}
+                    className={input}
+                  />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function PricingEditor({ pricing }: { pricing: EditablePricing }) {
   const [state, action, pending] = useActionState(savePricingAction, initial);
   return (
@@ -60,74 +120,27 @@ export function PricingEditor({ pricing }: { pricing: EditablePricing }) {
           <input name="microUsdPerToken" inputMode="numeric" defaultValue={pricing.microUsdPerToken} className={input} />
         </label>
       </div>
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm">
-          <caption className="text-left font-medium text-zinc-900">Plans (monthly, {pricing.currency.toUpperCase()})</caption>
-          <thead className="text-zinc-600">
-            <tr>
-              <th className="px-2 py-1 text-left font-medium">Id / lookup key</th>
-              <th className="px-2 py-1 text-left font-medium">Name</th>
-              <th className="px-2 py-1 text-left font-medium">Price (€)</th>
-              <th className="px-2 py-1 text-left font-medium">Tokens / month</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pricing.plans.map((p) => (
-              <tr key={p.id}>
-                <td className="px-2 py-1">
-                  <span className="font-medium">{p.id}</span>
-                  <span className="block font-mono text-xs text-zinc-500">{p.lookupKey}</span>
-                </td>
-                <td className="px-2 py-1">
-                  <input aria-label={`${p.id} name`} name={`plan:${p.id}:name`} defaultValue={p.name} className={input} />
-                </td>
-                <td className="px-2 py-1">
-                  <input aria-label={`${p.id} price`} name={`plan:${p.id}:price`} inputMode="decimal" defaultValue={euros(p.priceCents)} className={input} />
-                </td>
-                <td className="px-2 py-1">
-                  <input aria-label={`${p.id} tokens`} name={`plan:${p.id}:tokens`} inputMode="numeric" defaultValue={p.tokensPerMonth} className={input} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm">
-          <caption className="text-left font-medium text-zinc-900">Packs (one-time)</caption>
-          <thead className="text-zinc-600">
-            <tr>
-              <th className="px-2 py-1 text-left font-medium">Id / lookup key</th>
-              <th className="px-2 py-1 text-left font-medium">Name</th>
-              <th className="px-2 py-1 text-left font-medium">Price (€)</th>
-              <th className="px-2 py-1 text-left font-medium">Tokens</th>
-              <th className="px-2 py-1 text-left font-medium">Bonus %</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pricing.packs.map((p) => (
-              <tr key={p.id}>
-                <td className="px-2 py-1">
-                  <span className="font-medium">{p.id}</span>
-                  <span className="block font-mono text-xs text-zinc-500">{p.lookupKey}</span>
-                </td>
-                <td className="px-2 py-1">
-                  <input aria-label={`${p.id} name`} name={`pack:${p.id}:name`} defaultValue={p.name} className={input} />
-                </td>
-                <td className="px-2 py-1">
-                  <input aria-label={`${p.id} price`} name={`pack:${p.id}:price`} inputMode="decimal" defaultValue={euros(p.priceCents)} className={input} />
-                </td>
-                <td className="px-2 py-1">
-                  <input aria-label={`${p.id} tokens`} name={`pack:${p.id}:tokens`} inputMode="numeric" defaultValue={p.tokens} className={input} />
-                </td>
-                <td className="px-2 py-1">
-                  <input aria-label={`${p.id} bonus`} name={`pack:${p.id}:bonus`} inputMode="numeric" defaultValue={p.bonusPercent} className={input} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TierTable
+        caption={`Plans (monthly, ${pricing.currency.toUpperCase()})`}
+        prefix="plan"
+        tiers={pricing.plans}
+        columns={[
+          { field: "name", heading: "Name", value: (p) => p.name },
+          { field: "price", heading: "Price (€)", value: (p) => euros(p.priceCents), inputMode: "decimal" },
+          { field: "tokens", heading: "Tokens / month", value: (p) => p.tokensPerMonth, inputMode: "numeric" },
+        ]}
+      />
+      <TierTable
+        caption="Packs (one-time)"
+        prefix="pack"
+        tiers={pricing.packs}
+        columns={[
+          { field: "name", heading: "Name", value: (p) => p.name },
+          { field: "price", heading: "Price (€)", value: (p) => euros(p.priceCents), inputMode: "decimal" },
+          { field: "tokens", heading: "Tokens", value: (p) => p.tokens, inputMode: "numeric" },
+          { field: "bonus", heading: "Bonus %", value: (p) => p.bonusPercent, inputMode: "numeric" },
+        ]}
+      />
       <label className={label}>
         Model price overrides (JSON: model id → price in µ$ per 1M tokens; validated by the cost engine)
         <textarea name="overrides" rows={4} defaultValue={pricing.overridesJson} className={`${input} font-mono`} spellCheck={false} />
