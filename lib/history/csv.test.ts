@@ -1,34 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { LedgerRow } from "../tokens/ledger";
-import { DEFAULT_PRICING } from "../tokens/pricing-config";
 import { CSV_COLUMNS, csvField, csvFileName, csvHeader, csvRow, csvText } from "./csv";
-import { planNameResolver } from "./plans";
+import { defaultPlans, ledgerRow } from "./test-fixtures";
 
-const plans = planNameResolver([{ version: 1, plans: DEFAULT_PRICING.plans }]);
-
-function row(overrides: Partial<LedgerRow>): LedgerRow {
-  return {
-    id: 42n,
-    userId: "u1",
-    kind: "consume",
-    allowanceDelta: 0n,
-    purchasedDelta: 0n,
-    allowanceAfter: 0n,
-    purchasedAfter: 0n,
-    shortfall: 0n,
-    sourceType: null,
-    sourceRef: null,
-    feature: null,
-    pricingVersion: 1,
-    usage: null,
-    costMicroUsd: null,
-    actorId: null,
-    reason: null,
-    idempotencyKey: "k",
-    createdAt: new Date("2026-03-01T12:34:56.789Z"),
-    ...overrides,
-  };
-}
+const plans = defaultPlans;
+const row = ledgerRow;
 
 /** A minimal RFC 4180 parser, to check that what we write reads back field for field. */
 function parseCsv(text: string): string[][] {

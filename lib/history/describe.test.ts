@@ -3,32 +3,10 @@ import type { LedgerRow } from "../tokens/ledger";
 import { DEFAULT_PRICING } from "../tokens/pricing-config";
 import { describeRow, featureTitle, usageDetails } from "./describe";
 import { planNameResolver } from "./plans";
+import { defaultPlans, ledgerRow } from "./test-fixtures";
 
-const plans = planNameResolver([{ version: 1, plans: DEFAULT_PRICING.plans }]);
-
-function row(overrides: Partial<LedgerRow>): LedgerRow {
-  return {
-    id: 1n,
-    userId: "u1",
-    kind: "consume",
-    allowanceDelta: 0n,
-    purchasedDelta: 0n,
-    allowanceAfter: 0n,
-    purchasedAfter: 0n,
-    shortfall: 0n,
-    sourceType: null,
-    sourceRef: null,
-    feature: null,
-    pricingVersion: 1,
-    usage: null,
-    costMicroUsd: null,
-    actorId: null,
-    reason: null,
-    idempotencyKey: "k",
-    createdAt: new Date("2026-03-01T12:00:00Z"),
-    ...overrides,
-  };
-}
+const plans = defaultPlans;
+const row = ledgerRow;
 
 const text = (r: Partial<LedgerRow>) => describeRow(row(r), plans).text;
 
