@@ -30,3 +30,35 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     ...overrides,
   };
 }
+
+/**
+ * A minimal RFC 4180 parser, to check that what we write reads back field for field. Records end
+ * with CRLF; an unterminated last record is not returned.
+ */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = "";
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      record.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      i++;
+    } else field += c;
+  }
+  return records;
+}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../../scripts/test/database";
 import { EXPORT_PAGE_SIZE } from "../../../../../lib/history/export";
 import { CSV_BOM, CSV_COLUMNS } from "../../../../../lib/history/csv";
+import { parseCsv } from "../../../../../lib/history/test-fixtures";
 import { adjust, grant, openAccount, reserve, settle } from "../../../../../lib/tokens/ledger";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
@@ -79,32 +80,9 @@ async function csvText(response: Response): Promise<string> {
 /** Parses our CSV (RFC 4180, CRLF) into records keyed by column name. */
 function parse(body: string): Record<(typeof CSV_COLUMNS)[number], string>[] {
   expect(body.startsWith(CSV_BOM)).toBe(true);
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let quoted = false;
   const text = body.slice(CSV_BOM.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  expect(field).toBe(""); // ends with CRLF
+  expect(text.endsWith("\r\n")).toBe(true);
+  const records = parseCsv(text);
   const [header, ...rows] = records;
   expect(header).toEqual([...CSV_COLUMNS]);
   return rows.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]!])) as Record<(typeof CSV_COLUMNS)[number], string>);
