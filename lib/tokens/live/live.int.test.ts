@@ -1,11 +1,11 @@
-// The live balance over real Postgres: the balance_notify trigger, the LISTEN connection of the
-// process-wide listener, and GET /api/tokens/stream and /api/tokens/balance (the real route modules;
+// The live balance over real Postgres: the trigger that queues changed users, the pump that announces
+// them, the LISTEN connection of the process-wide listener, and GET /api/tokens/stream and /api/tokens/balance (the real route modules;
 // only the session lookup is replaced).
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
 import { grant, openAccount, release, reserve } from "../ledger";
-import { BalanceListener, type BalanceSignal } from "./listener";
+import { BALANCE_CHANNEL, BalanceListener, PUMP_SQL, type BalanceSignal } from "./listener";
 import type { LiveBalance } from "./snapshot";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
@@ -67,6 +67,38 @@ async function drain(listener: BalanceListener) {
   await until(() => m.changes() >= 1);
   m.off();
 }
+
+// Runs before any pump exists in this file: a commit must not NOTIFY (NOTIFY serializes commits
+// cluster-wide); only the pump announces what the trigger queued.
+describe("the trigger queues changed users and never notifies by itself", () => {
+  it("a ledger write leaves its user in balance_changes and sends nothing; one pump run announces it once and empties the queue", async () => {
+    const userId = await newUser();
+    const heard: string[] = [];
+    const raw = new pg.Client({ connectionString: t.url });
+    await raw.connect();
+    try {
+      raw.on("notification", (n) => heard.push(n.payload ?? ""));
+      await raw.query(`LISTEN ${BALANCE_CHANNEL}`);
+      const granted = await grant(t.db, { userId, bucket: "purchased", kind: "grant_pack", amount: 1_000n, idempotencyKey: `queue:${userId}` });
+      expect(granted.ok).toBe(true);
+      const held = await reserve(t.db, { userId, amount: 500n, feature: "chat", requestId: `queue-r-${userId}`, ttlMs: 60_000 });
+      expect(held.ok).toBe(true);
+      await pause(300);
+      expect(heard).toEqual([]);
+      const queued = await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM balance_changes WHERE user_id = $1", [userId]);
+      expect(queued[0]!.n).toBe(1); // three changes (sign-up, grant, hold), one queue entry
+
+      await t.sql(PUMP_SQL);
+      await until(() => heard.includes(userId));
+      await pause(100);
+      expect(heard.filter((id) => id === userId)).toEqual([userId]);
+      const left = await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM balance_changes");
+      expect(left[0]!.n).toBe(0);
+    } finally {
+      await raw.end();
+    }
+  });
+});
 
 describe("the balance change queue, its pump and the listener", () => {
   let listener: BalanceListener;
