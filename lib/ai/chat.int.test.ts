@@ -1,51 +1,30 @@
 // POST /api/ai/chat end to end below HTTP: the real route module, the real OpenAI SDK talking to the
 // loopback simulator, the real cost engine and real Postgres. Only the session lookup is replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
-import { SIMULATOR_API_KEY } from "../env";
+import type { TestDatabase } from "../../scripts/test/database";
 import { costOf, countChatTokens, countTokens, textUsage } from "../tokens/cost";
-import { grant, openAccount, verifyLedger } from "../tokens/ledger";
+import { verifyLedger } from "../tokens/ledger";
 import { CHAT_MODEL, COACH_SYSTEM_PROMPT } from "./chat";
 import { clearConversation, loadConversation } from "./conversation";
-import { startOpenAISimulator } from "./simulator";
+import { startRouteHarness, type RouteHarness } from "./testing/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
 
+let h: RouteHarness;
 let t: TestDatabase;
-let simulator: Awaited<ReturnType<typeof startOpenAISimulator>>;
 let POST: (request: Request) => Promise<Response>;
-let users = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  simulator = await startOpenAISimulator({ port: 0, tokensPerSecond: 400 });
-  Object.assign(process.env, {
-    DATABASE_URL: t.url,
-    AUTH_SECRET: "a-test-secret-that-is-at-least-32-characters",
-    OPENAI_API_KEY: SIMULATOR_API_KEY,
-    OPENAI_BASE_URL: simulator.url,
-    METER_RATE_LIMIT_PER_MINUTE: "0",
-  });
+  h = await startRouteHarness(session, "chat", { tokensPerSecond: 400 });
+  t = h.t;
   ({ POST } = await import("../../app/api/ai/chat/route"));
 });
 
-afterAll(async () => {
-  await simulator?.close();
-  await t?.drop();
-});
+afterAll(() => h?.close());
 
-/** A signed-in user with a balance of exactly `purchased` millitokens plus the 100-token free tier. */
-async function signIn(purchased = 0n): Promise<string> {
-  const id = await t.db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { email: `chat-${++users}@example.com` } });
-    await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 100_000n, pricingVersion: 1 });
-    return user.id;
-  });
-  if (purchased) await grant(t.db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: purchased, idempotencyKey: `pack:${id}` });
-  session.userId = id;
-  return id;
-}
+const signIn = (purchased?: bigint) => h.signIn(purchased);
+const consumeRows = (userId: string) => h.consumeRows(userId);
 
 function chat(content: string, headers: Record<string, string> = {}) {
   return POST(
@@ -68,9 +47,6 @@ function parseSse(text: string) {
   return { chunks, tokens, text: chunks.map((c) => c.choices.map((x) => x.delta?.content ?? "").join("")).join("") };
 }
 
-async function consumeRows(userId: string) {
-  return t.db.tokenTransaction.findMany({ where: { userId, kind: "consume" }, orderBy: { id: "asc" } });
-}
 
 describe("POST /api/ai/chat", () => {
   it("streams the answer and charges exactly the cost engine's price of the reported usage", async () => {

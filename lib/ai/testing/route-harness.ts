@@ -5,7 +5,7 @@
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
 import { SIMULATOR_API_KEY } from "../../env";
 import { grant, openAccount } from "../../tokens/ledger";
-import { startOpenAISimulator, type OpenAISimulator } from "../simulator";
+import { startOpenAISimulator, type OpenAISimulator, type OpenAISimulatorOptions } from "../simulator";
 
 export interface RouteHarness {
   t: TestDatabase;
@@ -21,9 +21,13 @@ export const FREE_TIER = 100_000n;
 
 let users = 0;
 
-export async function startRouteHarness(session: { userId: string | null }, label: string): Promise<RouteHarness> {
+export async function startRouteHarness(
+  session: { userId: string | null },
+  label: string,
+  simulatorOptions: Omit<OpenAISimulatorOptions, "port"> = {},
+): Promise<RouteHarness> {
   const t = await createTestDatabase();
-  const simulator = await startOpenAISimulator({ port: 0 });
+  const simulator = await startOpenAISimulator({ ...simulatorOptions, port: 0 });
   Object.assign(process.env, {
     DATABASE_URL: t.url,
     AUTH_SECRET: "a-test-secret-that-is-at-least-32-characters",
