@@ -42,3 +42,9 @@ export function requireKey(name: string, key: string): void {
     throw new LedgerUsageError(`${name} must be a non-empty string of at most 200 characters`);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function requireUuid(name: string, id: string): void {
+  if (typeof id !== "string" || !UUID.test(id)) throw new LedgerUsageError(`${name} must be a UUID, got ${JSON.stringify(id)}`);
+}

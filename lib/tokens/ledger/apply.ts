@@ -1,0 +1,328 @@
+// Reserve, settle and release as operations of the SQL function `ledger_apply(ops)` (migration
+// ledger_apply): one implementation of the hot path, run either alone — `reserve(tx, …)`, in any
+// transaction — or many to a statement by the ledger pipeline (pipeline.ts). Each operation here is
+// a `LedgerCall`: the JSON the function takes, and how its result row becomes the operation's result.
+// Rare outcomes (a repeated request id, a reservation already closed) are answered by a second,
+// read-only look at the database in `finish`, exactly as the operation answered them before.
+import { v7 as uuidv7 } from "uuid";
+import type { DbTx } from "../../db/client";
+import {
+  LedgerUsageError,
+  requireKey,
+  requireNonNegative,
+  requirePositive,
+  requireUuid,
+  type AccountNotFound,
+  type IdempotencyKeyReused,
+  type InsufficientTokens,
+  type ReservationClosed,
+  type ReservationNotFound,
+  type Result,
+} from "./errors";
+import { findByKey } from "./grant";
+import { snapshot, type BalanceSnapshot, type LedgerRow, type UsageBreakdown } from "./types";
+
+export type ReservationStatus = "held" | "settled" | "released" | "expired";
+
+export interface Reservation {
+  id: string;
+  userId: string;
+  amount: bigint;
+  feature: string;
+  requestId: string;
+  status: ReservationStatus;
+  pricingVersion: number | null;
+  expiresAt: Date;
+}
+
+export interface ReserveInput {
+  userId: string;
+  /** Worst-case cost, millitokens > 0. */
+  amount: bigint;
+  feature: string;
+  /** Unique per call; a retry with the same id returns the same reservation. */
+  requestId: string;
+  /** How long the hold lives before the sweep may release it (the call's process died). */
+  ttlMs: number;
+  pricingVersion?: number;
+  now?: Date;
+}
+
+export type ReserveResult = Result<
+  { reservation: Reservation; duplicate: boolean; available: bigint },
+  InsufficientTokens | AccountNotFound | IdempotencyKeyReused
+>;
+
+export interface SettleInput {
+  reservationId: string;
+  /** The exact cost in millitokens (= micro-dollars), ≥ 0. */
+  cost: bigint;
+  usage?: UsageBreakdown;
+  /** The pricing version the cost was computed with (defaults to the reservation's). */
+  pricingVersion?: number;
+}
+
+export type SettleResult = Result<
+  { row: LedgerRow; charged: bigint; shortfall: bigint; balance: BalanceSnapshot; duplicate: boolean },
+  ReservationNotFound | ReservationClosed
+>;
+
+export type ReleaseResult = Result<{ released: boolean; balance: BalanceSnapshot | null }, ReservationNotFound>;
+
+/** The idempotency key of a call's charge. */
+export function callKey(requestId: string): string {
+  return `call:${requestId}`;
+}
+
+// ─── the function's input and output ─────────────────────────────────────────────────────────
+
+/** One element of `ledger_apply`'s argument. Amounts are decimal strings (exact beyond 2^53). */
+export type ApplyOp =
+  | {
+      op: "reserve";
+      userId: string;
+      amount: string;
+      reservationId: string;
+      requestId: string;
+      feature: string;
+      pricingVersion: number | null;
+      expiresAt: string;
+    }
+  | { op: "settle"; reservationId: string; cost: string; usage: UsageBreakdown | null; pricingVersion: number | null }
+  | { op: "release"; reservationId: string };
+
+/** One row of `ledger_apply`'s result, typed. */
+export interface ApplyRow {
+  outcome: "held" | "refused" | "duplicate" | "settled" | "released" | "closed";
+  available: bigint | null;
+  balance: BalanceSnapshot | null;
+  entry: LedgerRow | null;
+}
+
+/**
+ * The call, with the ledger row's columns named as LedgerRow names them. The same text is prepared
+ * once per connection by node-postgres (the pipeline) and by Prisma (the marker in lib/db/client.ts).
+ */
+export const APPLY_SQL = `/* tollgate:prepared */ SELECT op_index AS "opIndex", outcome, available,
+  balance_allowance AS "balanceAllowance", balance_purchased AS "balancePurchased", balance_reserved AS "balanceReserved",
+  entry_id AS "entryId", entry_user_id AS "userId", entry_allowance_delta AS "allowanceDelta", entry_purchased_delta AS "purchasedDelta",
+  entry_allowance_after AS "allowanceAfter", entry_purchased_after AS "purchasedAfter", entry_shortfall AS shortfall,
+  entry_source_ref AS "sourceRef", entry_feature AS feature, entry_pricing_version AS "pricingVersion", entry_usage AS usage,
+  entry_cost_micro_usd AS "costMicroUsd", entry_idempotency_key AS "idempotencyKey", entry_created_at AS "createdAt"
+FROM ledger_apply($1::jsonb) ORDER BY op_index`;
+
+type Int = bigint | string | number;
+const big = (value: Int) => BigInt(value);
+const bigOrNull = (value: Int | null) => (value === null ? null : BigInt(value));
+
+/** A raw result row, as node-postgres (bigint as string) or Prisma (bigint as BigInt) gives it. */
+export interface RawApplyRow {
+  opIndex: number;
+  outcome: ApplyRow["outcome"];
+  available: Int | null;
+  balanceAllowance: Int | null;
+  balancePurchased: Int | null;
+  balanceReserved: Int | null;
+  entryId: Int | null;
+  userId: string | null;
+  allowanceDelta: Int | null;
+  purchasedDelta: Int | null;
+  allowanceAfter: Int | null;
+  purchasedAfter: Int | null;
+  shortfall: Int | null;
+  sourceRef: string | null;
+  feature: string | null;
+  pricingVersion: number | null;
+  usage: UsageBreakdown | null;
+  costMicroUsd: Int | null;
+  idempotencyKey: string | null;
+  createdAt: Date | null;
+}
+
+export function toApplyRow(raw: RawApplyRow): ApplyRow {
+  const balance =
+    raw.balanceAllowance === null
+      ? null
+      : snapshot({ allowance: big(raw.balanceAllowance), purchased: big(raw.balancePurchased!), reserved: big(raw.balanceReserved!) });
+  const entry: LedgerRow | null =
+    raw.entryId === null
+      ? null
+      : {
+          id: big(raw.entryId),
+          userId: raw.userId!,
+          kind: "consume",
+          allowanceDelta: big(raw.allowanceDelta!),
+          purchasedDelta: big(raw.purchasedDelta!),
+          allowanceAfter: big(raw.allowanceAfter!),
+          purchasedAfter: big(raw.purchasedAfter!),
+          shortfall: big(raw.shortfall!),
+          sourceType: "request",
+          sourceRef: raw.sourceRef,
+          feature: raw.feature,
+          pricingVersion: raw.pricingVersion,
+          usage: raw.usage,
+          costMicroUsd: bigOrNull(raw.costMicroUsd),
+          actorId: null,
+          reason: null,
+          idempotencyKey: raw.idempotencyKey!,
+          createdAt: raw.createdAt!,
+        };
+  return { outcome: raw.outcome, available: bigOrNull(raw.available), balance, entry };
+}
+
+/** Runs operations through `ledger_apply` in the caller's connection or transaction (Prisma). */
+export async function applyOps(tx: DbTx, ops: ApplyOp[]): Promise<ApplyRow[]> {
+  const rows = await tx.$queryRawUnsafe<RawApplyRow[]>(APPLY_SQL, JSON.stringify(ops));
+  if (rows.length !== ops.length) throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
+  return rows.map(toApplyRow);
+}
+
+// ─── the operations ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * One ledger operation ready to run: its JSON for `ledger_apply`, the user whose balance it changes
+ * (the pipeline's routing key; null when the caller did not say), and how its row becomes its result.
+ * `finish` may read the database (with `tx`) for the rare outcomes; it never writes.
+ */
+export interface LedgerCall<R> {
+  op: ApplyOp;
+  userId: string | null;
+  finish(row: ApplyRow, tx: DbTx): Promise<R>;
+}
+
+/** Runs one call on its own, in the caller's connection or transaction. */
+export async function runCall<R>(tx: DbTx, call: LedgerCall<R>): Promise<R> {
+  const [row] = await applyOps(tx, [call.op]);
+  return call.finish(row!, tx);
+}
+
+/**
+ * reserve: holds `amount` if the user can cover it — a conditional UPDATE of the balance (never
+ * read-then-write) and the reservation row. Refused → InsufficientTokens with what was available,
+ * and nothing held. A retry with the same request id holds nothing more and returns the first
+ * reservation — also when the first hold took everything that was available, or was settled since.
+ */
+export function reserveCall(input: ReserveInput): LedgerCall<ReserveResult> {
+  requirePositive("reserve amount", input.amount);
+  requireKey("requestId", input.requestId);
+  if (!Number.isInteger(input.ttlMs) || input.ttlMs <= 0) throw new LedgerUsageError("ttlMs must be a positive integer");
+  const expiresAt = new Date((input.now ?? new Date()).getTime() + input.ttlMs);
+  const reservation: Reservation = {
+    // Time-ordered (UUIDv7): new reservations land at the end of the primary key's index, not on a
+    // random page of it (which, after each checkpoint, costs a full page in the WAL).
+    id: uuidv7(),
+    userId: input.userId,
+    amount: input.amount,
+    feature: input.feature,
+    requestId: input.requestId,
+    status: "held",
+    pricingVersion: input.pricingVersion ?? null,
+    expiresAt,
+  };
+  return {
+    op: {
+      op: "reserve",
+      userId: input.userId,
+      amount: input.amount.toString(),
+      reservationId: reservation.id,
+      requestId: input.requestId,
+      feature: input.feature,
+      pricingVersion: reservation.pricingVersion,
+      expiresAt: expiresAt.toISOString(),
+    },
+    userId: input.userId,
+    async finish(row, tx) {
+      if (row.outcome === "held") return { ok: true, duplicate: false, available: row.available!, reservation };
+      if (row.outcome === "duplicate") return existingReservation(tx, input);
+      if (row.available === null) return { ok: false, error: { type: "AccountNotFound", userId: input.userId } };
+      return { ok: false, error: { type: "InsufficientTokens", required: input.amount, available: row.available } };
+    },
+  };
+}
+
+const RESERVATION_COLUMNS = `id::text AS id, user_id AS "userId", amount, feature, request_id AS "requestId",
+  status::text AS status, pricing_version AS "pricingVersion", expires_at AS "expiresAt"`;
+
+async function existingReservation(tx: DbTx, input: ReserveInput): Promise<ReserveResult> {
+  const [existing] = await tx.$queryRawUnsafe<Reservation[]>(
+    `SELECT ${RESERVATION_COLUMNS} FROM token_reservations WHERE request_id = $1`,
+    input.requestId,
+  );
+  if (!existing) throw new Error(`reserve: request ${input.requestId} was held but has no reservation`);
+  if (existing.userId !== input.userId) {
+    return { ok: false, error: { type: "IdempotencyKeyReused", key: input.requestId, ownerUserId: existing.userId } };
+  }
+  const [bal] = await tx.$queryRawUnsafe<{ available: bigint }[]>(
+    `SELECT allowance + purchased - reserved AS available FROM user_token_balance WHERE user_id = $1`,
+    input.userId,
+  );
+  return { ok: true, duplicate: true, reservation: { ...existing, amount: BigInt(existing.amount) }, available: BigInt(bal?.available ?? 0n) };
+}
+
+/**
+ * settle: charges the exact cost of a reserved call and returns the rest of the hold. The charge is
+ * taken allowance first, then purchased. When the cost exceeds the hold, the extra is taken from
+ * what is available (tokens held by other calls excepted); what still cannot be covered is recorded
+ * as `shortfall` on the ledger row — usage is never silently dropped. A reservation the sweep
+ * already expired (a call that outlived its hold) is still settled, from what is available.
+ * Settling twice returns the first charge (`duplicate: true`).
+ */
+export function settleCall(input: SettleInput, userId: string | null = null): LedgerCall<SettleResult> {
+  requireNonNegative("cost", input.cost);
+  requireUuid("reservationId", input.reservationId);
+  return {
+    op: {
+      op: "settle",
+      reservationId: input.reservationId,
+      cost: input.cost.toString(),
+      usage: input.usage ?? null,
+      pricingVersion: input.pricingVersion ?? null,
+    },
+    userId,
+    async finish(row, tx) {
+      if (row.outcome === "settled") {
+        const entry = row.entry!;
+        return { ok: true, row: entry, charged: entry.costMicroUsd! - entry.shortfall, shortfall: entry.shortfall, balance: row.balance!, duplicate: false };
+      }
+      return settledOrClosed(tx, input.reservationId);
+    },
+  };
+}
+
+async function settledOrClosed(tx: DbTx, reservationId: string): Promise<SettleResult> {
+  const [res] = await tx.$queryRawUnsafe<Reservation[]>(`SELECT ${RESERVATION_COLUMNS} FROM token_reservations WHERE id = $1::uuid`, reservationId);
+  if (!res) return { ok: false, error: { type: "ReservationNotFound", reservationId } };
+  if (res.status === "released") return { ok: false, error: { type: "ReservationClosed", reservationId, status: "released" } };
+  const row = await findByKey(tx, callKey(res.requestId));
+  if (!row) throw new Error(`settle: reservation ${reservationId} is ${res.status} but has no ledger row`);
+  const [bal] = await tx.$queryRawUnsafe<{ allowance: bigint; purchased: bigint; reserved: bigint }[]>(
+    `SELECT allowance, purchased, reserved FROM user_token_balance WHERE user_id = $1`,
+    res.userId,
+  );
+  return {
+    ok: true,
+    row,
+    charged: (row.costMicroUsd ?? 0n) - row.shortfall,
+    shortfall: row.shortfall,
+    balance: snapshot({ allowance: BigInt(bal!.allowance), purchased: BigInt(bal!.purchased), reserved: BigInt(bal!.reserved) }),
+    duplicate: true,
+  };
+}
+
+/**
+ * release: returns everything a reservation holds (the call failed). Releasing a reservation that
+ * is no longer held (already released, settled or expired) changes nothing: `released: false`.
+ */
+export function releaseCall(reservationId: string, userId: string | null = null): LedgerCall<ReleaseResult> {
+  requireUuid("reservationId", reservationId);
+  return {
+    op: { op: "release", reservationId },
+    userId,
+    async finish(row, tx) {
+      if (row.outcome === "released") return { ok: true, released: true, balance: row.balance };
+      const [res] = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM token_reservations WHERE id = $1::uuid`, reservationId);
+      if (!res) return { ok: false, error: { type: "ReservationNotFound", reservationId } };
+      return { ok: true, released: false, balance: null };
+    },
+  };
+}

@@ -1,0 +1,198 @@
+-- No Prisma-modelled change: this migration holds only hand-written SQL.
+
+-- Hand-written: the ledger's hot path — reserve, settle, release — as one function that applies a
+-- list of operations in order, in the caller's transaction. A single call of the metering wrapper is
+-- a list of one; under load the ledger pipeline (lib/tokens/ledger/pipeline.ts) sends the calls that
+-- queued up while its previous batch ran as one list: one statement and one commit (one WAL flush)
+-- for all of them, instead of one each. Each operation is exactly what it was as a statement of its
+-- own — a conditional UPDATE of the balance, never read-then-write, and its ledger row beside it —
+-- and runs after the previous one in the same transaction, so the batch is as if they ran one after
+-- another. No operation raises for an expected case (a repeated request id, a reservation already
+-- closed): it reports an outcome and changes nothing, so one caller's retry never fails the others.
+--
+-- ops: a JSON array of
+--   {"op":"reserve","userId":…,"amount":"<millitokens>","reservationId":"<uuid>","requestId":…,
+--    "feature":…,"pricingVersion":<int|null>,"expiresAt":"<timestamptz>"}
+--   {"op":"settle","reservationId":"<uuid>","cost":"<millitokens>","usage":{…}|null,"pricingVersion":<int|null>}
+--   {"op":"release","reservationId":"<uuid>"}
+-- Amounts are strings of integers (JSON numbers lose precision above 2^53).
+--
+-- One row per operation, in order (op_index from 1):
+--   reserve → 'held' (available after the hold), 'refused' (available before; NULL when the user has
+--             no account) or 'duplicate' (a reservation with this request id exists: nothing done)
+--   settle  → 'settled' (entry_*: the consume row; balance_*: the buckets after) or 'closed' (the
+--             reservation is not held or expired — settled, released or unknown: nothing done)
+--   release → 'released' (balance_*: the buckets after) or 'closed' (not held: nothing done)
+--
+-- Lock order, as everywhere in the ledger: a reservation row, then its balance row.
+CREATE FUNCTION "ledger_apply"("ops" jsonb) RETURNS TABLE (
+    "op_index" integer,
+    "outcome" text,
+    "available" bigint,
+    "balance_allowance" bigint,
+    "balance_purchased" bigint,
+    "balance_reserved" bigint,
+    -- settle: the consume row it wrote (its columns one by one: cheaper to read than a record)
+    "entry_id" bigint,
+    "entry_user_id" text,
+    "entry_allowance_delta" bigint,
+    "entry_purchased_delta" bigint,
+    "entry_allowance_after" bigint,
+    "entry_purchased_after" bigint,
+    "entry_shortfall" bigint,
+    "entry_source_ref" text,
+    "entry_feature" text,
+    "entry_pricing_version" integer,
+    "entry_usage" jsonb,
+    "entry_cost_micro_usd" bigint,
+    "entry_idempotency_key" text,
+    "entry_created_at" timestamptz
+)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_op jsonb;
+    v_user text;
+    v_amount bigint;
+    v_cost bigint;
+    v_held bigint;
+    v_charge bigint;
+    v_from_allowance bigint;
+    v_request text;
+    v_feature text;
+    v_version integer;
+    v_was "ReservationStatus";
+    v_finished timestamptz;
+    v_open boolean;
+    v_allowance bigint;
+    v_purchased bigint;
+    v_reserved bigint;
+    v_entry "token_transactions";
+BEGIN
+    FOR v_op, op_index IN SELECT e.value, e.ordinality::integer FROM jsonb_array_elements(ops) WITH ORDINALITY e LOOP
+        outcome := NULL; available := NULL; balance_allowance := NULL; balance_purchased := NULL; balance_reserved := NULL;
+        entry_id := NULL; entry_user_id := NULL; entry_allowance_delta := NULL; entry_purchased_delta := NULL; entry_allowance_after := NULL;
+        entry_purchased_after := NULL; entry_shortfall := NULL; entry_source_ref := NULL; entry_feature := NULL;
+        entry_pricing_version := NULL; entry_usage := NULL; entry_cost_micro_usd := NULL; entry_idempotency_key := NULL;
+        entry_created_at := NULL;
+
+        CASE v_op->>'op'
+        WHEN 'reserve' THEN
+            v_user := v_op->>'userId';
+            v_amount := (v_op->>'amount')::bigint;
+            UPDATE "user_token_balance" b SET "reserved" = b."reserved" + v_amount, "updated_at" = now()
+            WHERE b."user_id" = v_user AND b."allowance" + b."purchased" - b."reserved" >= v_amount
+            RETURNING b."allowance" + b."purchased" - b."reserved" INTO available;
+            IF FOUND THEN
+                INSERT INTO "token_reservations" AS r ("id", "user_id", "amount", "feature", "request_id", "status",
+                    "pricing_version", "expires_at")
+                VALUES ((v_op->>'reservationId')::uuid, v_user, v_amount, v_op->>'feature', v_op->>'requestId', 'held',
+                    (v_op->>'pricingVersion')::integer, (v_op->>'expiresAt')::timestamptz)
+                ON CONFLICT ("request_id") DO NOTHING;
+                IF FOUND THEN
+                    outcome := 'held';
+                ELSE
+                    -- A retry of a request already held (or finished): give the hold back.
+                    UPDATE "user_token_balance" b SET "reserved" = b."reserved" - v_amount WHERE b."user_id" = v_user;
+                    outcome := 'duplicate'; available := NULL;
+                END IF;
+            ELSIF EXISTS (SELECT 1 FROM "token_reservations" r WHERE r."request_id" = v_op->>'requestId') THEN
+                -- A retry whose first hold took what was available (or was settled since).
+                outcome := 'duplicate';
+            ELSE
+                outcome := 'refused';
+                SELECT b."allowance" + b."purchased" - b."reserved" INTO available
+                FROM "user_token_balance" b WHERE b."user_id" = v_user;
+            END IF;
+
+        WHEN 'settle' THEN
+            v_cost := (v_op->>'cost')::bigint;
+            -- A held reservation returns its hold; one the sweep expired (the call outlived its time to
+            -- live) has returned it already, and the call is charged from what is available.
+            UPDATE "token_reservations" r SET "status" = 'settled', "finished_at" = now()
+            WHERE r."id" = (v_op->>'reservationId')::uuid AND r."status" = 'held'
+            RETURNING r."user_id", r."amount", r."request_id", r."feature", r."pricing_version"
+            INTO v_user, v_held, v_request, v_feature, v_version;
+            v_open := FOUND; v_was := 'held'; v_finished := NULL;
+            IF NOT v_open THEN
+                SELECT r."user_id", 0, r."request_id", r."feature", r."pricing_version", r."finished_at"
+                INTO v_user, v_held, v_request, v_feature, v_version, v_finished
+                FROM "token_reservations" r
+                WHERE r."id" = (v_op->>'reservationId')::uuid AND r."status" = 'expired'
+                FOR UPDATE;
+                v_open := FOUND;
+                IF v_open THEN
+                    v_was := 'expired';
+                    UPDATE "token_reservations" r SET "status" = 'settled', "finished_at" = now()
+                    WHERE r."id" = (v_op->>'reservationId')::uuid;
+                END IF;
+            END IF;
+            IF NOT v_open THEN
+                outcome := 'closed';
+            ELSE
+                SELECT b."allowance", b."purchased", b."reserved" INTO v_allowance, v_purchased, v_reserved
+                FROM "user_token_balance" b WHERE b."user_id" = v_user
+                FOR UPDATE;
+                -- The charge: the exact cost, as far as what is available (other calls' holds
+                -- excepted) covers it; the rest is the shortfall, recorded on the row. Allowance first.
+                v_charge := LEAST(v_cost, GREATEST(v_allowance + v_purchased - (v_reserved - v_held), 0));
+                v_from_allowance := LEAST(v_charge, v_allowance);
+                INSERT INTO "token_transactions" AS t ("user_id", "kind", "allowance_delta", "purchased_delta",
+                    "allowance_after", "purchased_after", "shortfall", "source_type", "source_ref", "feature",
+                    "pricing_version", "usage", "cost_micro_usd", "idempotency_key")
+                VALUES (v_user, 'consume', -v_from_allowance, -(v_charge - v_from_allowance),
+                    v_allowance - v_from_allowance, v_purchased - (v_charge - v_from_allowance), v_cost - v_charge,
+                    'request', v_request, v_feature, COALESCE((v_op->>'pricingVersion')::integer, v_version),
+                    NULLIF(v_op->'usage', 'null'), v_cost, 'call:' || v_request)
+                ON CONFLICT ("idempotency_key") DO NOTHING
+                RETURNING t.* INTO v_entry;
+                IF FOUND THEN
+                    UPDATE "user_token_balance" b
+                    SET "allowance" = v_entry."allowance_after", "purchased" = v_entry."purchased_after",
+                        "reserved" = b."reserved" - v_held, "updated_at" = now()
+                    WHERE b."user_id" = v_user
+                    RETURNING b."allowance", b."purchased", b."reserved"
+                    INTO balance_allowance, balance_purchased, balance_reserved;
+                    outcome := 'settled';
+                    entry_id := v_entry."id";
+                    entry_user_id := v_entry."user_id";
+                    entry_allowance_delta := v_entry."allowance_delta";
+                    entry_purchased_delta := v_entry."purchased_delta";
+                    entry_allowance_after := v_entry."allowance_after";
+                    entry_purchased_after := v_entry."purchased_after";
+                    entry_shortfall := v_entry."shortfall";
+                    entry_source_ref := v_entry."source_ref";
+                    entry_feature := v_entry."feature";
+                    entry_pricing_version := v_entry."pricing_version";
+                    entry_usage := v_entry."usage";
+                    entry_cost_micro_usd := v_entry."cost_micro_usd";
+                    entry_idempotency_key := v_entry."idempotency_key";
+                    entry_created_at := v_entry."created_at";
+                ELSE
+                    -- This call was charged already under its key: leave the reservation as it was.
+                    UPDATE "token_reservations" r SET "status" = v_was, "finished_at" = v_finished
+                    WHERE r."id" = (v_op->>'reservationId')::uuid;
+                    outcome := 'closed';
+                END IF;
+            END IF;
+
+        WHEN 'release' THEN
+            UPDATE "token_reservations" r SET "status" = 'released', "finished_at" = now()
+            WHERE r."id" = (v_op->>'reservationId')::uuid AND r."status" = 'held'
+            RETURNING r."user_id", r."amount" INTO v_user, v_held;
+            IF FOUND THEN
+                UPDATE "user_token_balance" b SET "reserved" = b."reserved" - v_held, "updated_at" = now()
+                WHERE b."user_id" = v_user
+                RETURNING b."allowance", b."purchased", b."reserved"
+                INTO balance_allowance, balance_purchased, balance_reserved;
+                outcome := 'released';
+            ELSE
+                outcome := 'closed';
+            END IF;
+
+        ELSE
+            RAISE EXCEPTION 'ledger_apply: unknown operation %', v_op->>'op' USING ERRCODE = 'invalid_parameter_value';
+        END CASE;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
