@@ -21,6 +21,7 @@ describe("parseServerEnv", () => {
       NODE_ENV: "development",
       DATABASE_URL: VALID.DATABASE_URL,
       DATABASE_POOL_MAX: 10,
+      LEDGER_LANES: 2,
       AUTH_SECRET: SECRET,
       AUTH_TRUST_HOST: false,
       APP_URL: "http://localhost:3000",
@@ -114,6 +115,9 @@ describe("parseServerEnv", () => {
     expect(envError({ ...VALID, DATABASE_POOL_MAX: "0" }).problems[0]).toMatch(/^DATABASE_POOL_MAX /);
     expect(envError({ ...VALID, DATABASE_POOL_MAX: "101" }).problems[0]).toMatch(/^DATABASE_POOL_MAX /);
     expect(parseServerEnv({ ...VALID, DATABASE_POOL_MAX: "25" }).DATABASE_POOL_MAX).toBe(25);
+    expect(envError({ ...VALID, LEDGER_LANES: "0" }).problems[0]).toMatch(/^LEDGER_LANES /);
+    expect(envError({ ...VALID, LEDGER_LANES: "1.5" }).problems[0]).toMatch(/^LEDGER_LANES /);
+    expect(parseServerEnv({ ...VALID, LEDGER_LANES: "4" }).LEDGER_LANES).toBe(4);
   });
 
   it("reads AUTH_TRUST_HOST as a boolean and refuses anything else", () => {

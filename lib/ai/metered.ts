@@ -1,8 +1,9 @@
 // `withTokens` for this app's route handlers: the metering wrapper (lib/tokens/metering) bound to
 // our session, our database, the active pricing version and the cost engine priced by it.
 import { sessionUserId } from "../auth/session";
-import { db } from "../db/client";
+import { db, pool } from "../db/client";
 import { env } from "../env";
+import { LedgerPipeline } from "../tokens/ledger/pipeline";
 import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
 import { activePricingCached } from "../tokens/metering/pricing-cache";
 import { createWithTokens } from "../tokens/metering/with-tokens";
@@ -18,8 +19,17 @@ export async function currentCostEngine(): Promise<BoundCostEngine> {
   return engineCache.engine;
 }
 
+const globalForLedger = globalThis as unknown as { tollgateLedger?: LedgerPipeline };
+
+/** The process-wide ledger pipeline: metered calls' reserve, settle and release, group-committed. */
+export function ledger(): LedgerPipeline {
+  globalForLedger.tollgateLedger ??= new LedgerPipeline({ pool: pool(), db: db(), lanes: env().LEDGER_LANES });
+  return globalForLedger.tollgateLedger;
+}
+
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
+  ledger,
   currentUserId: sessionUserId,
   async pricing() {
     const engine = await currentCostEngine();

@@ -1,7 +1,9 @@
-// The Prisma client, over node-postgres (Prisma 7 needs a driver adapter). One instance per
-// server process; in development the instance survives hot reloads on globalThis.
+// The Prisma client, over node-postgres (Prisma 7 needs a driver adapter), and the node-postgres
+// pool beneath it, which the ledger pipeline's batches use directly. One of each per server process;
+// in development they survive hot reloads on globalThis.
 import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { env } from "../env";
 
@@ -30,18 +32,39 @@ function statementName(query: { sql: string }): string {
   return name;
 }
 
-export function createDb(connectionString: string, poolMax = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolMax }, { statementNameGenerator: statementName }) });
+/** A node-postgres pool. An idle connection's error (the server restarted) is logged, not thrown. */
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on("error", (error) => console.warn(`database: an idle connection failed: ${error.message}`));
+  return pool;
 }
 
-const globalForDb = globalThis as unknown as { tollgateDb?: PrismaClient };
+/**
+ * A Prisma client on its own pool of `poolMax` connections, or on `pool` (which it then shares and
+ * does not close on $disconnect).
+ */
+export function createDb(connection: string | pg.Pool, poolMax = 10): PrismaClient {
+  const adapter =
+    typeof connection === "string"
+      ? new PrismaPg({ connectionString: connection, max: poolMax }, { statementNameGenerator: statementName })
+      : new PrismaPg(connection, { statementNameGenerator: statementName });
+  return new PrismaClient({ adapter });
+}
 
-/** The process-wide client for DATABASE_URL. */
-export function db(): PrismaClient {
-  if (!globalForDb.tollgateDb) {
+const globalForDb = globalThis as unknown as { tollgatePool?: pg.Pool; tollgateDb?: PrismaClient };
+
+/** The process-wide pool for DATABASE_URL (DATABASE_POOL_MAX connections). */
+export function pool(): pg.Pool {
+  if (!globalForDb.tollgatePool) {
     const e = env();
-    globalForDb.tollgateDb = createDb(e.DATABASE_URL, e.DATABASE_POOL_MAX);
+    globalForDb.tollgatePool = createPool(e.DATABASE_URL, e.DATABASE_POOL_MAX);
   }
+  return globalForDb.tollgatePool;
+}
+
+/** The process-wide client for DATABASE_URL, on the process-wide pool. */
+export function db(): PrismaClient {
+  globalForDb.tollgateDb ??= createDb(pool());
   return globalForDb.tollgateDb;
 }
 

@@ -1,18 +1,24 @@
 // `npm run bench:ledger`: throughput and latency of the ledger's hot path — reserve then settle —
 // on a fresh embedded PostgreSQL with its default, durable settings (fsync and synchronous commit
-// on), through one Prisma client with 32 concurrent clients:
-//   • pairs/s spread over 10,000 users, and on one hot user; p50/p99 of reserve and settle;
-//   • the raw floor: a single-statement conditional UPDATE … WHERE available >= x, same client and
-//     concurrency, spread and hot (2 × pairs/s is compared with it: a pair is two such commits);
+// on), through the ledger pipeline the app uses (lib/tokens/ledger/pipeline.ts: group commit over a
+// node-postgres pool) with 32 concurrent clients:
+//   • pairs/s spread over 10,000 users, and on one hot user; p50/p99 of reserve and settle; the mean
+//     number of calls per statement (commit);
+//   • the same pairs one call per statement (no group commit: a lane per client), spread, for scale;
+//   • the raw floor: a single-statement conditional UPDATE … WHERE available >= x, through the same
+//     pool, 32 at a time, spread and hot (2 × pairs/s is compared with it: a pair is two calls);
 //   • correctness: 1,000 concurrent reserve+settle on a balance that covers exactly 500, then the
 //     ledger invariant over the whole database.
 // Ends with one line `BENCH {json}`. Exits 1 only when the ledger is wrong (overspend or a broken
 // invariant); a missed performance target prints MISSED and still exits 0.
-// Options: --seconds=N (measuring window per shape, default 5), --warmup=N (default 1).
+// Options: --seconds=N (measuring window per shape, default 5), --warmup=N (default 1), --lanes=N
+// (the pipeline's lanes, default 2 as in the app).
 import os from "node:os";
 import pg from "pg";
-import { createDb, type Db } from "../../lib/db/client";
-import { reserve, settle, verifyLedger } from "../../lib/tokens/ledger";
+import { createDb, createPool, type Db } from "../../lib/db/client";
+import { verifyLedger } from "../../lib/tokens/ledger";
+import { releaseCall, reserveCall, settleCall, type LedgerCall } from "../../lib/tokens/ledger/apply";
+import { LedgerPipeline, type HotLedger } from "../../lib/tokens/ledger/pipeline";
 import { prepareDatabase } from "../lib/database";
 import { cpuSampler, exiting, numberArg, percentile, round, runLoad, startBenchServer, table, type CpuSnapshot, type LoadResult } from "./lib";
 
@@ -29,6 +35,7 @@ const TARGETS = { pairsSpread: 2_000, pairsHot: 500, p99ReserveMs: 10, ratio: 0.
 
 const MEASURE_MS = numberArg("seconds", 5) * 1000;
 const WARMUP_MS = numberArg("warmup", 1) * 1000;
+const LANES = numberArg("lanes", 2, { integer: true });
 
 const spreadUser = (i: number) => `bench-user-${i}`;
 const HOT_USER = "bench-hot";
@@ -58,15 +65,44 @@ async function createAccounts(sql: pg.Client): Promise<void> {
      FROM bench_accounts`,
   );
   await sql.query("COMMIT");
-  await sql.query("ANALYZE users, user_token_balance, token_transactions, token_reservations");
+  // Not token_reservations: analyzed while empty, it would be planned as empty — a sequential scan
+  // cached per connection while the table grows, until autovacuum analyzes it again.
+  await sql.query("ANALYZE users, user_token_balance, token_transactions");
 }
 
 // ─── the shapes ──────────────────────────────────────────────────────────────────────────────
 
 let seq = 0;
 
-async function pairs(db: Db, pickUser: () => string, shape: string, cpu: () => CpuSnapshot): Promise<LoadResult> {
-  return runLoad({
+interface Pairs extends LoadResult {
+  /** Calls per statement (each statement is one transaction, one commit), over the measured window. */
+  callsPerStatement: number;
+}
+
+/**
+ * The hot path without group commit: each call its own statement (and commit) at once, on the same
+ * pool — what a pair costs when calls are not sent together.
+ */
+function oneByOne(pipeline: LedgerPipeline, db: Db): HotLedger {
+  const run = async <R>(call: LedgerCall<R>) => call.finish((await pipeline.execute([call.op]))[0]!, db);
+  return {
+    reserve: (input) => run(reserveCall(input)),
+    settle: ({ userId, ...input }) => run(settleCall(input, userId)),
+    release: ({ reservationId, userId }) => run(releaseCall(reservationId, userId)),
+  };
+}
+
+async function pairs(
+  ledger: HotLedger,
+  pipeline: LedgerPipeline,
+  pickUser: () => string,
+  shape: string,
+  cpu: () => CpuSnapshot,
+): Promise<Pairs> {
+  const stats = () => pipeline.stats();
+  let before = stats();
+  const timer = setTimeout(() => (before = stats()), WARMUP_MS);
+  const result = await runLoad({
     cpu,
     clients: CLIENTS,
     warmupMs: WARMUP_MS,
@@ -74,16 +110,20 @@ async function pairs(db: Db, pickUser: () => string, shape: string, cpu: () => C
     unit: async (w, time) => {
       const userId = pickUser();
       const requestId = `bench-${shape}-${w}-${++seq}`;
-      const held = await time("reserve", () => reserve(db, { userId, amount: RESERVE, feature: "bench", requestId, ttlMs: TTL_MS }));
+      const held = await time("reserve", () => ledger.reserve({ userId, amount: RESERVE, feature: "bench", requestId, ttlMs: TTL_MS }));
       if (!held.ok) throw new Error(`reserve failed for ${userId}: ${held.error.type}`);
       const cost = 1_000n + BigInt(Math.floor(Math.random() * 1_001));
-      const done = await time("settle", () => settle(db, { reservationId: held.reservation.id, cost }));
+      const done = await time("settle", () => ledger.settle({ reservationId: held.reservation.id, userId, cost }));
       if (!done.ok) throw new Error(`settle failed for ${held.reservation.id}: ${done.error.type}`);
     },
   });
+  clearTimeout(timer);
+  const after = stats();
+  // (The units finishing after the window still count here: a slight over-count of both.)
+  return { ...result, callsPerStatement: (after.calls - before.calls) / Math.max(1, after.statements - before.statements) };
 }
 
-async function rawFloor(db: Db, pickUser: () => string, cpu: () => CpuSnapshot): Promise<LoadResult> {
+async function rawFloor(pool: pg.Pool, pickUser: () => string, cpu: () => CpuSnapshot): Promise<LoadResult> {
   return runLoad({
     cpu,
     clients: CLIENTS,
@@ -91,13 +131,14 @@ async function rawFloor(db: Db, pickUser: () => string, cpu: () => CpuSnapshot):
     measureMs: MEASURE_MS,
     unit: async (_w, time) => {
       const userId = pickUser();
-      const n = await time(
-        "update",
-        () => db.$executeRaw`
-          UPDATE user_token_balance SET reserved = reserved + 0
-          WHERE user_id = ${userId} AND allowance + purchased - reserved >= ${RESERVE}`,
+      const { rowCount } = await time("update", () =>
+        pool.query({
+          name: "bench_raw_floor",
+          text: "UPDATE user_token_balance SET reserved = reserved + 0 WHERE user_id = $1 AND allowance + purchased - reserved >= $2",
+          values: [userId, RESERVE.toString()],
+        }),
       );
-      if (n !== 1) throw new Error(`the raw update changed ${n} rows for ${userId}`);
+      if (rowCount !== 1) throw new Error(`the raw update changed ${rowCount} rows for ${userId}`);
     },
   });
 }
@@ -115,7 +156,7 @@ interface Correctness {
   correct500: boolean;
 }
 
-async function correctness(db: Db, sql: pg.Client): Promise<Correctness> {
+async function correctness(ledger: LedgerPipeline, sql: pg.Client): Promise<Correctness> {
   const initial = BigInt(CORRECT_COVERED) * CORRECT_AMOUNT;
   let reserved = 0;
   let insufficient = 0;
@@ -126,14 +167,14 @@ async function correctness(db: Db, sql: pg.Client): Promise<Correctness> {
   await Promise.all(
     Array.from({ length: CORRECT_CALLS }, async (_, i) => {
       try {
-        const held = await reserve(db, { userId: CORRECT_USER, amount: CORRECT_AMOUNT, feature: "bench", requestId: `bench-correct-${i}`, ttlMs: TTL_MS });
+        const held = await ledger.reserve({ userId: CORRECT_USER, amount: CORRECT_AMOUNT, feature: "bench", requestId: `bench-correct-${i}`, ttlMs: TTL_MS });
         if (!held.ok) {
           if (held.error.type === "InsufficientTokens") insufficient++;
           else otherFailures++;
           return;
         }
         reserved++;
-        const done = await settle(db, { reservationId: held.reservation.id, cost: CORRECT_AMOUNT });
+        const done = await ledger.settle({ reservationId: held.reservation.id, userId: CORRECT_USER, cost: CORRECT_AMOUNT });
         if (!done.ok) {
           otherFailures++;
           return;
@@ -205,6 +246,7 @@ async function main(): Promise<number> {
   );
   const server = await startBenchServer(`bench-ledger-${process.pid}`, log);
   let db: Db | null = null;
+  let pool: pg.Pool | null = null;
   const sql = new pg.Client({ connectionString: server.url });
   // The server going away (Ctrl-C reaches it too) ends the run through the exit hook, not a crash.
   sql.on("error", (error) => {
@@ -225,34 +267,40 @@ async function main(): Promise<number> {
     await sql.query("CHECKPOINT");
 
     const cpu = cpuSampler(server.dataDir);
-    db = createDb(server.url, CLIENTS);
+    pool = createPool(server.url, CLIENTS);
+    db = createDb(pool);
     await db.$queryRaw`SELECT 1`;
+    const ledger = new LedgerPipeline({ pool, db, lanes: LANES });
+    const alone = oneByOne(ledger, db);
 
-    log("pairs, spread…");
-    const spread = await pairs(db, randomSpreadUser, "spread", cpu);
-    log("pairs, hot…");
-    const hot = await pairs(db, () => HOT_USER, "hot", cpu);
+    log(`pairs, spread (${LANES} lanes)…`);
+    const spread = await pairs(ledger, ledger, randomSpreadUser, "spread", cpu);
+    log(`pairs, hot (${LANES} lanes)…`);
+    const hot = await pairs(ledger, ledger, () => HOT_USER, "hot", cpu);
+    log("pairs, spread, one call per statement…");
+    const spreadAlone = await pairs(alone, ledger, randomSpreadUser, "alone", cpu);
     log("raw floor, spread…");
-    const rawSpread = await rawFloor(db, randomSpreadUser, cpu);
+    const rawSpread = await rawFloor(pool, randomSpreadUser, cpu);
     log("raw floor, hot…");
-    const rawHot = await rawFloor(db, () => HOT_USER, cpu);
+    const rawHot = await rawFloor(pool, () => HOT_USER, cpu);
     log(`correctness: ${CORRECT_CALLS} concurrent reserve+settle on a balance covering ${CORRECT_COVERED}…`);
-    const correct = await correctness(db, sql);
+    const correct = await correctness(ledger, sql);
     const t2 = Date.now();
     const verified = await verifyLedger(db);
     log(`verifyLedger: ${verified.usersChecked} balances, ${verified.mismatches.length} mismatches (${Date.now() - t2} ms)`);
     for (const m of verified.mismatches.slice(0, 10)) console.log(`  MISMATCH ${m.userId}: ${m.problem} expected ${m.expected} actual ${m.actual}`);
 
     if (exiting()) return 130;
-    const errors = [spread, hot, rawSpread, rawHot].reduce((n, r) => n + r.errors, 0);
-    for (const [name, r] of [["pairs spread", spread], ["pairs hot", hot], ["raw spread", rawSpread], ["raw hot", rawHot]] as const) {
+    const errors = [spread, hot, spreadAlone, rawSpread, rawHot].reduce((n, r) => n + r.errors, 0);
+    for (const [name, r] of [["pairs spread", spread], ["pairs hot", hot], ["pairs alone", spreadAlone], ["raw spread", rawSpread], ["raw hot", rawHot]] as const) {
       if (r.errors) console.log(`  ${name}: ${r.errors} errors, first: ${String((r.firstError as Error)?.message ?? r.firstError)}`);
     }
 
-    const pairRow = (shape: string, r: LoadResult) => [
+    const pairRow = (shape: string, r: Pairs) => [
       shape,
       round(r.perSecond),
       r.units,
+      round(r.callsPerStatement, 1),
       ms(percentile(r.latencies.get("reserve"), 50)),
       ms(percentile(r.latencies.get("reserve"), 99)),
       ms(percentile(r.latencies.get("settle"), 50)),
@@ -263,6 +311,7 @@ async function main(): Promise<number> {
       shape,
       round(r.perSecond),
       r.units,
+      1,
       ms(percentile(r.latencies.get("update"), 50)),
       ms(percentile(r.latencies.get("update"), 99)),
       "",
@@ -272,20 +321,22 @@ async function main(): Promise<number> {
     console.log("");
     console.log(
       table(
-        ["shape", "per s", "count", "p50 ms", "p99 ms", "settle p50", "settle p99", "CPU ms/unit", "cores"],
+        ["shape", "per s", "count", "calls/commit", "p50 ms", "p99 ms", "settle p50", "settle p99", "CPU ms/unit", "cores"],
         [
           pairRow("reserve+settle pairs, spread (10,000 users)", spread),
           pairRow("reserve+settle pairs, hot (1 user)", hot),
+          pairRow("  the same, spread, one call per statement", spreadAlone),
           rawRow("raw conditional UPDATE tx, spread", rawSpread),
           rawRow("raw conditional UPDATE tx, hot", rawHot),
         ],
       ),
     );
     console.log(
-      `(p50/p99 ms: reserve for pairs, the UPDATE for raw. CPU ms/unit: this process + PostgreSQL per pair or tx. ` +
+      `(calls/commit: calls per statement, each its own transaction. p50/p99 ms: reserve for pairs, the UPDATE for raw. ` +
+        `CPU ms/unit: this process + PostgreSQL per pair or tx. ` +
         `cores: used by this process / PostgreSQL / anything else, of ${os.cpus().length})`,
     );
-    const otherMax = Math.max(...[spread, hot, rawSpread, rawHot].map((r) => r.cores?.other ?? 0));
+    const otherMax = Math.max(...[spread, hot, spreadAlone, rawSpread, rawHot].map((r) => r.cores?.other ?? 0));
     if (otherMax > 0.25) {
       console.log(`WARNING: other programs used up to ${otherMax.toFixed(2)} cores while measuring: the figures above understate this code.`);
     }
@@ -328,6 +379,9 @@ async function main(): Promise<number> {
       p99_reserve_hot_ms: ms(percentile(hot.latencies.get("reserve"), 99)),
       p50_settle_hot_ms: ms(percentile(hot.latencies.get("settle"), 50)),
       p99_settle_hot_ms: ms(percentile(hot.latencies.get("settle"), 99)),
+      calls_per_commit_spread: round(spread.callsPerStatement, 1),
+      calls_per_commit_hot: round(hot.callsPerStatement, 1),
+      pairs_per_s_spread_one_per_statement: round(spreadAlone.perSecond),
       raw_tps_spread: round(rawSpread.perSecond),
       raw_tps_hot: round(rawHot.perSecond),
       ratio_spread: round(ratioSpread, 3),
@@ -337,6 +391,7 @@ async function main(): Promise<number> {
       invariant_ok: invariantOk,
       load_errors: errors,
       clients: CLIENTS,
+      lanes: LANES,
       users: USERS,
       seconds: MEASURE_MS / 1000,
       loadavg_before: round(load, 2),
@@ -346,6 +401,7 @@ async function main(): Promise<number> {
     return correct.overspendTokens !== 0 || !invariantOk ? 1 : 0;
   } finally {
     await db?.$disconnect().catch(() => {});
+    await pool?.end().catch(() => {});
     await sql.end().catch(() => {});
     await server.cleanup();
   }

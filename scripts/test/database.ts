@@ -3,12 +3,14 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { createDb, type Db } from "../../lib/db/client";
+import { createDb, createPool, type Db } from "../../lib/db/client";
 import { withDatabaseName } from "../../lib/db/embedded";
 
 export interface TestDatabase {
   url: string;
   db: Db;
+  /** The node-postgres pool `db` runs on (the ledger pipeline's batches use it directly). */
+  pool: pg.Pool;
   /** Runs raw SQL on this database (test set-up and assertions). */
   sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
@@ -25,14 +27,17 @@ export async function createTestDatabase({ poolMax = 20 }: { poolMax?: number } 
     await admin.end();
   }
   const url = withDatabaseName(serverUrl, name);
-  const db = createDb(url, poolMax);
+  const pool = createPool(url, poolMax);
+  const db = createDb(pool);
   const raw = new pg.Pool({ connectionString: url, max: 2 });
   return {
     url,
     db,
+    pool,
     sql: async (text, params) => (await raw.query(text, params)).rows,
     drop: async () => {
       await db.$disconnect();
+      await pool.end();
       await raw.end();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();

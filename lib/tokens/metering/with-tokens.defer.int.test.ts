@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
 import { adjust, grant, openAccount, sweepExpiredReservations, verifyLedger } from "../ledger";
+import { LedgerPipeline } from "../ledger/pipeline";
 import type { CostEngine } from "./meter";
 import { createWithTokens, type DeferredSettlement } from "./with-tokens";
 
@@ -17,6 +18,7 @@ const engine: CostEngine<Usage> = {
 };
 
 let t: TestDatabase;
+let pipeline: LedgerPipeline | undefined;
 let signedIn: string | null = null;
 let users = 0;
 
@@ -44,6 +46,7 @@ const balanceOf = async (userId: string) => {
 
 const withTokens = createWithTokens<Usage>({
   db: () => t.db,
+  ledger: () => (pipeline ??= new LedgerPipeline({ pool: t.pool, db: t.db })),
   currentUserId: async () => signedIn,
   pricing: async () => ({ context: { version: 1 }, engine }),
   upgradeUrl: "/settings/subscription",

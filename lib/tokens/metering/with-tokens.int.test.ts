@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
 import { adjust, grant, openAccount, reserve, verifyLedger } from "../ledger";
+import { LedgerPipeline } from "../ledger/pipeline";
 import type { CostEngine } from "./meter";
 import { BadRequestError, createWithTokens } from "./with-tokens";
 
@@ -20,6 +21,7 @@ const engine: CostEngine<Usage> = {
 };
 
 let t: TestDatabase;
+let pipeline: LedgerPipeline | undefined;
 let signedIn: string | null = null;
 let users = 0;
 
@@ -51,6 +53,7 @@ async function balanceOf(userId: string) {
 function makeWithTokens(rateLimit: { limit: number; windowMs: number } | false = false) {
   return createWithTokens<Usage>({
     db: () => t.db,
+    ledger: () => (pipeline ??= new LedgerPipeline({ pool: t.pool, db: t.db })),
     currentUserId: async () => signedIn,
     pricing: async () => ({ context: { version: 1 }, engine }),
     upgradeUrl: "/settings/subscription",

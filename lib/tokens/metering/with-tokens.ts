@@ -11,11 +11,13 @@
 // A call whose usage arrives after the response (a realtime session) calls `defer()`: the hold stays
 // and the returned handle settles it later, with the same guarantees.
 //
-// Database round trips on the happy path: reserve and settle (one statement each).
-import { randomUUID } from "node:crypto";
+// Database round trips on the happy path: reserve and settle, one statement each — through the
+// ledger pipeline, which sends the calls of concurrent requests together (lib/tokens/ledger/pipeline.ts).
+import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { release, reserve, settle, sweepExpiredReservations } from "../ledger";
+import { sweepExpiredReservations } from "../ledger";
+import type { HotLedger } from "../ledger/pipeline";
 import { millitokensToTokens } from "../units";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { chatChunkReader, Meter, type ChunkReader, type CostEngine } from "./meter";
@@ -115,6 +117,8 @@ export interface WithTokensOptions<TInput, U, E extends CostEngine<U> = CostEngi
 
 export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   db(): Db;
+  /** Reserve, settle and release (the app's ledger pipeline). */
+  ledger(): HotLedger;
   /** The signed-in user's id for this request, or null. */
   currentUserId(request: Request): Promise<string | null>;
   /** The active pricing version and the cost engine bound to its overrides. */
@@ -156,6 +160,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       const userId = await config.currentUserId(request);
       if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
       const db = config.db();
+      const ledger = config.ledger();
       const balanceHeader = async (): Promise<Record<string, string>> => {
         const row = await db.userTokenBalance.findUnique({ where: { userId } });
         return row ? { "x-tokens-remaining": String(tokens(row.allowance + row.purchased - row.reserved)) } : {};
@@ -222,9 +227,11 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         if (error instanceof BadRequestError) return json(400, { error: "invalid_request", message: error.message });
         throw error;
       }
-      const requestId = randomUUID();
+      // Time-ordered, like the reservation id: the request id's unique index (and the ledger key
+      // `call:<request id>`) grows at its end.
+      const requestId = uuidv7();
       const hold = () =>
-        reserve(db, {
+        ledger.reserve({
           userId,
           amount: estimate.worstCase > 0n ? estimate.worstCase : 1n,
           feature,
@@ -261,11 +268,11 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       const finish = () =>
         (finished ??= (async () => {
           if (meter.calls.length === 0) {
-            const released = await release(db, reservationId);
+            const released = await ledger.release({ reservationId, userId });
             const remaining = released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
             return { charged: 0n, remaining };
           }
-          const result = await settle(db, { reservationId, cost: meter.cost, usage: meter.usageRecord(), pricingVersion: pricing.version });
+          const result = await ledger.settle({ reservationId, userId, cost: meter.cost, usage: meter.usageRecord(), pricingVersion: pricing.version });
           if (!result.ok) throw new Error(`settling ${feature} request ${requestId} failed: ${result.error.type}`);
           if (result.shortfall > 0n) log("shortfall", { feature, userId, requestId, shortfall: result.shortfall });
           return { charged: result.charged, remaining: result.balance.available };
