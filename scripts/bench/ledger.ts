@@ -12,7 +12,7 @@
 // Ends with one line `BENCH {json}`. Exits 1 only when the ledger is wrong (overspend or a broken
 // invariant); a missed performance target prints MISSED and still exits 0.
 // Options: --seconds=N (measuring window per shape, default 5), --warmup=N (default 1), --lanes=N
-// (the pipeline's lanes, default 2 as in the app).
+// (the pipeline's lanes, default 1 as in the app).
 import os from "node:os";
 import pg from "pg";
 import { createDb, createPool, type Db } from "../../lib/db/client";
@@ -35,7 +35,7 @@ const TARGETS = { pairsSpread: 2_000, pairsHot: 500, p99ReserveMs: 10, ratio: 0.
 
 const MEASURE_MS = numberArg("seconds", 5) * 1000;
 const WARMUP_MS = numberArg("warmup", 1) * 1000;
-const LANES = numberArg("lanes", 2, { integer: true });
+const LANES = numberArg("lanes", 1, { integer: true });
 
 const spreadUser = (i: number) => `bench-user-${i}`;
 const HOT_USER = "bench-hot";
@@ -84,7 +84,7 @@ interface Pairs extends LoadResult {
  * pool — what a pair costs when calls are not sent together.
  */
 function oneByOne(pipeline: LedgerPipeline, db: Db): HotLedger {
-  const run = async <R>(call: LedgerCall<R>) => call.finish((await pipeline.execute([call.op]))[0]!, db);
+  const run = async <R>(call: LedgerCall<R>) => call.finish((await pipeline.execute([call.op], null))[0]!, db);
   return {
     reserve: (input) => run(reserveCall(input)),
     settle: ({ userId, ...input }) => run(settleCall(input, userId)),

@@ -109,7 +109,7 @@ export const APPLY_SQL = `/* tollgate:prepared */ SELECT op_index AS "opIndex", 
   entry_allowance_after AS "allowanceAfter", entry_purchased_after AS "purchasedAfter", entry_shortfall AS shortfall,
   entry_source_ref AS "sourceRef", entry_feature AS feature, entry_pricing_version AS "pricingVersion", entry_usage AS usage,
   entry_cost_micro_usd AS "costMicroUsd", entry_idempotency_key AS "idempotencyKey", entry_created_at AS "createdAt"
-FROM ledger_apply($1::jsonb) ORDER BY op_index`;
+FROM ledger_apply($1::jsonb, $2::integer) ORDER BY op_index`;
 
 type Int = bigint | string | number;
 const big = (value: Int) => BigInt(value);
@@ -172,7 +172,7 @@ export function toApplyRow(raw: RawApplyRow): ApplyRow {
 
 /** Runs operations through `ledger_apply` in the caller's connection or transaction (Prisma). */
 export async function applyOps(tx: DbTx, ops: ApplyOp[]): Promise<ApplyRow[]> {
-  const rows = await tx.$queryRawUnsafe<RawApplyRow[]>(APPLY_SQL, JSON.stringify(ops));
+  const rows = await tx.$queryRawUnsafe<RawApplyRow[]>(APPLY_SQL, JSON.stringify(ops), null);
   if (rows.length !== ops.length) throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
   return rows.map(toApplyRow);
 }

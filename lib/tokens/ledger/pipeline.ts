@@ -2,22 +2,26 @@
 //
 // A metered call costs two durable commits — the hold before the model call, the charge after it —
 // and on a small machine a commit (its statement, its WAL flush, the wake-ups around it) costs far
-// more than the rows it writes. So calls are not sent one by one: each lane has at most one
-// statement in flight, and the calls that arrive while it runs are sent together as the next one —
-// `ledger_apply` over the list, one statement, one transaction, one commit. An idle lane sends a
-// call at once (no timer, no added wait); under load a batch is as large as the load.
+// more than the rows it writes. So calls are not sent one by one: a lane has one statement in flight
+// at a time, and the calls that arrive while it runs are sent together as the next one —
+// `ledger_apply` over the list: one statement, one transaction, one commit. A batch leaves at the end
+// of the event-loop turn that started it, so an idle lane adds no wait worth counting and a busy one
+// sends as many calls as the load brings.
 //
 // What holds for every call is what holds for it alone (see apply.ts): it is applied after the calls
-// before it in its batch, with its own conditional update and its own ledger row; its result is
-// given only after the batch committed. A batch that fails as a whole (a deadlock with another
-// process, a lost connection) is retried call by call, each on its own, so one call's failure is
-// never another's: every operation is idempotent by its request or reservation id, so running one
-// again after a commit whose answer was lost returns the first result.
+// before it in its batch, with its own conditional update and its own ledger row, and it is answered
+// only after the batch committed. Within a batch, calls run in user-id order — the same lock order
+// in every process, so batches of two processes wait for each other but never deadlock — and in
+// arrival order for one user. A user's calls always go to the same lane.
 //
-// A user's calls always go to the same lane (by a hash of the user id), so no two batches of this
-// process wait for the same balance row, and a hot user's calls are applied together instead of
-// queueing for its row lock one transaction at a time. Within a batch, calls run in user-id order —
-// the same lock order in every process — and in arrival order for one user.
+// One user must never hold up everyone: a batch may wait at most `lockTimeoutMs` for a row lock that
+// another transaction holds (say, a billing transaction on one of its users). A batch that fails —
+// that, a deadlock with some other writer, a broken call, a lost connection — is not retried as a
+// batch: each of its calls runs again on its own, beside the lane, waiting for its locks as long as
+// they take, as it would have without a pipeline; while a user has such a call running, that user's
+// new calls run on their own too. Every operation is idempotent by its request or reservation id,
+// so a call that did take effect (its answer was lost with the connection) answers with its first
+// result, and a call that fails fails alone.
 import type pg from "pg";
 import type { DbTx } from "../../db/client";
 import {
@@ -38,23 +42,27 @@ import {
 } from "./apply";
 
 export interface LedgerPipelineOptions {
-  /** node-postgres pool the batches run on (the app shares it with Prisma). */
+  /** node-postgres pool the statements run on (the app shares it with Prisma). */
   pool: pg.Pool;
   /** For the rare read-only follow-ups of a call (a repeated request id, a closed reservation). */
   db: DbTx;
-  /** Statements in flight at once, at most (default 2). */
+  /** Statements in flight at once through the lanes (default 1; each takes a pool connection). */
   lanes?: number;
   /** Calls per statement, at most (default 64): bounds how long one batch holds its row locks. */
   maxBatch?: number;
+  /** How long a batch may wait for a row lock before its calls run on their own (default 100 ms). */
+  lockTimeoutMs?: number;
 }
 
 export interface PipelineStats {
-  /** Statements sent (batches, and calls retried on their own). */
+  /** Statements sent: batches, and calls run on their own. */
   statements: number;
   /** Calls applied. */
   calls: number;
-  /** Batches that failed as a whole and were retried call by call. */
-  retriedBatches: number;
+  /** Batches that failed as a whole, whose calls then ran on their own. */
+  failedBatches: number;
+  /** Calls run on their own, beside the lanes. */
+  callsAlone: number;
 }
 
 /** The hot-path operations the metering wrapper needs; LedgerPipeline is one. */
@@ -85,13 +93,18 @@ function laneHash(text: string): number {
 
 export class LedgerPipeline implements HotLedger {
   private readonly lanes: Lane[];
-  private readonly counters: PipelineStats = { statements: 0, calls: 0, retriedBatches: 0 };
+  private readonly lockTimeoutMs: number;
+  private readonly counters: PipelineStats = { statements: 0, calls: 0, failedBatches: 0, callsAlone: 0 };
+  /** Users with calls running on their own, and how many. */
+  private readonly alone = new Map<string, number>();
 
   constructor(private readonly options: LedgerPipelineOptions) {
-    const lanes = options.lanes ?? 2;
+    const lanes = options.lanes ?? 1;
     const maxBatch = options.maxBatch ?? 64;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 100;
     if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError("lanes must be a positive integer");
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError("maxBatch must be a positive integer");
+    if (!Number.isInteger(this.lockTimeoutMs) || this.lockTimeoutMs < 1) throw new RangeError("lockTimeoutMs must be a positive integer");
     this.lanes = Array.from({ length: lanes }, () => new Lane(this, maxBatch));
   }
 
@@ -108,38 +121,71 @@ export class LedgerPipeline implements HotLedger {
     return this.enqueue(releaseCall(reservationId, userId));
   }
 
-  /** What the pipeline has done so far (the bench reports the mean batch size from it). */
+  /** What the pipeline has done so far. */
   stats(): PipelineStats {
     return { ...this.counters };
   }
 
   private enqueue<R>(call: LedgerCall<R>): Promise<R> {
-    const lane = this.lanes[laneHash(call.userId ?? "") % this.lanes.length]!;
+    const user = call.userId ?? "";
+    if (this.alone.has(user)) return this.runAlone(call);
+    const lane = this.lanes[laneHash(user) % this.lanes.length]!;
     return new Promise<R>((resolve, reject) => lane.push({ call, resolve: resolve as (value: unknown) => void, reject }));
   }
 
-  /** Runs one statement of `ops`; throws what the database threw. */
-  async execute(ops: ApplyOp[]): Promise<ApplyRow[]> {
+  /** One statement of `ops`, with the batch's lock timeout or none; throws what the database threw. */
+  async execute(ops: ApplyOp[], lockTimeoutMs: number | null): Promise<ApplyRow[]> {
     this.counters.statements++;
-    const { rows } = await this.options.pool.query<RawApplyRow>({ name: STATEMENT_NAME, text: APPLY_SQL, values: [JSON.stringify(ops)] });
+    const { rows } = await this.options.pool.query<RawApplyRow>({
+      name: STATEMENT_NAME,
+      text: APPLY_SQL,
+      values: [JSON.stringify(ops), lockTimeoutMs],
+    });
     if (rows.length !== ops.length) throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
     this.counters.calls += ops.length;
     return rows.map(toApplyRow);
   }
 
-  /** Gives each call its result (the follow-ups of rare outcomes run without holding up the lane). */
-  settleAll(batch: Pending[], rows: ApplyRow[]): void {
+  /** Sends a lane's batch and answers its calls; never throws (a failed batch's calls run alone). */
+  async runBatch(batch: Pending[]): Promise<void> {
+    let rows: ApplyRow[];
+    try {
+      rows = await this.execute(
+        batch.map((p) => p.call.op),
+        this.lockTimeoutMs,
+      );
+    } catch {
+      this.counters.failedBatches++;
+      for (const pending of batch) this.runAlone(pending.call).then(pending.resolve, pending.reject);
+      return;
+    }
+    // The follow-ups of rare outcomes read the database: they run without holding up the lane.
     batch.forEach((pending, i) => {
       pending.call.finish(rows[i]!, this.options.db).then(pending.resolve, pending.reject);
     });
   }
 
-  noteRetry(): void {
-    this.counters.retriedBatches++;
+  /** One call as its own statement, beside the lanes, waiting for its locks as long as they take. */
+  private async runAlone<R>(call: LedgerCall<R>): Promise<R> {
+    const user = call.userId ?? "";
+    this.alone.set(user, (this.alone.get(user) ?? 0) + 1);
+    this.counters.callsAlone++;
+    try {
+      const [row] = await this.execute([call.op], null);
+      return await call.finish(row!, this.options.db);
+    } finally {
+      const left = this.alone.get(user)! - 1;
+      if (left > 0) this.alone.set(user, left);
+      else this.alone.delete(user);
+    }
   }
 }
 
-/** One statement in flight at a time; what arrives meanwhile is the next batch. */
+/**
+ * One statement in flight at a time; what arrives meanwhile is the next batch. A batch is sent at
+ * the end of the event-loop turn it was started in (setImmediate), so every call made in that turn —
+ * and, after a batch, every call its answers lead to — goes in it, rather than the first one alone.
+ */
 class Lane {
   private queue: Pending[] = [];
   private draining = false;
@@ -151,39 +197,23 @@ class Lane {
 
   push(pending: Pending): void {
     this.queue.push(pending);
-    if (!this.draining) void this.drain();
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
-      while (this.queue.length > 0) await this.run(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        // User-id order (stable: one user's calls keep their order) is the lock order of every batch.
+        if (batch.length > 1) batch.sort((a, b) => compare(a.call.userId, b.call.userId));
+        await this.pipeline.runBatch(batch);
+        // Let the callers the batch answered make their next calls before the next batch leaves.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     } finally {
       this.draining = false;
-    }
-  }
-
-  private async run(arrived: Pending[]): Promise<void> {
-    // User-id order (stable: one user's calls keep their order) is the lock order of every batch.
-    const batch = arrived.length > 1 ? [...arrived].sort((a, b) => compare(a.call.userId, b.call.userId)) : arrived;
-    try {
-      this.pipeline.settleAll(batch, await this.pipeline.execute(batch.map((p) => p.call.op)));
-      return;
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      this.pipeline.noteRetry();
-    }
-    // The batch failed as a whole and nothing of it was committed — or it was, and the answer was
-    // lost: each call again, alone; a call that already took effect answers with its first result.
-    for (const pending of batch) {
-      try {
-        this.pipeline.settleAll([pending], await this.pipeline.execute([pending.call.op]));
-      } catch (error) {
-        pending.reject(error);
-      }
     }
   }
 }

@@ -10,6 +10,11 @@
 -- another. No operation raises for an expected case (a repeated request id, a reservation already
 -- closed): it reports an outcome and changes nothing, so one caller's retry never fails the others.
 --
+-- lock_timeout_ms: when given, how long the call may wait for a row lock (it then fails with
+-- lock_not_available, and nothing of it is applied) — for the transaction of this call only, which
+-- is the statement itself when it runs on its own. The pipeline sets it so that a batch never
+-- waits long behind a lock another transaction holds on one of its users.
+--
 -- ops: a JSON array of
 --   {"op":"reserve","userId":…,"amount":"<millitokens>","reservationId":"<uuid>","requestId":…,
 --    "feature":…,"pricingVersion":<int|null>,"expiresAt":"<timestamptz>"}
@@ -25,7 +30,7 @@
 --   release → 'released' (balance_*: the buckets after) or 'closed' (not held: nothing done)
 --
 -- Lock order, as everywhere in the ledger: a reservation row, then its balance row.
-CREATE FUNCTION "ledger_apply"("ops" jsonb) RETURNS TABLE (
+CREATE FUNCTION "ledger_apply"("ops" jsonb, "lock_timeout_ms" integer DEFAULT NULL) RETURNS TABLE (
     "op_index" integer,
     "outcome" text,
     "available" bigint,
@@ -68,6 +73,9 @@ DECLARE
     v_reserved bigint;
     v_entry "token_transactions";
 BEGIN
+    IF lock_timeout_ms IS NOT NULL THEN
+        PERFORM set_config('lock_timeout', lock_timeout_ms || 'ms', true);
+    END IF;
     FOR v_op, op_index IN SELECT e.value, e.ordinality::integer FROM jsonb_array_elements(ops) WITH ORDINALITY e LOOP
         outcome := NULL; available := NULL; balance_allowance := NULL; balance_purchased := NULL; balance_reserved := NULL;
         entry_id := NULL; entry_user_id := NULL; entry_allowance_delta := NULL; entry_purchased_delta := NULL; entry_allowance_after := NULL;
