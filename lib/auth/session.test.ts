@@ -1,6 +1,19 @@
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
+// The real decode, counted: a token this process has read is answered from memory until it expires.
+const decodeCalls = vi.hoisted(() => ({ count: 0 }));
+vi.mock("next-auth/jwt", async (importOriginal) => {
+  const real = await importOriginal<typeof import("next-auth/jwt")>();
+  return {
+    ...real,
+    decode: (...args: Parameters<typeof real.decode>) => {
+      decodeCalls.count++;
+      return real.decode(...args);
+    },
+  };
+});
+
 const SECRET = "a-test-secret-that-is-at-least-32-characters";
 vi.mock("./index", () => ({ auth: async () => null })); // next-auth's full config is not needed here
 
@@ -45,5 +58,21 @@ describe("sessionUserId", () => {
   it("refuses a token without a subject", async () => {
     const value = await token("authjs.session-token", { role: "admin" });
     expect(await sessionUserId(requestWith(`authjs.session-token=${value}`))).toBeNull();
+  });
+
+  it("decrypts a token once and answers it from memory until its expiry, then decrypts it again", async () => {
+    const value = await token("authjs.session-token", { sub: "user-5" }, { maxAge: 2 });
+    const before = decodeCalls.count;
+    for (let i = 0; i < 5; i++) expect(await sessionUserId(requestWith(`authjs.session-token=${value}`))).toBe("user-5");
+    expect(decodeCalls.count - before).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // past the token's expiry (whole seconds)
+    await sessionUserId(requestWith(`authjs.session-token=${value}`));
+    expect(decodeCalls.count - before).toBe(2);
+    // A refused token is never remembered: each request decrypts (and refuses) it again.
+    const expired = await token("authjs.session-token", { sub: "user-6" }, { maxAge: -60 });
+    const n = decodeCalls.count;
+    expect(await sessionUserId(requestWith(`authjs.session-token=${expired}`))).toBeNull();
+    expect(await sessionUserId(requestWith(`authjs.session-token=${expired}`))).toBeNull();
+    expect(decodeCalls.count - n).toBe(2);
   });
 });
