@@ -4,7 +4,7 @@
 // a `LedgerCall`: the JSON the function takes, and how its result row becomes the operation's result.
 // Rare outcomes (a repeated request id, a reservation already closed) are answered by a second,
 // read-only look at the database in `finish`, exactly as the operation answered them before.
-import { v7 as uuidv7 } from "uuid";
+import { timeOrderedId } from "../ids";
 import type { DbTx } from "../../db/client";
 import {
   LedgerUsageError,
@@ -210,7 +210,7 @@ export function reserveCall(input: ReserveInput): LedgerCall<ReserveResult> {
   const reservation: Reservation = {
     // Time-ordered (UUIDv7): new reservations land at the end of the primary key's index, not on a
     // random page of it (which, after each checkpoint, costs a full page in the WAL).
-    id: uuidv7(),
+    id: timeOrderedId(),
     userId: input.userId,
     amount: input.amount,
     feature: input.feature,

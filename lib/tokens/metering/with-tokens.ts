@@ -13,7 +13,7 @@
 //
 // Database round trips on the happy path: reserve and settle, one statement each — through the
 // ledger pipeline, which sends the calls of concurrent requests together (lib/tokens/ledger/pipeline.ts).
-import { v7 as uuidv7 } from "uuid";
+import { timeOrderedId } from "../ids";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { sweepExpiredReservations } from "../ledger";
@@ -229,7 +229,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       }
       // Time-ordered, like the reservation id: the request id's unique index (and the ledger key
       // `call:<request id>`) grows at its end.
-      const requestId = uuidv7();
+      const requestId = timeOrderedId();
       const hold = () =>
         ledger.reserve({
           userId,
@@ -364,7 +364,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       }
       const payload = { ...(isPlainObject(result) ? result : { result }), tokens: { charged: tokens(charged), remaining: tokens(remaining) } };
       const response = json(200, payload, headers);
-      await remember(200, "application/json; charset=utf-8", await response.clone().text());
+      if (claimId) await remember(200, "application/json; charset=utf-8", await response.clone().text());
       return response;
     };
   };
