@@ -4,6 +4,7 @@
 // round trips a client makes).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -268,4 +269,83 @@ export async function startWireCounter(target: { host: string; port: number }): 
         server.close(() => resolve());
       }),
   };
+}
+
+// ─── open-loop load at a fixed rate ──────────────────────────────────────────────────────────
+
+export interface OpenLoopResult {
+  /** Latency of each 2xx answer, ms, counted from the moment its request was due (not sent). */
+  latencies: number[];
+  ok: number;
+  non2xx: number;
+  errors: number;
+  /** Wall time from the first request due to the last answer, s. */
+  seconds: number;
+}
+
+/**
+ * `count` POST requests of `body` to `url`, one every 1/rate s whatever the answers do (an open
+ * loop: arrivals do not wait for the server), over at most `connections` keep-alive connections.
+ * Latency runs from when a request was due, so a server that falls behind — or a connection pool
+ * that is full — shows as latency rather than hiding as fewer requests (no coordinated omission).
+ * autocannon's rate limit cannot stand in for this: it lets each connection send its quota for the
+ * second as fast as it can, then waits for the next second — bursts at saturation, not a rate.
+ */
+export async function openLoop(
+  url: string,
+  { rate, count, connections, headers, body }: { rate: number; count: number; connections: number; headers: Record<string, string>; body: string },
+): Promise<OpenLoopResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  const payload = Buffer.from(body);
+  const result: OpenLoopResult = { latencies: [], ok: 0, non2xx: 0, errors: 0, seconds: 0 };
+  const intervalMs = 1000 / rate;
+  const start = performance.now() + 20;
+  const inFlight: Promise<void>[] = [];
+  const send = (due: number) =>
+    new Promise<void>((resolve) => {
+      const request = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          headers: { ...headers, "content-length": payload.length },
+        },
+        (response) => {
+          response.resume();
+          response.on("end", () => {
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              result.ok++;
+              result.latencies.push(performance.now() - due);
+            } else {
+              result.non2xx++;
+            }
+            resolve();
+          });
+        },
+      );
+      request.on("error", () => {
+        result.errors++;
+        resolve();
+      });
+      request.end(payload);
+    });
+  try {
+    for (let i = 0; i < count; i++) {
+      // A timer fires up to a millisecond late: the latency still counts from when the request was
+      // due (the same for both routes), and no core is spent spinning to be on time.
+      const due = start + i * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(send(due));
+    }
+    await Promise.all(inFlight);
+  } finally {
+    agent.destroy();
+  }
+  result.seconds = (performance.now() - start) / 1000;
+  return result;
 }

@@ -3,8 +3,14 @@
 // wrapper (/api/bench/metered: session → rate limit → parse → estimate → reserve → handler →
 // settle), served by `next start` (a production build) on a fresh embedded PostgreSQL with its
 // default, durable settings, loaded with autocannon in the same run:
-//   • warm-up of each route, then bare, metered, bare again (the two bare runs are averaged; their
-//     difference is the drift of the machine); req/s, p50 and p99 of each; added = metered − bare;
+//   • saturation: warm-up of each route, then bare, metered, bare again with 32 connections as fast
+//     as the server answers (the two bare runs are averaged; their difference is the drift of the
+//     machine): the req/s of each, and their p50/p99 — at saturation a latency is mostly queueing
+//     (connections × CPU per request), so it tells capacity, not what the wrapper adds;
+//   • the added latency: bare, metered, bare again at one fixed request rate both routes sustain —
+//     half the metered route's capacity just measured — with the same 32 connections: p50 and p99
+//     of each; added = metered − bare (the targets); and the floor under it, two durable commits
+//     one after the other on the same database (a metered call needs two: the hold, the charge);
 //   • database round trips per metered request, counted: transactions of the bench database
 //     (pg_stat_database, made exact by closing the app's idle connections between runs — see
 //     quiesce(); the app's statements are autocommit, one transaction each, and each new
@@ -17,7 +23,8 @@
 // Ends with one line `BENCH {json}`. Exits 1 on an error (a non-2xx answer, a ledger mismatch);
 // a missed performance target prints MISSED and still exits 0.
 // Options: --no-build (reuse the build in .data/next-bench when there is one), --seconds=N
-// (measured run length, default 10), --warmup=N (default 3), --connections=N (default 32).
+// (measured run length, default 10), --warmup=N (default 3), --connections=N (default 32),
+// --load=F (the fixed rate as a share of the metered route's capacity, default 0.5).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -33,7 +40,7 @@ import { SIMULATOR_API_KEY } from "../../lib/env";
 import { grant, verifyLedger } from "../../lib/tokens/ledger";
 import { prepareDatabase } from "../lib/database";
 import { cpuSampler, numberArg, percentile, round, startBenchServer, table, type CpuSnapshot } from "./lib";
-import { buildNext, processTreeCpuMs, startNext, startWireCounter, type NextServer, type WireCounter } from "./meter-lib";
+import { buildNext, openLoop, processTreeCpuMs, startNext, startWireCounter, type NextServer, type WireCounter } from "./meter-lib";
 
 const DIST_DIR = ".data/next-bench"; // under .data/: ignored by git and eslint
 const BENCH_DB = "tollgate_bench"; // the database startBenchServer creates
@@ -48,6 +55,8 @@ const TARGETS = { p50AddedMs: 2, p99AddedMs: 10, roundTrips: 2 };
 const SECONDS = numberArg("seconds", 10);
 const WARMUP_SECONDS = numberArg("warmup", 3);
 const CONNECTIONS = Math.round(numberArg("connections", 32));
+const LOAD = numberArg("load", 0.5);
+if (LOAD >= 1) throw new Error("--load must be below 1 (a share of the metered route's capacity)");
 const NO_BUILD = process.argv.includes("--no-build");
 
 const log = (line: string) => console.log(`· ${line}`);
@@ -203,6 +212,30 @@ function load(
   });
 }
 
+/** An open-loop run at a fixed rate (meter-lib's openLoop), as a Run (autocannon's columns empty). */
+async function atRate(label: string, url: string, cookie: string, sampler: Sampler, rate: number, count: number): Promise<Run> {
+  const before = sampler.snapshot();
+  const r = await openLoop(url, { rate, count, connections: CONNECTIONS, headers: { "content-type": "application/json", cookie }, body: BODY });
+  const after = sampler.snapshot();
+  return {
+    label,
+    bestSecond: 0,
+    ok: r.ok,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    seconds: r.seconds,
+    rps: r.ok / r.seconds,
+    p50: percentile(r.latencies, 50),
+    p99: percentile(r.latencies, 99),
+    acP50: Number.NaN,
+    acP99: Number.NaN,
+    cores: cores(before, after),
+    nextCpuMs: (after.nextMs - before.nextMs) / r.ok,
+    latencies: r.latencies,
+    parts: 1,
+  };
+}
+
 const amountFor = (rps: number, seconds: number) =>
   Math.max(CONNECTIONS * 10, Math.round((rps * seconds) / CONNECTIONS) * CONNECTIONS);
 
@@ -260,6 +293,35 @@ async function sequential(url: string, cookie: string, count: number): Promise<{
     if (response.ok) ok++;
   }
   return { latencies, ok, statuses };
+}
+
+/**
+ * `count` pairs of durable commits, one after the other, on the bench database: a single-statement
+ * conditional UPDATE of the user's balance each (changing nothing), autocommit — the least a metered
+ * call's two ledger statements can cost. Latencies of the pairs, ms.
+ */
+async function commitFloor(url: string, userId: string, count: number): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const commit = () =>
+      client.query({
+        name: "floor",
+        text: "UPDATE user_token_balance SET reserved = reserved + 0 WHERE user_id = $1 AND allowance + purchased - reserved >= 0",
+        values: [userId],
+      });
+    for (let i = 0; i < 10; i++) await commit(); // prepares the statement, warms the connection
+    const latencies: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await commit();
+      await commit();
+      latencies.push(performance.now() - started);
+    }
+    return latencies;
+  } finally {
+    await client.end();
+  }
 }
 
 // ─── the run ─────────────────────────────────────────────────────────────────────────────────
@@ -372,6 +434,19 @@ async function main(): Promise<number> {
     const consumeAfter = await consumeRows(db, user.id);
     const bareB = await measure("bare again", bareUrl, cookie, sampler, bareA.rps);
 
+    // ── the same fixed rate on both routes: the latency the wrapper adds ──
+    const rate = Math.max(10, Math.floor((metered.rps * LOAD) / 10) * 10);
+    const perRun = Math.round(rate * SECONDS);
+    log(`fixed rate: ${rate} req/s on each route (${LOAD} × the metered route's ${round(metered.rps)} req/s), ${perRun} requests a run`);
+    const consumeBeforeRate = await consumeRows(db, user.id);
+    const rateBareA = await atRate("bare at the rate", bareUrl, cookie, sampler, rate, perRun);
+    const rateMetered = await atRate("metered at the rate", meteredUrl, cookie, sampler, rate, perRun);
+    const rateBareB = await atRate("bare at the rate again", bareUrl, cookie, sampler, rate, perRun);
+    const consumedAtRate = (await consumeRows(db, user.id)) - consumeBeforeRate;
+
+    // ── the floor under it: two durable commits, one after the other ──
+    const floor = await commitFloor(server.url, user.id, PROBE_REQUESTS);
+
     // ── sequential requests (concurrency 1): latency without queueing, and an exact count ──
     const c3 = await quiesce(admin);
     const seqBare = await sequential(bareUrl, cookie, PROBE_REQUESTS);
@@ -399,7 +474,7 @@ async function main(): Promise<number> {
     await next.stop();
 
     // ── correctness ──
-    const runs = [warmBare, warmMetered, bareA, prime, metered, bareB];
+    const runs = [warmBare, warmMetered, bareA, prime, metered, bareB, rateBareA, rateMetered, rateBareB];
     for (const run of runs) {
       if (run.non2xx > 0 || run.errors > 0) problems.push(`${run.label}: ${run.non2xx} non-2xx answers, ${run.errors} errors/timeouts`);
     }
@@ -417,6 +492,7 @@ async function main(): Promise<number> {
     const meteredRequests = prime.ok + metered.ok;
     const consumed = consumeAfter - consumeBefore;
     if (consumed !== meteredRequests) problems.push(`the metered run answered ${meteredRequests} requests (priming included) but wrote ${consumed} consume rows`);
+    if (consumedAtRate !== rateMetered.ok) problems.push(`the metered run at the fixed rate answered ${rateMetered.ok} requests but wrote ${consumedAtRate} consume rows`);
     const [held] = await db.$queryRaw<{ n: bigint }[]>`
       SELECT count(*)::bigint AS n FROM token_reservations WHERE user_id = ${user.id} AND status = 'held'`;
     if (Number(held?.n ?? 0n) !== 0) problems.push(`${held?.n} reservations still held after every request answered`);
@@ -429,14 +505,21 @@ async function main(): Promise<number> {
     const bareRps = (bareA.rps + bareB.rps) / 2;
     const bareP50 = (bareA.p50 + bareB.p50) / 2;
     const bareP99 = (bareA.p99 + bareB.p99) / 2;
-    const p50Added = metered.p50 - bareP50;
-    const p99Added = metered.p99 - bareP99;
+    const saturatedP50Added = metered.p50 - bareP50;
+    const saturatedP99Added = metered.p99 - bareP99;
+    const rateBareP50 = (rateBareA.p50 + rateBareB.p50) / 2;
+    const rateBareP99 = (rateBareA.p99 + rateBareB.p99) / 2;
+    const p50Added = rateMetered.p50 - rateBareP50;
+    const p99Added = rateMetered.p99 - rateBareP99;
     const loadCount = statements(c1, c2);
     const bareCount = statements(c0, c1);
     const seqBareCount = statements(c3, c4);
     const seqCount = statements(c4, c5);
     const wireTxCount = statements(c6, c7);
-    const roundTrips = loadCount.statements / meteredRequests;
+    // Under load the ledger pipeline commits many requests' calls in one statement: fewer statements
+    // than requests. What one request makes and waits for is counted one request at a time, on the wire.
+    const statementsLoaded = loadCount.statements / meteredRequests;
+    const roundTrips = wireRoundTrips / PROBE_REQUESTS;
     const seqRequests = PROBE_REQUESTS + 1;
     const seqAddedP50 = percentile(seqMetered.latencies, 50) - percentile(seqBare.latencies, 50);
     const seqAddedP99 = percentile(seqMetered.latencies, 99) - percentile(seqBare.latencies, 99);
@@ -447,7 +530,7 @@ async function main(): Promise<number> {
       round(run.rps),
       ms(run.p50),
       ms(run.p99),
-      `${run.acP50}/${run.acP99}${run.parts > 1 ? "*" : ""}`,
+      Number.isNaN(run.acP50) ? "" : `${run.acP50}/${run.acP99}${run.parts > 1 ? "*" : ""}`,
       run.ok,
       run.non2xx + run.errors,
       round(run.seconds, 1),
@@ -460,20 +543,23 @@ async function main(): Promise<number> {
         `${os.cpus().length} cores, load average before ${round(loadavg, 2)}`,
     );
     console.log("");
+    const header = ["run", "req/s", "p50 ms", "p99 ms", "autocannon p50/p99", "2xx", "non-2xx", "s", "next CPU ms/req", "cores next/pg/client/other"];
+    console.log(`saturation: ${CONNECTIONS} connections, each sending its next request when the last is answered`);
     console.log(
-      table(
-        ["run", "req/s", "p50 ms", "p99 ms", "autocannon p50/p99", "2xx", "non-2xx", "s", "next CPU ms/req", "cores next/pg/client/other"],
-        [
-          row(warmBare),
-          row(warmMetered),
-          row(bareA),
-          row(prime),
-          row(metered),
-          row(bareB),
-          ["bare (mean of both)", round(bareRps), ms(bareP50), ms(bareP99), "", bareA.ok + bareB.ok, bareA.non2xx + bareB.non2xx, "", "", ""],
-          ["added (metered − bare)", round(metered.rps - bareRps), ms(p50Added), ms(p99Added), "", "", "", "", "", ""],
-        ],
-      ),
+      table(header, [
+        row(warmBare),
+        row(warmMetered),
+        row(bareA),
+        row(prime),
+        row(metered),
+        row(bareB),
+        ["bare (mean of both)", round(bareRps), ms(bareP50), ms(bareP99), "", bareA.ok + bareB.ok, bareA.non2xx + bareB.non2xx, "", "", ""],
+        ["metered − bare", round(metered.rps - bareRps), ms(saturatedP50Added), ms(saturatedP99Added), "", "", "", "", "", ""],
+      ]),
+    );
+    console.log(
+      `(at saturation a request waits for the ${CONNECTIONS - 1} others: latency ≈ connections × CPU per request, so metered − bare ` +
+        `≈ ${CONNECTIONS} × ${ms(metered.nextCpuMs - (bareA.nextCpuMs + bareB.nextCpuMs) / 2)} ms of extra CPU — capacity, not the wrapper's latency)`,
     );
     console.log(
       `drift: the second bare run did ${round(Math.abs(drift) * 100, 1)}% ${drift >= 0 ? "more" : "fewer"} req/s than the first ` +
@@ -482,7 +568,25 @@ async function main(): Promise<number> {
     if ([bareA, metered, bareB].some((run) => run.parts > 1)) {
       console.log("* autocannon's figures of the first part of a run made of several (sized again after a slow warm-up)");
     }
-    const otherMax = Math.max(bareA.cores.other, metered.cores.other, bareB.cores.other);
+    console.log("");
+    console.log(
+      `the same fixed rate on both routes: ${rate} req/s (${LOAD} × the metered route's capacity), requests evenly spaced ` +
+        `whatever the answers (open loop), at most ${CONNECTIONS} connections; latency from when each request was due`,
+    );
+    console.log(
+      table(header, [
+        row(rateBareA),
+        row(rateMetered),
+        row(rateBareB),
+        ["bare (mean of both)", round((rateBareA.rps + rateBareB.rps) / 2), ms(rateBareP50), ms(rateBareP99), "", rateBareA.ok + rateBareB.ok, "", "", "", ""],
+        ["added (metered − bare)", "", ms(p50Added), ms(p99Added), "", "", "", "", "", ""],
+      ]),
+    );
+    console.log(
+      `floor: two durable commits one after the other (a single-statement UPDATE each, autocommit) from this process: ` +
+        `p50 ${ms(percentile(floor, 50))} ms, p99 ${ms(percentile(floor, 99))} ms over ${floor.length} pairs — a metered call waits for two (the hold, the charge)`,
+    );
+    const otherMax = Math.max(...[bareA, metered, bareB, rateBareA, rateMetered, rateBareB].map((run) => run.cores.other));
     if (otherMax > 0.3) {
       console.log(`other programs used up to ${round(otherMax, 2)} cores of ${os.cpus().length} during the measured runs: the figures are skewed by them`);
     }
@@ -503,7 +607,7 @@ async function main(): Promise<number> {
       table(
         ["database round trips (statements; connection start-ups not counted)", "requests", "counted", "per request", "new conns"],
         [
-          ["metered run + priming: transactions (pg_stat_database)", meteredRequests, loadCount.statements, round(roundTrips, 3), loadCount.connections],
+          ["saturated metered run + priming: transactions (pg_stat_database)", meteredRequests, loadCount.statements, round(statementsLoaded, 3), loadCount.connections],
           ["bare run: transactions", bareA.ok, bareCount.statements, round(bareCount.statements / bareA.ok, 3), bareCount.connections],
           ["sequential metered: transactions", seqRequests, seqCount.statements, round(seqCount.statements / seqRequests, 3), seqCount.connections],
           ["sequential bare: transactions", PROBE_REQUESTS, seqBareCount.statements, round(seqBareCount.statements / PROBE_REQUESTS, 3), seqBareCount.connections],
@@ -513,7 +617,7 @@ async function main(): Promise<number> {
       ),
     );
     console.log(
-      `ledger: ${consumed} consume rows for ${meteredRequests} metered requests; ${held?.n ?? 0} holds left; ` +
+      `ledger: ${consumed + consumedAtRate} consume rows for ${meteredRequests + rateMetered.ok} metered requests; ${held?.n ?? 0} holds left; ` +
         `invariant ${verified.mismatches.length === 0 ? "ok" : "BROKEN"} over ${verified.usersChecked} balance(s)`,
     );
     console.log("");
@@ -521,9 +625,9 @@ async function main(): Promise<number> {
       table(
         ["target", "value", "goal", "result"],
         [
-          ["added p50 ms", ms(p50Added), `≤ ${TARGETS.p50AddedMs}`, mark(p50Added <= TARGETS.p50AddedMs)],
-          ["added p99 ms", ms(p99Added), `≤ ${TARGETS.p99AddedMs}`, mark(p99Added <= TARGETS.p99AddedMs)],
-          ["db round trips / metered request", round(roundTrips, 2), `≤ ${TARGETS.roundTrips}`, mark(round(roundTrips, 2) <= TARGETS.roundTrips)],
+          [`added p50 ms at ${rate} req/s`, ms(p50Added), `≤ ${TARGETS.p50AddedMs}`, mark(p50Added <= TARGETS.p50AddedMs)],
+          [`added p99 ms at ${rate} req/s`, ms(p99Added), `≤ ${TARGETS.p99AddedMs}`, mark(p99Added <= TARGETS.p99AddedMs)],
+          ["db round trips / metered request (on the wire)", round(roundTrips, 2), `≤ ${TARGETS.roundTrips}`, mark(round(roundTrips, 2) <= TARGETS.roundTrips)],
         ],
       ),
     );
@@ -537,18 +641,23 @@ async function main(): Promise<number> {
       p50_added_ms: ms(p50Added),
       p99_added_ms: ms(p99Added),
       db_round_trips: round(roundTrips, 2),
-      p50_bare_ms: ms(bareP50),
-      p99_bare_ms: ms(bareP99),
-      p50_metered_ms: ms(metered.p50),
-      p99_metered_ms: ms(metered.p99),
+      rate_rps: rate,
+      p50_bare_ms: ms(rateBareP50),
+      p99_bare_ms: ms(rateBareP99),
+      p50_metered_ms: ms(rateMetered.p50),
+      p99_metered_ms: ms(rateMetered.p99),
+      floor_two_commits_p50_ms: ms(percentile(floor, 50)),
+      floor_two_commits_p99_ms: ms(percentile(floor, 99)),
+      saturated_p50_added_ms: ms(saturatedP50Added),
+      saturated_p99_added_ms: ms(saturatedP99Added),
       next_cpu_ms_bare: ms((bareA.nextCpuMs + bareB.nextCpuMs) / 2),
       next_cpu_ms_metered: ms(metered.nextCpuMs),
       seq_p50_added_ms: ms(seqAddedP50),
       seq_p99_added_ms: ms(seqAddedP99),
-      db_round_trips_wire: round(wireRoundTrips / PROBE_REQUESTS, 2),
+      db_statements_per_request_saturated: round(statementsLoaded, 3),
       bare_drift_pct: round(drift * 100, 1),
       non2xx: runs.reduce((n, run) => n + run.non2xx + run.errors, 0),
-      requests_metered: metered.ok,
+      requests_metered: metered.ok + rateMetered.ok,
       connections: CONNECTIONS,
       loadavg_before: round(loadavg, 2),
       other_cores_max: round(otherMax, 2),
