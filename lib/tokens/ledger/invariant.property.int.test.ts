@@ -1,11 +1,14 @@
 // Property: random sequences of every ledger operation — retries with used keys, request ids and
 // reservation ids included — keep the ledger's invariant after every step, and the database equals
-// a pure in-memory model of the balances exactly (BigInt millitokens).
+// a pure in-memory model of the balances exactly (BigInt millitokens). Reserve, settle and release
+// run alone or through the ledger pipeline (the metering wrapper's way), and bursts of concurrent
+// reserves go through it as one batch, which the model applies in the pipeline's order.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { adjust, clawback } from "./corrections";
 import { grant } from "./grant";
 import { startPeriod } from "./period";
+import { LedgerPipeline } from "./pipeline";
 import { release, reserve, settle, sweepExpiredReservations } from "./reservations";
 import { FREE_TIER, SIGNUP, ledgerTestDatabase, type Buckets } from "./test-helpers";
 import { verifyLedger } from "./verify";
@@ -25,11 +28,16 @@ const user = fc.nat({ max: 2 });
 /** A key: a fresh one, or (a retry) one used before in this run, by whichever user. */
 const keyChoice = fc.option(fc.nat(), { nil: undefined, freq: 3 });
 
+/** Alone: the operation in its own statement. Pipeline: through the ledger pipeline. */
+type Via = "alone" | "pipeline";
+const via = fc.constantFrom<Via>("alone", "pipeline");
+
 type Op =
   | { op: "grant"; u: number; bucket: "allowance" | "purchased"; amount: bigint; reuse?: number }
-  | { op: "reserve"; u: number; amount: bigint; ttlMs: number; reuse?: number }
-  | { op: "settle"; pick?: number; mode: "below" | "equal" | "above" | "zero"; delta: bigint }
-  | { op: "release"; pick?: number }
+  | { op: "reserve"; u: number; amount: bigint; ttlMs: number; reuse?: number; via: Via }
+  | { op: "burst"; calls: { u: number; amount: bigint }[] }
+  | { op: "settle"; pick?: number; mode: "below" | "equal" | "above" | "zero"; delta: bigint; via: Via }
+  | { op: "release"; pick?: number; via: Via }
   | { op: "startPeriod"; u: number; allowance: bigint; how: "next" | "retry" | "stale"; days: number; pick: number }
   | { op: "clawback"; u: number; amount: bigint; reuse?: number }
   | { op: "adjust"; u: number; amount: bigint; negative: boolean; reuse?: number }
@@ -37,7 +45,8 @@ type Op =
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant("grant" as const), u: user, bucket: fc.constantFrom("allowance" as const, "purchased" as const), amount, reuse: keyChoice }) },
-  { weight: 5, arbitrary: fc.record({ op: fc.constant("reserve" as const), u: user, amount, ttlMs: fc.constantFrom(1_000, 5_000, 60_000), reuse: keyChoice }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constant("reserve" as const), u: user, amount, ttlMs: fc.constantFrom(1_000, 5_000, 60_000), reuse: keyChoice, via }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("burst" as const), calls: fc.array(fc.record({ u: user, amount }), { minLength: 2, maxLength: 6 }) }) },
   {
     weight: 5,
     arbitrary: fc.record({
@@ -45,9 +54,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       pick: fc.option(fc.nat(), { nil: undefined, freq: 12 }),
       mode: fc.constantFrom("below" as const, "equal" as const, "above" as const, "zero" as const),
       delta: fc.oneof(fc.constant(1n), fc.bigInt({ min: 1n, max: 300_000n })),
+      via,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("release" as const), pick: fc.option(fc.nat(), { nil: undefined, freq: 12 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("release" as const), pick: fc.option(fc.nat(), { nil: undefined, freq: 12 }), via }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -121,6 +131,7 @@ async function runSequence(ops: Op[]) {
   for (let i = 0; i < nUsers; i++) users.push(await f.newAccount());
   const m = new Model(nUsers, tag);
   const admin = users[0]!;
+  const pipeline = new LedgerPipeline({ pool: f.t.pool, db: f.t.db });
   let seq = 0;
 
   const check = async (step: number, op: Op) => {
@@ -170,14 +181,8 @@ async function runSequence(ops: Op[]) {
       }
       case "reserve": {
         const requestId = pickFrom(m.requestIds, op.reuse) ?? `req:${tag}:${++seq}`;
-        const r = await reserve(f.t.db, {
-          userId: users[op.u]!,
-          amount: op.amount,
-          feature: "chat",
-          requestId,
-          ttlMs: op.ttlMs,
-          now: new Date(m.clock),
-        });
+        const input = { userId: users[op.u]!, amount: op.amount, feature: "chat", requestId, ttlMs: op.ttlMs, now: new Date(m.clock) };
+        const r = op.via === "pipeline" ? await pipeline.reserve(input) : await reserve(f.t.db, input);
         const existing = m.reservations.find((x) => x.requestId === requestId);
         if (existing && existing.user !== op.u) {
           hit("reserve:keyReused");
@@ -206,6 +211,32 @@ async function runSequence(ops: Op[]) {
         }
         break;
       }
+      case "burst": {
+        // Made in one turn of the event loop: one batch, applied in user-id order (arrival order
+        // within a user) — the model does the same.
+        const calls = op.calls.map((c, i) => ({ ...c, u: c.u % nUsers, i, requestId: `burst:${tag}:${++seq}` }));
+        const results = await Promise.all(
+          calls.map((c) =>
+            pipeline.reserve({ userId: users[c.u]!, amount: c.amount, feature: "chat", requestId: c.requestId, ttlMs: 60_000, now: new Date(m.clock) }),
+          ),
+        );
+        const order = [...calls].sort((a, b) => (users[a.u]! < users[b.u]! ? -1 : users[a.u]! > users[b.u]! ? 1 : a.i - b.i));
+        for (const c of order) {
+          const r = results[c.i]!;
+          if (c.amount > m.available(c.u)) {
+            hit("burst:insufficient");
+            expect(r).toEqual({ ok: false, error: { type: "InsufficientTokens", required: c.amount, available: m.available(c.u) } });
+          } else {
+            hit("burst:held");
+            m.b[c.u]!.reserved += c.amount;
+            expect(r.ok && [r.duplicate, r.available]).toEqual([false, m.available(c.u)]);
+            if (!r.ok) break;
+            m.reservations.push({ id: r.reservation.id, requestId: c.requestId, user: c.u, amount: c.amount, expiresAt: m.clock + 60_000, status: "held" });
+            m.requestIds.push(c.requestId);
+          }
+        }
+        break;
+      }
       case "settle": {
         const res = pickFrom(m.reservations, op.pick);
         const reservationId = res?.id ?? "00000000-0000-4000-8000-000000000000";
@@ -219,7 +250,8 @@ async function runSequence(ops: Op[]) {
                 : op.mode === "above"
                   ? res.amount + op.delta
                   : max(res.amount - op.delta, 0n);
-        const r = await settle(f.t.db, { reservationId, cost, usage: { model: "m", outputTokens: 1 } });
+        const input = { reservationId, cost, usage: { model: "m", outputTokens: 1 } };
+        const r = op.via === "pipeline" ? await pipeline.settle({ ...input, userId: users[res?.user ?? 0]! }) : await settle(f.t.db, input);
         if (!res) {
           hit("settle:notFound");
           expect(r).toEqual({ ok: false, error: { type: "ReservationNotFound", reservationId } });
@@ -253,7 +285,8 @@ async function runSequence(ops: Op[]) {
       case "release": {
         const res = pickFrom(m.reservations, op.pick);
         const reservationId = res?.id ?? "00000000-0000-4000-8000-000000000001";
-        const r = await release(f.t.db, reservationId);
+        const r =
+          op.via === "pipeline" ? await pipeline.release({ reservationId, userId: users[res?.user ?? 0]! }) : await release(f.t.db, reservationId);
         if (!res) {
           hit("release:notFound");
           expect(r).toEqual({ ok: false, error: { type: "ReservationNotFound", reservationId } });
@@ -399,6 +432,8 @@ describe("the ledger's invariant under random operation sequences", () => {
       "reserve:held",
       "reserve:insufficient",
       "reserve:keyReused",
+      "burst:held",
+      "burst:insufficient",
       "settle:held-below",
       "settle:held-equal",
       "settle:held-above",
@@ -418,21 +453,21 @@ describe("the ledger's invariant under random operation sequences", () => {
     }
   }, 60_000);
 
-  it("replays a sequence that exercises every retry path", async () => {
+  it.each<Via>(["alone", "pipeline"])("replays a sequence that exercises every retry path (reserve, settle and release %s)", async (v) => {
     const m = await runSequence([
       { op: "grant", u: 0, bucket: "purchased", amount: 300_000n },
       { op: "grant", u: 1, bucket: "purchased", amount: 5n, reuse: 0 }, // another user's key
       { op: "grant", u: 0, bucket: "allowance", amount: 7n, reuse: 0 }, // retry
-      { op: "reserve", u: 0, amount: 400_000n, ttlMs: 1_000 }, // exact fit
-      { op: "reserve", u: 0, amount: 1n, ttlMs: 1_000, reuse: 0 }, // retry while nothing is available
-      { op: "reserve", u: 1, amount: 1n, ttlMs: 1_000, reuse: 0 }, // another user's request id
-      { op: "reserve", u: 1, amount: 60_000n, ttlMs: 60_000 },
+      { op: "reserve", u: 0, amount: 400_000n, ttlMs: 1_000, via: v }, // exact fit
+      { op: "reserve", u: 0, amount: 1n, ttlMs: 1_000, reuse: 0, via: v }, // retry while nothing is available
+      { op: "reserve", u: 1, amount: 1n, ttlMs: 1_000, reuse: 0, via: v }, // another user's request id
+      { op: "reserve", u: 1, amount: 60_000n, ttlMs: 60_000, via: v },
       { op: "sweep", advanceMs: 1_000 }, // expires the first hold only
-      { op: "settle", pick: 0, mode: "above", delta: 50_000n }, // settle of an expired reservation
-      { op: "settle", pick: 0, mode: "equal", delta: 1n }, // retry
-      { op: "release", pick: 0 },
-      { op: "release", pick: 1 },
-      { op: "settle", pick: 1, mode: "equal", delta: 1n }, // closed
+      { op: "settle", pick: 0, mode: "above", delta: 50_000n, via: v }, // settle of an expired reservation
+      { op: "settle", pick: 0, mode: "equal", delta: 1n, via: v }, // retry
+      { op: "release", pick: 0, via: v },
+      { op: "release", pick: 1, via: v },
+      { op: "settle", pick: 1, mode: "equal", delta: 1n, via: v }, // closed
       { op: "startPeriod", u: 0, allowance: 1_000n, how: "next", days: 28, pick: 0 },
       { op: "startPeriod", u: 0, allowance: 9n, how: "retry", days: 1, pick: 1 },
       { op: "startPeriod", u: 0, allowance: 9n, how: "stale", days: 3, pick: 0 },
@@ -443,9 +478,12 @@ describe("the ledger's invariant under random operation sequences", () => {
       { op: "adjust", u: 1, amount: 40_000n, negative: true },
       { op: "adjust", u: 1, amount: 40_000n, negative: false, reuse: 0 },
       { op: "adjust", u: 0, amount: 40_000n, negative: false, reuse: 0 },
-      { op: "settle", mode: "zero", delta: 1n }, // unknown reservation: picks nothing when pick is undefined
+      { op: "settle", mode: "zero", delta: 1n, via: v }, // unknown reservation: picks nothing when pick is undefined
+      // One batch: user 1 (60,000 left) holds 30,000 and is refused 50,000; user 0 (1,000) holds 600, is refused 500.
+      { op: "burst", calls: [{ u: 1, amount: 30_000n }, { u: 0, amount: 600n }, { u: 1, amount: 50_000n }, { u: 0, amount: 500n }] },
     ]);
-    expect(m.reservations.map((r) => r.status)).toEqual(["settled", "released"]);
-    expect(m.b[0]).toEqual({ allowance: 1_000n, purchased: 0n, reserved: 0n });
+    expect(m.reservations.map((r) => r.status)).toEqual(["settled", "released", "held", "held"]);
+    expect(m.b[0]).toEqual({ allowance: 1_000n, purchased: 0n, reserved: 600n });
+    expect(m.b[1]!.reserved).toBe(30_000n);
   });
 });
