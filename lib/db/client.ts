@@ -13,8 +13,8 @@ export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$tra
 
 /**
  * Statements whose SQL contains this marker are prepared once per connection and their plan reused:
- * the ledger's hot statements (reserve, settle, release, grant) are CTEs whose planning cost as much
- * as their execution (bench:ledger measured +67% pairs/s with cached plans). Only marked statements
+ * the ledger's hot statements (the call of ledger_apply, grant's CTE) cost as much to plan as to run
+ * (bench:ledger measured +67% pairs/s with cached plans). Only marked statements
  * are named, so ORM queries of varying shapes never pile up as cached statements. Behind a pooler in
  * transaction mode this needs prepared-statement support (PgBouncer ≥ 1.21, max_prepared_statements).
  */
