@@ -3,7 +3,7 @@
 import { sessionUserId } from "../auth/session";
 import { db, pool } from "../db/client";
 import { env } from "../env";
-import { LedgerPipeline } from "../tokens/ledger/pipeline";
+import { LedgerPipeline } from "../tokens/ledger";
 import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
 import { activePricingCached } from "../tokens/metering/pricing-cache";
 import { createWithTokens } from "../tokens/metering/with-tokens";

@@ -29,16 +29,14 @@ export async function createTestDatabase({ poolMax = 20 }: { poolMax?: number } 
   const url = withDatabaseName(serverUrl, name);
   const pool = createPool(url, poolMax);
   const db = createDb(pool);
-  const raw = new pg.Pool({ connectionString: url, max: 2 });
   return {
     url,
     db,
     pool,
-    sql: async (text, params) => (await raw.query(text, params)).rows,
+    sql: async (text, params) => (await pool.query(text, params)).rows,
     drop: async () => {
       await db.$disconnect();
       await pool.end();
-      await raw.end();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
       try {

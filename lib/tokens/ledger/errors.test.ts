@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LedgerUsageError, requireKey, requireNonNegative, requirePositive } from "./errors";
+import { LedgerUsageError, requireKey, requireNonNegative, requirePositive, requireUuid } from "./errors";
 
 describe("LedgerUsageError", () => {
   it("is a RangeError with its own name", () => {
@@ -45,5 +45,18 @@ describe("requireKey", () => {
 
   it.each([[""], ["k".repeat(201)], [undefined], [42]])("refuses %s", (key) => {
     expect(() => requireKey("key", key as unknown as string)).toThrow(LedgerUsageError);
+  });
+});
+
+describe("requireUuid", () => {
+  it("accepts a UUID in either case", () => {
+    expect(() => requireUuid("reservationId", "01a2366e-4bbc-7735-b633-4bd739062525")).not.toThrow();
+    expect(() => requireUuid("reservationId", "01A2366E-4BBC-7735-B633-4BD739062525")).not.toThrow();
+  });
+
+  it.each([["not-a-uuid"], ["01a2366e-4bbc-7735-b633-4bd73906252"], [""], [undefined], [7]])("refuses %s, naming it", (id) => {
+    expect(() => requireUuid("reservationId", id as unknown as string)).toThrow(
+      new LedgerUsageError(`reservationId must be a UUID, got ${JSON.stringify(id)}`),
+    );
   });
 });

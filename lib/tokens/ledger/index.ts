@@ -5,16 +5,14 @@
 // atomic without read-then-write races, and idempotent through a unique key: a retry — even a
 // concurrent one — changes nothing and returns the first result. Amounts are BigInt millitokens.
 // Burn order: allowance first (it expires), then purchased. Errors are returned as typed values.
+// Under load, a server's reserve/settle/release calls are committed together by the ledger pipeline.
 // This module knows nothing of Stripe, OpenAI or HTTP.
 export * from "./types";
 export * from "./errors";
 export { grant, findByKey, type GrantInput, type GrantResult } from "./grant";
 export { startPeriod, allowanceKey, expiryKey, signupKeys, type PeriodKeys, type StartPeriodInput, type StartPeriodResult } from "./period";
+export { reserve, settle, release, sweepExpiredReservations, type SweepResult } from "./reservations";
 export {
-  reserve,
-  settle,
-  release,
-  sweepExpiredReservations,
   callKey,
   type Reservation,
   type ReservationStatus,
@@ -23,8 +21,8 @@ export {
   type SettleInput,
   type SettleResult,
   type ReleaseResult,
-  type SweepResult,
-} from "./reservations";
+} from "./apply";
+export { LedgerPipeline, type HotLedger, type LedgerPipelineOptions, type PipelineStats } from "./pipeline";
 export { clawback, adjust, type ClawbackInput, type ClawbackResult, type AdjustInput, type AdjustResult } from "./corrections";
 export { openAccount, balance, type Balance } from "./account";
 export { history, encodeCursor, decodeCursor, TRANSACTION_KINDS, type HistoryFilters, type HistoryPage } from "./history";

@@ -123,6 +123,24 @@ describe("ledger pipeline: many calls", () => {
     await clean(...users);
   });
 
+  it("sends at most maxBatch calls a statement, the rest in the statements after it", async () => {
+    const p = pipeline({ lanes: 1, maxBatch: 10 });
+    const userId = await f.newAccount();
+    const results = await Promise.all(Array.from({ length: 25 }, () => p.reserve(reserveInput(userId, 1_000n))));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(p.stats()).toMatchObject({ calls: 25, statements: 3, failedBatches: 0 });
+    expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 25_000n });
+    await clean(userId);
+  });
+
+  it("refuses a malformed reservation id before anything is sent", async () => {
+    const p = pipeline();
+    const userId = await f.newAccount();
+    await expect(p.settle({ reservationId: "not-a-uuid", userId, cost: 1n })).rejects.toThrow(/reservationId must be a UUID/);
+    await expect(p.release({ reservationId: "not-a-uuid", userId })).rejects.toThrow(/reservationId must be a UUID/);
+    expect(p.stats().statements).toBe(0);
+  });
+
   it("1,000 concurrent reserve+settle pairs on a balance that covers exactly 500: 500 succeed, 500 are refused", async () => {
     const p = pipeline();
     const userId = await f.newAccount(); // 100_000 allowance

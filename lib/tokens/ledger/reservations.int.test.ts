@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LedgerUsageError } from "./errors";
 import { grant } from "./grant";
-import { callKey, release, reserve, settle, sweepExpiredReservations } from "./reservations";
+import { callKey } from "./apply";
+import { release, reserve, settle, sweepExpiredReservations } from "./reservations";
 import { holdOrThrow, nextRequestId, pack, reserveInput, ledgerTestDatabase } from "./test-helpers";
 import { verifyLedger } from "./verify";
 

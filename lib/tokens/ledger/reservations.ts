@@ -11,17 +11,6 @@
 import type { DbTx } from "../../db/client";
 import { releaseCall, reserveCall, runCall, settleCall, type ReleaseResult, type ReserveInput, type ReserveResult, type SettleInput, type SettleResult } from "./apply";
 
-export {
-  callKey,
-  type Reservation,
-  type ReservationStatus,
-  type ReserveInput,
-  type ReserveResult,
-  type SettleInput,
-  type SettleResult,
-  type ReleaseResult,
-} from "./apply";
-
 /**
  * Holds `amount` if the user can cover it, or answers InsufficientTokens with what was available
  * and holds nothing. A retry with the same request id returns the first reservation. See reserveCall.

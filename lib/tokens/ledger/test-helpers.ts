@@ -4,7 +4,8 @@ import { afterAll, beforeAll } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
 import { openAccount } from "./account";
 import type { GrantInput } from "./grant";
-import { reserve, type ReserveInput } from "./reservations";
+import type { ReserveInput } from "./apply";
+import { reserve } from "./reservations";
 
 /** Sign-up moment of every test account: the first period is 2026-01-31 → 2026-02-28 (clamped). */
 export const SIGNUP = new Date("2026-01-31T08:00:00.000Z");

@@ -72,16 +72,6 @@ export const LEDGER_ROW = Prisma.sql`id, user_id AS "userId", kind::text AS kind
   usage, cost_micro_usd AS "costMicroUsd", actor_id AS "actorId", reason, idempotency_key AS "idempotencyKey",
   created_at AS "createdAt"`;
 
-/** The same columns qualified by a table alias, for statements that join. */
-export function ledgerRowOf(alias: string) {
-  const a = Prisma.raw(alias);
-  return Prisma.sql`${a}.id, ${a}.user_id AS "userId", ${a}.kind::text AS kind, ${a}.allowance_delta AS "allowanceDelta",
-  ${a}.purchased_delta AS "purchasedDelta", ${a}.allowance_after AS "allowanceAfter", ${a}.purchased_after AS "purchasedAfter",
-  ${a}.shortfall, ${a}.source_type AS "sourceType", ${a}.source_ref AS "sourceRef", ${a}.feature, ${a}.pricing_version AS "pricingVersion",
-  ${a}.usage, ${a}.cost_micro_usd AS "costMicroUsd", ${a}.actor_id AS "actorId", ${a}.reason, ${a}.idempotency_key AS "idempotencyKey",
-  ${a}.created_at AS "createdAt"`;
-}
-
 export function snapshot(row: { allowance: bigint; purchased: bigint; reserved: bigint }): BalanceSnapshot {
   return {
     allowance: row.allowance,
@@ -89,9 +79,4 @@ export function snapshot(row: { allowance: bigint; purchased: bigint; reserved: 
     reserved: row.reserved,
     available: row.allowance + row.purchased - row.reserved,
   };
-}
-
-/** JSON for a jsonb parameter, or SQL NULL. */
-export function jsonParam(value: unknown) {
-  return value === undefined || value === null ? null : JSON.stringify(value);
 }

@@ -16,8 +16,7 @@
 import { timeOrderedId } from "../ids";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { sweepExpiredReservations } from "../ledger";
-import type { HotLedger } from "../ledger/pipeline";
+import { sweepExpiredReservations, type HotLedger } from "../ledger";
 import { millitokensToTokens } from "../units";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { chatChunkReader, Meter, type ChunkReader, type CostEngine } from "./meter";
