@@ -4,7 +4,7 @@
 // by call, so one call's failure is only its own.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { runCall, reserveCall, settleCall } from "./apply";
+import { callKey, runCall, reserveCall, settleCall } from "./apply";
 import { adjust, clawback } from "./corrections";
 import { grant } from "./grant";
 import { startPeriod } from "./period";
@@ -91,6 +91,21 @@ describe("ledger pipeline: one call", () => {
     expect(await f.buckets(userId)).toEqual({ allowance: 90_000n, purchased: 0n, reserved: 0n });
     expect(await f.buckets(other)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
     await clean(userId, other);
+  });
+
+  it("a settle whose call key was already used charges nothing and leaves its reservation held", async () => {
+    const p = pipeline();
+    const userId = await f.newAccount();
+    const held = await p.reserve(reserveInput(userId, 20_000n));
+    if (!held.ok) throw new Error(held.error.type);
+    // Something else wrote a row under this call's key (the key is the charge's identity).
+    const taken = await grant(f.t.db, { userId, bucket: "purchased", kind: "grant_pack", amount: 5_000n, idempotencyKey: callKey(held.reservation.requestId) });
+    if (!taken.ok) throw new Error(taken.error.type);
+    const s = await p.settle({ reservationId: held.reservation.id, userId, cost: 7_000n });
+    expect(s.ok && [s.duplicate, s.row.id]).toEqual([true, taken.row.id]);
+    expect(await f.reservationStatus(held.reservation.id)).toBe("held");
+    expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 5_000n, reserved: 20_000n });
+    await clean(userId);
   });
 
   it("a call applied twice (its first answer lost) answers with its first result", async () => {
