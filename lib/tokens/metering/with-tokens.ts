@@ -11,6 +11,13 @@
 // A call whose usage arrives after the response (a realtime session) calls `defer()`: the hold stays
 // and the returned handle settles it later, with the same guarantees.
 //
+// Faults: a settle that cannot reach the database is retried with backoff until it lands, the hold
+// kept meanwhile (./settle-retry.ts); a response waits for it a bounded time, then a JSON call
+// answers 503 without its answer (stored for a replay by its Idempotency-Key once charged) and a
+// stream ends with `event: error` — never a cut connection. A request that meets an unreachable
+// database before any model call answers 503 `unavailable` with Retry-After and is charged nothing.
+// Nothing the wrapper does ends in an empty 500.
+//
 // Database round trips on the happy path: reserve and settle, one statement each — through the
 // ledger pipeline, which sends the calls of concurrent requests together (lib/tokens/ledger/pipeline.ts).
 import { timeOrderedId } from "../ids";
@@ -21,6 +28,8 @@ import { millitokensToTokens } from "../units";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { chatChunkReader, Meter, type ChunkReader, type CostEngine } from "./meter";
 import { RateLimiter, type RateLimit } from "./rate-limit";
+import { DEFAULT_SETTLE_RETRY, PENDING, untilLanded, within, type SettleRetryOptions } from "./settle-retry";
+import { isDatabaseUnavailable } from "../../db/unavailable";
 
 /** Throw from a parser or handler for a 400 with a message the caller can act on. */
 export class BadRequestError extends Error {
@@ -125,6 +134,8 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   upgradeUrl: string;
   /** The default per-user limit (a function, so configuration is read at request time). */
   rateLimit: RateLimit | false | (() => RateLimit | false);
+  /** How settles are retried while the database is unreachable (defaults: DEFAULT_SETTLE_RETRY). */
+  settleRetry?: Partial<SettleRetryOptions>;
   log?(event: string, details: Record<string, unknown>): void;
 }
 
@@ -137,6 +148,36 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
   });
+}
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 for a request that met an unreachable database before any model call: nothing was charged. */
+function unavailable(): Response {
+  return json(
+    503,
+    { error: "unavailable", message: "The service cannot reach its database right now. Nothing was charged; retry in a few seconds." },
+    { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  );
+}
+
+/**
+ * 503 for a call the provider answered whose charge could not be recorded in time: the answer is
+ * withheld (a delivered answer is always charged), the charge lands when the database is back.
+ */
+function chargePending(withKey: boolean): Response {
+  return json(
+    503,
+    {
+      error: "unavailable",
+      message:
+        "The answer is ready, but the database cannot be reached to record its charge, so it is withheld. " +
+        "What the AI provider billed will be charged once the database is back" +
+        (withKey ? "; retry with the same Idempotency-Key to receive the answer then." : "; retry in a few seconds."),
+    },
+    { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -152,17 +193,39 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
   const limiter = new RateLimiter();
   const log = config.log ?? (() => {});
 
+  const retry: SettleRetryOptions = { ...DEFAULT_SETTLE_RETRY, ...config.settleRetry };
+
   return function withTokens<TInput>(feature: string, handler: Handler<TInput, U>, options: WithTokensOptions<TInput, U, E>) {
     if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
 
     return async function meteredRoute(request: Request): Promise<Response> {
+      try {
+        return await serve(request);
+      } catch (error) {
+        // Whatever escaped is answered in JSON, never as an empty 500.
+        if (isDatabaseUnavailable(error)) {
+          log("database_unavailable", { feature, message: (error as Error)?.message });
+          return unavailable();
+        }
+        log("internal_error", { feature, message: (error as Error)?.message });
+        return json(500, { error: "internal_error", message: "Something went wrong; nothing was charged for a model call that was not made." });
+      }
+    };
+
+    async function serve(request: Request): Promise<Response> {
       const userId = await config.currentUserId(request);
       if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
       const db = config.db();
       const ledger = config.ledger();
+      /** The balance for a header on a refusal; a refusal is still answered when it cannot be read. */
       const balanceHeader = async (): Promise<Record<string, string>> => {
-        const row = await db.userTokenBalance.findUnique({ where: { userId } });
-        return row ? { "x-tokens-remaining": String(tokens(row.allowance + row.purchased - row.reserved)) } : {};
+        try {
+          const row = await db.userTokenBalance.findUnique({ where: { userId } });
+          return row ? { "x-tokens-remaining": String(tokens(row.allowance + row.purchased - row.reserved)) } : {};
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) return {};
+          throw error;
+        }
       };
 
       const limit = options.rateLimit ?? (typeof config.rateLimit === "function" ? config.rateLimit() : config.rateLimit);
@@ -216,13 +279,31 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         claimId = claim.id;
       }
 
+      /** Stores the response for a replay by its Idempotency-Key; a failure to store is logged, not thrown. */
+      const remember = async (status: number, contentType: string, body: string | Uint8Array) => {
+        if (!claimId) return;
+        const id = claimId;
+        const stored = untilLanded(() => completeIdempotencyKey(db, id, { status, contentType, body }), retry).catch((error) =>
+          log("idempotency_store_failed", { feature, userId, id, message: (error as Error)?.message }),
+        );
+        await within(stored, retry.waitMs);
+      };
+      const forgetClaim = async () => {
+        if (!claimId) return;
+        try {
+          await releaseIdempotencyKey(db, claimId);
+        } catch (error) {
+          log("idempotency_release_failed", { feature, userId, id: claimId, message: (error as Error)?.message });
+        }
+      };
+
       // ── estimate and reserve ──
       const { context: pricing, engine } = await config.pricing();
       let estimate: Estimate;
       try {
         estimate = await options.estimate(input, { userId, pricing, engine });
       } catch (error) {
-        if (claimId) await releaseIdempotencyKey(db, claimId);
+        await forgetClaim();
         if (error instanceof BadRequestError) return json(400, { error: "invalid_request", message: error.message });
         throw error;
       }
@@ -246,7 +327,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         if (swept.expired > 0) held = await hold();
       }
       if (!held.ok) {
-        if (claimId) await releaseIdempotencyKey(db, claimId);
+        await forgetClaim();
         if (held.error.type === "InsufficientTokens") {
           const available = held.error.available > 0n ? held.error.available : 0n;
           return json(
@@ -263,23 +344,31 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       const reservationId = held.reservation.id;
       let finished: Promise<{ charged: bigint; remaining: bigint }> | null = null;
 
-      /** Settles the reported usage, or releases the hold when nothing was reported. Once. */
-      const finish = () =>
-        (finished ??= (async () => {
-          if (meter.calls.length === 0) {
-            const released = await ledger.release({ reservationId, userId });
-            const remaining = released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
-            return { charged: 0n, remaining };
-          }
-          const result = await ledger.settle({ reservationId, userId, cost: meter.cost, usage: meter.usageRecord(), pricingVersion: pricing.version });
-          if (!result.ok) throw new Error(`settling ${feature} request ${requestId} failed: ${result.error.type}`);
-          if (result.shortfall > 0n) log("shortfall", { feature, userId, requestId, shortfall: result.shortfall });
-          return { charged: result.charged, remaining: result.balance.available };
-        })());
-
-      const remember = async (status: number, contentType: string, body: string | Uint8Array) => {
-        if (claimId) await completeIdempotencyKey(db, claimId, { status, contentType, body });
+      /**
+       * Settles the reported usage, or releases the hold when nothing was reported. Once: every caller
+       * shares the first run, which retries while the database is unreachable until it lands.
+       */
+      const finish = () => {
+        // What is charged is fixed when settling starts: every retry sends the same settle.
+        const charge = meter.calls.length === 0 ? null : { cost: meter.cost, usage: meter.usageRecord() };
+        return (finished ??= untilLanded(
+          async () => {
+            if (!charge) {
+              const released = await ledger.release({ reservationId, userId });
+              const remaining = released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
+              return { charged: 0n, remaining };
+            }
+            const result = await ledger.settle({ reservationId, userId, cost: charge.cost, usage: charge.usage, pricingVersion: pricing.version });
+            if (!result.ok) throw new Error(`settling ${feature} request ${requestId} failed: ${result.error.type}`);
+            if (result.shortfall > 0n) log("shortfall", { feature, userId, requestId, shortfall: result.shortfall });
+            return { charged: result.charged, remaining: result.balance.available };
+          },
+          retry,
+          (attempt, error) => log("settle_retry", { feature, userId, requestId, attempt, message: (error as Error)?.message }),
+        ));
       };
+      /** finish(), or PENDING when it has not landed within the wait (it goes on in the background). */
+      const finishWithin = () => within(finish(), retry.waitMs);
 
       let streamed: Response | null = null;
       let deferred: DeferredSettlement<U> | null = null;
@@ -294,7 +383,8 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         stream(source, streamOptions = {}) {
           streamed = meteredStream(source, streamOptions, {
             meter,
-            finish,
+            finish: finishWithin,
+            finishInBackground: () => void finish().catch((error) => log("settle_failed", { feature, userId, requestId, message: (error as Error)?.message })),
             remember,
             remainingAtStart: held.available,
             log: (event, details) => log(event, { feature, userId, requestId, ...details }),
@@ -325,8 +415,10 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         }
       } catch (error) {
         controller.abort();
-        const { charged, remaining } = await finish();
-        if (claimId) await releaseIdempotencyKey(db, claimId);
+        const settled = await finishWithin();
+        await forgetClaim();
+        if (settled === PENDING) return chargePending(false);
+        const { charged, remaining } = settled;
         const headers = { "x-tokens-remaining": String(tokens(remaining)) };
         if (error instanceof BadRequestError) {
           return json(400, { error: "invalid_request", message: error.message, tokens: { charged: tokens(charged), remaining: tokens(remaining) } }, headers);
@@ -351,7 +443,23 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       if (result === streamed && streamed) return streamed;
 
       // Deferred: the hold stays; the response tells what is held, the handle settles later.
-      const { charged, remaining } = deferred ? { charged: 0n, remaining: held.available } : await finish();
+      const settled = deferred ? { charged: 0n, remaining: held.available } : await finishWithin();
+      if (settled === PENDING) {
+        // The answer is withheld until it is charged; with an Idempotency-Key it is stored once the
+        // charge lands, so the client's retry receives it (and is not charged again).
+        void finish()
+          .then(async ({ charged, remaining }) => {
+            if (result instanceof Response) {
+              await forgetClaim();
+              return;
+            }
+            const payload = { ...(isPlainObject(result) ? result : { result }), tokens: { charged: tokens(charged), remaining: tokens(remaining) } };
+            await remember(200, "application/json; charset=utf-8", await json(200, payload).text());
+          })
+          .catch((error) => log("settle_failed", { feature, userId, requestId, message: (error as Error)?.message }));
+        return chargePending(claimId !== null);
+      }
+      const { charged, remaining } = settled;
       const headers = { "x-tokens-remaining": String(tokens(remaining)) };
       if (result instanceof Response) {
         // A response of the handler's own (an image, a file): kept whole when it must be replayed.
@@ -391,7 +499,10 @@ async function parseInput<TInput, U, E extends CostEngine<U>>(request: Request, 
 
 interface StreamHooks<U> {
   meter: Meter<U>;
-  finish(): Promise<{ charged: bigint; remaining: bigint }>;
+  /** Settles (once); PENDING when the charge has not landed within the wait (it goes on). */
+  finish(): Promise<{ charged: bigint; remaining: bigint } | typeof PENDING>;
+  /** Settles without anyone waiting (the client is gone); retried until it lands. */
+  finishInBackground(): void;
   remember(status: number, contentType: string, body: string | Uint8Array): Promise<void>;
   remainingAtStart: bigint;
   log(event: string, details: Record<string, unknown>): void;
@@ -415,8 +526,27 @@ function meteredStream<C, U>(
   let usageSeen = false;
   const sent: string[] = [];
 
+  /** Records the text generated so far as the call's usage, when the provider reported none. Once. */
   const chargeGenerated = () => {
-    if (!usageSeen) hooks.meter.recordGeneratedText(text, model);
+    if (usageSeen) return;
+    usageSeen = true;
+    hooks.meter.recordGeneratedText(text, model);
+  };
+
+  /** The tail of the stream once it is charged — or, when the charge cannot be recorded in time, an error event saying so. */
+  const close = async (controller: ReadableStreamDefaultController<Uint8Array>, tail: (charged: bigint, remaining: bigint) => string) => {
+    const settled = await hooks.finish();
+    if (settled === PENDING) {
+      hooks.log("stream_charge_pending", {});
+      const message = "The answer is complete, but its charge could not be recorded yet (the database is unreachable); it will be charged once the database is back.";
+      controller.enqueue(encoder.encode(`event: error\ndata: ${JSON.stringify({ error: "unavailable", message })}\n\n`));
+      controller.close();
+      return null;
+    }
+    const text = tail(settled.charged, settled.remaining);
+    controller.enqueue(encoder.encode(text));
+    controller.close();
+    return { ...settled, text };
   };
 
   const body = new ReadableStream<Uint8Array>({
@@ -426,21 +556,23 @@ function meteredStream<C, U>(
         next = await iterator.next();
       } catch (error) {
         chargeGenerated();
-        const { charged, remaining } = await hooks.finish();
-        hooks.log("stream_failed", { message: (error as Error)?.message, charged });
-        const tail = `event: error\ndata: ${JSON.stringify({ error: "upstream_error", tokens: { charged: tokens(charged), remaining: tokens(remaining) } })}\n\n`;
-        controller.enqueue(encoder.encode(tail));
-        controller.close();
+        const closed = await close(
+          controller,
+          (charged, remaining) => `event: error\ndata: ${JSON.stringify({ error: "upstream_error", tokens: { charged: tokens(charged), remaining: tokens(remaining) } })}\n\n`,
+        );
+        hooks.log("stream_failed", { message: (error as Error)?.message, charged: closed?.charged ?? null });
         return;
       }
       if (next.done) {
         chargeGenerated();
-        const { charged, remaining } = await hooks.finish();
-        const tail = `event: tokens\ndata: ${JSON.stringify({ charged: tokens(charged), remaining: tokens(remaining) })}\n\ndata: [DONE]\n\n`;
-        sent.push(tail);
-        controller.enqueue(encoder.encode(tail));
-        controller.close();
-        await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
+        const closed = await close(
+          controller,
+          (charged, remaining) => `event: tokens\ndata: ${JSON.stringify({ charged: tokens(charged), remaining: tokens(remaining) })}\n\ndata: [DONE]\n\n`,
+        );
+        if (closed) {
+          sent.push(closed.text);
+          await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
+        }
         return;
       }
       const chunk = next.value;
@@ -463,9 +595,10 @@ function meteredStream<C, U>(
       source.controller?.abort();
       await iterator.return?.();
       chargeGenerated();
-      const { charged } = await hooks.finish();
-      hooks.log("stream_cancelled", { charged });
-      await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
+      hooks.finishInBackground();
+      const settled = await hooks.finish();
+      hooks.log("stream_cancelled", { charged: settled === PENDING ? null : settled.charged });
+      if (settled !== PENDING) await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
     },
   });
 

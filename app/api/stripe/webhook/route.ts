@@ -3,10 +3,11 @@
 import { NextResponse } from "next/server";
 import { billingContext } from "@/lib/billing/context";
 import { handleStripeWebhook } from "@/lib/billing/webhook";
+import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
+export const POST = withErrorContract("POST /api/stripe/webhook", async (request: Request): Promise<Response> => {
   // The raw body, exactly as sent: the signature covers these bytes, so it must not be re-serialised.
   const rawBody = await request.text();
   let ctx;
@@ -18,4 +19,4 @@ export async function POST(request: Request) {
   }
   const result = await handleStripeWebhook(ctx, rawBody, request.headers.get("stripe-signature"));
   return NextResponse.json(result.body, { status: result.status });
-}
+});

@@ -4,10 +4,11 @@
 import { sessionUserId } from "@/lib/auth/session";
 import { liveBalance } from "@/lib/live-balance";
 import { balanceEventStream } from "@/lib/tokens/live/sse";
+import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
+export const GET = withErrorContract("GET /api/tokens/stream", async (request: Request): Promise<Response> => {
   const userId = await sessionUserId(request);
   if (!userId) {
     return Response.json({ error: "unauthenticated", message: "Sign in to see your balance." }, { status: 401, headers: { "cache-control": "no-store" } });
@@ -22,4 +23,4 @@ export async function GET(request: Request) {
       "x-accel-buffering": "no",
     },
   });
-}
+});
