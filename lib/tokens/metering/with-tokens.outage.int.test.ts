@@ -281,6 +281,28 @@ describe("withTokens while the database is unreachable", () => {
     await eventually(async () => expect(await balanceOf(signedIn!)).toEqual({ available: 977n, reserved: 0n }));
   });
 
+  it("answers 503 when the handler's own database read meets the outage before any model call, charging nothing", async () => {
+    signedIn = await userWith(1_000n);
+    const route = withTokens(
+      "test",
+      async () => {
+        await outage.down();
+        await viaProxy.db.user.findUnique({ where: { id: signedIn! } }); // e.g. the stored conversation
+        return { answer: "never" };
+      },
+      { input, estimate },
+    );
+    const response = await route(post({ prompt: "one two three" }));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    const body = await response.json();
+    expect(body.error).toBe("unavailable");
+    expect(body.message).toMatch(/Nothing was charged/);
+    await outage.up();
+    await eventually(async () => expect(await balanceOf(signedIn!)).toEqual({ available: 1_000n, reserved: 0n }));
+    expect(await consumeRows(signedIn)).toHaveLength(0);
+  });
+
   it("leaves the ledger consistent", async () => {
     const report = await verifyLedger(t.db);
     expect(report.mismatches).toEqual([]);

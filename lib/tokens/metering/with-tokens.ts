@@ -417,7 +417,14 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         controller.abort();
         const settled = await finishWithin();
         await forgetClaim();
-        if (settled === PENDING) return chargePending(false);
+        if (settled === PENDING) {
+          // No answer goes out; what the provider billed (if anything) is charged once the database is back.
+          return meter.calls.length === 0 ? unavailable() : json(
+            503,
+            { error: "unavailable", message: "The call failed and the database cannot be reached; what the AI provider billed will be charged once it is back. Retry in a few seconds." },
+            { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+          );
+        }
         const { charged, remaining } = settled;
         const headers = { "x-tokens-remaining": String(tokens(remaining)) };
         if (error instanceof BadRequestError) {
@@ -426,6 +433,19 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         if (error instanceof UnusableAnswerError) {
           log("unusable_answer", { feature, userId, requestId, message: error.message, charged });
           return json(502, { error: "invalid_ai_answer", message: error.message, tokens: { charged: tokens(charged), remaining: tokens(remaining) } }, headers);
+        }
+        if (isDatabaseUnavailable(error)) {
+          // The handler's own reads or writes (a stored conversation …) met the outage.
+          log("handler_database_unavailable", { feature, userId, requestId, charged });
+          return json(
+            503,
+            {
+              error: "unavailable",
+              message: "The service cannot reach its database right now; you were charged only for what the AI provider billed. Retry in a few seconds.",
+              tokens: { charged: tokens(charged), remaining: tokens(remaining) },
+            },
+            { ...headers, "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+          );
         }
         const status = upstreamStatus(error);
         log("handler_failed", { feature, userId, requestId, status, message: (error as Error)?.message });
