@@ -13,6 +13,9 @@
 //
 // Database round trips on the happy path: reserve and settle, one statement each — through the
 // ledger pipeline, which sends the calls of concurrent requests together (lib/tokens/ledger/pipeline.ts).
+import { readBodyLimited } from "../../http/body";
+import { crossSiteRefusal } from "../../http/csrf";
+import { isJsonContentType } from "../../http/media-type";
 import { timeOrderedId } from "../ids";
 import { z } from "zod";
 import type { Db } from "../../db/client";
@@ -120,6 +123,11 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   ledger(): HotLedger;
   /** The signed-in user's id for this request, or null. */
   currentUserId(request: Request): Promise<string | null>;
+  /**
+   * The app's public origin (APP_URL), against which a browser's Origin header is checked: a
+   * cross-site request is refused before anything else (lib/http/csrf.ts). Default: the request URL's.
+   */
+  appOrigin?(): string | null;
   /** The active pricing version and the cost engine bound to its overrides. */
   pricing(): Promise<{ context: PricingContext; engine: E }>;
   upgradeUrl: string;
@@ -156,6 +164,9 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
     if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
 
     return async function meteredRoute(request: Request): Promise<Response> {
+      // A cross-site request carrying the victim's cookie is refused first: nothing is read, held or charged.
+      const crossSite = crossSiteRefusal(request, config.appOrigin?.());
+      if (crossSite) return crossSite;
       const userId = await config.currentUserId(request);
       if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
       const db = config.db();
@@ -179,10 +190,10 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
 
       // ── input ──
       const maxBytes = options.maxBodyBytes ?? 1_000_000;
-      const declared = Number(request.headers.get("content-length") ?? 0);
-      if (declared > maxBytes) return json(413, { error: "payload_too_large", message: `The request body must be at most ${maxBytes} bytes.` });
-      const body = Buffer.from(await request.arrayBuffer());
-      if (body.length > maxBytes) return json(413, { error: "payload_too_large", message: `The request body must be at most ${maxBytes} bytes.` });
+      // Counted as the bytes arrive (a chunked body has no Content-Length): never more than the limit is buffered.
+      const read = await readBodyLimited(request, maxBytes);
+      if (!read.ok) return read.response;
+      const body = read.body;
       let input: TInput;
       try {
         input = await parseInput(request, body, options);
@@ -371,8 +382,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
 
 async function parseInput<TInput, U, E extends CostEngine<U>>(request: Request, body: Buffer, options: WithTokensOptions<TInput, U, E>): Promise<TInput> {
   if (options.parse) return options.parse(request, body);
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
+  if (!isJsonContentType(request.headers.get("content-type"))) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
   let data: unknown;
   try {
     data = JSON.parse(body.toString("utf8"));
