@@ -4,6 +4,9 @@
 // and Postgres are the real ones.
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { sessionVersionHooks } from "../auth/callbacks";
+import { VERSION_CACHE_MS } from "../auth/session-version";
+import { grantAdmin } from "../auth/users";
 import { renderPng } from "./simulator/images";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness";
 
@@ -37,11 +40,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** A signed-in victim and their session cookie, as next-auth issues it at sign-in. */
-async function victim(): Promise<{ userId: string; cookie: string }> {
+/** A signed-in victim and their session cookie, as next-auth issues it at sign-in (the jwt callback). */
+async function victim(): Promise<{ userId: string; cookie: string; token: Record<string, unknown> }> {
   const userId = await h.signIn();
-  const token = await encode({ token: { sub: userId, role: "user" }, secret: SECRET, salt: COOKIE });
-  return { userId, cookie: `${COOKIE}=${token}` };
+  const hooks = sessionVersionHooks(() => h.t.db, (({ token }: { token: object }) => ({ ...token, sub: userId, role: "user" })) as never);
+  const token = (await hooks.jwt({ token: {}, user: { id: userId } } as never))!;
+  return { userId, token, cookie: `${COOKIE}=${await encode({ token, secret: SECRET, salt: COOKIE })}` };
 }
 
 /** The user's balance and ledger, to show that nothing moved. */
@@ -147,5 +151,41 @@ describe("the JSON media type is parsed exactly", () => {
     const upper = await activity(activityRequest(cookie, { "content-type": "Application/JSON; charset=UTF-8" }));
     expect(upper.status).toBe(200);
     expect((await accountOf(userId)).rows).toBe(before.rows + 1);
+  });
+});
+
+describe("signing out ends the session on the server", () => {
+  const UNAUTHORIZED = { error: "unauthorized", message: "Sign in to use this feature." };
+  const call = (cookie: string) => activity(activityRequest(cookie, { "sec-fetch-site": "same-origin", "content-type": "application/json" }));
+
+  it("a cookie copied before sign-out gets 401 on a metered route at once, and nothing is charged", async () => {
+    const { userId, cookie, token } = await victim();
+    expect((await call(cookie)).status).toBe(200); // the token is now cached as decrypted
+    const before = await accountOf(userId);
+    // "Sign out": next-auth's signOut event with the token of the cookie.
+    await sessionVersionHooks(() => h.t.db, (({ token: x }: { token: object }) => x) as never).signOut({ token } as never);
+    const response = await call(cookie);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual(UNAUTHORIZED);
+    expect(await accountOf(userId)).toEqual(before);
+  });
+
+  it("a sign-out on another instance (only the database changes) reaches this one within a second", async () => {
+    const { userId, cookie } = await victim();
+    expect((await call(cookie)).status).toBe(200); // this instance has the token and the version cached
+    await h.t.sql(`UPDATE users SET session_version = session_version + 1 WHERE id = $1`, [userId]);
+    await new Promise((resolve) => setTimeout(resolve, VERSION_CACHE_MS + 50));
+    const before = await accountOf(userId);
+    expect((await call(cookie)).status).toBe(401);
+    expect(await accountOf(userId)).toEqual(before);
+  });
+
+  it("after a role change, the old cookie gets 401", async () => {
+    const { userId, cookie } = await victim();
+    expect((await call(cookie)).status).toBe(200);
+    const { email } = await h.t.db.user.findUniqueOrThrow({ where: { id: userId } });
+    expect(await grantAdmin(h.t.db, email)).toBe(true);
+    // grantAdmin ran on this process: at once here; elsewhere within VERSION_CACHE_MS.
+    expect((await call(cookie)).status).toBe(401);
   });
 });

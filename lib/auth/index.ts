@@ -11,6 +11,7 @@ import { PrismaAdapter } from "@auth/prisma-adapter";
 import { db } from "../db/client";
 import { oauthProviders } from "../env";
 import { baseAuthConfig } from "./base-config";
+import { sessionVersionHooks } from "./callbacks";
 import { signInSchema } from "./schemas";
 import { authenticate, createUserWithAccount } from "./users";
 
@@ -39,8 +40,14 @@ function adapter(): Adapter {
 
 const nextAuth = NextAuth(() => {
   const oauth = oauthProviders();
+  const base = baseAuthConfig();
+  const versioned = sessionVersionHooks(db, base.callbacks!.jwt!);
   return {
-    ...baseAuthConfig(),
+    ...base,
+    // Sessions end on the server: a token whose session version is stale is no session (sign-out,
+    // role change); signing out bumps the version so every copy of the cookie stops working.
+    callbacks: { ...base.callbacks, jwt: versioned.jwt },
+    events: { signOut: versioned.signOut },
     adapter: adapter(),
     providers: [
       Credentials({

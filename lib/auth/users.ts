@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { getActivePricing } from "../tokens/pricing-config";
 import { openAccount } from "../tokens/ledger";
 import { hashPassword, verifyPassword } from "./password";
+import { forgetSessionVersion } from "./session-version";
 import { beginAttempt, clearFailures, throttleKey } from "./throttle";
 import type { SignUpInput } from "./schemas";
 
@@ -89,8 +90,14 @@ export async function authenticate(db: Db, email: string, password: string, now 
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }
 
-/** Makes a user an admin. Returns false when no user has that e-mail. */
+/**
+ * Makes a user an admin. Returns false when no user has that e-mail. A role change ends the user's
+ * sessions (their tokens carry the old role): the version is bumped in the same statement.
+ */
 export async function grantAdmin(db: Db, email: string): Promise<boolean> {
-  const { count } = await db.user.updateMany({ where: { email: email.trim().toLowerCase() }, data: { role: "admin" } });
-  return count === 1;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE users SET role = 'admin', session_version = session_version + 1, updated_at = now()
+    WHERE email = ${email.trim().toLowerCase()} RETURNING id`;
+  for (const row of rows) forgetSessionVersion(row.id);
+  return rows.length === 1;
 }
