@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { payloadTooLarge, readBodyLimited, readJsonLimited } from "./body";
+import { payloadTooLarge, readBodyLimited, readJsonLimited, withBodyLimit } from "./body";
 
 const CHUNK = 64 * 1024;
 
@@ -77,5 +77,40 @@ describe("readJsonLimited", () => {
     expect(bad.ok ? null : [bad.response.status, await bad.response.json()]).toEqual([400, { error: "invalid_request", message: "The request body is not valid JSON." }]);
     const big = await readJsonLimited(post(JSON.stringify({ a: "x".repeat(200) })), 100);
     expect(big.ok ? null : big.response.status).toBe(413);
+  });
+});
+
+describe("withBodyLimit", () => {
+  class SubRequest extends Request {
+    readonly marker = "sub";
+  }
+
+  it("hands the handler an equal request of the same class with the body read within the limit", async () => {
+    const seen: { marker?: string; body: string; method: string; type: string | null; url: string }[] = [];
+    const wrapped = withBodyLimit(100, async (request: SubRequest) => {
+      seen.push({ marker: request.marker, body: await request.text(), method: request.method, type: request.headers.get("content-type"), url: request.url });
+      return new Response("ok");
+    });
+    const request = new SubRequest("http://localhost/api/auth/callback/credentials", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=a%40b.c&password=x" });
+    expect((await wrapped(request)).status).toBe(200);
+    expect(seen).toEqual([{ marker: "sub", body: "email=a%40b.c&password=x", method: "POST", type: "application/x-www-form-urlencoded", url: "http://localhost/api/auth/callback/credentials" }]);
+  });
+
+  it("answers 413 for a chunked body over the limit, pulling about the limit, and never runs the handler", async () => {
+    let ran = false;
+    const wrapped = withBodyLimit(100_000, async () => {
+      ran = true;
+      return new Response("ok");
+    });
+    const { request, state } = chunkedRequest(1_000);
+    const response = await wrapped(request);
+    expect(response.status).toBe(413);
+    expect(state.pulled).toBeLessThanOrEqual(100_000 + CHUNK);
+    expect(ran).toBe(false);
+  });
+
+  it("passes GET through untouched", async () => {
+    const wrapped = withBodyLimit(1, async (request: Request) => new Response(request.method));
+    expect(await (await wrapped(new Request("http://localhost/api/auth/session"))).text()).toBe("GET");
   });
 });

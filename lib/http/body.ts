@@ -52,3 +52,18 @@ export async function readJsonLimited(request: Request, maxBytes: number): Promi
     return { ok: false, response: jsonError(400, "invalid_request", "The request body is not valid JSON.") };
   }
 }
+
+/**
+ * Wraps a handler that reads its body itself (next-auth's): the body is read within `maxBytes`
+ * first, and the handler gets an equal request (of the same class — a NextRequest stays one) whose
+ * body is those bytes. Over the limit it answers 413 and the handler never runs.
+ */
+export function withBodyLimit<R extends Request>(maxBytes: number, handler: (request: R) => Promise<Response>): (request: R) => Promise<Response> {
+  return async (request) => {
+    if (request.method === "GET" || request.method === "HEAD") return handler(request);
+    const read = await readBodyLimited(request, maxBytes);
+    if (!read.ok) return read.response;
+    const RequestClass = request.constructor as new (input: R, init: RequestInit) => R;
+    return handler(new RequestClass(request, { body: new Uint8Array(read.body) }));
+  };
+}
