@@ -1,7 +1,8 @@
 // `withTokens(feature, handler, options)`: the metering wrapper for App Router route handlers.
 //
-// For every request it: checks the session (401); applies the per-user rate limit (429 with
-// Retry-After); validates the input with a schema (400 with the issues); honours Idempotency-Key
+// For every request it: refuses a browser's cross-site request (403, lib/http/csrf.ts); checks the
+// session (401); applies the per-user rate limit (429 with Retry-After); reads the body within its
+// limit as it arrives (413); validates the input with a schema (400 with the issues); honours Idempotency-Key
 // (a retry returns the first response, no second charge); estimates the worst-case cost and
 // reserves it — or answers 402 with what is required and available, holding nothing; runs the
 // handler with a `meter`; settles the exact cost of the usage the handler reported (or releases the
