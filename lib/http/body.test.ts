@@ -58,6 +58,19 @@ describe("readBodyLimited", () => {
     expect(read.ok ? 200 : read.response.status).toBe(413);
   });
 
+  it("answers 400 when the body breaks off (the client went away)", async () => {
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return controller.error(new Error("aborted"));
+        sent = true;
+        controller.enqueue(new Uint8Array(10));
+      },
+    });
+    const read = await readBodyLimited(new Request("http://localhost/api/x", { method: "POST", body, duplex: "half" } as RequestInit), 100);
+    expect(read.ok ? null : [read.response.status, await read.response.json()]).toEqual([400, { error: "invalid_request", message: "The request body could not be read." }]);
+  });
+
   it("reads an empty body as zero bytes", async () => {
     const read = await readBodyLimited(new Request("http://localhost/api/x", { method: "POST" }), 10);
     expect(read.ok && read.body.length).toBe(0);

@@ -14,7 +14,8 @@ export function payloadTooLarge(maxBytes: number): Response {
 
 /**
  * The whole body as bytes, or a 413 once more than `maxBytes` arrived (or were announced by
- * Content-Length — then nothing is read). At most `maxBytes` plus one chunk is ever held in memory.
+ * Content-Length — then nothing is read), or a 400 when the body broke off. At most `maxBytes` plus
+ * one chunk is ever held in memory.
  */
 export async function readBodyLimited(request: Request, maxBytes: number): Promise<LimitedBody> {
   const declared = request.headers.get("content-length");
@@ -27,7 +28,14 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-body (or sent a malformed chunked encoding): nothing to serve.
+      return { ok: false, response: jsonError(400, "invalid_request", "The request body could not be read.") };
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
