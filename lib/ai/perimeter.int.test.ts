@@ -2,8 +2,9 @@
 // the real `sessionUserId`): cross-site requests are refused before anything is held or charged,
 // and the media type is parsed exactly. The routes, the SDK against the simulator, the cost engine
 // and Postgres are the real ones.
-import { encode } from "next-auth/jwt";
+import { encode, type JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { baseAuthConfig } from "../auth/base-config";
 import { sessionVersionHooks } from "../auth/callbacks";
 import { VERSION_CACHE_MS } from "../auth/session-version";
 import { grantAdmin } from "../auth/users";
@@ -40,11 +41,13 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** The app's next-auth jwt callback and signOut event (lib/auth/index.ts wires the same). */
+const authHooks = () => sessionVersionHooks(() => h.t.db, baseAuthConfig().callbacks!.jwt!);
+
 /** A signed-in victim and their session cookie, as next-auth issues it at sign-in (the jwt callback). */
-async function victim(): Promise<{ userId: string; cookie: string; token: Record<string, unknown> }> {
+async function victim(): Promise<{ userId: string; cookie: string; token: JWT }> {
   const userId = await h.signIn();
-  const hooks = sessionVersionHooks(() => h.t.db, (({ token }: { token: object }) => ({ ...token, sub: userId, role: "user" })) as never);
-  const token = (await hooks.jwt({ token: {}, user: { id: userId } } as never))!;
+  const token = (await authHooks().jwt({ token: {}, user: { id: userId, role: "user" } } as never)) as JWT;
   return { userId, token, cookie: `${COOKIE}=${await encode({ token, secret: SECRET, salt: COOKIE })}` };
 }
 
@@ -163,7 +166,7 @@ describe("signing out ends the session on the server", () => {
     expect((await call(cookie)).status).toBe(200); // the token is now cached as decrypted
     const before = await accountOf(userId);
     // "Sign out": next-auth's signOut event with the token of the cookie.
-    await sessionVersionHooks(() => h.t.db, (({ token: x }: { token: object }) => x) as never).signOut({ token } as never);
+    await authHooks().signOut({ token });
     const response = await call(cookie);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual(UNAUTHORIZED);
