@@ -1,7 +1,8 @@
 // `withTokens(feature, handler, options)`: the metering wrapper for App Router route handlers.
 //
-// For every request it: checks the session (401); applies the per-user rate limit (429 with
-// Retry-After); validates the input with a schema (400 with the issues); honours Idempotency-Key
+// For every request it: refuses a browser's cross-site request (403, lib/http/csrf.ts); checks the
+// session (401); applies the per-user rate limit (429 with Retry-After); reads the body within its
+// limit as it arrives (413); validates the input with a schema (400 with the issues); honours Idempotency-Key
 // (a retry returns the first response, no second charge); estimates the worst-case cost and
 // reserves it — or answers 402 with what is required and available, holding nothing; runs the
 // handler with a `meter`; settles the exact cost of the usage the handler reported (or releases the
@@ -20,6 +21,9 @@
 //
 // Database round trips on the happy path: reserve and settle, one statement each — through the
 // ledger pipeline, which sends the calls of concurrent requests together (lib/tokens/ledger/pipeline.ts).
+import { readBodyLimited } from "../../http/body";
+import { crossSiteRefusal } from "../../http/csrf";
+import { isJsonContentType } from "../../http/media-type";
 import { timeOrderedId } from "../ids";
 import { z } from "zod";
 import type { Db } from "../../db/client";
@@ -129,6 +133,11 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   ledger(): HotLedger;
   /** The signed-in user's id for this request, or null. */
   currentUserId(request: Request): Promise<string | null>;
+  /**
+   * The app's public origin (APP_URL), against which a browser's Origin header is checked: a
+   * cross-site request is refused before anything else (lib/http/csrf.ts). Default: the request URL's.
+   */
+  appOrigin?(): string | null;
   /** The active pricing version and the cost engine bound to its overrides. */
   pricing(): Promise<{ context: PricingContext; engine: E }>;
   upgradeUrl: string;
@@ -213,6 +222,9 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
     };
 
     async function serve(request: Request): Promise<Response> {
+      // A cross-site request carrying the victim's cookie is refused first: nothing is read, held or charged.
+      const crossSite = crossSiteRefusal(request, config.appOrigin?.());
+      if (crossSite) return crossSite;
       const userId = await config.currentUserId(request);
       if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
       const db = config.db();
@@ -242,10 +254,10 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
 
       // ── input ──
       const maxBytes = options.maxBodyBytes ?? 1_000_000;
-      const declared = Number(request.headers.get("content-length") ?? 0);
-      if (declared > maxBytes) return json(413, { error: "payload_too_large", message: `The request body must be at most ${maxBytes} bytes.` });
-      const body = Buffer.from(await request.arrayBuffer());
-      if (body.length > maxBytes) return json(413, { error: "payload_too_large", message: `The request body must be at most ${maxBytes} bytes.` });
+      // Counted as the bytes arrive (a chunked body has no Content-Length): never more than the limit is buffered.
+      const read = await readBodyLimited(request, maxBytes);
+      if (!read.ok) return read.response;
+      const body = read.body;
       let input: TInput;
       try {
         input = await parseInput(request, body, options);
@@ -499,8 +511,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
 
 async function parseInput<TInput, U, E extends CostEngine<U>>(request: Request, body: Buffer, options: WithTokensOptions<TInput, U, E>): Promise<TInput> {
   if (options.parse) return options.parse(request, body);
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
+  if (!isJsonContentType(request.headers.get("content-type"))) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
   let data: unknown;
   try {
     data = JSON.parse(body.toString("utf8"));
