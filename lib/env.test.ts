@@ -209,6 +209,11 @@ describe("production settings", () => {
     expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "test" }).TOLLGATE_BENCH_ROUTES).toBe(true);
     expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "production", TOLLGATE_LOOPBACK_RUN: "1" }).TOLLGATE_BENCH_ROUTES).toBe(true);
   });
+
+  it("refuses the runners' hatch itself in a deployment (a public APP_URL), so it lifts nothing there", () => {
+    const problems = envError({ ...VALID, NODE_ENV: "production", TOLLGATE_LOOPBACK_RUN: "1", APP_URL: "https://tollgate.example.com", TOLLGATE_BENCH_ROUTES: "1" }).problems;
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(["TOLLGATE_LOOPBACK_RUN", "TOLLGATE_BENCH_ROUTES"]);
+  });
 });
 
 describe("isLoopbackUrl", () => {

@@ -126,7 +126,12 @@ const serverSchema = z
     if (env.STRIPE_SECRET_KEY?.includes("_live_") && env.STRIPE_API_BASE) {
       ctx.addIssue({ code: "custom", path: ["STRIPE_API_BASE"], message: "must not be set with a live key (it points Stripe calls elsewhere)" });
     }
-    if (env.NODE_ENV === "production" && !env.TOLLGATE_LOOPBACK_RUN) {
+    // The runners' hatch holds only for an app that lives on this machine: with a public APP_URL
+    // (a deployment) it is refused itself, so setting it can never lift the refusals below there.
+    if (env.NODE_ENV === "production" && env.TOLLGATE_LOOPBACK_RUN && !isLoopbackUrl(env.APP_URL)) {
+      ctx.addIssue({ code: "custom", path: ["TOLLGATE_LOOPBACK_RUN"], message: "is only for the test and bench runners on localhost; never set it with a public APP_URL (NODE_ENV=production)" });
+    }
+    if (env.NODE_ENV === "production" && !(env.TOLLGATE_LOOPBACK_RUN && isLoopbackUrl(env.APP_URL))) {
       // Settings that are only right on a developer's machine: each would give AI or tokens away
       // (bench routes, a simulated Stripe or OpenAI) or break links and the CSRF check (localhost).
       const refuse = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message: `${message} (NODE_ENV=production)` });
