@@ -235,6 +235,17 @@ export class StripeEngine {
     return this.mustGet<Charge>("charge", id, "charge", param);
   }
 
+  /** Every InvoicePayment (the link from an invoice to the PaymentIntent that paid it), oldest first. */
+  allInvoicePayments(): StripeObject[] {
+    return [...this.invoicePayments.values()].flat().sort((a, b) => (a.created as number) - (b.created as number));
+  }
+
+  invoicePayment(id: string): StripeObject {
+    const found = this.allInvoicePayments().find((p) => p.id === id);
+    if (!found) throw noSuch("invoice_payment", id);
+    return found;
+  }
+
   checkoutSession(id: string, param?: string): CheckoutSession {
     return this.mustGet<CheckoutSession>("checkout.session", id, "checkout.session", param);
   }
