@@ -26,7 +26,7 @@ import { tokensToMillitokens } from "../tokens/units";
 import { itemRefOfPrice, META_ID, META_KIND, planById, pricingVersion } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { customerIdOf, META_USER, userIdForCustomer } from "./customer";
-import { syncSubscriptionLocked } from "./sync-subscription";
+import { readSubscription, syncSubscriptionLocked } from "./sync-subscription";
 import { getActivePricing } from "../tokens/pricing-config";
 
 /** What an effect did, for the webhook log and the tests. */
@@ -44,13 +44,15 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 
 /**
  * A subscription may have changed (created, updated, deleted, payment failed): re-read it from
- * Stripe, then grant an upgrade's difference if one is due. Convergent.
+ * Stripe (before taking the lock: no Stripe call while a transaction holds a connection), then
+ * write it and grant an upgrade's difference if one is due. Convergent.
  */
 export async function applySubscriptionChange(ctx: BillingContext, customerId: string): Promise<EffectOutcome> {
   const userId = await userIdForCustomer(ctx, ctx.db, customerId);
   if (!userId) return { ignored: `customer ${customerId} is not a Tollgate user` };
+  const read = await readSubscription(ctx, customerId); // Stripe first, outside the transaction
   return withUserLock(ctx, userId, async (tx) => {
-    const row = await syncSubscriptionLocked(ctx, tx, userId, customerId);
+    const row = await syncSubscriptionLocked(tx, userId, read);
     const upgrade = await topUpAllowanceLocked(tx, userId, row);
     return { done: `synced ${row.status}${row.planId ? ` ${row.planId}` : ""}${upgrade ? `; ${upgrade}` : ""}` };
   });
@@ -136,6 +138,7 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
     }
   }
 
+  const read = await readSubscription(ctx, customerId);
   return withUserLock(ctx, userId, async (tx) => {
     const notes: string[] = [];
     if (period) {
@@ -154,7 +157,7 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
       else if (started.error.type === "StalePeriod") notes.push("a newer period already started");
       else throw new Error(`starting the period of invoice ${invoice.id} failed: ${started.error.type}`);
     }
-    const row = await syncSubscriptionLocked(ctx, tx, userId, customerId);
+    const row = await syncSubscriptionLocked(tx, userId, read);
     const upgrade = await topUpAllowanceLocked(tx, userId, row);
     if (upgrade) notes.push(upgrade);
     return { done: [`invoice ${invoice.billing_reason ?? "paid"}`, ...notes].join("; ") };
