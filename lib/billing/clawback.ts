@@ -92,16 +92,15 @@ export async function clawbackForCharge(ctx: BillingContext, chargeId: string): 
   const share = goneShare(charge, disputes);
   const disputed = disputes.some((d) => !DISPUTE_RESOLVED_FOR_US.has(d.status));
 
-  if (purchase.kind === "invoice") {
-    // The period this invoice paid for is started first if its invoice.paid was not handled yet
-    // (convergent; nothing when a newer period already started).
-    if (purchase.invoice.status === "paid") await applyPaidInvoice(ctx, purchase.invoice);
-  }
+  // What the purchase grants is granted first if its own event was not handled yet (convergent;
+  // each takes its own lock and reads Stripe before it): the pack, or the period this invoice paid
+  // for (nothing when a newer period already started).
+  if (purchase.kind === "pack") await grantPackForSession(ctx, purchase.session.id);
+  else if (purchase.invoice.status === "paid") await applyPaidInvoice(ctx, purchase.invoice);
 
   return withUserLock(ctx, userId, async (tx) => {
     let granted: Granted;
     if (purchase.kind === "pack") {
-      await grantPackForSession(ctx, purchase.session.id, tx);
       granted = await packGrant(tx, purchase.session.id);
       if (granted.total === 0n) return { ignored: `session ${purchase.session.id} was never paid` };
     } else {
