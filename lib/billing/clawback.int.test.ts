@@ -146,7 +146,7 @@ describe("a disputed subscription invoice", () => {
     expect((await h.buckets(user.id)).allowance).toBe(PRO - 1_000_000n);
     expect(await chargeRows(user.id, chargeId)).toEqual([
       { kind: "clawback", allowance_delta: "-2000000", purchased_delta: "0", shortfall: "1000000", idempotency_key: `refund:${chargeId}:${PRO}`, reason: "subscription payment disputed" },
-      { kind: "grant_allowance", allowance_delta: "2000000", purchased_delta: "0", shortfall: "0", idempotency_key: `restore:${chargeId}:1:0`, reason: "subscription payment dispute won" },
+      { kind: "grant_allowance", allowance_delta: "2000000", purchased_delta: "0", shortfall: "0", idempotency_key: `restore:${chargeId}:1:0`, reason: "Dispute won: allowance given back" },
     ]);
 
     // Every event of the charge redelivered, in reverse: the state stays.

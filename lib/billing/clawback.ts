@@ -71,8 +71,9 @@ async function purchaseOfCharge(ctx: BillingContext, charge: Stripe.Charge): Pro
  */
 function goneShare(charge: Stripe.Charge, disputes: Stripe.Dispute[]): bigint {
   const amount = BigInt(charge.amount);
-  const disputedNow = disputes.some((d) => !DISPUTE_RESOLVED_FOR_US.has(d.status));
-  const share = BigInt(charge.amount_refunded) > (disputedNow ? amount : 0n) ? BigInt(charge.amount_refunded) : disputedNow ? amount : 0n;
+  const refunded = BigInt(charge.amount_refunded);
+  const disputed = disputes.some((d) => !DISPUTE_RESOLVED_FOR_US.has(d.status)) ? amount : 0n;
+  const share = refunded > disputed ? refunded : disputed;
   return share > amount ? amount : share;
 }
 
@@ -115,7 +116,7 @@ export async function clawbackForCharge(ctx: BillingContext, chargeId: string): 
       target,
       granted,
       reason: disputed ? `${what} payment disputed` : `${what} payment refunded`,
-      restoreReason: `${what} payment dispute won`,
+      restoreReason: purchase.kind === "pack" ? "Dispute won: pack tokens given back" : "Dispute won: allowance given back",
     });
   });
 }
