@@ -130,6 +130,41 @@ describe("a refunded subscription invoice", () => {
   });
 });
 
+describe("order of events", () => {
+  it("a refund handled before its invoice.paid: the period is started first, then taken back; the later events change nothing", async () => {
+    const user = await h.newUser("refund-first");
+    h.hold = [];
+    let held: { body: string; signature: string }[];
+    try {
+      const destination = await startCheckout(h.ctx, user, { kind: "plan", id: "pro" });
+      if (destination.kind !== "checkout") throw new Error("expected a checkout");
+      await h.sim.completeCheckout(destination.sessionId, "paid");
+      const session = await h.stripe.checkout.sessions.retrieve(destination.sessionId);
+      const { chargeId } = await chargeOfLatestInvoice(session.subscription as string);
+      await h.stripe.refunds.create({ charge: chargeId });
+      await h.sim.settled();
+      held = h.hold;
+    } finally {
+      h.hold = null;
+    }
+    const type = (d: { body: string }) => (JSON.parse(d.body) as { type: string }).type;
+    const refund = held.filter((d) => type(d) === "charge.refunded");
+    expect(refund).toHaveLength(1);
+    for (const d of [...refund, ...held.filter((d) => type(d) !== "charge.refunded")]) {
+      expect((await h.deliver(JSON.parse(d.body) as object)).status).toBe(200);
+    }
+    expect(await h.buckets(user.id)).toMatchObject({ allowance: 0n, purchased: 0n });
+    const rows = await h.t.sql<{ kind: string; allowance_delta: string }>(
+      "SELECT kind::text, allowance_delta::text FROM token_transactions WHERE user_id = $1 AND kind IN ('grant_allowance', 'clawback') ORDER BY id",
+      [user.id],
+    );
+    expect(rows).toEqual([
+      { kind: "grant_allowance", allowance_delta: String(PRO) },
+      { kind: "clawback", allowance_delta: String(-PRO) },
+    ]);
+  });
+});
+
 describe("a disputed subscription invoice", () => {
   it("a dispute takes the allowance back at once; a won dispute gives back what was taken, once", async () => {
     const user = await h.newUser("dispute-won");

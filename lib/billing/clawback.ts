@@ -69,10 +69,10 @@ async function purchaseOfCharge(ctx: BillingContext, charge: Stripe.Charge): Pro
  * The share (in the charge's currency units) of `charge` that is gone: the amount refunded, or the
  * whole charge while one of its disputes is open or lost. Capped at the charge's amount.
  */
-function goneShare(charge: Stripe.Charge, disputes: Stripe.Dispute[]): bigint {
+function goneShare(charge: Stripe.Charge, disputedNow: boolean): bigint {
   const amount = BigInt(charge.amount);
   const refunded = BigInt(charge.amount_refunded);
-  const disputed = disputes.some((d) => !DISPUTE_RESOLVED_FOR_US.has(d.status)) ? amount : 0n;
+  const disputed = disputedNow ? amount : 0n;
   const share = refunded > disputed ? refunded : disputed;
   return share > amount ? amount : share;
 }
@@ -90,8 +90,8 @@ export async function clawbackForCharge(ctx: BillingContext, chargeId: string): 
   const userId = purchase.customerId ? await userIdForCustomer(ctx, ctx.db, purchase.customerId) : null;
   if (!userId) return { ignored: `charge ${chargeId} belongs to no Tollgate user` };
   const amount = BigInt(charge.amount);
-  const share = goneShare(charge, disputes);
   const disputed = disputes.some((d) => !DISPUTE_RESOLVED_FOR_US.has(d.status));
+  const share = goneShare(charge, disputed);
 
   // What the purchase grants is granted first if its own event was not handled yet (convergent;
   // each takes its own lock and reads Stripe before it): the pack, or the period this invoice paid
