@@ -24,11 +24,18 @@ describe("debouncedRefresh", () => {
     g.open();
     expect(await all).toEqual(Array(40).fill(1));
     expect(runs).toBe(1);
-    // Within the interval: the remembered result, nothing run.
-    expect(await debouncedRefresh(u, "portal", run)).toBe(1);
-    expect(runs).toBe(1);
-    // After it (interval 0): runs again.
-    expect(await debouncedRefresh(u, "portal", run, { minIntervalMs: 0 })).toBe(2);
+  });
+
+  it("asked again within the interval: waits for the rest of it, then runs once for all who asked meanwhile", async () => {
+    const u = user();
+    let runs = 0;
+    const run = async () => ++runs;
+    expect(await debouncedRefresh(u, "portal", run, { minIntervalMs: 300 })).toBe(1);
+    const started = Date.now();
+    const again = await Promise.all([1, 2, 3].map(() => debouncedRefresh(u, "portal", run, { minIntervalMs: 300 })));
+    expect(again).toEqual([2, 2, 2]); // a fresh run, never the older result
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(runs).toBe(2);
   });
 
   it("another refresh of the same user waits for the one in flight; other users do not wait", async () => {
@@ -51,7 +58,7 @@ describe("debouncedRefresh", () => {
     expect(order).toEqual(["other user", "a", "b"]);
   });
 
-  it("a failure is shared by its concurrent callers and not remembered", async () => {
+  it("a failure is shared by its concurrent callers", async () => {
     const u = user();
     let runs = 0;
     const failing = async () => {
@@ -62,6 +69,6 @@ describe("debouncedRefresh", () => {
     const results = await Promise.allSettled([debouncedRefresh(u, "k", failing), debouncedRefresh(u, "k", failing)]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect(runs).toBe(1);
-    expect(await debouncedRefresh(u, "k", async () => "ok")).toBe("ok");
+    expect(await debouncedRefresh(u, "k", async () => "ok", { minIntervalMs: 0 })).toBe("ok");
   });
 });
