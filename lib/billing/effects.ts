@@ -5,7 +5,7 @@
 //   a period of a plan           allowance:<user>:<period start>   startPeriod (shared with the reset cron)
 //   an upgrade within a period   upgrade:<user>:<period start>:<plan id>   the difference, at once
 //   a paid pack                  checkout:<checkout session id>     purchased tokens
-//   a refunded / disputed pack   refund:<charge id>:<millitokens>   clawback of what remains
+//   refunds and disputes         refund:<charge id>:<millitokens>   see ./clawback.ts (packs and subscription invoices)
 //
 // Decisions:
 // - The allowance of a period is the plan on the paid invoice's subscription line (what was paid
@@ -17,20 +17,16 @@
 // - A subscription that ends: nothing is taken; `user_subscriptions` says it is no longer live and
 //   `user_token_balance.next_reset_at` is still the paid period's end, so the reset cron gives the
 //   free tier from the next period.
-// - Refunds and disputes of a pack take back a share of the pack's tokens equal to the share of the
-//   charge refunded or disputed (a dispute counts as the whole charge), rounded up to the millitoken,
-//   cumulative over partial refunds; a refund and a dispute of one charge take it back once. Only
-//   what remains of the purchased tokens can be taken; the ledger records the rest as shortfall.
-// - Refunds and disputes of subscription charges do not touch tokens (the allowance expires anyway).
+// - Refunds and disputes (of packs and of subscription invoices) are in ./clawback.ts.
 import type Stripe from "stripe";
 import type { DbTx } from "../db/client";
 import type { UserSubscription } from "../db/generated/client";
-import { allowanceKey, clawback, grant, startPeriod } from "../tokens/ledger";
+import { allowanceKey, grant, startPeriod } from "../tokens/ledger";
 import { tokensToMillitokens } from "../tokens/units";
 import { itemRefOfPrice, META_ID, META_KIND, planById, pricingVersion } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { customerIdOf, META_USER, userIdForCustomer } from "./customer";
-import { syncSubscriptionLocked } from "./sync-subscription";
+import { readSubscription, syncSubscriptionLocked } from "./sync-subscription";
 import { getActivePricing } from "../tokens/pricing-config";
 
 /** What an effect did, for the webhook log and the tests. */
@@ -48,13 +44,15 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 
 /**
  * A subscription may have changed (created, updated, deleted, payment failed): re-read it from
- * Stripe, then grant an upgrade's difference if one is due. Convergent.
+ * Stripe (before taking the lock: no Stripe call while a transaction holds a connection), then
+ * write it and grant an upgrade's difference if one is due. Convergent.
  */
 export async function applySubscriptionChange(ctx: BillingContext, customerId: string): Promise<EffectOutcome> {
   const userId = await userIdForCustomer(ctx, ctx.db, customerId);
   if (!userId) return { ignored: `customer ${customerId} is not a Tollgate user` };
+  const read = await readSubscription(ctx, customerId); // Stripe first, outside the transaction
   return withUserLock(ctx, userId, async (tx) => {
-    const row = await syncSubscriptionLocked(ctx, tx, userId, customerId);
+    const row = await syncSubscriptionLocked(tx, userId, read);
     const upgrade = await topUpAllowanceLocked(tx, userId, row);
     return { done: `synced ${row.status}${row.planId ? ` ${row.planId}` : ""}${upgrade ? `; ${upgrade}` : ""}` };
   });
@@ -140,6 +138,7 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
     }
   }
 
+  const read = await readSubscription(ctx, customerId);
   return withUserLock(ctx, userId, async (tx) => {
     const notes: string[] = [];
     if (period) {
@@ -158,7 +157,7 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
       else if (started.error.type === "StalePeriod") notes.push("a newer period already started");
       else throw new Error(`starting the period of invoice ${invoice.id} failed: ${started.error.type}`);
     }
-    const row = await syncSubscriptionLocked(ctx, tx, userId, customerId);
+    const row = await syncSubscriptionLocked(tx, userId, read);
     const upgrade = await topUpAllowanceLocked(tx, userId, row);
     if (upgrade) notes.push(upgrade);
     return { done: [`invoice ${invoice.billing_reason ?? "paid"}`, ...notes].join("; ") };
@@ -198,51 +197,4 @@ export async function grantPackForSession(ctx: BillingContext, sessionId: string
   });
   if (!result.ok) throw new Error(`pack grant for session ${sessionId} failed: ${result.error.type}`);
   return { done: result.duplicate ? "pack already granted" : `granted the ${pack.name} pack` };
-}
-
-/**
- * A pack's charge was refunded (fully or partly) or disputed: take back the same share of the pack's
- * tokens. Convergent: computes the share the charge's current state calls for and takes only what
- * earlier refunds of this charge did not; a refund and a dispute of one charge take it once. If the
- * refund is handled before the purchase was, the purchase is granted first (then taken back), so the
- * order of events never changes the outcome.
- */
-export async function clawbackForCharge(ctx: BillingContext, chargeId: string, { disputed = false }: { disputed?: boolean } = {}): Promise<EffectOutcome> {
-  const charge = await ctx.stripe.charges.retrieve(chargeId);
-  const paymentIntentId = idOf(charge.payment_intent);
-  if (!paymentIntentId) return { ignored: `charge ${chargeId} has no payment intent` };
-  const sessions = await ctx.stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 });
-  const session = sessions.data[0];
-  if (!session || session.mode !== "payment" || session.metadata?.[META_KIND] !== "pack") {
-    return { ignored: `charge ${chargeId} is not a pack purchase` };
-  }
-  const customerId = customerIdOf(session.customer);
-  const userId = customerId ? await userIdForCustomer(ctx, ctx.db, customerId) : null;
-  if (!userId) return { ignored: `charge ${chargeId} belongs to no Tollgate user` };
-
-  return withUserLock(ctx, userId, async (tx) => {
-    await grantPackForSession(ctx, session.id, tx);
-    const purchase = await tx.tokenTransaction.findUnique({ where: { idempotencyKey: `checkout:${session.id}` } });
-    if (!purchase) return { ignored: `session ${session.id} was never paid` };
-    const share = BigInt(Math.max(charge.amount_refunded, disputed || charge.disputed ? charge.amount : 0));
-    const amount = BigInt(charge.amount);
-    if (share <= 0n || amount <= 0n) return { ignored: `charge ${chargeId} has nothing refunded` };
-    const capped = share > amount ? amount : share;
-    const target = (purchase.purchasedDelta * capped + amount - 1n) / amount; // rounded up
-    const [taken] = await tx.$queryRaw<{ sum: bigint }[]>`
-      SELECT coalesce(sum(shortfall - purchased_delta), 0)::bigint AS sum FROM token_transactions
-      WHERE user_id = ${userId} AND kind = 'clawback' AND starts_with(idempotency_key, ${`refund:${chargeId}:`})`;
-    const due = target - (taken?.sum ?? 0n);
-    if (due <= 0n) return { done: "already taken back" };
-    const result = await clawback(tx, {
-      userId,
-      amount: due,
-      idempotencyKey: `refund:${chargeId}:${target}`,
-      sourceType: "stripe_charge",
-      sourceRef: chargeId,
-      reason: disputed || charge.disputed ? "pack payment disputed" : "pack payment refunded",
-    });
-    if (!result.ok) throw new Error(`clawback for charge ${chargeId} failed: ${result.error.type}`);
-    return { done: `took back ${result.taken} millitokens (shortfall ${result.shortfall})` };
-  });
 }

@@ -21,6 +21,8 @@ export interface PlanOption {
 export type SubscriptionState =
   | { kind: "free" }
   | { kind: "active"; renewsAt: Date | null; trial: boolean }
+  /** Live, but the current period's invoice is not paid yet (a debit processing, an open invoice, collection paused): no allowance until it is. */
+  | { kind: "awaiting_payment"; periodStart: Date | null }
   | { kind: "cancelling"; endsAt: Date }
   | { kind: "past_due" }
   | { kind: "ended"; status: string };
@@ -59,6 +61,7 @@ export function subscriptionState(subscription: UserSubscription | null): Subscr
   if (!subscription || subscription.status === "none") return { kind: "free" };
   if (subscription.status === "past_due") return { kind: "past_due" };
   if (subscription.status === "active" || subscription.status === "trialing") {
+    if (!subscription.currentPeriodPaidAt) return { kind: "awaiting_payment", periodStart: subscription.currentPeriodStart };
     if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd) return { kind: "cancelling", endsAt: subscription.currentPeriodEnd };
     return { kind: "active", renewsAt: subscription.currentPeriodEnd, trial: subscription.status === "trialing" };
   }

@@ -139,6 +139,7 @@ export class StripeEngine {
 
   private flowEvents: EventRecord[] | null = null;
   private readonly failPayments = new Map<string, number>();
+  private readonly delayPayments = new Map<string, number>();
   private readonly pendingAsync = new Map<string, PendingAsync>();
   private readonly pendingProrations = new Map<string, PendingProration[]>();
   private readonly sessionLineItems = new Map<string, CheckoutLineItem[]>();
@@ -195,6 +196,7 @@ export class StripeEngine {
     this.pendingProrations.clear();
     this.sessionLineItems.clear();
     this.invoicePayments.clear();
+    this.delayPayments.clear();
     this.invoiceCounter = 0;
   }
 
@@ -233,6 +235,17 @@ export class StripeEngine {
 
   charge(id: string, param?: string): Charge {
     return this.mustGet<Charge>("charge", id, "charge", param);
+  }
+
+  /** Every InvoicePayment (the link from an invoice to the PaymentIntent that paid it), oldest first. */
+  allInvoicePayments(): StripeObject[] {
+    return [...this.invoicePayments.values()].flat().sort((a, b) => (a.created as number) - (b.created as number));
+  }
+
+  invoicePayment(id: string): StripeObject {
+    const found = this.allInvoicePayments().find((p) => p.id === id);
+    if (!found) throw noSuch("invoice_payment", id);
+    return found;
   }
 
   checkoutSession(id: string, param?: string): CheckoutSession {
@@ -794,6 +807,20 @@ export class StripeEngine {
     this.failPayments.set(customerId, (this.failPayments.get(customerId) ?? 0) + times);
   }
 
+  /** Arms `times` processing payments: the customer's next invoice payment attempts stay `processing` (a SEPA / ACH debit) until `settleInvoicePayment`. */
+  delayNextPayment(customerId: string, times = 1): void {
+    this.customer(customerId, "customer");
+    this.delayPayments.set(customerId, (this.delayPayments.get(customerId) ?? 0) + times);
+  }
+
+  private takeDelay(customerId: string): boolean {
+    const left = this.delayPayments.get(customerId) ?? 0;
+    if (left <= 0) return false;
+    if (left === 1) this.delayPayments.delete(customerId);
+    else this.delayPayments.set(customerId, left - 1);
+    return true;
+  }
+
   private takeFailure(customerId: string): boolean {
     const left = this.failPayments.get(customerId) ?? 0;
     if (left <= 0) return false;
@@ -1000,7 +1027,7 @@ export class StripeEngine {
     }
     // Only off-session attempts (renewals, prorations, retries) consume an armed failure; the
     // checkout page's outcome decides a checkout's first payment.
-    const result = mode === "attempt" ? (this.takeFailure(invoice.customer) ? "failed" : "succeeded") : mode;
+    const result = mode === "attempt" ? (this.takeFailure(invoice.customer) ? "failed" : this.takeDelay(invoice.customer) ? "processing" : "succeeded") : mode;
     const description = invoice.billing_reason === "subscription_create" ? "Subscription creation" : invoice.billing_reason === "subscription_cycle" ? "Subscription update" : "Subscription update";
     const { intent } = this.createPayment({ amount: invoice.amount_due, currency: invoice.currency, customer: invoice.customer, metadata: {}, description, result });
     const payments = this.invoicePayments.get(invoice.id) ?? [];
@@ -1109,19 +1136,91 @@ export class StripeEngine {
       this.pendingProrations.delete(sub.id);
       const invoice = this.buildInvoice(sub, "subscription_cycle", previousPeriod, this.cycleLines(sub, prorations));
       sub.latest_invoice = invoice.id;
-      this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
+      this.collectRenewal(sub, invoice);
+      this.emit("customer.subscription.updated", sub, before);
+      return sub;
+    });
+  }
+
+  /**
+   * Collects a renewal invoice as Stripe does, by the subscription's settings:
+   * - `pause_collection`: the invoice is not collected — `void` voids it, `keep_as_draft` leaves it a
+   *   draft, `mark_uncollectible` finalizes it as uncollectible; the subscription stays `active`;
+   * - `collection_method: send_invoice`: finalized and sent (due in `days_until_due` days), open until
+   *   the customer pays it (`payInvoice`); the subscription stays `active`;
+   * - otherwise charged: paid; failed (`failNextPayment`) → `past_due`; or still processing
+   *   (`delayNextPayment`, a SEPA / ACH debit) → the invoice stays open, the subscription `active`,
+   *   until `settleInvoicePayment`.
+   */
+  private collectRenewal(sub: Subscription, invoice: Invoice): void {
+    const now = nowSeconds();
+    const pause = sub.pause_collection as { behavior: string } | null;
+    this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
+    if (pause) {
+      if (pause.behavior === "keep_as_draft") {
+        invoice.status = "draft";
+        invoice.status_transitions = { ...invoice.status_transitions, finalized_at: null };
+      } else if (pause.behavior === "void") {
+        invoice.status = "void";
+        invoice.status_transitions = { ...invoice.status_transitions, voided_at: now };
+        this.emit("invoice.finalized", invoice);
+        this.emit("invoice.voided", invoice);
+      } else {
+        invoice.status = "uncollectible";
+        invoice.status_transitions = { ...invoice.status_transitions, marked_uncollectible_at: now };
+        this.emit("invoice.finalized", invoice);
+        this.emit("invoice.marked_uncollectible", invoice);
+      }
+      return;
+    }
+    if (sub.collection_method === "send_invoice") {
+      invoice.collection_method = "send_invoice";
+      invoice.due_date = now + (sub.days_until_due as number) * DAY;
       this.emit("invoice.finalized", invoice);
-      const { paid } = this.chargeInvoice(invoice, "attempt");
-      if (paid) {
-        sub.status = "active";
+      this.emit("invoice.sent", invoice);
+      return;
+    }
+    this.emit("invoice.finalized", invoice);
+    const { paid, failed } = this.chargeInvoice(invoice, "attempt");
+    if (paid) {
+      sub.status = "active";
+      this.emit("invoice.paid", invoice);
+      this.emit("invoice.payment_succeeded", invoice);
+    } else if (failed) {
+      sub.status = "past_due";
+      this.emit("invoice.payment_failed", invoice);
+    }
+    // else: processing — no event until it settles.
+  }
+
+  /**
+   * A processing invoice payment (`delayNextPayment`) clears or fails: paid → `invoice.paid`; failed →
+   * `invoice.payment_failed` and the subscription turns `past_due`.
+   */
+  settleInvoicePayment(invoiceId: string, result: "succeeded" | "failed" = "succeeded"): Invoice {
+    const invoice = this.invoice(invoiceId);
+    const last = (this.invoicePayments.get(invoice.id) ?? []).at(-1);
+    const intent = last ? this.store.get<PaymentIntent>("payment_intent", (last.payment as { payment_intent: string }).payment_intent) : undefined;
+    if (invoice.status !== "open" || !intent || intent.status !== "processing") {
+      throw invalidRequest(`Invoice ${invoiceId} has no payment processing.`, "invoice");
+    }
+    const subId = invoice.parent?.subscription_details.subscription;
+    const sub = subId ? this.subscription(subId) : null;
+    return this.flow(() => {
+      const before = sub ? clone(sub) : null;
+      if (result === "succeeded") {
+        this.markInvoicePaid(invoice);
         this.emit("invoice.paid", invoice);
         this.emit("invoice.payment_succeeded", invoice);
       } else {
-        sub.status = "past_due";
+        this.markInvoiceFailed(invoice);
         this.emit("invoice.payment_failed", invoice);
+        if (sub && before && sub.status === "active") {
+          sub.status = "past_due";
+          this.emit("customer.subscription.updated", sub, before);
+        }
       }
-      this.emit("customer.subscription.updated", sub, before);
-      return sub;
+      return invoice;
     });
   }
 
@@ -1162,7 +1261,7 @@ export class StripeEngine {
    */
   updateSubscription(id: string, params: Params): Subscription {
     const sub = this.subscription(id);
-    const supported = ["items", "cancel_at_period_end", "metadata", "proration_behavior", "proration_date", "expand", "payment_behavior", "description", "cancellation_details", "off_session", "default_payment_method"];
+    const supported = ["items", "cancel_at_period_end", "metadata", "proration_behavior", "proration_date", "expand", "payment_behavior", "description", "cancellation_details", "off_session", "default_payment_method", "collection_method", "days_until_due", "pause_collection"];
     for (const key of Object.keys(params)) {
       if (!supported.includes(key)) throw invalidRequest(`The Stripe simulator does not support \`${key}\` on subscription updates.`, key);
     }
@@ -1176,8 +1275,10 @@ export class StripeEngine {
     const metadata = applyMetadata(sub.metadata, params);
     const changes = this.parseItemChanges(sub, params);
     const cancellation = obj(params, "cancellation_details");
+    const collection = this.parseCollection(sub, params);
     return this.flow(() => {
       const before = clone(sub);
+      Object.assign(sub, collection);
       const lines = changes.length > 0 ? this.applyItemChanges(sub, changes) : [];
       if (cancelAtPeriodEnd !== undefined) this.setCancelAtPeriodEnd(sub, cancelAtPeriodEnd);
       if (cancellation) {
@@ -1194,6 +1295,39 @@ export class StripeEngine {
       if (lines.length > 0) this.billProrations(sub, lines, proration);
       return sub;
     });
+  }
+
+  /**
+   * `collection_method` (`charge_automatically` | `send_invoice`, which needs `days_until_due`) and
+   * `pause_collection` (`{ behavior: keep_as_draft | mark_uncollectible | void, resumes_at? }`, or ""
+   * to resume), checked as Stripe checks them.
+   */
+  private parseCollection(sub: Subscription, params: Params): Partial<Subscription> {
+    const out: Record<string, Json> = {};
+    const method = oneOf(params, "collection_method", ["charge_automatically", "send_invoice"] as const);
+    const days = int(params, "days_until_due");
+    const effective = method ?? (sub.collection_method as string);
+    if (days !== undefined && effective !== "send_invoice") {
+      throw invalidRequest("You may only set `days_until_due` when `collection_method` is `send_invoice`.", "days_until_due");
+    }
+    if (method === "send_invoice" && days === undefined && sub.days_until_due === null) throw missingParam("days_until_due");
+    if (days !== undefined && days < 0) throw invalidRequest("Invalid days_until_due: must be >= 0", "days_until_due");
+    if (method) out.collection_method = method;
+    if (method === "charge_automatically") out.days_until_due = null;
+    if (days !== undefined) out.days_until_due = days;
+    if (params.pause_collection !== undefined) {
+      if (params.pause_collection === "") {
+        out.pause_collection = null;
+      } else {
+        const pause = obj(params, "pause_collection");
+        if (!pause) throw invalidRequest("Invalid pause_collection", "pause_collection");
+        const behavior = oneOf(pause, "behavior", ["keep_as_draft", "mark_uncollectible", "void"] as const, "pause_collection[behavior]");
+        if (!behavior) throw missingParam("pause_collection[behavior]");
+        const resumesAt = int(pause, "resumes_at", "pause_collection[resumes_at]");
+        out.pause_collection = { behavior, resumes_at: resumesAt ?? null };
+      }
+    }
+    return out as Partial<Subscription>;
   }
 
   private emitSubscriptionUpdated(sub: Subscription, before: Subscription): void {

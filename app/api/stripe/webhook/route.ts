@@ -30,5 +30,6 @@ export const POST = withErrorContract("POST /api/stripe/webhook", async (request
     return NextResponse.json({ received: false, error: "Billing is not configured." }, { status: 500 });
   }
   const result = await handleStripeWebhook(ctx, rawBody, request.headers.get("stripe-signature"));
-  return NextResponse.json(result.body, { status: result.status });
+  const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
+  return NextResponse.json(result.body, { status: result.status, headers });
 });
