@@ -20,6 +20,7 @@ import { sweepExpiredReservations, type HotLedger } from "../ledger";
 import { millitokensToTokens } from "../units";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { chatChunkReader, Meter, type ChunkReader, type CostEngine } from "./meter";
+import { DRAIN_TIMEOUT_MS, drainForUsage } from "./drain";
 import { RateLimiter, type RateLimit } from "./rate-limit";
 
 /** Throw from a parser or handler for a 400 with a message the caller can act on. */
@@ -95,6 +96,11 @@ export interface StreamOptions<C> {
   reader?: ChunkReader<C>;
   /** The SSE `data:` payload of a chunk (default: the chunk as JSON); null to skip it. */
   toData?(chunk: C): unknown;
+  /**
+   * After the client cancels, how long the provider's stream is read on for its usage (default
+   * DRAIN_TIMEOUT_MS); past it the stream is aborted and the text generated so far is charged.
+   */
+  drainTimeoutMs?: number;
 }
 
 export interface WithTokensOptions<TInput, U, E extends CostEngine<U> = CostEngine<U>> {
@@ -399,13 +405,15 @@ interface StreamHooks<U> {
 
 /**
  * An SSE response over `source`: each chunk as `data:`, then `event: tokens` with the charge, then
- * `data: [DONE]`. Usage comes from the chunks (the last one, with include_usage); when the stream
- * ends without it — cut short by the provider or cancelled by the client — the text generated so far
- * is counted and charged. Either way the request is settled exactly once.
+ * `data: [DONE]`. Usage comes from the chunks (the last one, with include_usage). When the client
+ * cancels, the provider's stream is read on to its end (drainForUsage), so that the usage the
+ * provider bills — hidden reasoning included — arrives and is charged. Only when no usage ever comes
+ * (the provider cut the stream, or the drain failed) is the text generated so far counted and
+ * charged. Either way the request is settled exactly once.
  */
 function meteredStream<C, U>(
   source: AsyncIterable<C> & { controller?: AbortController },
-  { reader = chatChunkReader as unknown as ChunkReader<C>, toData = (chunk: C) => chunk }: StreamOptions<C>,
+  { reader = chatChunkReader as unknown as ChunkReader<C>, toData = (chunk: C) => chunk, drainTimeoutMs = DRAIN_TIMEOUT_MS }: StreamOptions<C>,
   hooks: StreamHooks<U>,
 ): Response {
   const iterator = source[Symbol.asyncIterator]();
@@ -413,10 +421,22 @@ function meteredStream<C, U>(
   let text = "";
   let model: string | undefined;
   let usageSeen = false;
+  /** Set when the client cancelled: from then on the cancel path alone settles. */
+  let cancelled = false;
   const sent: string[] = [];
 
   const chargeGenerated = () => {
     if (!usageSeen) hooks.meter.recordGeneratedText(text, model);
+  };
+  /** Reads one chunk's model, text and usage (the usage is recorded once, when it arrives). */
+  const observe = (chunk: C) => {
+    model = reader.model(chunk) ?? model;
+    text += reader.text(chunk);
+    const usage = reader.usage(chunk);
+    if (usage && model && !usageSeen) {
+      hooks.meter.recordOpenAIUsage(model, usage);
+      usageSeen = true;
+    }
   };
 
   const body = new ReadableStream<Uint8Array>({
@@ -425,12 +445,17 @@ function meteredStream<C, U>(
       try {
         next = await iterator.next();
       } catch (error) {
+        if (cancelled) return;
         chargeGenerated();
         const { charged, remaining } = await hooks.finish();
         hooks.log("stream_failed", { message: (error as Error)?.message, charged });
         const tail = `event: error\ndata: ${JSON.stringify({ error: "upstream_error", tokens: { charged: tokens(charged), remaining: tokens(remaining) } })}\n\n`;
         controller.enqueue(encoder.encode(tail));
         controller.close();
+        return;
+      }
+      if (cancelled) {
+        if (!next.done) observe(next.value);
         return;
       }
       if (next.done) {
@@ -444,13 +469,7 @@ function meteredStream<C, U>(
         return;
       }
       const chunk = next.value;
-      model = reader.model(chunk) ?? model;
-      text += reader.text(chunk);
-      const usage = reader.usage(chunk);
-      if (usage && model) {
-        hooks.meter.recordOpenAIUsage(model, usage);
-        usageSeen = true;
-      }
+      observe(chunk);
       const data = toData(chunk);
       if (data !== null && data !== undefined) {
         const line = `data: ${JSON.stringify(data)}\n\n`;
@@ -459,12 +478,21 @@ function meteredStream<C, U>(
       }
     },
     async cancel() {
-      // The client went away: stop the provider's stream and charge what was generated.
-      source.controller?.abort();
-      await iterator.return?.();
+      // The client went away (pressed Stop). The provider bills what it generated — for a reasoning
+      // model the hidden reasoning first — and reports it only in the stream's last chunk. So the
+      // stream is read on to its end (bounded by the request's max output tokens, and in time by
+      // drainTimeoutMs) and that usage is charged. Why this and not "abort and look the call up":
+      // docs/TOKEN_INTEGRATION_GUIDE.md, "A stream the client stops".
+      cancelled = true;
+      const drained = usageSeen || (await drainForUsage(iterator, observe, () => usageSeen, drainTimeoutMs));
+      if (!drained) {
+        source.controller?.abort();
+        // Not awaited: a stalled stream may never answer; aborting its controller ends a real one.
+        void iterator.return?.(undefined)?.catch(() => undefined);
+      }
       chargeGenerated();
       const { charged } = await hooks.finish();
-      hooks.log("stream_cancelled", { charged });
+      hooks.log("stream_cancelled", { charged, usageReported: usageSeen });
       await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
     },
   });
