@@ -61,7 +61,8 @@ const ESTIMATORS: Record<string, Estimator> = {
 // The image, transcription and realtime features (their routes hold exactly these).
 Object.assign(ESTIMATORS, {
   "generate-training-illustration": (payload, { engine }) =>
-    estimateIllustration(engine, parsed(illustrationRequestSchema.pick({ size: true, quality: true }), payload)).worstCase,
+    // The description is optional: without it (nothing typed yet), the image alone; with it, the prompt's tokens too.
+    estimateIllustration(engine, parsed(illustrationRequestSchema.pick({ size: true, quality: true, description: true }).partial({ description: true }), payload)).worstCase,
   transcribe: (payload, { engine }) =>
     estimateTranscription(engine, parsed(z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600) }), payload)).worstCase,
   "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema, payload)).worstCase,

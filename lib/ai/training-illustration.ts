@@ -1,9 +1,11 @@
 // Exercise description → illustration (the original system's generate-training-illustration): its
 // model, prompt, request schema, exact estimate and the call itself.
 //
-// The price of a generated image depends only on (count, size, quality), all fixed by the request —
-// so the hold is the exact charge, and the charge is settled from what the provider reports it made
-// (the images it returned, at the size and quality it reports).
+// gpt-image-1 is billed by tokens: the prompt's text tokens and the output image tokens, which
+// (count, size, quality) fix. The hold is the prompt's exact token count plus the output tokens of
+// the requested image; the charge is the token usage the response reports (`usage`), the prompt
+// included. A response without usage (dall-e-*) is charged the per-image price of the images it
+// returned, at the size and quality it reports.
 import { z } from "zod";
 import type OpenAI from "openai";
 import type { BoundCostEngine, ImageUsage } from "../tokens/cost";
@@ -51,9 +53,20 @@ export function illustrationPrompt(description: string): string {
   ].join(" ");
 }
 
-/** The exact cost of one illustration of this size and quality (what is held, and what is charged). */
-export function estimateIllustration(engine: BoundCostEngine, input: Pick<IllustrationRequest, "size" | "quality">): Estimate {
-  return engine.estimateImageCost(ILLUSTRATION_MODEL, { count: 1, size: input.size, quality: input.quality });
+/**
+ * The cost of one illustration of this size and quality: with the description, the prompt's tokens
+ * included (what is held, and what the reported usage charges); without it, the image alone.
+ */
+export function estimateIllustration(
+  engine: BoundCostEngine,
+  input: Pick<IllustrationRequest, "size" | "quality"> & { description?: string },
+): Estimate {
+  return engine.estimateImageCost(ILLUSTRATION_MODEL, {
+    count: 1,
+    size: input.size,
+    quality: input.quality,
+    ...(input.description !== undefined ? { prompt: illustrationPrompt(input.description) } : {}),
+  });
 }
 
 /** Every offered (size, quality) with its exact cost in millitokens, for the page's price table. */
@@ -77,10 +90,24 @@ function reportedQuality(quality: unknown): string | null {
   return typeof quality === "string" && quality !== "auto" ? quality : null;
 }
 
+/** The tokens an images response reports it billed (gpt-image-*), or undefined when it reports none. */
+export function reportedImageTokens(usage: unknown): ImageUsage["tokens"] {
+  const u = usage as { input_tokens?: unknown; output_tokens?: unknown; input_tokens_details?: { text_tokens?: unknown; image_tokens?: unknown } | null } | null | undefined;
+  const count = (value: unknown) => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null);
+  const output = count(u?.output_tokens);
+  const input = count(u?.input_tokens);
+  if (output === null || input === null) return undefined;
+  const text = count(u?.input_tokens_details?.text_tokens);
+  const image = count(u?.input_tokens_details?.image_tokens);
+  // Without the details, all input is counted as image input (the dearer kind): never below the bill.
+  if (text === null || image === null) return { textInput: 0, imageInput: input, output };
+  return { textInput: text, imageInput: image, output };
+}
+
 /**
- * Generates the illustration and records its usage on the meter: the number of images returned at
- * the size and quality the response reports (gpt-image-*), or the ones requested (dall-e-*, whose
- * responses carry neither).
+ * Generates the illustration and records its usage on the meter: the tokens the response reports
+ * (gpt-image-*: prompt and image), with the number of images returned at the size and quality it
+ * reports, or the ones requested (dall-e-*, whose responses carry neither).
  */
 export async function generateIllustration(
   client: OpenAI,
@@ -108,6 +135,8 @@ export async function generateIllustration(
     size: typeof response.size === "string" && response.size !== "auto" ? response.size : input.size,
     quality: reportedQuality(response.quality) ?? input.quality,
   };
+  const tokens = reportedImageTokens(response.usage);
+  if (tokens) usage.tokens = tokens;
   meter.record(ILLUSTRATION_MODEL, usage);
   const first = images[0];
   if (!first?.b64_json) throw new Error(`${ILLUSTRATION_MODEL} returned no image data`);

@@ -28,16 +28,29 @@ export const OWN_PRICES: Readonly<Record<string, ModelPrice>> = {
     defaultQuality: "standard",
     microUsdPerImage: { standard: { "256x256": 16_000, "512x512": 18_000, "1024x1024": 20_000 } },
   },
-  // gpt-image-1, OpenAI's documented per-image prices (the output-token cost of one image, rounded
-  // by OpenAI to the tenth of a cent): low $0.011 / $0.016, medium $0.042 / $0.063, high $0.167 /
-  // $0.25 for 1024² / (1024×1536, 1536×1024). No default quality: the API's default is "auto", so
-  // the caller must record the quality the response reports.
+  // gpt-image-1 is billed by tokens: text input $5, image input $10, image output $40 per 1M. Its
+  // response reports them (`usage`), and that is what is charged, the prompt included. An image's
+  // output tokens, from OpenAI's table: 1024² low 272 / medium 1,056 / high 4,160; 1024×1536 and
+  // 1536×1024 408 / 1,584 / 6,240. The per-image prices are OpenAI's documented ones (the output
+  // cost of one image rounded to the tenth of a cent: low $0.011 / $0.016, medium $0.042 / $0.063,
+  // high $0.167 / $0.25): charged only for a response without usage. No default quality: the API's
+  // default is "auto", so the caller must record the quality the response reports.
   "gpt-image-1": {
     kind: "image",
     microUsdPerImage: {
       low: { "1024x1024": 11_000, "1024x1536": 16_000, "1536x1024": 16_000 },
       medium: { "1024x1024": 42_000, "1024x1536": 63_000, "1536x1024": 63_000 },
       high: { "1024x1024": 167_000, "1024x1536": 250_000, "1536x1024": 250_000 },
+    },
+    tokens: {
+      textInputMicroUsdPer1M: usdPer1M(5),
+      imageInputMicroUsdPer1M: usdPer1M(10),
+      outputMicroUsdPer1M: usdPer1M(40),
+      outputTokensPerImage: {
+        low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 408 },
+        medium: { "1024x1024": 1_056, "1024x1536": 1_584, "1536x1024": 1_584 },
+        high: { "1024x1024": 4_160, "1024x1536": 6_240, "1536x1024": 6_240 },
+      },
     },
   },
 

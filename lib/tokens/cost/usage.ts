@@ -33,6 +33,11 @@ export const imageUsageSchema = z.strictObject({
   size: z.string().min(1),
   /** As the API names it ("standard", "hd", "low", "medium", "high"); omitted = the model's default. */
   quality: z.string().min(1).optional(),
+  /**
+   * The tokens the provider reports it billed (gpt-image-*: `usage.input_tokens_details.text_tokens`
+   * / `image_tokens`, `usage.output_tokens`): charged at the model's token prices when it has them.
+   */
+  tokens: z.strictObject({ textInput: count, imageInput: count, output: count }).optional(),
 });
 
 export const transcriptionUsageSchema = z.strictObject({
