@@ -16,7 +16,8 @@ import { SCAN_MAX_PHOTOS, scanCall, scanFieldsSchema } from "./scan-estimate";
 import { refineCall, refineInputSchema } from "./scan-refine-morphs";
 import { estimateStructured } from "./structured";
 import { estimateIllustration, illustrationRequestSchema } from "./training-illustration";
-import { estimateTranscription } from "./transcribe";
+import { compressedHoldSeconds } from "./audio-duration";
+import { estimateTranscription, MAX_AUDIO_BYTES } from "./transcribe";
 import { estimateVoiceCoach, voiceCoachRequestSchema } from "./voice-coach";
 
 export type EstimateResult = { ok: true; millitokens: bigint } | { ok: false; message: string };
@@ -63,8 +64,20 @@ Object.assign(ESTIMATORS, {
   "generate-training-illustration": (payload, { engine }) =>
     // The description is optional: without it (nothing typed yet), the image alone; with it, the prompt's tokens too.
     estimateIllustration(engine, parsed(illustrationRequestSchema.pick({ size: true, quality: true, description: true }).partial({ description: true }), payload)).worstCase,
-  transcribe: (payload, { engine }) =>
-    estimateTranscription(engine, parsed(z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600) }), payload)).worstCase,
+  // What the route holds: a PCM WAV's length (as the browser measured it); any other file the longest
+  // its size can play (the server never trusts a compressed file's claimed length).
+  transcribe: (payload, { engine }) => {
+    const input = parsed(
+      z.object({
+        seconds: z.number().positive("the voice note is empty").max(24 * 3600),
+        bytes: z.number().int().positive().max(MAX_AUDIO_BYTES).optional(),
+        wav: z.boolean().optional(),
+      }),
+      payload,
+    );
+    const seconds = input.wav || input.bytes === undefined ? Math.ceil(input.seconds) : compressedHoldSeconds(input.bytes);
+    return estimateTranscription(engine, { seconds }).worstCase;
+  },
   "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema, payload)).worstCase,
 } satisfies Record<string, Estimator>);
 

@@ -33,8 +33,11 @@ const box = (type: string, ...content: Buffer[]) => {
   return Buffer.concat([u32be(8 + body.length), Buffer.from(type), body]);
 };
 
-/** An M4A with ftyp, moov/mvhd (timescale 1,000 or 48,000 for version 1) and an mdat. */
-export function mp4File(seconds: number, { version = 0 } = {}): Uint8Array {
+/**
+ * An M4A with ftyp, moov/mvhd (timescale 1,000 or 48,000 for version 1) and an mdat of `mdatBytes`
+ * (default 2,000). With a large mdat and a small `seconds`, a file whose header lies about its length.
+ */
+export function mp4File(seconds: number, { version = 0, mdatBytes = 2_000 } = {}): Uint8Array {
   const ftyp = box("ftyp", Buffer.from("M4A "), u32be(0), Buffer.from("M4A isom"));
   let mvhd: Buffer;
   if (version === 1) {
@@ -49,7 +52,7 @@ export function mp4File(seconds: number, { version = 0 } = {}): Uint8Array {
     b.writeUInt32BE(Math.round(seconds * 1_000), 16);
     mvhd = box("mvhd", b);
   }
-  return new Uint8Array(Buffer.concat([ftyp, box("moov", mvhd, box("trak", Buffer.alloc(16))), box("mdat", Buffer.alloc(2_000, 7))]));
+  return new Uint8Array(Buffer.concat([ftyp, box("moov", mvhd, box("trak", Buffer.alloc(16))), box("mdat", Buffer.alloc(mdatBytes, 7))]));
 }
 
 function oggPage(serial: number, sequence: number, granule: bigint, packet: Buffer, headerType = 0): Buffer {

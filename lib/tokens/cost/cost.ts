@@ -109,7 +109,15 @@ export function billedSeconds(seconds: number): number {
   return Math.ceil(seconds);
 }
 
+/** Reported tokens at the model's token prices (rounded up once), else the billed seconds × µ$ per second. */
 function transcriptionCost(usage: TranscriptionUsage, price: TranscriptionPrice): bigint {
+  if (usage.tokens && price.tokens) {
+    return tokenCost([
+      [usage.tokens.audioInput, price.tokens.audioInputMicroUsdPer1M],
+      [usage.tokens.textInput, price.tokens.textInputMicroUsdPer1M],
+      [usage.tokens.output, price.tokens.outputMicroUsdPer1M],
+    ]);
+  }
   return BigInt(billedSeconds(usage.seconds)) * BigInt(price.microUsdPerSecond);
 }
 
@@ -159,8 +167,12 @@ export function ledgerUsage(model: string, usage: Usage, cost: bigint, resolved:
         : {};
       return { ...head, images: usage.count, size: usage.size, quality: quality ?? null, ...tokens };
     }
-    case "transcription":
-      return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds) };
+    case "transcription": {
+      const tokens: Record<string, number> = usage.tokens
+        ? { audioInputTokens: usage.tokens.audioInput, textInputTokens: usage.tokens.textInput, outputTokens: usage.tokens.output }
+        : {};
+      return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds), ...tokens };
+    }
     case "realtime":
       return {
         ...head,

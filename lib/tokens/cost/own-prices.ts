@@ -57,6 +57,20 @@ export const OWN_PRICES: Readonly<Record<string, ModelPrice>> = {
   // ── Transcription, µ$ per second ──────────────────────────────────────────────────────────────
   // Whisper: $0.006 per minute = 6,000 µ$ / 60 s = 100 µ$ per second, exactly.
   "whisper-1": { kind: "transcription", microUsdPerSecond: 100 },
+  // gpt-4o-transcribe is billed by tokens: audio input $6, text input (the prompt) $2.50, text
+  // output $10 per 1M; its response reports them, and that is charged. OpenAI's estimate of
+  // $0.006 a minute (100 µ$ a second) is what is held. gpt-4o-mini-transcribe: $3 / $1.25 / $5,
+  // about $0.003 a minute (50 µ$ a second).
+  "gpt-4o-transcribe": {
+    kind: "transcription",
+    microUsdPerSecond: 100,
+    tokens: { audioInputMicroUsdPer1M: usdPer1M(6), textInputMicroUsdPer1M: usdPer1M(2.5), outputMicroUsdPer1M: usdPer1M(10) },
+  },
+  "gpt-4o-mini-transcribe": {
+    kind: "transcription",
+    microUsdPerSecond: 50,
+    tokens: { audioInputMicroUsdPer1M: usdPer1M(3), textInputMicroUsdPer1M: usdPer1M(1.25), outputMicroUsdPer1M: usdPer1M(5) },
+  },
 
   // ── Realtime, µ$ per 1M tokens ────────────────────────────────────────────────────────────────
   // gpt-4o-realtime-preview: the original system's figures, text $5 in / $20 out, audio $100 in,

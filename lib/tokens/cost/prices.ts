@@ -58,10 +58,17 @@ export const imagePriceSchema = z
     message: "defaultQuality must be one of the qualities of microUsdPerImage",
   });
 
-/** Transcription billed by duration: µ$ per second of audio. */
+/**
+ * Transcription: µ$ per second of audio. A model billed by tokens (gpt-4o-transcribe) also has
+ * `tokens`: a call whose usage reports its tokens is charged by them; the per-second price (the
+ * provider's published estimate per minute) is then only the hold's.
+ */
 export const transcriptionPriceSchema = z.strictObject({
   kind: z.literal("transcription"),
   microUsdPerSecond: microUsd,
+  tokens: z
+    .strictObject({ audioInputMicroUsdPer1M: microUsd, textInputMicroUsdPer1M: microUsd, outputMicroUsdPer1M: microUsd })
+    .optional(),
 });
 
 /** Realtime models: text and audio tokens, in and out, with cached input. */

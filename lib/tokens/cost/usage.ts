@@ -44,6 +44,11 @@ export const transcriptionUsageSchema = z.strictObject({
   kind: z.literal("transcription"),
   /** Audio duration in seconds (fractions allowed; billed per whole second, rounded up). */
   seconds: z.number().nonnegative().finite(),
+  /**
+   * The tokens the provider reports it billed (gpt-4o-transcribe: `usage.input_token_details.audio_tokens`
+   * / `text_tokens`, `usage.output_tokens`): charged at the model's token prices when it has them.
+   */
+  tokens: z.strictObject({ audioInput: count, textInput: count, output: count }).optional(),
 });
 
 export const realtimeUsageSchema = z

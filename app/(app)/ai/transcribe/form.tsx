@@ -46,7 +46,8 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
       routePath={routePath}
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
-      estimatePayload={file && seconds ? { seconds } : null}
+      // The hold: a WAV's length; any other file the longest its size can play (the server decides from the bytes).
+      estimatePayload={file && seconds ? { seconds, bytes: file.size, wav: /\.wav$/i.test(file.name) || file.type === "audio/wav" } : null}
       buildRequest={() => {
         if (!file) return null;
         const body = new FormData();
