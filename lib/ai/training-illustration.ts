@@ -8,10 +8,11 @@
 // returned, at the size and quality it reports.
 import { z } from "zod";
 import type OpenAI from "openai";
-import type { BoundCostEngine, ImageUsage } from "../tokens/cost";
+import { countTokens, resolvePrice, type BoundCostEngine, type ImageUsage } from "../tokens/cost";
 import type { Estimate } from "../tokens/metering/with-tokens";
 import type { Meter } from "../tokens/metering/meter";
 import type { Usage } from "../tokens/cost";
+import { providerCall } from "./attempts";
 import { FEATURE_MODELS } from "./models";
 
 export const ILLUSTRATION_MODEL = FEATURE_MODELS["generate-training-illustration"];
@@ -90,6 +91,15 @@ function reportedQuality(quality: unknown): string | null {
   return typeof quality === "string" && quality !== "auto" ? quality : null;
 }
 
+/** The usage of the image requested, as gpt-image-1 bills it (its prompt's tokens and the image's output tokens). */
+function requestedUsage(input: IllustrationRequest, prompt: string): ImageUsage {
+  const usage: ImageUsage = { kind: "image", count: 1, size: input.size, quality: input.quality };
+  const price = resolvePrice(ILLUSTRATION_MODEL).price;
+  const output = price.kind === "image" ? price.tokens?.outputTokensPerImage[input.quality]?.[input.size] : undefined;
+  if (output !== undefined) usage.tokens = { textInput: countTokens(ILLUSTRATION_MODEL, prompt), imageInput: 0, output };
+  return usage;
+}
+
 /** The tokens an images response reports it billed (gpt-image-*), or undefined when it reports none. */
 export function reportedImageTokens(usage: unknown): ImageUsage["tokens"] {
   const u = usage as { input_tokens?: unknown; output_tokens?: unknown; input_tokens_details?: { text_tokens?: unknown; image_tokens?: unknown } | null } | null | undefined;
@@ -116,17 +126,23 @@ export async function generateIllustration(
   signal?: AbortSignal,
 ): Promise<Illustration> {
   const gptImage = !ILLUSTRATION_MODEL.startsWith("dall-e");
-  const response = await client.images.generate(
-    {
-      model: ILLUSTRATION_MODEL,
-      prompt: illustrationPrompt(input.description),
-      n: 1,
-      size: input.size as "1024x1024",
-      quality: input.quality as "medium",
-      // gpt-image-* always answers base64 and refuses response_format; dall-e-* needs it asked.
-      ...(gptImage ? { output_format: "png" as const } : { response_format: "b64_json" as const }),
-    },
-    { signal },
+  const prompt = illustrationPrompt(input.description);
+  const response = await providerCall(
+    () =>
+      client.images.generate(
+        {
+          model: ILLUSTRATION_MODEL,
+          prompt,
+          n: 1,
+          size: input.size as "1024x1024",
+          quality: input.quality as "medium",
+          // gpt-image-* always answers base64 and refuses response_format; dall-e-* needs it asked.
+          ...(gptImage ? { output_format: "png" as const } : { response_format: "b64_json" as const }),
+        },
+        { signal },
+      ),
+    // No answer: the image may have been made and billed; it is charged as requested, prompt included.
+    { signal, onUnanswered: () => meter.record(ILLUSTRATION_MODEL, requestedUsage(input, prompt)) },
   );
   const images = response.data ?? [];
   const usage: ImageUsage = {

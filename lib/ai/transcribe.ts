@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { BoundCostEngine, TranscriptionUsage, Usage } from "../tokens/cost";
 import type { Meter } from "../tokens/metering/meter";
 import { BadRequestError, type Estimate } from "../tokens/metering/with-tokens";
+import { providerCall } from "./attempts";
 import { AUDIO_TYPES, holdSeconds, sniffAudioFormat, type AudioFormat } from "./audio-duration";
 import { FEATURE_MODELS } from "./models";
 
@@ -116,9 +117,10 @@ export async function transcribe(
   model: string = TRANSCRIBE_MODEL,
 ): Promise<Transcript> {
   const file = await toFile(input.audio, `voice-note.${input.format}`, { type: AUDIO_TYPES[input.format] });
-  const response = await client.audio.transcriptions.create(
-    { model, file, response_format: "json", ...(input.language ? { language: input.language } : {}) },
-    { signal },
+  const response = await providerCall(
+    () => client.audio.transcriptions.create({ model, file, response_format: "json", ...(input.language ? { language: input.language } : {}) }, { signal }),
+    // No answer: the audio may have been transcribed and billed; it is charged the held seconds.
+    { signal, onUnanswered: () => meter.record(model, { kind: "transcription", seconds: input.seconds }) },
   );
   const usage = billedUsage(response as { usage?: unknown }, input.seconds);
   meter.record(model, usage);
