@@ -6,8 +6,9 @@
 // reserves it — or answers 402 with what is required and available, holding nothing; runs the
 // handler with a `meter`; settles the exact cost of the usage the handler reported (or releases the
 // hold when there was none); and tells the balance (X-Tokens-Remaining, and `tokens` in JSON).
-// A streamed response is settled when the stream ends, also when the client disconnects: what was
-// generated until then is charged. A handler that throws is charged only what the provider billed.
+// A streamed response is settled when the stream ends, also when the client disconnects: the
+// provider's stream is then read on to its end, and the usage it reports (hidden reasoning included)
+// is charged. A handler that throws is charged only what the provider billed.
 // A call whose usage arrives after the response (a realtime session) calls `defer()`: the hold stays
 // and the returned handle settles it later, with the same guarantees.
 //
