@@ -5,7 +5,8 @@ import OpenAI from "openai";
 import { costEngine, costOf, type Usage } from "../tokens/cost";
 import { Meter } from "../tokens/metering/meter";
 import { verifyLedger } from "../tokens/ledger";
-import { mp3File, mp4File, oggOpusFile, wavFile } from "./testing/audio-fixtures";
+import { mp3File, mp4File, oggOpusFile, wavFile, webmFile } from "./testing/audio-fixtures";
+import { readAudio } from "./audio-duration";
 import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
 import { MAX_AUDIO_BYTES, TRANSCRIBE_MODEL, transcribe } from "./transcribe";
 
@@ -90,13 +91,17 @@ describe("POST /api/ai/transcribe", () => {
       "audio/mpeg",
       600,
     ],
-  ])("holds and charges %s for its real length, never what its header claims", async (_label, make, name, type, minutes) => {
+    // 10 minutes of audio at 64 kbit/s behind granules and a Duration that say 1 s.
+    ["an OGG whose granules say 1 s", () => oggOpusFile(1, { audioBytes: 600 * 8_000 }), "long.ogg", "audio/ogg", 600],
+    ["a WebM whose Duration says 1 s", () => webmFile({ durationMs: 1_000, blockBytes: 1_600_000 }), "long.webm", "audio/webm", 600],
+  ])("holds and charges %s for its real length, never what its header claims", async (_label, make, name, type, seconds) => {
     const bytes = make();
+    expect(readAudio(bytes).seconds ?? 0).toBeLessThan(2); // what the header claims
     const userId = await h.signIn(5_000_000n);
     const response = await upload(bytes, { name, type });
     expect(response.status).toBe(200);
     const reported = lastTranscription()!.usage as { type: "duration"; seconds: number };
-    expect(reported.seconds).toBeGreaterThanOrEqual(minutes);
+    expect(reported.seconds).toBeGreaterThanOrEqual(seconds);
     const charge = costOf(TRANSCRIBE_MODEL, { kind: "transcription", seconds: reported.seconds });
     const hold = await holdOf(userId);
     expect(hold).toBe(costOf(TRANSCRIBE_MODEL, { kind: "transcription", seconds: worstCaseSeconds(bytes) }));
