@@ -2,7 +2,7 @@
 // loopback simulator, the real cost engine and real Postgres. Only the session lookup is replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { TestDatabase } from "../../scripts/test/database";
-import { costOf, countChatTokens, textUsage } from "../tokens/cost";
+import { costOf, countChatTokens, countTokens, textUsage } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
 import { CHAT_MODEL, COACH_SYSTEM_PROMPT } from "./chat";
 import { clearConversation, loadConversation } from "./conversation";
@@ -129,6 +129,10 @@ describe("POST /api/ai/chat", () => {
     expect(row!.costMicroUsd).toBe(expected);
     expect(row!.usage).toMatchObject({ outputTokens: billed.completion_tokens, reasoningTokens: billed.completion_tokens_details.reasoning_tokens });
     expect((await verifyLedger(t.db, { userIds: [userId] })).mismatches).toEqual([]);
+    // The turn is stored with the whole reply that was read on, and paid for.
+    const stored = await loadConversation(t.db, userId);
+    expect(stored.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(countTokens(CHAT_MODEL, stored[1]!.content)).toBe(billed.completion_tokens - billed.completion_tokens_details.reasoning_tokens);
   });
 
   it("charges a retried request with the same Idempotency-Key once, and replays the first answer", async () => {

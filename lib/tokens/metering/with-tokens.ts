@@ -485,7 +485,8 @@ function meteredStream<C, U>(
       // drainTimeoutMs) and that usage is charged. Why this and not "abort and look the call up":
       // docs/TOKEN_INTEGRATION_GUIDE.md, "A stream the client stops".
       cancelled = true;
-      const drained = usageSeen || (await drainForUsage(iterator, observe, () => usageSeen, drainTimeoutMs));
+      // Read to the end even when the usage already came: the source's own end (a stored chat turn) runs then.
+      const drained = await drainForUsage(iterator, observe, () => usageSeen, drainTimeoutMs);
       if (!drained) {
         source.controller?.abort();
         // Not awaited: a stalled stream may never answer; aborting its controller ends a real one.
