@@ -68,14 +68,13 @@ Object.assign(ESTIMATORS, {
   // its size can play (the server never trusts a compressed file's claimed length).
   transcribe: (payload, { engine }) => {
     const input = parsed(
-      z.object({
-        seconds: z.number().positive("the voice note is empty").max(24 * 3600),
-        bytes: z.number().int().positive().max(MAX_AUDIO_BYTES).optional(),
-        wav: z.boolean().optional(),
-      }),
+      z.union([
+        z.object({ bytes: z.number().int().positive("the voice note is empty").max(MAX_AUDIO_BYTES, "voice notes must be at most 25 MB"), wav: z.literal(false) }),
+        z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600), wav: z.literal(true).optional() }),
+      ]),
       payload,
     );
-    const seconds = input.wav || input.bytes === undefined ? Math.ceil(input.seconds) : compressedHoldSeconds(input.bytes);
+    const seconds = "bytes" in input ? compressedHoldSeconds(input.bytes) : Math.ceil(input.seconds);
     return estimateTranscription(engine, { seconds }).worstCase;
   },
   "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema, payload)).worstCase,
