@@ -25,6 +25,7 @@ describe("parseServerEnv", () => {
       AUTH_SECRET: SECRET,
       AUTH_TRUST_HOST: false,
       APP_URL: "http://localhost:3000",
+      OPENAI_TIMEOUT_MS: 120_000,
       METER_RATE_LIMIT_PER_MINUTE: 60,
       LOW_BALANCE_PERCENT: 10,
       ADMIN_USD_TO_EUR: "0.92",
@@ -37,6 +38,11 @@ describe("parseServerEnv", () => {
       SIGNIN_LIMIT_PER_15_MIN: 3_000,
       LIVE_STREAMS_PER_USER: 3,
     });
+  });
+
+  it("validates OPENAI_TIMEOUT_MS (100 ms to 10 minutes)", () => {
+    expect(parseServerEnv({ ...VALID, OPENAI_TIMEOUT_MS: "30000" }).OPENAI_TIMEOUT_MS).toBe(30_000);
+    for (const bad of ["50", "600001", "soon"]) expect(envError({ ...VALID, OPENAI_TIMEOUT_MS: bad }).problems[0]).toMatch(/^OPENAI_TIMEOUT_MS /);
   });
 
   it("validates the admin EUR per USD rate (a positive decimal)", () => {

@@ -48,6 +48,8 @@ const serverSchema = z
     /** OpenAI (or any compatible server). Unset in development: the loopback simulator is used. */
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
+    /** How long one OpenAI attempt may take, ms (an attempt that gets no answer is charged its worst case). */
+    OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
     /** Metered AI requests per user per minute (per server instance); 0 switches the limit off. */
     METER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
     /**

@@ -2,10 +2,10 @@
 // loopback simulator, the real cost engine and Postgres. Only the session lookup is replaced.
 import { imageSize } from "image-size";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { costOf } from "../tokens/cost";
+import { costEngine } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
 import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
-import { ILLUSTRATION_MODEL } from "./training-illustration";
+import { ILLUSTRATION_MODEL, illustrationPrompt } from "./training-illustration";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
@@ -30,7 +30,33 @@ const call = (body: unknown, contentType = "application/json") =>
   );
 
 describe("POST /api/ai/generate-training-illustration", () => {
-  it("returns the image and charges exactly the price of the image the provider reports", async () => {
+  /** The exact charge of gpt-image-1's reported usage, by its published token prices ($5 text / $10 image in, $40 out per 1M). */
+  const chargeOf = (usage: { input_tokens_details: { text_tokens: number; image_tokens: number }; output_tokens: number }) => {
+    const microUsdTimes1M = BigInt(usage.input_tokens_details.text_tokens) * 5_000_000n + BigInt(usage.input_tokens_details.image_tokens) * 10_000_000n + BigInt(usage.output_tokens) * 40_000_000n;
+    return (microUsdTimes1M + 999_999n) / 1_000_000n;
+  };
+  type ImagesUsage = Parameters<typeof chargeOf>[0] & { input_tokens: number };
+
+  it("charges a default illustration exactly gpt-image-1's reported usage, the prompt's tokens included", async () => {
+    const userId = await h.signIn(1_000_000n);
+    const description = "Romanian deadlift with a barbell, hinge at the hips, neutral spine";
+    const response = await call({ description });
+    expect(response.status).toBe(200);
+    const reported = h.simulator.requests.at(-1)!;
+    expect(reported.body).toMatchObject({ model: ILLUSTRATION_MODEL, prompt: illustrationPrompt(description), size: "1024x1024", quality: "medium" });
+    const usage = reported.usage as ImagesUsage;
+    expect(usage.input_tokens_details.text_tokens).toBeGreaterThan(40);
+    expect(usage.output_tokens).toBe(1_056);
+    const expected = chargeOf(usage);
+    // 1,056 output tokens × $40/1M = 42,240 µ$, plus the prompt at $5/1M: above the $0.042 per-image figure.
+    expect(expected).toBe(42_240n + BigInt(Math.ceil((usage.input_tokens_details.text_tokens * 5_000_000) / 1_000_000)));
+    const [row] = await h.consumeRows(userId);
+    expect(row!.costMicroUsd).toBe(expected);
+    expect(row!.usage).toMatchObject({ images: 1, size: "1024x1024", quality: "medium", textInputTokens: usage.input_tokens_details.text_tokens, imageInputTokens: 0, outputTokens: 1_056 });
+    expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
+  });
+
+  it("returns the image of the requested size and charges exactly the usage the provider reports", async () => {
     const userId = await h.signIn(1_000_000n);
     const response = await call({ description: "Bulgarian split squat with dumbbells", size: "1024x1536", quality: "high" });
     expect(response.status).toBe(200);
@@ -41,32 +67,35 @@ describe("POST /api/ai/generate-training-illustration", () => {
 
     const reported = h.simulator.requests.at(-1)!;
     expect(reported.body).toMatchObject({ model: ILLUSTRATION_MODEL, size: "1024x1536", quality: "high", n: 1 });
-    const expected = costOf(ILLUSTRATION_MODEL, { kind: "image", count: 1, size: "1024x1536", quality: "high" });
-    expect(expected).toBe(250_000n); // the table's $0.25 for a high-quality 1024×1536 image
+    const usage = reported.usage as ImagesUsage;
+    expect(usage.output_tokens).toBe(6_240);
+    const expected = chargeOf(usage);
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(expected);
     expect(row!.feature).toBe("generate-training-illustration");
-    expect(row!.usage).toMatchObject({ model: ILLUSTRATION_MODEL, images: 1, size: "1024x1536", quality: "high", costMicroUsd: "250000" });
+    expect(row!.usage).toMatchObject({ model: ILLUSTRATION_MODEL, images: 1, size: "1024x1536", quality: "high", costMicroUsd: String(expected) });
     expect(row!.allowanceDelta + row!.purchasedDelta).toBe(-expected);
-    expect(body.tokens).toEqual({ charged: 250, remaining: Number(FREE_TIER + 1_000_000n - expected) / 1000 });
+    expect(body.tokens).toEqual({ charged: Number(expected) / 1000, remaining: Number(FREE_TIER + 1_000_000n - expected) / 1000 });
     expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
   });
 
   it("uses the default size and quality when none is given, and holds exactly what it charges", async () => {
     const userId = await h.signIn();
-    const expected = costOf(ILLUSTRATION_MODEL, { kind: "image", count: 1, size: "1024x1024", quality: "medium" });
+    const description = "Plank on the forearms";
+    const expected = costEngine().estimateImageCost(ILLUSTRATION_MODEL, { count: 1, size: "1024x1024", quality: "medium", prompt: illustrationPrompt(description) }).worstCase;
     // Exactly the price available: the hold is the exact price, so it fits to the millitoken.
     await leaveAvailable(h.t, userId, expected);
-    const response = await call({ description: "Plank on the forearms" });
+    const response = await call({ description });
     expect(response.status).toBe(200);
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(expected);
+    expect(row!.costMicroUsd).toBe(chargeOf(h.simulator.requests.at(-1)!.usage as ImagesUsage));
     expect(row!.shortfall).toBe(0n);
   });
 
   it("answers 402 when the balance is one millitoken short, holding and charging nothing", async () => {
     const userId = await h.signIn();
-    const price = costOf(ILLUSTRATION_MODEL, { kind: "image", count: 1, size: "1024x1024", quality: "high" });
+    const price = costEngine().estimateImageCost(ILLUSTRATION_MODEL, { count: 1, size: "1024x1024", quality: "high", prompt: illustrationPrompt("Kettlebell swing") }).worstCase;
     await leaveAvailable(h.t, userId, price - 1n);
     const before = h.simulator.requests.length;
     const response = await call({ description: "Kettlebell swing", quality: "high" });

@@ -12,6 +12,7 @@ import type { BoundCostEngine, Usage } from "../tokens/cost";
 import type { DeferredSettlement, Estimate } from "../tokens/metering/with-tokens";
 import { millitokensToTokens } from "../tokens/units";
 import { AttachError, startMeteredRealtimeSession, userRealtimeSession, type RealtimeSettlement, type RealtimeTransport } from "./realtime-metering";
+import { providerCall } from "./attempts";
 import { FEATURE_MODELS } from "./models";
 
 export { AttachError } from "./realtime-metering";
@@ -94,7 +95,9 @@ export async function startVoiceCoach(
   deferred: DeferredSettlement<Usage>,
   transport: RealtimeTransport = providerTransport(client),
 ): Promise<VoiceCoachSession> {
-  const secret = await client.realtime.clientSecrets.create({
+  // Through providerCall, as every provider call: a 429/5xx is retried (the SDK's retries are off).
+  // Minting a secret is not billed (the session is, as it runs), so an unanswered one costs nothing.
+  const secret = await providerCall(() => client.realtime.clientSecrets.create({
     expires_after: { anchor: "created_at", seconds: CLIENT_SECRET_TTL_SECONDS },
     session: {
       type: "realtime",
@@ -105,7 +108,7 @@ export async function startVoiceCoach(
       // honest client's every response is then observed.
       audio: { input: { turn_detection: null }, output: { voice: "alloy" } },
     },
-  });
+  }), { onUnanswered: () => undefined });
   const announced = (secret.session as { id?: unknown } | undefined)?.id;
   const session = startMeteredRealtimeSession({
     userId,

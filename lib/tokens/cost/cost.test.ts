@@ -71,6 +71,14 @@ describe("costOf: image generation (count × size × quality), µ$", () => {
     ["gpt-image-1 high 1024²", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "high" }, 167_000n],
     ["gpt-image-1 high 1024×1536", "gpt-image-1", { kind: "image", count: 1, size: "1024x1536", quality: "high" }, 250_000n],
     ["no image generated", "dall-e-3", { kind: "image", count: 0, size: "1024x1024" }, 0n],
+    // Reported tokens (gpt-image-1: $5 text / $10 image in, $40 out per 1M): 57 × 5 + 1,056 × 40 = 42,525 µ$, the prompt included
+    ["gpt-image-1 reported tokens", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "medium", tokens: { textInput: 57, imageInput: 0, output: 1_056 } }, 42_525n],
+    // with image input: (20 × 5 + 323 × 10 + 4,160 × 40) µ$ = 169,730
+    ["gpt-image-1 reported text + image input", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "high", tokens: { textInput: 20, imageInput: 323, output: 4_160 } }, 169_730n],
+    // the prompt alone: $5 per 1M = 5 µ$ per text token
+    ["gpt-image-1 one text token", "gpt-image-1", { kind: "image", count: 0, size: "1024x1024", quality: "low", tokens: { textInput: 1, imageInput: 0, output: 0 } }, 5n],
+    // a model billed per image ignores reported tokens
+    ["DALL-E 3 with tokens", "dall-e-3", { kind: "image", count: 1, size: "1024x1024", tokens: { textInput: 99, imageInput: 0, output: 9 } }, 40_000n],
   ])("%s", (_, model, usage, expected) => {
     expect(costOf(model, usage)).toBe(expected);
   });

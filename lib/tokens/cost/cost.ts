@@ -64,8 +64,19 @@ function textCost(usage: TextUsage, price: TextPrice): bigint {
   ]);
 }
 
-/** count × µ$ per image of (quality, size). Exact: no rounding needed. */
+/**
+ * A model billed by tokens, with reported tokens: text input + image input + output tokens at their
+ * prices, ÷ 1M, rounded up once (the prompt is paid for, not only the image). Otherwise count × µ$
+ * per image of (quality, size), exact.
+ */
 function imageCost(model: string, usage: ImageUsage, price: ImagePrice): bigint {
+  if (usage.tokens && price.tokens) {
+    return tokenCost([
+      [usage.tokens.textInput, price.tokens.textInputMicroUsdPer1M],
+      [usage.tokens.imageInput, price.tokens.imageInputMicroUsdPer1M],
+      [usage.tokens.output, price.tokens.outputMicroUsdPer1M],
+    ]);
+  }
   return BigInt(usage.count) * BigInt(imageUnitPrice(model, usage.size, usage.quality, price));
 }
 
@@ -98,7 +109,15 @@ export function billedSeconds(seconds: number): number {
   return Math.ceil(seconds);
 }
 
+/** Reported tokens at the model's token prices (rounded up once), else the billed seconds × µ$ per second. */
 function transcriptionCost(usage: TranscriptionUsage, price: TranscriptionPrice): bigint {
+  if (usage.tokens && price.tokens) {
+    return tokenCost([
+      [usage.tokens.audioInput, price.tokens.audioInputMicroUsdPer1M],
+      [usage.tokens.textInput, price.tokens.textInputMicroUsdPer1M],
+      [usage.tokens.output, price.tokens.outputMicroUsdPer1M],
+    ]);
+  }
   return BigInt(billedSeconds(usage.seconds)) * BigInt(price.microUsdPerSecond);
 }
 
@@ -143,10 +162,17 @@ export function ledgerUsage(model: string, usage: Usage, cost: bigint, resolved:
       };
     case "image": {
       const quality = usage.quality ?? (resolved.price.kind === "image" ? resolved.price.defaultQuality : undefined);
-      return { ...head, images: usage.count, size: usage.size, quality: quality ?? null };
+      const tokens: Record<string, number> = usage.tokens
+        ? { textInputTokens: usage.tokens.textInput, imageInputTokens: usage.tokens.imageInput, outputTokens: usage.tokens.output }
+        : {};
+      return { ...head, images: usage.count, size: usage.size, quality: quality ?? null, ...tokens };
     }
-    case "transcription":
-      return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds) };
+    case "transcription": {
+      const tokens: Record<string, number> = usage.tokens
+        ? { audioInputTokens: usage.tokens.audioInput, textInputTokens: usage.tokens.textInput, outputTokens: usage.tokens.output }
+        : {};
+      return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds), ...tokens };
+    }
     case "realtime":
       return {
         ...head,

@@ -28,10 +28,13 @@ export const OWN_PRICES: Readonly<Record<string, ModelPrice>> = {
     defaultQuality: "standard",
     microUsdPerImage: { standard: { "256x256": 16_000, "512x512": 18_000, "1024x1024": 20_000 } },
   },
-  // gpt-image-1, OpenAI's documented per-image prices (the output-token cost of one image, rounded
-  // by OpenAI to the tenth of a cent): low $0.011 / $0.016, medium $0.042 / $0.063, high $0.167 /
-  // $0.25 for 1024² / (1024×1536, 1536×1024). No default quality: the API's default is "auto", so
-  // the caller must record the quality the response reports.
+  // gpt-image-1 is billed by tokens: text input $5, image input $10, image output $40 per 1M. Its
+  // response reports them (`usage`), and that is what is charged, the prompt included. An image's
+  // output tokens, from OpenAI's table: 1024² low 272 / medium 1,056 / high 4,160; 1024×1536 and
+  // 1536×1024 408 / 1,584 / 6,240. The per-image prices are OpenAI's documented ones (the output
+  // cost of one image rounded to the tenth of a cent: low $0.011 / $0.016, medium $0.042 / $0.063,
+  // high $0.167 / $0.25): charged only for a response without usage. No default quality: the API's
+  // default is "auto", so the caller must record the quality the response reports.
   "gpt-image-1": {
     kind: "image",
     microUsdPerImage: {
@@ -39,11 +42,35 @@ export const OWN_PRICES: Readonly<Record<string, ModelPrice>> = {
       medium: { "1024x1024": 42_000, "1024x1536": 63_000, "1536x1024": 63_000 },
       high: { "1024x1024": 167_000, "1024x1536": 250_000, "1536x1024": 250_000 },
     },
+    tokens: {
+      textInputMicroUsdPer1M: usdPer1M(5),
+      imageInputMicroUsdPer1M: usdPer1M(10),
+      outputMicroUsdPer1M: usdPer1M(40),
+      outputTokensPerImage: {
+        low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 408 },
+        medium: { "1024x1024": 1_056, "1024x1536": 1_584, "1536x1024": 1_584 },
+        high: { "1024x1024": 4_160, "1024x1536": 6_240, "1536x1024": 6_240 },
+      },
+    },
   },
 
   // ── Transcription, µ$ per second ──────────────────────────────────────────────────────────────
   // Whisper: $0.006 per minute = 6,000 µ$ / 60 s = 100 µ$ per second, exactly.
   "whisper-1": { kind: "transcription", microUsdPerSecond: 100 },
+  // gpt-4o-transcribe is billed by tokens: audio input $6, text input (the prompt) $2.50, text
+  // output $10 per 1M; its response reports them, and that is charged. OpenAI's estimate of
+  // $0.006 a minute (100 µ$ a second) is what is held. gpt-4o-mini-transcribe: $3 / $1.25 / $5,
+  // about $0.003 a minute (50 µ$ a second).
+  "gpt-4o-transcribe": {
+    kind: "transcription",
+    microUsdPerSecond: 100,
+    tokens: { audioInputMicroUsdPer1M: usdPer1M(6), textInputMicroUsdPer1M: usdPer1M(2.5), outputMicroUsdPer1M: usdPer1M(10) },
+  },
+  "gpt-4o-mini-transcribe": {
+    kind: "transcription",
+    microUsdPerSecond: 50,
+    tokens: { audioInputMicroUsdPer1M: usdPer1M(3), textInputMicroUsdPer1M: usdPer1M(1.25), outputMicroUsdPer1M: usdPer1M(5) },
+  },
 
   // ── Realtime, µ$ per 1M tokens ────────────────────────────────────────────────────────────────
   // gpt-4o-realtime-preview: the original system's figures, text $5 in / $20 out, audio $100 in,

@@ -24,13 +24,32 @@ export const textPriceSchema = z
 
 const imageSize = z.string().regex(/^\d+x\d+$/, 'sizes are "<width>x<height>", e.g. "1024x1024"');
 
-/** Image generation: µ$ per image, by quality then size. */
+const tokenCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Token prices of an image model billed by tokens (gpt-image-*): the prompt's text and image input
+ * tokens and the output image tokens, each µ$ per 1M, with the output tokens one image of each
+ * (quality, size) costs (the provider's table), which makes the estimate before the call.
+ */
+export const imageTokenPriceSchema = z.strictObject({
+  textInputMicroUsdPer1M: microUsd,
+  imageInputMicroUsdPer1M: microUsd,
+  outputMicroUsdPer1M: microUsd,
+  outputTokensPerImage: z.record(z.string().min(1), z.record(imageSize, tokenCount)),
+});
+
+/**
+ * Image generation: µ$ per image, by quality then size. A model billed by tokens also has `tokens`:
+ * then a call whose usage reports its tokens is charged by them (prompt included), and the
+ * per-image table is what a call without reported tokens is charged.
+ */
 export const imagePriceSchema = z
   .strictObject({
     kind: z.literal("image"),
     /** The quality the API uses when the request names none (dall-e-2/3: "standard"). */
     defaultQuality: z.string().min(1).optional(),
     microUsdPerImage: z.record(z.string().min(1), z.record(imageSize, microUsd)),
+    tokens: imageTokenPriceSchema.optional(),
   })
   .refine((p) => Object.keys(p.microUsdPerImage).length > 0 && Object.values(p.microUsdPerImage).every((s) => Object.keys(s).length > 0), {
     message: "microUsdPerImage needs at least one quality with at least one size",
@@ -39,10 +58,17 @@ export const imagePriceSchema = z
     message: "defaultQuality must be one of the qualities of microUsdPerImage",
   });
 
-/** Transcription billed by duration: µ$ per second of audio. */
+/**
+ * Transcription: µ$ per second of audio. A model billed by tokens (gpt-4o-transcribe) also has
+ * `tokens`: a call whose usage reports its tokens is charged by them; the per-second price (the
+ * provider's published estimate per minute) is then only the hold's.
+ */
 export const transcriptionPriceSchema = z.strictObject({
   kind: z.literal("transcription"),
   microUsdPerSecond: microUsd,
+  tokens: z
+    .strictObject({ audioInputMicroUsdPer1M: microUsd, textInputMicroUsdPer1M: microUsd, outputMicroUsdPer1M: microUsd })
+    .optional(),
 });
 
 /** Realtime models: text and audio tokens, in and out, with cached input. */
@@ -80,6 +106,7 @@ export const modelPriceOverridesSchema = z.record(z.string().min(1), modelPriceS
 
 export type TextPrice = z.infer<typeof textPriceSchema>;
 export type ImagePrice = z.infer<typeof imagePriceSchema>;
+export type ImageTokenPrice = z.infer<typeof imageTokenPriceSchema>;
 export type TranscriptionPrice = z.infer<typeof transcriptionPriceSchema>;
 export type RealtimePrice = z.infer<typeof realtimePriceSchema>;
 export type ModelPrice = z.infer<typeof modelPriceSchema>;

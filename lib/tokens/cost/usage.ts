@@ -33,12 +33,22 @@ export const imageUsageSchema = z.strictObject({
   size: z.string().min(1),
   /** As the API names it ("standard", "hd", "low", "medium", "high"); omitted = the model's default. */
   quality: z.string().min(1).optional(),
+  /**
+   * The tokens the provider reports it billed (gpt-image-*: `usage.input_tokens_details.text_tokens`
+   * / `image_tokens`, `usage.output_tokens`): charged at the model's token prices when it has them.
+   */
+  tokens: z.strictObject({ textInput: count, imageInput: count, output: count }).optional(),
 });
 
 export const transcriptionUsageSchema = z.strictObject({
   kind: z.literal("transcription"),
   /** Audio duration in seconds (fractions allowed; billed per whole second, rounded up). */
   seconds: z.number().nonnegative().finite(),
+  /**
+   * The tokens the provider reports it billed (gpt-4o-transcribe: `usage.input_token_details.audio_tokens`
+   * / `text_tokens`, `usage.output_tokens`): charged at the model's token prices when it has them.
+   */
+  tokens: z.strictObject({ audioInput: count, textInput: count, output: count }).optional(),
 });
 
 export const realtimeUsageSchema = z

@@ -268,7 +268,8 @@ describe("withTokens while the database is unreachable", () => {
       await new Promise((resolve) => controller.signal.addEventListener("abort", resolve));
     }
     const provider = Object.assign(chunks(), { controller });
-    const route = withTokens("test", ({ stream }) => stream(provider), { input, estimate });
+    // It never ends by itself: the read-on after the cancel gives up after drainTimeoutMs and aborts it.
+    const route = withTokens("test", ({ stream }) => stream(provider, { drainTimeoutMs: 200 }), { input, estimate });
     const response = await route(post({ prompt: "one two three" }));
     const reader = response.body!.getReader();
     await reader.read();

@@ -7,8 +7,9 @@
 // reserves it — or answers 402 with what is required and available, holding nothing; runs the
 // handler with a `meter`; settles the exact cost of the usage the handler reported (or releases the
 // hold when there was none); and tells the balance (X-Tokens-Remaining, and `tokens` in JSON).
-// A streamed response is settled when the stream ends, also when the client disconnects: what was
-// generated until then is charged. A handler that throws is charged only what the provider billed.
+// A streamed response is settled when the stream ends, also when the client disconnects: the
+// provider's stream is then read on to its end, and the usage it reports (hidden reasoning included)
+// is charged. A handler that throws is charged only what the provider billed.
 // A call whose usage arrives after the response (a realtime session) calls `defer()`: the hold stays
 // and the returned handle settles it later, with the same guarantees.
 //
@@ -31,6 +32,7 @@ import { sweepExpiredReservations, type HotLedger } from "../ledger";
 import { millitokensToTokens } from "../units";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { chatChunkReader, Meter, type ChunkReader, type CostEngine } from "./meter";
+import { DRAIN_TIMEOUT_MS, drainForUsage } from "./drain";
 import { RateLimiter, type RateLimit } from "./rate-limit";
 import { DEFAULT_SETTLE_RETRY, PENDING, untilLanded, within, type SettleRetryOptions } from "./settle-retry";
 import { isDatabaseUnavailable } from "../../db/unavailable";
@@ -108,6 +110,11 @@ export interface StreamOptions<C> {
   reader?: ChunkReader<C>;
   /** The SSE `data:` payload of a chunk (default: the chunk as JSON); null to skip it. */
   toData?(chunk: C): unknown;
+  /**
+   * After the client cancels, how long the provider's stream is read on for its usage (default
+   * DRAIN_TIMEOUT_MS); past it the stream is aborted and the text generated so far is charged.
+   */
+  drainTimeoutMs?: number;
 }
 
 export interface WithTokensOptions<TInput, U, E extends CostEngine<U> = CostEngine<U>> {
@@ -541,13 +548,15 @@ interface StreamHooks<U> {
 
 /**
  * An SSE response over `source`: each chunk as `data:`, then `event: tokens` with the charge, then
- * `data: [DONE]`. Usage comes from the chunks (the last one, with include_usage); when the stream
- * ends without it — cut short by the provider or cancelled by the client — the text generated so far
- * is counted and charged. Either way the request is settled exactly once.
+ * `data: [DONE]`. Usage comes from the chunks (the last one, with include_usage). When the client
+ * cancels, the provider's stream is read on to its end (drainForUsage), so that the usage the
+ * provider bills — hidden reasoning included — arrives and is charged. Only when no usage ever comes
+ * (the provider cut the stream, or the drain failed) is the text generated so far counted and
+ * charged. Either way the request is settled exactly once.
  */
 function meteredStream<C, U>(
   source: AsyncIterable<C> & { controller?: AbortController },
-  { reader = chatChunkReader as unknown as ChunkReader<C>, toData = (chunk: C) => chunk }: StreamOptions<C>,
+  { reader = chatChunkReader as unknown as ChunkReader<C>, toData = (chunk: C) => chunk, drainTimeoutMs = DRAIN_TIMEOUT_MS }: StreamOptions<C>,
   hooks: StreamHooks<U>,
 ): Response {
   const iterator = source[Symbol.asyncIterator]();
@@ -555,6 +564,8 @@ function meteredStream<C, U>(
   let text = "";
   let model: string | undefined;
   let usageSeen = false;
+  /** Set when the client cancelled: from then on the cancel path alone settles. */
+  let cancelled = false;
   const sent: string[] = [];
 
   /** Records the text generated so far as the call's usage, when the provider reported none. Once. */
@@ -579,6 +590,16 @@ function meteredStream<C, U>(
     controller.close();
     return { ...settled, text };
   };
+  /** Reads one chunk's model, text and usage (the usage is recorded once, when it arrives). */
+  const observe = (chunk: C) => {
+    model = reader.model(chunk) ?? model;
+    text += reader.text(chunk);
+    const usage = reader.usage(chunk);
+    if (usage && model && !usageSeen) {
+      hooks.meter.recordOpenAIUsage(model, usage);
+      usageSeen = true;
+    }
+  };
 
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -586,12 +607,17 @@ function meteredStream<C, U>(
       try {
         next = await iterator.next();
       } catch (error) {
+        if (cancelled) return;
         chargeGenerated();
         const closed = await close(
           controller,
           (charged, remaining) => `event: error\ndata: ${JSON.stringify({ error: "upstream_error", tokens: { charged: tokens(charged), remaining: tokens(remaining) } })}\n\n`,
         );
         hooks.log("stream_failed", { message: (error as Error)?.message, charged: closed?.charged ?? null });
+        return;
+      }
+      if (cancelled) {
+        if (!next.done) observe(next.value);
         return;
       }
       if (next.done) {
@@ -607,13 +633,7 @@ function meteredStream<C, U>(
         return;
       }
       const chunk = next.value;
-      model = reader.model(chunk) ?? model;
-      text += reader.text(chunk);
-      const usage = reader.usage(chunk);
-      if (usage && model) {
-        hooks.meter.recordOpenAIUsage(model, usage);
-        usageSeen = true;
-      }
+      observe(chunk);
       const data = toData(chunk);
       if (data !== null && data !== undefined) {
         const line = `data: ${JSON.stringify(data)}\n\n`;
@@ -622,13 +642,23 @@ function meteredStream<C, U>(
       }
     },
     async cancel() {
-      // The client went away: stop the provider's stream and charge what was generated.
-      source.controller?.abort();
-      await iterator.return?.();
+      // The client went away (pressed Stop). The provider bills what it generated — for a reasoning
+      // model the hidden reasoning first — and reports it only in the stream's last chunk. So the
+      // stream is read on to its end (bounded by the request's max output tokens, and in time by
+      // drainTimeoutMs) and that usage is charged. Why this and not "abort and look the call up":
+      // docs/TOKEN_INTEGRATION_GUIDE.md, "A stream the client stops".
+      cancelled = true;
+      // Read to the end even when the usage already came: the source's own end (a stored chat turn) runs then.
+      const drained = await drainForUsage(iterator, observe, () => usageSeen, drainTimeoutMs);
+      if (!drained) {
+        source.controller?.abort();
+        // Not awaited: a stalled stream may never answer; aborting its controller ends a real one.
+        void iterator.return?.(undefined)?.catch(() => undefined);
+      }
       chargeGenerated();
       hooks.finishInBackground();
       const settled = await hooks.finish();
-      hooks.log("stream_cancelled", { charged: settled === PENDING ? null : settled.charged });
+      hooks.log("stream_cancelled", { charged: settled === PENDING ? null : settled.charged, usageReported: usageSeen });
       if (settled !== PENDING) await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
     },
   });
