@@ -45,8 +45,8 @@ export interface SubscriptionOverview {
 
 /**
  * Upgrade or downgrade is decided by the monthly allowance (what the user gets), then the price;
- * the billing flow (lib/billing/effects.ts) grants an upgrade's difference at once and applies a
- * downgrade at renewal.
+ * the billing flow grants an upgrade's difference once its pro-rated charge is paid
+ * (lib/billing/plan-change.ts) and applies a downgrade at renewal.
  */
 export function planRelation(plan: Plan, live: Plan | null): PlanRelation {
   if (!live) return "subscribe";
