@@ -12,6 +12,8 @@ function sub(overrides: Partial<UserSubscription>): UserSubscription {
     stripeSubscriptionId: "sub_1",
     stripePriceId: "price_1",
     planId: "pro",
+    planAllowance: 3_000_000n,
+    planPricingVersion: 1,
     status: "active",
     currentPeriodStart: new Date("2026-02-01T00:00:00Z"),
     currentPeriodEnd: new Date("2026-03-01T00:00:00Z"),

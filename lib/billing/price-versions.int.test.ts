@@ -4,9 +4,13 @@
 // payments run through the production checkout and webhook code against the Stripe simulator.
 import { describe, expect, it } from "vitest";
 import { saveEdit, syncToStripe, type PricingEdit } from "../admin/pricing";
+import { allowanceKey } from "../tokens/ledger";
 import { getActivePricing, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
+import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
 import { startCheckout } from "./checkout";
 import { ensureCustomer } from "./customer";
+import { syncSubscription } from "./sync-subscription";
+import { handleStripeWebhook } from "./webhook";
 import { billingTestHarness } from "./test-harness";
 
 const h = billingTestHarness();
@@ -79,6 +83,37 @@ describe("subscriptions keep the allowance of the price they pay", () => {
     await subscribe(fresh, "titan");
     expect((await h.buckets(fresh.id)).allowance).toBe(40_000n * TOKENS);
     expect(h.deliveries.filter((d) => d.status !== 200)).toEqual([]);
+  });
+});
+
+describe("the reset cron renews with the allowance of the price paid too", () => {
+  it("a renewal the cron starts (its invoice.paid not handled yet) grants the old price's allowance after an admin raised it; the late webhook changes nothing", async () => {
+    const user = await h.newUser("cron-pro");
+    const subscriptionId = await subscribe(user, "pro");
+    const oldVersion = Number((await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]!.price.metadata.tollgate_pricing_version);
+    await sync(await newVersion({ plans: (p) => (p.id === "pro" ? { ...p, tokensPerMonth: 3_500 } : p) }));
+
+    h.hold = [];
+    let held: { body: string; signature: string }[];
+    try {
+      await h.sim.advanceSubscription(subscriptionId);
+      await h.sim.settled();
+    } finally {
+      held = h.hold;
+      h.hold = null;
+    }
+    // Our copy of Stripe learns the new period (as a return page or another event would sync it).
+    await syncSubscription(h.ctx, (await h.subscriptionRow(user.id))!.stripe_customer_id as string);
+    const start = (await h.subscriptionRow(user.id))!.current_period_start as Date;
+    const summary = await resetMonthlyTokens(h.t.db, { connectionString: h.t.url }, { now: new Date(start.getTime() + 1), renewalGraceMs: 0 });
+    expect(summary.errors).toEqual([]);
+    const renewed = await h.buckets(user.id);
+    expect(renewed).toMatchObject({ allowance: 3_000n * TOKENS, periodStart: start });
+    const [row] = await h.t.sql<{ pricing_version: number; source_type: string }>("SELECT pricing_version, source_type FROM token_transactions WHERE idempotency_key = $1", [allowanceKey(user.id, start)]);
+    expect(row).toEqual({ pricing_version: oldVersion, source_type: "cron" });
+
+    for (const d of held) expect((await handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })).status).toBe(200);
+    expect(await h.buckets(user.id)).toEqual(renewed);
   });
 });
 

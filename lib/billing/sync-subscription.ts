@@ -3,7 +3,9 @@
 // It never builds state from a webhook payload: it re-reads the customer's subscriptions from Stripe
 // and writes what Stripe says now — the live subscription (active, trialing or past_due; the newest
 // if there were ever more than one), else the newest ended one's status with no plan. Period dates
-// come from the subscription item (recent API versions moved them off the subscription).
+// come from the subscription item (recent API versions moved them off the subscription). The plan's
+// allowance is the one of the price the subscription pays, in the version that price was created
+// for (`offerOfPrice`), so the reset cron renews an old subscriber with the old allowance too.
 //
 // Convergent: safe to run any number of times, concurrently, and in any order relative to the
 // events that triggered it — each run holds the user's billing lock from the read to the write, so
@@ -13,7 +15,7 @@ import type Stripe from "stripe";
 import type { DbTx } from "../db/client";
 import type { SubscriptionStatus, UserSubscription } from "../db/generated/client";
 import { getActivePricing } from "../tokens/pricing-config";
-import { itemRefOfPrice } from "./catalog";
+import { itemRefOfPrice, offerOfPrice } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { userIdForCustomer } from "./customer";
 
@@ -58,10 +60,13 @@ export async function syncSubscriptionLocked(ctx: BillingContext, tx: DbTx, user
     const items = subscription.items.data;
     const planItem = items.find((item) => itemRefOfPrice(item.price, pricing)?.kind === "plan") ?? items[0];
     const ref = planItem ? itemRefOfPrice(planItem.price, pricing) : null;
+    const offer = planItem && ref?.kind === "plan" ? await offerOfPrice(tx, planItem.price) : null;
     state = {
       stripeSubscriptionId: subscription.id,
       stripePriceId: planItem?.price.id ?? null,
       planId: ref?.kind === "plan" ? ref.id : null,
+      planAllowance: offer?.kind === "plan" ? offer.millitokens : null,
+      planPricingVersion: offer?.kind === "plan" ? offer.pricingVersion : null,
       status,
       currentPeriodStart: toDate(planItem?.current_period_start),
       currentPeriodEnd: toDate(planItem?.current_period_end),
@@ -76,6 +81,8 @@ export async function syncSubscriptionLocked(ctx: BillingContext, tx: DbTx, user
       stripeSubscriptionId: subscription?.id ?? null,
       stripePriceId: null,
       planId: null,
+      planAllowance: null,
+      planPricingVersion: null,
       status,
       currentPeriodStart: toDate(item?.current_period_start),
       currentPeriodEnd: toDate(item?.current_period_end),
