@@ -118,9 +118,10 @@ export async function readPaidPlanChange(ctx: BillingContext, db: Db | DbTx, inv
 
 /**
  * The paid plan changes an event should (re)apply: `invoice` itself when it is a paid proration
- * invoice, and the latest invoice of the customer's live subscription when that is one (so a
- * period that starts after its upgrade was paid, or a return from the portal before the webhook,
- * still converges). Stripe reads only; call before taking the user's lock.
+ * invoice (re-read from Stripe: a payload is never trusted for the payment status), and the latest
+ * invoice of the customer's live subscription when that is one (so a period that starts after its
+ * upgrade was paid, or a return from the portal before the webhook, still converges). Stripe reads
+ * only; call before taking the user's lock.
  */
 export async function pendingPlanChanges(
   ctx: BillingContext,
@@ -135,7 +136,7 @@ export async function pendingPlanChanges(
     const change = await readPaidPlanChange(ctx, db, invoice);
     if (change) out.push(change);
   };
-  if (from.invoice) await add(from.invoice);
+  if (from.invoice?.id && from.invoice.billing_reason === "subscription_update") await add(await ctx.stripe.invoices.retrieve(from.invoice.id));
   const customerId = from.customerId ?? (from.invoice ? customerIdOf(from.invoice.customer) : null);
   if (customerId) {
     const list = await ctx.stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 });
