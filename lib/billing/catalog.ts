@@ -156,7 +156,7 @@ export type PriceOffer =
   | { kind: "plan"; id: string; plan: Plan; pricingVersion: number; millitokens: bigint }
   | { kind: "pack"; id: string; pack: Pack; pricingVersion: number; millitokens: bigint };
 
-type OfferPrice = Pick<Stripe.Price, "metadata" | "lookup_key" | "unit_amount" | "currency">;
+type OfferPrice = Pick<Stripe.Price, "metadata" | "lookup_key" | "unit_amount" | "currency" | "created">;
 
 function offerIn(pricing: PricingConfig, kind: CatalogKind, id: string): PriceOffer | null {
   if (kind === "plan") {
@@ -170,10 +170,11 @@ function offerIn(pricing: PricingConfig, kind: CatalogKind, id: string): PriceOf
 /**
  * What a paid Stripe price grants: the plan or pack its metadata names, in the pricing version it
  * was created for (`tollgate_pricing_version`, written by `stripe:sync`). A price from before that
- * metadata existed maps to the newest version whose entry has the price's amount and currency (the
- * version it was created for, as far as Stripe can tell), else to the plan's newest version
- * (`planById`). Null for a price that is not Tollgate's. Throws when the named version does not
- * hold the item (a corrupted catalog: never grant a guess).
+ * metadata existed maps to the version it was created for as far as Stripe can tell: the newest
+ * version saved before the price was created whose entry has the price's amount and currency; else
+ * the newest with that amount; else the plan's newest version (`planById`). Null for a price that
+ * is not Tollgate's. Throws when the named version does not hold the item (a corrupted catalog:
+ * never grant a guess).
  */
 export async function offerOfPrice(tx: DbTx, price: OfferPrice): Promise<PriceOffer | null> {
   const active = await getActivePricing(tx);
@@ -187,14 +188,18 @@ export async function offerOfPrice(tx: DbTx, price: OfferPrice): Promise<PriceOf
     if (!offer) throw new Error(`price: ${ref.kind} "${ref.id}" is not in pricing version ${version}`);
     return offer;
   }
-  // A price without the version: the newest version that sold this item at this amount.
+  // A price without the version: the version in force when it was made, at its amount.
   const rows = await tx.tokenPricingConfig.findMany({ orderBy: { version: "desc" } });
-  for (const row of rows) {
-    const pricing = parsePricingRow(row);
-    const offer = offerIn(pricing, ref.kind, ref.id);
-    const cents = offer ? (offer.kind === "plan" ? offer.plan.priceCents : offer.pack.priceCents) : null;
-    if (offer && cents === price.unit_amount && pricing.currency.toLowerCase() === price.currency.toLowerCase()) return offer;
-  }
+  const sameAmount = rows
+    .map((row) => ({ createdAt: row.createdAt, offer: offerIn(parsePricingRow(row), ref.kind, ref.id), currency: row.currency }))
+    .filter(({ offer, currency }) => {
+      const cents = offer ? (offer.kind === "plan" ? offer.plan.priceCents : offer.pack.priceCents) : null;
+      return offer && cents === price.unit_amount && currency.toLowerCase() === price.currency.toLowerCase();
+    });
+  // Stripe's `created` has whole seconds: a version saved within the price's second counts as before it.
+  const before = sameAmount.find(({ createdAt }) => createdAt.getTime() < (price.created + 1) * 1000);
+  const chosen = before ?? sameAmount[0];
+  if (chosen?.offer) return chosen.offer;
   if (ref.kind === "plan") {
     const found = await planById(tx, ref.id);
     if (found) return { kind: "plan", id: ref.id, plan: found.plan, pricingVersion: found.pricingVersion, millitokens: tokensToMillitokens(found.plan.tokensPerMonth) };

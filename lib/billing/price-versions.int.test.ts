@@ -7,6 +7,7 @@ import { saveEdit, syncToStripe, type PricingEdit } from "../admin/pricing";
 import { allowanceKey } from "../tokens/ledger";
 import { getActivePricing, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
 import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
+import { offerOfPrice } from "./catalog";
 import { startCheckout } from "./checkout";
 import { ensureCustomer } from "./customer";
 import { syncSubscription } from "./sync-subscription";
@@ -191,5 +192,18 @@ describe("checkout refuses a catalog entry its Stripe price does not match", () 
     const sessions = await sessionCount();
     await expect(startCheckout(h.ctx, user, { kind: "pack", id: "plus" })).rejects.toMatchObject({ name: "CatalogPriceMismatch", differences: ["currency eur ≠ usd"] });
     expect(await sessionCount()).toBe(sessions);
+  });
+});
+
+describe("prices made before they named their version", () => {
+  it("map to the version in force when they were made, not to a later one with the same amount", async () => {
+    const inForce = await getActivePricing(h.t.db);
+    const titan = inForce.plans.find((p) => p.id === "titan")!;
+    // As stripe:sync wrote prices before: kind and id only.
+    const legacy = await h.stripe.prices.create({ product: "tollgate_plan_titan", currency: inForce.currency, unit_amount: titan.priceCents, recurring: { interval: "month" }, metadata: { tollgate_kind: "plan", tollgate_id: "titan" } });
+    await new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)));
+    const later = await newVersion({ plans: (p) => (p.id === "titan" ? { ...p, tokensPerMonth: titan.tokensPerMonth + 5_000 } : p) });
+    expect(later.version).toBeGreaterThan(inForce.version);
+    expect(await offerOfPrice(h.t.db, legacy)).toMatchObject({ kind: "plan", id: "titan", pricingVersion: inForce.version, millitokens: BigInt(titan.tokensPerMonth) * TOKENS });
   });
 });
