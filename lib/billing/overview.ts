@@ -7,6 +7,7 @@ import { balance, type Balance } from "../tokens/ledger";
 import { getActivePricing, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
 import { balanceStatus, lowThreshold, type BalanceStatus } from "../tokens/status";
 import { tokensToMillitokens } from "../tokens/units";
+import { pricingVersion } from "./catalog";
 import { isLive } from "./sync-subscription";
 
 /** How a plan relates to the user's live plan: the button it gets. */
@@ -72,7 +73,10 @@ export async function subscriptionOverview(tx: DbTx, userId: string): Promise<Su
     tx.userSubscription.findUnique({ where: { userId } }),
   ]);
   const livePlanId = subscription && isLive(subscription.status) ? subscription.planId : null;
-  const livePlan = pricing.plans.find((p) => p.id === livePlanId) ?? null;
+  // The plan as the subscriber pays it: the pricing version of their price (a subscriber on an
+  // older price keeps its amount and allowance until they change plan), else today's catalog.
+  const paidVersion = livePlanId && subscription?.planPricingVersion ? await pricingVersion(tx, subscription.planPricingVersion) : null;
+  const livePlan = paidVersion?.plans.find((p) => p.id === livePlanId) ?? pricing.plans.find((p) => p.id === livePlanId) ?? null;
   const periodAllowance = livePlan ? tokensToMillitokens(livePlan.tokensPerMonth) : pricing.freeTierMillitokens;
   return {
     pricing,

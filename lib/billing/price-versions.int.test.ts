@@ -10,6 +10,7 @@ import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
 import { offerOfPrice } from "./catalog";
 import { startCheckout } from "./checkout";
 import { ensureCustomer } from "./customer";
+import { subscriptionOverview } from "./overview";
 import { syncSubscription } from "./sync-subscription";
 import { handleStripeWebhook } from "./webhook";
 import { billingTestHarness } from "./test-harness";
@@ -80,9 +81,15 @@ describe("subscriptions keep the allowance of the price they pay", () => {
     );
     expect(row).toEqual({ pricing_version: raised.version - 1, allowance_delta: String(35_000n * TOKENS) });
 
+    // The subscription page shows the plan as they pay it.
+    const page = await subscriptionOverview(h.t.db, old.id);
+    expect(page.livePlan).toMatchObject({ id: "titan", tokensPerMonth: 35_000 });
+    expect(page.periodAllowance).toBe(35_000n * TOKENS);
+
     const fresh = await h.newUser("new-titan");
     await subscribe(fresh, "titan");
     expect((await h.buckets(fresh.id)).allowance).toBe(40_000n * TOKENS);
+    expect((await subscriptionOverview(h.t.db, fresh.id)).livePlan).toMatchObject({ id: "titan", tokensPerMonth: 40_000 });
     expect(h.deliveries.filter((d) => d.status !== 200)).toEqual([]);
   });
 });
