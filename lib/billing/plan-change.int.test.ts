@@ -160,6 +160,37 @@ describe("an upgrade grants only what was paid", () => {
   });
 });
 
+describe("events in any order", () => {
+  it("the upgrade's invoice.paid handled before its subscription's first period started: the period's start grants it, once", async () => {
+    const user = await h.newUser("reversed");
+    h.hold = [];
+    let held: { body: string; signature: string }[];
+    let item: Stripe.SubscriptionItem;
+    let lastDay: number;
+    try {
+      const destination = await startCheckout(h.ctx, user, { kind: "plan", id: "essential" });
+      if (destination.kind !== "checkout") throw new Error("expected a checkout");
+      await h.sim.completeCheckout(destination.sessionId, "paid");
+      const subscriptionId = (await h.stripe.checkout.sessions.retrieve(destination.sessionId)).subscription as string;
+      item = (await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]!;
+      lastDay = item.current_period_end - DAY;
+      await h.stripe.subscriptions.update(subscriptionId, { items: [{ id: item.id, price: await priceOf("titan") }], proration_behavior: "always_invoice", proration_date: lastDay });
+      await h.sim.settled();
+    } finally {
+      held = h.hold;
+      h.hold = null;
+    }
+    // Newest first: the proration's invoice.paid arrives while the account is still on the free tier.
+    for (const d of [...held].reverse()) {
+      const { handleStripeWebhook } = await import("./webhook");
+      expect((await handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })).status).toBe(200);
+    }
+    const extra = share(TITAN - ESSENTIAL, item, lastDay);
+    expect(await planChangeRows(user.id)).toHaveLength(1);
+    expect(await h.buckets(user.id)).toMatchObject({ allowance: ESSENTIAL + extra, periodStart: new Date(item.current_period_start * 1000) });
+  });
+});
+
 describe("plan changes through the app's portal", () => {
   it("choosing a higher plan opens Tollgate's portal configuration (always_invoice) even when the account's default prorates at renewal; confirming charges now and grants the pro-rated share", async () => {
     // The account's default portal (the Dashboard's) bills prorations only at renewal.
