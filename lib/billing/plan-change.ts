@@ -136,7 +136,10 @@ export async function pendingPlanChanges(
     const change = await readPaidPlanChange(ctx, db, invoice);
     if (change) out.push(change);
   };
-  if (from.invoice?.id && from.invoice.billing_reason === "subscription_update") await add(await ctx.stripe.invoices.retrieve(from.invoice.id));
+  if (from.invoice?.id) {
+    if (from.invoice.billing_reason === "subscription_update") await add(await ctx.stripe.invoices.retrieve(from.invoice.id));
+    seen.add(from.invoice.id);
+  }
   const customerId = from.customerId ?? (from.invoice ? customerIdOf(from.invoice.customer) : null);
   if (customerId) {
     const list = await ctx.stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 });

@@ -24,7 +24,7 @@ export function portalFeatures(planPrices: { productId: string; priceId: string 
   return {
     invoice_history: { enabled: true },
     payment_method_update: { enabled: true },
-    subscription_cancel: { enabled: true, mode: "at_period_end", proration_behavior: "none" },
+    subscription_cancel: { enabled: true, mode: "at_period_end" },
     subscription_update: {
       enabled: true,
       default_allowed_updates: ["price"],
