@@ -171,7 +171,8 @@ export async function grantPlanChangeLocked(tx: DbTx, userId: string, change: Pa
     sourceType: "stripe_invoice",
     sourceRef: change.invoiceId,
     pricingVersion: change.pricingVersion ?? undefined,
-    reason: change.planName ? `upgrade to ${change.planName} (pro-rated)` : "plan change (pro-rated)",
+    // The history describes "upgrade to <plan>" as the upgrade's extra allowance.
+    reason: change.planName ? `upgrade to ${change.planName}` : "plan change",
   });
   if (!result.ok) throw new Error(`plan change grant for invoice ${change.invoiceId} failed: ${result.error.type}`);
   return result.duplicate ? null : `plan change ${change.invoiceId}: +${amount} millitokens`;
