@@ -60,7 +60,16 @@ export async function syncSubscriptionLocked(ctx: BillingContext, tx: DbTx, user
     const items = subscription.items.data;
     const planItem = items.find((item) => itemRefOfPrice(item.price, pricing)?.kind === "plan") ?? items[0];
     const ref = planItem ? itemRefOfPrice(planItem.price, pricing) : null;
-    const offer = planItem && ref?.kind === "plan" ? await offerOfPrice(tx, planItem.price) : null;
+    // A price whose metadata names a version without its plan leaves the allowance unknown here
+    // (the cron then uses the active version's; invoice.paid refuses to guess and is retried),
+    // rather than failing the sync the rest of billing needs.
+    const offer =
+      planItem && ref?.kind === "plan"
+        ? await offerOfPrice(tx, planItem.price).catch((error: unknown) => {
+            console.error(`[billing] subscription ${subscription.id}: ${error instanceof Error ? error.message : String(error)}`);
+            return null;
+          })
+        : null;
     state = {
       stripeSubscriptionId: subscription.id,
       stripePriceId: planItem?.price.id ?? null,
