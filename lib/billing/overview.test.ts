@@ -14,6 +14,8 @@ function sub(overrides: Partial<UserSubscription>): UserSubscription {
     planId: "pro",
     planAllowance: 3_000_000n,
     planPricingVersion: 1,
+    scheduledPlanId: null,
+    scheduledChangeAt: null,
     status: "active",
     currentPeriodStart: new Date("2026-02-01T00:00:00Z"),
     currentPeriodEnd: new Date("2026-03-01T00:00:00Z"),

@@ -33,6 +33,8 @@ export interface SubscriptionOverview {
   /** The live plan's id (active, trialing or past_due), or null on the free tier. */
   livePlanId: string | null;
   livePlan: Plan | null;
+  /** A plan change Stripe has scheduled for the renewal (a downgrade), or null. */
+  scheduledChange: { plan: Plan; at: Date } | null;
   state: SubscriptionState;
   /** The allowance granted each period: the live plan's, or the free tier's (millitokens). */
   periodAllowance: bigint;
@@ -78,12 +80,15 @@ export async function subscriptionOverview(tx: DbTx, userId: string): Promise<Su
   const paidVersion = livePlanId && subscription?.planPricingVersion ? await pricingVersion(tx, subscription.planPricingVersion) : null;
   const livePlan = paidVersion?.plans.find((p) => p.id === livePlanId) ?? pricing.plans.find((p) => p.id === livePlanId) ?? null;
   const periodAllowance = livePlan ? tokensToMillitokens(livePlan.tokensPerMonth) : pricing.freeTierMillitokens;
+  const scheduledPlan = livePlanId && subscription?.scheduledPlanId ? pricing.plans.find((p) => p.id === subscription.scheduledPlanId) : undefined;
+  const scheduledChange = scheduledPlan && subscription?.scheduledChangeAt ? { plan: scheduledPlan, at: subscription.scheduledChangeAt } : null;
   return {
     pricing,
     balance: current,
     subscription,
     livePlanId,
     livePlan,
+    scheduledChange,
     state: subscriptionState(subscription),
     periodAllowance,
     status: balanceStatus(current?.available ?? 0n, periodAllowance),

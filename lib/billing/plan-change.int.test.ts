@@ -10,6 +10,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { startCheckout } from "./checkout";
 import { confirmCheckout, refreshAfterPortal } from "./confirm-checkout";
+import { subscriptionOverview } from "./overview";
 import { findPortalConfiguration } from "./portal-configuration";
 import { billingTestHarness } from "./test-harness";
 
@@ -242,11 +243,16 @@ describe("plan changes through the app's portal", () => {
     expect(await h.buckets(user.id)).toEqual(before);
     expect(await h.ledgerKeys(user.id)).toEqual(keysBefore);
     expect((await h.subscriptionRow(user.id))!.plan_id).toBe("titan");
+    // The subscription page says so: Titan now, Essential from the renewal.
+    const page = await subscriptionOverview(h.t.db, user.id);
+    expect(page.livePlan?.id).toBe("titan");
+    expect(page.scheduledChange).toEqual({ plan: expect.objectContaining({ id: "essential" }), at: new Date(subscription.items.data[0]!.current_period_end * 1000) });
 
     await h.sim.advanceSubscription(subscription.id);
     await h.sim.settled();
     expect((await h.buckets(user.id)).allowance).toBe(ESSENTIAL);
     expect((await h.subscriptionRow(user.id))!.plan_id).toBe("essential");
+    expect((await subscriptionOverview(h.t.db, user.id)).scheduledChange).toBeNull();
     expect(await planChangeRows(user.id)).toEqual([]);
   });
 

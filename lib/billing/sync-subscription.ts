@@ -14,7 +14,7 @@
 import type Stripe from "stripe";
 import type { DbTx } from "../db/client";
 import type { SubscriptionStatus, UserSubscription } from "../db/generated/client";
-import { getActivePricing } from "../tokens/pricing-config";
+import { getActivePricing, type PricingConfig } from "../tokens/pricing-config";
 import { itemRefOfPrice, offerOfPrice } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { userIdForCustomer } from "./customer";
@@ -48,6 +48,26 @@ export function pickSubscription(subscriptions: Stripe.Subscription[]): Stripe.S
   return newestFirst.find((s) => LIVE_STATUSES.includes(s.status as SubscriptionStatus)) ?? newestFirst[0] ?? null;
 }
 
+/**
+ * The plan change Stripe has scheduled for the subscription (the portal schedules a downgrade for
+ * the end of the period through a subscription schedule): the next phase's plan and its start, or
+ * nothing when no schedule or no change of plan is pending.
+ */
+async function scheduledChange(ctx: BillingContext, subscription: Stripe.Subscription, pricing: PricingConfig, currentPriceId: string | null): Promise<{ planId: string | null; at: Date | null }> {
+  const none = { planId: null, at: null };
+  const ref = subscription.schedule;
+  if (!ref) return none;
+  const schedule = typeof ref === "string" ? await ctx.stripe.subscriptionSchedules.retrieve(ref) : ref;
+  if (schedule.status !== "active" || !schedule.current_phase) return none;
+  const next = schedule.phases.find((phase) => phase.start_date === schedule.current_phase!.end_date);
+  const priceRef = next?.items[0]?.price;
+  const priceId = typeof priceRef === "string" ? priceRef : (priceRef?.id ?? null);
+  if (!next || !priceId || priceId === currentPriceId) return none;
+  const price = await ctx.stripe.prices.retrieve(priceId);
+  const item = itemRefOfPrice(price, pricing);
+  return item?.kind === "plan" ? { planId: item.id, at: new Date(next.start_date * 1000) } : none;
+}
+
 /** The same as syncSubscription, inside a transaction that already holds the user's billing lock. */
 export async function syncSubscriptionLocked(ctx: BillingContext, tx: DbTx, userId: string, customerId: string): Promise<UserSubscription> {
   const list = await ctx.stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 });
@@ -70,12 +90,15 @@ export async function syncSubscriptionLocked(ctx: BillingContext, tx: DbTx, user
             return null;
           })
         : null;
+    const scheduled = await scheduledChange(ctx, subscription, pricing, planItem?.price.id ?? null);
     state = {
       stripeSubscriptionId: subscription.id,
       stripePriceId: planItem?.price.id ?? null,
       planId: ref?.kind === "plan" ? ref.id : null,
       planAllowance: offer?.kind === "plan" ? offer.millitokens : null,
       planPricingVersion: offer?.kind === "plan" ? offer.pricingVersion : null,
+      scheduledPlanId: scheduled.planId,
+      scheduledChangeAt: scheduled.at,
       status,
       currentPeriodStart: toDate(planItem?.current_period_start),
       currentPeriodEnd: toDate(planItem?.current_period_end),
@@ -92,6 +115,8 @@ export async function syncSubscriptionLocked(ctx: BillingContext, tx: DbTx, user
       planId: null,
       planAllowance: null,
       planPricingVersion: null,
+      scheduledPlanId: null,
+      scheduledChangeAt: null,
       status,
       currentPeriodStart: toDate(item?.current_period_start),
       currentPeriodEnd: toDate(item?.current_period_end),

@@ -98,7 +98,7 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
 
       <div className="mt-6 grid gap-4 lg:grid-cols-[3fr_2fr]">
         <BalancePanel balance={overview.balance} status={overview.status} periodAllowance={overview.periodAllowance} now={new Date()} />
-        <PlanStatus plan={overview.livePlan} state={overview.state} money={money} portal={portal} />
+        <PlanStatus plan={overview.livePlan} scheduled={overview.scheduledChange} state={overview.state} money={money} portal={portal} />
       </div>
 
       <PlanGrid plans={overview.plans} currency={pricing.currency} configured={configured} action={startCheckout} />

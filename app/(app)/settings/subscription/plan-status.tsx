@@ -29,11 +29,14 @@ function label(state: SubscriptionState): string {
 
 export function PlanStatus({
   plan,
+  scheduled,
   state,
   money,
   portal,
 }: {
   plan: Plan | null;
+  /** A downgrade waiting for the renewal. */
+  scheduled: { plan: Plan; at: Date } | null;
   state: SubscriptionState;
   money: (cents: number) => string;
   /** The portal's server action, when the user has a Stripe customer and billing is configured. */
@@ -64,6 +67,12 @@ export function PlanStatus({
       {state.kind === "active" && state.renewsAt && (
         <p className="text-sm text-zinc-600" data-testid="subscription-renews">
           Renews on <time dateTime={state.renewsAt.toISOString()}>{formatDate(state.renewsAt)}</time>
+        </p>
+      )}
+      {scheduled && state.kind !== "cancelling" && (
+        <p className="text-sm text-zinc-700" data-testid="subscription-scheduled">
+          Changes to {scheduled.plan.name} ({formatCount(scheduled.plan.tokensPerMonth)} tokens a month) at your renewal on{" "}
+          <time dateTime={scheduled.at.toISOString()}>{formatDate(scheduled.at)}</time>. Until then you keep your current plan and tokens.
         </p>
       )}
       {state.kind === "cancelling" && (
