@@ -7,6 +7,7 @@ import { balance, type Balance } from "../tokens/ledger";
 import { getActivePricing, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
 import { balanceStatus, lowThreshold, type BalanceStatus } from "../tokens/status";
 import { tokensToMillitokens } from "../tokens/units";
+import { pricingVersion } from "./catalog";
 import { isLive } from "./sync-subscription";
 
 /** How a plan relates to the user's live plan: the button it gets. */
@@ -34,6 +35,8 @@ export interface SubscriptionOverview {
   /** The live plan's id (active, trialing or past_due), or null on the free tier. */
   livePlanId: string | null;
   livePlan: Plan | null;
+  /** A plan change Stripe has scheduled for the renewal (a downgrade), or null. */
+  scheduledChange: { plan: Plan; at: Date } | null;
   state: SubscriptionState;
   /** The allowance granted each period: the live plan's, or the free tier's (millitokens). */
   periodAllowance: bigint;
@@ -47,8 +50,8 @@ export interface SubscriptionOverview {
 
 /**
  * Upgrade or downgrade is decided by the monthly allowance (what the user gets), then the price;
- * the billing flow (lib/billing/effects.ts) grants an upgrade's difference at once and applies a
- * downgrade at renewal.
+ * the billing flow grants an upgrade's difference once its pro-rated charge is paid
+ * (lib/billing/plan-change.ts) and applies a downgrade at renewal.
  */
 export function planRelation(plan: Plan, live: Plan | null): PlanRelation {
   if (!live) return "subscribe";
@@ -75,14 +78,20 @@ export async function subscriptionOverview(tx: DbTx, userId: string): Promise<Su
     tx.userSubscription.findUnique({ where: { userId } }),
   ]);
   const livePlanId = subscription && isLive(subscription.status) ? subscription.planId : null;
-  const livePlan = pricing.plans.find((p) => p.id === livePlanId) ?? null;
+  // The plan as the subscriber pays it: the pricing version of their price (a subscriber on an
+  // older price keeps its amount and allowance until they change plan), else today's catalog.
+  const paidVersion = livePlanId && subscription?.planPricingVersion ? await pricingVersion(tx, subscription.planPricingVersion) : null;
+  const livePlan = paidVersion?.plans.find((p) => p.id === livePlanId) ?? pricing.plans.find((p) => p.id === livePlanId) ?? null;
   const periodAllowance = livePlan ? tokensToMillitokens(livePlan.tokensPerMonth) : pricing.freeTierMillitokens;
+  const scheduledPlan = livePlanId && subscription?.scheduledPlanId ? pricing.plans.find((p) => p.id === subscription.scheduledPlanId) : undefined;
+  const scheduledChange = scheduledPlan && subscription?.scheduledChangeAt ? { plan: scheduledPlan, at: subscription.scheduledChangeAt } : null;
   return {
     pricing,
     balance: current,
     subscription,
     livePlanId,
     livePlan,
+    scheduledChange,
     state: subscriptionState(subscription),
     periodAllowance,
     status: balanceStatus(current?.available ?? 0n, periodAllowance),

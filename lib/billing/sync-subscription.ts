@@ -3,7 +3,10 @@
 // It never builds state from a webhook payload: it re-reads the customer's subscriptions from Stripe
 // and writes what Stripe says now — the live subscription (active, trialing or past_due; the newest
 // if there were ever more than one), else the newest ended one's status with no plan. Period dates
-// come from the subscription item (recent API versions moved them off the subscription). With the
+// come from the subscription item (recent API versions moved them off the subscription). The plan's
+// allowance is the one of the price the subscription pays, in the version that price was created
+// for (`offerOfPrice`), so the reset cron renews an old subscriber with the old allowance too; a plan
+// change Stripe has scheduled for the renewal (a downgrade) is recorded too. With the
 // period it records the invoice that pays it (the subscription_create / subscription_cycle invoice
 // whose plan line covers the period) and when that invoice was paid: an `active` status is no proof
 // of payment (a SEPA / ACH debit still processing, `send_invoice`, `pause_collection` all stay
@@ -26,7 +29,7 @@ import type Stripe from "stripe";
 import type { DbTx } from "../db/client";
 import type { SubscriptionStatus, UserSubscription } from "../db/generated/client";
 import { getActivePricing } from "../tokens/pricing-config";
-import { itemRefOfPrice } from "./catalog";
+import { itemRefOfPrice, offerOfPrice } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { userIdForCustomer } from "./customer";
 
@@ -69,6 +72,8 @@ export interface SubscriptionRead {
   subscription: Stripe.Subscription | null;
   /** The invoice paying the live subscription's current period, when Stripe has one. */
   periodInvoice: { id: string; paidAt: Date | null } | null;
+  /** The next phase of the live subscription's schedule (a downgrade the portal scheduled for the renewal). */
+  scheduled: { price: Stripe.Price; at: Date } | null;
 }
 
 /** Reads the customer's subscription state from Stripe. No transaction is open meanwhile. */
@@ -78,7 +83,25 @@ export async function readSubscription(ctx: BillingContext, customerId: string):
   const subscription = pickSubscription(list.data);
   const live = subscription && STRIPE_STATUSES.has(subscription.status) && isLive(subscription.status as SubscriptionStatus);
   const periodInvoice = live ? await findPeriodInvoice(ctx, subscription) : null;
-  return { customerId, readAt: clock!.now, subscription, periodInvoice };
+  const scheduled = live ? await nextScheduledPhase(ctx, subscription) : null;
+  return { customerId, readAt: clock!.now, subscription, periodInvoice, scheduled };
+}
+
+/**
+ * The phase Stripe has scheduled after the current one (the portal schedules a downgrade for the end
+ * of the period through a subscription schedule): its price and start, or null when no schedule is
+ * active or it has no next phase. Stripe reads only; which plan that is, is decided under the lock.
+ */
+async function nextScheduledPhase(ctx: BillingContext, subscription: Stripe.Subscription): Promise<SubscriptionRead["scheduled"]> {
+  const ref = subscription.schedule;
+  if (!ref) return null;
+  const schedule = typeof ref === "string" ? await ctx.stripe.subscriptionSchedules.retrieve(ref) : ref;
+  if (schedule.status !== "active" || !schedule.current_phase) return null;
+  const next = schedule.phases.find((phase) => phase.start_date === schedule.current_phase!.end_date);
+  const priceRef = next?.items[0]?.price;
+  if (!next || !priceRef) return null;
+  const price = typeof priceRef === "string" ? await ctx.stripe.prices.retrieve(priceRef) : priceRef;
+  return "deleted" in price && price.deleted ? null : { price: price as Stripe.Price, at: new Date(next.start_date * 1000) };
 }
 
 /** Does `invoice` pay the period starting at `start` (a create / cycle invoice with a plan line for it)? */
@@ -123,10 +146,26 @@ export async function syncSubscriptionLocked(tx: DbTx, userId: string, read: Sub
     const items = subscription.items.data;
     const planItem = items.find((item) => itemRefOfPrice(item.price, pricing)?.kind === "plan") ?? items[0];
     const ref = planItem ? itemRefOfPrice(planItem.price, pricing) : null;
+    // A price whose metadata names a version without its plan leaves the allowance unknown here
+    // (the cron then uses the active version's; invoice.paid refuses to guess and is retried),
+    // rather than failing the sync the rest of billing needs.
+    const offer =
+      planItem && ref?.kind === "plan"
+        ? await offerOfPrice(tx, planItem.price).catch((error: unknown) => {
+            console.error(`[billing] subscription ${subscription.id}: ${error instanceof Error ? error.message : String(error)}`);
+            return null;
+          })
+        : null;
+    const next = read.scheduled && read.scheduled.price.id !== planItem?.price.id ? read.scheduled : null;
+    const nextRef = next ? itemRefOfPrice(next.price, pricing) : null;
     state = {
       stripeSubscriptionId: subscription.id,
       stripePriceId: planItem?.price.id ?? null,
       planId: ref?.kind === "plan" ? ref.id : null,
+      planAllowance: offer?.kind === "plan" ? offer.millitokens : null,
+      planPricingVersion: offer?.kind === "plan" ? offer.pricingVersion : null,
+      scheduledPlanId: nextRef?.kind === "plan" ? nextRef.id : null,
+      scheduledChangeAt: nextRef?.kind === "plan" ? next!.at : null,
       status,
       currentPeriodStart: toDate(planItem?.current_period_start),
       currentPeriodEnd: toDate(planItem?.current_period_end),
@@ -143,6 +182,10 @@ export async function syncSubscriptionLocked(tx: DbTx, userId: string, read: Sub
       stripeSubscriptionId: subscription?.id ?? null,
       stripePriceId: null,
       planId: null,
+      planAllowance: null,
+      planPricingVersion: null,
+      scheduledPlanId: null,
+      scheduledChangeAt: null,
       status,
       currentPeriodStart: toDate(item?.current_period_start),
       currentPeriodEnd: toDate(item?.current_period_end),

@@ -227,6 +227,13 @@ const routes: Route[] = [
       return list(e, items, p, "/v1/subscriptions");
     },
   },
+  // subscription schedules (made by the portal's scheduled downgrades)
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/subscription_schedules/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("subscription_schedule", id!, "subscription_schedule"), p),
+  },
   // invoices
   { method: "GET", pattern: new RegExp(`^/v1/invoices/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.invoice(id!), p) },
   { method: "POST", pattern: new RegExp(`^/v1/invoices/${ID}/pay$`), endpoint: "invoices.pay", handler: (e, p, [id]) => one(e, e.payInvoice(id!, { throwOnDecline: true }), p) },

@@ -1121,6 +1121,7 @@ export class StripeEngine {
         sub.status = "canceled";
         sub.ended_at = sub.cancel_at ?? end;
         sub.canceled_at = sub.canceled_at ?? nowSeconds();
+        if (sub.schedule) this.endSchedule(sub, "canceled");
         this.emit("customer.subscription.deleted", sub, before);
         return sub;
       });
@@ -1128,6 +1129,7 @@ export class StripeEngine {
     return this.flow(() => {
       const before = clone(sub);
       const previousPeriod = { start: this.periodStart(sub), end };
+      this.advanceSchedule(sub, end);
       for (const item of sub.items.data) {
         item.current_period_start = item.current_period_end;
         item.current_period_end = addInterval(item.current_period_start, item.price.recurring!);
@@ -1276,10 +1278,16 @@ export class StripeEngine {
     const changes = this.parseItemChanges(sub, params);
     const cancellation = obj(params, "cancellation_details");
     const collection = this.parseCollection(sub, params);
+    // As on Stripe: prorations computed as though the update happened at `proration_date`, which
+    // must lie within the current period.
+    const prorationDate = int(params, "proration_date");
+    if (prorationDate !== undefined && sub.items.data.length > 0 && (prorationDate < this.periodStart(sub) || prorationDate > this.periodEnd(sub))) {
+      throw invalidRequest("Cannot specify proration date outside of current subscription period", "proration_date");
+    }
     return this.flow(() => {
       const before = clone(sub);
       Object.assign(sub, collection);
-      const lines = changes.length > 0 ? this.applyItemChanges(sub, changes) : [];
+      const lines = changes.length > 0 ? this.applyItemChanges(sub, changes, prorationDate) : [];
       if (cancelAtPeriodEnd !== undefined) this.setCancelAtPeriodEnd(sub, cancelAtPeriodEnd);
       if (cancellation) {
         const details = sub.cancellation_details as JsonObject;
@@ -1380,8 +1388,9 @@ export class StripeEngine {
   private applyItemChanges(
     sub: Subscription,
     changes: Array<{ itemId: string | null; price: Price | null; quantity: number | null; deleted: boolean }>,
+    prorationDate?: number,
   ): PendingProration[] {
-    const now = nowSeconds();
+    const now = prorationDate ?? nowSeconds();
     const start = this.periodStart(sub);
     const end = this.periodEnd(sub);
     const from = Math.min(Math.max(now, start), end);
@@ -1466,6 +1475,7 @@ export class StripeEngine {
         details.feedback = str(cancellation, "feedback") || null;
       }
       this.pendingProrations.delete(sub.id);
+      if (sub.schedule) this.endSchedule(sub, "canceled");
       this.emit("customer.subscription.deleted", sub, before);
       return sub;
     });
@@ -1666,7 +1676,140 @@ export class StripeEngine {
     const item = sub.items.data[0];
     if (!item) throw invalidRequest("The subscription has no item.", "subscription");
     const proration = (update.proration_behavior as ProrationBehavior | undefined) ?? "always_invoice";
-    return this.updateSubscription(sub.id, { items: [{ id: item.id, price: price.id }], proration_behavior: proration });
+    const conditions = ((update.schedule_at_period_end as JsonObject | undefined)?.conditions as Array<{ type?: string }> | undefined) ?? [];
+    const decreasing = price.unit_amount * item.quantity < item.price.unit_amount * item.quantity;
+    if (decreasing && conditions.some((c) => c.type === "decreasing_item_amount")) return this.schedulePriceAtPeriodEnd(sub, item, price);
+    return this.flow(() => {
+      // A new change replaces a scheduled one, as in Stripe's portal.
+      if (sub.schedule) this.endSchedule(sub, "released");
+      return this.updateSubscription(sub.id, { items: [{ id: item.id, price: price.id }], proration_behavior: proration });
+    });
+  }
+
+  // ---------------------------------------------------------------- subscription schedules
+
+  private schedule(id: string): StripeObject {
+    return this.mustGet<StripeObject>("subscription_schedule", id, "subscription_schedule");
+  }
+
+  private schedulePhase(sub: Subscription, price: Price, quantity: number, start: number, end: number): JsonObject {
+    return {
+      add_invoice_items: [],
+      application_fee_percent: null,
+      billing_cycle_anchor: null,
+      billing_thresholds: null,
+      collection_method: null,
+      currency: sub.currency,
+      default_payment_method: null,
+      default_tax_rates: [],
+      description: null,
+      discounts: [],
+      end_date: end,
+      invoice_settings: null,
+      items: [{ billing_thresholds: null, discounts: [], metadata: {}, plan: price.id, price: price.id, quantity, tax_rates: [] }],
+      metadata: {},
+      on_behalf_of: null,
+      proration_behavior: "create_prorations",
+      start_date: start,
+      transfer_data: null,
+      trial_end: null,
+    };
+  }
+
+  /**
+   * The portal's `schedule_at_period_end`: the subscription keeps its price until the period ends
+   * and switches at renewal, through a subscription schedule (phase 1: the current price to the
+   * period's end; phase 2: the new price for one period, then released). No proration, no credit.
+   */
+  private schedulePriceAtPeriodEnd(sub: Subscription, item: SubscriptionItem, price: Price): Subscription {
+    return this.flow(() => {
+      if (sub.schedule) this.endSchedule(sub, "released");
+      const before = clone(sub);
+      const start = this.periodStart(sub);
+      const end = this.periodEnd(sub);
+      const now = nowSeconds();
+      const schedule: StripeObject = {
+        id: newId("sub_sched"),
+        object: "subscription_schedule",
+        application: null,
+        billing_mode: clone(sub.billing_mode as Json),
+        canceled_at: null,
+        completed_at: null,
+        created: now,
+        current_phase: { start_date: start, end_date: end },
+        customer: sub.customer,
+        customer_account: null,
+        default_settings: {
+          application_fee_percent: null,
+          billing_cycle_anchor: "automatic",
+          billing_thresholds: null,
+          collection_method: "charge_automatically",
+          default_payment_method: null,
+          description: null,
+          invoice_settings: { account_tax_ids: null, days_until_due: null, issuer: { type: "self" } },
+          on_behalf_of: null,
+          transfer_data: null,
+        },
+        end_behavior: "release",
+        livemode: false,
+        metadata: {},
+        phases: [this.schedulePhase(sub, item.price, item.quantity, start, end), this.schedulePhase(sub, price, item.quantity, end, addInterval(end, price.recurring!))],
+        released_at: null,
+        released_subscription: null,
+        status: "active",
+        subscription: sub.id,
+        test_clock: null,
+      };
+      this.store.put("subscription_schedule", schedule);
+      sub.schedule = schedule.id;
+      this.emit("subscription_schedule.created", schedule);
+      this.emit("customer.subscription.updated", sub, before);
+      return sub;
+    });
+  }
+
+  /** Ends the subscription's schedule: released (the subscription goes on alone) or canceled with it. */
+  private endSchedule(sub: Subscription, how: "released" | "canceled"): void {
+    const schedule = this.store.get<StripeObject>("subscription_schedule", sub.schedule as string);
+    sub.schedule = null;
+    if (!schedule || schedule.status !== "active") return;
+    const now = nowSeconds();
+    schedule.status = how;
+    schedule.current_phase = null;
+    if (how === "released") {
+      schedule.released_at = now;
+      schedule.released_subscription = sub.id;
+      schedule.subscription = null;
+    } else {
+      schedule.canceled_at = now;
+    }
+    this.emit(how === "released" ? "subscription_schedule.released" : "subscription_schedule.canceled", schedule);
+  }
+
+  /**
+   * A renewal of a subscription with a schedule: the phase that starts at `at` applies its price (no
+   * proration: the phase boundary is the period's); after the last phase the schedule is released.
+   */
+  private advanceSchedule(sub: Subscription, at: number): void {
+    if (!sub.schedule) return;
+    const schedule = this.schedule(sub.schedule as string);
+    const phases = schedule.phases as Array<{ start_date: number; end_date: number; items: Array<{ price: string; quantity: number }> }>;
+    const next = phases.find((p) => p.start_date === at);
+    if (!next) {
+      this.endSchedule(sub, "released");
+      return;
+    }
+    const item = sub.items.data[0];
+    const target = next.items[0];
+    if (item && target && target.price !== item.price.id) {
+      const price = this.price(target.price);
+      item.price = clone(price);
+      item.plan = this.planOf(price);
+      item.quantity = target.quantity;
+    }
+    const before = clone(schedule);
+    schedule.current_phase = { start_date: next.start_date, end_date: next.end_date };
+    this.emit("subscription_schedule.updated", schedule, before);
   }
 
   /** A portal cancellation: at period end (default) or at once, per configuration. */

@@ -260,7 +260,7 @@ class BatchStatement {
       ), cand AS (
         SELECT b.user_id, b.allowance AS old_allowance, b.purchased, b.next_reset_at, b.period_anchor,
                coalesce(s.status IN ${PAID_STATUSES}, false) AS paid,
-               s.plan_id, s.current_period_start, s.current_period_end, s.current_period_invoice_id
+               s.plan_id, s.plan_allowance, s.plan_pricing_version, s.current_period_start, s.current_period_end, s.current_period_invoice_id
         ${this.due(excluded, only)}
         ORDER BY b.next_reset_at, b.user_id
         LIMIT ${this.batchSize}
@@ -287,10 +287,13 @@ class BatchStatement {
           FROM free_month
         ) x
       ), periods AS (
+        -- A paid period gets the allowance of the price the subscription pays (synced from Stripe,
+        -- in that price's pricing version); the active version's only for a row synced before it.
         SELECT c.user_id, c.old_allowance, c.purchased, c.paid, c.plan_id, c.current_period_invoice_id,
                CASE WHEN c.paid THEN c.current_period_start ELSE greatest(c.next_reset_at, f.start_at) END AS new_start,
                CASE WHEN c.paid THEN c.current_period_end ELSE f.end_at END AS new_end,
-               CASE WHEN c.paid THEN p.allowance ELSE ${this.freeTier}::bigint END AS new_allowance
+               CASE WHEN c.paid THEN coalesce(c.plan_allowance, p.allowance) ELSE ${this.freeTier}::bigint END AS new_allowance,
+               CASE WHEN c.paid AND c.plan_allowance IS NOT NULL THEN c.plan_pricing_version ELSE ${this.pricing.version}::int END AS new_version
         FROM cand c
         LEFT JOIN plans p ON p.plan_id = c.plan_id
         LEFT JOIN free_period f ON f.user_id = c.user_id
@@ -308,7 +311,7 @@ class BatchStatement {
         SELECT p.user_id, (CASE WHEN p.paid THEN 'grant_allowance' ELSE 'grant_free' END)::"TransactionKind",
           p.new_allowance, 0, p.new_allowance, e.purchased_after, 'cron',
           CASE WHEN p.paid THEN coalesce(p.current_period_invoice_id, 'reset-monthly-tokens') ELSE 'reset-monthly-tokens' END,
-          ${this.pricing.version}, 'allowance:' || p.user_id || ':' || ${iso(Prisma.sql`p.new_start`)}
+          p.new_version, 'allowance:' || p.user_id || ':' || ${iso(Prisma.sql`p.new_start`)}
         FROM e JOIN periods p ON p.user_id = e.user_id
         ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING user_id, allowance_delta

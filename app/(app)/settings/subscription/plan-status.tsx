@@ -32,11 +32,14 @@ function label(state: SubscriptionState): string {
 
 export function PlanStatus({
   plan,
+  scheduled,
   state,
   money,
   portal,
 }: {
   plan: Plan | null;
+  /** A downgrade waiting for the renewal. */
+  scheduled: { plan: Plan; at: Date } | null;
   state: SubscriptionState;
   money: (cents: number) => string;
   /** The portal's server action, when the user has a Stripe customer and billing is configured. */
@@ -73,6 +76,12 @@ export function PlanStatus({
         <p className="text-sm text-amber-800" data-testid="subscription-awaiting-payment">
           This period&apos;s payment has not cleared yet (a bank debit can take a few days, or the invoice is waiting to be paid).
           Its tokens arrive as soon as it is paid; until then you keep what you have.
+        </p>
+      )}
+      {scheduled && state.kind !== "cancelling" && (
+        <p className="text-sm text-zinc-700" data-testid="subscription-scheduled">
+          Changes to {scheduled.plan.name} ({formatCount(scheduled.plan.tokensPerMonth)} tokens a month) at your renewal on{" "}
+          <time dateTime={scheduled.at.toISOString()}>{formatDate(scheduled.at)}</time>. Until then you keep your current plan and tokens.
         </p>
       )}
       {state.kind === "cancelling" && (
