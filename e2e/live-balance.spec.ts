@@ -161,7 +161,9 @@ test("while the stream is blocked the sidebar polls, and it goes live again when
   await tabB.goto("/dashboard");
   expect((await illustrate(tabB, "low")).status).toBe(200);
   const left = await ledgerAvailable(email);
-  expect(left).toBe(100_000n - 11_000n);
+  // A low-quality illustration: gpt-image-1's reported usage — 272 output tokens at $40 per 1M and the
+  // prompt's text tokens at $5 per 1M (10,880 + 270 µ$) = 11,150 millitokens.
+  expect(left).toBe(100_000n - 11_150n);
   // Polling every 5 s picks it up.
   await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(left), { timeout: 7_000 });
 
@@ -171,6 +173,6 @@ test("while the stream is blocked the sidebar polls, and it goes live again when
   await tabA.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
   await expect(tabA.getByTestId("balance-widget")).toHaveAttribute("data-connection", "live", { timeout: 5_000 });
   expect((await illustrate(tabB, "low")).status).toBe(200);
-  await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(left - 11_000n), { timeout: 2_000 });
+  await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(left - 11_150n), { timeout: 2_000 });
   await context.close();
 });
