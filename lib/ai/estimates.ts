@@ -64,7 +64,7 @@ Object.assign(ESTIMATORS, {
     estimateIllustration(engine, parsed(illustrationRequestSchema.pick({ size: true, quality: true }), payload)).worstCase,
   transcribe: (payload, { engine }) =>
     estimateTranscription(engine, parsed(z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600) }), payload)).worstCase,
-  "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema, payload)).worstCase,
+  "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema.pick({ maxSeconds: true }), payload)).worstCase,
 } satisfies Record<string, Estimator>);
 
 /** The hold `slug` would take for `payload` (the page's current input), or why it cannot be estimated yet. */

@@ -1,6 +1,7 @@
-// POST /api/ai/voice-coach-realtime/attach { sessionId, callId } — the browser names the call it
-// started; the server attaches its own sideband to it and meters it from there.
+// POST /api/ai/voice-coach-realtime/attach { sessionId } — the browser's peer connection is up; the
+// session may answer turns by itself from now on. Any instance: the state is in Postgres.
 import { sessionUserId } from "@/lib/auth/session";
-import { attachRequestSchema, attachVoiceCoach, voiceCoachControl } from "@/lib/ai/voice-coach";
+import { openai } from "@/lib/ai/client";
+import { attachRequestSchema, attachVoiceCoach, realtimeMeter, voiceCoachControl } from "@/lib/ai/voice-coach";
 
-export const POST = voiceCoachControl(attachRequestSchema, (userId, input) => attachVoiceCoach(userId, input), sessionUserId);
+export const POST = voiceCoachControl(attachRequestSchema, (userId, input) => attachVoiceCoach(realtimeMeter(openai), userId, input), sessionUserId);
