@@ -162,7 +162,16 @@ interface CallState extends SimulatedCall {
 }
 
 /** Answers an SDP offer (the WebRTC stack, when one is plugged in: webrtc.ts). */
-export type SdpAnswerer = (offer: string, call: { id: string; link(client: ClientLink): (raw: string) => void }) => Promise<string>;
+export type SdpAnswerer = (
+  offer: string,
+  call: {
+    id: string;
+    /** Joins the peer's data channel to the call; returns the function its client events go to. */
+    link(client: ClientLink): (raw: string) => void;
+    /** The peer left (its connection closed or failed): the call ends. */
+    left(): void;
+  },
+) => Promise<string>;
 
 /** The realtime side of one simulator instance: minted secrets, calls and their sockets. */
 export class RealtimeSimulator {
@@ -201,7 +210,13 @@ export class RealtimeSimulator {
     }
     const call = this.newCall(config);
     const answer = this.answerer
-      ? await this.answerer(offer, { id: call.id, link: (client) => this.join(call, client) })
+      ? await this.answerer(offer, {
+          id: call.id,
+          link: (client) => this.join(call, client),
+          left: () => {
+            if (!call.ended) this.end(call, "peer left");
+          },
+        })
       : echoAnswer(offer);
     return { callId: call.id, answer };
   }

@@ -29,6 +29,11 @@ export interface OpenAISimulatorOptions {
   latencyMs?: number;
   /** Pace of streamed completions (and of hidden reasoning before them). Default: unpaced. */
   tokensPerSecond?: number;
+  /**
+   * Answer POST /v1/realtime/calls with a real WebRTC peer (werift: webrtc.ts), so a browser
+   * connects as it does to OpenAI. Default false: tests drive calls through `realtime.peer(callId)`.
+   */
+  webrtc?: boolean;
 }
 
 export interface RecordedRequest {
@@ -219,6 +224,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
   const images = new Map<string, Buffer>();
   const inFlight = new Set<AbortController>();
   const realtime = new RealtimeSimulator(() => encodingForModel("gpt-4o"));
+  if (options.webrtc) realtime.answerer = (await import("./webrtc")).weriftAnswerer();
   let baseUrl = "";
 
   const storeImage = (png: Buffer): string => {
