@@ -46,7 +46,7 @@ describe("simulator realtime calls over real WebRTC", () => {
     channel.send(JSON.stringify({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text: "How deep should I squat?" }] } }));
     channel.send(JSON.stringify({ type: "response.create" }));
     await vi.waitFor(() => expect(events.some((e) => e.type === "response.done")).toBe(true), { timeout: 5_000 });
-    const done = events.find((e) => e.type === "response.done") as { response: { usage: unknown } };
+    const done = events.find((e) => e.type === "response.done") as unknown as { response: { usage: unknown } };
     expect(seen).toEqual([done.response.usage]);
     expect(sim.realtime.list().find((c) => c.id === callId)!.responses).toEqual([done.response.usage]);
 
