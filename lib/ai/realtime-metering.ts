@@ -256,6 +256,7 @@ export class RealtimeMeter {
 
   /** The browser's peer connection is up: the session may answer by itself now. 404/409 otherwise. */
   async attach(userId: string, sessionId: string): Promise<{ attached: true }> {
+    this.startSweeper();
     const db = this.deps.db();
     const { count } = await db.realtimeSession.updateMany({ where: { id: sessionId, userId, status: "live", attachedAt: null }, data: { attachedAt: new Date() } });
     if (count === 0) {
@@ -273,6 +274,7 @@ export class RealtimeMeter {
    * provider, and waits for the owner to drain and settle — or settles itself when the owner is gone.
    */
   async end(userId: string, sessionId: string): Promise<RealtimeSettlement> {
+    this.startSweeper();
     const db = this.deps.db();
     const row = await db.realtimeSession.findFirst({ where: { id: sessionId, userId } });
     if (!row) throw new SessionError("No such voice session.", 404);
