@@ -278,12 +278,13 @@ export class RealtimeMeter {
     const db = this.deps.db();
     const row = await db.realtimeSession.findFirst({ where: { id: sessionId, userId } });
     if (!row) throw new SessionError("No such voice session.", 404);
+    // The owner is here: it ends the session itself (or is already ending it, for its own reason).
+    const owned = this.owned.get(sessionId);
+    if (owned && (row.status === "live" || row.status === "ending")) return owned.end("ended");
     if (row.status === "live") {
       await db.realtimeSession.updateMany({ where: { id: sessionId, status: "live" }, data: { status: "ending", endRequestedAt: new Date(), outcome: "ended" } });
     }
     if (row.status === "live" || row.status === "ending") {
-      const owned = this.owned.get(sessionId);
-      if (owned) return owned.end("ended");
       if (row.callId) await this.deps.provider.hangup(row.callId).catch((error: unknown) => this.deps.log("realtime.hangup_failed", { session: sessionId, message: (error as Error)?.message }));
     }
     return this.awaitSettlement(sessionId, "ended");

@@ -172,12 +172,16 @@ describe("voice-coach-realtime", () => {
     const { started, callId, peer, talk } = await connect(10);
     let cut = false;
     void peer.closed.then(() => (cut = true));
-    for (let turn = 0; turn < 20 && !cut; turn++) await talk(1, 5).catch(() => undefined);
+    // The client keeps asking: uncut, the 4th answer of this conversation would cost more than the hold.
+    let asked = 0;
+    for (; asked < 20 && !cut; asked++) await talk(1, 1).catch(() => undefined);
     expect(await peer.closed).toBe("hangup");
+    peer.send({ type: "response.create" }); // too late: the call is over
     const body = await (await post(end, { sessionId: started.sessionId })).json();
     expect(body.outcome).toBe("budget");
     const usage = reported(callId);
-    expect(simCall(callId).responses.length).toBeGreaterThan(1);
+    expect(simCall(callId).responses.length).toBeGreaterThanOrEqual(1);
+    expect(simCall(callId).responses.length).toBeLessThan(asked + 1);
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, usage));
     expect(row!.shortfall).toBe(0n);
@@ -245,6 +249,34 @@ describe("voice-coach-realtime", () => {
     expect(consume!.shortfall).toBe(0n);
     other.stopSweeper();
   }, 25_000);
+
+  it("settles exactly once when the end lands on two instances at once", async () => {
+    const userId = await h.signIn(1_000_000n);
+    const { started, callId, talk } = await connect(60);
+    await talk(2);
+    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(2));
+    const results = await Promise.all([appMeter().end(userId, started.sessionId), other.end(userId, started.sessionId), other.settle(started.sessionId, "ended")]);
+    const expected = costOf(VOICE_COACH_MODEL, reported(callId));
+    for (const result of results) expect(result).toMatchObject({ outcome: "ended", responses: 2, charged: expected });
+    expect(await h.consumeRows(userId)).toHaveLength(1);
+    expect((await h.consumeRows(userId))[0]!.costMicroUsd).toBe(expected);
+    expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
+  });
+
+  it("hangs up at once when the sideband is lost, and charges what was seen plus the worst case of the gap", async () => {
+    const userId = await h.signIn(1_000_000n);
+    const { started, callId, peer, talk } = await connect(60);
+    await talk(2);
+    const observed = reported(callId);
+    h.simulator.realtime.dropSidebands(callId);
+    expect(await peer.closed).toBe("hangup"); // the server hangs up a call it can no longer see
+    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe("settled"));
+    expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).outcome).toBe("sideband_lost");
+    const [row] = await h.consumeRows(userId);
+    // The gap between the loss and the hang-up, rounded up, plus one second: 1 or 2 seconds here.
+    expect([costOf(VOICE_COACH_MODEL, sumWith(observed, worstCaseUsage(1))), costOf(VOICE_COACH_MODEL, sumWith(observed, worstCaseUsage(2)))]).toContain(row!.costMicroUsd);
+    expect(row!.shortfall).toBe(0n);
+  });
 
   it("cuts the session off at its maximum length and charges what was used until then", async () => {
     realtimeTiming.msPerSessionSecond = 100; // a "10 s" session lasts 1 s
