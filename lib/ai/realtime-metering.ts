@@ -37,6 +37,8 @@ export const realtimeTiming = {
   ownerTimeoutMs: 5_000,
   /** The browser must attach within this long after the start, or the sweep hangs up. */
   attachWindowMs: 10_000,
+  /** An attached browser silent this long (no keepalive attach) has walked away: the sweep hangs up. */
+  clientTimeoutMs: 10_000,
   /** After a hang-up, how long the last events may take to arrive before settling. */
   drainMs: 2_000,
   /** How long the sideband may take to come up when the call is created. */
@@ -47,7 +49,7 @@ export const realtimeTiming = {
   settlingStaleMs: 30_000,
 };
 
-export type RealtimeOutcome = "ended" | "max_length" | "not_attached" | "abandoned" | "sideband_lost" | "budget";
+export type RealtimeOutcome = "ended" | "max_length" | "not_attached" | "client_gone" | "abandoned" | "sideband_lost" | "budget";
 
 export interface RealtimeSettlement {
   outcome: RealtimeOutcome;
@@ -254,16 +256,21 @@ export class RealtimeMeter {
     }
   }
 
-  /** The browser's peer connection is up: the session may answer by itself now. 404/409 otherwise. */
+  /**
+   * The browser's peer connection is up: the session may answer by itself now. The page repeats it
+   * every few seconds as its keepalive (a browser silent for `clientTimeoutMs` has walked away, and
+   * the sweep hangs up). 404 for no such session (or another user's), 409 once it has ended.
+   */
   async attach(userId: string, sessionId: string): Promise<{ attached: true }> {
     this.startSweeper();
     const db = this.deps.db();
-    const { count } = await db.realtimeSession.updateMany({ where: { id: sessionId, userId, status: "live", attachedAt: null }, data: { attachedAt: new Date() } });
-    if (count === 0) {
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      UPDATE realtime_sessions SET attached_at = coalesce(attached_at, now()), client_seen_at = now()
+      WHERE id = ${sessionId} AND user_id = ${userId} AND status = 'live' RETURNING id`;
+    if (rows.length === 0) {
       const row = await db.realtimeSession.findFirst({ where: { id: sessionId, userId } });
       if (!row) throw new SessionError("No such voice session.", 404);
-      if (row.status !== "live") throw new SessionError("This voice session has already ended.", 409);
-      throw new SessionError("This voice session is already attached.", 409);
+      throw new SessionError("This voice session has already ended.", 409);
     }
     this.owned.get(sessionId)?.goLive();
     return { attached: true };

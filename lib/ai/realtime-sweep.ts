@@ -3,12 +3,14 @@
 // FOR UPDATE SKIP LOCKED and settled through the meter's one-claimant settlement, so instances
 // running it at once never settle a session twice. A session is due when:
 //   - it was never attached within `attachWindowMs` of its start   → "not_attached";
+//   - its browser stopped its keepalive for `clientTimeoutMs`       → "client_gone";
 //   - its owner (the instance holding the sideband) fell silent for `ownerTimeoutMs` → "abandoned",
 //     charged the persisted usage plus the worst case of the silent time (capped at the holds);
 //   - it is past its maximum length (the owner should have cut it)  → "max_length";
 //   - it was asked to end and nobody finished it                     → "ended";
 //   - a claimed settlement went stale (the settling instance died)   → settled again, same key.
-// With the defaults an unattached or abandoned session is hung up within 10 s + one sweep period.
+// With the defaults an unattached, walked-away or abandoned session is hung up within 10 s + one
+// sweep period.
 // (The ledger's own sweep of expired holds, lib/tokens/ledger, is separate and unchanged.)
 import { realtimeTiming, type RealtimeMeter, type RealtimeOutcome } from "./realtime-metering";
 
@@ -34,6 +36,7 @@ export async function sweepRealtimeSessions(meter: RealtimeMeter, now = new Date
       CASE
         WHEN owner_seen_at < ${ms(t.ownerTimeoutMs)} THEN 'abandoned'
         WHEN attached_at IS NULL AND created_at < ${ms(t.attachWindowMs)} THEN 'not_attached'
+        WHEN attached_at IS NOT NULL AND client_seen_at < ${ms(t.clientTimeoutMs)} THEN 'client_gone'
         WHEN deadline_at < ${ms(t.drainMs + t.heartbeatMs)} THEN 'max_length'
         ELSE 'ended'
       END AS reason
@@ -41,6 +44,7 @@ export async function sweepRealtimeSessions(meter: RealtimeMeter, now = new Date
     WHERE status <> 'settled' AND (
       owner_seen_at < ${ms(t.ownerTimeoutMs)}
       OR (status = 'live' AND attached_at IS NULL AND created_at < ${ms(t.attachWindowMs)})
+      OR (status = 'live' AND client_seen_at < ${ms(t.clientTimeoutMs)})
       OR (status IN ('live', 'ending') AND deadline_at < ${ms(t.drainMs + t.heartbeatMs)})
       OR (status = 'ending' AND end_requested_at < ${ms(t.drainMs + t.ownerTimeoutMs)})
       OR (status = 'settling' AND settling_at < ${ms(t.settlingStaleMs)}))

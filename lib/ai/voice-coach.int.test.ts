@@ -227,6 +227,18 @@ describe("voice-coach-realtime", () => {
     expect((await h.t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } })).reserved).toBe(0n);
   }, 20_000);
 
+  it("hangs up a session whose browser walked away (no keepalive) within 15 s, and charges exactly what it used", async () => {
+    const userId = await h.signIn(3_000_000n);
+    const { started, callId, peer, talk } = await connect(300); // attached once, never again
+    const t0 = Date.now();
+    await talk(1);
+    expect(await peer.closed).toBe("hangup");
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe("settled"));
+    expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).outcome).toBe("client_gone");
+    expect((await h.consumeRows(userId))[0]!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, reported(callId)));
+  }, 20_000);
+
   it("hangs up and settles a session whose instance died within 15 s, from another instance", async () => {
     const userId = await h.signIn(3_000_000n);
     const { started, callId, peer, talk } = await connect(300);
@@ -296,10 +308,11 @@ describe("voice-coach-realtime", () => {
     expect(refused.status).toBe(400);
     expect((await refused.json()).message).toContain("usage");
     expect((await post(attach, { sessionId: started.sessionId })).status).toBe(200);
-    expect((await post(attach, { sessionId: started.sessionId })).status).toBe(409);
+    expect((await post(attach, { sessionId: started.sessionId })).status).toBe(200); // the keepalive
     await talk(2);
     expect((await post(end, { sessionId: started.sessionId, responses: 0 })).status).toBe(400);
     await post(end, { sessionId: started.sessionId });
+    expect(await (await post(attach, { sessionId: started.sessionId })).json()).toEqual({ error: "conflict", message: "This voice session has already ended." });
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, reported(callId)));
   });

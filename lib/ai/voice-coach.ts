@@ -148,7 +148,7 @@ export async function startVoiceCoach(meter: RealtimeMeter, input: VoiceCoachReq
 export const attachRequestSchema = z.strictObject({ sessionId: z.string().min(1).max(100) });
 export const endRequestSchema = z.strictObject({ sessionId: z.string().min(1).max(100) });
 
-/** The browser's peer connection is up: the session may answer turns by itself now. */
+/** The browser's peer connection is up (and, repeated, its keepalive): the session may answer turns by itself now. */
 export function attachVoiceCoach(meter: RealtimeMeter, userId: string, input: z.infer<typeof attachRequestSchema>) {
   return meter.attach(userId, input.sessionId);
 }

@@ -137,6 +137,11 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
       const attached = await control("attach", { sessionId: started.sessionId });
       if (!attached.ok) throw new Error((await attached.json().catch(() => null))?.message ?? "The session could not be metered.");
       setPhase("live");
+      // The keepalive: a session whose page stops sending it is hung up by the server within seconds.
+      const keepalive = setInterval(() => {
+        if (session.current?.sessionId === started.sessionId) void control("attach", { sessionId: started.sessionId }).catch(() => undefined);
+        else clearInterval(keepalive);
+      }, 4_000);
     } catch (error) {
       setProblem((error as Error).message);
       await end();

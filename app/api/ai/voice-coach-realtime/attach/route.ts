@@ -1,5 +1,6 @@
 // POST /api/ai/voice-coach-realtime/attach { sessionId } — the browser's peer connection is up; the
-// session may answer turns by itself from now on. Any instance: the state is in Postgres.
+// session may answer turns by itself from now on. The page repeats it every few seconds as its
+// keepalive. Any instance: the state is in Postgres.
 import { sessionUserId } from "@/lib/auth/session";
 import { openai } from "@/lib/ai/client";
 import { attachRequestSchema, attachVoiceCoach, realtimeMeter, voiceCoachControl } from "@/lib/ai/voice-coach";

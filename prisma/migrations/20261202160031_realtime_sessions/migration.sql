@@ -10,6 +10,7 @@ CREATE TABLE "realtime_sessions" (
     "max_seconds" INTEGER NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'live',
     "attached_at" TIMESTAMPTZ(3),
+    "client_seen_at" TIMESTAMPTZ(3),
     "end_requested_at" TIMESTAMPTZ(3),
     "owner_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "settling_at" TIMESTAMPTZ(3),
