@@ -4,5 +4,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { env } = await import("./lib/env");
     env();
+    // Every instance sweeps the realtime voice sessions nobody drives (docs/REALTIME_METERING.md),
+    // also when it has started none since it booted.
+    const [{ realtimeMeter }, { openai }] = await Promise.all([import("./lib/ai/voice-coach-meter"), import("./lib/ai/client")]);
+    realtimeMeter(openai).startSweeper();
   }
 }

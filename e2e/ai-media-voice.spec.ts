@@ -38,14 +38,31 @@ test("a user transcribes a voice note, charged per second", async ({ page }) => 
   await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - 1_200n));
 });
 
-test("a user talks with the voice coach; the server's charge is shown and leaves the sidebar balance", async ({ page }) => {
+test("a user talks with the voice coach over WebRTC through our server; no key reaches the browser, the server's charge leaves the balance", async ({ page, baseURL }) => {
   await signUp(page, uniqueEmail("voice"));
   await expect(page).toHaveURL(/\/dashboard$/);
   const before = await balanceMillitokens(page);
+  // Every request the page makes stays on our origin: the browser never talks to the provider's API.
+  const origin = new URL(baseURL!).origin;
+  const elsewhere: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (/^https?:$/.test(url.protocol) && url.origin !== origin) elsewhere.push(request.url());
+  });
   await page.goto("/ai/voice-coach-realtime");
   await page.getByLabel("Maximum length").selectOption("10");
   await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 66.4 tokens");
+  const started = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/ai/voice-coach-realtime" && r.request().method() === "POST");
   await page.getByRole("button", { name: "Start voice session" }).click();
+  const startResponse = await started;
+  const sent = JSON.parse(startResponse.request().postData() ?? "{}");
+  expect(Object.keys(sent).sort()).toEqual(["maxSeconds", "sdp"]);
+  expect(sent.sdp).toMatch(/^v=0\r\n/);
+  const body = await startResponse.json();
+  expect(Object.keys(body).sort()).toEqual(["held", "maxSeconds", "sdp", "sessionId", "tokens"]);
+  expect(body.sdp).toMatch(/a=fingerprint:sha-256 /); // a real DTLS peer answered (the simulator's WebRTC stack)
+  expect(JSON.stringify(body)).not.toMatch(/ek_|secret|api[_-]?key|sk-/i);
+  // Connected: the data channel is open and the session attached.
   await expect(page.getByRole("button", { name: "End session" })).toBeEnabled();
   await page.getByLabel("Say something").fill("How should I breathe during squats?");
   await page.getByRole("button", { name: "Say", exact: true }).click();
@@ -56,4 +73,5 @@ test("a user talks with the voice coach; the server's charge is shown and leaves
   expect(cost).toBeGreaterThan(0n);
   expect(cost).toBeLessThan(66_400n);
   await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - cost));
+  expect(elsewhere).toEqual([]);
 });

@@ -30,7 +30,7 @@ async function main() {
   await prepareDatabase(database.url, log);
 
   // No OpenAI key: AI features talk to the loopback simulator (same SDK, same metering).
-  const simulator = process.env.OPENAI_API_KEY ? null : await startOpenAISimulator({ port: 0 });
+  const simulator = process.env.OPENAI_API_KEY ? null : await startOpenAISimulator({ port: 0, webrtc: true });
   if (simulator) log(`no OPENAI_API_KEY: AI calls go to the OpenAI simulator at ${simulator.url}`);
 
   // No Stripe key: billing talks to the loopback Stripe simulator, which sends signed webhooks to

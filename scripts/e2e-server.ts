@@ -30,7 +30,7 @@ writeFileSync(path.join(dataDir, "database-url"), database.url);
 const cronSecret = randomBytes(24).toString("hex");
 writeFileSync(path.join(dataDir, "cron-secret"), cronSecret);
 
-const simulator = await startOpenAISimulator({ port: 0 });
+const simulator = await startOpenAISimulator({ port: 0, webrtc: true });
 log(`OpenAI simulator at ${simulator.url}`);
 
 // A fresh Stripe simulator per run, sending signed webhooks to the server below; its URL is written

@@ -77,7 +77,7 @@ Object.assign(ESTIMATORS, {
     const seconds = "bytes" in input ? compressedHoldSeconds(input.bytes) : Math.ceil(input.seconds);
     return estimateTranscription(engine, { seconds }).worstCase;
   },
-  "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema, payload)).worstCase,
+  "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema.pick({ maxSeconds: true }), payload)).worstCase,
 } satisfies Record<string, Estimator>);
 
 /** The hold `slug` would take for `payload` (the page's current input), or why it cannot be estimated yet. */

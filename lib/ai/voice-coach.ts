@@ -1,32 +1,35 @@
 // The realtime voice coach (the original system's voice-coach-realtime): its model, instructions,
-// session lengths, the worst-case estimate, and the start of a metered session — a short-lived
-// client secret for the browser, and the server-side sideband metering (realtime-metering.ts).
+// session lengths, the worst-case estimate, and the start of a metered session — the server creates
+// the call with the browser's SDP offer and its own key, and meters it on its own sideband
+// (realtime-metering.ts). The browser gets the SDP answer and nothing else.
 import type OpenAI from "openai";
 import WebSocket from "ws";
 import { z } from "zod";
-import { env, isSimulatedAI } from "../env";
+import { env } from "../env";
 import { readJsonLimited } from "../http/body";
 import { crossSiteRefusal } from "../http/csrf";
 import { isJsonContentType } from "../http/media-type";
 import type { BoundCostEngine, Usage } from "../tokens/cost";
 import type { DeferredSettlement, Estimate } from "../tokens/metering/with-tokens";
 import { millitokensToTokens } from "../tokens/units";
-import { AttachError, startMeteredRealtimeSession, userRealtimeSession, type RealtimeSettlement, type RealtimeTransport } from "./realtime-metering";
-import { providerCall } from "./attempts";
+import { RealtimeMeter, SessionError, type RealtimeProvider, type RealtimeSettlement } from "./realtime-metering";
 import { FEATURE_MODELS } from "./models";
 
-export { AttachError } from "./realtime-metering";
+export { SessionError } from "./realtime-metering";
 
 export const VOICE_COACH_MODEL = FEATURE_MODELS["voice-coach-realtime"];
 /** The session lengths a user can choose (the hold is the worst case of the chosen one). */
 import { DEFAULT_SESSION_SECONDS, SESSION_LENGTHS } from "./voice-coach-options";
 export { DEFAULT_SESSION_SECONDS, SESSION_LENGTHS };
-/** The secret only opens a session within this window (the API's minimum): the page connects at once. */
-export const CLIENT_SECRET_TTL_SECONDS = 10;
-/** Output bound per response (keeps one answer's cost bounded too). */
-export const MAX_OUTPUT_TOKENS_PER_RESPONSE = 1_024;
-/** The hold outlives the longest session, the connect window and the drain. */
-export const VOICE_COACH_HOLD_TTL_MS = (Math.max(...SESSION_LENGTHS) + CLIENT_SECRET_TTL_SECONDS + 120) * 1_000;
+/**
+ * Output bound per response (the server's; a client's session.update cannot raise it): about 20 s
+ * of speech, far above the coach's one or two sentences, and it keeps one answer's cost bounded.
+ */
+export const MAX_OUTPUT_TOKENS_PER_RESPONSE = 400;
+/** The hold outlives the longest session, the attach window and the drain. */
+export const VOICE_COACH_HOLD_TTL_MS = (Math.max(...SESSION_LENGTHS) + 10 + 120) * 1_000;
+/** An SDP offer is a few kilobytes; refuse anything far larger. */
+export const MAX_SDP_BYTES = 32_000;
 
 export const VOICE_COACH_INSTRUCTIONS = [
   "You are the TwinForge coach, speaking with the user in real time.",
@@ -40,12 +43,17 @@ export const voiceCoachRequestSchema = z.strictObject({
     .int()
     .refine((s) => (SESSION_LENGTHS as readonly number[]).includes(s), `must be one of ${SESSION_LENGTHS.join(", ")} seconds`)
     .default(DEFAULT_SESSION_SECONDS),
+  /** The browser's WebRTC offer: the server creates the call with it. */
+  sdp: z
+    .string()
+    .max(MAX_SDP_BYTES)
+    .regex(/^v=0\r?\n/, "must be an SDP offer (starting with v=0)"),
 });
 
 export type VoiceCoachRequest = z.infer<typeof voiceCoachRequestSchema>;
 
 /** The worst case of a session of the chosen length (REALTIME_WORST_CASE_RATES per second). */
-export function estimateVoiceCoach(engine: BoundCostEngine, input: VoiceCoachRequest): Estimate {
+export function estimateVoiceCoach(engine: BoundCostEngine, input: Pick<VoiceCoachRequest, "maxSeconds">): Estimate {
   return engine.estimateRealtimeCost(VOICE_COACH_MODEL, { maxSessionSeconds: input.maxSeconds });
 }
 
@@ -59,97 +67,82 @@ function apiBase(): string {
   return (env().OPENAI_BASE_URL ?? "https://api.openai.com/v1").replace(/\/+$/, "");
 }
 
-/** The sideband and hang-up through the same provider and server key the SDK uses. */
-export function providerTransport(client: OpenAI): RealtimeTransport {
+/** The call's id from the Location header of POST /v1/realtime/calls (`/v1/realtime/calls/{id}`). */
+export function callIdFromLocation(location: string | null): string {
+  const id = location?.split("?")[0]?.split("/").filter(Boolean).pop() ?? "";
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw new Error(`the provider did not name the realtime call (Location: ${JSON.stringify(location)})`);
+  return id;
+}
+
+/** Call creation, sideband and hang-up through the same provider and server key the SDK uses. */
+export function providerTransport(client: OpenAI): RealtimeProvider {
   return {
+    async createCall(offer, session) {
+      // multipart `sdp` (application/sdp) + `session` (application/json), as the SDK sends them.
+      const response = await client.realtime.calls.create({ sdp: offer, session: session as never });
+      if (response.status !== 201) throw new Error(`creating the realtime call answered ${response.status}`);
+      return { callId: callIdFromLocation(response.headers.get("location")), answer: await response.text() };
+    },
     openSideband: (callId) =>
       new WebSocket(`${apiBase().replace(/^http/, "ws")}/realtime?call_id=${encodeURIComponent(callId)}`, {
         headers: { authorization: `Bearer ${env().OPENAI_API_KEY}` },
       }),
-    hangup: (callId) => client.realtime.calls.hangup(callId),
-    log: (event, details) => console.warn(JSON.stringify({ event, ...details })),
+    async hangup(callId) {
+      await client.realtime.calls.hangup(callId).catch((error: unknown) => {
+        if ((error as { status?: number })?.status === 404) return; // already over
+        throw error;
+      });
+    },
+  };
+}
+
+/** The session the call is created with: the server's limits, and no answers until attached. */
+export function voiceCoachSession(): Record<string, unknown> {
+  return {
+    type: "realtime",
+    model: VOICE_COACH_MODEL,
+    instructions: VOICE_COACH_INSTRUCTIONS,
+    max_output_tokens: MAX_OUTPUT_TOKENS_PER_RESPONSE,
+    audio: { input: { turn_detection: null }, output: { voice: "alloy" } },
   };
 }
 
 export interface VoiceCoachSession {
   sessionId: string;
-  /** The ephemeral key for the browser: it opens a session within `CLIENT_SECRET_TTL_SECONDS`. */
-  clientSecret: string;
-  expiresAt: number;
-  model: string;
+  /** The provider's SDP answer for the browser's peer connection: the only thing from the provider. */
+  sdp: string;
   maxSeconds: number;
-  /** How the browser connects: WebRTC to OpenAI, or a WebSocket (the simulator, which has no WebRTC). */
-  connect: { transport: "webrtc" | "websocket"; url: string };
   /** Tokens held for the session. */
   held: number;
 }
 
-/**
- * Mints the browser's client secret (session config, short expiry) and starts the server-side
- * metering of the session on the deferred hold.
- */
-export async function startVoiceCoach(
-  client: OpenAI,
-  input: VoiceCoachRequest,
-  userId: string,
-  deferred: DeferredSettlement<Usage>,
-  transport: RealtimeTransport = providerTransport(client),
-): Promise<VoiceCoachSession> {
-  // Through providerCall, as every provider call: a 429/5xx is retried (the SDK's retries are off).
-  // Minting a secret is not billed (the session is, as it runs), so an unanswered one costs nothing.
-  const secret = await providerCall(() => client.realtime.clientSecrets.create({
-    expires_after: { anchor: "created_at", seconds: CLIENT_SECRET_TTL_SECONDS },
-    session: {
-      type: "realtime",
-      model: VOICE_COACH_MODEL,
-      instructions: VOICE_COACH_INSTRUCTIONS,
-      max_output_tokens: MAX_OUTPUT_TOKENS_PER_RESPONSE,
-      // No automatic answers until the server's sideband is attached (it switches them on): an
-      // honest client's every response is then observed.
-      audio: { input: { turn_detection: null }, output: { voice: "alloy" } },
-    },
-  }), { onUnanswered: () => undefined });
-  const announced = (secret.session as { id?: unknown } | undefined)?.id;
-  const session = startMeteredRealtimeSession({
+/** Creates the call with the browser's offer, starts metering it, and returns the SDP answer. */
+export async function startVoiceCoach(meter: RealtimeMeter, input: VoiceCoachRequest, userId: string, deferred: DeferredSettlement<Usage>): Promise<VoiceCoachSession> {
+  const { sessionId, answer } = await meter.start({
     userId,
     model: VOICE_COACH_MODEL,
     maxSeconds: input.maxSeconds,
-    secretTtlSeconds: CLIENT_SECRET_TTL_SECONDS,
-    expectedSessionId: typeof announced === "string" ? announced : null,
-    deferred,
-    transport,
+    offer: input.sdp,
+    session: voiceCoachSession(),
+    limits: { instructions: VOICE_COACH_INSTRUCTIONS, maxOutputTokens: MAX_OUTPUT_TOKENS_PER_RESPONSE },
     liveSession: { type: "realtime", audio: { input: { turn_detection: { type: "server_vad" } } } },
+    deferred,
+    feature: "voice-coach-realtime",
   });
-  const websocket = isSimulatedAI();
-  return {
-    sessionId: session.id,
-    clientSecret: secret.value,
-    expiresAt: secret.expires_at,
-    model: VOICE_COACH_MODEL,
-    maxSeconds: input.maxSeconds,
-    connect: websocket
-      ? { transport: "websocket", url: `${apiBase().replace(/^http/, "ws")}/realtime?model=${encodeURIComponent(VOICE_COACH_MODEL)}` }
-      : { transport: "webrtc", url: `${apiBase()}/realtime/calls` },
-    held: millitokensToTokens(deferred.held),
-  };
+  return { sessionId, sdp: answer, maxSeconds: input.maxSeconds, held: millitokensToTokens(deferred.held) };
 }
 
-export const attachRequestSchema = z.strictObject({
-  sessionId: z.string().min(1).max(100),
-  callId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "must be the call id the provider returned"),
-});
-
+export const attachRequestSchema = z.strictObject({ sessionId: z.string().min(1).max(100) });
 export const endRequestSchema = z.strictObject({ sessionId: z.string().min(1).max(100) });
 
-/** Attaches the server's sideband to the call the user's browser started; resolves when it is live. */
-export async function attachVoiceCoach(userId: string, input: z.infer<typeof attachRequestSchema>): Promise<{ attached: true }> {
-  await userRealtimeSession(userId, input.sessionId).attach(input.callId);
-  return { attached: true };
+/** The browser's peer connection is up (and, repeated, its keepalive): the session may answer turns by itself now. */
+export function attachVoiceCoach(meter: RealtimeMeter, userId: string, input: z.infer<typeof attachRequestSchema>) {
+  return meter.attach(userId, input.sessionId);
 }
 
-/** Ends the user's session (idempotent) and returns what it was charged, in tokens. */
-export async function endVoiceCoach(userId: string, input: z.infer<typeof endRequestSchema>) {
-  const settlement: RealtimeSettlement = await userRealtimeSession(userId, input.sessionId).end("ended");
+/** Ends the user's session (idempotent, from any instance) and returns what it was charged, in tokens. */
+export async function endVoiceCoach(meter: RealtimeMeter, userId: string, input: z.infer<typeof endRequestSchema>) {
+  const settlement: RealtimeSettlement = await meter.end(userId, input.sessionId);
   return {
     outcome: settlement.outcome,
     responses: settlement.responses,
@@ -157,8 +150,8 @@ export async function endVoiceCoach(userId: string, input: z.infer<typeof endReq
   };
 }
 
-export function isAttachError(error: unknown): error is AttachError {
-  return error instanceof AttachError;
+export function isSessionError(error: unknown): error is SessionError {
+  return error instanceof SessionError;
 }
 
 /**
@@ -195,7 +188,7 @@ export function voiceCoachControl<S extends z.ZodType, R>(
     try {
       return json(200, (await action(userId, parsed.data)) ?? { ok: true });
     } catch (error) {
-      if (isAttachError(error)) return json(error.status, { error: error.status === 404 ? "not_found" : "conflict", message: error.message });
+      if (isSessionError(error)) return json(error.status, { error: error.status === 404 ? "not_found" : "conflict", message: error.message });
       throw error;
     }
   };

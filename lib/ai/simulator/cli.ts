@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     port: cli.number("port") ?? 0,
     latencyMs: cli.number("latency-ms", { fractional: true }),
     tokensPerSecond: cli.number("tokens-per-second", { fractional: true }),
+    webrtc: true,
   });
   console.log(`OpenAI simulator listening on ${simulator.url}`);
   console.log(`  OPENAI_BASE_URL=${simulator.url} OPENAI_API_KEY=sk-simulator`);

@@ -1,17 +1,21 @@
 // Realtime: ephemeral client secrets (POST /v1/realtime/client_secrets, GA), the older beta
-// POST /v1/realtime/sessions, and the realtime WebSocket itself:
+// POST /v1/realtime/sessions, WebRTC calls and the realtime WebSocket:
 //
-//   GET  /v1/realtime?model=…        (upgrade) a client connection — Authorization: Bearer <key> or,
+//   POST /v1/realtime/calls          creates a WebRTC call (openai-openapi `create-realtime-call`):
+//                                    multipart `sdp` (application/sdp) + optional `session`
+//                                    (application/json) with a standard key, or a bare
+//                                    application/sdp body with a client secret (the secret's
+//                                    session). Answers 201, the SDP answer (application/sdp) and
+//                                    `Location: /v1/realtime/calls/rtc_sim_…`. The call's events
+//                                    flow over the peer's data channel (webrtc.ts), or over a test
+//                                    peer (`realtime.peer(callId)`).
+//   GET  /v1/realtime?model=…        (upgrade) a WebSocket session — Authorization: Bearer <key> or,
 //                                    from a browser, the subprotocol `openai-insecure-api-key.<key>`;
-//                                    an ephemeral key must be one this simulator minted, unexpired
-//                                    (usable for any number of sessions until then, as on the API).
-//                                    Each connection is a call with an id `rtc_sim_…`, sent in its
-//                                    first event (`session.created` carries `call_id`: the simulator's
-//                                    stand-in for the WebRTC Location header).
-//   GET  /v1/realtime?call_id=…      (upgrade) a sideband connection to that call — standard key only
+//                                    an ephemeral key must be one this simulator minted, unexpired.
+//   GET  /v1/realtime?call_id=…      (upgrade) a sideband connection to a call — standard key only
 //                                    (an ephemeral key is refused with 403), unknown call → 404. It
 //                                    receives `session.created`, then every server event of the call.
-//   POST /v1/realtime/calls/{id}/hangup   ends the call: every socket of it closes with 1000.
+//   POST /v1/realtime/calls/{id}/hangup   ends the call: every socket and peer of it closes.
 //
 // Client events understood: session.update, conversation.item.create (input_text, input_audio),
 // input_audio_buffer.append / commit / clear, response.create. Every response is deterministic and
@@ -20,7 +24,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { invalidRequest, isRecord } from "./http";
+import { HttpError, invalidRequest, isRecord } from "./http";
 import { coachReply } from "./text";
 import type { ModelEncoding } from "./tokens";
 
@@ -121,8 +125,26 @@ export interface SimulatedCall {
   ended: boolean;
 }
 
+/** One end of a call that sends client events and receives server events (a WebSocket, a data channel, a test peer). */
+export interface ClientLink {
+  send(event: Record<string, unknown>): void;
+  close(reason: string): void;
+}
+
+/** A test's stand-in for the browser's data channel on a WebRTC call (`realtime.peer(callId)`). */
+export interface TestPeer {
+  /** Every server event received, in order. */
+  events: Record<string, unknown>[];
+  /** Sends a client event, as the browser does over the `oai-events` data channel. */
+  send(event: Record<string, unknown>): void;
+  /** Resolves with the reason when the call ends. */
+  closed: Promise<string>;
+  /** Leaves the call (the browser closes its peer connection). */
+  leave(): void;
+}
+
 interface CallState extends SimulatedCall {
-  client: WebSocket;
+  clients: Set<ClientLink>;
   sidebandSockets: Set<WebSocket>;
   /** Conversation so far, in tokens (what the next response re-reads). */
   textTokens: number;
@@ -132,13 +154,32 @@ interface CallState extends SimulatedCall {
   lastUserText: string;
   previousInput: { text: number; audio: number } | null;
   events: number;
+  items: number;
+  /** Events sent before any client joined (a WebRTC peer connects after the answer). */
+  backlog: Record<string, unknown>[];
+  /** Resolves once the session's instructions are counted: events are handled after it, in order. */
+  ready?: Promise<void>;
 }
+
+/** Answers an SDP offer (the WebRTC stack, when one is plugged in: webrtc.ts). */
+export type SdpAnswerer = (
+  offer: string,
+  call: {
+    id: string;
+    /** Joins the peer's data channel to the call; returns the function its client events go to. */
+    link(client: ClientLink): (raw: string) => void;
+    /** The peer left (its connection closed or failed): the call ends. */
+    left(): void;
+  },
+) => Promise<string>;
 
 /** The realtime side of one simulator instance: minted secrets, calls and their sockets. */
 export class RealtimeSimulator {
   private readonly secrets = new Map<string, { expiresAt: number; session: Record<string, unknown> }>();
   private readonly calls = new Map<string, CallState>();
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has("realtime") ? "realtime" : false) });
+  /** Plugged in by the server when a WebRTC stack is available; without it the answer is a plain SDP echo. */
+  answerer: SdpAnswerer | null = null;
 
   constructor(private readonly encoding: () => Promise<ModelEncoding>) {}
 
@@ -147,6 +188,57 @@ export class RealtimeSimulator {
     const minted = createClientSecret(body);
     this.secrets.set(minted.value as string, { expiresAt: (minted.expires_at as number) * 1000, session: minted.session as Record<string, unknown> });
     return minted;
+  }
+
+  /**
+   * POST /v1/realtime/calls: creates a call from an SDP offer. `key` is the caller's key; `session`
+   * the multipart `session` part (standard key) — with a client secret the secret's session is used.
+   * Returns the call id (for `Location`) and the SDP answer.
+   */
+  async createCall(key: string, offer: string, session: unknown): Promise<{ callId: string; answer: string }> {
+    if (!/^v=0\r?\n/.test(offer) || !/\r?\nm=/.test(offer)) {
+      throw invalidRequest("Invalid SDP offer: expected a session description starting with 'v=0' with at least one media section.", "sdp", "invalid_offer");
+    }
+    let config: Record<string, unknown>;
+    if (isEphemeral(key)) {
+      const minted = this.secrets.get(key);
+      if (!minted || minted.expiresAt <= Date.now()) throw new HttpError(401, "Invalid or expired client secret.", "invalid_request_error", null, "invalid_api_key");
+      config = { ...minted.session };
+    } else {
+      if (session !== undefined && !isRecord(session)) throw invalidRequest("Invalid 'session': expected an object.", "session", "invalid_type");
+      config = { type: "realtime", object: "realtime.session", id: sessionId(), model: "gpt-realtime", output_modalities: ["audio"], max_output_tokens: "inf", ...(session ?? {}) };
+    }
+    const call = this.newCall(config);
+    const answer = this.answerer
+      ? await this.answerer(offer, {
+          id: call.id,
+          link: (client) => this.join(call, client),
+          left: () => {
+            if (!call.ended) this.end(call, "peer left");
+          },
+        })
+      : echoAnswer(offer);
+    return { callId: call.id, answer };
+  }
+
+  /** A test peer on a WebRTC call: the data channel's events without a WebRTC stack. */
+  peer(callId: string): TestPeer {
+    const call = this.calls.get(callId);
+    if (!call) throw new Error(`No call ${callId}`);
+    const events: Record<string, unknown>[] = [];
+    let closed!: (reason: string) => void;
+    const done = new Promise<string>((resolve) => (closed = resolve));
+    const link: ClientLink = { send: (event) => events.push(JSON.parse(JSON.stringify(event))), close: (reason) => closed(reason) };
+    const receive = this.join(call, link);
+    return {
+      events,
+      closed: done,
+      send: (event) => receive(JSON.stringify(event)),
+      leave: () => {
+        call.clients.delete(link);
+        if (call.clients.size === 0 && !call.ended) this.end(call, "peer left");
+      },
+    };
   }
 
   /** Every call so far (tests inspect usage and sideband counts). */
@@ -205,17 +297,30 @@ export class RealtimeSimulator {
       if (minted.expiresAt <= Date.now()) return refuse(401, "The client secret has expired.", "invalid_api_key");
       session = { ...minted.session };
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.startCall(ws, session));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const call = this.newCall(session);
+      const receive = this.join(call, {
+        send: (event) => send(ws, event),
+        close: (reason) => {
+          if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000, reason);
+        },
+      });
+      ws.on("error", () => undefined);
+      ws.on("close", () => {
+        if (!call.ended) this.end(call, "client closed");
+      });
+      ws.on("message", (data) => receive(data.toString()));
+    });
   }
 
-  private startCall(client: WebSocket, session: Record<string, unknown>): void {
+  private newCall(session: Record<string, unknown>): CallState {
     const call: CallState = {
       id: `rtc_sim_${randomBytes(12).toString("hex")}`,
       session,
       responses: [],
       sidebands: 0,
       ended: false,
-      client,
+      clients: new Set(),
       sidebandSockets: new Set(),
       textTokens: 0,
       audioTokens: 0,
@@ -223,19 +328,26 @@ export class RealtimeSimulator {
       lastUserText: "",
       previousInput: null,
       events: 0,
+      items: 0,
+      backlog: [],
     };
     this.calls.set(call.id, call);
-    client.on("error", () => undefined);
-    client.on("close", () => {
-      if (!call.ended) this.end(call, "client closed");
-    });
-    client.on("message", (data) => {
-      this.onClientEvent(call, data.toString()).catch((error: unknown) => this.emit(call, errorEvent(String(error))));
-    });
-    void this.encoding().then((encoding) => {
+    const ready = this.encoding().then((encoding) => {
       call.textTokens = encoding.count(typeof session.instructions === "string" ? session.instructions : "");
-      this.emit(call, { type: "session.created", call_id: call.id, session });
     });
+    call.ready = ready;
+    void ready.then(() => this.emit(call, { type: "session.created", session: call.session }));
+    return call;
+  }
+
+  /** Joins a client to a call: it gets the events sent so far, and its events are the call's. */
+  private join(call: CallState, client: ClientLink): (raw: string) => void {
+    call.clients.add(client);
+    for (const event of call.backlog) client.send(event);
+    call.backlog = [];
+    return (raw) => {
+      void call.ready!.then(() => this.onClientEvent(call, raw)).catch((error: unknown) => this.emit(call, errorEvent(String(error))));
+    };
   }
 
   private attachSideband(call: CallState, ws: WebSocket): void {
@@ -245,25 +357,31 @@ export class RealtimeSimulator {
     ws.on("close", () => call.sidebandSockets.delete(ws));
     // A sideband may also send client events (session.update, response.create …), as on the API.
     ws.on("message", (data) => {
-      this.onClientEvent(call, data.toString()).catch(() => undefined);
+      void call.ready!.then(() => this.onClientEvent(call, data.toString())).catch(() => undefined);
     });
-    send(ws, { type: "session.created", event_id: this.eventId(call), call_id: call.id, session: call.session });
+    send(ws, { type: "session.created", event_id: this.eventId(call), session: call.session });
   }
 
   private eventId(call: CallState): string {
     return `event_sim_${call.id.slice(-6)}_${++call.events}`;
   }
 
-  /** Sends a server event to the client and every sideband. */
+  private itemId(call: CallState): string {
+    return `item_sim_${call.id.slice(-6)}_${++call.items}`;
+  }
+
+  /** Sends a server event to the client (or keeps it until one joins) and every sideband. */
   private emit(call: CallState, event: Record<string, unknown>): void {
     const full = { event_id: this.eventId(call), ...event };
-    send(call.client, full);
+    if (call.clients.size === 0) call.backlog.push(full);
+    for (const client of call.clients) client.send(full);
     for (const ws of call.sidebandSockets) send(ws, full);
   }
 
   private end(call: CallState, reason: string): void {
     call.ended = true;
-    for (const ws of [call.client, ...call.sidebandSockets]) {
+    for (const client of call.clients) client.close(reason);
+    for (const ws of call.sidebandSockets) {
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000, reason);
     }
   }
@@ -298,7 +416,7 @@ export class RealtimeSimulator {
             call.audioTokens += audioTokens(Buffer.from(part.audio, "base64").length);
           }
         }
-        return this.emit(call, { type: "conversation.item.added", item: { id: `item_sim_${call.events}`, ...item } });
+        return this.emit(call, { type: "conversation.item.added", previous_item_id: null, item: { id: this.itemId(call), object: "realtime.item", status: "completed", ...item } });
       }
       case "input_audio_buffer.append":
         if (typeof event.audio === "string") call.buffered += Buffer.from(event.audio, "base64").length;
@@ -309,7 +427,7 @@ export class RealtimeSimulator {
       case "input_audio_buffer.commit":
         call.audioTokens += audioTokens(call.buffered);
         call.buffered = 0;
-        return this.emit(call, { type: "input_audio_buffer.committed" });
+        return this.emit(call, { type: "input_audio_buffer.committed", previous_item_id: null, item_id: this.itemId(call) });
       case "response.create":
         return this.respond(call, encoding);
       default:
@@ -348,11 +466,27 @@ export class RealtimeSimulator {
     call.audioTokens += outAudio;
     call.responses.push(usage);
     const id = `resp_sim_${call.id.slice(-6)}_${index}`;
-    this.emit(call, { type: "response.created", response: { id, object: "realtime.response", status: "in_progress" } });
-    this.emit(call, { type: audio ? "response.output_audio_transcript.done" : "response.output_text.done", response_id: id, [audio ? "transcript" : "text"]: transcript });
+    const itemId = this.itemId(call);
+    // The fields the spec marks required on each event (RealtimeServerEventResponse*).
+    this.emit(call, { type: "response.created", response: { id, object: "realtime.response", status: "in_progress", output: [] } });
+    this.emit(call, {
+      type: audio ? "response.output_audio_transcript.done" : "response.output_text.done",
+      response_id: id,
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+      [audio ? "transcript" : "text"]: transcript,
+    });
+    const part = audio ? { type: "output_audio", transcript } : { type: "output_text", text: transcript };
     this.emit(call, {
       type: "response.done",
-      response: { id, object: "realtime.response", status: "completed", output: [{ type: "message", role: "assistant", content: [{ type: audio ? "output_audio" : "output_text", transcript }] }], usage },
+      response: {
+        id,
+        object: "realtime.response",
+        status: "completed",
+        output: [{ id: itemId, object: "realtime.item", type: "message", status: "completed", role: "assistant", content: [part] }],
+        usage,
+      },
     });
   }
 }
@@ -377,4 +511,33 @@ function errorEvent(message: string): Record<string, unknown> {
 
 function send(ws: WebSocket, event: Record<string, unknown>): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+}
+
+/**
+ * Without a WebRTC stack: an SDP answer that mirrors the offer's media sections (same mids, the
+ * first codec of each, `a=setup:active`) — well-formed, but no media will flow.
+ */
+export function echoAnswer(offer: string): string {
+  const lines = offer.split(/\r?\n/);
+  const out = ["v=0", `o=- ${Date.now()} 1 IN IP4 127.0.0.1`, "s=-", "t=0 0"];
+  const mids = lines.filter((l) => l.startsWith("a=mid:")).map((l) => l.slice(6));
+  if (mids.length) out.push(`a=group:BUNDLE ${mids.join(" ")}`);
+  out.push("a=msid-semantic:WMS *");
+  let section: string[] | null = null;
+  const flush = () => {
+    if (section) out.push(...section);
+  };
+  for (const line of lines) {
+    if (line.startsWith("m=")) {
+      flush();
+      const [media, , proto, ...formats] = line.slice(2).split(" ");
+      section = [`m=${media} 9 ${proto} ${formats[0] ?? "0"}`, "c=IN IP4 127.0.0.1", "a=setup:active", "a=ice-ufrag:simu", "a=ice-pwd:simulatorsimulatorsimulator"];
+    } else if (section && (line.startsWith("a=mid:") || line.startsWith("a=sctp-port:") || line === "a=rtcp-mux")) {
+      section.push(line);
+    } else if (section && line.startsWith("a=rtpmap:") && section.filter((l) => l.startsWith("a=rtpmap:")).length === 0) {
+      section.push(line);
+    }
+  }
+  flush();
+  return out.join("\r\n") + "\r\n";
 }

@@ -29,6 +29,11 @@ export interface OpenAISimulatorOptions {
   latencyMs?: number;
   /** Pace of streamed completions (and of hidden reasoning before them). Default: unpaced. */
   tokensPerSecond?: number;
+  /**
+   * Answer POST /v1/realtime/calls with a real WebRTC peer (werift: webrtc.ts), so a browser
+   * connects as it does to OpenAI. Default false: tests drive calls through `realtime.peer(callId)`.
+   */
+  webrtc?: boolean;
 }
 
 export interface RecordedRequest {
@@ -71,10 +76,10 @@ export interface OpenAISimulator {
   /** Forgets recorded requests, queued faults and the prompt cache. */
   reset(): void;
   /** The realtime calls (WebSocket at /v1/realtime): inspect usage, hang up, drop sidebands. */
-  realtime: Pick<RealtimeSimulator, "list" | "hangup" | "dropSidebands">;
+  realtime: Pick<RealtimeSimulator, "list" | "hangup" | "dropSidebands" | "peer">;
 }
 
-type Route = "chat" | "images" | "transcriptions" | "client_secrets" | "realtime_sessions" | "hangup" | "models" | "model";
+type Route = "chat" | "images" | "transcriptions" | "client_secrets" | "realtime_sessions" | "calls" | "hangup" | "models" | "model";
 
 function routeOf(method: string, path: string): Route | null {
   if (method === "POST") {
@@ -89,6 +94,8 @@ function routeOf(method: string, path: string): Route | null {
         return "client_secrets";
       case "/v1/realtime/sessions":
         return "realtime_sessions";
+      case "/v1/realtime/calls":
+        return "calls";
     }
   }
   if (method === "POST" && /^\/v1\/realtime\/calls\/[^/]+\/hangup$/.test(path)) return "hangup";
@@ -147,6 +154,40 @@ async function parseMultipart(raw: Buffer, contentType: string): Promise<Transcr
   return { fields, file };
 }
 
+/**
+ * The body of POST /v1/realtime/calls, as the spec gives it: multipart/form-data with `sdp`
+ * (application/sdp) and an optional `session` (application/json), or a bare application/sdp offer.
+ */
+async function parseCallCreate(raw: Buffer, contentType: string): Promise<{ sdp: string; session: unknown }> {
+  const type = contentType.toLowerCase();
+  if (type.startsWith("application/sdp")) return { sdp: raw.toString("utf8"), session: undefined };
+  if (!type.startsWith("multipart/form-data")) {
+    throw invalidRequest(`Invalid Content-Type header (${contentType || "none"}), expected multipart/form-data or application/sdp.`);
+  }
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
+  } catch {
+    throw invalidRequest("Could not parse multipart form");
+  }
+  const text = async (value: FormDataEntryValue | null) => (value === null ? null : typeof value === "string" ? value : await value.text());
+  const sdp = await text(form.get("sdp"));
+  if (sdp === null) throw invalidRequest("Missing required parameter: 'sdp'.", "sdp", "missing_required_parameter");
+  for (const key of form.keys()) {
+    if (key !== "sdp" && key !== "session") throw invalidRequest(`Unknown parameter: '${key}'.`, key, "unknown_parameter");
+  }
+  const sessionText = await text(form.get("session"));
+  let session: unknown;
+  if (sessionText !== null) {
+    try {
+      session = JSON.parse(sessionText);
+    } catch {
+      throw invalidRequest("Invalid 'session': expected a JSON object.", "session", "invalid_json");
+    }
+  }
+  return { sdp, session };
+}
+
 function errorForFault(fault: SimulatorFault, model: string): HttpError | null {
   if (fault === "error-500") {
     return new HttpError(500, "The server had an error while processing your request. Sorry about that!", "server_error");
@@ -189,6 +230,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
   const images = new Map<string, Buffer>();
   const inFlight = new Set<AbortController>();
   const realtime = new RealtimeSimulator(() => encodingForModel("gpt-4o"));
+  if (options.webrtc) realtime.answerer = (await import("./webrtc")).weriftAnswerer();
   let baseUrl = "";
 
   const storeImage = (png: Buffer): string => {
@@ -274,12 +316,16 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
       const raw = await readBody(req);
       let body: unknown = null;
       let form: TranscriptionForm | null = null;
+      let calls: { sdp: string; session: unknown } | null = null;
       if (route === "transcriptions") {
         form = await parseMultipart(raw, req.headers["content-type"] ?? "");
         record.body = {
           fields: Object.fromEntries([...form.fields].map(([k, v]) => [k, v.length === 1 ? v[0] : v])),
           file: form.file ? { name: form.file.name, type: form.file.type, size: form.file.bytes.length } : null,
         };
+      } else if (route === "calls") {
+        calls = await parseCallCreate(raw, req.headers["content-type"] ?? "");
+        record.body = calls;
       } else if (method === "POST" && route !== "hangup") {
         record.body = raw.length === 0 ? null : raw.toString("utf8");
         body = parseJsonBody(raw);
@@ -316,6 +362,17 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
         case "client_secrets":
           sendJson(res, ctx, 200, realtime.mint(body));
           break;
+        case "calls": {
+          const { callId, answer } = await realtime.createCall(auth[1]!.trim(), calls!.sdp, calls!.session);
+          res.writeHead(201, {
+            "content-type": "application/sdp",
+            "content-length": String(Buffer.byteLength(answer)),
+            location: `/v1/realtime/calls/${callId}`,
+            "x-request-id": ctx.requestId,
+          });
+          res.end(answer);
+          break;
+        }
         case "hangup": {
           const callId = decodeURIComponent(path.split("/")[4]!);
           if (!realtime.hangup(callId)) throw new HttpError(404, `No active call '${callId}'.`, "invalid_request_error", null, "call_id_not_found");

@@ -1,8 +1,9 @@
 "use client";
 // The voice session: choose a maximum length (its worst case is shown and held), start, talk, end.
-// The browser connects to the provider with the short-lived secret — WebRTC with a microphone against
-// OpenAI, a WebSocket against the simulator (text turns) — and names the call to the server, which
-// meters it on its own sideband. The charge shown at the end is the server's, never the browser's.
+// The browser opens a WebRTC peer connection (microphone if there is one, and the `oai-events` data
+// channel) and sends its SDP offer to OUR server, which creates the call at the provider with its own
+// key, meters it on its own sideband and answers with the SDP answer only: the browser never holds a
+// key or secret. Typed turns go over the data channel. The charge shown at the end is the server's.
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { ChargedBadge, CostEstimate } from "@/components/ai/cost-badge";
@@ -15,14 +16,32 @@ import { estimateAction } from "../actions";
 
 interface Started {
   sessionId: string;
-  clientSecret: string;
-  model: string;
+  /** The provider's SDP answer (the only thing the server passes on). */
+  sdp: string;
   maxSeconds: number;
-  connect: { transport: "webrtc" | "websocket"; url: string };
 }
 
 type Line = { who: "you" | "coach"; text: string };
 type Phase = "idle" | "connecting" | "live" | "ending" | "ended";
+
+/** Resolves when ICE gathering is complete (the offer then carries every candidate), or after `ms`. */
+function gathered(pc: RTCPeerConnection, ms = 2_000): Promise<void> {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    setTimeout(done, ms);
+    pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && done());
+  });
+}
+
+function opened(channel: RTCDataChannel, ms = 10_000): Promise<void> {
+  if (channel.readyState === "open") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("Could not connect to the voice service.")), ms);
+    channel.addEventListener("open", () => (clearTimeout(timer), resolve()));
+    channel.addEventListener("close", () => (clearTimeout(timer), reject(new Error("The voice service closed the connection."))));
+  });
+}
 
 export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
   const router = useRouter();
@@ -33,109 +52,109 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
   const [lines, setLines] = useState<Line[]>([]);
   const [say, setSay] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
-  const [transport, setTransport] = useState<Started["connect"]["transport"] | null>(null);
+  const [microphone, setMicrophone] = useState(false);
   const [charge, setCharge] = useState<{ charged: number; remaining: number; responses: number } | null>(null);
-  const socket = useRef<WebSocket | null>(null);
   const peer = useRef<RTCPeerConnection | null>(null);
+  const channel = useRef<RTCDataChannel | null>(null);
   const session = useRef<Started | null>(null);
   const ids = { length: useId(), say: useId() };
 
-  const control = (path: string, body: unknown) =>
-    fetch(`${routePath}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const control = (path: string, body: unknown, keepalive = false) =>
+    fetch(`${routePath}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), keepalive });
+
+  const hangUp = () => {
+    channel.current?.close();
+    peer.current?.getSenders().forEach((sender) => sender.track?.stop());
+    peer.current?.close();
+    channel.current = null;
+    peer.current = null;
+  };
 
   const end = useCallback(async () => {
     const current = session.current;
     if (!current) return;
-    setPhase("ending");
-    const response = await fetch(`${routePath}/end`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sessionId: current.sessionId }) });
-    const body = await response.json().catch(() => null);
-    socket.current?.close();
-    peer.current?.close();
     session.current = null;
+    setPhase("ending");
+    const response = await control("end", { sessionId: current.sessionId });
+    const body = await response.json().catch(() => null);
+    hangUp();
     if (response.ok && body) setCharge({ charged: body.tokens.charged, remaining: body.tokens.remaining, responses: body.responses });
-    else setProblem(body?.message ?? "The session could not be ended cleanly; it is settled when it times out.");
+    else setProblem(body?.message ?? "The session could not be ended cleanly; the server ends and settles it on its own.");
     setPhase("ended");
     router.refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [routePath, router]);
 
-  useEffect(() => () => void end(), [end]);
+  useEffect(() => {
+    // Leaving the page ends the session (the server would hang it up on its own soon after).
+    const leave = () => {
+      if (session.current) void control("end", { sessionId: session.current.sessionId }, true);
+    };
+    window.addEventListener("pagehide", leave);
+    return () => {
+      window.removeEventListener("pagehide", leave);
+      void end();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [end]);
 
   async function start() {
     setProblem(null);
     setCharge(null);
     setLines([]);
-    const result = await run(routePath, { headers: { "content-type": "application/json" }, body: JSON.stringify({ maxSeconds }) });
-    if (result.status !== "done") return;
+    const pc = new RTCPeerConnection();
+    peer.current = pc;
+    const audio = document.createElement("audio");
+    audio.autoplay = true;
+    pc.ontrack = (event) => (audio.srcObject = event.streams[0] ?? null);
+    const mic = await navigator.mediaDevices?.getUserMedia({ audio: true }).catch(() => null);
+    if (mic) mic.getTracks().forEach((track) => pc.addTrack(track, mic));
+    else pc.addTransceiver("audio", { direction: "recvonly" }); // no microphone: typed turns, spoken answers
+    setMicrophone(Boolean(mic));
+    const events = pc.createDataChannel("oai-events");
+    channel.current = events;
+    events.onmessage = (message) => {
+      const event = JSON.parse(String(message.data));
+      if (event.type === "response.output_audio_transcript.done") setLines((l) => [...l, { who: "coach", text: event.transcript }]);
+      if (event.type === "response.output_text.done") setLines((l) => [...l, { who: "coach", text: event.text }]);
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    const result = await run(routePath, { headers: { "content-type": "application/json" }, body: JSON.stringify({ maxSeconds, sdp: pc.localDescription!.sdp }) });
+    if (result.status !== "done") return hangUp();
     const started = result.result;
     session.current = started;
-    setTransport(started.connect.transport);
     setPhase("connecting");
     try {
-      const callId = started.connect.transport === "websocket" ? await connectWebSocket(started) : await connectWebRtc(started);
-      const attached = await control("attach", { sessionId: started.sessionId, callId });
+      await pc.setRemoteDescription({ type: "answer", sdp: started.sdp });
+      pc.onconnectionstatechange = () => {
+        if (["failed", "closed"].includes(pc.connectionState) && session.current) void end();
+      };
+      events.onclose = () => {
+        if (session.current) void end(); // the call ended (hung up by the server, or the maximum length passed)
+      };
+      await opened(events);
+      const attached = await control("attach", { sessionId: started.sessionId });
       if (!attached.ok) throw new Error((await attached.json().catch(() => null))?.message ?? "The session could not be metered.");
       setPhase("live");
+      // The keepalive: a session whose page stops sending it is hung up by the server within seconds.
+      const keepalive = setInterval(() => {
+        if (session.current?.sessionId === started.sessionId) void control("attach", { sessionId: started.sessionId }).catch(() => undefined);
+        else clearInterval(keepalive);
+      }, 4_000);
     } catch (error) {
       setProblem((error as Error).message);
       await end();
     }
   }
 
-  function connectWebSocket(started: Started): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(started.connect.url, ["realtime", `openai-insecure-api-key.${started.clientSecret}`]);
-      socket.current = ws;
-      ws.onerror = () => reject(new Error("Could not connect to the voice service."));
-      ws.onclose = () => {
-        if (session.current) void end(); // the provider ended the call (or the maximum length passed)
-      };
-      ws.onmessage = (message) => {
-        const event = JSON.parse(String(message.data));
-        if (event.type === "session.created" && event.call_id) resolve(event.call_id);
-        const text = event.transcript ?? (event.type === "response.output_text.done" ? event.text : null);
-        if (typeof text === "string" && (event.type === "response.output_audio_transcript.done" || event.type === "response.output_text.done")) {
-          setLines((l) => [...l, { who: "coach", text }]);
-        }
-      };
-    });
-  }
-
-  async function connectWebRtc(started: Started): Promise<string> {
-    const pc = new RTCPeerConnection();
-    peer.current = pc;
-    const audio = document.createElement("audio");
-    audio.autoplay = true;
-    pc.ontrack = (event) => (audio.srcObject = event.streams[0] ?? null);
-    const microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
-    pc.addTrack(microphone.getTracks()[0]!, microphone);
-    const events = pc.createDataChannel("oai-events");
-    events.onmessage = (message) => {
-      const event = JSON.parse(String(message.data));
-      if (event.type === "response.output_audio_transcript.done") setLines((l) => [...l, { who: "coach", text: event.transcript }]);
-    };
-    pc.onconnectionstatechange = () => {
-      if (["failed", "closed", "disconnected"].includes(pc.connectionState) && session.current) void end();
-    };
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
-    const answer = await fetch(started.connect.url, {
-      method: "POST",
-      body: offer.sdp,
-      headers: { authorization: `Bearer ${started.clientSecret}`, "content-type": "application/sdp" },
-    });
-    if (!answer.ok) throw new Error("The voice service refused the connection.");
-    await pc.setRemoteDescription({ type: "answer", sdp: await answer.text() });
-    const callId = answer.headers.get("location")?.split("/").pop();
-    if (!callId) throw new Error("The voice service did not name the call.");
-    return callId;
-  }
-
   function sendText(event: React.FormEvent) {
     event.preventDefault();
     const text = say.trim();
-    if (!text || !socket.current) return;
-    socket.current.send(JSON.stringify({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text }] } }));
-    socket.current.send(JSON.stringify({ type: "response.create" }));
+    const events = channel.current;
+    if (!text || events?.readyState !== "open") return;
+    events.send(JSON.stringify({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text }] } }));
+    events.send(JSON.stringify({ type: "response.create" }));
     setLines((l) => [...l, { who: "you", text }]);
     setSay("");
   }
@@ -179,18 +198,18 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
         )}
       </div>
 
-      {phase === "live" && transport === "websocket" && (
+      {phase === "live" && (
         <form onSubmit={sendText} className="flex gap-2" aria-label="Talk to the coach">
           <label htmlFor={ids.say} className="sr-only">
             Say something
           </label>
-          <input id={ids.say} className={inputClass} value={say} onChange={(e) => setSay(e.target.value)} placeholder="Say something to your coach (simulated voice: typed turns)" />
+          <input id={ids.say} className={inputClass} value={say} onChange={(e) => setSay(e.target.value)} placeholder="Or type something to your coach" />
           <button type="submit" className="mt-1 rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white">
             Say
           </button>
         </form>
       )}
-      {phase === "live" && transport === "webrtc" && <p className="text-sm text-zinc-700">Listening — speak to your coach.</p>}
+      {phase === "live" && microphone && <p className="text-sm text-zinc-700">Listening — speak to your coach.</p>}
 
       {lines.length > 0 && (
         <ol className="space-y-2" data-testid="voice-transcript" aria-live="polite">

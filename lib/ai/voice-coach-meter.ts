@@ -1,0 +1,22 @@
+// This instance's realtime meter, bound to the app: its database, ledger pipeline and cost engine.
+// Apart from voice-coach.ts so that what the pages import (the estimate, the schemas) does not pull
+// in the session and database modules.
+import type OpenAI from "openai";
+import { db } from "../db/client";
+import { currentCostEngine, ledger } from "./metered";
+import { RealtimeMeter } from "./realtime-metering";
+import { providerTransport } from "./voice-coach";
+
+const globalForMeter = globalThis as unknown as { tollgateRealtimeMeter?: RealtimeMeter };
+
+/** This instance's realtime meter (its sidebands and its sweep) over the shared database. */
+export function realtimeMeter(client: () => OpenAI): RealtimeMeter {
+  globalForMeter.tollgateRealtimeMeter ??= new RealtimeMeter({
+    db,
+    ledger,
+    engine: currentCostEngine,
+    provider: providerTransport(client()),
+    log: (event, details) => console.warn(JSON.stringify({ event, ...details })),
+  });
+  return globalForMeter.tollgateRealtimeMeter;
+}
