@@ -17,11 +17,11 @@ test("a user generates an exercise illustration for exactly the price shown befo
   await page.goto("/ai/generate-training-illustration");
   await page.getByLabel("Exercise").fill("Goblet squat with a kettlebell");
   await page.getByLabel("Quality").selectOption("low");
-  await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 11 tokens");
+  await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 10.88 tokens");
   await page.getByRole("button", { name: "Generate illustration" }).click();
   await expect(page.getByTestId("illustration")).toBeVisible();
-  expect(await charged(page)).toBe(11_000n);
-  await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - 11_000n));
+  expect(await charged(page)).toBe(10_880n);
+  await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - 10_880n));
 });
 
 test("a user transcribes a voice note, charged per second", async ({ page }) => {

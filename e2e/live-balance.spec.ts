@@ -83,12 +83,12 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   expect(streamsOfB).toEqual([]);
   await screenshot(tabA, testInfo, "widget-desktop", tabA.getByTestId("balance-widget"));
 
-  // Spend down from tab B: two medium illustrations (42 each) leave < 20 % (amber), no banner yet.
+  // Spend down from tab B: two medium illustrations (42.24 each) leave < 20 % (amber), no banner yet.
   for (let i = 0; i < 2; i++) expect((await illustrate(tabB, "medium")).status).toBe(200);
   await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(await ledgerAvailable(email)), { timeout: 2_000 });
   await expect(tabA.getByTestId("balance-widget")).toHaveAttribute("data-status", "low");
   await expect(tabA.getByTestId("low-balance-banner")).toHaveCount(0);
-  // One low-quality one (11) more: below 10 % of the free allowance → the banner, live.
+  // One low-quality one (10.88) more: below 10 % of the free allowance → the banner, live.
   expect((await illustrate(tabB, "low")).status).toBe(200);
   const left = await ledgerAvailable(email);
   expect(left).toBeLessThan(10_000n);
@@ -100,14 +100,14 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   expect(await tabA.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   await screenshot(tabA, testInfo, "banner-desktop");
 
-  // A request it cannot afford (a high-quality illustration holds 167 tokens) → the dialog.
+  // A request it cannot afford (a high-quality illustration holds 166.4 tokens) → the dialog.
   await tabA.goto("/ai/generate-training-illustration");
   await tabA.getByLabel("Exercise").fill("Bulgarian split squat with dumbbells");
   await tabA.getByLabel("Quality").selectOption("high");
   await tabA.getByRole("button", { name: "Generate illustration" }).click();
   const dialog = tabA.getByRole("dialog", { name: "Not enough tokens" });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByTestId("insufficient-required")).toHaveText("167");
+  await expect(dialog.getByTestId("insufficient-required")).toHaveText("166");
   await expect(dialog.getByTestId("insufficient-available")).toHaveText(/^\d(\.\d)?$/);
   // The cheapest cover for ~160 tokens on the free tier: the Essential plan (€9, 1,000 a month).
   await expect(dialog.getByTestId("insufficient-offer")).toHaveAttribute("data-id", "essential");
@@ -161,7 +161,7 @@ test("while the stream is blocked the sidebar polls, and it goes live again when
   await tabB.goto("/dashboard");
   expect((await illustrate(tabB, "low")).status).toBe(200);
   const left = await ledgerAvailable(email);
-  expect(left).toBe(100_000n - 11_000n);
+  expect(left).toBe(100_000n - 10_880n);
   // Polling every 5 s picks it up.
   await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(left), { timeout: 7_000 });
 
@@ -171,6 +171,6 @@ test("while the stream is blocked the sidebar polls, and it goes live again when
   await tabA.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
   await expect(tabA.getByTestId("balance-widget")).toHaveAttribute("data-connection", "live", { timeout: 5_000 });
   expect((await illustrate(tabB, "low")).status).toBe(200);
-  await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(left - 11_000n), { timeout: 2_000 });
+  await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(left - 10_880n), { timeout: 2_000 });
   await context.close();
 });

@@ -42,13 +42,13 @@ describe("POST /api/ai/generate-training-illustration", () => {
     const reported = h.simulator.requests.at(-1)!;
     expect(reported.body).toMatchObject({ model: ILLUSTRATION_MODEL, size: "1024x1536", quality: "high", n: 1 });
     const expected = costOf(ILLUSTRATION_MODEL, { kind: "image", count: 1, size: "1024x1536", quality: "high" });
-    expect(expected).toBe(250_000n); // the table's $0.25 for a high-quality 1024×1536 image
+    expect(expected).toBe(249_600n); // a high-quality 1024×1536 image: 6,240 output tokens × $40 per 1M
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(expected);
     expect(row!.feature).toBe("generate-training-illustration");
-    expect(row!.usage).toMatchObject({ model: ILLUSTRATION_MODEL, images: 1, size: "1024x1536", quality: "high", costMicroUsd: "250000" });
+    expect(row!.usage).toMatchObject({ model: ILLUSTRATION_MODEL, images: 1, size: "1024x1536", quality: "high", costMicroUsd: "249600" });
     expect(row!.allowanceDelta + row!.purchasedDelta).toBe(-expected);
-    expect(body.tokens).toEqual({ charged: 250, remaining: Number(FREE_TIER + 1_000_000n - expected) / 1000 });
+    expect(body.tokens).toEqual({ charged: 249.6, remaining: Number(FREE_TIER + 1_000_000n - expected) / 1000 });
     expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
   });
 

@@ -4,9 +4,17 @@
 import { z } from "zod";
 import { InvalidUsageError, UsageKindMismatchError } from "./errors";
 import { tokenCost } from "./money";
-import type { ImagePrice, ModelPrice, RealtimePrice, TextPrice, TranscriptionPrice } from "./prices";
+import type { ImagePrice, ModelPrice, RealtimePrice, TextPrice, TranscriptionPrice, TranscriptionTokenPrice } from "./prices";
 import { resolvePrice, type PriceSource, type ResolvedPrice } from "./resolve";
-import { usageSchema, type ImageUsage, type RealtimeUsage, type TextUsage, type TranscriptionUsage, type Usage } from "./usage";
+import {
+  usageSchema,
+  type ImageUsage,
+  type RealtimeUsage,
+  type TextUsage,
+  type TranscriptionTokensUsage,
+  type TranscriptionUsage,
+  type Usage,
+} from "./usage";
 
 export interface CostOptions {
   /** The pricing version's `modelPriceOverrides` (raw JSON; validated). Absent = none. */
@@ -39,6 +47,8 @@ export function priceUsage(model: string, usage: Usage, resolved: ResolvedPrice)
       return imageCost(model, usage, expectPriceKind(model, price, "image"));
     case "transcription":
       return transcriptionCost(usage, expectPriceKind(model, price, "transcription"));
+    case "transcription-tokens":
+      return transcriptionTokensCost(usage, expectPriceKind(model, price, "transcription-tokens"));
     case "realtime":
       return realtimeCost(usage, expectPriceKind(model, price, "realtime"));
   }
@@ -57,9 +67,27 @@ export function expectPriceKind<K extends ModelPrice["kind"]>(model: string, pri
  */
 function textCost(usage: TextUsage, price: TextPrice): bigint {
   const cached = usage.cachedInputTokens ?? 0;
+  const rates = textRatesFor(price, usage.inputTokens);
   return tokenCost([
-    [usage.inputTokens - cached, price.inputMicroUsdPer1M],
-    [cached, price.cachedInputMicroUsdPer1M ?? price.inputMicroUsdPer1M],
+    [usage.inputTokens - cached, rates.inputMicroUsdPer1M],
+    [cached, rates.cachedInputMicroUsdPer1M ?? rates.inputMicroUsdPer1M],
+    [usage.outputTokens, rates.outputMicroUsdPer1M],
+  ]);
+}
+
+/**
+ * The rates a text call of `inputTokens` pays: the long-context rates when its input is above the
+ * model's threshold (all tokens of the call, as OpenAI bills it), the base rates otherwise.
+ */
+export function textRatesFor(price: TextPrice, inputTokens: number): Omit<TextPrice, "kind" | "longContext"> {
+  return price.longContext && inputTokens > price.longContext.aboveInputTokens ? price.longContext : price;
+}
+
+/** Text input, audio input and output tokens, each at its price, ÷ 1M, rounded up once. */
+function transcriptionTokensCost(usage: TranscriptionTokensUsage, price: TranscriptionTokenPrice): bigint {
+  return tokenCost([
+    [usage.textInputTokens, price.textInputMicroUsdPer1M],
+    [usage.audioInputTokens, price.audioInputMicroUsdPer1M],
     [usage.outputTokens, price.outputMicroUsdPer1M],
   ]);
 }
@@ -147,6 +175,8 @@ export function ledgerUsage(model: string, usage: Usage, cost: bigint, resolved:
     }
     case "transcription":
       return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds) };
+    case "transcription-tokens":
+      return { ...head, inputTokens: usage.textInputTokens, audioInputTokens: usage.audioInputTokens, outputTokens: usage.outputTokens };
     case "realtime":
       return {
         ...head,

@@ -56,14 +56,15 @@ describe("estimateImageCost: exact", () => {
     // 2 × $0.120
     ["DALL-E 3 HD 1024×1792 ×2", "dall-e-3", { count: 2, size: "1024x1792", quality: "hd" }, 240_000n],
     ["DALL-E 3, default quality", "dall-e-3", { count: 1, size: "1024x1024" }, 40_000n],
-    ["gpt-image-1 medium 1024²", "gpt-image-1", { count: 1, size: "1024x1024", quality: "medium" }, 42_000n],
-    // "auto" quality (the API default): the dearest quality of that size, high $0.167
-    ["gpt-image-1 auto quality", "gpt-image-1", { count: 1, size: "1024x1024", quality: "auto" }, 167_000n],
-    ["gpt-image-1 no quality (= auto)", "gpt-image-1", { count: 1, size: "1024x1024" }, 167_000n],
-    // "auto" size and quality: high 1024×1536 / 1536×1024, $0.25, × 3
-    ["gpt-image-1 all auto ×3", "gpt-image-1", { count: 3, size: "auto", quality: "auto" }, 750_000n],
-    // "auto" size of low: $0.016
-    ["gpt-image-1 low, auto size", "gpt-image-1", { count: 1, size: "auto", quality: "low" }, 16_000n],
+    // gpt-image-1: output tokens per image × $40 per 1M: medium 1024² = 1056 × 40 = 42,240
+    ["gpt-image-1 medium 1024²", "gpt-image-1", { count: 1, size: "1024x1024", quality: "medium" }, 42_240n],
+    // "auto" quality (the API default): the dearest quality of that size, high: 4160 × 40 = 166,400
+    ["gpt-image-1 auto quality", "gpt-image-1", { count: 1, size: "1024x1024", quality: "auto" }, 166_400n],
+    ["gpt-image-1 no quality (= auto)", "gpt-image-1", { count: 1, size: "1024x1024" }, 166_400n],
+    // "auto" size and quality: high 1024×1536 / 1536×1024, 6240 × 40 = 249,600, × 3 = 748,800
+    ["gpt-image-1 all auto ×3", "gpt-image-1", { count: 3, size: "auto", quality: "auto" }, 748_800n],
+    // "auto" size of low: 408 × 40 = 16,320
+    ["gpt-image-1 low, auto size", "gpt-image-1", { count: 1, size: "auto", quality: "low" }, 16_320n],
   ])("%s", (_, model, request, worstCase) => {
     expect(estimateImageCost(model, request)).toEqual({ model, worstCase });
   });
@@ -93,8 +94,8 @@ describe("estimateRealtimeCost: a deliberately conservative rate per second of s
     // per second: 150 audio in, 100 text in, 20 audio out, 10 text out, all uncached.
     // gpt-realtime: 150×32 + 100×4 + 20×64 + 10×16 = 4,800 + 400 + 1,280 + 160 = 6,640 µ$/s; × 60 = 398,400
     ["gpt-realtime, one minute", "gpt-realtime", 60, 398_400n],
-    // gpt-4o-realtime-preview: 150×100 + 100×5 + 20×200 + 10×20 = 15,000 + 500 + 4,000 + 200 = 19,700 µ$/s; × 60 = 1,182,000
-    ["gpt-4o-realtime-preview, one minute", "gpt-4o-realtime-preview", 60, 1_182_000n],
+    // gpt-4o-realtime-preview: 150×40 + 100×5 + 20×80 + 10×20 = 6,000 + 500 + 1,600 + 200 = 8,300 µ$/s; × 60 = 498,000
+    ["gpt-4o-realtime-preview, one minute", "gpt-4o-realtime-preview", 60, 498_000n],
     // gpt-4o-mini-realtime-preview: 150×10 + 100×0.60 + 20×20 + 10×2.40 = 1,500 + 60 + 400 + 24 = 1,984 µ$/s; × 600 = 1,190,400
     ["gpt-4o-mini-realtime-preview, ten minutes", "gpt-4o-mini-realtime-preview", 600, 1_190_400n],
     // 0.5 s → 1 s: 6,640

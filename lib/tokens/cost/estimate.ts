@@ -6,7 +6,7 @@
 //   images:        exact: count × the price of the size and quality ("auto" = the dearest option).
 //   transcription: exact: the duration, billed like the call itself.
 //   realtime:      a documented, deliberately conservative rate per second of session (below).
-import { costOf, expectPriceKind, imageUnitPrice, type CostOptions } from "./cost";
+import { costOf, expectPriceKind, imageUnitPrice, textRatesFor, type CostOptions } from "./cost";
 import { EstimateError } from "./errors";
 import { tokenCost } from "./money";
 import type { ImagePrice } from "./prices";
@@ -61,9 +61,10 @@ export function estimateTextCost(model: string, request: TextRequest, options: C
   const imageList: readonly ImageInput[] = typeof images === "number" ? imageCount(model, images) : images;
   const inputTokens =
     countChatTokens(model, messagesOf(request)) + imageList.reduce((sum, image) => sum + imageInputTokens(model, image), 0);
+  const rates = textRatesFor(price, inputTokens);
   const worstCase = tokenCost([
-    [inputTokens, price.inputMicroUsdPer1M],
-    [maxOutputTokens, price.outputMicroUsdPer1M],
+    [inputTokens, rates.inputMicroUsdPer1M],
+    [maxOutputTokens, rates.outputMicroUsdPer1M],
   ]);
   return { model, inputTokens, maxOutputTokens, worstCase };
 }

@@ -1,6 +1,7 @@
 // Model prices in integer micro-dollars (µ$), the unit of the ledger (1 µ$ = 1 millitoken).
 // Token prices are µ$ per 1,000,000 tokens (= the published "$ per 1M tokens" × 1,000,000);
-// image prices are µ$ per image; transcription prices are µ$ per second of audio.
+// image prices are µ$ per image (plus, for token-billed image models, µ$ per 1M tokens of each
+// kind); transcription prices are µ$ per second of audio or µ$ per 1M tokens.
 //
 // The same shapes serve our own table (own-prices.ts), the converted catalogue entries and the
 // admin overrides stored in `token_pricing_config.model_price_overrides`, validated here.
@@ -9,28 +10,69 @@ import { InvalidPriceOverridesError } from "./errors";
 
 const microUsd = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+/** The token prices of one context band of a text model. */
+const textRates = {
+  inputMicroUsdPer1M: microUsd,
+  /** Absent: the model has no caching discount, cached tokens cost the input price. */
+  cachedInputMicroUsdPer1M: microUsd.optional(),
+  outputMicroUsdPer1M: microUsd,
+};
+const cachedNotAboveInput = (p: { inputMicroUsdPer1M: number; cachedInputMicroUsdPer1M?: number | undefined }) =>
+  p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M;
+
 /** Chat / responses models: input (incl. vision), cached input, output (incl. reasoning). */
 export const textPriceSchema = z
   .strictObject({
     kind: z.literal("text"),
-    inputMicroUsdPer1M: microUsd,
-    /** Absent: the model has no caching discount, cached tokens cost the input price. */
-    cachedInputMicroUsdPer1M: microUsd.optional(),
-    outputMicroUsdPer1M: microUsd,
+    ...textRates,
+    /**
+     * Long-context pricing (gpt-5.4 and later): a call whose input is MORE than `aboveInputTokens`
+     * tokens pays these rates for all of its tokens, input and output (OpenAI's threshold pricing,
+     * as the catalogue records it). Absent: one price at every length.
+     */
+    longContext: z
+      .strictObject({ aboveInputTokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), ...textRates })
+      .refine(cachedNotAboveInput, { message: "longContext.cachedInputMicroUsdPer1M must not exceed its inputMicroUsdPer1M" })
+      .optional(),
   })
-  .refine((p) => p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M, {
+  .refine(cachedNotAboveInput, {
     message: "cachedInputMicroUsdPer1M must not exceed inputMicroUsdPer1M",
   });
 
 const imageSize = z.string().regex(/^\d+x\d+$/, 'sizes are "<width>x<height>", e.g. "1024x1024"');
 
-/** Image generation: µ$ per image, by quality then size. */
+/**
+ * Token prices of an image model (gpt-image-1 …), as OpenAI bills it: text and image input tokens
+ * (with their cached prices), image output tokens, and text output tokens where the model has them.
+ */
+export const imageTokenPriceSchema = z
+  .strictObject({
+    textInputMicroUsdPer1M: microUsd,
+    cachedTextInputMicroUsdPer1M: microUsd.optional(),
+    imageInputMicroUsdPer1M: microUsd,
+    cachedImageInputMicroUsdPer1M: microUsd.optional(),
+    imageOutputMicroUsdPer1M: microUsd,
+    textOutputMicroUsdPer1M: microUsd.optional(),
+  })
+  .refine((p) => p.cachedTextInputMicroUsdPer1M === undefined || p.cachedTextInputMicroUsdPer1M <= p.textInputMicroUsdPer1M, {
+    message: "cachedTextInputMicroUsdPer1M must not exceed textInputMicroUsdPer1M",
+  })
+  .refine((p) => p.cachedImageInputMicroUsdPer1M === undefined || p.cachedImageInputMicroUsdPer1M <= p.imageInputMicroUsdPer1M, {
+    message: "cachedImageInputMicroUsdPer1M must not exceed imageInputMicroUsdPer1M",
+  });
+
+/**
+ * Image generation: µ$ per image, by quality then size (the output of one image, what an estimate
+ * and a count/size/quality usage are priced with), and, for token-billed models, the token prices.
+ */
 export const imagePriceSchema = z
   .strictObject({
     kind: z.literal("image"),
     /** The quality the API uses when the request names none (dall-e-2/3: "standard"). */
     defaultQuality: z.string().min(1).optional(),
     microUsdPerImage: z.record(z.string().min(1), z.record(imageSize, microUsd)),
+    /** Token-billed models only: what each reported token kind costs. */
+    tokens: imageTokenPriceSchema.optional(),
   })
   .refine((p) => Object.keys(p.microUsdPerImage).length > 0 && Object.values(p.microUsdPerImage).every((s) => Object.keys(s).length > 0), {
     message: "microUsdPerImage needs at least one quality with at least one size",
@@ -43,6 +85,17 @@ export const imagePriceSchema = z
 export const transcriptionPriceSchema = z.strictObject({
   kind: z.literal("transcription"),
   microUsdPerSecond: microUsd,
+});
+
+/**
+ * Transcription billed by tokens (gpt-4o-transcribe, gpt-4o-mini-transcribe): the prompt's text
+ * input tokens, the audio's input tokens and the transcript's output tokens, each per 1M.
+ */
+export const transcriptionTokenPriceSchema = z.strictObject({
+  kind: z.literal("transcription-tokens"),
+  textInputMicroUsdPer1M: microUsd,
+  audioInputMicroUsdPer1M: microUsd,
+  outputMicroUsdPer1M: microUsd,
 });
 
 /** Realtime models: text and audio tokens, in and out, with cached input. */
@@ -68,6 +121,7 @@ export const modelPriceSchema = z.discriminatedUnion("kind", [
   textPriceSchema,
   imagePriceSchema,
   transcriptionPriceSchema,
+  transcriptionTokenPriceSchema,
   realtimePriceSchema,
 ]);
 
@@ -81,6 +135,8 @@ export const modelPriceOverridesSchema = z.record(z.string().min(1), modelPriceS
 export type TextPrice = z.infer<typeof textPriceSchema>;
 export type ImagePrice = z.infer<typeof imagePriceSchema>;
 export type TranscriptionPrice = z.infer<typeof transcriptionPriceSchema>;
+export type TranscriptionTokenPrice = z.infer<typeof transcriptionTokenPriceSchema>;
+export type ImageTokenPrice = z.infer<typeof imageTokenPriceSchema>;
 export type RealtimePrice = z.infer<typeof realtimePriceSchema>;
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 export type ModelPriceOverrides = z.infer<typeof modelPriceOverridesSchema>;

@@ -41,6 +41,18 @@ export const transcriptionUsageSchema = z.strictObject({
   seconds: z.number().nonnegative().finite(),
 });
 
+/**
+ * A transcription billed by tokens (gpt-4o-transcribe, gpt-4o-mini-transcribe), as the API reports
+ * it (`usage: { type: "tokens", input_tokens, input_token_details: { text_tokens, audio_tokens },
+ * output_tokens }`): text and audio input tokens apart, and the transcript's output tokens.
+ */
+export const transcriptionTokensUsageSchema = z.strictObject({
+  kind: z.literal("transcription-tokens"),
+  textInputTokens: count,
+  audioInputTokens: count,
+  outputTokens: count,
+});
+
 export const realtimeUsageSchema = z
   .strictObject({
     kind: z.literal("realtime"),
@@ -62,12 +74,14 @@ export const usageSchema = z.discriminatedUnion("kind", [
   textUsageSchema,
   imageUsageSchema,
   transcriptionUsageSchema,
+  transcriptionTokensUsageSchema,
   realtimeUsageSchema,
 ]);
 
 export type TextUsage = z.infer<typeof textUsageSchema>;
 export type ImageUsage = z.infer<typeof imageUsageSchema>;
 export type TranscriptionUsage = z.infer<typeof transcriptionUsageSchema>;
+export type TranscriptionTokensUsage = z.infer<typeof transcriptionTokensUsageSchema>;
 export type RealtimeUsage = z.infer<typeof realtimeUsageSchema>;
 export type Usage = z.infer<typeof usageSchema>;
 
