@@ -23,26 +23,12 @@
 // Dated price changes (a "start_date" constraint) are honoured: the price is the one in effect at
 // the time asked for (now, by default).
 import { findProvider, type MatchLogic, type ModelInfo, type ModelPrice as SourcePrice } from "@pydantic/genai-prices";
+import { CATALOGUE, CATALOGUE_NAME } from "./catalogue-version";
 import { decimalTextOf, decimalToMicroUsd, InvalidPriceError } from "./money";
 import { IMAGE_OUTPUT_TOKENS } from "./own-prices";
 import type { ImagePrice, ModelPrice, RealtimePrice, TextPrice, TranscriptionPrice, TranscriptionTokenPrice } from "./prices";
 
-/**
- * The catalogue this build prices with. `version` must be the installed package's version (a test
- * checks it), `date` the day that version (and its data) was published on npm: the date admins see.
- */
-export const CATALOGUE = {
-  package: "@pydantic/genai-prices",
-  version: "0.1.8",
-  date: "2026-09-23",
-  provider: "openai",
-} as const;
-
-/** Where catalogue prices come from, in words (admin page, errors, the pricing version record). */
-export const CATALOGUE_NAME = `${CATALOGUE.package}@${CATALOGUE.version} (${CATALOGUE.date}), provider ${CATALOGUE.provider}`;
-
-/** `<package>@<version>`: what a pricing version records as the catalogue it was made with. */
-export const CATALOGUE_VERSION = `${CATALOGUE.package}@${CATALOGUE.version}`;
+export { CATALOGUE, CATALOGUE_NAME, CATALOGUE_VERSION } from "./catalogue-version";
 
 const provider = findProvider({ providerId: CATALOGUE.provider });
 if (!provider) throw new Error(`${CATALOGUE.package} has no "${CATALOGUE.provider}" provider`);

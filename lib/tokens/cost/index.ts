@@ -23,7 +23,7 @@ export {
 export type { TextRequest, TextEstimate, ImageRequest, SimpleEstimate, RealtimeEstimate, RealtimeRates } from "./estimate";
 export { UnknownModelError, UsageKindMismatchError, InvalidUsageError, InvalidPriceOverridesError, EstimateError } from "./errors";
 export { InvalidPriceError, usdToMicroUsd, decimalToMicroUsd, tokenCost, ceilDiv, TOKENS_PER_PRICE_UNIT, type TokenTerm } from "./money";
-export { OWN_PRICES, IMAGE_OUTPUT_TOKENS } from "./own-prices";
+export { OWN_PRICES, OWN_PRICE_SOURCES, IMAGE_OUTPUT_TOKENS } from "./own-prices";
 export {
   CATALOGUE,
   CATALOGUE_NAME,

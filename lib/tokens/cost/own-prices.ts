@@ -28,6 +28,12 @@ export const OWN_PRICES: Readonly<Record<string, ModelPrice>> = {
   },
 };
 
+/** Where each entry of OWN_PRICES comes from, in words (shown on the admin pricing page). */
+export const OWN_PRICE_SOURCES: Readonly<Record<keyof typeof OWN_PRICES & string, string>> = {
+  "dall-e-3": "OpenAI's pricing page (DALL·E, per image), checked 2026-12-02",
+  "dall-e-2": "OpenAI's pricing page (DALL·E, per image), checked 2026-12-02",
+};
+
 /**
  * Output tokens of one generated image, by quality then size: not a price, but what turns the
  * catalogue's image-output price ($ per 1M tokens) into a per-image price (catalogue.ts) for

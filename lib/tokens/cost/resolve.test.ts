@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidPriceOverridesError, UnknownModelError } from "./errors";
 import { catalogueLookup } from "./catalogue";
-import { OWN_PRICES } from "./own-prices";
+import { OWN_PRICE_SOURCES, OWN_PRICES } from "./own-prices";
 import { modelPriceSchema, parseModelPriceOverrides } from "./prices";
 import { baseModelId, resolvePrice } from "./resolve";
 
@@ -157,6 +157,10 @@ describe("our own table", () => {
         hd: { "1024x1024": 80_000, "1024x1792": 120_000, "1792x1024": 120_000 }, //      $0.080 / $0.120
       },
     });
+  });
+
+  it("says where each entry comes from", () => {
+    expect(Object.keys(OWN_PRICE_SOURCES).sort()).toEqual(Object.keys(OWN_PRICES).sort());
   });
 
   it("keeps only what the catalogue does not have (an entry here would hide the maintained price)", () => {
