@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+// eslint-disable-next-line no-restricted-imports -- test only: the package's own matcher is the reference for ours; nothing is priced with it
+import { calcPrice, findProvider, type MatchLogic } from "@pydantic/genai-prices";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, catalogueEntry, catalogueLookup, catalogueModelIds, cataloguePrice } from "./catalogue";
 import { decimalToMicroUsd, InvalidPriceError, usdToMicroUsd } from "./money";
@@ -199,6 +201,22 @@ describe("catalogue coverage", () => {
       "text-embedding-3-small": "has no output_mtok",
       "text-embedding-ada-002": "has no output_mtok",
     });
+  });
+
+  it("matches every id the way the package itself does", () => {
+    const ids = new Set<string>(["gpt-5-mini-2026-01-01", "gpt-4o-realtime-preview-2025-06-03", "GPT-5-MINI", "gpt-5.6-luna-2026-08-01", "o1-pro-x", "whatever"]);
+    const collect = (logic: MatchLogic) => {
+      if ("or" in logic) logic.or.forEach(collect);
+      else if ("and" in logic) logic.and.forEach(collect);
+      else if ("equals" in logic) ids.add(logic.equals);
+      else if ("starts_with" in logic) ids.add(`${logic.starts_with}-2025-01-01`);
+    };
+    for (const model of findProvider({ providerId: "openai" })!.models) collect(model.match);
+    expect(ids.size).toBeGreaterThan(200);
+    for (const id of ids) {
+      const theirs = calcPrice({ input_tokens: 0, output_tokens: 0 }, id, { providerId: "openai" })?.model.id ?? null;
+      expect(catalogueEntry(id)?.id ?? null, id).toBe(theirs);
+    }
   });
 
   it("matches ids by the catalogue's own rules, first entry first", () => {

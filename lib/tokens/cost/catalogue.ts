@@ -34,7 +34,7 @@ const provider = findProvider({ providerId: CATALOGUE.provider });
 if (!provider) throw new Error(`${CATALOGUE.package} has no "${CATALOGUE.provider}" provider`);
 const sourceModels: readonly ModelInfo[] = provider.models;
 
-/** The package's match rules (case-insensitive, as the package applies them). */
+/** The package's match rules, applied as the package applies them (case-insensitive but for regexes). */
 function matches(logic: MatchLogic, id: string): boolean {
   if ("or" in logic) return logic.or.some((clause) => matches(clause, id));
   if ("and" in logic) return logic.and.every((clause) => matches(clause, id));
@@ -43,7 +43,7 @@ function matches(logic: MatchLogic, id: string): boolean {
   if ("starts_with" in logic) return text.startsWith(logic.starts_with.toLowerCase());
   if ("ends_with" in logic) return text.endsWith(logic.ends_with.toLowerCase());
   if ("contains" in logic) return text.includes(logic.contains.toLowerCase());
-  if ("regex" in logic) return new RegExp(logic.regex, "i").test(id);
+  if ("regex" in logic) return new RegExp(logic.regex).test(id); // case-sensitive, as the package
   return false;
 }
 
