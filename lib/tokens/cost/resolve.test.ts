@@ -118,6 +118,16 @@ describe("modelPriceOverrides schema (integer micro-dollars)", () => {
         cachedAudioInputMicroUsdPer1M: 0,
         audioOutputMicroUsdPer1M: 64,
       },
+      e: { kind: "transcription-tokens", textInputMicroUsdPer1M: 2_500_000, audioInputMicroUsdPer1M: 6_000_000, outputMicroUsdPer1M: 10_000_000 },
+      f: {
+        ...textOverride(2_500_000, 15_000_000, 250_000),
+        longContext: { aboveInputTokens: 271_999, inputMicroUsdPer1M: 5_000_000, cachedInputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 22_500_000 },
+      },
+      g: {
+        kind: "image",
+        microUsdPerImage: { low: { "1024x1024": 10_880 } },
+        tokens: { textInputMicroUsdPer1M: 5_000_000, imageInputMicroUsdPer1M: 10_000_000, imageOutputMicroUsdPer1M: 40_000_000 },
+      },
     };
     expect(parseModelPriceOverrides(overrides)).toEqual(overrides);
     expect(parseModelPriceOverrides(null)).toEqual({});
@@ -129,6 +139,9 @@ describe("modelPriceOverrides schema (integer micro-dollars)", () => {
     ["a float (dollars instead of micro-dollars)", { m: textOverride(2.5, 10) }],
     ["a negative price", { m: textOverride(-1, 10) }],
     ["a cached price above the input price", { m: textOverride(1, 10, 2) }],
+    ["a long-context cached price above its input price", { m: { ...textOverride(1, 10), longContext: { aboveInputTokens: 5, inputMicroUsdPer1M: 1, cachedInputMicroUsdPer1M: 2, outputMicroUsdPer1M: 1 } } }],
+    ["a token transcription price without its audio price", { m: { kind: "transcription-tokens", textInputMicroUsdPer1M: 1, outputMicroUsdPer1M: 1 } }],
+    ["an image token price with a typo", { m: { kind: "image", microUsdPerImage: { low: { "1x1": 1 } }, tokens: { textInputMicroUsdPer1M: 1, imageInputMicroUsdPer1M: 1, imageOutputMicroUsdPer1m: 1 } } }],
     ["a typo'd field", { m: { kind: "text", inputMicroUsdPer1m: 1, outputMicroUsdPer1M: 1 } }],
     ["a missing field", { m: { kind: "text", inputMicroUsdPer1M: 1 } }],
     ["an unknown kind", { m: { kind: "video", microUsdPerSecond: 1 } }],
