@@ -8,7 +8,15 @@ const nextConfig: NextConfig = {
   // Type errors and lint are checked by `npm test` itself (typecheck + eslint steps).
   typescript: { ignoreBuildErrors: true },
   // `forbidden()` (HTTP 403 with app/forbidden.tsx) for signed-in users without the admin role.
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Server actions (forms: sign-in, sign-up, checkout …) take small bodies; Next counts the bytes as
+    // they arrive and answers 413 past this (its default, set here so it stays deliberate). Next also
+    // refuses an action whose Origin differs from the Host: the actions' own CSRF check.
+    serverActions: { bodySizeLimit: "1mb" },
+    // The proxy (proxy.ts) only matches pages; Next buffers a body for it up to this size (default 10 MB).
+    proxyClientMaxBodySize: "1mb",
+  },
 };
 
 export default nextConfig;

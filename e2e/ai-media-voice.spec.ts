@@ -17,11 +17,12 @@ test("a user generates an exercise illustration for exactly the price shown befo
   await page.goto("/ai/generate-training-illustration");
   await page.getByLabel("Exercise").fill("Goblet squat with a kettlebell");
   await page.getByLabel("Quality").selectOption("low");
-  await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 10.88 tokens");
+  // gpt-image-1's tokens at the catalogue's prices: the low 1024² image (272 × $40/1M = 10,880 µ$) and the prompt's 54 text tokens (× $5/1M = 270 µ$).
+  await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 11.15 tokens");
   await page.getByRole("button", { name: "Generate illustration" }).click();
   await expect(page.getByTestId("illustration")).toBeVisible();
-  expect(await charged(page)).toBe(10_880n);
-  await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - 10_880n));
+  expect(await charged(page)).toBe(11_150n);
+  await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - 11_150n));
 });
 
 test("a user transcribes a voice note, charged per second", async ({ page }) => {

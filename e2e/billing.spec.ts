@@ -90,8 +90,9 @@ test("subscribe to Pro, buy a Starter pack, renew, switch to Elite, and visit th
   await expect(page.getByTestId("balance-allowance")).toHaveText("3,000");
   await expect(page.getByTestId("balance-purchased")).toHaveText("2,000");
 
-  // Switching plan goes through the portal's confirmation; back in the app, Elite's extra 2,000
-  // tokens of allowance are there at once.
+  // Switching plan goes through the portal's confirmation (Tollgate's configuration: invoiced at
+  // once); back in the app, the paid proration's share of Elite's extra 2,000 tokens is there —
+  // all of it, since the simulated renewal put the period's start ahead of the clock.
   await page.getByRole("button", { name: "Upgrade to Elite" }).click();
   await expect(page).toHaveURL(/\/p\/session\//);
   await page.getByRole("button", { name: "Confirm" }).click();

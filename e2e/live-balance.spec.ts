@@ -83,12 +83,12 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   expect(streamsOfB).toEqual([]);
   await screenshot(tabA, testInfo, "widget-desktop", tabA.getByTestId("balance-widget"));
 
-  // Spend down from tab B: two medium illustrations (42.24 each) leave < 20 % (amber), no banner yet.
+  // Spend down from tab B: two medium illustrations (42.51 each: 1,056 image tokens × $40/1M + the prompt's 54 tokens × $5/1M) leave < 20 % (amber), no banner yet.
   for (let i = 0; i < 2; i++) expect((await illustrate(tabB, "medium")).status).toBe(200);
   await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(await ledgerAvailable(email)), { timeout: 2_000 });
   await expect(tabA.getByTestId("balance-widget")).toHaveAttribute("data-status", "low");
   await expect(tabA.getByTestId("low-balance-banner")).toHaveCount(0);
-  // One low-quality one (10.88) more: below 10 % of the free allowance → the banner, live.
+  // One low-quality one (11.15: 272 × $40/1M + 54 × $5/1M) more: below 10 % of the free allowance → the banner, live.
   expect((await illustrate(tabB, "low")).status).toBe(200);
   const left = await ledgerAvailable(email);
   expect(left).toBeLessThan(10_000n);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, oauthProviders, parseServerEnv, toolingEnv } from "./env";
+import { EnvError, isLoopbackUrl, oauthProviders, parseServerEnv, SIMULATOR_API_KEY, toolingEnv } from "./env";
 
 const SECRET = "s".repeat(32);
 const VALID = { DATABASE_URL: "postgresql://app:pw@db.internal:5432/tollgate", AUTH_SECRET: SECRET };
@@ -25,11 +25,24 @@ describe("parseServerEnv", () => {
       AUTH_SECRET: SECRET,
       AUTH_TRUST_HOST: false,
       APP_URL: "http://localhost:3000",
+      OPENAI_TIMEOUT_MS: 120_000,
       METER_RATE_LIMIT_PER_MINUTE: 60,
       LOW_BALANCE_PERCENT: 10,
       ADMIN_USD_TO_EUR: "0.92",
       TOLLGATE_BENCH_ROUTES: false,
+      TOLLGATE_LOOPBACK_RUN: false,
+      TRUSTED_PROXY_HOPS: 0,
+      SIGNUP_LIMIT_PER_IP_PER_HOUR: 10,
+      SIGNUP_LIMIT_PER_HOUR: 500,
+      SIGNIN_LIMIT_PER_IP_PER_15_MIN: 30,
+      SIGNIN_LIMIT_PER_15_MIN: 3_000,
+      LIVE_STREAMS_PER_USER: 3,
     });
+  });
+
+  it("validates OPENAI_TIMEOUT_MS (100 ms to 10 minutes)", () => {
+    expect(parseServerEnv({ ...VALID, OPENAI_TIMEOUT_MS: "30000" }).OPENAI_TIMEOUT_MS).toBe(30_000);
+    for (const bad of ["50", "600001", "soon"]) expect(envError({ ...VALID, OPENAI_TIMEOUT_MS: bad }).problems[0]).toMatch(/^OPENAI_TIMEOUT_MS /);
   });
 
   it("validates the admin EUR per USD rate (a positive decimal)", () => {
@@ -144,6 +157,93 @@ describe("parseServerEnv", () => {
   });
 });
 
+describe("production settings", () => {
+  const PROD = { ...VALID, NODE_ENV: "production", APP_URL: "https://tollgate.example.com" };
+
+  it("accepts a production environment with none of the development settings", () => {
+    expect(parseServerEnv(PROD)).toMatchObject({ NODE_ENV: "production", APP_URL: "https://tollgate.example.com" });
+    expect(parseServerEnv({ ...PROD, OPENAI_API_KEY: "sk-real" }).OPENAI_API_KEY).toBe("sk-real");
+  });
+
+  it("refuses the bench routes, naming TOLLGATE_BENCH_ROUTES", () => {
+    expect(envError({ ...PROD, TOLLGATE_BENCH_ROUTES: "1" }).problems).toEqual([
+      "TOLLGATE_BENCH_ROUTES must be off in production: the bench routes serve unmetered AI (NODE_ENV=production)",
+    ]);
+  });
+
+  it("refuses STRIPE_API_BASE, with a test key too", () => {
+    expect(envError({ ...PROD, STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_API_BASE: "http://127.0.0.1:12111" }).problems).toEqual([
+      "STRIPE_API_BASE must not be set in production: it points Stripe calls away from api.stripe.com (NODE_ENV=production)",
+    ]);
+  });
+
+  it("refuses the OpenAI simulator's key, naming OPENAI_API_KEY", () => {
+    expect(envError({ ...PROD, OPENAI_API_KEY: SIMULATOR_API_KEY }).problems).toEqual([
+      "OPENAI_API_KEY must not be the loopback simulator's key in production (NODE_ENV=production)",
+    ]);
+  });
+
+  it("refuses APP_URL on localhost in every spelling, and the default APP_URL", () => {
+    const message = "APP_URL must be the app's public URL in production, not localhost (NODE_ENV=production)";
+    expect(envError({ ...VALID, NODE_ENV: "production" }).problems).toEqual([message]);
+    for (const url of [
+      "http://localhost:3000",
+      "https://LOCALHOST.",
+      "http://app.localhost",
+      "http://127.0.0.1:3000",
+      "http://127.8.9.10",
+      "http://127.1",
+      "http://2130706433",
+      "http://[::1]:3000",
+      "http://[::ffff:127.0.0.1]",
+      "http://0.0.0.0:3000",
+    ]) {
+      expect(envError({ ...PROD, APP_URL: url }).problems, url).toEqual([message]);
+    }
+    expect(parseServerEnv({ ...PROD, APP_URL: "http://128.0.0.1" }).APP_URL).toBe("http://128.0.0.1");
+    expect(parseServerEnv({ ...PROD, APP_URL: "https://localhost.example.com" }).APP_URL).toBe("https://localhost.example.com");
+  });
+
+  it("names every refused variable at once", () => {
+    const problems = envError({ ...VALID, NODE_ENV: "production", TOLLGATE_BENCH_ROUTES: "true", STRIPE_API_BASE: "http://127.0.0.1:1", OPENAI_API_KEY: SIMULATOR_API_KEY }).problems;
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(["TOLLGATE_BENCH_ROUTES", "STRIPE_API_BASE", "OPENAI_API_KEY", "APP_URL"]);
+  });
+
+  it("allows all of them outside production, and in the loopback runs of the e2e and bench runners", () => {
+    const dev = { TOLLGATE_BENCH_ROUTES: "1", STRIPE_API_BASE: "http://127.0.0.1:1", OPENAI_API_KEY: SIMULATOR_API_KEY, APP_URL: "http://localhost:3000" };
+    expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "development" }).TOLLGATE_BENCH_ROUTES).toBe(true);
+    expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "test" }).TOLLGATE_BENCH_ROUTES).toBe(true);
+    expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "production", TOLLGATE_LOOPBACK_RUN: "1" }).TOLLGATE_BENCH_ROUTES).toBe(true);
+  });
+
+  it("refuses the runners' hatch itself in a deployment (a public APP_URL), so it lifts nothing there", () => {
+    const problems = envError({ ...VALID, NODE_ENV: "production", TOLLGATE_LOOPBACK_RUN: "1", APP_URL: "https://tollgate.example.com", TOLLGATE_BENCH_ROUTES: "1" }).problems;
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(["TOLLGATE_LOOPBACK_RUN", "TOLLGATE_BENCH_ROUTES"]);
+  });
+});
+
+describe("isLoopbackUrl", () => {
+  it("is false for public hosts and unparsable strings", () => {
+    expect(isLoopbackUrl("https://tollgate.example.com")).toBe(false);
+    expect(isLoopbackUrl("http://10.0.0.1")).toBe(false);
+    expect(isLoopbackUrl("not a url")).toBe(false);
+  });
+});
+
+describe("abuse limits", () => {
+  it("reads TRUSTED_PROXY_HOPS and the sign-up/sign-in and live stream limits, and names a bad one", () => {
+    expect(parseServerEnv({ ...VALID, TRUSTED_PROXY_HOPS: "1", SIGNUP_LIMIT_PER_IP_PER_HOUR: "0", LIVE_STREAMS_PER_USER: "5" })).toMatchObject({
+      TRUSTED_PROXY_HOPS: 1,
+      SIGNUP_LIMIT_PER_IP_PER_HOUR: 0,
+      LIVE_STREAMS_PER_USER: 5,
+    });
+    expect(envError({ ...VALID, TRUSTED_PROXY_HOPS: "-1" }).problems[0]).toMatch(/^TRUSTED_PROXY_HOPS /);
+    expect(envError({ ...VALID, TRUSTED_PROXY_HOPS: "yes" }).problems[0]).toMatch(/^TRUSTED_PROXY_HOPS /);
+    expect(envError({ ...VALID, LIVE_STREAMS_PER_USER: "0" }).problems[0]).toMatch(/^LIVE_STREAMS_PER_USER /);
+    expect(envError({ ...VALID, SIGNIN_LIMIT_PER_IP_PER_15_MIN: "1.5" }).problems[0]).toMatch(/^SIGNIN_LIMIT_PER_IP_PER_15_MIN /);
+  });
+});
+
 describe("oauthProviders", () => {
   it("is off for every provider when nothing is configured", () => {
     expect(oauthProviders(parseServerEnv(VALID))).toEqual({ github: null, google: null });
@@ -198,7 +298,7 @@ describe("Stripe settings", () => {
 
   it("are optional at boot; billingEnv names the missing key when billing is used", async () => {
     const { billingEnv, billingConfigured } = await import("./env");
-    const e = parseServerEnv({ ...VALID, NODE_ENV: "production" });
+    const e = parseServerEnv({ ...VALID, NODE_ENV: "production", APP_URL: "https://tollgate.example.com" });
     expect(billingConfigured(e)).toBe(false);
     expect(() => billingEnv(e)).toThrow(/STRIPE_SECRET_KEY is required for billing/);
     const configured = parseServerEnv({ ...VALID, ...KEYS, STRIPE_API_BASE: "http://127.0.0.1:12111" });

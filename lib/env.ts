@@ -48,6 +48,8 @@ const serverSchema = z
     /** OpenAI (or any compatible server). Unset in development: the loopback simulator is used. */
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
+    /** How long one OpenAI attempt may take, ms (an attempt that gets no answer is charged its worst case). */
+    OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
     /** Metered AI requests per user per minute (per server instance); 0 switches the limit off. */
     METER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
     /**
@@ -71,6 +73,28 @@ const serverSchema = z
     ),
     /** Serves /api/bench/* (only `npm run bench:meter` sets it, on the server it starts). */
     TOLLGATE_BENCH_ROUTES: booleanString,
+    /**
+     * Set only by the end-to-end and bench runners, which start a production build on this machine
+     * against the loopback simulators: it lifts the production refusals below (bench routes,
+     * STRIPE_API_BASE, the simulator's OpenAI key, APP_URL on localhost). Never set it in a deployment.
+     */
+    TOLLGATE_LOOPBACK_RUN: booleanString,
+    /**
+     * How many reverse proxies in front of the app append to X-Forwarded-For (0, the default: none is
+     * trusted and the header is ignored). With n, the client IP is the n-th address from the right —
+     * the one the outermost trusted proxy saw; addresses further left are the client's own claims.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** Sign-up attempts per client IP per hour (0 = no per-IP limit). */
+    SIGNUP_LIMIT_PER_IP_PER_HOUR: z.coerce.number().int().min(0).max(100_000).default(10),
+    /** Sign-up attempts per hour in total, over every client (0 = no global limit). */
+    SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(0).max(10_000_000).default(500),
+    /** Sign-in attempts per client IP per 15 minutes, whatever the e-mail (0 = no per-IP limit). */
+    SIGNIN_LIMIT_PER_IP_PER_15_MIN: z.coerce.number().int().min(0).max(100_000).default(30),
+    /** Failed-or-not sign-in attempts per 15 minutes in total (0 = no global limit). */
+    SIGNIN_LIMIT_PER_15_MIN: z.coerce.number().int().min(0).max(10_000_000).default(3_000),
+    /** Live balance streams (SSE) one user may hold open per server instance; the oldest closes first. */
+    LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(3),
     /**
      * Stripe secret key (or restricted key). Optional here: billing checks it when it is used
      * (`billingEnv()`), so an app without billing still boots. `npm run dev` and the e2e server set
@@ -104,7 +128,38 @@ const serverSchema = z
     if (env.STRIPE_SECRET_KEY?.includes("_live_") && env.STRIPE_API_BASE) {
       ctx.addIssue({ code: "custom", path: ["STRIPE_API_BASE"], message: "must not be set with a live key (it points Stripe calls elsewhere)" });
     }
+    // The runners' hatch holds only for an app that lives on this machine: with a public APP_URL
+    // (a deployment) it is refused itself, so setting it can never lift the refusals below there.
+    if (env.NODE_ENV === "production" && env.TOLLGATE_LOOPBACK_RUN && !isLoopbackUrl(env.APP_URL)) {
+      ctx.addIssue({ code: "custom", path: ["TOLLGATE_LOOPBACK_RUN"], message: "is only for the test and bench runners on localhost; never set it with a public APP_URL (NODE_ENV=production)" });
+    }
+    if (env.NODE_ENV === "production" && !(env.TOLLGATE_LOOPBACK_RUN && isLoopbackUrl(env.APP_URL))) {
+      // Settings that are only right on a developer's machine: each would give AI or tokens away
+      // (bench routes, a simulated Stripe or OpenAI) or break links and the CSRF check (localhost).
+      const refuse = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message: `${message} (NODE_ENV=production)` });
+      if (env.TOLLGATE_BENCH_ROUTES) refuse("TOLLGATE_BENCH_ROUTES", "must be off in production: the bench routes serve unmetered AI");
+      if (env.STRIPE_API_BASE) refuse("STRIPE_API_BASE", "must not be set in production: it points Stripe calls away from api.stripe.com");
+      if (env.OPENAI_API_KEY === SIMULATOR_API_KEY) refuse("OPENAI_API_KEY", "must not be the loopback simulator's key in production");
+      if (isLoopbackUrl(env.APP_URL)) refuse("APP_URL", "must be the app's public URL in production, not localhost");
+    }
   });
+
+/** Whether a URL's host is this machine: localhost (and *.localhost), 127.0.0.0/8, [::1], 0.0.0.0. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host.endsWith(".")) host = host.slice(0, -1);
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (host === "[::1]" || host === "[::]" || host === "0.0.0.0") return true;
+  // WHATWG URL parsing normalises IPv4 forms (127.1, 0x7f.0.0.1, 2130706433) to dotted decimal.
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
+  // IPv4-mapped IPv6 loopback, e.g. [::ffff:127.0.0.1], which the parser writes as [::ffff:7f00:1].
+  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
+}
 
 export type ServerEnv = z.infer<typeof serverSchema>;
 

@@ -7,6 +7,7 @@ import { env } from "./env";
 import { BalanceFeed } from "./tokens/live/feed";
 import { BalanceListener } from "./tokens/live/listener";
 import { readLiveBalance, type LiveBalance } from "./tokens/live/snapshot";
+import { PerUserStreamLimit } from "./tokens/live/stream-limit";
 
 /** The listener connection's application_name (visible in pg_stat_activity). */
 export const LIVE_BALANCE_APP_NAME = "tollgate-live-balance";
@@ -33,4 +34,12 @@ export function liveBalance(): LiveBalanceRuntime {
     globalForLive.tollgateLiveBalance = { listener, feed: new BalanceFeed(listener, (userId) => readLiveBalance(db(), userId)) };
   }
   return globalForLive.tollgateLiveBalance;
+}
+
+const globalForLimit = globalThis as unknown as { tollgateLiveStreamLimit?: PerUserStreamLimit };
+
+/** This process's bound on each user's open balance streams (LIVE_STREAMS_PER_USER; the oldest closes first). */
+export function liveStreamLimit(): PerUserStreamLimit {
+  globalForLimit.tollgateLiveStreamLimit ??= new PerUserStreamLimit(() => env().LIVE_STREAMS_PER_USER);
+  return globalForLimit.tollgateLiveStreamLimit;
 }

@@ -49,6 +49,9 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-
   env: {
     ...nextEnv,
     NODE_ENV: "production",
+    // A production build against the loopback simulators on this machine: lifts lib/env.ts's
+    // production refusals (simulator key, STRIPE_API_BASE, APP_URL on localhost).
+    TOLLGATE_LOOPBACK_RUN: "1",
     DATABASE_URL: database.url,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     AUTH_TRUST_HOST: "true",

@@ -2,12 +2,15 @@
 // Server actions of the sign-up and sign-in forms. Input is validated with the shared schemas and
 // errors come back as form state, so the form shows them next to the fields.
 import { AuthError, CredentialsSignin } from "next-auth";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { signInSchema, signUpSchema } from "@/lib/auth/schemas";
 import { signUpWithPassword } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { clientIp } from "@/lib/http/client-ip";
 
 export interface AuthFormState {
   error?: string;
@@ -32,7 +35,13 @@ function fieldErrors(error: z.ZodError): AuthFormState["fieldErrors"] {
 function waitMessage(code: string): string {
   const seconds = Number(code.split(":")[1]) || 60;
   const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  if (code.startsWith("rate_limited:")) return `Too many sign-in attempts. Try again in ${wait}.`;
   return `Too many failed attempts for this e-mail. Try again in ${wait}.`;
+}
+
+/** The client IP for the per-IP limits (only through a trusted proxy; see lib/http/client-ip.ts). */
+async function requestIp(): Promise<string | null> {
+  return clientIp(await headers(), env().TRUSTED_PROXY_HOPS);
 }
 
 export async function signUpAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
@@ -40,8 +49,10 @@ export async function signUpAction(_prev: AuthFormState, formData: FormData): Pr
   const parsed = signUpSchema.safeParse({ ...values, password: text(formData, "password") });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
 
-  const result = await signUpWithPassword(db(), parsed.data);
+  // Counted per IP and in total before the password is hashed (lib/auth/attempt-limits.ts).
+  const result = await signUpWithPassword(db(), parsed.data, { clientIp: await requestIp() });
   if (!result.ok) {
+    if (result.error === "rate_limited") return { error: result.message, values };
     return { fieldErrors: { email: "An account with this e-mail already exists. Sign in instead." }, values };
   }
   // Throws Next's redirect on success.
@@ -65,7 +76,7 @@ export async function signInAction(_prev: AuthFormState, formData: FormData): Pr
     });
     return {};
   } catch (error) {
-    if (error instanceof CredentialsSignin && error.code.startsWith("throttled:")) {
+    if (error instanceof CredentialsSignin && (error.code.startsWith("throttled:") || error.code.startsWith("rate_limited:"))) {
       return { error: waitMessage(error.code), values };
     }
     if (error instanceof AuthError) return { error: "Wrong e-mail or password.", values };

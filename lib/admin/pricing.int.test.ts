@@ -173,6 +173,8 @@ describe("addTier", () => {
       expect(sync.actions.filter((a) => !a.action.endsWith("_unchanged"))).toEqual([
         { action: "product_created", productId: "tollgate_plan_mythic" },
         { action: "price_created", lookupKey: "tollgate_plan_mythic_monthly", priceId: expect.any(String) },
+        // The new plan is offered in Tollgate's portal configuration too.
+        { action: "portal_updated", configurationId: expect.any(String) },
       ]);
       expect(sync.summary).toMatch(/^1 products created, 0 updated; 1 prices created/);
       const price = await priceByLookupKey(stripe, "tollgate_plan_mythic_monthly");

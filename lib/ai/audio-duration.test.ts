@@ -1,7 +1,7 @@
 // The audio readers against files built byte by byte with a known duration: each container's
 // layout is written out here the way encoders write it, so a reader that misreads a field fails.
 import { describe, expect, it } from "vitest";
-import { readAudio, sniffAudioFormat } from "./audio-duration";
+import { holdSeconds, readAudio, sniffAudioFormat, wavPcmSeconds } from "./audio-duration";
 import { mp3File, mp4File, oggOpusFile, oggVorbisFile, wavFile, webmFile } from "./testing/audio-fixtures";
 
 describe("readAudio", () => {
@@ -42,5 +42,23 @@ describe("readAudio", () => {
     expect(readAudio(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]))).toEqual({ format: null, seconds: null });
     expect(readAudio(wavFile(0))).toEqual({ format: "wav", seconds: null });
     expect(readAudio(wavFile(2).subarray(0, 30))).toEqual({ format: "wav", seconds: null });
+  });
+});
+
+describe("holdSeconds: never what a header claims", () => {
+  it("holds a PCM WAV's exact length, from its sample rate and block align (not its byte-rate field)", () => {
+    expect(holdSeconds(wavFile(61.5))).toBe(62);
+    const forged = Buffer.from(wavFile(10));
+    forged.writeUInt32LE(0x7fffffff, 28); // the fmt chunk's byte rate, claiming 10 s play in a blink
+    expect(wavPcmSeconds(forged)).toBe(10);
+    expect(holdSeconds(forged)).toBe(10);
+  });
+
+  it("holds compressed audio for the longest its bytes can play at 6 kbit/s, whatever the container says", () => {
+    const forged = mp4File(1, { mdatBytes: 1_350_000 }); // "1 s"
+    expect(readAudio(forged).seconds).toBe(1);
+    expect(holdSeconds(forged)).toBe(Math.ceil((forged.length * 8) / 6_000));
+    expect(holdSeconds(oggOpusFile(4))).toBe(Math.ceil((oggOpusFile(4).length * 8) / 6_000));
+    expect(holdSeconds(mp4File(0))).toBeGreaterThanOrEqual(1); // declares nothing: still held
   });
 });

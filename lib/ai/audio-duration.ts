@@ -13,7 +13,12 @@
 //         writes none) the clusters are walked: the last block's time, plus one maximal frame
 //         (120 ms, the longest Opus packet) so the worst case is never below the real duration.
 //
-// Every reader returns null when the bytes are not what it reads; the caller answers 400 then.
+// Every reader returns null when the bytes are not what it reads.
+//
+// What a compressed container says about its length is a claim, not a measure: an M4A's mvhd, an
+// OGG's last granule, a WebM's Duration are numbers anyone can write, and an MP3 walk stops at junk
+// that a decoder skips to find more frames. So these readers never set the transcription hold:
+// `holdSeconds` does, from what the bytes can hold at most (below).
 export const AUDIO_TYPES = {
   wav: "audio/wav",
   mp3: "audio/mpeg",
@@ -280,4 +285,63 @@ export function webmSeconds(bytes: Uint8Array): number | null {
   if (duration !== null && duration > 0) return (duration * scale) / 1e9;
   if (lastTicks < 0) return null;
   return (lastTicks * scale) / 1e9 + MAX_FRAME_SECONDS;
+}
+
+// ── The hold: the longest the bytes can play ─────────────────────────────────────────────────────
+
+/**
+ * The lowest bitrate at which the compressed codecs accepted here still carry speech: Opus's lowest
+ * target (6 kbit/s; AAC-HE v2 and MPEG-2.5 Layer III go no lower than 8). A file of n bytes plays at
+ * most n × 8 ÷ 6,000 seconds at any bitrate a real encoder writes.
+ */
+export const MIN_COMPRESSED_BITS_PER_SECOND = 6_000;
+
+/** WAV sample formats whose block align fixes the byte rate: PCM, IEEE float, A-law, µ-law, extensible. */
+const WAV_LINEAR_FORMATS = new Set([0x0001, 0x0003, 0x0006, 0x0007, 0xfffe]);
+
+/**
+ * The PCM duration of a WAV: data bytes ÷ (sample rate × block align) — the layout a decoder plays
+ * the samples by, never the header's byte-rate field. Null for a WAV of another (compressed) format
+ * or without a usable fmt chunk.
+ */
+export function wavPcmSeconds(bytes: Uint8Array): number | null {
+  if (ascii(bytes, 0, 4) !== "RIFF" || ascii(bytes, 8, 4) !== "WAVE") return null;
+  const v = view(bytes);
+  let rate = 0;
+  let offset = 12;
+  while (offset + 8 <= bytes.length) {
+    const id = ascii(bytes, offset, 4);
+    const size = v.getUint32(offset + 4, true);
+    const body = offset + 8;
+    if (id === "fmt " && size >= 16 && body + 16 <= bytes.length) {
+      const format = v.getUint16(body, true);
+      const sampleRate = v.getUint32(body + 4, true);
+      const blockAlign = v.getUint16(body + 12, true);
+      rate = WAV_LINEAR_FORMATS.has(format) ? sampleRate * blockAlign : 0;
+    } else if (id === "data") {
+      if (rate <= 0) return null;
+      const present = bytes.length - body;
+      return (size === 0 || size > present ? present : size) / rate;
+    }
+    offset = body + size + (size % 2);
+  }
+  return null;
+}
+
+/**
+ * The seconds a transcription hold covers for these bytes: for PCM WAV its exact duration; for every
+ * compressed format (or a WAV holding one) the longest the byte size allows at
+ * MIN_COMPRESSED_BITS_PER_SECOND, whatever the container claims. So a 30-minute file whose header
+ * says 1 s is held for at least its 30 minutes; the charge is then what the provider reports it
+ * billed. Rounded up to a whole second (the unit of the bill).
+ */
+export function holdSeconds(bytes: Uint8Array): number {
+  const pcm = wavPcmSeconds(bytes);
+  if (pcm !== null && pcm > 0) return Math.ceil(pcm);
+  return compressedHoldSeconds(bytes.length);
+}
+
+/** The longest `byteLength` bytes of compressed audio can play (at MIN_COMPRESSED_BITS_PER_SECOND), whole seconds, ≥ 1. */
+export function compressedHoldSeconds(byteLength: number): number {
+  return Math.max(1, Math.ceil((byteLength * 8) / MIN_COMPRESSED_BITS_PER_SECOND));
 }

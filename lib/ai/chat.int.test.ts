@@ -106,28 +106,40 @@ describe("POST /api/ai/chat", () => {
     expect(await t.db.chatMessage.count({ where: { userId } })).toBe(0);
   });
 
-  it("charges about half when the client disconnects halfway through the stream", async () => {
+  it("charges a stream the client stops after its first visible chunks exactly what the provider billed, hidden reasoning included", async () => {
     const userId = await signIn(1_000_000n);
-    const question = "Give me a detailed warm-up routine before heavy squats, step by step.";
-    const full = parseSse(await (await chat(question)).text());
-    // What the client can see: a reasoning model's hidden reasoning tokens are only ever reported in
-    // the final usage chunk, which a stream cut short never gets.
-    const fullOutput = countTokens(CHAT_MODEL, full.text);
-
-    const response = await chat(question);
+    const response = await chat("Give me a detailed warm-up routine before heavy squats, step by step.");
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let received = "";
-    while (parseSse(received).text.length < full.text.length / 2) received += decoder.decode((await reader.read()).value, { stream: true });
+    // Stop as a user would: after the first few words of the visible answer.
+    while (parseSse(received).chunks.filter((c) => c.choices[0]?.delta?.content).length < 3) {
+      received += decoder.decode((await reader.read()).value, { stream: true });
+    }
     await reader.cancel();
-    await vi.waitFor(async () => expect(await consumeRows(userId)).toHaveLength(2));
+    await vi.waitFor(async () => expect(await consumeRows(userId)).toHaveLength(1), { timeout: 10_000 });
 
-    const [, aborted] = await consumeRows(userId);
-    const charged = aborted!.usage as { inputTokens: number; outputTokens: number };
-    expect(charged.outputTokens).toBeGreaterThanOrEqual(Math.floor(fullOutput * 0.4));
-    expect(charged.outputTokens).toBeLessThanOrEqual(Math.ceil(fullOutput * 0.7));
-    expect(aborted!.costMicroUsd).toBe(costOf(CHAT_MODEL, textUsage({ inputTokens: charged.inputTokens, outputTokens: charged.outputTokens })));
+    const call = h.simulator.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)!;
+    await vi.waitFor(() => expect(call.outcome).not.toBe("pending"));
+    const billed = call.billed as { prompt_tokens: number; completion_tokens: number; prompt_tokens_details: { cached_tokens: number }; completion_tokens_details: { reasoning_tokens: number } };
+    expect(billed.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+    const expected = costOf(
+      CHAT_MODEL,
+      textUsage({
+        inputTokens: billed.prompt_tokens,
+        cachedInputTokens: billed.prompt_tokens_details.cached_tokens,
+        outputTokens: billed.completion_tokens,
+        reasoningTokens: billed.completion_tokens_details.reasoning_tokens,
+      }),
+    );
+    const [row] = await consumeRows(userId);
+    expect(row!.costMicroUsd).toBe(expected);
+    expect(row!.usage).toMatchObject({ outputTokens: billed.completion_tokens, reasoningTokens: billed.completion_tokens_details.reasoning_tokens });
     expect((await verifyLedger(t.db, { userIds: [userId] })).mismatches).toEqual([]);
+    // The turn is stored with the whole reply that was read on, and paid for.
+    const stored = await loadConversation(t.db, userId);
+    expect(stored.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(countTokens(CHAT_MODEL, stored[1]!.content)).toBe(billed.completion_tokens - billed.completion_tokens_details.reasoning_tokens);
   });
 
   it("charges a retried request with the same Idempotency-Key once, and replays the first answer", async () => {

@@ -57,9 +57,9 @@ export async function chatPrompt(db: DbTx, userId: string, request: ChatRequest)
 type Chunk = { choices?: { delta?: { content?: string | null } }[] };
 
 /**
- * Passes a chat stream through unchanged and, when it ends — completed, cut by the provider or
- * cancelled by the client — stores the turn with the reply generated so far (nothing when the reply
- * is empty). A failure to store is reported to `onError`, never to the stream: the user has the reply.
+ * Passes a chat stream through unchanged and, when it ends — completed, or cut by the provider —
+ * stores the turn with the reply generated (nothing when the reply is empty). A stream the client
+ * cancels is read on to its end by the meter, so its turn holds the whole reply that was paid for. A failure to store is reported to `onError`, never to the stream: the user has the reply.
  */
 export function keepTurn<C extends Chunk>(
   source: AsyncIterable<C> & { controller?: AbortController },

@@ -24,6 +24,11 @@ const PUBLISHED: Record<(typeof FEATURE_MODELS)[keyof typeof FEATURE_MODELS], { 
         imageInputMicroUsdPer1M: 10_000_000,
         cachedImageInputMicroUsdPer1M: 2_500_000,
         imageOutputMicroUsdPer1M: 40_000_000,
+        outputTokensPerImage: {
+          low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 408 },
+          medium: { "1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1584 },
+          high: { "1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6240 },
+        },
       },
       microUsdPerImage: {
         low: { "1024x1024": 10_880, "1024x1536": 16_320, "1536x1024": 16_320 },

@@ -16,7 +16,8 @@ import { SCAN_MAX_PHOTOS, scanCall, scanFieldsSchema } from "./scan-estimate";
 import { refineCall, refineInputSchema } from "./scan-refine-morphs";
 import { estimateStructured } from "./structured";
 import { estimateIllustration, illustrationRequestSchema } from "./training-illustration";
-import { estimateTranscription } from "./transcribe";
+import { compressedHoldSeconds } from "./audio-duration";
+import { estimateTranscription, MAX_AUDIO_BYTES } from "./transcribe";
 import { estimateVoiceCoach, voiceCoachRequestSchema } from "./voice-coach";
 
 export type EstimateResult = { ok: true; millitokens: bigint } | { ok: false; message: string };
@@ -61,9 +62,21 @@ const ESTIMATORS: Record<string, Estimator> = {
 // The image, transcription and realtime features (their routes hold exactly these).
 Object.assign(ESTIMATORS, {
   "generate-training-illustration": (payload, { engine }) =>
-    estimateIllustration(engine, parsed(illustrationRequestSchema.pick({ size: true, quality: true }), payload)).worstCase,
-  transcribe: (payload, { engine }) =>
-    estimateTranscription(engine, parsed(z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600) }), payload)).worstCase,
+    // The description is optional: without it (nothing typed yet), the image alone; with it, the prompt's tokens too.
+    estimateIllustration(engine, parsed(illustrationRequestSchema.pick({ size: true, quality: true, description: true }).partial({ description: true }), payload)).worstCase,
+  // What the route holds: a PCM WAV's length (as the browser measured it); any other file the longest
+  // its size can play (the server never trusts a compressed file's claimed length).
+  transcribe: (payload, { engine }) => {
+    const input = parsed(
+      z.union([
+        z.object({ bytes: z.number().int().positive("the voice note is empty").max(MAX_AUDIO_BYTES, "voice notes must be at most 25 MB"), wav: z.literal(false) }),
+        z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600), wav: z.literal(true).optional() }),
+      ]),
+      payload,
+    );
+    const seconds = "bytes" in input ? compressedHoldSeconds(input.bytes) : Math.ceil(input.seconds);
+    return estimateTranscription(engine, { seconds }).worstCase;
+  },
   "voice-coach-realtime": (payload, { engine }) => estimateVoiceCoach(engine, parsed(voiceCoachRequestSchema, payload)).worstCase,
 } satisfies Record<string, Estimator>);
 

@@ -31,6 +31,7 @@ export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
   ledger,
   currentUserId: sessionUserId,
+  appOrigin: () => env().APP_URL,
   async pricing() {
     const engine = await currentCostEngine();
     return { context: { version: engineCache!.version }, engine };

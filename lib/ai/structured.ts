@@ -9,9 +9,10 @@
 // tokens + the JSON schema the provider adds to the prompt + max output tokens).
 import type OpenAI from "openai";
 import { z } from "zod";
-import type { BoundCostEngine, ChatMessage, ImageInput, Usage } from "../tokens/cost";
+import { costEngine, type BoundCostEngine, type ChatMessage, type ImageInput, type Usage } from "../tokens/cost";
 import type { Meter } from "../tokens/metering/meter";
 import { UnusableAnswerError, type Estimate } from "../tokens/metering/with-tokens";
+import { isUnanswered, providerCall } from "./attempts";
 import { openai } from "./client";
 
 /** A structured answer is asked for at most this many times. */
@@ -131,7 +132,22 @@ export async function structuredCompletion<T>(meter: Meter<Usage>, call: Structu
   };
   const problems: string[] = [];
   for (let attempt = 1; attempt <= STRUCTURED_ATTEMPTS; attempt++) {
-    const completion = meter.recordCompletion(await openai().chat.completions.create(request, { signal }));
+    let response: Completion;
+    try {
+      response = await providerCall(() => openai().chat.completions.create(request, { signal }), {
+        signal,
+        // No answer: the provider may have run the whole attempt, so its worst case is charged (the
+        // hold covers every attempt's worst case). The next attempt, if any is left, is made.
+        onUnanswered: () => meter.recordOpenAIUsage(call.model, unansweredUsage(call)),
+      });
+    } catch (error) {
+      if (isUnanswered(error) && attempt < STRUCTURED_ATTEMPTS) {
+        problems.push("the provider did not answer in time");
+        continue;
+      }
+      throw error;
+    }
+    const completion = meter.recordCompletion(response);
     const result = check(completion, call.schema);
     if ("value" in result) return { value: result.value, attempts: attempt };
     problems.push(result.problem);
@@ -139,6 +155,11 @@ export async function structuredCompletion<T>(meter: Meter<Usage>, call: Structu
   throw new UnusableAnswerError(
     `The AI could not give a usable answer (${problems.join("; then ")}). You were charged only what the provider billed for the ${STRUCTURED_ATTEMPTS} attempts; please try again.`,
   );
+}
+
+/** The usage an unanswered attempt is charged: its exact input tokens and every output token it may have made. */
+function unansweredUsage(call: StructuredCall<unknown>) {
+  return { prompt_tokens: estimateAttempt(costEngine(), call).inputTokens, completion_tokens: call.maxOutputTokens };
 }
 
 /**

@@ -2,10 +2,10 @@
 // loopback simulator, the real cost engine and Postgres. Only the session lookup is replaced.
 import { imageSize } from "image-size";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { costOf } from "../tokens/cost";
+import { costEngine, resolvePrice } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
 import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
-import { ILLUSTRATION_MODEL } from "./training-illustration";
+import { ILLUSTRATION_MODEL, illustrationPrompt } from "./training-illustration";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
@@ -30,7 +30,48 @@ const call = (body: unknown, contentType = "application/json") =>
   );
 
 describe("POST /api/ai/generate-training-illustration", () => {
-  it("returns the image and charges exactly the price of the image the provider reports", async () => {
+  /** gpt-image-1's token prices, as the catalogue (@pydantic/genai-prices) gives them. */
+  const tokenPrices = () => {
+    const resolved = resolvePrice(ILLUSTRATION_MODEL);
+    if (resolved.price.kind !== "image" || !resolved.price.tokens) throw new Error(`${ILLUSTRATION_MODEL} has no token prices`);
+    return resolved.price.tokens;
+  };
+  /** The exact charge of gpt-image-1's reported usage at the catalogue's token prices, rounded up once. */
+  const chargeOf = (usage: { input_tokens_details: { text_tokens: number; image_tokens: number }; output_tokens: number }) => {
+    const p = tokenPrices();
+    const microUsdTimes1M =
+      BigInt(usage.input_tokens_details.text_tokens) * BigInt(p.textInputMicroUsdPer1M) +
+      BigInt(usage.input_tokens_details.image_tokens) * BigInt(p.imageInputMicroUsdPer1M) +
+      BigInt(usage.output_tokens) * BigInt(p.imageOutputMicroUsdPer1M);
+    return (microUsdTimes1M + 999_999n) / 1_000_000n;
+  };
+
+  it("prices gpt-image-1 from the catalogue: $5 text / $10 image input, $40 image output per 1M", () => {
+    expect(resolvePrice(ILLUSTRATION_MODEL)).toMatchObject({ source: "catalogue", pricedAs: "gpt-image-1" });
+    expect(tokenPrices()).toMatchObject({ textInputMicroUsdPer1M: 5_000_000, imageInputMicroUsdPer1M: 10_000_000, imageOutputMicroUsdPer1M: 40_000_000 });
+  });
+  type ImagesUsage = Parameters<typeof chargeOf>[0] & { input_tokens: number };
+
+  it("charges a default illustration exactly gpt-image-1's reported usage, the prompt's tokens included", async () => {
+    const userId = await h.signIn(1_000_000n);
+    const description = "Romanian deadlift with a barbell, hinge at the hips, neutral spine";
+    const response = await call({ description });
+    expect(response.status).toBe(200);
+    const reported = h.simulator.requests.at(-1)!;
+    expect(reported.body).toMatchObject({ model: ILLUSTRATION_MODEL, prompt: illustrationPrompt(description), size: "1024x1024", quality: "medium" });
+    const usage = reported.usage as ImagesUsage;
+    expect(usage.input_tokens_details.text_tokens).toBeGreaterThan(40);
+    expect(usage.output_tokens).toBe(1_056);
+    const expected = chargeOf(usage);
+    // 1,056 output tokens × $40/1M = 42,240 µ$, plus the prompt at $5/1M: above the $0.042 per-image figure.
+    expect(expected).toBe(42_240n + BigInt(Math.ceil((usage.input_tokens_details.text_tokens * 5_000_000) / 1_000_000)));
+    const [row] = await h.consumeRows(userId);
+    expect(row!.costMicroUsd).toBe(expected);
+    expect(row!.usage).toMatchObject({ images: 1, size: "1024x1024", quality: "medium", textInputTokens: usage.input_tokens_details.text_tokens, imageInputTokens: 0, outputTokens: 1_056 });
+    expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
+  });
+
+  it("returns the image of the requested size and charges exactly the usage the provider reports", async () => {
     const userId = await h.signIn(1_000_000n);
     const response = await call({ description: "Bulgarian split squat with dumbbells", size: "1024x1536", quality: "high" });
     expect(response.status).toBe(200);
@@ -41,32 +82,37 @@ describe("POST /api/ai/generate-training-illustration", () => {
 
     const reported = h.simulator.requests.at(-1)!;
     expect(reported.body).toMatchObject({ model: ILLUSTRATION_MODEL, size: "1024x1536", quality: "high", n: 1 });
-    const expected = costOf(ILLUSTRATION_MODEL, { kind: "image", count: 1, size: "1024x1536", quality: "high" });
-    expect(expected).toBe(249_600n); // a high-quality 1024×1536 image: 6,240 output tokens × $40 per 1M
+    const usage = reported.usage as ImagesUsage;
+    expect(usage.output_tokens).toBe(6_240);
+    const expected = chargeOf(usage);
+    // 6,240 output tokens × $40/1M = 249,600 µ$ (the per-image price of a high 1024×1536), plus the prompt at $5/1M.
+    expect(expected).toBe(249_600n + BigInt(usage.input_tokens_details.text_tokens) * 5n);
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(expected);
     expect(row!.feature).toBe("generate-training-illustration");
-    expect(row!.usage).toMatchObject({ model: ILLUSTRATION_MODEL, images: 1, size: "1024x1536", quality: "high", costMicroUsd: "249600" });
+    expect(row!.usage).toMatchObject({ model: ILLUSTRATION_MODEL, images: 1, size: "1024x1536", quality: "high", costMicroUsd: String(expected) });
     expect(row!.allowanceDelta + row!.purchasedDelta).toBe(-expected);
-    expect(body.tokens).toEqual({ charged: 249.6, remaining: Number(FREE_TIER + 1_000_000n - expected) / 1000 });
+    expect(body.tokens).toEqual({ charged: Number(expected) / 1000, remaining: Number(FREE_TIER + 1_000_000n - expected) / 1000 });
     expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
   });
 
   it("uses the default size and quality when none is given, and holds exactly what it charges", async () => {
     const userId = await h.signIn();
-    const expected = costOf(ILLUSTRATION_MODEL, { kind: "image", count: 1, size: "1024x1024", quality: "medium" });
+    const description = "Plank on the forearms";
+    const expected = costEngine().estimateImageCost(ILLUSTRATION_MODEL, { count: 1, size: "1024x1024", quality: "medium", prompt: illustrationPrompt(description) }).worstCase;
     // Exactly the price available: the hold is the exact price, so it fits to the millitoken.
     await leaveAvailable(h.t, userId, expected);
-    const response = await call({ description: "Plank on the forearms" });
+    const response = await call({ description });
     expect(response.status).toBe(200);
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(expected);
+    expect(row!.costMicroUsd).toBe(chargeOf(h.simulator.requests.at(-1)!.usage as ImagesUsage));
     expect(row!.shortfall).toBe(0n);
   });
 
   it("answers 402 when the balance is one millitoken short, holding and charging nothing", async () => {
     const userId = await h.signIn();
-    const price = costOf(ILLUSTRATION_MODEL, { kind: "image", count: 1, size: "1024x1024", quality: "high" });
+    const price = costEngine().estimateImageCost(ILLUSTRATION_MODEL, { count: 1, size: "1024x1024", quality: "high", prompt: illustrationPrompt("Kettlebell swing") }).worstCase;
     await leaveAvailable(h.t, userId, price - 1n);
     const before = h.simulator.requests.length;
     const response = await call({ description: "Kettlebell swing", quality: "high" });

@@ -5,10 +5,14 @@ import type OpenAI from "openai";
 import WebSocket from "ws";
 import { z } from "zod";
 import { env, isSimulatedAI } from "../env";
+import { readJsonLimited } from "../http/body";
+import { crossSiteRefusal } from "../http/csrf";
+import { isJsonContentType } from "../http/media-type";
 import type { BoundCostEngine, Usage } from "../tokens/cost";
 import type { DeferredSettlement, Estimate } from "../tokens/metering/with-tokens";
 import { millitokensToTokens } from "../tokens/units";
 import { AttachError, startMeteredRealtimeSession, userRealtimeSession, type RealtimeSettlement, type RealtimeTransport } from "./realtime-metering";
+import { providerCall } from "./attempts";
 import { FEATURE_MODELS } from "./models";
 
 export { AttachError } from "./realtime-metering";
@@ -91,7 +95,9 @@ export async function startVoiceCoach(
   deferred: DeferredSettlement<Usage>,
   transport: RealtimeTransport = providerTransport(client),
 ): Promise<VoiceCoachSession> {
-  const secret = await client.realtime.clientSecrets.create({
+  // Through providerCall, as every provider call: a 429/5xx is retried (the SDK's retries are off).
+  // Minting a secret is not billed (the session is, as it runs), so an unanswered one costs nothing.
+  const secret = await providerCall(() => client.realtime.clientSecrets.create({
     expires_after: { anchor: "created_at", seconds: CLIENT_SECRET_TTL_SECONDS },
     session: {
       type: "realtime",
@@ -102,7 +108,7 @@ export async function startVoiceCoach(
       // honest client's every response is then observed.
       audio: { input: { turn_detection: null }, output: { voice: "alloy" } },
     },
-  });
+  }), { onUnanswered: () => undefined });
   const announced = (secret.session as { id?: unknown } | undefined)?.id;
   const session = startMeteredRealtimeSession({
     userId,
@@ -160,6 +166,9 @@ export function isAttachError(error: unknown): error is AttachError {
  * (401), a strict JSON body (400 — there is no field through which a client could report usage),
  * 404/409 from the session, else `action`'s result as JSON.
  */
+/** The control routes take `{ sessionId, callId }`: a few hundred bytes. */
+const CONTROL_BODY_MAX_BYTES = 16_384;
+
 export function voiceCoachControl<S extends z.ZodType, R>(
   schema: S,
   action: (userId: string, input: z.infer<S>) => R | Promise<R>,
@@ -168,15 +177,17 @@ export function voiceCoachControl<S extends z.ZodType, R>(
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
   return async function handler(request: Request): Promise<Response> {
+    // Cookie-authenticated and state-changing: a cross-site request is refused before anything else.
+    const crossSite = crossSiteRefusal(request, env().APP_URL);
+    if (crossSite) return crossSite;
     const userId = await currentUserId(request);
     if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      return json(400, { error: "invalid_request", message: "Send a JSON body." });
+    if (!isJsonContentType(request.headers.get("content-type"))) {
+      return json(400, { error: "invalid_request", message: "Send a JSON body with Content-Type: application/json." });
     }
-    const parsed = schema.safeParse(body);
+    const read = await readJsonLimited(request, CONTROL_BODY_MAX_BYTES);
+    if (!read.ok) return read.response;
+    const parsed = schema.safeParse(read.value);
     if (!parsed.success) {
       const message = parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; ");
       return json(400, { error: "invalid_request", message: `Invalid request: ${message}.` });

@@ -9,8 +9,10 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import { db } from "../db/client";
-import { oauthProviders } from "../env";
+import { env, oauthProviders } from "../env";
+import { clientIp } from "../http/client-ip";
 import { baseAuthConfig } from "./base-config";
+import { sessionVersionHooks } from "./callbacks";
 import { signInSchema } from "./schemas";
 import { authenticate, createUserWithAccount } from "./users";
 
@@ -23,6 +25,14 @@ export class ThrottledSignIn extends CredentialsSignin {
   constructor(retryAfterSeconds: number) {
     super();
     this.code = `throttled:${retryAfterSeconds}`;
+  }
+}
+
+/** `code` is `rate_limited:<seconds>`: too many attempts from this network or in total, whatever the e-mail. */
+export class RateLimitedSignIn extends CredentialsSignin {
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.code = `rate_limited:${retryAfterSeconds}`;
   }
 }
 
@@ -39,18 +49,26 @@ function adapter(): Adapter {
 
 const nextAuth = NextAuth(() => {
   const oauth = oauthProviders();
+  const base = baseAuthConfig();
+  const versioned = sessionVersionHooks(db, base.callbacks!.jwt!);
   return {
-    ...baseAuthConfig(),
+    ...base,
+    // Sessions end on the server: a token whose session version is stale is no session (sign-out,
+    // role change); signing out bumps the version so every copy of the cookie stops working.
+    callbacks: { ...base.callbacks, jwt: versioned.jwt },
+    events: { signOut: versioned.signOut },
     adapter: adapter(),
     providers: [
       Credentials({
         credentials: { email: { type: "email" }, password: { type: "password" } },
-        async authorize(raw) {
+        async authorize(raw, request) {
           const parsed = signInSchema.safeParse(raw);
           if (!parsed.success) throw new InvalidCredentials();
-          const result = await authenticate(db(), parsed.data.email, parsed.data.password);
+          const ip = clientIp(request.headers, env().TRUSTED_PROXY_HOPS);
+          const result = await authenticate(db(), parsed.data.email, parsed.data.password, new Date(), { clientIp: ip });
           if (result.ok) return result.user;
           if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterSeconds);
+          if (result.reason === "rate_limited") throw new RateLimitedSignIn(result.retryAfterSeconds);
           throw new InvalidCredentials();
         },
       }),

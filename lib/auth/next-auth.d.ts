@@ -12,5 +12,7 @@ declare module "next-auth" {
 declare module "@auth/core/jwt" {
   interface JWT {
     role?: "user" | "admin";
+    /** The user's session version when the token was issued (lib/auth/session-version.ts). */
+    sv?: number;
   }
 }

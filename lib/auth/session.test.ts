@@ -16,6 +16,9 @@ vi.mock("next-auth/jwt", async (importOriginal) => {
 
 const SECRET = "a-test-secret-that-is-at-least-32-characters";
 vi.mock("./index", () => ({ auth: async () => null })); // next-auth's full config is not needed here
+// The session version check is tested over Postgres (lib/auth/session-version.int.test.ts); here every version is current.
+vi.mock("../db/client", () => ({ db: () => ({}) }));
+vi.mock("./session-version", async (importOriginal) => ({ ...(await importOriginal<typeof import("./session-version")>()), isSessionCurrent: async () => true }));
 
 let sessionUserId: (request: Request) => Promise<string | null>;
 

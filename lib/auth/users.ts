@@ -5,6 +5,8 @@ import type { Db } from "../db/client";
 import { getActivePricing } from "../tokens/pricing-config";
 import { openAccount } from "../tokens/ledger";
 import { hashPassword, verifyPassword } from "./password";
+import { attemptRefusedMessage, takeAttempt, type AttemptLimits } from "./attempt-limits";
+import { forgetSessionVersion } from "./session-version";
 import { beginAttempt, clearFailures, throttleKey } from "./throttle";
 import type { SignUpInput } from "./schemas";
 
@@ -48,9 +50,29 @@ export async function createUserWithAccount(db: Db, data: NewUser, now = new Dat
   });
 }
 
-export type SignUpResult = { ok: true; user: AppUser } | { ok: false; error: "email_taken" };
+export type SignUpResult =
+  | { ok: true; user: AppUser }
+  | { ok: false; error: "email_taken" }
+  | { ok: false; error: "rate_limited"; message: string; retryAfterSeconds: number };
 
-export async function signUpWithPassword(db: Db, input: SignUpInput): Promise<SignUpResult> {
+/** Where an attempt comes from, for the per-IP and total limits (attempt-limits.ts). */
+export interface AttemptContext {
+  /** The client IP (lib/http/client-ip.ts), or null when unknown. */
+  clientIp: string | null;
+  /** Default: the configured limits. */
+  limits?: AttemptLimits;
+  now?: Date;
+}
+
+/**
+ * Creates a password user. With `context` (the sign-up form passes it), the attempt is first counted
+ * against the per-IP and total sign-up limits — before the password is hashed.
+ */
+export async function signUpWithPassword(db: Db, input: SignUpInput, context?: AttemptContext): Promise<SignUpResult> {
+  if (context) {
+    const decision = await takeAttempt(db, "signup", context.clientIp, context);
+    if (!decision.allowed) return { ok: false, error: "rate_limited", message: attemptRefusedMessage("signup", decision), retryAfterSeconds: decision.retryAfterSeconds };
+  }
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await createUserWithAccount(db, { email: input.email, name: input.name, passwordHash });
@@ -66,13 +88,20 @@ export async function signUpWithPassword(db: Db, input: SignUpInput): Promise<Si
 export type AuthenticateResult =
   | { ok: true; user: AppUser }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  | { ok: false; reason: "rate_limited"; message: string; retryAfterSeconds: number };
 
 /**
  * Checks an e-mail and password. The attempt is counted before the password is checked (see
- * lib/auth/throttle.ts), so parallel guesses are throttled like sequential ones.
+ * lib/auth/throttle.ts), so parallel guesses are throttled like sequential ones. With `context` (the
+ * sign-in form passes it) it is first counted against the per-IP and total limits, whatever the
+ * e-mail: a password spray across many addresses is refused too.
  */
-export async function authenticate(db: Db, email: string, password: string, now = new Date()): Promise<AuthenticateResult> {
+export async function authenticate(db: Db, email: string, password: string, now = new Date(), context?: AttemptContext): Promise<AuthenticateResult> {
+  if (context) {
+    const decision = await takeAttempt(db, "signin", context.clientIp, { limits: context.limits, now: context.now ?? now });
+    if (!decision.allowed) return { ok: false, reason: "rate_limited", message: attemptRefusedMessage("signin", decision), retryAfterSeconds: decision.retryAfterSeconds };
+  }
   const key = throttleKey(email);
   const ticket = await beginAttempt(db, key, now);
   if (!ticket.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: ticket.retryAfterSeconds };
@@ -89,8 +118,14 @@ export async function authenticate(db: Db, email: string, password: string, now 
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }
 
-/** Makes a user an admin. Returns false when no user has that e-mail. */
+/**
+ * Makes a user an admin. Returns false when no user has that e-mail. A role change ends the user's
+ * sessions (their tokens carry the old role): the version is bumped in the same statement.
+ */
 export async function grantAdmin(db: Db, email: string): Promise<boolean> {
-  const { count } = await db.user.updateMany({ where: { email: email.trim().toLowerCase() }, data: { role: "admin" } });
-  return count === 1;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE users SET role = 'admin', session_version = session_version + 1, updated_at = now()
+    WHERE email = ${email.trim().toLowerCase()} RETURNING id`;
+  for (const row of rows) forgetSessionVersion(row.id);
+  return rows.length === 1;
 }

@@ -2,11 +2,13 @@
 // The price is looked up on the server by the catalog's lookup key; nothing from the browser but
 // the plan or pack id is used. A current subscriber choosing another plan is sent to the Customer
 // Portal's plan-update confirmation instead of a second checkout (one subscription per customer).
+// The price found must sell exactly the catalog entry (amount, currency, interval, tokens): a stale
+// price (`stripe:sync` failed or was not run after a pricing change) is refused with
+// CatalogPriceMismatch before anything is created, so nobody is charged one price and shown another.
 import { getActivePricing } from "../tokens/pricing-config";
-import { findItem, META_ID, META_KIND, priceByLookupKey, type CatalogKind } from "./catalog";
+import { CatalogPriceMismatch, findItem, META_ID, META_KIND, META_PRICING_VERSION, priceByLookupKey, priceDifferences, type CatalogKind } from "./catalog";
 import type { BillingContext } from "./context";
 import { ensureCustomer, META_USER, type CustomerOwner } from "./customer";
-import { META_PRICING_VERSION } from "./effects";
 import { portalUrl, planChangeUrl } from "./portal";
 import { isLive, syncSubscription } from "./sync-subscription";
 import { cancelUrl, successUrl } from "./urls";
@@ -30,13 +32,16 @@ export async function startCheckout(ctx: BillingContext, user: CustomerOwner, it
   const entry = findItem(pricing, item.kind, item.id);
   if (!entry) throw new UnknownCatalogItem(item.kind, item.id);
   const price = await priceByLookupKey(ctx.stripe, entry.lookupKey);
+  const differences = priceDifferences(price, entry);
+  if (differences.length > 0) throw new CatalogPriceMismatch(entry.lookupKey, differences);
   const customerId = await ensureCustomer(ctx, user, { verify: true });
 
   const metadata = {
     [META_USER]: user.id,
     [META_KIND]: entry.kind,
     [META_ID]: entry.id,
-    [META_PRICING_VERSION]: String(pricing.version),
+    // The version the price was created for (what its payment grants), else the active one.
+    [META_PRICING_VERSION]: price.metadata?.[META_PRICING_VERSION] ?? String(pricing.version),
   };
 
   if (entry.kind === "plan") {

@@ -1,10 +1,22 @@
 // The checkout success page arrives with ?session_id=…, often before Stripe's webhooks. It applies
 // the same effects the webhooks will (same functions, same idempotency keys), so the page shows the
 // new plan and tokens at once and the webhooks later change nothing.
+//
+// These run on a GET that anyone signed in can repeat, so they are cheap to repeat: every Stripe
+// read happens before any transaction (the effects read first, then take the user's lock only to
+// write), and each is debounced per user (./refresh-debounce.ts: one in flight per user, concurrent
+// callers share it, the same refresh at most every few seconds). A flood of such GETs from one user
+// therefore holds at most one pooled connection at a time and never starves other users' calls.
 import type Stripe from "stripe";
 import type { BillingContext } from "./context";
 import { customerIdOf } from "./customer";
 import { applyPaidInvoice, applySubscriptionChange, grantPackForSession } from "./effects";
+import { debouncedRefresh } from "./refresh-debounce";
+
+export interface RefreshOptions {
+  /** See REFRESH_MIN_INTERVAL_MS. */
+  minIntervalMs?: number;
+}
 
 export type ConfirmResult =
   | { ok: true; kind: "plan" | "pack"; paid: boolean }
@@ -12,9 +24,13 @@ export type ConfirmResult =
 
 /**
  * Confirms checkout session `sessionId` for `userId`: the session must belong to the user's Stripe
- * customer (else nothing happens). Idempotent.
+ * customer (else nothing happens). Idempotent; debounced per user.
  */
-export async function confirmCheckout(ctx: BillingContext, userId: string, sessionId: string): Promise<ConfirmResult> {
+export function confirmCheckout(ctx: BillingContext, userId: string, sessionId: string, options: RefreshOptions = {}): Promise<ConfirmResult> {
+  return debouncedRefresh(userId, `checkout:${sessionId}`, () => confirmCheckoutNow(ctx, userId, sessionId), options);
+}
+
+async function confirmCheckoutNow(ctx: BillingContext, userId: string, sessionId: string): Promise<ConfirmResult> {
   const row = await ctx.db.userSubscription.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
   if (!row?.stripeCustomerId) return { ok: false, reason: "not_yours" };
   let session: Stripe.Checkout.Session;
@@ -45,9 +61,16 @@ export async function confirmCheckout(ctx: BillingContext, userId: string, sessi
 /**
  * Back from the Customer Portal (a plan switch or a cancellation usually arrives before its
  * webhooks): re-syncs the user's subscription, granting an upgrade's difference if one is due.
- * Convergent; nothing happens for a user without a Stripe customer.
+ * Convergent; nothing happens for a user without a Stripe customer. Debounced per user.
  */
-export async function refreshAfterPortal(ctx: BillingContext, userId: string): Promise<void> {
-  const row = await ctx.db.userSubscription.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
-  if (row?.stripeCustomerId) await applySubscriptionChange(ctx, row.stripeCustomerId);
+export function refreshAfterPortal(ctx: BillingContext, userId: string, options: RefreshOptions = {}): Promise<void> {
+  return debouncedRefresh(
+    userId,
+    "portal",
+    async () => {
+      const row = await ctx.db.userSubscription.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
+      if (row?.stripeCustomerId) await applySubscriptionChange(ctx, row.stripeCustomerId);
+    },
+    options,
+  );
 }

@@ -23,9 +23,9 @@ export function billingContext(): BillingContext {
 
 /**
  * Runs `fn` in a transaction holding a per-user advisory lock, so billing work for one user —
- * reading Stripe and writing what it said, or computing and granting an allowance difference — is
- * serialised: a slower reader can never overwrite a newer state, and a read-then-grant cannot race
- * another one. Different users never wait for each other. The lock is released with the
+ * writing what Stripe said (read before, see lib/billing/sync-subscription.ts), or computing and
+ * granting an allowance difference — is serialised: a read-then-grant cannot race another one. `fn`
+ * must not call Stripe: the transaction holds a pooled connection all along. Different users never wait for each other. The lock is released with the
  * transaction, also when it fails.
  */
 export async function withUserLock<T>(ctx: Pick<BillingContext, "db">, userId: string, fn: (tx: DbTx) => Promise<T>): Promise<T> {
@@ -34,7 +34,8 @@ export async function withUserLock<T>(ctx: Pick<BillingContext, "db">, userId: s
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tollgate:billing:${userId}`}, 0))`;
       return fn(tx);
     },
-    // Stripe calls happen inside: allow them time, and wait a while for another holder.
+    // Callers read Stripe before taking the lock (a connection is held for the transaction's whole
+    // life, and waits on the lock too): what runs inside is database work only.
     { timeout: 60_000, maxWait: 30_000 },
   );
 }

@@ -38,7 +38,7 @@ export async function ensureCustomer(ctx: BillingContext, user: CustomerOwner, {
     );
     // A replaced customer's subscription state went with it.
     const reset = stale
-      ? { stripeSubscriptionId: null, stripePriceId: null, planId: null, status: "none" as const, currentPeriodStart: null, currentPeriodEnd: null, cancelAtPeriodEnd: false, canceledAt: null }
+      ? { stripeSubscriptionId: null, stripePriceId: null, planId: null, planAllowance: null, planPricingVersion: null, scheduledPlanId: null, scheduledChangeAt: null, status: "none" as const, currentPeriodStart: null, currentPeriodEnd: null, cancelAtPeriodEnd: false, canceledAt: null, currentPeriodInvoiceId: null, currentPeriodPaidAt: null }
       : {};
     await tx.userSubscription.upsert({
       where: { userId: user.id },

@@ -3,41 +3,39 @@
 // Stripe's events (or the checkout success page) ask for it:
 //
 //   a period of a plan           allowance:<user>:<period start>   startPeriod (shared with the reset cron)
-//   an upgrade within a period   upgrade:<user>:<period start>:<plan id>   the difference, at once
+//   an upgrade within a period   plan_change:<proration invoice id>   pro-rated, once its invoice is paid (plan-change.ts)
 //   a paid pack                  checkout:<checkout session id>     purchased tokens
-//   a refunded / disputed pack   refund:<charge id>:<millitokens>   clawback of what remains
+//   refunds and disputes         refund:<charge id>:<millitokens>   see ./clawback.ts (packs and subscription invoices)
 //
 // Decisions:
-// - The allowance of a period is the plan on the paid invoice's subscription line (what was paid
-//   for), with the line's period. A plan change within the period: an upgrade grants the difference
-//   between the new plan's allowance and what this period already granted, at once (only while
-//   active or trialing); a downgrade grants nothing and takes nothing — it applies at renewal, when
-//   the cycle invoice names the lower plan.
+// - The allowance of a period is the one of the price on the paid invoice's subscription line (what
+//   was paid for), in the pricing version that price was created for, with the line's period; a
+//   pack grants the tokens of the price its checkout charged, in that price's version (catalog.ts
+//   `offerOfPrice`). An admin's new version changes nothing for a subscriber still paying the old
+//   price, until they change plan.
+// - A plan change within the period: an upgrade's extra allowance is granted when its proration
+//   invoice is paid, pro-rated like the charge (plan-change.ts); a downgrade grants nothing and
+//   takes nothing — it applies at renewal, when the cycle invoice names the lower plan.
 // - past_due: no new allowance (the cycle invoice is not paid, so no period starts); tokens are kept.
 // - A subscription that ends: nothing is taken; `user_subscriptions` says it is no longer live and
 //   `user_token_balance.next_reset_at` is still the paid period's end, so the reset cron gives the
 //   free tier from the next period.
-// - Refunds and disputes of a pack take back a share of the pack's tokens equal to the share of the
-//   charge refunded or disputed (a dispute counts as the whole charge), rounded up to the millitoken,
-//   cumulative over partial refunds; a refund and a dispute of one charge take it back once. Only
-//   what remains of the purchased tokens can be taken; the ledger records the rest as shortfall.
-// - Refunds and disputes of subscription charges do not touch tokens (the allowance expires anyway).
+// - Refunds and disputes (of packs and of subscription invoices) are in ./clawback.ts.
 import type Stripe from "stripe";
 import type { DbTx } from "../db/client";
-import type { UserSubscription } from "../db/generated/client";
-import { allowanceKey, clawback, grant, startPeriod } from "../tokens/ledger";
+import { grant, startPeriod } from "../tokens/ledger";
 import { tokensToMillitokens } from "../tokens/units";
-import { itemRefOfPrice, META_ID, META_KIND, planById, pricingVersion } from "./catalog";
+import { META_ID, META_KIND, META_PRICING_VERSION, offerOfPrice, pricingVersion, type PriceOffer } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { customerIdOf, META_USER, userIdForCustomer } from "./customer";
-import { syncSubscriptionLocked } from "./sync-subscription";
-import { getActivePricing } from "../tokens/pricing-config";
+import { grantPlanChangeLocked, pendingPlanChanges, type PaidPlanChange } from "./plan-change";
+import { readSubscription, syncSubscriptionLocked } from "./sync-subscription";
 
 /** What an effect did, for the webhook log and the tests. */
 export type EffectOutcome = { done: string } | { ignored: string };
 
-/** Metadata Tollgate puts on checkout sessions (the pricing version fixes what a pack grants). */
-export const META_PRICING_VERSION = "tollgate_pricing_version";
+/** Metadata Tollgate puts on checkout sessions and prices (the pricing version a price was made for). */
+export { META_PRICING_VERSION };
 
 function idOf(value: string | { id: string } | null | undefined): string | null {
   if (!value) return null;
@@ -48,52 +46,30 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 
 /**
  * A subscription may have changed (created, updated, deleted, payment failed): re-read it from
- * Stripe, then grant an upgrade's difference if one is due. Convergent.
+ * Stripe (before taking the lock: no Stripe call while a transaction holds a connection), then
+ * write it and grant a paid upgrade's pro-rated allowance if its latest invoice is one not granted
+ * yet (plan-change.ts). Convergent.
  */
 export async function applySubscriptionChange(ctx: BillingContext, customerId: string): Promise<EffectOutcome> {
   const userId = await userIdForCustomer(ctx, ctx.db, customerId);
   if (!userId) return { ignored: `customer ${customerId} is not a Tollgate user` };
+  // Stripe first, outside the transaction.
+  const read = await readSubscription(ctx, customerId);
+  const changes = await pendingPlanChanges(ctx, ctx.db, { subscription: read.subscription });
   return withUserLock(ctx, userId, async (tx) => {
-    const row = await syncSubscriptionLocked(ctx, tx, userId, customerId);
-    const upgrade = await topUpAllowanceLocked(tx, userId, row);
-    return { done: `synced ${row.status}${row.planId ? ` ${row.planId}` : ""}${upgrade ? `; ${upgrade}` : ""}` };
+    const row = await syncSubscriptionLocked(tx, userId, read);
+    const granted = await grantPlanChangesLocked(tx, userId, changes);
+    return { done: [`synced ${row.status}${row.planId ? ` ${row.planId}` : ""}`, ...granted].join("; ") };
   });
 }
 
-/**
- * The current period's allowance raised to the plan's: after an upgrade, grants the new plan's
- * allowance minus what this period already granted (its start and earlier upgrades), once per
- * (user, period, plan). Nothing when the period has not started in the ledger yet (its invoice.paid
- * will grant it), when the subscription is not active or trialing, or for a downgrade.
- * Needs the user's billing lock: it reads, then grants.
- */
-export async function topUpAllowanceLocked(tx: DbTx, userId: string, sub: UserSubscription): Promise<string | null> {
-  if ((sub.status !== "active" && sub.status !== "trialing") || !sub.planId || !sub.currentPeriodStart) return null;
-  const balance = await tx.userTokenBalance.findUnique({ where: { userId }, select: { periodStart: true } });
-  if (!balance || balance.periodStart.getTime() !== sub.currentPeriodStart.getTime()) return null;
-  const found = await planById(tx, sub.planId);
-  if (!found) return null;
-  const target = tokensToMillitokens(found.plan.tokensPerMonth);
-  const start = sub.currentPeriodStart;
-  const upgradePrefix = `upgrade:${userId}:${start.toISOString()}:`;
-  const [granted] = await tx.$queryRaw<{ sum: bigint }[]>`
-    SELECT coalesce(sum(allowance_delta), 0)::bigint AS sum FROM token_transactions
-    WHERE user_id = ${userId} AND (idempotency_key = ${allowanceKey(userId, start)} OR starts_with(idempotency_key, ${upgradePrefix}))`;
-  const difference = target - (granted?.sum ?? 0n);
-  if (difference <= 0n) return null;
-  const result = await grant(tx, {
-    userId,
-    bucket: "allowance",
-    kind: "grant_allowance",
-    amount: difference,
-    idempotencyKey: `${upgradePrefix}${sub.planId}`,
-    sourceType: "stripe_subscription",
-    sourceRef: sub.stripeSubscriptionId ?? undefined,
-    pricingVersion: found.pricingVersion,
-    reason: `upgrade to ${found.plan.name}`,
-  });
-  if (!result.ok) throw new Error(`upgrade grant for ${userId} failed: ${result.error.type}`);
-  return result.duplicate ? null : `upgrade to ${sub.planId}: +${difference} millitokens`;
+async function grantPlanChangesLocked(tx: DbTx, userId: string, changes: PaidPlanChange[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const change of changes) {
+    const note = await grantPlanChangeLocked(tx, userId, change);
+    if (note) notes.push(note);
+  }
+  return notes;
 }
 
 const PERIOD_REASONS = new Set(["subscription_create", "subscription_cycle"]);
@@ -112,10 +88,12 @@ function isProration(line: Stripe.InvoiceLineItem): boolean {
 
 /**
  * A paid invoice: re-syncs the subscription; for the first invoice and each renewal, starts the
- * period with the allowance of the plan on its subscription line (key allowance:<user>:<period
- * start>, the one the reset cron uses); then grants an upgrade's difference if one is due. An older
- * period's invoice arriving after a newer period started changes nothing (the ledger refuses to
- * start a stale period). Convergent.
+ * period with the allowance of the price on its subscription line, in the version that price was
+ * made for (key allowance:<user>:<period start>, the one the reset cron uses); for a proration
+ * invoice (an upgrade), grants its pro-rated allowance (plan-change.ts), as it does for the
+ * subscription's latest invoice, so an upgrade paid before its period started here still lands.
+ * An older period's invoice arriving after a newer period started changes nothing (the ledger
+ * refuses to start a stale period). Convergent.
  */
 export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invoice): Promise<EffectOutcome> {
   const customerId = customerIdOf(invoice.customer);
@@ -125,42 +103,39 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
   if (invoice.status && invoice.status !== "paid") return { ignored: `invoice ${invoice.id} is ${invoice.status}` };
 
   // Read what the period line sells before taking the lock (Stripe reads only).
-  let period: { start: Date; end: Date; planId: string } | null = null;
+  let period: { start: Date; end: Date; offer: Extract<PriceOffer, { kind: "plan" }> } | null = null;
   if (invoice.billing_reason && PERIOD_REASONS.has(invoice.billing_reason)) {
-    const pricing = await getActivePricing(ctx.db);
     for (const line of invoice.lines?.data ?? []) {
       const priceId = linePriceId(line);
       if (!priceId || isProration(line)) continue;
-      const price = await ctx.stripe.prices.retrieve(priceId);
-      const ref = itemRefOfPrice(price, pricing);
-      if (ref?.kind === "plan") {
-        period = { start: new Date(line.period.start * 1000), end: new Date(line.period.end * 1000), planId: ref.id };
+      const offer = await offerOfPrice(ctx.db, await ctx.stripe.prices.retrieve(priceId));
+      if (offer?.kind === "plan") {
+        period = { start: new Date(line.period.start * 1000), end: new Date(line.period.end * 1000), offer };
         break;
       }
     }
   }
+  const read = await readSubscription(ctx, customerId);
+  const changes = await pendingPlanChanges(ctx, ctx.db, { invoice, subscription: read.subscription });
 
   return withUserLock(ctx, userId, async (tx) => {
     const notes: string[] = [];
     if (period) {
-      const found = await planById(tx, period.planId);
-      if (!found) throw new Error(`invoice ${invoice.id}: plan "${period.planId}" is in no pricing version`);
       const started = await startPeriod(tx, {
         userId,
         periodStart: period.start,
         periodEnd: period.end,
-        allowance: tokensToMillitokens(found.plan.tokensPerMonth),
+        allowance: period.offer.millitokens,
         sourceType: "stripe_invoice",
         sourceRef: invoice.id,
-        pricingVersion: found.pricingVersion,
+        pricingVersion: period.offer.pricingVersion,
       });
-      if (started.ok) notes.push(started.duplicate ? "period already started" : `period ${period.start.toISOString()} started with ${period.planId}`);
+      if (started.ok) notes.push(started.duplicate ? "period already started" : `period ${period.start.toISOString()} started with ${period.offer.id}`);
       else if (started.error.type === "StalePeriod") notes.push("a newer period already started");
       else throw new Error(`starting the period of invoice ${invoice.id} failed: ${started.error.type}`);
     }
-    const row = await syncSubscriptionLocked(ctx, tx, userId, customerId);
-    const upgrade = await topUpAllowanceLocked(tx, userId, row);
-    if (upgrade) notes.push(upgrade);
+    await syncSubscriptionLocked(tx, userId, read);
+    notes.push(...(await grantPlanChangesLocked(tx, userId, changes)));
     return { done: [`invoice ${invoice.billing_reason ?? "paid"}`, ...notes].join("; ") };
   });
 }
@@ -168,7 +143,8 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
 // ─── Packs ────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * A pack checkout that is paid grants the pack's tokens (of the pricing version it was sold at), once
+ * A pack checkout that is paid grants the tokens of the price it charged (in the pricing version
+ * that price was made for; the session's version when its line items name no Tollgate price), once
  * per session: key checkout:<session id>. Re-reads the session, so a payload is never trusted for
  * the payment status. Sessions that are not Tollgate pack purchases, or not paid yet, are ignored.
  */
@@ -182,67 +158,32 @@ export async function grantPackForSession(ctx: BillingContext, sessionId: string
   if (!userId || (session.metadata?.[META_USER] && session.metadata[META_USER] !== userId)) {
     return { ignored: `session ${sessionId} belongs to no Tollgate user` };
   }
-  const pricing = await pricingVersion(client, Number(session.metadata?.[META_PRICING_VERSION]));
-  const pack = pricing.packs.find((p) => p.id === session.metadata?.[META_ID]);
-  if (!pack) throw new Error(`session ${sessionId}: pack "${session.metadata?.[META_ID]}" is not in pricing version ${pricing.version}`);
+  const bought = await packOfSession(ctx, client, session);
   const result = await grant(client, {
     userId,
     bucket: "purchased",
     kind: "grant_pack",
-    amount: tokensToMillitokens(pack.tokens),
+    amount: bought.millitokens,
     idempotencyKey: `checkout:${session.id}`,
     sourceType: "stripe_checkout",
     sourceRef: session.id,
-    pricingVersion: pricing.version,
-    reason: `${pack.name} pack`,
+    pricingVersion: bought.pricingVersion,
+    reason: `${bought.pack.name} pack`,
   });
   if (!result.ok) throw new Error(`pack grant for session ${sessionId} failed: ${result.error.type}`);
-  return { done: result.duplicate ? "pack already granted" : `granted the ${pack.name} pack` };
+  return { done: result.duplicate ? "pack already granted" : `granted the ${bought.pack.name} pack` };
 }
 
-/**
- * A pack's charge was refunded (fully or partly) or disputed: take back the same share of the pack's
- * tokens. Convergent: computes the share the charge's current state calls for and takes only what
- * earlier refunds of this charge did not; a refund and a dispute of one charge take it once. If the
- * refund is handled before the purchase was, the purchase is granted first (then taken back), so the
- * order of events never changes the outcome.
- */
-export async function clawbackForCharge(ctx: BillingContext, chargeId: string, { disputed = false }: { disputed?: boolean } = {}): Promise<EffectOutcome> {
-  const charge = await ctx.stripe.charges.retrieve(chargeId);
-  const paymentIntentId = idOf(charge.payment_intent);
-  if (!paymentIntentId) return { ignored: `charge ${chargeId} has no payment intent` };
-  const sessions = await ctx.stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 });
-  const session = sessions.data[0];
-  if (!session || session.mode !== "payment" || session.metadata?.[META_KIND] !== "pack") {
-    return { ignored: `charge ${chargeId} is not a pack purchase` };
+/** The pack a paid session sold: the price on its line items (what was charged), else its metadata. */
+async function packOfSession(ctx: BillingContext, client: DbTx, session: Stripe.Checkout.Session): Promise<Extract<PriceOffer, { kind: "pack" }>> {
+  const items = await ctx.stripe.checkout.sessions.listLineItems(session.id, { limit: 10 });
+  for (const item of items.data) {
+    if (!item.price) continue;
+    const offer = await offerOfPrice(client, item.price);
+    if (offer?.kind === "pack") return offer;
   }
-  const customerId = customerIdOf(session.customer);
-  const userId = customerId ? await userIdForCustomer(ctx, ctx.db, customerId) : null;
-  if (!userId) return { ignored: `charge ${chargeId} belongs to no Tollgate user` };
-
-  return withUserLock(ctx, userId, async (tx) => {
-    await grantPackForSession(ctx, session.id, tx);
-    const purchase = await tx.tokenTransaction.findUnique({ where: { idempotencyKey: `checkout:${session.id}` } });
-    if (!purchase) return { ignored: `session ${session.id} was never paid` };
-    const share = BigInt(Math.max(charge.amount_refunded, disputed || charge.disputed ? charge.amount : 0));
-    const amount = BigInt(charge.amount);
-    if (share <= 0n || amount <= 0n) return { ignored: `charge ${chargeId} has nothing refunded` };
-    const capped = share > amount ? amount : share;
-    const target = (purchase.purchasedDelta * capped + amount - 1n) / amount; // rounded up
-    const [taken] = await tx.$queryRaw<{ sum: bigint }[]>`
-      SELECT coalesce(sum(shortfall - purchased_delta), 0)::bigint AS sum FROM token_transactions
-      WHERE user_id = ${userId} AND kind = 'clawback' AND starts_with(idempotency_key, ${`refund:${chargeId}:`})`;
-    const due = target - (taken?.sum ?? 0n);
-    if (due <= 0n) return { done: "already taken back" };
-    const result = await clawback(tx, {
-      userId,
-      amount: due,
-      idempotencyKey: `refund:${chargeId}:${target}`,
-      sourceType: "stripe_charge",
-      sourceRef: chargeId,
-      reason: disputed || charge.disputed ? "pack payment disputed" : "pack payment refunded",
-    });
-    if (!result.ok) throw new Error(`clawback for charge ${chargeId} failed: ${result.error.type}`);
-    return { done: `took back ${result.taken} millitokens (shortfall ${result.shortfall})` };
-  });
+  const pricing = await pricingVersion(client, Number(session.metadata?.[META_PRICING_VERSION]));
+  const pack = pricing.packs.find((p) => p.id === session.metadata?.[META_ID]);
+  if (!pack) throw new Error(`session ${session.id}: pack "${session.metadata?.[META_ID]}" is not in pricing version ${pricing.version}`);
+  return { kind: "pack", id: pack.id, pack, pricingVersion: pricing.version, millitokens: tokensToMillitokens(pack.tokens) };
 }

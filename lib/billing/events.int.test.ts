@@ -96,7 +96,7 @@ describe("subscriptions", () => {
     expect(await h.ledgerKeys(user.id)).toContain(allowanceKey(user.id, renewed.periodStart));
   });
 
-  it("an upgrade grants the difference at once (once); a downgrade applies at renewal", async () => {
+  it("an upgrade invoiced at once grants the difference pro-rated from the change (once); a downgrade applies at renewal", async () => {
     const user = await h.newUser();
     const { subscriptionId } = await subscribe(user, "pro");
     const sub = await h.stripe.subscriptions.retrieve(subscriptionId);
@@ -109,7 +109,11 @@ describe("subscriptions", () => {
     });
     await h.sim.settled();
     expect((await h.subscriptionRow(user.id))!.plan_id).toBe("elite");
-    expect((await h.buckets(user.id)).allowance).toBe(5_000n * TOKENS);
+    const item = sub.items.data[0]!;
+    const proration = await h.stripe.invoices.retrieve((await h.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string);
+    const changedAt = proration.lines.data[0]!.period.start;
+    const upgraded = 3_000n * TOKENS + (2_000n * TOKENS * BigInt(item.current_period_end - changedAt)) / BigInt(item.current_period_end - item.current_period_start);
+    expect((await h.buckets(user.id)).allowance).toBe(upgraded);
 
     await h.stripe.subscriptions.update(subscriptionId, {
       items: [{ id: sub.items.data[0]!.id, price: price("tollgate_plan_essential_monthly") }],
@@ -117,7 +121,7 @@ describe("subscriptions", () => {
     });
     await h.sim.settled();
     expect((await h.subscriptionRow(user.id))!.plan_id).toBe("essential");
-    expect((await h.buckets(user.id)).allowance).toBe(5_000n * TOKENS);
+    expect((await h.buckets(user.id)).allowance).toBe(upgraded);
 
     await h.sim.advanceSubscription(subscriptionId);
     await h.sim.settled();

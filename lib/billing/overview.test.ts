@@ -12,11 +12,18 @@ function sub(overrides: Partial<UserSubscription>): UserSubscription {
     stripeSubscriptionId: "sub_1",
     stripePriceId: "price_1",
     planId: "pro",
+    planAllowance: 3_000_000n,
+    planPricingVersion: 1,
+    scheduledPlanId: null,
+    scheduledChangeAt: null,
     status: "active",
     currentPeriodStart: new Date("2026-02-01T00:00:00Z"),
     currentPeriodEnd: new Date("2026-03-01T00:00:00Z"),
     cancelAtPeriodEnd: false,
     canceledAt: null,
+    currentPeriodInvoiceId: "in_1",
+    currentPeriodPaidAt: new Date("2026-02-01T00:05:00Z"),
+    stripeReadAt: null,
     createdAt: new Date(),
     updatedAt: new Date(),
     ...overrides,
@@ -47,5 +54,13 @@ describe("subscriptionState", () => {
     expect(subscriptionState(sub({ cancelAtPeriodEnd: true }))).toEqual({ kind: "cancelling", endsAt: new Date("2026-03-01T00:00:00Z") });
     expect(subscriptionState(sub({ status: "past_due", cancelAtPeriodEnd: true }))).toEqual({ kind: "past_due" });
     expect(subscriptionState(sub({ status: "canceled" }))).toEqual({ kind: "ended", status: "canceled" });
+  });
+
+  it("says awaiting payment while the current period's invoice is not paid (an active status is no proof)", () => {
+    const awaiting = { kind: "awaiting_payment", periodStart: new Date("2026-02-01T00:00:00Z") };
+    expect(subscriptionState(sub({ currentPeriodPaidAt: null }))).toEqual(awaiting);
+    expect(subscriptionState(sub({ currentPeriodPaidAt: null, cancelAtPeriodEnd: true }))).toEqual(awaiting);
+    expect(subscriptionState(sub({ status: "trialing", currentPeriodPaidAt: null }))).toEqual(awaiting);
+    expect(subscriptionState(sub({ status: "past_due", currentPeriodPaidAt: null }))).toEqual({ kind: "past_due" });
   });
 });

@@ -7,6 +7,7 @@ import { balance, type Balance } from "../tokens/ledger";
 import { getActivePricing, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
 import { balanceStatus, lowThreshold, type BalanceStatus } from "../tokens/status";
 import { tokensToMillitokens } from "../tokens/units";
+import { pricingVersion } from "./catalog";
 import { isLive } from "./sync-subscription";
 
 /** How a plan relates to the user's live plan: the button it gets. */
@@ -21,6 +22,8 @@ export interface PlanOption {
 export type SubscriptionState =
   | { kind: "free" }
   | { kind: "active"; renewsAt: Date | null; trial: boolean }
+  /** Live, but the current period's invoice is not paid yet (a debit processing, an open invoice, collection paused): no allowance until it is. */
+  | { kind: "awaiting_payment"; periodStart: Date | null }
   | { kind: "cancelling"; endsAt: Date }
   | { kind: "past_due" }
   | { kind: "ended"; status: string };
@@ -32,6 +35,8 @@ export interface SubscriptionOverview {
   /** The live plan's id (active, trialing or past_due), or null on the free tier. */
   livePlanId: string | null;
   livePlan: Plan | null;
+  /** A plan change Stripe has scheduled for the renewal (a downgrade), or null. */
+  scheduledChange: { plan: Plan; at: Date } | null;
   state: SubscriptionState;
   /** The allowance granted each period: the live plan's, or the free tier's (millitokens). */
   periodAllowance: bigint;
@@ -45,8 +50,8 @@ export interface SubscriptionOverview {
 
 /**
  * Upgrade or downgrade is decided by the monthly allowance (what the user gets), then the price;
- * the billing flow (lib/billing/effects.ts) grants an upgrade's difference at once and applies a
- * downgrade at renewal.
+ * the billing flow grants an upgrade's difference once its pro-rated charge is paid
+ * (lib/billing/plan-change.ts) and applies a downgrade at renewal.
  */
 export function planRelation(plan: Plan, live: Plan | null): PlanRelation {
   if (!live) return "subscribe";
@@ -59,6 +64,7 @@ export function subscriptionState(subscription: UserSubscription | null): Subscr
   if (!subscription || subscription.status === "none") return { kind: "free" };
   if (subscription.status === "past_due") return { kind: "past_due" };
   if (subscription.status === "active" || subscription.status === "trialing") {
+    if (!subscription.currentPeriodPaidAt) return { kind: "awaiting_payment", periodStart: subscription.currentPeriodStart };
     if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd) return { kind: "cancelling", endsAt: subscription.currentPeriodEnd };
     return { kind: "active", renewsAt: subscription.currentPeriodEnd, trial: subscription.status === "trialing" };
   }
@@ -72,14 +78,20 @@ export async function subscriptionOverview(tx: DbTx, userId: string): Promise<Su
     tx.userSubscription.findUnique({ where: { userId } }),
   ]);
   const livePlanId = subscription && isLive(subscription.status) ? subscription.planId : null;
-  const livePlan = pricing.plans.find((p) => p.id === livePlanId) ?? null;
+  // The plan as the subscriber pays it: the pricing version of their price (a subscriber on an
+  // older price keeps its amount and allowance until they change plan), else today's catalog.
+  const paidVersion = livePlanId && subscription?.planPricingVersion ? await pricingVersion(tx, subscription.planPricingVersion) : null;
+  const livePlan = paidVersion?.plans.find((p) => p.id === livePlanId) ?? pricing.plans.find((p) => p.id === livePlanId) ?? null;
   const periodAllowance = livePlan ? tokensToMillitokens(livePlan.tokensPerMonth) : pricing.freeTierMillitokens;
+  const scheduledPlan = livePlanId && subscription?.scheduledPlanId ? pricing.plans.find((p) => p.id === subscription.scheduledPlanId) : undefined;
+  const scheduledChange = scheduledPlan && subscription?.scheduledChangeAt ? { plan: scheduledPlan, at: subscription.scheduledChangeAt } : null;
   return {
     pricing,
     balance: current,
     subscription,
     livePlanId,
     livePlan,
+    scheduledChange,
     state: subscriptionState(subscription),
     periodAllowance,
     status: balanceStatus(current?.available ?? 0n, periodAllowance),

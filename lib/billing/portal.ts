@@ -1,13 +1,34 @@
 // The Stripe Customer Portal: managing the subscription (cancel, payment method, invoices) and
-// changing plan. Plan changes go through the portal's `subscription_update_confirm` flow with the
-// chosen price, so Stripe applies its proration rules and the change arrives as
-// customer.subscription.updated (and invoice.paid when prorations are invoiced at once).
+// changing plan. Every session uses Tollgate's portal configuration (portal-configuration.ts, made
+// by `stripe:sync`): an upgrade is invoiced and charged at once (`always_invoice`), a downgrade is
+// scheduled for the end of the period. Plan changes go through the portal's
+// `subscription_update_confirm` flow with the chosen price (the flow has no proration setting of
+// its own: the configuration's applies), so the change arrives as customer.subscription.updated
+// and, for an upgrade, a paid `subscription_update` invoice (invoice.paid) whose payment grants
+// the extra allowance (plan-change.ts).
 import type { BillingContext } from "./context";
 import { ensureCustomer, type CustomerOwner } from "./customer";
+import { findPortalConfiguration } from "./portal-configuration";
 import { portalReturnUrl as returnUrl } from "./urls";
 
+/**
+ * Tollgate's portal configuration id; without one (`stripe:sync` never ran on this account) the
+ * account's default is used, and said so in the log: plan changes then follow the Dashboard's
+ * settings, and still grant extra tokens only for a paid proration invoice.
+ */
+async function configurationId(ctx: BillingContext): Promise<string | undefined> {
+  const config = await findPortalConfiguration(ctx.stripe);
+  if (!config) console.warn("[billing] no Tollgate portal configuration: run `npm run stripe:sync` (using the account's default portal settings)");
+  return config?.id;
+}
+
 export async function portalUrl(ctx: BillingContext, customerId: string): Promise<string> {
-  const session = await ctx.stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(ctx.appUrl) });
+  const configuration = await configurationId(ctx);
+  const session = await ctx.stripe.billingPortal.sessions.create({
+    customer: customerId,
+    return_url: returnUrl(ctx.appUrl),
+    ...(configuration ? { configuration } : {}),
+  });
   return session.url;
 }
 
@@ -16,9 +37,11 @@ export async function planChangeUrl(ctx: BillingContext, customerId: string, sub
   const subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
   const item = subscription.items.data[0];
   if (!item) throw new Error(`subscription ${subscriptionId} has no item`);
+  const configuration = await configurationId(ctx);
   const session = await ctx.stripe.billingPortal.sessions.create({
     customer: customerId,
     return_url: returnUrl(ctx.appUrl),
+    ...(configuration ? { configuration } : {}),
     flow_data: {
       type: "subscription_update_confirm",
       subscription_update_confirm: { subscription: subscriptionId, items: [{ id: item.id, price: priceId, quantity: 1 }] },

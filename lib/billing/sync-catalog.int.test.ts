@@ -1,10 +1,12 @@
-// `stripe:sync` against the simulator: the first run creates everything, the second changes
-// nothing, a price change creates a new price and moves the lookup key to it.
+// `stripe:sync` against the simulator: the first run creates everything (prices naming their
+// pricing version and tokens, and Tollgate's portal configuration), the second changes nothing, a
+// price or allowance change creates a new price and moves the lookup key (and the portal) to it.
 import { describe, expect, it } from "vitest";
 import { getActivePricing, type PricingConfig } from "../tokens/pricing-config";
 import { catalogItems, itemRefOfPrice, priceByLookupKey } from "./catalog";
 import { startStripeSimulator } from "./simulator";
 import { createStripeClient } from "./stripe";
+import { findPortalConfiguration } from "./portal-configuration";
 import { syncCatalog } from "./sync-catalog";
 import { createTestDatabase } from "../../scripts/test/database";
 
@@ -20,16 +22,28 @@ describe("syncCatalog", () => {
       const first = await syncCatalog(stripe, pricing, (line) => lines.push(line));
       expect(first.filter((a) => a.action === "product_created")).toHaveLength(11);
       expect(first.filter((a) => a.action === "price_created")).toHaveLength(11);
+      expect(first.filter((a) => a.action === "portal_created")).toHaveLength(1);
       expect(lines).toContain("created product tollgate_plan_pro");
       for (const item of catalogItems(pricing)) {
         const price = await priceByLookupKey(stripe, item.lookupKey);
         expect(price).toMatchObject({ unit_amount: item.unitAmount, currency: "eur", product: item.productId, active: true });
+        // Each price names the pricing version it was made for and the tokens it grants.
+        expect(price.metadata).toEqual({ tollgate_kind: item.kind, tollgate_id: item.id, tollgate_pricing_version: String(pricing.version), tollgate_tokens: String(item.tokens) });
         expect(price.recurring?.interval ?? null).toBe(item.recurring);
         expect(itemRefOfPrice(price, pricing)).toEqual({ kind: item.kind, id: item.id });
       }
 
       const second = await syncCatalog(stripe, pricing);
-      expect(second.map((a) => a.action).sort()).toEqual([...Array(11).fill("price_unchanged"), ...Array(11).fill("product_unchanged")].sort());
+      expect(second.map((a) => a.action).sort()).toEqual(["portal_unchanged", ...Array(11).fill("price_unchanged"), ...Array(11).fill("product_unchanged")].sort());
+      const portal = await findPortalConfiguration(stripe);
+      expect(portal!.features.subscription_update).toMatchObject({
+        enabled: true,
+        default_allowed_updates: ["price"],
+        proration_behavior: "always_invoice",
+        schedule_at_period_end: { conditions: [{ type: "decreasing_item_amount" }] },
+      });
+      const planPrices = await Promise.all(pricing.plans.map(async (p) => ({ product: `tollgate_plan_${p.id}`, prices: [(await priceByLookupKey(stripe, p.lookupKey)).id] })));
+      expect(portal!.features.subscription_update.products).toEqual(planPrices);
 
       const oldPro = await priceByLookupKey(stripe, "tollgate_plan_pro_monthly");
       const changed: PricingConfig = {
@@ -40,7 +54,7 @@ describe("syncCatalog", () => {
       const third = await syncCatalog(stripe, changed, (line) => lines.push(line));
       const replaced = third.filter((a) => a.action === "price_replaced");
       expect(replaced).toEqual([
-        { action: "price_replaced", lookupKey: "tollgate_plan_pro_monthly", priceId: expect.any(String), oldPriceId: oldPro.id, from: "19.00 eur/month", to: "21.00 eur/month" },
+        { action: "price_replaced", lookupKey: "tollgate_plan_pro_monthly", priceId: expect.any(String), oldPriceId: oldPro.id, from: "19.00 eur/month for 3000 tokens", to: "21.00 eur/month for 3000 tokens" },
       ]);
       const newPro = await priceByLookupKey(stripe, "tollgate_plan_pro_monthly");
       expect(newPro.id).not.toBe(oldPro.id);
@@ -50,8 +64,22 @@ describe("syncCatalog", () => {
       // The old price (which existing subscriptions keep) still names its plan.
       expect(itemRefOfPrice(archived, changed)).toEqual({ kind: "plan", id: "pro" });
       expect(third.filter((a) => a.action === "price_unchanged")).toHaveLength(10);
+      // The portal now offers the new price (subscribers switching plan pay today's amount).
+      expect(third.filter((a) => a.action === "portal_updated")).toHaveLength(1);
+      expect((await findPortalConfiguration(stripe))!.features.subscription_update.products).toContainEqual({ product: "tollgate_plan_pro", prices: [newPro.id] });
 
       expect((await syncCatalog(stripe, changed)).every((a) => a.action.endsWith("_unchanged"))).toBe(true);
+
+      // An allowance change alone (same amount) is a new price too: subscribers on the old one keep
+      // the old allowance, new checkouts get the new one.
+      const raised: PricingConfig = { ...changed, version: changed.version + 1, plans: changed.plans.map((p) => (p.id === "titan" ? { ...p, tokensPerMonth: 40_000 } : p)) };
+      const oldTitan = await priceByLookupKey(stripe, "tollgate_plan_titan_monthly");
+      const fourth = await syncCatalog(stripe, raised, (line) => lines.push(line));
+      expect(fourth.filter((a) => a.action === "price_replaced")).toEqual([
+        { action: "price_replaced", lookupKey: "tollgate_plan_titan_monthly", priceId: expect.any(String), oldPriceId: oldTitan.id, from: "99.00 eur/month for 35000 tokens", to: "99.00 eur/month for 40000 tokens" },
+      ]);
+      expect((await priceByLookupKey(stripe, "tollgate_plan_titan_monthly")).metadata).toMatchObject({ tollgate_pricing_version: String(raised.version), tollgate_tokens: "40000" });
+      expect((await stripe.prices.retrieve(oldTitan.id)).metadata).toMatchObject({ tollgate_pricing_version: String(pricing.version), tollgate_tokens: "35000" });
     } finally {
       await sim.close();
       await t.drop();

@@ -1,21 +1,29 @@
 // `npm run stripe:sync`: makes a Stripe account sell exactly the catalog of the active pricing.
 // Idempotent by lookup key: a second run changes nothing. For each plan and pack —
 //   product  id tollgate_plan_<id> / tollgate_pack_<id>: created if missing, renamed if its name changed;
-//   price    found by lookup key: created if missing; unchanged if amount, currency and interval
-//            match; otherwise a new price is created and the lookup key moved to it
-//            (`transfer_lookup_key`), and the old price archived — existing subscriptions keep the
-//            old price (Stripe never changes a subscription's price on its own); new checkouts use
+//   price    found by lookup key: created if missing; unchanged if amount, currency, interval and
+//            tokens (`tollgate_tokens`) match; otherwise a new price is created and the lookup key
+//            moved to it (`transfer_lookup_key`), and the old price archived — existing
+//            subscriptions keep the old price (Stripe never changes a subscription's price on its
+//            own) and with it the allowance of the version it was created for; new checkouts use
 //            the new one, because prices are only ever found by lookup key.
+//   portal   one Customer Portal configuration of Tollgate's (metadata `tollgate_portal`): plan
+//            switches among the plans' current prices, upgrades invoiced at once
+//            (`always_invoice`, so the extra allowance is granted only once paid), downgrades
+//            scheduled at the end of the period (`schedule_at_period_end` on a decreasing amount).
 // Every price and product carries `tollgate_kind` / `tollgate_id` metadata, which is how a price
-// (even an archived one a subscription still has) is mapped back to its plan.
+// (even an archived one a subscription still has) is mapped back to its plan; every price also
+// carries the pricing version it was created for (`tollgate_pricing_version`) and its tokens.
 import type Stripe from "stripe";
-import { catalogItems, META_ID, META_KIND, type CatalogItem } from "./catalog";
+import { catalogItems, META_ID, META_KIND, META_PRICING_VERSION, META_TOKENS, priceDifferences, type CatalogItem } from "./catalog";
+import { syncPortalConfiguration, type PortalAction } from "./portal-configuration";
 import type { PricingConfig } from "../tokens/pricing-config";
 
 export type CatalogAction =
   | { action: "product_created" | "product_updated" | "product_unchanged"; productId: string }
   | { action: "price_created" | "price_unchanged" | "price_reactivated"; lookupKey: string; priceId: string }
-  | { action: "price_replaced"; lookupKey: string; priceId: string; oldPriceId: string; from: string; to: string };
+  | { action: "price_replaced"; lookupKey: string; priceId: string; oldPriceId: string; from: string; to: string }
+  | PortalAction;
 
 function describe(a: CatalogAction): string {
   switch (a.action) {
@@ -33,11 +41,17 @@ function describe(a: CatalogAction): string {
       return `reactivated price ${a.priceId} (${a.lookupKey})`;
     case "price_replaced":
       return `price of ${a.lookupKey} changed ${a.from} → ${a.to}: created ${a.priceId}, moved the lookup key from ${a.oldPriceId} (archived)`;
+    case "portal_created":
+      return `created portal configuration ${a.configurationId}`;
+    case "portal_updated":
+      return `updated portal configuration ${a.configurationId}`;
+    case "portal_unchanged":
+      return `portal configuration ${a.configurationId} unchanged`;
   }
 }
 
-function money(amount: number | null, currency: string, recurring: string | null | undefined) {
-  return `${((amount ?? 0) / 100).toFixed(2)} ${currency}${recurring ? `/${recurring}` : ""}`;
+function money(amount: number | null, currency: string, recurring: string | null | undefined, tokens?: string | number) {
+  return `${((amount ?? 0) / 100).toFixed(2)} ${currency}${recurring ? `/${recurring}` : ""}${tokens !== undefined ? ` for ${tokens} tokens` : ""}`;
 }
 
 function metadataOf(item: CatalogItem): Record<string, string> {
@@ -65,19 +79,21 @@ async function syncProduct(stripe: Stripe, item: CatalogItem): Promise<CatalogAc
   return { action: "product_unchanged", productId: item.productId };
 }
 
+/**
+ * A price sells the item as it is now: same amount, currency, interval, product and tokens. A price
+ * that does not say its tokens (made before they were written) does not match: it is replaced, so
+ * every price in use for new checkouts names the version it was created for.
+ */
 function matches(price: Stripe.Price, item: CatalogItem): boolean {
   const productId = typeof price.product === "string" ? price.product : price.product.id;
-  const interval = price.recurring?.interval ?? null;
-  return (
-    price.unit_amount === item.unitAmount &&
-    price.currency.toLowerCase() === item.currency.toLowerCase() &&
-    interval === item.recurring &&
-    (price.recurring?.interval_count ?? 1) === 1 &&
-    productId === item.productId
-  );
+  return priceDifferences(price, item).length === 0 && price.metadata?.[META_TOKENS] !== undefined && productId === item.productId;
 }
 
-async function syncPrice(stripe: Stripe, item: CatalogItem): Promise<CatalogAction> {
+function priceMetadata(item: CatalogItem, pricingVersion: number): Record<string, string> {
+  return { ...metadataOf(item), [META_PRICING_VERSION]: String(pricingVersion), [META_TOKENS]: String(item.tokens) };
+}
+
+async function syncPrice(stripe: Stripe, item: CatalogItem, pricingVersion: number): Promise<CatalogAction> {
   const existing = (await stripe.prices.list({ lookup_keys: [item.lookupKey], limit: 1 })).data[0];
   if (existing && matches(existing, item)) {
     if (existing.active) return { action: "price_unchanged", lookupKey: item.lookupKey, priceId: existing.id };
@@ -91,7 +107,7 @@ async function syncPrice(stripe: Stripe, item: CatalogItem): Promise<CatalogActi
     ...(item.recurring ? { recurring: { interval: item.recurring } } : {}),
     lookup_key: item.lookupKey,
     nickname: item.name,
-    metadata: metadataOf(item),
+    metadata: priceMetadata(item, pricingVersion),
     ...(existing ? { transfer_lookup_key: true } : {}),
   });
   if (!existing) return { action: "price_created", lookupKey: item.lookupKey, priceId: created.id };
@@ -101,26 +117,35 @@ async function syncPrice(stripe: Stripe, item: CatalogItem): Promise<CatalogActi
     lookupKey: item.lookupKey,
     priceId: created.id,
     oldPriceId: existing.id,
-    from: money(existing.unit_amount, existing.currency, existing.recurring?.interval),
-    to: money(item.unitAmount, item.currency, item.recurring),
+    from: money(existing.unit_amount, existing.currency, existing.recurring?.interval, existing.metadata?.[META_TOKENS]),
+    to: money(item.unitAmount, item.currency, item.recurring, item.tokens),
   };
 }
 
-/** Syncs every plan and pack of `pricing`; returns (and logs) what it did, in order. */
+/**
+ * Syncs every plan and pack of `pricing`, then the portal configuration that offers the plans'
+ * prices; returns (and logs) what it did, in order.
+ */
 export async function syncCatalog(stripe: Stripe, pricing: PricingConfig, log: (line: string) => void = () => {}): Promise<CatalogAction[]> {
   const actions: CatalogAction[] = [];
+  const record = (action: CatalogAction) => {
+    actions.push(action);
+    log(describe(action));
+    return action;
+  };
+  const planPrices: { productId: string; priceId: string }[] = [];
   for (const item of catalogItems(pricing)) {
-    for (const step of [syncProduct, syncPrice]) {
-      const action = await step(stripe, item);
-      actions.push(action);
-      log(describe(action));
-    }
+    record(await syncProduct(stripe, item));
+    const price = record(await syncPrice(stripe, item, pricing.version));
+    if (item.kind === "plan" && "priceId" in price) planPrices.push({ productId: item.productId, priceId: price.priceId });
   }
+  record(await syncPortalConfiguration(stripe, planPrices));
   return actions;
 }
 
 /** Counts for a one-line summary. */
 export function summarize(actions: CatalogAction[]): string {
   const count = (...kinds: CatalogAction["action"][]) => actions.filter((a) => kinds.includes(a.action)).length;
-  return `${count("product_created")} products created, ${count("product_updated")} updated; ${count("price_created")} prices created, ${count("price_replaced")} replaced, ${count("price_reactivated")} reactivated, ${count("price_unchanged")} unchanged`;
+  const portal = actions.find((a) => a.action.startsWith("portal_"));
+  return `${count("product_created")} products created, ${count("product_updated")} updated; ${count("price_created")} prices created, ${count("price_replaced")} replaced, ${count("price_reactivated")} reactivated, ${count("price_unchanged")} unchanged${portal ? `; portal configuration ${portal.action.slice("portal_".length)}` : ""}`;
 }

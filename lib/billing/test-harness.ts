@@ -45,7 +45,14 @@ export interface BillingHarness {
 
 let emailSeq = 0;
 
-export function billingTestHarness(): BillingHarness {
+export interface BillingHarnessOptions {
+  /** Connections of the test database's pool (default 20). */
+  poolMax?: number;
+  /** The simulator's delay before every `/v1` response (default 0). */
+  latencyMs?: number;
+}
+
+export function billingTestHarness({ poolMax, latencyMs }: BillingHarnessOptions = {}): BillingHarness {
   let t: TestDatabase | undefined;
   let sim: StripeSimulator | undefined;
   let server: Server | undefined;
@@ -109,7 +116,7 @@ export function billingTestHarness(): BillingHarness {
   };
 
   beforeAll(async () => {
-    t = await createTestDatabase();
+    t = await createTestDatabase(poolMax ? { poolMax } : {});
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -134,7 +141,7 @@ export function billingTestHarness(): BillingHarness {
     });
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    sim = await startStripeSimulator({ port: 0, webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`, webhookSecret, asyncPaymentDelayMs: null });
+    sim = await startStripeSimulator({ port: 0, webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`, webhookSecret, asyncPaymentDelayMs: null, ...(latencyMs ? { latencyMs } : {}) });
     const stripe = createStripeClient({ secretKey: TEST_STRIPE_KEY, apiBase: sim.url });
     ctx = { db: t.db, stripe, appUrl: "http://localhost:3999", webhookSecret };
     await syncCatalog(stripe, await getActivePricing(t.db));

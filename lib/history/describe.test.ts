@@ -85,6 +85,11 @@ describe("describeRow: grants and corrections", () => {
     expect(text({ kind: "expire_allowance", allowanceDelta: -95_400n })).toBe("Unused allowance expired · −95.4 tokens");
   });
 
+  it("describes what a won dispute gives back", () => {
+    expect(text({ kind: "grant_allowance", allowanceDelta: 2_000_000n, reason: "Dispute won: allowance given back" })).toBe("Dispute won: allowance given back · +2,000 tokens");
+    expect(text({ kind: "grant_pack", purchasedDelta: 2_000_000n, reason: "Dispute won: pack tokens given back" })).toBe("Dispute won: pack tokens given back · +2,000 tokens");
+  });
+
   it("describes clawbacks with their reason and shortfall", () => {
     expect(text({ kind: "clawback", purchasedDelta: -2_000_000n, reason: "pack payment refunded" })).toBe(
       "Refund clawback · pack payment refunded · −2,000 tokens",

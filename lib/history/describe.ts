@@ -66,6 +66,7 @@ function parts(row: DescribedRow, planName: PlanNameResolver, locale: string): {
     case "grant_allowance": {
       const upgrade = reason?.match(/^upgrade to (.+)$/i);
       if (upgrade) return { title: `Upgrade to ${upgrade[1]}: extra allowance`, details: [] };
+      if (reason?.startsWith("Dispute won")) return { title: reason, details: [] }; // lib/billing/clawback.ts
       const name = planName(row.pricingVersion, row.allowanceDelta);
       return { title: name ? `${name} plan allowance` : "Plan allowance", details: [] };
     }

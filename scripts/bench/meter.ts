@@ -375,6 +375,8 @@ async function main(): Promise<number> {
     const secret = randomBytes(32).toString("base64url");
     const appEnv = (databaseUrl: string, port: number) => ({
       TOLLGATE_BENCH_ROUTES: "1",
+      // next start on this machine with the simulator: lifts lib/env.ts's production refusals.
+      TOLLGATE_LOOPBACK_RUN: "1",
       METER_RATE_LIMIT_PER_MINUTE: "0",
       OPENAI_API_KEY: SIMULATOR_API_KEY,
       DATABASE_URL: databaseUrl,

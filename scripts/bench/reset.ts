@@ -52,13 +52,16 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
         FROM bench_due`);
       await tx.$executeRawUnsafe(
         `INSERT INTO user_subscriptions (user_id, stripe_customer_id, stripe_subscription_id, plan_id, status,
-           current_period_start, current_period_end, updated_at)
+           current_period_start, current_period_end, current_period_invoice_id, current_period_paid_at, updated_at)
          SELECT id, 'cus_' || id, 'sub_' || id, ($1::text[])[1 + g % ${plans.length}],
            (CASE WHEN shape = 'paid' THEN 'active' ELSE 'past_due' END)::"SubscriptionStatus",
            -- paid: renewed 1 to 21 days ago (synced from Stripe); past_due: still the old period
            CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => 1 + g % 20, mins => g % 1440) ELSE anchor + interval '2 months' END,
            CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => 1 + g % 20, mins => g % 1440) + interval '1 month'
-                ELSE anchor + interval '3 months' END, now()
+                ELSE anchor + interval '3 months' END,
+           -- paid: the renewal's invoice is paid (the sync recorded it); past_due: not
+           CASE WHEN shape = 'paid' THEN 'in_' || id END,
+           CASE WHEN shape = 'paid' THEN $2::timestamptz - make_interval(days => 1 + g % 20, mins => g % 1440) END, now()
          FROM bench_due WHERE shape <> 'free'`,
         plans,
         NOW,

@@ -38,7 +38,7 @@ async function finish(result: PricingEditResult): Promise<PricingActionState> {
           summary: `Stripe: ${sync.summary}.`,
           lines: sync.actions
             .filter((a) => !a.action.endsWith("_unchanged"))
-            .map((a) => ("lookupKey" in a ? `${a.action.replace("_", " ")}: ${a.lookupKey} (${a.priceId})` : `${a.action.replace("_", " ")}: ${a.productId}`)),
+            .map((a) => ("lookupKey" in a ? `${a.action.replace("_", " ")}: ${a.lookupKey} (${a.priceId})` : `${a.action.replace("_", " ")}: ${"productId" in a ? a.productId : a.configurationId}`)),
         }
       : { ok: false, summary: sync.message, lines: [] },
   };

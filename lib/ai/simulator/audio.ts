@@ -1,6 +1,5 @@
 // Audio: WAV header parsing, duration estimation and POST /v1/audio/transcriptions.
 import type { ServerResponse } from "node:http";
-import { readAudio } from "../audio-duration";
 import { HttpError, invalidRequest, sendJson, sendText, type ResponseContext } from "./http";
 import { sha256Hex } from "./rng";
 import { transcriptFor } from "./text";
@@ -58,19 +57,72 @@ export function parseWav(bytes: Uint8Array): WavInfo | null {
   return { ...fmt, byteRate, dataBytes, durationSeconds: dataBytes / byteRate };
 }
 
-/** Assumed bitrate of compressed audio (mp3, m4a, webm, ogg, flac, …): 128 kbit/s = 16,000 bytes per second. */
-export const COMPRESSED_AUDIO_BYTES_PER_SECOND = 16_000;
+/**
+ * Bitrate the simulator decodes compressed containers (M4A, OGG, WebM, …) at: 64 kbit/s = 8,000
+ * bytes per second, a typical voice recording. Like the API, which decodes the audio, it never reads
+ * what the container claims about its length.
+ */
+export const COMPRESSED_AUDIO_BYTES_PER_SECOND = 8_000;
+
+// MPEG audio frame headers (ISO 11172-3 / 13818-3), kbit/s by [MPEG-1?][layer], index 1–14.
+const MPEG_BITRATES: Record<"1" | "2", Record<1 | 2 | 3, readonly number[]>> = {
+  "1": { 1: [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448], 2: [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384], 3: [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] },
+  "2": { 1: [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256], 2: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], 3: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160] },
+};
+const MPEG_RATES: Record<number, readonly number[]> = { 3: [44_100, 48_000, 32_000], 2: [22_050, 24_000, 16_000], 0: [11_025, 12_000, 8_000] };
+
+/** The MPEG audio frame at `at`: its byte length and duration, or null. */
+function mpegFrame(bytes: Uint8Array, at: number): { length: number; seconds: number } | null {
+  if (at + 4 > bytes.length || bytes[at] !== 0xff || (bytes[at + 1]! & 0xe0) !== 0xe0) return null;
+  const version = (bytes[at + 1]! >> 3) & 3;
+  const layerBits = (bytes[at + 1]! >> 1) & 3;
+  const bitrateIndex = bytes[at + 2]! >> 4;
+  const rateIndex = (bytes[at + 2]! >> 2) & 3;
+  if (version === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return null;
+  const layer = (4 - layerBits) as 1 | 2 | 3;
+  const bitrate = MPEG_BITRATES[version === 3 ? "1" : "2"][layer][bitrateIndex - 1]! * 1000;
+  const rate = MPEG_RATES[version]![rateIndex]!;
+  const padding = (bytes[at + 2]! >> 1) & 1;
+  const samples = layer === 1 ? 384 : layer === 3 && version !== 3 ? 576 : 1152;
+  const length = layer === 1 ? (Math.floor((12 * bitrate) / rate) + padding) * 4 : Math.floor(((samples / 8) * bitrate) / rate) + padding;
+  return { length, seconds: samples / rate };
+}
 
 /**
- * Duration in seconds, rounded to milliseconds: exact for WAV; for MP3, M4A, OGG and WebM what the
- * container says (read as the app reads it, lib/ai/audio-duration.ts — the real API decodes the
- * audio); anything else byte size / 16,000 (128 kbit/s).
+ * Decodes an MP3 as a decoder does: every frame in the file counts, and bytes that are no frame (tags,
+ * junk) are skipped until the next frame header followed by another one. Null when there are fewer
+ * than two frames.
  */
-export function audioDurationSeconds(bytes: Uint8Array): { seconds: number; source: "wav-header" | "container" | "bitrate-estimate" } {
+export function mp3DecodedSeconds(bytes: Uint8Array): number | null {
+  let seconds = 0;
+  let frames = 0;
+  let at = 0;
+  let synced = false; // the previous frame ended here: no look-ahead needed to trust this header
+  while (at + 4 <= bytes.length) {
+    const frame = mpegFrame(bytes, at);
+    const fits = frame !== null && at + frame.length <= bytes.length;
+    const next: boolean = fits && (synced || at + frame.length === bytes.length || mpegFrame(bytes, at + frame.length) !== null);
+    synced = fits && next;
+    if (frame && synced) {
+      seconds += frame.seconds;
+      frames++;
+      at += frame.length;
+    } else at++;
+  }
+  return frames >= 2 ? seconds : null;
+}
+
+/**
+ * Duration in seconds, rounded to milliseconds: exact for WAV (its samples); for MP3 every frame the
+ * file holds (junk skipped); for other compressed audio the byte size at 64 kbit/s — never what a
+ * container's header claims, as the real API decodes the audio.
+ */
+export function audioDurationSeconds(bytes: Uint8Array): { seconds: number; source: "wav-header" | "mp3-frames" | "bitrate-estimate" } {
   const wav = parseWav(bytes);
   if (wav) return { seconds: Math.round(wav.durationSeconds * 1000) / 1000, source: "wav-header" };
-  const container = readAudio(bytes).seconds;
-  if (container !== null) return { seconds: Math.round(container * 1000) / 1000, source: "container" };
+  const id3 = bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33; // "ID3"
+  const mp3 = id3 || mpegFrame(bytes, 0) ? mp3DecodedSeconds(bytes) : null;
+  if (mp3 !== null) return { seconds: Math.round(mp3 * 1000) / 1000, source: "mp3-frames" };
   return { seconds: Math.round((bytes.length / COMPRESSED_AUDIO_BYTES_PER_SECOND) * 1000) / 1000, source: "bitrate-estimate" };
 }
 

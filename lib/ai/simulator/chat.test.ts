@@ -5,7 +5,7 @@ import { countTokens as countTokens35 } from "gpt-tokenizer/model/gpt-3.5-turbo"
 import OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { IMAGE_TOKENS_HIGH, IMAGE_TOKENS_LOW } from "./tokens";
 import { startOpenAISimulator, type OpenAISimulator } from "./index";
@@ -253,6 +253,46 @@ describe("streaming", () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it("bills a reasoning stream the client leaves: the prompt, all the reasoning spent before the first visible token, and the visible tokens generated", async () => {
+    const paced = await startOpenAISimulator({ tokensPerSecond: 1_000 });
+    try {
+      const pacedClient = new OpenAI({ apiKey: "k", baseURL: paced.url, maxRetries: 0 });
+      const stream = await pacedClient.chat.completions.create({ model: "gpt-5-mini", messages: coachChat, stream: true, stream_options: { include_usage: true } });
+      let visible = 0;
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta?.content) visible++;
+        if (visible === 3) {
+          stream.controller.abort();
+          break;
+        }
+      }
+      const record = paced.requests[0]!;
+      await vi.waitFor(() => expect(record.outcome).toBe("client-aborted"));
+      const full = record.usage as { prompt_tokens: number; completion_tokens: number; completion_tokens_details: { reasoning_tokens: number } };
+      const billed = record.billed as typeof full;
+      const reasoning = full.completion_tokens_details.reasoning_tokens;
+      expect(reasoning).toBeGreaterThan(0);
+      expect(billed.prompt_tokens).toBe(full.prompt_tokens);
+      expect(billed.completion_tokens_details.reasoning_tokens).toBe(reasoning);
+      // At least the 3 visible tokens read, fewer than the whole answer.
+      expect(billed.completion_tokens).toBeGreaterThanOrEqual(reasoning + 3);
+      expect(billed.completion_tokens).toBeLessThan(full.completion_tokens);
+    } finally {
+      await paced.close();
+    }
+  });
+
+  it("stall-after-generate bills the whole answer and never answers", async () => {
+    const slowClient = new OpenAI({ apiKey: "k", baseURL: sim.url, maxRetries: 0, timeout: 200 });
+    sim.injectFault("stall-after-generate");
+    const error = await slowClient.chat.completions.create({ model: "gpt-5-mini", messages: coachChat }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    const record = sim.requests[0]!;
+    await vi.waitFor(() => expect(record.outcome).toBe("client-aborted"));
+    expect(record.billed).toEqual(record.usage);
+    expect((record.billed as { completion_tokens: number }).completion_tokens).toBeGreaterThan(0);
   });
 
   it("survives a client that aborts mid-stream, and keeps serving", async () => {

@@ -267,7 +267,31 @@ function newId(prefix: string): string {
 }
 
 export interface ChatResult {
+  /** The usage reported (or that would have been reported) for the whole answer. */
   usage: ChatUsage;
+  /**
+   * What the provider bills for this request: the whole usage when the answer was delivered; for a
+   * stream the client left early, the prompt, the reasoning spent until then and the visible tokens
+   * generated until then (the model stops when the connection closes).
+   */
+  billed: ChatUsage;
+}
+
+/** Progress of a stream, for billing: the reasoning spent and the visible tokens generated so far. */
+interface StreamProgress {
+  reasoningTokens: number;
+  visibleTokens: number;
+}
+
+/** `usage` cut down to what a stream that stopped at `progress` generated. */
+function billedUsage(usage: ChatUsage, progress: StreamProgress): ChatUsage {
+  const completion = progress.reasoningTokens + progress.visibleTokens;
+  return {
+    ...usage,
+    completion_tokens: completion,
+    total_tokens: usage.prompt_tokens + completion,
+    completion_tokens_details: { ...usage.completion_tokens_details, reasoning_tokens: progress.reasoningTokens },
+  };
 }
 
 export async function handleChatCompletion(
@@ -389,6 +413,12 @@ export async function handleChatCompletion(
   const envelope = { id, created, model: servedModel(model) };
   const trailer = { service_tier: "default", system_fingerprint: "fp_simulator" };
 
+  if (ctx.fault === "stall-after-generate") {
+    // The model ran (and is billed in full), then the answer never comes: the client's timeout fires.
+    await stall(ctx.signal);
+    return { usage, billed: usage };
+  }
+
   if (!stream) {
     sendJson(res, ctx, 200, {
       id,
@@ -412,11 +442,18 @@ export async function handleChatCompletion(
       usage,
       ...trailer,
     });
-    return { usage };
+    return { usage, billed: usage };
   }
 
-  await streamChoices(res, ctx, { ...envelope, ...trailer }, choices, includeUsage ? usage : null, options.tokensPerSecond);
-  return { usage };
+  const progress: StreamProgress = { reasoningTokens: 0, visibleTokens: 0 };
+  const completed = await streamChoices(res, ctx, { ...envelope, ...trailer }, choices, includeUsage ? usage : null, options.tokensPerSecond, progress);
+  return { usage, billed: completed ? usage : billedUsage(usage, progress) };
+}
+
+/** Waits until the client goes away (or the simulator closes). */
+async function stall(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
 async function streamChoices(
@@ -426,8 +463,9 @@ async function streamChoices(
   choices: readonly ChoicePlan[],
   usage: ChatUsage | null,
   tokensPerSecond: number | undefined,
-): Promise<void> {
-  if (res.destroyed || ctx.signal.aborted) return;
+  progress: StreamProgress,
+): Promise<boolean> {
+  if (res.destroyed || ctx.signal.aborted) return false;
   res.writeHead(200, {
     ...baseHeaders(ctx),
     "content-type": "text/event-stream; charset=utf-8",
@@ -452,9 +490,13 @@ async function streamChoices(
   const dropAfter = ctx.fault === "abort-mid-stream" ? Math.max(1, Math.floor(totalPieces / 2)) : Infinity;
   let sent = 0;
 
-  // Reasoning happens before the first visible token.
+  // Reasoning happens before the first visible token; a client that leaves during it is billed the
+  // reasoning spent until then.
   const reasoning = choices.reduce((s, c) => s + c.reasoningTokens, 0);
-  if (!(await sleep(reasoning * msPerToken, ctx.signal))) return;
+  const reasoningStart = Date.now();
+  const reasoned = await sleep(reasoning * msPerToken, ctx.signal);
+  progress.reasoningTokens = reasoned || msPerToken === 0 ? reasoning : Math.min(reasoning, Math.floor((Date.now() - reasoningStart) / msPerToken));
+  if (!reasoned) return false;
 
   for (const choice of choices) {
     const first = choice.toolCall
@@ -465,12 +507,14 @@ async function streamChoices(
           tool_calls: [{ index: 0, id: choice.toolCall.id, type: "function", function: { name: choice.toolCall.name, arguments: "" } }],
         }
       : { role: "assistant", content: "", refusal: null };
-    if (!(await write(res, ctx.signal, chunk([{ index: choice.index, delta: first, logprobs: null, finish_reason: null }])))) return;
+    if (!(await write(res, ctx.signal, chunk([{ index: choice.index, delta: first, logprobs: null, finish_reason: null }])))) return false;
+    progress.visibleTokens += choice.completionTokens - choice.reasoningTokens - choice.pieces.length; // a tool call's name
     let pending = "";
     for (const piece of choice.pieces) {
       pending += piece;
-      if (!(await sleep(msPerToken, ctx.signal))) return;
+      if (!(await sleep(msPerToken, ctx.signal))) return false;
       sent++;
+      progress.visibleTokens++;
       if (pending.length === 0) continue; // an incomplete UTF-8 character: wait for the next token
       const delta = choice.toolCall ? { tool_calls: [{ index: 0, function: { arguments: pending } }] } : { content: pending };
       pending = "";
@@ -478,18 +522,19 @@ async function streamChoices(
       if (sent >= dropAfter) {
         // Flush what was sent so far (the client sees half a stream), then drop the connection.
         res.write(data, () => dropConnection(res, ctx));
-        return;
+        return false;
       }
-      if (!(await write(res, ctx.signal, data))) return;
+      if (!(await write(res, ctx.signal, data))) return false;
     }
-    if (!(await write(res, ctx.signal, chunk([{ index: choice.index, delta: {}, logprobs: null, finish_reason: choice.finishReason }])))) return;
+    if (!(await write(res, ctx.signal, chunk([{ index: choice.index, delta: {}, logprobs: null, finish_reason: choice.finishReason }])))) return false;
   }
   if (ctx.fault === "abort-mid-stream") {
     // Nothing visible to cut in half (empty content): drop before the end all the same.
     res.write(": simulator fault\n\n", () => dropConnection(res, ctx));
-    return;
+    return false;
   }
-  if (usage && !(await write(res, ctx.signal, chunk([], { usage })))) return;
-  if (!(await write(res, ctx.signal, "data: [DONE]\n\n"))) return;
+  if (usage && !(await write(res, ctx.signal, chunk([], { usage })))) return false;
+  if (!(await write(res, ctx.signal, "data: [DONE]\n\n"))) return false;
   res.end();
+  return true;
 }

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 
-export const FAULTS = ["invalid-json", "schema-mismatch", "error-500", "error-429", "abort-mid-stream"] as const;
+export const FAULTS = ["invalid-json", "schema-mismatch", "error-500", "error-429", "abort-mid-stream", "stall-after-generate"] as const;
 export type SimulatorFault = (typeof FAULTS)[number];
 
 export function isFault(value: string): value is SimulatorFault {

@@ -5,6 +5,7 @@ import { inflateSync } from "node:zlib";
 import { encode as encode4o } from "gpt-tokenizer/model/gpt-4o";
 import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { mp3File, mp4File } from "../testing/audio-fixtures";
 import { parseWav } from "./audio";
 import { PNG_SIGNATURE } from "./images";
 import { startOpenAISimulator, type OpenAISimulator } from "./index";
@@ -166,10 +167,21 @@ describe("transcriptions", () => {
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
   });
 
-  it("estimates non-WAV durations at 128 kbit/s (16,000 bytes per second)", async () => {
-    const mp3ish = Buffer.alloc(48_000, 0xff);
-    const res = await client.audio.transcriptions.create({ file: await toFile(mp3ish, "voice.mp3"), model: "whisper-1", response_format: "verbose_json" });
-    expect(res.duration).toBe(3);
+  it("decodes other compressed audio at 64 kbit/s (8,000 bytes per second), whatever its header claims", async () => {
+    const unknown = Buffer.alloc(48_000, 0xff);
+    const res = await client.audio.transcriptions.create({ file: await toFile(unknown, "voice.mp3"), model: "whisper-1", response_format: "verbose_json" });
+    expect(res.duration).toBe(6);
+    // An M4A whose mvhd claims 1 s, with 80,000 bytes of audio: 10 s.
+    const forged = mp4File(1, { mdatBytes: 80_000 });
+    const m4a = await client.audio.transcriptions.create({ file: await toFile(forged, "voice.m4a"), model: "whisper-1", response_format: "verbose_json" });
+    expect(m4a.duration).toBe(Math.round((forged.length / 8_000) * 1000) / 1000);
+  });
+
+  it("decodes every MP3 frame of the file, past junk a header walk stops at", async () => {
+    const frames = Buffer.from(mp3File(200));
+    const junkInside = Buffer.concat([frames.subarray(0, 417 * 2), Buffer.alloc(1_000, 0x00), frames.subarray(417 * 2)]);
+    const res = await client.audio.transcriptions.create({ file: await toFile(junkInside, "voice.mp3"), model: "whisper-1", response_format: "verbose_json" });
+    expect(res.duration).toBe(Math.round(((200 * 1152) / 44_100) * 1000) / 1000);
   });
 });
 

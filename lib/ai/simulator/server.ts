@@ -50,6 +50,12 @@ export interface RecordedRequest {
   status: number | null;
   /** The usage object reported to the client (chat, gpt-image-*, transcriptions). */
   usage: unknown;
+  /**
+   * What the simulator bills for the request, as the provider does: the usage of what the model
+   * generated — all of it for an answer delivered (or generated and then stalled), only what was
+   * generated until the client left for a cancelled stream; null when no model ran (an error).
+   */
+  billed: unknown;
   outcome: "pending" | "completed" | "client-aborted" | "server-aborted";
 }
 
@@ -167,7 +173,7 @@ function errorForFault(fault: SimulatorFault, model: string): HttpError | null {
 /**
  * Starts the simulator on 127.0.0.1. Refuses to start when NODE_ENV=production.
  *
- * Faults: send `x-simulator-fault: invalid-json | schema-mismatch | error-500 | error-429 | abort-mid-stream`
+ * Faults: send `x-simulator-fault: invalid-json | schema-mismatch | error-500 | error-429 | abort-mid-stream | stall-after-generate`
  * with a request, or queue one with `injectFault`. See README.md for every rule.
  */
 export async function startOpenAISimulator(options: OpenAISimulatorOptions = {}): Promise<OpenAISimulator> {
@@ -230,6 +236,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
       receivedAt: ctx.startedAt,
       status: null,
       usage: null,
+      billed: null,
       outcome: "pending",
     };
     requests.push(record);
@@ -294,14 +301,17 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
       if (faultError) throw faultError;
 
       switch (route) {
-        case "chat":
-          record.usage = (await handleChatCompletion(res, ctx, body, { cache, tokensPerSecond: options.tokensPerSecond })).usage;
+        case "chat": {
+          const result = await handleChatCompletion(res, ctx, body, { cache, tokensPerSecond: options.tokensPerSecond });
+          record.usage = result.usage;
+          record.billed = result.billed;
           break;
+        }
         case "images":
-          record.usage = await handleImageGeneration(res, ctx, body, baseUrl, storeImage);
+          record.usage = record.billed = await handleImageGeneration(res, ctx, body, baseUrl, storeImage);
           break;
         case "transcriptions":
-          record.usage = await handleTranscription(res, ctx, form!);
+          record.usage = record.billed = await handleTranscription(res, ctx, form!);
           break;
         case "client_secrets":
           sendJson(res, ctx, 200, realtime.mint(body));

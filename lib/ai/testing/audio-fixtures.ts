@@ -33,8 +33,11 @@ const box = (type: string, ...content: Buffer[]) => {
   return Buffer.concat([u32be(8 + body.length), Buffer.from(type), body]);
 };
 
-/** An M4A with ftyp, moov/mvhd (timescale 1,000 or 48,000 for version 1) and an mdat. */
-export function mp4File(seconds: number, { version = 0 } = {}): Uint8Array {
+/**
+ * An M4A with ftyp, moov/mvhd (timescale 1,000 or 48,000 for version 1) and an mdat of `mdatBytes`
+ * (default 2,000). With a large mdat and a small `seconds`, a file whose header lies about its length.
+ */
+export function mp4File(seconds: number, { version = 0, mdatBytes = 2_000 } = {}): Uint8Array {
   const ftyp = box("ftyp", Buffer.from("M4A "), u32be(0), Buffer.from("M4A isom"));
   let mvhd: Buffer;
   if (version === 1) {
@@ -49,7 +52,7 @@ export function mp4File(seconds: number, { version = 0 } = {}): Uint8Array {
     b.writeUInt32BE(Math.round(seconds * 1_000), 16);
     mvhd = box("mvhd", b);
   }
-  return new Uint8Array(Buffer.concat([ftyp, box("moov", mvhd, box("trak", Buffer.alloc(16))), box("mdat", Buffer.alloc(2_000, 7))]));
+  return new Uint8Array(Buffer.concat([ftyp, box("moov", mvhd, box("trak", Buffer.alloc(16))), box("mdat", Buffer.alloc(mdatBytes, 7))]));
 }
 
 function oggPage(serial: number, sequence: number, granule: bigint, packet: Buffer, headerType = 0): Buffer {
@@ -67,8 +70,12 @@ function oggPage(serial: number, sequence: number, granule: bigint, packet: Buff
   return Buffer.concat([header, Buffer.from(lacing), packet]);
 }
 
-/** OGG Opus of `seconds`: OpusHead (pre-skip 312), OpusTags, audio pages, the last granule = 48 kHz × seconds + pre-skip. */
-export function oggOpusFile(seconds: number): Uint8Array {
+/**
+ * OGG Opus of `seconds`: OpusHead (pre-skip 312), OpusTags, audio pages, the last granule = 48 kHz ×
+ * seconds + pre-skip. `audioBytes`: one more page of that much audio before the last (a file longer
+ * than its granules claim).
+ */
+export function oggOpusFile(seconds: number, { audioBytes = 0 } = {}): Uint8Array {
   const head = Buffer.concat([Buffer.from("OpusHead"), Buffer.from([1, 1]), u16le(312), u32le(16_000), u16le(0), Buffer.from([0])]);
   const total = BigInt(Math.round(seconds * 48_000) + 312);
   return new Uint8Array(
@@ -77,6 +84,7 @@ export function oggOpusFile(seconds: number): Uint8Array {
       oggPage(77, 1, 0n, Buffer.concat([Buffer.from("OpusTags"), u32le(0), u32le(0)])),
       oggPage(77, 2, total / 2n, Buffer.alloc(400, 3)),
       oggPage(77, 3, -1n, Buffer.alloc(100, 3)), // no packet ends on this page
+      ...(audioBytes > 0 ? [oggPage(77, 3, total / 2n, Buffer.alloc(audioBytes, 3))] : []),
       oggPage(77, 4, total, Buffer.alloc(400, 3), 4),
       oggPage(77, 5, -1n, Buffer.alloc(10, 3)),
     ]),
@@ -105,9 +113,18 @@ const UNKNOWN = Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
 /**
  * A WebM with Opus audio. `durationMs`: Info carries Duration (TimecodeScale 1 ms). `clusters`:
  * no Duration, unknown-size Segment and Clusters as MediaRecorder writes them, each cluster
- * [timecode, block relative times].
+ * [timecode, block relative times]. A large `blockBytes` with a small Duration: a file whose header lies.
  */
-export function webmFile({ durationMs, clusters = [[0, [0, 20, 40]]] }: { durationMs?: number; clusters?: [number, number[]][] }): Uint8Array {
+export function webmFile({
+  durationMs,
+  clusters = [[0, [0, 20, 40]]],
+  blockBytes = 60,
+}: {
+  durationMs?: number;
+  clusters?: [number, number[]][];
+  /** Audio bytes of each block (default 60). */
+  blockBytes?: number;
+}): Uint8Array {
   const header = el([0x1a, 0x45, 0xdf, 0xa3], el([0x42, 0x82], Buffer.from("webm")));
   const scale = el([0x2a, 0xd7, 0xb1], Buffer.from([0x0f, 0x42, 0x40]));
   const info = el(
@@ -121,7 +138,7 @@ export function webmFile({ durationMs, clusters = [[0, [0, 20, 40]]] }: { durati
       Buffer.from([0x1f, 0x43, 0xb6, 0x75]),
       UNKNOWN,
       el([0xe7], u16be(timecode)),
-      ...blocks.map((rel) => el([0xa3], Buffer.from([0x81]), i16be(rel), Buffer.from([0x80]), Buffer.alloc(60, 0xfc))),
+      ...blocks.map((rel) => el([0xa3], Buffer.from([0x81]), i16be(rel), Buffer.from([0x80]), Buffer.alloc(blockBytes, 0xfc))),
     ]),
   );
   return new Uint8Array(Buffer.concat([header, Buffer.from([0x18, 0x53, 0x80, 0x67]), UNKNOWN, info, tracks, ...clusterBytes]));

@@ -312,6 +312,13 @@ describe("subscriptions, invoices, payments", () => {
     const intent = await f.stripe.paymentIntents.retrieve(intentId, { expand: ["latest_charge"] });
     expect(intent).toMatchObject({ status: "succeeded", amount: 3000, amount_received: 3000 });
     expect((intent.latest_charge as Stripe.Charge)).toMatchObject({ status: "succeeded", paid: true, amount: 3000 });
+    // From a charge back to its invoice: charge → payment_intent → GET /v1/invoice_payments.
+    const byIntent = await f.stripe.invoicePayments.list({ payment: { type: "payment_intent", payment_intent: intentId } });
+    expect(byIntent.data.map((p) => [p.invoice, p.status, p.amount_paid])).toEqual([[invoice.id, "paid", 3000]]);
+    expect((await f.stripe.invoicePayments.retrieve(byIntent.data[0]!.id)).id).toBe(byIntent.data[0]!.id);
+    expect((await f.stripe.invoicePayments.list({ invoice: invoice.id })).data.map((p) => p.id)).toEqual([byIntent.data[0]!.id]);
+    expect((await f.stripe.invoicePayments.list({ payment: { type: "payment_intent", payment_intent: "pi_none" } })).data).toEqual([]);
+    await expect(f.stripe.invoicePayments.retrieve("inpay_none")).rejects.toMatchObject({ statusCode: 404 });
 
     expect((await f.stripe.subscriptions.list({ customer: customer.id })).data.map((s) => s.id)).toEqual([sub.id]);
     expect((await f.stripe.invoices.list({ subscription: sub.id })).data.map((i) => i.id)).toEqual([invoice.id]);

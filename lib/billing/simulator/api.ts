@@ -1,7 +1,7 @@
 // The `/v1` REST endpoints: parameter checks, lists and expansion around the engine's operations.
 import { StripeError, invalidRequest, missingParam } from "./errors";
 import type { StripeEngine } from "./engine";
-import { checkAllowed, expandList, int, oneOf, str, strList, type Endpoint, type Params } from "./params";
+import { checkAllowed, expandList, int, isObject, oneOf, str, strList, type Endpoint, type Params } from "./params";
 import { clone, expandPath, paginate, type Json, type StripeObject } from "./store";
 import type { Charge, CheckoutSession, Customer, Invoice, Price, Product, Subscription } from "./types";
 
@@ -227,6 +227,13 @@ const routes: Route[] = [
       return list(e, items, p, "/v1/subscriptions");
     },
   },
+  // subscription schedules (made by the portal's scheduled downgrades)
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/subscription_schedules/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("subscription_schedule", id!, "subscription_schedule"), p),
+  },
   // invoices
   { method: "GET", pattern: new RegExp(`^/v1/invoices/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.invoice(id!), p) },
   { method: "POST", pattern: new RegExp(`^/v1/invoices/${ID}/pay$`), endpoint: "invoices.pay", handler: (e, p, [id]) => one(e, e.payInvoice(id!, { throwOnDecline: true }), p) },
@@ -249,6 +256,32 @@ const routes: Route[] = [
       const sub = str(p, "subscription");
       if (sub) items = items.filter((i) => i.parent?.subscription_details.subscription === sub);
       return list(e, items, p, "/v1/invoices");
+    },
+  },
+  // invoice payments: which PaymentIntent paid which invoice (`payment[type]=payment_intent` with
+  // `payment[payment_intent]`, or `invoice`), as Stripe's GET /v1/invoice_payments filters them
+  { method: "GET", pattern: new RegExp(`^/v1/invoice_payments/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.invoicePayment(id!), p) },
+  {
+    method: "GET",
+    pattern: /^\/v1\/invoice_payments$/,
+    endpoint: "invoice_payments.list",
+    handler: (e, p) => {
+      let items = filterEq(filterEq(e.allInvoicePayments(), p, "invoice"), p, "status");
+      const payment = p.payment;
+      if (payment !== undefined) {
+        if (!isObject(payment)) throw invalidRequest("Invalid object", "payment");
+        const type = str(payment, "type", "payment[type]");
+        if (!type) throw missingParam("payment[type]");
+        for (const key of Object.keys(payment)) {
+          if (!["type", "payment_intent", "payment_record"].includes(key)) throw invalidRequest(`Received unknown parameter: payment[${key}]`, `payment[${key}]`, "parameter_unknown");
+        }
+        const intent = str(payment, "payment_intent", "payment[payment_intent]");
+        items = items.filter((i) => {
+          const ref = i.payment as { type: string; payment_intent?: string };
+          return ref.type === type && (intent === undefined || ref.payment_intent === intent);
+        });
+      }
+      return list(e, items, p, "/v1/invoice_payments");
     },
   },
   // payment intents, charges, refunds, disputes

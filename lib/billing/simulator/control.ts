@@ -87,6 +87,11 @@ export async function handleControl(sim: StripeSimulator, method: string, path: 
     case "POST customers/:id/fail-next-payment":
       sim.failNextPayment(b!, parse(timesBody, body).times);
       return ok({ ok: true });
+    case "POST customers/:id/delay-next-payment":
+      sim.delayNextPayment(b!, parse(timesBody, body).times);
+      return ok({ ok: true });
+    case "POST invoices/:id/settle-payment":
+      return ok(sim.settleInvoicePayment(b!, parse(resolveBody, body).result ?? "succeeded"));
     case "POST invoices/:id/pay":
       parse(emptyBody, body);
       return ok(sim.payInvoice(b!));

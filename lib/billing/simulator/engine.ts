@@ -139,6 +139,7 @@ export class StripeEngine {
 
   private flowEvents: EventRecord[] | null = null;
   private readonly failPayments = new Map<string, number>();
+  private readonly delayPayments = new Map<string, number>();
   private readonly pendingAsync = new Map<string, PendingAsync>();
   private readonly pendingProrations = new Map<string, PendingProration[]>();
   private readonly sessionLineItems = new Map<string, CheckoutLineItem[]>();
@@ -195,6 +196,7 @@ export class StripeEngine {
     this.pendingProrations.clear();
     this.sessionLineItems.clear();
     this.invoicePayments.clear();
+    this.delayPayments.clear();
     this.invoiceCounter = 0;
   }
 
@@ -233,6 +235,17 @@ export class StripeEngine {
 
   charge(id: string, param?: string): Charge {
     return this.mustGet<Charge>("charge", id, "charge", param);
+  }
+
+  /** Every InvoicePayment (the link from an invoice to the PaymentIntent that paid it), oldest first. */
+  allInvoicePayments(): StripeObject[] {
+    return [...this.invoicePayments.values()].flat().sort((a, b) => (a.created as number) - (b.created as number));
+  }
+
+  invoicePayment(id: string): StripeObject {
+    const found = this.allInvoicePayments().find((p) => p.id === id);
+    if (!found) throw noSuch("invoice_payment", id);
+    return found;
   }
 
   checkoutSession(id: string, param?: string): CheckoutSession {
@@ -794,6 +807,20 @@ export class StripeEngine {
     this.failPayments.set(customerId, (this.failPayments.get(customerId) ?? 0) + times);
   }
 
+  /** Arms `times` processing payments: the customer's next invoice payment attempts stay `processing` (a SEPA / ACH debit) until `settleInvoicePayment`. */
+  delayNextPayment(customerId: string, times = 1): void {
+    this.customer(customerId, "customer");
+    this.delayPayments.set(customerId, (this.delayPayments.get(customerId) ?? 0) + times);
+  }
+
+  private takeDelay(customerId: string): boolean {
+    const left = this.delayPayments.get(customerId) ?? 0;
+    if (left <= 0) return false;
+    if (left === 1) this.delayPayments.delete(customerId);
+    else this.delayPayments.set(customerId, left - 1);
+    return true;
+  }
+
   private takeFailure(customerId: string): boolean {
     const left = this.failPayments.get(customerId) ?? 0;
     if (left <= 0) return false;
@@ -1000,7 +1027,7 @@ export class StripeEngine {
     }
     // Only off-session attempts (renewals, prorations, retries) consume an armed failure; the
     // checkout page's outcome decides a checkout's first payment.
-    const result = mode === "attempt" ? (this.takeFailure(invoice.customer) ? "failed" : "succeeded") : mode;
+    const result = mode === "attempt" ? (this.takeFailure(invoice.customer) ? "failed" : this.takeDelay(invoice.customer) ? "processing" : "succeeded") : mode;
     const description = invoice.billing_reason === "subscription_create" ? "Subscription creation" : invoice.billing_reason === "subscription_cycle" ? "Subscription update" : "Subscription update";
     const { intent } = this.createPayment({ amount: invoice.amount_due, currency: invoice.currency, customer: invoice.customer, metadata: {}, description, result });
     const payments = this.invoicePayments.get(invoice.id) ?? [];
@@ -1094,6 +1121,7 @@ export class StripeEngine {
         sub.status = "canceled";
         sub.ended_at = sub.cancel_at ?? end;
         sub.canceled_at = sub.canceled_at ?? nowSeconds();
+        if (sub.schedule) this.endSchedule(sub, "canceled");
         this.emit("customer.subscription.deleted", sub, before);
         return sub;
       });
@@ -1101,6 +1129,7 @@ export class StripeEngine {
     return this.flow(() => {
       const before = clone(sub);
       const previousPeriod = { start: this.periodStart(sub), end };
+      this.advanceSchedule(sub, end);
       for (const item of sub.items.data) {
         item.current_period_start = item.current_period_end;
         item.current_period_end = addInterval(item.current_period_start, item.price.recurring!);
@@ -1109,19 +1138,91 @@ export class StripeEngine {
       this.pendingProrations.delete(sub.id);
       const invoice = this.buildInvoice(sub, "subscription_cycle", previousPeriod, this.cycleLines(sub, prorations));
       sub.latest_invoice = invoice.id;
-      this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
+      this.collectRenewal(sub, invoice);
+      this.emit("customer.subscription.updated", sub, before);
+      return sub;
+    });
+  }
+
+  /**
+   * Collects a renewal invoice as Stripe does, by the subscription's settings:
+   * - `pause_collection`: the invoice is not collected — `void` voids it, `keep_as_draft` leaves it a
+   *   draft, `mark_uncollectible` finalizes it as uncollectible; the subscription stays `active`;
+   * - `collection_method: send_invoice`: finalized and sent (due in `days_until_due` days), open until
+   *   the customer pays it (`payInvoice`); the subscription stays `active`;
+   * - otherwise charged: paid; failed (`failNextPayment`) → `past_due`; or still processing
+   *   (`delayNextPayment`, a SEPA / ACH debit) → the invoice stays open, the subscription `active`,
+   *   until `settleInvoicePayment`.
+   */
+  private collectRenewal(sub: Subscription, invoice: Invoice): void {
+    const now = nowSeconds();
+    const pause = sub.pause_collection as { behavior: string } | null;
+    this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
+    if (pause) {
+      if (pause.behavior === "keep_as_draft") {
+        invoice.status = "draft";
+        invoice.status_transitions = { ...invoice.status_transitions, finalized_at: null };
+      } else if (pause.behavior === "void") {
+        invoice.status = "void";
+        invoice.status_transitions = { ...invoice.status_transitions, voided_at: now };
+        this.emit("invoice.finalized", invoice);
+        this.emit("invoice.voided", invoice);
+      } else {
+        invoice.status = "uncollectible";
+        invoice.status_transitions = { ...invoice.status_transitions, marked_uncollectible_at: now };
+        this.emit("invoice.finalized", invoice);
+        this.emit("invoice.marked_uncollectible", invoice);
+      }
+      return;
+    }
+    if (sub.collection_method === "send_invoice") {
+      invoice.collection_method = "send_invoice";
+      invoice.due_date = now + (sub.days_until_due as number) * DAY;
       this.emit("invoice.finalized", invoice);
-      const { paid } = this.chargeInvoice(invoice, "attempt");
-      if (paid) {
-        sub.status = "active";
+      this.emit("invoice.sent", invoice);
+      return;
+    }
+    this.emit("invoice.finalized", invoice);
+    const { paid, failed } = this.chargeInvoice(invoice, "attempt");
+    if (paid) {
+      sub.status = "active";
+      this.emit("invoice.paid", invoice);
+      this.emit("invoice.payment_succeeded", invoice);
+    } else if (failed) {
+      sub.status = "past_due";
+      this.emit("invoice.payment_failed", invoice);
+    }
+    // else: processing — no event until it settles.
+  }
+
+  /**
+   * A processing invoice payment (`delayNextPayment`) clears or fails: paid → `invoice.paid`; failed →
+   * `invoice.payment_failed` and the subscription turns `past_due`.
+   */
+  settleInvoicePayment(invoiceId: string, result: "succeeded" | "failed" = "succeeded"): Invoice {
+    const invoice = this.invoice(invoiceId);
+    const last = (this.invoicePayments.get(invoice.id) ?? []).at(-1);
+    const intent = last ? this.store.get<PaymentIntent>("payment_intent", (last.payment as { payment_intent: string }).payment_intent) : undefined;
+    if (invoice.status !== "open" || !intent || intent.status !== "processing") {
+      throw invalidRequest(`Invoice ${invoiceId} has no payment processing.`, "invoice");
+    }
+    const subId = invoice.parent?.subscription_details.subscription;
+    const sub = subId ? this.subscription(subId) : null;
+    return this.flow(() => {
+      const before = sub ? clone(sub) : null;
+      if (result === "succeeded") {
+        this.markInvoicePaid(invoice);
         this.emit("invoice.paid", invoice);
         this.emit("invoice.payment_succeeded", invoice);
       } else {
-        sub.status = "past_due";
+        this.markInvoiceFailed(invoice);
         this.emit("invoice.payment_failed", invoice);
+        if (sub && before && sub.status === "active") {
+          sub.status = "past_due";
+          this.emit("customer.subscription.updated", sub, before);
+        }
       }
-      this.emit("customer.subscription.updated", sub, before);
-      return sub;
+      return invoice;
     });
   }
 
@@ -1162,7 +1263,7 @@ export class StripeEngine {
    */
   updateSubscription(id: string, params: Params): Subscription {
     const sub = this.subscription(id);
-    const supported = ["items", "cancel_at_period_end", "metadata", "proration_behavior", "proration_date", "expand", "payment_behavior", "description", "cancellation_details", "off_session", "default_payment_method"];
+    const supported = ["items", "cancel_at_period_end", "metadata", "proration_behavior", "proration_date", "expand", "payment_behavior", "description", "cancellation_details", "off_session", "default_payment_method", "collection_method", "days_until_due", "pause_collection"];
     for (const key of Object.keys(params)) {
       if (!supported.includes(key)) throw invalidRequest(`The Stripe simulator does not support \`${key}\` on subscription updates.`, key);
     }
@@ -1176,9 +1277,17 @@ export class StripeEngine {
     const metadata = applyMetadata(sub.metadata, params);
     const changes = this.parseItemChanges(sub, params);
     const cancellation = obj(params, "cancellation_details");
+    const collection = this.parseCollection(sub, params);
+    // As on Stripe: prorations computed as though the update happened at `proration_date`, which
+    // must lie within the current period.
+    const prorationDate = int(params, "proration_date");
+    if (prorationDate !== undefined && sub.items.data.length > 0 && (prorationDate < this.periodStart(sub) || prorationDate > this.periodEnd(sub))) {
+      throw invalidRequest("Cannot specify proration date outside of current subscription period", "proration_date");
+    }
     return this.flow(() => {
       const before = clone(sub);
-      const lines = changes.length > 0 ? this.applyItemChanges(sub, changes) : [];
+      Object.assign(sub, collection);
+      const lines = changes.length > 0 ? this.applyItemChanges(sub, changes, prorationDate) : [];
       if (cancelAtPeriodEnd !== undefined) this.setCancelAtPeriodEnd(sub, cancelAtPeriodEnd);
       if (cancellation) {
         const details = sub.cancellation_details as JsonObject;
@@ -1194,6 +1303,39 @@ export class StripeEngine {
       if (lines.length > 0) this.billProrations(sub, lines, proration);
       return sub;
     });
+  }
+
+  /**
+   * `collection_method` (`charge_automatically` | `send_invoice`, which needs `days_until_due`) and
+   * `pause_collection` (`{ behavior: keep_as_draft | mark_uncollectible | void, resumes_at? }`, or ""
+   * to resume), checked as Stripe checks them.
+   */
+  private parseCollection(sub: Subscription, params: Params): Partial<Subscription> {
+    const out: Record<string, Json> = {};
+    const method = oneOf(params, "collection_method", ["charge_automatically", "send_invoice"] as const);
+    const days = int(params, "days_until_due");
+    const effective = method ?? (sub.collection_method as string);
+    if (days !== undefined && effective !== "send_invoice") {
+      throw invalidRequest("You may only set `days_until_due` when `collection_method` is `send_invoice`.", "days_until_due");
+    }
+    if (method === "send_invoice" && days === undefined && sub.days_until_due === null) throw missingParam("days_until_due");
+    if (days !== undefined && days < 0) throw invalidRequest("Invalid days_until_due: must be >= 0", "days_until_due");
+    if (method) out.collection_method = method;
+    if (method === "charge_automatically") out.days_until_due = null;
+    if (days !== undefined) out.days_until_due = days;
+    if (params.pause_collection !== undefined) {
+      if (params.pause_collection === "") {
+        out.pause_collection = null;
+      } else {
+        const pause = obj(params, "pause_collection");
+        if (!pause) throw invalidRequest("Invalid pause_collection", "pause_collection");
+        const behavior = oneOf(pause, "behavior", ["keep_as_draft", "mark_uncollectible", "void"] as const, "pause_collection[behavior]");
+        if (!behavior) throw missingParam("pause_collection[behavior]");
+        const resumesAt = int(pause, "resumes_at", "pause_collection[resumes_at]");
+        out.pause_collection = { behavior, resumes_at: resumesAt ?? null };
+      }
+    }
+    return out as Partial<Subscription>;
   }
 
   private emitSubscriptionUpdated(sub: Subscription, before: Subscription): void {
@@ -1246,8 +1388,9 @@ export class StripeEngine {
   private applyItemChanges(
     sub: Subscription,
     changes: Array<{ itemId: string | null; price: Price | null; quantity: number | null; deleted: boolean }>,
+    prorationDate?: number,
   ): PendingProration[] {
-    const now = nowSeconds();
+    const now = prorationDate ?? nowSeconds();
     const start = this.periodStart(sub);
     const end = this.periodEnd(sub);
     const from = Math.min(Math.max(now, start), end);
@@ -1332,6 +1475,7 @@ export class StripeEngine {
         details.feedback = str(cancellation, "feedback") || null;
       }
       this.pendingProrations.delete(sub.id);
+      if (sub.schedule) this.endSchedule(sub, "canceled");
       this.emit("customer.subscription.deleted", sub, before);
       return sub;
     });
@@ -1532,7 +1676,140 @@ export class StripeEngine {
     const item = sub.items.data[0];
     if (!item) throw invalidRequest("The subscription has no item.", "subscription");
     const proration = (update.proration_behavior as ProrationBehavior | undefined) ?? "always_invoice";
-    return this.updateSubscription(sub.id, { items: [{ id: item.id, price: price.id }], proration_behavior: proration });
+    const conditions = ((update.schedule_at_period_end as JsonObject | undefined)?.conditions as Array<{ type?: string }> | undefined) ?? [];
+    const decreasing = price.unit_amount * item.quantity < item.price.unit_amount * item.quantity;
+    if (decreasing && conditions.some((c) => c.type === "decreasing_item_amount")) return this.schedulePriceAtPeriodEnd(sub, item, price);
+    return this.flow(() => {
+      // A new change replaces a scheduled one, as in Stripe's portal.
+      if (sub.schedule) this.endSchedule(sub, "released");
+      return this.updateSubscription(sub.id, { items: [{ id: item.id, price: price.id }], proration_behavior: proration });
+    });
+  }
+
+  // ---------------------------------------------------------------- subscription schedules
+
+  private schedule(id: string): StripeObject {
+    return this.mustGet<StripeObject>("subscription_schedule", id, "subscription_schedule");
+  }
+
+  private schedulePhase(sub: Subscription, price: Price, quantity: number, start: number, end: number): JsonObject {
+    return {
+      add_invoice_items: [],
+      application_fee_percent: null,
+      billing_cycle_anchor: null,
+      billing_thresholds: null,
+      collection_method: null,
+      currency: sub.currency,
+      default_payment_method: null,
+      default_tax_rates: [],
+      description: null,
+      discounts: [],
+      end_date: end,
+      invoice_settings: null,
+      items: [{ billing_thresholds: null, discounts: [], metadata: {}, plan: price.id, price: price.id, quantity, tax_rates: [] }],
+      metadata: {},
+      on_behalf_of: null,
+      proration_behavior: "create_prorations",
+      start_date: start,
+      transfer_data: null,
+      trial_end: null,
+    };
+  }
+
+  /**
+   * The portal's `schedule_at_period_end`: the subscription keeps its price until the period ends
+   * and switches at renewal, through a subscription schedule (phase 1: the current price to the
+   * period's end; phase 2: the new price for one period, then released). No proration, no credit.
+   */
+  private schedulePriceAtPeriodEnd(sub: Subscription, item: SubscriptionItem, price: Price): Subscription {
+    return this.flow(() => {
+      if (sub.schedule) this.endSchedule(sub, "released");
+      const before = clone(sub);
+      const start = this.periodStart(sub);
+      const end = this.periodEnd(sub);
+      const now = nowSeconds();
+      const schedule: StripeObject = {
+        id: newId("sub_sched"),
+        object: "subscription_schedule",
+        application: null,
+        billing_mode: clone(sub.billing_mode as Json),
+        canceled_at: null,
+        completed_at: null,
+        created: now,
+        current_phase: { start_date: start, end_date: end },
+        customer: sub.customer,
+        customer_account: null,
+        default_settings: {
+          application_fee_percent: null,
+          billing_cycle_anchor: "automatic",
+          billing_thresholds: null,
+          collection_method: "charge_automatically",
+          default_payment_method: null,
+          description: null,
+          invoice_settings: { account_tax_ids: null, days_until_due: null, issuer: { type: "self" } },
+          on_behalf_of: null,
+          transfer_data: null,
+        },
+        end_behavior: "release",
+        livemode: false,
+        metadata: {},
+        phases: [this.schedulePhase(sub, item.price, item.quantity, start, end), this.schedulePhase(sub, price, item.quantity, end, addInterval(end, price.recurring!))],
+        released_at: null,
+        released_subscription: null,
+        status: "active",
+        subscription: sub.id,
+        test_clock: null,
+      };
+      this.store.put("subscription_schedule", schedule);
+      sub.schedule = schedule.id;
+      this.emit("subscription_schedule.created", schedule);
+      this.emit("customer.subscription.updated", sub, before);
+      return sub;
+    });
+  }
+
+  /** Ends the subscription's schedule: released (the subscription goes on alone) or canceled with it. */
+  private endSchedule(sub: Subscription, how: "released" | "canceled"): void {
+    const schedule = this.store.get<StripeObject>("subscription_schedule", sub.schedule as string);
+    sub.schedule = null;
+    if (!schedule || schedule.status !== "active") return;
+    const now = nowSeconds();
+    schedule.status = how;
+    schedule.current_phase = null;
+    if (how === "released") {
+      schedule.released_at = now;
+      schedule.released_subscription = sub.id;
+      schedule.subscription = null;
+    } else {
+      schedule.canceled_at = now;
+    }
+    this.emit(how === "released" ? "subscription_schedule.released" : "subscription_schedule.canceled", schedule);
+  }
+
+  /**
+   * A renewal of a subscription with a schedule: the phase that starts at `at` applies its price (no
+   * proration: the phase boundary is the period's); after the last phase the schedule is released.
+   */
+  private advanceSchedule(sub: Subscription, at: number): void {
+    if (!sub.schedule) return;
+    const schedule = this.schedule(sub.schedule as string);
+    const phases = schedule.phases as Array<{ start_date: number; end_date: number; items: Array<{ price: string; quantity: number }> }>;
+    const next = phases.find((p) => p.start_date === at);
+    if (!next) {
+      this.endSchedule(sub, "released");
+      return;
+    }
+    const item = sub.items.data[0];
+    const target = next.items[0];
+    if (item && target && target.price !== item.price.id) {
+      const price = this.price(target.price);
+      item.price = clone(price);
+      item.plan = this.planOf(price);
+      item.quantity = target.quantity;
+    }
+    const before = clone(schedule);
+    schedule.current_phase = { start_date: next.start_date, end_date: next.end_date };
+    this.emit("subscription_schedule.updated", schedule, before);
   }
 
   /** A portal cancellation: at period end (default) or at once, per configuration. */

@@ -220,6 +220,77 @@ describe("event order per flow", () => {
     expect((await f.stripe.invoices.retrieve(failed.id)).status).toBe("paid");
   });
 
+  it("a renewal paid by a debit that is still processing (SEPA / ACH): the invoice stays open, the subscription active, until it clears", async () => {
+    const { subscriptionId } = await subscribe();
+    f.receiver.clear();
+    f.sim.delayNextPayment(catalog.customer.id);
+    f.sim.advanceSubscription(subscriptionId);
+    await f.sim.settled();
+    expect(f.receiver.types()).toEqual(["invoice.created", "invoice.finalized", "customer.subscription.updated"]);
+    const sub = await f.stripe.subscriptions.retrieve(subscriptionId, { expand: ["latest_invoice.payments"] });
+    expect(sub.status).toBe("active");
+    const invoice = sub.latest_invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({ status: "open", amount_paid: 0, billing_reason: "subscription_cycle" });
+    expect((await f.stripe.paymentIntents.retrieve(invoice.payments!.data[0]!.payment.payment_intent as string)).status).toBe("processing");
+    f.receiver.clear();
+    f.sim.settleInvoicePayment(invoice.id, "succeeded");
+    await f.sim.settled();
+    expect(f.receiver.types()).toEqual(["invoice.paid", "invoice.payment_succeeded"]);
+    expect((await f.stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
+    expect(() => f.sim.settleInvoicePayment(invoice.id)).toThrow(/no payment processing/);
+  });
+
+  it("a processing renewal debit that fails makes the subscription past_due", async () => {
+    const { subscriptionId } = await subscribe();
+    f.sim.delayNextPayment(catalog.customer.id);
+    const invoiceId = f.sim.advanceSubscription(subscriptionId).latest_invoice as string;
+    await f.sim.settled();
+    f.receiver.clear();
+    f.sim.settleInvoicePayment(invoiceId, "failed");
+    await f.sim.settled();
+    expect(f.receiver.types()).toEqual(["invoice.payment_failed", "customer.subscription.updated"]);
+    expect((await f.stripe.subscriptions.retrieve(subscriptionId)).status).toBe("past_due");
+  });
+
+  it("send_invoice: the renewal invoice is sent and stays open (the subscription active) until the customer pays it", async () => {
+    const { subscriptionId } = await subscribe();
+    await expect(f.stripe.subscriptions.update(subscriptionId, { collection_method: "send_invoice" })).rejects.toMatchObject({ param: "days_until_due" });
+    const updated = await f.stripe.subscriptions.update(subscriptionId, { collection_method: "send_invoice", days_until_due: 7 });
+    expect(updated).toMatchObject({ collection_method: "send_invoice", days_until_due: 7 });
+    await f.sim.settled();
+    f.receiver.clear();
+    const renewed = f.sim.advanceSubscription(subscriptionId);
+    await f.sim.settled();
+    expect(f.receiver.types()).toEqual(["invoice.created", "invoice.finalized", "invoice.sent", "customer.subscription.updated"]);
+    const invoice = await f.stripe.invoices.retrieve(renewed.latest_invoice as string);
+    expect(invoice).toMatchObject({ status: "open", collection_method: "send_invoice", amount_paid: 0 });
+    expect(invoice.due_date).toBe(invoice.created + 7 * 86_400);
+    expect(renewed.status).toBe("active");
+    f.sim.payInvoice(invoice.id);
+    expect((await f.stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
+  });
+
+  it("pause_collection: renewals are not collected (void, draft or uncollectible), the subscription stays active", async () => {
+    const { subscriptionId } = await subscribe();
+    for (const [behavior, status, events] of [
+      ["void", "void", ["invoice.created", "invoice.finalized", "invoice.voided", "customer.subscription.updated"]],
+      ["keep_as_draft", "draft", ["invoice.created", "customer.subscription.updated"]],
+      ["mark_uncollectible", "uncollectible", ["invoice.created", "invoice.finalized", "invoice.marked_uncollectible", "customer.subscription.updated"]],
+    ] as const) {
+      const paused = await f.stripe.subscriptions.update(subscriptionId, { pause_collection: { behavior } });
+      expect(paused.pause_collection).toEqual({ behavior, resumes_at: null });
+      await f.sim.settled();
+      f.receiver.clear();
+      const renewed = f.sim.advanceSubscription(subscriptionId);
+      await f.sim.settled();
+      expect(f.receiver.types()).toEqual(events);
+      expect(renewed.status).toBe("active");
+      expect((await f.stripe.invoices.retrieve(renewed.latest_invoice as string)).status).toBe(status);
+    }
+    const resumed = await f.stripe.subscriptions.update(subscriptionId, { pause_collection: "" });
+    expect(resumed.pause_collection).toBeNull();
+  });
+
   it("plan switch with always_invoice: the update, then a subscription_update invoice", async () => {
     const { subscriptionId } = await subscribe();
     const sub = await f.stripe.subscriptions.retrieve(subscriptionId);

@@ -201,6 +201,15 @@ describe("HTTP control API", () => {
     await control("/settled");
     expect(f.receiver.types()).toEqual(["invoice.created", "invoice.finalized", "invoice.payment_failed", "customer.subscription.updated", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
 
+    // A renewal debit that stays processing, then clears.
+    expect((await control(`/customers/${catalog.customer.id}/delay-next-payment`, {})).status).toBe(200);
+    const processing = await control(`/subscriptions/${subscriptionId}/advance`, {});
+    expect(processing.body.status).toBe("active");
+    const processingInvoice = processing.body.latest_invoice as string;
+    expect((await f.stripe.invoices.retrieve(processingInvoice)).status).toBe("open");
+    expect((await control(`/invoices/${processingInvoice}/settle-payment`, { result: "succeeded" })).body.status).toBe("paid");
+    await control("/settled");
+
     const pack = await f.stripe.checkout.sessions.create({ mode: "payment", customer: catalog.customer.id, line_items: [{ price: catalog.pack.id, quantity: 1 }], success_url: "http://a.test" });
     const intentId = (await control(`/checkout/${pack.id}/complete`, {})).body.payment_intent as string;
     const chargeId = (await f.stripe.paymentIntents.retrieve(intentId)).latest_charge as string;

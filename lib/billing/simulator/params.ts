@@ -32,6 +32,7 @@ export const ALLOWED_PARAMS = {
   "subscriptions.cancel": ["cancellation_details", "expand", "invoice_now", "prorate"],
   "invoices.list": [...PAGE, "collection_method", "created", "customer", "customer_account", "due_date", "status", "subscription"],
   "invoices.pay": ["expand", "forgive", "mandate", "off_session", "paid_out_of_band", "payment_method", "source"],
+  "invoice_payments.list": [...PAGE, "created", "invoice", "payment", "status"],
   "charges.list": [...PAGE, "created", "customer", "payment_intent", "transfer_group"],
   "payment_intents.list": [...PAGE, "created", "customer", "customer_account"],
   "refunds.create": ["amount", "charge", "currency", "customer", "expand", "instructions_email", "metadata", "origin", "payment_intent", "reason", "refund_application_fee", "reverse_transfer"],

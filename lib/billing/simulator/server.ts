@@ -79,6 +79,9 @@ export interface StripeSimulator {
   advanceSubscription(subscriptionId: string): Subscription;
   endPeriod(subscriptionId: string): Subscription;
   failNextPayment(customerId: string, times?: number): void;
+  /** The customer's next invoice payment attempt(s) stay `processing` (SEPA / ACH) until `settleInvoicePayment`. */
+  delayNextPayment(customerId: string, times?: number): void;
+  settleInvoicePayment(invoiceId: string, result?: "succeeded" | "failed"): Invoice;
   payInvoice(invoiceId: string): Invoice;
   refundCharge(chargeId: string, amount?: number): StripeObject;
   createDispute(chargeId: string, options?: { amount?: number; reason?: string }): StripeObject;
@@ -381,6 +384,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     advanceSubscription: (id) => engine.advanceSubscription(id),
     endPeriod: (id) => engine.advanceSubscription(id),
     failNextPayment: (id, times = 1) => engine.failNextPayment(id, times),
+    delayNextPayment: (id, times = 1) => engine.delayNextPayment(id, times),
+    settleInvoicePayment: (id, result = "succeeded") => engine.settleInvoicePayment(id, result),
     payInvoice: (id) => engine.payInvoice(id),
     refundCharge: (id, amount) => engine.createRefund(amount === undefined ? { charge: id } : { charge: id, amount: String(amount) }),
     createDispute: (id, opts) => engine.createDispute(id, opts),

@@ -43,6 +43,7 @@ const PREFIXES: Array<[string, string]> = [
   ["prod_", "product"],
   ["price_", "price"],
   ["cus_", "customer"],
+  ["sub_sched_", "subscription_schedule"],
   ["sub_", "subscription"],
   ["si_", "subscription_item"],
   ["in_", "invoice"],

@@ -84,7 +84,7 @@ export interface Invoice extends StripeObject {
   status: "draft" | "open" | "paid" | "uncollectible" | "void";
   lines: { object: "list"; data: InvoiceLine[]; has_more: false; total_count: number; url: string };
   parent: { type: "subscription_details"; quote_details: null; subscription_details: { metadata: Metadata; subscription: string } } | null;
-  status_transitions: { finalized_at: number | null; marked_uncollectible_at: null; paid_at: number | null; voided_at: null };
+  status_transitions: { finalized_at: number | null; marked_uncollectible_at: number | null; paid_at: number | null; voided_at: number | null };
   next_payment_attempt: number | null;
   total: number;
 }

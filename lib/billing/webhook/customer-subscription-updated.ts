@@ -1,4 +1,4 @@
-// customer.subscription.updated: plan, status or cancellation changed: sync it; an upgrade grants the difference at once.
+// customer.subscription.updated: plan, status or cancellation changed: sync it (and grant a paid upgrade's pro-rated allowance if its invoice.paid has not yet).
 import type Stripe from "stripe";
 import { customerIdOf } from "../customer";
 import { applySubscriptionChange } from "../effects";

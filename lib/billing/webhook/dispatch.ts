@@ -3,6 +3,7 @@
 import type Stripe from "stripe";
 import type { BillingContext } from "../context";
 import type { EffectOutcome } from "../effects";
+import { chargeDisputeClosed } from "./charge-dispute-closed";
 import { chargeDisputeCreated } from "./charge-dispute-created";
 import { chargeRefunded } from "./charge-refunded";
 import { checkoutSessionAsyncPaymentFailed } from "./checkout-session-async-payment-failed";
@@ -26,6 +27,7 @@ export const HANDLERS = {
   "invoice.payment_failed": invoicePaymentFailed,
   "charge.refunded": chargeRefunded,
   "charge.dispute.created": chargeDisputeCreated,
+  "charge.dispute.closed": chargeDisputeClosed,
 } as const satisfies { [T in Stripe.Event["type"]]?: EventHandler<Extract<Stripe.Event, { type: T }>> };
 
 /** The event types the webhook endpoint must be subscribed to (docs/STRIPE_SETUP.md lists them). */

@@ -4,21 +4,28 @@
 // means Stripe must retry:
 //
 //   bad, missing or stale signature   400, logged; nothing written anywhere
-//   duplicate (claimed or finished)   200, nothing done
+//   same event still in flight        409 + Retry-After, nothing done: Stripe retries, so if the
+//                                     attempt in flight fails, the retry claims and processes it
+//   duplicate (finished)              200, nothing done
 //   type not handled                  200, logged as ignored
 //   handler succeeded                 200, processed (or ignored, with why)
 //   handler threw                     500, failed with the error and the attempt count; the retry claims it again
 import type Stripe from "stripe";
 import type { BillingContext } from "../context";
 import { dispatch, handlerFor } from "./dispatch";
-import { claimEvent, finishClaim, recordIgnored, STALE_CLAIM_MS, type Claim } from "./log";
+import { claimEvent, finishClaim, recordIgnored, refusedClaimState, STALE_CLAIM_MS, type Claim } from "./log";
 
 export { HANDLED_EVENT_TYPES } from "./dispatch";
 
 export interface WebhookResponse {
-  status: 200 | 400 | 500;
+  status: 200 | 400 | 409 | 500;
   body: { received: boolean; outcome?: string; error?: string };
+  /** With 409: the Retry-After header's seconds. */
+  retryAfterSeconds?: number;
 }
+
+/** Retry-After of a delivery refused because the same event is in flight. */
+export const IN_FLIGHT_RETRY_AFTER_SECONDS = 5;
 
 export interface WebhookOptions {
   /** Signature timestamp tolerance in seconds (Stripe's default 300). */
@@ -52,7 +59,16 @@ export async function handleStripeWebhook(
   }
 
   const claim = await claimEvent(ctx.db, event, payload, { staleAfterMs: staleClaimMs });
-  if (!claim) return { status: 200, body: { received: true, outcome: "duplicate" } };
+  if (!claim) {
+    if ((await refusedClaimState(ctx.db, event.id)) === "finished") return { status: 200, body: { received: true, outcome: "duplicate" } };
+    // Never 200 while another delivery holds the claim: that attempt may still fail, and Stripe
+    // would not send the event again.
+    return {
+      status: 409,
+      retryAfterSeconds: IN_FLIGHT_RETRY_AFTER_SECONDS,
+      body: { received: false, error: "This event is being processed; retry later." },
+    };
+  }
   return runClaimed(ctx, event, claim, log);
 }
 

@@ -2,7 +2,8 @@
 // one row (unique). Delivering an event claims it; a claim is granted to exactly one delivery at a
 // time — the first one, a retry after a failure, or a retry after a claim stuck in `processing`
 // (a process that died mid-way) for longer than STALE_CLAIM_MS. Every other delivery of the same
-// event is a duplicate: a no-op answered 200.
+// event is refused: while a claim is in flight it is answered 409 (Stripe retries it later, so an
+// attempt that then fails is retried), once the event is finished it is a 200 no-op.
 import type { Db } from "../../db/client";
 
 /** A claim older than this is considered abandoned and can be taken again. */
@@ -35,6 +36,17 @@ export async function claimEvent(db: Db, event: EventLike, payload: unknown, { s
     RETURNING id, attempts`;
   const row = rows[0];
   return row ? { rowId: row.id, attempt: row.attempts } : null;
+}
+
+/**
+ * Why a claim was refused: the event is finished (processed / ignored: a duplicate, nothing to do)
+ * or still in flight (a claim held by another delivery, or a failure racing this delivery's claim:
+ * either way this delivery must be retried, never acknowledged).
+ */
+export async function refusedClaimState(db: Db, eventId: string): Promise<"finished" | "in_flight"> {
+  const [row] = await db.$queryRaw<{ status: string }[]>`
+    SELECT status::text AS status FROM stripe_webhooks_log WHERE stripe_event_id = ${eventId}`;
+  return row && (row.status === "processed" || row.status === "ignored") ? "finished" : "in_flight";
 }
 
 /** Records an event type Tollgate does not handle: `ignored`, once (a duplicate changes nothing). */

@@ -90,8 +90,13 @@ describe("the claim log", () => {
     const second = await heldPackPurchase("basic");
     const base2 = (await h.buckets(second.user.id)).purchased;
     const concurrent = await Promise.all(Array.from({ length: 10 }, () => h.deliver(second.event)));
-    expect(concurrent.map((r) => r.status)).toEqual(Array(10).fill(200));
+    // One processes it; each other one is told to retry (409) while it is in flight, or is a 200
+    // no-op once it is finished — never a 200 before the work is done.
     expect(concurrent.filter((r) => r.body.outcome === "processed")).toHaveLength(1);
+    for (const r of concurrent) {
+      if (r.body.outcome === "processed") continue;
+      expect(r.status === 409 ? r.retryAfterSeconds : r.body.outcome).toBe(r.status === 409 ? 5 : "duplicate");
+    }
     expect((await h.buckets(second.user.id)).purchased).toBe(base2 + 3_200n * TOKENS);
     expect(await logRow(second.event.id)).toEqual({ status: "processed", attempts: 1, error: null });
   });
@@ -123,11 +128,11 @@ describe("the claim log", () => {
     expect((await h.buckets(user.id)).purchased).toBe(base + 2_000n * TOKENS);
   });
 
-  it("a claim stuck in processing is a duplicate for 5 minutes, then taken again", async () => {
+  it("a claim stuck in processing is answered 409 for 5 minutes, then taken again", async () => {
     const { user, event } = await heldPackPurchase();
     const base = (await h.buckets(user.id)).purchased;
     expect(await claimEvent(h.t.db, event, event)).not.toBeNull(); // a process that died mid-way
-    expect((await h.deliver(event)).body.outcome).toBe("duplicate");
+    expect((await h.deliver(event)).status).toBe(409);
     expect((await h.buckets(user.id)).purchased).toBe(base);
 
     await h.t.sql("UPDATE stripe_webhooks_log SET claimed_at = now() - interval '301 seconds' WHERE stripe_event_id = $1", [event.id]);
@@ -211,12 +216,79 @@ describe("order", () => {
         // Shuffled, and in two concurrent streams, so some events also race each other.
         [order.slice(0, order.length / 2), order.slice(order.length / 2)].map(async (stream) => {
           const out: number[] = [];
-          for (const d of stream) out.push((await handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })).status);
+          for (const d of stream) {
+            // A delivery racing the same event in the other stream is told to retry (409), as Stripe would.
+            let status = (await handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })).status;
+            while (status === 409) {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              status = (await handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })).status;
+            }
+            out.push(status);
+          }
           return out;
         }),
       );
       expect(statuses.flat().every((s) => s === 200)).toBe(true);
       expect({ seed, ...(await finalState(user.id)) }).toEqual({ seed, ...expected });
     }
+  });
+});
+
+describe("a delivery while the same event is in flight", () => {
+  /** A Stripe API that holds every request until `release()`, then drops the connection. */
+  async function heldStripeApi() {
+    const { createServer } = await import("node:http");
+    const sockets: import("node:net").Socket[] = [];
+    let arrived!: () => void;
+    const firstRequest = new Promise<void>((resolve) => (arrived = resolve));
+    const server = createServer((req) => {
+      sockets.push(req.socket);
+      arrived();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    return {
+      stripe: createStripeClient({ secretKey: TEST_STRIPE_KEY, apiBase: `http://127.0.0.1:${port}` }),
+      firstRequest,
+      release: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it("is answered 409 with Retry-After (never 200); the first attempt fails, Stripe's retry processes it once", async () => {
+    const { user, event } = await heldPackPurchase();
+    const base = (await h.buckets(user.id)).purchased;
+    const api = await heldStripeApi();
+    const body = JSON.stringify(event);
+    const sign = () => h.stripe.webhooks.generateTestHeaderString({ payload: body, secret: h.ctx.webhookSecret });
+
+    // First delivery: its handler is held open on the Stripe read.
+    const first = handleStripeWebhook({ ...h.ctx, stripe: api.stripe }, body, sign(), { log: () => {} });
+    await api.firstRequest;
+    expect(await logRow(event.id)).toEqual({ status: "processing", attempts: 1, error: null });
+
+    // The same event again, concurrently (Stripe redelivers, or a second endpoint instance gets it).
+    const concurrent = await Promise.all([1, 2, 3].map(() => handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })));
+    for (const response of concurrent) {
+      expect(response).toEqual({ status: 409, retryAfterSeconds: 5, body: { received: false, error: "This event is being processed; retry later." } });
+    }
+    expect((await h.buckets(user.id)).purchased).toBe(base);
+
+    // The first attempt fails (Stripe unreachable mid-way): 500, logged failed.
+    await api.release();
+    expect((await first).status).toBe(500);
+    expect(await logRow(event.id)).toMatchObject({ status: "failed", attempts: 1 });
+
+    // Stripe's retry of the delivery answered 409 claims it and processes it.
+    expect(await handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })).toEqual({ status: 200, body: { received: true, outcome: "processed" } });
+    expect(await logRow(event.id)).toEqual({ status: "processed", attempts: 2, error: null });
+    expect((await h.buckets(user.id)).purchased).toBe(base + 2_000n * TOKENS);
+    const grants = await h.t.sql<{ n: number }>("SELECT count(*)::int AS n FROM token_transactions WHERE user_id = $1 AND kind = 'grant_pack'", [user.id]);
+    expect(grants[0]!.n).toBe(1);
+
+    // A later redelivery of the finished event is the 200 no-op.
+    expect(await handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })).toEqual({ status: 200, body: { received: true, outcome: "duplicate" } });
   });
 });

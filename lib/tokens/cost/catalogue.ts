@@ -18,8 +18,9 @@
 //   realtime       (ids with "realtime") text and audio in / cached / out per 1M
 //   transcription  per hour of audio (whisper-1) → µ$ per second; per 1M text in / audio in /
 //                  output tokens (ids with "transcribe")
-//   image          (ids "gpt-image-…") the token prices, with per-image prices from our table of
-//                  output tokens per image (own-prices.ts) × the image-output price
+//   image          (ids "gpt-image-…") the token prices (what a reported usage is charged), with
+//                  our table of output tokens per image (own-prices.ts) and per-image prices from
+//                  it × the image-output price (what the hold and a usage without tokens use)
 // Dated price changes (a "start_date" constraint) are honoured: the price is the one in effect at
 // the time asked for (now, by default).
 import { findProvider, type MatchLogic, type ModelInfo, type ModelPrice as SourcePrice } from "@pydantic/genai-prices";
@@ -218,6 +219,7 @@ function imagePrice(modelId: string, price: SourcePrice, where: string): ImagePr
     textInputMicroUsdPer1M: textInput,
     imageInputMicroUsdPer1M: imageInput,
     imageOutputMicroUsdPer1M: imageOutput,
+    outputTokensPerImage: structuredClone(outputTokens) as Record<string, Record<string, number>>,
   };
   const cachedText = get("cache_read_mtok");
   const cachedImage = get("cache_image_read_mtok");

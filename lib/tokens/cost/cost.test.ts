@@ -77,6 +77,14 @@ describe("costOf: image generation (count × size × quality), µ$", () => {
     // 6240 × 40 = 249,600
     ["gpt-image-1 high 1024×1536", "gpt-image-1", { kind: "image", count: 1, size: "1024x1536", quality: "high" }, 249_600n],
     ["no image generated", "dall-e-3", { kind: "image", count: 0, size: "1024x1024" }, 0n],
+    // Reported tokens (gpt-image-1: $5 text / $10 image in, $40 out per 1M): 57 × 5 + 1,056 × 40 = 42,525 µ$, the prompt included
+    ["gpt-image-1 reported tokens", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "medium", tokens: { textInput: 57, imageInput: 0, output: 1_056 } }, 42_525n],
+    // with image input: (20 × 5 + 323 × 10 + 4,160 × 40) µ$ = 169,730
+    ["gpt-image-1 reported text + image input", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "high", tokens: { textInput: 20, imageInput: 323, output: 4_160 } }, 169_730n],
+    // the prompt alone: $5 per 1M = 5 µ$ per text token
+    ["gpt-image-1 one text token", "gpt-image-1", { kind: "image", count: 0, size: "1024x1024", quality: "low", tokens: { textInput: 1, imageInput: 0, output: 0 } }, 5n],
+    // a model billed per image ignores reported tokens
+    ["DALL-E 3 with tokens", "dall-e-3", { kind: "image", count: 1, size: "1024x1024", tokens: { textInput: 99, imageInput: 0, output: 9 } }, 40_000n],
   ])("%s", (_, model, usage, expected) => {
     expect(costOf(model, usage)).toBe(expected);
   });
@@ -92,8 +100,23 @@ describe("costOf: transcription (per second, rounded up to a whole second), µ$"
     ["whisper 0 s", "whisper-1", { kind: "transcription", seconds: 0 }, 0n],
     // 3,600 s × 100 = 360,000 µ$ = $0.36 an hour
     ["whisper one hour", "whisper-1", { kind: "transcription", seconds: 3600 }, 360_000n],
+    // Reported tokens (the catalogue's gpt-4o-transcribe: $2.50 text / $6 audio in, $10 out per 1M):
+    // 12 × 2.5 + 200 × 6 + 57 × 10 = 30 + 1,200 + 570 = 1,800 µ$
+    ["gpt-4o-transcribe reported tokens", "gpt-4o-transcribe", { kind: "transcription-tokens", textInputTokens: 12, audioInputTokens: 200, outputTokens: 57 }, 1_800n],
+    // gpt-4o-mini-transcribe ($1.25 / $3 / $5): 1 × 1.25 + 200 × 3 + 57 × 5 = 886.25 → 887
+    ["gpt-4o-mini-transcribe reported tokens", "gpt-4o-mini-transcribe", { kind: "transcription-tokens", textInputTokens: 1, audioInputTokens: 200, outputTokens: 57 }, 887n],
+    // Seconds alone for a token-billed model (no answer, no usage): the hold's tokens, 10 audio + 4
+    // output a second: 62 s × (10 × 6 + 4 × 10) = 62 × 100 = 6,200 µ$, and 62 × (10 × 3 + 4 × 5) = 3,100
+    ["gpt-4o-transcribe 61.5 s, no usage", "gpt-4o-transcribe", { kind: "transcription", seconds: 61.5 }, 6_200n],
+    ["gpt-4o-mini-transcribe 61.5 s, no usage", "gpt-4o-mini-transcribe", { kind: "transcription", seconds: 61.5 }, 3_100n],
   ])("%s", (_, model, usage, expected) => {
     expect(costOf(model, usage)).toBe(expected);
+  });
+
+  it("has one representation of reported transcription tokens: a duration usage carrying tokens is refused", () => {
+    const merged = { kind: "transcription", seconds: 20, tokens: { audioInput: 200, textInput: 0, output: 57 } } as unknown as Usage;
+    expect(() => costOf("gpt-4o-transcribe", merged)).toThrow(InvalidUsageError);
+    expect(() => costOf("whisper-1", { kind: "transcription-tokens", textInputTokens: 0, audioInputTokens: 1, outputTokens: 1 })).toThrow(UsageKindMismatchError);
   });
 });
 
@@ -274,6 +297,12 @@ describe("the ledger record of a call", () => {
     ["image", "dall-e-3", { kind: "image", count: 2, size: "1024x1792", quality: "hd" }, { images: 2, size: "1024x1792", quality: "hd", costMicroUsd: "240000", priceSource: "table" }],
     ["image, default quality", "dall-e-3", { kind: "image", count: 1, size: "1024x1024" }, { images: 1, quality: "standard", costMicroUsd: "40000" }],
     ["transcription", "whisper-1", { kind: "transcription", seconds: 61.5 }, { seconds: 61.5, billedSeconds: 62, costMicroUsd: "6200" }],
+    [
+      "transcription tokens",
+      "gpt-4o-transcribe",
+      { kind: "transcription-tokens", textInputTokens: 12, audioInputTokens: 200, outputTokens: 57 },
+      { textInputTokens: 12, audioInputTokens: 200, outputTokens: 57, costMicroUsd: "1800", priceSource: "catalogue" },
+    ],
     [
       "realtime",
       "gpt-realtime",

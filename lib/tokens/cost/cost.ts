@@ -46,7 +46,7 @@ export function priceUsage(model: string, usage: Usage, resolved: ResolvedPrice)
     case "image":
       return imageCost(model, usage, expectPriceKind(model, price, "image"));
     case "transcription":
-      return transcriptionCost(usage, expectPriceKind(model, price, "transcription"));
+      return transcriptionCost(usage, price.kind === "transcription-tokens" ? price : expectPriceKind(model, price, "transcription"));
     case "transcription-tokens":
       return transcriptionTokensCost(usage, expectPriceKind(model, price, "transcription-tokens"));
     case "realtime":
@@ -92,8 +92,19 @@ function transcriptionTokensCost(usage: TranscriptionTokensUsage, price: Transcr
   ]);
 }
 
-/** count × µ$ per image of (quality, size). Exact: no rounding needed. */
+/**
+ * A model billed by tokens, with reported tokens: text input + image input + output tokens at their
+ * prices, ÷ 1M, rounded up once (the prompt is paid for, not only the image). Otherwise count × µ$
+ * per image of (quality, size), exact.
+ */
 function imageCost(model: string, usage: ImageUsage, price: ImagePrice): bigint {
+  if (usage.tokens && price.tokens) {
+    return tokenCost([
+      [usage.tokens.textInput, price.tokens.textInputMicroUsdPer1M],
+      [usage.tokens.imageInput, price.tokens.imageInputMicroUsdPer1M],
+      [usage.tokens.output, price.tokens.imageOutputMicroUsdPer1M],
+    ]);
+  }
   return BigInt(usage.count) * BigInt(imageUnitPrice(model, usage.size, usage.quality, price));
 }
 
@@ -126,8 +137,36 @@ export function billedSeconds(seconds: number): number {
   return Math.ceil(seconds);
 }
 
-function transcriptionCost(usage: TranscriptionUsage, price: TranscriptionPrice): bigint {
+/**
+ * Seconds of audio: billed seconds × µ$ per second for a per-second model (whisper-1). For a model
+ * billed by tokens (gpt-4o-transcribe …), seconds are what is known only before the call or when
+ * the provider reported nothing (no answer, no usage): they are priced as the tokens
+ * TRANSCRIPTION_HOLD_RATES assumes for that many seconds, exactly what the hold was.
+ */
+function transcriptionCost(usage: TranscriptionUsage, price: TranscriptionPrice | TranscriptionTokenPrice): bigint {
+  if (price.kind === "transcription-tokens") return transcriptionTokensCost(heldTranscriptionTokens(usage.seconds), price);
   return BigInt(billedSeconds(usage.seconds)) * BigInt(price.microUsdPerSecond);
+}
+
+/**
+ * Tokens per second of audio assumed for a transcription billed by tokens when only its duration
+ * is known (the hold): 10 audio input tokens a second (how OpenAI tokenises input audio), 4 output
+ * tokens a second (a fast speaker's ~180 words a minute) and no prompt. For gpt-4o-transcribe
+ * ($6 audio / $10 out per 1M) that is 100 µ$ a second, and for gpt-4o-mini-transcribe ($3 / $5)
+ * 50 µ$ a second: OpenAI's own published estimates of $0.006 and $0.003 a minute. An estimate, not
+ * a bound: the charge is the usage the response reports.
+ */
+export const TRANSCRIPTION_HOLD_RATES = { audioInputTokensPerSecond: 10, outputTokensPerSecond: 4 } as const;
+
+/** The tokens TRANSCRIPTION_HOLD_RATES assumes for `seconds` of audio (billed seconds, rounded up). */
+export function heldTranscriptionTokens(seconds: number): TranscriptionTokensUsage {
+  const billed = billedSeconds(seconds);
+  return {
+    kind: "transcription-tokens",
+    textInputTokens: 0,
+    audioInputTokens: billed * TRANSCRIPTION_HOLD_RATES.audioInputTokensPerSecond,
+    outputTokens: billed * TRANSCRIPTION_HOLD_RATES.outputTokensPerSecond,
+  };
 }
 
 /** Text and audio, each split into uncached input, cached input and output, ÷ 1M, rounded up once. */
@@ -171,12 +210,20 @@ export function ledgerUsage(model: string, usage: Usage, cost: bigint, resolved:
       };
     case "image": {
       const quality = usage.quality ?? (resolved.price.kind === "image" ? resolved.price.defaultQuality : undefined);
-      return { ...head, images: usage.count, size: usage.size, quality: quality ?? null };
+      const tokens: Record<string, number> = usage.tokens
+        ? { textInputTokens: usage.tokens.textInput, imageInputTokens: usage.tokens.imageInput, outputTokens: usage.tokens.output }
+        : {};
+      return { ...head, images: usage.count, size: usage.size, quality: quality ?? null, ...tokens };
     }
     case "transcription":
       return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds) };
     case "transcription-tokens":
-      return { ...head, inputTokens: usage.textInputTokens, audioInputTokens: usage.audioInputTokens, outputTokens: usage.outputTokens };
+      return {
+        ...head,
+        textInputTokens: usage.textInputTokens,
+        audioInputTokens: usage.audioInputTokens,
+        outputTokens: usage.outputTokens,
+      };
     case "realtime":
       return {
         ...head,

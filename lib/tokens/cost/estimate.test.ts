@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { costOf } from "./cost";
 import { EstimateError, InvalidUsageError, UnknownModelError, UsageKindMismatchError } from "./errors";
 import { estimateImageCost, estimateRealtimeCost, estimateTextCost, estimateTranscriptionCost, type TextRequest } from "./estimate";
+import { countTokens } from "./tokenizer";
 
 describe("estimateTextCost: exact input tokens (uncached, full price) + max output tokens", () => {
   it.each<[string, string, TextRequest, number, bigint]>([
@@ -56,22 +57,47 @@ describe("estimateImageCost: exact", () => {
     // 2 × $0.120
     ["DALL-E 3 HD 1024×1792 ×2", "dall-e-3", { count: 2, size: "1024x1792", quality: "hd" }, 240_000n],
     ["DALL-E 3, default quality", "dall-e-3", { count: 1, size: "1024x1024" }, 40_000n],
-    // gpt-image-1: output tokens per image × $40 per 1M: medium 1024² = 1056 × 40 = 42,240
+    // gpt-image-1 is billed by tokens: the output tokens of the image × $40/1M (1,056 × 40 = 42,240 µ$).
     ["gpt-image-1 medium 1024²", "gpt-image-1", { count: 1, size: "1024x1024", quality: "medium" }, 42_240n],
-    // "auto" quality (the API default): the dearest quality of that size, high: 4160 × 40 = 166,400
+    // "auto" quality (the API default): the dearest quality of that size, high 4,160 tokens
     ["gpt-image-1 auto quality", "gpt-image-1", { count: 1, size: "1024x1024", quality: "auto" }, 166_400n],
     ["gpt-image-1 no quality (= auto)", "gpt-image-1", { count: 1, size: "1024x1024" }, 166_400n],
-    // "auto" size and quality: high 1024×1536 / 1536×1024, 6240 × 40 = 249,600, × 3 = 748,800
+    // "auto" size and quality: high 1024×1536 / 1536×1024, 6,240 tokens, × 3
     ["gpt-image-1 all auto ×3", "gpt-image-1", { count: 3, size: "auto", quality: "auto" }, 748_800n],
-    // "auto" size of low: 408 × 40 = 16,320
+    // "auto" size of low: 408 tokens
     ["gpt-image-1 low, auto size", "gpt-image-1", { count: 1, size: "auto", quality: "low" }, 16_320n],
   ])("%s", (_, model, request, worstCase) => {
     expect(estimateImageCost(model, request)).toEqual({ model, worstCase });
   });
 
-  it("equals the charge for a concrete size and quality", () => {
-    const request = { count: 2, size: "1536x1024", quality: "medium" };
-    expect(estimateImageCost("gpt-image-1", request).worstCase).toBe(costOf("gpt-image-1", { kind: "image", ...request }));
+  it("counts the prompt's tokens of a model billed by tokens, and equals the charge of the usage it reports", () => {
+    const prompt = "A clear instructional fitness illustration of a goblet squat";
+    const request = { count: 2, size: "1536x1024", quality: "medium", prompt };
+    const textInput = countTokens("gpt-image-1", prompt);
+    // ceil((textInput × 5 + 2 × 1,584 × 40) µ$ per 1M … ÷ 1M): 126,720 + the prompt at $5/1M
+    expect(estimateImageCost("gpt-image-1", request).worstCase).toBe(126_720n + BigInt(Math.ceil((textInput * 5_000_000) / 1_000_000)));
+    expect(estimateImageCost("gpt-image-1", request).worstCase).toBe(
+      costOf("gpt-image-1", { kind: "image", count: 2, size: "1536x1024", quality: "medium", tokens: { textInput, imageInput: 0, output: 2 * 1_584 } }),
+    );
+  });
+
+  it("prices the images per image when a token-billed override has no output-token table, the prompt still counted", () => {
+    const prompt = "A clear instructional fitness illustration of a goblet squat";
+    const overrides = {
+      "gpt-image-1": {
+        kind: "image",
+        microUsdPerImage: { low: { "1024x1024": 11_000 } },
+        tokens: { textInputMicroUsdPer1M: 5_000_000, imageInputMicroUsdPer1M: 10_000_000, imageOutputMicroUsdPer1M: 40_000_000 },
+      },
+    };
+    const textInput = countTokens("gpt-image-1", prompt);
+    // the prompt at 5 µ$ a token + one image at 11,000 µ$
+    expect(estimateImageCost("gpt-image-1", { count: 1, size: "1024x1024", quality: "low", prompt }, { overrides }).worstCase).toBe(BigInt(textInput * 5) + 11_000n);
+  });
+
+  it("equals the per-image charge for a model billed per image", () => {
+    const request = { count: 2, size: "1024x1792", quality: "hd" };
+    expect(estimateImageCost("dall-e-3", request).worstCase).toBe(costOf("dall-e-3", { kind: "image", ...request }));
   });
 
   it("refuses unpriced images and non-image models", () => {
@@ -86,6 +112,16 @@ describe("estimateTranscriptionCost: exact", () => {
   it("is the charge of the duration: 61.5 s → 62 s × 100 µ$ = 6,200", () => {
     expect(estimateTranscriptionCost("whisper-1", { seconds: 61.5 })).toEqual({ model: "whisper-1", worstCase: 6_200n });
     expect(() => estimateTranscriptionCost("gpt-4o", { seconds: 1 })).toThrow(UsageKindMismatchError);
+  });
+
+  it("holds a token-billed model's seconds at 10 audio and 4 output tokens a second (OpenAI's $0.006 / $0.003 a minute)", () => {
+    // gpt-4o-transcribe: 20 s × (10 × $6 + 4 × $10 per 1M) = 20 × 100 µ$ = 2,000; mini: 62 s × 50 µ$ = 3,100
+    expect(estimateTranscriptionCost("gpt-4o-transcribe", { seconds: 20 })).toEqual({ model: "gpt-4o-transcribe", worstCase: 2_000n });
+    expect(estimateTranscriptionCost("gpt-4o-mini-transcribe", { seconds: 61.5 })).toEqual({ model: "gpt-4o-mini-transcribe", worstCase: 3_100n });
+    // and equals the charge of the tokens it assumes
+    expect(estimateTranscriptionCost("gpt-4o-transcribe", { seconds: 20 }).worstCase).toBe(
+      costOf("gpt-4o-transcribe", { kind: "transcription-tokens", textInputTokens: 0, audioInputTokens: 200, outputTokens: 80 }),
+    );
   });
 });
 

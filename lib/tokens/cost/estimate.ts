@@ -11,7 +11,7 @@ import { EstimateError } from "./errors";
 import { tokenCost } from "./money";
 import type { ImagePrice } from "./prices";
 import { resolvePrice } from "./resolve";
-import { countChatTokens, type ChatMessage } from "./tokenizer";
+import { countChatTokens, countTokens, type ChatMessage } from "./tokenizer";
 import { imageInputTokens, type ImageInput } from "./vision";
 
 // ── Text ─────────────────────────────────────────────────────────────────────────────────────────
@@ -82,6 +82,8 @@ export interface ImageRequest {
   size: string;
   /** The quality asked for; "auto" (or omitted for a model without a default) = the dearest quality. */
   quality?: string;
+  /** The prompt, for a model billed by tokens: its text tokens are paid for too. */
+  prompt?: string;
 }
 
 export interface SimpleEstimate {
@@ -90,7 +92,12 @@ export interface SimpleEstimate {
   worstCase: bigint;
 }
 
-/** Exact cost of an image generation: count × price of (quality, size); "auto" takes the dearest. */
+/**
+ * Cost of an image generation: count × price of (quality, size); "auto" takes the dearest. For a
+ * model billed by tokens: the prompt's exact text tokens at the text input price plus count × the
+ * output tokens of one such image at the output price, rounded up once — the charge of the usage
+ * the provider reports for it.
+ */
 export function estimateImageCost(model: string, request: ImageRequest, options: CostOptions = {}): SimpleEstimate {
   const price = expectPriceKind(model, resolvePrice(model, options.overrides).price, "image");
   if (!Number.isSafeInteger(request.count) || request.count < 0) {
@@ -98,9 +105,36 @@ export function estimateImageCost(model: string, request: ImageRequest, options:
   }
   const quality = request.quality ?? price.defaultQuality ?? "auto";
   const qualities = quality === "auto" ? Object.keys(price.microUsdPerImage) : [quality];
+  const tokens = price.tokens;
+  const promptTokens = tokens && request.prompt ? countTokens(model, request.prompt) : 0;
+  if (tokens?.outputTokensPerImage) {
+    const table = tokens.outputTokensPerImage;
+    let outputTokens = 0;
+    for (const q of qualities) outputTokens = Math.max(outputTokens, dearestOutputTokens(model, table, q, request.size));
+    return {
+      model,
+      worstCase: tokenCost([
+        [promptTokens, tokens.textInputMicroUsdPer1M],
+        [request.count * outputTokens, tokens.imageOutputMicroUsdPer1M],
+      ]),
+    };
+  }
   let unit = 0;
   for (const q of qualities) unit = Math.max(unit, dearest(model, price, q, request.size));
-  return { model, worstCase: BigInt(request.count) * BigInt(unit) };
+  // A token-billed price without its output-token table (an override): the prompt, plus the images
+  // at their per-image price (each rounded up, so never below the single-rounded charge).
+  const prompt = tokens ? tokenCost([[promptTokens, tokens.textInputMicroUsdPer1M]]) : 0n;
+  return { model, worstCase: prompt + BigInt(request.count) * BigInt(unit) };
+}
+
+/** Output tokens of one image of (quality, size), or of the dearest size for "auto". */
+function dearestOutputTokens(model: string, table: Record<string, Record<string, number>>, quality: string, size: string): number {
+  const sizes = table[quality];
+  if (!sizes) throw new EstimateError(model, `no output tokens for quality "${quality}" (known: ${Object.keys(table).join(", ")})`);
+  if (size === "auto") return Math.max(...Object.values(sizes));
+  const tokens = Object.hasOwn(sizes, size) ? sizes[size] : undefined;
+  if (tokens === undefined) throw new EstimateError(model, `no output tokens for size "${size}" at quality "${quality}"`);
+  return tokens;
 }
 
 function dearest(model: string, price: ImagePrice, quality: string, size: string): number {
@@ -112,7 +146,11 @@ function dearest(model: string, price: ImagePrice, quality: string, size: string
 
 // ── Transcription ────────────────────────────────────────────────────────────────────────────────
 
-/** Exact cost of transcribing `seconds` of audio (the same rounding as the charge: whole seconds, up). */
+/**
+ * Cost of transcribing `seconds` of audio, the hold: exact for a per-second model (the same
+ * rounding as the charge: whole seconds, up); for a model billed by tokens, the tokens
+ * TRANSCRIPTION_HOLD_RATES assumes for those seconds (cost.ts), the charge being the reported usage.
+ */
 export function estimateTranscriptionCost(model: string, request: { seconds: number }, options: CostOptions = {}): SimpleEstimate {
   return { model, worstCase: costOf(model, { kind: "transcription", seconds: request.seconds }, options) };
 }

@@ -10,7 +10,7 @@
 // Units and rounding: money.ts. Where each price comes from: catalogue.ts (@pydantic/genai-prices,
 // pinned), own-prices.ts (what it lacks), the pricing version's overrides; docs/PRICES.md.
 // This module knows usage numbers only: no AI SDK, no database, no HTTP.
-export { costOf, priceCall, priceUsage, parseUsage, toUsageBreakdown, ledgerUsage, billedSeconds, expectPriceKind, textRatesFor } from "./cost";
+export { costOf, priceCall, priceUsage, parseUsage, toUsageBreakdown, ledgerUsage, billedSeconds, expectPriceKind, textRatesFor, heldTranscriptionTokens, TRANSCRIPTION_HOLD_RATES } from "./cost";
 export type { CostOptions, LedgerUsage, PricedCall } from "./cost";
 export { costEngine, type BoundCostEngine } from "./engine";
 export {

@@ -35,9 +35,11 @@ export const OWN_PRICE_SOURCES: Readonly<Record<keyof typeof OWN_PRICES & string
 };
 
 /**
- * Output tokens of one generated image, by quality then size: not a price, but what turns the
- * catalogue's image-output price ($ per 1M tokens) into a per-image price (catalogue.ts) for
- * estimates and count/size/quality usages. Source: OpenAI's image generation guide ("Cost and
+ * Output tokens of one generated image, by quality then size: not a price, but what the catalogue's
+ * image-output price ($ per 1M tokens) needs (catalogue.ts) for the hold before a call (the prompt's
+ * tokens plus these, priced as the usage the response will report) and for a per-image price (a
+ * call charged without reported tokens). gpt-image-1's token prices themselves are the catalogue's:
+ * its reported usage is charged at them (cost.ts). Source: OpenAI's image generation guide ("Cost and
  * latency": gpt-image-1 renders 1024×1024 in 272 / 1056 / 4160 tokens at low / medium / high,
  * 1024×1536 and 1536×1024 in 408 / 1584 / 6240), checked 2026-12-02. The catalogue has no such table.
  */

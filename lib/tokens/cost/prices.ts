@@ -40,6 +40,7 @@ export const textPriceSchema = z
   });
 
 const imageSize = z.string().regex(/^\d+x\d+$/, 'sizes are "<width>x<height>", e.g. "1024x1024"');
+const tokenCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /**
  * Token prices of an image model (gpt-image-1 …), as OpenAI bills it: text and image input tokens
@@ -53,6 +54,13 @@ export const imageTokenPriceSchema = z
     cachedImageInputMicroUsdPer1M: microUsd.optional(),
     imageOutputMicroUsdPer1M: microUsd,
     textOutputMicroUsdPer1M: microUsd.optional(),
+    /**
+     * Output tokens one image of each (quality, size) renders in (OpenAI's table; the catalogue's
+     * entries get it from IMAGE_OUTPUT_TOKENS in own-prices.ts): what makes the hold before the
+     * call equal the charge of the usage the response will report. Absent (an override without
+     * it): the hold prices the images by microUsdPerImage.
+     */
+    outputTokensPerImage: z.record(z.string().min(1), z.record(imageSize, tokenCount)).optional(),
   })
   .refine((p) => p.cachedTextInputMicroUsdPer1M === undefined || p.cachedTextInputMicroUsdPer1M <= p.textInputMicroUsdPer1M, {
     message: "cachedTextInputMicroUsdPer1M must not exceed textInputMicroUsdPer1M",
@@ -62,8 +70,10 @@ export const imageTokenPriceSchema = z
   });
 
 /**
- * Image generation: µ$ per image, by quality then size (the output of one image, what an estimate
- * and a count/size/quality usage are priced with), and, for token-billed models, the token prices.
+ * Image generation: µ$ per image, by quality then size, and, for token-billed models (gpt-image-*),
+ * the token prices. A usage that carries the tokens the response reports is charged by them at
+ * `tokens` (the prompt included); a usage without them (dall-e-*, or a call that got no answer) is
+ * charged count × the per-image price of (quality, size).
  */
 export const imagePriceSchema = z
   .strictObject({
@@ -81,7 +91,7 @@ export const imagePriceSchema = z
     message: "defaultQuality must be one of the qualities of microUsdPerImage",
   });
 
-/** Transcription billed by duration: µ$ per second of audio. */
+/** Transcription billed per second of audio (whisper-1): µ$ per second. */
 export const transcriptionPriceSchema = z.strictObject({
   kind: z.literal("transcription"),
   microUsdPerSecond: microUsd,
@@ -134,9 +144,9 @@ export const modelPriceOverridesSchema = z.record(z.string().min(1), modelPriceS
 
 export type TextPrice = z.infer<typeof textPriceSchema>;
 export type ImagePrice = z.infer<typeof imagePriceSchema>;
+export type ImageTokenPrice = z.infer<typeof imageTokenPriceSchema>;
 export type TranscriptionPrice = z.infer<typeof transcriptionPriceSchema>;
 export type TranscriptionTokenPrice = z.infer<typeof transcriptionTokenPriceSchema>;
-export type ImageTokenPrice = z.infer<typeof imageTokenPriceSchema>;
 export type RealtimePrice = z.infer<typeof realtimePriceSchema>;
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 export type ModelPriceOverrides = z.infer<typeof modelPriceOverridesSchema>;

@@ -33,8 +33,18 @@ export const imageUsageSchema = z.strictObject({
   size: z.string().min(1),
   /** As the API names it ("standard", "hd", "low", "medium", "high"); omitted = the model's default. */
   quality: z.string().min(1).optional(),
+  /**
+   * The tokens the provider reports it billed (gpt-image-*: `usage.input_tokens_details.text_tokens`
+   * / `image_tokens`, `usage.output_tokens`): charged at the model's token prices when it has them.
+   */
+  tokens: z.strictObject({ textInput: count, imageInput: count, output: count }).optional(),
 });
 
+/**
+ * A transcription known by its duration: what whisper-1 reports (`usage: { type: "duration" }`),
+ * and, for a model billed by tokens, what stands for its usage when the provider reported none
+ * (priced as the hold's tokens, cost.ts).
+ */
 export const transcriptionUsageSchema = z.strictObject({
   kind: z.literal("transcription"),
   /** Audio duration in seconds (fractions allowed; billed per whole second, rounded up). */

@@ -63,6 +63,26 @@ describe("clawback", () => {
     await clean(userId);
   });
 
+  it("from the allowance: takes min(amount, allowance, maxTake), purchased untouched, the rest is shortfall", async () => {
+    const userId = await account(2_000_000n);
+    const id = await holdOrThrow(f.t.db, reserveInput(userId, 30_001n));
+    await settle(f.t.db, { reservationId: id, cost: 30_001n }); // allowance 69_999 left
+    const r = await clawback(f.t.db, { ...claw(userId, 100_000n, `refund:ch_a_${userId}:100000`), bucket: "allowance" });
+    expect(r).toMatchObject({ ok: true, duplicate: false, taken: 69_999n, shortfall: 30_001n });
+    expect(r.ok && r.row).toMatchObject({ allowanceDelta: -69_999n, purchasedDelta: 0n, allowanceAfter: 0n, purchasedAfter: 2_000_000n });
+    expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 2_000_000n, reserved: 0n });
+    // The same key again: the first result, nothing more taken.
+    expect(await clawback(f.t.db, { ...claw(userId, 100_000n, `refund:ch_a_${userId}:100000`), bucket: "allowance" })).toMatchObject({ duplicate: true, taken: 69_999n });
+
+    const other = await account();
+    const capped = await clawback(f.t.db, { ...claw(other, 50_000n), bucket: "allowance", maxTake: 20_000n });
+    expect(capped).toMatchObject({ ok: true, taken: 20_000n, shortfall: 30_000n });
+    const none = await clawback(f.t.db, { ...claw(other, 10_000n, `refund:ch_b_${other}`), bucket: "allowance", maxTake: 0n });
+    expect(none).toMatchObject({ ok: true, taken: 0n, shortfall: 10_000n });
+    expect(await f.buckets(other)).toEqual({ allowance: 80_000n, purchased: 0n, reserved: 0n });
+    await clean(userId, other);
+  });
+
   it("takes min(amount, purchased) and records the rest as shortfall", async () => {
     const userId = await account(2_000_000n);
     // Spend 100_000 of allowance and 1_300_001 of the pack.

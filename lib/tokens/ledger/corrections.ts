@@ -1,9 +1,10 @@
-// Taking tokens back: a refunded or disputed pack (clawback) and an admin's manual correction
+// Taking tokens back: a refunded or disputed pack or subscription invoice (clawback) and an admin's manual correction
 // (adjust). Both are one statement that locks the balance and writes the row with its change.
 import type { DbTx } from "../../db/client";
 import {
   LedgerUsageError,
   requireKey,
+  requireNonNegative,
   requirePositive,
   type AccountNotFound,
   type IdempotencyKeyReused,
@@ -15,8 +16,15 @@ import { LEDGER_ROW, type LedgerRow } from "./types";
 
 export interface ClawbackInput {
   userId: string;
-  /** The pack's tokens to take back, millitokens > 0. */
+  /** The tokens to take back, millitokens > 0. */
   amount: bigint;
+  /** Where they were granted: a pack's purchased tokens (default) or a period's allowance. */
+  bucket?: "purchased" | "allowance";
+  /**
+   * At most this much is taken (≥ 0), whatever the bucket holds: e.g. 0 when the allowance the
+   * grant belonged to has already expired. The rest is recorded as shortfall.
+   */
+  maxTake?: bigint;
   idempotencyKey: string;
   sourceType?: string;
   sourceRef?: string;
@@ -26,33 +34,42 @@ export interface ClawbackInput {
 export type ClawbackResult = Result<{ row: LedgerRow; taken: bigint; shortfall: bigint; duplicate: boolean }, AccountNotFound | IdempotencyKeyReused>;
 
 /**
- * Takes back what remains of a pack from the purchased bucket: min(amount, purchased). What was
- * already spent cannot be taken and is recorded as `shortfall`. The allowance is never touched.
+ * Takes back what remains of a grant from its bucket (a pack's purchased tokens by default, or a
+ * period's allowance): min(amount, bucket, maxTake). What was already spent (or expired) cannot be
+ * taken and is recorded as `shortfall`. The other bucket is never touched.
  */
 export async function clawback(tx: DbTx, input: ClawbackInput): Promise<ClawbackResult> {
   requirePositive("clawback amount", input.amount);
   requireKey("idempotencyKey", input.idempotencyKey);
+  if (input.maxTake !== undefined) requireNonNegative("clawback maxTake", input.maxTake);
+  const fromAllowance = input.bucket === "allowance";
+  const cap = input.maxTake ?? input.amount;
   const rows = await tx.$queryRaw<LedgerRow[]>`
     WITH bal AS (
-      SELECT user_id, allowance, purchased, LEAST(${input.amount}, purchased) AS taken
+      SELECT user_id, allowance, purchased,
+             LEAST(${input.amount}, ${cap}::bigint, CASE WHEN ${fromAllowance} THEN allowance ELSE purchased END) AS taken
       FROM user_token_balance WHERE user_id = ${input.userId} FOR UPDATE
     ), ins AS (
       INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,
         purchased_after, shortfall, source_type, source_ref, reason, idempotency_key)
-      SELECT user_id, 'clawback', 0, -taken, allowance, purchased - taken, ${input.amount} - taken,
+      SELECT user_id, 'clawback',
+        CASE WHEN ${fromAllowance} THEN -taken ELSE 0 END, CASE WHEN ${fromAllowance} THEN 0 ELSE -taken END,
+        CASE WHEN ${fromAllowance} THEN allowance - taken ELSE allowance END,
+        CASE WHEN ${fromAllowance} THEN purchased ELSE purchased - taken END,
+        ${input.amount} - taken,
         ${input.sourceType ?? null}, ${input.sourceRef ?? null}, ${input.reason ?? null}, ${input.idempotencyKey}
       FROM bal
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING *
     ), upd AS (
-      UPDATE user_token_balance b SET purchased = ins.purchased_after, updated_at = now()
+      UPDATE user_token_balance b SET allowance = ins.allowance_after, purchased = ins.purchased_after, updated_at = now()
       FROM ins WHERE b.user_id = ins.user_id
       RETURNING b.user_id
     )
     SELECT ${LEDGER_ROW} FROM ins`;
   const row = rows[0] ?? (await duplicateOrMissingRow(tx, input.userId, input.idempotencyKey));
   if ("ok" in row) return row;
-  return { ok: true, row, taken: -row.purchasedDelta, shortfall: row.shortfall, duplicate: !rows[0] };
+  return { ok: true, row, taken: -(row.purchasedDelta + row.allowanceDelta), shortfall: row.shortfall, duplicate: !rows[0] };
 }
 
 async function duplicateOrMissingRow(tx: DbTx, userId: string, key: string) {

@@ -8,12 +8,19 @@ class FakeEventSource {
   closed = false;
   onopen: ((event: Event) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
-  private listeners: ((event: MessageEvent<string>) => void)[] = [];
+  private listeners: { type: string; listener: (event: MessageEvent<string>) => void }[] = [];
   constructor(readonly url: string) {
     FakeEventSource.all.push(this);
   }
-  addEventListener(_type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.push(listener);
+  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
+    this.listeners.push({ type, listener });
+  }
+  private dispatch(type: string, data: string) {
+    for (const l of this.listeners) if (l.type === type) l.listener({ data } as MessageEvent<string>);
+  }
+  /** The server closed this stream for a newer one of the same user. */
+  supersede() {
+    this.dispatch("superseded", "{}");
   }
   close() {
     this.closed = true;
@@ -25,7 +32,7 @@ class FakeEventSource {
     this.onerror?.(new Event("error"));
   }
   send(balance: Partial<LiveBalance>) {
-    for (const l of this.listeners) l({ data: JSON.stringify(balance) } as MessageEvent<string>);
+    this.dispatch("balance", JSON.stringify(balance));
   }
 }
 
@@ -111,6 +118,19 @@ describe("LiveBalanceClient", () => {
     const polled = s.fetches.length;
     await vi.advanceTimersByTimeAsync(30_000);
     expect(s.fetches).toHaveLength(polled);
+  });
+
+  it("a stream the server superseded (too many open) is closed and not re-opened; polling keeps the balance current", async () => {
+    const s = setup();
+    s.client.start();
+    s.sources[0]!.open();
+    s.sources[0]!.supersede();
+    expect(s.sources[0]!.closed).toBe(true);
+    expect(s.client.currentMode).toBe("polling");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(s.sources).toHaveLength(1); // no reconnect: it would close another tab's stream
+    expect(s.fetches).toHaveLength(13); // at once, then every 5 s
+    expect(s.got.at(-1)).toBe("42");
   });
 
   it("caps the reconnect delay", async () => {

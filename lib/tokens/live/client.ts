@@ -4,7 +4,8 @@
 //
 // Guarantees: at most one EventSource and one poll timer at a time; polling stops as soon as the
 // stream is open again; while the stream is open, poll answers are ignored (the stream is newer);
-// a 401 (the session ended) stops everything; stop() leaves no timer, listener or connection.
+// a 401 (the session ended) stops everything; a stream the server superseded (the user opened too
+// many) is not re-opened, polling takes over; stop() leaves no timer, listener or connection.
 import type { LiveBalance } from "./snapshot";
 
 export type LiveMode = "connecting" | "live" | "polling" | "stopped";
@@ -90,6 +91,13 @@ export class LiveBalanceClient {
     source.addEventListener("balance", (event) => {
       if (this.source !== source) return;
       this.o.onBalance(JSON.parse(event.data) as LiveBalance | null);
+    });
+    // The server closed this stream for a newer one of the same user (too many open tabs): stay
+    // current by polling, without reconnecting — a reconnect would close another tab's stream.
+    source.addEventListener("superseded", () => {
+      if (this.source !== source) return;
+      this.closeSource();
+      this.startPolling();
     });
     source.onopen = () => {
       if (this.source !== source) return;

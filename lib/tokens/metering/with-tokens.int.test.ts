@@ -1,7 +1,7 @@
 // The metering wrapper over real Postgres, with a deterministic cost engine (1 µ$ per input token,
 // 10 µ$ per output token) so every figure below can be checked by hand. The same wrapper is tested
 // against the OpenAI simulator and the real cost engine in lib/ai/chat.int.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
 import { adjust, grant, openAccount, reserve, verifyLedger } from "../ledger";
@@ -314,11 +314,11 @@ describe("withTokens: streams", () => {
     expect(await balanceOf(signedIn)).toEqual({ available: 948n, reserved: 0n });
   });
 
-  it("charges what was generated when the client disconnects halfway", async () => {
-    signedIn = await userWith(10_000n);
+  it("reads the provider's stream on when the client disconnects halfway, and charges the usage it reports", async () => {
+    const userId = (signedIn = await userWith(10_000n));
     const route = withTokens(
       "chat",
-      async ({ stream }) => stream(words(Array.from({ length: 40 }, (_, i) => `w${i}`).join(" "), { pauseMs: 5 })),
+      async ({ stream }) => stream(words(Array.from({ length: 40 }, (_, i) => `w${i}`).join(" "), { pauseMs: 5, inputTokens: 4 })),
       { input: streamInput, estimate },
     );
     const response = await route(post({ prompt: "a b c d", maxOutputTokens: 100 }));
@@ -326,13 +326,35 @@ describe("withTokens: streams", () => {
     let received = "";
     while ((received.match(/"content"/g) ?? []).length < 20) received += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The usage chunk reports all 40 words generated: that is what the provider bills, and charged.
+    const [row] = await vi.waitFor(async () => {
+      const rows = await t.db.tokenTransaction.findMany({ where: { userId, kind: "consume" } });
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(row!.usage).toMatchObject({ inputTokens: 4, outputTokens: 40 });
+    expect(row!.costMicroUsd).toBe(4n + 10n * 40n);
+    expect((await balanceOf(signedIn)).reserved).toBe(0n);
+  });
+
+  it("charges the text generated so far when a stream the client left stalls past the drain timeout", async () => {
+    signedIn = await userWith(10_000n);
+    let aborted = false;
+    async function* stalls() {
+      yield* words("one two three four five", { usage: false });
+      await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+    }
+    const source = Object.assign(stalls(), { controller: { abort: () => (aborted = true) } as unknown as AbortController });
+    const route = withTokens("chat", async ({ stream }) => stream(source, { drainTimeoutMs: 50 }), { input: streamInput, estimate });
+    const response = await route(post({ prompt: "a b c d", maxOutputTokens: 100 }));
+    const reader = response.body!.getReader();
+    await reader.read();
+    const started = Date.now();
+    await reader.cancel();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(aborted).toBe(true);
     const [row] = await t.db.tokenTransaction.findMany({ where: { userId: signedIn, kind: "consume" } });
-    const output = Number((row!.usage as { outputTokens: number }).outputTokens);
-    // Half the stream (20 of 40 words, plus at most the one chunk in flight) is charged, not 0 and not the whole.
-    expect(output).toBeGreaterThanOrEqual(20);
-    expect(output).toBeLessThanOrEqual(22);
-    expect(row!.costMicroUsd).toBe(4n + 10n * BigInt(output));
+    expect(row!.usage).toMatchObject({ inputTokens: 4, outputTokens: 5 });
     expect((await balanceOf(signedIn)).reserved).toBe(0n);
   });
 });

@@ -39,14 +39,15 @@ async function account(signup = SIGNUP): Promise<string> {
   });
 }
 
-async function subscribe(userId: string, status: string, start: Date, end: Date, planId = "pro") {
+/** A synced subscription row; its period's invoice (`in_<user>_<start ms>`) is paid unless `paid: false`. */
+async function subscribe(userId: string, status: string, start: Date, end: Date, planId = "pro", { paid = true }: { paid?: boolean } = {}) {
   await t.sql(
     `INSERT INTO user_subscriptions (user_id, stripe_customer_id, stripe_subscription_id, plan_id, status,
-       current_period_start, current_period_end, updated_at)
-     VALUES ($1, 'cus_' || $1, 'sub_' || $1, $2, $3::"SubscriptionStatus", $4, $5, now())
+       current_period_start, current_period_end, current_period_invoice_id, current_period_paid_at, updated_at)
+     VALUES ($1, 'cus_' || $1, 'sub_' || $1, $2, $3::"SubscriptionStatus", $4, $5, $6, $7, now())
      ON CONFLICT (user_id) DO UPDATE SET plan_id = $2, status = $3::"SubscriptionStatus",
-       current_period_start = $4, current_period_end = $5`,
-    [userId, planId, status, start, end],
+       current_period_start = $4, current_period_end = $5, current_period_invoice_id = $6, current_period_paid_at = $7`,
+    [userId, planId, status, start, end, `in_${userId}_${start.getTime()}`, paid ? start : null],
   );
 }
 
@@ -163,6 +164,24 @@ describe("resetMonthlyTokens: subscriptions", () => {
     const late = await startPeriod(t.db, { userId: user, periodStart: start, periodEnd: MAR, allowance: PRO, sourceType: "stripe_invoice", sourceRef: "in_1" });
     expect(late).toMatchObject({ ok: true, duplicate: true });
     expect(await grantsOf(user)).toHaveLength(2);
+    await expectLedgerConsistent();
+  });
+
+  it("grants an active subscription's new period only once its invoice is paid; the grant names the invoice", async () => {
+    const user = await account();
+    const start = new Date("2026-02-28T08:00:00.000Z");
+    // Renewed in Stripe and synced, still `active`, but its invoice is not paid (a SEPA debit
+    // processing, a send_invoice invoice open, collection paused).
+    await subscribe(user, "active", start, MAR, "pro", { paid: false });
+    const unpaid = await reset({ now: new Date("2026-03-01T00:00:00.000Z") });
+    expect(unpaid).toMatchObject({ periodsStarted: 0, awaitingPayment: 1, awaitingRenewal: 0, errors: [] });
+    expect(await state(user)).toMatchObject({ allowance: FREE, periodStart: SIGNUP });
+
+    await subscribe(user, "active", start, MAR, "pro", { paid: true });
+    const paid = await reset({ now: new Date("2026-03-01T00:00:00.000Z") });
+    expect(paid).toMatchObject({ periodsStarted: 1, paidPeriods: 1, granted: PRO, awaitingPayment: 0 });
+    const [row] = await t.sql<{ source_ref: string }>("SELECT source_ref FROM token_transactions WHERE idempotency_key = $1", [allowanceKey(user, start)]);
+    expect(row!.source_ref).toBe(`in_${user}_${start.getTime()}`);
     await expectLedgerConsistent();
   });
 

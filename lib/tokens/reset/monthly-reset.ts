@@ -13,10 +13,16 @@
 //
 // Who gets what:
 // - an active or trialing subscription whose new period has been synced from Stripe
-//   (current_period_start later than the account's period) → that period, the plan's allowance;
+//   (current_period_start later than the account's period) and whose period's invoice is paid
+//   (`current_period_paid_at`, written by the sync) → that period, the plan's allowance, its grant
+//   row naming the invoice (`source_ref`, so a refund of that invoice finds it);
 // - no subscription, or one that ended or never started → the free tier, per calendar month counted
 //   from the account's anchor (sign-up), month ends clamped (the 31st → Feb 28 → Mar 31);
 // - past_due / unpaid / paused → nothing (tokens kept, no new allowance), counted as held back;
+// - active but its period's invoice not paid (a SEPA / ACH debit still processing, `send_invoice`
+//   not paid yet, `pause_collection`: all stay `active`) → nothing, counted as awaiting payment:
+//   an `active` status is no proof of payment; `invoice.paid` (or the next run after the sync
+//   recorded the payment) grants it;
 // - active but not yet renewed in our copy of Stripe → nothing yet, counted as awaiting renewal:
 //   `invoice.paid` (or the next run after the sync) grants it. A renewed period is also left to
 //   `invoice.paid` for its first hours (RENEWAL_GRACE_MS): Stripe rolls the period at once but
@@ -67,6 +73,8 @@ export interface ResetSummary {
   heldBack: number;
   /** Due accounts whose subscription's new period is not synced from Stripe yet. */
   awaitingRenewal: number;
+  /** Due accounts whose subscription's new period is synced but its invoice not paid yet. */
+  awaitingPayment: number;
   reservationsReleased: number;
   batches: number;
   errors: ResetError[];
@@ -87,6 +95,8 @@ interface BatchRow {
 const FREE_STATUSES = Prisma.sql`('none', 'canceled', 'incomplete', 'incomplete_expired')`;
 const PAID_STATUSES = Prisma.sql`('active', 'trialing')`;
 const HELD_STATUSES = Prisma.sql`('past_due', 'unpaid', 'paused')`;
+/** A synced new period whose invoice is not paid (s = user_subscriptions, b = user_token_balance). */
+const NEW_PERIOD_UNPAID = Prisma.sql`(s.current_period_start > b.period_start AND s.current_period_paid_at IS NULL)`;
 
 /** Keys exactly as `allowanceKey` / `expiryKey` write them (`Date.toISOString()`). */
 const iso = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -119,6 +129,7 @@ export async function resetMonthlyTokens(
     expired: 0n,
     heldBack: 0,
     awaitingRenewal: 0,
+    awaitingPayment: 0,
     reservationsReleased: 0,
     batches: 0,
     errors: [],
@@ -147,13 +158,15 @@ export async function resetMonthlyTokens(
       summary.batches++;
       await afterBatch?.({ batch: summary.batches, periodsStarted: summary.periodsStarted });
     }
-    const [left] = await db.$queryRaw<{ held: number; awaiting: number }[]>`
+    const [left] = await db.$queryRaw<{ held: number; awaiting: number; unpaid: number }[]>`
       SELECT count(*) FILTER (WHERE s.status IN ${HELD_STATUSES})::int AS held,
-             count(*) FILTER (WHERE s.status IN ${PAID_STATUSES})::int AS awaiting
+             count(*) FILTER (WHERE s.status IN ${PAID_STATUSES} AND NOT ${NEW_PERIOD_UNPAID})::int AS awaiting,
+             count(*) FILTER (WHERE s.status IN ${PAID_STATUSES} AND ${NEW_PERIOD_UNPAID})::int AS unpaid
       FROM user_token_balance b JOIN user_subscriptions s ON s.user_id = b.user_id
       WHERE b.next_reset_at <= ${now} AND b.user_id <> ALL(${excluded}::text[])`;
     summary.heldBack = left?.held ?? 0;
     summary.awaitingRenewal = left?.awaiting ?? 0;
+    summary.awaitingPayment = left?.unpaid ?? 0;
   });
   summary.ran = outcome.acquired;
   summary.durationMs = Date.now() - started;
@@ -223,6 +236,7 @@ class BatchStatement {
         AND (${only}::text IS NULL OR b.user_id = ${only}::text)
         AND (s.user_id IS NULL OR s.status IN ${FREE_STATUSES}
              OR (s.status IN ${PAID_STATUSES} AND s.current_period_start > b.period_start
+                 AND s.current_period_paid_at IS NOT NULL
                  AND s.current_period_start <= ${this.paidStartedBy} AND s.current_period_end > s.current_period_start))`;
   }
 
@@ -246,7 +260,7 @@ class BatchStatement {
       ), cand AS (
         SELECT b.user_id, b.allowance AS old_allowance, b.purchased, b.next_reset_at, b.period_anchor,
                coalesce(s.status IN ${PAID_STATUSES}, false) AS paid,
-               s.plan_id, s.current_period_start, s.current_period_end
+               s.plan_id, s.plan_allowance, s.plan_pricing_version, s.current_period_start, s.current_period_end, s.current_period_invoice_id
         ${this.due(excluded, only)}
         ORDER BY b.next_reset_at, b.user_id
         LIMIT ${this.batchSize}
@@ -273,10 +287,13 @@ class BatchStatement {
           FROM free_month
         ) x
       ), periods AS (
-        SELECT c.user_id, c.old_allowance, c.purchased, c.paid, c.plan_id,
+        -- A paid period gets the allowance of the price the subscription pays (synced from Stripe,
+        -- in that price's pricing version); the active version's only for a row synced before it.
+        SELECT c.user_id, c.old_allowance, c.purchased, c.paid, c.plan_id, c.current_period_invoice_id,
                CASE WHEN c.paid THEN c.current_period_start ELSE greatest(c.next_reset_at, f.start_at) END AS new_start,
                CASE WHEN c.paid THEN c.current_period_end ELSE f.end_at END AS new_end,
-               CASE WHEN c.paid THEN p.allowance ELSE ${this.freeTier}::bigint END AS new_allowance
+               CASE WHEN c.paid THEN coalesce(c.plan_allowance, p.allowance) ELSE ${this.freeTier}::bigint END AS new_allowance,
+               CASE WHEN c.paid AND c.plan_allowance IS NOT NULL THEN c.plan_pricing_version ELSE ${this.pricing.version}::int END AS new_version
         FROM cand c
         LEFT JOIN plans p ON p.plan_id = c.plan_id
         LEFT JOIN free_period f ON f.user_id = c.user_id
@@ -292,8 +309,9 @@ class BatchStatement {
         INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,
           purchased_after, source_type, source_ref, pricing_version, idempotency_key)
         SELECT p.user_id, (CASE WHEN p.paid THEN 'grant_allowance' ELSE 'grant_free' END)::"TransactionKind",
-          p.new_allowance, 0, p.new_allowance, e.purchased_after, 'cron', 'reset-monthly-tokens',
-          ${this.pricing.version}, 'allowance:' || p.user_id || ':' || ${iso(Prisma.sql`p.new_start`)}
+          p.new_allowance, 0, p.new_allowance, e.purchased_after, 'cron',
+          CASE WHEN p.paid THEN coalesce(p.current_period_invoice_id, 'reset-monthly-tokens') ELSE 'reset-monthly-tokens' END,
+          p.new_version, 'allowance:' || p.user_id || ':' || ${iso(Prisma.sql`p.new_start`)}
         FROM e JOIN periods p ON p.user_id = e.user_id
         ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING user_id, allowance_delta

@@ -16,6 +16,7 @@ export function resetReport(summary: ResetSummary) {
     tokensExpired: millitokensToTokens(summary.expired),
     heldBack: summary.heldBack,
     awaitingRenewal: summary.awaitingRenewal,
+    awaitingPayment: summary.awaitingPayment,
     reservationsReleased: summary.reservationsReleased,
     batches: summary.batches,
     errors: summary.errors,
@@ -29,7 +30,7 @@ export function resetLogLine(summary: ResetSummary): string {
     `tokens.reset examined=${summary.usersExamined} started=${summary.periodsStarted} ` +
     `(paid=${summary.paidPeriods} free=${summary.freePeriods}) granted=${millitokensToTokens(summary.granted)} ` +
     `expired=${millitokensToTokens(summary.expired)} held_back=${summary.heldBack} ` +
-    `awaiting_renewal=${summary.awaitingRenewal} released=${summary.reservationsReleased} ` +
+    `awaiting_renewal=${summary.awaitingRenewal} awaiting_payment=${summary.awaitingPayment} released=${summary.reservationsReleased} ` +
     `errors=${summary.errors.length} duration_ms=${summary.durationMs}`
   );
 }

@@ -16,8 +16,8 @@ export function IllustrationForm({ routePath, typicalTokens }: { routePath: stri
       routePath={routePath}
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
-      // The price depends on size and quality only: shown before anything is typed.
-      estimatePayload={{ size, quality }}
+      // The price is the image's (size and quality: shown before anything is typed) plus the prompt's tokens.
+      estimatePayload={ready ? { size, quality, description: description.trim() } : { size, quality }}
       buildRequest={() =>
         ready ? { headers: { "content-type": "application/json" }, body: JSON.stringify({ description: description.trim(), size, quality }) } : null
       }

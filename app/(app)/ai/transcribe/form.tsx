@@ -40,13 +40,17 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
     };
   }, [file]);
 
+  const wav = file !== null && (/\.wav$/i.test(file.name) || file.type === "audio/wav");
+
   return (
     <AiForm
       slug="transcribe"
       routePath={routePath}
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
-      estimatePayload={file && seconds ? { seconds } : null}
+      // The hold: a WAV's length (as the browser reads it); any other file the longest its size can play
+      // (the server decides from the bytes, whatever the file claims).
+      estimatePayload={!file ? null : wav ? (seconds ? { seconds, wav: true } : null) : { bytes: file.size, wav: false }}
       buildRequest={() => {
         if (!file) return null;
         const body = new FormData();
@@ -57,7 +61,7 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
       resultKey="text"
       resultTitle="Transcript"
       submitLabel="Transcribe"
-      idleHint={file && seconds === null ? "the browser cannot read this file's length: send it as WAV or MP3" : "choose a voice note to see it"}
+      idleHint={file && wav && seconds === null ? "the browser cannot read this WAV file's length" : "choose a voice note to see it"}
       renderResult={(text) => (
         <section aria-label="Transcript" className="rounded-lg border border-zinc-200 bg-white p-4" data-testid="ai-result">
           <h2 className="text-lg font-semibold text-zinc-900">Transcript</h2>

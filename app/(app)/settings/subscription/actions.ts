@@ -4,7 +4,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { CatalogNotSynced } from "@/lib/billing/catalog";
+import { CatalogNotSynced, CatalogPriceMismatch } from "@/lib/billing/catalog";
 import { startCheckout as beginCheckout, UnknownCatalogItem } from "@/lib/billing/checkout";
 import { billingContext } from "@/lib/billing/context";
 import { openPortal as portalFor } from "@/lib/billing/portal";
@@ -16,7 +16,7 @@ const checkoutSchema = z.object({
 });
 
 /** Back to the page with an error code (the page owns the wording; no free text in URLs). */
-function back(error: "invalid" | "unknown_item" | "unavailable"): never {
+function back(error: "invalid" | "unknown_item" | "unavailable" | "price_changed"): never {
   redirect(`${SETTINGS_PATH}?error=${error}`);
 }
 
@@ -30,6 +30,11 @@ export async function startCheckout(formData: FormData): Promise<void> {
     url = (await beginCheckout(billingContext(), user, parsed.data)).url;
   } catch (error) {
     if (error instanceof UnknownCatalogItem) back("unknown_item");
+    if (error instanceof CatalogPriceMismatch) {
+      // Stripe still sells another price than the catalog shows: charge nothing until stripe:sync ran.
+      console.error(`[billing] ${error.message}`);
+      back("price_changed");
+    }
     if (error instanceof CatalogNotSynced) {
       console.error(`[billing] ${error.message}`);
       back("unavailable");

@@ -34,7 +34,11 @@ export function PlanGrid({
       <h2 id="plans-heading" className="text-lg font-semibold">
         Monthly plans
       </h2>
-      <p className="text-sm text-zinc-600">A plan&apos;s allowance renews every month; an upgrade adds the difference at once, a downgrade applies at renewal.</p>
+      <p className="text-sm text-zinc-600">
+        A plan&apos;s allowance renews every month. An upgrade is charged now, pro rata for what is left of the month, and its extra
+        tokens arrive as soon as that payment goes through, pro-rated the same way. A downgrade starts at your next renewal: until then
+        you keep your current plan and tokens.
+      </p>
       <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:grid-cols-3 sm:gap-x-3 lg:grid-cols-4 xl:grid-cols-7 xl:gap-x-2">
         {plans.map(({ plan, relation }) => {
           const current = relation === "current";

@@ -28,13 +28,15 @@ const paramsSchema = z.object({
   checkout: z.enum(["success", "cancelled"]).optional().catch(undefined),
   session_id: z.string().regex(/^cs_[A-Za-z0-9_]{1,200}$/).optional().catch(undefined),
   portal: z.literal("returned").optional().catch(undefined),
-  error: z.enum(["invalid", "unknown_item", "unavailable"]).optional().catch(undefined),
+  error: z.enum(["invalid", "unknown_item", "unavailable", "price_changed"]).optional().catch(undefined),
 });
 
 const ERRORS = {
   invalid: "Choose a plan or a pack from the list.",
   unknown_item: "That plan or pack does not exist (any more). Choose one from the list.",
   unavailable: "That cannot be bought right now. Please try again later.",
+  price_changed:
+    "The price of that plan or pack is being updated and no longer matches what this page shows, so it cannot be bought right now. Nothing was charged; please try again in a few minutes.",
 } as const;
 
 
@@ -96,7 +98,7 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
 
       <div className="mt-6 grid gap-4 lg:grid-cols-[3fr_2fr]">
         <BalancePanel balance={overview.balance} status={overview.status} periodAllowance={overview.periodAllowance} now={new Date()} />
-        <PlanStatus plan={overview.livePlan} state={overview.state} money={money} portal={portal} />
+        <PlanStatus plan={overview.livePlan} scheduled={overview.scheduledChange} state={overview.state} money={money} portal={portal} />
       </div>
 
       <PlanGrid plans={overview.plans} currency={pricing.currency} configured={configured} action={startCheckout} />

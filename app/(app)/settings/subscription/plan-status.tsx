@@ -1,4 +1,5 @@
-// The plan and its state: active (renews on …), cancelling at period end (ends on …), past due
+// The plan and its state: active (renews on …), awaiting payment (the period's invoice is not paid
+// yet), cancelling at period end (ends on …), past due
 // (with the way to fix the payment method: the billing portal), or the free tier.
 import { formatCount, formatDate } from "@/lib/format";
 import type { SubscriptionState } from "@/lib/billing/overview";
@@ -18,6 +19,8 @@ function label(state: SubscriptionState): string {
       return "Free tier";
     case "active":
       return state.trial ? "Trial" : "Active";
+    case "awaiting_payment":
+      return "Awaiting payment";
     case "cancelling":
       return "Cancelling";
     case "past_due":
@@ -29,11 +32,14 @@ function label(state: SubscriptionState): string {
 
 export function PlanStatus({
   plan,
+  scheduled,
   state,
   money,
   portal,
 }: {
   plan: Plan | null;
+  /** A downgrade waiting for the renewal. */
+  scheduled: { plan: Plan; at: Date } | null;
   state: SubscriptionState;
   money: (cents: number) => string;
   /** The portal's server action, when the user has a Stripe customer and billing is configured. */
@@ -55,7 +61,7 @@ export function PlanStatus({
       <p className="mt-2 text-sm font-medium">
         <span className="sr-only">Status: </span>
         <span
-          className={state.kind === "past_due" ? "text-red-700" : state.kind === "cancelling" ? "text-amber-800" : "text-zinc-800"}
+          className={state.kind === "past_due" ? "text-red-700" : state.kind === "cancelling" || state.kind === "awaiting_payment" ? "text-amber-800" : "text-zinc-800"}
           data-testid="subscription-status"
         >
           {label(state)}
@@ -64,6 +70,18 @@ export function PlanStatus({
       {state.kind === "active" && state.renewsAt && (
         <p className="text-sm text-zinc-600" data-testid="subscription-renews">
           Renews on <time dateTime={state.renewsAt.toISOString()}>{formatDate(state.renewsAt)}</time>
+        </p>
+      )}
+      {state.kind === "awaiting_payment" && (
+        <p className="text-sm text-amber-800" data-testid="subscription-awaiting-payment">
+          This period&apos;s payment has not cleared yet (a bank debit can take a few days, or the invoice is waiting to be paid).
+          Its tokens arrive as soon as it is paid; until then you keep what you have.
+        </p>
+      )}
+      {scheduled && state.kind !== "cancelling" && (
+        <p className="text-sm text-zinc-700" data-testid="subscription-scheduled">
+          Changes to {scheduled.plan.name} ({formatCount(scheduled.plan.tokensPerMonth)} tokens a month) at your renewal on{" "}
+          <time dateTime={scheduled.at.toISOString()}>{formatDate(scheduled.at)}</time>. Until then you keep your current plan and tokens.
         </p>
       )}
       {state.kind === "cancelling" && (

@@ -6,12 +6,13 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { resetMonthlyTokens } from "@/lib/tokens/reset/monthly-reset";
 import { resetLogLine, resetReport } from "@/lib/tokens/reset/report";
+import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 /** Seconds; 100,000 due accounts take well under a minute (npm run bench:reset). */
 export const maxDuration = 300;
 
-export async function GET(request: Request) {
+export const GET = withErrorContract("GET /api/cron/reset-monthly-tokens", async (request: Request): Promise<Response> => {
   const { CRON_SECRET, DATABASE_URL, DIRECT_DATABASE_URL } = env();
   if (!isAuthorizedCronRequest(request.headers.get("authorization"), CRON_SECRET)) {
     return NextResponse.json(
@@ -22,4 +23,4 @@ export async function GET(request: Request) {
   const summary = await resetMonthlyTokens(db(), { connectionString: DIRECT_DATABASE_URL ?? DATABASE_URL });
   console.log(resetLogLine(summary));
   return NextResponse.json(resetReport(summary), { status: summary.ran ? 200 : 409 });
-}
+});

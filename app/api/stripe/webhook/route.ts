@@ -3,12 +3,25 @@
 import { NextResponse } from "next/server";
 import { billingContext } from "@/lib/billing/context";
 import { handleStripeWebhook } from "@/lib/billing/webhook";
+import { readBodyLimited } from "@/lib/http/body";
+import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
+/**
+ * The largest event body taken. Stripe documents no maximum; an event carries one object whose
+ * lists hold their first page only (invoice lines, subscription items: ≤ 10 by default), a few KB
+ * to tens of KB. 1 MB leaves ample room, and Stripe retries a delivery we refuse.
+ */
+const STRIPE_EVENT_MAX_BYTES = 1_000_000;
+
+export const POST = withErrorContract("POST /api/stripe/webhook", async (request: Request): Promise<Response> => {
   // The raw body, exactly as sent: the signature covers these bytes, so it must not be re-serialised.
-  const rawBody = await request.text();
+  // Read within STRIPE_EVENT_MAX_BYTES as it arrives: the caller is not authenticated until the
+  // signature is checked, so an unbounded read would let anyone fill the server's memory.
+  const read = await readBodyLimited(request, STRIPE_EVENT_MAX_BYTES);
+  if (!read.ok) return read.response;
+  const rawBody = read.body.toString("utf8");
   let ctx;
   try {
     ctx = billingContext();
@@ -17,5 +30,6 @@ export async function POST(request: Request) {
     return NextResponse.json({ received: false, error: "Billing is not configured." }, { status: 500 });
   }
   const result = await handleStripeWebhook(ctx, rawBody, request.headers.get("stripe-signature"));
-  return NextResponse.json(result.body, { status: result.status });
-}
+  const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
+  return NextResponse.json(result.body, { status: result.status, headers });
+});

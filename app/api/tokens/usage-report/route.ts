@@ -4,13 +4,14 @@
 import { sessionUserId } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { monthlyUsageReport, parseReportMonth, usageReportCsv, usageReportFileName } from "@/lib/tokens/usage";
+import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
 const problem = (status: number, error: string, message: string) =>
   Response.json({ error, message }, { status, headers: { "Cache-Control": "no-store" } });
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = withErrorContract("GET /api/tokens/usage-report", async (request: Request): Promise<Response> => {
   const userId = await sessionUserId(request);
   if (!userId) return problem(401, "unauthorized", "Sign in to download your usage report.");
   const month = parseReportMonth(new URL(request.url).searchParams.get("month"));
@@ -25,4 +26,4 @@ export async function GET(request: Request): Promise<Response> {
       "Cache-Control": "private, no-store",
     },
   });
-}
+});

@@ -7,10 +7,11 @@ import { businessReport, parseBusinessParams } from "@/lib/admin/business";
 import { adminFromRequest } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
+export const GET = withErrorContract("GET /api/admin/business/report", async (request: Request): Promise<Response> => {
   const check = await adminFromRequest(request);
   if (!check.ok) return check.response;
 
@@ -26,4 +27,4 @@ export async function GET(request: Request) {
       "x-content-type-options": "nosniff",
     },
   });
-}
+});

@@ -7,10 +7,11 @@ import { db } from "@/lib/db/client";
 import { csvFileName } from "@/lib/history/csv";
 import { historyCsvStream } from "@/lib/history/export";
 import { parseHistoryParams, toHistoryFilters } from "@/lib/history/filters";
+import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
+export const GET = withErrorContract("GET /api/tokens/history/export", async (request: Request): Promise<Response> => {
   const userId = await sessionUserId(request);
   if (!userId) return NextResponse.json({ error: "unauthorized", message: "sign in to export your token history" }, { status: 401 });
 
@@ -27,4 +28,4 @@ export async function GET(request: Request) {
       "x-content-type-options": "nosniff",
     },
   });
-}
+});

@@ -1,0 +1,34 @@
+// The error contract (./errors.ts) for what a route handler itself did not answer: the body is
+// always JSON `{ error, message }`, never an empty 500. A database that cannot be reached is a 503
+// `unavailable` with Retry-After (a client, or Stripe, retries); anything else is a 500
+// `internal_error`, logged with the route. Handlers keep answering their own 4xx as before.
+import { isDatabaseUnavailable } from "../db/unavailable";
+import { jsonError } from "./errors";
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+export function unavailableResponse(message = "The service cannot reach its database right now; retry in a few seconds."): Response {
+  return jsonError(503, "unavailable", message, { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
+}
+
+/** The response for an error a route handler let escape. */
+export function errorResponse(error: unknown, route: string): Response {
+  if (isDatabaseUnavailable(error)) {
+    console.warn(JSON.stringify({ event: "http.database_unavailable", route, message: (error as Error)?.message }));
+    return unavailableResponse();
+  }
+  console.error(JSON.stringify({ event: "http.internal_error", route, message: (error as Error)?.message, stack: (error as Error)?.stack }));
+  return jsonError(500, "internal_error", "Something went wrong on our side; retry later.");
+}
+
+/** `handler`, with whatever it throws answered by the error contract. */
+export function withErrorContract<A extends unknown[]>(route: string, handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      return errorResponse(error, route);
+    }
+  };
+}
