@@ -73,5 +73,16 @@ test("an admin saves a pricing edit as a new version and sees the Stripe sync", 
   const history = page.getByRole("region", { name: "Version history" });
   await expect(history.getByRole("row", { name: new RegExp(`^v${version + 1}\\s*active`) })).toContainText(email);
   await expect(history.getByRole("row", { name: new RegExp(`^v${version + 1}`) })).toContainText(`price for ${model}`);
+  await expect(history.getByRole("row", { name: new RegExp(`^v${version + 1}`) })).toContainText("@pydantic/genai-prices@0.1.8");
+
+  // Where each price comes from: the dated catalogue for the default model, the new version's override for the new one.
+  await page.reload();
+  const prices = page.getByRole("region", { name: "Model prices" });
+  const mini = prices.getByTestId("model-price-gpt-5-mini");
+  await expect(mini.getByTestId("model-price-source")).toContainText("catalogue @pydantic/genai-prices@0.1.8 of 2026-09-23");
+  await expect(mini.getByTestId("model-price-figures")).toContainText("cached input: $0.025");
+  const custom = prices.getByTestId(`model-price-${model}`);
+  await expect(custom.getByTestId("model-price-source")).toContainText(`override in pricing version ${version + 1}`);
+  await expect(custom.getByTestId("model-price-figures")).toHaveText("input: $2.50cached input: $1.25output: $10.00");
   await page.screenshot({ path: test.info().outputPath("admin-pricing.png"), fullPage: true });
 });

@@ -17,7 +17,7 @@ test("a user generates an exercise illustration for exactly the price shown befo
   await page.goto("/ai/generate-training-illustration");
   await page.getByLabel("Exercise").fill("Goblet squat with a kettlebell");
   await page.getByLabel("Quality").selectOption("low");
-  // gpt-image-1's tokens: the low 1024² image (272 × $40/1M = 10,880 µ$) and the prompt's 54 text tokens (× $5/1M = 270 µ$).
+  // gpt-image-1's tokens at the catalogue's prices: the low 1024² image (272 × $40/1M = 10,880 µ$) and the prompt's 54 text tokens (× $5/1M = 270 µ$).
   await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 11.15 tokens");
   await page.getByRole("button", { name: "Generate illustration" }).click();
   await expect(page.getByTestId("illustration")).toBeVisible();

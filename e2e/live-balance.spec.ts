@@ -83,12 +83,12 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   expect(streamsOfB).toEqual([]);
   await screenshot(tabA, testInfo, "widget-desktop", tabA.getByTestId("balance-widget"));
 
-  // Spend down from tab B: two medium illustrations (42.5 each) leave < 20 % (amber), no banner yet.
+  // Spend down from tab B: two medium illustrations (42.51 each: 1,056 image tokens × $40/1M + the prompt's 54 tokens × $5/1M) leave < 20 % (amber), no banner yet.
   for (let i = 0; i < 2; i++) expect((await illustrate(tabB, "medium")).status).toBe(200);
   await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(await ledgerAvailable(email)), { timeout: 2_000 });
   await expect(tabA.getByTestId("balance-widget")).toHaveAttribute("data-status", "low");
   await expect(tabA.getByTestId("low-balance-banner")).toHaveCount(0);
-  // One low-quality one (11.15) more: below 10 % of the free allowance → the banner, live.
+  // One low-quality one (11.15: 272 × $40/1M + 54 × $5/1M) more: below 10 % of the free allowance → the banner, live.
   expect((await illustrate(tabB, "low")).status).toBe(200);
   const left = await ledgerAvailable(email);
   expect(left).toBeLessThan(10_000n);
@@ -100,14 +100,14 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   expect(await tabA.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   await screenshot(tabA, testInfo, "banner-desktop");
 
-  // A request it cannot afford (a high-quality illustration holds 167 tokens) → the dialog.
+  // A request it cannot afford (a high-quality illustration holds 166.4 tokens) → the dialog.
   await tabA.goto("/ai/generate-training-illustration");
   await tabA.getByLabel("Exercise").fill("Bulgarian split squat with dumbbells");
   await tabA.getByLabel("Quality").selectOption("high");
   await tabA.getByRole("button", { name: "Generate illustration" }).click();
   const dialog = tabA.getByRole("dialog", { name: "Not enough tokens" });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByTestId("insufficient-required")).toHaveText("167");
+  await expect(dialog.getByTestId("insufficient-required")).toHaveText("166");
   await expect(dialog.getByTestId("insufficient-available")).toHaveText(/^\d(\.\d)?$/);
   // The cheapest cover for ~160 tokens on the free tier: the Essential plan (€9, 1,000 a month).
   await expect(dialog.getByTestId("insufficient-offer")).toHaveAttribute("data-id", "essential");

@@ -88,7 +88,7 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
     // The history in words, newest first.
     const descriptions = page.getByTestId("history-description");
     await expect(descriptions).toHaveText([
-      /^Activity analyzer · gpt-5-mini · [\d,]+ in \/ [\d,]+ out$/,
+      /^Activity analyzer · gpt-5-mini-2025-08-07 · [\d,]+ in \/ [\d,]+ out$/,
       "Starter pack",
       "Pro plan allowance",
       "Unused allowance expired",

@@ -84,8 +84,15 @@ describe("saveEdit", () => {
     });
     expect(result.pricing.freeTierMillitokens).toBe(150_000n);
     expect(await versions()).toEqual([1, 2]);
-    const [v2] = await t.sql<{ created_by: string; note: string }>("SELECT created_by, note FROM token_pricing_config WHERE version = 2");
-    expect(v2).toEqual({ created_by: adminId, note: "Pro: 21 € for 3,500 tokens" });
+    const [v2] = await t.sql<{ created_by: string; note: string; catalogue_version: string }>(
+      "SELECT created_by, note, catalogue_version FROM token_pricing_config WHERE version = 2",
+    );
+    // The version records the catalogue its un-overridden prices come from.
+    expect(v2).toEqual({ created_by: adminId, note: "Pro: 21 € for 3,500 tokens", catalogue_version: "@pydantic/genai-prices@0.1.8" });
+    expect((await pricingHistory(t.db)).map((h) => [h.version, h.catalogueVersion])).toEqual([
+      [2, "@pydantic/genai-prices@0.1.8"],
+      [1, "@pydantic/genai-prices@0.1.8"], // the seed records it too
+    ]);
     // Version 1 is untouched.
     expect((await t.sql("SELECT * FROM token_pricing_config WHERE version = 1"))[0]).toEqual(v1Row);
 

@@ -8,7 +8,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import type { Db, DbTx } from "../db/client";
 import { summarize, syncCatalog, type CatalogAction } from "../billing/sync-catalog";
-import { InvalidPriceOverridesError, parseModelPriceOverrides } from "../tokens/cost";
+import { CATALOGUE_VERSION, InvalidPriceOverridesError, parseModelPriceOverrides } from "../tokens/cost";
 import { getActivePricing, packSchema, parsePricingRow, planSchema, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
 import { tokensToMillitokens } from "../tokens/units";
 
@@ -53,6 +53,8 @@ export interface PricingVersionSummary {
   createdBy: string | null;
   createdByEmail: string | null;
   note: string | null;
+  /** The model-price catalogue the version was made with; null before it was recorded. */
+  catalogueVersion: string | null;
   pricing: PricingConfig;
 }
 
@@ -68,6 +70,7 @@ export async function pricingHistory(tx: DbTx): Promise<PricingVersionSummary[]>
     createdBy: row.createdBy,
     createdByEmail: row.createdBy ? (email.get(row.createdBy) ?? null) : null,
     note: row.note,
+    catalogueVersion: row.catalogueVersion,
     pricing: parsePricingRow(row),
   }));
 }
@@ -112,6 +115,8 @@ async function insertNextVersion(
         subscriptionPlans: next.plans,
         tokenPacks: next.packs,
         modelPriceOverrides: next.modelPriceOverrides as object,
+        // The catalogue this build prices with: what every price without an override comes from.
+        catalogueVersion: CATALOGUE_VERSION,
         note: meta.note,
         createdBy: meta.createdBy,
       },

@@ -69,7 +69,14 @@ describe("POST /api/ai/chat", () => {
     expect(row!.costMicroUsd).toBe(expected);
     expect(row!.allowanceDelta).toBe(-expected);
     expect(row!.feature).toBe("chat");
-    expect(row!.usage).toMatchObject({ model: CHAT_MODEL, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
+    // The API answers with the snapshot that served the call; it is recorded, and priced as its catalogue entry.
+    expect(row!.usage).toMatchObject({
+      model: "gpt-5-mini-2025-08-07",
+      pricedAs: CHAT_MODEL,
+      priceSource: "catalogue",
+      inputTokens: usage.prompt_tokens,
+      outputTokens: usage.completion_tokens,
+    });
     expect(tokens).toEqual({ charged: Number(expected) / 1000, remaining: (100_000 - Number(expected)) / 1000 });
     expect((await verifyLedger(t.db, { userIds: [userId] })).mismatches).toEqual([]);
   });

@@ -191,7 +191,14 @@ describe.each(CASES)("POST /api/ai/$slug", (c) => {
     expect(rows[0]!.costMicroUsd).toBe(expected);
     expect(rows[0]!.allowanceDelta).toBe(-expected);
     expect(rows[0]!.feature).toBe(c.slug);
-    expect(rows[0]!.usage).toMatchObject({ model, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
+    // The API answers with the snapshot that served the call; it is recorded, and priced as its catalogue entry.
+    expect(model).toBe("gpt-5-mini");
+    expect(rows[0]!.usage).toMatchObject({
+      model: "gpt-5-mini-2025-08-07",
+      pricedAs: model,
+      inputTokens: usage.prompt_tokens,
+      outputTokens: usage.completion_tokens,
+    });
     expect(body.tokens).toEqual({ charged: Number(expected) / 1000, remaining: (100_000 - Number(expected)) / 1000 });
     expect(response.headers.get("x-tokens-remaining")).toBe(String((100_000 - Number(expected)) / 1000));
     expect(await h.t.db.tokenReservation.count({ where: { userId, status: "held" } })).toBe(0);
@@ -244,7 +251,7 @@ describe.each(["activity-analyzer", "meal-analyzer"] as const)("validate and ret
     const rows = await h.consumeRows(userId);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.costMicroUsd).toBe(expected);
-    expect(rows[0]!.usage).toMatchObject({ calls: 2, model });
+    expect(rows[0]!.usage).toMatchObject({ calls: 2, model: "gpt-5-mini-2025-08-07" });
     expect(body.tokens.charged).toBe(Number(expected) / 1000);
     expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
   });

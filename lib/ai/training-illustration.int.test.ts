@@ -2,7 +2,7 @@
 // loopback simulator, the real cost engine and Postgres. Only the session lookup is replaced.
 import { imageSize } from "image-size";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { costEngine } from "../tokens/cost";
+import { costEngine, resolvePrice } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
 import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
 import { ILLUSTRATION_MODEL, illustrationPrompt } from "./training-illustration";
@@ -30,11 +30,26 @@ const call = (body: unknown, contentType = "application/json") =>
   );
 
 describe("POST /api/ai/generate-training-illustration", () => {
-  /** The exact charge of gpt-image-1's reported usage, by its published token prices ($5 text / $10 image in, $40 out per 1M). */
+  /** gpt-image-1's token prices, as the catalogue (@pydantic/genai-prices) gives them. */
+  const tokenPrices = () => {
+    const resolved = resolvePrice(ILLUSTRATION_MODEL);
+    if (resolved.price.kind !== "image" || !resolved.price.tokens) throw new Error(`${ILLUSTRATION_MODEL} has no token prices`);
+    return resolved.price.tokens;
+  };
+  /** The exact charge of gpt-image-1's reported usage at the catalogue's token prices, rounded up once. */
   const chargeOf = (usage: { input_tokens_details: { text_tokens: number; image_tokens: number }; output_tokens: number }) => {
-    const microUsdTimes1M = BigInt(usage.input_tokens_details.text_tokens) * 5_000_000n + BigInt(usage.input_tokens_details.image_tokens) * 10_000_000n + BigInt(usage.output_tokens) * 40_000_000n;
+    const p = tokenPrices();
+    const microUsdTimes1M =
+      BigInt(usage.input_tokens_details.text_tokens) * BigInt(p.textInputMicroUsdPer1M) +
+      BigInt(usage.input_tokens_details.image_tokens) * BigInt(p.imageInputMicroUsdPer1M) +
+      BigInt(usage.output_tokens) * BigInt(p.imageOutputMicroUsdPer1M);
     return (microUsdTimes1M + 999_999n) / 1_000_000n;
   };
+
+  it("prices gpt-image-1 from the catalogue: $5 text / $10 image input, $40 image output per 1M", () => {
+    expect(resolvePrice(ILLUSTRATION_MODEL)).toMatchObject({ source: "catalogue", pricedAs: "gpt-image-1" });
+    expect(tokenPrices()).toMatchObject({ textInputMicroUsdPer1M: 5_000_000, imageInputMicroUsdPer1M: 10_000_000, imageOutputMicroUsdPer1M: 40_000_000 });
+  });
   type ImagesUsage = Parameters<typeof chargeOf>[0] & { input_tokens: number };
 
   it("charges a default illustration exactly gpt-image-1's reported usage, the prompt's tokens included", async () => {
@@ -70,6 +85,8 @@ describe("POST /api/ai/generate-training-illustration", () => {
     const usage = reported.usage as ImagesUsage;
     expect(usage.output_tokens).toBe(6_240);
     const expected = chargeOf(usage);
+    // 6,240 output tokens × $40/1M = 249,600 µ$ (the per-image price of a high 1024×1536), plus the prompt at $5/1M.
+    expect(expected).toBe(249_600n + BigInt(usage.input_tokens_details.text_tokens) * 5n);
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(expected);
     expect(row!.feature).toBe("generate-training-illustration");

@@ -95,7 +95,7 @@ function reportedQuality(quality: unknown): string | null {
 function requestedUsage(input: IllustrationRequest, prompt: string): ImageUsage {
   const usage: ImageUsage = { kind: "image", count: 1, size: input.size, quality: input.quality };
   const price = resolvePrice(ILLUSTRATION_MODEL).price;
-  const output = price.kind === "image" ? price.tokens?.outputTokensPerImage[input.quality]?.[input.size] : undefined;
+  const output = price.kind === "image" ? price.tokens?.outputTokensPerImage?.[input.quality]?.[input.size] : undefined;
   if (output !== undefined) usage.tokens = { textInput: countTokens(ILLUSTRATION_MODEL, prompt), imageInput: 0, output };
   return usage;
 }

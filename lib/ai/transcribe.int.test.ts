@@ -113,9 +113,11 @@ describe("POST /api/ai/transcribe", () => {
   });
 
   it.each([
-    ["gpt-4o-transcribe", 6_000_000n, 2_500_000n, 10_000_000n],
-    ["gpt-4o-mini-transcribe", 3_000_000n, 1_250_000n, 5_000_000n],
-  ])("charges %s exactly the tokens the provider reports (audio and prompt in, text out)", async (model, audioPrice, textPrice, outputPrice) => {
+    // the catalogue's prices per 1M (audio in, text in, out), and the hold of 20 s at 10 audio + 4 output tokens a second
+    ["gpt-4o-transcribe", 6_000_000n, 2_500_000n, 10_000_000n, 2_000n], //      20 × (10 × 6 + 4 × 10) µ$
+    ["gpt-4o-mini-transcribe", 3_000_000n, 1_250_000n, 5_000_000n, 1_000n], // 20 × (10 × 3 + 4 × 5) µ$
+  ])("charges %s exactly the tokens the provider reports (audio and prompt in, text out)", async (model, audioPrice, textPrice, outputPrice, hold) => {
+    expect(costEngine().estimateTranscriptionCost(model, { seconds: 20 }).worstCase).toBe(hold);
     const client = new OpenAI({ apiKey: "sk-test", baseURL: h.simulator.url, maxRetries: 0 });
     const meter = new Meter<Usage>("transcribe-tokens", costEngine(), null);
     const transcript = await transcribe(client, { audio: Buffer.from(wavFile(20)), format: "wav", seconds: 20 }, meter, undefined, model);
@@ -125,7 +127,15 @@ describe("POST /api/ai/transcribe", () => {
     expect(usage.input_token_details.audio_tokens).toBe(200); // 20 s at 10 audio tokens a second
     const perMillion = BigInt(usage.input_token_details.audio_tokens) * audioPrice + BigInt(usage.input_token_details.text_tokens) * textPrice + BigInt(usage.output_tokens) * outputPrice;
     expect(meter.cost).toBe((perMillion + 999_999n) / 1_000_000n);
-    expect(meter.calls[0]!.breakdown).toMatchObject({ model, audioInputTokens: 200, textInputTokens: usage.input_token_details.text_tokens, outputTokens: usage.output_tokens });
+    expect(meter.calls[0]!.breakdown).toMatchObject({
+      model,
+      priceSource: "catalogue",
+      audioInputTokens: 200,
+      textInputTokens: usage.input_token_details.text_tokens,
+      outputTokens: usage.output_tokens,
+    });
+    // recorded as the tokens it reports (one representation), not as a duration
+    expect(meter.calls[0]!.breakdown).not.toHaveProperty("seconds");
   });
 
   it("answers 402 when the balance is one millitoken short of the duration's price, calling nothing", async () => {

@@ -8,7 +8,7 @@
 // a response without usage is charged the held seconds.
 import { toFile, type OpenAI } from "openai";
 import { z } from "zod";
-import type { BoundCostEngine, TranscriptionUsage, Usage } from "../tokens/cost";
+import type { BoundCostEngine, TranscriptionTokensUsage, TranscriptionUsage, Usage } from "../tokens/cost";
 import type { Meter } from "../tokens/metering/meter";
 import { BadRequestError, type Estimate } from "../tokens/metering/with-tokens";
 import { providerCall } from "./attempts";
@@ -83,12 +83,14 @@ export interface Transcript {
 const count = (value: unknown): number | null => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null);
 
 /**
- * What the provider billed, from the response's `usage`: `{ type: "duration", seconds }` (whisper-1),
- * or `{ type: "tokens", input_tokens, input_token_details: { audio_tokens, text_tokens }, output_tokens }`
- * (gpt-4o-transcribe and gpt-4o-mini-transcribe), charged at the model's token prices. Input tokens
- * without their details count as audio (the dearer kind). Without usage: the held seconds.
+ * What the provider billed, from the response's `usage`: `{ type: "duration", seconds }` (whisper-1)
+ * as a transcription of those seconds, or `{ type: "tokens", input_tokens, input_token_details:
+ * { audio_tokens, text_tokens }, output_tokens }` (gpt-4o-transcribe and gpt-4o-mini-transcribe) as
+ * a transcription-tokens usage, charged at the model's token prices. Input tokens without their
+ * details count as audio (the dearer kind). Without usage: the held seconds (for a token-billed
+ * model, priced as the hold's tokens: the charge is then exactly the hold).
  */
-export function billedUsage(response: { usage?: unknown }, heldSeconds: number): TranscriptionUsage {
+export function billedUsage(response: { usage?: unknown }, heldSeconds: number): TranscriptionUsage | TranscriptionTokensUsage {
   const usage = response.usage as
     | { type?: unknown; seconds?: unknown; input_tokens?: unknown; output_tokens?: unknown; input_token_details?: { audio_tokens?: unknown; text_tokens?: unknown } | null }
     | undefined;
@@ -101,8 +103,9 @@ export function billedUsage(response: { usage?: unknown }, heldSeconds: number):
     if (input !== null && output !== null) {
       const audio = count(usage.input_token_details?.audio_tokens);
       const text = count(usage.input_token_details?.text_tokens);
-      const tokens = audio !== null && text !== null ? { audioInput: audio, textInput: text, output } : { audioInput: input, textInput: 0, output };
-      return { kind: "transcription", seconds: heldSeconds, tokens };
+      return audio !== null && text !== null
+        ? { kind: "transcription-tokens", textInputTokens: text, audioInputTokens: audio, outputTokens: output }
+        : { kind: "transcription-tokens", textInputTokens: 0, audioInputTokens: input, outputTokens: output };
     }
   }
   return { kind: "transcription", seconds: heldSeconds };
@@ -124,5 +127,5 @@ export async function transcribe(
   );
   const usage = billedUsage(response as { usage?: unknown }, input.seconds);
   meter.record(model, usage);
-  return { text: response.text, seconds: usage.seconds, model };
+  return { text: response.text, seconds: usage.kind === "transcription" ? usage.seconds : input.seconds, model };
 }

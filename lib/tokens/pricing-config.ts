@@ -2,6 +2,7 @@
 // The JSON columns are validated here, so a bad row is a clear error, never a wrong price.
 import { z } from "zod";
 import type { DbTx } from "../db/client";
+import { CATALOGUE_VERSION } from "./cost/catalogue-version";
 import { tokensToMillitokens } from "./units";
 
 const slug = z.string().regex(/^[a-z0-9_]+$/, "must be lower-case letters, digits and _");
@@ -126,6 +127,7 @@ export async function seedPricing(tx: DbTx): Promise<{ created: boolean }> {
         subscriptionPlans: DEFAULT_PRICING.plans,
         tokenPacks: DEFAULT_PRICING.packs,
         modelPriceOverrides: {},
+        catalogueVersion: CATALOGUE_VERSION,
         note: "Seed: the original system's plans and packs",
       },
     ],

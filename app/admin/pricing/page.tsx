@@ -1,7 +1,10 @@
 // Admin pricing: the active token_pricing_config version (editable: a save creates the next
-// version), a form to add a plan or pack, and every version's history. Checks the role itself.
+// version), a form to add a plan or pack, every model's price with its source, and every version's
+// history (with the catalogue it was made with). Checks the role itself.
 import type { Metadata } from "next";
 import { PricingEditor, NewTierForm, type EditablePricing } from "@/components/admin/pricing-forms";
+import { ModelPricesTable } from "@/components/admin/model-prices-table";
+import { listedModels, modelPriceRows } from "@/lib/admin/model-prices";
 import { pricingHistory } from "@/lib/admin/pricing";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
@@ -37,6 +40,7 @@ export default async function AdminPricingPage() {
       <div className="mt-6 space-y-6">
         <PricingEditor pricing={editable(active.pricing)} />
         <NewTierForm baseVersion={active.version} />
+        <ModelPricesTable rows={modelPriceRows(listedModels(active.pricing.modelPriceOverrides), active.pricing)} />
         <section aria-label="Version history" className="rounded-lg border border-zinc-200 bg-white p-4">
           <h2 className="text-lg font-semibold text-zinc-900">History</h2>
           <div className="mt-3 overflow-x-auto">
@@ -52,6 +56,7 @@ export default async function AdminPricingPage() {
                   <th className="px-3 py-2 text-right font-medium">Free tier</th>
                   <th className="px-3 py-2 text-right font-medium">µ$ / token</th>
                   <th className="px-3 py-2 text-right font-medium">Overrides</th>
+                  <th className="px-3 py-2 text-left font-medium">Catalogue</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100 align-top">
@@ -69,6 +74,7 @@ export default async function AdminPricingPage() {
                     <td className="px-3 py-2 text-right tabular-nums">{Number(h.pricing.freeTierMillitokens / 1000n).toLocaleString("en-US")}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{h.pricing.microUsdPerToken}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{Object.keys(h.pricing.modelPriceOverrides).length}</td>
+                    <td className="px-3 py-2 text-xs">{h.catalogueVersion ?? "not recorded"}</td>
                   </tr>
                 ))}
               </tbody>

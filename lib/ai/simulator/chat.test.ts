@@ -49,6 +49,24 @@ async function until(condition: () => boolean, timeoutMs = 5000) {
   }
 }
 
+describe("the served model", () => {
+  it("answers an alias with the dated snapshot that served it, as OpenAI does, in the response and in every chunk", async () => {
+    const res = await client.chat.completions.create({ model: "gpt-5-mini", messages: coachChat });
+    expect(res.model).toBe("gpt-5-mini-2025-08-07");
+    const mini = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat });
+    expect(mini.model).toBe("gpt-4o-mini-2024-07-18");
+    const stream = await client.chat.completions.create({ model: "gpt-4o", messages: coachChat, stream: true, stream_options: { include_usage: true } });
+    const models = new Set<string>();
+    for await (const chunk of stream) models.add(chunk.model);
+    expect([...models]).toEqual(["gpt-4o-2024-08-06"]);
+  });
+
+  it("echoes a snapshot id, and an id it has no snapshot for", async () => {
+    expect((await client.chat.completions.create({ model: "gpt-4o-2024-05-13", messages: coachChat })).model).toBe("gpt-4o-2024-05-13");
+    expect((await client.chat.completions.create({ model: "gpt-5-chat-latest", messages: coachChat })).model).toBe("gpt-5-chat-latest");
+  });
+});
+
 describe("usage", () => {
   it("prompt_tokens equals gpt-tokenizer's chat count and completion_tokens the reply's count (o200k_base)", async () => {
     const res = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat });

@@ -16,6 +16,7 @@ import {
 } from "./http";
 import { sampleFromJsonSchema } from "./json-schema-sample";
 import { sha256Hex } from "./rng";
+import { servedModel } from "./snapshots";
 import { coachReply, jsonObjectReply } from "./text";
 import {
   encodingForModel,
@@ -409,7 +410,7 @@ export async function handleChatCompletion(
 
   const id = newId("chatcmpl-sim");
   const created = Math.floor(Date.now() / 1000);
-  const envelope = { id, created, model };
+  const envelope = { id, created, model: servedModel(model) };
   const trailer = { service_tier: "default", system_fingerprint: "fp_simulator" };
 
   if (ctx.fault === "stall-after-generate") {
@@ -423,7 +424,7 @@ export async function handleChatCompletion(
       id,
       object: "chat.completion",
       created,
-      model,
+      model: envelope.model,
       choices: choices.map((c) => ({
         index: c.index,
         message: {

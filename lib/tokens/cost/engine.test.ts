@@ -19,7 +19,7 @@ describe("costEngine(pricingConfig): the engine bound to one pricing version", (
 
   it("without overrides prices from the table and the catalogue", () => {
     const engine = costEngine(pricing({}));
-    expect(engine.costOf("gpt-5-mini", engine.textUsage({ inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 }))).toBe(1206n);
+    expect(engine.costOf("gpt-5-mini", engine.textUsage({ inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 }))).toBe(1205n); // 800×0.25 + 200×0.025 + 500×2
     expect(engine.countTokens("gpt-4o", "Hello, world!")).toBe(4);
     expect(engine.estimateImageCost("dall-e-3", { count: 2, size: "1024x1792", quality: "hd" }).worstCase).toBe(240_000n);
     expect(engine.estimateTranscriptionCost("whisper-1", { seconds: 61.5 }).worstCase).toBe(6_200n);

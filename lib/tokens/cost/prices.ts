@@ -1,6 +1,7 @@
 // Model prices in integer micro-dollars (µ$), the unit of the ledger (1 µ$ = 1 millitoken).
 // Token prices are µ$ per 1,000,000 tokens (= the published "$ per 1M tokens" × 1,000,000);
-// image prices are µ$ per image; transcription prices are µ$ per second of audio.
+// image prices are µ$ per image (plus, for token-billed image models, µ$ per 1M tokens of each
+// kind); transcription prices are µ$ per second of audio or µ$ per 1M tokens.
 //
 // The same shapes serve our own table (own-prices.ts), the converted catalogue entries and the
 // admin overrides stored in `token_pricing_config.model_price_overrides`, validated here.
@@ -9,39 +10,70 @@ import { InvalidPriceOverridesError } from "./errors";
 
 const microUsd = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+/** The token prices of one context band of a text model. */
+const textRates = {
+  inputMicroUsdPer1M: microUsd,
+  /** Absent: the model has no caching discount, cached tokens cost the input price. */
+  cachedInputMicroUsdPer1M: microUsd.optional(),
+  outputMicroUsdPer1M: microUsd,
+};
+const cachedNotAboveInput = (p: { inputMicroUsdPer1M: number; cachedInputMicroUsdPer1M?: number | undefined }) =>
+  p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M;
+
 /** Chat / responses models: input (incl. vision), cached input, output (incl. reasoning). */
 export const textPriceSchema = z
   .strictObject({
     kind: z.literal("text"),
-    inputMicroUsdPer1M: microUsd,
-    /** Absent: the model has no caching discount, cached tokens cost the input price. */
-    cachedInputMicroUsdPer1M: microUsd.optional(),
-    outputMicroUsdPer1M: microUsd,
+    ...textRates,
+    /**
+     * Long-context pricing (gpt-5.4 and later): a call whose input is MORE than `aboveInputTokens`
+     * tokens pays these rates for all of its tokens, input and output (OpenAI's threshold pricing,
+     * as the catalogue records it). Absent: one price at every length.
+     */
+    longContext: z
+      .strictObject({ aboveInputTokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), ...textRates })
+      .refine(cachedNotAboveInput, { message: "longContext.cachedInputMicroUsdPer1M must not exceed its inputMicroUsdPer1M" })
+      .optional(),
   })
-  .refine((p) => p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M, {
+  .refine(cachedNotAboveInput, {
     message: "cachedInputMicroUsdPer1M must not exceed inputMicroUsdPer1M",
   });
 
 const imageSize = z.string().regex(/^\d+x\d+$/, 'sizes are "<width>x<height>", e.g. "1024x1024"');
-
 const tokenCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /**
- * Token prices of an image model billed by tokens (gpt-image-*): the prompt's text and image input
- * tokens and the output image tokens, each µ$ per 1M, with the output tokens one image of each
- * (quality, size) costs (the provider's table), which makes the estimate before the call.
+ * Token prices of an image model (gpt-image-1 …), as OpenAI bills it: text and image input tokens
+ * (with their cached prices), image output tokens, and text output tokens where the model has them.
  */
-export const imageTokenPriceSchema = z.strictObject({
-  textInputMicroUsdPer1M: microUsd,
-  imageInputMicroUsdPer1M: microUsd,
-  outputMicroUsdPer1M: microUsd,
-  outputTokensPerImage: z.record(z.string().min(1), z.record(imageSize, tokenCount)),
-});
+export const imageTokenPriceSchema = z
+  .strictObject({
+    textInputMicroUsdPer1M: microUsd,
+    cachedTextInputMicroUsdPer1M: microUsd.optional(),
+    imageInputMicroUsdPer1M: microUsd,
+    cachedImageInputMicroUsdPer1M: microUsd.optional(),
+    imageOutputMicroUsdPer1M: microUsd,
+    textOutputMicroUsdPer1M: microUsd.optional(),
+    /**
+     * Output tokens one image of each (quality, size) renders in (OpenAI's table; the catalogue's
+     * entries get it from IMAGE_OUTPUT_TOKENS in own-prices.ts): what makes the hold before the
+     * call equal the charge of the usage the response will report. Absent (an override without
+     * it): the hold prices the images by microUsdPerImage.
+     */
+    outputTokensPerImage: z.record(z.string().min(1), z.record(imageSize, tokenCount)).optional(),
+  })
+  .refine((p) => p.cachedTextInputMicroUsdPer1M === undefined || p.cachedTextInputMicroUsdPer1M <= p.textInputMicroUsdPer1M, {
+    message: "cachedTextInputMicroUsdPer1M must not exceed textInputMicroUsdPer1M",
+  })
+  .refine((p) => p.cachedImageInputMicroUsdPer1M === undefined || p.cachedImageInputMicroUsdPer1M <= p.imageInputMicroUsdPer1M, {
+    message: "cachedImageInputMicroUsdPer1M must not exceed imageInputMicroUsdPer1M",
+  });
 
 /**
- * Image generation: µ$ per image, by quality then size. A model billed by tokens also has `tokens`:
- * then a call whose usage reports its tokens is charged by them (prompt included), and the
- * per-image table is what a call without reported tokens is charged.
+ * Image generation: µ$ per image, by quality then size, and, for token-billed models (gpt-image-*),
+ * the token prices. A usage that carries the tokens the response reports is charged by them at
+ * `tokens` (the prompt included); a usage without them (dall-e-*, or a call that got no answer) is
+ * charged count × the per-image price of (quality, size).
  */
 export const imagePriceSchema = z
   .strictObject({
@@ -49,6 +81,7 @@ export const imagePriceSchema = z
     /** The quality the API uses when the request names none (dall-e-2/3: "standard"). */
     defaultQuality: z.string().min(1).optional(),
     microUsdPerImage: z.record(z.string().min(1), z.record(imageSize, microUsd)),
+    /** Token-billed models only: what each reported token kind costs. */
     tokens: imageTokenPriceSchema.optional(),
   })
   .refine((p) => Object.keys(p.microUsdPerImage).length > 0 && Object.values(p.microUsdPerImage).every((s) => Object.keys(s).length > 0), {
@@ -58,17 +91,21 @@ export const imagePriceSchema = z
     message: "defaultQuality must be one of the qualities of microUsdPerImage",
   });
 
-/**
- * Transcription: µ$ per second of audio. A model billed by tokens (gpt-4o-transcribe) also has
- * `tokens`: a call whose usage reports its tokens is charged by them; the per-second price (the
- * provider's published estimate per minute) is then only the hold's.
- */
+/** Transcription billed per second of audio (whisper-1): µ$ per second. */
 export const transcriptionPriceSchema = z.strictObject({
   kind: z.literal("transcription"),
   microUsdPerSecond: microUsd,
-  tokens: z
-    .strictObject({ audioInputMicroUsdPer1M: microUsd, textInputMicroUsdPer1M: microUsd, outputMicroUsdPer1M: microUsd })
-    .optional(),
+});
+
+/**
+ * Transcription billed by tokens (gpt-4o-transcribe, gpt-4o-mini-transcribe): the prompt's text
+ * input tokens, the audio's input tokens and the transcript's output tokens, each per 1M.
+ */
+export const transcriptionTokenPriceSchema = z.strictObject({
+  kind: z.literal("transcription-tokens"),
+  textInputMicroUsdPer1M: microUsd,
+  audioInputMicroUsdPer1M: microUsd,
+  outputMicroUsdPer1M: microUsd,
 });
 
 /** Realtime models: text and audio tokens, in and out, with cached input. */
@@ -94,6 +131,7 @@ export const modelPriceSchema = z.discriminatedUnion("kind", [
   textPriceSchema,
   imagePriceSchema,
   transcriptionPriceSchema,
+  transcriptionTokenPriceSchema,
   realtimePriceSchema,
 ]);
 
@@ -108,6 +146,7 @@ export type TextPrice = z.infer<typeof textPriceSchema>;
 export type ImagePrice = z.infer<typeof imagePriceSchema>;
 export type ImageTokenPrice = z.infer<typeof imageTokenPriceSchema>;
 export type TranscriptionPrice = z.infer<typeof transcriptionPriceSchema>;
+export type TranscriptionTokenPrice = z.infer<typeof transcriptionTokenPriceSchema>;
 export type RealtimePrice = z.infer<typeof realtimePriceSchema>;
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 export type ModelPriceOverrides = z.infer<typeof modelPriceOverridesSchema>;

@@ -40,15 +40,27 @@ export const imageUsageSchema = z.strictObject({
   tokens: z.strictObject({ textInput: count, imageInput: count, output: count }).optional(),
 });
 
+/**
+ * A transcription known by its duration: what whisper-1 reports (`usage: { type: "duration" }`),
+ * and, for a model billed by tokens, what stands for its usage when the provider reported none
+ * (priced as the hold's tokens, cost.ts).
+ */
 export const transcriptionUsageSchema = z.strictObject({
   kind: z.literal("transcription"),
   /** Audio duration in seconds (fractions allowed; billed per whole second, rounded up). */
   seconds: z.number().nonnegative().finite(),
-  /**
-   * The tokens the provider reports it billed (gpt-4o-transcribe: `usage.input_token_details.audio_tokens`
-   * / `text_tokens`, `usage.output_tokens`): charged at the model's token prices when it has them.
-   */
-  tokens: z.strictObject({ audioInput: count, textInput: count, output: count }).optional(),
+});
+
+/**
+ * A transcription billed by tokens (gpt-4o-transcribe, gpt-4o-mini-transcribe), as the API reports
+ * it (`usage: { type: "tokens", input_tokens, input_token_details: { text_tokens, audio_tokens },
+ * output_tokens }`): text and audio input tokens apart, and the transcript's output tokens.
+ */
+export const transcriptionTokensUsageSchema = z.strictObject({
+  kind: z.literal("transcription-tokens"),
+  textInputTokens: count,
+  audioInputTokens: count,
+  outputTokens: count,
 });
 
 export const realtimeUsageSchema = z
@@ -72,12 +84,14 @@ export const usageSchema = z.discriminatedUnion("kind", [
   textUsageSchema,
   imageUsageSchema,
   transcriptionUsageSchema,
+  transcriptionTokensUsageSchema,
   realtimeUsageSchema,
 ]);
 
 export type TextUsage = z.infer<typeof textUsageSchema>;
 export type ImageUsage = z.infer<typeof imageUsageSchema>;
 export type TranscriptionUsage = z.infer<typeof transcriptionUsageSchema>;
+export type TranscriptionTokensUsage = z.infer<typeof transcriptionTokensUsageSchema>;
 export type RealtimeUsage = z.infer<typeof realtimeUsageSchema>;
 export type Usage = z.infer<typeof usageSchema>;
 
