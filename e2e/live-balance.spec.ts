@@ -100,14 +100,15 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   expect(await tabA.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   await screenshot(tabA, testInfo, "banner-desktop");
 
-  // A request it cannot afford (a high-quality illustration holds 166.4 tokens) → the dialog.
+  // A request it cannot afford (a high-quality illustration holds its image's 166.4 tokens plus the
+  // prompt's, about 0.27: shown as 167) → the dialog.
   await tabA.goto("/ai/generate-training-illustration");
   await tabA.getByLabel("Exercise").fill("Bulgarian split squat with dumbbells");
   await tabA.getByLabel("Quality").selectOption("high");
   await tabA.getByRole("button", { name: "Generate illustration" }).click();
   const dialog = tabA.getByRole("dialog", { name: "Not enough tokens" });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByTestId("insufficient-required")).toHaveText("166");
+  await expect(dialog.getByTestId("insufficient-required")).toHaveText("167");
   await expect(dialog.getByTestId("insufficient-available")).toHaveText(/^\d(\.\d)?$/);
   // The cheapest cover for ~160 tokens on the free tier: the Essential plan (€9, 1,000 a month).
   await expect(dialog.getByTestId("insufficient-offer")).toHaveAttribute("data-id", "essential");
