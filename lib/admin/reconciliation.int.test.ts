@@ -10,6 +10,8 @@ import { reconcileProviderCosts } from "../ai/reconcile";
 import { startRouteHarness, type RouteHarness } from "../ai/testing/route-harness";
 import { invalidatePricingCache } from "../tokens/metering/pricing-cache";
 import { getActivePricing } from "../tokens/pricing-config";
+import { businessReport, parseRate } from "./business";
+import { businessCsv } from "./business-csv";
 import { saveEdit } from "./pricing";
 import { recentReconciliations, reconcileDay, UNATTRIBUTED } from "./reconciliation";
 
@@ -143,6 +145,23 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     expect(bp).toBeGreaterThan(100);
     expect(second).toMatchObject({ configured: true, rows: 2, flagged: [CHAT] });
     expect(await h.t.db.costReconciliation.count()).toBe(2);
+
+    // The overview's report and its CSV carry the same rows.
+    const report = await businessReport(h.t.db, { month: day.slice(0, 7), rate: parseRate("0.92") });
+    expect(report.reconciliation).toEqual(rows2);
+    const csv = businessCsv(report).split("\r\n");
+    expect(csv).toEqual(
+      expect.arrayContaining([
+        `cost_reconciliation,${day} ${CHAT},ours_micro_usd,${ours}`,
+        `cost_reconciliation,${day} ${CHAT},theirs_micro_usd,${theirs}`,
+        `cost_reconciliation,${day} ${CHAT},difference_micro_usd,${ours - theirs}`,
+        `cost_reconciliation,${day} ${CHAT},difference_basis_points,${bp}`,
+        `cost_reconciliation,${day} ${CHAT},theirs_source,costs`,
+        `cost_reconciliation,${day} ${CHAT},flagged_above_1_percent,1`,
+        `cost_reconciliation,${day} gpt-image-1,difference_micro_usd,0`,
+        `cost_reconciliation,${day} gpt-image-1,flagged_above_1_percent,0`,
+      ]),
+    );
 
     // The daily cron route gives the same report, behind the cron secret.
     const { GET } = await import("../../app/api/cron/reconcile-costs/route");
