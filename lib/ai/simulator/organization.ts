@@ -5,10 +5,13 @@
 // `object: "organization.usage.completions.result"` / `"organization.costs.result"`.
 //
 // The figures come from what this simulator actually served: the `billed` usage of every recorded
-// request (what the model generated, as the provider bills it), bucketed by the time it was received.
+// request (what the model generated, as the provider bills it), bucketed by the time it was received,
+// and every realtime response's usage, bucketed by when it was generated (under completions, as
+// OpenAI reports realtime models).
 // Costs are priced with the simulator's OWN table below, never with the product's prices: a
 // reconciliation that compares the ledger against a bill computed from the ledger's own prices could
 // never catch a wrong price.
+import type { SimulatedCall } from "./realtime";
 import type { RecordedRequest } from "./server";
 import { HttpError, invalidRequest } from "./http";
 import { servedModel } from "./snapshots";
@@ -47,6 +50,25 @@ const DALLE3_PRICES: Readonly<Record<string, bigint>> = {
 const TRANSCRIBE_PRICES: Readonly<Record<string, { text: bigint; audio: bigint; output: bigint }>> = {
   "gpt-4o-transcribe": { text: 2_500_000n, audio: 6_000_000n, output: 10_000_000n },
   "gpt-4o-mini-transcribe": { text: 1_250_000n, audio: 3_000_000n, output: 5_000_000n },
+};
+/** Realtime: text and audio, each uncached input, cached input and output. */
+const REALTIME_PRICES: Readonly<Record<string, Record<"text input" | "cached text input" | "text output" | "audio input" | "cached audio input" | "audio output", bigint>>> = {
+  "gpt-realtime": {
+    "text input": 4_000_000n,
+    "cached text input": 400_000n,
+    "text output": 16_000_000n,
+    "audio input": 32_000_000n,
+    "cached audio input": 400_000n,
+    "audio output": 64_000_000n,
+  },
+  "gpt-realtime-mini": {
+    "text input": 600_000n,
+    "cached text input": 60_000n,
+    "text output": 2_400_000n,
+    "audio input": 10_000_000n,
+    "cached audio input": 300_000n,
+    "audio output": 20_000_000n,
+  },
 };
 /** whisper-1: $0.006 a minute, billed by the second. */
 const WHISPER_MICRO_USD_PER_MINUTE = 6_000n;
@@ -144,6 +166,38 @@ export function billedOf(record: RecordedRequest): Billed | null {
   return null;
 }
 
+/** What each response of a realtime call billed: completions usage (audio included) of the session's model. */
+export function billedOfRealtime(call: SimulatedCall): Billed[] {
+  const model = typeof call.session.model === "string" ? call.session.model : "gpt-realtime";
+  const price = REALTIME_PRICES[model];
+  return call.responses.map((u, i) => {
+    const cachedText = u.input_token_details.cached_tokens_details.text_tokens;
+    const cachedAudio = u.input_token_details.cached_tokens_details.audio_tokens;
+    const tokens = {
+      "text input": u.input_token_details.text_tokens - cachedText,
+      "cached text input": cachedText,
+      "text output": u.output_token_details.text_tokens,
+      "audio input": u.input_token_details.audio_tokens - cachedAudio,
+      "cached audio input": cachedAudio,
+      "audio output": u.output_token_details.audio_tokens,
+    };
+    return {
+      at: call.respondedAt[i] ?? 0,
+      model,
+      kind: "completions" as const,
+      counts: {
+        input_tokens: u.input_tokens,
+        input_cached_tokens: u.input_token_details.cached_tokens,
+        output_tokens: u.output_tokens,
+        input_audio_tokens: u.input_token_details.audio_tokens - cachedAudio,
+        output_audio_tokens: u.output_token_details.audio_tokens,
+        num_model_requests: 1,
+      },
+      lines: price ? Object.entries(tokens).map(([kind, n]): [string, bigint] => [`${model}, ${kind}`, BigInt(n) * price[kind as keyof typeof tokens]]) : [],
+    };
+  });
+}
+
 /** Pico-dollars → the dollar figure the API answers (a JSON number, written from its decimal text). */
 function dollars(pico: bigint): number {
   const whole = pico / 1_000_000_000_000n;
@@ -204,7 +258,7 @@ function arrayParam(query: URLSearchParams, name: string): string[] {
 }
 
 /** The page of buckets one organization request asks for, from the simulator's recorded requests. */
-export function organizationPage(endpoint: Endpoint, query: URLSearchParams, requests: readonly RecordedRequest[]): unknown {
+export function organizationPage(endpoint: Endpoint, query: URLSearchParams, requests: readonly RecordedRequest[], realtimeCalls: readonly SimulatedCall[] = []): unknown {
   const start = integerParam(query, "start_time", true)!;
   const end = integerParam(query, "end_time", false) ?? Math.ceil(Date.now() / 1000);
   const widthName = query.get("bucket_width") ?? "1d";
@@ -230,7 +284,7 @@ export function organizationPage(endpoint: Endpoint, query: URLSearchParams, req
     first = Number(decoded[1]);
   }
 
-  const billed = requests.map(billedOf).filter((b): b is Billed => b !== null);
+  const billed = [...requests.map(billedOf).filter((b): b is Billed => b !== null), ...realtimeCalls.flatMap(billedOfRealtime)];
   const data: unknown[] = [];
   let bucketStart = first;
   while (bucketStart < end && data.length < limit) {

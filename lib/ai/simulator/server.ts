@@ -312,7 +312,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
         requireAdminKey(auth[1]!.trim());
         await readBody(req).catch(() => undefined);
         const query = new URL(req.url ?? "/", "http://127.0.0.1").searchParams;
-        sendJson(res, ctx, 200, organizationPage(organization, query, requests));
+        sendJson(res, ctx, 200, organizationPage(organization, query, requests, realtime.list()));
         return;
       }
       const route = routeOf(method, path);
