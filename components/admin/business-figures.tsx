@@ -56,7 +56,7 @@ function Consumption({ rows, label }: { rows: ConsumptionRow[]; label: string })
  * The ledger against the provider's bill, per day and model (last 30 days), a model whose difference
  * is above 1% highlighted. Without an admin key: how to set one up.
  */
-function CostReconciliation({ rows, configured }: { rows: ReconciliationRow[]; configured: boolean }) {
+export function CostReconciliation({ rows, configured }: { rows: ReconciliationRow[]; configured: boolean }) {
   const flagged = rows.filter((row) => row.flagged).length;
   return (
     <Section
