@@ -230,4 +230,14 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     expect((unconfigured as { message: string }).message).toContain("OPENAI_ADMIN_KEY");
     expect(await h.t.db.costReconciliation.count({ where: { day: new Date("2026-01-16T00:00:00Z") } })).toBe(0);
   });
+
+  it("lets concurrent runs of one day finish, the last one's rows standing (never a duplicate, never a unique violation)", async () => {
+    const busy = "2026-01-20";
+    const bill = (microUsd: bigint) => async () => ({ costs: [{ lineItem: "gpt-4o-2024-08-06, input", microUsd }, { lineItem: "o3-2025-04-16, output", microUsd }], usage: [] });
+    const runs = await Promise.allSettled([1n, 2n, 3n, 4n].map((n) => reconcileDay(h.t.db, busy, { adminKey: SIMULATOR_ADMIN_KEY, readBill: bill(n * 1_000n) })));
+    expect(runs.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+    const rows = await h.t.db.costReconciliation.findMany({ where: { day: new Date(`${busy}T00:00:00Z`) } });
+    expect(rows).toHaveLength(2);
+    expect(new Set(rows.map((r) => r.theirsMicroUsd)).size).toBe(1);
+  });
 });

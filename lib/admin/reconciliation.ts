@@ -164,10 +164,15 @@ export async function reconciliationRows(tx: DbTx, day: string, bill: ProviderBi
   });
 }
 
-/** Replaces the day's stored rows with `rows` (one transaction: a re-run never leaves a mix). */
+/**
+ * Replaces the day's stored rows with `rows` in one transaction, so a re-run never leaves a mix.
+ * Runs of the same day are serialised by a transaction-level advisory lock on the day: concurrent
+ * runs (the cron and a hand run) each finish, the last one's rows stand.
+ */
 export async function storeReconciliation(client: PrismaClient, day: string, rows: ReconciliationRow[]): Promise<void> {
   const date = dayStart(day);
   await client.$transaction(async (t) => {
+    await t.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`cost_reconciliation:${day}`}))`;
     await t.costReconciliation.deleteMany({ where: { day: date } });
     if (rows.length === 0) return;
     await t.costReconciliation.createMany({
