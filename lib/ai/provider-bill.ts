@@ -94,6 +94,8 @@ export interface ProviderBillOptions {
   fetch?: typeof fetch;
   /** A stop for a runaway cursor: more pages than this is an error, not an endless loop. */
   maxPages?: number;
+  /** How long one page may take (default 60 s): a hung API fails the run instead of holding the cron. */
+  timeoutMs?: number;
 }
 
 interface Page<B> {
@@ -115,7 +117,10 @@ async function allPages<B>(
     const url = new URL(`${options.baseUrl.replace(/\/+$/, "")}${path}`);
     for (const [name, value] of Object.entries(params)) for (const v of [value].flat()) url.searchParams.append(name, v);
     if (cursor) url.searchParams.set("page", cursor);
-    const response = await doFetch(url, { headers: { authorization: `Bearer ${options.adminKey}`, accept: "application/json" } });
+    const response = await doFetch(url, {
+      headers: { authorization: `Bearer ${options.adminKey}`, accept: "application/json" },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+    });
     const text = await response.text();
     if (!response.ok) {
       let message = text.slice(0, 300);
