@@ -97,16 +97,22 @@ test("the overview highlights a model whose ledger drifts more than 1% from the 
   expect(chat.status()).toBe(200);
   await chat.body();
 
-  // The deliberate error: the ledger records this call at $1 more than the provider billed it.
+  // The deliberate error, a wrong figure: the ledger (append-only, so a new row) records a second
+  // charge of $1 for this call that the provider never billed. Its deltas are 0, so every balance
+  // still equals its ledger; only the cost the reconciliation sums is wrong.
   const sql = new pg.Client({ connectionString: e2eServerValue("database-url") });
   await sql.connect();
   try {
-    const updated = await sql.query(
-      `UPDATE token_transactions SET cost_micro_usd = cost_micro_usd + 1000000
-       WHERE kind = 'consume' AND user_id = (SELECT id FROM users WHERE email = $1) RETURNING usage->>'model' AS model`,
+    const inserted = await sql.query(
+      `INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after, purchased_after,
+                                       source_type, source_ref, feature, pricing_version, usage, cost_micro_usd, idempotency_key)
+       SELECT user_id, kind, 0, 0, allowance_after, purchased_after, source_type, source_ref, feature, pricing_version, usage,
+              1000000, idempotency_key || ':e2e-wrong-figure'
+       FROM token_transactions WHERE kind = 'consume' AND user_id = (SELECT id FROM users WHERE email = $1)
+       RETURNING usage->>'model' AS model`,
       [email],
     );
-    expect(updated.rows).toEqual([{ model: "gpt-5-mini-2025-08-07" }]);
+    expect(inserted.rows).toEqual([{ model: "gpt-5-mini-2025-08-07" }]);
   } finally {
     await sql.end();
   }
