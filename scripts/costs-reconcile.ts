@@ -1,6 +1,7 @@
 // `npm run costs:reconcile -- --day YYYY-MM-DD`: the daily cost reconciliation of the cron route, by
 // hand, on DATABASE_URL or the embedded development database (default day: yesterday, UTC). Prints
-// the JSON report. Without OPENAI_ADMIN_KEY it prints how to set one up and exits 0.
+// the JSON report. Without OPENAI_ADMIN_KEY it prints how to set one up and exits 0; it exits 1
+// when the provider's APIs cannot be read (nothing is stored then).
 import nextEnv from "@next/env";
 import { daySchema, SETUP_HINT, yesterday } from "../lib/admin/reconciliation";
 import { reconcileProviderCosts } from "../lib/ai/reconcile";
