@@ -86,3 +86,56 @@ test("an admin saves a pricing edit as a new version and sees the Stripe sync", 
   await expect(custom.getByTestId("model-price-figures")).toHaveText("input: $2.50cached input: $1.25output: $10.00");
   await page.screenshot({ path: test.info().outputPath("admin-pricing.png"), fullPage: true });
 });
+
+test("the overview highlights a model whose ledger drifts more than 1% from the simulator's bill", async ({ page }) => {
+  test.skip(test.info().project.name !== "desktop", "desktop only: the reconciliation is global");
+  const email = uniqueEmail("admin-reconcile");
+  await signUp(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await makeAdmin(email);
+  const chat = await page.request.post("/api/ai/chat", { data: { message: "One tip for a steady pace." } });
+  expect(chat.status()).toBe(200);
+  await chat.body();
+
+  // The deliberate error, a wrong figure: the ledger (append-only, so a new row) records a second
+  // charge of $1 for this call that the provider never billed. Its deltas are 0, so every balance
+  // still equals its ledger; only the cost the reconciliation sums is wrong.
+  const sql = new pg.Client({ connectionString: e2eServerValue("database-url") });
+  await sql.connect();
+  try {
+    const inserted = await sql.query(
+      `INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after, purchased_after,
+                                       source_type, source_ref, feature, pricing_version, usage, cost_micro_usd, idempotency_key)
+       SELECT user_id, kind, 0, 0, allowance_after, purchased_after, source_type, source_ref, feature, pricing_version, usage,
+              1000000, idempotency_key || ':e2e-wrong-figure'
+       FROM token_transactions WHERE kind = 'consume' AND user_id = (SELECT id FROM users WHERE email = $1)
+       RETURNING usage->>'model' AS model`,
+      [email],
+    );
+    expect(inserted.rows).toEqual([{ model: "gpt-5-mini-2025-08-07" }]);
+  } finally {
+    await sql.end();
+  }
+
+  const day = new Date().toISOString().slice(0, 10);
+  const cron = await page.request.get(`/api/cron/reconcile-costs?day=${day}`, { headers: { authorization: `Bearer ${e2eServerValue("cron-secret")}` } });
+  expect(cron.status()).toBe(200);
+  const report = await cron.json();
+  expect(report).toMatchObject({ configured: true, day });
+  expect(report.flagged).toContain("gpt-5-mini-2025-08-07");
+
+  await page.goto("/admin");
+  const section = page.getByRole("region", { name: "Cost reconciliation (last 30 days)" });
+  await expect(section).toBeVisible();
+  await expect(section.getByText("Not configured")).toHaveCount(0);
+  const flagged = section.locator('tr[data-flagged="true"]', { hasText: "gpt-5-mini-2025-08-07" });
+  await expect(flagged).toHaveCount(1);
+  await expect(flagged).toContainText(day);
+  await expect(flagged).toContainText("above 1%");
+  await expect(flagged).toHaveClass(/bg-red-50/);
+  await page.screenshot({ path: test.info().outputPath("admin-reconciliation.png"), fullPage: true });
+
+  // The CSV has the same rows.
+  const csv = await (await page.request.get(`/api/admin/business/report?month=${day.slice(0, 7)}`)).text();
+  expect(csv).toContain(`cost_reconciliation,${day} gpt-5-mini-2025-08-07,flagged_above_1_percent,1\r\n`);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, isLoopbackUrl, oauthProviders, parseServerEnv, SIMULATOR_API_KEY, toolingEnv } from "./env";
+import { EnvError, isLoopbackUrl, oauthProviders, parseServerEnv, reconciliationEnv, SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY, toolingEnv } from "./env";
 
 const SECRET = "s".repeat(32);
 const VALID = { DATABASE_URL: "postgresql://app:pw@db.internal:5432/tollgate", AUTH_SECRET: SECRET };
@@ -70,6 +70,18 @@ describe("parseServerEnv", () => {
       "OPENAI_BASE_URL must be an absolute URL such as https://api.openai.com/v1",
     ]);
     expect(envError({ ...VALID, METER_RATE_LIMIT_PER_MINUTE: "-1" }).problems[0]).toMatch(/^METER_RATE_LIMIT_PER_MINUTE /);
+  });
+
+  it("takes an OpenAI admin key (sk-admin-…) or none, and names anything else", () => {
+    expect(parseServerEnv({ ...VALID, OPENAI_ADMIN_KEY: "sk-admin-abc" }).OPENAI_ADMIN_KEY).toBe("sk-admin-abc");
+    expect(parseServerEnv({ ...VALID, OPENAI_ADMIN_KEY: " " }).OPENAI_ADMIN_KEY).toBeUndefined();
+    const message = "OPENAI_ADMIN_KEY must be an OpenAI admin key (sk-admin-…), created at https://platform.openai.com/settings/organization/admin-keys";
+    expect(envError({ ...VALID, OPENAI_ADMIN_KEY: "sk-proj-abc" }).problems).toEqual([message]);
+    expect(reconciliationEnv({ OPENAI_ADMIN_KEY: "sk-admin-x" })).toEqual({ OPENAI_ADMIN_KEY: "sk-admin-x", OPENAI_BASE_URL: undefined });
+    expect(() => reconciliationEnv({ OPENAI_ADMIN_KEY: "sk-proj-abc" })).toThrow(message);
+    expect(envError({ ...VALID, NODE_ENV: "production", APP_URL: "https://tollgate.example.com", OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY }).problems).toEqual([
+      "OPENAI_ADMIN_KEY must not be the loopback simulator's admin key in production (NODE_ENV=production)",
+    ]);
   });
 
   it("names every missing required variable, with how to fix it", () => {

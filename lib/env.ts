@@ -9,6 +9,12 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+/** An OpenAI admin key (sk-admin-…) for the organization Usage and Costs APIs, or unset. */
+const openaiAdminKey = optionalString.refine(
+  (v) => v === undefined || v.startsWith("sk-admin-"),
+  "must be an OpenAI admin key (sk-admin-…), created at https://platform.openai.com/settings/organization/admin-keys",
+);
+
 const booleanString = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
@@ -48,6 +54,11 @@ const serverSchema = z
     /** OpenAI (or any compatible server). Unset in development: the loopback simulator is used. */
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
+    /**
+     * OpenAI admin key (sk-admin-…) for the organization Usage and Costs APIs: the daily cost
+     * reconciliation reads the provider's bill with it. Unset: reconciliation reports "not configured".
+     */
+    OPENAI_ADMIN_KEY: openaiAdminKey,
     /** How long one OpenAI attempt may take, ms (an attempt that gets no answer is charged its worst case). */
     OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
     /** Metered AI requests per user per minute (per server instance); 0 switches the limit off. */
@@ -140,6 +151,7 @@ const serverSchema = z
       if (env.TOLLGATE_BENCH_ROUTES) refuse("TOLLGATE_BENCH_ROUTES", "must be off in production: the bench routes serve unmetered AI");
       if (env.STRIPE_API_BASE) refuse("STRIPE_API_BASE", "must not be set in production: it points Stripe calls away from api.stripe.com");
       if (env.OPENAI_API_KEY === SIMULATOR_API_KEY) refuse("OPENAI_API_KEY", "must not be the loopback simulator's key in production");
+      if (env.OPENAI_ADMIN_KEY === SIMULATOR_ADMIN_KEY) refuse("OPENAI_ADMIN_KEY", "must not be the loopback simulator's admin key in production");
       if (isLoopbackUrl(env.APP_URL)) refuse("APP_URL", "must be the app's public URL in production, not localhost");
     }
   });
@@ -170,6 +182,9 @@ export function isSimulatedAI(e: ServerEnv = env()): boolean {
 
 /** The key the dev and test runners give the app when they start the OpenAI simulator. */
 export const SIMULATOR_API_KEY = "sk-tollgate-simulator";
+
+/** The admin key the dev and test runners give the app for the simulator's organization Usage and Costs APIs. */
+export const SIMULATOR_ADMIN_KEY = "sk-admin-tollgate-simulator";
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -252,6 +267,18 @@ const toolingSchema = z.object({
 /** Variables read by the dev/test tooling in scripts/ (before the app's own env exists). */
 export function toolingEnv(source: Record<string, string | undefined> = process.env) {
   const result = toolingSchema.safeParse(source);
+  if (!result.success) throw new EnvError(describe(result.error));
+  return result.data;
+}
+
+const reconciliationSchema = z.object({
+  OPENAI_ADMIN_KEY: openaiAdminKey,
+  OPENAI_BASE_URL: z.url({ error: "must be an absolute URL such as https://api.openai.com/v1" }).optional(),
+});
+
+/** The variables `npm run costs:reconcile` needs (the script runs outside the app's full environment). */
+export function reconciliationEnv(source: Record<string, string | undefined> = process.env) {
+  const result = reconciliationSchema.safeParse(source);
   if (!result.success) throw new EnvError(describe(result.error));
   return result.data;
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import exitHook from "async-exit-hook";
 import nextEnv from "@next/env";
 import { startOpenAISimulator } from "../lib/ai/simulator";
-import { SIMULATOR_API_KEY, toolingEnv } from "../lib/env";
+import { SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY, toolingEnv } from "../lib/env";
 import { prepareDatabase, resolveDatabase } from "./lib/database";
 import { startDevStripe } from "./lib/stripe-simulator";
 
@@ -48,7 +48,8 @@ async function main() {
       ...process.env,
       DATABASE_URL: database.url,
       AUTH_SECRET: process.env.AUTH_SECRET || devAuthSecret(),
-      ...(simulator ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url } : {}),
+      // The simulator also serves the organization Usage and Costs APIs: cost reconciliation runs offline.
+      ...(simulator ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url, OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY } : {}),
       ...(stripe ? { ...stripe.env, PORT: String(port) } : {}),
     },
   });

@@ -11,7 +11,7 @@ import path from "node:path";
 import exitHook from "async-exit-hook";
 import { startOpenAISimulator } from "../lib/ai/simulator";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
-import { SIMULATOR_API_KEY } from "../lib/env";
+import { SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY } from "../lib/env";
 import { prepareDatabase } from "./lib/database";
 import { startDevStripe } from "./lib/stripe-simulator";
 import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "./test/e2e-paths";
@@ -58,6 +58,7 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-
     APP_URL: `http://localhost:${port}`,
     OPENAI_API_KEY: SIMULATOR_API_KEY,
     OPENAI_BASE_URL: simulator.url,
+    OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
     CRON_SECRET: cronSecret,
     ...stripe.env,
   },

@@ -43,7 +43,7 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
           {parsed.message}
         </p>
       )}
-      {report && <BusinessFigures report={report} />}
+      {report && <BusinessFigures report={report} reconciliationConfigured={Boolean(env().OPENAI_ADMIN_KEY)} />}
     </>
   );
 }

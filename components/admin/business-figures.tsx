@@ -1,6 +1,7 @@
 // The business figures of a month as tables (server component). Exact values come from
 // lib/admin/business.ts; this only formats them for display.
 import { formatBasisPoints, formatMicroUsd, type BusinessReport, type ConsumptionRow } from "@/lib/admin/business";
+import { SETUP_HINT, type ReconciliationRow } from "@/lib/admin/reconciliation";
 import { formatCount, formatMoney } from "@/lib/format";
 
 const cell = "px-3 py-2 text-right tabular-nums";
@@ -51,7 +52,64 @@ function Consumption({ rows, label }: { rows: ConsumptionRow[]; label: string })
   );
 }
 
-export function BusinessFigures({ report: r }: { report: BusinessReport }) {
+/**
+ * The ledger against the provider's bill, per day and model (last 30 days), a model whose difference
+ * is above 1% highlighted. Without an admin key: how to set one up.
+ */
+export function CostReconciliation({ rows, configured }: { rows: ReconciliationRow[]; configured: boolean }) {
+  const flagged = rows.filter((row) => row.flagged).length;
+  return (
+    <Section
+      title="Cost reconciliation (last 30 days)"
+      note="Ours: the ledger's charges (consume rows). Theirs: OpenAI's Costs API, each line item attributed to the model it names; “list price” marks a model only the Usage API reported, priced at the catalogue's list prices. Differences above 1% are highlighted. Runs daily (cron) or with npm run costs:reconcile -- --day YYYY-MM-DD."
+    >
+      {!configured && (
+        <p role="note" className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Not configured: {SETUP_HINT} Then the daily cron (GET /api/cron/reconcile-costs) or npm run costs:reconcile fills this table.
+        </p>
+      )}
+      {rows.length === 0 ? (
+        <p className="text-sm text-zinc-600">No reconciliation stored for the last 30 days.</p>
+      ) : (
+        <>
+          <p className={`mb-2 text-sm ${flagged ? "font-medium text-red-700" : "text-emerald-700"}`}>
+            {flagged ? `${flagged} ${flagged === 1 ? "model-day differs" : "model-days differ"} by more than 1%.` : "Every model within 1% of the provider's bill."}
+          </p>
+          <table className="w-full text-sm">
+            <thead className="text-zinc-600">
+              <tr>
+                <th className={first}>Day</th>
+                <th className={first}>Model</th>
+                <th className={head}>Ours</th>
+                <th className={head}>Theirs</th>
+                <th className={head}>Difference</th>
+                <th className={head}>%</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {rows.map((row) => (
+                <tr key={`${row.day} ${row.model}`} data-flagged={row.flagged ? "true" : "false"} className={row.flagged ? "bg-red-50 font-medium text-red-800" : undefined}>
+                  <td className={first}>{row.day}</td>
+                  <td className={first}>
+                    {row.model}
+                    {row.theirsSource === "usage" && <span className="ml-1 text-xs text-zinc-500">(list price)</span>}
+                    {row.flagged && <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs">above 1%</span>}
+                  </td>
+                  <td className={cell}>{formatMicroUsd(row.oursMicroUsd, 4)}</td>
+                  <td className={cell}>{formatMicroUsd(row.theirsMicroUsd, 4)}</td>
+                  <td className={cell}>{formatMicroUsd(row.differenceMicroUsd, 4)}</td>
+                  <td className={cell}>{formatBasisPoints(row.differenceBp === null ? null : BigInt(row.differenceBp))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Section>
+  );
+}
+
+export function BusinessFigures({ report: r, reconciliationConfigured }: { report: BusinessReport; reconciliationConfigured: boolean }) {
   const eur = (cents: bigint) => formatMoney(Number(cents), r.currency);
   const ledgerOk = r.ledger.mismatches.length === 0;
   return (
@@ -207,6 +265,8 @@ export function BusinessFigures({ report: r }: { report: BusinessReport }) {
           <Consumption rows={r.byModel} label="Model" />
         </Section>
       </div>
+
+      <CostReconciliation rows={r.reconciliation} configured={reconciliationConfigured} />
     </div>
   );
 }

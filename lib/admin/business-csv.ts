@@ -1,5 +1,6 @@
 // The monthly business report as CSV: one figure per line (section, item, metric, value), integer
 // units named in the metric (cents, micro-dollars, basis points), so a spreadsheet sums them exactly.
+// The cost reconciliation rows (last 30 days, as on the page) have item "<day> <model>".
 import { csvLine, csvText } from "../history/csv";
 import type { BusinessReport, MarginRow } from "./business";
 
@@ -50,6 +51,17 @@ export function businessCsv(r: BusinessReport): string {
     ["ledger", "all", "users_checked", String(r.ledger.usersChecked)],
     ["ledger", "all", "mismatches", String(r.ledger.mismatches.length)],
     ["reservations", "all", "held", String(r.reservationsHeld)],
+    ...r.reconciliation.flatMap((c) => {
+      const item = `${c.day} ${c.model}`;
+      return [
+        ["cost_reconciliation", item, "ours_micro_usd", c.oursMicroUsd.toString()],
+        ["cost_reconciliation", item, "theirs_micro_usd", c.theirsMicroUsd.toString()],
+        ["cost_reconciliation", item, "difference_micro_usd", c.differenceMicroUsd.toString()],
+        ["cost_reconciliation", item, "difference_basis_points", c.differenceBp?.toString() ?? ""],
+        ["cost_reconciliation", item, "theirs_source", c.theirsSource],
+        ["cost_reconciliation", item, "flagged_above_1_percent", c.flagged ? "1" : "0"],
+      ];
+    }),
   ];
   return [csvLine(BUSINESS_CSV_COLUMNS), ...rows.map((row) => csvLine(row.map(csvText)))].join("");
 }

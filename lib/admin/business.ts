@@ -15,6 +15,8 @@
 //   from the purchased bucket is pack cost; the rest (allowance part and any shortfall) is the cost
 //   of the user's plan — or of the free tier for a user without an active subscription. Revenue per
 //   plan = its MRR; packs = the month's pack revenue; free = 0.
+// - Cost reconciliation: the stored rows of the last 30 days up to today (whatever the month), ours
+//   against the provider's bill per day and model (lib/admin/reconciliation.ts).
 // - Money: revenue in € cents, cost in µ$ converted at a EUR-per-USD rate given as a decimal. All
 //   arithmetic is exact: amounts are kept as integers in units of 1/(rate denominator × 10⁴) cent,
 //   and only the figures shown are rounded (half away from zero) at the very end.
@@ -23,6 +25,7 @@ import type { DbTx } from "../db/client";
 import { planById } from "../billing/catalog";
 import { verifyLedger, type VerifyResult } from "../tokens/ledger";
 import { getActivePricing, parsePricingRow, type PricingConfig } from "../tokens/pricing-config";
+import { recentReconciliations, type ReconciliationRow } from "./reconciliation";
 
 // ─── Inputs ────────────────────────────────────────────────────────────────────────────────
 
@@ -164,6 +167,8 @@ export interface BusinessReport {
   topUsers: TopUser[];
   ledger: VerifyResult;
   reservationsHeld: number;
+  /** The stored cost reconciliation of the last 30 days up to today (not the month's): lib/admin/reconciliation.ts. */
+  reconciliation: ReconciliationRow[];
 }
 
 function marginRow(segment: string, name: string, revenueCents: bigint, costMicroUsd: bigint, rate: Rate): MarginRow {
@@ -308,6 +313,7 @@ export async function businessReport(tx: DbTx, { month, rate, topUsers = 10 }: {
     topUsers: top,
     ledger,
     reservationsHeld,
+    reconciliation: await recentReconciliations(tx, { days: 30 }),
   };
 }
 

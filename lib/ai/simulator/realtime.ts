@@ -121,6 +121,8 @@ export interface SimulatedCall {
   session: Record<string, unknown>;
   /** Every response.done usage sent, in order. */
   responses: RealtimeUsageReport[];
+  /** When each of `responses` was generated (ms since the epoch): the organization Usage API buckets by it. */
+  respondedAt: number[];
   sidebands: number;
   ended: boolean;
 }
@@ -243,7 +245,7 @@ export class RealtimeSimulator {
 
   /** Every call so far (tests inspect usage and sideband counts). */
   list(): SimulatedCall[] {
-    return [...this.calls.values()].map(({ id, session, responses, sidebands, ended }) => ({ id, session, responses, sidebands, ended }));
+    return [...this.calls.values()].map(({ id, session, responses, respondedAt, sidebands, ended }) => ({ id, session, responses, respondedAt, sidebands, ended }));
   }
 
   /** Ends a call as POST /v1/realtime/calls/{id}/hangup does; false when there is no such live call. */
@@ -318,6 +320,7 @@ export class RealtimeSimulator {
       id: `rtc_sim_${randomBytes(12).toString("hex")}`,
       session,
       responses: [],
+      respondedAt: [],
       sidebands: 0,
       ended: false,
       clients: new Set(),
@@ -465,6 +468,7 @@ export class RealtimeSimulator {
     call.textTokens += outText;
     call.audioTokens += outAudio;
     call.responses.push(usage);
+    call.respondedAt.push(Date.now());
     const id = `resp_sim_${call.id.slice(-6)}_${index}`;
     const itemId = this.itemId(call);
     // The fields the spec marks required on each event (RealtimeServerEventResponse*).

@@ -17,6 +17,7 @@ import {
   type SimulatorFault,
 } from "./http";
 import { handleImageGeneration } from "./images";
+import { organizationEndpoint, organizationPage, requireAdminKey } from "./organization";
 import { createBetaSession, RealtimeSimulator } from "./realtime";
 import { encodingForModel, PromptPrefixCache } from "./tokens";
 
@@ -305,6 +306,14 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
           null,
           req.headers.authorization ? "invalid_api_key" : null,
         );
+      }
+      const organization = organizationEndpoint(method, path);
+      if (organization) {
+        requireAdminKey(auth[1]!.trim());
+        await readBody(req).catch(() => undefined);
+        const query = new URL(req.url ?? "/", "http://127.0.0.1").searchParams;
+        sendJson(res, ctx, 200, organizationPage(organization, query, requests, realtime.list()));
+        return;
       }
       const route = routeOf(method, path);
       if (!route) {
