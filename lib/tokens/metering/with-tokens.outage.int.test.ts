@@ -14,8 +14,7 @@ import { createTestDatabase, type TestDatabase } from "../../../scripts/test/dat
 import { adjust, grant, openAccount, verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
 import type { CostEngine } from "./meter";
-import type { ChunkReader } from "./with-tokens";
-import { createWithTokens } from "./with-tokens";
+import { createWithTokens, type ChunkReader } from "./with-tokens";
 
 type Usage = { inputTokens: number; outputTokens: number };
 const engine: CostEngine<Usage> = {
