@@ -1,5 +1,6 @@
 // `withTokens` for this app's route handlers: the metering wrapper (lib/tokens/metering) bound to
-// our session, our database, the active pricing version and the cost engine priced by it.
+// our session, our database, the active pricing version, the cost engine priced by it, and OpenAI's
+// stream chunks (./openai-usage.ts: the wrapper itself reads no provider's shapes).
 import { sessionUserId } from "../auth/session";
 import { db, pool } from "../db/client";
 import { env } from "../env";
@@ -7,8 +8,10 @@ import { LedgerPipeline } from "../tokens/ledger";
 import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
 import { activePricingCached } from "../tokens/metering/pricing-cache";
 import { createWithTokens } from "../tokens/metering/with-tokens";
+import { chatChunkReader } from "./openai-usage";
 
 export { BadRequestError, UnusableAnswerError } from "../tokens/metering/with-tokens";
+export { recordCompletion, recordOpenAIUsage } from "./openai-usage";
 
 let engineCache: { version: number; engine: BoundCostEngine } | null = null;
 
@@ -37,6 +40,7 @@ export const withTokens = createWithTokens<Usage, BoundCostEngine>({
     return { context: { version: engineCache!.version }, engine };
   },
   upgradeUrl: "/settings/subscription",
+  chunkReader: chatChunkReader,
   rateLimit: () => {
     const perMinute = env().METER_RATE_LIMIT_PER_MINUTE;
     return perMinute > 0 ? { limit: perMinute, windowMs: 60_000 } : false;

@@ -14,6 +14,7 @@ import type { Meter } from "../tokens/metering/meter";
 import { UnusableAnswerError, type Estimate } from "../tokens/metering/with-tokens";
 import { isUnanswered, providerCall } from "./attempts";
 import { openai } from "./client";
+import { recordCompletion, recordOpenAIUsage } from "./openai-usage";
 
 /** A structured answer is asked for at most this many times. */
 export const STRUCTURED_ATTEMPTS = 2;
@@ -138,7 +139,7 @@ export async function structuredCompletion<T>(meter: Meter<Usage>, call: Structu
         signal,
         // No answer: the provider may have run the whole attempt, so its worst case is charged (the
         // hold covers every attempt's worst case). The next attempt, if any is left, is made.
-        onUnanswered: () => meter.recordOpenAIUsage(call.model, unansweredUsage(call)),
+        onUnanswered: () => recordOpenAIUsage(meter, call.model, unansweredUsage(call)),
       });
     } catch (error) {
       if (isUnanswered(error) && attempt < STRUCTURED_ATTEMPTS) {
@@ -147,7 +148,7 @@ export async function structuredCompletion<T>(meter: Meter<Usage>, call: Structu
       }
       throw error;
     }
-    const completion = meter.recordCompletion(response);
+    const completion = recordCompletion(meter, response);
     const result = check(completion, call.schema);
     if ("value" in result) return { value: result.value, attempts: attempt };
     problems.push(result.problem);

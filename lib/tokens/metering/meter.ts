@@ -1,30 +1,26 @@
 // The meter a metered handler reports usage to. It prices each model call with the cost engine as
-// it is recorded, reads `usage` from OpenAI-shaped responses and stream chunks itself (duck-typed:
-// this module never imports an AI SDK), and turns a stream into an SSE response that is settled
-// when the stream ends — or is cancelled by the client, in which case what was generated is charged.
+// it is recorded and keeps the calls for the settle (./settle.ts). It knows no provider: a provider's
+// usage objects are turned into `record(model, usage)` or `recordText(model, counts)` by the adapters
+// of the app that calls it (for OpenAI: lib/ai/openai-usage.ts).
 
-/** The cost engine as the meter needs it (bound in lib/tokens/metering/index.ts). */
+/** A text call's token counts, as any provider reports them. */
+export interface TextCounts {
+  inputTokens: number;
+  cachedInputTokens?: number;
+  outputTokens: number;
+  reasoningTokens?: number;
+}
+
+/** The cost engine as the meter needs it (the app binds its own: lib/ai/metered.ts). */
 export interface CostEngine<U> {
   /** Exact cost of one call, micro-dollars = millitokens. Throws for an unknown model. */
   costOf(model: string, usage: U): bigint;
   /** Exact token count of generated text (to charge a stream cut short). */
   countTokens(model: string, text: string): number;
   /** A text call's usage from its counts. */
-  textUsage(counts: { inputTokens: number; cachedInputTokens?: number; outputTokens: number; reasoningTokens?: number }): U;
+  textUsage(counts: TextCounts): U;
   /** The ledger's record of a call. */
   breakdown(model: string, usage: U, cost: bigint): Record<string, string | number | boolean | null>;
-}
-
-/** OpenAI's usage objects (chat completions and responses API), read by shape. */
-interface OpenAIUsageShape {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  input_tokens?: number;
-  output_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number | null } | null;
-  input_tokens_details?: { cached_tokens?: number | null } | null;
-  completion_tokens_details?: { reasoning_tokens?: number | null } | null;
-  output_tokens_details?: { reasoning_tokens?: number | null } | null;
 }
 
 export interface RecordedCall {
@@ -64,16 +60,9 @@ export class Meter<U> {
     return call;
   }
 
-  /** Records a text call from OpenAI's usage object (chat completions or responses API). */
-  recordOpenAIUsage(model: string, usage: OpenAIUsageShape): RecordedCall {
-    return this.record(model, this.engine.textUsage(textCounts(usage)));
-  }
-
-  /** Records `completion.usage` of a non-streamed OpenAI response; returns the completion. */
-  recordCompletion<T extends { model: string; usage?: OpenAIUsageShape | null }>(completion: T): T {
-    if (!completion.usage) throw new Error(`the response of ${completion.model} has no usage to charge`);
-    this.recordOpenAIUsage(completion.model, completion.usage);
-    return completion;
+  /** Records a text call from its token counts (the cost engine turns them into its usage). */
+  recordText(model: string, counts: TextCounts): RecordedCall {
+    return this.record(model, this.engine.textUsage(counts));
   }
 
   /**
@@ -105,27 +94,3 @@ export class Meter<U> {
     return merged;
   }
 }
-
-function textCounts(usage: OpenAIUsageShape) {
-  return {
-    inputTokens: usage.prompt_tokens ?? usage.input_tokens ?? 0,
-    cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.input_tokens_details?.cached_tokens ?? 0,
-    outputTokens: usage.completion_tokens ?? usage.output_tokens ?? 0,
-    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? usage.output_tokens_details?.reasoning_tokens ?? 0,
-  };
-}
-
-/** Reads a chat-completions stream chunk: its text delta, its usage (last chunk), its model. */
-export interface ChunkReader<C> {
-  text(chunk: C): string;
-  usage(chunk: C): OpenAIUsageShape | null | undefined;
-  model(chunk: C): string | undefined;
-}
-
-type ChatChunk = { model?: string; usage?: OpenAIUsageShape | null; choices?: { delta?: { content?: string | null } }[] };
-
-export const chatChunkReader: ChunkReader<ChatChunk> = {
-  text: (chunk) => chunk.choices?.map((choice) => choice.delta?.content ?? "").join("") ?? "",
-  usage: (chunk) => chunk.usage,
-  model: (chunk) => chunk.model,
-};

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "../../../scripts/test/dat
 import { adjust, grant, openAccount, reserve, verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
 import type { CostEngine } from "./meter";
-import { BadRequestError, createWithTokens } from "./with-tokens";
+import { BadRequestError, createWithTokens, type ChunkReader } from "./with-tokens";
 
 type Usage = { inputTokens: number; outputTokens: number };
 const engine: CostEngine<Usage> = {
@@ -18,6 +18,14 @@ const engine: CostEngine<Usage> = {
   countTokens: (_model, text) => text.split(" ").filter(Boolean).length,
   textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
   breakdown: (model, usage, cost) => ({ model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd: Number(cost) }),
+};
+
+/** Reads the fake provider's chunks below (a text delta per chunk, then a usage chunk): the app passes its provider's reader. */
+type FakeChunk = { model?: string; choices?: { delta?: { content?: string } }[]; usage?: { prompt_tokens: number; completion_tokens: number } };
+const chunkReader: ChunkReader<FakeChunk> = {
+  text: (chunk) => chunk.choices?.map((choice) => choice.delta?.content ?? "").join("") ?? "",
+  usage: (chunk) => chunk.usage && { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
+  model: (chunk) => chunk.model,
 };
 
 let t: TestDatabase;
@@ -58,6 +66,7 @@ function makeWithTokens(rateLimit: { limit: number; windowMs: number } | false =
     pricing: async () => ({ context: { version: 1 }, engine }),
     upgradeUrl: "/settings/subscription",
     rateLimit,
+    chunkReader,
   });
 }
 
@@ -91,7 +100,7 @@ describe("withTokens: JSON responses", () => {
   const route = withTokens(
     "test",
     async ({ input: i, meter }) => {
-      meter.recordOpenAIUsage("test-model", { prompt_tokens: i.prompt.split(" ").length, completion_tokens: 7 });
+      meter.recordText("test-model", { inputTokens: i.prompt.split(" ").length, outputTokens: 7 });
       return { answer: `echo: ${i.prompt}` };
     },
     { input, estimate },
@@ -180,8 +189,8 @@ describe("withTokens: JSON responses", () => {
     const failing = withTokens(
       "test",
       async ({ meter }) => {
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 4, completion_tokens: 2 });
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 4, completion_tokens: 3 });
+        meter.recordText("test-model", { inputTokens: 4, outputTokens: 2 });
+        meter.recordText("test-model", { inputTokens: 4, outputTokens: 3 });
         throw Object.assign(new Error("upstream said no"), { status: 500 });
       },
       { input, estimate },
@@ -221,7 +230,7 @@ describe("withTokens: JSON responses", () => {
     const image = withTokens(
       "test",
       async ({ meter }) => {
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 1, completion_tokens: 1 });
+        meter.recordText("test-model", { inputTokens: 1, outputTokens: 1 });
         return new Response(png, { headers: { "content-type": "image/png" } });
       },
       { input, estimate },
@@ -243,7 +252,7 @@ describe("withTokens: JSON responses", () => {
       "test",
       async ({ meter }) => {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 1, completion_tokens: 9 });
+        meter.recordText("test-model", { inputTokens: 1, outputTokens: 9 });
         return { ok: true };
       },
       { input, estimate },

@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from "../../../scripts/test/dat
 import { adjust, grant, openAccount, verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
 import type { CostEngine } from "./meter";
-import { createWithTokens } from "./with-tokens";
+import { createWithTokens, type ChunkReader } from "./with-tokens";
 
 type Usage = { inputTokens: number; outputTokens: number };
 const engine: CostEngine<Usage> = {
@@ -22,6 +22,14 @@ const engine: CostEngine<Usage> = {
   countTokens: (_model, text) => text.split(" ").filter(Boolean).length,
   textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
   breakdown: (model, usage, cost) => ({ model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd: Number(cost) }),
+};
+
+/** Reads the fake provider's chunks below (a text delta per chunk, then a usage chunk): the app passes its provider's reader. */
+type FakeChunk = { model?: string; choices?: { delta?: { content?: string } }[]; usage?: { prompt_tokens: number; completion_tokens: number } };
+const chunkReader: ChunkReader<FakeChunk> = {
+  text: (chunk) => chunk.choices?.map((choice) => choice.delta?.content ?? "").join("") ?? "",
+  usage: (chunk) => chunk.usage && { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
+  model: (chunk) => chunk.model,
 };
 
 let t: TestDatabase;
@@ -74,6 +82,7 @@ const withTokens = createWithTokens<Usage>({
   upgradeUrl: "/settings/subscription",
   rateLimit: false,
   settleRetry,
+  chunkReader,
 });
 
 const input = z.object({ prompt: z.string().min(1) });
@@ -110,7 +119,7 @@ describe("withTokens while the database is unreachable", () => {
       "test",
       async ({ meter }) => {
         modelCalls++;
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 3, completion_tokens: 7 });
+        meter.recordText("test-model", { inputTokens: 3, outputTokens: 7 });
         return { answer: "never" };
       },
       { input, estimate },
@@ -139,7 +148,7 @@ describe("withTokens while the database is unreachable", () => {
     const route = withTokens(
       "test",
       async ({ meter }) => {
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 3, completion_tokens: 7 });
+        meter.recordText("test-model", { inputTokens: 3, outputTokens: 7 });
         await outage.down(); // the database goes away while the model answers
         setTimeout(() => void outage.up(), 600);
         return { answer: "yes" };
@@ -159,7 +168,7 @@ describe("withTokens while the database is unreachable", () => {
     const route = withTokens(
       "test",
       async ({ meter }) => {
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 3, completion_tokens: 7 });
+        meter.recordText("test-model", { inputTokens: 3, outputTokens: 7 });
         await outage.down();
         return { answer: "secret" };
       },
@@ -215,7 +224,7 @@ describe("withTokens while the database is unreachable", () => {
 
   it("answers 503 when the Idempotency-Key cannot be claimed (Prisma's errors are recognised too)", async () => {
     signedIn = await userWith(1_000n);
-    const route = withTokens("test", async ({ meter }) => (meter.recordOpenAIUsage("test-model", { prompt_tokens: 3, completion_tokens: 7 }), { answer: "x" }), { input, estimate });
+    const route = withTokens("test", async ({ meter }) => (meter.recordText("test-model", { inputTokens: 3, outputTokens: 7 }), { answer: "x" }), { input, estimate });
     await outage.down();
     const request = post({ prompt: "one two three" });
     request.headers.set("idempotency-key", `claim-${signedIn}`);
@@ -233,7 +242,7 @@ describe("withTokens while the database is unreachable", () => {
       "test",
       async ({ meter }) => {
         modelCalls++;
-        meter.recordOpenAIUsage("test-model", { prompt_tokens: 3, completion_tokens: 7 });
+        meter.recordText("test-model", { inputTokens: 3, outputTokens: 7 });
         if (modelCalls === 1) await outage.down();
         return { answer: "kept" };
       },

@@ -4,7 +4,7 @@
 import { appendTurn, CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL, chatPrompt, chatRequestSchema, keepTurn } from "@/lib/ai/chat";
 import { providerCall } from "@/lib/ai/attempts";
 import { openai } from "@/lib/ai/client";
-import { withTokens } from "@/lib/ai/metered";
+import { recordOpenAIUsage, withTokens } from "@/lib/ai/metered";
 import { db } from "@/lib/db/client";
 
 export const POST = withTokens(
@@ -18,7 +18,7 @@ export const POST = withTokens(
           { signal },
         ),
       // No answer: the provider may have generated the whole reply; it is charged its worst case.
-      { signal, onUnanswered: () => meter.recordOpenAIUsage(CHAT_MODEL, { prompt_tokens: estimate.inputTokens ?? 0, completion_tokens: CHAT_MAX_OUTPUT_TOKENS }) },
+      { signal, onUnanswered: () => recordOpenAIUsage(meter, CHAT_MODEL, { prompt_tokens: estimate.inputTokens ?? 0, completion_tokens: CHAT_MAX_OUTPUT_TOKENS }) },
     );
     return stream(
       keepTurn(

@@ -1,0 +1,110 @@
+// Admission: whether a request may be metered at all, decided before anything is held or charged.
+//
+// In this order, each refusal ending the request: a browser's cross-site request (403, checked
+// before the session is looked up or a byte of the body read: lib/http/csrf.ts); no session (401);
+// past the per-user rate limit (429 with Retry-After); a body above its limit, counted as it arrives
+// so no more than the limit is ever buffered (413); an input that does not parse or validate (400
+// with the issues). The 429 and the 400 carry the balance in X-Tokens-Remaining when it can be read;
+// they are answered even when it cannot. Nothing here writes to the database.
+import { readBodyLimited } from "../../http/body";
+import { crossSiteRefusal } from "../../http/csrf";
+import { isJsonContentType } from "../../http/media-type";
+import { isDatabaseUnavailable } from "../../db/unavailable";
+import type { Db } from "../../db/client";
+import { BadRequestError } from "./errors";
+import type { CostEngine } from "./meter";
+import type { RateLimiter } from "./rate-limit";
+import { json, tokens } from "./respond";
+import type { MeteringConfig, WithTokensOptions } from "./types";
+
+/** The default body limit of a metered route (uploads set their own `maxBodyBytes`). */
+export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+
+/** What admission reads of a route's options. */
+export type AdmissionOptions<TInput, U, E extends CostEngine<U>> = Pick<WithTokensOptions<TInput, U, E>, "input" | "parse" | "rateLimit" | "maxBodyBytes">;
+
+export type Admission<TInput> =
+  | { admitted: false; response: Response }
+  | {
+      admitted: true;
+      userId: string;
+      /** The raw body (the Idempotency-Key's fingerprint is taken over it). */
+      body: Buffer;
+      input: TInput;
+      /** X-Tokens-Remaining for a later refusal; empty when the balance cannot be read. */
+      balanceHeader(): Promise<Record<string, string>>;
+    };
+
+export async function admit<TInput, U, E extends CostEngine<U>>(
+  request: Request,
+  config: Pick<MeteringConfig<U, E>, "appOrigin" | "currentUserId" | "db" | "rateLimit">,
+  options: AdmissionOptions<TInput, U, E>,
+  limiter: RateLimiter,
+): Promise<Admission<TInput>> {
+  // A cross-site request carrying the victim's cookie is refused first: nothing is read, held or charged.
+  const crossSite = crossSiteRefusal(request, config.appOrigin?.());
+  if (crossSite) return { admitted: false, response: crossSite };
+  const userId = await config.currentUserId(request);
+  if (!userId) return { admitted: false, response: json(401, { error: "unauthorized", message: "Sign in to use this feature." }) };
+  const balanceHeader = () => balanceHeaderOf(config.db(), userId);
+
+  const limit = options.rateLimit ?? (typeof config.rateLimit === "function" ? config.rateLimit() : config.rateLimit);
+  if (limit) {
+    const decision = limiter.take(userId, limit);
+    if (!decision.allowed) {
+      return {
+        admitted: false,
+        response: json(
+          429,
+          { error: "rate_limited", message: `Too many requests: at most ${limit.limit} per ${limit.windowMs / 1000} s. Retry after ${decision.retryAfterSeconds} s.` },
+          { "retry-after": String(decision.retryAfterSeconds), ...(await balanceHeader()) },
+        ),
+      };
+    }
+  }
+
+  // Counted as the bytes arrive (a chunked body has no Content-Length): never more than the limit is buffered.
+  const read = await readBodyLimited(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if (!read.ok) return { admitted: false, response: read.response };
+  try {
+    const input = await parseInput(request, read.body, options);
+    return { admitted: true, userId, body: read.body, input, balanceHeader };
+  } catch (error) {
+    if (error instanceof BadRequestError) {
+      const issues = error.details ? { issues: error.details } : {};
+      return { admitted: false, response: json(400, { error: "invalid_request", message: error.message, ...issues }, await balanceHeader()) };
+    }
+    throw error;
+  }
+}
+
+/** The balance for a header on a refusal; a refusal is still answered when it cannot be read. */
+async function balanceHeaderOf(db: Db, userId: string): Promise<Record<string, string>> {
+  try {
+    const row = await db.userTokenBalance.findUnique({ where: { userId } });
+    return row ? { "x-tokens-remaining": String(tokens(row.allowance + row.purchased - row.reserved)) } : {};
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return {};
+    throw error;
+  }
+}
+
+/** The route's parser, or its schema over a JSON body (Content-Type parsed exactly). */
+export async function parseInput<TInput, U, E extends CostEngine<U>>(request: Request, body: Buffer, options: AdmissionOptions<TInput, U, E>): Promise<TInput> {
+  if (options.parse) return options.parse(request, body);
+  if (!isJsonContentType(request.headers.get("content-type"))) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
+  let data: unknown;
+  try {
+    data = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new BadRequestError("The request body is not valid JSON.");
+  }
+  const parsed = options.input!.safeParse(data);
+  if (!parsed.success) {
+    throw new BadRequestError(
+      `Invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; ")}.`,
+      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,77 @@
+// The settle: the exact cost the meter recorded is charged from the hold and the rest returned — or,
+// when nothing was recorded, the whole hold is released. Once per request: every caller (the JSON
+// answer, the stream's end, the client's cancel, a deferred handle) shares the first run.
+//
+// What is charged is fixed when settling starts, so every retry sends the same settle. A settle that
+// cannot reach the database is retried with backoff until it lands, the hold kept meanwhile
+// (./settle-retry.ts: settles and releases are idempotent by reservation and request id); a caller
+// that cannot wait gets PENDING after `retry.waitMs` while the retries go on. A settle the ledger
+// refuses (the reservation is unknown) is thrown; a shortfall (a swept hold settled from what was
+// available) is logged.
+import type { HotLedger } from "../ledger";
+import type { Meter } from "./meter";
+import { PENDING, untilLanded, within, type SettleRetryOptions } from "./settle-retry";
+import type { Held } from "./hold";
+import type { MeteringLog } from "./types";
+
+export interface Settled {
+  charged: bigint;
+  remaining: bigint;
+}
+
+export interface Settlement {
+  /** Settles once; retried until it lands. */
+  finish(): Promise<Settled>;
+  /** finish(), or PENDING when it has not landed within the wait (it goes on in the background). */
+  finishWithin(): Promise<Settled | typeof PENDING>;
+  /** finish() with no one waiting (the client is gone): a failure is logged. */
+  finishInBackground(): void;
+}
+
+export function settlement<U>({
+  ledger,
+  meter,
+  held,
+  pricingVersion,
+  retry,
+  log,
+  feature,
+  userId,
+}: {
+  ledger: HotLedger;
+  meter: Meter<U>;
+  held: Held;
+  pricingVersion: number;
+  retry: SettleRetryOptions;
+  log: MeteringLog;
+  feature: string;
+  userId: string;
+}): Settlement {
+  const reservationId = held.reservation.id;
+  const requestId = meter.requestId;
+  let finished: Promise<Settled> | null = null;
+
+  const finish = () => {
+    const charge = meter.calls.length === 0 ? null : { cost: meter.cost, usage: meter.usageRecord() };
+    return (finished ??= untilLanded(
+      async () => {
+        if (!charge) {
+          const released = await ledger.release({ reservationId, userId });
+          const remaining = released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
+          return { charged: 0n, remaining };
+        }
+        const result = await ledger.settle({ reservationId, userId, cost: charge.cost, usage: charge.usage, pricingVersion });
+        if (!result.ok) throw new Error(`settling ${feature} request ${requestId} failed: ${result.error.type}`);
+        if (result.shortfall > 0n) log("shortfall", { feature, userId, requestId, shortfall: result.shortfall });
+        return { charged: result.charged, remaining: result.balance.available };
+      },
+      retry,
+      (attempt, error) => log("settle_retry", { feature, userId, requestId, attempt, message: (error as Error)?.message }),
+    ));
+  };
+  return {
+    finish,
+    finishWithin: () => within(finish(), retry.waitMs),
+    finishInBackground: () => void finish().catch((error) => log("settle_failed", { feature, userId, requestId, message: (error as Error)?.message })),
+  };
+}
