@@ -99,9 +99,6 @@ export const roundedCents = (x: ExactEur): bigint => roundDiv(x.units, x.per);
 
 // ─── The report ────────────────────────────────────────────────────────────────────────────
 
-/** Subscription statuses that are billed and counted in MRR. */
-export const BILLED_STATUSES = ["active", "past_due"] as const;
-
 export interface PlanFigures {
   planId: string;
   name: string;

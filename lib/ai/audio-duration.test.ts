@@ -1,8 +1,9 @@
-// The audio readers against files built byte by byte with a known duration: each container's
+// The audio readers (the product's hold, and the tests' header readers) against files built byte by byte with a known duration: each container's
 // layout is written out here the way encoders write it, so a reader that misreads a field fails.
 import { describe, expect, it } from "vitest";
-import { holdSeconds, readAudio, sniffAudioFormat, wavPcmSeconds } from "./audio-duration";
+import { holdSeconds, sniffAudioFormat, wavPcmSeconds } from "./audio-duration";
 import { mp3File, mp4File, oggOpusFile, oggVorbisFile, wavFile, webmFile } from "./testing/audio-fixtures";
+import { readAudio } from "./testing/audio-headers";
 
 describe("readAudio", () => {
   it("reads a PCM WAV's duration from its data size and byte rate", () => {

@@ -70,13 +70,6 @@ export function estimateIllustration(
   });
 }
 
-/** Every offered (size, quality) with its exact cost in millitokens, for the page's price table. */
-export function illustrationPriceTable(engine: BoundCostEngine): { size: string; quality: string; millitokens: bigint }[] {
-  return ILLUSTRATION_SIZES.flatMap((size) =>
-    ILLUSTRATION_QUALITIES.map((quality) => ({ size, quality, millitokens: estimateIllustration(engine, { size, quality }).worstCase })),
-  );
-}
-
 export interface Illustration {
   /** A data URL (image/png) the page can show and download as is. */
   image: string;

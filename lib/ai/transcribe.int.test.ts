@@ -6,7 +6,7 @@ import { costEngine, costOf, type Usage } from "../tokens/cost";
 import { Meter } from "../tokens/metering/meter";
 import { verifyLedger } from "../tokens/ledger";
 import { mp3File, mp4File, oggOpusFile, wavFile, webmFile } from "./testing/audio-fixtures";
-import { readAudio } from "./audio-duration";
+import { readAudio } from "./testing/audio-headers";
 import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
 import { MAX_AUDIO_BYTES, TRANSCRIBE_MODEL, transcribe } from "./transcribe";
 

@@ -57,11 +57,6 @@ export function estimateVoiceCoach(engine: BoundCostEngine, input: Pick<VoiceCoa
   return engine.estimateRealtimeCost(VOICE_COACH_MODEL, { maxSessionSeconds: input.maxSeconds });
 }
 
-/** Every offered length with its hold in millitokens, for the page. */
-export function voiceCoachPriceTable(engine: BoundCostEngine): { seconds: number; millitokens: bigint }[] {
-  return SESSION_LENGTHS.map((seconds) => ({ seconds, millitokens: estimateVoiceCoach(engine, { maxSeconds: seconds }).worstCase }));
-}
-
 /** The provider's base URL (the SDK's default when OPENAI_BASE_URL is unset). */
 function apiBase(): string {
   return (env().OPENAI_BASE_URL ?? "https://api.openai.com/v1").replace(/\/+$/, "");

@@ -88,8 +88,6 @@ export interface WithTokensOptions<TInput, U, E extends CostEngine<U> = CostEngi
   rateLimit?: RateLimit | false;
   /** Maximum body size in bytes (default 1 MB; uploads set their own). */
   maxBodyBytes?: number;
-  /** Handler result type hint for cost engines with several usage kinds. */
-  _usage?: U;
 }
 
 export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
