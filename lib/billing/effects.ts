@@ -1,5 +1,5 @@
 // Token effects of billing events. Every token movement goes through lib/tokens/ledger with the
-// idempotency keys of DESIGN.md, so each effect happens once however often — and in whatever order —
+// idempotency keys below (docs/ARCHITECTURE.md, "Ledger rules"), so each effect happens once however often — and in whatever order —
 // Stripe's events (or the checkout success page) ask for it:
 //
 //   a period of a plan           allowance:<user>:<period start>   startPeriod (shared with the reset cron)

@@ -5,7 +5,7 @@
 // - a pack: its tokens (the bonus is included in `tokens`); purchased tokens never expire.
 // - a plan, on the free tier (no live subscription): the plan's monthly allowance minus the
 //   allowance the user has now — subscribing starts a new period, which expires the current
-//   allowance and grants the plan's (DESIGN.md, Periods).
+//   allowance and grants the plan's (docs/ARCHITECTURE.md, "Periods").
 // - a plan, for a subscriber: an upgrade grants the difference between the plans at once, but only
 //   while the subscription is active or trialing (lib/billing/effects.ts); a downgrade, the same
 //   plan, or any change while past due adds nothing now, so those plans are never suggested.

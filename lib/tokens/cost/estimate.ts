@@ -1,4 +1,4 @@
-// Worst-case costs before a call, for the reservation (DESIGN.md "Reserve → settle → release").
+// Worst-case costs before a call, for the reservation (docs/ARCHITECTURE.md, "A metered request").
 //   text:          exact input tokens (gpt-tokenizer, the model's encoding, chat framing included)
 //                  counted as uncached at the full input price, plus the request's max output
 //                  tokens at the output price (reasoning tokens are inside that bound). A request

@@ -1,7 +1,7 @@
 // Exact money arithmetic for the cost engine. Prices are held as integer micro-dollars (µ$), per
 // 1,000,000 tokens for token prices, per image or per second otherwise; counts are integers; every
 // product and sum is a BigInt; the only division is the final ceil(Σ count × µ$/1M ÷ 1,000,000),
-// done once per call. 1 µ$ = 1 millitoken (DESIGN.md "Units"). No float ever touches a cost.
+// done once per call. 1 µ$ = 1 millitoken (docs/ARCHITECTURE.md, "Units"). No float ever touches a cost.
 
 /** Tokens in the "per 1M tokens" unit of token prices. */
 export const TOKENS_PER_PRICE_UNIT = 1_000_000n;
