@@ -10,7 +10,7 @@
 // DEVELOPMENT / TEST TOOL ONLY. It uses an internal, unversioned Prisma API (the WASM engine's
 // `SchemaEngine.new(…, adapter)` and `diff`), and pulls in devDependencies. Never import it from
 // application code or from anything on a runtime path (lib/, app/, the migration runner): it
-// exists for scripts/db-new-migration.ts and test/integration/schema-drift.test.ts.
+// exists for scripts/db-new-migration.ts and prisma/schema-drift.test.ts.
 //
 // Known limits of the WASM engine (7.x / 8.1.0-2): `createMigration` fails in WASM (so we call
 // `diff` with `script: true` and write the file ourselves), and it must be given a
