@@ -6,9 +6,12 @@ import type OpenAI from "openai";
 import WebSocket from "ws";
 import { z } from "zod";
 import { env } from "../env";
+import { apiError } from "../http/api-error";
 import { readJsonLimited } from "../http/body";
 import { crossSiteRefusal } from "../http/csrf";
+import { jsonResponse } from "../http/json";
 import { isJsonContentType } from "../http/media-type";
+import { formatZodIssues } from "../http/zod-issues";
 import type { BoundCostEngine, Usage } from "../tokens/cost";
 import type { DeferredSettlement, Estimate } from "../tokens/metering/with-tokens";
 import { millitokensToTokens } from "../tokens/units";
@@ -162,28 +165,25 @@ export function voiceCoachControl<S extends z.ZodType, R>(
   action: (userId: string, input: z.infer<S>) => R | Promise<R>,
   currentUserId: (request: Request) => Promise<string | null>,
 ) {
-  const json = (status: number, body: unknown) =>
-    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
   return async function handler(request: Request): Promise<Response> {
     // Cookie-authenticated and state-changing: a cross-site request is refused before anything else.
     const crossSite = crossSiteRefusal(request, env().APP_URL);
     if (crossSite) return crossSite;
     const userId = await currentUserId(request);
-    if (!userId) return json(401, { error: "unauthorized", message: "Sign in to use this feature." });
+    if (!userId) return apiError("unauthorized", "Sign in to use this feature.");
     if (!isJsonContentType(request.headers.get("content-type"))) {
-      return json(400, { error: "invalid_request", message: "Send a JSON body with Content-Type: application/json." });
+      return apiError("invalid_request", "Send a JSON body with Content-Type: application/json.");
     }
     const read = await readJsonLimited(request, CONTROL_BODY_MAX_BYTES);
     if (!read.ok) return read.response;
     const parsed = schema.safeParse(read.value);
     if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; ");
-      return json(400, { error: "invalid_request", message: `Invalid request: ${message}.` });
+      return apiError("invalid_request", formatZodIssues(parsed.error).message);
     }
     try {
-      return json(200, (await action(userId, parsed.data)) ?? { ok: true });
+      return jsonResponse((await action(userId, parsed.data)) ?? { ok: true });
     } catch (error) {
-      if (isSessionError(error)) return json(error.status, { error: error.status === 404 ? "not_found" : "conflict", message: error.message });
+      if (isSessionError(error)) return apiError(error.status === 404 ? "not_found" : "conflict", error.message);
       throw error;
     }
   };

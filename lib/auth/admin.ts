@@ -6,8 +6,8 @@
 // fixed at sign-in, so it would keep a revoked admin in for the life of the token (30 days) and keep a
 // newly granted one out until they signed in again.
 import { forbidden, redirect } from "next/navigation";
-import { NextResponse } from "next/server";
 import { db } from "../db/client";
+import { apiError } from "../http/api-error";
 import { currentUser, sessionUserId } from "./session";
 
 export interface AdminUser {
@@ -32,13 +32,13 @@ export async function requireAdmin(returnTo = "/admin"): Promise<AdminUser> {
   return admin;
 }
 
-export type AdminCheck = { ok: true; admin: AdminUser } | { ok: false; response: NextResponse };
+export type AdminCheck = { ok: true; admin: AdminUser } | { ok: false; response: Response };
 
 /** For route handlers: the admin, or the response to send (401 signed out, 403 not an admin). */
 export async function adminFromRequest(request: Request): Promise<AdminCheck> {
   const userId = await sessionUserId(request);
-  if (!userId) return { ok: false, response: NextResponse.json({ error: "Sign in first." }, { status: 401 }) };
+  if (!userId) return { ok: false, response: apiError("unauthorized", "Sign in first.") };
   const admin = await adminById(userId);
-  if (!admin) return { ok: false, response: NextResponse.json({ error: "Admins only." }, { status: 403 }) };
+  if (!admin) return { ok: false, response: apiError("forbidden", "Admins only.") };
   return { ok: true, admin };
 }

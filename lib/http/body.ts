@@ -3,13 +3,13 @@
 // Content-Length to check first — so an unauthenticated client could grow the process by gigabytes.
 // `readBodyLimited` pulls the body's stream chunk by chunk and stops (cancelling the stream, so the
 // rest is never buffered) as soon as the count passes the limit.
-import { jsonError } from "./errors";
+import { apiError } from "./api-error";
 
 export type LimitedBody = { ok: true; body: Buffer } | { ok: false; response: Response };
 
 /** The 413 every route answers for a body over its limit. */
 export function payloadTooLarge(maxBytes: number): Response {
-  return jsonError(413, "payload_too_large", `The request body must be at most ${maxBytes} bytes.`);
+  return apiError("payload_too_large", `The request body must be at most ${maxBytes} bytes.`);
 }
 
 /**
@@ -33,7 +33,7 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
       chunk = await reader.read();
     } catch {
       // The client went away mid-body (or sent a malformed chunked encoding): nothing to serve.
-      return { ok: false, response: jsonError(400, "invalid_request", "The request body could not be read.") };
+      return { ok: false, response: apiError("invalid_request", "The request body could not be read.") };
     }
     const { done, value } = chunk;
     if (done) break;
@@ -57,7 +57,7 @@ export async function readJsonLimited(request: Request, maxBytes: number): Promi
   try {
     return { ok: true, value: JSON.parse(read.body.toString("utf8")) };
   } catch {
-    return { ok: false, response: jsonError(400, "invalid_request", "The request body is not valid JSON.") };
+    return { ok: false, response: apiError("invalid_request", "The request body is not valid JSON.") };
   }
 }
 

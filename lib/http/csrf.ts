@@ -10,7 +10,7 @@
 //   (`null` — sandboxed frames, some redirects — is refused).
 // - Neither header: not a browser's cross-site request (curl, a server, a test) → allowed; such a
 //   client holding the cookie already holds the session.
-import { jsonError } from "./errors";
+import { apiError } from "./api-error";
 
 export type CrossSiteVerdict = { allowed: true } | { allowed: false; reason: string };
 
@@ -44,5 +44,5 @@ export function checkSameOrigin(request: Request, appOrigin?: string | null): Cr
 export function crossSiteRefusal(request: Request, appOrigin?: string | null): Response | null {
   const verdict = checkSameOrigin(request, appOrigin);
   if (verdict.allowed) return null;
-  return jsonError(403, "cross_site_request", "This request came from another site and was refused. Use the app itself.");
+  return apiError("cross_site_request", "This request came from another site and was refused. Use the app itself.");
 }

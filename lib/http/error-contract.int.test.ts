@@ -60,7 +60,7 @@ describe("withErrorContract", () => {
   });
 
   it("passes the handler's own answers through", async () => {
-    const route = withErrorContract("GET /test", async () => Response.json({ error: "unauthenticated" }, { status: 401 }));
+    const route = withErrorContract("GET /test", async () => Response.json({ error: "unauthorized" }, { status: 401 }));
     expect((await route()).status).toBe(401);
   });
 });

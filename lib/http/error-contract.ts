@@ -1,15 +1,15 @@
-// The error contract (./errors.ts) for what a route handler itself did not answer: the body is
+// The error contract (./api-error.ts) for what a route handler itself did not answer: the body is
 // always JSON `{ error, message }`, never an empty 500. A database that cannot be reached is a 503
 // `unavailable` with Retry-After (a client, or Stripe, retries); anything else is a 500
 // `internal_error`, logged with the route. Handlers keep answering their own 4xx as before.
 import { isDatabaseUnavailable } from "../db/unavailable";
-import { jsonError } from "./errors";
+import { apiError } from "./api-error";
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export function unavailableResponse(message = "The service cannot reach its database right now; retry in a few seconds."): Response {
-  return jsonError(503, "unavailable", message, { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
+  return apiError("unavailable", message, { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } });
 }
 
 /** The response for an error a route handler let escape. */
@@ -19,7 +19,7 @@ export function errorResponse(error: unknown, route: string): Response {
     return unavailableResponse();
   }
   console.error(JSON.stringify({ event: "http.internal_error", route, message: (error as Error)?.message, stack: (error as Error)?.stack }));
-  return jsonError(500, "internal_error", "Something went wrong on our side; retry later.");
+  return apiError("internal_error", "Something went wrong on our side; retry later.");
 }
 
 /** `handler`, with whatever it throws answered by the error contract. */

@@ -10,7 +10,11 @@
 //   type not handled                  200, logged as ignored
 //   handler succeeded                 200, processed (or ignored, with why)
 //   handler threw                     500, failed with the error and the attempt count; the retry claims it again
+//
+// Stripe reads only the status; a refusal's body still follows the error contract (lib/http/api-error):
+// `{ received: false, error: <code>, message }`.
 import type Stripe from "stripe";
+import { apiErrorBody, type ApiErrorCode } from "../../http/api-error";
 import type { BillingContext } from "../context";
 import { dispatch, handlerFor } from "./dispatch";
 import { claimEvent, finishClaim, recordIgnored, refusedClaimState, STALE_CLAIM_MS, type Claim } from "./log";
@@ -19,13 +23,18 @@ export { HANDLED_EVENT_TYPES } from "./dispatch";
 
 export interface WebhookResponse {
   status: 200 | 400 | 409 | 500;
-  body: { received: boolean; outcome?: string; error?: string };
+  body: { received: boolean; outcome?: string; error?: ApiErrorCode; message?: string };
   /** With 409: the Retry-After header's seconds. */
   retryAfterSeconds?: number;
 }
 
 /** Retry-After of a delivery refused because the same event is in flight. */
 export const IN_FLIGHT_RETRY_AFTER_SECONDS = 5;
+
+/** A refusal's body: not received, with the contract's code and message. */
+export function refused(code: ApiErrorCode, message: string): WebhookResponse["body"] {
+  return { received: false, ...apiErrorBody(code, message) };
+}
 
 export interface WebhookOptions {
   /** Signature timestamp tolerance in seconds (Stripe's default 300). */
@@ -42,14 +51,14 @@ export async function handleStripeWebhook(
 ): Promise<WebhookResponse> {
   if (!signature) {
     log("[stripe webhook] refused: no Stripe-Signature header");
-    return { status: 400, body: { received: false, error: "Missing Stripe-Signature header." } };
+    return { status: 400, body: refused("invalid_signature", "Missing Stripe-Signature header.") };
   }
   let event: Stripe.Event;
   try {
     event = ctx.stripe.webhooks.constructEvent(rawBody, signature, ctx.webhookSecret, toleranceSeconds);
   } catch (error) {
     log(`[stripe webhook] refused: ${error instanceof Error ? error.message : String(error)}`);
-    return { status: 400, body: { received: false, error: "Invalid signature." } };
+    return { status: 400, body: refused("invalid_signature", "Invalid signature.") };
   }
 
   const payload = JSON.parse(rawBody) as unknown;
@@ -66,7 +75,7 @@ export async function handleStripeWebhook(
     return {
       status: 409,
       retryAfterSeconds: IN_FLIGHT_RETRY_AFTER_SECONDS,
-      body: { received: false, error: "This event is being processed; retry later." },
+      body: refused("request_in_progress", "This event is being processed; retry later."),
     };
   }
   return runClaimed(ctx, event, claim, log);
@@ -92,6 +101,6 @@ export async function runClaimed(ctx: BillingContext, event: Stripe.Event, claim
     const message = error instanceof Error ? `${kind}: ${error.message}` : String(error);
     log(`[stripe webhook] ${event.type} ${event.id} failed (attempt ${claim.attempt}): ${message}`);
     await finishClaim(ctx.db, claim, { status: "failed", note: message.slice(0, 2000) });
-    return { status: 500, body: { received: false, error: "Processing failed; Stripe will retry." } };
+    return { status: 500, body: refused("internal_error", "Processing failed; Stripe will retry.") };
   }
 }

@@ -59,7 +59,7 @@ describe("signatures", () => {
       expect(response.status).toBe(400);
       expect(response.body.received).toBe(false);
     }
-    expect(missing.body.error).toBe("Missing Stripe-Signature header.");
+    expect(missing.body).toEqual({ received: false, error: "invalid_signature", message: "Missing Stripe-Signature header." });
     expect(await counts()).toEqual(before);
     expect(await logRow(event.id)).toBeUndefined();
     expect(await h.buckets(user.id)).toEqual(buckets);
@@ -272,7 +272,7 @@ describe("a delivery while the same event is in flight", () => {
     // The same event again, concurrently (Stripe redelivers, or a second endpoint instance gets it).
     const concurrent = await Promise.all([1, 2, 3].map(() => handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })));
     for (const response of concurrent) {
-      expect(response).toEqual({ status: 409, retryAfterSeconds: 5, body: { received: false, error: "This event is being processed; retry later." } });
+      expect(response).toEqual({ status: 409, retryAfterSeconds: 5, body: { received: false, error: "request_in_progress", message: "This event is being processed; retry later." } });
     }
     expect((await h.buckets(user.id)).purchased).toBe(base);
 

@@ -157,7 +157,7 @@ describe("LiveBalanceClient", () => {
   });
 
   it("a 401 while polling stops everything; stop() leaves no timer or listener", async () => {
-    const s = setup(() => Response.json({ error: "unauthenticated" }, { status: 401 }));
+    const s = setup(() => Response.json({ error: "unauthorized" }, { status: 401 }));
     s.client.start();
     s.sources[0]!.fail();
     await vi.advanceTimersByTimeAsync(0);

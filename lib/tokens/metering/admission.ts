@@ -14,7 +14,9 @@ import type { Db } from "../../db/client";
 import { BadRequestError } from "./errors";
 import type { CostEngine } from "./meter";
 import type { RateLimiter } from "./rate-limit";
-import { json, tokens } from "./respond";
+import { apiError } from "../../http/api-error";
+import { formatZodIssues } from "../../http/zod-issues";
+import { tokens } from "./respond";
 import type { MeteringConfig, WithTokensOptions } from "./types";
 
 /** The default body limit of a metered route (uploads set their own `maxBodyBytes`). */
@@ -45,7 +47,7 @@ export async function admit<TInput, U, E extends CostEngine<U>>(
   const crossSite = crossSiteRefusal(request, config.appOrigin?.());
   if (crossSite) return { admitted: false, response: crossSite };
   const userId = await config.currentUserId(request);
-  if (!userId) return { admitted: false, response: json(401, { error: "unauthorized", message: "Sign in to use this feature." }) };
+  if (!userId) return { admitted: false, response: apiError("unauthorized", "Sign in to use this feature.") };
   const balanceHeader = () => balanceHeaderOf(config.db(), userId);
 
   const limit = options.rateLimit ?? (typeof config.rateLimit === "function" ? config.rateLimit() : config.rateLimit);
@@ -54,11 +56,9 @@ export async function admit<TInput, U, E extends CostEngine<U>>(
     if (!decision.allowed) {
       return {
         admitted: false,
-        response: json(
-          429,
-          { error: "rate_limited", message: `Too many requests: at most ${limit.limit} per ${limit.windowMs / 1000} s. Retry after ${decision.retryAfterSeconds} s.` },
-          { "retry-after": String(decision.retryAfterSeconds), ...(await balanceHeader()) },
-        ),
+        response: apiError("rate_limited", `Too many requests: at most ${limit.limit} per ${limit.windowMs / 1000} s. Retry after ${decision.retryAfterSeconds} s.`, {
+          headers: { "retry-after": String(decision.retryAfterSeconds), ...(await balanceHeader()) },
+        }),
       };
     }
   }
@@ -72,7 +72,7 @@ export async function admit<TInput, U, E extends CostEngine<U>>(
   } catch (error) {
     if (error instanceof BadRequestError) {
       const issues = error.details ? { issues: error.details } : {};
-      return { admitted: false, response: json(400, { error: "invalid_request", message: error.message, ...issues }, await balanceHeader()) };
+      return { admitted: false, response: apiError("invalid_request", error.message, { extra: issues, headers: await balanceHeader() }) };
     }
     throw error;
   }
@@ -101,10 +101,8 @@ export async function parseInput<TInput, U, E extends CostEngine<U>>(request: Re
   }
   const parsed = options.input!.safeParse(data);
   if (!parsed.success) {
-    throw new BadRequestError(
-      `Invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; ")}.`,
-      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
+    const { message, issues } = formatZodIssues(parsed.error);
+    throw new BadRequestError(message, issues);
   }
   return parsed.data;
 }

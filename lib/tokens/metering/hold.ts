@@ -11,7 +11,8 @@ import { timeOrderedId } from "../ids";
 import { sweepExpiredReservations, type HotLedger, type ReserveResult } from "../ledger";
 import { BadRequestError } from "./errors";
 import type { CostEngine } from "./meter";
-import { json, tokens } from "./respond";
+import { apiError } from "../../http/api-error";
+import { tokens } from "./respond";
 import type { Estimate, MeteringConfig, MeteringLog, PricingContext, WithTokensOptions } from "./types";
 
 /** How long a hold lives before the sweep may return it, when the route does not say. */
@@ -39,7 +40,7 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
     estimate = await options.estimate(input, { userId, pricing, engine });
   } catch (error) {
     await forgetClaim();
-    if (error instanceof BadRequestError) return { response: json(400, { error: "invalid_request", message: error.message }) };
+    if (error instanceof BadRequestError) return { response: apiError("invalid_request", error.message) };
     throw error;
   }
   const requestId = timeOrderedId();
@@ -65,13 +66,12 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
   if (held.error.type === "InsufficientTokens") {
     const available = held.error.available > 0n ? held.error.available : 0n;
     return {
-      response: json(
-        402,
-        { error: "insufficient_tokens", required: tokens(held.error.required), available: tokens(available), upgradeUrl: config.upgradeUrl },
-        { "x-tokens-remaining": String(tokens(available)) },
-      ),
+      response: apiError("insufficient_tokens", undefined, {
+        extra: { required: tokens(held.error.required), available: tokens(available), upgradeUrl: config.upgradeUrl },
+        headers: { "x-tokens-remaining": String(tokens(available)) },
+      }),
     };
   }
   log("reserve_failed", { feature, userId, error: held.error });
-  return { response: json(403, { error: "no_token_account", message: "Your account has no token balance." }) };
+  return { response: apiError("no_token_account", "Your account has no token balance.") };
 }

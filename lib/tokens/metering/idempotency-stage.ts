@@ -9,7 +9,7 @@
 // request ends without a result (`forget`), so that a retry runs again.
 import type { Db } from "../../db/client";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeySchema, releaseIdempotencyKey, requestFingerprint } from "./idempotency";
-import { json } from "./respond";
+import { apiError } from "../../http/api-error";
 import { untilLanded, within, type SettleRetryOptions } from "./settle-retry";
 import type { MeteringLog } from "./types";
 
@@ -29,7 +29,7 @@ export async function claimRequest(
   const keyHeader = request.headers.get("idempotency-key");
   if (keyHeader === null) return { claim: NO_CLAIM };
   const key = idempotencyKeySchema.safeParse(keyHeader);
-  if (!key.success) return { response: json(400, { error: "invalid_request", message: `Idempotency-Key ${key.error.issues[0]?.message ?? "is invalid"}.` }) };
+  if (!key.success) return { response: apiError("invalid_request", `Idempotency-Key ${key.error.issues[0]?.message ?? "is invalid"}.`) };
   const fingerprint = requestFingerprint(request.method, new URL(request.url).pathname, body.toString("latin1"));
   const claim = await claimIdempotencyKey(db, { userId, key: key.data, feature, fingerprint });
   if (claim.state === "replay") {
@@ -41,10 +41,10 @@ export async function claimRequest(
     };
   }
   if (claim.state === "in_progress") {
-    return { response: json(409, { error: "request_in_progress", message: "A request with this Idempotency-Key is still running; retry shortly." }, { "retry-after": "1" }) };
+    return { response: apiError("request_in_progress", "A request with this Idempotency-Key is still running; retry shortly.", { headers: { "retry-after": "1" } }) };
   }
   if (claim.state === "mismatch") {
-    return { response: json(422, { error: "idempotency_key_reused", message: "This Idempotency-Key was used for a different request; use a new key." }) };
+    return { response: apiError("idempotency_key_reused", "This Idempotency-Key was used for a different request; use a new key.") };
   }
   const id = claim.id;
   return {

@@ -18,7 +18,9 @@ import { BadRequestError, UnusableAnswerError } from "./errors";
 import type { Hold } from "./hold";
 import type { IdempotencyClaim } from "./idempotency-stage";
 import { Meter, type CostEngine } from "./meter";
-import { chargePending, json, tokens, unavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./respond";
+import { apiError } from "../../http/api-error";
+import { jsonResponse } from "../../http/json";
+import { chargePending, tokens, unavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./respond";
 import { settlement as settlementOf } from "./settle";
 import { PENDING, type SettleRetryOptions } from "./settle-retry";
 import { meteredStream } from "./stream";
@@ -89,10 +91,10 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
     await claim.forget();
     if (settled === PENDING) {
       // No answer goes out; what the provider billed (if anything) is charged once the database is back.
-      return meter.calls.length === 0 ? unavailable() : json(
-        503,
-        { error: "unavailable", message: "The call failed and the database cannot be reached; what the AI provider billed will be charged once it is back. Retry in a few seconds." },
-        { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      return meter.calls.length === 0 ? unavailable() : apiError(
+        "unavailable",
+        "The call failed and the database cannot be reached; what the AI provider billed will be charged once it is back. Retry in a few seconds.",
+        { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } },
       );
     }
     return failure(error, settled, { feature, userId, requestId, log });
@@ -111,7 +113,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
           await claim.forget();
           return;
         }
-        await claim.remember(200, "application/json; charset=utf-8", await json(200, withTokensPayload(result, charged, remaining)).text());
+        await claim.remember(200, "application/json; charset=utf-8", await jsonResponse(withTokensPayload(result, charged, remaining)).text());
       })
       .catch((error) => log("settle_failed", { feature, userId, requestId, message: (error as Error)?.message }));
     return chargePending(claim.claimed);
@@ -126,7 +128,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
     if (bytes) await claim.remember(result.status, result.headers.get("content-type") ?? "application/octet-stream", bytes);
     return response;
   }
-  const response = json(200, withTokensPayload(result, charged, remaining), headers);
+  const response = jsonResponse(withTokensPayload(result, charged, remaining), { headers });
   if (claim.claimed) await claim.remember(200, "application/json; charset=utf-8", await response.clone().text());
   return response;
 }
@@ -139,35 +141,25 @@ function failure(
 ): Response {
   const headers = { "x-tokens-remaining": String(tokens(remaining)) };
   const charge = { charged: tokens(charged), remaining: tokens(remaining) };
-  if (error instanceof BadRequestError) return json(400, { error: "invalid_request", message: error.message, tokens: charge }, headers);
+  if (error instanceof BadRequestError) return apiError("invalid_request", error.message, { extra: { tokens: charge }, headers });
   if (error instanceof UnusableAnswerError) {
     log("unusable_answer", { feature, userId, requestId, message: error.message, charged });
-    return json(502, { error: "invalid_ai_answer", message: error.message, tokens: charge }, headers);
+    return apiError("invalid_ai_answer", error.message, { extra: { tokens: charge }, headers });
   }
   if (isDatabaseUnavailable(error)) {
     // The handler's own reads or writes (a stored conversation …) met the outage.
     log("handler_database_unavailable", { feature, userId, requestId, charged });
-    return json(
-      503,
-      {
-        error: "unavailable",
-        message: "The service cannot reach its database right now; you were charged only for what the AI provider billed. Retry in a few seconds.",
-        tokens: charge,
-      },
-      { ...headers, "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    return apiError(
+      "unavailable",
+      "The service cannot reach its database right now; you were charged only for what the AI provider billed. Retry in a few seconds.",
+      { extra: { tokens: charge }, headers: { ...headers, "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } },
     );
   }
   const status = upstreamStatus(error);
   log("handler_failed", { feature, userId, requestId, status, message: (error as Error)?.message });
-  return json(
-    status ? 502 : 500,
-    {
-      error: status ? "upstream_error" : "internal_error",
-      message: status ? "The AI provider failed to answer; you were charged only for what it billed." : "Something went wrong; you were charged only for what the AI provider billed.",
-      tokens: charge,
-    },
-    headers,
-  );
+  return status
+    ? apiError("upstream_error", "The AI provider failed to answer; you were charged only for what it billed.", { extra: { tokens: charge }, headers })
+    : apiError("internal_error", "Something went wrong; you were charged only for what the AI provider billed.", { extra: { tokens: charge }, headers });
 }
 
 /** The handler's result with what it cost: a plain object's own fields, or any other value as `result`. */

@@ -31,7 +31,8 @@ import { holdWorstCase } from "./hold";
 import { claimRequest } from "./idempotency-stage";
 import type { CostEngine } from "./meter";
 import { RateLimiter } from "./rate-limit";
-import { json, unavailable } from "./respond";
+import { apiError } from "../../http/api-error";
+import { unavailable } from "./respond";
 import { runAndSettle } from "./run";
 import { DEFAULT_SETTLE_RETRY, type SettleRetryOptions } from "./settle-retry";
 import type { Handler, MeteringConfig, WithTokensOptions } from "./types";
@@ -66,7 +67,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
           return unavailable();
         }
         log("internal_error", { feature, message: (error as Error)?.message });
-        return json(500, { error: "internal_error", message: "Something went wrong; nothing was charged for a model call that was not made." });
+        return apiError("internal_error", "Something went wrong; nothing was charged for a model call that was not made.");
       }
     };
 

@@ -1,12 +1,13 @@
 // GET /api/cron/reset-monthly-tokens — Vercel Cron, daily: starts every rolled-over allowance period
 // (lib/tokens/reset) and sweeps expired reservations. Bearer CRON_SECRET only.
-import { NextResponse } from "next/server";
 import { isAuthorizedCronRequest } from "@/lib/cron/authorize";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { resetMonthlyTokens } from "@/lib/tokens/reset/monthly-reset";
 import { resetLogLine, resetReport } from "@/lib/tokens/reset/report";
+import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
+import { jsonResponse } from "@/lib/http/json";
 
 export const dynamic = "force-dynamic";
 /** Seconds; 100,000 due accounts take well under a minute (npm run bench:reset). */
@@ -15,12 +16,9 @@ export const maxDuration = 300;
 export const GET = withErrorContract("GET /api/cron/reset-monthly-tokens", async (request: Request): Promise<Response> => {
   const { CRON_SECRET, DATABASE_URL, DIRECT_DATABASE_URL } = env();
   if (!isAuthorizedCronRequest(request.headers.get("authorization"), CRON_SECRET)) {
-    return NextResponse.json(
-      { error: "unauthorized", message: "send Authorization: Bearer <CRON_SECRET> (cron routes are closed while CRON_SECRET is unset)" },
-      { status: 401 },
-    );
+    return apiError("unauthorized", "send Authorization: Bearer <CRON_SECRET> (cron routes are closed while CRON_SECRET is unset)");
   }
   const summary = await resetMonthlyTokens(db(), { connectionString: DIRECT_DATABASE_URL ?? DATABASE_URL });
   console.log(resetLogLine(summary));
-  return NextResponse.json(resetReport(summary), { status: summary.ran ? 200 : 409 });
+  return jsonResponse(resetReport(summary), { status: summary.ran ? 200 : 409 });
 });

@@ -1,10 +1,10 @@
 // POST /api/stripe/webhook — Stripe's events. Authenticated by the signature of the raw body (not by
 // a session: Stripe is the caller); lib/billing/webhook verifies, claims, dispatches and answers.
-import { NextResponse } from "next/server";
 import { billingContext } from "@/lib/billing/context";
-import { handleStripeWebhook } from "@/lib/billing/webhook";
+import { handleStripeWebhook, refused } from "@/lib/billing/webhook";
 import { readBodyLimited } from "@/lib/http/body";
 import { withErrorContract } from "@/lib/http/error-contract";
+import { jsonResponse } from "@/lib/http/json";
 
 export const dynamic = "force-dynamic";
 
@@ -27,9 +27,9 @@ export const POST = withErrorContract("POST /api/stripe/webhook", async (request
     ctx = billingContext();
   } catch (error) {
     console.error(`[stripe webhook] billing is not configured: ${error instanceof Error ? error.message : error}`);
-    return NextResponse.json({ received: false, error: "Billing is not configured." }, { status: 500 });
+    return jsonResponse(refused("internal_error", "Billing is not configured."), { status: 500 });
   }
   const result = await handleStripeWebhook(ctx, rawBody, request.headers.get("stripe-signature"));
-  const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-  return NextResponse.json(result.body, { status: result.status, headers });
+  const headers = result.retryAfterSeconds ? { "retry-after": String(result.retryAfterSeconds) } : undefined;
+  return jsonResponse(result.body, { status: result.status, headers });
 });

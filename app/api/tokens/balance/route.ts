@@ -3,16 +3,16 @@
 import { sessionUserId } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { readLiveBalance } from "@/lib/tokens/live/snapshot";
+import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
+import { jsonResponse } from "@/lib/http/json";
 
 export const dynamic = "force-dynamic";
 
-const NO_STORE = { "cache-control": "no-store" };
-
 export const GET = withErrorContract("GET /api/tokens/balance", async (request: Request): Promise<Response> => {
   const userId = await sessionUserId(request);
-  if (!userId) return Response.json({ error: "unauthenticated", message: "Sign in to see your balance." }, { status: 401, headers: NO_STORE });
+  if (!userId) return apiError("unauthorized", "Sign in to see your balance.");
   const balance = await readLiveBalance(db(), userId);
-  if (!balance) return Response.json({ error: "no_token_account", message: "Your account has no token balance." }, { status: 404, headers: NO_STORE });
-  return Response.json({ balance }, { headers: NO_STORE });
+  if (!balance) return apiError("no_token_account", "Your account has no token balance.");
+  return jsonResponse({ balance });
 });

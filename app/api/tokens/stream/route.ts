@@ -5,15 +5,14 @@
 import { sessionUserId } from "@/lib/auth/session";
 import { liveBalance, liveStreamLimit } from "@/lib/live-balance";
 import { balanceEventStream } from "@/lib/tokens/live/sse";
+import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withErrorContract("GET /api/tokens/stream", async (request: Request): Promise<Response> => {
   const userId = await sessionUserId(request);
-  if (!userId) {
-    return Response.json({ error: "unauthenticated", message: "Sign in to see your balance." }, { status: 401, headers: { "cache-control": "no-store" } });
-  }
+  if (!userId) return apiError("unauthorized", "Sign in to see your balance.");
   // At most LIVE_STREAMS_PER_USER per user on this instance: a new one past that closes the oldest.
   const body = balanceEventStream({ feed: liveBalance().feed, userId, signal: request.signal, limit: liveStreamLimit() });
   return new Response(body, {

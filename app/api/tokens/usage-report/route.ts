@@ -4,18 +4,16 @@
 import { sessionUserId } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { monthlyUsageReport, parseReportMonth, usageReportCsv, usageReportFileName } from "@/lib/tokens/usage";
+import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
 
-const problem = (status: number, error: string, message: string) =>
-  Response.json({ error, message }, { status, headers: { "Cache-Control": "no-store" } });
-
 export const GET = withErrorContract("GET /api/tokens/usage-report", async (request: Request): Promise<Response> => {
   const userId = await sessionUserId(request);
-  if (!userId) return problem(401, "unauthorized", "Sign in to download your usage report.");
+  if (!userId) return apiError("unauthorized", "Sign in to download your usage report.");
   const month = parseReportMonth(new URL(request.url).searchParams.get("month"));
-  if (!month.ok) return problem(400, "invalid_month", month.message);
+  if (!month.ok) return apiError("invalid_month", month.message);
 
   const csv = usageReportCsv(await monthlyUsageReport(db(), userId, month.month));
   return new Response(csv, {

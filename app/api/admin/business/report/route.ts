@@ -1,12 +1,12 @@
 // GET /api/admin/business/report?month=YYYY-MM[&rate=0.92] — the month's business figures as CSV
 // (lib/admin/business-csv.ts). Admins only: 401 signed out, 403 for other users, 400 naming a bad
 // month or rate.
-import { NextResponse } from "next/server";
 import { businessCsv, businessCsvFileName } from "@/lib/admin/business-csv";
 import { businessReport, parseBusinessParams } from "@/lib/admin/business";
 import { adminFromRequest } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +16,7 @@ export const GET = withErrorContract("GET /api/admin/business/report", async (re
   if (!check.ok) return check.response;
 
   const parsed = parseBusinessParams(new URL(request.url).searchParams, { defaultRate: env().ADMIN_USD_TO_EUR });
-  if (!parsed.ok) return NextResponse.json({ error: "invalid_query", field: parsed.field, message: parsed.message }, { status: 400 });
+  if (!parsed.ok) return apiError("invalid_query", parsed.message, { extra: { field: parsed.field } });
 
   const report = await businessReport(db(), { month: parsed.month, rate: parsed.rate });
   return new Response(businessCsv(report), {
