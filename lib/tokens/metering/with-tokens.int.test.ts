@@ -4,34 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { adjust, grant, openAccount, reserve, verifyLedger } from "../ledger";
+import { reserve, verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
-import type { CostEngine } from "./meter";
-import { BadRequestError, createWithTokens, type ChunkReader } from "./with-tokens";
+import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "./test-fixtures";
+import { BadRequestError, createWithTokens } from "./with-tokens";
 
-type Usage = { inputTokens: number; outputTokens: number };
-const engine: CostEngine<Usage> = {
-  costOf: (model, usage) => {
-    if (model !== "test-model") throw new Error(`unknown model ${model}`);
-    return BigInt(usage.inputTokens) + 10n * BigInt(usage.outputTokens);
-  },
-  countTokens: (_model, text) => text.split(" ").filter(Boolean).length,
-  textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
-  breakdown: (model, usage, cost) => ({ model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd: Number(cost) }),
-};
+type Usage = WordUsage;
+const engine = wordCostEngine;
+const chunkReader = fakeChunkReader;
 
-/** Reads the fake provider's chunks below (a text delta per chunk, then a usage chunk): the app passes its provider's reader. */
-type FakeChunk = { model?: string; choices?: { delta?: { content?: string } }[]; usage?: { prompt_tokens: number; completion_tokens: number } };
-const chunkReader: ChunkReader<FakeChunk> = {
-  text: (chunk) => chunk.choices?.map((choice) => choice.delta?.content ?? "").join("") ?? "",
-  usage: (chunk) => chunk.usage && { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
-  model: (chunk) => chunk.model,
-};
 
 let t: TestDatabase;
 let pipeline: LedgerPipeline | undefined;
 let signedIn: string | null = null;
-let users = 0;
 
 beforeAll(async () => {
   t = await createTestDatabase({ poolMax: 30 });
@@ -40,23 +25,9 @@ afterAll(async () => {
   await t?.drop();
 });
 
-/** A user whose balance is exactly `millitokens` (all purchased; the free allowance is expired). */
-async function userWith(millitokens: bigint): Promise<string> {
-  const id = await t.db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { email: `meter-${++users}@example.com` } });
-    await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 1n, pricingVersion: 1 });
-    // Take the 1-millitoken free allowance back, so the balance is exactly what the test says.
-    await adjust(tx, { userId: user.id, amount: -1n, reason: "test set-up", actorId: "test", idempotencyKey: `setup:${user.id}` });
-    return user.id;
-  });
-  if (millitokens > 0n) await grant(t.db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: millitokens, idempotencyKey: `pack:${id}` });
-  return id;
-}
+const userWith = (millitokens: bigint) => userWithBalance(t.db, millitokens, "meter");
 
-async function balanceOf(userId: string) {
-  const row = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
-  return { available: row.allowance + row.purchased - row.reserved, reserved: row.reserved };
-}
+const balanceOf = (userId: string) => balanceOfUser(t.db, userId);
 
 function makeWithTokens(rateLimit: { limit: number; windowMs: number } | false = false) {
   return createWithTokens<Usage>({

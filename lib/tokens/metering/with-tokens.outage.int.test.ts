@@ -11,33 +11,21 @@ import { z } from "zod";
 import { createDb, createPool, type Db } from "../../db/client";
 import { startDbOutageProxy, type DbOutage } from "../../../scripts/test/db-outage";
 import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { adjust, grant, openAccount, verifyLedger } from "../ledger";
+import { verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
-import type { CostEngine } from "./meter";
-import { createWithTokens, type ChunkReader } from "./with-tokens";
+import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "./test-fixtures";
+import { createWithTokens } from "./with-tokens";
 
-type Usage = { inputTokens: number; outputTokens: number };
-const engine: CostEngine<Usage> = {
-  costOf: (_model, usage) => BigInt(usage.inputTokens) + 10n * BigInt(usage.outputTokens),
-  countTokens: (_model, text) => text.split(" ").filter(Boolean).length,
-  textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
-  breakdown: (model, usage, cost) => ({ model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd: Number(cost) }),
-};
+type Usage = WordUsage;
+const engine = wordCostEngine;
+const chunkReader = fakeChunkReader;
 
-/** Reads the fake provider's chunks below (a text delta per chunk, then a usage chunk): the app passes its provider's reader. */
-type FakeChunk = { model?: string; choices?: { delta?: { content?: string } }[]; usage?: { prompt_tokens: number; completion_tokens: number } };
-const chunkReader: ChunkReader<FakeChunk> = {
-  text: (chunk) => chunk.choices?.map((choice) => choice.delta?.content ?? "").join("") ?? "",
-  usage: (chunk) => chunk.usage && { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
-  model: (chunk) => chunk.model,
-};
 
 let t: TestDatabase;
 let outage: DbOutage;
 let viaProxy: { db: Db; pool: ReturnType<typeof createPool> };
 let pipeline: LedgerPipeline;
 let signedIn: string | null = null;
-let users = 0;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -57,21 +45,9 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function userWith(millitokens: bigint): Promise<string> {
-  const id = await t.db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { email: `outage-${++users}@example.com` } });
-    await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 1n, pricingVersion: 1 });
-    await adjust(tx, { userId: user.id, amount: -1n, reason: "test set-up", actorId: "test", idempotencyKey: `setup:${user.id}` });
-    return user.id;
-  });
-  await grant(t.db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: millitokens, idempotencyKey: `pack:${id}` });
-  return id;
-}
+const userWith = (millitokens: bigint) => userWithBalance(t.db, millitokens, "outage");
 
-async function balanceOf(userId: string) {
-  const row = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
-  return { available: row.allowance + row.purchased - row.reserved, reserved: row.reserved };
-}
+const balanceOf = (userId: string) => balanceOfUser(t.db, userId);
 
 const settleRetry = { waitMs: 1_500, firstDelayMs: 50, maxDelayMs: 200 };
 const withTokens = createWithTokens<Usage>({
