@@ -16,12 +16,8 @@ const PRO_CENTS = 1900n;
 type User = { id: string; email: string; name: string };
 
 async function subscribe(user: User, planId = "pro") {
-  const destination = await startCheckout(h.ctx, user, { kind: "plan", id: planId });
-  if (destination.kind !== "checkout") throw new Error(`expected a checkout, got ${destination.kind}`);
-  await h.sim.completeCheckout(destination.sessionId, "paid");
-  await h.sim.settled();
-  const row = await h.subscriptionRow(user.id);
-  return { subscriptionId: row!.stripe_subscription_id as string, customerId: row!.stripe_customer_id as string };
+  const { subscriptionId, customerId } = await h.subscribe(user, planId);
+  return { subscriptionId, customerId };
 }
 
 /** The charge that paid the subscription's latest invoice (invoice → payments → payment intent → charge). */

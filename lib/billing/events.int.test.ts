@@ -10,12 +10,7 @@ const h = billingTestHarness();
 const TOKENS = 1000n;
 
 async function subscribe(user: { id: string; email: string; name: string }, planId: string) {
-  const destination = await startCheckout(h.ctx, user, { kind: "plan", id: planId });
-  if (destination.kind !== "checkout") throw new Error(`expected a checkout, got ${destination.kind}`);
-  await h.sim.completeCheckout(destination.sessionId, "paid");
-  await h.sim.settled();
-  const row = await h.subscriptionRow(user.id);
-  return { sessionId: destination.sessionId, subscriptionId: row!.stripe_subscription_id as string, customerId: row!.stripe_customer_id as string };
+  return h.subscribe(user, planId);
 }
 
 async function buyPack(user: { id: string; email: string; name: string }, packId: string, outcome: "paid" | "async_success" | "async_failure" = "paid") {

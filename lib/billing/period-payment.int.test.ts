@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import { allowanceKey, verifyLedger } from "../tokens/ledger";
 import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
-import { startCheckout } from "./checkout";
 import { subscriptionOverview } from "./overview";
 import { billingTestHarness } from "./test-harness";
 
@@ -15,12 +14,8 @@ const PRO = 3_000_000n;
 
 async function subscribePro(label: string) {
   const user = await h.newUser(label);
-  const destination = await startCheckout(h.ctx, user, { kind: "plan", id: "pro" });
-  if (destination.kind !== "checkout") throw new Error(`expected a checkout, got ${destination.kind}`);
-  await h.sim.completeCheckout(destination.sessionId, "paid");
-  await h.sim.settled();
-  const row = await h.subscriptionRow(user.id);
-  return { userId: user.id, subscriptionId: row!.stripe_subscription_id as string, customerId: row!.stripe_customer_id as string };
+  const { subscriptionId, customerId } = await h.subscribe(user, "pro");
+  return { userId: user.id, subscriptionId, customerId };
 }
 
 /** The reset cron, run just after the renewed period started (no grace: only the payment check holds it back). */

@@ -26,14 +26,10 @@ const planChangeKey = (invoiceId: string) => `plan_change:${invoiceId}`;
 type User = { id: string; email: string; name: string };
 
 async function subscribe(user: User, planId: string) {
-  const destination = await startCheckout(h.ctx, user, { kind: "plan", id: planId });
-  if (destination.kind !== "checkout") throw new Error(`expected a checkout, got ${destination.kind}`);
-  await h.sim.completeCheckout(destination.sessionId, "paid");
-  await h.sim.settled();
-  const row = await h.subscriptionRow(user.id);
-  const subscription = await h.stripe.subscriptions.retrieve(row!.stripe_subscription_id as string);
+  const { sessionId, subscriptionId, customerId } = await h.subscribe(user, planId);
+  const subscription = await h.stripe.subscriptions.retrieve(subscriptionId);
   const item = subscription.items.data[0]!;
-  return { sessionId: destination.sessionId, subscription, item, customerId: row!.stripe_customer_id as string };
+  return { sessionId, subscription, item, customerId };
 }
 
 async function priceOf(planId: string): Promise<string> {

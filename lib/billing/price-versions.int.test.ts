@@ -50,11 +50,7 @@ async function sync(pricing: PricingConfig) {
 }
 
 async function subscribe(user: User, planId: string) {
-  const destination = await startCheckout(h.ctx, user, { kind: "plan", id: planId });
-  if (destination.kind !== "checkout") throw new Error(`expected a checkout, got ${destination.kind}`);
-  await h.sim.completeCheckout(destination.sessionId, "paid");
-  await h.sim.settled();
-  return (await h.subscriptionRow(user.id))!.stripe_subscription_id as string;
+  return (await h.subscribe(user, planId)).subscriptionId;
 }
 
 async function sessionCount(): Promise<number> {

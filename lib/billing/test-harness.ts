@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
 import { createUserWithAccount } from "../auth/users";
 import { getActivePricing } from "../tokens/pricing-config";
+import { startCheckout } from "./checkout";
 import type { BillingContext } from "./context";
 import { startStripeSimulator, type StripeSimulator } from "./simulator";
 import { createStripeClient } from "./stripe";
@@ -38,6 +39,8 @@ export interface BillingHarness {
   newUser(label?: string, signedUpAt?: Date): Promise<{ id: string; email: string; name: string }>;
   buckets(userId: string): Promise<{ allowance: bigint; purchased: bigint; periodStart: Date; nextResetAt: Date }>;
   subscriptionRow(userId: string): Promise<Record<string, unknown> | undefined>;
+  /** `user` subscribes to `planId` through Checkout and pays; resolves once every webhook was delivered. */
+  subscribe(user: { id: string; email: string; name: string | null }, planId: string): Promise<{ sessionId: string; subscriptionId: string; customerId: string }>;
   ledgerKeys(userId: string): Promise<string[]>;
   /** Signs `payload` like Stripe does and runs the webhook code on it directly. */
   deliver(payload: object, opts?: { secret?: string; timestamp?: number; signature?: string | null }): Promise<WebhookResponse>;
@@ -100,6 +103,14 @@ export function billingTestHarness({ poolMax, latencyMs }: BillingHarnessOptions
         [userId],
       );
       return row;
+    },
+    async subscribe(user, planId) {
+      const destination = await startCheckout(harness.ctx, user, { kind: "plan", id: planId });
+      if (destination.kind !== "checkout") throw new Error(`expected a checkout, got ${destination.kind}`);
+      await harness.sim.completeCheckout(destination.sessionId, "paid");
+      await harness.sim.settled();
+      const row = await harness.subscriptionRow(user.id);
+      return { sessionId: destination.sessionId, subscriptionId: row!.stripe_subscription_id as string, customerId: row!.stripe_customer_id as string };
     },
     async ledgerKeys(userId) {
       const rows = await need(t).sql<{ idempotency_key: string }>("SELECT idempotency_key FROM token_transactions WHERE user_id = $1 ORDER BY id", [userId]);
