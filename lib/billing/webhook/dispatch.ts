@@ -1,5 +1,6 @@
-// The event types Tollgate handles, one handler file each. Every other type is answered 200 and
-// logged as ignored (the endpoint may be subscribed to more than it needs).
+// The event types Tollgate handles: those that only sync the subscription (./synced-events.ts) and
+// those with work of their own, one handler file each. Every other type is answered 200 and logged
+// as ignored (the endpoint may be subscribed to more than it needs).
 import type Stripe from "stripe";
 import type { BillingContext } from "../context";
 import type { EffectOutcome } from "../effects";
@@ -9,31 +10,25 @@ import { chargeRefunded } from "./charge-refunded";
 import { checkoutSessionAsyncPaymentFailed } from "./checkout-session-async-payment-failed";
 import { checkoutSessionAsyncPaymentSucceeded } from "./checkout-session-async-payment-succeeded";
 import { checkoutSessionCompleted } from "./checkout-session-completed";
-import { customerSubscriptionCreated } from "./customer-subscription-created";
-import { customerSubscriptionDeleted } from "./customer-subscription-deleted";
-import { customerSubscriptionUpdated } from "./customer-subscription-updated";
 import { invoicePaid } from "./invoice-paid";
-import { invoicePaymentFailed } from "./invoice-payment-failed";
+import { isSyncedEventType, syncCustomerOfEvent, SYNCED_EVENT_TYPES } from "./synced-events";
 import type { EventHandler } from "./types";
 
 export const HANDLERS = {
   "checkout.session.completed": checkoutSessionCompleted,
   "checkout.session.async_payment_succeeded": checkoutSessionAsyncPaymentSucceeded,
   "checkout.session.async_payment_failed": checkoutSessionAsyncPaymentFailed,
-  "customer.subscription.created": customerSubscriptionCreated,
-  "customer.subscription.updated": customerSubscriptionUpdated,
-  "customer.subscription.deleted": customerSubscriptionDeleted,
   "invoice.paid": invoicePaid,
-  "invoice.payment_failed": invoicePaymentFailed,
   "charge.refunded": chargeRefunded,
   "charge.dispute.created": chargeDisputeCreated,
   "charge.dispute.closed": chargeDisputeClosed,
 } as const satisfies { [T in Stripe.Event["type"]]?: EventHandler<Extract<Stripe.Event, { type: T }>> };
 
 /** The event types the webhook endpoint must be subscribed to (docs/STRIPE_SETUP.md lists them). */
-export const HANDLED_EVENT_TYPES = Object.keys(HANDLERS) as (keyof typeof HANDLERS)[];
+export const HANDLED_EVENT_TYPES = [...SYNCED_EVENT_TYPES, ...(Object.keys(HANDLERS) as (keyof typeof HANDLERS)[])];
 
 export function handlerFor(type: string): EventHandler | null {
+  if (isSyncedEventType(type)) return syncCustomerOfEvent as EventHandler;
   return (HANDLERS as Record<string, EventHandler>)[type] ?? null;
 }
 
