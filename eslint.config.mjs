@@ -25,6 +25,14 @@ const tokenLayerImports = {
   ],
 };
 
+// Components are the app's building blocks: a page passes its server actions in as props, so a
+// component never imports from app/ (the routes depend on components, never the other way).
+const componentLayer = "components/ never import app/: take the server action as a prop (see components/auth-form.tsx).";
+const componentImports = {
+  paths: [pinnedPrices],
+  patterns: [{ regex: "^(@/|(\\.\\./)+)app(/|$)", message: componentLayer }],
+};
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -35,6 +43,10 @@ const config = [
     // A later block replaces the rule's options, so this one repeats the pinned prices.
     files: ["lib/tokens/**"],
     rules: { "no-restricted-imports": ["error", tokenLayerImports] },
+  },
+  {
+    files: ["components/**"],
+    rules: { "no-restricted-imports": ["error", componentImports] },
   },
   {
     ignores: [".next/**", ".next-test/**", "lib/db/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],

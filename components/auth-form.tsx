@@ -3,9 +3,17 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
-import type { AuthFormState } from "@/app/(auth)/actions";
+/** What a sign-in or sign-up action answers: a form-level error, field errors, values to keep. */
+export interface AuthFormState {
+  error?: string;
+  fieldErrors?: Partial<Record<"name" | "email" | "password", string>>;
+  values?: { name?: string; email?: string };
+}
 
-type Action = (prev: AuthFormState, formData: FormData) => Promise<AuthFormState>;
+/** A server action the page passes in (components never import app/). */
+export type AuthFormAction = (prev: AuthFormState, formData: FormData) => Promise<AuthFormState>;
+
+type Action = AuthFormAction;
 
 function Field({
   name,

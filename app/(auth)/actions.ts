@@ -11,12 +11,8 @@ import { signUpWithPassword } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
+import type { AuthFormState } from "@/components/auth-form";
 
-export interface AuthFormState {
-  error?: string;
-  fieldErrors?: Partial<Record<"name" | "email" | "password", string>>;
-  values?: { name?: string; email?: string };
-}
 
 function text(formData: FormData, name: string): string | undefined {
   const value = formData.get(name);

@@ -3,7 +3,6 @@
 // server actions validate everything again; these only lay the fields out and show the outcome,
 // including what the Stripe sync did.
 import { useActionState } from "react";
-import { addTierAction, savePricingAction, type PricingActionState } from "@/app/admin/pricing/actions";
 import type { Pack, Plan } from "@/lib/tokens/pricing-config";
 
 export interface EditablePricing {
@@ -15,6 +14,16 @@ export interface EditablePricing {
   packs: Pack[];
   overridesJson: string;
 }
+
+/** What a pricing action answers (the page passes the actions in: components never import app/). */
+export interface PricingActionState {
+  status: "idle" | "saved" | "error";
+  message: string;
+  /** What the Stripe sync did, one line per change (unchanged items left out). */
+  sync?: { ok: boolean; summary: string; lines: string[] };
+}
+
+export type PricingAction = (prev: PricingActionState, form: FormData) => Promise<PricingActionState>;
 
 const initial: PricingActionState = { status: "idle", message: "" };
 const input = "w-full min-w-20 rounded-md border border-zinc-300 px-2 py-1.5 text-sm text-zinc-900";
@@ -102,8 +111,8 @@ function TierTable<T extends { id: string; lookupKey: string }>({
   );
 }
 
-export function PricingEditor({ pricing }: { pricing: EditablePricing }) {
-  const [state, action, pending] = useActionState(savePricingAction, initial);
+export function PricingEditor({ pricing, save }: { pricing: EditablePricing; save: PricingAction }) {
+  const [state, action, pending] = useActionState(save, initial);
   return (
     <form action={action} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4" aria-label="Edit pricing">
       <h2 className="text-lg font-semibold text-zinc-900">Edit version {pricing.version}</h2>
@@ -159,8 +168,8 @@ export function PricingEditor({ pricing }: { pricing: EditablePricing }) {
   );
 }
 
-export function NewTierForm({ baseVersion }: { baseVersion: number }) {
-  const [state, action, pending] = useActionState(addTierAction, initial);
+export function NewTierForm({ baseVersion, addTier }: { baseVersion: number; addTier: PricingAction }) {
+  const [state, action, pending] = useActionState(addTier, initial);
   return (
     <form action={action} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4" aria-label="Add a tier">
       <h2 className="text-lg font-semibold text-zinc-900">Add a plan or pack</h2>

@@ -8,7 +8,7 @@ import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { formatTokens } from "@/lib/format";
 import { getActivePricing } from "@/lib/tokens/pricing-config";
-import { signUpAction } from "../actions";
+import { oauthSignInAction, signUpAction } from "../actions";
 
 export const metadata: Metadata = { title: "Create your account" };
 
@@ -20,7 +20,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<{ c
     <>
       <h1 className="mb-1 text-xl font-semibold tracking-tight">Create your account</h1>
       <p className="mb-6 text-sm text-zinc-600">New accounts get {formatTokens(pricing.freeTierMillitokens)} free tokens every month.</p>
-      <OAuthButtons providers={enabledOAuthProviders()} callbackUrl={callbackUrl} />
+      <OAuthButtons providers={enabledOAuthProviders()} callbackUrl={callbackUrl} action={oauthSignInAction} />
       <AuthForm mode="sign-up" action={signUpAction} callbackUrl={callbackUrl} />
     </>
   );

@@ -7,13 +7,8 @@ import { parseEditForm, parseTierForm } from "@/lib/admin/pricing-form";
 import { requireAdmin } from "@/lib/auth/admin";
 import { stripe } from "@/lib/billing/stripe";
 import { db } from "@/lib/db/client";
+import type { PricingActionState } from "@/components/admin/pricing-forms";
 
-export interface PricingActionState {
-  status: "idle" | "saved" | "error";
-  message: string;
-  /** What the Stripe sync did, one line per change (unchanged items left out). */
-  sync?: { ok: boolean; summary: string; lines: string[] };
-}
 
 async function finish(result: PricingEditResult): Promise<PricingActionState> {
   if (!result.ok) return { status: "error", message: result.error.message };

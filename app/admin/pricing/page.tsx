@@ -10,6 +10,7 @@ import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
 import { formatDateTime, formatMoney } from "@/lib/format";
 import type { PricingConfig } from "@/lib/tokens/pricing-config";
+import { addTierAction, savePricingAction } from "./actions";
 
 export const metadata: Metadata = { title: "Pricing" };
 
@@ -38,8 +39,8 @@ export default async function AdminPricingPage() {
         Active: version {active.version}, 1 token = {active.pricing.microUsdPerToken} µ$ of provider cost. Saving creates version {active.version + 1}; ledger rows keep the version they were priced with.
       </p>
       <div className="mt-6 space-y-6">
-        <PricingEditor pricing={editable(active.pricing)} />
-        <NewTierForm baseVersion={active.version} />
+        <PricingEditor pricing={editable(active.pricing)} save={savePricingAction} />
+        <NewTierForm baseVersion={active.version} addTier={addTierAction} />
         <ModelPricesTable rows={modelPriceRows(listedModels(active.pricing.modelPriceOverrides), active.pricing)} />
         <section aria-label="Version history" className="rounded-lg border border-zinc-200 bg-white p-4">
           <h2 className="text-lg font-semibold text-zinc-900">History</h2>
