@@ -30,11 +30,6 @@ export const API_ERRORS = {
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
-/** The status every `code` is answered with. */
-export function apiErrorStatus(code: ApiErrorCode): number {
-  return API_ERRORS[code].status;
-}
-
 export interface ApiErrorOptions {
   headers?: Record<string, string>;
   /** Fields beside `error` and `message` (`field`, `issues`, `tokens`, …); bigints become numbers. */
