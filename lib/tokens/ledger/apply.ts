@@ -20,6 +20,7 @@ import {
   type Result,
 } from "./errors";
 import { findByKey } from "./grant";
+import { applyOps, type ApplyOp, type ApplyRow } from "./apply-function";
 import { snapshot, type BalanceSnapshot, type LedgerRow, type UsageBreakdown } from "./types";
 
 export type ReservationStatus = "held" | "settled" | "released" | "expired";
@@ -72,109 +73,6 @@ export type ReleaseResult = Result<{ released: boolean; balance: BalanceSnapshot
 /** The idempotency key of a call's charge. */
 export function callKey(requestId: string): string {
   return `call:${requestId}`;
-}
-
-// ─── the function's input and output ─────────────────────────────────────────────────────────
-
-/** One element of `ledger_apply`'s argument. Amounts are decimal strings (exact beyond 2^53). */
-export type ApplyOp =
-  | {
-      op: "reserve";
-      userId: string;
-      amount: string;
-      reservationId: string;
-      requestId: string;
-      feature: string;
-      pricingVersion: number | null;
-      expiresAt: string;
-    }
-  | { op: "settle"; reservationId: string; cost: string; usage: UsageBreakdown | null; pricingVersion: number | null }
-  | { op: "release"; reservationId: string };
-
-/** One row of `ledger_apply`'s result, typed. */
-export interface ApplyRow {
-  outcome: "held" | "refused" | "duplicate" | "settled" | "released" | "closed";
-  available: bigint | null;
-  balance: BalanceSnapshot | null;
-  entry: LedgerRow | null;
-}
-
-/**
- * The call, with the ledger row's columns named as LedgerRow names them. The same text is prepared
- * once per connection by node-postgres (the pipeline) and by Prisma (the marker in lib/db/client.ts).
- */
-export const APPLY_SQL = `/* tollgate:prepared */ SELECT op_index AS "opIndex", outcome, available,
-  balance_allowance AS "balanceAllowance", balance_purchased AS "balancePurchased", balance_reserved AS "balanceReserved",
-  entry_id AS "entryId", entry_user_id AS "userId", entry_allowance_delta AS "allowanceDelta", entry_purchased_delta AS "purchasedDelta",
-  entry_allowance_after AS "allowanceAfter", entry_purchased_after AS "purchasedAfter", entry_shortfall AS shortfall,
-  entry_source_ref AS "sourceRef", entry_feature AS feature, entry_pricing_version AS "pricingVersion", entry_usage AS usage,
-  entry_cost_micro_usd AS "costMicroUsd", entry_idempotency_key AS "idempotencyKey", entry_created_at AS "createdAt"
-FROM ledger_apply($1::jsonb, $2::integer) ORDER BY op_index`;
-
-type Int = bigint | string | number;
-const big = (value: Int) => BigInt(value);
-const bigOrNull = (value: Int | null) => (value === null ? null : BigInt(value));
-
-/** A raw result row, as node-postgres (bigint as string) or Prisma (bigint as BigInt) gives it. */
-export interface RawApplyRow {
-  opIndex: number;
-  outcome: ApplyRow["outcome"];
-  available: Int | null;
-  balanceAllowance: Int | null;
-  balancePurchased: Int | null;
-  balanceReserved: Int | null;
-  entryId: Int | null;
-  userId: string | null;
-  allowanceDelta: Int | null;
-  purchasedDelta: Int | null;
-  allowanceAfter: Int | null;
-  purchasedAfter: Int | null;
-  shortfall: Int | null;
-  sourceRef: string | null;
-  feature: string | null;
-  pricingVersion: number | null;
-  usage: UsageBreakdown | null;
-  costMicroUsd: Int | null;
-  idempotencyKey: string | null;
-  createdAt: Date | null;
-}
-
-export function toApplyRow(raw: RawApplyRow): ApplyRow {
-  const balance =
-    raw.balanceAllowance === null
-      ? null
-      : snapshot({ allowance: big(raw.balanceAllowance), purchased: big(raw.balancePurchased!), reserved: big(raw.balanceReserved!) });
-  const entry: LedgerRow | null =
-    raw.entryId === null
-      ? null
-      : {
-          id: big(raw.entryId),
-          userId: raw.userId!,
-          kind: "consume",
-          allowanceDelta: big(raw.allowanceDelta!),
-          purchasedDelta: big(raw.purchasedDelta!),
-          allowanceAfter: big(raw.allowanceAfter!),
-          purchasedAfter: big(raw.purchasedAfter!),
-          shortfall: big(raw.shortfall!),
-          sourceType: "request",
-          sourceRef: raw.sourceRef,
-          feature: raw.feature,
-          pricingVersion: raw.pricingVersion,
-          usage: raw.usage,
-          costMicroUsd: bigOrNull(raw.costMicroUsd),
-          actorId: null,
-          reason: null,
-          idempotencyKey: raw.idempotencyKey!,
-          createdAt: raw.createdAt!,
-        };
-  return { outcome: raw.outcome, available: bigOrNull(raw.available), balance, entry };
-}
-
-/** Runs operations through `ledger_apply` in the caller's connection or transaction (Prisma). */
-export async function applyOps(tx: DbTx, ops: ApplyOp[]): Promise<ApplyRow[]> {
-  const rows = await tx.$queryRawUnsafe<RawApplyRow[]>(APPLY_SQL, JSON.stringify(ops), null);
-  if (rows.length !== ops.length) throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
-  return rows.map(toApplyRow);
 }
 
 // ─── the operations ──────────────────────────────────────────────────────────────────────────

@@ -25,21 +25,17 @@
 import type pg from "pg";
 import type { DbTx } from "../../db/client";
 import {
-  APPLY_SQL,
   releaseCall,
   reserveCall,
   settleCall,
-  toApplyRow,
-  type ApplyOp,
-  type ApplyRow,
   type LedgerCall,
-  type RawApplyRow,
   type ReleaseResult,
   type ReserveInput,
   type ReserveResult,
   type SettleInput,
   type SettleResult,
 } from "./apply";
+import { APPLY_SQL, toApplyRow, type ApplyOp, type ApplyRow, type RawApplyRow } from "./apply-function";
 
 export interface LedgerPipelineOptions {
   /** node-postgres pool the statements run on (the app shares it with Prisma). */
