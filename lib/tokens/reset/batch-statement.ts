@@ -1,0 +1,154 @@
+// The statement of one batch of the monthly reset (monthly-reset.ts has the guarantees and who gets
+// what): which accounts are due, and the one set-based statement that locks them, writes their expiry
+// and grant rows and moves their balances, in the batch's own transaction.
+import { Prisma } from "../../db/generated/client";
+import type { Db } from "../../db/client";
+import type { PricingConfig } from "../pricing-config";
+import { tokensToMillitokens } from "../units";
+
+export interface BatchRow {
+  examined: number;
+  started: number;
+  paid: number;
+  granted: bigint;
+  expired: bigint;
+  unknown_plans: { userId: string; planId: string | null }[];
+  /** Due accounts whose period keys were already taken (by a writer racing this run): left alone. */
+  not_started: string[];
+}
+
+const FREE_STATUSES = Prisma.sql`('none', 'canceled', 'incomplete', 'incomplete_expired')`;
+export const PAID_STATUSES = Prisma.sql`('active', 'trialing')`;
+export const HELD_STATUSES = Prisma.sql`('past_due', 'unpaid', 'paused')`;
+/** A synced new period whose invoice is not paid (s = user_subscriptions, b = user_token_balance). */
+export const NEW_PERIOD_UNPAID = Prisma.sql`(s.current_period_start > b.period_start AND s.current_period_paid_at IS NULL)`;
+
+/** Keys exactly as `allowanceKey` / `expiryKey` write them (`Date.toISOString()`). */
+const iso = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The batch statement, bound to a pricing version and an instant. */
+export class BatchStatement {
+  private readonly planIds: string[];
+  private readonly planAllowances: string[];
+  private readonly freeTier: bigint;
+
+  constructor(
+    private readonly pricing: PricingConfig,
+    private readonly now: Date,
+    private readonly batchSize: number,
+    /** Paid periods that started after this instant are left to invoice.paid for now. */
+    private readonly paidStartedBy: Date,
+  ) {
+    this.planIds = pricing.plans.map((p) => p.id);
+    this.planAllowances = pricing.plans.map((p) => tokensToMillitokens(p.tokensPerMonth).toString());
+    this.freeTier = pricing.freeTierMillitokens;
+  }
+
+  /** Accounts due and actionable now (paid and synced, or free), oldest reset first. */
+  private due(excluded: string[], only: string | null) {
+    return Prisma.sql`
+      FROM user_token_balance b
+      LEFT JOIN user_subscriptions s ON s.user_id = b.user_id
+      WHERE b.next_reset_at <= ${this.now}
+        AND b.user_id <> ALL(${excluded}::text[])
+        AND (${only}::text IS NULL OR b.user_id = ${only}::text)
+        AND (s.user_id IS NULL OR s.status IN ${FREE_STATUSES}
+             OR (s.status IN ${PAID_STATUSES} AND s.current_period_start > b.period_start
+                 AND s.current_period_paid_at IS NOT NULL
+                 AND s.current_period_start <= ${this.paidStartedBy} AND s.current_period_end > s.current_period_start))`;
+  }
+
+  async dueIds(db: Db, excluded: string[]): Promise<string[]> {
+    const rows = await db.$queryRaw<{ user_id: string }[]>`
+      SELECT b.user_id ${this.due(excluded, null)} ORDER BY b.next_reset_at, b.user_id LIMIT ${this.batchSize}`;
+    return rows.map((r) => r.user_id);
+  }
+
+  /**
+   * One statement for up to `batchSize` accounts: the same steps as `startPeriod`, set-based. The
+   * expiry and grant rows of an account are written together or not at all (a conflict on either
+   * key — a webhook got there first — leaves the account to the winner); the final guard divides by
+   * zero, aborting the batch, if that ever did not hold.
+   */
+  run(db: Db, excluded: string[], only: string | null = null): Promise<BatchRow[]> {
+    const now = this.now;
+    return db.$queryRaw<BatchRow[]>`
+      WITH plans AS (
+        SELECT * FROM unnest(${this.planIds}::text[], ${this.planAllowances}::bigint[]) AS p(plan_id, allowance)
+      ), cand AS (
+        SELECT b.user_id, b.allowance AS old_allowance, b.purchased, b.next_reset_at, b.period_anchor,
+               coalesce(s.status IN ${PAID_STATUSES}, false) AS paid,
+               s.plan_id, s.plan_allowance, s.plan_pricing_version, s.current_period_start, s.current_period_end, s.current_period_invoice_id
+        ${this.due(excluded, only)}
+        ORDER BY b.next_reset_at, b.user_id
+        LIMIT ${this.batchSize}
+        FOR UPDATE OF b
+      ), free_month AS (
+        -- Months from the anchor to now (UTC wall clock), and the anchor-based boundaries around it.
+        SELECT c.user_id, a.t, a.n FROM cand c
+        CROSS JOIN LATERAL (
+          SELECT c.period_anchor AT TIME ZONE 'UTC' AS t,
+                 ((extract(year FROM ${now}::timestamptz AT TIME ZONE 'UTC') - extract(year FROM c.period_anchor AT TIME ZONE 'UTC')) * 12
+                  + extract(month FROM ${now}::timestamptz AT TIME ZONE 'UTC') - extract(month FROM c.period_anchor AT TIME ZONE 'UTC'))::int AS n
+        ) a
+        WHERE NOT c.paid
+      ), free_period AS (
+        -- The calendar month (from the anchor) containing now: [start, end).
+        SELECT user_id,
+               CASE WHEN bn <= ${now} THEN bn ELSE bp END AS start_at,
+               CASE WHEN bn <= ${now} THEN bn1 ELSE bn END AS end_at
+        FROM (
+          SELECT user_id,
+                 (t + make_interval(months => n - 1)) AT TIME ZONE 'UTC' AS bp,
+                 (t + make_interval(months => n)) AT TIME ZONE 'UTC' AS bn,
+                 (t + make_interval(months => n + 1)) AT TIME ZONE 'UTC' AS bn1
+          FROM free_month
+        ) x
+      ), periods AS (
+        -- A paid period gets the allowance of the price the subscription pays (synced from Stripe,
+        -- in that price's pricing version); the active version's only for a row synced before it.
+        SELECT c.user_id, c.old_allowance, c.purchased, c.paid, c.plan_id, c.current_period_invoice_id,
+               CASE WHEN c.paid THEN c.current_period_start ELSE greatest(c.next_reset_at, f.start_at) END AS new_start,
+               CASE WHEN c.paid THEN c.current_period_end ELSE f.end_at END AS new_end,
+               CASE WHEN c.paid THEN coalesce(c.plan_allowance, p.allowance) ELSE ${this.freeTier}::bigint END AS new_allowance,
+               CASE WHEN c.paid AND c.plan_allowance IS NOT NULL THEN c.plan_pricing_version ELSE ${this.pricing.version}::int END AS new_version
+        FROM cand c
+        LEFT JOIN plans p ON p.plan_id = c.plan_id
+        LEFT JOIN free_period f ON f.user_id = c.user_id
+      ), e AS (
+        INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,
+          purchased_after, source_type, source_ref, pricing_version, idempotency_key)
+        SELECT user_id, 'expire_allowance', -old_allowance, 0, 0, purchased, 'cron', 'reset-monthly-tokens',
+          ${this.pricing.version}, 'expire:' || user_id || ':' || ${iso(Prisma.sql`new_start`)}
+        FROM periods WHERE new_allowance IS NOT NULL
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING user_id, allowance_delta, purchased_after
+      ), g AS (
+        INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,
+          purchased_after, source_type, source_ref, pricing_version, idempotency_key)
+        SELECT p.user_id, (CASE WHEN p.paid THEN 'grant_allowance' ELSE 'grant_free' END)::"TransactionKind",
+          p.new_allowance, 0, p.new_allowance, e.purchased_after, 'cron',
+          CASE WHEN p.paid THEN coalesce(p.current_period_invoice_id, 'reset-monthly-tokens') ELSE 'reset-monthly-tokens' END,
+          p.new_version, 'allowance:' || p.user_id || ':' || ${iso(Prisma.sql`p.new_start`)}
+        FROM e JOIN periods p ON p.user_id = e.user_id
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING user_id, allowance_delta
+      ), upd AS (
+        UPDATE user_token_balance b
+        SET allowance = p.new_allowance, period_start = p.new_start, next_reset_at = p.new_end, updated_at = now()
+        FROM g JOIN periods p ON p.user_id = g.user_id
+        WHERE b.user_id = g.user_id
+        RETURNING b.user_id, p.paid
+      )
+      SELECT (SELECT count(*) FROM cand)::int AS examined,
+             (SELECT count(*) FROM upd)::int AS started,
+             (SELECT count(*) FROM upd WHERE paid)::int AS paid,
+             (SELECT coalesce(sum(allowance_delta), 0) FROM g)::bigint AS granted,
+             (SELECT coalesce(-sum(allowance_delta), 0) FROM e)::bigint AS expired,
+             (SELECT coalesce(json_agg(json_build_object('userId', user_id, 'planId', plan_id)), '[]') FROM periods
+              WHERE new_allowance IS NULL) AS unknown_plans,
+             (SELECT coalesce(json_agg(user_id), '[]') FROM periods
+              WHERE new_allowance IS NOT NULL AND user_id NOT IN (SELECT user_id FROM upd)) AS not_started
+      WHERE 1 / (CASE WHEN (SELECT count(*) FROM e) = (SELECT count(*) FROM g) THEN 1 ELSE 0 END) = 1`;
+  }
+}
