@@ -9,6 +9,19 @@ const pinnedPrices = {
   message: "Prices are pinned: no remote price updates, no float price calculation (see lib/tokens/cost/catalogue.ts).",
 };
 
+// Product code (app/, components/, lib/) never depends on the dev servers (dev/: the Stripe and
+// OpenAI simulators) or on test support (test/): what runs in production is only product code.
+const productLayer = "Product code never imports dev/ (the simulators) or test/ (harnesses and fixtures).";
+const noDevOrTest = { regex: "^(@/|(\\.\\./)+)(dev|test)(/|$)", message: productLayer };
+
+// A simulator follows the provider, not us: one that computed usage with the product's own code
+// could not catch the product's mistakes. So dev/ imports nothing of the product or of test/.
+const simulatorLayer = "dev/ (the simulators) imports nothing from lib/, app/, components/ or test/: it follows the provider, not the product.";
+const simulatorImports = {
+  paths: [pinnedPrices],
+  patterns: [{ regex: "^(@/|(\\.\\./)+)(lib|app|components|test)(/|$)", message: simulatorLayer }],
+};
+
 // The token layer knows nothing of Stripe or OpenAI: lib/billing and lib/ai call into it, never the
 // other way (docs/TOKEN_INTEGRATION_GUIDE.md). A provider's shapes are read by its adapters in lib/ai.
 const tokenLayer = "lib/tokens knows no provider: lib/ai and lib/billing call into it, never the other way.";
@@ -30,8 +43,11 @@ const tokenLayerImports = {
 const componentLayer = "components/ never import app/: take the server action as a prop (see components/auth-form.tsx).";
 const componentImports = {
   paths: [pinnedPrices],
-  patterns: [{ regex: "^(@/|(\\.\\./)+)app(/|$)", message: componentLayer }],
+  patterns: [{ regex: "^(@/|(\\.\\./)+)app(/|$)", message: componentLayer }, noDevOrTest],
 };
+
+/** Tests may use test support (and a simulator's tests their own fixtures). */
+const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
 
 const config = [
   ...nextVitals,
@@ -40,12 +56,28 @@ const config = [
     rules: { "no-restricted-imports": ["error", { paths: [pinnedPrices] }] },
   },
   {
-    // A later block replaces the rule's options, so this one repeats the pinned prices.
+    // Each later block replaces the rule's options, so each repeats the pinned prices.
+    files: ["app/**", "components/**", "lib/**"],
+    ignores: TESTS,
+    rules: { "no-restricted-imports": ["error", { paths: [pinnedPrices], patterns: [noDevOrTest] }] },
+  },
+  {
+    files: ["dev/**"],
+    ignores: TESTS,
+    rules: { "no-restricted-imports": ["error", simulatorImports] },
+  },
+  {
     files: ["lib/tokens/**"],
     rules: { "no-restricted-imports": ["error", tokenLayerImports] },
   },
   {
+    files: ["lib/tokens/**"],
+    ignores: TESTS,
+    rules: { "no-restricted-imports": ["error", { ...tokenLayerImports, patterns: [...tokenLayerImports.patterns, noDevOrTest] }] },
+  },
+  {
     files: ["components/**"],
+    ignores: TESTS,
     rules: { "no-restricted-imports": ["error", componentImports] },
   },
   {

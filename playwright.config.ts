@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { toolingEnv } from "./lib/env";
-import { e2ePort } from "./scripts/test/e2e-paths";
+import { e2ePort } from "./test/support/e2e-paths";
 
 const port = e2ePort();
 const baseURL = `http://localhost:${port}`;

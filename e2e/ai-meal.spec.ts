@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { renderPng } from "../lib/ai/simulator/images";
+import { renderPng } from "../dev/openai-simulator/images";
 import { formatTokens } from "../lib/format";
 import { expectBalance, signUp, uniqueEmail } from "./helpers";
 

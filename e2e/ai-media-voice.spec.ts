@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { wavFile } from "../lib/ai/testing/audio-fixtures";
+import { wavFile } from "../test/ai/audio-fixtures";
 import { signUp, uniqueEmail } from "./helpers";
 
 async function balanceMillitokens(page: Page): Promise<bigint> {

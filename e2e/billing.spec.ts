@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { e2eDataDir } from "../scripts/test/e2e-paths";
+import { e2eDataDir } from "../test/support/e2e-paths";
 import { signUp, uniqueEmail } from "./helpers";
 
 const dataFile = (name: string) => readFileSync(path.join(e2eDataDir(), name), "utf8").trim();

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { e2eDataDir } from "../scripts/test/e2e-paths";
+import { e2eDataDir } from "../test/support/e2e-paths";
 
 export const PASSWORD = "correct horse battery staple";
 

@@ -8,7 +8,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { createDb } from "../lib/db/client";
 import { formatSignedTokens, formatTokensDetailed, formatTokensExact } from "../lib/format";
 import { release, reserve } from "../lib/tokens/ledger";
-import { e2eDataDir } from "../scripts/test/e2e-paths";
+import { e2eDataDir } from "../test/support/e2e-paths";
 import { e2eServerValue, signUp, uniqueEmail } from "./helpers";
 
 async function payOnStripe(page: Page, button: RegExp) {

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import nextEnv from "@next/env";
-import { startOpenAISimulator } from "../lib/ai/simulator";
+import { startOpenAISimulator } from "../dev/openai-simulator";
 import { SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY, toolingEnv } from "../lib/env";
 import { prepareDatabase, resolveDatabase } from "./lib/database";
 import { startDevStripe } from "./lib/stripe-simulator";

@@ -9,12 +9,12 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import exitHook from "async-exit-hook";
-import { startOpenAISimulator } from "../lib/ai/simulator";
+import { startOpenAISimulator } from "../dev/openai-simulator";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY } from "../lib/env";
 import { prepareDatabase } from "./lib/database";
 import { startDevStripe } from "./lib/stripe-simulator";
-import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "./test/e2e-paths";
+import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "../test/support/e2e-paths";
 
 const log = (line: string) => console.log(`[e2e-server] ${line}`);
 const port = e2ePort();

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { E2E_DIST_DIR } from "./test/e2e-paths";
+import { E2E_DIST_DIR } from "../test/support/e2e-paths";
 
 const reports = path.join(process.cwd(), ".data", "test-reports");
 rmSync(reports, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 
 type SessionUser = { id: string; email: string; name: null; role: "user" | "admin" };
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));

@@ -4,10 +4,10 @@
 // subscription rows are inserted directly: they are what the Stripe sync would have stored.
 // Every expected figure below is computed by hand in the comments.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { grant, openAccount, reserve } from "../tokens/ledger";
 import { getActivePricing } from "../tokens/pricing-config";
-import { charge, stamp, text } from "../tokens/usage/test-seed";
+import { charge, stamp, text } from "@/test/usage/seed";
 import { businessReport, formatBasisPoints, formatMicroUsd, parseRate, roundDiv, type BusinessReport } from "./business";
 import { businessCsv } from "./business-csv";
 import { saveEdit } from "./pricing";

@@ -2,9 +2,9 @@
 // for a new tier): an edit inserts the next version and never touches an old one, old ledger rows
 // keep their version, concurrent saves never share a number, a new tier is synced to Stripe.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { catalogItems, priceByLookupKey } from "../billing/catalog";
-import { startStripeSimulator } from "../billing/simulator";
+import { startStripeSimulator } from "@/dev/stripe-simulator";
 import { createStripeClient } from "../billing/stripe";
 import { syncCatalog } from "../billing/sync-catalog";
 import { callKey, openAccount, reserve, settle } from "../tokens/ledger";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SIMULATOR_ADMIN_KEY } from "../env";
 import { readProviderBill } from "../ai/provider-bill";
 import { reconcileProviderCosts } from "../ai/reconcile";
-import { startRouteHarness, type RouteHarness } from "../ai/testing/route-harness";
+import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 import { invalidatePricingCache } from "../tokens/metering/pricing-cache";
 import { getActivePricing } from "../tokens/pricing-config";
 import { businessReport, parseRate } from "./business";
@@ -27,8 +27,8 @@ const CHAT = "gpt-5-mini-2025-08-07";
 beforeAll(async () => {
   h = await startRouteHarness(session, "reconcile", { tokensPerSecond: 2_000 });
   Object.assign(process.env, { OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY, CRON_SECRET: "reconcile-cron-secret" });
-  ({ POST: chatPOST } = await import("../../app/api/ai/chat/route"));
-  ({ POST: imagePOST } = await import("../../app/api/ai/generate-training-illustration/route"));
+  ({ POST: chatPOST } = await import("@/app/api/ai/chat/route"));
+  ({ POST: imagePOST } = await import("@/app/api/ai/generate-training-illustration/route"));
 });
 
 afterAll(() => h?.close());
@@ -164,7 +164,7 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     );
 
     // The daily cron route gives the same report, behind the cron secret.
-    const { GET } = await import("../../app/api/cron/reconcile-costs/route");
+    const { GET } = await import("@/app/api/cron/reconcile-costs/route");
     const refused = await GET(new Request(`http://localhost/api/cron/reconcile-costs?day=${day}`, { headers: { authorization: "Bearer wrong" } }));
     expect(refused.status).toBe(401);
     const cron = await GET(new Request(`http://localhost/api/cron/reconcile-costs?day=${day}`, { headers: { authorization: "Bearer reconcile-cron-secret" } }));

@@ -2,8 +2,8 @@
 // layout is written out here the way encoders write it, so a reader that misreads a field fails.
 import { describe, expect, it } from "vitest";
 import { holdSeconds, sniffAudioFormat, wavPcmSeconds } from "./audio-duration";
-import { mp3File, mp4File, oggOpusFile, oggVorbisFile, wavFile, webmFile } from "./testing/audio-fixtures";
-import { readAudio } from "./testing/audio-headers";
+import { mp3File, mp4File, oggOpusFile, oggVorbisFile, wavFile, webmFile } from "@/test/ai/audio-fixtures";
+import { readAudio } from "@/test/ai/audio-headers";
 
 describe("readAudio", () => {
   it("reads a PCM WAV's duration from its data size and byte rate", () => {

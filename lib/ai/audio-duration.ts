@@ -6,7 +6,7 @@
 // that a decoder skips to find more frames. So the hold never reads them: `holdSeconds` sets it from
 // what the bytes can hold at most (below); only a PCM WAV's length is exact, from its layout. The
 // container-header readers that show what a forged file claims live with the tests
-// (lib/ai/testing/audio-headers.ts).
+// (test/ai/audio-headers.ts).
 export const AUDIO_TYPES = {
   wav: "audio/wav",
   mp3: "audio/mpeg",

@@ -1,12 +1,12 @@
 // POST /api/ai/chat end to end below HTTP: the real route module, the real OpenAI SDK talking to the
 // loopback simulator, the real cost engine and real Postgres. Only the session lookup is replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { TestDatabase } from "../../scripts/test/database";
+import type { TestDatabase } from "@/test/support/database";
 import { costOf, countChatTokens, countTokens, textUsage } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
 import { CHAT_MODEL, COACH_SYSTEM_PROMPT } from "./chat";
 import { clearConversation, loadConversation } from "./conversation";
-import { startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
@@ -18,7 +18,7 @@ let POST: (request: Request) => Promise<Response>;
 beforeAll(async () => {
   h = await startRouteHarness(session, "chat", { tokensPerSecond: 400 });
   t = h.t;
-  ({ POST } = await import("../../app/api/ai/chat/route"));
+  ({ POST } = await import("@/app/api/ai/chat/route"));
 });
 
 afterAll(() => h?.close());

@@ -8,8 +8,8 @@ import { baseAuthConfig } from "../auth/base-config";
 import { sessionVersionHooks } from "../auth/callbacks";
 import { VERSION_CACHE_MS } from "../auth/session-version";
 import { grantAdmin } from "../auth/users";
-import { renderPng } from "./simulator/images";
-import { startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import { renderPng } from "@/dev/openai-simulator/images";
+import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const APP_URL = "http://localhost:3000";
 const SECRET = "a-test-secret-that-is-at-least-32-characters";
@@ -31,10 +31,10 @@ let end: Route;
 beforeAll(async () => {
   process.env.APP_URL = APP_URL;
   h = await startRouteHarness(session, "perimeter");
-  activity = (await import("../../app/api/ai/activity-analyzer/route")).POST;
-  meal = (await import("../../app/api/ai/meal-analyzer/route")).POST;
-  attach = (await import("../../app/api/ai/voice-coach-realtime/attach/route")).POST;
-  end = (await import("../../app/api/ai/voice-coach-realtime/end/route")).POST;
+  activity = (await import("@/app/api/ai/activity-analyzer/route")).POST;
+  meal = (await import("@/app/api/ai/meal-analyzer/route")).POST;
+  attach = (await import("@/app/api/ai/voice-coach-realtime/attach/route")).POST;
+  end = (await import("@/app/api/ai/voice-coach-realtime/end/route")).POST;
 }, 60_000);
 
 afterAll(async () => {

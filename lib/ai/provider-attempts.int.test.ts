@@ -8,7 +8,7 @@ import { verifyLedger } from "../tokens/ledger";
 import { activityCall } from "./activity-analyzer";
 import { CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL } from "./chat";
 import { estimateAttempt } from "./structured";
-import { startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
@@ -20,8 +20,8 @@ let chat: (request: Request) => Promise<Response>;
 beforeAll(async () => {
   process.env.OPENAI_TIMEOUT_MS = "400";
   h = await startRouteHarness(session, "attempts");
-  analyze = (await import("../../app/api/ai/activity-analyzer/route")).POST;
-  chat = (await import("../../app/api/ai/chat/route")).POST;
+  analyze = (await import("@/app/api/ai/activity-analyzer/route")).POST;
+  chat = (await import("@/app/api/ai/chat/route")).POST;
 });
 
 afterAll(() => h?.close());

@@ -14,8 +14,8 @@ import { FEATURE_MODELS, type FeatureSlug } from "./models";
 import { recipeOutputSchema } from "./recipe-generator";
 import { scanOutputSchema } from "./scan-estimate";
 import { refineOutputSchema } from "./scan-refine-morphs";
-import { renderPng } from "./simulator/images";
-import { leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import { renderPng } from "@/dev/openai-simulator/images";
+import { leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 import { MAX_IMAGE_BYTES } from "./uploads";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));

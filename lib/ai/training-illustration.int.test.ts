@@ -4,7 +4,7 @@ import { imageSize } from "image-size";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { costEngine, resolvePrice } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
-import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 import { ILLUSTRATION_MODEL, illustrationPrompt } from "./training-illustration";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
@@ -15,7 +15,7 @@ let POST: (request: Request) => Promise<Response>;
 
 beforeAll(async () => {
   h = await startRouteHarness(session, "illustration");
-  ({ POST } = await import("../../app/api/ai/generate-training-illustration/route"));
+  ({ POST } = await import("@/app/api/ai/generate-training-illustration/route"));
 });
 
 afterAll(async () => h?.close());

@@ -5,9 +5,9 @@ import OpenAI from "openai";
 import { costEngine, costOf, type Usage } from "../tokens/cost";
 import { Meter } from "../tokens/metering/meter";
 import { verifyLedger } from "../tokens/ledger";
-import { mp3File, mp4File, oggOpusFile, wavFile, webmFile } from "./testing/audio-fixtures";
-import { readAudio } from "./testing/audio-headers";
-import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import { mp3File, mp4File, oggOpusFile, wavFile, webmFile } from "@/test/ai/audio-fixtures";
+import { readAudio } from "@/test/ai/audio-headers";
+import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 import { MAX_AUDIO_BYTES, TRANSCRIBE_MODEL, transcribe } from "./transcribe";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
@@ -18,7 +18,7 @@ let POST: (request: Request) => Promise<Response>;
 
 beforeAll(async () => {
   h = await startRouteHarness(session, "transcribe");
-  ({ POST } = await import("../../app/api/ai/transcribe/route"));
+  ({ POST } = await import("@/app/api/ai/transcribe/route"));
 });
 
 afterAll(async () => h?.close());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderPng } from "./simulator/images";
+import { renderPng } from "@/dev/openai-simulator/images";
 import { MAX_IMAGE_BYTES, sniffImageType, uploadedImage } from "./uploads";
 
 const bytes = (...parts: (string | number[])[]) =>

@@ -8,8 +8,8 @@ import { SIMULATOR_API_KEY } from "../env";
 import { costOf, estimateRealtimeCost, type RealtimeUsage } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
 import { RealtimeMeter, realtimeTiming, worstCaseUsage } from "./realtime-metering";
-import type { RealtimeUsageReport } from "./simulator/realtime";
-import { leaveAvailable, startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import type { RealtimeUsageReport } from "@/dev/openai-simulator/realtime";
+import { leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 import { MAX_OUTPUT_TOKENS_PER_RESPONSE, VOICE_COACH_INSTRUCTIONS, VOICE_COACH_MODEL } from "./voice-coach";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
@@ -29,9 +29,9 @@ const defaults = { ...realtimeTiming };
 
 beforeAll(async () => {
   h = await startRouteHarness(session, "voice");
-  start = (await import("../../app/api/ai/voice-coach-realtime/route")).POST;
-  attach = (await import("../../app/api/ai/voice-coach-realtime/attach/route")).POST;
-  end = (await import("../../app/api/ai/voice-coach-realtime/end/route")).POST;
+  start = (await import("@/app/api/ai/voice-coach-realtime/route")).POST;
+  attach = (await import("@/app/api/ai/voice-coach-realtime/attach/route")).POST;
+  end = (await import("@/app/api/ai/voice-coach-realtime/end/route")).POST;
   const { db } = await import("../db/client");
   const { currentCostEngine, ledger } = await import("./metered");
   const { openai } = await import("./client");

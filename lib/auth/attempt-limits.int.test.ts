@@ -1,7 +1,7 @@
 // Sign-up and sign-in limits per client IP and in total, over Postgres, through the functions the
 // forms call (signUpWithPassword, authenticate): fresh e-mails do not escape them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import type { AttemptLimits } from "./attempt-limits";
 import { authenticate, signUpWithPassword } from "./users";
 

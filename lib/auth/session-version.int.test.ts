@@ -2,7 +2,7 @@
 // the ≤ 1 s cache every instance keeps of it, and the next-auth jwt callback that `auth()` runs.
 import type { JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { sessionVersionHooks } from "./callbacks";
 import { isSessionCurrent, revokeSessions, VERSION_CACHE_MS } from "./session-version";
 import { grantAdmin } from "./users";

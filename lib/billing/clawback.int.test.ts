@@ -4,9 +4,9 @@
 // simulator refunds / disputes, sends signed webhooks, the production webhook code applies them.
 import { describe, expect, it } from "vitest";
 import { settle } from "../tokens/ledger";
-import { holdOrThrow, reserveInput } from "../tokens/ledger/test-helpers";
+import { holdOrThrow, reserveInput } from "@/test/ledger/helpers";
 import { startCheckout } from "./checkout";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
 const TOKENS = 1000n;

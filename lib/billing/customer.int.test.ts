@@ -1,7 +1,7 @@
 // One Stripe customer per user, also under concurrency.
 import { describe, expect, it } from "vitest";
 import { ensureCustomer, META_USER, userIdForCustomer } from "./customer";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
 

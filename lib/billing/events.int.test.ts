@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { allowanceKey } from "../tokens/ledger";
 import { startCheckout } from "./checkout";
 import { confirmCheckout } from "./confirm-checkout";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
 const TOKENS = 1000n;

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { allowanceKey, verifyLedger } from "../tokens/ledger";
 import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
 import { subscriptionOverview } from "./overview";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
 const PRO = 3_000_000n;

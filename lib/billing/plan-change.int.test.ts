@@ -12,7 +12,7 @@ import { startCheckout } from "./checkout";
 import { confirmCheckout, refreshAfterPortal } from "./confirm-checkout";
 import { subscriptionOverview } from "./overview";
 import { findPortalConfiguration } from "./portal-configuration";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
 const TOKENS = 1000n;

@@ -13,7 +13,7 @@ import { ensureCustomer } from "./customer";
 import { subscriptionOverview } from "./overview";
 import { syncSubscription } from "./sync-subscription";
 import { handleStripeWebhook } from "./webhook";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
 const TOKENS = 1000n;

@@ -7,10 +7,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { LedgerPipeline } from "../tokens/ledger";
-import { reserveInput } from "../tokens/ledger/test-helpers";
+import { reserveInput } from "@/test/ledger/helpers";
 import { startCheckout } from "./checkout";
 import { confirmCheckout, refreshAfterPortal } from "./confirm-checkout";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const POOL = 10; // DATABASE_POOL_MAX's default
 const STRIPE_LATENCY_MS = 40;

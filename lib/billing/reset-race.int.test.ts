@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { verifyLedger } from "../tokens/ledger";
 import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
 import { syncSubscription } from "./sync-subscription";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 import { handleStripeWebhook } from "./webhook";
 
 const h = billingTestHarness();

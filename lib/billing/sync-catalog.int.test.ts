@@ -4,11 +4,11 @@
 import { describe, expect, it } from "vitest";
 import { getActivePricing, type PricingConfig } from "../tokens/pricing-config";
 import { catalogItems, itemRefOfPrice, priceByLookupKey } from "./catalog";
-import { startStripeSimulator } from "./simulator";
+import { startStripeSimulator } from "@/dev/stripe-simulator";
 import { createStripeClient } from "./stripe";
 import { findPortalConfiguration } from "./portal-configuration";
 import { syncCatalog } from "./sync-catalog";
-import { createTestDatabase } from "../../scripts/test/database";
+import { createTestDatabase } from "@/test/support/database";
 
 describe("syncCatalog", () => {
   it("creates, then is a no-op, then moves a changed price's lookup key to a new price", async () => {

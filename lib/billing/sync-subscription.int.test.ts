@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { withUserLock } from "./context";
 import { startCheckout } from "./checkout";
 import { readSubscription, syncSubscriptionLocked } from "./sync-subscription";
-import { billingTestHarness } from "./test-harness";
+import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
 

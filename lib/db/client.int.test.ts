@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { openAccount, reserve, settle } from "../tokens/ledger";
 import { createDb, databaseReachable, type Db } from "./client";
 

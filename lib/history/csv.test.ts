@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS, csvField, csvFileName, csvHeader, csvRow, csvText } from "./csv";
-import { defaultPlans, ledgerRow, parseCsv } from "./test-fixtures";
+import { defaultPlans, ledgerRow, parseCsv } from "@/test/history/fixtures";
 
 const plans = defaultPlans;
 const row = ledgerRow;

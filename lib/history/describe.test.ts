@@ -3,7 +3,7 @@ import type { LedgerRow } from "../tokens/ledger";
 import { DEFAULT_PRICING } from "../tokens/pricing-config";
 import { describeRow, featureTitle, usageDetails } from "./describe";
 import { planNameResolver } from "./plans";
-import { defaultPlans, ledgerRow } from "./test-fixtures";
+import { defaultPlans, ledgerRow } from "@/test/history/fixtures";
 
 const plans = defaultPlans;
 const row = ledgerRow;

@@ -1,7 +1,7 @@
 // The history page's data over real Postgres: rows in words (plan names from the pricing versions in
 // the database), keyset pages that together are the whole history exactly once, filters, ownership.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { grant, openAccount, reserve, settle, startPeriod } from "../tokens/ledger";
 import { historyView } from "./view";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { DEFAULT_PRICING, getActivePricing, seedPricing } from "./pricing-config";
 
 let t: TestDatabase;

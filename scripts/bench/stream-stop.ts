@@ -11,7 +11,7 @@
 // (prints a table and ends with `BENCH {json}`).
 import OpenAI from "openai";
 import { CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL, chatMessages } from "../../lib/ai/chat";
-import { startOpenAISimulator } from "../../lib/ai/simulator";
+import { startOpenAISimulator } from "../../dev/openai-simulator";
 import { costOf, countTokens, textUsage } from "../../lib/tokens/cost";
 
 type Usage = {

@@ -3,7 +3,7 @@
 // database's active pricing (the same `stripe:sync` code a real account gets). Returns the variables
 // that point the app at it.
 import { randomBytes } from "node:crypto";
-import { startStripeSimulator } from "../../lib/billing/simulator";
+import { startStripeSimulator } from "../../dev/stripe-simulator";
 import { createStripeClient } from "../../lib/billing/stripe";
 import { syncCatalog, summarize } from "../../lib/billing/sync-catalog";
 import { createDb } from "../../lib/db/client";

@@ -2,9 +2,9 @@
 // session lookup (and Next's cache revalidation, which needs a request) are replaced.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { searchUsersByEmail } from "../../../lib/admin/users";
-import { openAccount } from "../../../lib/tokens/ledger";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { searchUsersByEmail } from "@/lib/admin/users";
+import { openAccount } from "@/lib/tokens/ledger";
 import type { AdjustState } from "./actions";
 
 const session = vi.hoisted(() => ({ user: null as { id: string; email: string; name: null; role: "user" | "admin" } | null }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { claimEvent, finishClaim, recordIgnored } from "./log";
 
 let t: TestDatabase;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { startCheckout } from "../checkout";
 import { createStripeClient } from "../stripe";
-import { billingTestHarness, TEST_STRIPE_KEY } from "../test-harness";
+import { billingTestHarness, TEST_STRIPE_KEY } from "@/test/billing/harness";
 import { handleStripeWebhook } from "./index";
 import { claimEvent } from "./log";
 

@@ -3,7 +3,7 @@ import { balance, openAccount } from "./account";
 import { LedgerUsageError } from "./errors";
 import { grant } from "./grant";
 import { allowanceKey, expiryKey, signupKeys, startPeriod } from "./period";
-import { holdOrThrow, pack, reserveInput, SIGNUP, ledgerTestDatabase } from "./test-helpers";
+import { holdOrThrow, pack, reserveInput, SIGNUP, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase();

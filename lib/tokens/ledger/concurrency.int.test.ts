@@ -5,7 +5,7 @@ import { adjust, clawback } from "./corrections";
 import { grant } from "./grant";
 import { allowanceKey, expiryKey, startPeriod } from "./period";
 import { release, reserve, settle, sweepExpiredReservations } from "./reservations";
-import { allowanceGrant, nextRequestId, pack, reserveInput, ledgerTestDatabase } from "./test-helpers";
+import { allowanceGrant, nextRequestId, pack, reserveInput, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase({ poolMax: 40 });

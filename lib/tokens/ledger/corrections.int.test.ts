@@ -4,7 +4,7 @@ import { LedgerUsageError } from "./errors";
 import { grant } from "./grant";
 import { startPeriod } from "./period";
 import { reserve, settle } from "./reservations";
-import { holdOrThrow, pack, reserveInput, ledgerTestDatabase } from "./test-helpers";
+import { holdOrThrow, pack, reserveInput, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase();

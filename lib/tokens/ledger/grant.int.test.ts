@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LedgerUsageError } from "./errors";
 import { grant } from "./grant";
-import { allowanceGrant, pack, ledgerTestDatabase } from "./test-helpers";
+import { allowanceGrant, pack, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase({ poolMax: 25 });

@@ -3,7 +3,7 @@ import { grant } from "./grant";
 import { encodeCursor, history, type HistoryFilters } from "./history";
 import { startPeriod } from "./period";
 import { settle } from "./reservations";
-import { holdOrThrow, pack, reserveInput, ledgerTestDatabase } from "./test-helpers";
+import { holdOrThrow, pack, reserveInput, ledgerTestDatabase } from "@/test/ledger/helpers";
 import type { LedgerRow } from "./types";
 
 const f = ledgerTestDatabase();

@@ -10,7 +10,7 @@ import { grant } from "./grant";
 import { startPeriod } from "./period";
 import { LedgerPipeline } from "./pipeline";
 import { release, reserve, settle, sweepExpiredReservations } from "./reservations";
-import { FREE_TIER, SIGNUP, ledgerTestDatabase, type Buckets } from "./test-helpers";
+import { FREE_TIER, SIGNUP, ledgerTestDatabase, type Buckets } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase();

@@ -4,7 +4,7 @@ import { LedgerUsageError } from "./errors";
 import { grant } from "./grant";
 import { allowanceKey, expiryKey, startPeriod, type StartPeriodInput } from "./period";
 import { reserve, settle } from "./reservations";
-import { holdOrThrow, pack, reserveInput, SIGNUP, ledgerTestDatabase } from "./test-helpers";
+import { holdOrThrow, pack, reserveInput, SIGNUP, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase({ poolMax: 25 });

@@ -10,7 +10,7 @@ import { grant } from "./grant";
 import { startPeriod } from "./period";
 import { LedgerPipeline } from "./pipeline";
 import { reserve, sweepExpiredReservations } from "./reservations";
-import { ledgerTestDatabase, nextRequestId, pack, reserveInput } from "./test-helpers";
+import { ledgerTestDatabase, nextRequestId, pack, reserveInput } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase({ poolMax: 20 });

@@ -3,7 +3,7 @@ import { LedgerUsageError } from "./errors";
 import { grant } from "./grant";
 import { callKey } from "./apply";
 import { release, reserve, settle, sweepExpiredReservations } from "./reservations";
-import { holdOrThrow, nextRequestId, pack, reserveInput, ledgerTestDatabase } from "./test-helpers";
+import { holdOrThrow, nextRequestId, pack, reserveInput, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase({ poolMax: 25 });

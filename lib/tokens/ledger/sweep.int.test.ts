@@ -2,7 +2,7 @@
 // all (beforeEach sweeps everything) and places its holds with reserve's `now` + ttlMs.
 import { beforeEach, describe, expect, it } from "vitest";
 import { release, reserve, settle, sweepExpiredReservations } from "./reservations";
-import { holdOrThrow, reserveInput, ledgerTestDatabase } from "./test-helpers";
+import { holdOrThrow, reserveInput, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase({ poolMax: 20 });

@@ -5,7 +5,7 @@ import { adjust, clawback } from "./corrections";
 import { grant } from "./grant";
 import { startPeriod } from "./period";
 import { release, reserve, settle, sweepExpiredReservations } from "./reservations";
-import { holdOrThrow, pack, reserveInput, ledgerTestDatabase } from "./test-helpers";
+import { holdOrThrow, pack, reserveInput, ledgerTestDatabase } from "@/test/ledger/helpers";
 import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase();

@@ -3,13 +3,13 @@
 // only the session lookup is replaced).
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { grant, openAccount, release, reserve } from "../ledger";
 import { BALANCE_CHANNEL, BalanceListener, PUMP_SQL, type BalanceSignal } from "./listener";
 import type { LiveBalance } from "./snapshot";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("@/lib/auth/session", () => ({ sessionUserId: async () => session.userId }));
 
 let t: TestDatabase;
 let users = 0;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const { liveBalance } = await import("../../live-balance");
+  const { liveBalance } = await import("@/lib/live-balance");
   await liveBalance().listener.close();
   await t?.drop();
 });
@@ -219,8 +219,8 @@ function sseReader(response: Response) {
 describe("GET /api/tokens/stream and /api/tokens/balance", () => {
   it("refuses a request without a session", async () => {
     session.userId = null;
-    const { GET: stream } = await import("../../../app/api/tokens/stream/route");
-    const { GET: json } = await import("../../../app/api/tokens/balance/route");
+    const { GET: stream } = await import("@/app/api/tokens/stream/route");
+    const { GET: json } = await import("@/app/api/tokens/balance/route");
     expect((await stream(new Request("http://localhost/api/tokens/stream"))).status).toBe(401);
     const response = await json(new Request("http://localhost/api/tokens/balance"));
     expect(response.status).toBe(401);
@@ -230,7 +230,7 @@ describe("GET /api/tokens/stream and /api/tokens/balance", () => {
   it("answers the balance as JSON, never cached", async () => {
     const alice = await newUser();
     session.userId = alice;
-    const { GET } = await import("../../../app/api/tokens/balance/route");
+    const { GET } = await import("@/app/api/tokens/balance/route");
     const response = await GET(new Request("http://localhost/api/tokens/balance"));
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
@@ -239,8 +239,8 @@ describe("GET /api/tokens/stream and /api/tokens/balance", () => {
   });
 
   it("streams the current balance, then each change of that user only; an abort removes the subscription", async () => {
-    const { GET } = await import("../../../app/api/tokens/stream/route");
-    const { liveBalance } = await import("../../live-balance");
+    const { GET } = await import("@/app/api/tokens/stream/route");
+    const { liveBalance } = await import("@/lib/live-balance");
     const [alice, bob] = [await newUser(), await newUser()];
     const subscriptionsBefore = liveBalance().listener.subscriptionCount;
 
@@ -277,8 +277,8 @@ describe("GET /api/tokens/stream and /api/tokens/balance", () => {
   });
 
   it("a body cancelled by its consumer also removes the subscription; two streams of one user both get a change", async () => {
-    const { GET } = await import("../../../app/api/tokens/stream/route");
-    const { liveBalance } = await import("../../live-balance");
+    const { GET } = await import("@/app/api/tokens/stream/route");
+    const { liveBalance } = await import("@/lib/live-balance");
     const alice = await newUser();
     session.userId = alice;
     const before = liveBalance().listener.subscriptionCount;

@@ -3,7 +3,7 @@
 // (401, 400, 429) and with-tokens.perimeter.test.ts (403, 413).
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import type { Db } from "@/lib/db/client";
 import { admit } from "./admission";
 import { BadRequestError } from "./errors";
 import { RateLimiter } from "./rate-limit";

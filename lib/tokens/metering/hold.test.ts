@@ -3,7 +3,7 @@
 // frees the Idempotency-Key, while an unreachable database is thrown on with the key kept for the
 // wrapper's 503. The 402 after the sweep, over real Postgres: with-tokens.int.test.ts.
 import { describe, expect, it } from "vitest";
-import type { Db } from "../../db/client";
+import type { Db } from "@/lib/db/client";
 import type { HotLedger, ReserveInput } from "../ledger";
 import { BadRequestError } from "./errors";
 import { DEFAULT_HOLD_TTL_MS, holdWorstCase } from "./hold";

@@ -2,7 +2,7 @@
 // (and the database is not touched); an invalid key is a 400 before any claim. Claims, replays, 409
 // and 422 over real Postgres: with-tokens.int.test.ts.
 import { describe, expect, it } from "vitest";
-import type { Db } from "../../db/client";
+import type { Db } from "@/lib/db/client";
 import { claimRequest } from "./idempotency-stage";
 
 const untouchable = new Proxy({}, { get: () => expect.unreachable("the database was used") }) as Db;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DbTx } from "../../db/client";
+import type { DbTx } from "@/lib/db/client";
 import { DEFAULT_PRICING } from "../pricing-config";
 import { activePricingCached, invalidatePricingCache } from "./pricing-cache";
 

@@ -3,7 +3,7 @@
 // later, once, exactly — or released, or settled from what is available after the sweep expired it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { adjust, grant, openAccount, sweepExpiredReservations, verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
 import type { CostEngine } from "./meter";

@@ -3,10 +3,10 @@
 // against the OpenAI simulator and the real cost engine in lib/ai/chat.int.test.ts.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { reserve, verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
-import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "./test-fixtures";
+import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "@/test/metering/fixtures";
 import { BadRequestError, createWithTokens } from "./with-tokens";
 
 type Usage = WordUsage;

@@ -8,12 +8,12 @@
 //   a JSON body, and is charged nothing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createDb, createPool, type Db } from "../../db/client";
-import { startDbOutageProxy, type DbOutage } from "../../../scripts/test/db-outage";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
+import { createDb, createPool, type Db } from "@/lib/db/client";
+import { startDbOutageProxy, type DbOutage } from "@/test/support/db-outage";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
-import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "./test-fixtures";
+import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "@/test/metering/fixtures";
 import { createWithTokens } from "./with-tokens";
 
 type Usage = WordUsage;

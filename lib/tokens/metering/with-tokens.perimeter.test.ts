@@ -2,7 +2,7 @@
 // refused before the session is even looked up further, the ledger touched or the handler run.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import type { Db } from "@/lib/db/client";
 import type { HotLedger } from "../ledger";
 import { createWithTokens } from "./with-tokens";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { withSessionAdvisoryLock } from "../../db/advisory-lock";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { withSessionAdvisoryLock } from "@/lib/db/advisory-lock";
 import { allowanceKey, expiryKey, grant, openAccount, reserve, settle, startPeriod, verifyLedger } from "../ledger";
 import { periodContaining } from "../periods";
 import { getActivePricing, type PricingConfig } from "../pricing-config";

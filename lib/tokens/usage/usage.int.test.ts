@@ -2,14 +2,14 @@
 // use and forecast, the monthly report — each scoped to one user. Expectations are hand-computed
 // from the calls below.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { createDb } from "../../db/client";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { createDb } from "@/lib/db/client";
 import { grant, openAccount, startPeriod, verifyLedger } from "../ledger";
 import { dailyUsage } from "./daily";
 import { periodUsage } from "./period";
 import { reportMonths } from "./months";
 import { monthlyUsageReport } from "./report";
-import { charge, text, type Call } from "./test-seed";
+import { charge, text, type Call } from "@/test/usage/seed";
 
 let t: TestDatabase;
 beforeAll(async () => {

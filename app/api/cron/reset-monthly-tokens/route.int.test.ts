@@ -1,9 +1,9 @@
 // The cron route over real Postgres: its authorization (every 401 case) and its JSON report.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../../scripts/test/database";
-import { withSessionAdvisoryLock } from "../../../../lib/db/advisory-lock";
-import { openAccount } from "../../../../lib/tokens/ledger";
-import { RESET_LOCK_KEY } from "../../../../lib/tokens/reset/monthly-reset";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { withSessionAdvisoryLock } from "@/lib/db/advisory-lock";
+import { openAccount } from "@/lib/tokens/ledger";
+import { RESET_LOCK_KEY } from "@/lib/tokens/reset/monthly-reset";
 
 const SECRET = "cron-secret-for-the-route-test-0123456789";
 let t: TestDatabase;

@@ -3,9 +3,9 @@
 // signed-in user's CSV — and never another user's rows.
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../../scripts/test/database";
-import { grant, openAccount } from "../../../../lib/tokens/ledger";
-import { charge, text } from "../../../../lib/tokens/usage/test-seed";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { grant, openAccount } from "@/lib/tokens/ledger";
+import { charge, text } from "@/test/usage/seed";
 
 // The real sessionUserId decodes the cookie; only next-auth's full configuration (which this route
 // never calls) is left out, as in lib/auth/session.test.ts.

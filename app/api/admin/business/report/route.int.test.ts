@@ -3,9 +3,9 @@
 // month or rate, 200 with the month's figures for an admin.
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../../../scripts/test/database";
-import { grant, openAccount } from "../../../../../lib/tokens/ledger";
-import { stamp } from "../../../../../lib/tokens/usage/test-seed";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { grant, openAccount } from "@/lib/tokens/ledger";
+import { stamp } from "@/test/usage/seed";
 
 vi.mock("@/lib/auth/index", () => ({ auth: async () => null }));
 

@@ -2,11 +2,11 @@
 // session lookup is replaced. Ownership (another user's rows never appear), filters, 400s, and
 // completeness across several export pages (> 200 rows, ties on created_at included).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../../../scripts/test/database";
-import { EXPORT_PAGE_SIZE } from "../../../../../lib/history/export";
-import { CSV_BOM, CSV_COLUMNS } from "../../../../../lib/history/csv";
-import { parseCsv } from "../../../../../lib/history/test-fixtures";
-import { adjust, grant, openAccount, reserve, settle } from "../../../../../lib/tokens/ledger";
+import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { EXPORT_PAGE_SIZE } from "@/lib/history/export";
+import { CSV_BOM, CSV_COLUMNS } from "@/lib/history/csv";
+import { parseCsv } from "@/test/history/fixtures";
+import { adjust, grant, openAccount, reserve, settle } from "@/lib/tokens/ledger";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/lib/auth/session", () => ({ sessionUserId: async () => session.userId }));

@@ -1,4 +1,4 @@
-// What the simulators' command-line entry points (lib/ai/simulator/cli.ts, lib/billing/simulator/cli.ts)
+// What the simulators' command-line entry points (dev/openai-simulator/cli.ts, dev/stripe-simulator/cli.ts)
 // share: argument parsing that answers a usage line with exit 2, and a clean stop on Ctrl-C / SIGTERM.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 

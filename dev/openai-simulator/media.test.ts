@@ -5,7 +5,7 @@ import { inflateSync } from "node:zlib";
 import { encode as encode4o } from "gpt-tokenizer/model/gpt-4o";
 import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { mp3File, mp4File } from "../testing/audio-fixtures";
+import { mp3File, mp4File } from "@/test/ai/audio-fixtures";
 import { parseWav } from "./audio";
 import { PNG_SIGNATURE } from "./images";
 import { startOpenAISimulator, type OpenAISimulator } from "./index";
@@ -257,7 +257,7 @@ describe("lifecycle", () => {
 
   it("the CLI prints the URL, serves, and exits 0 on SIGTERM", async () => {
     const tsx = path.resolve("node_modules/.bin/tsx");
-    const child = spawn(tsx, ["lib/ai/simulator/cli.ts", "--port", "0"], { env: { ...process.env, NODE_ENV: "development" } });
+    const child = spawn(tsx, ["dev/openai-simulator/cli.ts", "--port", "0"], { env: { ...process.env, NODE_ENV: "development" } });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -281,7 +281,7 @@ describe("lifecycle", () => {
 
   it("the CLI refuses to run with NODE_ENV=production", async () => {
     const tsx = path.resolve("node_modules/.bin/tsx");
-    const child = spawn(tsx, ["lib/ai/simulator/cli.ts"], { env: { ...process.env, NODE_ENV: "production" } });
+    const child = spawn(tsx, ["dev/openai-simulator/cli.ts"], { env: { ...process.env, NODE_ENV: "production" } });
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));

@@ -1,10 +1,10 @@
 // Runs the OpenAI simulator until SIGINT/SIGTERM:
-//   tsx lib/ai/simulator/cli.ts [--port 4010] [--latency-ms 0] [--tokens-per-second 0]
+//   tsx dev/openai-simulator/cli.ts [--port 4010] [--latency-ms 0] [--tokens-per-second 0]
 // Then point the app at it with OPENAI_BASE_URL=<printed url> and any OPENAI_API_KEY.
-import { closeOnSignals, parseCli } from "../../simulator-cli";
+import { closeOnSignals, parseCli } from "../simulator-cli";
 import { startOpenAISimulator } from "./server";
 
-const USAGE = "usage: tsx lib/ai/simulator/cli.ts [--port N] [--latency-ms N] [--tokens-per-second N]";
+const USAGE = "usage: tsx dev/openai-simulator/cli.ts [--port N] [--latency-ms N] [--tokens-per-second N]";
 
 async function main(): Promise<void> {
   const cli = parseCli(USAGE, ["port", "latency-ms", "tokens-per-second"]);

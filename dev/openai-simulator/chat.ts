@@ -2,7 +2,6 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { imageSize } from "image-size";
-import { imageInputTokens } from "../../tokens/cost/vision";
 import { audioDurationSeconds } from "./audio";
 import {
   baseHeaders,
@@ -18,6 +17,7 @@ import { sampleFromJsonSchema } from "./json-schema-sample";
 import { sha256Hex } from "./rng";
 import { servedModel } from "./snapshots";
 import { coachReply, jsonObjectReply } from "./text";
+import { imageTokens } from "./vision";
 import {
   encodingForModel,
   isReasoningModel,
@@ -80,8 +80,8 @@ function textOf(content: unknown): string {
 
 /**
  * Input tokens of an image sent as a data: URL, by OpenAI's documented vision rules for the model
- * (tiles or patches from the real pixel size; lib/tokens/cost/vision.ts holds the rule table), so the
- * usage grows with the image as the API's does. Null when the size or the model's rule is unknown.
+ * (tiles or patches from the real pixel size, ./vision.ts), so the usage grows with the image as the
+ * API's does. Null when the size or the model's rule is unknown.
  */
 function visionTokens(model: string, url: string, detail: string): number | null {
   const match = /^data:image\/[a-z0-9.+-]+;base64,/i.exec(url);
@@ -89,7 +89,7 @@ function visionTokens(model: string, url: string, detail: string): number | null
   try {
     const { width, height } = imageSize(Buffer.from(url.slice(match[0].length), "base64"));
     if (!width || !height) return null;
-    return imageInputTokens(model, { width, height, detail: detail === "low" || detail === "high" ? detail : "auto" });
+    return imageTokens(model, width, height, detail === "low" || detail === "high" ? detail : "auto");
   } catch {
     return null;
   }

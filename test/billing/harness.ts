@@ -7,15 +7,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../scripts/test/database";
-import { createUserWithAccount } from "../auth/users";
-import { getActivePricing } from "../tokens/pricing-config";
-import { startCheckout } from "./checkout";
-import type { BillingContext } from "./context";
-import { startStripeSimulator, type StripeSimulator } from "./simulator";
-import { createStripeClient } from "./stripe";
-import { syncCatalog } from "./sync-catalog";
-import { handleStripeWebhook, type WebhookResponse } from "./webhook";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createUserWithAccount } from "../../lib/auth/users";
+import { getActivePricing } from "../../lib/tokens/pricing-config";
+import { startCheckout } from "../../lib/billing/checkout";
+import type { BillingContext } from "../../lib/billing/context";
+import { startStripeSimulator, type StripeSimulator } from "../../dev/stripe-simulator";
+import { createStripeClient } from "../../lib/billing/stripe";
+import { syncCatalog } from "../../lib/billing/sync-catalog";
+import { handleStripeWebhook, type WebhookResponse } from "../../lib/billing/webhook";
 
 export const TEST_STRIPE_KEY = "sk_test_tollgate_tests";
 

@@ -1,6 +1,6 @@
 // Vitest global setup: one PostgreSQL for the whole run (embedded, in .data/test-<pid>, unless
 // TEST_DATABASE_URL names a server), holding a template database that is migrated and seeded once.
-// Each test file then clones the template (scripts/test/database.ts), so files are isolated from
+// Each test file then clones the template (test/support/database.ts), so files are isolated from
 // each other and run in parallel.
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -8,7 +8,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, withDatabaseName as withDatabase } from "../../lib/db/embedded";
 import { toolingEnv } from "../../lib/env";
-import { prepareDatabase } from "../lib/database";
+import { prepareDatabase } from "../../scripts/lib/database";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,10 +1,10 @@
 // Fixtures of the metering wrapper's integration tests: a deterministic cost engine (1 µ$ per input
 // token, 10 µ$ per output token, words as tokens) so every figure can be checked by hand, the reader
 // of the fake provider chunks the tests stream, and users with an exact balance.
-import type { Db } from "../../db/client";
-import { adjust, grant, openAccount } from "../ledger";
-import type { CostEngine } from "./meter";
-import type { ChunkReader } from "./types";
+import type { Db } from "../../lib/db/client";
+import { adjust, grant, openAccount } from "../../lib/tokens/ledger";
+import type { CostEngine } from "../../lib/tokens/metering/meter";
+import type { ChunkReader } from "../../lib/tokens/metering/types";
 
 export type WordUsage = { inputTokens: number; outputTokens: number };
 

@@ -1,11 +1,11 @@
 // Runs the Stripe simulator until SIGINT/SIGTERM:
-//   tsx lib/billing/simulator/cli.ts [--port 12111] [--webhook-url URL] [--webhook-secret whsec_…] [--latency-ms 0]
+//   tsx dev/stripe-simulator/cli.ts [--port 12111] [--webhook-url URL] [--webhook-secret whsec_…] [--latency-ms 0]
 // Then point the app at it with the printed STRIPE_* variables.
-import { closeOnSignals, parseCli } from "../../simulator-cli";
+import { closeOnSignals, parseCli } from "../simulator-cli";
 import { startStripeSimulator } from "./server";
 
 const USAGE =
-  "usage: tsx lib/billing/simulator/cli.ts [--port N] [--webhook-url URL] [--webhook-secret whsec_…] [--secret-key sk_test_…] [--latency-ms N] [--async-payment-delay-ms N]";
+  "usage: tsx dev/stripe-simulator/cli.ts [--port N] [--webhook-url URL] [--webhook-secret whsec_…] [--secret-key sk_test_…] [--latency-ms N] [--async-payment-delay-ms N]";
 
 async function main(): Promise<void> {
   const cli = parseCli(USAGE, ["port", "webhook-url", "webhook-secret", "secret-key", "latency-ms", "async-payment-delay-ms"]);

@@ -7,8 +7,8 @@
 // ledger just wrote is set under `session_replication_role = replica` (which skips the append-only
 // trigger). Amounts are never touched, so the balance still equals the sum of the rows (tests
 // check verifyLedger), and rows are placed in the order they were written.
-import type { Db } from "../../db/client";
-import { callKey, reserve, settle, type UsageBreakdown } from "../ledger";
+import type { Db } from "../../lib/db/client";
+import { callKey, reserve, settle, type UsageBreakdown } from "../../lib/tokens/ledger";
 
 let seq = 0;
 

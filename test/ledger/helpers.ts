@@ -1,11 +1,11 @@
 // Shared set-up for the ledger's integration tests (not a test file itself): a private database
 // per test file, users with opened token accounts, and exact reads of balances and ledger rows.
 import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { openAccount } from "./account";
-import type { GrantInput } from "./grant";
-import type { ReserveInput } from "./apply";
-import { reserve } from "./reservations";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { openAccount } from "../../lib/tokens/ledger/account";
+import type { GrantInput } from "../../lib/tokens/ledger/grant";
+import type { ReserveInput } from "../../lib/tokens/ledger/apply";
+import { reserve } from "../../lib/tokens/ledger/reservations";
 
 /** Sign-up moment of every test account: the first period is 2026-01-31 → 2026-02-28 (clamped). */
 export const SIGNUP = new Date("2026-01-31T08:00:00.000Z");

@@ -14,7 +14,7 @@
 //         (120 ms, the longest Opus packet) so the worst case is never below the real duration.
 //
 // Every reader returns null when the bytes are not what it reads.
-import { mp3FrameAt, sniffAudioFormat, type AudioFormat } from "../audio-duration";
+import { mp3FrameAt, sniffAudioFormat, type AudioFormat } from "../../lib/ai/audio-duration";
 
 const ascii = (bytes: Uint8Array, offset: number, length: number) =>
   offset + length <= bytes.length ? String.fromCharCode(...bytes.subarray(offset, offset + length)) : "";

@@ -1,7 +1,7 @@
 // Test fixtures for the history module: a ledger row with every field set to a neutral value.
-import type { LedgerRow } from "../tokens/ledger";
-import { DEFAULT_PRICING } from "../tokens/pricing-config";
-import { planNameResolver } from "./plans";
+import type { LedgerRow } from "../../lib/tokens/ledger";
+import { DEFAULT_PRICING } from "../../lib/tokens/pricing-config";
+import { planNameResolver } from "../../lib/history/plans";
 
 /** Plan names of the default pricing, as version 1. */
 export const defaultPlans = planNameResolver([{ version: 1, plans: DEFAULT_PRICING.plans }]);

@@ -221,7 +221,7 @@ function errorForFault(fault: SimulatorFault, model: string): HttpError | null {
 export async function startOpenAISimulator(options: OpenAISimulatorOptions = {}): Promise<OpenAISimulator> {
   if (process.env.NODE_ENV === "production") {
     throw new Error(
-      "The OpenAI simulator (lib/ai/simulator) is a development and test tool and refuses to start when NODE_ENV=production.",
+      "The OpenAI simulator (dev/openai-simulator) is a development and test tool and refuses to start when NODE_ENV=production.",
     );
   }
   const latencyMs = Math.max(0, options.latencyMs ?? 0);

@@ -2,10 +2,10 @@
 // OpenAI simulator, the app's environment pointed at both, and signed-in users with exact balances.
 // The session lookup is the only thing a test replaces (vi.mock of lib/auth/session, which reads
 // `harnessSession.userId`); the route modules, the SDK, the cost engine and Postgres are the real ones.
-import { createTestDatabase, type TestDatabase } from "../../../scripts/test/database";
-import { SIMULATOR_API_KEY } from "../../env";
-import { grant, openAccount } from "../../tokens/ledger";
-import { startOpenAISimulator, type OpenAISimulator, type OpenAISimulatorOptions } from "../simulator";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { SIMULATOR_API_KEY } from "../../lib/env";
+import { grant, openAccount } from "../../lib/tokens/ledger";
+import { startOpenAISimulator, type OpenAISimulator, type OpenAISimulatorOptions } from "../../dev/openai-simulator";
 
 export interface RouteHarness {
   t: TestDatabase;
