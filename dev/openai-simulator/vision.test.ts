@@ -16,8 +16,9 @@ describe("simulator image tokens (OpenAI's published examples)", () => {
   it("patch models: 1024×1024 = 1024 patches, 1800×2400 = 1452 patches, times the model's multiplier", () => {
     expect(patchCount(1024, 1024)).toBe(1024);
     expect(patchCount(1800, 2400)).toBe(1452);
-    expect(imageTokens("gpt-5-mini", 1024, 1024, "high")).toBe(Math.ceil(1024 * 1.62));
-    expect(imageTokens("gpt-4.1-nano", 1800, 2400, "auto")).toBe(Math.ceil(1452 * 2.46));
+    expect(imageTokens("gpt-5-mini", 1024, 1024, "high")).toBe(1659); // ⌈1024 × 1.62⌉
+    expect(imageTokens("gpt-5-mini", 320, 320, "high")).toBe(162); // 100 patches × 1.62, exactly
+    expect(imageTokens("gpt-4.1-nano", 1800, 2400, "auto")).toBe(3572); // ⌈1452 × 2.46⌉
   });
 
   it("small images are never scaled up, and unknown models take no images", () => {

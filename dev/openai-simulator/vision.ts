@@ -12,7 +12,8 @@
 // `detail: "auto"` is billed as high here (the API chooses; high is what it chooses for images
 // larger than a tile).
 
-type Rule = { kind: "tile"; base: number; perTile: number } | { kind: "patch"; multiplier: number };
+/** A patch model's multiplier is kept in hundredths (1.62 → 162), so 100 patches are 162 tokens, not 163. */
+type Rule = { kind: "tile"; base: number; perTile: number } | { kind: "patch"; multiplierPercent: number };
 
 /** Per model family, from the guide's tables (a dated snapshot id uses its family's rule). */
 const RULES: Record<string, Rule> = {
@@ -27,11 +28,11 @@ const RULES: Record<string, Rule> = {
   o1: { kind: "tile", base: 75, perTile: 150 },
   "o1-pro": { kind: "tile", base: 75, perTile: 150 },
   o3: { kind: "tile", base: 75, perTile: 150 },
-  "gpt-5-mini": { kind: "patch", multiplier: 1.62 },
-  "gpt-4.1-mini": { kind: "patch", multiplier: 1.62 },
-  "gpt-5-nano": { kind: "patch", multiplier: 2.46 },
-  "gpt-4.1-nano": { kind: "patch", multiplier: 2.46 },
-  "o4-mini": { kind: "patch", multiplier: 1.72 },
+  "gpt-5-mini": { kind: "patch", multiplierPercent: 162 },
+  "gpt-4.1-mini": { kind: "patch", multiplierPercent: 162 },
+  "gpt-5-nano": { kind: "patch", multiplierPercent: 246 },
+  "gpt-4.1-nano": { kind: "patch", multiplierPercent: 246 },
+  "o4-mini": { kind: "patch", multiplierPercent: 172 },
 };
 
 const PATCH = 32;
@@ -70,5 +71,5 @@ export function imageTokens(model: string, width: number, height: number, detail
   const rule = ruleOf(model);
   if (!rule) return null;
   if (rule.kind === "tile") return detail === "low" ? rule.base : rule.base + rule.perTile * tileCount(width, height);
-  return Math.ceil(patchCount(width, height) * rule.multiplier);
+  return Math.ceil((patchCount(width, height) * rule.multiplierPercent) / 100);
 }
