@@ -78,7 +78,11 @@ export interface FeatureDefinition<S extends string = string, TInput extends TQu
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the list holds features of different input types
 export type AnyFeature = FeatureDefinition<string, any, any>;
 
-/** Defines an AI feature (see the module comment); the paths follow from the slug. */
+/**
+ * Defines an AI feature (see the module comment); the paths follow from the slug. `TInput` is what
+ * the route parses; `TQuote`, the part of it the estimate reads — what a page can send before the
+ * upload (for a JSON feature, the same).
+ */
 export function defineFeature<const S extends string, TInput extends TQuote, TQuote = TInput>(
   spec: FeatureSpec<S, TInput, TQuote>,
 ): FeatureDefinition<S, TInput, TQuote> {
