@@ -10,6 +10,12 @@ const engine = costEngine();
 const estimate = (slug: string, payload: unknown) => estimateFeature(null as unknown as DbTx, "user", slug, payload, engine);
 
 describe("estimateFeature", () => {
+  it("names what is missing, and refuses a slug that is no feature", async () => {
+    expect(await estimate("activity-analyzer", { description: "" })).toEqual({ ok: false, message: "description describe the activity in a few words" });
+    expect(await estimate("meal-analyzer", { photos: [] })).toEqual({ ok: false, message: "photos add a photo" });
+    expect(await estimate("hasOwnProperty", {})).toEqual({ ok: false, message: 'No estimate for "hasOwnProperty".' });
+  });
+
   it("holds a WAV's length, and any other voice note the longest its size can play at 6 kbit/s", async () => {
     expect(await estimate("transcribe", { seconds: 11.2, wav: true })).toEqual({ ok: true, millitokens: 1_200n }); // 12 s × 100 µ$
     expect(await estimate("transcribe", { seconds: 12 })).toEqual({ ok: true, millitokens: 1_200n });

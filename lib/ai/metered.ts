@@ -2,43 +2,23 @@
 // our session, our database, the active pricing version, the cost engine priced by it, and OpenAI's
 // stream chunks (./openai-usage.ts: the wrapper itself reads no provider's shapes).
 import { sessionUserId } from "../auth/session";
-import { db, pool } from "../db/client";
+import { db } from "../db/client";
 import { env } from "../env";
-import { LedgerPipeline } from "../tokens/ledger";
-import { costEngine, type BoundCostEngine, type Usage } from "../tokens/cost";
-import { activePricingCached } from "../tokens/metering/pricing-cache";
+import type { BoundCostEngine, Usage } from "../tokens/cost";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 import { chatChunkReader } from "./openai-usage";
+import { activePricing, ledger } from "./singletons";
 
 export { BadRequestError, UnusableAnswerError } from "../tokens/metering/with-tokens";
 export { recordCompletion, recordOpenAIUsage } from "./openai-usage";
-
-let engineCache: { version: number; engine: BoundCostEngine } | null = null;
-
-/** The cost engine of the active pricing version (cached per version): what the routes price with. */
-export async function currentCostEngine(): Promise<BoundCostEngine> {
-  const pricing = await activePricingCached(db());
-  if (engineCache?.version !== pricing.version) engineCache = { version: pricing.version, engine: costEngine(pricing) };
-  return engineCache.engine;
-}
-
-const globalForLedger = globalThis as unknown as { tollgateLedger?: LedgerPipeline };
-
-/** The process-wide ledger pipeline: metered calls' reserve, settle and release, group-committed. */
-export function ledger(): LedgerPipeline {
-  globalForLedger.tollgateLedger ??= new LedgerPipeline({ pool: pool(), db: db(), lanes: env().LEDGER_LANES });
-  return globalForLedger.tollgateLedger;
-}
+export { currentCostEngine, ledger } from "./singletons";
 
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
   ledger,
   currentUserId: sessionUserId,
   appOrigin: () => env().APP_URL,
-  async pricing() {
-    const engine = await currentCostEngine();
-    return { context: { version: engineCache!.version }, engine };
-  },
+  pricing: activePricing,
   upgradeUrl: "/settings/subscription",
   chunkReader: chatChunkReader,
   rateLimit: () => {

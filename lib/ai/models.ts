@@ -1,6 +1,7 @@
-// The default model of each AI feature, in one leaf module (no imports) so feature modules, the
-// registry and the simulator can all read it without import cycles. Changing a model here changes
-// the route, its estimate, its page and its typical cost together.
+// The default model of each AI feature, in one leaf module (no imports) so feature modules and the
+// admin's price list can read it without import cycles. Changing a model here changes the route,
+// its estimate, its page and its typical cost together. Its keys are exactly the slugs of the
+// feature definitions: lib/ai/features/index.ts makes a missing or extra one a type error.
 export const FEATURE_MODELS = {
   chat: "gpt-5-mini",
   "activity-analyzer": "gpt-5-mini",
@@ -13,5 +14,3 @@ export const FEATURE_MODELS = {
   "voice-coach-realtime": "gpt-realtime",
   transcribe: "whisper-1",
 } as const;
-
-export type FeatureSlug = keyof typeof FEATURE_MODELS;

@@ -16,6 +16,13 @@ export const photoSizeSchema = z.object({
 /** A size-only photo: what an estimate needs (the URL is not sent anywhere). */
 export const sizedPhoto = ({ width, height }: { width: number; height: number }): Photo => ({ url: "", width, height });
 
+/** The photos a page describes for an estimate: one to `max` sizes. */
+export const photoSizesSchema = (max: number) => z.array(photoSizeSchema).min(1, "add a photo").max(max, `at most ${max} photos`);
+
+/** A typical photo (1024×768 pixels): the registry's typical cost of a vision feature. */
+export const TYPICAL_PHOTO = { width: 1024, height: 768 } as const;
+export const typicalPhotos = (count: number): Photo[] => Array.from({ length: count }, () => sizedPhoto(TYPICAL_PHOTO));
+
 /** The photos of a form field, checked (type, 10 MB) and measured, as data URLs. */
 export async function photosFromForm(form: FormData, field: string, limits: { min: number; max: number; label: string }): Promise<Photo[]> {
   const images = await imagesFromForm(form, field, limits);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { costEngine, costOf, textUsage } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
-import { activityCall } from "./activity-analyzer";
+import { activityCall } from "./features/activity-analyzer";
 import { CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL } from "./chat";
 import { estimateAttempt } from "./structured";
 import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";

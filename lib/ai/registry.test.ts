@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { costEngine } from "../tokens/cost";
+import { FEATURES, FEATURE_SLUGS } from "./features";
 import { FEATURE_MODELS } from "./models";
-import { AI_FEATURES, aiFeature } from "./registry";
+import { AI_FEATURES, aiFeature, findFeature, isFeatureSlug } from "./registry";
 
 describe("the AI feature registry", () => {
   it("lists the ten features of the product, each with its model, route and page", () => {
@@ -28,5 +29,19 @@ describe("the AI feature registry", () => {
 
   it("finds a feature by slug", () => {
     expect(aiFeature("meal-analyzer").kind).toBe("vision");
+    expect(isFeatureSlug("meal-analyzer")).toBe(true);
+    expect(isFeatureSlug("toString")).toBe(false);
+    expect(findFeature("constructor")).toBeUndefined();
+  });
+
+  it("reads every entry from the feature's definition, in the definitions' order", () => {
+    expect(AI_FEATURES.map((f) => f.slug)).toEqual([...FEATURE_SLUGS]);
+    const engine = costEngine();
+    for (const definition of FEATURES) {
+      const feature = aiFeature(definition.slug);
+      expect(findFeature(definition.slug)).toBe(definition);
+      expect(feature).toMatchObject({ title: definition.page.title, kind: definition.page.kind, model: definition.model, routePath: definition.routePath, pagePath: definition.pagePath });
+      expect(feature.typicalCost(engine)).toBe(definition.page.typicalCost(engine, definition.model));
+    }
   });
 });

@@ -3,7 +3,7 @@
 // in the session and database modules.
 import type OpenAI from "openai";
 import { db } from "../db/client";
-import { currentCostEngine, ledger } from "./metered";
+import { currentCostEngine, ledger } from "./singletons";
 import { RealtimeMeter } from "./realtime-metering";
 import { providerTransport } from "./voice-coach";
 

@@ -2,7 +2,8 @@
 // export read the same ones): `kind` (a ledger kind), `feature` (an AI feature slug) and `cursor`
 // (from the previous page). Empty values mean "any" (a form submitted without JS sends them).
 import { z } from "zod";
-import { FEATURE_MODELS, type FeatureSlug } from "../ai/models";
+import type { FeatureSlug } from "../ai/features";
+import { FEATURE_MODELS } from "../ai/models";
 import { decodeCursor, TRANSACTION_KINDS, type HistoryFilters, type TransactionKind } from "../tokens/ledger";
 
 const FEATURE_SLUGS = Object.keys(FEATURE_MODELS) as [FeatureSlug, ...FeatureSlug[]];

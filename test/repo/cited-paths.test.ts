@@ -16,7 +16,7 @@ const GENERATED = "lib/db/generated/";
 
 /** Paths cited as examples of what an integrator writes, not as files of this repo. */
 const EXAMPLES: Record<string, string[]> = {
-  "docs/TOKEN_INTEGRATION_GUIDE.md": ["app/api/ai/summary/route.ts", "app/api/ai/story/route.ts"],
+  "docs/TOKEN_INTEGRATION_GUIDE.md": ["app/api/ai/summary/route.ts", "app/api/ai/story/route.ts", "lib/ai/features/summary.ts", "lib/ai/features/workout-plan.ts"],
   "test/repo/doc-snippets.test.ts": ["docs/EXAMPLE.md"],
   "test/repo/cited-paths.test.ts": ["lib/ai/gone.ts", "./nowhere.ts"],
   "test/repo/file-length.test.ts": ["lib/x/long.ts", "lib/x/long.test.ts", "lib/x/exact.ts"],

@@ -1,13 +1,5 @@
-// POST /api/ai/recipe-generator — JSON { ingredients, goal, servings?, maxCaloriesPerServing?, restrictions?, recipes? } → { recipes, attempts, tokens }, metered.
-import { withTokens } from "@/lib/ai/metered";
-import { recipeCall, recipeInputSchema } from "@/lib/ai/recipe-generator";
-import { estimateStructured, structuredCompletion } from "@/lib/ai/structured";
+// POST /api/ai/recipe-generator — the feature defined in lib/ai/features/recipe-generator.ts, metered.
+import { recipeGenerator } from "@/lib/ai/features/recipe-generator";
+import { meteredRoute } from "@/lib/ai/metered-route";
 
-export const POST = withTokens(
-  "recipe-generator",
-  async ({ input, meter, signal }) => {
-    const { value, attempts } = await structuredCompletion(meter, recipeCall(input), signal);
-    return { recipes: value, attempts };
-  },
-  { input: recipeInputSchema, estimate: (input, { engine }) => estimateStructured(engine, recipeCall(input)) },
-);
+export const POST = meteredRoute(recipeGenerator);

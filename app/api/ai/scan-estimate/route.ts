@@ -1,14 +1,5 @@
-// POST /api/ai/scan-estimate — multipart { photo (1–3), heightCm, sex? } → { scan, attempts, tokens }, metered.
-import { withTokens } from "@/lib/ai/metered";
-import { SCAN_MAX_PHOTOS, parseScanForm, scanCall } from "@/lib/ai/scan-estimate";
-import { estimateStructured, structuredCompletion } from "@/lib/ai/structured";
-import { maxUploadBodyBytes } from "@/lib/ai/uploads";
+// POST /api/ai/scan-estimate — the feature defined in lib/ai/features/scan-estimate.ts, metered.
+import { scanEstimate } from "@/lib/ai/features/scan-estimate";
+import { meteredRoute } from "@/lib/ai/metered-route";
 
-export const POST = withTokens(
-  "scan-estimate",
-  async ({ input, meter, signal }) => {
-    const { value, attempts } = await structuredCompletion(meter, scanCall(input), signal);
-    return { scan: value, attempts };
-  },
-  { parse: parseScanForm, estimate: (input, { engine }) => estimateStructured(engine, scanCall(input)), maxBodyBytes: maxUploadBodyBytes(SCAN_MAX_PHOTOS) },
-);
+export const POST = meteredRoute(scanEstimate);

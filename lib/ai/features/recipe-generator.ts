@@ -1,7 +1,9 @@
-// Recipe generator: the ingredients at hand and the user's goals → recipes that use them.
+// Recipe generator: the ingredients at hand and the user's goals → recipes that use them. JSON
+// { ingredients, goal, servings?, maxCaloriesPerServing?, restrictions?, recipes? } → { recipes, attempts, tokens }, metered.
 import { z } from "zod";
-import { FEATURE_MODELS } from "./models";
-import type { StructuredCall } from "./structured";
+import { structuredFeature } from "../structured-feature";
+import { FEATURE_MODELS } from "../models";
+import type { StructuredCall } from "../structured";
 
 export const RECIPE_MODEL = FEATURE_MODELS["recipe-generator"];
 export const RECIPE_MAX_OUTPUT_TOKENS = 4_000;
@@ -78,13 +80,26 @@ export function recipeCall(input: RecipeRequest): StructuredCall<Recipes> {
   };
 }
 
-export const TYPICAL_RECIPE = {
-  input: {
-    ingredients: ["eggs", "spinach", "rice", "chicken breast", "tomatoes", "onion", "garlic", "greek yogurt", "oats", "bananas"],
-    goal: "build_muscle",
-    servings: 2,
-    restrictions: [],
-    recipes: 2,
+export const recipeGenerator = structuredFeature({
+  slug: "recipe-generator",
+  model: RECIPE_MODEL,
+  input: recipeInputSchema,
+  call: recipeCall,
+  resultKey: "recipes",
+  page: {
+    title: "Recipe generator",
+    description: "Your ingredients and goals: recipes that fit them.",
+    kind: "structured",
+    typicalRequest: "ten ingredients and a protein goal, three recipes",
+    typical: {
+      input: {
+        ingredients: ["eggs", "spinach", "rice", "chicken breast", "tomatoes", "onion", "garlic", "greek yogurt", "oats", "bananas"],
+        goal: "build_muscle",
+        servings: 2,
+        restrictions: [],
+        recipes: 2,
+      },
+      outputTokens: 1_400,
+    },
   },
-  outputTokens: 1_400,
-} satisfies { input: RecipeRequest; outputTokens: number };
+});

@@ -1,8 +1,11 @@
-// Fridge scan: a photo of the fridge → an inventory of the ingredients in it.
+// Fridge scan: photos of the fridge → an inventory of the ingredients in it.
+// multipart { photo (1–3) } → { inventory, attempts, tokens }, metered.
 import { z } from "zod";
-import { FEATURE_MODELS } from "./models";
-import { photosFromForm, readForm, type Photo } from "./photos";
-import type { StructuredCall } from "./structured";
+import { structuredFeature } from "../structured-feature";
+import { maxUploadBodyBytes } from "../uploads";
+import { FEATURE_MODELS } from "../models";
+import { photosFromForm, photoSizesSchema, readForm, sizedPhoto, typicalPhotos, type Photo } from "../photos";
+import type { StructuredCall } from "../structured";
 
 export const FRIDGE_MODEL = FEATURE_MODELS["fridge-scan-vision"];
 export const FRIDGE_MAX_OUTPUT_TOKENS = 2_500;
@@ -53,4 +56,19 @@ export function fridgeCall(input: FridgeInput): StructuredCall<FridgeInventory> 
   };
 }
 
-export const TYPICAL_FRIDGE = { photos: 1, outputTokens: 900 } as const;
+export const fridgeScanVision = structuredFeature({
+  slug: "fridge-scan-vision",
+  model: FRIDGE_MODEL,
+  parse: parseFridgeForm,
+  pageInput: z.object({ photos: photoSizesSchema(FRIDGE_MAX_PHOTOS) }).transform(({ photos }): FridgeInput => ({ photos: photos.map(sizedPhoto) })),
+  maxBodyBytes: maxUploadBodyBytes(FRIDGE_MAX_PHOTOS),
+  call: fridgeCall,
+  resultKey: "inventory",
+  page: {
+    title: "Fridge scan",
+    description: "A photo of your fridge: the ingredients in it.",
+    kind: "vision",
+    typicalRequest: "one 1024×768 fridge photo",
+    typical: { input: { photos: typicalPhotos(1) }, outputTokens: 900 },
+  },
+});

@@ -1,7 +1,9 @@
-// Activity analyzer: a free-text activity log → the activities, their calories and intensity, and advice.
+// Activity analyzer: a free-text activity log → the activities, their calories and intensity, and
+// advice. JSON { description, weightKg? } → { analysis, attempts, tokens }, metered.
 import { z } from "zod";
-import { FEATURE_MODELS } from "./models";
-import type { StructuredCall } from "./structured";
+import { structuredFeature } from "../structured-feature";
+import { FEATURE_MODELS } from "../models";
+import type { StructuredCall } from "../structured";
 
 export const ACTIVITY_MODEL = FEATURE_MODELS["activity-analyzer"];
 export const ACTIVITY_MAX_OUTPUT_TOKENS = 1_500;
@@ -51,8 +53,20 @@ export function activityCall(input: ActivityInput): StructuredCall<ActivityAnaly
   };
 }
 
-/** A typical request and answer length (reasoning included), for the registry's typical cost. */
-export const TYPICAL_ACTIVITY = {
-  input: { description: "Ran 8 km in 45 minutes this morning, then 20 minutes of stretching and core work.", weightKg: 72 },
-  outputTokens: 450,
-} satisfies { input: ActivityInput; outputTokens: number };
+export const activityAnalyzer = structuredFeature({
+  slug: "activity-analyzer",
+  model: ACTIVITY_MODEL,
+  input: activityInputSchema,
+  call: activityCall,
+  resultKey: "analysis",
+  page: {
+    title: "Activity analyzer",
+    description: "Describe a workout in your words: calories, intensity and advice.",
+    kind: "structured",
+    typicalRequest: "a two-sentence activity log",
+    typical: {
+      input: { description: "Ran 8 km in 45 minutes this morning, then 20 minutes of stretching and core work.", weightKg: 72 },
+      outputTokens: 450,
+    },
+  },
+});

@@ -1,8 +1,11 @@
 // Meal analyzer: a meal photo (and an optional note) → the foods on it, their portions and macros.
+// multipart { photo, note? } → { analysis, attempts, tokens }, metered.
 import { z } from "zod";
-import { FEATURE_MODELS } from "./models";
-import { formField, photosFromForm, readForm, type Photo } from "./photos";
-import type { StructuredCall } from "./structured";
+import { structuredFeature } from "../structured-feature";
+import { maxUploadBodyBytes } from "../uploads";
+import { FEATURE_MODELS } from "../models";
+import { formField, photosFromForm, photoSizesSchema, readForm, sizedPhoto, typicalPhotos, type Photo } from "../photos";
+import type { StructuredCall } from "../structured";
 
 export const MEAL_MODEL = FEATURE_MODELS["meal-analyzer"];
 export const MEAL_MAX_OUTPUT_TOKENS = 2_000;
@@ -67,4 +70,20 @@ export function mealCall(input: MealInput): StructuredCall<MealAnalysis> {
   };
 }
 
-export const TYPICAL_MEAL = { photos: 1, note: undefined, outputTokens: 700 } as const;
+export const mealAnalyzer = structuredFeature({
+  slug: "meal-analyzer",
+  model: MEAL_MODEL,
+  parse: parseMealForm,
+  // The page describes the photo by its size (read in the browser before the upload).
+  pageInput: z.object({ photos: photoSizesSchema(1), note: mealNoteSchema }).transform(({ photos, note }): MealInput => ({ photo: sizedPhoto(photos[0]!), note })),
+  maxBodyBytes: maxUploadBodyBytes(1),
+  call: mealCall,
+  resultKey: "analysis",
+  page: {
+    title: "Meal analyzer",
+    description: "A photo of your meal: foods, portions and macros.",
+    kind: "vision",
+    typicalRequest: "one 1024×768 meal photo",
+    typical: { input: { photo: typicalPhotos(1)[0]! }, outputTokens: 700 },
+  },
+});

@@ -1,9 +1,12 @@
 // Body scan: front/side (/back) photos and the user's height → estimated body measurements.
+// multipart { photo (1–3), heightCm, sex? } → { scan, attempts, tokens }, metered.
 import { z } from "zod";
-import { BadRequestError } from "../tokens/metering/with-tokens";
-import { FEATURE_MODELS } from "./models";
-import { formField, photosFromForm, readForm, type Photo } from "./photos";
-import type { StructuredCall } from "./structured";
+import { structuredFeature } from "../structured-feature";
+import { maxUploadBodyBytes } from "../uploads";
+import { BadRequestError } from "../../tokens/metering/with-tokens";
+import { FEATURE_MODELS } from "../models";
+import { formField, photosFromForm, photoSizesSchema, readForm, sizedPhoto, typicalPhotos, type Photo } from "../photos";
+import type { StructuredCall } from "../structured";
 
 export const SCAN_MODEL = FEATURE_MODELS["scan-estimate"];
 export const SCAN_MAX_OUTPUT_TOKENS = 1_500;
@@ -68,4 +71,21 @@ export function scanCall(input: ScanInput): StructuredCall<ScanEstimate> {
   };
 }
 
-export const TYPICAL_SCAN = { photos: 2, heightCm: 175, sex: "unspecified", outputTokens: 600 } as const;
+export const scanEstimate = structuredFeature({
+  slug: "scan-estimate",
+  model: SCAN_MODEL,
+  parse: parseScanForm,
+  pageInput: scanFieldsSchema
+    .extend({ photos: photoSizesSchema(SCAN_MAX_PHOTOS) })
+    .transform((fields): ScanInput => ({ ...fields, photos: fields.photos.map(sizedPhoto) })),
+  maxBodyBytes: maxUploadBodyBytes(SCAN_MAX_PHOTOS),
+  call: scanCall,
+  resultKey: "scan",
+  page: {
+    title: "Body scan",
+    description: "Front and side photos: estimated body measurements.",
+    kind: "vision",
+    typicalRequest: "two 1024×768 body photos",
+    typical: { input: { heightCm: 175, sex: "unspecified", photos: typicalPhotos(2) }, outputTokens: 600 },
+  },
+});

@@ -1,9 +1,11 @@
 // Refine body shape: a scan's measurements and the user's corrections → refined body-shape
 // parameters (the morph targets of the 3-D avatar, each in [-1, 1] around an average body).
+// JSON { heightCm, measurements, corrections, note? } → { refined, attempts, tokens }, metered.
 import { z } from "zod";
-import { FEATURE_MODELS } from "./models";
+import { structuredFeature } from "../structured-feature";
+import { FEATURE_MODELS } from "../models";
 import { measurementsSchema } from "./scan-estimate";
-import type { StructuredCall } from "./structured";
+import type { StructuredCall } from "../structured";
 
 export const REFINE_MODEL = FEATURE_MODELS["scan-refine-morphs"];
 export const REFINE_MAX_OUTPUT_TOKENS = 1_500;
@@ -71,14 +73,27 @@ export function refineCall(input: RefineInput): StructuredCall<RefinedMorphs> {
   };
 }
 
-export const TYPICAL_REFINE = {
-  input: {
-    heightCm: 178,
-    measurements: { neckCm: 38, shouldersCm: 118, chestCm: 100, waistCm: 86, hipsCm: 99, thighCm: 57, upperArmCm: 33, bodyFatPercent: 18 },
-    corrections: [
-      { measurement: "waistCm", value: 82 },
-      { measurement: "hipsCm", value: 97 },
-    ],
+export const scanRefineMorphs = structuredFeature({
+  slug: "scan-refine-morphs",
+  model: REFINE_MODEL,
+  input: refineInputSchema,
+  call: refineCall,
+  resultKey: "refined",
+  page: {
+    title: "Refine body shape",
+    description: "Correct your measurements: refined body-shape parameters.",
+    kind: "structured",
+    typicalRequest: "a scan's measurements with two corrections",
+    typical: {
+      input: {
+        heightCm: 178,
+        measurements: { neckCm: 38, shouldersCm: 118, chestCm: 100, waistCm: 86, hipsCm: 99, thighCm: 57, upperArmCm: 33, bodyFatPercent: 18 },
+        corrections: [
+          { measurement: "waistCm", value: 82 },
+          { measurement: "hipsCm", value: 97 },
+        ],
+      },
+      outputTokens: 500,
+    },
   },
-  outputTokens: 500,
-} satisfies { input: RefineInput; outputTokens: number };
+});
