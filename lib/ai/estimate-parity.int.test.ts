@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { estimateFeature } from "./estimates";
 import { FEATURE_SLUGS, type FeatureSlug } from "./features";
-import { renderPng } from "./simulator/images";
-import { mp3File, wavFile } from "./testing/audio-fixtures";
-import { startRouteHarness, type RouteHarness } from "./testing/route-harness";
+import { renderPng } from "@/dev/openai-simulator/images";
+import { mp3File, wavFile } from "@/test/ai/audio-fixtures";
+import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
