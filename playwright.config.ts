@@ -38,7 +38,7 @@ export default defineConfig({
     { name: "phone", use: { ...devices["Pixel 7"], defaultBrowserType: "chromium" }, grep: /@phone/ },
   ],
   webServer: {
-    command: "npx tsx scripts/e2e-server.ts",
+    command: "npx tsx --tsconfig tsconfig.scripts.json scripts/e2e-server.ts",
     url: `${baseURL}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,

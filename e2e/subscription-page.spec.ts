@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { createDb } from "../lib/db/client";
+import { createDb } from "../lib/db/connect";
 import { formatSignedTokens, formatTokensDetailed, formatTokensExact } from "../lib/format";
 import { release, reserve } from "../lib/tokens/ledger";
 import { e2eDataDir } from "../test/support/e2e-paths";

@@ -1,6 +1,7 @@
 // The one place that reads process.env (tooling that runs before the app — scripts/ — reads its
 // own few variables through `toolingEnv`). Every variable is validated by a schema; a bad or
 // missing value fails with a message naming the variable and what is expected of it.
+import "server-only";
 import { z } from "zod";
 
 const optionalString = z

@@ -1,7 +1,7 @@
 // `npm run admin:grant -- <email>`: gives the user with that e-mail the admin role.
 import nextEnv from "@next/env";
 import { z } from "zod";
-import { createDb } from "../lib/db/client";
+import { createDb } from "../lib/db/connect";
 import { grantAdmin } from "../lib/auth/users";
 import { prepareDatabase, resolveDatabase } from "./lib/database";
 

@@ -5,7 +5,7 @@
 import nextEnv from "@next/env";
 import { daySchema, SETUP_HINT, yesterday } from "../lib/admin/reconciliation";
 import { reconcileProviderCosts } from "../lib/ai/reconcile";
-import { createDb } from "../lib/db/client";
+import { createDb } from "../lib/db/connect";
 import { reconciliationEnv } from "../lib/env";
 import { resolveDatabase } from "./lib/database";
 

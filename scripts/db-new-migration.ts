@@ -2,7 +2,7 @@
 // prisma/schema.prisma and the existing migrations — our offline stand-in for
 // `prisma migrate dev --create-only` (see scripts/lib/schema-diff.ts for why). Development tool.
 //
-//   tsx scripts/db-new-migration.ts <name>        (npm run db:migration:new -- <name>)
+//   npm run db:migration:new -- <name>
 //
 // The generated SQL is only what Prisma models. Hand-written additions (CHECK constraints,
 // triggers, …) go at the end of the file, under a clearly commented section.

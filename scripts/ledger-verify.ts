@@ -2,7 +2,7 @@
 // the embedded development database): every balance equals the sum of its ledger rows per bucket,
 // no bucket is negative, `reserved` equals the held reservations. Prints every mismatch; exits 1 on any.
 import nextEnv from "@next/env";
-import { createDb } from "../lib/db/client";
+import { createDb } from "../lib/db/connect";
 import { formatTokens } from "../lib/format";
 import { verifyLedger } from "../lib/tokens/ledger";
 import { resolveDatabase } from "./lib/database";

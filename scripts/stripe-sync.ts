@@ -4,7 +4,7 @@
 import nextEnv from "@next/env";
 import { syncCatalog, summarize } from "../lib/billing/sync-catalog";
 import { createStripeClient } from "../lib/billing/stripe";
-import { createDb } from "../lib/db/client";
+import { createDb } from "../lib/db/connect";
 import { getActivePricing } from "../lib/tokens/pricing-config";
 import { prepareDatabase, resolveDatabase } from "./lib/database";
 

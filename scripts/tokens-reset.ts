@@ -2,7 +2,7 @@
 // embedded development database. Prints the same JSON as the route and its one-line summary.
 // Exits 1 when some accounts could not be reset (they are listed), 2 when another run holds the lock.
 import nextEnv from "@next/env";
-import { createDb } from "../lib/db/client";
+import { createDb } from "../lib/db/connect";
 import { resetMonthlyTokens } from "../lib/tokens/reset/monthly-reset";
 import { resetLogLine, resetReport } from "../lib/tokens/reset/report";
 import { resolveDatabase } from "./lib/database";

@@ -1,5 +1,6 @@
 // The OpenAI client: the official SDK against OpenAI, or any compatible server (OPENAI_BASE_URL),
 // or the loopback simulator the dev and test runners start when no key is configured.
+import "server-only";
 import OpenAI from "openai";
 import { env } from "../env";
 

@@ -1,6 +1,7 @@
 // The Stripe client: the official SDK with a pinned API version, configured from the environment.
 // STRIPE_API_BASE (the loopback simulator in development and tests) replaces api.stripe.com; the
 // code path is otherwise the same as in production.
+import "server-only";
 import Stripe from "stripe";
 import { billingEnv } from "../env";
 

@@ -1,4 +1,4 @@
-// `tsx scripts/bench/body-limit.ts [megabytes]`: how much an unauthenticated, unsigned chunked POST
+// `npm run bench:body -- [megabytes]`: how much an unauthenticated, unsigned chunked POST
 // grows the server. Starts the real webhook route handler in a child process (body-limit-server.ts),
 // sends it `megabytes` (default 400) with Transfer-Encoding: chunked (no Content-Length) over
 // loopback, and reports the child's peak resident memory (VmHWM) before and after, and the answer.
@@ -24,6 +24,7 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scrip
   // Enough configuration for the route to reach its signature check (no database or Stripe call is made).
   env: {
     ...process.env,
+    TSX_TSCONFIG_PATH: "tsconfig.scripts.json", // server-only resolves to its empty module (see that file)
     NODE_ENV: "production",
     TOLLGATE_LOOPBACK_RUN: "1",
     DATABASE_URL: "postgresql://127.0.0.1:1/unused",

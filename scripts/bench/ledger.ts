@@ -15,7 +15,7 @@
 // (the pipeline's lanes, default 1 as in the app).
 import os from "node:os";
 import pg from "pg";
-import { createDb, createPool, type Db } from "../../lib/db/client";
+import { createDb, createPool, type Db } from "../../lib/db/connect";
 import { verifyLedger } from "../../lib/tokens/ledger";
 import { releaseCall, reserveCall, settleCall, type LedgerCall } from "../../lib/tokens/ledger/apply";
 import { LedgerPipeline, type HotLedger } from "../../lib/tokens/ledger/pipeline";

@@ -34,7 +34,7 @@ import autocannon from "autocannon";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { createUserWithAccount } from "../../lib/auth/users";
-import { createDb, type Db } from "../../lib/db/client";
+import { createDb, type Db } from "../../lib/db/connect";
 import { findFreePort } from "../../lib/db/embedded";
 import { SIMULATOR_API_KEY } from "../../lib/env";
 import { grant, verifyLedger } from "../../lib/tokens/ledger";

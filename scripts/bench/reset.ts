@@ -6,7 +6,7 @@
 // Ends with one line `BENCH {json}`. Exits 1 when something was granted twice or the ledger is
 // wrong; a missed time target prints MISSED and still exits 0.
 // Options: --users=N (default 100000), --batch=N (accounts per statement, default 5000).
-import { createDb, type Db } from "../../lib/db/client";
+import { createDb, type Db } from "../../lib/db/connect";
 import { verifyLedger } from "../../lib/tokens/ledger";
 import { getActivePricing } from "../../lib/tokens/pricing-config";
 import { resetMonthlyTokens } from "../../lib/tokens/reset/monthly-reset";

@@ -7,7 +7,7 @@
 // For reference, (c) is what the meter charged before: the prompt and the visible text only.
 //
 // Runs against the loopback OpenAI simulator (the real SDK), whose billed usage of an aborted
-// stream follows the provider's rule. Usage: `npx tsx scripts/bench/stream-stop.ts`
+// stream follows the provider's rule. Usage: `npm run bench:stream-stop`
 // (prints a table and ends with `BENCH {json}`).
 import OpenAI from "openai";
 import { CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL, chatMessages } from "../../lib/ai/chat";

@@ -1,7 +1,7 @@
 // The database the dev tooling works on: DATABASE_URL when it is set, otherwise the embedded
 // PostgreSQL whose data lives in .data/pg. Also: bringing a database up to date (migrations + seed).
 import path from "node:path";
-import { createDb } from "../../lib/db/client";
+import { createDb } from "../../lib/db/connect";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/migrate";
 import { seedPricing } from "../../lib/tokens/pricing-config";

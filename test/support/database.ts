@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { createDb, createPool, type Db } from "../../lib/db/client";
+import { createDb, createPool, type Db } from "../../lib/db/connect";
 import { withDatabaseName } from "../../lib/db/embedded";
 
 export interface TestDatabase {
