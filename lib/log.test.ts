@@ -16,7 +16,7 @@ describe("createLogger", () => {
     expect(lines).toEqual([
       expect.objectContaining({ level: "warn", module: "billing", event: "sync_failed", subscriptionId: "sub_1", msg: "the sync failed" }),
     ]);
-    expect(typeof lines[0].time).toBe("string");
+    expect(typeof lines[0]!.time).toBe("string");
   });
 
   it("writes bigints as their exact decimal strings, nested ones too", () => {
@@ -62,6 +62,6 @@ describe("createLogger", () => {
     const { log, lines } = capture();
     log.error({ event: "boom", err: new TypeError("bad thing") });
     expect(lines[0]).toMatchObject({ event: "boom", err: { type: "TypeError", message: "bad thing" } });
-    expect(String((lines[0].err as { stack: string }).stack)).toContain("TypeError: bad thing");
+    expect(String((lines[0]!.err as { stack: string }).stack)).toContain("TypeError: bad thing");
   });
 });
