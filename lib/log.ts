@@ -100,3 +100,15 @@ function root(): Logger {
 export function logger(module: string): Logger {
   return root().child({ module });
 }
+
+/** The `(event, details)` hook of a layer that knows no logger (metering, the realtime meter …). */
+export type EventLog = (event: string, details: Record<string, unknown>) => void;
+
+/**
+ * Such a hook writing to `log`: at warn (what those layers report is out of the ordinary but
+ * handled), or at error for the events named in `errors` (a charge or an answer that was lost).
+ */
+export function eventLog(log: Logger, { errors = [] }: { errors?: Iterable<string> } = {}): EventLog {
+  const asError = new Set(errors);
+  return (event, details) => (asError.has(event) ? log.error({ event, ...details }) : log.warn({ event, ...details }));
+}
