@@ -25,6 +25,21 @@ const tokenLayerImports = {
   ],
 };
 
+// Product code logs through lib/log.ts (one logger per module: levels, redaction, a request id),
+// never console.*. The dev servers (the simulators and their CLI), the tooling in scripts/ and the
+// tests and their harnesses print to the terminal they run in, and are left out.
+export const noConsoleFiles = ["app/**", "components/**", "lib/**", "instrumentation.ts", "proxy.ts"];
+export const noConsoleExempt = [
+  "lib/ai/simulator/**",
+  "lib/billing/simulator/**",
+  "lib/simulator-cli.ts",
+  "lib/ai/testing/**",
+  "**/*.test.ts",
+  "**/*.test.tsx",
+  "**/test-*.ts",
+  "lib/billing/test-harness.ts",
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -35,6 +50,11 @@ const config = [
     // A later block replaces the rule's options, so this one repeats the pinned prices.
     files: ["lib/tokens/**"],
     rules: { "no-restricted-imports": ["error", tokenLayerImports] },
+  },
+  {
+    files: noConsoleFiles,
+    ignores: noConsoleExempt,
+    rules: { "no-console": "error" },
   },
   {
     ignores: [".next/**", ".next-test/**", "lib/db/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],

@@ -6,6 +6,7 @@ import { db } from "../db/client";
 import { currentCostEngine, ledger } from "./metered";
 import { RealtimeMeter } from "./realtime-metering";
 import { providerTransport } from "./voice-coach";
+import { eventLog, logger } from "../log";
 
 const globalForMeter = globalThis as unknown as { tollgateRealtimeMeter?: RealtimeMeter };
 
@@ -16,7 +17,7 @@ export function realtimeMeter(client: () => OpenAI): RealtimeMeter {
     ledger,
     engine: currentCostEngine,
     provider: providerTransport(client()),
-    log: (event, details) => console.warn(JSON.stringify({ event, ...details })),
+    log: eventLog(logger("realtime")),
   });
   return globalForMeter.tollgateRealtimeMeter;
 }

@@ -6,6 +6,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { env } from "../env";
+import { logger } from "../log";
+
+const log = logger("db");
 
 export type Db = PrismaClient;
 /** A client or an interactive transaction: what ledger operations accept. */
@@ -40,7 +43,7 @@ function statementName(query: { sql: string }): string {
  */
 export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000 });
-  pool.on("error", (error) => console.warn(`database: an idle connection failed: ${error.message}`));
+  pool.on("error", (error) => log.warn({ event: "idle_connection_failed", message: error.message }));
   return pool;
 }
 

@@ -6,10 +6,13 @@ import { providerCall } from "@/lib/ai/attempts";
 import { openai } from "@/lib/ai/client";
 import { recordOpenAIUsage, withTokens } from "@/lib/ai/metered";
 import { db } from "@/lib/db/client";
+import { logger } from "@/lib/log";
+
+const log = logger("chat");
 
 export const POST = withTokens(
   "chat",
-  async ({ input, userId, stream, signal, meter, estimate }) => {
+  async ({ input, userId, requestId, stream, signal, meter, estimate }) => {
     const messages = await chatPrompt(db(), userId, input);
     const source = await providerCall(
       () =>
@@ -24,7 +27,7 @@ export const POST = withTokens(
       keepTurn(
         source,
         (reply) => appendTurn(db(), userId, { user: input.message, assistant: reply }),
-        (error) => console.error(JSON.stringify({ event: "chat.store_failed", userId, message: (error as Error)?.message })),
+        (error) => log.error({ event: "store_failed", requestId, userId, err: error }),
       ),
     );
   },
