@@ -30,7 +30,7 @@ export function liveBalance(): LiveBalanceRuntime {
         new pg.Client({ connectionString: e.DIRECT_DATABASE_URL ?? e.DATABASE_URL, keepAlive: true, application_name: LIVE_BALANCE_APP_NAME }),
       // Changes reach the browser within ~0.2 s plus a re-read, well inside the widget's second.
       pumpIntervalMs: 200,
-      log: eventLog(logger("live-balance")),
+      log: eventLog(logger("live-balance"), { info: ["live_balance_reconnected"] }),
     });
     globalForLive.tollgateLiveBalance = { listener, feed: new BalanceFeed(listener, (userId) => readLiveBalance(db(), userId)) };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, REDACTED, type Logger } from "./log";
+import { createLogger, eventLog, REDACTED, type Logger } from "./log";
 import type { LogLevel } from "./env";
 
 /** A logger whose lines are parsed into `lines`. */
@@ -63,5 +63,22 @@ describe("createLogger", () => {
     log.error({ event: "boom", err: new TypeError("bad thing") });
     expect(lines[0]).toMatchObject({ event: "boom", err: { type: "TypeError", message: "bad thing" } });
     expect(String((lines[0]!.err as { stack: string }).stack)).toContain("TypeError: bad thing");
+  });
+});
+
+describe("eventLog", () => {
+  it("writes a layer's (event, details) as a line at warn, or at the level the event is named for", () => {
+    const { log, lines } = capture("debug");
+    const hook = eventLog(log, { info: ["settled"], errors: ["settle_failed"] });
+    hook("settled", { charged: 5n });
+    hook("settle_retry", { attempt: 2 });
+    hook("settle_failed", { requestId: "r-1" });
+    expect(lines.map(({ level, event }) => [level, event])).toEqual([
+      ["info", "settled"],
+      ["warn", "settle_retry"],
+      ["error", "settle_failed"],
+    ]);
+    expect(lines[0]).toMatchObject({ charged: "5" });
+    expect(lines[2]).toMatchObject({ requestId: "r-1" });
   });
 });

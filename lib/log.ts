@@ -105,10 +105,15 @@ export function logger(module: string): Logger {
 export type EventLog = (event: string, details: Record<string, unknown>) => void;
 
 /**
- * Such a hook writing to `log`: at warn (what those layers report is out of the ordinary but
- * handled), or at error for the events named in `errors` (a charge or an answer that was lost).
+ * Such a hook writing to `log`: at warn by default (what those layers report is mostly out of the
+ * ordinary but handled), at info for the routine events named in `info` (a session settled), and at
+ * error for those named in `errors` (a charge or an answer that was lost).
  */
-export function eventLog(log: Logger, { errors = [] }: { errors?: Iterable<string> } = {}): EventLog {
+export function eventLog(log: Logger, { info = [], errors = [] }: { info?: Iterable<string>; errors?: Iterable<string> } = {}): EventLog {
+  const asInfo = new Set(info);
   const asError = new Set(errors);
-  return (event, details) => (asError.has(event) ? log.error({ event, ...details }) : log.warn({ event, ...details }));
+  return (event, details) => {
+    const level = asError.has(event) ? "error" : asInfo.has(event) ? "info" : "warn";
+    log[level]({ event, ...details });
+  };
 }

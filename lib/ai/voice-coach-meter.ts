@@ -17,7 +17,11 @@ export function realtimeMeter(client: () => OpenAI): RealtimeMeter {
     ledger,
     engine: currentCostEngine,
     provider: providerTransport(client()),
-    log: eventLog(logger("realtime")),
+    // A session's routine course (settled, extended, its budget reached) is info; a lost charge an error.
+    log: eventLog(logger("realtime"), {
+      info: ["realtime.settled", "realtime.extended", "realtime.budget_exhausted", "realtime.limits_restored"],
+      errors: ["realtime.settle_failed", "realtime.record_failed"],
+    }),
   });
   return globalForMeter.tollgateRealtimeMeter;
 }
