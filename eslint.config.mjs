@@ -49,6 +49,13 @@ const componentImports = {
 /** Tests may use test support (and a simulator's tests their own fixtures). */
 const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
 
+// Product code logs through lib/log.ts (one logger per module: levels, redaction, a request id),
+// never console.*. The dev servers (the simulators and their CLI), the tooling in scripts/ and the
+// tests and their harnesses print to the terminal they run in, and are left out.
+export const noConsoleFiles = ["app/**", "components/**", "lib/**", "instrumentation.ts", "proxy.ts"];
+// (The simulators live in dev/ and the harnesses in test/, outside these folders.)
+export const noConsoleExempt = ["**/*.test.ts", "**/*.test.tsx"];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -79,6 +86,11 @@ const config = [
     files: ["components/**"],
     ignores: TESTS,
     rules: { "no-restricted-imports": ["error", componentImports] },
+  },
+  {
+    files: noConsoleFiles,
+    ignores: noConsoleExempt,
+    rules: { "no-console": "error" },
   },
   {
     ignores: [".next/**", ".next-test/**", "lib/db/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, isLoopbackUrl, oauthProviders, parseServerEnv, reconciliationEnv, SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY, toolingEnv } from "./env";
+import { EnvError, isLoopbackUrl, logEnv, oauthProviders, parseServerEnv, reconciliationEnv, SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY, toolingEnv } from "./env";
 
 const SECRET = "s".repeat(32);
 const VALID = { DATABASE_URL: "postgresql://app:pw@db.internal:5432/tollgate", AUTH_SECRET: SECRET };
@@ -38,6 +38,12 @@ describe("parseServerEnv", () => {
       SIGNIN_LIMIT_PER_15_MIN: 3_000,
       LIVE_STREAMS_PER_USER: 3,
     });
+  });
+
+  it("validates LOG_LEVEL against pino's levels (silent included; empty is unset)", () => {
+    for (const level of ["fatal", "error", "warn", "info", "debug", "trace", "silent"]) expect(parseServerEnv({ ...VALID, LOG_LEVEL: level }).LOG_LEVEL).toBe(level);
+    expect(parseServerEnv({ ...VALID, LOG_LEVEL: "" }).LOG_LEVEL).toBeUndefined();
+    for (const bad of ["verbose", "WARN", "30"]) expect(envError({ ...VALID, LOG_LEVEL: bad }).problems[0]).toMatch(/^LOG_LEVEL must be one of fatal, error/);
   });
 
   it("validates OPENAI_TIMEOUT_MS (100 ms to 10 minutes)", () => {
@@ -331,5 +337,19 @@ describe("Stripe settings", () => {
       STRIPE_SECRET_KEY: undefined,
       STRIPE_API_BASE: undefined,
     });
+  });
+});
+
+describe("logEnv", () => {
+  it("defaults to info (warn under the tests), pretty only in development", () => {
+    expect(logEnv({})).toEqual({ level: "info", pretty: true });
+    expect(logEnv({ NODE_ENV: "production" })).toEqual({ level: "info", pretty: false });
+    expect(logEnv({ NODE_ENV: "test" })).toEqual({ level: "warn", pretty: false });
+    expect(logEnv({ NODE_ENV: "test", LOG_LEVEL: "silent" })).toEqual({ level: "silent", pretty: false });
+    expect(logEnv({ NODE_ENV: "production", LOG_LEVEL: "debug" }).level).toBe("debug");
+  });
+
+  it("needs none of the server's other variables, and names a bad LOG_LEVEL", () => {
+    expect(() => logEnv({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL must be one of/);
   });
 });

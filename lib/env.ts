@@ -1,6 +1,7 @@
 // The one place that reads process.env (tooling that runs before the app — scripts/ — reads its
 // own few variables through `toolingEnv`). Every variable is validated by a schema; a bad or
 // missing value fails with a message naming the variable and what is expected of it.
+// file-length: every variable of the app in one schema, the one place that reads process.env (split, the list would scatter)
 import "server-only";
 import { z } from "zod";
 
@@ -21,13 +22,22 @@ const booleanString = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
+/** pino's levels, most severe first; "silent" logs nothing. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` });
+const nodeEnv = z.enum(["development", "test", "production"]).default("development");
+
 const postgresUrl = z
   .string({ error: "is required (a postgresql:// connection string)" })
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgresql:// connection string");
 
 const serverSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    NODE_ENV: nodeEnv,
+    /** The least severe level logged (lib/log.ts); unset: "info" ("warn" under the tests). */
+    LOG_LEVEL: optionalString.pipe(logLevel.optional()),
     DATABASE_URL: postgresUrl,
     /**
      * A direct (session-mode) connection for locks held across transactions (the monthly reset)
@@ -250,6 +260,26 @@ export function oauthProviders(e: ServerEnv = env()) {
     github: e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? { clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET } : null,
     google: e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET } : null,
   };
+}
+
+const logSchema = z
+  .object({ NODE_ENV: nodeEnv, LOG_LEVEL: optionalString.pipe(logLevel.optional()) })
+  .transform(({ NODE_ENV, LOG_LEVEL }) => ({
+    // The test runs stay readable: their expected failures log at info, which only they would see.
+    level: LOG_LEVEL ?? (NODE_ENV === "test" ? "warn" : "info"),
+    // Pretty lines on a developer's terminal; one JSON object a line wherever logs are collected.
+    pretty: NODE_ENV === "development",
+  }));
+
+/**
+ * The logger's settings, read apart from the full environment: a module may log before (or
+ * without) the rest of it being valid — a script, a test, a failing boot. The full environment
+ * (`env()`) validates LOG_LEVEL too, so a bad value still stops the server at boot.
+ */
+export function logEnv(source: Record<string, string | undefined> = process.env): { level: LogLevel; pretty: boolean } {
+  const result = logSchema.safeParse(source);
+  if (!result.success) throw new EnvError(describe(result.error));
+  return result.data;
 }
 
 const toolingSchema = z.object({

@@ -8,6 +8,7 @@ import { BalanceFeed } from "./tokens/live/feed";
 import { BalanceListener } from "./tokens/live/listener";
 import { readLiveBalance, type LiveBalance } from "./tokens/live/snapshot";
 import { PerUserStreamLimit } from "./tokens/live/stream-limit";
+import { eventLog, logger } from "./log";
 
 /** The listener connection's application_name (visible in pg_stat_activity). */
 export const LIVE_BALANCE_APP_NAME = "tollgate-live-balance";
@@ -29,7 +30,7 @@ export function liveBalance(): LiveBalanceRuntime {
         new pg.Client({ connectionString: e.DIRECT_DATABASE_URL ?? e.DATABASE_URL, keepAlive: true, application_name: LIVE_BALANCE_APP_NAME }),
       // Changes reach the browser within ~0.2 s plus a re-read, well inside the widget's second.
       pumpIntervalMs: 200,
-      log: (event, details) => console.warn(JSON.stringify({ event, ...details })),
+      log: eventLog(logger("live-balance"), { info: ["live_balance_reconnected"] }),
     });
     globalForLive.tollgateLiveBalance = { listener, feed: new BalanceFeed(listener, (userId) => readLiveBalance(db(), userId)) };
   }

@@ -4,6 +4,7 @@
 import { sessionUserId } from "../auth/session";
 import { db } from "../db/client";
 import { env } from "../env";
+import { eventLog, logger } from "../log";
 import type { BoundCostEngine, Usage } from "../tokens/cost";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 import { chatChunkReader } from "./openai-usage";
@@ -12,6 +13,12 @@ import { activePricing, ledger } from "./singletons";
 export { BadRequestError, UnusableAnswerError } from "../tokens/metering/with-tokens";
 export { recordCompletion, recordOpenAIUsage } from "./openai-usage";
 export { currentCostEngine, ledger } from "./singletons";
+
+/**
+ * The wrapper's events that mean something was lost or broke (a charge, a stored answer, the
+ * wrapper itself) are errors; the others (retries, outages, refusals, a client leaving) warnings.
+ */
+export const METERING_ERROR_EVENTS = ["internal_error", "settle_failed", "idempotency_store_failed", "stream_failed"];
 
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
@@ -25,6 +32,6 @@ export const withTokens = createWithTokens<Usage, BoundCostEngine>({
     const perMinute = env().METER_RATE_LIMIT_PER_MINUTE;
     return perMinute > 0 ? { limit: perMinute, windowMs: 60_000 } : false;
   },
-  log: (event, details) =>
-    console.warn(JSON.stringify({ event: `metering.${event}`, ...details }, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+  // Each event a line of the "metering" logger, with the call's requestId (lib/log.ts: bigints as strings).
+  log: eventLog(logger("metering"), { errors: METERING_ERROR_EVENTS }),
 });

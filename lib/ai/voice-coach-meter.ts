@@ -6,6 +6,7 @@ import { db } from "../db/client";
 import { currentCostEngine, ledger } from "./singletons";
 import { RealtimeMeter } from "./realtime-metering";
 import { providerTransport } from "./voice-coach";
+import { eventLog, logger } from "../log";
 
 const globalForMeter = globalThis as unknown as { tollgateRealtimeMeter?: RealtimeMeter };
 
@@ -16,7 +17,11 @@ export function realtimeMeter(client: () => OpenAI): RealtimeMeter {
     ledger,
     engine: currentCostEngine,
     provider: providerTransport(client()),
-    log: (event, details) => console.warn(JSON.stringify({ event, ...details })),
+    // A session's routine course (settled, extended, its budget reached) is info; a lost charge an error.
+    log: eventLog(logger("realtime"), {
+      info: ["realtime.settled", "realtime.extended", "realtime.budget_exhausted", "realtime.limits_restored"],
+      errors: ["realtime.settle_failed", "realtime.record_failed"],
+    }),
   });
   return globalForMeter.tollgateRealtimeMeter;
 }

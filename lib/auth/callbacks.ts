@@ -4,6 +4,7 @@
 import type { NextAuthConfig } from "next-auth";
 import type { Db } from "../db/client";
 import { isSessionCurrent, readSessionVersion, revokeSessions, tokenSessionVersion } from "./session-version";
+import { eventLog, logger, type EventLog } from "../log";
 
 type Callbacks = NonNullable<NextAuthConfig["callbacks"]>;
 type JwtCallback = NonNullable<Callbacks["jwt"]>;
@@ -21,7 +22,7 @@ export interface SessionVersionHooks {
  *   (id and role) it wraps.
  * - `signOut`: signing out ends the session on the server too: every copy of the cookie stops working.
  */
-export function sessionVersionHooks(db: () => Db, base: JwtCallback, log: (line: string) => void = (line) => console.warn(line)): SessionVersionHooks {
+export function sessionVersionHooks(db: () => Db, base: JwtCallback, log: EventLog = eventLog(logger("auth"))): SessionVersionHooks {
   return {
     async jwt(params) {
       const token = await base(params);
@@ -38,7 +39,7 @@ export function sessionVersionHooks(db: () => Db, base: JwtCallback, log: (line:
         // The database cannot be reached: keep the session rather than sign everyone out (next-auth
         // clears the cookie when this throws). Nothing it protects works without the database, and
         // the metered routes check the version themselves (and fail) in `sessionUserId`.
-        log(`[auth] session version unreadable, session kept: ${error instanceof Error ? error.message : String(error)}`);
+        log("session_version_unreadable", { message: error instanceof Error ? error.message : String(error), outcome: "session kept" });
         return token;
       }
     },

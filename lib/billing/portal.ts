@@ -10,6 +10,9 @@ import type { BillingContext } from "./context";
 import { ensureCustomer, type CustomerOwner } from "./customer";
 import { findPortalConfiguration } from "./portal-configuration";
 import { portalReturnUrl as returnUrl } from "./urls";
+import { logger } from "../log";
+
+const log = logger("billing");
 
 /**
  * Tollgate's portal configuration id; without one (`stripe:sync` never ran on this account) the
@@ -18,7 +21,7 @@ import { portalReturnUrl as returnUrl } from "./urls";
  */
 async function configurationId(ctx: BillingContext): Promise<string | undefined> {
   const config = await findPortalConfiguration(ctx.stripe);
-  if (!config) console.warn("[billing] no Tollgate portal configuration: run `npm run stripe:sync` (using the account's default portal settings)");
+  if (!config) log.warn({ event: "portal_configuration_missing" }, "no Tollgate portal configuration: run `npm run stripe:sync` (using the account's default portal settings)");
   return config?.id;
 }
 

@@ -32,6 +32,9 @@ import { getActivePricing } from "../tokens/pricing-config";
 import { itemRefOfPrice, offerOfPrice } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { userIdForCustomer } from "./customer";
+import { logger } from "../log";
+
+const log = logger("billing");
 
 /** Statuses in which a subscription is the user's plan (past_due keeps the plan, without new allowance). */
 export const LIVE_STATUSES: readonly SubscriptionStatus[] = ["active", "trialing", "past_due"];
@@ -152,7 +155,7 @@ export async function syncSubscriptionLocked(tx: DbTx, userId: string, read: Sub
     const offer =
       planItem && ref?.kind === "plan"
         ? await offerOfPrice(tx, planItem.price).catch((error: unknown) => {
-            console.error(`[billing] subscription ${subscription.id}: ${error instanceof Error ? error.message : String(error)}`);
+            log.error({ event: "plan_offer_unreadable", subscriptionId: subscription.id, err: error });
             return null;
           })
         : null;

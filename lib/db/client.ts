@@ -6,6 +6,9 @@ import type pg from "pg";
 import type { PrismaClient } from "./generated/client";
 import { createDb, createPool } from "./connect";
 import { env } from "../env";
+import { logger } from "../log";
+
+const log = logger("db");
 
 export * from "./connect";
 
@@ -15,7 +18,9 @@ const globalForDb = globalThis as unknown as { tollgatePool?: pg.Pool; tollgateD
 export function pool(): pg.Pool {
   if (!globalForDb.tollgatePool) {
     const e = env();
-    globalForDb.tollgatePool = createPool(e.DATABASE_URL, e.DATABASE_POOL_MAX);
+    globalForDb.tollgatePool = createPool(e.DATABASE_URL, e.DATABASE_POOL_MAX, (error) =>
+      log.warn({ event: "idle_connection_failed", message: error.message }),
+    );
   }
   return globalForDb.tollgatePool;
 }

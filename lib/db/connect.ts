@@ -20,6 +20,8 @@ export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$tra
  */
 export const PREPARED = "/* tollgate:prepared */";
 
+const stderrLine = (error: Error) => void process.stderr.write(`database: an idle connection failed: ${error.message}\n`);
+
 const statementNames = new Map<string, string>();
 
 function statementName(query: { sql: string }): string {
@@ -33,14 +35,15 @@ function statementName(query: { sql: string }): string {
 }
 
 /**
- * A node-postgres pool. An idle connection's error (the server restarted) is logged, not thrown. A
+ * A node-postgres pool. An idle connection's error (the server restarted) goes to `onIdleError` (the
+ * app's pool logs it through lib/log.ts; scripts get a line on stderr), never thrown. A
  * connection that cannot be had in 10 s fails (as unavailable: lib/db/unavailable.ts) instead of
  * waiting for the operating system's TCP timeout, so a server that vanished without a reset is a 503
  * in seconds, not a request hanging for minutes.
  */
-export function createPool(connectionString: string, max = 10): pg.Pool {
+export function createPool(connectionString: string, max = 10, onIdleError: (error: Error) => void = stderrLine): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000 });
-  pool.on("error", (error) => console.warn(`database: an idle connection failed: ${error.message}`));
+  pool.on("error", onIdleError);
   return pool;
 }
 

@@ -4,6 +4,9 @@
 // `internal_error`, logged with the route. Handlers keep answering their own 4xx as before.
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { apiError } from "./api-error";
+import { logger } from "../log";
+
+const log = logger("http");
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -15,10 +18,10 @@ export function unavailableResponse(message = "The service cannot reach its data
 /** The response for an error a route handler let escape. */
 export function errorResponse(error: unknown, route: string): Response {
   if (isDatabaseUnavailable(error)) {
-    console.warn(JSON.stringify({ event: "http.database_unavailable", route, message: (error as Error)?.message }));
+    log.warn({ event: "database_unavailable", route, message: (error as Error)?.message });
     return unavailableResponse();
   }
-  console.error(JSON.stringify({ event: "http.internal_error", route, message: (error as Error)?.message, stack: (error as Error)?.stack }));
+  log.error({ event: "internal_error", route, err: error });
   return apiError("internal_error", "Something went wrong on our side; retry later.");
 }
 

@@ -2,12 +2,15 @@
 // stored conversation; the turn is stored when the reply ends. Holds the worst case, charges the
 // exact usage of the final chunk — also when the client leaves early: the stream is read on for it.
 import { db } from "../../db/client";
+import { logger } from "../../log";
 import { countChatTokens, textUsage, type BoundCostEngine, type ChatMessage } from "../../tokens/cost";
 import { providerCall } from "../attempts";
 import { appendTurn, CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL, chatMessages, chatPrompt, chatRequestSchema, keepTurn } from "../chat";
 import { openai } from "../client";
 import { defineFeature } from "../feature";
 import { recordOpenAIUsage } from "../openai-usage";
+
+const log = logger("chat");
 
 /** The exact cost of a typical conversation turn: its prompt's tokens and a typical reply length. */
 function typicalTextCost(engine: BoundCostEngine, model: string, call: { messages: readonly ChatMessage[]; outputTokens: number }): bigint {
@@ -21,7 +24,7 @@ export const chat = defineFeature({
   // The prompt is built once per request (chatPrompt), so the hold covers exactly what run sends.
   estimate: async (input, { db, userId, engine }) =>
     engine.estimateTextCost(CHAT_MODEL, { messages: await chatPrompt(db, userId, input), maxOutputTokens: CHAT_MAX_OUTPUT_TOKENS }),
-  async run({ input, userId, stream, signal, meter, estimate }) {
+  async run({ input, userId, requestId, stream, signal, meter, estimate }) {
     const messages = await chatPrompt(db(), userId, input);
     const source = await providerCall(
       () =>
@@ -36,7 +39,7 @@ export const chat = defineFeature({
       keepTurn(
         source,
         (reply) => appendTurn(db(), userId, { user: input.message, assistant: reply }),
-        (error) => console.error(JSON.stringify({ event: "chat.store_failed", userId, message: (error as Error)?.message })),
+        (error) => log.error({ event: "store_failed", requestId, userId, err: error }),
       ),
     );
   },

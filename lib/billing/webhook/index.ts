@@ -18,6 +18,10 @@ import { apiErrorBody, type ApiErrorCode } from "../../http/api-error";
 import type { BillingContext } from "../context";
 import { dispatch, handlerFor } from "./dispatch";
 import { claimEvent, finishClaim, recordIgnored, refusedClaimState, STALE_CLAIM_MS, type Claim } from "./log";
+import { eventLog, logger, type EventLog } from "../../log";
+
+/** The webhook's refusals and failed events (a failed event is an error: Stripe retries, but a person may have to look). */
+export const webhookLog: EventLog = eventLog(logger("stripe-webhook"), { errors: ["event_failed"] });
 
 export { HANDLED_EVENT_TYPES } from "./dispatch";
 
@@ -40,24 +44,25 @@ export interface WebhookOptions {
   /** Signature timestamp tolerance in seconds (Stripe's default 300). */
   toleranceSeconds?: number;
   staleClaimMs?: number;
-  log?: (line: string) => void;
+  /** Where refusals and failures are logged (default: the "stripe-webhook" logger). */
+  log?: EventLog;
 }
 
 export async function handleStripeWebhook(
   ctx: BillingContext,
   rawBody: string,
   signature: string | null,
-  { toleranceSeconds = 300, staleClaimMs = STALE_CLAIM_MS, log = (line) => console.warn(line) }: WebhookOptions = {},
+  { toleranceSeconds = 300, staleClaimMs = STALE_CLAIM_MS, log = webhookLog }: WebhookOptions = {},
 ): Promise<WebhookResponse> {
   if (!signature) {
-    log("[stripe webhook] refused: no Stripe-Signature header");
+    log("refused", { reason: "no Stripe-Signature header" });
     return { status: 400, body: refused("invalid_signature", "Missing Stripe-Signature header.") };
   }
   let event: Stripe.Event;
   try {
     event = ctx.stripe.webhooks.constructEvent(rawBody, signature, ctx.webhookSecret, toleranceSeconds);
   } catch (error) {
-    log(`[stripe webhook] refused: ${error instanceof Error ? error.message : String(error)}`);
+    log("refused", { reason: error instanceof Error ? error.message : String(error) });
     return { status: 400, body: refused("invalid_signature", "Invalid signature.") };
   }
 
@@ -86,7 +91,7 @@ export async function handleStripeWebhook(
  * the error). Shared by the webhook and the admin replay (./replay.ts), so both record an attempt the
  * same way.
  */
-export async function runClaimed(ctx: BillingContext, event: Stripe.Event, claim: Claim, log: (line: string) => void): Promise<WebhookResponse> {
+export async function runClaimed(ctx: BillingContext, event: Stripe.Event, claim: Claim, log: EventLog): Promise<WebhookResponse> {
   try {
     const outcome = await dispatch(ctx, event);
     if (outcome && "ignored" in outcome) {
@@ -99,7 +104,7 @@ export async function runClaimed(ctx: BillingContext, event: Stripe.Event, claim
     // Stripe's errors name their kind in `type` (StripeConnectionError, StripeAPIError, …).
     const kind = error instanceof Error ? ((error as { type?: unknown }).type as string | undefined) ?? error.name : "Error";
     const message = error instanceof Error ? `${kind}: ${error.message}` : String(error);
-    log(`[stripe webhook] ${event.type} ${event.id} failed (attempt ${claim.attempt}): ${message}`);
+    log("event_failed", { type: event.type, eventId: event.id, attempt: claim.attempt, message });
     await finishClaim(ctx.db, claim, { status: "failed", note: message.slice(0, 2000) });
     return { status: 500, body: refused("internal_error", "Processing failed; Stripe will retry.") };
   }

@@ -15,7 +15,7 @@
 import type Stripe from "stripe";
 import type { BillingContext } from "../context";
 import { handlerFor } from "./dispatch";
-import { runClaimed } from "./index";
+import { runClaimed, webhookLog } from "./index";
 import { STALE_CLAIM_MS } from "./log";
 
 export type ReplayResult =
@@ -25,7 +25,7 @@ export type ReplayResult =
 export async function replayWebhookEvent(
   ctx: BillingContext,
   stripeEventId: string,
-  { staleAfterMs = STALE_CLAIM_MS, log = (line: string) => console.warn(line) } = {},
+  { staleAfterMs = STALE_CLAIM_MS, log = webhookLog } = {},
 ): Promise<ReplayResult> {
   const [row] = await ctx.db.$queryRaw<{ type: string }[]>`
     SELECT type FROM stripe_webhooks_log WHERE stripe_event_id = ${stripeEventId}`;

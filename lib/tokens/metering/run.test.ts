@@ -36,6 +36,7 @@ function run(handler: Handler<object, Usage>, chunkReader?: ChunkReader<never>) 
   } as unknown as HotLedger;
   const response = runAndSettle(handler, {
     request: new Request("http://localhost/x", { method: "POST" }),
+    requestId: "http-1",
     feature: "test",
     userId: "user-1",
     input: {},

@@ -28,6 +28,8 @@ import type { ChunkReader, DeferredSettlement, Handler, MeteredContext, Metering
 
 export interface RunContext<TInput, U, E extends CostEngine<U>> {
   request: Request;
+  /** The HTTP request's id (lib/http/request-id.ts), given to the handler for its own logs. */
+  requestId: string;
   feature: string;
   userId: string;
   input: TInput;
@@ -41,8 +43,9 @@ export interface RunContext<TInput, U, E extends CostEngine<U>> {
 
 export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: Handler<TInput, U>, run: RunContext<TInput, U, E>): Promise<Response> {
   const { request, feature, userId, input, hold, claim, log } = run;
-  const { estimate, requestId, held } = hold;
-  const meter = new Meter<U>(requestId, hold.engine, estimate.inputTokens !== undefined ? { model: estimate.model, inputTokens: estimate.inputTokens } : null);
+  // The ledger's id of the call (its key is `call:<id>`), not the HTTP request id (`run.requestId`).
+  const { estimate, requestId: callId, held } = hold;
+  const meter = new Meter<U>(callId, hold.engine, estimate.inputTokens !== undefined ? { model: estimate.model, inputTokens: estimate.inputTokens } : null);
   const settlement = settlementOf({ ledger: run.ledger, meter, held, pricingVersion: hold.pricing.version, retry: run.retry, log, feature, userId });
   const { finish, finishWithin } = settlement;
 
@@ -51,6 +54,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
   const controller = new AbortController();
   const ctx: MeteredContext<TInput, U> = {
     request,
+    requestId: run.requestId,
     userId,
     input,
     meter,
@@ -66,7 +70,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
         finishInBackground: settlement.finishInBackground,
         remember: claim.remember,
         remainingAtStart: held.available,
-        log: (event, details) => log(event, { feature, userId, requestId, ...details }),
+        log: (event, details) => log(event, { feature, userId, callId, ...details }),
       });
       return streamed;
     },
@@ -97,7 +101,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
         { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } },
       );
     }
-    return failure(error, settled, { feature, userId, requestId, log });
+    return failure(error, settled, { feature, userId, callId, log });
   }
 
   if (result === streamed && streamed) return streamed;
@@ -115,7 +119,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
         }
         await claim.remember(200, "application/json; charset=utf-8", await jsonResponse(withTokensPayload(result, charged, remaining)).text());
       })
-      .catch((error) => log("settle_failed", { feature, userId, requestId, message: (error as Error)?.message }));
+      .catch((error) => log("settle_failed", { feature, userId, callId, message: (error as Error)?.message }));
     return chargePending(claim.claimed);
   }
   const { charged, remaining } = settled;
@@ -137,18 +141,18 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
 function failure(
   error: unknown,
   { charged, remaining }: { charged: bigint; remaining: bigint },
-  { feature, userId, requestId, log }: { feature: string; userId: string; requestId: string; log: MeteringLog },
+  { feature, userId, callId, log }: { feature: string; userId: string; callId: string; log: MeteringLog },
 ): Response {
   const headers = { "x-tokens-remaining": String(tokens(remaining)) };
   const charge = { charged: tokens(charged), remaining: tokens(remaining) };
   if (error instanceof BadRequestError) return apiError("invalid_request", error.message, { extra: { tokens: charge }, headers });
   if (error instanceof UnusableAnswerError) {
-    log("unusable_answer", { feature, userId, requestId, message: error.message, charged });
+    log("unusable_answer", { feature, userId, callId, message: error.message, charged });
     return apiError("invalid_ai_answer", error.message, { extra: { tokens: charge }, headers });
   }
   if (isDatabaseUnavailable(error)) {
     // The handler's own reads or writes (a stored conversation …) met the outage.
-    log("handler_database_unavailable", { feature, userId, requestId, charged });
+    log("handler_database_unavailable", { feature, userId, callId, charged });
     return apiError(
       "unavailable",
       "The service cannot reach its database right now; you were charged only for what the AI provider billed. Retry in a few seconds.",
@@ -156,7 +160,7 @@ function failure(
     );
   }
   const status = upstreamStatus(error);
-  log("handler_failed", { feature, userId, requestId, status, message: (error as Error)?.message });
+  log("handler_failed", { feature, userId, callId, status, message: (error as Error)?.message });
   return status
     ? apiError("upstream_error", "The AI provider failed to answer; you were charged only for what it billed.", { extra: { tokens: charge }, headers })
     : apiError("internal_error", "Something went wrong; you were charged only for what the AI provider billed.", { extra: { tokens: charge }, headers });

@@ -48,7 +48,8 @@ export function settlement<U>({
   userId: string;
 }): Settlement {
   const reservationId = held.reservation.id;
-  const requestId = meter.requestId;
+  // The ledger's id of the call (its key is `call:<id>`); `requestId` on a log line is the HTTP request's.
+  const callId = meter.requestId;
   let finished: Promise<Settled> | null = null;
 
   const finish = () => {
@@ -61,17 +62,17 @@ export function settlement<U>({
           return { charged: 0n, remaining };
         }
         const result = await ledger.settle({ reservationId, userId, cost: charge.cost, usage: charge.usage, pricingVersion });
-        if (!result.ok) throw new Error(`settling ${feature} request ${requestId} failed: ${result.error.type}`);
-        if (result.shortfall > 0n) log("shortfall", { feature, userId, requestId, shortfall: result.shortfall });
+        if (!result.ok) throw new Error(`settling ${feature} request ${callId} failed: ${result.error.type}`);
+        if (result.shortfall > 0n) log("shortfall", { feature, userId, callId, shortfall: result.shortfall });
         return { charged: result.charged, remaining: result.balance.available };
       },
       retry,
-      (attempt, error) => log("settle_retry", { feature, userId, requestId, attempt, message: (error as Error)?.message }),
+      (attempt, error) => log("settle_retry", { feature, userId, callId, attempt, message: (error as Error)?.message }),
     ));
   };
   return {
     finish,
     finishWithin: () => within(finish(), retry.waitMs),
-    finishInBackground: () => void finish().catch((error) => log("settle_failed", { feature, userId, requestId, message: (error as Error)?.message })),
+    finishInBackground: () => void finish().catch((error) => log("settle_failed", { feature, userId, callId, message: (error as Error)?.message })),
   };
 }

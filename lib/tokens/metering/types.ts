@@ -30,6 +30,8 @@ export interface ChunkReader<C> {
 
 export interface MeteredContext<TInput, U> {
   request: Request;
+  /** The call's request id (X-Request-Id, echoed on the response): put it on the handler's own log lines. */
+  requestId: string;
   userId: string;
   input: TInput;
   meter: Meter<U>;
@@ -113,10 +115,14 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
    * passes OpenAI's chat-completions reader). Without either, `stream()` throws.
    */
   chunkReader?: ChunkReader<never>;
+  /** Where the wrapper's events go (see MeteringLog). */
   log?(event: string, details: Record<string, unknown>): void;
 }
 
 export type Handler<TInput, U> = (ctx: MeteredContext<TInput, U>) => Promise<unknown> | unknown;
 
-/** The wrapper's event log (the configuration's, or silent). */
+/**
+ * The wrapper's event log (the configuration's, or silent). Every event of a call carries its
+ * `requestId` (the HTTP request's, X-Request-Id) and, once the hold is taken, `callId` (the ledger's).
+ */
 export type MeteringLog = (event: string, details: Record<string, unknown>) => void;

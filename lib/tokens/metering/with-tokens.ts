@@ -32,10 +32,11 @@ import { claimRequest } from "./idempotency-stage";
 import type { CostEngine } from "./meter";
 import { RateLimiter } from "./rate-limit";
 import { apiError } from "../../http/api-error";
+import { requestIdOf, withRequestId } from "../../http/request-id";
 import { unavailable } from "./respond";
 import { runAndSettle } from "./run";
 import { DEFAULT_SETTLE_RETRY, type SettleRetryOptions } from "./settle-retry";
-import type { Handler, MeteringConfig, WithTokensOptions } from "./types";
+import type { Handler, MeteringConfig, MeteringLog, WithTokensOptions } from "./types";
 
 export { BadRequestError, UnusableAnswerError } from "./errors";
 export type {
@@ -51,27 +52,30 @@ export type {
 
 export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(config: MeteringConfig<U, E>) {
   const limiter = new RateLimiter();
-  const log = config.log ?? (() => {});
+  const baseLog: MeteringLog = config.log ?? (() => {});
   const retry: SettleRetryOptions = { ...DEFAULT_SETTLE_RETRY, ...config.settleRetry };
 
   return function withTokens<TInput>(feature: string, handler: Handler<TInput, U>, options: WithTokensOptions<TInput, U, E>) {
     if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
 
     return async function meteredRoute(request: Request): Promise<Response> {
+      // Every answer, refusals included, carries the call's request id, and so does every log line.
+      const requestId = requestIdOf(request);
+      const log: MeteringLog = (event, details) => baseLog(event, { requestId, ...details });
       try {
-        return await serve(request);
+        return withRequestId(await serve(request, requestId, log), requestId);
       } catch (error) {
         // Whatever escaped is answered in JSON, never as an empty 500.
         if (isDatabaseUnavailable(error)) {
           log("database_unavailable", { feature, message: (error as Error)?.message });
-          return unavailable();
+          return withRequestId(unavailable(), requestId);
         }
         log("internal_error", { feature, message: (error as Error)?.message });
-        return apiError("internal_error", "Something went wrong; nothing was charged for a model call that was not made.");
+        return withRequestId(apiError("internal_error", "Something went wrong; nothing was charged for a model call that was not made."), requestId);
       }
     };
 
-    async function serve(request: Request): Promise<Response> {
+    async function serve(request: Request, requestId: string, log: MeteringLog): Promise<Response> {
       const admission = await admit(request, config, options, limiter);
       if (!admission.admitted) return admission.response;
       const { userId, body, input } = admission;
@@ -85,7 +89,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       const held = await holdWorstCase({ feature, userId, input }, { db, ledger, config, options, log }, claim.forget);
       if ("response" in held) return held.response;
 
-      return runAndSettle(handler, { request, feature, userId, input, hold: held.hold, claim, ledger, retry, chunkReader: config.chunkReader, log });
+      return runAndSettle(handler, { request, requestId, feature, userId, input, hold: held.hold, claim, ledger, retry, chunkReader: config.chunkReader, log });
     }
   };
 }

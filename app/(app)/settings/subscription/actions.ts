@@ -9,6 +9,9 @@ import { startCheckout as beginCheckout, UnknownCatalogItem } from "@/lib/billin
 import { billingContext } from "@/lib/billing/context";
 import { openPortal as portalFor } from "@/lib/billing/portal";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
+import { logger } from "@/lib/log";
+
+const log = logger("billing");
 
 const checkoutSchema = z.object({
   kind: z.enum(["plan", "pack"], { error: "kind must be plan or pack" }),
@@ -32,11 +35,11 @@ export async function startCheckout(formData: FormData): Promise<void> {
     if (error instanceof UnknownCatalogItem) back("unknown_item");
     if (error instanceof CatalogPriceMismatch) {
       // Stripe still sells another price than the catalog shows: charge nothing until stripe:sync ran.
-      console.error(`[billing] ${error.message}`);
+      log.error({ event: "catalog_price_mismatch", err: error });
       back("price_changed");
     }
     if (error instanceof CatalogNotSynced) {
-      console.error(`[billing] ${error.message}`);
+      log.error({ event: "catalog_not_synced", err: error });
       back("unavailable");
     }
     throw error;

@@ -21,6 +21,9 @@ import { BalancePanel } from "./balance-panel";
 import { PackGrid, PlanGrid } from "./catalog";
 import { HistorySection } from "./history";
 import { PlanStatus } from "./plan-status";
+import { logger } from "@/lib/log";
+
+const log = logger("billing");
 
 export const metadata: Metadata = { title: "Subscription" };
 
@@ -66,7 +69,7 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
     }
   } catch (error) {
     // Stripe unreachable: the webhooks will bring the same changes; the page still renders.
-    console.error(`[billing] syncing on return from Stripe failed: ${error instanceof Error ? error.message : error}`);
+    log.error({ event: "return_sync_failed", userId: user.id, err: error }, "syncing on return from Stripe failed");
     notice = { tone: "warn", text: "We could not reach Stripe just now; your purchase will appear here within a few minutes." };
   }
 

@@ -9,6 +9,9 @@ import { env } from "@/lib/env";
 import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
 import { jsonResponse } from "@/lib/http/json";
+import { logger } from "@/lib/log";
+
+const log = logger("cron");
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 120;
@@ -25,6 +28,6 @@ export const GET = withErrorContract("GET /api/cron/reconcile-costs", async (req
     return apiError("invalid_query", `day ${parsed.error.issues[0]?.message ?? "is invalid"}`, { extra: { field: "day" } });
   }
   const report = await reconcileProviderCosts(db(), day, e);
-  console.log(`[reconcile-costs] ${JSON.stringify(report.configured ? { day, rows: report.rows, flagged: report.flagged } : report)}`);
+  log.info({ event: "reconcile_costs", ...(report.configured ? { day, rows: report.rows, flagged: report.flagged } : report) });
   return jsonResponse(report);
 });

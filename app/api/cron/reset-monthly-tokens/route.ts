@@ -4,10 +4,13 @@ import { isAuthorizedCronRequest } from "@/lib/cron/authorize";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { resetMonthlyTokens } from "@/lib/tokens/reset/monthly-reset";
-import { resetLogLine, resetReport } from "@/lib/tokens/reset/report";
+import { resetReport } from "@/lib/tokens/reset/report";
 import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
 import { jsonResponse } from "@/lib/http/json";
+import { logger } from "@/lib/log";
+
+const log = logger("cron");
 
 export const dynamic = "force-dynamic";
 /** Seconds; 100,000 due accounts take well under a minute (npm run bench:reset). */
@@ -19,6 +22,6 @@ export const GET = withErrorContract("GET /api/cron/reset-monthly-tokens", async
     return apiError("unauthorized", "send Authorization: Bearer <CRON_SECRET> (cron routes are closed while CRON_SECRET is unset)");
   }
   const summary = await resetMonthlyTokens(db(), { connectionString: DIRECT_DATABASE_URL ?? DATABASE_URL });
-  console.log(resetLogLine(summary));
+  log.info({ event: "reset_monthly_tokens", ...resetReport(summary) });
   return jsonResponse(resetReport(summary), { status: summary.ran ? 200 : 409 });
 });

@@ -5,6 +5,9 @@ import { handleStripeWebhook, refused } from "@/lib/billing/webhook";
 import { readBodyLimited } from "@/lib/http/body";
 import { withErrorContract } from "@/lib/http/error-contract";
 import { jsonResponse } from "@/lib/http/json";
+import { logger } from "@/lib/log";
+
+const log = logger("stripe-webhook");
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +29,7 @@ export const POST = withErrorContract("POST /api/stripe/webhook", async (request
   try {
     ctx = billingContext();
   } catch (error) {
-    console.error(`[stripe webhook] billing is not configured: ${error instanceof Error ? error.message : error}`);
+    log.error({ event: "billing_not_configured", err: error });
     return jsonResponse(refused("internal_error", "Billing is not configured."), { status: 500 });
   }
   const result = await handleStripeWebhook(ctx, rawBody, request.headers.get("stripe-signature"));
