@@ -161,6 +161,23 @@ describe("cached tokens", () => {
     expect(otherModel.usage!.prompt_tokens_details!.cached_tokens).toBe(0);
   });
 
+  it("reports cache_write_tokens for a model that bills cache writes: the new prefix on a miss, 0 on a repeat", async () => {
+    const details = (usage: OpenAI.Completions.CompletionUsage | undefined) =>
+      usage!.prompt_tokens_details as { cached_tokens: number; cache_write_tokens?: number };
+    const first = await ask("How should I plan this week?", "gpt-5.6-sol");
+    const n = first.usage!.prompt_tokens;
+    const prefix = Math.floor(n / 128) * 128;
+    expect(details(first.usage)).toMatchObject({ cached_tokens: 0, cache_write_tokens: prefix });
+    const again = await ask("How should I plan this week?", "gpt-5.6-sol");
+    expect(details(again.usage)).toMatchObject({ cached_tokens: prefix, cache_write_tokens: 0 });
+    // a model without cache-write billing reports no such field
+    const mini = await ask("How should I plan this week?");
+    expect(details(mini.usage)).not.toHaveProperty("cache_write_tokens");
+    // a prompt too short to cache writes nothing
+    const short = await client.chat.completions.create({ model: "gpt-5.6-terra", messages: coachChat });
+    expect(details(short.usage)).toMatchObject({ cached_tokens: 0, cache_write_tokens: 0 });
+  });
+
   it("never caches prompts shorter than 1024 tokens", async () => {
     await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat });
     const again = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat });

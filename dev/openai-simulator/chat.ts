@@ -19,6 +19,7 @@ import { servedModel } from "./snapshots";
 import { coachReply, jsonObjectReply } from "./text";
 import { imageTokens } from "./vision";
 import {
+  billsCacheWrites,
   encodingForModel,
   isReasoningModel,
   plannedReasoningTokens,
@@ -33,7 +34,8 @@ export interface ChatUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details: { cached_tokens: number; audio_tokens: number };
+  /** `cache_write_tokens` only for a model that bills cache writes (billsCacheWrites). */
+  prompt_tokens_details: { cached_tokens: number; audio_tokens: number; cache_write_tokens?: number };
   completion_tokens_details: {
     reasoning_tokens: number;
     audio_tokens: number;
@@ -348,7 +350,7 @@ export async function handleChatCompletion(
   // Prompt accounting.
   const encoding = await encodingForModel(model);
   const prompt = tokenizePrompt(encoding, toPromptMessages(messages, model));
-  const cached = options.cache.lookupAndRemember(model, prompt.tokens);
+  const { cached, written } = options.cache.lookupAndWrite(model, prompt.tokens);
   const lastUserMessage = [...messages].reverse().find((m) => m.role === "user") ?? messages[messages.length - 1]!;
   const lastUser = textOf(lastUserMessage.content);
 
@@ -399,7 +401,11 @@ export async function handleChatCompletion(
     prompt_tokens: prompt.tokens.length,
     completion_tokens: completionTokens,
     total_tokens: prompt.tokens.length + completionTokens,
-    prompt_tokens_details: { cached_tokens: cached, audio_tokens: prompt.audioTokens },
+    prompt_tokens_details: {
+      cached_tokens: cached,
+      audio_tokens: prompt.audioTokens,
+      ...(billsCacheWrites(model) ? { cache_write_tokens: written } : {}),
+    },
     completion_tokens_details: {
       reasoning_tokens: choices.reduce((s, c) => s + c.reasoningTokens, 0),
       audio_tokens: 0,

@@ -2,7 +2,7 @@
 // table, in the shapes openai/openai-openapi gives (UsageResponse, CostsResult,
 // UsageCompletionsResult), admin keys only, pages of `limit` buckets.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { billedOfRealtime, organizationPage } from "./organization";
+import { billedOf, billedOfRealtime, organizationPage } from "./organization";
 import type { RecordedRequest } from "./server";
 import { startOpenAISimulator, type OpenAISimulator } from "./index";
 
@@ -73,6 +73,32 @@ describe("organizationPage", () => {
     expect(() => organizationPage("costs", new URLSearchParams({ start_time: String(DAY), group_by: "model" }), records)).toThrow("Invalid 'group_by'");
     expect(() => organizationPage("completions", new URLSearchParams({ start_time: String(DAY), limit: "32" }), records)).toThrow("Invalid 'limit'");
     expect(() => organizationPage("costs", new URLSearchParams({ start_time: String(DAY), page: "nope" }), records)).toThrow("Invalid 'page'");
+  });
+});
+
+describe("billedOf: cache writes", () => {
+  const withWrites = (model: string, written: number | undefined): RecordedRequest => {
+    const record = chatRecord(model, { prompt: 6_000, cached: 1_024, completion: 300 }, 40);
+    const details = { cached_tokens: 1_024, ...(written === undefined ? {} : { cache_write_tokens: written }) };
+    return { ...record, billed: { ...(record.billed as object), prompt_tokens_details: details } };
+  };
+
+  it("bills written tokens at the simulator's own cache-write price and counts them in the Usage API", () => {
+    // gpt-5.6-sol: $4 input, $0.40 cached, $5 cache write, $20 output per 1M (pico-dollars: tokens × µ$/1M)
+    const billed = billedOf(withWrites("gpt-5.6-sol", 4_864));
+    expect(billed!.lines).toEqual([
+      ["gpt-5.6-sol, input", 112n * 4_000_000n],
+      ["gpt-5.6-sol, cached input", 1_024n * 400_000n],
+      ["gpt-5.6-sol, cache write input", 4_864n * 5_000_000n],
+      ["gpt-5.6-sol, output", 300n * 20_000_000n],
+    ]);
+    expect(billed!.counts).toEqual({ input_tokens: 6_000, input_cached_tokens: 1_024, input_cache_write_tokens: 4_864, output_tokens: 300, num_model_requests: 1 });
+  });
+
+  it("has no cache-write line for a model without a cache-write price", () => {
+    const billed = billedOf(withWrites("gpt-5-mini", undefined));
+    expect(billed!.lines.map(([line]) => line)).toEqual(["gpt-5-mini-2025-08-07, input", "gpt-5-mini-2025-08-07, cached input", "gpt-5-mini-2025-08-07, output"]);
+    expect(billed!.counts).toMatchObject({ input_cache_write_tokens: 0 });
   });
 });
 

@@ -21,7 +21,15 @@ import { servedModel } from "./snapshots";
  * whisper-1). Source: OpenAI's pricing page (platform.openai.com/docs/pricing, standard tier) as of
  * 2026-12, written here by hand. Keyed by the model id the simulator answers (the snapshot).
  */
-const TEXT_PRICES: Readonly<Record<string, { input: bigint; cached: bigint; output: bigint }>> = {
+const TEXT_PRICES: Readonly<Record<string, { input: bigint; cached: bigint; output: bigint; cacheWrite?: bigint }>> = {
+  // Models that bill prompt-cache writes apart (cacheWrite: 1.25 × input). gpt-5.6 is gpt-5.6-sol.
+  "gpt-5.6": { input: 4_000_000n, cached: 400_000n, cacheWrite: 5_000_000n, output: 20_000_000n },
+  "gpt-5.6-sol": { input: 4_000_000n, cached: 400_000n, cacheWrite: 5_000_000n, output: 20_000_000n },
+  "gpt-5.6-terra": { input: 2_000_000n, cached: 200_000n, cacheWrite: 2_500_000n, output: 12_000_000n },
+  "gpt-5.6-luna": { input: 200_000n, cached: 20_000n, cacheWrite: 250_000n, output: 1_200_000n },
+  "gpt-6-astra": { input: 10_000_000n, cached: 1_000_000n, cacheWrite: 12_500_000n, output: 50_000_000n },
+  "gpt-6-sol": { input: 2_000_000n, cached: 200_000n, cacheWrite: 2_500_000n, output: 10_000_000n },
+  "gpt-6-luna": { input: 100_000n, cached: 10_000n, cacheWrite: 125_000n, output: 500_000n },
   "gpt-5-2025-08-07": { input: 1_250_000n, cached: 125_000n, output: 10_000_000n },
   "gpt-5-mini-2025-08-07": { input: 250_000n, cached: 25_000n, output: 2_000_000n },
   "gpt-5-nano-2025-08-07": { input: 50_000n, cached: 5_000n, output: 400_000n },
@@ -96,13 +104,17 @@ export function billedOf(record: RecordedRequest): Billed | null {
     const model = servedModel(String(body.model));
     const u = record.billed;
     const input = int(u.prompt_tokens);
-    const cached = int(isRecord(u.prompt_tokens_details) ? u.prompt_tokens_details.cached_tokens : 0);
+    const details = isRecord(u.prompt_tokens_details) ? u.prompt_tokens_details : {};
+    const cached = int(details.cached_tokens);
+    // Written tokens are the part of the input neither read from the cache nor plain input.
+    const written = int(details.cache_write_tokens);
     const output = int(u.completion_tokens);
     const price = TEXT_PRICES[model];
     const lines: Array<[string, bigint]> = price
       ? [
-          [`${model}, input`, BigInt(input - cached) * price.input],
+          [`${model}, input`, BigInt(input - cached - (price.cacheWrite === undefined ? 0 : written)) * price.input],
           [`${model}, cached input`, BigInt(cached) * price.cached],
+          ...(price.cacheWrite === undefined ? [] : [[`${model}, cache write input`, BigInt(written) * price.cacheWrite] as [string, bigint]]),
           [`${model}, output`, BigInt(output) * price.output],
         ]
       : [];
@@ -110,7 +122,7 @@ export function billedOf(record: RecordedRequest): Billed | null {
       at,
       model,
       kind: "completions",
-      counts: { input_tokens: input, input_cached_tokens: cached, output_tokens: output, num_model_requests: 1 },
+      counts: { input_tokens: input, input_cached_tokens: cached, input_cache_write_tokens: written, output_tokens: output, num_model_requests: 1 },
       lines,
     };
   }

@@ -164,6 +164,15 @@ export class PromptPrefixCache {
   private static readonly MAX_ENTRIES = 500_000;
 
   lookupAndRemember(scope: string, tokens: readonly number[]): number {
+    return this.lookupAndWrite(scope, tokens).cached;
+  }
+
+  /**
+   * `cached` as lookupAndRemember, and `written`: the block-aligned prefix this prompt puts in the
+   * cache beyond what it read from it (⌊n/128⌋×128 − cached once that prefix is ≥ 1,024 tokens,
+   * else 0), what a model billing cache writes reports as `cache_write_tokens`. A repeat writes 0.
+   */
+  lookupAndWrite(scope: string, tokens: readonly number[]): { cached: number; written: number } {
     const hash = createHash("sha256").update(scope);
     const blocks = Math.floor(tokens.length / CACHE_BLOCK_TOKENS);
     const digests: string[] = [];
@@ -177,13 +186,24 @@ export class PromptPrefixCache {
     }
     if (this.seen.size + digests.length > PromptPrefixCache.MAX_ENTRIES) this.seen.clear();
     for (const digest of digests) this.seen.add(digest);
-    const cached = hitBlocks * CACHE_BLOCK_TOKENS;
-    return cached >= CACHE_MIN_TOKENS ? cached : 0;
+    const hit = hitBlocks * CACHE_BLOCK_TOKENS;
+    const cached = hit >= CACHE_MIN_TOKENS ? hit : 0;
+    const prefix = blocks * CACHE_BLOCK_TOKENS;
+    return { cached, written: prefix >= CACHE_MIN_TOKENS ? prefix - cached : 0 };
   }
 
   clear(): void {
     this.seen.clear();
   }
+}
+
+/**
+ * Models that bill prompt-cache writes apart (OpenAI's gpt-5.6 and gpt-6 families, their dashed ids
+ * and dated snapshots): their usage reports `prompt_tokens_details.cache_write_tokens`. Written here
+ * by hand from OpenAI's model pages, never from the product's price data.
+ */
+export function billsCacheWrites(model: string): boolean {
+  return /^gpt-(5\.6|5-6|6)(-|$)/.test(model);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,10 +96,41 @@ describe("modelPriceRows: each model's source and price in $ per 1M", () => {
     }
   });
 
+  it("gpt-5.6-sol: its cache-write price, base and long context, beside the others", () => {
+    // since 2026-08-21: $4 / $0.40 cached / $5 cache write / $20; above 271,999 input tokens $8 / $0.80 / $10 / $30
+    expect(modelPriceRows(["gpt-5.6-sol"], pricing(), at)[0]).toMatchObject({
+      source: "catalogue",
+      pricedAs: "gpt-5.6-sol",
+      figures: [
+        { what: "input", usd: "$4.00", per: "1M tokens" },
+        { what: "cached input", usd: "$0.40", per: "1M tokens" },
+        { what: "cache write", usd: "$5.00", per: "1M tokens" },
+        { what: "output", usd: "$20.00", per: "1M tokens" },
+        { what: "above 271,999 input tokens: input", usd: "$8.00", per: "1M tokens" },
+        { what: "above 271,999 input tokens: cached input", usd: "$0.80", per: "1M tokens" },
+        { what: "above 271,999 input tokens: cache write", usd: "$10.00", per: "1M tokens" },
+        { what: "above 271,999 input tokens: output", usd: "$30.00", per: "1M tokens" },
+      ],
+    });
+    // a model without one shows none
+    expect(modelPriceRows(["gpt-5-mini"], pricing(), at)[0]!.figures.map((f) => f.what)).not.toContain("cache write");
+  });
+
+  it("an override's cache-write price is shown", () => {
+    const overrides = { "my-model": { kind: "text", inputMicroUsdPer1M: 1_000_000, cacheWriteInputMicroUsdPer1M: 1_250_000, outputMicroUsdPer1M: 2_000_000 } };
+    expect(modelPriceRows(["my-model"], pricing(overrides), at)[0]!.figures).toEqual([
+      { what: "input", usd: "$1.00", per: "1M tokens" },
+      { what: "cache write", usd: "$1.25", per: "1M tokens" },
+      { what: "output", usd: "$2.00", per: "1M tokens" },
+    ]);
+  });
+
   it("a model without a price is listed with the reason, not a failed page", () => {
-    const [sol, unknown] = modelPriceRows(["gpt-5.6-sol", "gpt-9"], pricing(), at);
-    expect(sol).toMatchObject({ model: "gpt-5.6-sol", source: null, sourceLabel: "no price", figures: [] });
-    expect(sol!.problem).toBe('@pydantic/genai-prices@0.1.8 (2026-09-23), provider openai: "gpt-5.6-sol" has prices this engine does not bill (cache_write_mtok); add an override');
+    const [audio, unknown] = modelPriceRows(["gpt-audio", "gpt-9"], pricing(), at);
+    expect(audio).toMatchObject({ model: "gpt-audio", source: null, sourceLabel: "no price", figures: [] });
+    expect(audio!.problem).toBe(
+      '@pydantic/genai-prices@0.1.8 (2026-09-23), provider openai: "gpt-audio" has prices this engine does not bill (input_audio_mtok, output_audio_mtok); add an override',
+    );
     expect(unknown).toMatchObject({ model: "gpt-9", source: null, problem: expect.stringMatching(/^Unknown model "gpt-9"/) });
   });
 

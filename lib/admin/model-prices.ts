@@ -20,6 +20,12 @@ import {
  * admin sees what switching a feature to one of them would cost.
  */
 export const CURRENT_OPENAI_MODELS = [
+  "gpt-6-astra",
+  "gpt-6-sol",
+  "gpt-6-luna",
+  "gpt-5.6-sol",
+  "gpt-5.6-terra",
+  "gpt-5.6-luna",
   "gpt-5.5",
   "gpt-5.4",
   "gpt-5.4-mini",
@@ -91,12 +97,14 @@ export function priceFigures(price: ModelPrice): PriceFigure[] {
     case "text": {
       const figures = [per1M("input", price.inputMicroUsdPer1M)];
       if (price.cachedInputMicroUsdPer1M !== undefined) figures.push(per1M("cached input", price.cachedInputMicroUsdPer1M));
+      if (price.cacheWriteInputMicroUsdPer1M !== undefined) figures.push(per1M("cache write", price.cacheWriteInputMicroUsdPer1M));
       figures.push(per1M("output", price.outputMicroUsdPer1M));
       const long = price.longContext;
       if (long) {
         const above = `above ${long.aboveInputTokens.toLocaleString("en-US")} input tokens:`;
         figures.push(per1M(`${above} input`, long.inputMicroUsdPer1M));
         if (long.cachedInputMicroUsdPer1M !== undefined) figures.push(per1M(`${above} cached input`, long.cachedInputMicroUsdPer1M));
+        if (long.cacheWriteInputMicroUsdPer1M !== undefined) figures.push(per1M(`${above} cache write`, long.cacheWriteInputMicroUsdPer1M));
         figures.push(per1M(`${above} output`, long.outputMicroUsdPer1M));
       }
       return figures;

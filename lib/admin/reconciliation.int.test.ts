@@ -208,10 +208,13 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
       adminKey: SIMULATOR_ADMIN_KEY,
       readBill: async () => ({
         costs: [{ lineItem: "input_tokens", microUsd: 60_000n }],
-        usage: [{ model: "gpt-4o-mini-2024-07-18", requests: 1, inputTokens: 1_000_000, cachedInputTokens: 0, outputTokens: 1_000_000, images: 0, seconds: 0 }],
+        usage: [
+          { model: "gpt-4o-mini-2024-07-18", requests: 1, inputTokens: 1_000_000, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 1_000_000, images: 0, seconds: 0 },
+          { model: "gpt-5.6-sol", requests: 1, inputTokens: 100_000, cachedInputTokens: 20_000, cacheWriteInputTokens: 50_000, outputTokens: 10_000, images: 0, seconds: 0 },
+        ],
       }),
     });
-    expect(report).toMatchObject({ configured: true, rows: 2, flagged: [UNATTRIBUTED, "gpt-4o-mini-2024-07-18"] });
+    expect(report).toMatchObject({ configured: true, rows: 3, flagged: [UNATTRIBUTED, "gpt-4o-mini-2024-07-18", "gpt-5.6-sol"] });
     const rows = (await recentReconciliations(h.t.db, { days: 1, until: new Date(`${other}T00:00:00Z`) })).map((r) => [
       r.model,
       r.oursMicroUsd,
@@ -223,6 +226,9 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     expect(rows).toEqual([
       [UNATTRIBUTED, 0n, 60_000n, -10_000, "costs"],
       ["gpt-4o-mini-2024-07-18", 0n, 750_000n, -10_000, "usage"],
+      // gpt-5.6-sol's list prices count the cache writes: 30,000 × $4 + 20,000 × $0.40 + 50,000 × $5
+      // + 10,000 × $20 = 120,000 + 8,000 + 250,000 + 200,000 µ$ (as plain input it would be 528,000)
+      ["gpt-5.6-sol", 0n, 578_000n, -10_000, "usage"],
     ]);
 
     const unconfigured = await reconcileDay(h.t.db, "2026-01-16", { adminKey: undefined, readBill: () => Promise.reject(new Error("must not be read")) });

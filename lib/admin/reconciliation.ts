@@ -68,8 +68,17 @@ export interface ReconciliationRow {
   theirsSource: "costs" | "usage" | "none";
   flagged: boolean;
   detail: {
-    ours: { calls: number; inputTokens: number; cachedInputTokens: number; outputTokens: number };
-    theirs: { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; images: number; seconds: number } | null;
+    // cacheWriteInputTokens: absent in rows stored before cache writes were counted.
+    ours: { calls: number; inputTokens: number; cachedInputTokens: number; cacheWriteInputTokens?: number; outputTokens: number };
+    theirs: {
+      requests: number;
+      inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteInputTokens?: number;
+      outputTokens: number;
+      images: number;
+      seconds: number;
+    } | null;
     /** Line items attributed to the model: kind → µ$ (decimal string). */
     lines: Record<string, string>;
   };
@@ -81,6 +90,7 @@ interface OursRow {
   costMicroUsd: bigint;
   inputTokens: bigint;
   cachedInputTokens: bigint;
+  cacheWriteInputTokens: bigint;
   outputTokens: bigint;
 }
 
@@ -90,6 +100,8 @@ async function oursByModel(tx: DbTx, start: Date, end: Date): Promise<OursRow[]>
            coalesce(sum(cost_micro_usd), 0)::bigint AS "costMicroUsd",
            coalesce(sum((usage->>'inputTokens')::bigint), 0)::bigint AS "inputTokens",
            coalesce(sum((usage->>'cachedInputTokens')::bigint), 0)::bigint AS "cachedInputTokens",
+           -- recorded only when the provider reported it (a call without it was billed as all written)
+           coalesce(sum((usage->>'cacheWriteInputTokens')::bigint), 0)::bigint AS "cacheWriteInputTokens",
            coalesce(sum((usage->>'outputTokens')::bigint), 0)::bigint AS "outputTokens"
     FROM token_transactions
     WHERE kind = 'consume' AND created_at >= ${start} AND created_at < ${end}
@@ -100,7 +112,9 @@ async function oursByModel(tx: DbTx, start: Date, end: Date): Promise<OursRow[]>
 function listPriceOf(model: string, u: ProviderBill["usage"][number]): bigint | null {
   if (u.inputTokens === 0 && u.outputTokens === 0) return null;
   try {
-    return priceCall(model, { kind: "text", inputTokens: u.inputTokens, cachedInputTokens: u.cachedInputTokens, outputTokens: u.outputTokens }).cost;
+    // The Usage API always counts cache writes (0 when none), so the count is a reported one.
+    const usage = { kind: "text", inputTokens: u.inputTokens, cachedInputTokens: u.cachedInputTokens, cacheWriteInputTokens: u.cacheWriteInputTokens, outputTokens: u.outputTokens } as const;
+    return priceCall(model, usage).cost;
   } catch {
     return null;
   }
@@ -153,10 +167,19 @@ export async function reconciliationRows(tx: DbTx, day: string, bill: ProviderBi
           calls: o?.calls ?? 0,
           inputTokens: Number(o?.inputTokens ?? 0n),
           cachedInputTokens: Number(o?.cachedInputTokens ?? 0n),
+          cacheWriteInputTokens: Number(o?.cacheWriteInputTokens ?? 0n),
           outputTokens: Number(o?.outputTokens ?? 0n),
         },
         theirs: u
-          ? { requests: u.requests, inputTokens: u.inputTokens, cachedInputTokens: u.cachedInputTokens, outputTokens: u.outputTokens, images: u.images, seconds: u.seconds }
+          ? {
+              requests: u.requests,
+              inputTokens: u.inputTokens,
+              cachedInputTokens: u.cachedInputTokens,
+              cacheWriteInputTokens: u.cacheWriteInputTokens,
+              outputTokens: u.outputTokens,
+              images: u.images,
+              seconds: u.seconds,
+            }
           : null,
         lines: Object.fromEntries(Object.entries(byKind ?? {}).map(([k, v]) => [k, v.toString()])),
       },

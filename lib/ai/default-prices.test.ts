@@ -118,4 +118,41 @@ describe("realistic calls, priced by hand", () => {
     // 272,000 × 5 + 1,000 × 22.50 = 1,360,000 + 22,500 = 1,382,500
     expect(costOf("gpt-5.4", { kind: "text", inputTokens: 272_000, outputTokens: 1000 })).toBe(1_382_500n);
   });
+
+  it("gpt-5.6-sol, a long prompt written to the cache, then read back", () => {
+    // $4 in / $0.40 cached / $5 cache write / $20 out per 1M (since 2026-08-21).
+    // first call: 6,000 in, 5,888 written (46 × 128), 300 out: 112 × 4 + 5,888 × 5 + 300 × 20 = 448 + 29,440 + 6,000 = 35,888 µ$
+    expect(costOf("gpt-5.6-sol", { kind: "text", inputTokens: 6000, cachedInputTokens: 0, cacheWriteInputTokens: 5888, outputTokens: 300 })).toBe(35_888n);
+    // second call: the same prefix read back: 112 × 4 + 5,888 × 0.40 + 300 × 20 = 448 + 2,355.2 + 6,000 = 8,803.2 → 8,804
+    expect(costOf("gpt-5.6-sol", { kind: "text", inputTokens: 6000, cachedInputTokens: 5888, cacheWriteInputTokens: 0, outputTokens: 300 })).toBe(8804n);
+    // before: refused ("has prices this engine does not bill (cache_write_mtok)")
+  });
+});
+
+// The gpt-5.6 family, per 1M tokens of each kind in µ$, from the package's decimals ($ per 1M ×
+// 1,000,000), with its long-context rates above 271,999 input tokens. Before: every call refused.
+describe("the gpt-5.6 family's prices per 1M tokens", () => {
+  it.each([
+    // model           input      cached    cache write  output      | above 271,999: input, cached, write, output
+    ["gpt-5.6", "gpt-5.6-sol", [4_000_000, 400_000, 5_000_000, 20_000_000], [8_000_000, 800_000, 10_000_000, 30_000_000]], // $4 / $0.40 / $5 / $20
+    ["gpt-5.6-sol", "gpt-5.6-sol", [4_000_000, 400_000, 5_000_000, 20_000_000], [8_000_000, 800_000, 10_000_000, 30_000_000]],
+    ["gpt-5.6-terra", "gpt-5.6-terra", [2_000_000, 200_000, 2_500_000, 12_000_000], [4_000_000, 400_000, 5_000_000, 18_000_000]], // $2 / $0.20 / $2.50 / $12
+    ["gpt-5.6-luna", "gpt-5.6-luna", [200_000, 20_000, 250_000, 1_200_000], [400_000, 40_000, 500_000, 1_800_000]], // $0.20 / $0.02 / $0.25 / $1.20
+  ] as const)("%s (priced as %s)", (model, pricedAs, [input, cached, write, output], [lInput, lCached, lWrite, lOutput]) => {
+    expect(resolvePrice(model)).toEqual({
+      model,
+      pricedAs,
+      source: "catalogue",
+      price: {
+        kind: "text",
+        inputMicroUsdPer1M: input,
+        cachedInputMicroUsdPer1M: cached,
+        cacheWriteInputMicroUsdPer1M: write,
+        outputMicroUsdPer1M: output,
+        longContext: { aboveInputTokens: 271_999, inputMicroUsdPer1M: lInput, cachedInputMicroUsdPer1M: lCached, cacheWriteInputMicroUsdPer1M: lWrite, outputMicroUsdPer1M: lOutput },
+      },
+    });
+    // A million output tokens of a short call cost the output price exactly.
+    expect(costOf(model, { kind: "text", inputTokens: 0, outputTokens: 1_000_000 })).toBe(BigInt(output));
+  });
 });

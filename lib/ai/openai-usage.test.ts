@@ -1,6 +1,7 @@
 // OpenAI's usage objects as the meter records them: chat completions and the responses API name
 // their counts differently; cached input and hidden reasoning are read from their details; a
-// completion without usage is refused rather than given away; a stream chunk's text, usage and model.
+// completion without usage is refused rather than given away; a stream chunk's text, usage and model;
+// cache-write tokens where the provider reports them.
 import { describe, expect, it } from "vitest";
 import { Meter, type CostEngine, type TextCounts } from "../tokens/metering/meter";
 import { chatChunkReader, openAITextCounts, recordCompletion, recordOpenAIUsage } from "./openai-usage";
@@ -28,6 +29,46 @@ describe("openAITextCounts", () => {
       reasoningTokens: 2,
     });
     expect(openAITextCounts({})).toEqual({ inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 });
+  });
+});
+
+// Cache writes: CompletionUsage.prompt_tokens_details.cache_write_tokens and
+// ResponseUsage.input_tokens_details.cache_write_tokens (openai/openai-openapi). Absent stays absent:
+// the cost engine prices "not reported" differently from "0 written".
+describe("openAITextCounts: cache-write tokens", () => {
+  it("reads chat completions' prompt_tokens_details.cache_write_tokens", () => {
+    expect(openAITextCounts({ prompt_tokens: 4000, completion_tokens: 10, prompt_tokens_details: { cached_tokens: 1024, cache_write_tokens: 2048 } })).toEqual({
+      inputTokens: 4000,
+      cachedInputTokens: 1024,
+      cacheWriteInputTokens: 2048,
+      outputTokens: 10,
+      reasoningTokens: 0,
+    });
+  });
+
+  it("reads the responses API's input_tokens_details.cache_write_tokens, a reported 0 included", () => {
+    expect(openAITextCounts({ input_tokens: 36, output_tokens: 87, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 } })).toMatchObject({
+      cacheWriteInputTokens: 0,
+    });
+    expect(openAITextCounts({ input_tokens: 2000, output_tokens: 1, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 1280 } })).toMatchObject({
+      cacheWriteInputTokens: 1280,
+    });
+  });
+
+  it("leaves the count absent when the usage has none (or null)", () => {
+    expect(openAITextCounts({ prompt_tokens: 5, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 0 } })).not.toHaveProperty("cacheWriteInputTokens");
+    expect(openAITextCounts({ input_tokens: 5, output_tokens: 1, input_tokens_details: { cached_tokens: 0, cache_write_tokens: null } })).not.toHaveProperty(
+      "cacheWriteInputTokens",
+    );
+  });
+
+  it("hands the count to the meter and to a stream's last chunk", () => {
+    recorded.length = 0;
+    const meter = new Meter<TextCounts>("req-1", engine, null);
+    recordOpenAIUsage(meter, "gpt-5.6-sol", { prompt_tokens: 3000, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 2944 } });
+    expect(recorded.at(-1)).toMatchObject({ inputTokens: 3000, cacheWriteInputTokens: 2944 });
+    const last = { model: "gpt-5.6-sol", choices: [], usage: { prompt_tokens: 3000, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 2944, cache_write_tokens: 0 } } };
+    expect(chatChunkReader.usage(last)).toMatchObject({ cachedInputTokens: 2944, cacheWriteInputTokens: 0 });
   });
 });
 

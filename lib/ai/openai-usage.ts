@@ -10,20 +10,29 @@ export interface OpenAIUsageShape {
   completion_tokens?: number;
   input_tokens?: number;
   output_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number | null } | null;
-  input_tokens_details?: { cached_tokens?: number | null } | null;
+  prompt_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null;
+  input_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null;
   completion_tokens_details?: { reasoning_tokens?: number | null } | null;
   output_tokens_details?: { reasoning_tokens?: number | null } | null;
 }
 
-/** The token counts of an OpenAI usage object (a missing count is 0). */
-export function openAITextCounts(usage: OpenAIUsageShape): Required<TextCounts> {
-  return {
+/**
+ * The token counts of an OpenAI usage object (a missing count is 0, but for the cache-write count).
+ * Cache writes are `prompt_tokens_details.cache_write_tokens` (chat completions' CompletionUsage)
+ * or `input_tokens_details.cache_write_tokens` (the responses API's ResponseUsage), as
+ * openai/openai-openapi names them; a usage without the field (an older model, a server that does
+ * not report it) leaves the count absent, which the cost engine prices as "unknown", not as 0.
+ */
+export function openAITextCounts(usage: OpenAIUsageShape): Required<Omit<TextCounts, "cacheWriteInputTokens">> & Pick<TextCounts, "cacheWriteInputTokens"> {
+  const counts: Required<Omit<TextCounts, "cacheWriteInputTokens">> & Pick<TextCounts, "cacheWriteInputTokens"> = {
     inputTokens: usage.prompt_tokens ?? usage.input_tokens ?? 0,
     cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.input_tokens_details?.cached_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? usage.output_tokens ?? 0,
     reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? usage.output_tokens_details?.reasoning_tokens ?? 0,
   };
+  const written = usage.prompt_tokens_details?.cache_write_tokens ?? usage.input_tokens_details?.cache_write_tokens;
+  if (typeof written === "number") counts.cacheWriteInputTokens = written;
+  return counts;
 }
 
 /** Records a text call from OpenAI's usage object (chat completions or responses API). */

@@ -20,6 +20,8 @@ export interface ModelUsage {
   requests: number;
   inputTokens: number;
   cachedInputTokens: number;
+  /** Input tokens written to the prompt cache (`input_cache_write_tokens`; 0 when not reported). */
+  cacheWriteInputTokens: number;
   outputTokens: number;
   images: number;
   seconds: number;
@@ -59,6 +61,7 @@ const usagePage = page(
     num_model_requests: count,
     input_tokens: count,
     input_cached_tokens: count,
+    input_cache_write_tokens: count,
     output_tokens: count,
     images: count,
     seconds: count,
@@ -158,10 +161,11 @@ export async function readProviderBill(day: Date, options: ProviderBillOptions):
     const buckets = await allPages(options, `/organization/usage/${kind}`, { ...window, group_by: ["model"], limit: "1" }, usagePage);
     for (const result of buckets.flatMap((b) => b.results)) {
       const model = result.model ?? "(no model)";
-      const u = usage.get(model) ?? { model, requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, images: 0, seconds: 0 };
+      const u = usage.get(model) ?? { model, requests: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 0, images: 0, seconds: 0 };
       u.requests += result.num_model_requests;
       u.inputTokens += result.input_tokens;
       u.cachedInputTokens += result.input_cached_tokens;
+      u.cacheWriteInputTokens += result.input_cache_write_tokens;
       u.outputTokens += result.output_tokens;
       u.images += result.images;
       u.seconds += result.seconds;

@@ -4,7 +4,7 @@ import path from "node:path";
 // eslint-disable-next-line no-restricted-imports -- test only: the package's own matcher is the reference for ours; nothing is priced with it
 import { calcPrice, findProvider, type MatchLogic } from "@pydantic/genai-prices";
 import { describe, expect, it } from "vitest";
-import { CATALOGUE, catalogueEntry, catalogueLookup, catalogueModelIds, cataloguePrice } from "./catalogue";
+import { CATALOGUE, catalogueEntry, catalogueLookup, catalogueModelIds, cataloguePrice, convertCataloguePrice } from "./catalogue";
 import { decimalToMicroUsd, InvalidPriceError, usdToMicroUsd } from "./money";
 
 // The catalogue prices the app relies on, pinned in µ$ per 1M tokens ($ per 1M × 1,000,000), as
@@ -115,6 +115,94 @@ describe("catalogue text prices, µ$ per 1M tokens", () => {
   });
 });
 
+// The models that bill cache writes (cache_write_mtok), each with a long-context tier. The figures
+// in $ per 1M are the decimal strings of the package's data file, read as TEXT from dist/index.js
+// (the price in effect since the entry's last dated change); the µ$ beside them are computed by hand.
+describe("catalogue text prices with cache writes, µ$ per 1M tokens", () => {
+  const source = readFileSync(path.join(packageDist, "index.js"), "utf8");
+  const openai = source.slice(source.search(/id: ?"openai",/), source.search(/id: ?"openrouter",/));
+
+  /** The last `<key>: { base, tiers: [{ start, price }] }` of an entry's block, as the literals' text. */
+  function literals(entryId: string, key: string): { base: string; start: string; price: string } {
+    const from = openai.indexOf(`id: "${entryId}",`);
+    expect(from, entryId).toBeGreaterThan(0);
+    const next = openai.indexOf('\n        id: "', from + 1);
+    const block = openai.slice(from, next === -1 ? undefined : next);
+    const number = String.raw`(\d*\.?\d+(?:e[+-]?\d+)?)`;
+    const pattern = new RegExp(String.raw`${key}: \{\s*base: ${number},\s*tiers: \[\s*\{\s*start: ${number},\s*price: ${number}`, "g");
+    const found = [...block.matchAll(pattern)].at(-1);
+    expect(found, `${entryId} ${key}`).toBeDefined();
+    return { base: found![1]!, start: found![2]!, price: found![3]! };
+  }
+
+  type Row = [entry: string, above: number, input: string[], cacheWrite: string[], cacheRead: string[], output: string[], micro: number[][]];
+  it.each<Row>([
+    //  entry        above    input $ (base, long)  write $         read $            output $       µ$ per 1M: [input, write, read, output] base, then long
+    ["gpt-5.6-sol", 271_999, ["4", "8"], ["5", "10"], ["0.4", "0.8"], ["20", "30"], [[4_000_000, 5_000_000, 400_000, 20_000_000], [8_000_000, 10_000_000, 800_000, 30_000_000]]],
+    ["gpt-5.6-terra", 271_999, ["2", "4"], ["2.5", "5"], ["0.2", "0.4"], ["12", "18"], [[2_000_000, 2_500_000, 200_000, 12_000_000], [4_000_000, 5_000_000, 400_000, 18_000_000]]],
+    ["gpt-5.6-luna", 271_999, ["0.2", "0.4"], ["0.25", "0.5"], ["0.02", "0.04"], ["1.2", "1.8"], [[200_000, 250_000, 20_000, 1_200_000], [400_000, 500_000, 40_000, 1_800_000]]],
+    ["gpt-6-astra", 271_999, ["10", "20"], ["12.5", "25"], ["1", "2"], ["50", "75"], [[10_000_000, 12_500_000, 1_000_000, 50_000_000], [20_000_000, 25_000_000, 2_000_000, 75_000_000]]],
+    ["gpt-6-sol", 272_000, ["2", "4"], ["2.5", "5"], ["0.2", "0.4"], ["10", "15"], [[2_000_000, 2_500_000, 200_000, 10_000_000], [4_000_000, 5_000_000, 400_000, 15_000_000]]],
+    ["gpt-6-luna", 272_000, ["0.1", "0.2"], ["0.125", "0.25"], ["0.01", "0.02"], ["0.5", "0.75"], [[100_000, 125_000, 10_000, 500_000], [200_000, 250_000, 20_000, 750_000]]],
+  ])("%s: the package's decimals, converted by hand", (entry, above, input, cacheWrite, cacheRead, output, micro) => {
+    const keys = { input_mtok: input, cache_write_mtok: cacheWrite, cache_read_mtok: cacheRead, output_mtok: output };
+    for (const [key, [base, long]] of Object.entries(keys)) {
+      const text = literals(entry, key);
+      // the minifier writes 272000 as "272e3": the threshold is compared as a number
+      expect({ ...text, start: Number(text.start) }, `${entry} ${key}`).toEqual({ base, start: above, price: long });
+    }
+    const [[i, w, r, o], [li, lw, lr, lo]] = micro as [number[], number[]];
+    // The hand figures are the text's: $ × 1,000,000, digit by digit.
+    expect([input, cacheWrite, cacheRead, output].map(([base]) => decimalToMicroUsd(base!))).toEqual([i, w, r, o]);
+    expect([input, cacheWrite, cacheRead, output].map(([, long]) => decimalToMicroUsd(long!))).toEqual([li, lw, lr, lo]);
+    expect(cataloguePrice(entry, new Date("2026-12-01T00:00:00Z"))).toEqual({
+      kind: "text",
+      inputMicroUsdPer1M: i,
+      cachedInputMicroUsdPer1M: r,
+      cacheWriteInputMicroUsdPer1M: w,
+      outputMicroUsdPer1M: o,
+      longContext: { aboveInputTokens: above, inputMicroUsdPer1M: li, cachedInputMicroUsdPer1M: lr, cacheWriteInputMicroUsdPer1M: lw, outputMicroUsdPer1M: lo },
+    });
+  });
+
+  it("prices gpt-5.6-sol by date: $5 / $6.25 write / $30 before 2026-08-21, $4 / $5 / $20 since", () => {
+    expect(catalogueLookup("gpt-5.6-sol", new Date("2026-08-20T23:59:59Z"))?.price).toMatchObject({
+      inputMicroUsdPer1M: 5_000_000,
+      cacheWriteInputMicroUsdPer1M: 6_250_000,
+      outputMicroUsdPer1M: 30_000_000,
+    });
+    expect(catalogueLookup("gpt-5.6-sol", new Date("2026-08-21T00:00:00Z"))).toMatchObject({
+      entryId: "gpt-5.6-sol",
+      from: "2026-08-21",
+      price: { inputMicroUsdPer1M: 4_000_000, cacheWriteInputMicroUsdPer1M: 5_000_000 },
+    });
+  });
+
+  it("the gpt-5.6 alias, dashed ids and dated snapshots are priced as their entry", () => {
+    for (const [id, entry] of [
+      ["gpt-5.6", "gpt-5.6-sol"],
+      ["gpt-5-6", "gpt-5.6-sol"],
+      ["gpt-5.6-terra-2026-07-01", "gpt-5.6-terra"],
+      ["gpt-5-6-luna", "gpt-5.6-luna"],
+      ["gpt-6-astra-2026-11-01", "gpt-6-astra"],
+    ]) {
+      expect(catalogueLookup(id!)?.entryId, id).toBe(entry);
+    }
+  });
+
+  it("prices every gpt-5.x and gpt-6 entry of the catalogue as a text model", () => {
+    const ids = catalogueModelIds().filter((id) => /^gpt-(5|6)/.test(id));
+    expect(ids.length).toBeGreaterThan(20);
+    for (const id of ids) expect(cataloguePrice(id)?.kind, id).toBe("text");
+  });
+
+  it("refuses an entry whose cache-write price is below its input price", () => {
+    expect(() => convertCataloguePrice("x", { input_mtok: 2, cache_write_mtok: 1.5, output_mtok: 8 })).toThrow(
+      /cache-write price below its input price/,
+    );
+  });
+});
+
 describe("catalogue realtime, transcription and image prices", () => {
   it.each([
     // model                          text in    cached    text out     audio in     cached audio  audio out
@@ -187,13 +275,6 @@ describe("catalogue coverage", () => {
       }
     }
     expect(refused).toEqual({
-      // cache writes are billed apart; our text usage does not carry cache-write tokens yet
-      "gpt-5.6-luna": "has prices this engine does not bill (cache_write_mtok); add an override",
-      "gpt-5.6-sol": "has prices this engine does not bill (cache_write_mtok); add an override",
-      "gpt-5.6-terra": "has prices this engine does not bill (cache_write_mtok); add an override",
-      "gpt-6-astra": "has prices this engine does not bill (cache_write_mtok); add an override",
-      "gpt-6-luna": "has prices this engine does not bill (cache_write_mtok); add an override",
-      "gpt-6-sol": "has prices this engine does not bill (cache_write_mtok); add an override",
       // audio chat completions: a text usage has no audio tokens
       "gpt-audio": "has prices this engine does not bill (input_audio_mtok, output_audio_mtok); add an override",
       "gpt-audio-mini": "has prices this engine does not bill (input_audio_mtok, output_audio_mtok); add an override",

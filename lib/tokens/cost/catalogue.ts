@@ -13,7 +13,8 @@
 //
 // What a catalogue entry becomes (everything else is refused with InvalidPriceError naming the
 // entry, never guessed):
-//   text           input / cache_read / output per 1M, with one long-context tier if it has one;
+//   text           input / cache_read / cache_write / output per 1M, with one long-context tier if
+//                  it has one (a cache-write price is never below the input price);
 //                  web and file-search tool fees are ignored (the app makes no tool calls)
 //   realtime       (ids with "realtime") text and audio in / cached / out per 1M
 //   transcription  per hour of audio (whisper-1) → µ$ per second; per 1M text in / audio in /
@@ -120,13 +121,15 @@ function flat(r: Rate | undefined, key: string, where: string): number | undefin
 }
 
 function textPrice(price: SourcePrice, where: string): TextPrice {
-  refuseOthers(price, ["input_mtok", "cache_read_mtok", "output_mtok"], where);
+  refuseOthers(price, ["input_mtok", "cache_read_mtok", "cache_write_mtok", "output_mtok"], where);
   const input = required(rate(price.input_mtok, `${where} input_mtok`), "input_mtok", where);
   const output = required(rate(price.output_mtok, `${where} output_mtok`), "output_mtok", where);
   const cached = rate(price.cache_read_mtok, `${where} cache_read_mtok`);
+  const written = rate(price.cache_write_mtok, `${where} cache_write_mtok`);
   const result: TextPrice = { kind: "text", inputMicroUsdPer1M: input.base, outputMicroUsdPer1M: output.base };
   if (cached) result.cachedInputMicroUsdPer1M = cached.base;
-  const tiers = [input, output, cached].filter((r): r is Rate => r !== undefined).map((r) => r.tier);
+  if (written) result.cacheWriteInputMicroUsdPer1M = written.base;
+  const tiers = [input, output, cached, written].filter((r): r is Rate => r !== undefined).map((r) => r.tier);
   if (tiers.some((t) => t !== undefined)) {
     const above = input.tier?.above;
     if (above === undefined || tiers.some((t) => t?.above !== above)) {
@@ -134,15 +137,27 @@ function textPrice(price: SourcePrice, where: string): TextPrice {
     }
     result.longContext = { aboveInputTokens: above, inputMicroUsdPer1M: input.tier!.micro, outputMicroUsdPer1M: output.tier!.micro };
     if (cached) result.longContext.cachedInputMicroUsdPer1M = cached.tier!.micro;
+    if (written) result.longContext.cacheWriteInputMicroUsdPer1M = written.tier!.micro;
   }
   checkCached(result.inputMicroUsdPer1M, result.cachedInputMicroUsdPer1M, where);
-  if (result.longContext) checkCached(result.longContext.inputMicroUsdPer1M, result.longContext.cachedInputMicroUsdPer1M, where);
+  checkWrite(result.inputMicroUsdPer1M, result.cacheWriteInputMicroUsdPer1M, where);
+  if (result.longContext) {
+    checkCached(result.longContext.inputMicroUsdPer1M, result.longContext.cachedInputMicroUsdPer1M, where);
+    checkWrite(result.longContext.inputMicroUsdPer1M, result.longContext.cacheWriteInputMicroUsdPer1M, where);
+  }
   return result;
 }
 
 function checkCached(input: number, cached: number | undefined, where: string) {
   if (cached !== undefined && cached > input) {
     throw new InvalidPriceError(`${where} lists a cached-input price above its input price; the catalogue entry is wrong, add an override`);
+  }
+}
+
+/** A cache write below the input price would make charging unreported writes at it undercharge. */
+function checkWrite(input: number, written: number | undefined, where: string) {
+  if (written !== undefined && written < input) {
+    throw new InvalidPriceError(`${where} lists a cache-write price below its input price; the catalogue entry is wrong, add an override`);
   }
 }
 

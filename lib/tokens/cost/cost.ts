@@ -61,16 +61,23 @@ export function expectPriceKind<K extends ModelPrice["kind"]>(model: string, pri
 }
 
 /**
- * (input − cached) × input price + cached × cached price + output × output price, ÷ 1M, rounded up.
- * Reasoning tokens are inside outputTokens and are not added again. Without a cached price the
- * cached tokens cost the input price (the model has no caching discount).
+ * (input − cached − written) × input price + cached × cached price + written × cache-write price +
+ * output × output price, ÷ 1M, rounded up. Reasoning tokens are inside outputTokens and are not
+ * added again. Without a cached price the cached tokens cost the input price (no caching
+ * discount); without a cache-write price written tokens are plain input. For a model with a
+ * cache-write price whose provider reported no cache-write count, every uncached input token is
+ * charged as written: any of them may have been, and the charge must never be below the bill.
  */
 function textCost(usage: TextUsage, price: TextPrice): bigint {
   const cached = usage.cachedInputTokens ?? 0;
   const rates = textRatesFor(price, usage.inputTokens);
+  const writeRate = rates.cacheWriteInputMicroUsdPer1M;
+  const uncached = usage.inputTokens - cached;
+  const written = writeRate === undefined ? 0 : (usage.cacheWriteInputTokens ?? uncached);
   return tokenCost([
-    [usage.inputTokens - cached, rates.inputMicroUsdPer1M],
+    [uncached - written, rates.inputMicroUsdPer1M],
     [cached, rates.cachedInputMicroUsdPer1M ?? rates.inputMicroUsdPer1M],
+    [written, writeRate ?? rates.inputMicroUsdPer1M],
     [usage.outputTokens, rates.outputMicroUsdPer1M],
   ]);
 }
@@ -205,6 +212,8 @@ export function ledgerUsage(model: string, usage: Usage, cost: bigint, resolved:
         ...head,
         inputTokens: usage.inputTokens,
         cachedInputTokens: usage.cachedInputTokens ?? 0,
+        // Only when reported: an absent count is priced as all uncached input written (textCost).
+        ...(usage.cacheWriteInputTokens === undefined ? {} : { cacheWriteInputTokens: usage.cacheWriteInputTokens }),
         outputTokens: usage.outputTokens,
         reasoningTokens: usage.reasoningTokens ?? 0,
       };

@@ -1,7 +1,8 @@
 // Worst-case costs before a call, for the reservation (docs/ARCHITECTURE.md, "A metered request").
 //   text:          exact input tokens (gpt-tokenizer, the model's encoding, chat framing included)
-//                  counted as uncached at the full input price, plus the request's max output
-//                  tokens at the output price (reasoning tokens are inside that bound). A request
+//                  counted as uncached at the dearer of the input and cache-write prices (any of
+//                  them may be written to the cache), plus the request's max output tokens at the
+//                  output price (reasoning tokens are inside that bound). A request
 //                  without max output tokens is refused: an unbounded worst case is not a worst case.
 //   images:        exact: count × the price of the size and quality ("auto" = the dearest option).
 //   transcription: exact: the duration, billed like the call itself.
@@ -31,7 +32,7 @@ export interface TextEstimate {
   /** Exact input tokens (text with chat framing, plus the images' worst case). */
   inputTokens: number;
   maxOutputTokens: number;
-  /** µ$ (= millitokens): input at the uncached price + maxOutputTokens at the output price, rounded up. */
+  /** µ$ (= millitokens): input at the uncached (or dearer cache-write) price + maxOutputTokens at the output price, rounded up. */
   worstCase: bigint;
 }
 
@@ -62,8 +63,10 @@ export function estimateTextCost(model: string, request: TextRequest, options: C
   const inputTokens =
     countChatTokens(model, messagesOf(request)) + imageList.reduce((sum, image) => sum + imageInputTokens(model, image), 0);
   const rates = textRatesFor(price, inputTokens);
+  // Any input token may be written to the cache, and a write is never cheaper than plain input.
+  const inputRate = Math.max(rates.inputMicroUsdPer1M, rates.cacheWriteInputMicroUsdPer1M ?? 0);
   const worstCase = tokenCost([
-    [inputTokens, rates.inputMicroUsdPer1M],
+    [inputTokens, inputRate],
     [maxOutputTokens, rates.outputMicroUsdPer1M],
   ]);
   return { model, inputTokens, maxOutputTokens, worstCase };

@@ -15,10 +15,18 @@ const textRates = {
   inputMicroUsdPer1M: microUsd,
   /** Absent: the model has no caching discount, cached tokens cost the input price. */
   cachedInputMicroUsdPer1M: microUsd.optional(),
+  /**
+   * Input written to the prompt cache (the catalogue's `cache_write_mtok`: gpt-5.6, gpt-6). Absent:
+   * writing costs nothing extra, written tokens cost the input price. Never below the input price
+   * (a write is an input token plus the cache's storage), so billing unreported writes at this
+   * rate is never below the provider's bill.
+   */
+  cacheWriteInputMicroUsdPer1M: microUsd.optional(),
   outputMicroUsdPer1M: microUsd,
 };
-const cachedNotAboveInput = (p: { inputMicroUsdPer1M: number; cachedInputMicroUsdPer1M?: number | undefined }) =>
-  p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M;
+type Rates = { inputMicroUsdPer1M: number; cachedInputMicroUsdPer1M?: number | undefined; cacheWriteInputMicroUsdPer1M?: number | undefined };
+const cachedNotAboveInput = (p: Rates) => p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M;
+const writeNotBelowInput = (p: Rates) => p.cacheWriteInputMicroUsdPer1M === undefined || p.cacheWriteInputMicroUsdPer1M >= p.inputMicroUsdPer1M;
 
 /** Chat / responses models: input (incl. vision), cached input, output (incl. reasoning). */
 export const textPriceSchema = z
@@ -33,10 +41,14 @@ export const textPriceSchema = z
     longContext: z
       .strictObject({ aboveInputTokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), ...textRates })
       .refine(cachedNotAboveInput, { message: "longContext.cachedInputMicroUsdPer1M must not exceed its inputMicroUsdPer1M" })
+      .refine(writeNotBelowInput, { message: "longContext.cacheWriteInputMicroUsdPer1M must not be below its inputMicroUsdPer1M" })
       .optional(),
   })
   .refine(cachedNotAboveInput, {
     message: "cachedInputMicroUsdPer1M must not exceed inputMicroUsdPer1M",
+  })
+  .refine(writeNotBelowInput, {
+    message: "cacheWriteInputMicroUsdPer1M must not be below inputMicroUsdPer1M",
   });
 
 const imageSize = z.string().regex(/^\d+x\d+$/, 'sizes are "<width>x<height>", e.g. "1024x1024"');

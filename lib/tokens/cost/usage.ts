@@ -1,7 +1,9 @@
 // What a call used, in plain provider-neutral numbers (this module knows no SDK). Counts follow
 // OpenAI's reporting, where totals INCLUDE their parts:
-//   text:     inputTokens includes cachedInputTokens (prompt_tokens / input_tokens, with vision
-//             input already counted in them); outputTokens includes reasoningTokens
+//   text:     inputTokens includes cachedInputTokens and cacheWriteInputTokens (prompt_tokens /
+//             input_tokens, with vision input already counted in them; read from the cache and
+//             written to it are disjoint parts, as the Usage API's input_cached_tokens /
+//             input_cache_write_tokens / input_uncached_tokens); outputTokens includes reasoningTokens
 //             (completion_tokens / output_tokens). Reasoning is billed as output, so it is recorded
 //             but never added again.
 //   realtime: textInputTokens includes cachedTextInputTokens and audioInputTokens includes
@@ -16,11 +18,21 @@ export const textUsageSchema = z
     kind: z.literal("text"),
     inputTokens: count,
     cachedInputTokens: count.optional(),
+    /**
+     * Input tokens written to the prompt cache (`prompt_tokens_details.cache_write_tokens`), billed
+     * at the model's cache-write rate where it has one. Absent = the provider reported no count:
+     * nothing is written for a model without a cache-write rate (as 0), but for a model with one
+     * the uncached input is charged at that rate (cost.ts), never below the provider's bill.
+     */
+    cacheWriteInputTokens: count.optional(),
     outputTokens: count,
     reasoningTokens: count.optional(),
   })
   .refine((u) => (u.cachedInputTokens ?? 0) <= u.inputTokens, {
     message: "cachedInputTokens are part of inputTokens, so they cannot exceed them",
+  })
+  .refine((u) => (u.cachedInputTokens ?? 0) + (u.cacheWriteInputTokens ?? 0) <= u.inputTokens, {
+    message: "cacheWriteInputTokens are the part of inputTokens not read from the cache, so with cachedInputTokens they cannot exceed them",
   })
   .refine((u) => (u.reasoningTokens ?? 0) <= u.outputTokens, {
     message: "reasoningTokens are part of outputTokens, so they cannot exceed them",
@@ -95,18 +107,25 @@ export type TranscriptionTokensUsage = z.infer<typeof transcriptionTokensUsageSc
 export type RealtimeUsage = z.infer<typeof realtimeUsageSchema>;
 export type Usage = z.infer<typeof usageSchema>;
 
-/** A text call's usage from its counts (what the metering wrapper reads off OpenAI's `usage`). */
+/**
+ * A text call's usage from its counts (what the metering wrapper reads off OpenAI's `usage`). A
+ * missing cached or reasoning count is 0; a missing cache-write count stays absent, because
+ * "not reported" is priced differently from "0 written" for a model that bills cache writes.
+ */
 export function textUsage(counts: {
   inputTokens: number;
   cachedInputTokens?: number;
+  cacheWriteInputTokens?: number;
   outputTokens: number;
   reasoningTokens?: number;
 }): TextUsage {
-  return {
+  const usage: TextUsage = {
     kind: "text",
     inputTokens: counts.inputTokens,
     cachedInputTokens: counts.cachedInputTokens ?? 0,
     outputTokens: counts.outputTokens,
     reasoningTokens: counts.reasoningTokens ?? 0,
   };
+  if (counts.cacheWriteInputTokens !== undefined) usage.cacheWriteInputTokens = counts.cacheWriteInputTokens;
+  return usage;
 }

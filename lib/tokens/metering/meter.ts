@@ -7,6 +7,8 @@
 export interface TextCounts {
   inputTokens: number;
   cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache; absent = not reported (not the same as 0). */
+  cacheWriteInputTokens?: number;
   outputTokens: number;
   reasoningTokens?: number;
 }
