@@ -62,7 +62,7 @@ const built = check("build", npx, ["next", "build"], { NEXT_DIST_DIR: E2E_DIST_D
 
 if (built) {
   const file = path.join(reports, "playwright.json");
-  const { status, seconds } = run("e2e", npx, ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+  const { status, seconds } = run("e2e", npx, ["playwright", "test", "--tsconfig", "tsconfig.scripts.json", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
   const report = existsSync(file)
     ? (readJson(file) as { stats?: { expected?: number; unexpected?: number; flaky?: number } } | null)
     : null;

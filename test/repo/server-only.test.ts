@@ -50,4 +50,14 @@ describe("server-only", () => {
       await expect(load(file, { TSX_TSCONFIG_PATH: "tsconfig.scripts.json" })).resolves.toMatchObject({ stdout: "loaded\n" });
     }
   }, 120_000);
+
+  it("loads the Playwright config (which reads lib/env.ts) through the scripts' tsconfig, as the test runner does", async () => {
+    // Without --tsconfig, Playwright resolves the marker to its throwing module and the e2e step
+    // fails before a single test runs.
+    expect(readFileSync(path.join(ROOT, "scripts/test.ts"), "utf8")).toContain('"playwright", "test", "--tsconfig", "tsconfig.scripts.json"');
+    const list = (args: string[]) =>
+      run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...args, "--list"], { cwd: ROOT, timeout: 60_000 });
+    await expect(list([])).rejects.toMatchObject({ stderr: expect.stringContaining("This module cannot be imported from a Client Component module") });
+    await expect(list(["--tsconfig", "tsconfig.scripts.json"])).resolves.toMatchObject({ stdout: expect.stringMatching(/Total: \d+ tests? in \d+ files?/) });
+  }, 120_000);
 });
