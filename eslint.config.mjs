@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import prettier from "eslint-config-prettier/flat";
 
 // Prices change only by a commit or a saved pricing version (lib/tokens/cost/catalogue.ts): the
 // catalogue's remote update and its float calculator are not to be used.
@@ -16,7 +17,8 @@ const noDevOrTest = { regex: "^(@/|(\\.\\./)+)(dev|test)(/|$)", message: product
 
 // A simulator follows the provider, not us: one that computed usage with the product's own code
 // could not catch the product's mistakes. So dev/ imports nothing of the product or of test/.
-const simulatorLayer = "dev/ (the simulators) imports nothing from lib/, app/, components/ or test/: it follows the provider, not the product.";
+const simulatorLayer =
+  "dev/ (the simulators) imports nothing from lib/, app/, components/ or test/: it follows the provider, not the product.";
 const simulatorImports = {
   paths: [pinnedPrices],
   patterns: [{ regex: "^(@/|(\\.\\./)+)(lib|app|components|test)(/|$)", message: simulatorLayer }],
@@ -26,11 +28,7 @@ const simulatorImports = {
 // other way (docs/TOKEN_INTEGRATION_GUIDE.md). A provider's shapes are read by its adapters in lib/ai.
 const tokenLayer = "lib/tokens knows no provider: lib/ai and lib/billing call into it, never the other way.";
 const tokenLayerImports = {
-  paths: [
-    pinnedPrices,
-    { name: "openai", message: tokenLayer },
-    { name: "stripe", message: tokenLayer },
-  ],
+  paths: [pinnedPrices, { name: "openai", message: tokenLayer }, { name: "stripe", message: tokenLayer }],
   patterns: [
     { group: ["openai/*", "stripe/*", "@stripe/*"], message: tokenLayer },
     // Relative (../ai, ../../billing/…) and aliased (@/lib/ai …) paths to lib/ai and lib/billing.
@@ -40,7 +38,8 @@ const tokenLayerImports = {
 
 // Components are the app's building blocks: a page passes its server actions in as props, so a
 // component never imports from app/ (the routes depend on components, never the other way).
-const componentLayer = "components/ never import app/: take the server action as a prop (see components/auth-form.tsx).";
+const componentLayer =
+  "components/ never import app/: take the server action as a prop (see components/auth-form.tsx).";
 const componentImports = {
   paths: [pinnedPrices],
   patterns: [{ regex: "^(@/|(\\.\\./)+)app(/|$)", message: componentLayer }, noDevOrTest],
@@ -80,7 +79,12 @@ const config = [
   {
     files: ["lib/tokens/**"],
     ignores: TESTS,
-    rules: { "no-restricted-imports": ["error", { ...tokenLayerImports, patterns: [...tokenLayerImports.patterns, noDevOrTest] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { ...tokenLayerImports, patterns: [...tokenLayerImports.patterns, noDevOrTest] },
+      ],
+    },
   },
   {
     files: ["components/**"],
@@ -92,8 +96,19 @@ const config = [
     ignores: noConsoleExempt,
     rules: { "no-console": "error" },
   },
+  // Layout is Prettier's (.prettierrc.json, `prettier --check` in lint): ESLint's stylistic rules
+  // that would disagree with it are off.
+  prettier,
   {
-    ignores: [".next/**", ".next-test/**", "lib/db/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [
+      ".next/**",
+      ".next-test/**",
+      "lib/db/generated/**",
+      ".data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
   },
 ];
 

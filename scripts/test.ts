@@ -1,5 +1,6 @@
-// `npm test`: every check of the project, in order — typecheck, lint, Vitest (unit + integration on
-// real PostgreSQL), the production build, and Playwright end-to-end tests in Chromium against it.
+// `npm test`: every check of the project, in order — typecheck, lint, format (Prettier), Vitest
+// (unit + integration on real PostgreSQL), the production build, and Playwright end-to-end tests
+// in Chromium against it.
 // A failing step does not stop the later ones (each tells something); the last line is
 // `N passed, N failed` over every runner, and the exit code is non-zero when anything failed.
 import { spawnSync } from "node:child_process";
@@ -46,10 +47,17 @@ const npx = "npx";
 
 check("typecheck", npx, ["tsc", "--noEmit"]);
 check("lint", npx, ["eslint", "--max-warnings=0", "."]);
+check("format", npx, ["prettier", "--check", "."]);
 
 {
   const file = path.join(reports, "vitest.json");
-  const { status, seconds } = run("vitest", npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
+  const { status, seconds } = run("vitest", npx, [
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${file}`,
+  ]);
   const report = readJson(file) as { numPassedTests?: number; numFailedTests?: number } | null;
   const passed = report?.numPassedTests ?? 0;
   // A crash (global setup, a file that fails to import) fails the run without failing a test.
@@ -62,7 +70,12 @@ const built = check("build", npx, ["next", "build"], { NEXT_DIST_DIR: E2E_DIST_D
 
 if (built) {
   const file = path.join(reports, "playwright.json");
-  const { status, seconds } = run("e2e", npx, ["playwright", "test", "--tsconfig", "tsconfig.scripts.json", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+  const { status, seconds } = run(
+    "e2e",
+    npx,
+    ["playwright", "test", "--tsconfig", "tsconfig.scripts.json", "--reporter=list,json"],
+    { PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+  );
   const report = existsSync(file)
     ? (readJson(file) as { stats?: { expected?: number; unexpected?: number; flaky?: number } } | null)
     : null;
@@ -76,7 +89,9 @@ if (built) {
 
 console.log("\nSummary");
 for (const o of outcomes) {
-  console.log(`  ${o.step.padEnd(10)} ${String(o.passed).padStart(4)} passed ${String(o.failed).padStart(3)} failed  ${o.seconds.toFixed(1)} s`);
+  console.log(
+    `  ${o.step.padEnd(10)} ${String(o.passed).padStart(4)} passed ${String(o.failed).padStart(3)} failed  ${o.seconds.toFixed(1)} s`,
+  );
 }
 const passed = outcomes.reduce((sum, o) => sum + o.passed, 0);
 const failed = outcomes.reduce((sum, o) => sum + o.failed, 0);
