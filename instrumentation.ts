@@ -6,7 +6,10 @@ export async function register() {
     env();
     // Every instance sweeps the realtime voice sessions nobody drives (docs/REALTIME_METERING.md),
     // also when it has started none since it booted.
-    const [{ realtimeMeter }, { openai }] = await Promise.all([import("./lib/ai/voice-coach-meter"), import("./lib/ai/client")]);
+    const [{ realtimeMeter }, { openai }] = await Promise.all([
+      import("./lib/ai/voice-coach-meter"),
+      import("./lib/ai/client"),
+    ]);
     realtimeMeter(openai).startSweeper();
   }
 }

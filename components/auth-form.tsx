@@ -79,21 +79,48 @@ function Submit({ children }: { children: React.ReactNode }) {
   );
 }
 
-export function AuthForm({ mode, action, callbackUrl }: { mode: "sign-in" | "sign-up"; action: Action; callbackUrl: string }) {
+export function AuthForm({
+  mode,
+  action,
+  callbackUrl,
+}: {
+  mode: "sign-in" | "sign-up";
+  action: Action;
+  callbackUrl: string;
+}) {
   const [state, formAction] = useActionState(action, {});
   const signUp = mode === "sign-up";
   return (
     <form action={formAction} noValidate className="space-y-4">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       {state.error && (
-        <p role="alert" data-testid="form-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p
+          role="alert"
+          data-testid="form-error"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
           {state.error}
         </p>
       )}
       {signUp && (
-        <Field name="name" label="Name (optional)" type="text" autoComplete="name" required={false} defaultValue={state.values?.name} error={state.fieldErrors?.name} />
+        <Field
+          name="name"
+          label="Name (optional)"
+          type="text"
+          autoComplete="name"
+          required={false}
+          defaultValue={state.values?.name}
+          error={state.fieldErrors?.name}
+        />
       )}
-      <Field name="email" label="E-mail" type="email" autoComplete="email" defaultValue={state.values?.email} error={state.fieldErrors?.email} />
+      <Field
+        name="email"
+        label="E-mail"
+        type="email"
+        autoComplete="email"
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email}
+      />
       <Field
         name="password"
         label="Password"

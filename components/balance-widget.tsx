@@ -33,7 +33,10 @@ export function BalanceWidget() {
     >
       <span className="flex items-center justify-between text-xs text-zinc-600">
         <span>Tokens</span>
-        <span className={`inline-flex min-w-[6.5rem] items-center justify-end gap-1.5 font-medium ${status.text}`} data-testid="balance-status">
+        <span
+          className={`inline-flex min-w-[6.5rem] items-center justify-end gap-1.5 font-medium ${status.text}`}
+          data-testid="balance-status"
+        >
           <span aria-hidden className={`size-2 shrink-0 rounded-full ${status.dot}`} />
           {status.label}
         </span>
@@ -47,7 +50,9 @@ export function BalanceWidget() {
       </span>
       <span className="block truncate text-xs leading-4 text-zinc-600">
         {balance.planName ? `${balance.planName} plan` : "Free tier"}
-        {Number(balance.reserved) > 0 && <span data-testid="balance-reserved"> · {formatTokens(balance.reserved)} held</span>}
+        {Number(balance.reserved) > 0 && (
+          <span data-testid="balance-reserved"> · {formatTokens(balance.reserved)} held</span>
+        )}
       </span>
     </Link>
   );

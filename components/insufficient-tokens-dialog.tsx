@@ -6,7 +6,17 @@
 //
 // A native modal <dialog>: showModal() makes the rest of the page inert (focus stays inside), Escape
 // closes it, the title labels it and the summary describes it; focus returns to where it was.
-import { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import Link from "next/link";
 import { useFormStatus } from "react-dom";
 import { formatMoney, formatTokens } from "@/lib/format";
@@ -45,7 +55,15 @@ export function InsufficientTokensProvider({
   return (
     <OpenContext.Provider value={open}>
       {children}
-      {detail && <InsufficientTokensDialog detail={detail} catalog={catalog} account={account} checkoutAction={checkoutAction} onClose={() => setDetail(null)} />}
+      {detail && (
+        <InsufficientTokensDialog
+          detail={detail}
+          catalog={catalog}
+          account={account}
+          checkoutAction={checkoutAction}
+          onClose={() => setDetail(null)}
+        />
+      )}
     </OpenContext.Provider>
   );
 }
@@ -114,7 +132,10 @@ function InsufficientTokensDialog({
   const { balance } = useLiveBalance();
   const allowanceNow = balance ? BigInt(balance.allowance) : 0n;
   const shortfall = shortfallOf(detail.required, detail.available);
-  const offer = useMemo(() => cheapestOffer(catalog, account, { shortfall, allowanceNow }), [catalog, account, shortfall, allowanceNow]);
+  const offer = useMemo(
+    () => cheapestOffer(catalog, account, { shortfall, allowanceNow }),
+    [catalog, account, shortfall, allowanceNow],
+  );
   const lines = offer ? offerLines(offer, account, catalog.currency) : null;
 
   const previousFocus = useRef<HTMLElement | null>(null);
@@ -154,13 +175,22 @@ function InsufficientTokensDialog({
             aria-label="Close"
             className="-m-1 rounded-md p-1 text-zinc-500 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-zinc-900"
           >
-            <svg aria-hidden viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+            <svg
+              aria-hidden
+              viewBox="0 0 20 20"
+              className="size-5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.75"
+              strokeLinecap="round"
+            >
               <path d="M5 5l10 10M15 5L5 15" />
             </svg>
           </button>
         </div>
         <p id={summaryId} className="mt-1 text-sm text-zinc-700">
-          This request may need up to {tokensText(detail.required)} tokens; you have {tokensText(detail.available)} available.
+          This request may need up to {tokensText(detail.required)} tokens; you have {tokensText(detail.available)}{" "}
+          available.
         </p>
         <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
           <div className="rounded-md bg-zinc-50 p-2">
@@ -187,7 +217,12 @@ function InsufficientTokensDialog({
           <form action={checkoutAction} className="mt-5">
             <input type="hidden" name="kind" value={offer.kind} />
             <input type="hidden" name="id" value={offer.id} />
-            <div className="rounded-lg border border-zinc-200 p-3" data-testid="insufficient-offer" data-kind={offer.kind} data-id={offer.id}>
+            <div
+              className="rounded-lg border border-zinc-200 p-3"
+              data-testid="insufficient-offer"
+              data-kind={offer.kind}
+              data-id={offer.id}
+            >
               <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">Cheapest way to cover it</p>
               <p className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
                 <span className="font-semibold">{lines.title}</span>
@@ -197,13 +232,21 @@ function InsufficientTokensDialog({
             </div>
             <p className="mt-2 text-sm text-zinc-700">
               Or compare{" "}
-              <Link href="/settings/subscription" onClick={() => ref.current?.close()} className="font-medium text-zinc-900 underline underline-offset-2">
+              <Link
+                href="/settings/subscription"
+                onClick={() => ref.current?.close()}
+                className="font-medium text-zinc-900 underline underline-offset-2"
+              >
                 all plans and packs
               </Link>
               .
             </p>
             <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-              <button type="button" onClick={() => ref.current?.close()} className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50">
+              <button
+                type="button"
+                onClick={() => ref.current?.close()}
+                className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50"
+              >
                 Not now
               </button>
               <CheckoutButton label={lines.button} />
@@ -215,7 +258,11 @@ function InsufficientTokensDialog({
               No single plan or pack covers this request. Combine a plan and packs, or shorten the input.
             </p>
             <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-              <button type="button" onClick={() => ref.current?.close()} className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50">
+              <button
+                type="button"
+                onClick={() => ref.current?.close()}
+                className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
+              >
                 Not now
               </button>
               <Link

@@ -15,7 +15,15 @@ interface LiveBalanceState {
 
 const LiveBalanceContext = createContext<LiveBalanceState | null>(null);
 
-export function LiveBalanceProvider({ userId, initial, children }: { userId: string; initial: LiveBalance | null; children: ReactNode }) {
+export function LiveBalanceProvider({
+  userId,
+  initial,
+  children,
+}: {
+  userId: string;
+  initial: LiveBalance | null;
+  children: ReactNode;
+}) {
   // The server's value is used at mount only: later renders of the layout (router.refresh) may be
   // older than what the stream has delivered.
   const [balance, setBalance] = useState<LiveBalance | null>(initial);

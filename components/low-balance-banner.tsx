@@ -26,8 +26,9 @@ export function LowBalanceBanner({ percent }: { percent: number }) {
           </>
         ) : (
           <>
-            <strong className="font-semibold">Low balance:</strong> <span className="tabular-nums">{formatTokens(balance.available)}</span> tokens left, under{" "}
-            {percent}% of your {balance.planName ? "monthly" : "free monthly"} allowance.
+            <strong className="font-semibold">Low balance:</strong>{" "}
+            <span className="tabular-nums">{formatTokens(balance.available)}</span> tokens left, under {percent}% of
+            your {balance.planName ? "monthly" : "free monthly"} allowance.
           </>
         )}
       </p>

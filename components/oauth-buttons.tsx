@@ -15,7 +15,10 @@ export function OAuthButtons({
         <form key={provider.id} action={action}>
           <input type="hidden" name="provider" value={provider.id} />
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <button type="submit" className="w-full rounded-md border border-zinc-300 bg-white px-4 py-2.5 font-medium hover:bg-zinc-100">
+          <button
+            type="submit"
+            className="w-full rounded-md border border-zinc-300 bg-white px-4 py-2.5 font-medium hover:bg-zinc-100"
+          >
             Continue with {provider.name}
           </button>
         </form>

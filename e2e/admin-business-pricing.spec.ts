@@ -32,7 +32,9 @@ test("an admin sees the month's business figures and downloads them as CSV", asy
   await expect(margin.getByRole("row", { name: /^Total/ })).toBeVisible();
   await expect(margin.getByRole("row", { name: /^Free tier/ })).toBeVisible();
   await expect(page.getByRole("region", { name: "Top users by cost" }).getByText(email)).toBeVisible();
-  await expect(page.getByRole("region", { name: "Consumption by feature" }).getByRole("cell", { name: "chat", exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "Consumption by feature" }).getByRole("cell", { name: "chat", exact: true }),
+  ).toBeVisible();
   await expect(page.getByText(/^Ledger check/)).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("admin-business.png"), fullPage: true });
 
@@ -41,7 +43,9 @@ test("an admin sees the month's business figures and downloads them as CSV", asy
   expect((await download).suggestedFilename()).toMatch(/^tollgate-business-\d{4}-\d{2}\.csv$/);
 
   await page.goto("/admin?month=2026-13");
-  await expect(page.getByRole("alert").filter({ hasText: "month" })).toHaveText("month must be a month as YYYY-MM, e.g. 2026-03");
+  await expect(page.getByRole("alert").filter({ hasText: "month" })).toHaveText(
+    "month must be a month as YYYY-MM, e.g. 2026-03",
+  );
 });
 
 test("an admin saves a pricing edit as a new version and sees the Stripe sync", async ({ page }) => {
@@ -65,7 +69,9 @@ test("an admin saves a pricing edit as a new version and sees the Stripe sync", 
 
   await editor
     .getByLabel(/Model price overrides/)
-    .fill(`{"${model}": {"kind": "text", "inputMicroUsdPer1M": 2500000, "cachedInputMicroUsdPer1M": 1250000, "outputMicroUsdPer1M": 10000000}}`);
+    .fill(
+      `{"${model}": {"kind": "text", "inputMicroUsdPer1M": 2500000, "cachedInputMicroUsdPer1M": 1250000, "outputMicroUsdPer1M": 10000000}}`,
+    );
   await editor.getByLabel(/^Note/).fill(`price for ${model}`);
   await editor.getByRole("button", { name: `Save as version ${version + 1}` }).click();
   await expect(editor.getByRole("status")).toContainText(`Saved pricing version ${version + 1}.`);
@@ -73,13 +79,17 @@ test("an admin saves a pricing edit as a new version and sees the Stripe sync", 
   const history = page.getByRole("region", { name: "Version history" });
   await expect(history.getByRole("row", { name: new RegExp(`^v${version + 1}\\s*active`) })).toContainText(email);
   await expect(history.getByRole("row", { name: new RegExp(`^v${version + 1}`) })).toContainText(`price for ${model}`);
-  await expect(history.getByRole("row", { name: new RegExp(`^v${version + 1}`) })).toContainText("@pydantic/genai-prices@0.1.8");
+  await expect(history.getByRole("row", { name: new RegExp(`^v${version + 1}`) })).toContainText(
+    "@pydantic/genai-prices@0.1.8",
+  );
 
   // Where each price comes from: the dated catalogue for the default model, the new version's override for the new one.
   await page.reload();
   const prices = page.getByRole("region", { name: "Model prices" });
   const mini = prices.getByTestId("model-price-gpt-5-mini");
-  await expect(mini.getByTestId("model-price-source")).toContainText("catalogue @pydantic/genai-prices@0.1.8 of 2026-09-23");
+  await expect(mini.getByTestId("model-price-source")).toContainText(
+    "catalogue @pydantic/genai-prices@0.1.8 of 2026-09-23",
+  );
   await expect(mini.getByTestId("model-price-figures")).toContainText("cached input: $0.025");
   const custom = prices.getByTestId(`model-price-${model}`);
   await expect(custom.getByTestId("model-price-source")).toContainText(`override in pricing version ${version + 1}`);
@@ -118,7 +128,9 @@ test("the overview highlights a model whose ledger drifts more than 1% from the 
   }
 
   const day = new Date().toISOString().slice(0, 10);
-  const cron = await page.request.get(`/api/cron/reconcile-costs?day=${day}`, { headers: { authorization: `Bearer ${e2eServerValue("cron-secret")}` } });
+  const cron = await page.request.get(`/api/cron/reconcile-costs?day=${day}`, {
+    headers: { authorization: `Bearer ${e2eServerValue("cron-secret")}` },
+  });
   expect(cron.status()).toBe(200);
   const report = await cron.json();
   expect(report).toMatchObject({ configured: true, day });

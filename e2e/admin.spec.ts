@@ -76,7 +76,12 @@ test("an admin finds a user, grants 10 tokens with a reason and sees the ledger 
 
 test("an admin sees a failed webhook event in the log, with its error and payload", async ({ page }) => {
   const eventId = `evt_e2e_${randomBytes(6).toString("hex")}`;
-  const payload = { id: eventId, object: "event", type: "invoice.paid", data: { object: { id: "in_e2e_missing", object: "invoice" } } };
+  const payload = {
+    id: eventId,
+    object: "event",
+    type: "invoice.paid",
+    data: { object: { id: "in_e2e_missing", object: "invoice" } },
+  };
   await sql(
     `INSERT INTO stripe_webhooks_log (stripe_event_id, type, status, attempts, payload, error, received_at, claimed_at)
      VALUES ($1, 'invoice.paid', 'failed', 2, $2::jsonb, 'StripeInvalidRequestError: No such invoice: in_e2e_missing', now(), now())`,

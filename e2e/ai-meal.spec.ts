@@ -10,7 +10,9 @@ async function balanceMillitokens(page: Page): Promise<bigint> {
   return BigInt((await page.getByTestId("balance-available").getAttribute("data-millitokens")) ?? "NaN");
 }
 
-test("a user uploads a meal photo, sees the analysis, and the sidebar balance drops by exactly the charge shown", async ({ page }) => {
+test("a user uploads a meal photo, sees the analysis, and the sidebar balance drops by exactly the charge shown", async ({
+  page,
+}) => {
   await signUp(page, uniqueEmail("meal"));
   await expect(page).toHaveURL(/\/dashboard$/);
   await expectBalance(page, "100");
@@ -45,9 +47,15 @@ test("the meal page refuses a file that is not an image, and works at 375 px @ph
   await signUp(page, uniqueEmail("meal-phone"));
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/ai/meal-analyzer");
-  await page.getByLabel("Meal photo").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
-  await expect(page.getByRole("alert").filter({ hasText: "notes.txt" })).toHaveText("notes.txt is not a JPEG, PNG, WebP or GIF image.");
+  await page
+    .getByLabel("Meal photo")
+    .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
+  await expect(page.getByRole("alert").filter({ hasText: "notes.txt" })).toHaveText(
+    "notes.txt is not a JPEG, PNG, WebP or GIF image.",
+  );
   await expect(page.getByRole("button", { name: "Analyze meal" })).toBeDisabled();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 });

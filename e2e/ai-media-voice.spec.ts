@@ -30,7 +30,9 @@ test("a user transcribes a voice note, charged per second", async ({ page }) => 
   await expect(page).toHaveURL(/\/dashboard$/);
   const before = await balanceMillitokens(page);
   await page.goto("/ai/transcribe");
-  await page.getByLabel("Voice note").setInputFiles({ name: "note.wav", mimeType: "audio/wav", buffer: Buffer.from(wavFile(12)) });
+  await page
+    .getByLabel("Voice note")
+    .setInputFiles({ name: "note.wav", mimeType: "audio/wav", buffer: Buffer.from(wavFile(12)) });
   await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 1.2 tokens");
   await page.getByRole("button", { name: "Transcribe" }).click();
   await expect(page.getByTestId("transcript")).not.toBeEmpty();
@@ -38,7 +40,10 @@ test("a user transcribes a voice note, charged per second", async ({ page }) => 
   await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - 1_200n));
 });
 
-test("a user talks with the voice coach over WebRTC through our server; no key reaches the browser, the server's charge leaves the balance", async ({ page, baseURL }) => {
+test("a user talks with the voice coach over WebRTC through our server; no key reaches the browser, the server's charge leaves the balance", async ({
+  page,
+  baseURL,
+}) => {
   await signUp(page, uniqueEmail("voice"));
   await expect(page).toHaveURL(/\/dashboard$/);
   const before = await balanceMillitokens(page);
@@ -52,7 +57,9 @@ test("a user talks with the voice coach over WebRTC through our server; no key r
   await page.goto("/ai/voice-coach-realtime");
   await page.getByLabel("Maximum length").selectOption("10");
   await expect(page.getByTestId("cost-estimate-value")).toHaveText("at most 66.4 tokens");
-  const started = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/ai/voice-coach-realtime" && r.request().method() === "POST");
+  const started = page.waitForResponse(
+    (r) => new URL(r.url()).pathname === "/api/ai/voice-coach-realtime" && r.request().method() === "POST",
+  );
   await page.getByRole("button", { name: "Start voice session" }).click();
   const startResponse = await started;
   const sent = JSON.parse(startResponse.request().postData() ?? "{}");

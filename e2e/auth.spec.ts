@@ -49,7 +49,9 @@ test("repeated failures are throttled, even for the right password", async ({ pa
     await expect(page.getByTestId("form-error")).toHaveText("Wrong e-mail or password.");
   }
   await signIn(page, email, "wrong-5");
-  await expect(page.getByTestId("form-error")).toHaveText(/Too many failed attempts for this e-mail\. Try again in 30 seconds\./);
+  await expect(page.getByTestId("form-error")).toHaveText(
+    /Too many failed attempts for this e-mail\. Try again in 30 seconds\./,
+  );
   await signIn(page, email, PASSWORD);
   await expect(page.getByTestId("form-error")).toHaveText(/Too many failed attempts/);
   await expect(page).toHaveURL(/\/sign-in/);

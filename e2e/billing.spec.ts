@@ -21,7 +21,11 @@ async function query<T extends pg.QueryResultRow>(text: string, params: unknown[
 
 /** Calls the Stripe simulator's control API (loopback, e2e only). */
 async function simulator(method: "GET" | "POST", route: string) {
-  const response = await fetch(`${dataFile("stripe-simulator-url")}/_simulator${route}`, { method, headers: { "content-type": "application/json" }, body: method === "POST" ? "{}" : undefined });
+  const response = await fetch(`${dataFile("stripe-simulator-url")}/_simulator${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: method === "POST" ? "{}" : undefined,
+  });
   expect(response.status, `${method} ${route}`).toBeLessThan(300);
   return response.json() as Promise<unknown>;
 }
@@ -124,11 +128,17 @@ test("cancelling on the checkout page comes back with nothing charged", async ({
 
 test("the webhook route refuses unsigned and forged events with 400", async ({ request }) => {
   const body = JSON.stringify({ id: "evt_forged", object: "event", type: "invoice.paid", data: { object: {} } });
-  const unsigned = await request.post("/api/stripe/webhook", { data: body, headers: { "content-type": "application/json" } });
+  const unsigned = await request.post("/api/stripe/webhook", {
+    data: body,
+    headers: { "content-type": "application/json" },
+  });
   expect(unsigned.status()).toBe(400);
   const forged = await request.post("/api/stripe/webhook", {
     data: body,
-    headers: { "content-type": "application/json", "stripe-signature": `t=${Math.floor(Date.now() / 1000)},v1=${"0".repeat(64)}` },
+    headers: {
+      "content-type": "application/json",
+      "stripe-signature": `t=${Math.floor(Date.now() / 1000)},v1=${"0".repeat(64)}`,
+    },
   });
   expect(forged.status()).toBe(400);
   expect(await query("SELECT 1 FROM stripe_webhooks_log WHERE stripe_event_id = $1", ["evt_forged"])).toEqual([]);

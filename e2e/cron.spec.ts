@@ -44,7 +44,9 @@ test("with the secret, the cron route starts a rolled-over period once", async (
     const report = await first.json();
     expect(report).toMatchObject({ ran: true, errors: [] });
     expect(report.periodsStarted).toBeGreaterThanOrEqual(1);
-    const grants = await sql.query("SELECT 1 FROM token_transactions WHERE user_id = $1 AND kind = 'grant_free'", [userId]);
+    const grants = await sql.query("SELECT 1 FROM token_transactions WHERE user_id = $1 AND kind = 'grant_free'", [
+      userId,
+    ]);
     expect(grants.rowCount).toBe(2); // sign-up, then the new period
 
     const again = await request.get(ROUTE, { headers: { authorization } });

@@ -43,7 +43,9 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string, target?:
   await testInfo.attach(name, { path: file, contentType: "image/png" });
 }
 
-test("an AI call in one tab moves the other tab's sidebar balance live; the banner and the 402 dialog lead to checkout", async ({ browser }, testInfo) => {
+test("an AI call in one tab moves the other tab's sidebar balance live; the banner and the 402 dialog lead to checkout", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(90_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const tabA = await context.newPage();
@@ -85,7 +87,9 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
 
   // Spend down from tab B: two medium illustrations (42.51 each: 1,056 image tokens × $40/1M + the prompt's 54 tokens × $5/1M) leave < 20 % (amber), no banner yet.
   for (let i = 0; i < 2; i++) expect((await illustrate(tabB, "medium")).status).toBe(200);
-  await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(await ledgerAvailable(email)), { timeout: 2_000 });
+  await expect(widget(tabA)).toHaveAttribute("data-millitokens", String(await ledgerAvailable(email)), {
+    timeout: 2_000,
+  });
   await expect(tabA.getByTestId("balance-widget")).toHaveAttribute("data-status", "low");
   await expect(tabA.getByTestId("low-balance-banner")).toHaveCount(0);
   // One low-quality one (11.15: 272 × $40/1M + 54 × $5/1M) more: below 10 % of the free allowance → the banner, live.
@@ -117,7 +121,9 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   // Focus stays inside the modal dialog.
   for (let i = 0; i < 6; i++) {
     await tabA.keyboard.press("Tab");
-    expect(await dialog.evaluate((d) => d.contains(document.activeElement) || document.activeElement === document.body)).toBe(true);
+    expect(
+      await dialog.evaluate((d) => d.contains(document.activeElement) || document.activeElement === document.body),
+    ).toBe(true);
   }
   await screenshot(tabA, testInfo, "dialog-desktop");
 
@@ -144,7 +150,9 @@ test("an AI call in one tab moves the other tab's sidebar balance live; the bann
   await context.close();
 });
 
-test("while the stream is blocked the sidebar polls, and it goes live again when the stream is back", async ({ browser }) => {
+test("while the stream is blocked the sidebar polls, and it goes live again when the stream is back", async ({
+  browser,
+}) => {
   test.setTimeout(60_000);
   const context = await browser.newContext();
   const tabA = await context.newPage();

@@ -19,21 +19,28 @@ async function payOnStripe(page: Page, button: RegExp) {
 
 /** Calls the Stripe simulator's control API (loopback, e2e only). */
 async function simulator<T = unknown>(method: "GET" | "POST", route: string): Promise<T> {
-  const response = await fetch(`${readFileSync(path.join(e2eDataDir(), "stripe-simulator-url"), "utf8").trim()}/_simulator${route}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: method === "POST" ? "{}" : undefined,
-  });
+  const response = await fetch(
+    `${readFileSync(path.join(e2eDataDir(), "stripe-simulator-url"), "utf8").trim()}/_simulator${route}`,
+    {
+      method,
+      headers: { "content-type": "application/json" },
+      body: method === "POST" ? "{}" : undefined,
+    },
+  );
   expect(response.status, `${method} ${route}`).toBeLessThan(300);
   return response.json() as Promise<T>;
 }
 
 async function noSidewaysScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, "the page scrolls sideways").toBeLessThanOrEqual(0);
 }
 
-test("after subscribing, buying a pack and an AI call, the page shows plan, balances and history in words; filter and CSV work", async ({ page }, testInfo) => {
+test("after subscribing, buying a pack and an AI call, the page shows plan, balances and history in words; filter and CSV work", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(120_000);
   const email = uniqueEmail("subscription-page");
   await signUp(page, email);
@@ -62,7 +69,13 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
   // A call in flight: tokens held through the ledger, exactly as the metering wrapper holds them.
   const db = createDb(e2eServerValue("database-url"), 1);
   const user = await db.user.findUniqueOrThrow({ where: { email } });
-  const held = await reserve(db, { userId: user.id, amount: 12_345n, feature: "chat", requestId: `e2e-hold-${user.id}`, ttlMs: 600_000 });
+  const held = await reserve(db, {
+    userId: user.id,
+    amount: 12_345n,
+    feature: "chat",
+    requestId: `e2e-hold-${user.id}`,
+    ttlMs: 600_000,
+  });
   if (!held.ok) throw new Error(held.error.type);
 
   try {
@@ -74,7 +87,9 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
     await expect(page.getByTestId("balance-allowance")).toHaveText(formatTokensDetailed(allowance));
     await expect(page.getByTestId("balance-purchased")).toHaveText("2,000");
     await expect(page.getByTestId("balance-held")).toHaveText("12.3");
-    await expect(page.getByTestId("subscription-available")).toHaveText(formatTokensDetailed(allowance + 2_000_000n - 12_345n));
+    await expect(page.getByTestId("subscription-available")).toHaveText(
+      formatTokensDetailed(allowance + 2_000_000n - 12_345n),
+    );
     await expect(page.getByTestId("balance-status-label")).toHaveText("Healthy");
     await expect(page.getByTestId("allowance-reset")).toContainText(/Resets \w{3} \d{1,2}, \d{4} \(in \d+ days\)/);
     await expect(page.getByTestId("plan-pro")).toHaveAttribute("data-relation", "current");
@@ -102,8 +117,12 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
       "−100 tokens",
       "+100 tokens",
     ]);
-    await expect(page.getByTestId("history-row").first()).toContainText(`Balance after: ${formatTokensDetailed(allowance + 2_000_000n)}`);
-    await expect(page.getByTestId("history-row").first().locator("time")).toHaveText(/^\w{3} \d{1,2}, \d{4}, \d{2}:\d{2} UTC$/);
+    await expect(page.getByTestId("history-row").first()).toContainText(
+      `Balance after: ${formatTokensDetailed(allowance + 2_000_000n)}`,
+    );
+    await expect(page.getByTestId("history-row").first().locator("time")).toHaveText(
+      /^\w{3} \d{1,2}, \d{4}, \d{2}:\d{2} UTC$/,
+    );
     await expect(page.getByRole("table", { name: /Token transactions/ })).toBeVisible();
 
     await page.screenshot({ path: testInfo.outputPath("subscription-desktop.png"), fullPage: true });
@@ -133,19 +152,31 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
   // The CSV of everything, with the same rows and exact amounts.
   await page.getByRole("link", { name: "Clear" }).click();
   await expect(page.getByTestId("history-row")).toHaveCount(5);
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^tollgate-token-history-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "");
   const lines = csv.trimEnd().split("\r\n");
   expect(lines[0]).toMatch(/^date_utc,kind,description,/);
-  expect(lines.slice(1).map((line) => line.split(",")[1])).toEqual(["consume", "grant_pack", "grant_allowance", "expire_allowance", "grant_free"]);
+  expect(lines.slice(1).map((line) => line.split(",")[1])).toEqual([
+    "consume",
+    "grant_pack",
+    "grant_allowance",
+    "expire_allowance",
+    "grant_free",
+  ]);
   expect(lines[1]).toContain(`,${formatTokensExact(-charged)},`);
   expect(lines[2]).toContain(",Starter pack,");
   expect(lines[2]).toContain(",2000.000,");
   expect(lines[3]).toContain(",Pro plan allowance,");
 });
 
-test("a bad history filter in the URL is named, and the export refuses it with 400 (401 signed out)", async ({ page, request }) => {
+test("a bad history filter in the URL is named, and the export refuses it with 400 (401 signed out)", async ({
+  page,
+  request,
+}) => {
   await signUp(page, uniqueEmail("subscription-filter"));
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/settings/subscription?kind=spend");
@@ -158,7 +189,9 @@ test("a bad history filter in the URL is named, and the export refuses it with 4
   expect((await request.get("/api/tokens/history/export")).status()).toBe(401);
 });
 
-test("a failed renewal shows past due with the way to fix the payment method; a cancellation shows its end date", async ({ page }, testInfo) => {
+test("a failed renewal shows past due with the way to fix the payment method; a cancellation shows its end date", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(120_000);
   const email = uniqueEmail("subscription-states");
   await signUp(page, email);
@@ -187,7 +220,10 @@ test("a failed renewal shows past due with the way to fix the payment method; a 
   await expect(page).toHaveURL(/\/settings\/subscription\?portal=returned$/);
 
   // The open invoice is paid: active again. Then cancelled in the portal: active until the period ends.
-  const invoices = await simulator<{ data: { id: string; status: string; customer: string }[] }>("GET", "/objects/invoice");
+  const invoices = await simulator<{ data: { id: string; status: string; customer: string }[] }>(
+    "GET",
+    "/objects/invoice",
+  );
   const open = invoices.data.find((invoice) => invoice.customer === sub.stripeCustomerId && invoice.status === "open");
   expect(open).toBeDefined();
   await simulator("POST", `/invoices/${open!.id}/pay`);
@@ -202,5 +238,7 @@ test("a failed renewal shows past due with the way to fix the payment method; a 
   await page.getByRole("link", { name: "Return to app" }).click();
   await expect(page).toHaveURL(/\/settings\/subscription\?portal=returned$/);
   await expect(page.getByTestId("subscription-status")).toHaveText("Cancelling");
-  await expect(page.getByTestId("subscription-ends")).toContainText(/Cancels at the end of the period, on \w{3} \d{1,2}, \d{4}/);
+  await expect(page.getByTestId("subscription-ends")).toContainText(
+    /Cancels at the end of the period, on \w{3} \d{1,2}, \d{4}/,
+  );
 });

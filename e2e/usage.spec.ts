@@ -7,12 +7,25 @@ import { signUp, uniqueEmail } from "./helpers";
 async function twoAiCalls(page: Page): Promise<{ activity: bigint; recipe: bigint }> {
   const answers = await page.evaluate(async () => {
     const post = async (path: string, body: unknown) => {
-      const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      return { status: response.status, charged: ((await response.json()) as { tokens?: { charged?: number } }).tokens?.charged };
+      const response = await fetch(path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        charged: ((await response.json()) as { tokens?: { charged?: number } }).tokens?.charged,
+      };
     };
     return [
-      await post("/api/ai/activity-analyzer", { description: "I ran 5 km in 28 minutes, then 20 minutes of easy yoga." }),
-      await post("/api/ai/recipe-generator", { ingredients: ["eggs", "spinach", "rice"], goal: "build_muscle", recipes: 1 }),
+      await post("/api/ai/activity-analyzer", {
+        description: "I ran 5 km in 28 minutes, then 20 minutes of easy yoga.",
+      }),
+      await post("/api/ai/recipe-generator", {
+        ingredients: ["eggs", "spinach", "rice"],
+        goal: "build_muscle",
+        recipes: 1,
+      }),
     ];
   });
   for (const answer of answers) {
@@ -26,7 +39,9 @@ async function twoAiCalls(page: Page): Promise<{ activity: bigint; recipe: bigin
 
 const exact = (millitokens: bigint) => `${millitokens / 1000n}.${(millitokens % 1000n).toString().padStart(3, "0")}`;
 
-test("after two AI calls the usage page charts them by feature and model, counts them against the allowance, and downloads the month's report", async ({ page }, testInfo) => {
+test("after two AI calls the usage page charts them by feature and model, counts them against the allowance, and downloads the month's report", async ({
+  page,
+}, testInfo) => {
   await signUp(page, uniqueEmail("usage"));
   await expect(page).toHaveURL(/\/dashboard$/);
   const { activity, recipe } = await twoAiCalls(page);
@@ -40,7 +55,10 @@ test("after two AI calls the usage page charts them by feature and model, counts
   await expect(page.getByTestId("period-used")).toHaveText(formatTokensDetailed(total));
   await expect(page.getByTestId("period-allowance")).toHaveText("100 tokens");
   const meter = page.getByRole("meter", { name: "Tokens used this period" });
-  await expect(meter).toHaveAttribute("aria-valuetext", new RegExp(`^${formatTokensDetailed(total).replace(".", "\\.")} of 100 tokens used`));
+  await expect(meter).toHaveAttribute(
+    "aria-valuetext",
+    new RegExp(`^${formatTokensDetailed(total).replace(".", "\\.")} of 100 tokens used`),
+  );
   // Used today, in a period that began minutes ago: the rate is taken over one day.
   await expect(page.getByTestId("forecast")).toContainText("At this rate");
 
@@ -53,28 +71,56 @@ test("after two AI calls the usage page charts them by feature and model, counts
   // Its text alternative holds the same figures.
   await byFeature.getByText("Show the figures as a table").click();
   const table = byFeature.getByRole("table");
-  await expect(table.getByRole("row").filter({ hasText: "Activity analyzer" }).getByRole("cell").last()).toHaveAttribute("data-millitokens", activity.toString());
-  await expect(table.getByRole("row").filter({ hasText: "Recipe generator" }).getByRole("cell").last()).toHaveAttribute("data-millitokens", recipe.toString());
+  await expect(
+    table.getByRole("row").filter({ hasText: "Activity analyzer" }).getByRole("cell").last(),
+  ).toHaveAttribute("data-millitokens", activity.toString());
+  await expect(table.getByRole("row").filter({ hasText: "Recipe generator" }).getByRole("cell").last()).toHaveAttribute(
+    "data-millitokens",
+    recipe.toString(),
+  );
   await expect(table.getByRole("row").filter({ hasText: "Total" })).toContainText(formatTokens(total));
 
   // The model chart: both features use the same model here — one series with the total.
   const byModel = page.getByTestId("chart-model");
   await expect(byModel.locator(".recharts-legend-item-text").first()).toHaveText(/gpt/);
   await byModel.getByText("Show the figures as a table").click();
-  await expect(byModel.getByRole("table").getByRole("row").filter({ hasText: "Total" })).toContainText(formatTokens(total));
+  await expect(byModel.getByRole("table").getByRole("row").filter({ hasText: "Total" })).toContainText(
+    formatTokens(total),
+  );
 
   await page.mouse.move(0, 0); // no tooltip or hover band in the picture
   await page.screenshot({ path: testInfo.outputPath("usage-desktop.png"), fullPage: true });
 
   // The month's report: downloaded, one row per feature (today, UTC), and the totals.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download CSV" }).click(),
+  ]);
   const month = new Date().toISOString().slice(0, 7);
   expect(download.suggestedFilename()).toBe(`tollgate-usage-${month}.csv`);
-  const lines = readFileSync((await download.path())!, "utf8").trimEnd().split("\r\n");
-  expect(lines[0]).toBe("date,feature,model,calls,input_tokens,cached_input_tokens,output_tokens,audio_input_tokens,audio_output_tokens,images,seconds,cost_usd,tokens_charged");
+  const lines = readFileSync((await download.path())!, "utf8")
+    .trimEnd()
+    .split("\r\n");
+  expect(lines[0]).toBe(
+    "date,feature,model,calls,input_tokens,cached_input_tokens,output_tokens,audio_input_tokens,audio_output_tokens,images,seconds,cost_usd,tokens_charged",
+  );
   const today = new Date().toISOString().slice(0, 10);
   const row = (feature: string) => lines.find((line) => line.startsWith(`${today},${feature},`))?.split(",");
-  expect(row("activity-analyzer")).toEqual([today, "activity-analyzer", expect.stringMatching(/^gpt/), "1", expect.stringMatching(/^[1-9]\d*$/), expect.stringMatching(/^\d+$/), expect.stringMatching(/^[1-9]\d*$/), "0", "0", "0", "0", expect.stringMatching(/^0\.\d{6}$/), exact(activity)]);
+  expect(row("activity-analyzer")).toEqual([
+    today,
+    "activity-analyzer",
+    expect.stringMatching(/^gpt/),
+    "1",
+    expect.stringMatching(/^[1-9]\d*$/),
+    expect.stringMatching(/^\d+$/),
+    expect.stringMatching(/^[1-9]\d*$/),
+    "0",
+    "0",
+    "0",
+    "0",
+    expect.stringMatching(/^0\.\d{6}$/),
+    exact(activity),
+  ]);
   expect(row("recipe-generator")?.at(-1)).toBe(exact(recipe));
   expect(lines).toHaveLength(4);
   expect(lines[3]!.split(",").slice(0, 4)).toEqual([`total ${month}`, "", "", "2"]);
@@ -90,16 +136,22 @@ test("after two AI calls the usage page charts them by feature and model, counts
   await page.setViewportSize({ width: 375, height: 812 });
   await page.goto("/usage");
   await expect(byFeature.locator(".recharts-legend-item-text")).toHaveCount(2);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
-  const chartWidth = await byFeature.locator(".recharts-wrapper").evaluate((chart) => chart.getBoundingClientRect().width);
+  const chartWidth = await byFeature
+    .locator(".recharts-wrapper")
+    .evaluate((chart) => chart.getBoundingClientRect().width);
   expect(chartWidth).toBeGreaterThan(250);
   expect(chartWidth).toBeLessThanOrEqual(375);
   await page.mouse.move(0, 0);
   await page.screenshot({ path: testInfo.outputPath("usage-phone.png"), fullPage: true });
 });
 
-test("a new account's usage page says there is no usage yet, and the report route refuses a bad month", async ({ page }) => {
+test("a new account's usage page says there is no usage yet, and the report route refuses a bad month", async ({
+  page,
+}) => {
   await signUp(page, uniqueEmail("usage-empty"));
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/usage?range=banana");
@@ -109,5 +161,8 @@ test("a new account's usage page says there is no usage yet, and the report rout
   await expect(page.getByTestId("chart-feature")).toContainText("No usage in the last 30 days.");
   const response = await page.request.get("/api/tokens/usage-report?month=2026-13");
   expect(response.status()).toBe(400);
-  expect(await response.json()).toEqual({ error: "invalid_month", message: "month must be a calendar month as YYYY-MM, e.g. 2026-11" });
+  expect(await response.json()).toEqual({
+    error: "invalid_month",
+    message: "month must be a calendar month as YYYY-MM, e.g. 2026-11",
+  });
 });

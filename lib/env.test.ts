@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, isLoopbackUrl, logEnv, oauthProviders, parseServerEnv, reconciliationEnv, SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY, toolingEnv } from "./env";
+import {
+  EnvError,
+  isLoopbackUrl,
+  logEnv,
+  oauthProviders,
+  parseServerEnv,
+  reconciliationEnv,
+  SIMULATOR_ADMIN_KEY,
+  SIMULATOR_API_KEY,
+  toolingEnv,
+} from "./env";
 
 const SECRET = "s".repeat(32);
 const VALID = { DATABASE_URL: "postgresql://app:pw@db.internal:5432/tollgate", AUTH_SECRET: SECRET };
@@ -41,14 +51,17 @@ describe("parseServerEnv", () => {
   });
 
   it("validates LOG_LEVEL against pino's levels (silent included; empty is unset)", () => {
-    for (const level of ["fatal", "error", "warn", "info", "debug", "trace", "silent"]) expect(parseServerEnv({ ...VALID, LOG_LEVEL: level }).LOG_LEVEL).toBe(level);
+    for (const level of ["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      expect(parseServerEnv({ ...VALID, LOG_LEVEL: level }).LOG_LEVEL).toBe(level);
     expect(parseServerEnv({ ...VALID, LOG_LEVEL: "" }).LOG_LEVEL).toBeUndefined();
-    for (const bad of ["verbose", "WARN", "30"]) expect(envError({ ...VALID, LOG_LEVEL: bad }).problems[0]).toMatch(/^LOG_LEVEL must be one of fatal, error/);
+    for (const bad of ["verbose", "WARN", "30"])
+      expect(envError({ ...VALID, LOG_LEVEL: bad }).problems[0]).toMatch(/^LOG_LEVEL must be one of fatal, error/);
   });
 
   it("validates OPENAI_TIMEOUT_MS (100 ms to 10 minutes)", () => {
     expect(parseServerEnv({ ...VALID, OPENAI_TIMEOUT_MS: "30000" }).OPENAI_TIMEOUT_MS).toBe(30_000);
-    for (const bad of ["50", "600001", "soon"]) expect(envError({ ...VALID, OPENAI_TIMEOUT_MS: bad }).problems[0]).toMatch(/^OPENAI_TIMEOUT_MS /);
+    for (const bad of ["50", "600001", "soon"])
+      expect(envError({ ...VALID, OPENAI_TIMEOUT_MS: bad }).problems[0]).toMatch(/^OPENAI_TIMEOUT_MS /);
   });
 
   it("validates the admin EUR per USD rate (a positive decimal)", () => {
@@ -67,7 +80,14 @@ describe("parseServerEnv", () => {
   });
 
   it("validates the AI settings", () => {
-    expect(parseServerEnv({ ...VALID, OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:4010/v1", METER_RATE_LIMIT_PER_MINUTE: "0" })).toMatchObject({
+    expect(
+      parseServerEnv({
+        ...VALID,
+        OPENAI_API_KEY: "sk-x",
+        OPENAI_BASE_URL: "http://127.0.0.1:4010/v1",
+        METER_RATE_LIMIT_PER_MINUTE: "0",
+      }),
+    ).toMatchObject({
       OPENAI_API_KEY: "sk-x",
       OPENAI_BASE_URL: "http://127.0.0.1:4010/v1",
       METER_RATE_LIMIT_PER_MINUTE: 0,
@@ -75,19 +95,30 @@ describe("parseServerEnv", () => {
     expect(envError({ ...VALID, OPENAI_BASE_URL: "not a url" }).problems).toEqual([
       "OPENAI_BASE_URL must be an absolute URL such as https://api.openai.com/v1",
     ]);
-    expect(envError({ ...VALID, METER_RATE_LIMIT_PER_MINUTE: "-1" }).problems[0]).toMatch(/^METER_RATE_LIMIT_PER_MINUTE /);
+    expect(envError({ ...VALID, METER_RATE_LIMIT_PER_MINUTE: "-1" }).problems[0]).toMatch(
+      /^METER_RATE_LIMIT_PER_MINUTE /,
+    );
   });
 
   it("takes an OpenAI admin key (sk-admin-…) or none, and names anything else", () => {
     expect(parseServerEnv({ ...VALID, OPENAI_ADMIN_KEY: "sk-admin-abc" }).OPENAI_ADMIN_KEY).toBe("sk-admin-abc");
     expect(parseServerEnv({ ...VALID, OPENAI_ADMIN_KEY: " " }).OPENAI_ADMIN_KEY).toBeUndefined();
-    const message = "OPENAI_ADMIN_KEY must be an OpenAI admin key (sk-admin-…), created at https://platform.openai.com/settings/organization/admin-keys";
+    const message =
+      "OPENAI_ADMIN_KEY must be an OpenAI admin key (sk-admin-…), created at https://platform.openai.com/settings/organization/admin-keys";
     expect(envError({ ...VALID, OPENAI_ADMIN_KEY: "sk-proj-abc" }).problems).toEqual([message]);
-    expect(reconciliationEnv({ OPENAI_ADMIN_KEY: "sk-admin-x" })).toEqual({ OPENAI_ADMIN_KEY: "sk-admin-x", OPENAI_BASE_URL: undefined });
+    expect(reconciliationEnv({ OPENAI_ADMIN_KEY: "sk-admin-x" })).toEqual({
+      OPENAI_ADMIN_KEY: "sk-admin-x",
+      OPENAI_BASE_URL: undefined,
+    });
     expect(() => reconciliationEnv({ OPENAI_ADMIN_KEY: "sk-proj-abc" })).toThrow(message);
-    expect(envError({ ...VALID, NODE_ENV: "production", APP_URL: "https://tollgate.example.com", OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY }).problems).toEqual([
-      "OPENAI_ADMIN_KEY must not be the loopback simulator's admin key in production (NODE_ENV=production)",
-    ]);
+    expect(
+      envError({
+        ...VALID,
+        NODE_ENV: "production",
+        APP_URL: "https://tollgate.example.com",
+        OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
+      }).problems,
+    ).toEqual(["OPENAI_ADMIN_KEY must not be the loopback simulator's admin key in production (NODE_ENV=production)"]);
   });
 
   it("names every missing required variable, with how to fix it", () => {
@@ -166,7 +197,9 @@ describe("parseServerEnv", () => {
   });
 
   it("takes a DIRECT_DATABASE_URL only as a postgres URL", () => {
-    expect(parseServerEnv({ ...VALID, DIRECT_DATABASE_URL: "postgres://a@b/c" }).DIRECT_DATABASE_URL).toBe("postgres://a@b/c");
+    expect(parseServerEnv({ ...VALID, DIRECT_DATABASE_URL: "postgres://a@b/c" }).DIRECT_DATABASE_URL).toBe(
+      "postgres://a@b/c",
+    );
     expect(envError({ ...VALID, DIRECT_DATABASE_URL: "mysql://a@b/c" }).message).toMatch(/DIRECT_DATABASE_URL/);
   });
 
@@ -190,7 +223,14 @@ describe("production settings", () => {
   });
 
   it("refuses STRIPE_API_BASE, with a test key too", () => {
-    expect(envError({ ...PROD, STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_API_BASE: "http://127.0.0.1:12111" }).problems).toEqual([
+    expect(
+      envError({
+        ...PROD,
+        STRIPE_SECRET_KEY: "sk_test_abc",
+        STRIPE_WEBHOOK_SECRET: "whsec_x",
+        STRIPE_API_BASE: "http://127.0.0.1:12111",
+      }).problems,
+    ).toEqual([
       "STRIPE_API_BASE must not be set in production: it points Stripe calls away from api.stripe.com (NODE_ENV=production)",
     ]);
   });
@@ -219,23 +259,49 @@ describe("production settings", () => {
       expect(envError({ ...PROD, APP_URL: url }).problems, url).toEqual([message]);
     }
     expect(parseServerEnv({ ...PROD, APP_URL: "http://128.0.0.1" }).APP_URL).toBe("http://128.0.0.1");
-    expect(parseServerEnv({ ...PROD, APP_URL: "https://localhost.example.com" }).APP_URL).toBe("https://localhost.example.com");
+    expect(parseServerEnv({ ...PROD, APP_URL: "https://localhost.example.com" }).APP_URL).toBe(
+      "https://localhost.example.com",
+    );
   });
 
   it("names every refused variable at once", () => {
-    const problems = envError({ ...VALID, NODE_ENV: "production", TOLLGATE_BENCH_ROUTES: "true", STRIPE_API_BASE: "http://127.0.0.1:1", OPENAI_API_KEY: SIMULATOR_API_KEY }).problems;
-    expect(problems.map((p) => p.split(" ")[0])).toEqual(["TOLLGATE_BENCH_ROUTES", "STRIPE_API_BASE", "OPENAI_API_KEY", "APP_URL"]);
+    const problems = envError({
+      ...VALID,
+      NODE_ENV: "production",
+      TOLLGATE_BENCH_ROUTES: "true",
+      STRIPE_API_BASE: "http://127.0.0.1:1",
+      OPENAI_API_KEY: SIMULATOR_API_KEY,
+    }).problems;
+    expect(problems.map((p) => p.split(" ")[0])).toEqual([
+      "TOLLGATE_BENCH_ROUTES",
+      "STRIPE_API_BASE",
+      "OPENAI_API_KEY",
+      "APP_URL",
+    ]);
   });
 
   it("allows all of them outside production, and in the loopback runs of the e2e and bench runners", () => {
-    const dev = { TOLLGATE_BENCH_ROUTES: "1", STRIPE_API_BASE: "http://127.0.0.1:1", OPENAI_API_KEY: SIMULATOR_API_KEY, APP_URL: "http://localhost:3000" };
+    const dev = {
+      TOLLGATE_BENCH_ROUTES: "1",
+      STRIPE_API_BASE: "http://127.0.0.1:1",
+      OPENAI_API_KEY: SIMULATOR_API_KEY,
+      APP_URL: "http://localhost:3000",
+    };
     expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "development" }).TOLLGATE_BENCH_ROUTES).toBe(true);
     expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "test" }).TOLLGATE_BENCH_ROUTES).toBe(true);
-    expect(parseServerEnv({ ...VALID, ...dev, NODE_ENV: "production", TOLLGATE_LOOPBACK_RUN: "1" }).TOLLGATE_BENCH_ROUTES).toBe(true);
+    expect(
+      parseServerEnv({ ...VALID, ...dev, NODE_ENV: "production", TOLLGATE_LOOPBACK_RUN: "1" }).TOLLGATE_BENCH_ROUTES,
+    ).toBe(true);
   });
 
   it("refuses the runners' hatch itself in a deployment (a public APP_URL), so it lifts nothing there", () => {
-    const problems = envError({ ...VALID, NODE_ENV: "production", TOLLGATE_LOOPBACK_RUN: "1", APP_URL: "https://tollgate.example.com", TOLLGATE_BENCH_ROUTES: "1" }).problems;
+    const problems = envError({
+      ...VALID,
+      NODE_ENV: "production",
+      TOLLGATE_LOOPBACK_RUN: "1",
+      APP_URL: "https://tollgate.example.com",
+      TOLLGATE_BENCH_ROUTES: "1",
+    }).problems;
     expect(problems.map((p) => p.split(" ")[0])).toEqual(["TOLLGATE_LOOPBACK_RUN", "TOLLGATE_BENCH_ROUTES"]);
   });
 });
@@ -250,7 +316,14 @@ describe("isLoopbackUrl", () => {
 
 describe("abuse limits", () => {
   it("reads TRUSTED_PROXY_HOPS and the sign-up/sign-in and live stream limits, and names a bad one", () => {
-    expect(parseServerEnv({ ...VALID, TRUSTED_PROXY_HOPS: "1", SIGNUP_LIMIT_PER_IP_PER_HOUR: "0", LIVE_STREAMS_PER_USER: "5" })).toMatchObject({
+    expect(
+      parseServerEnv({
+        ...VALID,
+        TRUSTED_PROXY_HOPS: "1",
+        SIGNUP_LIMIT_PER_IP_PER_HOUR: "0",
+        LIVE_STREAMS_PER_USER: "5",
+      }),
+    ).toMatchObject({
       TRUSTED_PROXY_HOPS: 1,
       SIGNUP_LIMIT_PER_IP_PER_HOUR: 0,
       LIVE_STREAMS_PER_USER: 5,
@@ -258,7 +331,9 @@ describe("abuse limits", () => {
     expect(envError({ ...VALID, TRUSTED_PROXY_HOPS: "-1" }).problems[0]).toMatch(/^TRUSTED_PROXY_HOPS /);
     expect(envError({ ...VALID, TRUSTED_PROXY_HOPS: "yes" }).problems[0]).toMatch(/^TRUSTED_PROXY_HOPS /);
     expect(envError({ ...VALID, LIVE_STREAMS_PER_USER: "0" }).problems[0]).toMatch(/^LIVE_STREAMS_PER_USER /);
-    expect(envError({ ...VALID, SIGNIN_LIMIT_PER_IP_PER_15_MIN: "1.5" }).problems[0]).toMatch(/^SIGNIN_LIMIT_PER_IP_PER_15_MIN /);
+    expect(envError({ ...VALID, SIGNIN_LIMIT_PER_IP_PER_15_MIN: "1.5" }).problems[0]).toMatch(
+      /^SIGNIN_LIMIT_PER_IP_PER_15_MIN /,
+    );
   });
 });
 
@@ -294,7 +369,13 @@ describe("toolingEnv", () => {
 
   it("reads the variables the scripts use", () => {
     expect(
-      toolingEnv({ DATABASE_URL: "postgres://a@b/c", TEST_DATABASE_URL: "postgresql://t@h/d", EMBEDDED_PG_PORT: "6000", PORT: "3100", CI: "true" }),
+      toolingEnv({
+        DATABASE_URL: "postgres://a@b/c",
+        TEST_DATABASE_URL: "postgresql://t@h/d",
+        EMBEDDED_PG_PORT: "6000",
+        PORT: "3100",
+        CI: "true",
+      }),
     ).toMatchObject({
       DATABASE_URL: "postgres://a@b/c",
       TEST_DATABASE_URL: "postgresql://t@h/d",
@@ -305,7 +386,9 @@ describe("toolingEnv", () => {
   });
 
   it("names the bad variable", () => {
-    expect(() => toolingEnv({ TEST_DATABASE_URL: "sqlite://x" })).toThrow(/TEST_DATABASE_URL must be a postgresql:\/\/ connection string/);
+    expect(() => toolingEnv({ TEST_DATABASE_URL: "sqlite://x" })).toThrow(
+      /TEST_DATABASE_URL must be a postgresql:\/\/ connection string/,
+    );
     expect(() => toolingEnv({ EMBEDDED_PG_PORT: "80" })).toThrow(/- EMBEDDED_PG_PORT /);
     expect(() => toolingEnv({ PORT: "http" })).toThrow(/- PORT /);
   });
@@ -321,19 +404,29 @@ describe("Stripe settings", () => {
     expect(() => billingEnv(e)).toThrow(/STRIPE_SECRET_KEY is required for billing/);
     const configured = parseServerEnv({ ...VALID, ...KEYS, STRIPE_API_BASE: "http://127.0.0.1:12111" });
     expect(billingConfigured(configured)).toBe(true);
-    expect(billingEnv(configured)).toEqual({ secretKey: "sk_test_abc123", webhookSecret: "whsec_abc", apiBase: "http://127.0.0.1:12111" });
+    expect(billingEnv(configured)).toEqual({
+      secretKey: "sk_test_abc123",
+      webhookSecret: "whsec_abc",
+      apiBase: "http://127.0.0.1:12111",
+    });
   });
 
   it("need the webhook secret with the key, refuse bad formats and a live key pointed elsewhere", () => {
     expect(envError({ ...VALID, STRIPE_SECRET_KEY: "sk_test_abc" }).problems).toEqual([
       "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set (the webhook endpoint's signing secret, whsec_…)",
     ]);
-    expect(envError({ ...VALID, ...KEYS, STRIPE_SECRET_KEY: "pk_test_abc" }).problems[0]).toMatch(/^STRIPE_SECRET_KEY must be a Stripe secret key/);
-    expect(envError({ ...VALID, ...KEYS, STRIPE_WEBHOOK_SECRET: "abc" }).problems[0]).toMatch(/^STRIPE_WEBHOOK_SECRET must be/);
-    expect(envError({ ...VALID, ...KEYS, STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_API_BASE: "http://127.0.0.1:1" }).problems).toEqual([
-      "STRIPE_API_BASE must not be set with a live key (it points Stripe calls elsewhere)",
-    ]);
-    expect(parseServerEnv({ ...VALID, STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "", STRIPE_API_BASE: "" })).toMatchObject({
+    expect(envError({ ...VALID, ...KEYS, STRIPE_SECRET_KEY: "pk_test_abc" }).problems[0]).toMatch(
+      /^STRIPE_SECRET_KEY must be a Stripe secret key/,
+    );
+    expect(envError({ ...VALID, ...KEYS, STRIPE_WEBHOOK_SECRET: "abc" }).problems[0]).toMatch(
+      /^STRIPE_WEBHOOK_SECRET must be/,
+    );
+    expect(
+      envError({ ...VALID, ...KEYS, STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_API_BASE: "http://127.0.0.1:1" }).problems,
+    ).toEqual(["STRIPE_API_BASE must not be set with a live key (it points Stripe calls elsewhere)"]);
+    expect(
+      parseServerEnv({ ...VALID, STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "", STRIPE_API_BASE: "" }),
+    ).toMatchObject({
       STRIPE_SECRET_KEY: undefined,
       STRIPE_API_BASE: undefined,
     });

@@ -123,12 +123,19 @@ const serverSchema = z
      * it to the loopback simulator's key when it is unset.
      */
     STRIPE_SECRET_KEY: optionalString.pipe(
-      z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)").optional(),
+      z
+        .string()
+        .regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)")
+        .optional(),
     ),
     /** Signing secret of the webhook endpoint (whsec_…). Required when STRIPE_SECRET_KEY is set. */
-    STRIPE_WEBHOOK_SECRET: optionalString.pipe(z.string().startsWith("whsec_", "must be a webhook signing secret (whsec_…)").optional()),
+    STRIPE_WEBHOOK_SECRET: optionalString.pipe(
+      z.string().startsWith("whsec_", "must be a webhook signing secret (whsec_…)").optional(),
+    ),
     /** Another Stripe API base URL (the loopback simulator); unset → api.stripe.com. */
-    STRIPE_API_BASE: optionalString.pipe(z.url({ error: "must be an absolute URL such as http://127.0.0.1:12111" }).optional()),
+    STRIPE_API_BASE: optionalString.pipe(
+      z.url({ error: "must be an absolute URL such as http://127.0.0.1:12111" }).optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     for (const [id, secret] of [
@@ -148,21 +155,35 @@ const serverSchema = z
       });
     }
     if (env.STRIPE_SECRET_KEY?.includes("_live_") && env.STRIPE_API_BASE) {
-      ctx.addIssue({ code: "custom", path: ["STRIPE_API_BASE"], message: "must not be set with a live key (it points Stripe calls elsewhere)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRIPE_API_BASE"],
+        message: "must not be set with a live key (it points Stripe calls elsewhere)",
+      });
     }
     // The runners' hatch holds only for an app that lives on this machine: with a public APP_URL
     // (a deployment) it is refused itself, so setting it can never lift the refusals below there.
     if (env.NODE_ENV === "production" && env.TOLLGATE_LOOPBACK_RUN && !isLoopbackUrl(env.APP_URL)) {
-      ctx.addIssue({ code: "custom", path: ["TOLLGATE_LOOPBACK_RUN"], message: "is only for the test and bench runners on localhost; never set it with a public APP_URL (NODE_ENV=production)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["TOLLGATE_LOOPBACK_RUN"],
+        message:
+          "is only for the test and bench runners on localhost; never set it with a public APP_URL (NODE_ENV=production)",
+      });
     }
     if (env.NODE_ENV === "production" && !(env.TOLLGATE_LOOPBACK_RUN && isLoopbackUrl(env.APP_URL))) {
       // Settings that are only right on a developer's machine: each would give AI or tokens away
       // (bench routes, a simulated Stripe or OpenAI) or break links and the CSRF check (localhost).
-      const refuse = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message: `${message} (NODE_ENV=production)` });
-      if (env.TOLLGATE_BENCH_ROUTES) refuse("TOLLGATE_BENCH_ROUTES", "must be off in production: the bench routes serve unmetered AI");
-      if (env.STRIPE_API_BASE) refuse("STRIPE_API_BASE", "must not be set in production: it points Stripe calls away from api.stripe.com");
-      if (env.OPENAI_API_KEY === SIMULATOR_API_KEY) refuse("OPENAI_API_KEY", "must not be the loopback simulator's key in production");
-      if (env.OPENAI_ADMIN_KEY === SIMULATOR_ADMIN_KEY) refuse("OPENAI_ADMIN_KEY", "must not be the loopback simulator's admin key in production");
+      const refuse = (name: string, message: string) =>
+        ctx.addIssue({ code: "custom", path: [name], message: `${message} (NODE_ENV=production)` });
+      if (env.TOLLGATE_BENCH_ROUTES)
+        refuse("TOLLGATE_BENCH_ROUTES", "must be off in production: the bench routes serve unmetered AI");
+      if (env.STRIPE_API_BASE)
+        refuse("STRIPE_API_BASE", "must not be set in production: it points Stripe calls away from api.stripe.com");
+      if (env.OPENAI_API_KEY === SIMULATOR_API_KEY)
+        refuse("OPENAI_API_KEY", "must not be the loopback simulator's key in production");
+      if (env.OPENAI_ADMIN_KEY === SIMULATOR_ADMIN_KEY)
+        refuse("OPENAI_ADMIN_KEY", "must not be the loopback simulator's admin key in production");
       if (isLoopbackUrl(env.APP_URL)) refuse("APP_URL", "must be the app's public URL in production, not localhost");
     }
   });
@@ -257,8 +278,14 @@ export function billingConfigured(e: ServerEnv = env()): boolean {
 /** OAuth providers are switched on only when both their variables are set. */
 export function oauthProviders(e: ServerEnv = env()) {
   return {
-    github: e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? { clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET } : null,
-    google: e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET } : null,
+    github:
+      e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET
+        ? { clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET }
+        : null,
+    google:
+      e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET
+        ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }
+        : null,
   };
 }
 

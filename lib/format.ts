@@ -86,7 +86,12 @@ export function formatMoney(cents: number, currency = "eur", locale = DEFAULT_LO
 }
 
 /** Price per 1,000 tokens, e.g. 900 cents for 1,000 tokens → "€9.00"; 9900 for 35,000 → "€2.83". */
-export function formatPricePer1000Tokens(priceCents: number, tokens: number, currency = "eur", locale = DEFAULT_LOCALE): string {
+export function formatPricePer1000Tokens(
+  priceCents: number,
+  tokens: number,
+  currency = "eur",
+  locale = DEFAULT_LOCALE,
+): string {
   return new Intl.NumberFormat(locale, {
     style: "currency",
     currency: currency.toUpperCase(),

@@ -27,12 +27,19 @@ export function liveBalance(): LiveBalanceRuntime {
       // LISTEN needs a session of its own: behind a transaction-mode pooler it must be the direct URL.
       // keepAlive lets the kernel notice a connection that died without a FIN (then 'error' → retry).
       createClient: () =>
-        new pg.Client({ connectionString: e.DIRECT_DATABASE_URL ?? e.DATABASE_URL, keepAlive: true, application_name: LIVE_BALANCE_APP_NAME }),
+        new pg.Client({
+          connectionString: e.DIRECT_DATABASE_URL ?? e.DATABASE_URL,
+          keepAlive: true,
+          application_name: LIVE_BALANCE_APP_NAME,
+        }),
       // Changes reach the browser within ~0.2 s plus a re-read, well inside the widget's second.
       pumpIntervalMs: 200,
       log: eventLog(logger("live-balance"), { info: ["live_balance_reconnected"] }),
     });
-    globalForLive.tollgateLiveBalance = { listener, feed: new BalanceFeed(listener, (userId) => readLiveBalance(db(), userId)) };
+    globalForLive.tollgateLiveBalance = {
+      listener,
+      feed: new BalanceFeed(listener, (userId) => readLiveBalance(db(), userId)),
+    };
   }
   return globalForLive.tollgateLiveBalance;
 }

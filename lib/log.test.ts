@@ -14,7 +14,13 @@ describe("createLogger", () => {
     const { log, lines } = capture();
     log.child({ module: "billing" }).warn({ event: "sync_failed", subscriptionId: "sub_1" }, "the sync failed");
     expect(lines).toEqual([
-      expect.objectContaining({ level: "warn", module: "billing", event: "sync_failed", subscriptionId: "sub_1", msg: "the sync failed" }),
+      expect.objectContaining({
+        level: "warn",
+        module: "billing",
+        event: "sync_failed",
+        subscriptionId: "sub_1",
+        msg: "the sync failed",
+      }),
     ]);
     expect(typeof lines[0]!.time).toBe("string");
   });
@@ -30,17 +36,28 @@ describe("createLogger", () => {
     log.info({
       authorization: "Bearer sk-top",
       password: "hunter2",
-      headers: { authorization: "Bearer sk-live", cookie: "authjs.session-token=abc", "set-cookie": "a=b", "x-api-key": "k" },
+      headers: {
+        authorization: "Bearer sk-live",
+        cookie: "authjs.session-token=abc",
+        "set-cookie": "a=b",
+        "x-api-key": "k",
+      },
       config: { apiKey: "sk-1", secret: "whsec_1", token: "t", nested: { clientSecret: "c", password: "p" } },
       userId: "u1",
     });
     const line = JSON.stringify(lines[0]);
-    for (const secret of ["sk-top", "hunter2", "sk-live", "abc", "a=b", '"k"', "sk-1", "whsec_1", '"t"', '"c"', '"p"']) expect(line).not.toContain(secret);
+    for (const secret of ["sk-top", "hunter2", "sk-live", "abc", "a=b", '"k"', "sk-1", "whsec_1", '"t"', '"c"', '"p"'])
+      expect(line).not.toContain(secret);
     expect(lines[0]).toMatchObject({
       authorization: REDACTED,
       password: REDACTED,
       headers: { authorization: REDACTED, cookie: REDACTED, "set-cookie": REDACTED, "x-api-key": REDACTED },
-      config: { apiKey: REDACTED, secret: REDACTED, token: REDACTED, nested: { clientSecret: REDACTED, password: REDACTED } },
+      config: {
+        apiKey: REDACTED,
+        secret: REDACTED,
+        token: REDACTED,
+        nested: { clientSecret: REDACTED, password: REDACTED },
+      },
       userId: "u1",
     });
   });

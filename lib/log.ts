@@ -79,12 +79,19 @@ export function createLogger({ level, pretty: prettyLines = false, destination }
     level,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     // "warn", not 40: a line is read by people and queried by name.
-    formatters: { level: (label) => ({ level: label }), log: (object) => bigintsAsStrings(object) as Record<string, unknown> },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => bigintsAsStrings(object) as Record<string, unknown>,
+    },
     // No pid/hostname on each line: the platform's collector adds where a line came from.
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  const stream = destination ?? (prettyLines ? pretty({ sync: true, ignore: "module,event", messageFormat: "{module}{if event} {event}{end} {msg}" }) : undefined);
+  const stream =
+    destination ??
+    (prettyLines
+      ? pretty({ sync: true, ignore: "module,event", messageFormat: "{module}{if event} {event}{end} {msg}" })
+      : undefined);
   return stream ? pino(options, stream) : pino(options);
 }
 
@@ -109,7 +116,10 @@ export type EventLog = (event: string, details: Record<string, unknown>) => void
  * ordinary but handled), at info for the routine events named in `info` (a session settled), and at
  * error for those named in `errors` (a charge or an answer that was lost).
  */
-export function eventLog(log: Logger, { info = [], errors = [] }: { info?: Iterable<string>; errors?: Iterable<string> } = {}): EventLog {
+export function eventLog(
+  log: Logger,
+  { info = [], errors = [] }: { info?: Iterable<string>; errors?: Iterable<string> } = {},
+): EventLog {
   const asInfo = new Set(info);
   const asError = new Set(errors);
   return (event, details) => {

@@ -34,7 +34,8 @@ let code = 0;
 try {
   const report = await reconcileProviderCosts(db, day, e);
   console.log(JSON.stringify(report, null, 2));
-  if (report.configured && report.flagged.length > 0) console.log(`flagged (difference above 1%): ${report.flagged.join(", ")}`);
+  if (report.configured && report.flagged.length > 0)
+    console.log(`flagged (difference above 1%): ${report.flagged.join(", ")}`);
 } catch (error) {
   console.error(`reconciliation failed: ${(error as Error).message}`);
   code = 1;

@@ -39,7 +39,10 @@ async function main() {
   const stripe = process.env.STRIPE_SECRET_KEY
     ? null
     : await startDevStripe({ appUrl: `http://localhost:${port}`, databaseUrl: database.url, log });
-  if (stripe) log(`no STRIPE_SECRET_KEY: billing uses the Stripe simulator at ${stripe.url} (its checkout page has a Pay button)`);
+  if (stripe)
+    log(
+      `no STRIPE_SECRET_KEY: billing uses the Stripe simulator at ${stripe.url} (its checkout page has a Pay button)`,
+    );
 
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], {
@@ -49,11 +52,15 @@ async function main() {
       DATABASE_URL: database.url,
       AUTH_SECRET: process.env.AUTH_SECRET || devAuthSecret(),
       // The simulator also serves the organization Usage and Costs APIs: cost reconciliation runs offline.
-      ...(simulator ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url, OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY } : {}),
+      ...(simulator
+        ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url, OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY }
+        : {}),
       ...(stripe ? { ...stripe.env, PORT: String(port) } : {}),
     },
   });
-  const childExited = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
+  const childExited = new Promise<number>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))),
+  );
 
   // On Ctrl-C / SIGTERM: stop Next, then the embedded database (its own exit hook runs alongside).
   exitHook((done) => {

@@ -24,7 +24,12 @@ const nextEnv = { ...process.env, NEXT_DIST_DIR: E2E_DIST_DIR, NEXT_TELEMETRY_DI
 
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
-const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: port + 1000, ephemeral: true, log });
+const database = await startEmbeddedPostgres({
+  dataDir: path.join(dataDir, "pg"),
+  port: port + 1000,
+  ephemeral: true,
+  log,
+});
 await prepareDatabase(database.url, log);
 writeFileSync(path.join(dataDir, "database-url"), database.url);
 const cronSecret = randomBytes(24).toString("hex");

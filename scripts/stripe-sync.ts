@@ -22,7 +22,9 @@ try {
   try {
     const pricing = await getActivePricing(db);
     const stripe = createStripeClient({ secretKey, apiBase: process.env.STRIPE_API_BASE?.trim() || undefined });
-    console.log(`syncing pricing version ${pricing.version} to ${process.env.STRIPE_API_BASE || "api.stripe.com"} (${secretKey.startsWith("sk_live") ? "LIVE" : "test"} mode)`);
+    console.log(
+      `syncing pricing version ${pricing.version} to ${process.env.STRIPE_API_BASE || "api.stripe.com"} (${secretKey.startsWith("sk_live") ? "LIVE" : "test"} mode)`,
+    );
     const actions = await syncCatalog(stripe, pricing, (line) => console.log(`  ${line}`));
     console.log(summarize(actions));
   } finally {

@@ -41,7 +41,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <div className="px-3 pb-3">
               <BalanceWidget />
             </div>
-            <nav aria-label="App" className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:shrink-0 md:space-y-1 md:pb-0">
+            <nav
+              aria-label="App"
+              className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:shrink-0 md:space-y-1 md:pb-0"
+            >
               <NavLink href="/dashboard">Dashboard</NavLink>
               <NavLink href="/usage">Usage</NavLink>
               <NavLink href="/settings/subscription">Subscription</NavLink>
@@ -63,7 +66,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
                 {user.email}
               </p>
               <form action={signOutAction}>
-                <button type="submit" className="mt-1 text-sm font-medium text-zinc-700 underline-offset-2 hover:underline">
+                <button
+                  type="submit"
+                  className="mt-1 text-sm font-medium text-zinc-700 underline-offset-2 hover:underline"
+                >
                   Sign out
                 </button>
               </form>

@@ -13,7 +13,6 @@ import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 import type { AuthFormState } from "@/components/auth-form";
 
-
 function text(formData: FormData, name: string): string | undefined {
   const value = formData.get(name);
   return typeof value === "string" ? value : undefined;
@@ -23,7 +22,8 @@ function fieldErrors(error: z.ZodError): AuthFormState["fieldErrors"] {
   const errors: NonNullable<AuthFormState["fieldErrors"]> = {};
   for (const issue of error.issues) {
     const field = issue.path[0];
-    if ((field === "name" || field === "email" || field === "password") && !errors[field]) errors[field] = issue.message;
+    if ((field === "name" || field === "email" || field === "password") && !errors[field])
+      errors[field] = issue.message;
   }
   return errors;
 }
@@ -72,7 +72,10 @@ export async function signInAction(_prev: AuthFormState, formData: FormData): Pr
     });
     return {};
   } catch (error) {
-    if (error instanceof CredentialsSignin && (error.code.startsWith("throttled:") || error.code.startsWith("rate_limited:"))) {
+    if (
+      error instanceof CredentialsSignin &&
+      (error.code.startsWith("throttled:") || error.code.startsWith("rate_limited:"))
+    ) {
       return { error: waitMessage(error.code), values };
     }
     if (error instanceof AuthError) return { error: "Wrong e-mail or password.", values };

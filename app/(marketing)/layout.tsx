@@ -14,7 +14,10 @@ export default function MarketingLayout({ children }: { children: React.ReactNod
             <Link href="/sign-in" className="rounded-md px-2 py-1.5 text-zinc-700 hover:text-zinc-950">
               Sign in
             </Link>
-            <Link href="/sign-up" className="rounded-md bg-zinc-900 px-3 py-1.5 font-medium text-white hover:bg-zinc-700">
+            <Link
+              href="/sign-up"
+              className="rounded-md bg-zinc-900 px-3 py-1.5 font-medium text-white hover:bg-zinc-700"
+            >
               Get started
             </Link>
           </div>

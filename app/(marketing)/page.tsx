@@ -24,21 +24,29 @@ export default function LandingPage() {
           Pay for the AI you use — to the thousandth of a token.
         </h1>
         <p className="mt-5 max-w-2xl text-lg text-zinc-700">
-          Tollgate runs the token economy of an AI product: a free tier to start, monthly plans and one-time packs through
-          Stripe, and a meter on every AI feature that charges exactly what the model cost.
+          Tollgate runs the token economy of an AI product: a free tier to start, monthly plans and one-time packs
+          through Stripe, and a meter on every AI feature that charges exactly what the model cost.
         </p>
         <div className="mt-8 flex flex-wrap gap-3">
-          <Link href="/sign-up" className="rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700">
+          <Link
+            href="/sign-up"
+            className="rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700"
+          >
             Start free with 100 tokens
           </Link>
-          <Link href="/pricing" className="rounded-md border border-zinc-300 bg-white px-4 py-2.5 font-medium text-zinc-900 hover:bg-zinc-100">
+          <Link
+            href="/pricing"
+            className="rounded-md border border-zinc-300 bg-white px-4 py-2.5 font-medium text-zinc-900 hover:bg-zinc-100"
+          >
             See pricing
           </Link>
         </div>
       </section>
       <section aria-labelledby="how" className="border-t border-zinc-200 bg-white">
         <div className="mx-auto max-w-6xl px-4 py-14 sm:px-6">
-          <h2 id="how" className="text-2xl font-semibold tracking-tight">How it works</h2>
+          <h2 id="how" className="text-2xl font-semibold tracking-tight">
+            How it works
+          </h2>
           <ul className="mt-8 grid gap-6 sm:grid-cols-3">
             {FEATURES.map((feature) => (
               <li key={feature.title} className="rounded-lg border border-zinc-200 p-5">

@@ -10,7 +10,10 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 
 type SessionUser = { id: string; email: string; name: null; role: "user" | "admin" };
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", () => ({ currentUser: async () => session.user, sessionUserId: async () => session.user?.id ?? null }));
+vi.mock("@/lib/auth/session", () => ({
+  currentUser: async () => session.user,
+  sessionUserId: async () => session.user?.id ?? null,
+}));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -30,12 +33,15 @@ const files = ADMIN_DIRS.flatMap(walk).filter((f) => /\.(ts|tsx)$/.test(f) && !/
 const pages = files.filter((f) => /\/(page|layout)\.tsx$/.test(f));
 const routes = files.filter((f) => /\/route\.ts$/.test(f));
 /** Modules whose first statement is "use server": every export is a server action. */
-const actionModules = files.filter((f) => /^(\s*\/\/[^\n]*\n)*\s*["']use server["']/.test(readFileSync(path.join(ROOT, f), "utf8")));
+const actionModules = files.filter((f) =>
+  /^(\s*\/\/[^\n]*\n)*\s*["']use server["']/.test(readFileSync(path.join(ROOT, f), "utf8")),
+);
 
 /** Dynamic segments filled with a placeholder: the check must come before the lookup. */
 function paramsOf(file: string): Record<string, string | string[]> {
   const params: Record<string, string | string[]> = {};
-  for (const [, catchAll, name] of file.matchAll(/\[(\.\.\.)?([^\]]+)\]/g)) params[name!] = catchAll ? ["evt_test"] : "evt_test";
+  for (const [, catchAll, name] of file.matchAll(/\[(\.\.\.)?([^\]]+)\]/g))
+    params[name!] = catchAll ? ["evt_test"] : "evt_test";
   return params;
 }
 
@@ -70,7 +76,10 @@ function callAction(fn: (...args: unknown[]) => unknown) {
 }
 
 function callRoute(handler: (...args: unknown[]) => unknown, file: string, method: string) {
-  return () => handler(new Request(`http://localhost/${file}`, { method }), { params: Promise.resolve(paramsOf(file)) }) as Promise<Response>;
+  return () =>
+    handler(new Request(`http://localhost/${file}`, { method }), {
+      params: Promise.resolve(paramsOf(file)),
+    }) as Promise<Response>;
 }
 
 let t: TestDatabase;
@@ -79,7 +88,11 @@ let admin: SessionUser;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  Object.assign(process.env, { DATABASE_URL: t.url, AUTH_SECRET: "a-test-secret-that-is-at-least-32-characters", __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: "true" });
+  Object.assign(process.env, {
+    DATABASE_URL: t.url,
+    AUTH_SECRET: "a-test-secret-that-is-at-least-32-characters",
+    __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: "true",
+  });
   const m = await t.db.user.create({ data: { email: "member@example.com" } });
   // An admin in the session's JWT but not in the database (revoked): the database decides.
   member = { id: m.id, email: m.email, name: null, role: "admin" };
@@ -93,10 +106,23 @@ afterAll(async () => {
 
 describe("the admin surface found on disk", () => {
   it("has the pages, the webhook and user actions", () => {
-    for (const expected of ["app/admin/layout.tsx", "app/admin/page.tsx", "app/admin/webhooks/page.tsx", "app/admin/webhooks/[eventId]/page.tsx", "app/admin/users/page.tsx", "app/admin/users/[userId]/page.tsx"]) {
+    for (const expected of [
+      "app/admin/layout.tsx",
+      "app/admin/page.tsx",
+      "app/admin/webhooks/page.tsx",
+      "app/admin/webhooks/[eventId]/page.tsx",
+      "app/admin/users/page.tsx",
+      "app/admin/users/[userId]/page.tsx",
+    ]) {
       expect(pages).toContain(expected);
     }
-    expect(actionModules).toEqual(expect.arrayContaining(["app/admin/webhooks/actions.ts", "app/admin/users/actions.ts", "app/admin/pricing/actions.ts"]));
+    expect(actionModules).toEqual(
+      expect.arrayContaining([
+        "app/admin/webhooks/actions.ts",
+        "app/admin/users/actions.ts",
+        "app/admin/pricing/actions.ts",
+      ]),
+    );
     expect(routes).toContain("app/api/admin/business/report/route.ts");
   });
 

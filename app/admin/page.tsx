@@ -9,7 +9,11 @@ import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default async function AdminOverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AdminOverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireAdmin("/admin");
   const raw = await searchParams;
   const params = new URLSearchParams();
@@ -27,14 +31,31 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
       <form method="get" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Report settings">
         <label className="text-sm text-zinc-700">
           Month
-          <input name="month" type="month" defaultValue={month} required className="mt-1 block rounded-md border border-zinc-300 px-2 py-1.5 text-zinc-900" />
+          <input
+            name="month"
+            type="month"
+            defaultValue={month}
+            required
+            className="mt-1 block rounded-md border border-zinc-300 px-2 py-1.5 text-zinc-900"
+          />
         </label>
         <label className="text-sm text-zinc-700">
           € per $ (default {defaultRate})
-          <input name="rate" inputMode="decimal" defaultValue={rateText} className="mt-1 block w-28 rounded-md border border-zinc-300 px-2 py-1.5 text-zinc-900" />
+          <input
+            name="rate"
+            inputMode="decimal"
+            defaultValue={rateText}
+            className="mt-1 block w-28 rounded-md border border-zinc-300 px-2 py-1.5 text-zinc-900"
+          />
         </label>
-        <button className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700">Show</button>
-        <a href={csvHref} download className="rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium text-zinc-900 hover:bg-zinc-100">
+        <button className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700">
+          Show
+        </button>
+        <a
+          href={csvHref}
+          download
+          className="rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium text-zinc-900 hover:bg-zinc-100"
+        >
           Download CSV
         </a>
       </form>

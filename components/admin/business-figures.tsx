@@ -65,7 +65,8 @@ export function CostReconciliation({ rows, configured }: { rows: ReconciliationR
     >
       {!configured && (
         <p role="note" className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Not configured: {SETUP_HINT} Then the daily cron (GET /api/cron/reconcile-costs) or npm run costs:reconcile fills this table.
+          Not configured: {SETUP_HINT} Then the daily cron (GET /api/cron/reconcile-costs) or npm run costs:reconcile
+          fills this table.
         </p>
       )}
       {rows.length === 0 ? (
@@ -73,7 +74,9 @@ export function CostReconciliation({ rows, configured }: { rows: ReconciliationR
       ) : (
         <>
           <p className={`mb-2 text-sm ${flagged ? "font-medium text-red-700" : "text-emerald-700"}`}>
-            {flagged ? `${flagged} ${flagged === 1 ? "model-day differs" : "model-days differ"} by more than 1%.` : "Every model within 1% of the provider's bill."}
+            {flagged
+              ? `${flagged} ${flagged === 1 ? "model-day differs" : "model-days differ"} by more than 1%.`
+              : "Every model within 1% of the provider's bill."}
           </p>
           <table className="w-full text-sm">
             <thead className="text-zinc-600">
@@ -88,7 +91,11 @@ export function CostReconciliation({ rows, configured }: { rows: ReconciliationR
             </thead>
             <tbody className="divide-y divide-zinc-100">
               {rows.map((row) => (
-                <tr key={`${row.day} ${row.model}`} data-flagged={row.flagged ? "true" : "false"} className={row.flagged ? "bg-red-50 font-medium text-red-800" : undefined}>
+                <tr
+                  key={`${row.day} ${row.model}`}
+                  data-flagged={row.flagged ? "true" : "false"}
+                  className={row.flagged ? "bg-red-50 font-medium text-red-800" : undefined}
+                >
                   <td className={first}>{row.day}</td>
                   <td className={first}>
                     {row.model}
@@ -98,7 +105,9 @@ export function CostReconciliation({ rows, configured }: { rows: ReconciliationR
                   <td className={cell}>{formatMicroUsd(row.oursMicroUsd, 4)}</td>
                   <td className={cell}>{formatMicroUsd(row.theirsMicroUsd, 4)}</td>
                   <td className={cell}>{formatMicroUsd(row.differenceMicroUsd, 4)}</td>
-                  <td className={cell}>{formatBasisPoints(row.differenceBp === null ? null : BigInt(row.differenceBp))}</td>
+                  <td className={cell}>
+                    {formatBasisPoints(row.differenceBp === null ? null : BigInt(row.differenceBp))}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -109,7 +118,13 @@ export function CostReconciliation({ rows, configured }: { rows: ReconciliationR
   );
 }
 
-export function BusinessFigures({ report: r, reconciliationConfigured }: { report: BusinessReport; reconciliationConfigured: boolean }) {
+export function BusinessFigures({
+  report: r,
+  reconciliationConfigured,
+}: {
+  report: BusinessReport;
+  reconciliationConfigured: boolean;
+}) {
   const eur = (cents: bigint) => formatMoney(Number(cents), r.currency);
   const ledgerOk = r.ledger.mismatches.length === 0;
   return (
@@ -118,7 +133,11 @@ export function BusinessFigures({ report: r, reconciliationConfigured }: { repor
         <Stat label="MRR (now)" value={eur(r.mrrCents)} />
         <Stat label="Active subscriptions" value={formatCount(r.activeSubscriptions)} />
         <Stat label={`Pack revenue ${r.month}`} value={eur(r.packRevenueCents)} />
-        <Stat label={`Gross margin ${r.month}`} value={`${eur(r.total.marginCents)} · ${formatBasisPoints(r.total.marginBasisPoints)}`} tone={r.total.marginCents < 0n ? "bad" : undefined} />
+        <Stat
+          label={`Gross margin ${r.month}`}
+          value={`${eur(r.total.marginCents)} · ${formatBasisPoints(r.total.marginBasisPoints)}`}
+          tone={r.total.marginCents < 0n ? "bad" : undefined}
+        />
         <Stat label={`Provider cost ${r.month}`} value={formatMicroUsd(r.providerCostMicroUsd)} />
         <Stat label="Pending cancellations" value={formatCount(r.pendingCancellations)} />
         <Stat
@@ -160,7 +179,10 @@ export function BusinessFigures({ report: r, reconciliationConfigured }: { repor
       </Section>
 
       <div className="grid gap-6 xl:grid-cols-2">
-        <Section title="Subscriptions by plan" note="Active and past-due subscriptions today (past due is still billed).">
+        <Section
+          title="Subscriptions by plan"
+          note="Active and past-due subscriptions today (past due is still billed)."
+        >
           <table className="w-full text-sm">
             <thead className="text-zinc-600">
               <tr>

@@ -14,9 +14,10 @@ export function ModelPricesTable({ rows }: { rows: ModelPriceRow[] }) {
     <section aria-label="Model prices" className="rounded-lg border border-zinc-200 bg-white p-4">
       <h2 className="text-lg font-semibold text-zinc-900">Model prices</h2>
       <p className="mt-1 text-sm text-zinc-600">
-        What each call is charged, per model, and where the price comes from: the catalogue {CATALOGUE.package}@{CATALOGUE.version} of {CATALOGUE.date} (pinned: it
-        changes only with a release of the app), our own table for what the catalogue lacks, or an override of the active version. Prices in $ per 1M tokens
-        of each kind unless another unit is named.
+        What each call is charged, per model, and where the price comes from: the catalogue {CATALOGUE.package}@
+        {CATALOGUE.version} of {CATALOGUE.date} (pinned: it changes only with a release of the app), our own table for
+        what the catalogue lacks, or an override of the active version. Prices in $ per 1M tokens of each kind unless
+        another unit is named.
       </p>
       <div className="mt-3 overflow-x-auto">
         <table className="w-full text-sm">
@@ -32,8 +33,12 @@ export function ModelPricesTable({ rows }: { rows: ModelPriceRow[] }) {
               <tr key={row.model} data-testid={`model-price-${row.model}`}>
                 <td className="px-3 py-2">
                   <span className="font-medium">{row.model}</span>
-                  {row.pricedAs && row.pricedAs !== row.model && <div className="text-xs text-zinc-500">priced as {row.pricedAs}</div>}
-                  {row.features.length > 0 && <div className="text-xs text-zinc-500">used by {row.features.join(", ")}</div>}
+                  {row.pricedAs && row.pricedAs !== row.model && (
+                    <div className="text-xs text-zinc-500">priced as {row.pricedAs}</div>
+                  )}
+                  {row.features.length > 0 && (
+                    <div className="text-xs text-zinc-500">used by {row.features.join(", ")}</div>
+                  )}
                 </td>
                 <td className="px-3 py-2" data-testid="model-price-source">
                   {row.source ? (
@@ -64,4 +69,3 @@ export function ModelPricesTable({ rows }: { rows: ModelPriceRow[] }) {
     </section>
   );
 }
-

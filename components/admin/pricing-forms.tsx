@@ -33,7 +33,10 @@ const euros = (cents: number) => `${Math.trunc(cents / 100)}.${String(cents % 10
 function Outcome({ state }: { state: PricingActionState }) {
   if (state.status === "idle") return null;
   return (
-    <div role="status" className={`rounded-md border px-3 py-2 text-sm ${state.status === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-emerald-200 bg-emerald-50 text-emerald-900"}`}>
+    <div
+      role="status"
+      className={`rounded-md border px-3 py-2 text-sm ${state.status === "error" ? "border-red-200 bg-red-50 text-red-800" : "border-emerald-200 bg-emerald-50 text-emerald-900"}`}
+    >
       <p className="font-medium">{state.message}</p>
       {state.sync && (
         <>
@@ -114,7 +117,11 @@ function TierTable<T extends { id: string; lookupKey: string }>({
 export function PricingEditor({ pricing, save }: { pricing: EditablePricing; save: PricingAction }) {
   const [state, action, pending] = useActionState(save, initial);
   return (
-    <form action={action} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4" aria-label="Edit pricing">
+    <form
+      action={action}
+      className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4"
+      aria-label="Edit pricing"
+    >
       <h2 className="text-lg font-semibold text-zinc-900">Edit version {pricing.version}</h2>
       <input type="hidden" name="baseVersion" value={pricing.version} />
       <input type="hidden" name="planIds" value={pricing.plans.map((p) => p.id).join(",")} />
@@ -126,7 +133,12 @@ export function PricingEditor({ pricing, save }: { pricing: EditablePricing; sav
         </label>
         <label className={label}>
           Provider cost per token (µ$; 1000 = $0.001)
-          <input name="microUsdPerToken" inputMode="numeric" defaultValue={pricing.microUsdPerToken} className={input} />
+          <input
+            name="microUsdPerToken"
+            inputMode="numeric"
+            defaultValue={pricing.microUsdPerToken}
+            className={input}
+          />
         </label>
       </div>
       <TierTable
@@ -152,14 +164,23 @@ export function PricingEditor({ pricing, save }: { pricing: EditablePricing; sav
       />
       <label className={label}>
         Model price overrides (JSON: model id → price in µ$ per 1M tokens; validated by the cost engine)
-        <textarea name="overrides" rows={4} defaultValue={pricing.overridesJson} className={`${input} font-mono`} spellCheck={false} />
+        <textarea
+          name="overrides"
+          rows={4}
+          defaultValue={pricing.overridesJson}
+          className={`${input} font-mono`}
+          spellCheck={false}
+        />
       </label>
       <label className={label}>
         Note (why; required)
         <input name="note" required minLength={3} className={input} />
       </label>
       <div className="flex flex-wrap items-center gap-3">
-        <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60">
+        <button
+          disabled={pending}
+          className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60"
+        >
           {pending ? "Saving…" : `Save as version ${pricing.version + 1}`}
         </button>
       </div>
@@ -173,7 +194,10 @@ export function NewTierForm({ baseVersion, addTier }: { baseVersion: number; add
   return (
     <form action={action} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4" aria-label="Add a tier">
       <h2 className="text-lg font-semibold text-zinc-900">Add a plan or pack</h2>
-      <p className="text-sm text-zinc-600">Creates version {baseVersion + 1} with the new tier and its Stripe lookup key, then syncs the catalogue to Stripe.</p>
+      <p className="text-sm text-zinc-600">
+        Creates version {baseVersion + 1} with the new tier and its Stripe lookup key, then syncs the catalogue to
+        Stripe.
+      </p>
       <input type="hidden" name="baseVersion" value={baseVersion} />
       <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-7">
         <label className={label}>
@@ -208,7 +232,10 @@ export function NewTierForm({ baseVersion, addTier }: { baseVersion: number; add
           <input name="note" required minLength={3} className={input} />
         </label>
       </div>
-      <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60">
+      <button
+        disabled={pending}
+        className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60"
+      >
         {pending ? "Adding…" : "Add and sync to Stripe"}
       </button>
       <Outcome state={state} />

@@ -60,7 +60,11 @@ export function AiForm(props: AiFormProps) {
         {state.status === "done" && (
           <>
             <ChargedBadge charged={state.charged} remaining={state.remaining} />
-            {props.renderResult ? props.renderResult(state.result[props.resultKey]) : <ResultPanel title={props.resultTitle} data={state.result[props.resultKey]} />}
+            {props.renderResult ? (
+              props.renderResult(state.result[props.resultKey])
+            ) : (
+              <ResultPanel title={props.resultTitle} data={state.result[props.resultKey]} />
+            )}
           </>
         )}
       </div>

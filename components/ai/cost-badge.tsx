@@ -4,7 +4,15 @@
 import { formatTokenAmount, toMillitokens } from "./format";
 import type { EstimateState } from "./use-estimate";
 
-export function CostEstimate({ estimate, typicalTokens, idleHint }: { estimate: EstimateState; typicalTokens: number; idleHint?: string }) {
+export function CostEstimate({
+  estimate,
+  typicalTokens,
+  idleHint,
+}: {
+  estimate: EstimateState;
+  typicalTokens: number;
+  idleHint?: string;
+}) {
   let text: string;
   if ("ok" in estimate) text = estimate.ok ? `at most ${formatTokenAmount(estimate.tokens)} tokens` : estimate.message;
   else if (estimate.status === "pending") text = "calculating…";
@@ -12,7 +20,10 @@ export function CostEstimate({ estimate, typicalTokens, idleHint }: { estimate: 
   return (
     <p className="text-sm text-zinc-700" aria-live="polite" data-testid="cost-estimate">
       <span className="font-medium">Estimated cost:</span>{" "}
-      <span data-testid="cost-estimate-value" data-tokens={"ok" in estimate && estimate.ok ? estimate.tokens : undefined}>
+      <span
+        data-testid="cost-estimate-value"
+        data-tokens={"ok" in estimate && estimate.ok ? estimate.tokens : undefined}
+      >
         {text}
       </span>
       <span className="text-zinc-500"> · typically about {formatTokenAmount(typicalTokens)} tokens</span>
@@ -22,9 +33,16 @@ export function CostEstimate({ estimate, typicalTokens, idleHint }: { estimate: 
 
 export function ChargedBadge({ charged, remaining }: { charged: number; remaining?: number }) {
   return (
-    <p className="inline-flex flex-wrap items-center gap-x-2 rounded-md bg-emerald-50 px-3 py-1.5 text-sm text-emerald-900" data-testid="cost-charged">
+    <p
+      className="inline-flex flex-wrap items-center gap-x-2 rounded-md bg-emerald-50 px-3 py-1.5 text-sm text-emerald-900"
+      data-testid="cost-charged"
+    >
       <span>
-        Charged <strong data-testid="cost-charged-value" data-millitokens={toMillitokens(charged)}>{formatTokenAmount(charged)}</strong> tokens
+        Charged{" "}
+        <strong data-testid="cost-charged-value" data-millitokens={toMillitokens(charged)}>
+          {formatTokenAmount(charged)}
+        </strong>{" "}
+        tokens
       </span>
       {remaining !== undefined && <span className="text-emerald-800">· {formatTokenAmount(remaining)} left</span>}
     </p>

@@ -11,10 +11,16 @@ import type { MeteredError } from "./use-metered-call";
 export function MeteredErrorAlert({ error }: { error: MeteredError }) {
   const openInsufficientTokens = useInsufficientTokens();
   useEffect(() => {
-    if (error.status === 402) openInsufficientTokens({ required: error.required ?? 0, available: error.available ?? 0 });
+    if (error.status === 402)
+      openInsufficientTokens({ required: error.required ?? 0, available: error.available ?? 0 });
   }, [error, openInsufficientTokens]);
   return (
-    <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="ai-error" data-status={error.status}>
+    <div
+      role="alert"
+      className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900"
+      data-testid="ai-error"
+      data-status={error.status}
+    >
       {error.status === 402 ? (
         <p>
           Not enough tokens: this request may need up to {formatTokenAmount(error.required ?? 0)} tokens and you have{" "}
@@ -28,7 +34,9 @@ export function MeteredErrorAlert({ error }: { error: MeteredError }) {
         <p>{error.message}</p>
       )}
       {error.charged !== undefined && error.charged > 0 && (
-        <p className="mt-1 text-red-800">Charged {formatTokenAmount(error.charged)} tokens for what the AI provider billed.</p>
+        <p className="mt-1 text-red-800">
+          Charged {formatTokenAmount(error.charged)} tokens for what the AI provider billed.
+        </p>
       )}
     </div>
   );

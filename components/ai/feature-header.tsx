@@ -1,7 +1,17 @@
 // The top of an AI feature page, from the registry: its title, what it does and the model it uses.
 import type { ReactNode } from "react";
 
-export function FeatureHeader({ title, description, model, children }: { title: string; description: string; model: string; children?: ReactNode }) {
+export function FeatureHeader({
+  title,
+  description,
+  model,
+  children,
+}: {
+  title: string;
+  description: string;
+  model: string;
+  children?: ReactNode;
+}) {
   return (
     <header className="mb-6">
       <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>

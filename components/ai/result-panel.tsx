@@ -21,13 +21,17 @@ export function labelOf(key: string): string {
       break;
     }
   }
-  const words = base.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  const words = base
+    .replace(/_/g, " ")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1) + unit;
 }
 
 function Value({ value }: { value: unknown }): ReactNode {
   if (value === null || value === undefined) return <span className="text-zinc-500">—</span>;
-  if (typeof value === "number") return <span className="tabular-nums">{Number.isInteger(value) ? value : Math.round(value * 100) / 100}</span>;
+  if (typeof value === "number")
+    return <span className="tabular-nums">{Number.isInteger(value) ? value : Math.round(value * 100) / 100}</span>;
   if (typeof value === "string") return <span>{value.replace(/_/g, " ")}</span>;
   if (typeof value === "boolean") return <span>{value ? "yes" : "no"}</span>;
   if (Array.isArray(value)) {

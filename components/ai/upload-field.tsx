@@ -99,7 +99,11 @@ export function ImageUploadField({
           {images.map((image) => (
             <li key={image.previewUrl} className="text-xs text-zinc-600">
               {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL preview, not an optimisable asset */}
-              <img src={image.previewUrl} alt={`Preview of ${image.file.name}`} className="h-24 w-24 rounded-md border border-zinc-200 object-cover" />
+              <img
+                src={image.previewUrl}
+                alt={`Preview of ${image.file.name}`}
+                className="h-24 w-24 rounded-md border border-zinc-200 object-cover"
+              />
               <span className="mt-1 block">
                 {image.width}×{image.height}
               </span>

@@ -7,7 +7,11 @@ import { useEffect, useState } from "react";
 export type EstimateAnswer = { ok: true; tokens: number } | { ok: false; message: string };
 export type EstimateState = { status: "idle" } | { status: "pending" } | EstimateAnswer;
 
-export function useEstimate(estimate: (payload: unknown) => Promise<EstimateAnswer>, payload: unknown | null, delayMs = 300): EstimateState {
+export function useEstimate(
+  estimate: (payload: unknown) => Promise<EstimateAnswer>,
+  payload: unknown | null,
+  delayMs = 300,
+): EstimateState {
   const [answered, setAnswered] = useState<{ key: string; answer: EstimateAnswer } | null>(null);
   const key = payload === null ? null : JSON.stringify(payload);
   useEffect(() => {

@@ -40,9 +40,15 @@ export function useMeteredCall<T>() {
       let next: MeteredCallState<T>;
       try {
         const response = await fetch(url, { method: "POST", ...init });
-        const body = (await response.json().catch(() => null)) as (Record<string, unknown> & { tokens?: { charged: number; remaining: number } }) | null;
+        const body = (await response.json().catch(() => null)) as
+          (Record<string, unknown> & { tokens?: { charged: number; remaining: number } }) | null;
         if (response.ok && body) {
-          next = { status: "done", result: body as T, charged: body.tokens?.charged ?? 0, remaining: body.tokens?.remaining ?? 0 };
+          next = {
+            status: "done",
+            result: body as T,
+            charged: body.tokens?.charged ?? 0,
+            remaining: body.tokens?.remaining ?? 0,
+          };
         } else {
           next = {
             status: "error",
@@ -58,7 +64,14 @@ export function useMeteredCall<T>() {
           };
         }
       } catch {
-        next = { status: "error", error: { status: 0, error: "network_error", message: "The request could not be sent; check your connection and try again." } };
+        next = {
+          status: "error",
+          error: {
+            status: 0,
+            error: "network_error",
+            message: "The request could not be sent; check your connection and try again.",
+          },
+        };
       }
       setState(next);
       router.refresh();

@@ -10,13 +10,27 @@ const WORDS: Record<UsageDimension, { title: string; column: string }> = {
   model: { title: "By model", column: "Model" },
 };
 
-export function ChartSection({ series, dimension, days, total }: { series: UsageSeries; dimension: UsageDimension; days: number; total: bigint }) {
+export function ChartSection({
+  series,
+  dimension,
+  days,
+  total,
+}: {
+  series: UsageSeries;
+  dimension: UsageDimension;
+  days: number;
+  total: bigint;
+}) {
   const words = WORDS[dimension];
   const id = `chart-${dimension}`;
   const caption = `Tokens used per day by ${dimension}, last ${days} days (UTC)`;
   const view = chartView(series, dimension);
   return (
-    <section aria-labelledby={`${id}-heading`} className="min-w-0 rounded-lg border border-zinc-200 bg-white p-4 sm:p-5" data-testid={id}>
+    <section
+      aria-labelledby={`${id}-heading`}
+      className="min-w-0 rounded-lg border border-zinc-200 bg-white p-4 sm:p-5"
+      data-testid={id}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h3 id={`${id}-heading`} className="text-base font-semibold">
           {words.title}

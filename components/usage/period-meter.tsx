@@ -1,7 +1,13 @@
 // This period's use against the allowance: a meter with the figures in words, and when the balance
 // runs out at the current rate.
 import Link from "next/link";
-import { formatDate, formatDateWithRelative, formatPercent, formatTokensDetailed, formatTokensWithUnit } from "@/lib/format";
+import {
+  formatDate,
+  formatDateWithRelative,
+  formatPercent,
+  formatTokensDetailed,
+  formatTokensWithUnit,
+} from "@/lib/format";
 import { DAY_MS, type Forecast, type PeriodUsage } from "@/lib/tokens/usage";
 
 export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date }) {
@@ -17,7 +23,8 @@ export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date })
         This period
       </h2>
       <p className="mt-1 text-sm text-zinc-600">
-        {formatDate(period.periodStart)} – {formatDate(period.periodEnd)} · {period.planName ? `${period.planName} plan` : "Free tier"} allowance
+        {formatDate(period.periodStart)} – {formatDate(period.periodEnd)} ·{" "}
+        {period.planName ? `${period.planName} plan` : "Free tier"} allowance
       </p>
       <div
         role="meter"
@@ -28,18 +35,32 @@ export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date })
         aria-valuetext={`${usedText}${allowance > 0n ? ` (${formatPercent(used, allowance)})` : ""}`}
         className="mt-4 h-3 w-full overflow-hidden rounded-full bg-zinc-200"
       >
-        <div className={`h-full rounded-full ${over ? "bg-amber-600" : "bg-brand-600"}`} style={{ width: `${permille / 10}%` }} />
+        <div
+          className={`h-full rounded-full ${over ? "bg-amber-600" : "bg-brand-600"}`}
+          style={{ width: `${permille / 10}%` }}
+        />
       </div>
       <p className="mt-2 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
         <span>
-          <span className="text-base font-semibold tabular-nums" data-testid="period-used" data-millitokens={used.toString()}>
+          <span
+            className="text-base font-semibold tabular-nums"
+            data-testid="period-used"
+            data-millitokens={used.toString()}
+          >
             {formatTokensDetailed(used)}
           </span>{" "}
-          of <span className="tabular-nums" data-testid="period-allowance">{formatTokensWithUnit(allowance)}</span> used
+          of{" "}
+          <span className="tabular-nums" data-testid="period-allowance">
+            {formatTokensWithUnit(allowance)}
+          </span>{" "}
+          used
           {allowance > 0n && <span className="text-zinc-600"> ({formatPercent(used, allowance)})</span>}
         </span>
         <span className="text-zinc-600">
-          Available now: <span className="font-medium text-zinc-900 tabular-nums">{formatTokensDetailed(period.available)} tokens</span>
+          Available now:{" "}
+          <span className="font-medium text-zinc-900 tabular-nums">
+            {formatTokensDetailed(period.available)} tokens
+          </span>
         </span>
       </p>
       {over && (
@@ -76,23 +97,25 @@ function ForecastText({ forecast, period, now }: { forecast: Forecast; period: P
     case "no-usage":
       return (
         <>
-          No usage yet {forecast.window.start.getTime() === period.periodStart.getTime() ? "this period" : "in the last 7 days"}, so there is
-          no rate to project.
+          No usage yet{" "}
+          {forecast.window.start.getTime() === period.periodStart.getTime() ? "this period" : "in the last 7 days"}, so
+          there is no rate to project.
         </>
       );
     case "outlasts-period":
       return (
         <>
-          At this rate (about {formatTokensWithUnit(forecast.dailyAverage)} a day {windowWords(forecast, period)}), your tokens last{" "}
-          <strong className="font-semibold">more than the period</strong>: it renews {formatDateWithRelative(forecast.periodEnd, now)}.
+          At this rate (about {formatTokensWithUnit(forecast.dailyAverage)} a day {windowWords(forecast, period)}), your
+          tokens last <strong className="font-semibold">more than the period</strong>: it renews{" "}
+          {formatDateWithRelative(forecast.periodEnd, now)}.
         </>
       );
     case "runs-out":
       return (
         <>
-          At this rate (about {formatTokensWithUnit(forecast.dailyAverage)} a day {windowWords(forecast, period)}), your tokens last until{" "}
-          <strong className="font-semibold">{formatDateWithRelative(forecast.at, now)}</strong>, before the period renews on{" "}
-          {formatDate(period.periodEnd)}.
+          At this rate (about {formatTokensWithUnit(forecast.dailyAverage)} a day {windowWords(forecast, period)}), your
+          tokens last until <strong className="font-semibold">{formatDateWithRelative(forecast.at, now)}</strong>,
+          before the period renews on {formatDate(period.periodEnd)}.
         </>
       );
   }

@@ -6,13 +6,18 @@ import { formatCompactCount } from "@/lib/format";
 import type { ChartRow, ChartSeries } from "./view";
 
 const dayLabel = (day: string, withYear = false) =>
-  new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", ...(withYear ? { year: "numeric" } : {}), timeZone: "UTC" }).format(
-    new Date(`${day}T00:00:00Z`),
-  );
+  new Intl.DateTimeFormat("en-US", {
+    month: "short",
+    day: "numeric",
+    ...(withYear ? { year: "numeric" } : {}),
+    timeZone: "UTC",
+  }).format(new Date(`${day}T00:00:00Z`));
 
 /** Axis ticks: small values with up to two decimals (0.25, not a rounded 0.3), large ones compact. */
 const tick = (value: number) =>
-  value >= 1000 ? formatCompactCount(value) : new Intl.NumberFormat("en-US", { maximumFractionDigits: value >= 10 ? 0 : 2 }).format(value);
+  value >= 1000
+    ? formatCompactCount(value)
+    : new Intl.NumberFormat("en-US", { maximumFractionDigits: value >= 10 ? 0 : 2 }).format(value);
 
 const tokensLabel = (value: number) =>
   `${new Intl.NumberFormat("en-US", { maximumFractionDigits: value >= 100 ? 0 : 1 }).format(value)} tokens`;
@@ -29,7 +34,12 @@ export function UsageChart({ rows, series, label }: { rows: ChartRow[]; series: 
       title={label}
     >
       <CartesianGrid vertical={false} stroke="#e4e4e7" />
-      <XAxis dataKey="day" tickFormatter={(day: string) => dayLabel(day)} minTickGap={24} tick={{ fill: "#52525b", fontSize: 12 }} />
+      <XAxis
+        dataKey="day"
+        tickFormatter={(day: string) => dayLabel(day)}
+        minTickGap={24}
+        tick={{ fill: "#52525b", fontSize: 12 }}
+      />
       <YAxis width={44} tickFormatter={tick} tick={{ fill: "#52525b", fontSize: 12 }} allowDecimals />
       <Tooltip
         labelFormatter={(day) => dayLabel(String(day), true)}
@@ -44,7 +54,16 @@ export function UsageChart({ rows, series, label }: { rows: ChartRow[]; series: 
         formatter={(value: string) => <span style={{ color: "#27272a" }}>{value}</span>}
       />
       {series.map((s) => (
-        <Bar key={s.dataKey} dataKey={s.dataKey} name={s.label} stackId="day" fill={s.colour} stroke="#ffffff" strokeWidth={rows.length > 45 ? 0 : 1} isAnimationActive={false} />
+        <Bar
+          key={s.dataKey}
+          dataKey={s.dataKey}
+          name={s.label}
+          stackId="day"
+          fill={s.colour}
+          stroke="#ffffff"
+          strokeWidth={rows.length > 45 ? 0 : 1}
+          isAnimationActive={false}
+        />
       ))}
     </BarChart>
   );

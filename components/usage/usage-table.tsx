@@ -8,17 +8,35 @@ export interface UsageTableRow {
   millitokens: bigint;
 }
 
-export function UsageTable({ caption, column, rows, total }: { caption: string; column: string; rows: UsageTableRow[]; total: bigint }) {
+export function UsageTable({
+  caption,
+  column,
+  rows,
+  total,
+}: {
+  caption: string;
+  column: string;
+  rows: UsageTableRow[];
+  total: bigint;
+}) {
   return (
     <details className="mt-3 text-sm">
-      <summary className="cursor-pointer font-medium text-brand-700 hover:underline">Show the figures as a table</summary>
+      <summary className="cursor-pointer font-medium text-brand-700 hover:underline">
+        Show the figures as a table
+      </summary>
       <table className="mt-2 w-full text-left">
         <caption className="sr-only">{caption}</caption>
         <thead>
           <tr className="border-b border-zinc-200 text-zinc-600">
-            <th scope="col" className="py-1.5 pr-2 font-medium">Day</th>
-            <th scope="col" className="py-1.5 pr-2 font-medium">{column}</th>
-            <th scope="col" className="py-1.5 text-right font-medium">Tokens</th>
+            <th scope="col" className="py-1.5 pr-2 font-medium">
+              Day
+            </th>
+            <th scope="col" className="py-1.5 pr-2 font-medium">
+              {column}
+            </th>
+            <th scope="col" className="py-1.5 text-right font-medium">
+              Tokens
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -29,17 +29,26 @@ describe("usage view", () => {
       ["s2", "my-own-route"],
       ["s3", "Other"],
     ]);
-    expect(view.rows).toEqual([{ day: "2026-11-22" }, { day: "2026-11-23", s0: 1.14, s1: 0.655, s3: 0.001 }, { day: "2026-11-24", s0: 0.36, s2: 0.02 }]);
+    expect(view.rows).toEqual([
+      { day: "2026-11-22" },
+      { day: "2026-11-23", s0: 1.14, s1: 0.655, s3: 0.001 },
+      { day: "2026-11-24", s0: 0.36, s2: 0.02 },
+    ]);
     // JSON-safe: nothing that cannot cross to a client component
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });
 
   it("gives a feature the same colour whatever its rank, and distinct colours to the series of a chart", () => {
     const a = chartView(series, "feature").series;
-    const b = chartView({ ...series, keys: ["activity-analyzer", "recipe-generator", "my-own-route", ""] }, "feature").series;
+    const b = chartView(
+      { ...series, keys: ["activity-analyzer", "recipe-generator", "my-own-route", ""] },
+      "feature",
+    ).series;
     expect(a[0]!.colour).toBe(b[1]!.colour);
     expect(a[1]!.colour).toBe(b[0]!.colour);
-    expect(new Set(chartView({ ...series, keys: ["a", "b", "c", "d"] }, "model").series.map((s) => s.colour)).size).toBe(4);
+    expect(
+      new Set(chartView({ ...series, keys: ["a", "b", "c", "d"] }, "model").series.map((s) => s.colour)).size,
+    ).toBe(4);
   });
 
   it("lists the table's non-zero figures, exact, oldest day first", () => {

@@ -23,7 +23,18 @@ const FEATURE_COLOURS: Record<FeatureSlug, string> = {
   transcribe: "#dc2626", // red-600
 };
 
-export const MODEL_COLOURS = ["#2563eb", "#ea580c", "#15803d", "#7c3aed", "#db2777", "#0d9488", "#a16207", "#475569", "#dc2626", "#78350f"] as const;
+export const MODEL_COLOURS = [
+  "#2563eb",
+  "#ea580c",
+  "#15803d",
+  "#7c3aed",
+  "#db2777",
+  "#0d9488",
+  "#a16207",
+  "#475569",
+  "#dc2626",
+  "#78350f",
+] as const;
 
 /** A feature the registry does not know (e.g. an app's own route): neutral grey. */
 const OTHER_COLOUR = "#71717a"; // zinc-500
@@ -63,7 +74,12 @@ export function chartView(series: UsageSeries, dimension: UsageDimension): Chart
   const described = series.keys.map((key, index) => ({
     dataKey: `s${index}`,
     label: dimension === "feature" ? featureTitle(key) : modelTitle(key),
-    colour: dimension === "feature" ? (isFeatureSlug(key) ? FEATURE_COLOURS[key] : OTHER_COLOUR) : MODEL_COLOURS[index % MODEL_COLOURS.length]!,
+    colour:
+      dimension === "feature"
+        ? isFeatureSlug(key)
+          ? FEATURE_COLOURS[key]
+          : OTHER_COLOUR
+        : MODEL_COLOURS[index % MODEL_COLOURS.length]!,
   }));
   return {
     series: described,
@@ -78,9 +94,14 @@ export function chartView(series: UsageSeries, dimension: UsageDimension): Chart
 }
 
 /** The table's rows: every (day, key) with usage, oldest day first, then the series' order. */
-export function tableRows(series: UsageSeries, dimension: UsageDimension): { day: string; label: string; millitokens: bigint }[] {
+export function tableRows(
+  series: UsageSeries,
+  dimension: UsageDimension,
+): { day: string; label: string; millitokens: bigint }[] {
   const label = dimension === "feature" ? featureTitle : modelTitle;
   return series.days.flatMap(({ day, amounts }) =>
-    amounts.flatMap((amount, index) => (amount === 0n ? [] : [{ day, label: label(series.keys[index]!), millitokens: amount }])),
+    amounts.flatMap((amount, index) =>
+      amount === 0n ? [] : [{ day, label: label(series.keys[index]!), millitokens: amount }],
+    ),
   );
 }

@@ -66,10 +66,22 @@ export const COMPRESSED_AUDIO_BYTES_PER_SECOND = 8_000;
 
 // MPEG audio frame headers (ISO 11172-3 / 13818-3), kbit/s by [MPEG-1?][layer], index 1–14.
 const MPEG_BITRATES: Record<"1" | "2", Record<1 | 2 | 3, readonly number[]>> = {
-  "1": { 1: [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448], 2: [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384], 3: [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] },
-  "2": { 1: [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256], 2: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], 3: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160] },
+  "1": {
+    1: [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    2: [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    3: [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  },
+  "2": {
+    1: [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    2: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    3: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  },
 };
-const MPEG_RATES: Record<number, readonly number[]> = { 3: [44_100, 48_000, 32_000], 2: [22_050, 24_000, 16_000], 0: [11_025, 12_000, 8_000] };
+const MPEG_RATES: Record<number, readonly number[]> = {
+  3: [44_100, 48_000, 32_000],
+  2: [22_050, 24_000, 16_000],
+  0: [11_025, 12_000, 8_000],
+};
 
 /** The MPEG audio frame at `at`: its byte length and duration, or null. */
 function mpegFrame(bytes: Uint8Array, at: number): { length: number; seconds: number } | null {
@@ -84,7 +96,10 @@ function mpegFrame(bytes: Uint8Array, at: number): { length: number; seconds: nu
   const rate = MPEG_RATES[version]![rateIndex]!;
   const padding = (bytes[at + 2]! >> 1) & 1;
   const samples = layer === 1 ? 384 : layer === 3 && version !== 3 ? 576 : 1152;
-  const length = layer === 1 ? (Math.floor((12 * bitrate) / rate) + padding) * 4 : Math.floor(((samples / 8) * bitrate) / rate) + padding;
+  const length =
+    layer === 1
+      ? (Math.floor((12 * bitrate) / rate) + padding) * 4
+      : Math.floor(((samples / 8) * bitrate) / rate) + padding;
   return { length, seconds: samples / rate };
 }
 
@@ -101,7 +116,8 @@ export function mp3DecodedSeconds(bytes: Uint8Array): number | null {
   while (at + 4 <= bytes.length) {
     const frame = mpegFrame(bytes, at);
     const fits = frame !== null && at + frame.length <= bytes.length;
-    const next: boolean = fits && (synced || at + frame.length === bytes.length || mpegFrame(bytes, at + frame.length) !== null);
+    const next: boolean =
+      fits && (synced || at + frame.length === bytes.length || mpegFrame(bytes, at + frame.length) !== null);
     synced = fits && next;
     if (frame && synced) {
       seconds += frame.seconds;
@@ -117,13 +133,19 @@ export function mp3DecodedSeconds(bytes: Uint8Array): number | null {
  * file holds (junk skipped); for other compressed audio the byte size at 64 kbit/s — never what a
  * container's header claims, as the real API decodes the audio.
  */
-export function audioDurationSeconds(bytes: Uint8Array): { seconds: number; source: "wav-header" | "mp3-frames" | "bitrate-estimate" } {
+export function audioDurationSeconds(bytes: Uint8Array): {
+  seconds: number;
+  source: "wav-header" | "mp3-frames" | "bitrate-estimate";
+} {
   const wav = parseWav(bytes);
   if (wav) return { seconds: Math.round(wav.durationSeconds * 1000) / 1000, source: "wav-header" };
   const id3 = bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33; // "ID3"
   const mp3 = id3 || mpegFrame(bytes, 0) ? mp3DecodedSeconds(bytes) : null;
   if (mp3 !== null) return { seconds: Math.round(mp3 * 1000) / 1000, source: "mp3-frames" };
-  return { seconds: Math.round((bytes.length / COMPRESSED_AUDIO_BYTES_PER_SECOND) * 1000) / 1000, source: "bitrate-estimate" };
+  return {
+    seconds: Math.round((bytes.length / COMPRESSED_AUDIO_BYTES_PER_SECOND) * 1000) / 1000,
+    source: "bitrate-estimate",
+  };
 }
 
 const LANGUAGE_NAMES: Record<string, string> = {
@@ -161,7 +183,11 @@ export interface TranscriptionForm {
  * report token usage (audio: 10 tokens per second, rounded up; text: the `prompt` field's tokens;
  * output: the transcript's tokens). verbose_json/srt/vtt are whisper-1 only, as in the API.
  */
-export async function handleTranscription(res: ServerResponse, ctx: ResponseContext, form: TranscriptionForm): Promise<unknown> {
+export async function handleTranscription(
+  res: ServerResponse,
+  ctx: ResponseContext,
+  form: TranscriptionForm,
+): Promise<unknown> {
   const field = (name: string) => form.fields.get(name)?.[0];
   const model = field("model");
   if (!model) throw invalidRequest("you must provide a model parameter", "model", "missing_required_parameter");
@@ -237,7 +263,9 @@ export async function handleTranscription(res: ServerResponse, ctx: ResponseCont
         res,
         ctx,
         200,
-        segments.map((s, i) => `${i + 1}\n${timestamp(s.start, ",")} --> ${timestamp(s.end, ",")}\n${s.text.trim()}\n`).join("\n"),
+        segments
+          .map((s, i) => `${i + 1}\n${timestamp(s.start, ",")} --> ${timestamp(s.end, ",")}\n${s.text.trim()}\n`)
+          .join("\n"),
         "text/plain; charset=utf-8",
       );
       return usage;
@@ -251,7 +279,10 @@ export async function handleTranscription(res: ServerResponse, ctx: ResponseCont
       );
       return usage;
     case "verbose_json": {
-      const granularities = [...(form.fields.get("timestamp_granularities[]") ?? []), ...(form.fields.get("timestamp_granularities") ?? [])];
+      const granularities = [
+        ...(form.fields.get("timestamp_granularities[]") ?? []),
+        ...(form.fields.get("timestamp_granularities") ?? []),
+      ];
       const body: Record<string, unknown> = { task: "transcribe", language, duration: seconds, text, segments, usage };
       if (granularities.includes("word")) {
         const words = text.replace(/[.,]/g, "").split(/\s+/).filter(Boolean);

@@ -1,5 +1,9 @@
 // The chat-completions side of the simulator, exercised through the official `openai` SDK.
-import { encodeChat as encodeChat4o, countTokens as countTokens4o, encode as encode4o } from "gpt-tokenizer/model/gpt-4o";
+import {
+  encodeChat as encodeChat4o,
+  countTokens as countTokens4o,
+  encode as encode4o,
+} from "gpt-tokenizer/model/gpt-4o";
 import { countTokens as countTokensGpt4 } from "gpt-tokenizer/model/gpt-4";
 import { countTokens as countTokens35 } from "gpt-tokenizer/model/gpt-3.5-turbo";
 import OpenAI from "openai";
@@ -55,15 +59,24 @@ describe("the served model", () => {
     expect(res.model).toBe("gpt-5-mini-2025-08-07");
     const mini = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat });
     expect(mini.model).toBe("gpt-4o-mini-2024-07-18");
-    const stream = await client.chat.completions.create({ model: "gpt-4o", messages: coachChat, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: coachChat,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const models = new Set<string>();
     for await (const chunk of stream) models.add(chunk.model);
     expect([...models]).toEqual(["gpt-4o-2024-08-06"]);
   });
 
   it("echoes a snapshot id, and an id it has no snapshot for", async () => {
-    expect((await client.chat.completions.create({ model: "gpt-4o-2024-05-13", messages: coachChat })).model).toBe("gpt-4o-2024-05-13");
-    expect((await client.chat.completions.create({ model: "gpt-5-chat-latest", messages: coachChat })).model).toBe("gpt-5-chat-latest");
+    expect((await client.chat.completions.create({ model: "gpt-4o-2024-05-13", messages: coachChat })).model).toBe(
+      "gpt-4o-2024-05-13",
+    );
+    expect((await client.chat.completions.create({ model: "gpt-5-chat-latest", messages: coachChat })).model).toBe(
+      "gpt-5-chat-latest",
+    );
   });
 });
 
@@ -113,8 +126,14 @@ describe("usage", () => {
   });
 
   it("treats special-token text in prompts as ordinary text", async () => {
-    const res = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "what is <|endoftext|>?" }] });
-    expect(res.usage!.prompt_tokens).toBe(encodeChat4o([{ role: "user", content: "what is <|endoftext|>?" }], undefined, { disallowedSpecial: new Set() }).length);
+    const res = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "what is <|endoftext|>?" }],
+    });
+    expect(res.usage!.prompt_tokens).toBe(
+      encodeChat4o([{ role: "user", content: "what is <|endoftext|>?" }], undefined, { disallowedSpecial: new Set() })
+        .length,
+    );
   });
 
   it("reports reasoning tokens for reasoning models as a share of completion_tokens", async () => {
@@ -122,8 +141,14 @@ describe("usage", () => {
     const visible = encode4o(medium.choices[0]!.message.content!).length;
     expect(medium.usage!.completion_tokens_details!.reasoning_tokens).toBe(visible); // medium: 1 × visible
     expect(medium.usage!.completion_tokens).toBe(2 * visible);
-    const high = await client.chat.completions.create({ model: "o4-mini", messages: coachChat, reasoning_effort: "high" });
-    expect(high.usage!.completion_tokens_details!.reasoning_tokens).toBe(2 * encode4o(high.choices[0]!.message.content!).length);
+    const high = await client.chat.completions.create({
+      model: "o4-mini",
+      messages: coachChat,
+      reasoning_effort: "high",
+    });
+    expect(high.usage!.completion_tokens_details!.reasoning_tokens).toBe(
+      2 * encode4o(high.choices[0]!.message.content!).length,
+    );
     const chat = await client.chat.completions.create({ model: "gpt-5-chat-latest", messages: coachChat });
     expect(chat.usage!.completion_tokens_details!.reasoning_tokens).toBe(0);
   });
@@ -150,8 +175,14 @@ describe("cached tokens", () => {
     expect(again.usage!.prompt_tokens_details!.cached_tokens).toBe(Math.floor(n / 128) * 128);
 
     const other = await ask("And what about next month?");
-    const a = encodeChat4o([{ role: "system", content: longSystem }, { role: "user", content: "How should I plan this week?" }]);
-    const b = encodeChat4o([{ role: "system", content: longSystem }, { role: "user", content: "And what about next month?" }]);
+    const a = encodeChat4o([
+      { role: "system", content: longSystem },
+      { role: "user", content: "How should I plan this week?" },
+    ]);
+    const b = encodeChat4o([
+      { role: "system", content: longSystem },
+      { role: "user", content: "And what about next month?" },
+    ]);
     let common = 0;
     while (a[common] === b[common]) common++;
     expect(other.usage!.prompt_tokens_details!.cached_tokens).toBe(Math.floor(common / 128) * 128);
@@ -210,8 +241,13 @@ describe("deterministic answers", () => {
   });
 
   it("stops at a stop sequence", async () => {
-    const full = (await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!.message.content!;
-    const res = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat, stop: ["You asked"] });
+    const full = (await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!
+      .message.content!;
+    const res = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: coachChat,
+      stop: ["You asked"],
+    });
     expect(res.choices[0]!.message.content).toBe(full.slice(0, full.indexOf("You asked")));
     expect(res.choices[0]!.finish_reason).toBe("stop");
   });
@@ -254,7 +290,12 @@ describe("streaming", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const body = await res.text();
     expect(body.endsWith("data: [DONE]\n\n")).toBe(true);
-    expect(body.split("\n\n").filter(Boolean).every((event) => event.startsWith("data: "))).toBe(true);
+    expect(
+      body
+        .split("\n\n")
+        .filter(Boolean)
+        .every((event) => event.startsWith("data: ")),
+    ).toBe(true);
   });
 
   it("paces streams with tokensPerSecond", async () => {
@@ -263,7 +304,12 @@ describe("streaming", () => {
       const slowClient = new OpenAI({ apiKey: "k", baseURL: slow.url, maxRetries: 0 });
       const started = Date.now();
       const { chunks } = await collect(
-        await slowClient.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat, stream: true, stream_options: { include_usage: true } }),
+        await slowClient.chat.completions.create({
+          model: "gpt-4o-mini",
+          messages: coachChat,
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
       );
       const tokens = chunks[chunks.length - 1]!.usage!.completion_tokens;
       expect(Date.now() - started).toBeGreaterThanOrEqual((tokens / 400) * 1000 * 0.8);
@@ -276,7 +322,12 @@ describe("streaming", () => {
     const paced = await startOpenAISimulator({ tokensPerSecond: 1_000 });
     try {
       const pacedClient = new OpenAI({ apiKey: "k", baseURL: paced.url, maxRetries: 0 });
-      const stream = await pacedClient.chat.completions.create({ model: "gpt-5-mini", messages: coachChat, stream: true, stream_options: { include_usage: true } });
+      const stream = await pacedClient.chat.completions.create({
+        model: "gpt-5-mini",
+        messages: coachChat,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let visible = 0;
       for await (const chunk of stream) {
         if (chunk.choices[0]?.delta?.content) visible++;
@@ -287,7 +338,11 @@ describe("streaming", () => {
       }
       const record = paced.requests[0]!;
       await vi.waitFor(() => expect(record.outcome).toBe("client-aborted"));
-      const full = record.usage as { prompt_tokens: number; completion_tokens: number; completion_tokens_details: { reasoning_tokens: number } };
+      const full = record.usage as {
+        prompt_tokens: number;
+        completion_tokens: number;
+        completion_tokens_details: { reasoning_tokens: number };
+      };
       const billed = record.billed as typeof full;
       const reasoning = full.completion_tokens_details.reasoning_tokens;
       expect(reasoning).toBeGreaterThan(0);
@@ -304,7 +359,9 @@ describe("streaming", () => {
   it("stall-after-generate bills the whole answer and never answers", async () => {
     const slowClient = new OpenAI({ apiKey: "k", baseURL: sim.url, maxRetries: 0, timeout: 200 });
     sim.injectFault("stall-after-generate");
-    const error = await slowClient.chat.completions.create({ model: "gpt-5-mini", messages: coachChat }).catch((e: unknown) => e);
+    const error = await slowClient.chat.completions
+      .create({ model: "gpt-5-mini", messages: coachChat })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     const record = sim.requests[0]!;
     await vi.waitFor(() => expect(record.outcome).toBe("client-aborted"));
@@ -341,8 +398,17 @@ describe("streaming", () => {
   });
 
   it("streams a forced tool call whose arguments validate against the function's parameters", async () => {
-    const Args = z.object({ goal: z.string().min(3), days: z.array(z.enum(["mon", "wed", "fri"])).min(1).max(3), minutes: z.number().int().min(10).max(60) });
-    const tools = [{ type: "function" as const, function: { name: "schedule_sessions", parameters: z.toJSONSchema(Args) } }];
+    const Args = z.object({
+      goal: z.string().min(3),
+      days: z
+        .array(z.enum(["mon", "wed", "fri"]))
+        .min(1)
+        .max(3),
+      minutes: z.number().int().min(10).max(60),
+    });
+    const tools = [
+      { type: "function" as const, function: { name: "schedule_sessions", parameters: z.toJSONSchema(Args) } },
+    ];
     const res = await client.chat.completions.create({
       model: "gpt-4o-mini",
       messages: coachChat,
@@ -356,7 +422,13 @@ describe("streaming", () => {
     expect(call.function.name).toBe("schedule_sessions");
     Args.parse(JSON.parse(call.function.arguments));
 
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat, tools, tool_choice: "required", stream: true });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: coachChat,
+      tools,
+      tool_choice: "required",
+      stream: true,
+    });
     const { chunks } = await collect(stream);
     const args = chunks.map((c) => c.choices[0]?.delta?.tool_calls?.[0]?.function?.arguments ?? "").join("");
     expect(args).toBe(call.function.arguments);
@@ -366,7 +438,8 @@ describe("streaming", () => {
 
 describe("max tokens", () => {
   it("truncates at max_tokens with finish_reason length (non-streaming and streaming)", async () => {
-    const full = (await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!.message.content!;
+    const full = (await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!
+      .message.content!;
     const res = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat, max_tokens: 10 });
     const content = res.choices[0]!.message.content!;
     expect(res.choices[0]!.finish_reason).toBe("length");
@@ -389,7 +462,11 @@ describe("max tokens", () => {
   });
 
   it("spends a reasoning model's max_completion_tokens on reasoning first", async () => {
-    const res = await client.chat.completions.create({ model: "gpt-5-mini", messages: coachChat, max_completion_tokens: 30 });
+    const res = await client.chat.completions.create({
+      model: "gpt-5-mini",
+      messages: coachChat,
+      max_completion_tokens: 30,
+    });
     expect(res.choices[0]!.finish_reason).toBe("length");
     expect(res.choices[0]!.message.content).toBe("");
     expect(res.usage!.completion_tokens).toBe(30);
@@ -397,7 +474,9 @@ describe("max tokens", () => {
   });
 
   it("rejects max_tokens on reasoning models like the API", async () => {
-    const error = await client.chat.completions.create({ model: "o3", messages: coachChat, max_tokens: 50 }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: "o3", messages: coachChat, max_tokens: 50 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("max_tokens");
   });
@@ -441,7 +520,15 @@ describe("structured outputs", () => {
   const JournalPrompt = z.object({
     id: z.uuid(),
     prompts: z
-      .array(z.object({ text: z.string().max(80), tags: z.array(z.enum(["gratitude", "focus", "energy", "sleep"])).min(1).max(2) }))
+      .array(
+        z.object({
+          text: z.string().max(80),
+          tags: z
+            .array(z.enum(["gratitude", "focus", "energy", "sleep"]))
+            .min(1)
+            .max(2),
+        }),
+      )
       .min(3)
       .max(3),
     language: z.enum(["en", "de", "fr"]),
@@ -488,14 +575,21 @@ describe("structured outputs", () => {
         model: "gpt-4o-mini",
         messages: coachChat,
         stream: true,
-        response_format: { type: "json_schema", json_schema: { name: "summary", schema: z.toJSONSchema(SessionSummary) } },
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "summary", schema: z.toJSONSchema(SessionSummary) },
+        },
       }),
     );
     SessionSummary.parse(JSON.parse(text));
   });
 
   it("answers json_object with a small JSON object", async () => {
-    const res = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat, response_format: { type: "json_object" } });
+    const res = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: coachChat,
+      response_format: { type: "json_object" },
+    });
     const value = JSON.parse(res.choices[0]!.message.content!) as Record<string, unknown>;
     expect(typeof value).toBe("object");
     expect(Object.keys(value).length).toBeGreaterThan(0);
@@ -515,7 +609,10 @@ describe("structured outputs", () => {
 });
 
 describe("faults", () => {
-  const schemaFormat = { type: "json_schema" as const, json_schema: { name: "workout", schema: z.toJSONSchema(z.object({ title: z.string(), weeks: z.number().int() })) } };
+  const schemaFormat = {
+    type: "json_schema" as const,
+    json_schema: { name: "workout", schema: z.toJSONSchema(z.object({ title: z.string(), weeks: z.number().int() })) },
+  };
   const Workout = z.object({ title: z.string(), weeks: z.number().int() });
 
   it("invalid-json: content that is not valid JSON (so not schema-valid), still billed with usage", async () => {
@@ -529,7 +626,11 @@ describe("faults", () => {
     expect(res.usage!.prompt_tokens).toBe(countTokens4o(plain(coachChat)));
     expect(sim.requests[0]!.fault).toBe("invalid-json");
     // Only that request: the next one is valid again.
-    const next = await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat, response_format: schemaFormat });
+    const next = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: coachChat,
+      response_format: schemaFormat,
+    });
     Workout.parse(JSON.parse(next.choices[0]!.message.content!));
   });
 
@@ -569,7 +670,8 @@ describe("faults", () => {
   });
 
   it("abort-mid-stream: the server drops the connection half-way through the stream", async () => {
-    const reference = (await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!.message.content!;
+    const reference = (await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!
+      .message.content!;
     const stream = await client.chat.completions.create(
       { model: "gpt-4o-mini", messages: coachChat, stream: true },
       { headers: { "x-simulator-fault": "abort-mid-stream" } },
@@ -585,7 +687,9 @@ describe("faults", () => {
     expect(reference.startsWith(text)).toBe(true);
     await until(() => sim.requests[1]?.outcome === "server-aborted");
     // The server is fine afterwards.
-    expect((await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!.message.content).toBe(reference);
+    expect(
+      (await client.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat })).choices[0]!.message.content,
+    ).toBe(reference);
   });
 
   it("abort-mid-stream on a non-streaming request cuts the JSON body", async () => {
@@ -605,12 +709,23 @@ describe("faults", () => {
 
 describe("protocol errors", () => {
   it("401 without a bearer token, in OpenAI's error format", async () => {
-    const anonymous = new OpenAI({ apiKey: "unused", baseURL: sim.url, maxRetries: 0, defaultHeaders: { Authorization: null } });
-    const error = await anonymous.chat.completions.create({ model: "gpt-4o-mini", messages: coachChat }).catch((e: unknown) => e);
+    const anonymous = new OpenAI({
+      apiKey: "unused",
+      baseURL: sim.url,
+      maxRetries: 0,
+      defaultHeaders: { Authorization: null },
+    });
+    const error = await anonymous.chat.completions
+      .create({ model: "gpt-4o-mini", messages: coachChat })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
 
-    const raw = await fetch(`${sim.url}/chat/completions`, { method: "POST", headers: { authorization: "Bearer " }, body: "{}" });
+    const raw = await fetch(`${sim.url}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer " },
+      body: "{}",
+    });
     expect(raw.status).toBe(401);
     const body = (await raw.json()) as { error: { message: string; type: string; code: string | null } };
     expect(body.error.type).toBe("invalid_request_error");

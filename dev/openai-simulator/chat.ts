@@ -51,7 +51,8 @@ export interface ChatOptions {
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];
 
-type ResponseFormat = { kind: "text" } | { kind: "json_object" } | { kind: "json_schema"; name: string; schema: unknown };
+type ResponseFormat =
+  { kind: "text" } | { kind: "json_object" } | { kind: "json_schema"; name: string; schema: unknown };
 
 interface ToolCallPlan {
   id: string;
@@ -104,14 +105,20 @@ function toPromptMessages(messages: readonly Record<string, unknown>[], model: s
     if (typeof content === "string") parts.push({ kind: "text", text: content });
     else if (Array.isArray(content)) {
       content.forEach((part, j) => {
-        if (!isRecord(part)) throw invalidRequest(`Invalid content part at messages[${i}].content[${j}].`, `messages[${i}].content[${j}]`);
+        if (!isRecord(part))
+          throw invalidRequest(`Invalid content part at messages[${i}].content[${j}].`, `messages[${i}].content[${j}]`);
         if (part.type === "text" && typeof part.text === "string") parts.push({ kind: "text", text: part.text });
-        else if (part.type === "refusal" && typeof part.refusal === "string") parts.push({ kind: "text", text: part.refusal });
+        else if (part.type === "refusal" && typeof part.refusal === "string")
+          parts.push({ kind: "text", text: part.refusal });
         else if (part.type === "image_url" && isRecord(part.image_url) && typeof part.image_url.url === "string") {
           const detail = typeof part.image_url.detail === "string" ? part.image_url.detail : "auto";
           const tokens = visionTokens(model, part.image_url.url, detail);
           parts.push({ kind: "image", url: part.image_url.url, detail, ...(tokens === null ? {} : { tokens }) });
-        } else if (part.type === "input_audio" && isRecord(part.input_audio) && typeof part.input_audio.data === "string") {
+        } else if (
+          part.type === "input_audio" &&
+          isRecord(part.input_audio) &&
+          typeof part.input_audio.data === "string"
+        ) {
           const bytes = Buffer.from(part.input_audio.data, "base64");
           parts.push({ kind: "audio", seconds: audioDurationSeconds(bytes).seconds, key: sha256Hex(bytes) });
         } else if (part.type === "file") {
@@ -138,7 +145,8 @@ function toPromptMessages(messages: readonly Record<string, unknown>[], model: s
 
 function parseResponseFormat(value: unknown): ResponseFormat {
   if (value === undefined || value === null) return { kind: "text" };
-  if (!isRecord(value)) throw invalidRequest("Invalid 'response_format': expected an object.", "response_format", "invalid_type");
+  if (!isRecord(value))
+    throw invalidRequest("Invalid 'response_format': expected an object.", "response_format", "invalid_type");
   switch (value.type) {
     case "text":
       return { kind: "text" };
@@ -147,7 +155,11 @@ function parseResponseFormat(value: unknown): ResponseFormat {
     case "json_schema": {
       const js = value.json_schema;
       if (!isRecord(js)) {
-        throw invalidRequest("Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema", "missing_required_parameter");
+        throw invalidRequest(
+          "Missing required parameter: 'response_format.json_schema'.",
+          "response_format.json_schema",
+          "missing_required_parameter",
+        );
       }
       if (typeof js.name !== "string" || js.name.length === 0) {
         throw invalidRequest(
@@ -171,7 +183,11 @@ function optionalInteger(body: Record<string, unknown>, key: string, min: number
   const value = body[key];
   if (value === undefined || value === null) return null;
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw invalidRequest(`Invalid type for '${key}': expected an integer, but got ${typeof value} instead.`, key, "invalid_type");
+    throw invalidRequest(
+      `Invalid type for '${key}': expected an integer, but got ${typeof value} instead.`,
+      key,
+      "invalid_type",
+    );
   }
   if (value < min) {
     throw invalidRequest(
@@ -192,10 +208,18 @@ function forcedTool(body: Record<string, unknown>): { name: string; parameters: 
   const choice = body.tool_choice;
   let name: string | null = null;
   if (choice === "required") name = (functions[0]?.name as string | undefined) ?? null;
-  else if (isRecord(choice) && choice.type === "function" && isRecord(choice.function) && typeof choice.function.name === "string") {
+  else if (
+    isRecord(choice) &&
+    choice.type === "function" &&
+    isRecord(choice.function) &&
+    typeof choice.function.name === "string"
+  ) {
     name = choice.function.name;
     if (!functions.some((f) => f.name === name)) {
-      throw invalidRequest(`Invalid value for 'tool_choice': no function named '${name}' was specified in the 'tools' parameter.`, "tool_choice");
+      throw invalidRequest(
+        `Invalid value for 'tool_choice': no function named '${name}' was specified in the 'tools' parameter.`,
+        "tool_choice",
+      );
     }
   }
   if (name === null) return null;
@@ -217,7 +241,9 @@ export function brokenJson(valid: string): string {
 /** Well-formed JSON that breaks the schema: a required property removed, else a wrong root type. */
 export function schemaMismatch(schema: unknown, sample: unknown): unknown {
   if (isRecord(sample) && isRecord(schema)) {
-    const required = Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === "string") : [];
+    const required = Array.isArray(schema.required)
+      ? schema.required.filter((k): k is string => typeof k === "string")
+      : [];
     const missing = required.find((k) => k in sample);
     if (missing !== undefined) {
       const copy = { ...sample };
@@ -319,7 +345,8 @@ export async function handleChatCompletion(
     );
   }
   const messages = body.messages.map((m, i) => {
-    if (!isRecord(m)) throw invalidRequest(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`, "invalid_type");
+    if (!isRecord(m))
+      throw invalidRequest(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`, "invalid_type");
     if (typeof m.role !== "string" || !ROLES.includes(m.role)) {
       throw invalidRequest(
         `Invalid value: '${String(m.role)}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`,
@@ -339,9 +366,18 @@ export async function handleChatCompletion(
   }
   const limit = optionalInteger(body, "max_completion_tokens", 1) ?? optionalInteger(body, "max_tokens", 1);
   const n = optionalInteger(body, "n", 1) ?? 1;
-  if (n > 128) throw invalidRequest(`Invalid 'n': integer above maximum value. Expected a value <= 128, but got ${n} instead.`, "n");
+  if (n > 128)
+    throw invalidRequest(
+      `Invalid 'n': integer above maximum value. Expected a value <= 128, but got ${n} instead.`,
+      "n",
+    );
   const format = parseResponseFormat(body.response_format);
-  const stop = typeof body.stop === "string" ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((s): s is string => typeof s === "string") : [];
+  const stop =
+    typeof body.stop === "string"
+      ? [body.stop]
+      : Array.isArray(body.stop)
+        ? body.stop.filter((s): s is string => typeof s === "string")
+        : [];
   const effort = typeof body.reasoning_effort === "string" ? body.reasoning_effort : null;
   const stream = body.stream === true;
   const includeUsage = stream && isRecord(body.stream_options) && body.stream_options.include_usage === true;
@@ -359,9 +395,16 @@ export async function handleChatCompletion(
     let visibleText: string;
     let toolCall: ToolCallPlan | null = null;
     if (tool) {
-      const args = ctx.fault === "invalid-json" || ctx.fault === "schema-mismatch"
-        ? answerText({ kind: "json_schema", name: tool.name, schema: tool.parameters }, lastUser, index, encoding, ctx.fault)
-        : JSON.stringify(sampleFromJsonSchema(tool.parameters, { seed: `tool:${tool.name}|${index}|${lastUser}` }));
+      const args =
+        ctx.fault === "invalid-json" || ctx.fault === "schema-mismatch"
+          ? answerText(
+              { kind: "json_schema", name: tool.name, schema: tool.parameters },
+              lastUser,
+              index,
+              encoding,
+              ctx.fault,
+            )
+          : JSON.stringify(sampleFromJsonSchema(tool.parameters, { seed: `tool:${tool.name}|${index}|${lastUser}` }));
       toolCall = { id: newId("call_sim_"), name: tool.name, arguments: args };
       visibleText = args;
     } else {
@@ -439,7 +482,15 @@ export async function handleChatCompletion(
           refusal: null,
           annotations: [],
           ...(c.toolCall
-            ? { tool_calls: [{ id: c.toolCall.id, type: "function", function: { name: c.toolCall.name, arguments: c.toolCall.arguments } }] }
+            ? {
+                tool_calls: [
+                  {
+                    id: c.toolCall.id,
+                    type: "function",
+                    function: { name: c.toolCall.name, arguments: c.toolCall.arguments },
+                  },
+                ],
+              }
             : {}),
         },
         logprobs: null,
@@ -452,7 +503,15 @@ export async function handleChatCompletion(
   }
 
   const progress: StreamProgress = { reasoningTokens: 0, visibleTokens: 0 };
-  const completed = await streamChoices(res, ctx, { ...envelope, ...trailer }, choices, includeUsage ? usage : null, options.tokensPerSecond, progress);
+  const completed = await streamChoices(
+    res,
+    ctx,
+    { ...envelope, ...trailer },
+    choices,
+    includeUsage ? usage : null,
+    options.tokensPerSecond,
+    progress,
+  );
   return { usage, billed: completed ? usage : billedUsage(usage, progress) };
 }
 
@@ -501,7 +560,10 @@ async function streamChoices(
   const reasoning = choices.reduce((s, c) => s + c.reasoningTokens, 0);
   const reasoningStart = Date.now();
   const reasoned = await sleep(reasoning * msPerToken, ctx.signal);
-  progress.reasoningTokens = reasoned || msPerToken === 0 ? reasoning : Math.min(reasoning, Math.floor((Date.now() - reasoningStart) / msPerToken));
+  progress.reasoningTokens =
+    reasoned || msPerToken === 0
+      ? reasoning
+      : Math.min(reasoning, Math.floor((Date.now() - reasoningStart) / msPerToken));
   if (!reasoned) return false;
 
   for (const choice of choices) {
@@ -510,10 +572,24 @@ async function streamChoices(
           role: "assistant",
           content: null,
           refusal: null,
-          tool_calls: [{ index: 0, id: choice.toolCall.id, type: "function", function: { name: choice.toolCall.name, arguments: "" } }],
+          tool_calls: [
+            {
+              index: 0,
+              id: choice.toolCall.id,
+              type: "function",
+              function: { name: choice.toolCall.name, arguments: "" },
+            },
+          ],
         }
       : { role: "assistant", content: "", refusal: null };
-    if (!(await write(res, ctx.signal, chunk([{ index: choice.index, delta: first, logprobs: null, finish_reason: null }])))) return false;
+    if (
+      !(await write(
+        res,
+        ctx.signal,
+        chunk([{ index: choice.index, delta: first, logprobs: null, finish_reason: null }]),
+      ))
+    )
+      return false;
     progress.visibleTokens += choice.completionTokens - choice.reasoningTokens - choice.pieces.length; // a tool call's name
     let pending = "";
     for (const piece of choice.pieces) {
@@ -522,7 +598,9 @@ async function streamChoices(
       sent++;
       progress.visibleTokens++;
       if (pending.length === 0) continue; // an incomplete UTF-8 character: wait for the next token
-      const delta = choice.toolCall ? { tool_calls: [{ index: 0, function: { arguments: pending } }] } : { content: pending };
+      const delta = choice.toolCall
+        ? { tool_calls: [{ index: 0, function: { arguments: pending } }] }
+        : { content: pending };
       pending = "";
       const data = chunk([{ index: choice.index, delta, logprobs: null, finish_reason: null }]);
       if (sent >= dropAfter) {
@@ -532,7 +610,14 @@ async function streamChoices(
       }
       if (!(await write(res, ctx.signal, data))) return false;
     }
-    if (!(await write(res, ctx.signal, chunk([{ index: choice.index, delta: {}, logprobs: null, finish_reason: choice.finishReason }])))) return false;
+    if (
+      !(await write(
+        res,
+        ctx.signal,
+        chunk([{ index: choice.index, delta: {}, logprobs: null, finish_reason: choice.finishReason }]),
+      ))
+    )
+      return false;
   }
   if (ctx.fault === "abort-mid-stream") {
     // Nothing visible to cut in half (empty content): drop before the end all the same.

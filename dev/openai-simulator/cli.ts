@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   console.log(`OpenAI simulator listening on ${simulator.url}`);
   console.log(`  OPENAI_BASE_URL=${simulator.url} OPENAI_API_KEY=sk-simulator`);
   console.log("  Ctrl-C to stop.");
-  closeOnSignals((signal) => `${signal}: stopping the OpenAI simulator (${simulator.requests.length} requests served).`, () => simulator.close());
+  closeOnSignals(
+    (signal) => `${signal}: stopping the OpenAI simulator (${simulator.requests.length} requests served).`,
+    () => simulator.close(),
+  );
 }
 
 main().catch((error: unknown) => {

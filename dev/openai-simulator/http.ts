@@ -3,7 +3,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 
-export const FAULTS = ["invalid-json", "schema-mismatch", "error-500", "error-429", "abort-mid-stream", "stall-after-generate"] as const;
+export const FAULTS = [
+  "invalid-json",
+  "schema-mismatch",
+  "error-500",
+  "error-429",
+  "abort-mid-stream",
+  "stall-after-generate",
+] as const;
 export type SimulatorFault = (typeof FAULTS)[number];
 
 export function isFault(value: string): value is SimulatorFault {
@@ -63,7 +70,13 @@ export function dropConnection(res: ServerResponse, ctx: ResponseContext): void 
   res.destroy();
 }
 
-export function sendJson(res: ServerResponse, ctx: ResponseContext, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  ctx: ResponseContext,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+): void {
   if (res.destroyed || ctx.signal.aborted) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -80,7 +93,13 @@ export function sendJson(res: ServerResponse, ctx: ResponseContext, status: numb
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, ctx: ResponseContext, status: number, text: string, contentType: string): void {
+export function sendText(
+  res: ServerResponse,
+  ctx: ResponseContext,
+  status: number,
+  text: string,
+  contentType: string,
+): void {
   if (res.destroyed || ctx.signal.aborted) return;
   res.writeHead(status, {
     ...baseHeaders(ctx),
@@ -115,7 +134,13 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
     const buf = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
     size += buf.length;
     if (size > MAX_BODY_BYTES) {
-      throw new HttpError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, "invalid_request_error", null, "request_too_large");
+      throw new HttpError(
+        413,
+        `Request body exceeds ${MAX_BODY_BYTES} bytes.`,
+        "invalid_request_error",
+        null,
+        "request_too_large",
+      );
     }
     chunks.push(buf);
   }

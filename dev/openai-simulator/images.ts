@@ -106,7 +106,11 @@ export async function handleImageGeneration(
   const gptImage = model.startsWith("gpt-image") || model.startsWith("chatgpt-image");
   const n = body.n ?? 1;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 10) {
-    throw invalidRequest(`Invalid 'n': expected an integer between 1 and 10, got ${JSON.stringify(n)}.`, "n", "invalid_value");
+    throw invalidRequest(
+      `Invalid 'n': expected an integer between 1 and 10, got ${JSON.stringify(n)}.`,
+      "n",
+      "invalid_value",
+    );
   }
   if (model === "dall-e-3" && n !== 1) {
     throw invalidRequest("Invalid 'n': dall-e-3 only supports n=1.", "n", "invalid_value");
@@ -117,18 +121,28 @@ export async function handleImageGeneration(
   const width = match ? Number(match[1]) : NaN;
   const height = match ? Number(match[2]) : NaN;
   if (!match || width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
-    throw invalidRequest(`Invalid value: '${sizeParam}'. Expected 'auto' or WIDTHxHEIGHT (at most ${MAX_SIDE}).`, "size", "invalid_value");
+    throw invalidRequest(
+      `Invalid value: '${sizeParam}'. Expected 'auto' or WIDTHxHEIGHT (at most ${MAX_SIDE}).`,
+      "size",
+      "invalid_value",
+    );
   }
   const responseFormat = body.response_format ?? (gptImage ? "b64_json" : "url");
   if (responseFormat !== "url" && responseFormat !== "b64_json") {
-    throw invalidRequest(`Invalid value: '${String(responseFormat)}'. Supported values are: 'url' and 'b64_json'.`, "response_format", "invalid_value");
+    throw invalidRequest(
+      `Invalid value: '${String(responseFormat)}'. Supported values are: 'url' and 'b64_json'.`,
+      "response_format",
+      "invalid_value",
+    );
   }
   const quality = typeof body.quality === "string" ? body.quality : gptImage ? "auto" : "standard";
 
   const data = Array.from({ length: n }, (_, i) => {
     const png = renderPng(`${model}|${prompt}|${i}`, width, height);
     const item: Record<string, unknown> =
-      responseFormat === "b64_json" ? { b64_json: png.toString("base64") } : { url: `${baseUrl}/__simulator/images/${store(png)}.png` };
+      responseFormat === "b64_json"
+        ? { b64_json: png.toString("base64") }
+        : { url: `${baseUrl}/__simulator/images/${store(png)}.png` };
     if (model === "dall-e-3") item.revised_prompt = `${prompt} (simulated)`;
     return item;
   });

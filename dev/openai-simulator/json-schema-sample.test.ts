@@ -43,7 +43,9 @@ describe("sampleFromJsonSchema", () => {
   it("is deterministic per seed and varies across seeds", () => {
     const schema = z.toJSONSchema(z.object({ a: z.number(), b: z.string(), c: z.enum(["x", "y", "z", "w"]) }));
     expect(sampleFromJsonSchema(schema, { seed: "one" })).toEqual(sampleFromJsonSchema(schema, { seed: "one" }));
-    const samples = new Set(["one", "two", "three", "four"].map((seed) => JSON.stringify(sampleFromJsonSchema(schema, { seed }))));
+    const samples = new Set(
+      ["one", "two", "three", "four"].map((seed) => JSON.stringify(sampleFromJsonSchema(schema, { seed }))),
+    );
     expect(samples.size).toBeGreaterThan(1);
   });
 
@@ -93,7 +95,12 @@ describe("sampleFromJsonSchema", () => {
       $schema: "http://json-schema.org/draft-07/schema#",
       definitions: {
         score: { type: "integer", minimum: 1, maximum: 5 },
-        person: { type: "object", properties: { name: { type: "string", minLength: 2 } }, required: ["name"], additionalProperties: false },
+        person: {
+          type: "object",
+          properties: { name: { type: "string", minLength: 2 } },
+          required: ["name"],
+          additionalProperties: false,
+        },
       },
       type: "object",
       properties: {
@@ -125,7 +132,12 @@ describe("sampleFromJsonSchema", () => {
         follow_up: { anyOf: [{ type: "string" }, { type: "null" }] },
         items: {
           type: "array",
-          items: { type: "object", properties: { q: { type: "string" }, score: { type: "number" } }, required: ["q", "score"], additionalProperties: false },
+          items: {
+            type: "object",
+            properties: { q: { type: "string" }, score: { type: "number" } },
+            required: ["q", "score"],
+            additionalProperties: false,
+          },
         },
       },
       required: ["summary", "follow_up", "items"],

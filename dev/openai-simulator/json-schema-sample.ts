@@ -235,7 +235,8 @@ class Sampler {
     const seen = new Set<string>();
     const out: unknown[] = [];
     for (let i = 0; i < count; i++) {
-      const itemSchema = i === 0 && schema.contains !== undefined ? schema.contains : i < tuple.length ? tuple[i] : rest;
+      const itemSchema =
+        i === 0 && schema.contains !== undefined ? schema.contains : i < tuple.length ? tuple[i] : rest;
       let value = this.sample(itemSchema, depth + 1);
       if (unique) {
         for (let attempt = 0; attempt < 12 && seen.has(JSON.stringify(value)); attempt++) {

@@ -89,7 +89,12 @@ describe("images", () => {
     // Deterministic per prompt, different across prompts.
     const again = await client.images.generate({ model: "gpt-image-1", prompt, size: "1024x1536", quality: "low" });
     expect(again.data![0]!.b64_json).toBe(res.data![0]!.b64_json);
-    const other = await client.images.generate({ model: "gpt-image-1", prompt: "Something else", size: "1024x1536", quality: "low" });
+    const other = await client.images.generate({
+      model: "gpt-image-1",
+      prompt: "Something else",
+      size: "1024x1536",
+      quality: "low",
+    });
     expect(other.data![0]!.b64_json).not.toBe(res.data![0]!.b64_json);
   });
 
@@ -101,7 +106,12 @@ describe("images", () => {
   });
 
   it("dall-e-3 defaults to a URL the simulator serves, with a revised prompt and no usage", async () => {
-    const res = await client.images.generate({ model: "dall-e-3", prompt: "A coach's whistle", size: "1792x1024", quality: "hd" });
+    const res = await client.images.generate({
+      model: "dall-e-3",
+      prompt: "A coach's whistle",
+      size: "1792x1024",
+      quality: "hd",
+    });
     const image = res.data![0]!;
     expect(image.url).toMatch(new RegExp(`^${sim.url}/__simulator/images/[0-9a-f]+\\.png$`));
     expect(image.revised_prompt).toContain("A coach's whistle");
@@ -110,7 +120,12 @@ describe("images", () => {
     expect(download.headers.get("content-type")).toBe("image/png");
     expect(decodePng(Buffer.from(await download.arrayBuffer()))).toMatchObject({ width: 1792, height: 1024 });
 
-    const b64 = await client.images.generate({ model: "dall-e-3", prompt: "A coach's whistle", response_format: "b64_json", size: "1024x1024" });
+    const b64 = await client.images.generate({
+      model: "dall-e-3",
+      prompt: "A coach's whistle",
+      response_format: "b64_json",
+      size: "1024x1024",
+    });
     expect(decodePng(Buffer.from(b64.data![0]!.b64_json!, "base64")).width).toBe(1024);
     const error = await client.images.generate({ model: "dall-e-3", prompt: "x", n: 2 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
@@ -134,22 +149,39 @@ describe("transcriptions", () => {
     expect(res.segments![res.segments!.length - 1]!.end).toBe(2.5);
     expect(res.words!.length).toBeGreaterThan(0);
     expect(res.usage).toEqual({ type: "duration", seconds: 3 });
-    expect(sim.requests[0]!.body).toMatchObject({ fields: { model: "whisper-1" }, file: { name: "check-in.wav", size: wav.length } });
+    expect(sim.requests[0]!.body).toMatchObject({
+      fields: { model: "whisper-1" },
+      file: { name: "check-in.wav", size: wav.length },
+    });
   });
 
   it("handles stereo 44.1 kHz WAVs and gives the same text for the same audio", async () => {
     const wav = pcmWav(1.25, 44_100, 2);
-    const a = await client.audio.transcriptions.create({ file: await toFile(wav, "a.wav"), model: "whisper-1", response_format: "verbose_json" });
-    const b = await client.audio.transcriptions.create({ file: await toFile(wav, "b.wav"), model: "whisper-1", response_format: "verbose_json" });
+    const a = await client.audio.transcriptions.create({
+      file: await toFile(wav, "a.wav"),
+      model: "whisper-1",
+      response_format: "verbose_json",
+    });
+    const b = await client.audio.transcriptions.create({
+      file: await toFile(wav, "b.wav"),
+      model: "whisper-1",
+      response_format: "verbose_json",
+    });
     expect(a.duration).toBe(1.25);
     expect(b.text).toBe(a.text);
-    const other = await client.audio.transcriptions.create({ file: await toFile(pcmWav(1.25, 22_050), "c.wav"), model: "whisper-1" });
+    const other = await client.audio.transcriptions.create({
+      file: await toFile(pcmWav(1.25, 22_050), "c.wav"),
+      model: "whisper-1",
+    });
     expect(other.text).not.toBe(a.text);
   });
 
   it("json and text formats; gpt-4o-transcribe reports token usage", async () => {
     const wav = pcmWav(2.5);
-    const json = await client.audio.transcriptions.create({ file: await toFile(wav, "a.wav"), model: "gpt-4o-transcribe" });
+    const json = await client.audio.transcriptions.create({
+      file: await toFile(wav, "a.wav"),
+      model: "gpt-4o-transcribe",
+    });
     const outputTokens = encode4o(json.text).length;
     expect(json.usage).toEqual({
       type: "tokens",
@@ -158,7 +190,11 @@ describe("transcriptions", () => {
       output_tokens: outputTokens,
       total_tokens: 25 + outputTokens,
     });
-    const text = await client.audio.transcriptions.create({ file: await toFile(wav, "a.wav"), model: "whisper-1", response_format: "text" });
+    const text = await client.audio.transcriptions.create({
+      file: await toFile(wav, "a.wav"),
+      model: "whisper-1",
+      response_format: "text",
+    });
     expect(typeof text).toBe("string");
     expect(text.trim()).toBe(json.text);
     const error = await client.audio.transcriptions
@@ -169,18 +205,34 @@ describe("transcriptions", () => {
 
   it("decodes other compressed audio at 64 kbit/s (8,000 bytes per second), whatever its header claims", async () => {
     const unknown = Buffer.alloc(48_000, 0xff);
-    const res = await client.audio.transcriptions.create({ file: await toFile(unknown, "voice.mp3"), model: "whisper-1", response_format: "verbose_json" });
+    const res = await client.audio.transcriptions.create({
+      file: await toFile(unknown, "voice.mp3"),
+      model: "whisper-1",
+      response_format: "verbose_json",
+    });
     expect(res.duration).toBe(6);
     // An M4A whose mvhd claims 1 s, with 80,000 bytes of audio: 10 s.
     const forged = mp4File(1, { mdatBytes: 80_000 });
-    const m4a = await client.audio.transcriptions.create({ file: await toFile(forged, "voice.m4a"), model: "whisper-1", response_format: "verbose_json" });
+    const m4a = await client.audio.transcriptions.create({
+      file: await toFile(forged, "voice.m4a"),
+      model: "whisper-1",
+      response_format: "verbose_json",
+    });
     expect(m4a.duration).toBe(Math.round((forged.length / 8_000) * 1000) / 1000);
   });
 
   it("decodes every MP3 frame of the file, past junk a header walk stops at", async () => {
     const frames = Buffer.from(mp3File(200));
-    const junkInside = Buffer.concat([frames.subarray(0, 417 * 2), Buffer.alloc(1_000, 0x00), frames.subarray(417 * 2)]);
-    const res = await client.audio.transcriptions.create({ file: await toFile(junkInside, "voice.mp3"), model: "whisper-1", response_format: "verbose_json" });
+    const junkInside = Buffer.concat([
+      frames.subarray(0, 417 * 2),
+      Buffer.alloc(1_000, 0x00),
+      frames.subarray(417 * 2),
+    ]);
+    const res = await client.audio.transcriptions.create({
+      file: await toFile(junkInside, "voice.mp3"),
+      model: "whisper-1",
+      response_format: "verbose_json",
+    });
     expect(res.duration).toBe(Math.round(((200 * 1152) / 44_100) * 1000) / 1000);
   });
 });
@@ -195,7 +247,13 @@ describe("realtime", () => {
     expect(res.value).toMatch(/^ek_sim_[0-9a-f]{32}$/);
     expect(res.expires_at).toBeGreaterThanOrEqual(before + 300);
     expect(res.expires_at).toBeLessThanOrEqual(before + 302);
-    expect(res.session).toMatchObject({ type: "realtime", object: "realtime.session", model: "gpt-realtime", instructions: "Be a warm coach.", max_output_tokens: 512 });
+    expect(res.session).toMatchObject({
+      type: "realtime",
+      object: "realtime.session",
+      model: "gpt-realtime",
+      instructions: "Be a warm coach.",
+      max_output_tokens: 512,
+    });
     expect(res.session.id).toMatch(/^sess_sim_/);
     const defaults = await client.realtime.clientSecrets.create({});
     expect(defaults.expires_at - Math.floor(Date.now() / 1000)).toBeGreaterThanOrEqual(599);
@@ -210,7 +268,9 @@ describe("realtime", () => {
   });
 
   it("rejects an out-of-range expiry", async () => {
-    const error = await client.realtime.clientSecrets.create({ expires_after: { anchor: "created_at", seconds: 5 } }).catch((e: unknown) => e);
+    const error = await client.realtime.clientSecrets
+      .create({ expires_after: { anchor: "created_at", seconds: 5 } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
   });
 });
@@ -222,7 +282,9 @@ describe("faults on other endpoints", () => {
       .catch((e: unknown) => e);
     expect(image).toBeInstanceOf(OpenAI.InternalServerError);
     sim.injectFault("error-429");
-    const audio = await client.audio.transcriptions.create({ file: await toFile(pcmWav(0.5), "a.wav"), model: "whisper-1" }).catch((e: unknown) => e);
+    const audio = await client.audio.transcriptions
+      .create({ file: await toFile(pcmWav(0.5), "a.wav"), model: "whisper-1" })
+      .catch((e: unknown) => e);
     expect(audio).toBeInstanceOf(OpenAI.RateLimitError);
   });
 });
@@ -240,7 +302,11 @@ describe("lifecycle", () => {
   it("close() ends in-flight streams and frees the port", async () => {
     const slow = await startOpenAISimulator({ tokensPerSecond: 20 });
     const slowClient = new OpenAI({ apiKey: "k", baseURL: slow.url, maxRetries: 0 });
-    const stream = await slowClient.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    const stream = await slowClient.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     const reading = (async () => {
       try {
         for await (const chunk of stream) void chunk;
@@ -257,7 +323,9 @@ describe("lifecycle", () => {
 
   it("the CLI prints the URL, serves, and exits 0 on SIGTERM", async () => {
     const tsx = path.resolve("node_modules/.bin/tsx");
-    const child = spawn(tsx, ["dev/openai-simulator/cli.ts", "--port", "0"], { env: { ...process.env, NODE_ENV: "development" } });
+    const child = spawn(tsx, ["dev/openai-simulator/cli.ts", "--port", "0"], {
+      env: { ...process.env, NODE_ENV: "development" },
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -269,7 +337,10 @@ describe("lifecycle", () => {
         child.once("exit", (code) => reject(new Error(`CLI exited early (${code}): ${out}`)));
       });
       const cliClient = new OpenAI({ apiKey: "k", baseURL: url, maxRetries: 0 });
-      const res = await cliClient.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ping" }] });
+      const res = await cliClient.chat.completions.create({
+        model: "gpt-4o-mini",
+        messages: [{ role: "user", content: "ping" }],
+      });
       expect(res.choices[0]!.message.content).toBeTruthy();
       const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");

@@ -9,7 +9,11 @@ import { startOpenAISimulator, type OpenAISimulator } from "./index";
 const DAY = 1_764_633_600; // 2025-12-02T00:00:00Z
 const at = (seconds: number) => (DAY + seconds) * 1000;
 
-function chatRecord(model: string, usage: { prompt: number; cached: number; completion: number }, seconds: number): RecordedRequest {
+function chatRecord(
+  model: string,
+  usage: { prompt: number; cached: number; completion: number },
+  seconds: number,
+): RecordedRequest {
   return {
     id: `req_${seconds}`,
     method: "POST",
@@ -20,7 +24,11 @@ function chatRecord(model: string, usage: { prompt: number; cached: number; comp
     receivedAt: at(seconds),
     status: 200,
     usage: null,
-    billed: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, prompt_tokens_details: { cached_tokens: usage.cached } },
+    billed: {
+      prompt_tokens: usage.prompt,
+      completion_tokens: usage.completion,
+      prompt_tokens_details: { cached_tokens: usage.cached },
+    },
     outcome: "completed",
   };
 }
@@ -33,7 +41,11 @@ describe("organizationPage", () => {
   ];
 
   it("bills each line item at the simulator's own prices, in dollars", () => {
-    const page = organizationPage("costs", new URLSearchParams({ start_time: String(DAY), end_time: String(DAY + 86_400), group_by: "line_item" }), records);
+    const page = organizationPage(
+      "costs",
+      new URLSearchParams({ start_time: String(DAY), end_time: String(DAY + 86_400), group_by: "line_item" }),
+      records,
+    );
     // gpt-5-mini: (923 × $0.25 + 200 × $0.025 + 307 × $2) / 1M.
     expect(page).toEqual({
       object: "page",
@@ -45,9 +57,33 @@ describe("organizationPage", () => {
           start_time: DAY,
           end_time: DAY + 86_400,
           results: [
-            { object: "organization.costs.result", amount: { value: 0.00023075, currency: "usd" }, line_item: "gpt-5-mini-2025-08-07, input", project_id: null, api_key_id: null, quantity: null, quantity_unit: null },
-            { object: "organization.costs.result", amount: { value: 0.000005, currency: "usd" }, line_item: "gpt-5-mini-2025-08-07, cached input", project_id: null, api_key_id: null, quantity: null, quantity_unit: null },
-            { object: "organization.costs.result", amount: { value: 0.000614, currency: "usd" }, line_item: "gpt-5-mini-2025-08-07, output", project_id: null, api_key_id: null, quantity: null, quantity_unit: null },
+            {
+              object: "organization.costs.result",
+              amount: { value: 0.00023075, currency: "usd" },
+              line_item: "gpt-5-mini-2025-08-07, input",
+              project_id: null,
+              api_key_id: null,
+              quantity: null,
+              quantity_unit: null,
+            },
+            {
+              object: "organization.costs.result",
+              amount: { value: 0.000005, currency: "usd" },
+              line_item: "gpt-5-mini-2025-08-07, cached input",
+              project_id: null,
+              api_key_id: null,
+              quantity: null,
+              quantity_unit: null,
+            },
+            {
+              object: "organization.costs.result",
+              amount: { value: 0.000614, currency: "usd" },
+              line_item: "gpt-5-mini-2025-08-07, output",
+              project_id: null,
+              api_key_id: null,
+              quantity: null,
+              quantity_unit: null,
+            },
           ],
         },
       ],
@@ -57,22 +93,57 @@ describe("organizationPage", () => {
   it("sums usage per model with group_by=model, one bucket a page with limit=1", () => {
     const query = new URLSearchParams({ start_time: String(DAY), end_time: String(DAY + 2 * 86_400), limit: "1" });
     query.append("group_by", "model");
-    const first = organizationPage("completions", query, records) as { has_more: boolean; next_page: string; data: { results: unknown[] }[] };
+    const first = organizationPage("completions", query, records) as {
+      has_more: boolean;
+      next_page: string;
+      data: { results: unknown[] }[];
+    };
     expect(first.has_more).toBe(true);
     expect(first.data[0]!.results).toEqual([
-      expect.objectContaining({ object: "organization.usage.completions.result", model: "gpt-5-mini-2025-08-07", input_tokens: 1_123, input_cached_tokens: 200, output_tokens: 307, num_model_requests: 2, input_audio_tokens: 0 }),
+      expect.objectContaining({
+        object: "organization.usage.completions.result",
+        model: "gpt-5-mini-2025-08-07",
+        input_tokens: 1_123,
+        input_cached_tokens: 200,
+        output_tokens: 307,
+        num_model_requests: 2,
+        input_audio_tokens: 0,
+      }),
     ]);
     query.set("page", first.next_page);
-    const second = organizationPage("completions", query, records) as { has_more: boolean; next_page: string | null; data: { start_time: number; results: unknown[] }[] };
-    expect(second).toMatchObject({ has_more: false, next_page: null, data: [{ start_time: DAY + 86_400, results: [expect.objectContaining({ model: "gpt-4o-mini-2024-07-18", input_tokens: 50 })] }] });
+    const second = organizationPage("completions", query, records) as {
+      has_more: boolean;
+      next_page: string | null;
+      data: { start_time: number; results: unknown[] }[];
+    };
+    expect(second).toMatchObject({
+      has_more: false,
+      next_page: null,
+      data: [
+        {
+          start_time: DAY + 86_400,
+          results: [expect.objectContaining({ model: "gpt-4o-mini-2024-07-18", input_tokens: 50 })],
+        },
+      ],
+    });
   });
 
   it("refuses what the spec does not allow", () => {
-    expect(() => organizationPage("costs", new URLSearchParams({}), records)).toThrow("Missing required parameter: 'start_time'.");
-    expect(() => organizationPage("costs", new URLSearchParams({ start_time: String(DAY), bucket_width: "1h" }), records)).toThrow("Invalid 'bucket_width'");
-    expect(() => organizationPage("costs", new URLSearchParams({ start_time: String(DAY), group_by: "model" }), records)).toThrow("Invalid 'group_by'");
-    expect(() => organizationPage("completions", new URLSearchParams({ start_time: String(DAY), limit: "32" }), records)).toThrow("Invalid 'limit'");
-    expect(() => organizationPage("costs", new URLSearchParams({ start_time: String(DAY), page: "nope" }), records)).toThrow("Invalid 'page'");
+    expect(() => organizationPage("costs", new URLSearchParams({}), records)).toThrow(
+      "Missing required parameter: 'start_time'.",
+    );
+    expect(() =>
+      organizationPage("costs", new URLSearchParams({ start_time: String(DAY), bucket_width: "1h" }), records),
+    ).toThrow("Invalid 'bucket_width'");
+    expect(() =>
+      organizationPage("costs", new URLSearchParams({ start_time: String(DAY), group_by: "model" }), records),
+    ).toThrow("Invalid 'group_by'");
+    expect(() =>
+      organizationPage("completions", new URLSearchParams({ start_time: String(DAY), limit: "32" }), records),
+    ).toThrow("Invalid 'limit'");
+    expect(() =>
+      organizationPage("costs", new URLSearchParams({ start_time: String(DAY), page: "nope" }), records),
+    ).toThrow("Invalid 'page'");
   });
 });
 
@@ -92,12 +163,22 @@ describe("billedOf: cache writes", () => {
       ["gpt-5.6-sol, cache write input", 4_864n * 5_000_000n],
       ["gpt-5.6-sol, output", 300n * 20_000_000n],
     ]);
-    expect(billed!.counts).toEqual({ input_tokens: 6_000, input_cached_tokens: 1_024, input_cache_write_tokens: 4_864, output_tokens: 300, num_model_requests: 1 });
+    expect(billed!.counts).toEqual({
+      input_tokens: 6_000,
+      input_cached_tokens: 1_024,
+      input_cache_write_tokens: 4_864,
+      output_tokens: 300,
+      num_model_requests: 1,
+    });
   });
 
   it("has no cache-write line for a model without a cache-write price", () => {
     const billed = billedOf(withWrites("gpt-5-mini", undefined));
-    expect(billed!.lines.map(([line]) => line)).toEqual(["gpt-5-mini-2025-08-07, input", "gpt-5-mini-2025-08-07, cached input", "gpt-5-mini-2025-08-07, output"]);
+    expect(billed!.lines.map(([line]) => line)).toEqual([
+      "gpt-5-mini-2025-08-07, input",
+      "gpt-5-mini-2025-08-07, cached input",
+      "gpt-5-mini-2025-08-07, output",
+    ]);
     expect(billed!.counts).toMatchObject({ input_cache_write_tokens: 0 });
   });
 });
@@ -115,7 +196,13 @@ describe("billedOfRealtime", () => {
           total_tokens: 0,
           input_tokens: 1_300,
           output_tokens: 500,
-          input_token_details: { text_tokens: 300, audio_tokens: 1_000, image_tokens: 0, cached_tokens: 600, cached_tokens_details: { text_tokens: 100, audio_tokens: 500, image_tokens: 0 } },
+          input_token_details: {
+            text_tokens: 300,
+            audio_tokens: 1_000,
+            image_tokens: 0,
+            cached_tokens: 600,
+            cached_tokens_details: { text_tokens: 100, audio_tokens: 500, image_tokens: 0 },
+          },
           output_token_details: { text_tokens: 100, audio_tokens: 400 },
         },
       ],
@@ -128,7 +215,13 @@ describe("billedOfRealtime", () => {
       ["gpt-realtime, cached audio input", 500n * 400_000n],
       ["gpt-realtime, audio output", 400n * 64_000_000n],
     ]);
-    expect(billed!.counts).toMatchObject({ input_tokens: 1_300, input_cached_tokens: 600, output_tokens: 500, input_audio_tokens: 500, output_audio_tokens: 400 });
+    expect(billed!.counts).toMatchObject({
+      input_tokens: 1_300,
+      input_cached_tokens: 600,
+      output_tokens: 500,
+      input_audio_tokens: 500,
+      output_audio_tokens: 400,
+    });
   });
 });
 
@@ -146,6 +239,11 @@ describe("GET /v1/organization/* on the simulator", () => {
     expect((await refused.json()).error).toMatchObject({ code: "invalid_api_key", type: "invalid_request_error" });
     const ok = await fetch(url, { headers: { authorization: "Bearer sk-admin-test" } });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ object: "page", has_more: false, next_page: null, data: [{ object: "bucket", start_time: DAY, end_time: DAY + 86_400, results: [] }] });
+    expect(await ok.json()).toEqual({
+      object: "page",
+      has_more: false,
+      next_page: null,
+      data: [{ object: "bucket", start_time: DAY, end_time: DAY + 86_400, results: [] }],
+    });
   });
 });

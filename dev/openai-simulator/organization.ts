@@ -60,7 +60,15 @@ const TRANSCRIBE_PRICES: Readonly<Record<string, { text: bigint; audio: bigint; 
   "gpt-4o-mini-transcribe": { text: 1_250_000n, audio: 3_000_000n, output: 5_000_000n },
 };
 /** Realtime: text and audio, each uncached input, cached input and output. */
-const REALTIME_PRICES: Readonly<Record<string, Record<"text input" | "cached text input" | "text output" | "audio input" | "cached audio input" | "audio output", bigint>>> = {
+const REALTIME_PRICES: Readonly<
+  Record<
+    string,
+    Record<
+      "text input" | "cached text input" | "text output" | "audio input" | "cached audio input" | "audio output",
+      bigint
+    >
+  >
+> = {
   "gpt-realtime": {
     "text input": 4_000_000n,
     "cached text input": 400_000n,
@@ -114,7 +122,9 @@ export function billedOf(record: RecordedRequest): Billed | null {
       ? [
           [`${model}, input`, BigInt(input - cached - (price.cacheWrite === undefined ? 0 : written)) * price.input],
           [`${model}, cached input`, BigInt(cached) * price.cached],
-          ...(price.cacheWrite === undefined ? [] : [[`${model}, cache write input`, BigInt(written) * price.cacheWrite] as [string, bigint]]),
+          ...(price.cacheWrite === undefined
+            ? []
+            : [[`${model}, cache write input`, BigInt(written) * price.cacheWrite] as [string, bigint]]),
           [`${model}, output`, BigInt(output) * price.output],
         ]
       : [];
@@ -122,7 +132,13 @@ export function billedOf(record: RecordedRequest): Billed | null {
       at,
       model,
       kind: "completions",
-      counts: { input_tokens: input, input_cached_tokens: cached, input_cache_write_tokens: written, output_tokens: output, num_model_requests: 1 },
+      counts: {
+        input_tokens: input,
+        input_cached_tokens: cached,
+        input_cache_write_tokens: written,
+        output_tokens: output,
+        num_model_requests: 1,
+      },
       lines,
     };
   }
@@ -146,7 +162,13 @@ export function billedOf(record: RecordedRequest): Billed | null {
     const quality = typeof body.quality === "string" ? body.quality : "standard";
     const size = typeof body.size === "string" ? body.size : "1024x1024";
     const each = model === "dall-e-3" ? DALLE3_PRICES[`${quality} ${size}`] : undefined;
-    return { at, model, kind: "images", counts, lines: each === undefined ? [] : [[`${model}, images`, BigInt(n) * each * 1_000_000n]] };
+    return {
+      at,
+      model,
+      kind: "images",
+      counts,
+      lines: each === undefined ? [] : [[`${model}, images`, BigInt(n) * each * 1_000_000n]],
+    };
   }
   if (record.path === "/v1/audio/transcriptions" && isRecord(record.billed)) {
     const fields = isRecord(body.fields) ? body.fields : {};
@@ -205,7 +227,12 @@ export function billedOfRealtime(call: SimulatedCall): Billed[] {
         output_audio_tokens: u.output_token_details.audio_tokens,
         num_model_requests: 1,
       },
-      lines: price ? Object.entries(tokens).map(([kind, n]): [string, bigint] => [`${model}, ${kind}`, BigInt(n) * price[kind as keyof typeof tokens]]) : [],
+      lines: price
+        ? Object.entries(tokens).map(([kind, n]): [string, bigint] => [
+            `${model}, ${kind}`,
+            BigInt(n) * price[kind as keyof typeof tokens],
+          ])
+        : [],
     };
   });
 }
@@ -260,7 +287,8 @@ function integerParam(query: URLSearchParams, name: string, required: boolean): 
     if (required) throw invalidRequest(`Missing required parameter: '${name}'.`, name, "missing_required_parameter");
     return null;
   }
-  if (!/^\d+$/.test(text)) throw invalidRequest(`Invalid '${name}': expected an integer, got '${text}'.`, name, "invalid_value");
+  if (!/^\d+$/.test(text))
+    throw invalidRequest(`Invalid '${name}': expected an integer, got '${text}'.`, name, "invalid_value");
   return Number(text);
 }
 
@@ -270,7 +298,12 @@ function arrayParam(query: URLSearchParams, name: string): string[] {
 }
 
 /** The page of buckets one organization request asks for, from the simulator's recorded requests. */
-export function organizationPage(endpoint: Endpoint, query: URLSearchParams, requests: readonly RecordedRequest[], realtimeCalls: readonly SimulatedCall[] = []): unknown {
+export function organizationPage(
+  endpoint: Endpoint,
+  query: URLSearchParams,
+  requests: readonly RecordedRequest[],
+  realtimeCalls: readonly SimulatedCall[] = [],
+): unknown {
   const start = integerParam(query, "start_time", true)!;
   const end = integerParam(query, "end_time", false) ?? Math.ceil(Date.now() / 1000);
   const widthName = query.get("bucket_width") ?? "1d";
@@ -280,11 +313,13 @@ export function organizationPage(endpoint: Endpoint, query: URLSearchParams, req
   const width = WIDTHS[widthName]!;
   const groupBy = arrayParam(query, "group_by");
   for (const group of groupBy) {
-    if (!GROUPS[endpoint].includes(group)) throw invalidRequest(`Invalid 'group_by': '${group}'.`, "group_by", "invalid_value");
+    if (!GROUPS[endpoint].includes(group))
+      throw invalidRequest(`Invalid 'group_by': '${group}'.`, "group_by", "invalid_value");
   }
   const limits = endpoint === "costs" ? LIMITS.costs : LIMITS.usage;
   const limit = integerParam(query, "limit", false) ?? limits.default;
-  if (limit < 1 || limit > limits.max) throw invalidRequest(`Invalid 'limit': must be between 1 and ${limits.max}.`, "limit", "invalid_value");
+  if (limit < 1 || limit > limits.max)
+    throw invalidRequest(`Invalid 'limit': must be between 1 and ${limits.max}.`, "limit", "invalid_value");
   const models = arrayParam(query, "models");
 
   // The cursor is the start of the next bucket, encoded so that clients treat it as opaque.
@@ -296,13 +331,21 @@ export function organizationPage(endpoint: Endpoint, query: URLSearchParams, req
     first = Number(decoded[1]);
   }
 
-  const billed = [...requests.map(billedOf).filter((b): b is Billed => b !== null), ...realtimeCalls.flatMap(billedOfRealtime)];
+  const billed = [
+    ...requests.map(billedOf).filter((b): b is Billed => b !== null),
+    ...realtimeCalls.flatMap(billedOfRealtime),
+  ];
   const data: unknown[] = [];
   let bucketStart = first;
   while (bucketStart < end && data.length < limit) {
     const bucketEnd = bucketStart + width;
     const inBucket = billed.filter((b) => b.at >= bucketStart * 1000 && b.at < bucketEnd * 1000);
-    data.push({ object: "bucket", start_time: bucketStart, end_time: bucketEnd, results: results(endpoint, inBucket, groupBy, models) });
+    data.push({
+      object: "bucket",
+      start_time: bucketStart,
+      end_time: bucketEnd,
+      results: results(endpoint, inBucket, groupBy, models),
+    });
     bucketStart = bucketEnd;
   }
   const hasMore = bucketStart < end;
@@ -346,11 +389,25 @@ function results(endpoint: Endpoint, billed: Billed[], groupBy: string[], models
   }
   const object = `organization.usage.${kind}.result`;
   return [...byModel].map(([model, counts]) => {
-    const base = { object, ...counts, project_id: groupBy.includes("project_id") ? PROJECT_ID : null, user_id: null, api_key_id: null, model };
+    const base = {
+      object,
+      ...counts,
+      project_id: groupBy.includes("project_id") ? PROJECT_ID : null,
+      user_id: null,
+      api_key_id: null,
+      model,
+    };
     if (kind === "completions") {
-      return { input_audio_tokens: 0, output_audio_tokens: 0, ...base, batch: groupBy.includes("batch") ? false : null, service_tier: groupBy.includes("service_tier") ? "default" : null };
+      return {
+        input_audio_tokens: 0,
+        output_audio_tokens: 0,
+        ...base,
+        batch: groupBy.includes("batch") ? false : null,
+        service_tier: groupBy.includes("service_tier") ? "default" : null,
+      };
     }
-    if (kind === "images") return { ...base, source: groupBy.includes("source") ? "image.generation" : null, size: null };
+    if (kind === "images")
+      return { ...base, source: groupBy.includes("source") ? "image.generation" : null, size: null };
     return base;
   });
 }

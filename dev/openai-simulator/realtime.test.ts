@@ -34,7 +34,9 @@ async function open(url: string, options: WebSocket.ClientOptions & { protocols?
       }
     }
   });
-  const closedPromise = new Promise<{ code: number }>((resolve) => ws.on("close", (code) => resolve((closed = { code }))));
+  const closedPromise = new Promise<{ code: number }>((resolve) =>
+    ws.on("close", (code) => resolve((closed = { code }))),
+  );
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -54,7 +56,14 @@ async function open(url: string, options: WebSocket.ClientOptions & { protocols?
         return Promise.resolve(events[from + hit]!);
       }
       return new Promise<Event>((resolve) =>
-        waiters.push({ type, from, resolve: (e) => { seen = events.indexOf(e) + 1; resolve(e); } }),
+        waiters.push({
+          type,
+          from,
+          resolve: (e) => {
+            seen = events.indexOf(e) + 1;
+            resolve(e);
+          },
+        }),
       );
     },
   };
@@ -82,17 +91,26 @@ export const OFFER = [
 
 /** Creates a WebRTC call as our server does (the SDK's multipart `sdp` + `session`) and joins a test peer to it. */
 async function serverCall(instructions = "You are a coach.") {
-  const response = await client.realtime.calls.create({ sdp: OFFER, session: { type: "realtime", model: "gpt-realtime", instructions } });
+  const response = await client.realtime.calls.create({
+    sdp: OFFER,
+    session: { type: "realtime", model: "gpt-realtime", instructions },
+  });
   const callId = response.headers.get("location")!.split("/").pop()!;
   const peer = sim.realtime.peer(callId);
   return { response, callId, peer };
 }
 
-const userTurn = (text: string) => ({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text }] } });
+const userTurn = (text: string) => ({
+  type: "conversation.item.create",
+  item: { type: "message", role: "user", content: [{ type: "input_text", text }] },
+});
 
 describe("simulator realtime calls (POST /v1/realtime/calls)", () => {
   it("answers an SDP offer with 201, an SDP answer and the call id in Location", async () => {
-    const response = await client.realtime.calls.create({ sdp: OFFER, session: { type: "realtime", model: "gpt-realtime", max_output_tokens: 256 } });
+    const response = await client.realtime.calls.create({
+      sdp: OFFER,
+      session: { type: "realtime", model: "gpt-realtime", max_output_tokens: 256 },
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get("content-type")).toBe("application/sdp");
     expect(response.headers.get("location")).toMatch(/^\/v1\/realtime\/calls\/rtc_sim_[0-9a-f]{24}$/);
@@ -101,14 +119,23 @@ describe("simulator realtime calls (POST /v1/realtime/calls)", () => {
     expect(answer).toContain("a=mid:0");
     expect(answer).toContain("m=application 9 UDP/DTLS/SCTP webrtc-datachannel");
     const callId = response.headers.get("location")!.split("/").pop()!;
-    expect(sim.realtime.list().find((c) => c.id === callId)!.session).toMatchObject({ model: "gpt-realtime", max_output_tokens: 256 });
+    expect(sim.realtime.list().find((c) => c.id === callId)!.session).toMatchObject({
+      model: "gpt-realtime",
+      max_output_tokens: 256,
+    });
     await client.realtime.calls.hangup(callId);
   });
 
   it("refuses a body without an SDP offer, and a malformed one (400)", async () => {
-    const bad = await client.realtime.calls.create({ sdp: "hello" }).catch((e: unknown) => e as { status: number; error: { param: string } });
+    const bad = await client.realtime.calls
+      .create({ sdp: "hello" })
+      .catch((e: unknown) => e as { status: number; error: { param: string } });
     expect(bad).toMatchObject({ status: 400, error: { param: "sdp", code: "invalid_offer" } });
-    const res = await fetch(`${sim.url}/realtime/calls`, { method: "POST", headers: { authorization: "Bearer sk-test", "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${sim.url}/realtime/calls`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk-test", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(400);
   });
 
@@ -124,13 +151,26 @@ describe("simulator realtime calls (POST /v1/realtime/calls)", () => {
     const committed = await sideband.next("input_audio_buffer.committed");
     expect(committed).toMatchObject({ event_id: expect.any(String), item_id: expect.stringMatching(/^item_sim_/) });
     const transcript = await sideband.next("response.output_audio_transcript.done");
-    expect(transcript).toMatchObject({ response_id: expect.any(String), item_id: expect.any(String), output_index: 0, content_index: 0, transcript: expect.any(String) });
-    const first = (await sideband.next("response.done")).response as { usage: { input_token_details: { audio_tokens: number; cached_tokens: number }; output_token_details: { text_tokens: number; audio_tokens: number } } };
+    expect(transcript).toMatchObject({
+      response_id: expect.any(String),
+      item_id: expect.any(String),
+      output_index: 0,
+      content_index: 0,
+      transcript: expect.any(String),
+    });
+    const first = (await sideband.next("response.done")).response as {
+      usage: {
+        input_token_details: { audio_tokens: number; cached_tokens: number };
+        output_token_details: { text_tokens: number; audio_tokens: number };
+      };
+    };
     expect(first.usage.input_token_details.audio_tokens).toBe(30); // 3 s × 10 tokens
     expect(first.usage.input_token_details.cached_tokens).toBe(0);
     expect(first.usage.output_token_details.audio_tokens).toBe(2 * first.usage.output_token_details.text_tokens);
     peer.send({ type: "response.create" });
-    const second = (await sideband.next("response.done")).response as { usage: { input_token_details: { audio_tokens: number; cached_tokens_details: { audio_tokens: number } } } };
+    const second = (await sideband.next("response.done")).response as {
+      usage: { input_token_details: { audio_tokens: number; cached_tokens_details: { audio_tokens: number } } };
+    };
     expect(second.usage.input_token_details.audio_tokens).toBe(30 + first.usage.output_token_details.audio_tokens);
 
     const call = sim.realtime.list().find((c) => c.id === callId)!;
@@ -147,8 +187,12 @@ describe("simulator realtime calls (POST /v1/realtime/calls)", () => {
   it("refuses a sideband with a client secret (403) and an unknown call (404)", async () => {
     const { callId } = await serverCall();
     const secret = await client.realtime.clientSecrets.create({ expires_after: { anchor: "created_at", seconds: 30 } });
-    await expect(open(wsUrl(`call_id=${callId}`), { headers: { authorization: `Bearer ${secret.value}` } })).rejects.toThrow("HTTP 403");
-    await expect(open(wsUrl("call_id=rtc_sim_nope"), { headers: { authorization: "Bearer sk-test" } })).rejects.toThrow("HTTP 404");
+    await expect(
+      open(wsUrl(`call_id=${callId}`), { headers: { authorization: `Bearer ${secret.value}` } }),
+    ).rejects.toThrow("HTTP 403");
+    await expect(open(wsUrl("call_id=rtc_sim_nope"), { headers: { authorization: "Bearer sk-test" } })).rejects.toThrow(
+      "HTTP 404",
+    );
     await client.realtime.calls.hangup(callId);
   });
 
@@ -169,12 +213,16 @@ describe("simulator realtime WebSocket (GET /v1/realtime?model=)", () => {
       expires_after: { anchor: "created_at", seconds: 30 },
       session: { type: "realtime", model: "gpt-realtime", instructions: "You are a coach." },
     });
-    const browser = await open(wsUrl("model=gpt-realtime"), { protocols: ["realtime", `openai-insecure-api-key.${secret.value}`] });
+    const browser = await open(wsUrl("model=gpt-realtime"), {
+      protocols: ["realtime", `openai-insecure-api-key.${secret.value}`],
+    });
     expect(((await browser.next("session.created")).session as { id: string }).id).toBe(secret.session.id);
     browser.ws.send(JSON.stringify(userTurn("Hi")));
     browser.ws.send(JSON.stringify({ type: "response.create" }));
     await browser.next("response.done");
-    await expect(open(wsUrl("model=gpt-realtime"), { protocols: ["realtime", "openai-insecure-api-key.ek_sim_forged"] })).rejects.toThrow("HTTP 401");
+    await expect(
+      open(wsUrl("model=gpt-realtime"), { protocols: ["realtime", "openai-insecure-api-key.ek_sim_forged"] }),
+    ).rejects.toThrow("HTTP 401");
     browser.ws.close();
   });
 });

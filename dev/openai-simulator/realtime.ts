@@ -179,7 +179,10 @@ export type SdpAnswerer = (
 export class RealtimeSimulator {
   private readonly secrets = new Map<string, { expiresAt: number; session: Record<string, unknown> }>();
   private readonly calls = new Map<string, CallState>();
-  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has("realtime") ? "realtime" : false) });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has("realtime") ? "realtime" : false),
+  });
   /** Plugged in by the server when a WebRTC stack is available; without it the answer is a plain SDP echo. */
   answerer: SdpAnswerer | null = null;
 
@@ -188,7 +191,10 @@ export class RealtimeSimulator {
   /** POST /v1/realtime/client_secrets, remembering the secret so a client can connect with it. */
   mint(body: unknown): Record<string, unknown> {
     const minted = createClientSecret(body);
-    this.secrets.set(minted.value as string, { expiresAt: (minted.expires_at as number) * 1000, session: minted.session as Record<string, unknown> });
+    this.secrets.set(minted.value as string, {
+      expiresAt: (minted.expires_at as number) * 1000,
+      session: minted.session as Record<string, unknown>,
+    });
     return minted;
   }
 
@@ -199,16 +205,30 @@ export class RealtimeSimulator {
    */
   async createCall(key: string, offer: string, session: unknown): Promise<{ callId: string; answer: string }> {
     if (!/^v=0\r?\n/.test(offer) || !/\r?\nm=/.test(offer)) {
-      throw invalidRequest("Invalid SDP offer: expected a session description starting with 'v=0' with at least one media section.", "sdp", "invalid_offer");
+      throw invalidRequest(
+        "Invalid SDP offer: expected a session description starting with 'v=0' with at least one media section.",
+        "sdp",
+        "invalid_offer",
+      );
     }
     let config: Record<string, unknown>;
     if (isEphemeral(key)) {
       const minted = this.secrets.get(key);
-      if (!minted || minted.expiresAt <= Date.now()) throw new HttpError(401, "Invalid or expired client secret.", "invalid_request_error", null, "invalid_api_key");
+      if (!minted || minted.expiresAt <= Date.now())
+        throw new HttpError(401, "Invalid or expired client secret.", "invalid_request_error", null, "invalid_api_key");
       config = { ...minted.session };
     } else {
-      if (session !== undefined && !isRecord(session)) throw invalidRequest("Invalid 'session': expected an object.", "session", "invalid_type");
-      config = { type: "realtime", object: "realtime.session", id: sessionId(), model: "gpt-realtime", output_modalities: ["audio"], max_output_tokens: "inf", ...(session ?? {}) };
+      if (session !== undefined && !isRecord(session))
+        throw invalidRequest("Invalid 'session': expected an object.", "session", "invalid_type");
+      config = {
+        type: "realtime",
+        object: "realtime.session",
+        id: sessionId(),
+        model: "gpt-realtime",
+        output_modalities: ["audio"],
+        max_output_tokens: "inf",
+        ...(session ?? {}),
+      };
     }
     const call = this.newCall(config);
     const answer = this.answerer
@@ -230,7 +250,10 @@ export class RealtimeSimulator {
     const events: Record<string, unknown>[] = [];
     let closed!: (reason: string) => void;
     const done = new Promise<string>((resolve) => (closed = resolve));
-    const link: ClientLink = { send: (event) => events.push(JSON.parse(JSON.stringify(event))), close: (reason) => closed(reason) };
+    const link: ClientLink = {
+      send: (event) => events.push(JSON.parse(JSON.stringify(event))),
+      close: (reason) => closed(reason),
+    };
     const receive = this.join(call, link);
     return {
       events,
@@ -245,7 +268,14 @@ export class RealtimeSimulator {
 
   /** Every call so far (tests inspect usage and sideband counts). */
   list(): SimulatedCall[] {
-    return [...this.calls.values()].map(({ id, session, responses, respondedAt, sidebands, ended }) => ({ id, session, responses, respondedAt, sidebands, ended }));
+    return [...this.calls.values()].map(({ id, session, responses, respondedAt, sidebands, ended }) => ({
+      id,
+      session,
+      responses,
+      respondedAt,
+      sidebands,
+      ended,
+    }));
   }
 
   /** Ends a call as POST /v1/realtime/calls/{id}/hangup does; false when there is no such live call. */
@@ -277,7 +307,9 @@ export class RealtimeSimulator {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const refuse = (status: number, message: string, code: string | null = null) => {
       const body = JSON.stringify({ error: { message, type: "invalid_request_error", param: null, code } });
-      socket.end(`HTTP/1.1 ${status} ${status === 404 ? "Not Found" : status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Bad Request"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 404 ? "Not Found" : status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Bad Request"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     };
     if (url.pathname.replace(/\/+$/, "") !== "/v1/realtime") return refuse(404, `Invalid URL (GET ${url.pathname})`);
     const key = keyOf(req);
@@ -285,14 +317,21 @@ export class RealtimeSimulator {
     const callId = url.searchParams.get("call_id");
 
     if (callId) {
-      if (isEphemeral(key)) return refuse(403, "A sideband connection needs a standard API key, not a client secret.", "invalid_api_key");
+      if (isEphemeral(key))
+        return refuse(403, "A sideband connection needs a standard API key, not a client secret.", "invalid_api_key");
       const call = this.calls.get(callId);
       if (!call || call.ended) return refuse(404, "No session found for the provided call_id", "call_id_not_found");
       this.wss.handleUpgrade(req, socket, head, (ws) => this.attachSideband(call, ws));
       return;
     }
 
-    let session: Record<string, unknown> = { type: "realtime", object: "realtime.session", id: sessionId(), model: url.searchParams.get("model") ?? "gpt-realtime", output_modalities: ["audio"] };
+    let session: Record<string, unknown> = {
+      type: "realtime",
+      object: "realtime.session",
+      id: sessionId(),
+      model: url.searchParams.get("model") ?? "gpt-realtime",
+      output_modalities: ["audio"],
+    };
     if (isEphemeral(key)) {
       const minted = this.secrets.get(key);
       if (!minted) return refuse(401, "Invalid client secret.", "invalid_api_key");
@@ -349,7 +388,9 @@ export class RealtimeSimulator {
     for (const event of call.backlog) client.send(event);
     call.backlog = [];
     return (raw) => {
-      void call.ready!.then(() => this.onClientEvent(call, raw)).catch((error: unknown) => this.emit(call, errorEvent(String(error))));
+      void call
+        .ready!.then(() => this.onClientEvent(call, raw))
+        .catch((error: unknown) => this.emit(call, errorEvent(String(error))));
     };
   }
 
@@ -397,7 +438,8 @@ export class RealtimeSimulator {
     } catch {
       return this.emit(call, errorEvent("The event is not valid JSON."));
     }
-    if (!isRecord(event) || typeof event.type !== "string") return this.emit(call, errorEvent("An event needs a type."));
+    if (!isRecord(event) || typeof event.type !== "string")
+      return this.emit(call, errorEvent("An event needs a type."));
     const encoding = await this.encoding();
     switch (event.type) {
       case "session.update": {
@@ -419,7 +461,11 @@ export class RealtimeSimulator {
             call.audioTokens += audioTokens(Buffer.from(part.audio, "base64").length);
           }
         }
-        return this.emit(call, { type: "conversation.item.added", previous_item_id: null, item: { id: this.itemId(call), object: "realtime.item", status: "completed", ...item } });
+        return this.emit(call, {
+          type: "conversation.item.added",
+          previous_item_id: null,
+          item: { id: this.itemId(call), object: "realtime.item", status: "completed", ...item },
+        });
       }
       case "input_audio_buffer.append":
         if (typeof event.audio === "string") call.buffered += Buffer.from(event.audio, "base64").length;
@@ -430,7 +476,11 @@ export class RealtimeSimulator {
       case "input_audio_buffer.commit":
         call.audioTokens += audioTokens(call.buffered);
         call.buffered = 0;
-        return this.emit(call, { type: "input_audio_buffer.committed", previous_item_id: null, item_id: this.itemId(call) });
+        return this.emit(call, {
+          type: "input_audio_buffer.committed",
+          previous_item_id: null,
+          item_id: this.itemId(call),
+        });
       case "response.create":
         return this.respond(call, encoding);
       default:
@@ -472,7 +522,10 @@ export class RealtimeSimulator {
     const id = `resp_sim_${call.id.slice(-6)}_${index}`;
     const itemId = this.itemId(call);
     // The fields the spec marks required on each event (RealtimeServerEventResponse*).
-    this.emit(call, { type: "response.created", response: { id, object: "realtime.response", status: "in_progress", output: [] } });
+    this.emit(call, {
+      type: "response.created",
+      response: { id, object: "realtime.response", status: "in_progress", output: [] },
+    });
     this.emit(call, {
       type: audio ? "response.output_audio_transcript.done" : "response.output_text.done",
       response_id: id,
@@ -488,7 +541,16 @@ export class RealtimeSimulator {
         id,
         object: "realtime.response",
         status: "completed",
-        output: [{ id: itemId, object: "realtime.item", type: "message", status: "completed", role: "assistant", content: [part] }],
+        output: [
+          {
+            id: itemId,
+            object: "realtime.item",
+            type: "message",
+            status: "completed",
+            role: "assistant",
+            content: [part],
+          },
+        ],
         usage,
       },
     });
@@ -535,10 +597,20 @@ export function echoAnswer(offer: string): string {
     if (line.startsWith("m=")) {
       flush();
       const [media, , proto, ...formats] = line.slice(2).split(" ");
-      section = [`m=${media} 9 ${proto} ${formats[0] ?? "0"}`, "c=IN IP4 127.0.0.1", "a=setup:active", "a=ice-ufrag:simu", "a=ice-pwd:simulatorsimulatorsimulator"];
+      section = [
+        `m=${media} 9 ${proto} ${formats[0] ?? "0"}`,
+        "c=IN IP4 127.0.0.1",
+        "a=setup:active",
+        "a=ice-ufrag:simu",
+        "a=ice-pwd:simulatorsimulatorsimulator",
+      ];
     } else if (section && (line.startsWith("a=mid:") || line.startsWith("a=sctp-port:") || line === "a=rtcp-mux")) {
       section.push(line);
-    } else if (section && line.startsWith("a=rtpmap:") && section.filter((l) => l.startsWith("a=rtpmap:")).length === 0) {
+    } else if (
+      section &&
+      line.startsWith("a=rtpmap:") &&
+      section.filter((l) => l.startsWith("a=rtpmap:")).length === 0
+    ) {
       section.push(line);
     }
   }

@@ -130,7 +130,12 @@ class Parser {
     const ranges: Range[] = [];
     while (this.pos < this.src.length && this.peek() !== "]") {
       const lo = this.classAtom();
-      if (this.peek() === "-" && this.src[this.pos + 1] !== "]" && this.src[this.pos + 1] !== undefined && !Array.isArray(lo)) {
+      if (
+        this.peek() === "-" &&
+        this.src[this.pos + 1] !== "]" &&
+        this.src[this.pos + 1] !== undefined &&
+        !Array.isArray(lo)
+      ) {
         this.pos++;
         const hi = this.classAtom();
         if (Array.isArray(hi)) {

@@ -80,7 +80,16 @@ export interface OpenAISimulator {
   realtime: Pick<RealtimeSimulator, "list" | "hangup" | "dropSidebands" | "peer">;
 }
 
-type Route = "chat" | "images" | "transcriptions" | "client_secrets" | "realtime_sessions" | "calls" | "hangup" | "models" | "model";
+type Route =
+  | "chat"
+  | "images"
+  | "transcriptions"
+  | "client_secrets"
+  | "realtime_sessions"
+  | "calls"
+  | "hangup"
+  | "models"
+  | "model";
 
 function routeOf(method: string, path: string): Route | null {
   if (method === "POST") {
@@ -150,7 +159,8 @@ async function parseMultipart(raw: Buffer, contentType: string): Promise<Transcr
   let file: TranscriptionForm["file"] = null;
   for (const [key, value] of form.entries()) {
     if (typeof value === "string") fields.set(key, [...(fields.get(key) ?? []), value]);
-    else if (key === "file") file = { name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+    else if (key === "file")
+      file = { name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
   }
   return { fields, file };
 }
@@ -163,7 +173,9 @@ async function parseCallCreate(raw: Buffer, contentType: string): Promise<{ sdp:
   const type = contentType.toLowerCase();
   if (type.startsWith("application/sdp")) return { sdp: raw.toString("utf8"), session: undefined };
   if (!type.startsWith("multipart/form-data")) {
-    throw invalidRequest(`Invalid Content-Type header (${contentType || "none"}), expected multipart/form-data or application/sdp.`);
+    throw invalidRequest(
+      `Invalid Content-Type header (${contentType || "none"}), expected multipart/form-data or application/sdp.`,
+    );
   }
   let form: FormData;
   try {
@@ -171,11 +183,13 @@ async function parseCallCreate(raw: Buffer, contentType: string): Promise<{ sdp:
   } catch {
     throw invalidRequest("Could not parse multipart form");
   }
-  const text = async (value: FormDataEntryValue | null) => (value === null ? null : typeof value === "string" ? value : await value.text());
+  const text = async (value: FormDataEntryValue | null) =>
+    value === null ? null : typeof value === "string" ? value : await value.text();
   const sdp = await text(form.get("sdp"));
   if (sdp === null) throw invalidRequest("Missing required parameter: 'sdp'.", "sdp", "missing_required_parameter");
   for (const key of form.keys()) {
-    if (key !== "sdp" && key !== "session") throw invalidRequest(`Unknown parameter: '${key}'.`, key, "unknown_parameter");
+    if (key !== "sdp" && key !== "session")
+      throw invalidRequest(`Unknown parameter: '${key}'.`, key, "unknown_parameter");
   }
   const sessionText = await text(form.get("session"));
   let session: unknown;
@@ -191,7 +205,11 @@ async function parseCallCreate(raw: Buffer, contentType: string): Promise<{ sdp:
 
 function errorForFault(fault: SimulatorFault, model: string): HttpError | null {
   if (fault === "error-500") {
-    return new HttpError(500, "The server had an error while processing your request. Sorry about that!", "server_error");
+    return new HttpError(
+      500,
+      "The server had an error while processing your request. Sorry about that!",
+      "server_error",
+    );
   }
   if (fault === "error-429") {
     return new HttpError(
@@ -259,7 +277,12 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
     if (method === "GET" && imageMatch) {
       inFlight.delete(controller);
       const png = images.get(imageMatch[1]!);
-      if (!png) return sendError(res, ctx, new HttpError(404, "Image not found (simulator images live in memory).", "invalid_request_error"));
+      if (!png)
+        return sendError(
+          res,
+          ctx,
+          new HttpError(404, "Image not found (simulator images live in memory).", "invalid_request_error"),
+        );
       res.writeHead(200, { "content-type": "image/png", "content-length": String(png.length) });
       res.end(png);
       return;
@@ -344,20 +367,30 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
       const faultHeader = req.headers["x-simulator-fault"];
       const requested = typeof faultHeader === "string" && faultHeader.trim() !== "" ? faultHeader.trim() : null;
       if (requested !== null && !isFault(requested)) {
-        throw invalidRequest(`Unknown x-simulator-fault '${requested}'. Known faults: ${FAULTS.join(", ")}.`, null, "unknown_simulator_fault");
+        throw invalidRequest(
+          `Unknown x-simulator-fault '${requested}'. Known faults: ${FAULTS.join(", ")}.`,
+          null,
+          "unknown_simulator_fault",
+        );
       }
       ctx.fault = requested ?? queuedFaults.shift() ?? null;
       record.fault = ctx.fault;
 
       if (!(await sleep(latencyMs, ctx.signal))) return;
 
-      const model = typeof (body as { model?: unknown } | null)?.model === "string" ? (body as { model: string }).model : (form?.fields.get("model")?.[0] ?? "the model");
+      const model =
+        typeof (body as { model?: unknown } | null)?.model === "string"
+          ? (body as { model: string }).model
+          : (form?.fields.get("model")?.[0] ?? "the model");
       const faultError = ctx.fault ? errorForFault(ctx.fault, model) : null;
       if (faultError) throw faultError;
 
       switch (route) {
         case "chat": {
-          const result = await handleChatCompletion(res, ctx, body, { cache, tokensPerSecond: options.tokensPerSecond });
+          const result = await handleChatCompletion(res, ctx, body, {
+            cache,
+            tokensPerSecond: options.tokensPerSecond,
+          });
           record.usage = result.usage;
           record.billed = result.billed;
           break;
@@ -384,7 +417,8 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
         }
         case "hangup": {
           const callId = decodeURIComponent(path.split("/")[4]!);
-          if (!realtime.hangup(callId)) throw new HttpError(404, `No active call '${callId}'.`, "invalid_request_error", null, "call_id_not_found");
+          if (!realtime.hangup(callId))
+            throw new HttpError(404, `No active call '${callId}'.`, "invalid_request_error", null, "call_id_not_found");
           res.writeHead(200, { "content-length": "0", "x-request-id": ctx.requestId });
           res.end();
           break;
@@ -399,7 +433,12 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
           });
           break;
         case "model":
-          sendJson(res, ctx, 200, { id: decodeURIComponent(path.slice("/v1/models/".length)), object: "model", created: 1_700_000_000, owned_by: "system" });
+          sendJson(res, ctx, 200, {
+            id: decodeURIComponent(path.slice("/v1/models/".length)),
+            object: "model",
+            created: 1_700_000_000,
+            owned_by: "system",
+          });
           break;
       }
     } catch (error) {
@@ -409,7 +448,15 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
         sendError(res, ctx, error);
       } else if (!res.headersSent && !res.destroyed) {
         console.error("[openai-simulator] unexpected error:", error);
-        sendError(res, ctx, new HttpError(500, `Simulator error: ${error instanceof Error ? error.message : String(error)}`, "server_error"));
+        sendError(
+          res,
+          ctx,
+          new HttpError(
+            500,
+            `Simulator error: ${error instanceof Error ? error.message : String(error)}`,
+            "server_error",
+          ),
+        );
       } else {
         res.destroy();
       }

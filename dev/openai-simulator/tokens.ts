@@ -25,7 +25,11 @@ export interface ModelEncoding {
 
 const ORDINARY = { disallowedSpecial: new Set<string>() };
 
-function wrap(api: GptEncodingApi, name: ModelEncoding["name"], chatFormat: ModelEncoding["chatFormat"]): ModelEncoding {
+function wrap(
+  api: GptEncodingApi,
+  name: ModelEncoding["name"],
+  chatFormat: ModelEncoding["chatFormat"],
+): ModelEncoding {
   const special = (token: string): number => {
     const ids = api.encode(token, { allowedSpecial: new Set([token]) });
     if (ids.length !== 1) throw new Error(`${name} has no single special token ${token}`);
@@ -83,7 +87,12 @@ export const AUDIO_TOKENS_PER_SECOND = 10;
 
 export type PromptPart =
   | { kind: "text"; text: string }
-  | { kind: "image"; url: string; detail: string; /** Tokens of this image when its size is known (data: URLs). */ tokens?: number }
+  | {
+      kind: "image";
+      url: string;
+      detail: string;
+      /** Tokens of this image when its size is known (data: URLs). */ tokens?: number;
+    }
   | { kind: "audio"; seconds: number; key: string };
 
 export interface PromptMessage {
@@ -129,7 +138,9 @@ export function tokenizePrompt(encoding: ModelEncoding, messages: readonly Promp
         pushAll(encoding.encode(part.text));
       } else {
         const count =
-          part.kind === "image" ? (part.tokens ?? imageTokens(part.detail)) : Math.ceil(part.seconds * AUDIO_TOKENS_PER_SECOND);
+          part.kind === "image"
+            ? (part.tokens ?? imageTokens(part.detail))
+            : Math.ceil(part.seconds * AUDIO_TOKENS_PER_SECOND);
         const pseudo = -1 - (seedFrom(part.kind === "image" ? `${part.url}|${part.detail}` : part.key) % 1_000_000);
         for (let i = 0; i < count; i++) tokens.push(pseudo);
         if (part.kind === "image") imageCount += count;
@@ -142,7 +153,12 @@ export function tokenizePrompt(encoding: ModelEncoding, messages: readonly Promp
   tokens.push(encoding.imStart);
   pushAll(encoding.encode("assistant"));
   pushAll(roleSeparator);
-  return { tokens, textTokens: tokens.length - imageCount - audioCount, imageTokens: imageCount, audioTokens: audioCount };
+  return {
+    tokens,
+    textTokens: tokens.length - imageCount - audioCount,
+    imageTokens: imageCount,
+    audioTokens: audioCount,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,7 +242,11 @@ export const REASONING_MULTIPLIER: Readonly<Record<string, number>> = {
 };
 
 /** round(visible × multiplier) for reasoning models, 0 otherwise. */
-export function plannedReasoningTokens(model: string, effort: string | null | undefined, visibleTokens: number): number {
+export function plannedReasoningTokens(
+  model: string,
+  effort: string | null | undefined,
+  visibleTokens: number,
+): number {
   if (!isReasoningModel(model)) return 0;
   const multiplier = REASONING_MULTIPLIER[effort ?? "medium"] ?? 1;
   return Math.round(visibleTokens * multiplier);

@@ -61,13 +61,21 @@ export function patchCount(width: number, height: number): number {
   const raw = Math.ceil(width / PATCH) * Math.ceil(height / PATCH);
   if (raw <= MAX_PATCHES) return raw;
   let shrink = Math.sqrt((PATCH * PATCH * MAX_PATCHES) / (width * height));
-  shrink *= Math.min(Math.floor((width * shrink) / PATCH) / ((width * shrink) / PATCH), Math.floor((height * shrink) / PATCH) / ((height * shrink) / PATCH));
+  shrink *= Math.min(
+    Math.floor((width * shrink) / PATCH) / ((width * shrink) / PATCH),
+    Math.floor((height * shrink) / PATCH) / ((height * shrink) / PATCH),
+  );
   const [w, h] = [Math.floor(width * shrink), Math.floor(height * shrink)];
   return Math.ceil(w / PATCH) * Math.ceil(h / PATCH);
 }
 
 /** Input tokens of one image for `model`, or null when the model takes no images here. */
-export function imageTokens(model: string, width: number, height: number, detail: "low" | "high" | "auto"): number | null {
+export function imageTokens(
+  model: string,
+  width: number,
+  height: number,
+  detail: "low" | "high" | "auto",
+): number | null {
   const rule = ruleOf(model);
   if (!rule) return null;
   if (rule.kind === "tile") return detail === "low" ? rule.base : rule.base + rule.perTile * tileCount(width, height);

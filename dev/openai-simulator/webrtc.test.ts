@@ -26,13 +26,18 @@ describe("simulator realtime calls over real WebRTC", () => {
     await browser.setLocalDescription(await browser.createOffer());
     await vi.waitFor(() => expect(browser.iceGatheringState).toBe("complete"), { timeout: 5_000 });
 
-    const response = await client.realtime.calls.create({ sdp: browser.localDescription!.sdp, session: { type: "realtime", model: "gpt-realtime", instructions: "Coach." } });
+    const response = await client.realtime.calls.create({
+      sdp: browser.localDescription!.sdp,
+      session: { type: "realtime", model: "gpt-realtime", instructions: "Coach." },
+    });
     expect(response.status).toBe(201);
     const callId = response.headers.get("location")!.split("/").pop()!;
     const answer = await response.text();
     expect(answer).toMatch(/a=fingerprint:sha-256 /);
     expect(answer).toMatch(/a=candidate:/);
-    const sideband = new WebSocket(`${sim.url.replace("http", "ws")}/realtime?call_id=${callId}`, { headers: { authorization: "Bearer sk-test" } });
+    const sideband = new WebSocket(`${sim.url.replace("http", "ws")}/realtime?call_id=${callId}`, {
+      headers: { authorization: "Bearer sk-test" },
+    });
     const seen: unknown[] = [];
     sideband.on("message", (data) => {
       const event = JSON.parse(data.toString());
@@ -43,7 +48,12 @@ describe("simulator realtime calls over real WebRTC", () => {
 
     await vi.waitFor(() => expect(channel.readyState).toBe("open"), { timeout: 10_000 });
     await vi.waitFor(() => expect(events[0]?.type).toBe("session.created"));
-    channel.send(JSON.stringify({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text: "How deep should I squat?" }] } }));
+    channel.send(
+      JSON.stringify({
+        type: "conversation.item.create",
+        item: { type: "message", role: "user", content: [{ type: "input_text", text: "How deep should I squat?" }] },
+      }),
+    );
     channel.send(JSON.stringify({ type: "response.create" }));
     await vi.waitFor(() => expect(events.some((e) => e.type === "response.done")).toBe(true), { timeout: 5_000 });
     const done = events.find((e) => e.type === "response.done") as unknown as { response: { usage: unknown } };

@@ -31,7 +31,12 @@ export function weriftAnswerer(): SdpAnswerer {
       if (pc.connectionState !== "connected") return;
       sequenceNumber = (sequenceNumber + 1) % 65_536;
       timestamp = (timestamp + 960) % 2 ** 32; // 20 ms at 48 kHz
-      speaker.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber, timestamp, ssrc, marker: false }), OPUS_SILENCE));
+      speaker.writeRtp(
+        new RtpPacket(
+          new RtpHeader({ payloadType: 111, sequenceNumber, timestamp, ssrc, marker: false }),
+          OPUS_SILENCE,
+        ),
+      );
     }, 20);
     silence.unref();
     pc.onDataChannel.subscribe((channel) => {
@@ -46,7 +51,10 @@ export function weriftAnswerer(): SdpAnswerer {
         channel.onMessage.subscribe((data) => receive(typeof data === "string" ? data : data.toString("utf8")));
       };
       if (channel.readyState === "open") start();
-      else channel.stateChanged.subscribe((state) => (state === "open" ? start() : state === "closed" ? close() : undefined));
+      else
+        channel.stateChanged.subscribe((state) =>
+          state === "open" ? start() : state === "closed" ? close() : undefined,
+        );
     });
     pc.connectionStateChange.subscribe((state) => {
       if (state === "closed" || state === "failed") close();

@@ -29,8 +29,15 @@ function expandValue(engine: StripeEngine, value: Json, params: Params): Json {
   const out = clone(value);
   for (const path of paths) {
     const segments = path.split(".");
-    if (segments.length > 4) throw invalidRequest(`You cannot expand more than 4 levels of a property (${path}).`, "expand");
-    expandPath(out, segments, (id) => engine.store.byId(id), (object, field) => engine.includable(object, field), path);
+    if (segments.length > 4)
+      throw invalidRequest(`You cannot expand more than 4 levels of a property (${path}).`, "expand");
+    expandPath(
+      out,
+      segments,
+      (id) => engine.store.byId(id),
+      (object, field) => engine.includable(object, field),
+      path,
+    );
   }
   return out;
 }
@@ -49,9 +56,11 @@ function createdFilter<T extends StripeObject>(items: T[], params: Params): T[] 
     const at = int(params, "created");
     return items.filter((o) => o.created === at);
   }
-  if (Array.isArray(created)) throw invalidRequest("Invalid created: an integer or an object with gt, gte, lt, lte", "created");
+  if (Array.isArray(created))
+    throw invalidRequest("Invalid created: an integer or an object with gt, gte, lt, lte", "created");
   for (const key of Object.keys(created)) {
-    if (!bounds.some(([name]) => name === key)) throw invalidRequest(`Received unknown parameter: created[${key}]`, `created[${key}]`, "parameter_unknown");
+    if (!bounds.some(([name]) => name === key))
+      throw invalidRequest(`Received unknown parameter: created[${key}]`, `created[${key}]`, "parameter_unknown");
   }
   return items.filter((o) =>
     bounds.every(([name, test]) => {
@@ -82,13 +91,39 @@ function activeFilter<T extends StripeObject>(items: T[], params: Params): T[] {
   return items.filter((o) => o.active === (active === "true"));
 }
 
-const SUBSCRIPTION_STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"] as const;
+const SUBSCRIPTION_STATUSES = [
+  "active",
+  "all",
+  "canceled",
+  "ended",
+  "incomplete",
+  "incomplete_expired",
+  "past_due",
+  "paused",
+  "trialing",
+  "unpaid",
+] as const;
 
 const routes: Route[] = [
   // products
-  { method: "POST", pattern: /^\/v1\/products$/, endpoint: "products.create", handler: (e, p) => one(e, e.createProduct(p), p) },
-  { method: "GET", pattern: new RegExp(`^/v1/products/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.product(id!), p) },
-  { method: "POST", pattern: new RegExp(`^/v1/products/${ID}$`), endpoint: "products.update", handler: (e, p, [id]) => one(e, e.updateProduct(id!, p), p) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/products$/,
+    endpoint: "products.create",
+    handler: (e, p) => one(e, e.createProduct(p), p),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/products/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.product(id!), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/products/${ID}$`),
+    endpoint: "products.update",
+    handler: (e, p, [id]) => one(e, e.updateProduct(id!, p), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/products$/,
@@ -101,9 +136,24 @@ const routes: Route[] = [
     },
   },
   // prices
-  { method: "POST", pattern: /^\/v1\/prices$/, endpoint: "prices.create", handler: (e, p) => one(e, e.createPrice(p), p) },
-  { method: "GET", pattern: new RegExp(`^/v1/prices/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.price(id!), p) },
-  { method: "POST", pattern: new RegExp(`^/v1/prices/${ID}$`), endpoint: "prices.update", handler: (e, p, [id]) => one(e, e.updatePrice(id!, p), p) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/prices$/,
+    endpoint: "prices.create",
+    handler: (e, p) => one(e, e.createPrice(p), p),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/prices/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.price(id!), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/prices/${ID}$`),
+    endpoint: "prices.update",
+    handler: (e, p, [id]) => one(e, e.updatePrice(id!, p), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/prices$/,
@@ -123,7 +173,12 @@ const routes: Route[] = [
     },
   },
   // customers
-  { method: "POST", pattern: /^\/v1\/customers$/, endpoint: "customers.create", handler: (e, p) => one(e, e.createCustomer(p), p) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/customers$/,
+    endpoint: "customers.create",
+    handler: (e, p) => one(e, e.createCustomer(p), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/customers\/search$/,
@@ -132,17 +187,34 @@ const routes: Route[] = [
       const query = str(p, "query");
       if (!query) throw missingParam("query");
       const limit = Number(str(p, "limit") ?? "10");
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidRequest("limit must be between 1 and 100", "limit");
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+        throw invalidRequest("limit must be between 1 and 100", "limit");
       const found = e.searchCustomers(query).reverse();
       const page = Number(str(p, "page") ?? "0") || 0;
       const data = found.slice(page, page + limit);
       const hasMore = found.length > page + limit;
-      const result = { object: "search_result", data: clone(data), has_more: hasMore, next_page: hasMore ? String(page + limit) : null, url: "/v1/customers/search" };
+      const result = {
+        object: "search_result",
+        data: clone(data),
+        has_more: hasMore,
+        next_page: hasMore ? String(page + limit) : null,
+        url: "/v1/customers/search",
+      };
       return expandValue(e, result as unknown as Json, p);
     },
   },
-  { method: "GET", pattern: new RegExp(`^/v1/customers/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.customer(id!), p) },
-  { method: "POST", pattern: new RegExp(`^/v1/customers/${ID}$`), endpoint: "customers.update", handler: (e, p, [id]) => one(e, e.updateCustomer(id!, p), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/customers/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.customer(id!), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/customers/${ID}$`),
+    endpoint: "customers.update",
+    handler: (e, p, [id]) => one(e, e.updateCustomer(id!, p), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/customers$/,
@@ -155,9 +227,24 @@ const routes: Route[] = [
     },
   },
   // checkout sessions
-  { method: "POST", pattern: /^\/v1\/checkout\/sessions$/, endpoint: "checkout.sessions.create", handler: (e, p) => one(e, e.createCheckoutSession(p), p) },
-  { method: "GET", pattern: new RegExp(`^/v1/checkout/sessions/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.checkoutSession(id!), p) },
-  { method: "POST", pattern: new RegExp(`^/v1/checkout/sessions/${ID}/expire$`), endpoint: "checkout.sessions.expire", handler: (e, p, [id]) => one(e, e.expireCheckoutSession(id!), p) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/checkout\/sessions$/,
+    endpoint: "checkout.sessions.create",
+    handler: (e, p) => one(e, e.createCheckoutSession(p), p),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/checkout/sessions/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.checkoutSession(id!), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/checkout/sessions/${ID}/expire$`),
+    endpoint: "checkout.sessions.expire",
+    handler: (e, p, [id]) => one(e, e.expireCheckoutSession(id!), p),
+  },
   {
     method: "GET",
     pattern: new RegExp(`^/v1/checkout/sessions/${ID}/line_items$`),
@@ -182,8 +269,18 @@ const routes: Route[] = [
     },
   },
   // billing portal
-  { method: "POST", pattern: /^\/v1\/billing_portal\/sessions$/, endpoint: "billing_portal.sessions.create", handler: (e, p) => one(e, e.createPortalSession(p), p) },
-  { method: "POST", pattern: /^\/v1\/billing_portal\/configurations$/, endpoint: "billing_portal.configurations.create", handler: (e, p) => one(e, e.createPortalConfiguration(p), p) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/billing_portal\/sessions$/,
+    endpoint: "billing_portal.sessions.create",
+    handler: (e, p) => one(e, e.createPortalSession(p), p),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/billing_portal\/configurations$/,
+    endpoint: "billing_portal.configurations.create",
+    handler: (e, p) => one(e, e.createPortalConfiguration(p), p),
+  },
   {
     method: "GET",
     pattern: new RegExp(`^/v1/billing_portal/configurations/${ID}$`),
@@ -203,14 +300,30 @@ const routes: Route[] = [
     handler: (e, p) => {
       let items = activeFilter(e.store.all("billing_portal.configuration"), p);
       const isDefault = str(p, "is_default");
-      if (isDefault === "true" || isDefault === "false") items = items.filter((c) => c.is_default === (isDefault === "true"));
+      if (isDefault === "true" || isDefault === "false")
+        items = items.filter((c) => c.is_default === (isDefault === "true"));
       return list(e, items, p, "/v1/billing_portal/configurations");
     },
   },
   // subscriptions
-  { method: "GET", pattern: new RegExp(`^/v1/subscriptions/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.subscription(id!), p) },
-  { method: "POST", pattern: new RegExp(`^/v1/subscriptions/${ID}$`), endpoint: "subscriptions.update", handler: (e, p, [id]) => one(e, e.updateSubscription(id!, p), p) },
-  { method: "DELETE", pattern: new RegExp(`^/v1/subscriptions/${ID}$`), endpoint: "subscriptions.cancel", handler: (e, p, [id]) => one(e, e.cancelSubscription(id!, p), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.subscription(id!), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
+    endpoint: "subscriptions.update",
+    handler: (e, p, [id]) => one(e, e.updateSubscription(id!, p), p),
+  },
+  {
+    method: "DELETE",
+    pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
+    endpoint: "subscriptions.cancel",
+    handler: (e, p, [id]) => one(e, e.cancelSubscription(id!, p), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/subscriptions$/,
@@ -220,7 +333,8 @@ const routes: Route[] = [
       const status = oneOf(p, "status", SUBSCRIPTION_STATUSES);
       // Stripe's default lists every subscription that is not canceled.
       if (status === undefined) items = items.filter((s) => s.status !== "canceled");
-      else if (status === "ended") items = items.filter((s) => s.status === "canceled" || s.status === "incomplete_expired");
+      else if (status === "ended")
+        items = items.filter((s) => s.status === "canceled" || s.status === "incomplete_expired");
       else if (status !== "all") items = items.filter((s) => s.status === status);
       const price = str(p, "price");
       if (price) items = items.filter((s) => s.items.data.some((i) => i.price.id === price));
@@ -235,8 +349,18 @@ const routes: Route[] = [
     handler: (e, p, [id]) => one(e, e.mustGet("subscription_schedule", id!, "subscription_schedule"), p),
   },
   // invoices
-  { method: "GET", pattern: new RegExp(`^/v1/invoices/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.invoice(id!), p) },
-  { method: "POST", pattern: new RegExp(`^/v1/invoices/${ID}/pay$`), endpoint: "invoices.pay", handler: (e, p, [id]) => one(e, e.payInvoice(id!, { throwOnDecline: true }), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/invoices/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.invoice(id!), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/invoices/${ID}/pay$`),
+    endpoint: "invoices.pay",
+    handler: (e, p, [id]) => one(e, e.payInvoice(id!, { throwOnDecline: true }), p),
+  },
   {
     method: "GET",
     pattern: new RegExp(`^/v1/invoices/${ID}/lines$`),
@@ -260,7 +384,12 @@ const routes: Route[] = [
   },
   // invoice payments: which PaymentIntent paid which invoice (`payment[type]=payment_intent` with
   // `payment[payment_intent]`, or `invoice`), as Stripe's GET /v1/invoice_payments filters them
-  { method: "GET", pattern: new RegExp(`^/v1/invoice_payments/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.invoicePayment(id!), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/invoice_payments/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.invoicePayment(id!), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/invoice_payments$/,
@@ -273,7 +402,8 @@ const routes: Route[] = [
         const type = str(payment, "type", "payment[type]");
         if (!type) throw missingParam("payment[type]");
         for (const key of Object.keys(payment)) {
-          if (!["type", "payment_intent", "payment_record"].includes(key)) throw invalidRequest(`Received unknown parameter: payment[${key}]`, `payment[${key}]`, "parameter_unknown");
+          if (!["type", "payment_intent", "payment_record"].includes(key))
+            throw invalidRequest(`Received unknown parameter: payment[${key}]`, `payment[${key}]`, "parameter_unknown");
         }
         const intent = str(payment, "payment_intent", "payment[payment_intent]");
         items = items.filter((i) => {
@@ -285,37 +415,70 @@ const routes: Route[] = [
     },
   },
   // payment intents, charges, refunds, disputes
-  { method: "GET", pattern: new RegExp(`^/v1/payment_intents/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.mustGet("payment_intent", id!, "payment_intent"), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/payment_intents/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("payment_intent", id!, "payment_intent"), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/payment_intents$/,
     endpoint: "payment_intents.list",
     handler: (e, p) => list(e, filterEq(e.store.all("payment_intent"), p, "customer"), p, "/v1/payment_intents"),
   },
-  { method: "GET", pattern: new RegExp(`^/v1/charges/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.charge(id!), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/charges/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.charge(id!), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/charges$/,
     endpoint: "charges.list",
-    handler: (e, p) => list(e, filterEq(filterEq(e.store.all<Charge>("charge"), p, "customer"), p, "payment_intent"), p, "/v1/charges"),
+    handler: (e, p) =>
+      list(e, filterEq(filterEq(e.store.all<Charge>("charge"), p, "customer"), p, "payment_intent"), p, "/v1/charges"),
   },
-  { method: "POST", pattern: /^\/v1\/refunds$/, endpoint: "refunds.create", handler: (e, p) => one(e, e.createRefund(p), p) },
-  { method: "GET", pattern: new RegExp(`^/v1/refunds/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.mustGet("refund", id!, "refund"), p) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/refunds$/,
+    endpoint: "refunds.create",
+    handler: (e, p) => one(e, e.createRefund(p), p),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/refunds/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("refund", id!, "refund"), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/refunds$/,
     endpoint: "refunds.list",
-    handler: (e, p) => list(e, filterEq(filterEq(e.store.all("refund"), p, "charge"), p, "payment_intent"), p, "/v1/refunds"),
+    handler: (e, p) =>
+      list(e, filterEq(filterEq(e.store.all("refund"), p, "charge"), p, "payment_intent"), p, "/v1/refunds"),
   },
-  { method: "GET", pattern: new RegExp(`^/v1/disputes/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.mustGet("dispute", id!, "dispute"), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/disputes/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("dispute", id!, "dispute"), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/disputes$/,
     endpoint: "disputes.list",
-    handler: (e, p) => list(e, filterEq(filterEq(e.store.all("dispute"), p, "charge"), p, "payment_intent"), p, "/v1/disputes"),
+    handler: (e, p) =>
+      list(e, filterEq(filterEq(e.store.all("dispute"), p, "charge"), p, "payment_intent"), p, "/v1/disputes"),
   },
   // events
-  { method: "GET", pattern: new RegExp(`^/v1/events/${ID}$`), endpoint: "retrieve", handler: (e, p, [id]) => one(e, e.mustGet("event", id!, "event"), p) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/events/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("event", id!, "event"), p),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/events$/,

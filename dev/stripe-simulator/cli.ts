@@ -8,7 +8,14 @@ const USAGE =
   "usage: tsx dev/stripe-simulator/cli.ts [--port N] [--webhook-url URL] [--webhook-secret whsec_…] [--secret-key sk_test_…] [--latency-ms N] [--async-payment-delay-ms N]";
 
 async function main(): Promise<void> {
-  const cli = parseCli(USAGE, ["port", "webhook-url", "webhook-secret", "secret-key", "latency-ms", "async-payment-delay-ms"]);
+  const cli = parseCli(USAGE, [
+    "port",
+    "webhook-url",
+    "webhook-secret",
+    "secret-key",
+    "latency-ms",
+    "async-payment-delay-ms",
+  ]);
   const simulator = await startStripeSimulator({
     port: cli.number("port") ?? 0,
     webhookUrl: cli.values["webhook-url"] ?? null,
@@ -18,12 +25,15 @@ async function main(): Promise<void> {
     asyncPaymentDelayMs: cli.number("async-payment-delay-ms"),
   });
   console.log(`Stripe simulator listening on ${simulator.url}`);
-  console.log(`  STRIPE_SECRET_KEY=${simulator.secretKey} STRIPE_WEBHOOK_SECRET=${simulator.webhookSecret} STRIPE_API_BASE=${simulator.url}`);
+  console.log(
+    `  STRIPE_SECRET_KEY=${simulator.secretKey} STRIPE_WEBHOOK_SECRET=${simulator.webhookSecret} STRIPE_API_BASE=${simulator.url}`,
+  );
   console.log(`  webhooks → ${simulator.webhookUrl() ?? "(none: pass --webhook-url)"}`);
   console.log(`  control API: ${simulator.url}/_simulator   Ctrl-C to stop.`);
 
   closeOnSignals(
-    (signal) => `${signal}: stopping the Stripe simulator (${simulator.events.length} events, ${simulator.deliveries.length} deliveries).`,
+    (signal) =>
+      `${signal}: stopping the Stripe simulator (${simulator.events.length} events, ${simulator.deliveries.length} deliveries).`,
     () => simulator.close(),
   );
 }

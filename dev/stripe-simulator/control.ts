@@ -16,7 +16,9 @@ const outcomeBody = z.object({ outcome: z.enum(CHECKOUT_OUTCOMES as [string, ...
 const resolveBody = z.object({ result: z.enum(["succeeded", "failed"]).optional() }).strict();
 const timesBody = z.object({ times: z.number().int().min(1).max(100).default(1) }).strict();
 const refundBody = z.object({ amount: z.number().int().positive().optional() }).strict();
-const disputeBody = z.object({ amount: z.number().int().positive().optional(), reason: z.string().min(1).max(100).optional() }).strict();
+const disputeBody = z
+  .object({ amount: z.number().int().positive().optional(), reason: z.string().min(1).max(100).optional() })
+  .strict();
 const closeBody = z.object({ status: z.enum(["won", "lost"]) }).strict();
 const webhooksBody = z
   .object({
@@ -37,7 +39,10 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw invalidRequest(`Invalid control body: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid"}`, issue?.path.join("."));
+    throw invalidRequest(
+      `Invalid control body: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid"}`,
+      issue?.path.join("."),
+    );
   }
   return result.data;
 }
@@ -45,8 +50,17 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 const ok = (body: unknown): ControlResult => ({ status: 200, body: JSON.parse(JSON.stringify(body ?? null)) as Json });
 
 /** Routes `/_simulator/...`; throws StripeError for bad input or a missing object. */
-export async function handleControl(sim: StripeSimulator, method: string, path: string, query: URLSearchParams, body: unknown): Promise<ControlResult> {
-  const parts = path.replace(/^\/_simulator\/?/, "").split("/").filter(Boolean);
+export async function handleControl(
+  sim: StripeSimulator,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: unknown,
+): Promise<ControlResult> {
+  const parts = path
+    .replace(/^\/_simulator\/?/, "")
+    .split("/")
+    .filter(Boolean);
   const [a, b, c] = parts;
   const route = `${method} ${a ?? ""}${b !== undefined ? "/:id" : ""}${c !== undefined ? `/${c}` : ""}`;
   switch (route) {
@@ -67,7 +81,17 @@ export async function handleControl(sim: StripeSimulator, method: string, path: 
     }
     case "GET deliveries":
       // Without the payload (it is the event, at GET /_simulator/events).
-      return ok({ data: sim.deliveries.map((d) => ({ id: d.id, eventId: d.eventId, type: d.type, copy: d.copy, url: d.url, state: d.state, attempts: d.attempts })) });
+      return ok({
+        data: sim.deliveries.map((d) => ({
+          id: d.id,
+          eventId: d.eventId,
+          type: d.type,
+          copy: d.copy,
+          url: d.url,
+          state: d.state,
+          attempts: d.attempts,
+        })),
+      });
     case "GET requests":
       return ok({ data: sim.requests });
     case "GET objects":
@@ -118,7 +142,8 @@ export async function handleControl(sim: StripeSimulator, method: string, path: 
       return ok({ switches: sim.webhookSwitches(), settled: sim.isSettled() });
     case "GET settled": {
       const timeout = Number(query.get("timeoutMs") ?? "15000");
-      if (!Number.isInteger(timeout) || timeout < 0 || timeout > 120_000) throw invalidRequest("timeoutMs must be an integer between 0 and 120000", "timeoutMs");
+      if (!Number.isInteger(timeout) || timeout < 0 || timeout > 120_000)
+        throw invalidRequest("timeoutMs must be an integer between 0 and 120000", "timeoutMs");
       try {
         await sim.settled(timeout);
         return ok({ settled: true });

@@ -59,11 +59,18 @@ ${c.status === "succeeded" && !c.disputed ? button(`/_dashboard/charges/${c.id}/
     .map((id) => `<li>${escapeHtml(id)} ${button(`/_dashboard/checkout/${id}/resolve`, "Resolve now")}</li>`)
     .join("\n");
   const deliveriesByEvent = new Map<string, string[]>();
-  for (const d of sim.deliveries) deliveriesByEvent.set(d.eventId, [...(deliveriesByEvent.get(d.eventId) ?? []), `${d.state}${d.attempts.length > 1 ? ` after ${d.attempts.length} attempts` : ""}`]);
+  for (const d of sim.deliveries)
+    deliveriesByEvent.set(d.eventId, [
+      ...(deliveriesByEvent.get(d.eventId) ?? []),
+      `${d.state}${d.attempts.length > 1 ? ` after ${d.attempts.length} attempts` : ""}`,
+    ]);
   const eventRows = [...sim.events]
     .reverse()
     .slice(0, 30)
-    .map((e) => `<tr><td>${date(e.created)}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.id)}</td><td>${escapeHtml((deliveriesByEvent.get(e.id) ?? ["not delivered"]).join(", "))}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr><td>${date(e.created)}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.id)}</td><td>${escapeHtml((deliveriesByEvent.get(e.id) ?? ["not delivered"]).join(", "))}</td></tr>`,
+    )
     .join("\n");
   const sw = sim.webhookSwitches();
   const body = `<main>
@@ -98,7 +105,8 @@ function intField(form: FormObject, name: string, min: number, max: number): num
   const raw = form[name];
   if (typeof raw !== "string" || raw === "") return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new StripeError(400, "invalid_request_error", `${name} must be an integer between ${min} and ${max}.`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new StripeError(400, "invalid_request_error", `${name} must be an integer between ${min} and ${max}.`);
   return n;
 }
 

@@ -125,7 +125,13 @@ export function chargeDefaults(): JsonObject {
     application_fee: null,
     application_fee_amount: null,
     balance_transaction: null,
-    billing_details: { address: { city: null, country: "US", line1: null, line2: null, postal_code: "10001", state: null }, email: null, name: "Simulated Customer", phone: null, tax_id: null },
+    billing_details: {
+      address: { city: null, country: "US", line1: null, line2: null, postal_code: "10001", state: null },
+      email: null,
+      name: "Simulated Customer",
+      phone: null,
+      tax_id: null,
+    },
     calculated_statement_descriptor: "TOLLGATE",
     failure_balance_transaction: null,
     fraud_details: {},
@@ -231,7 +237,10 @@ export function invoiceDefaults(): JsonObject {
 /** Refund: the fixed part of its API shape. */
 export function refundDefaults(): JsonObject {
   return {
-    destination_details: { card: { reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" },
+    destination_details: {
+      card: { reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" },
+      type: "card",
+    },
     receipt_number: null,
     source_transfer_reversal: null,
     transfer_reversal: null,
@@ -243,12 +252,20 @@ export function disputeDefaults(): JsonObject {
   return {
     balance_transactions: [],
     enhanced_eligibility_types: [],
-    evidence: { customer_email_address: null, customer_name: null, product_description: null, uncategorized_text: null },
+    evidence: {
+      customer_email_address: null,
+      customer_name: null,
+      product_description: null,
+      uncategorized_text: null,
+    },
     intended_submission_method: null,
     is_charge_refundable: false,
     livemode: false,
     metadata: {},
-    payment_method_details: { card: { brand: "visa", case_type: "chargeback", network_reason_code: "10.4" }, type: "card" },
+    payment_method_details: {
+      card: { brand: "visa", case_type: "chargeback", network_reason_code: "10.4" },
+      type: "card",
+    },
   };
 }
 

@@ -6,16 +6,30 @@ const t = (iso: string) => Date.parse(iso) / 1000;
 
 describe("addInterval", () => {
   it("adds months like Stripe, clamping to the end of shorter months", () => {
-    expect(addInterval(t("2026-01-15T10:00:00Z"), { interval: "month", interval_count: 1 })).toBe(t("2026-02-15T10:00:00Z"));
-    expect(addInterval(t("2026-01-31T10:00:00Z"), { interval: "month", interval_count: 1 })).toBe(t("2026-02-28T10:00:00Z"));
-    expect(addInterval(t("2028-01-31T00:00:00Z"), { interval: "month", interval_count: 1 })).toBe(t("2028-02-29T00:00:00Z"));
-    expect(addInterval(t("2026-11-30T00:00:00Z"), { interval: "month", interval_count: 3 })).toBe(t("2027-02-28T00:00:00Z"));
-    expect(addInterval(t("2028-02-29T00:00:00Z"), { interval: "year", interval_count: 1 })).toBe(t("2029-02-28T00:00:00Z"));
+    expect(addInterval(t("2026-01-15T10:00:00Z"), { interval: "month", interval_count: 1 })).toBe(
+      t("2026-02-15T10:00:00Z"),
+    );
+    expect(addInterval(t("2026-01-31T10:00:00Z"), { interval: "month", interval_count: 1 })).toBe(
+      t("2026-02-28T10:00:00Z"),
+    );
+    expect(addInterval(t("2028-01-31T00:00:00Z"), { interval: "month", interval_count: 1 })).toBe(
+      t("2028-02-29T00:00:00Z"),
+    );
+    expect(addInterval(t("2026-11-30T00:00:00Z"), { interval: "month", interval_count: 3 })).toBe(
+      t("2027-02-28T00:00:00Z"),
+    );
+    expect(addInterval(t("2028-02-29T00:00:00Z"), { interval: "year", interval_count: 1 })).toBe(
+      t("2029-02-28T00:00:00Z"),
+    );
   });
 
   it("adds days and weeks exactly", () => {
-    expect(addInterval(t("2026-03-01T00:00:00Z"), { interval: "day", interval_count: 2 })).toBe(t("2026-03-03T00:00:00Z"));
-    expect(addInterval(t("2026-03-01T00:00:00Z"), { interval: "week", interval_count: 1 })).toBe(t("2026-03-08T00:00:00Z"));
+    expect(addInterval(t("2026-03-01T00:00:00Z"), { interval: "day", interval_count: 2 })).toBe(
+      t("2026-03-03T00:00:00Z"),
+    );
+    expect(addInterval(t("2026-03-01T00:00:00Z"), { interval: "week", interval_count: 1 })).toBe(
+      t("2026-03-08T00:00:00Z"),
+    );
   });
 });
 

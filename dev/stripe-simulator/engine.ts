@@ -16,19 +16,7 @@ import {
   subscriptionDefaults,
 } from "./defaults";
 import { StripeError, invalidRequest, missingParam, noSuch } from "./errors";
-import {
-  applyMetadata,
-  arr,
-  bool,
-  int,
-  isObject,
-  obj,
-  oneOf,
-  requiredStr,
-  str,
-  strList,
-  type Params,
-} from "./params";
+import { applyMetadata, arr, bool, int, isObject, obj, oneOf, requiredStr, str, strList, type Params } from "./params";
 import { newPayment, settlePayment } from "./payments";
 import { applyPortalConfiguration, parsePortalFlow, portalPrices } from "./portal";
 import {
@@ -264,7 +252,12 @@ export class StripeEngine {
   includable(object: JsonObject, field: string): Json | undefined {
     if (object.object === "checkout.session" && field === "line_items" && typeof object.id === "string") {
       const data = this.lineItemsOf(object.id);
-      return { object: "list", data: clone(data), has_more: false, url: `/v1/checkout/sessions/${object.id}/line_items` };
+      return {
+        object: "list",
+        data: clone(data),
+        has_more: false,
+        url: `/v1/checkout/sessions/${object.id}/line_items`,
+      };
     }
     if (object.object === "invoice" && field === "payments" && typeof object.id === "string") {
       const data = this.invoicePayments.get(object.id) ?? [];
@@ -272,7 +265,10 @@ export class StripeEngine {
     }
     if (object.object === "charge" && field === "refunds" && typeof object.id === "string") {
       const id = object.id;
-      const data = this.store.all("refund").filter((r) => r.charge === id).reverse();
+      const data = this.store
+        .all("refund")
+        .filter((r) => r.charge === id)
+        .reverse();
       return { object: "list", data: clone(data), has_more: false, url: `/v1/charges/${id}/refunds` };
     }
     return undefined;
@@ -356,7 +352,8 @@ export class StripeEngine {
     const decimal = str(params, "unit_amount_decimal");
     let amount = unitAmount;
     if (amount === undefined && decimal !== undefined) {
-      if (!/^\d+$/.test(decimal)) throw invalidRequest("The simulator supports whole-cent unit_amount_decimal only.", "unit_amount_decimal");
+      if (!/^\d+$/.test(decimal))
+        throw invalidRequest("The simulator supports whole-cent unit_amount_decimal only.", "unit_amount_decimal");
       amount = Number(decimal);
     }
     if (amount === undefined) throw missingParam("unit_amount");
@@ -364,7 +361,12 @@ export class StripeEngine {
     const recurringParams = obj(params, "recurring");
     let recurring: Recurring | null = null;
     if (recurringParams) {
-      const interval = oneOf(recurringParams, "interval", ["day", "week", "month", "year"] as const, "recurring[interval]");
+      const interval = oneOf(
+        recurringParams,
+        "interval",
+        ["day", "week", "month", "year"] as const,
+        "recurring[interval]",
+      );
       if (!interval) throw missingParam("recurring[interval]");
       const count = int(recurringParams, "interval_count", "recurring[interval_count]") ?? 1;
       if (count < 1) throw invalidRequest("Invalid recurring[interval_count]", "recurring[interval_count]");
@@ -382,7 +384,10 @@ export class StripeEngine {
     const metadata = applyMetadata({}, params);
     return this.flow(() => {
       if (productData && !productId) {
-        productId = this.createProduct({ name: productData.name ?? "", ...(isObject(productData.metadata) ? { metadata: productData.metadata } : {}) }).id;
+        productId = this.createProduct({
+          name: productData.name ?? "",
+          ...(isObject(productData.metadata) ? { metadata: productData.metadata } : {}),
+        }).id;
       }
       const price: Price = {
         id: newId("price"),
@@ -448,7 +453,8 @@ export class StripeEngine {
 
   createCustomer(params: Params): Customer {
     const email = str(params, "email");
-    if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw invalidRequest(`Invalid email address: ${email}`, "email", "email_invalid");
+    if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
+      throw invalidRequest(`Invalid email address: ${email}`, "email", "email_invalid");
     const customer: Customer = {
       id: newId("cus"),
       object: "customer",
@@ -474,7 +480,8 @@ export class StripeEngine {
     const customer = this.customer(id);
     const before = clone(customer);
     const email = str(params, "email");
-    if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw invalidRequest(`Invalid email address: ${email}`, "email", "email_invalid");
+    if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
+      throw invalidRequest(`Invalid email address: ${email}`, "email", "email_invalid");
     const metadata = applyMetadata(customer.metadata, params);
     return this.flow(() => {
       if (email !== undefined) customer.email = email || null;
@@ -495,7 +502,10 @@ export class StripeEngine {
    * by AND, fields `email`, `name`, `phone`, `metadata['key']` (exact match; `~` for substring).
    */
   searchCustomers(query: string): Customer[] {
-    const clauses = query.split(/\s+AND\s+/i).map((c) => c.trim()).filter(Boolean);
+    const clauses = query
+      .split(/\s+AND\s+/i)
+      .map((c) => c.trim())
+      .filter(Boolean);
     if (clauses.length === 0) throw missingParam("query");
     const tests = clauses.map((clause) => {
       const m = /^(email|name|phone|metadata\[['"]([^'"]+)['"]\])\s*(:|~)\s*['"](.*)['"]$/.exec(clause);
@@ -520,7 +530,8 @@ export class StripeEngine {
   createCheckoutSession(params: Params): CheckoutSession {
     const mode = oneOf(params, "mode", ["payment", "subscription", "setup"] as const);
     if (!mode) throw missingParam("mode");
-    if (mode === "setup") throw invalidRequest("The simulator supports `payment` and `subscription` modes only.", "mode");
+    if (mode === "setup")
+      throw invalidRequest("The simulator supports `payment` and `subscription` modes only.", "mode");
     const customerId = str(params, "customer") || null;
     const customerEmail = str(params, "customer_email") || null;
     if (customerId && customerEmail) {
@@ -533,7 +544,10 @@ export class StripeEngine {
     }
     const successUrl = str(params, "success_url") || null;
     const cancelUrl = str(params, "cancel_url") || null;
-    for (const [name, url] of [["success_url", successUrl], ["cancel_url", cancelUrl]] as const) {
+    for (const [name, url] of [
+      ["success_url", successUrl],
+      ["cancel_url", cancelUrl],
+    ] as const) {
       if (url && !/^https?:\/\//.test(url)) throw invalidRequest(`Not a valid URL`, name, "url_invalid");
     }
     const rawItems = arr(params, "line_items");
@@ -541,10 +555,12 @@ export class StripeEngine {
     const items = rawItems.map((raw, i) => {
       const p = `line_items[${i}]`;
       if (!isObject(raw)) throw invalidRequest(`Invalid object`, p);
-      if (raw.price_data !== undefined) throw invalidRequest("The simulator supports `price` line items only (no price_data).", `${p}[price_data]`);
+      if (raw.price_data !== undefined)
+        throw invalidRequest("The simulator supports `price` line items only (no price_data).", `${p}[price_data]`);
       const priceId = requiredStr(raw, "price", `${p}[price]`);
       const price = this.price(priceId, `${p}[price]`);
-      if (!price.active) throw invalidRequest("The price specified is inactive. This field only accepts active prices.", `${p}[price]`);
+      if (!price.active)
+        throw invalidRequest("The price specified is inactive. This field only accepts active prices.", `${p}[price]`);
       const quantity = int(raw, "quantity", `${p}[quantity]`);
       if (quantity === undefined) throw missingParam(`${p}[quantity]`);
       if (quantity < 1) throw invalidRequest("This value must be greater than or equal to 1.", `${p}[quantity]`);
@@ -560,10 +576,17 @@ export class StripeEngine {
       return { price, quantity };
     });
     const currency = items[0]!.price.currency;
-    if (items.some((i) => i.price.currency !== currency)) throw invalidRequest("All prices must share one currency.", "line_items");
+    if (items.some((i) => i.price.currency !== currency))
+      throw invalidRequest("All prices must share one currency.", "line_items");
     if (mode === "subscription") {
       const first = items[0]!.price.recurring!;
-      if (items.some((i) => i.price.recurring!.interval !== first.interval || i.price.recurring!.interval_count !== first.interval_count)) {
+      if (
+        items.some(
+          (i) =>
+            i.price.recurring!.interval !== first.interval ||
+            i.price.recurring!.interval_count !== first.interval_count,
+        )
+      ) {
         throw invalidRequest("All recurring prices must have the same billing interval.", "line_items");
       }
     }
@@ -579,7 +602,8 @@ export class StripeEngine {
     const subscriptionMetadata = subscriptionData ? applyMetadata({}, subscriptionData) : {};
     const paymentIntentMetadata = paymentIntentData ? applyMetadata({}, paymentIntentData) : {};
     const clientReferenceId = str(params, "client_reference_id") || null;
-    if (clientReferenceId && clientReferenceId.length > 200) throw invalidRequest("client_reference_id must be at most 200 characters.", "client_reference_id");
+    if (clientReferenceId && clientReferenceId.length > 200)
+      throw invalidRequest("client_reference_id must be at most 200 characters.", "client_reference_id");
     const expiresAt = int(params, "expires_at");
     const now = nowSeconds();
     const id = newId("cs_test", 58);
@@ -609,10 +633,28 @@ export class StripeEngine {
       created: now,
       currency,
       customer: customerId,
-      customer_creation: customerId ? null : mode === "subscription" ? "always" : ((str(params, "customer_creation") as string | undefined) ?? "if_required"),
+      customer_creation: customerId
+        ? null
+        : mode === "subscription"
+          ? "always"
+          : ((str(params, "customer_creation") as string | undefined) ?? "if_required"),
       customer_email: customerEmail,
       expires_at: expiresAt ?? now + DAY,
-      invoice_creation: mode === "payment" ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } } : null,
+      invoice_creation:
+        mode === "payment"
+          ? {
+              enabled: false,
+              invoice_data: {
+                account_tax_ids: null,
+                custom_fields: null,
+                description: null,
+                footer: null,
+                issuer: null,
+                metadata: {},
+                rendering_options: null,
+              },
+            }
+          : null,
       metadata,
       mode,
       payment_method_collection: mode === "subscription" ? "always" : null,
@@ -632,12 +674,17 @@ export class StripeEngine {
     return session;
   }
 
-  private readonly sessionExtras = new Map<string, { subscriptionMetadata: Metadata; paymentIntentMetadata: Metadata }>();
+  private readonly sessionExtras = new Map<
+    string,
+    { subscriptionMetadata: Metadata; paymentIntentMetadata: Metadata }
+  >();
 
   expireCheckoutSession(id: string): CheckoutSession {
     const session = this.checkoutSession(id);
     if (session.status !== "open") {
-      throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`);
+      throw invalidRequest(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+      );
     }
     return this.flow(() => {
       session.status = "expired";
@@ -661,7 +708,11 @@ export class StripeEngine {
   completeCheckout(id: string, outcome: CheckoutOutcome): CheckoutSession {
     const session = this.checkoutSession(id);
     if (session.status !== "open") {
-      throw invalidRequest(`This Checkout Session is no longer active (status: ${session.status}).`, "session", "checkout_session_inactive");
+      throw invalidRequest(
+        `This Checkout Session is no longer active (status: ${session.status}).`,
+        "session",
+        "checkout_session_inactive",
+      );
     }
     if (session.expires_at < nowSeconds()) {
       this.expireCheckoutSession(id);
@@ -669,7 +720,14 @@ export class StripeEngine {
     }
     if (!CHECKOUT_OUTCOMES.includes(outcome)) throw invalidRequest(`Unknown outcome: ${String(outcome)}`, "outcome");
     if (outcome === "declined") {
-      throw new StripeError(402, "card_error", "Your card was declined.", "card_declined", undefined, "generic_decline");
+      throw new StripeError(
+        402,
+        "card_error",
+        "Your card was declined.",
+        "card_declined",
+        undefined,
+        "generic_decline",
+      );
     }
     const extras = this.sessionExtras.get(id) ?? { subscriptionMetadata: {}, paymentIntentMetadata: {} };
     const delayed = outcome !== "paid";
@@ -785,7 +843,10 @@ export class StripeEngine {
           this.emit("invoice.payment_failed", invoice);
         }
       }
-      this.emit(outcome === "succeeded" ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed", session);
+      this.emit(
+        outcome === "succeeded" ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed",
+        session,
+      );
       return session;
     });
   }
@@ -793,13 +854,15 @@ export class StripeEngine {
   // ---------------------------------------------------------------- payments
 
   /** A payment (PaymentIntent + Charge), stored. */
-  private createPayment(input: Omit<Parameters<typeof newPayment>[0], "publicUrl">): { intent: PaymentIntent; charge: Charge } {
+  private createPayment(input: Omit<Parameters<typeof newPayment>[0], "publicUrl">): {
+    intent: PaymentIntent;
+    charge: Charge;
+  } {
     const payment = newPayment({ ...input, publicUrl: this.options.publicUrl() });
     this.store.put("payment_intent", payment.intent);
     this.store.put("charge", payment.charge);
     return payment;
   }
-
 
   /** Arms `times` payment failures for the customer's next invoice payment attempts (renewals, proration invoices, `payInvoice`). */
   failNextPayment(customerId: string, times = 1): void {
@@ -873,7 +936,12 @@ export class StripeEngine {
     };
   }
 
-  private createSubscription(session: CheckoutSession, customer: Customer, metadata: Metadata, delayed: boolean): Subscription {
+  private createSubscription(
+    session: CheckoutSession,
+    customer: Customer,
+    metadata: Metadata,
+    delayed: boolean,
+  ): Subscription {
     const now = nowSeconds();
     const id = newId("sub");
     const items = this.lineItemsOf(session.id).map((li) => this.newItem(id, this.price(li.price.id), li.quantity, now));
@@ -886,7 +954,13 @@ export class StripeEngine {
       currency: session.currency,
       customer: customer.id,
       default_payment_method: newId("pm"),
-      items: { object: "list", data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${id}` },
+      items: {
+        object: "list",
+        data: items,
+        has_more: false,
+        total_count: items.length,
+        url: `/v1/subscription_items?subscription=${id}`,
+      },
       metadata: { ...metadata },
       start_date: now,
       status: delayed ? "incomplete" : "active",
@@ -913,7 +987,10 @@ export class StripeEngine {
   }
 
   /** One invoice line per subscription item for its current period, plus pending prorations. */
-  private cycleLines(sub: Subscription, prorations: PendingProration[]): Array<Omit<PendingProration, "amount"> & { amount: number; proration: boolean }> {
+  private cycleLines(
+    sub: Subscription,
+    prorations: PendingProration[],
+  ): Array<Omit<PendingProration, "amount"> & { amount: number; proration: boolean }> {
     return [
       ...prorations.map((p) => ({ ...p, proration: true })),
       ...sub.items.data.map((item) => ({
@@ -933,7 +1010,15 @@ export class StripeEngine {
     sub: Subscription,
     billingReason: "subscription_create" | "subscription_cycle" | "subscription_update",
     period: { start: number; end: number },
-    lines: Array<{ amount: number; description: string; price: Price; quantity: number; subscriptionItem: string; period: { start: number; end: number }; proration: boolean }>,
+    lines: Array<{
+      amount: number;
+      description: string;
+      price: Price;
+      quantity: number;
+      subscriptionItem: string;
+      period: { start: number; end: number };
+      proration: boolean;
+    }>,
   ): Invoice {
     const customer = this.customer(sub.customer);
     const now = nowSeconds();
@@ -971,7 +1056,11 @@ export class StripeEngine {
       },
       period: { ...l.period },
       pretax_credit_amounts: [],
-      pricing: { type: "price_details", price_details: { price: l.price.id, product: l.price.product }, unit_amount_decimal: String(l.price.unit_amount) },
+      pricing: {
+        type: "price_details",
+        price_details: { price: l.price.id, product: l.price.product },
+        unit_amount_decimal: String(l.price.unit_amount),
+      },
       quantity: l.quantity,
       quantity_decimal: String(l.quantity),
       subscription: sub.id,
@@ -993,9 +1082,19 @@ export class StripeEngine {
       ending_balance: endingBalance,
       hosted_invoice_url: `${this.options.publicUrl()}/invoices/${id}`,
       invoice_pdf: `${this.options.publicUrl()}/invoices/${id}/pdf`,
-      lines: { object: "list", data: invoiceLines, has_more: false, total_count: invoiceLines.length, url: `/v1/invoices/${id}/lines` },
+      lines: {
+        object: "list",
+        data: invoiceLines,
+        has_more: false,
+        total_count: invoiceLines.length,
+        url: `/v1/invoices/${id}/lines`,
+      },
       number: `SIM-${String(this.invoiceCounter).padStart(4, "0")}`,
-      parent: { type: "subscription_details", quote_details: null, subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id } },
+      parent: {
+        type: "subscription_details",
+        quote_details: null,
+        subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id },
+      },
       period_end: period.end,
       period_start: period.start,
       starting_balance: startingBalance,
@@ -1020,16 +1119,38 @@ export class StripeEngine {
    * Attempts the invoice's payment: nothing due → paid at once; else a PaymentIntent + Charge that
    * succeed, fail (an armed `failNextPayment`), or stay processing (delayed method).
    */
-  private chargeInvoice(invoice: Invoice, mode: "attempt" | "succeeded" | "processing"): { paid: boolean; failed: boolean } {
+  private chargeInvoice(
+    invoice: Invoice,
+    mode: "attempt" | "succeeded" | "processing",
+  ): { paid: boolean; failed: boolean } {
     if (invoice.amount_due === 0) {
       this.markInvoicePaid(invoice);
       return { paid: true, failed: false };
     }
     // Only off-session attempts (renewals, prorations, retries) consume an armed failure; the
     // checkout page's outcome decides a checkout's first payment.
-    const result = mode === "attempt" ? (this.takeFailure(invoice.customer) ? "failed" : this.takeDelay(invoice.customer) ? "processing" : "succeeded") : mode;
-    const description = invoice.billing_reason === "subscription_create" ? "Subscription creation" : invoice.billing_reason === "subscription_cycle" ? "Subscription update" : "Subscription update";
-    const { intent } = this.createPayment({ amount: invoice.amount_due, currency: invoice.currency, customer: invoice.customer, metadata: {}, description, result });
+    const result =
+      mode === "attempt"
+        ? this.takeFailure(invoice.customer)
+          ? "failed"
+          : this.takeDelay(invoice.customer)
+            ? "processing"
+            : "succeeded"
+        : mode;
+    const description =
+      invoice.billing_reason === "subscription_create"
+        ? "Subscription creation"
+        : invoice.billing_reason === "subscription_cycle"
+          ? "Subscription update"
+          : "Subscription update";
+    const { intent } = this.createPayment({
+      amount: invoice.amount_due,
+      currency: invoice.currency,
+      customer: invoice.customer,
+      metadata: {},
+      description,
+      result,
+    });
     const payments = this.invoicePayments.get(invoice.id) ?? [];
     payments.push({
       id: newId("inpay"),
@@ -1074,7 +1195,8 @@ export class StripeEngine {
       last.status_transitions = { canceled_at: null, paid_at: now };
       const intentId = (last.payment as { payment_intent: string }).payment_intent;
       const intent = this.store.get<PaymentIntent>("payment_intent", intentId);
-      if (intent && intent.status !== "succeeded") settlePayment(intent, this.charge(intent.latest_charge!), "succeeded");
+      if (intent && intent.status !== "succeeded")
+        settlePayment(intent, this.charge(intent.latest_charge!), "succeeded");
     }
   }
 
@@ -1086,13 +1208,21 @@ export class StripeEngine {
     const last = payments[payments.length - 1];
     if (last) {
       last.status = "failed";
-      const intent = this.store.get<PaymentIntent>("payment_intent", (last.payment as { payment_intent: string }).payment_intent);
-      if (intent && intent.status !== "requires_payment_method") settlePayment(intent, this.charge(intent.latest_charge!), "failed");
+      const intent = this.store.get<PaymentIntent>(
+        "payment_intent",
+        (last.payment as { payment_intent: string }).payment_intent,
+      );
+      if (intent && intent.status !== "requires_payment_method")
+        settlePayment(intent, this.charge(intent.latest_charge!), "failed");
     }
   }
 
   private invoiceCreatedSnapshot(invoice: Invoice): StripeObject {
-    return { ...clone(invoice), status: "draft", status_transitions: { ...invoice.status_transitions, finalized_at: null } };
+    return {
+      ...clone(invoice),
+      status: "draft",
+      status_transitions: { ...invoice.status_transitions, finalized_at: null },
+    };
   }
 
   /** The end of the subscription's current period (the latest item end). */
@@ -1112,7 +1242,10 @@ export class StripeEngine {
   advanceSubscription(id: string): Subscription {
     const sub = this.subscription(id);
     if (!["active", "past_due", "trialing", "unpaid"].includes(sub.status)) {
-      throw invalidRequest(`Subscription ${id} is ${sub.status}; only a live subscription can move to its next period.`, "subscription");
+      throw invalidRequest(
+        `Subscription ${id} is ${sub.status}; only a live subscription can move to its next period.`,
+        "subscription",
+      );
     }
     const end = this.periodEnd(sub);
     if (sub.cancel_at_period_end || (sub.cancel_at !== null && sub.cancel_at <= end)) {
@@ -1202,7 +1335,9 @@ export class StripeEngine {
   settleInvoicePayment(invoiceId: string, result: "succeeded" | "failed" = "succeeded"): Invoice {
     const invoice = this.invoice(invoiceId);
     const last = (this.invoicePayments.get(invoice.id) ?? []).at(-1);
-    const intent = last ? this.store.get<PaymentIntent>("payment_intent", (last.payment as { payment_intent: string }).payment_intent) : undefined;
+    const intent = last
+      ? this.store.get<PaymentIntent>("payment_intent", (last.payment as { payment_intent: string }).payment_intent)
+      : undefined;
     if (invoice.status !== "open" || !intent || intent.status !== "processing") {
       throw invalidRequest(`Invoice ${invoiceId} has no payment processing.`, "invoice");
     }
@@ -1234,7 +1369,12 @@ export class StripeEngine {
   payInvoice(id: string, { throwOnDecline = false }: { throwOnDecline?: boolean } = {}): Invoice {
     const invoice = this.invoice(id);
     if (invoice.status === "paid") throw invalidRequest("Invoice is already paid", undefined, "invoice_already_paid");
-    if (invoice.status !== "open") throw invalidRequest(`You can only pay an open invoice. This invoice is ${invoice.status}.`, undefined, "invoice_not_open");
+    if (invoice.status !== "open")
+      throw invalidRequest(
+        `You can only pay an open invoice. This invoice is ${invoice.status}.`,
+        undefined,
+        "invoice_not_open",
+      );
     const subId = invoice.parent?.subscription_details.subscription;
     const sub = subId ? this.subscription(subId) : null;
     return this.flow(() => {
@@ -1242,7 +1382,15 @@ export class StripeEngine {
       const { paid } = this.chargeInvoice(invoice, "attempt");
       if (!paid) {
         this.emit("invoice.payment_failed", invoice);
-        if (throwOnDecline) throw new StripeError(402, "card_error", "Your card was declined.", "card_declined", undefined, "generic_decline");
+        if (throwOnDecline)
+          throw new StripeError(
+            402,
+            "card_error",
+            "Your card was declined.",
+            "card_declined",
+            undefined,
+            "generic_decline",
+          );
         return invoice;
       }
       this.emit("invoice.paid", invoice);
@@ -1263,16 +1411,37 @@ export class StripeEngine {
    */
   updateSubscription(id: string, params: Params): Subscription {
     const sub = this.subscription(id);
-    const supported = ["items", "cancel_at_period_end", "metadata", "proration_behavior", "proration_date", "expand", "payment_behavior", "description", "cancellation_details", "off_session", "default_payment_method", "collection_method", "days_until_due", "pause_collection"];
+    const supported = [
+      "items",
+      "cancel_at_period_end",
+      "metadata",
+      "proration_behavior",
+      "proration_date",
+      "expand",
+      "payment_behavior",
+      "description",
+      "cancellation_details",
+      "off_session",
+      "default_payment_method",
+      "collection_method",
+      "days_until_due",
+      "pause_collection",
+    ];
     for (const key of Object.keys(params)) {
-      if (!supported.includes(key)) throw invalidRequest(`The Stripe simulator does not support \`${key}\` on subscription updates.`, key);
+      if (!supported.includes(key))
+        throw invalidRequest(`The Stripe simulator does not support \`${key}\` on subscription updates.`, key);
     }
     if (sub.status === "canceled" || sub.status === "incomplete_expired") {
       if (params.items !== undefined || params.cancel_at_period_end !== undefined) {
-        throw invalidRequest("A canceled subscription can only update its cancellation_details and metadata.", "subscription");
+        throw invalidRequest(
+          "A canceled subscription can only update its cancellation_details and metadata.",
+          "subscription",
+        );
       }
     }
-    const proration = oneOf(params, "proration_behavior", ["create_prorations", "always_invoice", "none"] as const) ?? "create_prorations";
+    const proration =
+      oneOf(params, "proration_behavior", ["create_prorations", "always_invoice", "none"] as const) ??
+      "create_prorations";
     const cancelAtPeriodEnd = bool(params, "cancel_at_period_end");
     const metadata = applyMetadata(sub.metadata, params);
     const changes = this.parseItemChanges(sub, params);
@@ -1281,7 +1450,11 @@ export class StripeEngine {
     // As on Stripe: prorations computed as though the update happened at `proration_date`, which
     // must lie within the current period.
     const prorationDate = int(params, "proration_date");
-    if (prorationDate !== undefined && sub.items.data.length > 0 && (prorationDate < this.periodStart(sub) || prorationDate > this.periodEnd(sub))) {
+    if (
+      prorationDate !== undefined &&
+      sub.items.data.length > 0 &&
+      (prorationDate < this.periodStart(sub) || prorationDate > this.periodEnd(sub))
+    ) {
       throw invalidRequest("Cannot specify proration date outside of current subscription period", "proration_date");
     }
     return this.flow(() => {
@@ -1316,9 +1489,13 @@ export class StripeEngine {
     const days = int(params, "days_until_due");
     const effective = method ?? (sub.collection_method as string);
     if (days !== undefined && effective !== "send_invoice") {
-      throw invalidRequest("You may only set `days_until_due` when `collection_method` is `send_invoice`.", "days_until_due");
+      throw invalidRequest(
+        "You may only set `days_until_due` when `collection_method` is `send_invoice`.",
+        "days_until_due",
+      );
     }
-    if (method === "send_invoice" && days === undefined && sub.days_until_due === null) throw missingParam("days_until_due");
+    if (method === "send_invoice" && days === undefined && sub.days_until_due === null)
+      throw missingParam("days_until_due");
     if (days !== undefined && days < 0) throw invalidRequest("Invalid days_until_due: must be >= 0", "days_until_due");
     if (method) out.collection_method = method;
     if (method === "charge_automatically") out.days_until_due = null;
@@ -1329,7 +1506,12 @@ export class StripeEngine {
       } else {
         const pause = obj(params, "pause_collection");
         if (!pause) throw invalidRequest("Invalid pause_collection", "pause_collection");
-        const behavior = oneOf(pause, "behavior", ["keep_as_draft", "mark_uncollectible", "void"] as const, "pause_collection[behavior]");
+        const behavior = oneOf(
+          pause,
+          "behavior",
+          ["keep_as_draft", "mark_uncollectible", "void"] as const,
+          "pause_collection[behavior]",
+        );
         if (!behavior) throw missingParam("pause_collection[behavior]");
         const resumesAt = int(pause, "resumes_at", "pause_collection[resumes_at]");
         out.pause_collection = { behavior, resumes_at: resumesAt ?? null };
@@ -1356,7 +1538,10 @@ export class StripeEngine {
     }
   }
 
-  private parseItemChanges(sub: Subscription, params: Params): Array<{ itemId: string | null; price: Price | null; quantity: number | null; deleted: boolean }> {
+  private parseItemChanges(
+    sub: Subscription,
+    params: Params,
+  ): Array<{ itemId: string | null; price: Price | null; quantity: number | null; deleted: boolean }> {
     const raw = arr(params, "items");
     if (!raw) return [];
     return raw.map((entry, i) => {
@@ -1370,17 +1555,33 @@ export class StripeEngine {
       const priceId = str(entry, "price", `${p}[price]`);
       const price = priceId ? this.price(priceId, `${p}[price]`) : null;
       if (price) {
-        if (!price.active) throw invalidRequest("The price specified is inactive. This field only accepts active prices.", `${p}[price]`);
-        if (price.type !== "recurring") throw invalidRequest("The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.", `${p}[price]`);
+        if (!price.active)
+          throw invalidRequest(
+            "The price specified is inactive. This field only accepts active prices.",
+            `${p}[price]`,
+          );
+        if (price.type !== "recurring")
+          throw invalidRequest(
+            "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.",
+            `${p}[price]`,
+          );
         const first = sub.items.data[0]?.price.recurring;
-        if (price.currency !== sub.currency || (first && (first.interval !== price.recurring!.interval || first.interval_count !== price.recurring!.interval_count))) {
-          throw invalidRequest("Currency and interval fields must match across all plans on this subscription.", `${p}[price]`);
+        if (
+          price.currency !== sub.currency ||
+          (first &&
+            (first.interval !== price.recurring!.interval || first.interval_count !== price.recurring!.interval_count))
+        ) {
+          throw invalidRequest(
+            "Currency and interval fields must match across all plans on this subscription.",
+            `${p}[price]`,
+          );
         }
       }
       if (!itemId && !price) throw missingParam(`${p}[price]`);
       if (deleted && !itemId) throw missingParam(`${p}[id]`);
       const quantity = int(entry, "quantity", `${p}[quantity]`) ?? null;
-      if (quantity !== null && quantity < 1) throw invalidRequest("This value must be greater than or equal to 1.", `${p}[quantity]`);
+      if (quantity !== null && quantity < 1)
+        throw invalidRequest("This value must be greater than or equal to 1.", `${p}[quantity]`);
       return { itemId, price, quantity, deleted };
     });
   }
@@ -1402,15 +1603,36 @@ export class StripeEngine {
       if (item) {
         const oldAmount = item.price.unit_amount * item.quantity;
         if (change.deleted) {
-          lines.push({ amount: -Math.round(oldAmount * fraction), description: `Unused time on ${this.productName(item.price)} after ${isoDate(from)}`, price: item.price, quantity: item.quantity, subscriptionItem: item.id, period });
+          lines.push({
+            amount: -Math.round(oldAmount * fraction),
+            description: `Unused time on ${this.productName(item.price)} after ${isoDate(from)}`,
+            price: item.price,
+            quantity: item.quantity,
+            subscriptionItem: item.id,
+            period,
+          });
           sub.items.data = sub.items.data.filter((it) => it.id !== item.id);
           continue;
         }
         const newPrice = change.price ?? item.price;
         const newQuantity = change.quantity ?? item.quantity;
         if (newPrice.id === item.price.id && newQuantity === item.quantity) continue;
-        lines.push({ amount: -Math.round(oldAmount * fraction), description: `Unused time on ${item.quantity} × ${this.productName(item.price)} after ${isoDate(from)}`, price: item.price, quantity: item.quantity, subscriptionItem: item.id, period });
-        lines.push({ amount: Math.round(newPrice.unit_amount * newQuantity * fraction), description: `Remaining time on ${newQuantity} × ${this.productName(newPrice)} after ${isoDate(from)}`, price: clone(newPrice), quantity: newQuantity, subscriptionItem: item.id, period });
+        lines.push({
+          amount: -Math.round(oldAmount * fraction),
+          description: `Unused time on ${item.quantity} × ${this.productName(item.price)} after ${isoDate(from)}`,
+          price: item.price,
+          quantity: item.quantity,
+          subscriptionItem: item.id,
+          period,
+        });
+        lines.push({
+          amount: Math.round(newPrice.unit_amount * newQuantity * fraction),
+          description: `Remaining time on ${newQuantity} × ${this.productName(newPrice)} after ${isoDate(from)}`,
+          price: clone(newPrice),
+          quantity: newQuantity,
+          subscriptionItem: item.id,
+          period,
+        });
         item.price = clone(newPrice);
         item.plan = this.planOf(newPrice);
         item.quantity = newQuantity;
@@ -1418,7 +1640,14 @@ export class StripeEngine {
         const added = this.newItem(sub.id, change.price, change.quantity ?? 1, start);
         added.current_period_end = end;
         sub.items.data.push(added);
-        lines.push({ amount: Math.round(change.price.unit_amount * added.quantity * fraction), description: `Remaining time on ${added.quantity} × ${this.productName(change.price)} after ${isoDate(from)}`, price: clone(change.price), quantity: added.quantity, subscriptionItem: added.id, period });
+        lines.push({
+          amount: Math.round(change.price.unit_amount * added.quantity * fraction),
+          description: `Remaining time on ${added.quantity} × ${this.productName(change.price)} after ${isoDate(from)}`,
+          price: clone(change.price),
+          quantity: added.quantity,
+          subscriptionItem: added.id,
+          period,
+        });
       }
     }
     if (sub.items.data.length === 0) throw invalidRequest("A subscription must keep at least one item.", "items");
@@ -1434,7 +1663,12 @@ export class StripeEngine {
       this.pendingProrations.set(sub.id, [...(this.pendingProrations.get(sub.id) ?? []), ...lines]);
       return;
     }
-    const invoice = this.buildInvoice(sub, "subscription_update", { start: now, end: now }, lines.map((l) => ({ ...l, proration: true })));
+    const invoice = this.buildInvoice(
+      sub,
+      "subscription_update",
+      { start: now, end: now },
+      lines.map((l) => ({ ...l, proration: true })),
+    );
     const beforeInvoice = clone(sub);
     sub.latest_invoice = invoice.id;
     this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
@@ -1487,18 +1721,25 @@ export class StripeEngine {
   createRefund(params: Params): StripeObject {
     const chargeId = str(params, "charge");
     const intentId = str(params, "payment_intent");
-    if (!chargeId && !intentId) throw invalidRequest("One of the following params should be provided for this request: payment_intent or charge.", "charge");
+    if (!chargeId && !intentId)
+      throw invalidRequest(
+        "One of the following params should be provided for this request: payment_intent or charge.",
+        "charge",
+      );
     let charge: Charge;
     if (chargeId) {
       charge = this.charge(chargeId, "charge");
     } else {
       const intent = this.mustGet<PaymentIntent>("payment_intent", intentId!, "payment_intent", "payment_intent");
-      if (!intent.latest_charge) throw invalidRequest(`PaymentIntent ${intent.id} has no charge to refund.`, "payment_intent");
+      if (!intent.latest_charge)
+        throw invalidRequest(`PaymentIntent ${intent.id} has no charge to refund.`, "payment_intent");
       charge = this.charge(intent.latest_charge, "payment_intent");
     }
-    if (charge.status !== "succeeded") throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, "charge");
+    if (charge.status !== "succeeded")
+      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, "charge");
     const remaining = charge.amount_captured - charge.amount_refunded;
-    if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, "charge", "charge_already_refunded");
+    if (remaining <= 0)
+      throw invalidRequest(`Charge ${charge.id} has already been refunded.`, "charge", "charge_already_refunded");
     const amount = int(params, "amount") ?? remaining;
     if (amount <= 0) throw invalidRequest("Invalid positive integer", "amount");
     if (amount > remaining) {
@@ -1537,10 +1778,12 @@ export class StripeEngine {
   /** A dispute opened by the cardholder's bank on a succeeded charge. */
   createDispute(chargeId: string, options: { amount?: number; reason?: string } = {}): StripeObject {
     const charge = this.charge(chargeId, "charge");
-    if (charge.status !== "succeeded") throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be disputed.`, "charge");
+    if (charge.status !== "succeeded")
+      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be disputed.`, "charge");
     if (charge.disputed) throw invalidRequest(`Charge ${charge.id} is already disputed.`, "charge");
     const amount = options.amount ?? charge.amount_captured - charge.amount_refunded;
-    if (!Number.isInteger(amount) || amount <= 0 || amount > charge.amount_captured) throw invalidRequest("Invalid dispute amount", "amount");
+    if (!Number.isInteger(amount) || amount <= 0 || amount > charge.amount_captured)
+      throw invalidRequest("Invalid dispute amount", "amount");
     return this.flow(() => {
       const now = nowSeconds();
       const dispute: StripeObject = {
@@ -1550,7 +1793,13 @@ export class StripeEngine {
         charge: charge.id,
         created: now,
         currency: charge.currency,
-        evidence_details: { due_by: now + 7 * DAY, enhanced_eligibility: {}, has_evidence: false, past_due: false, submission_count: 0 },
+        evidence_details: {
+          due_by: now + 7 * DAY,
+          enhanced_eligibility: {},
+          has_evidence: false,
+          past_due: false,
+          submission_count: 0,
+        },
         payment_intent: charge.payment_intent,
         reason: options.reason ?? "fraudulent",
         status: "needs_response",
@@ -1566,7 +1815,8 @@ export class StripeEngine {
   /** Closes a dispute as `won` or `lost` (`charge.dispute.closed`). */
   closeDispute(disputeId: string, status: "won" | "lost"): StripeObject {
     const dispute = this.mustGet<StripeObject>("dispute", disputeId, "dispute");
-    if (dispute.status === "won" || dispute.status === "lost") throw invalidRequest(`Dispute ${disputeId} is already closed.`);
+    if (dispute.status === "won" || dispute.status === "lost")
+      throw invalidRequest(`Dispute ${disputeId} is already closed.`);
     return this.flow(() => {
       const before = clone(dispute);
       dispute.status = status;
@@ -1589,8 +1839,21 @@ export class StripeEngine {
       customer_update: { allowed_updates: [], enabled: false },
       invoice_history: { enabled: true },
       payment_method_update: { enabled: false, payment_method_configuration: null },
-      subscription_cancel: { cancellation_reason: { enabled: false, options: [] }, enabled: true, mode: "at_period_end", proration_behavior: "none" },
-      subscription_update: { billing_cycle_anchor: null, default_allowed_updates: ["price"], enabled: true, products: null, proration_behavior: "always_invoice", schedule_at_period_end: { conditions: [] }, trial_update_behavior: "end_trial" },
+      subscription_cancel: {
+        cancellation_reason: { enabled: false, options: [] },
+        enabled: true,
+        mode: "at_period_end",
+        proration_behavior: "none",
+      },
+      subscription_update: {
+        billing_cycle_anchor: null,
+        default_allowed_updates: ["price"],
+        enabled: true,
+        products: null,
+        proration_behavior: "always_invoice",
+        schedule_at_period_end: { conditions: [] },
+        trial_update_behavior: "end_trial",
+      },
     };
     const config: PortalConfiguration = {
       id: newId("bpc"),
@@ -1614,7 +1877,11 @@ export class StripeEngine {
   }
 
   updatePortalConfiguration(id: string, params: Params): PortalConfiguration {
-    const config = this.mustGet<PortalConfiguration>("billing_portal.configuration", id, "billing_portal.configuration");
+    const config = this.mustGet<PortalConfiguration>(
+      "billing_portal.configuration",
+      id,
+      "billing_portal.configuration",
+    );
     const before = clone(config);
     const next = clone(config);
     applyPortalConfiguration(this, next, params);
@@ -1626,9 +1893,12 @@ export class StripeEngine {
     });
   }
 
-
   portalConfiguration(session: PortalSession): PortalConfiguration {
-    return this.mustGet<PortalConfiguration>("billing_portal.configuration", session.configuration, "billing_portal.configuration");
+    return this.mustGet<PortalConfiguration>(
+      "billing_portal.configuration",
+      session.configuration,
+      "billing_portal.configuration",
+    );
   }
 
   createPortalSession(params: Params): PortalSession {
@@ -1636,11 +1906,17 @@ export class StripeEngine {
     const customer = this.customer(customerId, "customer");
     const configId = str(params, "configuration");
     const config = configId
-      ? this.mustGet<PortalConfiguration>("billing_portal.configuration", configId, "billing_portal.configuration", "configuration")
+      ? this.mustGet<PortalConfiguration>(
+          "billing_portal.configuration",
+          configId,
+          "billing_portal.configuration",
+          "configuration",
+        )
       : this.defaultPortalConfiguration();
     if (!config.active) throw invalidRequest("This configuration is not active.", "configuration");
     const returnUrl = str(params, "return_url") || config.default_return_url || null;
-    if (returnUrl && !/^https?:\/\//.test(returnUrl)) throw invalidRequest("Not a valid URL", "return_url", "url_invalid");
+    if (returnUrl && !/^https?:\/\//.test(returnUrl))
+      throw invalidRequest("Not a valid URL", "return_url", "url_invalid");
     const flow = parsePortalFlow(this, params, customer);
     const id = newId("bps");
     const session: PortalSession = {
@@ -1658,7 +1934,6 @@ export class StripeEngine {
     return session;
   }
 
-
   /** The recurring prices the portal offers for a plan switch. */
   portalPrices(config: PortalConfiguration): Price[] {
     return portalPrices(this, config);
@@ -1667,22 +1942,31 @@ export class StripeEngine {
   /** A portal plan switch: the subscription's first item moves to `priceId`, proration per configuration. */
   portalSwitchPlan(session: PortalSession, subscriptionId: string, priceId: string): Subscription {
     const sub = this.subscription(subscriptionId, "subscription");
-    if (sub.customer !== session.customer) throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
+    if (sub.customer !== session.customer)
+      throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
     const config = this.portalConfiguration(session);
     const update = config.features.subscription_update as JsonObject;
-    if (update.enabled !== true) throw invalidRequest("Plan changes are disabled in this portal configuration.", "price");
+    if (update.enabled !== true)
+      throw invalidRequest("Plan changes are disabled in this portal configuration.", "price");
     const price = this.price(priceId, "price");
-    if (!this.portalPrices(config).some((p) => p.id === price.id)) throw invalidRequest("This price is not offered in the portal.", "price");
+    if (!this.portalPrices(config).some((p) => p.id === price.id))
+      throw invalidRequest("This price is not offered in the portal.", "price");
     const item = sub.items.data[0];
     if (!item) throw invalidRequest("The subscription has no item.", "subscription");
     const proration = (update.proration_behavior as ProrationBehavior | undefined) ?? "always_invoice";
-    const conditions = ((update.schedule_at_period_end as JsonObject | undefined)?.conditions as Array<{ type?: string }> | undefined) ?? [];
+    const conditions =
+      ((update.schedule_at_period_end as JsonObject | undefined)?.conditions as Array<{ type?: string }> | undefined) ??
+      [];
     const decreasing = price.unit_amount * item.quantity < item.price.unit_amount * item.quantity;
-    if (decreasing && conditions.some((c) => c.type === "decreasing_item_amount")) return this.schedulePriceAtPeriodEnd(sub, item, price);
+    if (decreasing && conditions.some((c) => c.type === "decreasing_item_amount"))
+      return this.schedulePriceAtPeriodEnd(sub, item, price);
     return this.flow(() => {
       // A new change replaces a scheduled one, as in Stripe's portal.
       if (sub.schedule) this.endSchedule(sub, "released");
-      return this.updateSubscription(sub.id, { items: [{ id: item.id, price: price.id }], proration_behavior: proration });
+      return this.updateSubscription(sub.id, {
+        items: [{ id: item.id, price: price.id }],
+        proration_behavior: proration,
+      });
     });
   }
 
@@ -1706,7 +1990,17 @@ export class StripeEngine {
       discounts: [],
       end_date: end,
       invoice_settings: null,
-      items: [{ billing_thresholds: null, discounts: [], metadata: {}, plan: price.id, price: price.id, quantity, tax_rates: [] }],
+      items: [
+        {
+          billing_thresholds: null,
+          discounts: [],
+          metadata: {},
+          plan: price.id,
+          price: price.id,
+          quantity,
+          tax_rates: [],
+        },
+      ],
       metadata: {},
       on_behalf_of: null,
       proration_behavior: "create_prorations",
@@ -1753,7 +2047,10 @@ export class StripeEngine {
         end_behavior: "release",
         livemode: false,
         metadata: {},
-        phases: [this.schedulePhase(sub, item.price, item.quantity, start, end), this.schedulePhase(sub, price, item.quantity, end, addInterval(end, price.recurring!))],
+        phases: [
+          this.schedulePhase(sub, item.price, item.quantity, start, end),
+          this.schedulePhase(sub, price, item.quantity, end, addInterval(end, price.recurring!)),
+        ],
         released_at: null,
         released_subscription: null,
         status: "active",
@@ -1793,7 +2090,11 @@ export class StripeEngine {
   private advanceSchedule(sub: Subscription, at: number): void {
     if (!sub.schedule) return;
     const schedule = this.schedule(sub.schedule as string);
-    const phases = schedule.phases as Array<{ start_date: number; end_date: number; items: Array<{ price: string; quantity: number }> }>;
+    const phases = schedule.phases as Array<{
+      start_date: number;
+      end_date: number;
+      items: Array<{ price: string; quantity: number }>;
+    }>;
     const next = phases.find((p) => p.start_date === at);
     if (!next) {
       this.endSchedule(sub, "released");
@@ -1815,9 +2116,11 @@ export class StripeEngine {
   /** A portal cancellation: at period end (default) or at once, per configuration. */
   portalCancel(session: PortalSession, subscriptionId: string): Subscription {
     const sub = this.subscription(subscriptionId, "subscription");
-    if (sub.customer !== session.customer) throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
+    if (sub.customer !== session.customer)
+      throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
     const cancel = this.portalConfiguration(session).features.subscription_cancel as JsonObject;
-    if (cancel.enabled !== true) throw invalidRequest("Cancellation is disabled in this portal configuration.", "subscription");
+    if (cancel.enabled !== true)
+      throw invalidRequest("Cancellation is disabled in this portal configuration.", "subscription");
     if (cancel.mode === "immediately") return this.cancelSubscription(sub.id);
     return this.updateSubscription(sub.id, { cancel_at_period_end: "true" });
   }
@@ -1825,7 +2128,8 @@ export class StripeEngine {
   /** Undoes a pending cancellation from the portal ("Renew plan"). */
   portalRenew(session: PortalSession, subscriptionId: string): Subscription {
     const sub = this.subscription(subscriptionId, "subscription");
-    if (sub.customer !== session.customer) throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
+    if (sub.customer !== session.customer)
+      throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
     return this.updateSubscription(sub.id, { cancel_at_period_end: "false" });
   }
 }

@@ -53,7 +53,13 @@ export function unknownParam(param: string): StripeError {
 
 /** "No such price: 'price_x'" — 404 when the object is the URL's subject, 400 when a param names it. */
 export function noSuch(kind: string, id: string, param?: string): StripeError {
-  return new StripeError(param ? 400 : 404, "invalid_request_error", `No such ${kind}: '${id}'`, "resource_missing", param ?? "id");
+  return new StripeError(
+    param ? 400 : 404,
+    "invalid_request_error",
+    `No such ${kind}: '${id}'`,
+    "resource_missing",
+    param ?? "id",
+  );
 }
 
 export function unauthorized(message: string): StripeError {

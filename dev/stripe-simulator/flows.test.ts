@@ -55,14 +55,22 @@ describe("signatures", () => {
     }
     const stripe = new Stripe("sk_test_x");
     const { rawBody, signature } = f.receiver.received[0]!;
-    expect(stripe.webhooks.constructEvent(rawBody, signature!, "whsec_fixture_secret").id).toBe(f.receiver.events()[0]!.id);
+    expect(stripe.webhooks.constructEvent(rawBody, signature!, "whsec_fixture_secret").id).toBe(
+      f.receiver.events()[0]!.id,
+    );
     const tampered = rawBody.replace('"livemode": false', '"livemode": true');
     expect(tampered).not.toBe(rawBody);
-    expect(() => stripe.webhooks.constructEvent(tampered, signature!, "whsec_fixture_secret")).toThrow(Stripe.errors.StripeSignatureVerificationError);
-    expect(() => stripe.webhooks.constructEvent(rawBody, signature!, "whsec_other")).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(() => stripe.webhooks.constructEvent(tampered, signature!, "whsec_fixture_secret")).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
+    expect(() => stripe.webhooks.constructEvent(rawBody, signature!, "whsec_other")).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
     // Our signer agrees with the SDK's test header generator.
     const t = 1_800_000_000;
-    expect(signPayload("{}", "whsec_a", t)).toBe(stripe.webhooks.generateTestHeaderString({ payload: "{}", secret: "whsec_a", timestamp: t }));
+    expect(signPayload("{}", "whsec_a", t)).toBe(
+      stripe.webhooks.generateTestHeaderString({ payload: "{}", secret: "whsec_a", timestamp: t }),
+    );
   });
 
   it("is rejected by the receiver when the simulator signs with another secret", async () => {
@@ -96,12 +104,21 @@ describe("event order per flow", () => {
     const invoice = paid!.data.object as Stripe.Invoice;
     expect(invoice.billing_reason).toBe("subscription_create");
     expect(invoice.parent!.subscription_details!.subscription).toBe(subscriptionId);
-    expect((completed!.data.object as Stripe.Checkout.Session)).toMatchObject({ id: sessionId, payment_status: "paid", subscription: subscriptionId });
+    expect(completed!.data.object as Stripe.Checkout.Session).toMatchObject({
+      id: sessionId,
+      payment_status: "paid",
+      subscription: subscriptionId,
+    });
     expect(f.receiver.events().every((e) => e.api_version === "2026-10-28.endive" && e.livemode === false)).toBe(true);
   });
 
   it("subscription checkout without a customer creates one first", async () => {
-    const session = await f.stripe.checkout.sessions.create({ mode: "subscription", customer_email: "new@example.com", line_items: [{ price: catalog.basic.id, quantity: 1 }], success_url: "http://a.test" });
+    const session = await f.stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer_email: "new@example.com",
+      line_items: [{ price: catalog.basic.id, quantity: 1 }],
+      success_url: "http://a.test",
+    });
     const done = f.sim.completeCheckout(session.id);
     await f.sim.settled();
     expect(f.receiver.types()[0]).toBe("customer.created");
@@ -112,7 +129,12 @@ describe("event order per flow", () => {
     const { intentId } = await buyPack();
     expect(f.receiver.types()).toEqual(["payment_intent.succeeded", "charge.succeeded", "checkout.session.completed"]);
     const charge = f.receiver.events()[1]!.data.object as Stripe.Charge;
-    expect(charge).toMatchObject({ payment_intent: intentId, metadata: { userId: "user_1" }, amount: 500, status: "succeeded" });
+    expect(charge).toMatchObject({
+      payment_intent: intentId,
+      metadata: { userId: "user_1" },
+      amount: 500,
+      status: "succeeded",
+    });
   });
 
   it("pack checkout with a delayed method that succeeds, and one that fails", async () => {
@@ -123,46 +145,85 @@ describe("event order per flow", () => {
     f.receiver.clear();
     f.sim.resolveAsyncPayment(ok.sessionId);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["payment_intent.succeeded", "charge.succeeded", "checkout.session.async_payment_succeeded"]);
+    expect(f.receiver.types()).toEqual([
+      "payment_intent.succeeded",
+      "charge.succeeded",
+      "checkout.session.async_payment_succeeded",
+    ]);
     expect((f.receiver.events()[2]!.data.object as Stripe.Checkout.Session).payment_status).toBe("paid");
 
     const bad = await buyPack("async_failure");
     f.receiver.clear();
     f.sim.resolveAsyncPayment(bad.sessionId);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["payment_intent.payment_failed", "charge.failed", "checkout.session.async_payment_failed"]);
+    expect(f.receiver.types()).toEqual([
+      "payment_intent.payment_failed",
+      "charge.failed",
+      "checkout.session.async_payment_failed",
+    ]);
     expect(f.sim.pendingAsyncPayments()).toEqual([]);
   });
 
   it("resolves a delayed payment by itself after asyncPaymentDelayMs", async () => {
     const { startStripeSimulator } = await import("./server");
-    const sim = await startStripeSimulator({ webhookUrl: f.receiver.url, webhookSecret: "whsec_fixture_secret", asyncPaymentDelayMs: 30 });
+    const sim = await startStripeSimulator({
+      webhookUrl: f.receiver.url,
+      webhookSecret: "whsec_fixture_secret",
+      asyncPaymentDelayMs: 30,
+    });
     try {
       const stripe = new Stripe("sk_test_x", { ...sim.stripeConfig });
       const price = await stripe.prices.create({ currency: "usd", unit_amount: 100, product_data: { name: "P" } });
-      const session = await stripe.checkout.sessions.create({ mode: "payment", line_items: [{ price: price.id, quantity: 1 }], success_url: "http://a.test" });
+      const session = await stripe.checkout.sessions.create({
+        mode: "payment",
+        line_items: [{ price: price.id, quantity: 1 }],
+        success_url: "http://a.test",
+      });
       sim.completeCheckout(session.id, "async_success");
-      await expect.poll(() => sim.events.map((e) => e.type).includes("checkout.session.async_payment_succeeded"), { timeout: 2000 }).toBe(true);
+      await expect
+        .poll(() => sim.events.map((e) => e.type).includes("checkout.session.async_payment_succeeded"), {
+          timeout: 2000,
+        })
+        .toBe(true);
     } finally {
       await sim.close();
     }
   });
 
   it("subscription checkout with a delayed method", async () => {
-    const session = await f.stripe.checkout.sessions.create({ mode: "subscription", customer: catalog.customer.id, line_items: [{ price: catalog.basic.id, quantity: 1 }], success_url: "http://a.test" });
+    const session = await f.stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: catalog.customer.id,
+      line_items: [{ price: catalog.basic.id, quantity: 1 }],
+      success_url: "http://a.test",
+    });
     const done = f.sim.completeCheckout(session.id, "async_success");
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["customer.subscription.created", "invoice.created", "invoice.finalized", "checkout.session.completed"]);
+    expect(f.receiver.types()).toEqual([
+      "customer.subscription.created",
+      "invoice.created",
+      "invoice.finalized",
+      "checkout.session.completed",
+    ]);
     expect((await f.stripe.subscriptions.retrieve(done.subscription!)).status).toBe("incomplete");
     f.receiver.clear();
     f.sim.resolveAsyncPayment(session.id);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated", "checkout.session.async_payment_succeeded"]);
+    expect(f.receiver.types()).toEqual([
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
+      "checkout.session.async_payment_succeeded",
+    ]);
     expect((await f.stripe.subscriptions.retrieve(done.subscription!)).status).toBe("active");
   });
 
   it("a declined card sends nothing and leaves the session open", async () => {
-    const session = await f.stripe.checkout.sessions.create({ mode: "payment", line_items: [{ price: catalog.pack.id, quantity: 1 }], success_url: "http://a.test" });
+    const session = await f.stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: catalog.pack.id, quantity: 1 }],
+      success_url: "http://a.test",
+    });
     expect(() => f.sim.completeCheckout(session.id, "declined")).toThrow(/declined/);
     await f.sim.settled();
     expect(f.receiver.types()).toEqual([]);
@@ -177,12 +238,24 @@ describe("event order per flow", () => {
     f.receiver.clear();
     f.sim.advanceSubscription(subscriptionId);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
+    expect(f.receiver.types()).toEqual([
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
+    ]);
     const [created, , paid, , updated] = f.receiver.events();
     expect((created!.data.object as Stripe.Invoice).status).toBe("draft");
     const invoice = paid!.data.object as Stripe.Invoice;
     const oldItem = before.items.data[0]!;
-    expect(invoice).toMatchObject({ billing_reason: "subscription_cycle", status: "paid", amount_paid: 1000, period_start: oldItem.current_period_start, period_end: oldItem.current_period_end });
+    expect(invoice).toMatchObject({
+      billing_reason: "subscription_cycle",
+      status: "paid",
+      amount_paid: 1000,
+      period_start: oldItem.current_period_start,
+      period_end: oldItem.current_period_end,
+    });
     expect(invoice.lines.data[0]!.period.start).toBe(oldItem.current_period_end);
     const sub = updated!.data.object as Stripe.Subscription;
     expect(sub.items.data[0]!.current_period_start).toBe(oldItem.current_period_end);
@@ -206,9 +279,20 @@ describe("event order per flow", () => {
     f.sim.failNextPayment(catalog.customer.id);
     f.sim.advanceSubscription(subscriptionId);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["invoice.created", "invoice.finalized", "invoice.payment_failed", "customer.subscription.updated"]);
+    expect(f.receiver.types()).toEqual([
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.payment_failed",
+      "customer.subscription.updated",
+    ]);
     const failed = f.receiver.events()[2]!.data.object as Stripe.Invoice;
-    expect(failed).toMatchObject({ status: "open", attempted: true, attempt_count: 1, amount_paid: 0, billing_reason: "subscription_cycle" });
+    expect(failed).toMatchObject({
+      status: "open",
+      attempted: true,
+      attempt_count: 1,
+      amount_paid: 0,
+      billing_reason: "subscription_cycle",
+    });
     const updated = f.receiver.events()[3]!;
     expect((updated.data.object as Stripe.Subscription).status).toBe("past_due");
     expect(updated.data.previous_attributes).toMatchObject({ status: "active" });
@@ -231,7 +315,9 @@ describe("event order per flow", () => {
     expect(sub.status).toBe("active");
     const invoice = sub.latest_invoice as Stripe.Invoice;
     expect(invoice).toMatchObject({ status: "open", amount_paid: 0, billing_reason: "subscription_cycle" });
-    expect((await f.stripe.paymentIntents.retrieve(invoice.payments!.data[0]!.payment.payment_intent as string)).status).toBe("processing");
+    expect(
+      (await f.stripe.paymentIntents.retrieve(invoice.payments!.data[0]!.payment.payment_intent as string)).status,
+    ).toBe("processing");
     f.receiver.clear();
     f.sim.settleInvoicePayment(invoice.id, "succeeded");
     await f.sim.settled();
@@ -254,14 +340,24 @@ describe("event order per flow", () => {
 
   it("send_invoice: the renewal invoice is sent and stays open (the subscription active) until the customer pays it", async () => {
     const { subscriptionId } = await subscribe();
-    await expect(f.stripe.subscriptions.update(subscriptionId, { collection_method: "send_invoice" })).rejects.toMatchObject({ param: "days_until_due" });
-    const updated = await f.stripe.subscriptions.update(subscriptionId, { collection_method: "send_invoice", days_until_due: 7 });
+    await expect(
+      f.stripe.subscriptions.update(subscriptionId, { collection_method: "send_invoice" }),
+    ).rejects.toMatchObject({ param: "days_until_due" });
+    const updated = await f.stripe.subscriptions.update(subscriptionId, {
+      collection_method: "send_invoice",
+      days_until_due: 7,
+    });
     expect(updated).toMatchObject({ collection_method: "send_invoice", days_until_due: 7 });
     await f.sim.settled();
     f.receiver.clear();
     const renewed = f.sim.advanceSubscription(subscriptionId);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["invoice.created", "invoice.finalized", "invoice.sent", "customer.subscription.updated"]);
+    expect(f.receiver.types()).toEqual([
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.sent",
+      "customer.subscription.updated",
+    ]);
     const invoice = await f.stripe.invoices.retrieve(renewed.latest_invoice as string);
     expect(invoice).toMatchObject({ status: "open", collection_method: "send_invoice", amount_paid: 0 });
     expect(invoice.due_date).toBe(invoice.created + 7 * 86_400);
@@ -275,7 +371,11 @@ describe("event order per flow", () => {
     for (const [behavior, status, events] of [
       ["void", "void", ["invoice.created", "invoice.finalized", "invoice.voided", "customer.subscription.updated"]],
       ["keep_as_draft", "draft", ["invoice.created", "customer.subscription.updated"]],
-      ["mark_uncollectible", "uncollectible", ["invoice.created", "invoice.finalized", "invoice.marked_uncollectible", "customer.subscription.updated"]],
+      [
+        "mark_uncollectible",
+        "uncollectible",
+        ["invoice.created", "invoice.finalized", "invoice.marked_uncollectible", "customer.subscription.updated"],
+      ],
     ] as const) {
       const paused = await f.stripe.subscriptions.update(subscriptionId, { pause_collection: { behavior } });
       expect(paused.pause_collection).toEqual({ behavior, resumes_at: null });
@@ -295,12 +395,23 @@ describe("event order per flow", () => {
     const { subscriptionId } = await subscribe();
     const sub = await f.stripe.subscriptions.retrieve(subscriptionId);
     f.receiver.clear();
-    await f.stripe.subscriptions.update(subscriptionId, { items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }], proration_behavior: "always_invoice" });
+    await f.stripe.subscriptions.update(subscriptionId, {
+      items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }],
+      proration_behavior: "always_invoice",
+    });
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["customer.subscription.updated", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"]);
+    expect(f.receiver.types()).toEqual([
+      "customer.subscription.updated",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+    ]);
     const updated = f.receiver.events()[0]!;
     expect((updated.data.object as Stripe.Subscription).items.data[0]!.price.id).toBe(catalog.pro.id);
-    expect(((updated.data.previous_attributes as { items: Stripe.ApiList<Stripe.SubscriptionItem> }).items.data[0]!.price.id)).toBe(catalog.basic.id);
+    expect(
+      (updated.data.previous_attributes as { items: Stripe.ApiList<Stripe.SubscriptionItem> }).items.data[0]!.price.id,
+    ).toBe(catalog.basic.id);
     const invoice = f.receiver.events()[3]!.data.object as Stripe.Invoice;
     expect(invoice.billing_reason).toBe("subscription_update");
     expect(invoice.lines.data.every((l) => l.parent!.subscription_item_details!.proration)).toBe(true);
@@ -311,9 +422,18 @@ describe("event order per flow", () => {
     const sub = await f.stripe.subscriptions.retrieve(subscriptionId);
     f.receiver.clear();
     f.sim.failNextPayment(catalog.customer.id, 2);
-    await f.stripe.subscriptions.update(subscriptionId, { items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }], proration_behavior: "always_invoice" });
+    await f.stripe.subscriptions.update(subscriptionId, {
+      items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }],
+      proration_behavior: "always_invoice",
+    });
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["customer.subscription.updated", "invoice.created", "invoice.finalized", "invoice.payment_failed", "customer.subscription.updated"]);
+    expect(f.receiver.types()).toEqual([
+      "customer.subscription.updated",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.payment_failed",
+      "customer.subscription.updated",
+    ]);
     const invoice = f.receiver.events()[3]!.data.object as Stripe.Invoice;
     expect((f.receiver.events()[4]!.data.object as Stripe.Subscription).status).toBe("past_due");
     const declined = await f.stripe.invoices.pay(invoice.id).catch((e: unknown) => e);
@@ -322,18 +442,27 @@ describe("event order per flow", () => {
     expect((await f.stripe.invoices.pay(invoice.id)).status).toBe("paid");
     expect((await f.stripe.subscriptions.retrieve(subscriptionId)).status).toBe("active");
     await f.sim.settled();
-    expect(f.receiver.types().slice(5)).toEqual(["invoice.payment_failed", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
+    expect(f.receiver.types().slice(5)).toEqual([
+      "invoice.payment_failed",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
+    ]);
   });
 
   it("plan switch with create_prorations: the difference is on the next renewal invoice", async () => {
     const { subscriptionId } = await subscribe();
     const sub = await f.stripe.subscriptions.retrieve(subscriptionId);
     f.receiver.clear();
-    await f.stripe.subscriptions.update(subscriptionId, { items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }] });
+    await f.stripe.subscriptions.update(subscriptionId, {
+      items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }],
+    });
     await f.sim.settled();
     expect(f.receiver.types()).toEqual(["customer.subscription.updated"]);
     f.sim.advanceSubscription(subscriptionId);
-    const renewal = await f.stripe.invoices.retrieve((await f.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string);
+    const renewal = await f.stripe.invoices.retrieve(
+      (await f.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string,
+    );
     expect(renewal.lines.data).toHaveLength(3);
     const amounts = renewal.lines.data.map((l) => l.amount);
     expect(amounts[2]).toBe(3000);
@@ -343,16 +472,25 @@ describe("event order per flow", () => {
   it("a downgrade credits the customer's balance and charges nothing now", async () => {
     const { subscriptionId } = await subscribe(catalog.pro.id);
     const sub = await f.stripe.subscriptions.retrieve(subscriptionId);
-    await f.stripe.subscriptions.update(subscriptionId, { items: [{ id: sub.items.data[0]!.id, price: catalog.basic.id }], proration_behavior: "always_invoice" });
-    const invoice = await f.stripe.invoices.retrieve((await f.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string);
+    await f.stripe.subscriptions.update(subscriptionId, {
+      items: [{ id: sub.items.data[0]!.id, price: catalog.basic.id }],
+      proration_behavior: "always_invoice",
+    });
+    const invoice = await f.stripe.invoices.retrieve(
+      (await f.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string,
+    );
     expect(invoice.total).toBeLessThan(0);
     expect(invoice).toMatchObject({ amount_due: 0, status: "paid" });
-    expect((await f.stripe.customers.retrieve(catalog.customer.id) as Stripe.Customer).balance).toBe(invoice.total);
+    expect(((await f.stripe.customers.retrieve(catalog.customer.id)) as Stripe.Customer).balance).toBe(invoice.total);
     // The credit pays for the next renewal first.
     f.sim.advanceSubscription(subscriptionId);
-    const renewal = await f.stripe.invoices.retrieve((await f.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string);
+    const renewal = await f.stripe.invoices.retrieve(
+      (await f.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string,
+    );
     expect(renewal.amount_due).toBe(Math.max(0, 1000 + invoice.total));
-    expect(((await f.stripe.customers.retrieve(catalog.customer.id)) as Stripe.Customer).balance).toBe(Math.min(0, 1000 + invoice.total));
+    expect(((await f.stripe.customers.retrieve(catalog.customer.id)) as Stripe.Customer).balance).toBe(
+      Math.min(0, 1000 + invoice.total),
+    );
   });
 
   it("cancel at period end, then the end of the period deletes the subscription", async () => {
@@ -376,13 +514,22 @@ describe("event order per flow", () => {
     f.sim.refundCharge(chargeId, 100);
     await f.sim.settled();
     expect(f.receiver.types()).toEqual(["charge.refunded", "refund.created"]);
-    expect(f.receiver.events()[0]!.data).toMatchObject({ object: { amount_refunded: 100, refunded: false }, previous_attributes: { amount_refunded: 0 } });
+    expect(f.receiver.events()[0]!.data).toMatchObject({
+      object: { amount_refunded: 100, refunded: false },
+      previous_attributes: { amount_refunded: 0 },
+    });
     f.receiver.clear();
     const dispute = f.sim.createDispute(chargeId);
     f.sim.closeDispute(dispute.id, "lost");
     await f.sim.settled();
     expect(f.receiver.types()).toEqual(["charge.dispute.created", "charge.dispute.closed"]);
-    expect(f.receiver.events()[0]!.data.object).toMatchObject({ object: "dispute", charge: chargeId, amount: 400, status: "needs_response", payment_intent: intentId });
+    expect(f.receiver.events()[0]!.data.object).toMatchObject({
+      object: "dispute",
+      charge: chargeId,
+      amount: 400,
+      status: "needs_response",
+      payment_intent: intentId,
+    });
     expect(() => f.sim.createDispute(chargeId)).toThrow(/already disputed/);
   });
 

@@ -58,12 +58,20 @@ describe("parseForm", () => {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         captured = Buffer.concat(chunks).toString("utf8");
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "cs_test_1", object: "checkout.session" }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ id: "cs_test_1", object: "checkout.session" }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as { port: number }).port;
-    const stripe = new Stripe("sk_test_x", { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0, telemetry: false });
+    const stripe = new Stripe("sk_test_x", {
+      host: "127.0.0.1",
+      port,
+      protocol: "http",
+      maxNetworkRetries: 0,
+      telemetry: false,
+    });
     const data = {
       mode: "subscription" as const,
       line_items: [{ price: "price_1", quantity: 1 }],

@@ -92,10 +92,12 @@ export function parseForm(text: string): FormObject {
       const last = i === parts.length - 1;
       const existing = node[part];
       if (last) {
-        if (typeof existing === "object") throw new FormParseError(`Conflicting values for parameter: ${rawKey}`, rawKey);
+        if (typeof existing === "object")
+          throw new FormParseError(`Conflicting values for parameter: ${rawKey}`, rawKey);
         node[part] = value;
       } else {
-        if (typeof existing === "string") throw new FormParseError(`Conflicting values for parameter: ${rawKey}`, rawKey);
+        if (typeof existing === "string")
+          throw new FormParseError(`Conflicting values for parameter: ${rawKey}`, rawKey);
         if (existing === undefined) node[part] = Object.create(null) as Building;
         node = node[part] as Building;
       }

@@ -43,7 +43,12 @@ function formWith(html: string, label: string): { action: string; fields: Record
 }
 
 async function subscription(price = catalog.basic.id) {
-  const session = await f.stripe.checkout.sessions.create({ mode: "subscription", customer: catalog.customer.id, line_items: [{ price, quantity: 1 }], success_url: "http://a.test" });
+  const session = await f.stripe.checkout.sessions.create({
+    mode: "subscription",
+    customer: catalog.customer.id,
+    line_items: [{ price, quantity: 1 }],
+    success_url: "http://a.test",
+  });
   const subscriptionId = f.sim.completeCheckout(session.id).subscription!;
   await f.sim.settled();
   f.receiver.clear();
@@ -76,13 +81,21 @@ describe("checkout page", () => {
     expect(f.receiver.types()).toEqual(["payment_intent.succeeded", "charge.succeeded", "checkout.session.completed"]);
     const again = await fetch(session.url!);
     expect(await again.text()).toContain("already complete");
-    const intent = await f.stripe.paymentIntents.retrieve((await f.stripe.checkout.sessions.retrieve(session.id)).payment_intent as string, { expand: ["latest_charge"] });
+    const intent = await f.stripe.paymentIntents.retrieve(
+      (await f.stripe.checkout.sessions.retrieve(session.id)).payment_intent as string,
+      { expand: ["latest_charge"] },
+    );
     const receipt = await fetch((intent.latest_charge as Stripe.Charge).receipt_url!);
     expect(await receipt.text()).toContain("$10.00");
   });
 
   it("a declined card shows an alert and keeps the session open; a delayed method completes unpaid", async () => {
-    const session = await f.stripe.checkout.sessions.create({ mode: "subscription", customer: catalog.customer.id, line_items: [{ price: catalog.pro.id, quantity: 1 }], success_url: "http://app.test/ok" });
+    const session = await f.stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: catalog.customer.id,
+      line_items: [{ price: catalog.pro.id, quantity: 1 }],
+      success_url: "http://app.test/ok",
+    });
     const declined = await post(session.url!, { outcome: "declined" });
     expect(declined.status).toBe(402);
     expect(await declined.text()).toMatch(/role="alert">Your card was declined\./);
@@ -98,10 +111,18 @@ describe("checkout page", () => {
 describe("portal page", () => {
   it("switches plan with a form post, then cancels at period end and renews", async () => {
     const sub = await subscription();
-    await f.stripe.prices.create({ currency: "usd", unit_amount: 30000, recurring: { interval: "year" }, product_data: { name: "Pro yearly" } });
+    await f.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 30000,
+      recurring: { interval: "year" },
+      product_data: { name: "Pro yearly" },
+    });
     await f.sim.settled();
     f.receiver.clear();
-    const portal = await f.stripe.billingPortal.sessions.create({ customer: catalog.customer.id, return_url: "http://app.test/settings" });
+    const portal = await f.stripe.billingPortal.sessions.create({
+      customer: catalog.customer.id,
+      return_url: "http://app.test/settings",
+    });
     const html = await (await fetch(portal.url)).text();
     expect(html).not.toContain("Pro yearly");
     expect(html).toContain("Basic — $10.00 / month (current plan)");
@@ -112,7 +133,13 @@ describe("portal page", () => {
     expect(switched.status).toBe(303);
     expect(switched.headers.get("location")).toBe(`/p/session/${portal.id}?done=updated`);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["customer.subscription.updated", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"]);
+    expect(f.receiver.types()).toEqual([
+      "customer.subscription.updated",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+    ]);
     expect((await f.stripe.subscriptions.retrieve(sub.id)).items.data[0]!.price.id).toBe(catalog.pro.id);
     const invoice = f.receiver.events()[3]!.data.object as Stripe.Invoice;
     const hosted = await (await fetch(invoice.hosted_invoice_url!)).text();
@@ -141,7 +168,10 @@ describe("portal page", () => {
       return_url: "http://app.test/settings",
       flow_data: {
         type: "subscription_update_confirm",
-        subscription_update_confirm: { subscription: sub.id, items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }] },
+        subscription_update_confirm: {
+          subscription: sub.id,
+          items: [{ id: sub.items.data[0]!.id, price: catalog.pro.id }],
+        },
         after_completion: { type: "redirect", redirect: { return_url: "http://app.test/settings?plan=updated" } },
       },
     });
@@ -158,11 +188,29 @@ describe("portal page", () => {
 
   it("a subscription_update flow shows only the plan picker; configuration limits the offered prices", async () => {
     const sub = await subscription();
-    const enterprise = await f.stripe.prices.create({ currency: "usd", unit_amount: 9000, recurring: { interval: "month" }, product_data: { name: "Enterprise" } });
-    const config = await f.stripe.billingPortal.configurations.create({
-      features: { subscription_update: { enabled: true, default_allowed_updates: ["price"], products: [{ product: catalog.basic.product as string, prices: [catalog.basic.id] }, { product: catalog.pro.product as string, prices: [catalog.pro.id] }] } },
+    const enterprise = await f.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 9000,
+      recurring: { interval: "month" },
+      product_data: { name: "Enterprise" },
     });
-    const portal = await f.stripe.billingPortal.sessions.create({ customer: catalog.customer.id, configuration: config.id, flow_data: { type: "subscription_update", subscription_update: { subscription: sub.id } } });
+    const config = await f.stripe.billingPortal.configurations.create({
+      features: {
+        subscription_update: {
+          enabled: true,
+          default_allowed_updates: ["price"],
+          products: [
+            { product: catalog.basic.product as string, prices: [catalog.basic.id] },
+            { product: catalog.pro.product as string, prices: [catalog.pro.id] },
+          ],
+        },
+      },
+    });
+    const portal = await f.stripe.billingPortal.sessions.create({
+      customer: catalog.customer.id,
+      configuration: config.id,
+      flow_data: { type: "subscription_update", subscription_update: { subscription: sub.id } },
+    });
     const html = await (await fetch(portal.url)).text();
     expect(html).toContain("Pro — $30.00 / month");
     expect(html).not.toContain("Enterprise");
@@ -176,7 +224,11 @@ describe("portal page", () => {
 
   it("a subscription_cancel flow cancels at period end", async () => {
     const sub = await subscription();
-    const portal = await f.stripe.billingPortal.sessions.create({ customer: catalog.customer.id, return_url: "http://app.test/s", flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: sub.id } } });
+    const portal = await f.stripe.billingPortal.sessions.create({
+      customer: catalog.customer.id,
+      return_url: "http://app.test/s",
+      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: sub.id } },
+    });
     const cancel = formWith(await (await fetch(portal.url)).text(), "Cancel plan");
     await post(new URL(cancel.action, f.sim.url).href, cancel.fields);
     expect((await f.stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end).toBe(true);
@@ -185,7 +237,12 @@ describe("portal page", () => {
 
 describe("HTTP control API", () => {
   it("completes a checkout, renews, fails a payment, pays, refunds and disputes", async () => {
-    const session = await f.stripe.checkout.sessions.create({ mode: "subscription", customer: catalog.customer.id, line_items: [{ price: catalog.basic.id, quantity: 1 }], success_url: "http://a.test" });
+    const session = await f.stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: catalog.customer.id,
+      line_items: [{ price: catalog.basic.id, quantity: 1 }],
+      success_url: "http://a.test",
+    });
     const completed = await control(`/checkout/${session.id}/complete`, { outcome: "paid" });
     expect(completed.status).toBe(200);
     const subscriptionId = completed.body.subscription as string;
@@ -199,7 +256,15 @@ describe("HTTP control API", () => {
     const invoiceId = advanced.body.latest_invoice as string;
     expect((await control(`/invoices/${invoiceId}/pay`, {})).body.status).toBe("paid");
     await control("/settled");
-    expect(f.receiver.types()).toEqual(["invoice.created", "invoice.finalized", "invoice.payment_failed", "customer.subscription.updated", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
+    expect(f.receiver.types()).toEqual([
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.payment_failed",
+      "customer.subscription.updated",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
+    ]);
 
     // A renewal debit that stays processing, then clears.
     expect((await control(`/customers/${catalog.customer.id}/delay-next-payment`, {})).status).toBe(200);
@@ -207,14 +272,27 @@ describe("HTTP control API", () => {
     expect(processing.body.status).toBe("active");
     const processingInvoice = processing.body.latest_invoice as string;
     expect((await f.stripe.invoices.retrieve(processingInvoice)).status).toBe("open");
-    expect((await control(`/invoices/${processingInvoice}/settle-payment`, { result: "succeeded" })).body.status).toBe("paid");
+    expect((await control(`/invoices/${processingInvoice}/settle-payment`, { result: "succeeded" })).body.status).toBe(
+      "paid",
+    );
     await control("/settled");
 
-    const pack = await f.stripe.checkout.sessions.create({ mode: "payment", customer: catalog.customer.id, line_items: [{ price: catalog.pack.id, quantity: 1 }], success_url: "http://a.test" });
+    const pack = await f.stripe.checkout.sessions.create({
+      mode: "payment",
+      customer: catalog.customer.id,
+      line_items: [{ price: catalog.pack.id, quantity: 1 }],
+      success_url: "http://a.test",
+    });
     const intentId = (await control(`/checkout/${pack.id}/complete`, {})).body.payment_intent as string;
     const chargeId = (await f.stripe.paymentIntents.retrieve(intentId)).latest_charge as string;
-    expect((await control(`/charges/${chargeId}/refund`, { amount: 100 })).body).toMatchObject({ object: "refund", amount: 100 });
-    expect((await control(`/charges/${chargeId}/dispute`, { reason: "fraudulent" })).body).toMatchObject({ object: "dispute", status: "needs_response" });
+    expect((await control(`/charges/${chargeId}/refund`, { amount: 100 })).body).toMatchObject({
+      object: "refund",
+      amount: 100,
+    });
+    expect((await control(`/charges/${chargeId}/dispute`, { reason: "fraudulent" })).body).toMatchObject({
+      object: "dispute",
+      status: "needs_response",
+    });
 
     await f.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });
     expect((await control(`/subscriptions/${subscriptionId}/end-period`, {})).body.status).toBe("canceled");
@@ -224,23 +302,38 @@ describe("HTTP control API", () => {
     const summary = await control("");
     expect(summary.body).toMatchObject({ url: f.sim.url, webhookUrl: f.receiver.url });
     expect((await control("/objects/subscription")).body.data).toHaveLength(1);
-    expect(((await control("/deliveries")).body.data as Array<{ state: string }>).every((d) => d.state === "succeeded")).toBe(true);
+    expect(
+      ((await control("/deliveries")).body.data as Array<{ state: string }>).every((d) => d.state === "succeeded"),
+    ).toBe(true);
   });
 
   it("changes switches, pauses and flushes, resolves async payments and resets", async () => {
     expect((await control("/webhooks", { copies: 2, delayMs: 0 })).body).toMatchObject({ switches: { copies: 2 } });
     expect((await control("/webhooks/pause", {})).body).toMatchObject({ switches: { paused: true } });
-    const session = await f.stripe.checkout.sessions.create({ mode: "payment", line_items: [{ price: catalog.pack.id, quantity: 1 }], success_url: "http://a.test" });
+    const session = await f.stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: catalog.pack.id, quantity: 1 }],
+      success_url: "http://a.test",
+    });
     await control(`/checkout/${session.id}/complete`, { outcome: "async_failure" });
     expect((await control("/settled?timeoutMs=20")).status).toBe(504);
     expect(f.receiver.received).toHaveLength(0);
     expect((await control("/webhooks/flush", {})).body).toMatchObject({ settled: true });
-    expect(f.receiver.types()).toEqual(["payment_intent.processing", "payment_intent.processing", "checkout.session.completed", "checkout.session.completed"]);
+    expect(f.receiver.types()).toEqual([
+      "payment_intent.processing",
+      "payment_intent.processing",
+      "checkout.session.completed",
+      "checkout.session.completed",
+    ]);
     await control("/webhooks", { copies: 1, paused: false });
     f.receiver.clear();
     expect((await control(`/checkout/${session.id}/resolve`, {})).body).toMatchObject({ payment_status: "unpaid" });
     await control("/settled");
-    expect(f.receiver.types()).toEqual(["payment_intent.payment_failed", "charge.failed", "checkout.session.async_payment_failed"]);
+    expect(f.receiver.types()).toEqual([
+      "payment_intent.payment_failed",
+      "charge.failed",
+      "checkout.session.async_payment_failed",
+    ]);
     expect((await control("/reset", {})).status).toBe(200);
     expect(f.sim.objects("price")).toHaveLength(0);
   });
@@ -252,7 +345,11 @@ describe("HTTP control API", () => {
     expect(bad.body).toMatchObject({ error: { type: "invalid_request_error" } });
     expect((await control("/webhooks", { bogus: true })).status).toBe(400);
     expect((await control("/nothing", {})).status).toBe(404);
-    const notJson = await fetch(`${f.sim.url}/_simulator/reset`, { method: "POST", body: "x=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const notJson = await fetch(`${f.sim.url}/_simulator/reset`, {
+      method: "POST",
+      body: "x=1",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(notJson.status).toBe(400);
     const sub = await subscription();
     await f.stripe.subscriptions.cancel(sub.id);
@@ -264,7 +361,9 @@ describe("HTTP control API", () => {
 
 describe("stripe SDK errors surface as Stripe's", () => {
   it("the SDK reads a missing object as a StripeInvalidRequestError", async () => {
-    await expect(f.stripe.invoices.retrieve("in_missing")).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    await expect(f.stripe.invoices.retrieve("in_missing")).rejects.toBeInstanceOf(
+      Stripe.errors.StripeInvalidRequestError,
+    );
   });
 });
 

@@ -77,11 +77,17 @@ export function renderCheckout(engine: StripeEngine, sessionId: string, error?: 
     const success = engine.successRedirect(session);
     return {
       status: 200,
-      html: layout("Payment complete", `<main><h1>Payment complete</h1><p>This checkout session is already complete.</p>${success ? `<p><a href="${escapeHtml(success)}">Continue</a></p>` : ""}</main>`),
+      html: layout(
+        "Payment complete",
+        `<main><h1>Payment complete</h1><p>This checkout session is already complete.</p>${success ? `<p><a href="${escapeHtml(success)}">Continue</a></p>` : ""}</main>`,
+      ),
     };
   }
   if (session.status === "expired") {
-    return { status: 410, html: layout("Session expired", `<main><h1>Session expired</h1><p>This checkout session has expired.</p></main>`) };
+    return {
+      status: 410,
+      html: layout("Session expired", `<main><h1>Session expired</h1><p>This checkout session has expired.</p></main>`),
+    };
   }
   const items = engine.lineItemsOf(session.id);
   const rows = items
@@ -128,14 +134,18 @@ export function submitCheckout(engine: StripeEngine, sessionId: string, form: Fo
   try {
     engine.completeCheckout(sessionId, outcome as CheckoutOutcome);
   } catch (error) {
-    if (error instanceof StripeError) return renderWithStatus(renderCheckout(engine, sessionId, error.message), error.status);
+    if (error instanceof StripeError)
+      return renderWithStatus(renderCheckout(engine, sessionId, error.message), error.status);
     throw error;
   }
   const success = engine.successRedirect(session);
   if (success) return { status: 303, location: success };
   return {
     status: 200,
-    html: layout("Payment complete", `<main><h1>Payment complete</h1><p role="status">Thank you. This session is complete.</p></main>`),
+    html: layout(
+      "Payment complete",
+      `<main><h1>Payment complete</h1><p role="status">Thank you. This session is complete.</p></main>`,
+    ),
   };
 }
 
@@ -160,7 +170,13 @@ function planPicker(engine: StripeEngine, session: PortalSession, sub: Subscript
   // Only prices the subscription can move to: same currency and billing interval.
   const prices = engine
     .portalPrices(config)
-    .filter((p) => !currentPrice?.recurring || (p.currency === currentPrice.currency && p.recurring!.interval === currentPrice.recurring.interval && p.recurring!.interval_count === currentPrice.recurring.interval_count));
+    .filter(
+      (p) =>
+        !currentPrice?.recurring ||
+        (p.currency === currentPrice.currency &&
+          p.recurring!.interval === currentPrice.recurring.interval &&
+          p.recurring!.interval_count === currentPrice.recurring.interval_count),
+    );
   if (prices.length === 0) return "";
   const options = prices
     .map((p, i) => {
@@ -178,11 +194,17 @@ ${options}
 </form>`;
 }
 
-function subscriptionSection(engine: StripeEngine, session: PortalSession, sub: Subscription, options: { picker: boolean; cancel: boolean }): string {
+function subscriptionSection(
+  engine: StripeEngine,
+  session: PortalSession,
+  sub: Subscription,
+  options: { picker: boolean; cancel: boolean },
+): string {
   const item = sub.items.data[0];
   const plan = item ? describePrice(engine, item.price) : "—";
   const end = engine.periodEnd(sub);
-  const cancelEnabled = (engine.portalConfiguration(session).features.subscription_cancel as { enabled?: boolean }).enabled === true;
+  const cancelEnabled =
+    (engine.portalConfiguration(session).features.subscription_cancel as { enabled?: boolean }).enabled === true;
   const cancelControls = sub.cancel_at_period_end
     ? `<p>Your plan will be canceled on <strong>${date(end)}</strong>.</p>
 <form method="post" action="/p/session/${escapeHtml(session.id)}/renew"><input type="hidden" name="subscription" value="${escapeHtml(sub.id)}"><button type="submit">Renew plan</button></form>`
@@ -243,7 +265,12 @@ const NOTICES: Record<string, string> = {
   renewed: "Your plan has been renewed.",
 };
 
-export function renderPortal(engine: StripeEngine, sessionId: string, query: URLSearchParams, error?: string): PageResult {
+export function renderPortal(
+  engine: StripeEngine,
+  sessionId: string,
+  query: URLSearchParams,
+  error?: string,
+): PageResult {
   const session = engine.store.get<PortalSession>("billing_portal.session", sessionId);
   if (!session) return notFound("This portal session does not exist.");
   const customer = engine.customer(session.customer);
@@ -310,7 +337,11 @@ export function submitPortal(engine: StripeEngine, sessionId: string, action: st
     }
     return notFound(`Unknown portal action "${action}".`);
   } catch (error) {
-    if (error instanceof StripeError) return renderWithStatus(renderPortal(engine, sessionId, new URLSearchParams(), error.message), error.status >= 500 ? 500 : 400);
+    if (error instanceof StripeError)
+      return renderWithStatus(
+        renderPortal(engine, sessionId, new URLSearchParams(), error.message),
+        error.status >= 500 ? 500 : 400,
+      );
     throw error;
   }
 }
@@ -322,7 +353,10 @@ export function renderInvoice(engine: StripeEngine, invoiceId: string): PageResu
   const invoice = engine.store.get<Invoice>("invoice", invoiceId);
   if (!invoice) return notFound("This invoice does not exist.");
   const rows = invoice.lines.data
-    .map((l) => `<tr><td>${escapeHtml(l.description)}</td><td>${date(l.period.start)} – ${date(l.period.end)}</td><td class="num">${money(l.amount, invoice.currency)}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td>${escapeHtml(l.description)}</td><td>${date(l.period.start)} – ${date(l.period.end)}</td><td class="num">${money(l.amount, invoice.currency)}</td></tr>`,
+    )
     .join("\n");
   return {
     status: 200,

@@ -50,8 +50,28 @@ export function newPayment(input: {
     payment_intent: intentId,
     payment_method: paymentMethod,
     payment_method_details: delayed
-      ? { type: "us_bank_account", us_bank_account: { account_holder_type: "individual", account_type: "checking", bank_name: "STRIPE TEST BANK", last4: "6789", routing_number: "110000000" } }
-      : { type: "card", card: { brand: "visa", country: "US", exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, funding: "credit", last4: "4242", network: "visa" } },
+      ? {
+          type: "us_bank_account",
+          us_bank_account: {
+            account_holder_type: "individual",
+            account_type: "checking",
+            bank_name: "STRIPE TEST BANK",
+            last4: "6789",
+            routing_number: "110000000",
+          },
+        }
+      : {
+          type: "card",
+          card: {
+            brand: "visa",
+            country: "US",
+            exp_month: 12,
+            exp_year: new Date().getUTCFullYear() + 3,
+            funding: "credit",
+            last4: "4242",
+            network: "visa",
+          },
+        },
     receipt_url: `${input.publicUrl}/receipts/${chargeId}`,
     amount_captured: 0,
     amount_refunded: 0,
@@ -80,7 +100,14 @@ export function settlePayment(intent: PaymentIntent, charge: Charge, result: "su
     charge.captured = true;
     charge.amount_captured = charge.amount;
     charge.balance_transaction = newId("txn");
-    charge.outcome = { network_status: "approved_by_network", reason: null, risk_level: "normal", risk_score: 20, seller_message: "Payment complete.", type: "authorized" };
+    charge.outcome = {
+      network_status: "approved_by_network",
+      reason: null,
+      risk_level: "normal",
+      risk_score: 20,
+      seller_message: "Payment complete.",
+      type: "authorized",
+    };
   } else {
     intent.status = "requires_payment_method";
     intent.last_payment_error = {
@@ -95,6 +122,13 @@ export function settlePayment(intent: PaymentIntent, charge: Charge, result: "su
     charge.paid = false;
     charge.failure_code = "card_declined";
     charge.failure_message = "Your card was declined.";
-    charge.outcome = { network_status: "declined_by_network", reason: "generic_decline", risk_level: "normal", risk_score: 20, seller_message: "The bank did not return any further details with this decline.", type: "issuer_declined" };
+    charge.outcome = {
+      network_status: "declined_by_network",
+      reason: "generic_decline",
+      risk_level: "normal",
+      risk_score: 20,
+      seller_message: "The bank did not return any further details with this decline.",
+      type: "issuer_declined",
+    };
   }
 }

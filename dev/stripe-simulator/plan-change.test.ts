@@ -21,7 +21,12 @@ beforeEach(async () => {
 });
 
 async function subscribe(price = catalog.basic.id): Promise<Stripe.Subscription> {
-  const session = await f.stripe.checkout.sessions.create({ mode: "subscription", customer: catalog.customer.id, line_items: [{ price, quantity: 1 }], success_url: "http://a.test" });
+  const session = await f.stripe.checkout.sessions.create({
+    mode: "subscription",
+    customer: catalog.customer.id,
+    line_items: [{ price, quantity: 1 }],
+    success_url: "http://a.test",
+  });
   const id = f.sim.completeCheckout(session.id).subscription!;
   await f.sim.settled();
   f.receiver.clear();
@@ -35,7 +40,10 @@ function post(url: string, fields: Record<string, string>) {
 /** Opens a portal session's page and presses its button labelled `label`. */
 async function press(portalUrl: string, label: string): Promise<Response> {
   const html = await (await fetch(portalUrl)).text();
-  const form = html.split("<form").slice(1).find((fm) => fm.includes(label));
+  const form = html
+    .split("<form")
+    .slice(1)
+    .find((fm) => fm.includes(label));
   if (!form) throw new Error(`no form with "${label}"`);
   const action = /action="([^"]+)"/.exec(form)![1]!;
   const fields: Record<string, string> = {};
@@ -48,13 +56,36 @@ describe("proration_date", () => {
     const sub = await subscribe();
     const item = sub.items.data[0]!;
     const lastDay = item.current_period_end - 86_400;
-    await f.stripe.subscriptions.update(sub.id, { items: [{ id: item.id, price: catalog.pro.id }], proration_behavior: "always_invoice", proration_date: lastDay });
-    const invoice = await f.stripe.invoices.retrieve((await f.stripe.subscriptions.retrieve(sub.id)).latest_invoice as string);
+    await f.stripe.subscriptions.update(sub.id, {
+      items: [{ id: item.id, price: catalog.pro.id }],
+      proration_behavior: "always_invoice",
+      proration_date: lastDay,
+    });
+    const invoice = await f.stripe.invoices.retrieve(
+      (await f.stripe.subscriptions.retrieve(sub.id)).latest_invoice as string,
+    );
     const length = item.current_period_end - item.current_period_start;
     expect(invoice.billing_reason).toBe("subscription_update");
-    expect(invoice.lines.data.map((l) => ({ amount: l.amount, period: l.period, proration: l.parent!.subscription_item_details!.proration, price: l.pricing!.price_details!.price }))).toEqual([
-      { amount: -Math.round((1000 * 86_400) / length), period: { start: lastDay, end: item.current_period_end }, proration: true, price: catalog.basic.id },
-      { amount: Math.round((3000 * 86_400) / length), period: { start: lastDay, end: item.current_period_end }, proration: true, price: catalog.pro.id },
+    expect(
+      invoice.lines.data.map((l) => ({
+        amount: l.amount,
+        period: l.period,
+        proration: l.parent!.subscription_item_details!.proration,
+        price: l.pricing!.price_details!.price,
+      })),
+    ).toEqual([
+      {
+        amount: -Math.round((1000 * 86_400) / length),
+        period: { start: lastDay, end: item.current_period_end },
+        proration: true,
+        price: catalog.basic.id,
+      },
+      {
+        amount: Math.round((3000 * 86_400) / length),
+        period: { start: lastDay, end: item.current_period_end },
+        proration: true,
+        price: catalog.pro.id,
+      },
     ]);
     expect(invoice).toMatchObject({ status: "paid", amount_paid: invoice.total });
   });
@@ -63,9 +94,17 @@ describe("proration_date", () => {
     const sub = await subscribe();
     const item = sub.items.data[0]!;
     const error = await f.stripe.subscriptions
-      .update(sub.id, { items: [{ id: item.id, price: catalog.pro.id }], proration_behavior: "always_invoice", proration_date: item.current_period_end + 1 })
+      .update(sub.id, {
+        items: [{ id: item.id, price: catalog.pro.id }],
+        proration_behavior: "always_invoice",
+        proration_date: item.current_period_end + 1,
+      })
       .catch((e: unknown) => e as Stripe.errors.StripeError);
-    expect(error).toMatchObject({ statusCode: 400, param: "proration_date", message: "Cannot specify proration date outside of current subscription period" });
+    expect(error).toMatchObject({
+      statusCode: 400,
+      param: "proration_date",
+      message: "Cannot specify proration date outside of current subscription period",
+    });
     expect((await f.stripe.subscriptions.retrieve(sub.id)).items.data[0]!.price.id).toBe(catalog.basic.id);
   });
 });
@@ -92,7 +131,10 @@ describe("portal schedule_at_period_end", () => {
     const portal = await f.stripe.billingPortal.sessions.create({
       customer: catalog.customer.id,
       configuration,
-      flow_data: { type: "subscription_update_confirm", subscription_update_confirm: { subscription: sub.id, items: [{ id: sub.items.data[0]!.id, price }] } },
+      flow_data: {
+        type: "subscription_update_confirm",
+        subscription_update_confirm: { subscription: sub.id, items: [{ id: sub.items.data[0]!.id, price }] },
+      },
     });
     expect((await press(portal.url, "Confirm")).status).toBe(303);
   }
@@ -109,7 +151,12 @@ describe("portal schedule_at_period_end", () => {
     expect(scheduled.latest_invoice).toBe(sub.latest_invoice);
     expect(((await f.stripe.customers.retrieve(catalog.customer.id)) as Stripe.Customer).balance).toBe(0);
     const schedule = await f.stripe.subscriptionSchedules.retrieve(scheduled.schedule as string);
-    expect(schedule).toMatchObject({ status: "active", subscription: sub.id, end_behavior: "release", current_phase: { start_date: item.current_period_start, end_date: item.current_period_end } });
+    expect(schedule).toMatchObject({
+      status: "active",
+      subscription: sub.id,
+      end_behavior: "release",
+      current_phase: { start_date: item.current_period_start, end_date: item.current_period_end },
+    });
     expect(schedule.phases.map((p) => ({ start: p.start_date, price: p.items[0]!.price }))).toEqual([
       { start: item.current_period_start, price: catalog.pro.id },
       { start: item.current_period_end, price: catalog.basic.id },
@@ -122,19 +169,39 @@ describe("portal schedule_at_period_end", () => {
     expect(renewed.items.data[0]!.price.id).toBe(catalog.basic.id);
     const renewal = await f.stripe.invoices.retrieve(renewed.latest_invoice as string);
     expect(renewal.billing_reason).toBe("subscription_cycle");
-    expect(renewal.lines.data.map((l) => ({ amount: l.amount, price: l.pricing!.price_details!.price, proration: l.parent!.subscription_item_details!.proration }))).toEqual([
-      { amount: 1000, price: catalog.basic.id, proration: false },
+    expect(
+      renewal.lines.data.map((l) => ({
+        amount: l.amount,
+        price: l.pricing!.price_details!.price,
+        proration: l.parent!.subscription_item_details!.proration,
+      })),
+    ).toEqual([{ amount: 1000, price: catalog.basic.id, proration: false }]);
+    expect(f.receiver.types()).toEqual([
+      "subscription_schedule.updated",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
     ]);
-    expect(f.receiver.types()).toEqual(["subscription_schedule.updated", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"]);
 
     f.sim.advanceSubscription(sub.id);
     await f.sim.settled();
     expect((await f.stripe.subscriptions.retrieve(sub.id)).schedule).toBeNull();
-    expect(await f.stripe.subscriptionSchedules.retrieve(schedule.id)).toMatchObject({ status: "released", released_subscription: sub.id, subscription: null });
+    expect(await f.stripe.subscriptionSchedules.retrieve(schedule.id)).toMatchObject({
+      status: "released",
+      released_subscription: sub.id,
+      subscription: null,
+    });
   });
 
   it("an upgrade is applied at once and invoiced (always_invoice), and releases a downgrade scheduled before it", async () => {
-    const elite = await f.stripe.prices.create({ currency: "usd", unit_amount: 5000, recurring: { interval: "month" }, product_data: { name: "Elite" } });
+    const elite = await f.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 5000,
+      recurring: { interval: "month" },
+      product_data: { name: "Elite" },
+    });
     const config = await portalConfiguration();
     await f.stripe.billingPortal.configurations.update(config.id, {
       features: {
@@ -155,13 +222,23 @@ describe("portal schedule_at_period_end", () => {
 
     await confirmSwitch(config.id, sub, elite.id);
     await f.sim.settled();
-    expect(f.receiver.types()).toEqual(["subscription_schedule.released", "customer.subscription.updated", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"]);
+    expect(f.receiver.types()).toEqual([
+      "subscription_schedule.released",
+      "customer.subscription.updated",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+    ]);
     const upgraded = await f.stripe.subscriptions.retrieve(sub.id);
     expect(upgraded).toMatchObject({ schedule: null });
     expect(upgraded.items.data[0]!.price.id).toBe(elite.id);
     const invoice = await f.stripe.invoices.retrieve(upgraded.latest_invoice as string);
     expect(invoice).toMatchObject({ billing_reason: "subscription_update", status: "paid" });
     expect(invoice.lines.data.map((l) => l.pricing!.price_details!.price)).toEqual([catalog.pro.id, elite.id]);
-    expect(await f.stripe.subscriptionSchedules.retrieve(scheduleId)).toMatchObject({ status: "released", released_subscription: sub.id });
+    expect(await f.stripe.subscriptionSchedules.retrieve(scheduleId)).toMatchObject({
+      status: "released",
+      released_subscription: sub.id,
+    });
   });
 });

@@ -21,7 +21,8 @@ export function applyPortalConfiguration(engine: StripeEngine, config: PortalCon
   const merge = (target: JsonObject, source: JsonObject) => {
     for (const [k, v] of Object.entries(source)) {
       const t = target[k];
-      if (v && typeof v === "object" && !Array.isArray(v) && t && typeof t === "object" && !Array.isArray(t)) merge(t, v);
+      if (v && typeof v === "object" && !Array.isArray(v) && t && typeof t === "object" && !Array.isArray(t))
+        merge(t, v);
       else target[k] = v;
     }
   };
@@ -32,8 +33,12 @@ export function applyPortalConfiguration(engine: StripeEngine, config: PortalCon
       const products = arr(update, "products", "features[subscription_update][products]") ?? [];
       products.forEach((p, i) => {
         if (!isObject(p)) throw invalidRequest("Invalid object", `features[subscription_update][products][${i}]`);
-        engine.product(requiredStr(p, "product", `features[subscription_update][products][${i}][product]`), `features[subscription_update][products][${i}][product]`);
-        for (const priceId of strList(p, "prices") ?? []) engine.price(priceId, `features[subscription_update][products][${i}][prices]`);
+        engine.product(
+          requiredStr(p, "product", `features[subscription_update][products][${i}][product]`),
+          `features[subscription_update][products][${i}][product]`,
+        );
+        for (const priceId of strList(p, "prices") ?? [])
+          engine.price(priceId, `features[subscription_update][products][${i}][prices]`);
       });
     }
     merge(config.features, toJson(features) as JsonObject);
@@ -53,10 +58,22 @@ export function applyPortalConfiguration(engine: StripeEngine, config: PortalCon
 export function parsePortalFlow(engine: StripeEngine, params: Params, customer: Customer): PortalFlow | null {
   const data = obj(params, "flow_data");
   if (!data) return null;
-  const type = oneOf(data, "type", ["subscription_update", "subscription_update_confirm", "subscription_cancel", "payment_method_update"] as const, "flow_data[type]");
+  const type = oneOf(
+    data,
+    "type",
+    ["subscription_update", "subscription_update_confirm", "subscription_cancel", "payment_method_update"] as const,
+    "flow_data[type]",
+  );
   if (!type) throw missingParam("flow_data[type]");
   const after = obj(data, "after_completion", "flow_data[after_completion]");
-  const afterType = after ? (oneOf(after, "type", ["redirect", "portal_homepage", "hosted_confirmation"] as const, "flow_data[after_completion][type]") ?? "portal_homepage") : "portal_homepage";
+  const afterType = after
+    ? (oneOf(
+        after,
+        "type",
+        ["redirect", "portal_homepage", "hosted_confirmation"] as const,
+        "flow_data[after_completion][type]",
+      ) ?? "portal_homepage")
+    : "portal_homepage";
   let redirect: { return_url: string } | null = null;
   if (afterType === "redirect") {
     const r = obj(after!, "redirect", "flow_data[after_completion][redirect]");
@@ -64,7 +81,15 @@ export function parsePortalFlow(engine: StripeEngine, params: Params, customer: 
     if (!url) throw missingParam("flow_data[after_completion][redirect][return_url]");
     redirect = { return_url: url };
   }
-  const hosted = afterType === "hosted_confirmation" ? { custom_message: (after && isObject(after.hosted_confirmation) ? str(after.hosted_confirmation, "custom_message") : undefined) ?? null } : null;
+  const hosted =
+    afterType === "hosted_confirmation"
+      ? {
+          custom_message:
+            (after && isObject(after.hosted_confirmation)
+              ? str(after.hosted_confirmation, "custom_message")
+              : undefined) ?? null,
+        }
+      : null;
   const flow: PortalFlow = {
     type,
     after_completion: { type: afterType, redirect, hosted_confirmation: hosted },
@@ -76,15 +101,23 @@ export function parsePortalFlow(engine: StripeEngine, params: Params, customer: 
     const subId = subParams ? str(subParams, "subscription", `${p}[subscription]`) : undefined;
     if (!subId) throw missingParam(`${p}[subscription]`);
     const sub = engine.subscription(subId, `${p}[subscription]`);
-    if (sub.customer !== customer.id) throw invalidRequest(`Subscription ${subId} does not belong to customer ${customer.id}.`, `${p}[subscription]`);
-    if (sub.status === "canceled" || sub.status === "incomplete_expired") throw invalidRequest(`Subscription ${subId} is ${sub.status}.`, `${p}[subscription]`);
+    if (sub.customer !== customer.id)
+      throw invalidRequest(`Subscription ${subId} does not belong to customer ${customer.id}.`, `${p}[subscription]`);
+    if (sub.status === "canceled" || sub.status === "incomplete_expired")
+      throw invalidRequest(`Subscription ${subId} is ${sub.status}.`, `${p}[subscription]`);
     return sub;
   };
   if (type === "subscription_update") {
-    const sub = liveSubscription("flow_data[subscription_update]", obj(data, "subscription_update", "flow_data[subscription_update]"));
+    const sub = liveSubscription(
+      "flow_data[subscription_update]",
+      obj(data, "subscription_update", "flow_data[subscription_update]"),
+    );
     flow.subscription_update = { subscription: sub.id };
   } else if (type === "subscription_cancel") {
-    const sub = liveSubscription("flow_data[subscription_cancel]", obj(data, "subscription_cancel", "flow_data[subscription_cancel]"));
+    const sub = liveSubscription(
+      "flow_data[subscription_cancel]",
+      obj(data, "subscription_cancel", "flow_data[subscription_cancel]"),
+    );
     flow.subscription_cancel = { subscription: sub.id, retention: null };
   } else if (type === "subscription_update_confirm") {
     const p = "flow_data[subscription_update_confirm]";
@@ -95,15 +128,23 @@ export function parsePortalFlow(engine: StripeEngine, params: Params, customer: 
     const items = rawItems.map((raw, i) => {
       if (!isObject(raw)) throw invalidRequest("Invalid object", `${p}[items][${i}]`);
       const itemId = requiredStr(raw, "id", `${p}[items][${i}][id]`);
-      if (!sub.items.data.some((it) => it.id === itemId)) throw invalidRequest(`Subscription item ${itemId} does not belong to subscription ${sub.id}.`, `${p}[items][${i}][id]`);
+      if (!sub.items.data.some((it) => it.id === itemId))
+        throw invalidRequest(
+          `Subscription item ${itemId} does not belong to subscription ${sub.id}.`,
+          `${p}[items][${i}][id]`,
+        );
       const priceId = requiredStr(raw, "price", `${p}[items][${i}][price]`);
       const price = engine.price(priceId, `${p}[items][${i}][price]`);
-      if (!price.active || price.type !== "recurring") throw invalidRequest("The price must be an active recurring price.", `${p}[items][${i}][price]`);
+      if (!price.active || price.type !== "recurring")
+        throw invalidRequest("The price must be an active recurring price.", `${p}[items][${i}][price]`);
       return { id: itemId, price: priceId, quantity: int(raw, "quantity", `${p}[items][${i}][quantity]`) ?? 1 };
     });
     flow.subscription_update_confirm = { subscription: sub.id, items, discounts: [] };
   } else {
-    throw invalidRequest("The simulator's portal does not implement the payment_method_update flow.", "flow_data[type]");
+    throw invalidRequest(
+      "The simulator's portal does not implement the payment_method_update flow.",
+      "flow_data[type]",
+    );
   }
   return flow;
 }

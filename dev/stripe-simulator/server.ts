@@ -10,7 +10,15 @@ import { renderDashboard, submitDashboard } from "./dashboard";
 import { StripeEngine, type CheckoutOutcome } from "./engine";
 import { StripeError, invalidRequest, unauthorized } from "./errors";
 import { FormParseError, parseForm, type FormObject } from "./form";
-import { renderCheckout, renderInvoice, renderPortal, renderReceipt, submitCheckout, submitPortal, type PageResult } from "./pages";
+import {
+  renderCheckout,
+  renderInvoice,
+  renderPortal,
+  renderReceipt,
+  submitCheckout,
+  submitPortal,
+  type PageResult,
+} from "./pages";
 import { API_VERSION, newId, type EventRecord, type Json, type StripeObject } from "./store";
 import type { CheckoutSession, Invoice, Subscription } from "./types";
 import { WebhookDispatcher, type Delivery, type WebhookSwitches } from "./webhooks";
@@ -171,7 +179,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     throw new Error("The Stripe simulator refuses to start when NODE_ENV=production.");
   }
   const secretKey = options.secretKey ?? "sk_test_simulator";
-  if (/^(sk|rk|pk)_live_/.test(secretKey)) throw new Error("The Stripe simulator refuses a live key (sk_live_…): use a test key.");
+  if (/^(sk|rk|pk)_live_/.test(secretKey))
+    throw new Error("The Stripe simulator refuses a live key (sk_live_…): use a test key.");
   if (!/^sk_test_/.test(secretKey)) throw new Error("The Stripe simulator's secretKey must start with sk_test_.");
   const latencyMs = options.latencyMs ?? 0;
   const webhookSecret = options.webhookSecret ?? newId("whsec", 32);
@@ -190,9 +199,21 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     const requestId = newId("req", 14);
     const method = req.method ?? "GET";
     const requestedVersion = typeof req.headers["stripe-version"] === "string" ? req.headers["stripe-version"] : null;
-    const headers: Record<string, string> = { "request-id": requestId, "stripe-version": requestedVersion ?? API_VERSION };
+    const headers: Record<string, string> = {
+      "request-id": requestId,
+      "stripe-version": requestedVersion ?? API_VERSION,
+    };
     const idempotencyKey = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : null;
-    const record: RecordedApiRequest = { id: requestId, method, path: url.pathname, params: {}, idempotencyKey, stripeVersion: requestedVersion, status: 0, replayed: false };
+    const record: RecordedApiRequest = {
+      id: requestId,
+      method,
+      path: url.pathname,
+      params: {},
+      idempotencyKey,
+      stripeVersion: requestedVersion,
+      status: 0,
+      replayed: false,
+    };
     requests.push(record);
     const answer = async (status: number, body: unknown, extra: Record<string, string> = {}) => {
       if (latencyMs > 0) await sleep(latencyMs);
@@ -229,7 +250,12 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       record.params = params;
       let fingerprint = "";
       if (method === "POST" && idempotencyKey !== null) {
-        if (idempotencyKey.length > 255) throw invalidRequest("Idempotency-Key must be at most 255 characters long.", undefined, "idempotency_key_in_use");
+        if (idempotencyKey.length > 255)
+          throw invalidRequest(
+            "Idempotency-Key must be at most 255 characters long.",
+            undefined,
+            "idempotency_key_in_use",
+          );
         fingerprint = `${method} ${url.pathname} ${canonical(params)}`;
         const previous = idempotency.get(idempotencyKey);
         if (previous) {
@@ -241,7 +267,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
             );
           }
           record.replayed = true;
-          await answer(previous.status, previous.body, { "idempotent-replayed": "true", "original-request": previous.requestId });
+          await answer(previous.status, previous.body, {
+            "idempotent-replayed": "true",
+            "original-request": previous.requestId,
+          });
           return;
         }
       }
@@ -293,7 +322,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       sendJson(res, result.status, result.body);
     } catch (error) {
       if (error instanceof StripeError) sendJson(res, error.status, error.body());
-      else sendJson(res, 500, { error: { type: "api_error", message: error instanceof Error ? error.message : String(error) } });
+      else
+        sendJson(res, 500, {
+          error: { type: "api_error", message: error instanceof Error ? error.message : String(error) },
+        });
     }
   }
 
@@ -309,7 +341,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     const portal = /^\/p\/session\/([A-Za-z0-9_]+)(?:\/(update|cancel|renew))?$/.exec(url.pathname);
     if (portal) {
       if (method === "GET" && !portal[2]) sendPage(res, renderPortal(engine, portal[1]!, url.searchParams));
-      else if (method === "POST" && portal[2]) sendPage(res, submitPortal(engine, portal[1]!, portal[2], await readForm(req)));
+      else if (method === "POST" && portal[2])
+        sendPage(res, submitPortal(engine, portal[1]!, portal[2], await readForm(req)));
       else return false;
       return true;
     }
@@ -338,14 +371,21 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const route = async () => {
       if (url.pathname.startsWith("/v1/")) return handleV1(req, res, url);
-      if (url.pathname === "/_simulator" || url.pathname.startsWith("/_simulator/")) return handleControlRequest(req, res, url);
+      if (url.pathname === "/_simulator" || url.pathname.startsWith("/_simulator/"))
+        return handleControlRequest(req, res, url);
       if (await handlePage(req, res, url)) return;
-      if (url.pathname === "/" && req.method === "GET") return sendPage(res, renderDashboard(simulator, url.searchParams.get("msg")));
-      if (url.pathname.startsWith("/_dashboard/") && req.method === "POST") return sendPage(res, await submitDashboard(simulator, url.pathname, await readForm(req)));
-      sendJson(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname}).` } });
+      if (url.pathname === "/" && req.method === "GET")
+        return sendPage(res, renderDashboard(simulator, url.searchParams.get("msg")));
+      if (url.pathname.startsWith("/_dashboard/") && req.method === "POST")
+        return sendPage(res, await submitDashboard(simulator, url.pathname, await readForm(req)));
+      sendJson(res, 404, {
+        error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname}).` },
+      });
     };
     route().catch((error: unknown) => {
-      sendJson(res, 500, { error: { type: "api_error", message: error instanceof Error ? error.message : String(error) } });
+      sendJson(res, 500, {
+        error: { type: "api_error", message: error instanceof Error ? error.message : String(error) },
+      });
     });
   });
 
@@ -387,7 +427,8 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     delayNextPayment: (id, times = 1) => engine.delayNextPayment(id, times),
     settleInvoicePayment: (id, result = "succeeded") => engine.settleInvoicePayment(id, result),
     payInvoice: (id) => engine.payInvoice(id),
-    refundCharge: (id, amount) => engine.createRefund(amount === undefined ? { charge: id } : { charge: id, amount: String(amount) }),
+    refundCharge: (id, amount) =>
+      engine.createRefund(amount === undefined ? { charge: id } : { charge: id, amount: String(amount) }),
     createDispute: (id, opts) => engine.createDispute(id, opts),
     closeDispute: (id, status) => engine.closeDispute(id, status),
     reset() {
@@ -407,7 +448,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     webhookSwitches: () => ({ ...dispatcher.switches }),
     setWebhookSwitches(next) {
       const wasPaused = dispatcher.switches.paused;
-      dispatcher.switches = { ...dispatcher.switches, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) };
+      dispatcher.switches = {
+        ...dispatcher.switches,
+        ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)),
+      };
       if (wasPaused && !dispatcher.switches.paused) dispatcher.resume();
     },
     pauseWebhooks: () => dispatcher.pause(),
@@ -418,5 +462,3 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
   };
   return simulator;
 }
-
-

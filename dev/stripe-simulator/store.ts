@@ -73,7 +73,8 @@ export interface EventRecord extends StripeObject {
 export function previousAttributes(before: StripeObject, after: StripeObject): JsonObject | undefined {
   const out: JsonObject = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[key] = before[key] === undefined ? null : clone(before[key]!);
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+      out[key] = before[key] === undefined ? null : clone(before[key]!);
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -132,7 +133,8 @@ export interface ListPage<T> {
  */
 export function paginate<T extends { id: string }>(items: T[], params: Params, url: string): ListPage<T> {
   const limit = int(params, "limit") ?? 10;
-  if (limit < 1 || limit > 100) throw invalidRequest("This value must be between 1 and 100 (it currently is " + limit + ").", "limit");
+  if (limit < 1 || limit > 100)
+    throw invalidRequest("This value must be between 1 and 100 (it currently is " + limit + ").", "limit");
   const newestFirst = [...items].reverse();
   const after = str(params, "starting_after");
   const before = str(params, "ending_before");

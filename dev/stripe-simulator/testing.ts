@@ -84,11 +84,18 @@ export interface SimulatorFixture {
 }
 
 /** A simulator wired to a verifying receiver and a real SDK client (the app's pinned API version). */
-export async function startSimulatorFixture(options: Partial<import("./server").StripeSimulatorOptions> = {}): Promise<SimulatorFixture> {
+export async function startSimulatorFixture(
+  options: Partial<import("./server").StripeSimulatorOptions> = {},
+): Promise<SimulatorFixture> {
   const { startStripeSimulator } = await import("./server");
   const secret = "whsec_fixture_secret";
   const receiver = await startWebhookReceiver(secret);
-  const sim = await startStripeSimulator({ webhookUrl: receiver.url, webhookSecret: secret, asyncPaymentDelayMs: null, ...options });
+  const sim = await startStripeSimulator({
+    webhookUrl: receiver.url,
+    webhookSecret: secret,
+    asyncPaymentDelayMs: null,
+    ...options,
+  });
   const stripe = new Stripe("sk_test_fixture", { apiVersion: "2026-10-28.endive", ...sim.stripeConfig });
   return {
     sim,
@@ -103,9 +110,26 @@ export async function startSimulatorFixture(options: Partial<import("./server").
 
 /** Two monthly plans and a one-time pack, like the app's catalog. */
 export async function seedCatalog(stripe: Stripe) {
-  const basic = await stripe.prices.create({ currency: "usd", unit_amount: 1000, recurring: { interval: "month" }, product_data: { name: "Basic" }, lookup_key: "plan_basic" });
-  const pro = await stripe.prices.create({ currency: "usd", unit_amount: 3000, recurring: { interval: "month" }, product_data: { name: "Pro" }, lookup_key: "plan_pro" });
-  const pack = await stripe.prices.create({ currency: "usd", unit_amount: 500, product_data: { name: "Starter pack" }, lookup_key: "pack_starter" });
+  const basic = await stripe.prices.create({
+    currency: "usd",
+    unit_amount: 1000,
+    recurring: { interval: "month" },
+    product_data: { name: "Basic" },
+    lookup_key: "plan_basic",
+  });
+  const pro = await stripe.prices.create({
+    currency: "usd",
+    unit_amount: 3000,
+    recurring: { interval: "month" },
+    product_data: { name: "Pro" },
+    lookup_key: "plan_pro",
+  });
+  const pack = await stripe.prices.create({
+    currency: "usd",
+    unit_amount: 500,
+    product_data: { name: "Starter pack" },
+    lookup_key: "pack_starter",
+  });
   const customer = await stripe.customers.create({ email: "ada@example.com", metadata: { userId: "user_1" } });
   return { basic, pro, pack, customer };
 }

@@ -49,7 +49,8 @@ export interface SubscriptionItem extends StripeObject {
   subscription: string;
 }
 
-export type SubscriptionStatus = "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
+export type SubscriptionStatus =
+  "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
 
 export interface Subscription extends StripeObject {
   object: "subscription";
@@ -83,8 +84,17 @@ export interface Invoice extends StripeObject {
   customer: string;
   status: "draft" | "open" | "paid" | "uncollectible" | "void";
   lines: { object: "list"; data: InvoiceLine[]; has_more: false; total_count: number; url: string };
-  parent: { type: "subscription_details"; quote_details: null; subscription_details: { metadata: Metadata; subscription: string } } | null;
-  status_transitions: { finalized_at: number | null; marked_uncollectible_at: number | null; paid_at: number | null; voided_at: number | null };
+  parent: {
+    type: "subscription_details";
+    quote_details: null;
+    subscription_details: { metadata: Metadata; subscription: string };
+  } | null;
+  status_transitions: {
+    finalized_at: number | null;
+    marked_uncollectible_at: number | null;
+    paid_at: number | null;
+    voided_at: number | null;
+  };
   next_payment_attempt: number | null;
   total: number;
 }
@@ -155,9 +165,17 @@ export interface PortalConfiguration extends StripeObject {
 
 export interface PortalFlow extends JsonObject {
   type: string;
-  after_completion: { type: string; redirect: { return_url: string } | null; hosted_confirmation: { custom_message: string | null } | null };
+  after_completion: {
+    type: string;
+    redirect: { return_url: string } | null;
+    hosted_confirmation: { custom_message: string | null } | null;
+  };
   subscription_update: { subscription: string } | null;
-  subscription_update_confirm: { subscription: string; items: Array<{ id: string; price: string; quantity: number }>; discounts: [] } | null;
+  subscription_update_confirm: {
+    subscription: string;
+    items: Array<{ id: string; price: string; quantity: number }>;
+    discounts: [];
+  } | null;
   subscription_cancel: { subscription: string; retention: null } | null;
 }
 

@@ -21,10 +21,22 @@ beforeEach(async () => {
   base = f.sim.deliveries.length;
 });
 
-const SUBSCRIBE_ORDER = ["customer.subscription.created", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "checkout.session.completed"];
+const SUBSCRIBE_ORDER = [
+  "customer.subscription.created",
+  "invoice.created",
+  "invoice.finalized",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+  "checkout.session.completed",
+];
 
 async function subscribe() {
-  const session = await f.stripe.checkout.sessions.create({ mode: "subscription", customer: catalog.customer.id, line_items: [{ price: catalog.basic.id, quantity: 1 }], success_url: "http://a.test" });
+  const session = await f.stripe.checkout.sessions.create({
+    mode: "subscription",
+    customer: catalog.customer.id,
+    line_items: [{ price: catalog.basic.id, quantity: 1 }],
+    success_url: "http://a.test",
+  });
   f.sim.completeCheckout(session.id);
 }
 
@@ -44,14 +56,22 @@ describe("webhook switches", () => {
   it("shuffle: the flow's events arrive in another order, all of them", async () => {
     let seed = 7;
     const { startSimulatorFixture: start } = await import("./testing");
-    const g = await start({ random: () => ((seed = (seed * 16807) % 2147483647) / 2147483647), webhooks: { shuffle: true } });
+    const g = await start({
+      random: () => (seed = (seed * 16807) % 2147483647) / 2147483647,
+      webhooks: { shuffle: true },
+    });
     try {
       const local = await seedCatalog(g.stripe);
       await g.sim.settled();
       g.receiver.clear();
       const orders = new Set<string>();
       for (let i = 0; i < 5; i++) {
-        const session = await g.stripe.checkout.sessions.create({ mode: "subscription", customer: local.customer.id, line_items: [{ price: local.basic.id, quantity: 1 }], success_url: "http://a.test" });
+        const session = await g.stripe.checkout.sessions.create({
+          mode: "subscription",
+          customer: local.customer.id,
+          line_items: [{ price: local.basic.id, quantity: 1 }],
+          success_url: "http://a.test",
+        });
         g.sim.completeCheckout(session.id);
         await g.sim.settled();
         const types = g.receiver.types();

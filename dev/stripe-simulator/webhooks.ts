@@ -100,7 +100,16 @@ export class WebhookDispatcher {
     for (const event of ordered) {
       const payload = JSON.stringify(event, null, 2);
       for (let copy = 0; copy < copies; copy++) {
-        const delivery: Delivery = { id: newId("whd"), eventId: event.id, type: event.type, copy, url: this.url, state: "queued", attempts: [], payload };
+        const delivery: Delivery = {
+          id: newId("whd"),
+          eventId: event.id,
+          type: event.type,
+          copy,
+          url: this.url,
+          state: "queued",
+          attempts: [],
+          payload,
+        };
         this.deliveries.push(delivery);
         this.queue.push(delivery);
       }
@@ -139,7 +148,11 @@ export class WebhookDispatcher {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== done);
         const queued = this.queue.length;
-        reject(new Error(`Stripe simulator: webhooks not settled after ${timeoutMs} ms (${queued} queued${this.switches.paused ? ", delivery paused" : ""}, ${this.inFlight} in flight, ${this.retryTimers.size} retries pending)`));
+        reject(
+          new Error(
+            `Stripe simulator: webhooks not settled after ${timeoutMs} ms (${queued} queued${this.switches.paused ? ", delivery paused" : ""}, ${this.inFlight} in flight, ${this.retryTimers.size} retries pending)`,
+          ),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);

@@ -15,11 +15,14 @@ describe("amounts in tokens → exact millitokens", () => {
     expect(adjustmentSchema.parse({ ...base, amount }).amount).toBe(expected);
   });
 
-  it.each(["", "0", "0.000", "-5", "1.2345", "1e3", "1,5", "abc", "10000000.001"])("%j is refused with a message", (amount) => {
-    const parsed = adjustmentSchema.safeParse({ ...base, amount });
-    expect(parsed.success).toBe(false);
-    expect(parsed.error!.issues[0]!.message.length).toBeGreaterThan(10);
-  });
+  it.each(["", "0", "0.000", "-5", "1.2345", "1e3", "1,5", "abc", "10000000.001"])(
+    "%j is refused with a message",
+    (amount) => {
+      const parsed = adjustmentSchema.safeParse({ ...base, amount });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues[0]!.message.length).toBeGreaterThan(10);
+    },
+  );
 
   it("is exact for every whole and thousandth (no float on the way)", () => {
     fc.assert(

@@ -26,7 +26,10 @@ export const adjustmentSchema = z.object({
     .regex(/^\d{1,9}(\.\d{1,3})?$/, "the amount is a number of tokens with at most 3 decimals, such as 10 or 2.5")
     .transform(tokensToMillitokens)
     .refine((mt) => mt > 0n, "the amount must be more than 0")
-    .refine((mt) => mt <= BigInt(MAX_ADJUSTMENT_TOKENS) * 1000n, `the amount is at most ${MAX_ADJUSTMENT_TOKENS.toLocaleString("en-US")} tokens`),
+    .refine(
+      (mt) => mt <= BigInt(MAX_ADJUSTMENT_TOKENS) * 1000n,
+      `the amount is at most ${MAX_ADJUSTMENT_TOKENS.toLocaleString("en-US")} tokens`,
+    ),
   reason: z
     .string({ error: "a reason is required" })
     .trim()

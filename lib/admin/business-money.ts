@@ -4,9 +4,7 @@ import { z } from "zod";
 
 // ─── Inputs ────────────────────────────────────────────────────────────────────────────────
 
-export const monthSchema = z
-  .string()
-  .regex(/^(20\d\d)-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM, e.g. 2026-03");
+export const monthSchema = z.string().regex(/^(20\d\d)-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM, e.g. 2026-03");
 
 /** A EUR-per-USD rate as an exact rational: "0.92" → 92/100. */
 export interface Rate {

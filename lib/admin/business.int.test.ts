@@ -8,7 +8,14 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { grant, openAccount, reserve } from "../tokens/ledger";
 import { getActivePricing } from "../tokens/pricing-config";
 import { charge, stamp, text } from "@/test/usage/seed";
-import { businessReport, formatBasisPoints, formatMicroUsd, parseRate, roundDiv, type BusinessReport } from "./business";
+import {
+  businessReport,
+  formatBasisPoints,
+  formatMicroUsd,
+  parseRate,
+  roundDiv,
+  type BusinessReport,
+} from "./business";
 import { businessCsv } from "./business-csv";
 import { saveEdit } from "./pricing";
 
@@ -18,11 +25,21 @@ const MARCH = "2026-03-10T12:00:00Z";
 
 async function newUser(label: string): Promise<string> {
   const user = await t.db.user.create({ data: { email: `${label}@example.com` } });
-  await openAccount(t.db, { userId: user.id, now: new Date("2026-01-15T00:00:00Z"), freeTierMillitokens: 100_000n, pricingVersion: 1 });
+  await openAccount(t.db, {
+    userId: user.id,
+    now: new Date("2026-01-15T00:00:00Z"),
+    freeTierMillitokens: 100_000n,
+    pricingVersion: 1,
+  });
   return user.id;
 }
 
-async function subscribe(userId: string, planId: string, status: "active" | "past_due" | "canceled", extra: { cancelAtPeriodEnd?: boolean; canceledAt?: string } = {}) {
+async function subscribe(
+  userId: string,
+  planId: string,
+  status: "active" | "past_due" | "canceled",
+  extra: { cancelAtPeriodEnd?: boolean; canceledAt?: string } = {},
+) {
   await t.db.userSubscription.create({
     data: {
       userId,
@@ -37,7 +54,13 @@ async function subscribe(userId: string, planId: string, status: "active" | "pas
 }
 
 async function allowance(userId: string, amount: bigint) {
-  const r = await grant(t.db, { userId, bucket: "allowance", kind: "grant_allowance", amount, idempotencyKey: `allowance:${userId}:test` });
+  const r = await grant(t.db, {
+    userId,
+    bucket: "allowance",
+    kind: "grant_allowance",
+    amount,
+    idempotencyKey: `allowance:${userId}:test`,
+  });
   if (!r.ok) throw new Error(r.error.type);
 }
 
@@ -88,8 +111,19 @@ beforeAll(async () => {
       baseVersion: 1,
       microUsdPerToken: v1.microUsdPerToken,
       freeTierTokens: 100,
-      plans: v1.plans.map((p) => ({ id: p.id, name: p.name, tokensPerMonth: p.tokensPerMonth, priceCents: p.id === "pro" ? 2000 : p.priceCents })),
-      packs: v1.packs.map((p) => ({ id: p.id, name: p.name, tokens: p.tokens, bonusPercent: p.bonusPercent, priceCents: p.id === "starter" ? 2100 : p.priceCents })),
+      plans: v1.plans.map((p) => ({
+        id: p.id,
+        name: p.name,
+        tokensPerMonth: p.tokensPerMonth,
+        priceCents: p.id === "pro" ? 2000 : p.priceCents,
+      })),
+      packs: v1.packs.map((p) => ({
+        id: p.id,
+        name: p.name,
+        tokens: p.tokens,
+        bonusPercent: p.bonusPercent,
+        priceCents: p.id === "starter" ? 2100 : p.priceCents,
+      })),
       modelPriceOverrides: {},
       note: "Starter 21 €, Pro 20 €",
     },
@@ -99,7 +133,12 @@ beforeAll(async () => {
   await buyPack(d, "starter", 2, "checkout:d-starter-v2");
 
   // March's calls. A: 1,234,567 µ$ from its allowance. B: 2,000,001 µ$ from its allowance.
-  await charge(t.db, a, { at: MARCH, feature: "chat", cost: 1_234_567n, usage: text("gpt-4o-mini", 1_234_567n, 1000, 500) });
+  await charge(t.db, a, {
+    at: MARCH,
+    feature: "chat",
+    cost: 1_234_567n,
+    usage: text("gpt-4o-mini", 1_234_567n, 1000, 500),
+  });
   await charge(t.db, b, { at: MARCH, feature: "meal", cost: 2_000_001n, usage: text("gpt-4o", 2_000_001n, 1000, 500) });
   // C: 150,000 µ$ — its 100,000 free allowance first, then 50,000 from the pack.
   await charge(t.db, c, { at: MARCH, feature: "recipe", cost: 150_000n, usage: text("gpt-4o", 150_000n, 100, 50) });
@@ -107,10 +146,26 @@ beforeAll(async () => {
   await charge(t.db, d, { at: MARCH, feature: "chat", cost: 80_000n, usage: text("gpt-4o-mini", 80_000n, 100, 50) });
   await charge(t.db, d, { at: MARCH, feature: "recipe", cost: 30_000n, usage: text("gpt-4o-mini", 30_000n, 100, 50) });
   // Outside March: not counted.
-  await charge(t.db, a, { at: "2026-02-27T12:00:00Z", feature: "chat", cost: 999n, usage: text("gpt-4o-mini", 999n, 10, 5) });
-  await charge(t.db, a, { at: "2026-04-01T00:00:00Z", feature: "chat", cost: 777n, usage: text("gpt-4o-mini", 777n, 10, 5) });
+  await charge(t.db, a, {
+    at: "2026-02-27T12:00:00Z",
+    feature: "chat",
+    cost: 999n,
+    usage: text("gpt-4o-mini", 999n, 10, 5),
+  });
+  await charge(t.db, a, {
+    at: "2026-04-01T00:00:00Z",
+    feature: "chat",
+    cost: 777n,
+    usage: text("gpt-4o-mini", 777n, 10, 5),
+  });
   // One call in flight.
-  const held = await reserve(t.db, { userId: d, amount: 1_000n, feature: "chat", requestId: "in-flight", ttlMs: 600_000 });
+  const held = await reserve(t.db, {
+    userId: d,
+    amount: 1_000n,
+    feature: "chat",
+    requestId: "in-flight",
+    ttlMs: 600_000,
+  });
   if (!held.ok) throw new Error(held.error.type);
 
   report = await businessReport(t.db, { month: "2026-03", rate: parseRate("0.9234") });
@@ -124,7 +179,13 @@ describe("businessReport on seeded data (March 2026, 0.9234 € per $)", () => {
   it("MRR and active subscriptions by plan, at the active version's prices", () => {
     // pro: 2 × 2000 = 4000; essential (past due, still billed): 1 × 900; canceled elite: 0.
     const plan = (id: string) => report.plans.find((p) => p.planId === id)!;
-    expect(plan("pro")).toMatchObject({ activeSubscriptions: 2, pastDue: 0, pendingCancel: 1, priceCents: 2000, mrrCents: 4000n });
+    expect(plan("pro")).toMatchObject({
+      activeSubscriptions: 2,
+      pastDue: 0,
+      pendingCancel: 1,
+      priceCents: 2000,
+      mrrCents: 4000n,
+    });
     expect(plan("essential")).toMatchObject({ activeSubscriptions: 1, pastDue: 1, pendingCancel: 0, mrrCents: 900n });
     expect(plan("elite")).toMatchObject({ activeSubscriptions: 0, mrrCents: 0n });
     expect(report.mrrCents).toBe(4900n);
@@ -180,16 +241,40 @@ describe("businessReport on seeded data (March 2026, 0.9234 € per $)", () => {
     });
     // essential: cost 100,000 µ$ (C's allowance part) = 923,400,000 units = 9.234 c → 9;
     //            margin 90,000,000,000 − 923,400,000 = 89,076,600,000 = 890.766 c → 891; 98.974% → 9897 bp.
-    expect(m("essential")).toMatchObject({ revenueCents: 900n, costMicroUsd: 100_000n, costCents: 9n, marginCents: 891n, marginBasisPoints: 9897n });
+    expect(m("essential")).toMatchObject({
+      revenueCents: 900n,
+      costMicroUsd: 100_000n,
+      costCents: 9n,
+      marginCents: 891n,
+      marginBasisPoints: 9897n,
+    });
     // packs: cost 50,000 (C) + 10,000 (D) = 60,000 µ$ = 554,040,000 units = 5.5404 c → 6;
     //        margin 690,000,000,000 − 554,040,000 = 689,445,960,000 = 6894.4596 c → 6894; 99.9197% → 9992 bp.
-    expect(m("packs")).toMatchObject({ revenueCents: 6900n, costMicroUsd: 60_000n, costCents: 6n, marginCents: 6894n, marginBasisPoints: 9992n });
+    expect(m("packs")).toMatchObject({
+      revenueCents: 6900n,
+      costMicroUsd: 60_000n,
+      costCents: 6n,
+      marginCents: 6894n,
+      marginBasisPoints: 9992n,
+    });
     // free: D's 80,000 + 20,000 allowance = 100,000 µ$; no revenue: margin −9.234 c → −9, no percentage.
-    expect(m("free")).toMatchObject({ revenueCents: 0n, costMicroUsd: 100_000n, costCents: 9n, marginCents: -9n, marginBasisPoints: null });
+    expect(m("free")).toMatchObject({
+      revenueCents: 0n,
+      costMicroUsd: 100_000n,
+      costCents: 9n,
+      marginCents: -9n,
+      marginBasisPoints: null,
+    });
     expect(m("elite")).toMatchObject({ revenueCents: 0n, costMicroUsd: 0n, marginCents: 0n, marginBasisPoints: null });
     // total: revenue 4900 + 6900 = 11,800 c; cost 3,494,568 µ$ × 9234 = 32,268,840,912 units = 322.69 c → 323;
     //        margin 1,180,000,000,000 − 32,268,840,912 = 1,147,731,159,088 = 11,477.31 c → 11477; 97.265…% → 9727 bp.
-    expect(report.total).toMatchObject({ revenueCents: 11_800n, costMicroUsd: 3_494_568n, costCents: 323n, marginCents: 11_477n, marginBasisPoints: 9727n });
+    expect(report.total).toMatchObject({
+      revenueCents: 11_800n,
+      costMicroUsd: 3_494_568n,
+      costCents: 323n,
+      marginCents: 11_477n,
+      marginBasisPoints: 9727n,
+    });
     // The segments split the provider cost exactly.
     expect(report.margins.reduce((s, r) => s + r.costMicroUsd, 0n)).toBe(report.providerCostMicroUsd);
   });
@@ -228,16 +313,26 @@ describe("rates and rounding", () => {
   });
 
   it("rounds half away from zero", () => {
-    expect([roundDiv(5n, 10n), roundDiv(4n, 10n), roundDiv(-5n, 10n), roundDiv(-4n, 10n), roundDiv(15n, 10n)]).toEqual([1n, 0n, -1n, 0n, 2n]);
+    expect([roundDiv(5n, 10n), roundDiv(4n, 10n), roundDiv(-5n, 10n), roundDiv(-4n, 10n), roundDiv(15n, 10n)]).toEqual([
+      1n,
+      0n,
+      -1n,
+      0n,
+      2n,
+    ]);
   });
 
   it("formats for display only at the end", () => {
-    expect([formatMicroUsd(3_494_568n), formatMicroUsd(3_494_568n, 4), formatMicroUsd(-5_000n), formatMicroUsd(1_234_567_890n)]).toEqual([
-      "$3.49",
-      "$3.4946",
-      "-$0.01",
-      "$1,234.57",
+    expect([
+      formatMicroUsd(3_494_568n),
+      formatMicroUsd(3_494_568n, 4),
+      formatMicroUsd(-5_000n),
+      formatMicroUsd(1_234_567_890n),
+    ]).toEqual(["$3.49", "$3.4946", "-$0.01", "$1,234.57"]);
+    expect([formatBasisPoints(9253n), formatBasisPoints(-5n), formatBasisPoints(null)]).toEqual([
+      "92.53%",
+      "-0.05%",
+      "—",
     ]);
-    expect([formatBasisPoints(9253n), formatBasisPoints(-5n), formatBasisPoints(null)]).toEqual(["92.53%", "-0.05%", "—"]);
   });
 });

@@ -24,7 +24,18 @@ import type { DbTx } from "../db/client";
 import { planById } from "../billing/catalog";
 import { verifyLedger, type VerifyResult } from "../tokens/ledger";
 import { getActivePricing, parsePricingRow, type PricingConfig } from "../tokens/pricing-config";
-import { currentMonth, microUsdToEur, monthBounds, monthSchema, rateSchema, roundDiv, roundedCents, centsToExact, type ExactEur, type Rate } from "./business-money";
+import {
+  currentMonth,
+  microUsdToEur,
+  monthBounds,
+  monthSchema,
+  rateSchema,
+  roundDiv,
+  roundedCents,
+  centsToExact,
+  type ExactEur,
+  type Rate,
+} from "./business-money";
 import { recentReconciliations, type ReconciliationRow } from "./reconciliation";
 
 export * from "./business-money";
@@ -125,7 +136,10 @@ function lastMonths(month: string, count: number): string[] {
 }
 
 /** All the figures of `month`. Read-only; runs its queries on `tx` (pass a transaction for one snapshot). */
-export async function businessReport(tx: DbTx, { month, rate, topUsers = 10 }: { month: string; rate: Rate; topUsers?: number }): Promise<BusinessReport> {
+export async function businessReport(
+  tx: DbTx,
+  { month, rate, topUsers = 10 }: { month: string; rate: Rate; topUsers?: number },
+): Promise<BusinessReport> {
   const { start, end } = monthBounds(month);
   const active = await getActivePricing(tx);
   const versions = new Map<number, PricingConfig>(
@@ -174,14 +188,19 @@ export async function businessReport(tx: DbTx, { month, rate, topUsers = 10 }: {
   for (const row of packRows) {
     const pricing = (row.version !== null ? versions.get(row.version) : undefined) ?? active;
     const candidates = pricing.packs.filter((p) => BigInt(p.tokens) * 1000n === row.amount);
-    const pack = candidates.length === 1 ? candidates[0] : (candidates.find((p) => row.reason === `${p.name} pack`) ?? candidates[0]);
+    const pack =
+      candidates.length === 1
+        ? candidates[0]
+        : (candidates.find((p) => row.reason === `${p.name} pack`) ?? candidates[0]);
     const id = pack?.id ?? "unknown";
     const figures = packs.get(id) ?? { packId: id, name: pack?.name ?? "Unknown pack", sold: 0, revenueCents: 0n };
     figures.sold += row.n;
     figures.revenueCents += BigInt(pack?.priceCents ?? 0) * BigInt(row.n);
     packs.set(id, figures);
   }
-  const packList = [...packs.values()].sort((a, b) => Number(b.revenueCents - a.revenueCents) || a.packId.localeCompare(b.packId));
+  const packList = [...packs.values()].sort(
+    (a, b) => Number(b.revenueCents - a.revenueCents) || a.packId.localeCompare(b.packId),
+  );
   const packRevenueCents = packList.reduce((s, p) => s + p.revenueCents, 0n);
 
   // Consumption.

@@ -24,7 +24,15 @@ describe("modelPriceRows: each model's source and price in $ per 1M", () => {
     expect(modelPriceRows(["gpt-5-mini"], pricing(), at)).toEqual([
       {
         model: "gpt-5-mini",
-        features: ["chat", "activity-analyzer", "meal-analyzer", "scan-estimate", "scan-refine-morphs", "fridge-scan-vision", "recipe-generator"],
+        features: [
+          "chat",
+          "activity-analyzer",
+          "meal-analyzer",
+          "scan-estimate",
+          "scan-refine-morphs",
+          "fridge-scan-vision",
+          "recipe-generator",
+        ],
         source: "catalogue",
         sourceLabel: "catalogue @pydantic/genai-prices@0.1.8 of 2026-09-23",
         pricedAs: "gpt-5-mini",
@@ -39,7 +47,11 @@ describe("modelPriceRows: each model's source and price in $ per 1M", () => {
   });
 
   it("realtime, transcription and long-context prices per kind", () => {
-    const [realtime, whisper, transcribe, long] = modelPriceRows(["gpt-4o-realtime-preview", "whisper-1", "gpt-4o-transcribe", "gpt-5.4"], pricing(), at);
+    const [realtime, whisper, transcribe, long] = modelPriceRows(
+      ["gpt-4o-realtime-preview", "whisper-1", "gpt-4o-transcribe", "gpt-5.4"],
+      pricing(),
+      at,
+    );
     expect(realtime!.figures.map((f) => `${f.what} ${f.usd}`)).toEqual([
       "text input $5.00",
       "cached text input $2.50",
@@ -49,7 +61,11 @@ describe("modelPriceRows: each model's source and price in $ per 1M", () => {
       "audio output $80.00",
     ]);
     expect(whisper!.figures).toEqual([{ what: "audio", usd: "$0.006", per: "minute" }]);
-    expect(transcribe!.figures.map((f) => `${f.what} ${f.usd}`)).toEqual(["text input $2.50", "audio input $6.00", "output $10.00"]);
+    expect(transcribe!.figures.map((f) => `${f.what} ${f.usd}`)).toEqual([
+      "text input $2.50",
+      "audio input $6.00",
+      "output $10.00",
+    ]);
     expect(long!.figures.map((f) => `${f.what} ${f.usd}`)).toEqual([
       "input $2.50",
       "cached input $0.25",
@@ -117,7 +133,14 @@ describe("modelPriceRows: each model's source and price in $ per 1M", () => {
   });
 
   it("an override's cache-write price is shown", () => {
-    const overrides = { "my-model": { kind: "text", inputMicroUsdPer1M: 1_000_000, cacheWriteInputMicroUsdPer1M: 1_250_000, outputMicroUsdPer1M: 2_000_000 } };
+    const overrides = {
+      "my-model": {
+        kind: "text",
+        inputMicroUsdPer1M: 1_000_000,
+        cacheWriteInputMicroUsdPer1M: 1_250_000,
+        outputMicroUsdPer1M: 2_000_000,
+      },
+    };
     expect(modelPriceRows(["my-model"], pricing(overrides), at)[0]!.figures).toEqual([
       { what: "input", usd: "$1.00", per: "1M tokens" },
       { what: "cache write", usd: "$1.25", per: "1M tokens" },
@@ -131,7 +154,11 @@ describe("modelPriceRows: each model's source and price in $ per 1M", () => {
     expect(audio!.problem).toBe(
       '@pydantic/genai-prices@0.1.8 (2026-09-23), provider openai: "gpt-audio" has prices this engine does not bill (input_audio_mtok, output_audio_mtok); add an override',
     );
-    expect(unknown).toMatchObject({ model: "gpt-9", source: null, problem: expect.stringMatching(/^Unknown model "gpt-9"/) });
+    expect(unknown).toMatchObject({
+      model: "gpt-9",
+      source: null,
+      problem: expect.stringMatching(/^Unknown model "gpt-9"/),
+    });
   });
 
   it("says when the catalogue holds a dated price change still to come", () => {
@@ -150,7 +177,10 @@ describe("modelPriceRows: each model's source and price in $ per 1M", () => {
 
 describe("listedModels", () => {
   it("lists the features' models first, then the current families, then every override, once each", () => {
-    const models = listedModels({ "my-model": { kind: "transcription", microUsdPerSecond: 1 }, "gpt-5-mini": { kind: "transcription", microUsdPerSecond: 1 } });
+    const models = listedModels({
+      "my-model": { kind: "transcription", microUsdPerSecond: 1 },
+      "gpt-5-mini": { kind: "transcription", microUsdPerSecond: 1 },
+    });
     expect(models.slice(0, 4)).toEqual(["gpt-5-mini", "gpt-image-1", "gpt-realtime", "whisper-1"]);
     expect(models.at(-1)).toBe("my-model");
     expect(new Set(models).size).toBe(models.length);

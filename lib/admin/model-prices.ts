@@ -96,15 +96,19 @@ export function priceFigures(price: ModelPrice): PriceFigure[] {
   switch (price.kind) {
     case "text": {
       const figures = [per1M("input", price.inputMicroUsdPer1M)];
-      if (price.cachedInputMicroUsdPer1M !== undefined) figures.push(per1M("cached input", price.cachedInputMicroUsdPer1M));
-      if (price.cacheWriteInputMicroUsdPer1M !== undefined) figures.push(per1M("cache write", price.cacheWriteInputMicroUsdPer1M));
+      if (price.cachedInputMicroUsdPer1M !== undefined)
+        figures.push(per1M("cached input", price.cachedInputMicroUsdPer1M));
+      if (price.cacheWriteInputMicroUsdPer1M !== undefined)
+        figures.push(per1M("cache write", price.cacheWriteInputMicroUsdPer1M));
       figures.push(per1M("output", price.outputMicroUsdPer1M));
       const long = price.longContext;
       if (long) {
         const above = `above ${long.aboveInputTokens.toLocaleString("en-US")} input tokens:`;
         figures.push(per1M(`${above} input`, long.inputMicroUsdPer1M));
-        if (long.cachedInputMicroUsdPer1M !== undefined) figures.push(per1M(`${above} cached input`, long.cachedInputMicroUsdPer1M));
-        if (long.cacheWriteInputMicroUsdPer1M !== undefined) figures.push(per1M(`${above} cache write`, long.cacheWriteInputMicroUsdPer1M));
+        if (long.cachedInputMicroUsdPer1M !== undefined)
+          figures.push(per1M(`${above} cached input`, long.cachedInputMicroUsdPer1M));
+        if (long.cacheWriteInputMicroUsdPer1M !== undefined)
+          figures.push(per1M(`${above} cache write`, long.cacheWriteInputMicroUsdPer1M));
         figures.push(per1M(`${above} output`, long.outputMicroUsdPer1M));
       }
       return figures;
@@ -131,14 +135,18 @@ export function priceFigures(price: ModelPrice): PriceFigure[] {
       const tokens = price.tokens;
       if (tokens) {
         figures.push(per1M("text input", tokens.textInputMicroUsdPer1M));
-        if (tokens.cachedTextInputMicroUsdPer1M !== undefined) figures.push(per1M("cached text input", tokens.cachedTextInputMicroUsdPer1M));
+        if (tokens.cachedTextInputMicroUsdPer1M !== undefined)
+          figures.push(per1M("cached text input", tokens.cachedTextInputMicroUsdPer1M));
         figures.push(per1M("image input", tokens.imageInputMicroUsdPer1M));
-        if (tokens.cachedImageInputMicroUsdPer1M !== undefined) figures.push(per1M("cached image input", tokens.cachedImageInputMicroUsdPer1M));
+        if (tokens.cachedImageInputMicroUsdPer1M !== undefined)
+          figures.push(per1M("cached image input", tokens.cachedImageInputMicroUsdPer1M));
         figures.push(per1M("image output", tokens.imageOutputMicroUsdPer1M));
-        if (tokens.textOutputMicroUsdPer1M !== undefined) figures.push(per1M("text output", tokens.textOutputMicroUsdPer1M));
+        if (tokens.textOutputMicroUsdPer1M !== undefined)
+          figures.push(per1M("text output", tokens.textOutputMicroUsdPer1M));
       }
       for (const [quality, sizes] of Object.entries(price.microUsdPerImage)) {
-        for (const [size, micro] of Object.entries(sizes)) figures.push({ what: `${quality} ${size}`, usd: usdOfMicro(micro), per: "image" });
+        for (const [size, micro] of Object.entries(sizes))
+          figures.push({ what: `${quality} ${size}`, usd: usdOfMicro(micro), per: "image" });
       }
       return figures;
     }
@@ -147,7 +155,11 @@ export function priceFigures(price: ModelPrice): PriceFigure[] {
 
 /** The models the page lists: the features' defaults, the current families, then every override. */
 export function listedModels(overrides: unknown): string[] {
-  const ids = [...Object.values(FEATURE_MODELS), ...CURRENT_OPENAI_MODELS, ...Object.keys(parseModelPriceOverrides(overrides))];
+  const ids = [
+    ...Object.values(FEATURE_MODELS),
+    ...CURRENT_OPENAI_MODELS,
+    ...Object.keys(parseModelPriceOverrides(overrides)),
+  ];
   return [...new Set(ids)];
 }
 
@@ -155,7 +167,11 @@ export function listedModels(overrides: unknown): string[] {
  * The table of `models` as the active pricing version (`version`, its `overrides`) prices them at
  * `at`. A model that cannot be priced is listed with its problem instead of failing the page.
  */
-export function modelPriceRows(models: readonly string[], pricing: { version: number; modelPriceOverrides: unknown }, at: Date = new Date()): ModelPriceRow[] {
+export function modelPriceRows(
+  models: readonly string[],
+  pricing: { version: number; modelPriceOverrides: unknown },
+  at: Date = new Date(),
+): ModelPriceRow[] {
   const features = (model: string) =>
     Object.entries(FEATURE_MODELS)
       .filter(([, m]) => m === model)
@@ -173,12 +189,30 @@ export function modelPriceRows(models: readonly string[], pricing: { version: nu
         sourceLabel = `catalogue ${CATALOGUE.package}@${CATALOGUE.version} of ${CATALOGUE.date}`;
         const entry = catalogueEntry(resolved.pricedAs);
         for (const dated of entry ? datedPrices(entry) : []) {
-          if (dated.from !== undefined && new Date(dated.from).getTime() > at.getTime()) upcoming.push(`new price from ${dated.from}`);
+          if (dated.from !== undefined && new Date(dated.from).getTime() > at.getTime())
+            upcoming.push(`new price from ${dated.from}`);
         }
       }
-      return { model, features: features(model), source: resolved.source, sourceLabel, pricedAs: resolved.pricedAs, figures: priceFigures(resolved.price), upcoming };
+      return {
+        model,
+        features: features(model),
+        source: resolved.source,
+        sourceLabel,
+        pricedAs: resolved.pricedAs,
+        figures: priceFigures(resolved.price),
+        upcoming,
+      };
     } catch (error) {
-      return { model, features: features(model), source: null, sourceLabel: "no price", pricedAs: null, figures: [], upcoming: [], problem: (error as Error).message };
+      return {
+        model,
+        features: features(model),
+        source: null,
+        sourceLabel: "no price",
+        pricedAs: null,
+        figures: [],
+        upcoming: [],
+        problem: (error as Error).message,
+      };
     }
   });
 }

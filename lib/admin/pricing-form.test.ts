@@ -56,18 +56,54 @@ describe("parseEditForm", () => {
 
 describe("parseTierForm", () => {
   it("reads a plan and a pack", () => {
-    expect(parseTierForm(form({ kind: "plan", baseVersion: "2", id: "mythic", name: "Mythic", price: "149", tokens: "60000", note: "top plan" }))).toEqual({
+    expect(
+      parseTierForm(
+        form({
+          kind: "plan",
+          baseVersion: "2",
+          id: "mythic",
+          name: "Mythic",
+          price: "149",
+          tokens: "60000",
+          note: "top plan",
+        }),
+      ),
+    ).toEqual({
       ok: true,
-      value: { kind: "plan", baseVersion: 2, tier: { id: "mythic", name: "Mythic", priceCents: 14900, tokensPerMonth: 60000 }, note: "top plan" },
+      value: {
+        kind: "plan",
+        baseVersion: 2,
+        tier: { id: "mythic", name: "Mythic", priceCents: 14900, tokensPerMonth: 60000 },
+        note: "top plan",
+      },
     });
-    expect(parseTierForm(form({ kind: "pack", baseVersion: "2", id: "mega", name: "Mega", price: "199.00", tokens: "26000", bonus: "30", note: "big" }))).toMatchObject({
+    expect(
+      parseTierForm(
+        form({
+          kind: "pack",
+          baseVersion: "2",
+          id: "mega",
+          name: "Mega",
+          price: "199.00",
+          tokens: "26000",
+          bonus: "30",
+          note: "big",
+        }),
+      ),
+    ).toMatchObject({
       ok: true,
       value: { kind: "pack", tier: { priceCents: 19900, tokens: 26000, bonusPercent: 30 } },
     });
   });
 
   it("refuses a bad id or kind", () => {
-    expect(parseTierForm(form({ kind: "plan", baseVersion: "2", id: "Mythic!", name: "M", price: "1", tokens: "1", note: "abc" }))).toMatchObject({ ok: false, message: expect.stringMatching(/id/) });
-    expect(parseTierForm(form({ kind: "gift", baseVersion: "2", id: "x", name: "M", price: "1", tokens: "1", note: "abc" }))).toMatchObject({ ok: false, message: expect.stringMatching(/kind/) });
+    expect(
+      parseTierForm(
+        form({ kind: "plan", baseVersion: "2", id: "Mythic!", name: "M", price: "1", tokens: "1", note: "abc" }),
+      ),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/id/) });
+    expect(
+      parseTierForm(form({ kind: "gift", baseVersion: "2", id: "x", name: "M", price: "1", tokens: "1", note: "abc" })),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/kind/) });
   });
 });

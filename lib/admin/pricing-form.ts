@@ -14,7 +14,11 @@ const euros = z
     return Number(whole) * 100 + Number(frac.padEnd(2, "0"));
   });
 
-const integer = z.string().trim().regex(/^\d{1,12}$/, "must be a whole number").transform(Number);
+const integer = z
+  .string()
+  .trim()
+  .regex(/^\d{1,12}$/, "must be a whole number")
+  .transform(Number);
 
 function field(form: FormData, name: string): string {
   const value = form.get(name);
@@ -65,7 +69,10 @@ export function parseEditForm(form: FormData): FormResult<PricingEdit> {
       microUsdPerToken: field(form, "microUsdPerToken"),
       freeTierTokens: field(form, "freeTierTokens"),
       plans: ids("planIds").map((id) => ({ id, ...fieldsOf(form, `plan:${id}`, ["name", "price", "tokens"]) })),
-      packs: ids("packIds").map((id) => ({ id, ...fieldsOf(form, `pack:${id}`, ["name", "price", "tokens", "bonus"]) })),
+      packs: ids("packIds").map((id) => ({
+        id,
+        ...fieldsOf(form, `pack:${id}`, ["name", "price", "tokens", "bonus"]),
+      })),
     });
   if (!raw.success) return { ok: false, message: first(raw.error) };
   const r = raw.data;
@@ -74,7 +81,13 @@ export function parseEditForm(form: FormData): FormResult<PricingEdit> {
     microUsdPerToken: r.microUsdPerToken,
     freeTierTokens: r.freeTierTokens,
     plans: r.plans.map((p) => ({ id: p.id, name: p.name.trim(), priceCents: p.price, tokensPerMonth: p.tokens })),
-    packs: r.packs.map((p) => ({ id: p.id, name: p.name.trim(), priceCents: p.price, tokens: p.tokens, bonusPercent: p.bonus })),
+    packs: r.packs.map((p) => ({
+      id: p.id,
+      name: p.name.trim(),
+      priceCents: p.price,
+      tokens: p.tokens,
+      bonusPercent: p.bonus,
+    })),
     modelPriceOverrides: overrides.value,
     note: field(form, "note"),
   });
@@ -83,15 +96,35 @@ export function parseEditForm(form: FormData): FormResult<PricingEdit> {
 /** The new-tier form: `kind` (plan | pack), `baseVersion`, `id`, `name`, `price`, `tokens`, `bonus` (packs), `note`. */
 export function parseTierForm(form: FormData): FormResult<NewTier> {
   const raw = z
-    .object({ kind: z.enum(["plan", "pack"], { error: "must be plan or pack" }), baseVersion: integer, price: euros, tokens: integer })
-    .safeParse({ kind: field(form, "kind"), baseVersion: field(form, "baseVersion"), price: field(form, "price"), tokens: field(form, "tokens") });
+    .object({
+      kind: z.enum(["plan", "pack"], { error: "must be plan or pack" }),
+      baseVersion: integer,
+      price: euros,
+      tokens: integer,
+    })
+    .safeParse({
+      kind: field(form, "kind"),
+      baseVersion: field(form, "baseVersion"),
+      price: field(form, "price"),
+      tokens: field(form, "tokens"),
+    });
   if (!raw.success) return { ok: false, message: first(raw.error) };
   const { kind, baseVersion, price, tokens } = raw.data;
   const base = { id: field(form, "id").trim(), name: field(form, "name").trim(), priceCents: price };
   if (kind === "plan") {
-    return parseWith(newTierSchema, { kind, baseVersion, tier: { ...base, tokensPerMonth: tokens }, note: field(form, "note") });
+    return parseWith(newTierSchema, {
+      kind,
+      baseVersion,
+      tier: { ...base, tokensPerMonth: tokens },
+      note: field(form, "note"),
+    });
   }
   const bonus = integer.safeParse(field(form, "bonus") || "0");
   if (!bonus.success) return { ok: false, message: `bonus: ${bonus.error.issues[0]!.message}` };
-  return parseWith(newTierSchema, { kind, baseVersion, tier: { ...base, tokens, bonusPercent: bonus.data }, note: field(form, "note") });
+  return parseWith(newTierSchema, {
+    kind,
+    baseVersion,
+    tier: { ...base, tokens, bonusPercent: bonus.data },
+    note: field(form, "note"),
+  });
 }

@@ -44,13 +44,21 @@ function editOf(pricing: PricingConfig, change: Partial<PricingEdit> = {}): Pric
   };
 }
 
-const versions = async () => (await t.sql<{ version: number }>("SELECT version FROM token_pricing_config ORDER BY version")).map((r) => r.version);
+const versions = async () =>
+  (await t.sql<{ version: number }>("SELECT version FROM token_pricing_config ORDER BY version")).map((r) => r.version);
 
 /** One call charged through the ledger, priced with the active version (as the metering wrapper does). */
 async function chargeCall(userId: string, cost: bigint): Promise<string> {
   const pricing = await getActivePricing(t.db);
   const requestId = `pricing-test-${++seq}`;
-  const held = await reserve(t.db, { userId, amount: cost, feature: "chat", requestId, ttlMs: 60_000, pricingVersion: pricing.version });
+  const held = await reserve(t.db, {
+    userId,
+    amount: cost,
+    feature: "chat",
+    requestId,
+    ttlMs: 60_000,
+    pricingVersion: pricing.version,
+  });
   if (!held.ok) throw new Error(held.error.type);
   const settled = await settle(t.db, { reservationId: held.reservation.id, cost });
   if (!settled.ok) throw new Error(settled.error.type);
@@ -68,7 +76,14 @@ describe("saveEdit", () => {
     const edit = editOf(v1, {
       plans: editOf(v1).plans.map((p) => (p.id === "pro" ? { ...p, priceCents: 2100, tokensPerMonth: 3_500 } : p)),
       freeTierTokens: 150,
-      modelPriceOverrides: { "my-model": { kind: "text", inputMicroUsdPer1M: 2_500_000, cachedInputMicroUsdPer1M: 1_250_000, outputMicroUsdPer1M: 10_000_000 } },
+      modelPriceOverrides: {
+        "my-model": {
+          kind: "text",
+          inputMicroUsdPer1M: 2_500_000,
+          cachedInputMicroUsdPer1M: 1_250_000,
+          outputMicroUsdPer1M: 10_000_000,
+        },
+      },
       note: "Pro: 21 € for 3,500 tokens",
     });
     const result = await saveEdit(t.db, edit, adminId);
@@ -88,7 +103,11 @@ describe("saveEdit", () => {
       "SELECT created_by, note, catalogue_version FROM token_pricing_config WHERE version = 2",
     );
     // The version records the catalogue its un-overridden prices come from.
-    expect(v2).toEqual({ created_by: adminId, note: "Pro: 21 € for 3,500 tokens", catalogue_version: "@pydantic/genai-prices@0.1.8" });
+    expect(v2).toEqual({
+      created_by: adminId,
+      note: "Pro: 21 € for 3,500 tokens",
+      catalogue_version: "@pydantic/genai-prices@0.1.8",
+    });
     expect((await pricingHistory(t.db)).map((h) => [h.version, h.catalogueVersion])).toEqual([
       [2, "@pydantic/genai-prices@0.1.8"],
       [1, "@pydantic/genai-prices@0.1.8"], // the seed records it too
@@ -123,7 +142,9 @@ describe("saveEdit", () => {
   it("of five concurrent saves on the same version, exactly one wins; the others get a conflict, never a duplicate number", async () => {
     const active = await getActivePricing(t.db);
     const results = await Promise.all(
-      [901, 902, 903, 904, 905].map((microUsdPerToken) => saveEdit(t.db, editOf(active, { microUsdPerToken, note: `rate ${microUsdPerToken}` }), adminId)),
+      [901, 902, 903, 904, 905].map((microUsdPerToken) =>
+        saveEdit(t.db, editOf(active, { microUsdPerToken, note: `rate ${microUsdPerToken}` }), adminId),
+      ),
     );
     const won = results.filter((r) => r.ok);
     expect(won).toHaveLength(1);
@@ -136,8 +157,15 @@ describe("saveEdit", () => {
   it("refuses malformed model price overrides with the cost engine's message, and writes nothing", async () => {
     const active = await getActivePricing(t.db);
     const before = await versions();
-    const result = await saveEdit(t.db, editOf(active, { modelPriceOverrides: { "gpt-4o": { kind: "text", inputMicroUsdPer1M: -5 } } }), adminId);
-    expect(result).toMatchObject({ ok: false, error: { type: "Invalid", message: expect.stringContaining("modelPriceOverrides") } });
+    const result = await saveEdit(
+      t.db,
+      editOf(active, { modelPriceOverrides: { "gpt-4o": { kind: "text", inputMicroUsdPer1M: -5 } } }),
+      adminId,
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: { type: "Invalid", message: expect.stringContaining("modelPriceOverrides") },
+    });
     expect(await versions()).toEqual(before);
   });
 
@@ -151,7 +179,11 @@ describe("saveEdit", () => {
 
 describe("addTier", () => {
   it("adds a plan with its lookup key as a new version and syncs it to Stripe (the simulator)", async () => {
-    const sim = await startStripeSimulator({ port: 0, webhookUrl: "http://127.0.0.1:9/unused", webhookSecret: "whsec_unused" });
+    const sim = await startStripeSimulator({
+      port: 0,
+      webhookUrl: "http://127.0.0.1:9/unused",
+      webhookSecret: "whsec_unused",
+    });
     try {
       const stripe = createStripeClient({ secretKey: "sk_test_admin_pricing", apiBase: sim.url });
       const active = await getActivePricing(t.db);
@@ -159,13 +191,24 @@ describe("addTier", () => {
 
       const result = await addTier(
         t.db,
-        { kind: "plan", baseVersion: active.version, tier: { id: "mythic", name: "Mythic", priceCents: 14_900, tokensPerMonth: 60_000 }, note: "new top plan" },
+        {
+          kind: "plan",
+          baseVersion: active.version,
+          tier: { id: "mythic", name: "Mythic", priceCents: 14_900, tokensPerMonth: 60_000 },
+          note: "new top plan",
+        },
         adminId,
       );
       expect(result.ok).toBe(true);
       if (!result.ok) return;
       expect(result.pricing.version).toBe(active.version + 1);
-      expect(result.pricing.plans.at(-1)).toEqual({ id: "mythic", name: "Mythic", priceCents: 14_900, tokensPerMonth: 60_000, lookupKey: "tollgate_plan_mythic_monthly" });
+      expect(result.pricing.plans.at(-1)).toEqual({
+        id: "mythic",
+        name: "Mythic",
+        priceCents: 14_900,
+        tokensPerMonth: 60_000,
+        lookupKey: "tollgate_plan_mythic_monthly",
+      });
 
       const sync = await syncToStripe(stripe, result.pricing);
       expect(sync.ok).toBe(true);
@@ -178,21 +221,39 @@ describe("addTier", () => {
       ]);
       expect(sync.summary).toMatch(/^1 products created, 0 updated; 1 prices created/);
       const price = await priceByLookupKey(stripe, "tollgate_plan_mythic_monthly");
-      expect(price).toMatchObject({ unit_amount: 14_900, currency: "eur", product: "tollgate_plan_mythic", recurring: expect.objectContaining({ interval: "month" }) });
+      expect(price).toMatchObject({
+        unit_amount: 14_900,
+        currency: "eur",
+        product: "tollgate_plan_mythic",
+        recurring: expect.objectContaining({ interval: "month" }),
+      });
       expect(catalogItems(result.pricing)).toHaveLength(12);
 
       const pack = await addTier(
         t.db,
-        { kind: "pack", baseVersion: result.pricing.version, tier: { id: "mega", name: "Mega", priceCents: 19_900, tokens: 26_000, bonusPercent: 30 }, note: "big pack" },
+        {
+          kind: "pack",
+          baseVersion: result.pricing.version,
+          tier: { id: "mega", name: "Mega", priceCents: 19_900, tokens: 26_000, bonusPercent: 30 },
+          note: "big pack",
+        },
         adminId,
       );
       expect(pack.ok && pack.pricing.packs.find((p) => p.id === "mega")?.lookupKey).toBe("tollgate_pack_mega");
       const dup = await addTier(
         t.db,
-        { kind: "pack", baseVersion: pack.ok ? pack.pricing.version : 0, tier: { id: "pro", name: "Pro pack", priceCents: 100, tokens: 10, bonusPercent: 0 }, note: "clash" },
+        {
+          kind: "pack",
+          baseVersion: pack.ok ? pack.pricing.version : 0,
+          tier: { id: "pro", name: "Pro pack", priceCents: 100, tokens: 10, bonusPercent: 0 },
+          note: "clash",
+        },
         adminId,
       );
-      expect(dup).toMatchObject({ ok: false, error: { type: "Invalid", message: expect.stringContaining('"pro" already exists') } });
+      expect(dup).toMatchObject({
+        ok: false,
+        error: { type: "Invalid", message: expect.stringContaining('"pro" already exists') },
+      });
     } finally {
       await sim.close();
     }

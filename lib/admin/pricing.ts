@@ -9,7 +9,15 @@ import { z } from "zod";
 import type { Db, DbTx } from "../db/client";
 import { summarize, syncCatalog, type CatalogAction } from "../billing/sync-catalog";
 import { CATALOGUE_VERSION, InvalidPriceOverridesError, parseModelPriceOverrides } from "../tokens/cost";
-import { getActivePricing, packSchema, parsePricingRow, planSchema, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
+import {
+  getActivePricing,
+  packSchema,
+  parsePricingRow,
+  planSchema,
+  type Pack,
+  type Plan,
+  type PricingConfig,
+} from "../tokens/pricing-config";
 import { tokensToMillitokens } from "../tokens/units";
 
 /** Stripe lookup keys of new tiers follow the catalogue's convention. */
@@ -62,7 +70,9 @@ export interface PricingVersionSummary {
 export async function pricingHistory(tx: DbTx): Promise<PricingVersionSummary[]> {
   const rows = await tx.tokenPricingConfig.findMany({ orderBy: { version: "desc" } });
   const ids = [...new Set(rows.map((r) => r.createdBy).filter((id): id is string => Boolean(id)))];
-  const users = ids.length ? await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } }) : [];
+  const users = ids.length
+    ? await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })
+    : [];
   const email = new Map(users.map((u) => [u.id, u.email]));
   return rows.map((row) => ({
     version: row.version,
@@ -149,12 +159,26 @@ export async function saveEdit(db: Db, input: PricingEdit, createdBy: string): P
     input.baseVersion,
     (active) => {
       const sameIds = (a: { id: string }[], b: { id: string }[]) =>
-        a.length === b.length && a.map((x) => x.id).sort().join() === b.map((x) => x.id).sort().join();
+        a.length === b.length &&
+        a
+          .map((x) => x.id)
+          .sort()
+          .join() ===
+          b
+            .map((x) => x.id)
+            .sort()
+            .join();
       if (!sameIds(active.plans, input.plans) || !sameIds(active.packs, input.packs)) {
         return "An edit must keep every plan and pack of the version it edits (add a tier with “Add a tier”; tiers cannot be removed here).";
       }
-      const plans: Plan[] = input.plans.map((p) => ({ ...p, lookupKey: active.plans.find((a) => a.id === p.id)!.lookupKey }));
-      const packs: Pack[] = input.packs.map((p) => ({ ...p, lookupKey: active.packs.find((a) => a.id === p.id)!.lookupKey }));
+      const plans: Plan[] = input.plans.map((p) => ({
+        ...p,
+        lookupKey: active.plans.find((a) => a.id === p.id)!.lookupKey,
+      }));
+      const packs: Pack[] = input.packs.map((p) => ({
+        ...p,
+        lookupKey: active.packs.find((a) => a.id === p.id)!.lookupKey,
+      }));
       return {
         ...active,
         microUsdPerToken: input.microUsdPerToken,
@@ -175,7 +199,8 @@ export async function addTier(db: Db, input: NewTier, createdBy: string): Promis
     input.baseVersion,
     (active) => {
       const id = input.tier.id;
-      if ([...active.plans, ...active.packs].some((t) => t.id === id)) return `A plan or pack with the id "${id}" already exists.`;
+      if ([...active.plans, ...active.packs].some((t) => t.id === id))
+        return `A plan or pack with the id "${id}" already exists.`;
       if (input.kind === "plan") {
         return { ...active, plans: [...active.plans, { ...input.tier, lookupKey: planLookupKey(id) }] };
       }

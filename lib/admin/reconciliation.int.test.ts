@@ -33,7 +33,11 @@ beforeAll(async () => {
 
 afterAll(() => h?.close());
 
-const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 async function chat(message: string): Promise<void> {
   const response = await chatPOST(new Request("http://localhost/api/ai/chat", json({ message })));
@@ -42,7 +46,9 @@ async function chat(message: string): Promise<void> {
 }
 
 async function illustrate(description: string): Promise<void> {
-  const response = await imagePOST(new Request("http://localhost/api/ai/generate-training-illustration", json({ description })));
+  const response = await imagePOST(
+    new Request("http://localhost/api/ai/generate-training-illustration", json({ description })),
+  );
   expect(response.status).toBe(200);
   await response.text();
 }
@@ -56,14 +62,18 @@ interface ImageBilled {
   input_tokens_details: { text_tokens: number; image_tokens: number };
   output_tokens: number;
 }
-const billedOf = <T,>(path: string) => h.simulator.requests.filter((r) => r.path === path && r.billed).map((r) => r.billed as T);
+const billedOf = <T>(path: string) =>
+  h.simulator.requests.filter((r) => r.path === path && r.billed).map((r) => r.billed as T);
 const ceilDiv = (n: bigint, d: bigint) => (n + d - 1n) / d;
 const roundDiv = (n: bigint, d: bigint) => (2n * n + d) / (2n * d);
 
 /** One call's ledger charge at µ$/1M prices, as the cost engine computes it: rounded up once per call. */
 const chatCharge = (u: ChatBilled, p: { input: bigint; cached: bigint; output: bigint }) => {
   const cached = BigInt(u.prompt_tokens_details.cached_tokens);
-  return ceilDiv((BigInt(u.prompt_tokens) - cached) * p.input + cached * p.cached + BigInt(u.completion_tokens) * p.output, 1_000_000n);
+  return ceilDiv(
+    (BigInt(u.prompt_tokens) - cached) * p.input + cached * p.cached + BigInt(u.completion_tokens) * p.output,
+    1_000_000n,
+  );
 };
 /** The bill's figure: each line item's exact amount summed over the day, rounded half up to the µ$ by our reader. */
 const chatBill = (calls: ChatBilled[]) => {
@@ -85,7 +95,10 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     await chat("Plan a recovery day after a long hike.");
     await illustrate("Romanian deadlift with a barbell, hinge at the hips, neutral spine");
 
-    const first = await reconcileProviderCosts(h.t.db, day, { OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY, OPENAI_BASE_URL: h.simulator.url });
+    const first = await reconcileProviderCosts(h.t.db, day, {
+      OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
+      OPENAI_BASE_URL: h.simulator.url,
+    });
     const chats = billedOf<ChatBilled>("/v1/chat/completions");
     const [image] = billedOf<ImageBilled>("/v1/images/generations");
     expect(chats).toHaveLength(2);
@@ -100,12 +113,18 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     const consumed = await h.consumeRows(userId);
     expect(consumed.reduce((s, r) => s + (r.costMicroUsd ?? 0n), 0n)).toBe(oursChat + imageCost);
     expect(rows1[0]!.differenceMicroUsd).toBe(oursChat - chatBill(chats));
-    expect(rows1[0]!.detail.ours).toMatchObject({ calls: 2, inputTokens: rows1[0]!.detail.theirs!.inputTokens, outputTokens: rows1[0]!.detail.theirs!.outputTokens });
+    expect(rows1[0]!.detail.ours).toMatchObject({
+      calls: 2,
+      inputTokens: rows1[0]!.detail.theirs!.inputTokens,
+      outputTokens: rows1[0]!.detail.theirs!.outputTokens,
+    });
     expect(first).toMatchObject({ configured: true, day, rows: 2, flagged: [] });
 
     // The deliberate error: an admin override that charges gpt-5-mini's input at $0.50/1M (list $0.25).
     const active = await getActivePricing(h.t.db);
-    const adminId = (await h.t.db.user.create({ data: { email: `reconcile-admin-${Date.now()}@example.com`, role: "admin" } })).id;
+    const adminId = (
+      await h.t.db.user.create({ data: { email: `reconcile-admin-${Date.now()}@example.com`, role: "admin" } })
+    ).id;
     const strip = <T extends { lookupKey: string }>(tier: T): Omit<T, "lookupKey"> => {
       const copy: Partial<T> = { ...tier };
       delete copy.lookupKey;
@@ -119,7 +138,14 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
         freeTierTokens: Number(active.freeTierMillitokens / 1000n),
         plans: active.plans.map(strip),
         packs: active.packs.map(strip),
-        modelPriceOverrides: { "gpt-5-mini": { kind: "text", inputMicroUsdPer1M: 500_000, cachedInputMicroUsdPer1M: 50_000, outputMicroUsdPer1M: 2_000_000 } },
+        modelPriceOverrides: {
+          "gpt-5-mini": {
+            kind: "text",
+            inputMicroUsdPer1M: 500_000,
+            cachedInputMicroUsdPer1M: 50_000,
+            outputMicroUsdPer1M: 2_000_000,
+          },
+        },
         note: "a deliberate price error",
       },
       adminId,
@@ -129,7 +155,10 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     await chat("Give me a detailed warm-up routine before heavy squats, step by step.");
     await chat("What should I eat the evening before a marathon?");
 
-    const second = await reconcileProviderCosts(h.t.db, day, { OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY, OPENAI_BASE_URL: h.simulator.url });
+    const second = await reconcileProviderCosts(h.t.db, day, {
+      OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
+      OPENAI_BASE_URL: h.simulator.url,
+    });
     const all = billedOf<ChatBilled>("/v1/chat/completions");
     expect(all).toHaveLength(4);
     const ours = oursChat + chatCharge(all[2]!, WRONG) + chatCharge(all[3]!, WRONG);
@@ -165,12 +194,24 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
 
     // The daily cron route gives the same report, behind the cron secret.
     const { GET } = await import("@/app/api/cron/reconcile-costs/route");
-    const refused = await GET(new Request(`http://localhost/api/cron/reconcile-costs?day=${day}`, { headers: { authorization: "Bearer wrong" } }));
+    const refused = await GET(
+      new Request(`http://localhost/api/cron/reconcile-costs?day=${day}`, {
+        headers: { authorization: "Bearer wrong" },
+      }),
+    );
     expect(refused.status).toBe(401);
-    const cron = await GET(new Request(`http://localhost/api/cron/reconcile-costs?day=${day}`, { headers: { authorization: "Bearer reconcile-cron-secret" } }));
+    const cron = await GET(
+      new Request(`http://localhost/api/cron/reconcile-costs?day=${day}`, {
+        headers: { authorization: "Bearer reconcile-cron-secret" },
+      }),
+    );
     expect(cron.status).toBe(200);
     expect(await cron.json()).toMatchObject({ configured: true, day, rows: 2, flagged: [CHAT] });
-    const bad = await GET(new Request("http://localhost/api/cron/reconcile-costs?day=2026-02-30", { headers: { authorization: "Bearer reconcile-cron-secret" } }));
+    const bad = await GET(
+      new Request("http://localhost/api/cron/reconcile-costs?day=2026-02-30", {
+        headers: { authorization: "Bearer reconcile-cron-secret" },
+      }),
+    );
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: "invalid_query", field: "day", message: "day is not a calendar day" });
     expect(await h.t.db.costReconciliation.count()).toBe(2);
@@ -189,17 +230,29 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
     });
     // Yesterday's window holds nothing: every line and count is empty.
     expect(bill).toEqual({ costs: [], usage: [] });
-    const page = await fetch(`${h.simulator.url}/organization/costs?start_time=${start.getTime() / 1000 - 86_400}&limit=1&group_by=line_item`, {
-      headers: { authorization: `Bearer ${SIMULATOR_ADMIN_KEY}` },
-    }).then((r) => r.json());
-    expect(page).toMatchObject({ object: "page", has_more: true, data: [{ object: "bucket", start_time: start.getTime() / 1000 - 86_400, results: [] }] });
-    const next = await fetch(`${h.simulator.url}/organization/costs?start_time=${start.getTime() / 1000 - 86_400}&limit=1&group_by=line_item&page=${page.next_page}`, {
-      headers: { authorization: `Bearer ${SIMULATOR_ADMIN_KEY}` },
-    }).then((r) => r.json());
+    const page = await fetch(
+      `${h.simulator.url}/organization/costs?start_time=${start.getTime() / 1000 - 86_400}&limit=1&group_by=line_item`,
+      {
+        headers: { authorization: `Bearer ${SIMULATOR_ADMIN_KEY}` },
+      },
+    ).then((r) => r.json());
+    expect(page).toMatchObject({
+      object: "page",
+      has_more: true,
+      data: [{ object: "bucket", start_time: start.getTime() / 1000 - 86_400, results: [] }],
+    });
+    const next = await fetch(
+      `${h.simulator.url}/organization/costs?start_time=${start.getTime() / 1000 - 86_400}&limit=1&group_by=line_item&page=${page.next_page}`,
+      {
+        headers: { authorization: `Bearer ${SIMULATOR_ADMIN_KEY}` },
+      },
+    ).then((r) => r.json());
     expect(next.data[0].start_time).toBe(start.getTime() / 1000);
     expect(next.data[0].results.map((r: { line_item: string }) => r.line_item)).toContain(`${CHAT}, input`);
     expect(requested.every((u) => new URL(u).searchParams.get("bucket_width") === "1d")).toBe(true);
-    await expect(readProviderBill(start, { baseUrl: h.simulator.url, adminKey: "sk-tollgate-simulator" })).rejects.toThrow(/answered 401: .*admin key/);
+    await expect(
+      readProviderBill(start, { baseUrl: h.simulator.url, adminKey: "sk-tollgate-simulator" }),
+    ).rejects.toThrow(/answered 401: .*admin key/);
   });
 
   it("puts a line item of another form under (unattributed), falls back to list prices only without a line item, and stores nothing unconfigured", async () => {
@@ -209,12 +262,34 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
       readBill: async () => ({
         costs: [{ lineItem: "input_tokens", microUsd: 60_000n }],
         usage: [
-          { model: "gpt-4o-mini-2024-07-18", requests: 1, inputTokens: 1_000_000, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 1_000_000, images: 0, seconds: 0 },
-          { model: "gpt-5.6-sol", requests: 1, inputTokens: 100_000, cachedInputTokens: 20_000, cacheWriteInputTokens: 50_000, outputTokens: 10_000, images: 0, seconds: 0 },
+          {
+            model: "gpt-4o-mini-2024-07-18",
+            requests: 1,
+            inputTokens: 1_000_000,
+            cachedInputTokens: 0,
+            cacheWriteInputTokens: 0,
+            outputTokens: 1_000_000,
+            images: 0,
+            seconds: 0,
+          },
+          {
+            model: "gpt-5.6-sol",
+            requests: 1,
+            inputTokens: 100_000,
+            cachedInputTokens: 20_000,
+            cacheWriteInputTokens: 50_000,
+            outputTokens: 10_000,
+            images: 0,
+            seconds: 0,
+          },
         ],
       }),
     });
-    expect(report).toMatchObject({ configured: true, rows: 3, flagged: [UNATTRIBUTED, "gpt-4o-mini-2024-07-18", "gpt-5.6-sol"] });
+    expect(report).toMatchObject({
+      configured: true,
+      rows: 3,
+      flagged: [UNATTRIBUTED, "gpt-4o-mini-2024-07-18", "gpt-5.6-sol"],
+    });
     const rows = (await recentReconciliations(h.t.db, { days: 1, until: new Date(`${other}T00:00:00Z`) })).map((r) => [
       r.model,
       r.oursMicroUsd,
@@ -231,7 +306,10 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
       ["gpt-5.6-sol", 0n, 578_000n, -10_000, "usage"],
     ]);
 
-    const unconfigured = await reconcileDay(h.t.db, "2026-01-16", { adminKey: undefined, readBill: () => Promise.reject(new Error("must not be read")) });
+    const unconfigured = await reconcileDay(h.t.db, "2026-01-16", {
+      adminKey: undefined,
+      readBill: () => Promise.reject(new Error("must not be read")),
+    });
     expect(unconfigured).toMatchObject({ configured: false, day: "2026-01-16" });
     expect((unconfigured as { message: string }).message).toContain("OPENAI_ADMIN_KEY");
     expect(await h.t.db.costReconciliation.count({ where: { day: new Date("2026-01-16T00:00:00Z") } })).toBe(0);
@@ -239,8 +317,18 @@ describe("cost reconciliation against the simulator's Usage and Costs APIs", () 
 
   it("lets concurrent runs of one day finish, the last one's rows standing (never a duplicate, never a unique violation)", async () => {
     const busy = "2026-01-20";
-    const bill = (microUsd: bigint) => async () => ({ costs: [{ lineItem: "gpt-4o-2024-08-06, input", microUsd }, { lineItem: "o3-2025-04-16, output", microUsd }], usage: [] });
-    const runs = await Promise.allSettled([1n, 2n, 3n, 4n].map((n) => reconcileDay(h.t.db, busy, { adminKey: SIMULATOR_ADMIN_KEY, readBill: bill(n * 1_000n) })));
+    const bill = (microUsd: bigint) => async () => ({
+      costs: [
+        { lineItem: "gpt-4o-2024-08-06, input", microUsd },
+        { lineItem: "o3-2025-04-16, output", microUsd },
+      ],
+      usage: [],
+    });
+    const runs = await Promise.allSettled(
+      [1n, 2n, 3n, 4n].map((n) =>
+        reconcileDay(h.t.db, busy, { adminKey: SIMULATOR_ADMIN_KEY, readBill: bill(n * 1_000n) }),
+      ),
+    );
     expect(runs.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
     const rows = await h.t.db.costReconciliation.findMany({ where: { day: new Date(`${busy}T00:00:00Z`) } });
     expect(rows).toHaveLength(2);

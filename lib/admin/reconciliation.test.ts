@@ -21,8 +21,11 @@ describe("dollarsToMicroUsd", () => {
 });
 
 describe("lineItemModel", () => {
-  it("takes the model before the last comma of OpenAI's \"<model>, <kind>\" line items", () => {
-    expect(lineItemModel("gpt-5-mini-2025-08-07, cached input")).toEqual({ model: "gpt-5-mini-2025-08-07", kind: "cached input" });
+  it('takes the model before the last comma of OpenAI\'s "<model>, <kind>" line items', () => {
+    expect(lineItemModel("gpt-5-mini-2025-08-07, cached input")).toEqual({
+      model: "gpt-5-mini-2025-08-07",
+      kind: "cached input",
+    });
     expect(lineItemModel("ft:gpt-4o-mini:org:x, output")).toEqual({ model: "ft:gpt-4o-mini:org:x", kind: "output" });
   });
   it("does not guess at another form", () => {
@@ -38,11 +41,15 @@ describe("differenceBasisPoints and isFlagged", () => {
     expect(differenceBasisPoints(5n, 0n)).toBeNull();
   });
   it("flags above 1% only, exactly at the boundary", () => {
-    const row = (ours: bigint, theirs: bigint) => ({ oursMicroUsd: ours, theirsMicroUsd: theirs, differenceBp: differenceBasisPoints(ours, theirs) });
+    const row = (ours: bigint, theirs: bigint) => ({
+      oursMicroUsd: ours,
+      theirsMicroUsd: theirs,
+      differenceBp: differenceBasisPoints(ours, theirs),
+    });
     expect(isFlagged(row(10_100n, 10_000n))).toBe(false); // exactly 1%
     expect(isFlagged(row(10_101n, 10_000n))).toBe(true);
     expect(isFlagged(row(9_899n, 10_000n))).toBe(true);
-    expect(isFlagged(row(1_004_000n, 1_000_000n) )).toBe(false); // 0.4%
+    expect(isFlagged(row(1_004_000n, 1_000_000n))).toBe(false); // 0.4%
     expect(isFlagged(row(1_010_040n, 1_000_000n))).toBe(true); // 1.004%: rounds to 100 bp, still above 1%
     expect(isFlagged(row(0n, 0n))).toBe(false);
     expect(isFlagged(row(1n, 0n))).toBe(true);

@@ -27,7 +27,10 @@ export const FLAG_ABOVE_BP = 100;
 export const daySchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day as YYYY-MM-DD, e.g. 2026-12-01")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a calendar day");
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    "is not a calendar day",
+  );
 
 export function dayStart(day: string): Date {
   return new Date(`${daySchema.parse(day)}T00:00:00Z`);
@@ -69,7 +72,13 @@ export interface ReconciliationRow {
   flagged: boolean;
   detail: {
     // cacheWriteInputTokens: absent in rows stored before cache writes were counted.
-    ours: { calls: number; inputTokens: number; cachedInputTokens: number; cacheWriteInputTokens?: number; outputTokens: number };
+    ours: {
+      calls: number;
+      inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteInputTokens?: number;
+      outputTokens: number;
+    };
     theirs: {
       requests: number;
       inputTokens: number;
@@ -113,7 +122,13 @@ function listPriceOf(model: string, u: ProviderBill["usage"][number]): bigint | 
   if (u.inputTokens === 0 && u.outputTokens === 0) return null;
   try {
     // The Usage API always counts cache writes (0 when none), so the count is a reported one.
-    const usage = { kind: "text", inputTokens: u.inputTokens, cachedInputTokens: u.cachedInputTokens, cacheWriteInputTokens: u.cacheWriteInputTokens, outputTokens: u.outputTokens } as const;
+    const usage = {
+      kind: "text",
+      inputTokens: u.inputTokens,
+      cachedInputTokens: u.cachedInputTokens,
+      cacheWriteInputTokens: u.cacheWriteInputTokens,
+      outputTokens: u.outputTokens,
+    } as const;
     return priceCall(model, usage).cost;
   } catch {
     return null;
@@ -215,7 +230,13 @@ export async function storeReconciliation(client: PrismaClient, day: string, row
 
 export type ReconciliationReport =
   | { configured: false; day: string; message: string }
-  | { configured: true; day: string; rows: number; flagged: string[]; models: Array<Record<string, string | number | boolean | null>> };
+  | {
+      configured: true;
+      day: string;
+      rows: number;
+      flagged: string[];
+      models: Array<Record<string, string | number | boolean | null>>;
+    };
 
 /** The setup hint shown wherever reconciliation is not configured. */
 export const SETUP_HINT =
@@ -228,7 +249,10 @@ export const SETUP_HINT =
 export async function reconcileDay(
   client: PrismaClient,
   day: string,
-  { adminKey, readBill }: { adminKey: string | undefined; readBill: (start: Date, adminKey: string) => Promise<ProviderBill> },
+  {
+    adminKey,
+    readBill,
+  }: { adminKey: string | undefined; readBill: (start: Date, adminKey: string) => Promise<ProviderBill> },
 ): Promise<ReconciliationReport> {
   daySchema.parse(day);
   if (!adminKey) return { configured: false, day, message: `Cost reconciliation is not configured. ${SETUP_HINT}` };
@@ -253,7 +277,10 @@ export async function reconcileDay(
 }
 
 /** The stored rows of the last `days` days up to `until` (inclusive), newest day first. */
-export async function recentReconciliations(tx: DbTx, { days = 30, until = new Date() }: { days?: number; until?: Date } = {}): Promise<ReconciliationRow[]> {
+export async function recentReconciliations(
+  tx: DbTx,
+  { days = 30, until = new Date() }: { days?: number; until?: Date } = {},
+): Promise<ReconciliationRow[]> {
   const last = new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()));
   const first = new Date(last.getTime() - (days - 1) * 86_400_000);
   const stored = await tx.costReconciliation.findMany({ where: { day: { gte: first, lte: last } } });

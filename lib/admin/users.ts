@@ -53,7 +53,10 @@ export interface UserOverview {
 
 /** Everything the admin's user page shows; null when there is no such user. */
 export async function userOverview(db: Db, userId: string, params: HistoryParams = {}): Promise<UserOverview | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, name: true, role: true, createdAt: true },
+  });
   if (!user) return null;
   const [bal, subscription, history] = await Promise.all([
     balance(db, userId),
@@ -73,7 +76,12 @@ export async function userOverview(db: Db, userId: string, params: HistoryParams
   ]);
   const actorIds = [...new Set(history.entries.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
   const actors = actorIds.length
-    ? Object.fromEntries((await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true } })).map((a) => [a.id, a.email]))
+    ? Object.fromEntries(
+        (await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true } })).map((a) => [
+          a.id,
+          a.email,
+        ]),
+      )
     : {};
   return { user, balance: bal, subscription, history, actors };
 }

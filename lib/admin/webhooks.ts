@@ -11,7 +11,10 @@ export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 const emptyIsAbsent = (value: unknown) => (value === "" ? undefined : value);
 
 export const webhookParamsSchema = z.object({
-  status: z.preprocess(emptyIsAbsent, z.enum(WEBHOOK_STATUSES, { error: `status must be one of ${WEBHOOK_STATUSES.join(", ")}` }).optional()),
+  status: z.preprocess(
+    emptyIsAbsent,
+    z.enum(WEBHOOK_STATUSES, { error: `status must be one of ${WEBHOOK_STATUSES.join(", ")}` }).optional(),
+  ),
   type: z.preprocess(
     emptyIsAbsent,
     z
@@ -25,14 +28,19 @@ export const webhookParamsSchema = z.object({
     z
       .string()
       .max(200)
-      .refine((value) => decodeCursor(value) !== null, "cursor is not a page link of this list; start again from the first page")
+      .refine(
+        (value) => decodeCursor(value) !== null,
+        "cursor is not a page link of this list; start again from the first page",
+      )
       .optional(),
   ),
 });
 export type WebhookParams = z.infer<typeof webhookParamsSchema>;
 
 /** Reads status, type and cursor from a page's searchParams (a repeated parameter is refused). */
-export function parseWebhookParams(input: Record<string, string | string[] | undefined>): { ok: true; params: WebhookParams } | { ok: false; error: string } {
+export function parseWebhookParams(
+  input: Record<string, string | string[] | undefined>,
+): { ok: true; params: WebhookParams } | { ok: false; error: string } {
   const raw: Record<string, unknown> = {};
   for (const key of ["status", "type", "cursor"] as const) {
     const value = input[key];
@@ -69,7 +77,16 @@ export interface WebhookPage {
   nextCursor: string | null;
 }
 
-const ROW_FIELDS = { id: true, stripeEventId: true, type: true, status: true, attempts: true, error: true, receivedAt: true, processedAt: true } as const;
+const ROW_FIELDS = {
+  id: true,
+  stripeEventId: true,
+  type: true,
+  status: true,
+  attempts: true,
+  error: true,
+  receivedAt: true,
+  processedAt: true,
+} as const;
 
 export async function listWebhookEvents(db: Db, params: WebhookParams, limit = 50): Promise<WebhookPage> {
   const after = params.cursor ? decodeCursor(params.cursor) : null;
@@ -95,7 +112,11 @@ export async function listWebhookEvents(db: Db, params: WebhookParams, limit = 5
 
 /** The event types present in the log, for the type filter. */
 export async function webhookEventTypes(db: Db): Promise<string[]> {
-  const rows = await db.stripeWebhookLog.findMany({ distinct: ["type"], select: { type: true }, orderBy: { type: "asc" } });
+  const rows = await db.stripeWebhookLog.findMany({
+    distinct: ["type"],
+    select: { type: true },
+    orderBy: { type: "asc" },
+  });
   return rows.map((r) => r.type);
 }
 
@@ -106,7 +127,10 @@ export interface WebhookDetail extends WebhookRow {
 }
 
 export async function webhookEvent(db: Db, stripeEventId: string): Promise<WebhookDetail | null> {
-  const row = await db.stripeWebhookLog.findUnique({ where: { stripeEventId }, select: { ...ROW_FIELDS, claimedAt: true, payload: true } });
+  const row = await db.stripeWebhookLog.findUnique({
+    where: { stripeEventId },
+    select: { ...ROW_FIELDS, claimedAt: true, payload: true },
+  });
   if (!row) return null;
   const { payload, ...rest } = row;
   return { ...rest, payloadJson: JSON.stringify(payload, null, 2) };

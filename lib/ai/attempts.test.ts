@@ -4,7 +4,8 @@ import OpenAI from "openai";
 import { describe, expect, it, vi } from "vitest";
 import { classifyFailure, providerCall, ProviderUnansweredError } from "./attempts";
 
-const apiError = (status: number) => OpenAI.APIError.generate(status, { error: { message: "x" } }, "x", new Headers({ "retry-after-ms": "1" }));
+const apiError = (status: number) =>
+  OpenAI.APIError.generate(status, { error: { message: "x" } }, "x", new Headers({ "retry-after-ms": "1" }));
 
 describe("classifyFailure", () => {
   it("counts an error the provider answered as not billed, and an attempt without an answer as maybe billed", () => {
@@ -12,8 +13,16 @@ describe("classifyFailure", () => {
     expect(classifyFailure(apiError(500))).toBe("not-billed");
     expect(classifyFailure(apiError(503))).toBe("not-billed");
     expect(classifyFailure(new OpenAI.APIConnectionTimeoutError())).toBe("maybe-billed");
-    expect(classifyFailure(new OpenAI.APIConnectionError({ cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) }))).toBe("maybe-billed");
-    expect(classifyFailure(new OpenAI.APIConnectionError({ cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) }))).toBe("not-billed");
+    expect(
+      classifyFailure(
+        new OpenAI.APIConnectionError({ cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) }),
+      ),
+    ).toBe("maybe-billed");
+    expect(
+      classifyFailure(
+        new OpenAI.APIConnectionError({ cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) }),
+      ),
+    ).toBe("not-billed");
     expect(classifyFailure(apiError(400))).toBe("other");
     expect(classifyFailure(new OpenAI.APIUserAbortError())).toBe("other");
     expect(classifyFailure(new Error("a bug"))).toBe("other");

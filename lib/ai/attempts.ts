@@ -42,7 +42,8 @@ export function classifyFailure(error: unknown): AttemptFailure {
     const code = (error.cause as { code?: unknown } | undefined)?.code;
     return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" ? "not-billed" : "maybe-billed";
   }
-  if (error instanceof APIError && typeof error.status === "number" && RETRIED_STATUSES.has(error.status)) return "not-billed";
+  if (error instanceof APIError && typeof error.status === "number" && RETRIED_STATUSES.has(error.status))
+    return "not-billed";
   return "other";
 }
 
@@ -92,9 +93,13 @@ function backoff(error: unknown, maxMs: number, signal?: AbortSignal): Promise<v
   const wait = Math.min(maxMs, Number.isFinite(ms) ? ms : Number.isFinite(seconds) ? seconds * 1000 : 250);
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, Math.max(0, wait));
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

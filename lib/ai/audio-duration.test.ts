@@ -33,14 +33,24 @@ describe("readAudio", () => {
 
   it("reads a WebM's Duration, and without one (MediaRecorder) the last block plus one maximal frame", () => {
     expect(readAudio(webmFile({ durationMs: 4_500 }))).toEqual({ format: "webm", seconds: 4.5 });
-    const live = readAudio(webmFile({ clusters: [[0, [0, 20, 980]], [1_000, [0, 500, 980]]] }));
+    const live = readAudio(
+      webmFile({
+        clusters: [
+          [0, [0, 20, 980]],
+          [1_000, [0, 500, 980]],
+        ],
+      }),
+    );
     expect(live.format).toBe("webm");
     expect(live.seconds).toBeCloseTo(1.98 + 0.12, 9);
   });
 
   it("refuses what is not audio of an allowed type, and audio whose duration cannot be read", () => {
     expect(sniffAudioFormat(new TextEncoder().encode("hello, this is not audio at all"))).toBeNull();
-    expect(readAudio(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]))).toEqual({ format: null, seconds: null });
+    expect(readAudio(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]))).toEqual({
+      format: null,
+      seconds: null,
+    });
     expect(readAudio(wavFile(0))).toEqual({ format: "wav", seconds: null });
     expect(readAudio(wavFile(2).subarray(0, 30))).toEqual({ format: "wav", seconds: null });
   });

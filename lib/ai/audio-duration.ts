@@ -25,7 +25,8 @@ export function sniffAudioFormat(bytes: Uint8Array): AudioFormat | null {
   if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "WAVE") return "wav";
   if (ascii(bytes, 0, 4) === "OggS") return "ogg";
   if (ascii(bytes, 4, 4) === "ftyp") return "m4a";
-  if (bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return "webm";
+  if (bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3)
+    return "webm";
   if (ascii(bytes, 0, 3) === "ID3") return "mp3";
   if (mp3FrameAt(bytes, 0)) return "mp3";
   return null;
@@ -37,13 +38,28 @@ const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset,
 
 const MP3_BITRATES = {
   // kbit/s by [version group][layer], index 1–14
-  v1: { 1: [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448], 2: [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384], 3: [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] },
-  v2: { 1: [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256], 2: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], 3: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160] },
+  v1: {
+    1: [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    2: [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    3: [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  },
+  v2: {
+    1: [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    2: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    3: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  },
 } as const;
-const MP3_SAMPLE_RATES = { 3: [44_100, 48_000, 32_000], 2: [22_050, 24_000, 16_000], 0: [11_025, 12_000, 8_000] } as const;
+const MP3_SAMPLE_RATES = {
+  3: [44_100, 48_000, 32_000],
+  2: [22_050, 24_000, 16_000],
+  0: [11_025, 12_000, 8_000],
+} as const;
 
 /** The MPEG audio frame starting at `offset`: its length in bytes, samples and sample rate, or null. */
-export function mp3FrameAt(bytes: Uint8Array, offset: number): { length: number; samples: number; sampleRate: number } | null {
+export function mp3FrameAt(
+  bytes: Uint8Array,
+  offset: number,
+): { length: number; samples: number; sampleRate: number } | null {
   if (offset + 4 > bytes.length) return null;
   const [b0, b1, b2] = [bytes[offset]!, bytes[offset + 1]!, bytes[offset + 2]!];
   if (b0 !== 0xff || (b1 & 0xe0) !== 0xe0) return null;

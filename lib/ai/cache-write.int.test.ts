@@ -36,7 +36,13 @@ interface Usage {
 
 /** Sends one chat message; returns the usage of the stream's last chunk. */
 async function chat(message: string): Promise<Usage> {
-  const response = await POST(new Request("http://localhost/api/ai/chat", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message }) }));
+  const response = await POST(
+    new Request("http://localhost/api/ai/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message }),
+    }),
+  );
   expect(response.status).toBe(200);
   const chunks = (await response.text())
     .split("\n\n")
@@ -53,7 +59,10 @@ function charge(u: Usage): bigint {
   const cached = BigInt(u.prompt_tokens_details.cached_tokens);
   const written = BigInt(u.prompt_tokens_details.cache_write_tokens);
   const plain = BigInt(u.prompt_tokens) - cached - written;
-  return ceilDiv(plain * 4_000_000n + cached * 400_000n + written * 5_000_000n + BigInt(u.completion_tokens) * 20_000_000n, 1_000_000n);
+  return ceilDiv(
+    plain * 4_000_000n + cached * 400_000n + written * 5_000_000n + BigInt(u.completion_tokens) * 20_000_000n,
+    1_000_000n,
+  );
 }
 
 // A message long enough (> 1,024 tokens) for the prompt to be cached.
@@ -76,33 +85,59 @@ describe("chat on gpt-5.6-sol: cache writes charged at the cache-write rate", ()
     const [row1, row2] = await h.consumeRows(userId);
     expect(row1!.costMicroUsd).toBe(charge(first));
     expect(row2!.costMicroUsd).toBe(charge(second));
-    expect(row1!.usage).toMatchObject({ model: MODEL, pricedAs: MODEL, priceSource: "catalogue", inputTokens: first.prompt_tokens, cacheWriteInputTokens: prefix });
+    expect(row1!.usage).toMatchObject({
+      model: MODEL,
+      pricedAs: MODEL,
+      priceSource: "catalogue",
+      inputTokens: first.prompt_tokens,
+      cacheWriteInputTokens: prefix,
+    });
     // The write made the first call dearer than the same tokens as plain input, and cheaper than
     // charging every uncached token as written (what an unreported count is charged).
-    const plain = costOf(MODEL, textUsage({ inputTokens: first.prompt_tokens, cacheWriteInputTokens: 0, outputTokens: first.completion_tokens }));
-    const unreported = costOf(MODEL, textUsage({ inputTokens: first.prompt_tokens, outputTokens: first.completion_tokens }));
+    const plain = costOf(
+      MODEL,
+      textUsage({ inputTokens: first.prompt_tokens, cacheWriteInputTokens: 0, outputTokens: first.completion_tokens }),
+    );
+    const unreported = costOf(
+      MODEL,
+      textUsage({ inputTokens: first.prompt_tokens, outputTokens: first.completion_tokens }),
+    );
     expect(row1!.costMicroUsd! > plain).toBe(true);
     expect(row1!.costMicroUsd! <= unreported).toBe(true);
 
     // The provider's bill (the simulator's own prices, its Usage API's input_cache_write_tokens)
     // against the ledger: the same tokens and, but for rounding, the same µ$.
     const day = new Date().toISOString().slice(0, 10);
-    const report = await reconcileProviderCosts(h.t.db, day, { OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY, OPENAI_BASE_URL: h.simulator.url });
+    const report = await reconcileProviderCosts(h.t.db, day, {
+      OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
+      OPENAI_BASE_URL: h.simulator.url,
+    });
     expect(report).toMatchObject({ configured: true, flagged: [] });
     const [row] = (await recentReconciliations(h.t.db, { days: 1 })).filter((r) => r.model === MODEL);
     const written = first.prompt_tokens_details.cache_write_tokens + second.prompt_tokens_details.cache_write_tokens;
     const cached = first.prompt_tokens_details.cached_tokens + second.prompt_tokens_details.cached_tokens;
     expect(row!.detail.ours).toMatchObject({ calls: 2, cacheWriteInputTokens: written, cachedInputTokens: cached });
-    expect(row!.detail.theirs).toMatchObject({ requests: 2, cacheWriteInputTokens: written, cachedInputTokens: cached });
+    expect(row!.detail.theirs).toMatchObject({
+      requests: 2,
+      cacheWriteInputTokens: written,
+      cachedInputTokens: cached,
+    });
     expect(Object.keys(row!.detail.lines).sort()).toEqual(["cache write input", "cached input", "input", "output"]);
     // theirs: each line item summed over the day, rounded half up to the µ$ by our reader
     const sum = (f: (u: Usage) => number) => BigInt(f(first)) + BigInt(f(second));
-    const inputPlain = sum((u) => u.prompt_tokens - u.prompt_tokens_details.cached_tokens - u.prompt_tokens_details.cache_write_tokens);
+    const inputPlain = sum(
+      (u) => u.prompt_tokens - u.prompt_tokens_details.cached_tokens - u.prompt_tokens_details.cache_write_tokens,
+    );
     const theirs =
       roundDiv(inputPlain * 4_000_000n, 1_000_000n) +
       roundDiv(BigInt(cached) * 400_000n, 1_000_000n) +
       roundDiv(BigInt(written) * 5_000_000n, 1_000_000n) +
       roundDiv(sum((u) => u.completion_tokens) * 20_000_000n, 1_000_000n);
-    expect(row).toMatchObject({ oursMicroUsd: charge(first) + charge(second), theirsMicroUsd: theirs, theirsSource: "costs", flagged: false });
+    expect(row).toMatchObject({
+      oursMicroUsd: charge(first) + charge(second),
+      theirsMicroUsd: theirs,
+      theirsSource: "costs",
+      flagged: false,
+    });
   });
 });

@@ -38,7 +38,15 @@ function chat(content: string, headers: Record<string, string> = {}) {
 
 /** The `data:` payloads and the `event: tokens` payload of an SSE body. */
 function parseSse(text: string) {
-  const chunks: { usage?: Record<string, never> & { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number }; completion_tokens_details?: { reasoning_tokens?: number } }; choices: { delta?: { content?: string } }[] }[] = [];
+  const chunks: {
+    usage?: Record<string, never> & {
+      prompt_tokens: number;
+      completion_tokens: number;
+      prompt_tokens_details?: { cached_tokens?: number };
+      completion_tokens_details?: { reasoning_tokens?: number };
+    };
+    choices: { delta?: { content?: string } }[];
+  }[] = [];
   let tokens: { charged: number; remaining: number } | null = null;
   for (const block of text.split("\n\n")) {
     if (block.startsWith("event: tokens\ndata: ")) tokens = JSON.parse(block.slice("event: tokens\ndata: ".length));
@@ -46,7 +54,6 @@ function parseSse(text: string) {
   }
   return { chunks, tokens, text: chunks.map((c) => c.choices.map((x) => x.delta?.content ?? "").join("")).join("") };
 }
-
 
 describe("POST /api/ai/chat", () => {
   it("streams the answer and charges exactly the cost engine's price of the reported usage", async () => {
@@ -84,7 +91,15 @@ describe("POST /api/ai/chat", () => {
   it("answers 402 when the balance cannot cover the worst case, and leaves it untouched", async () => {
     const userId = await signIn();
     await t.db.$executeRaw`UPDATE user_token_balance SET reserved = allowance - 100 WHERE user_id = ${userId}`;
-    await t.db.tokenReservation.create({ data: { userId, amount: 99_900n, feature: "other", requestId: `hold-${userId}`, expiresAt: new Date(Date.now() + 60_000) } });
+    await t.db.tokenReservation.create({
+      data: {
+        userId,
+        amount: 99_900n,
+        feature: "other",
+        requestId: `hold-${userId}`,
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+    });
     const response = await chat("Plan my week");
     expect(response.status).toBe(402);
     const body = await response.json();
@@ -100,7 +115,13 @@ describe("POST /api/ai/chat", () => {
     ["bad JSON", "{ message: ", "not valid JSON"],
   ])("answers 400 for %s, naming the problem, and stores nothing", async (_name, body, message) => {
     const userId = await signIn();
-    const response = await POST(new Request("http://localhost/api/ai/chat", { method: "POST", headers: { "content-type": "application/json" }, body }));
+    const response = await POST(
+      new Request("http://localhost/api/ai/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      }),
+    );
     expect(response.status).toBe(400);
     expect((await response.json()).message).toContain(message);
     expect(await t.db.chatMessage.count({ where: { userId } })).toBe(0);
@@ -121,7 +142,12 @@ describe("POST /api/ai/chat", () => {
 
     const call = h.simulator.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)!;
     await vi.waitFor(() => expect(call.outcome).not.toBe("pending"));
-    const billed = call.billed as { prompt_tokens: number; completion_tokens: number; prompt_tokens_details: { cached_tokens: number }; completion_tokens_details: { reasoning_tokens: number } };
+    const billed = call.billed as {
+      prompt_tokens: number;
+      completion_tokens: number;
+      prompt_tokens_details: { cached_tokens: number };
+      completion_tokens_details: { reasoning_tokens: number };
+    };
     expect(billed.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
     const expected = costOf(
       CHAT_MODEL,
@@ -134,12 +160,17 @@ describe("POST /api/ai/chat", () => {
     );
     const [row] = await consumeRows(userId);
     expect(row!.costMicroUsd).toBe(expected);
-    expect(row!.usage).toMatchObject({ outputTokens: billed.completion_tokens, reasoningTokens: billed.completion_tokens_details.reasoning_tokens });
+    expect(row!.usage).toMatchObject({
+      outputTokens: billed.completion_tokens,
+      reasoningTokens: billed.completion_tokens_details.reasoning_tokens,
+    });
     expect((await verifyLedger(t.db, { userIds: [userId] })).mismatches).toEqual([]);
     // The turn is stored with the whole reply that was read on, and paid for.
     const stored = await loadConversation(t.db, userId);
     expect(stored.map((m) => m.role)).toEqual(["user", "assistant"]);
-    expect(countTokens(CHAT_MODEL, stored[1]!.content)).toBe(billed.completion_tokens - billed.completion_tokens_details.reasoning_tokens);
+    expect(countTokens(CHAT_MODEL, stored[1]!.content)).toBe(
+      billed.completion_tokens - billed.completion_tokens_details.reasoning_tokens,
+    );
   });
 
   it("charges a retried request with the same Idempotency-Key once, and replays the first answer", async () => {
@@ -179,7 +210,12 @@ describe("POST /api/ai/chat", () => {
     const bob = await signIn();
     const bobAnswer = await chat("Hello coach");
     const bobUsage = parseSse(await bobAnswer.text()).chunks.find((c) => c.usage)!.usage!;
-    expect(bobUsage.prompt_tokens).toBe(countChatTokens(CHAT_MODEL, [{ role: "system", content: COACH_SYSTEM_PROMPT }, { role: "user", content: "Hello coach" }]));
+    expect(bobUsage.prompt_tokens).toBe(
+      countChatTokens(CHAT_MODEL, [
+        { role: "system", content: COACH_SYSTEM_PROMPT },
+        { role: "user", content: "Hello coach" },
+      ]),
+    );
     expect((await loadConversation(t.db, bob)).map((m) => m.content)).toEqual(["Hello coach", expect.any(String)]);
 
     // Clearing is per user too.
@@ -191,7 +227,15 @@ describe("POST /api/ai/chat", () => {
   it("stores nothing when the balance is short", async () => {
     const userId = await signIn();
     await t.db.$executeRaw`UPDATE user_token_balance SET reserved = allowance WHERE user_id = ${userId}`;
-    await t.db.tokenReservation.create({ data: { userId, amount: 100_000n, feature: "other", requestId: `hold2-${userId}`, expiresAt: new Date(Date.now() + 60_000) } });
+    await t.db.tokenReservation.create({
+      data: {
+        userId,
+        amount: 100_000n,
+        feature: "other",
+        requestId: `hold2-${userId}`,
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+    });
     expect((await chat("Plan my week")).status).toBe(402);
     expect(await t.db.chatMessage.count({ where: { userId } })).toBe(0);
   });

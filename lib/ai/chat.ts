@@ -31,7 +31,10 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export type CoachMessage = { role: "system" | "user" | "assistant"; content: string };
 
 /** The messages sent to the model: the coach's instructions, the stored conversation, the new message. */
-export function chatMessages(history: readonly { role: "user" | "assistant"; content: string }[], message: string): CoachMessage[] {
+export function chatMessages(
+  history: readonly { role: "user" | "assistant"; content: string }[],
+  message: string,
+): CoachMessage[] {
   return [
     { role: "system", content: COACH_SYSTEM_PROMPT },
     ...history.map(({ role, content }) => ({ role, content })),

@@ -13,9 +13,15 @@ export interface ConversationMessage {
 export const CONVERSATION_CONTEXT_MESSAGES = 20;
 
 /** The user's latest `limit` messages, oldest first. */
-export async function loadConversation(db: DbTx, userId: string, limit = CONVERSATION_CONTEXT_MESSAGES): Promise<ConversationMessage[]> {
+export async function loadConversation(
+  db: DbTx,
+  userId: string,
+  limit = CONVERSATION_CONTEXT_MESSAGES,
+): Promise<ConversationMessage[]> {
   const rows = await db.chatMessage.findMany({ where: { userId }, orderBy: { id: "desc" }, take: limit });
-  return rows.reverse().map((row) => ({ id: String(row.id), role: row.role, content: row.content, createdAt: row.createdAt }));
+  return rows
+    .reverse()
+    .map((row) => ({ id: String(row.id), role: row.role, content: row.content, createdAt: row.createdAt }));
 }
 
 /** Stores one turn — the user's message and the coach's reply — in one statement (both or neither). */

@@ -24,19 +24,37 @@ afterAll(async () => {
 });
 
 const url = (slug: string) => `http://localhost/api/ai/${slug}`;
-const json = (slug: string, body: unknown) => new Request(url(slug), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (slug: string, body: unknown) =>
+  new Request(url(slug), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 function form(slug: string, fields: Record<string, string | File | File[]>): Request {
   const data = new FormData();
-  for (const [key, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) data.append(key, v);
+  for (const [key, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) data.append(key, v);
   return new Request(url(slug), { method: "POST", body: data });
 }
 
-const png = (width: number, height: number, seed: string) => new File([new Uint8Array(renderPng(seed, width, height))], `${seed}.png`, { type: "image/png" });
+const png = (width: number, height: number, seed: string) =>
+  new File([new Uint8Array(renderPng(seed, width, height))], `${seed}.png`, { type: "image/png" });
 const audio = (bytes: Uint8Array, name: string, type: string) => new File([new Uint8Array(bytes)], name, { type });
 
 /** A browser's SDP offer (audio + the events data channel). */
-const OFFER = ["v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "m=audio 9 UDP/TLS/RTP/SAVPF 111", "a=mid:0", "a=rtpmap:111 opus/48000/2", "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "a=mid:1", ""].join("\r\n");
+const OFFER = [
+  "v=0",
+  "o=- 1 2 IN IP4 127.0.0.1",
+  "s=-",
+  "t=0 0",
+  "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+  "a=mid:0",
+  "a=rtpmap:111 opus/48000/2",
+  "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+  "a=mid:1",
+  "",
+].join("\r\n");
 
 interface Case {
   name: string;
@@ -51,18 +69,42 @@ interface Case {
 const MP3 = mp3File(400);
 const REFINE = {
   heightCm: 178,
-  measurements: { neckCm: 38, shouldersCm: 118, chestCm: 100, waistCm: 86, hipsCm: 99, thighCm: 57, upperArmCm: 33, bodyFatPercent: 18 },
+  measurements: {
+    neckCm: 38,
+    shouldersCm: 118,
+    chestCm: 100,
+    waistCm: 86,
+    hipsCm: 99,
+    thighCm: 57,
+    upperArmCm: 33,
+    bodyFatPercent: 18,
+  },
   corrections: [{ measurement: "waistCm", value: 82 }],
   note: "measured in the morning",
 };
-const RECIPE = { ingredients: ["eggs", "spinach", "rice"], goal: "lose_fat", maxCaloriesPerServing: 600, restrictions: ["no nuts"] };
+const RECIPE = {
+  ingredients: ["eggs", "spinach", "rice"],
+  goal: "lose_fat",
+  maxCaloriesPerServing: 600,
+  restrictions: ["no nuts"],
+};
 const ILLUSTRATION = { description: "Goblet squat with a kettlebell", size: "1024x1536", quality: "low" };
 
 // A Record over the slug union: a feature without a case here is a type error, and a test below fails.
 const CASES: Record<FeatureSlug, Case[]> = {
-  chat: [{ name: "a first message", page: { message: "How should I warm up before heavy squats?" }, request: () => json("chat", { message: "How should I warm up before heavy squats?" }) }],
+  chat: [
+    {
+      name: "a first message",
+      page: { message: "How should I warm up before heavy squats?" },
+      request: () => json("chat", { message: "How should I warm up before heavy squats?" }),
+    },
+  ],
   "activity-analyzer": [
-    { name: "a log with a weight", page: { description: "Ran 8 km in 45 minutes, then yoga.", weightKg: 70 }, request: () => json("activity-analyzer", { description: "Ran 8 km in 45 minutes, then yoga.", weightKg: 70 }) },
+    {
+      name: "a log with a weight",
+      page: { description: "Ran 8 km in 45 minutes, then yoga.", weightKg: 70 },
+      request: () => json("activity-analyzer", { description: "Ran 8 km in 45 minutes, then yoga.", weightKg: 70 }),
+    },
   ],
   "meal-analyzer": [
     {
@@ -74,20 +116,51 @@ const CASES: Record<FeatureSlug, Case[]> = {
   "scan-estimate": [
     {
       name: "two photos, height and sex",
-      page: { photos: [{ width: 720, height: 1280 }, { width: 720, height: 1280 }], heightCm: 178, sex: "male" },
-      request: () => form("scan-estimate", { photo: [png(720, 1280, "front"), png(720, 1280, "side")], heightCm: "178", sex: "male" }),
+      page: {
+        photos: [
+          { width: 720, height: 1280 },
+          { width: 720, height: 1280 },
+        ],
+        heightCm: 178,
+        sex: "male",
+      },
+      request: () =>
+        form("scan-estimate", {
+          photo: [png(720, 1280, "front"), png(720, 1280, "side")],
+          heightCm: "178",
+          sex: "male",
+        }),
     },
   ],
-  "scan-refine-morphs": [{ name: "one correction and a note", page: REFINE, request: () => json("scan-refine-morphs", REFINE) }],
-  "generate-training-illustration": [{ name: "a portrait at low quality", page: ILLUSTRATION, request: () => json("generate-training-illustration", ILLUSTRATION) }],
+  "scan-refine-morphs": [
+    { name: "one correction and a note", page: REFINE, request: () => json("scan-refine-morphs", REFINE) },
+  ],
+  "generate-training-illustration": [
+    {
+      name: "a portrait at low quality",
+      page: ILLUSTRATION,
+      request: () => json("generate-training-illustration", ILLUSTRATION),
+    },
+  ],
   "fridge-scan-vision": [
     {
       name: "two photos of different sizes",
-      page: { photos: [{ width: 1200, height: 900 }, { width: 300, height: 800 }] },
+      page: {
+        photos: [
+          { width: 1200, height: 900 },
+          { width: 300, height: 800 },
+        ],
+      },
       request: () => form("fridge-scan-vision", { photo: [png(1200, 900, "fridge-a"), png(300, 800, "fridge-b")] }),
     },
   ],
-  "recipe-generator": [{ name: "three ingredients, a limit and a restriction", page: RECIPE, request: () => json("recipe-generator", RECIPE) }],
+  "recipe-generator": [
+    {
+      name: "three ingredients, a limit and a restriction",
+      page: RECIPE,
+      request: () => json("recipe-generator", RECIPE),
+    },
+  ],
   "voice-coach-realtime": [
     {
       name: "a 30-second session",
@@ -101,8 +174,16 @@ const CASES: Record<FeatureSlug, Case[]> = {
     },
   ],
   transcribe: [
-    { name: "a WAV, by the length the browser measured", page: { seconds: 12.3, wav: true }, request: () => form("transcribe", { file: audio(wavFile(12.3), "note.wav", "audio/wav") }) },
-    { name: "an MP3, by its size", page: { bytes: MP3.length, wav: false }, request: () => form("transcribe", { file: audio(MP3, "note.mp3", "audio/mpeg") }) },
+    {
+      name: "a WAV, by the length the browser measured",
+      page: { seconds: 12.3, wav: true },
+      request: () => form("transcribe", { file: audio(wavFile(12.3), "note.wav", "audio/wav") }),
+    },
+    {
+      name: "an MP3, by its size",
+      page: { bytes: MP3.length, wav: false },
+      request: () => form("transcribe", { file: audio(MP3, "note.mp3", "audio/mpeg") }),
+    },
   ],
 };
 
@@ -111,7 +192,9 @@ describe("the page's estimate is what the route holds", () => {
     expect(Object.keys(CASES).sort()).toEqual([...FEATURE_SLUGS].sort());
   });
 
-  const all = (Object.entries(CASES) as [FeatureSlug, Case[]][]).flatMap(([slug, cases]) => cases.map((c) => ({ slug, ...c })));
+  const all = (Object.entries(CASES) as [FeatureSlug, Case[]][]).flatMap(([slug, cases]) =>
+    cases.map((c) => ({ slug, ...c })),
+  );
 
   it.each(all)("$slug: $name", async ({ slug, page, request, cleanUp }) => {
     const userId = await h.signIn(5_000_000n);

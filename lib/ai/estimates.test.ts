@@ -7,11 +7,15 @@ import { estimateFeature } from "./estimates";
 import { illustrationPrompt } from "./training-illustration";
 
 const engine = costEngine();
-const estimate = (slug: string, payload: unknown) => estimateFeature(null as unknown as DbTx, "user", slug, payload, engine);
+const estimate = (slug: string, payload: unknown) =>
+  estimateFeature(null as unknown as DbTx, "user", slug, payload, engine);
 
 describe("estimateFeature", () => {
   it("names what is missing, and refuses a slug that is no feature", async () => {
-    expect(await estimate("activity-analyzer", { description: "" })).toEqual({ ok: false, message: "description describe the activity in a few words" });
+    expect(await estimate("activity-analyzer", { description: "" })).toEqual({
+      ok: false,
+      message: "description describe the activity in a few words",
+    });
     expect(await estimate("meal-analyzer", { photos: [] })).toEqual({ ok: false, message: "photos add a photo" });
     expect(await estimate("hasOwnProperty", {})).toEqual({ ok: false, message: 'No estimate for "hasOwnProperty".' });
   });
@@ -25,9 +29,23 @@ describe("estimateFeature", () => {
   });
 
   it("prices an illustration's image, and its prompt once the description is typed", async () => {
-    expect(await estimate("generate-training-illustration", { size: "1024x1024", quality: "low" })).toEqual({ ok: true, millitokens: 10_880n });
-    const withPrompt = engine.estimateImageCost("gpt-image-1", { count: 1, size: "1024x1024", quality: "low", prompt: illustrationPrompt("Goblet squat with a kettlebell") }).worstCase;
+    expect(await estimate("generate-training-illustration", { size: "1024x1024", quality: "low" })).toEqual({
+      ok: true,
+      millitokens: 10_880n,
+    });
+    const withPrompt = engine.estimateImageCost("gpt-image-1", {
+      count: 1,
+      size: "1024x1024",
+      quality: "low",
+      prompt: illustrationPrompt("Goblet squat with a kettlebell"),
+    }).worstCase;
     expect(withPrompt).toBe(11_150n);
-    expect(await estimate("generate-training-illustration", { size: "1024x1024", quality: "low", description: "Goblet squat with a kettlebell" })).toEqual({ ok: true, millitokens: withPrompt });
+    expect(
+      await estimate("generate-training-illustration", {
+        size: "1024x1024",
+        quality: "low",
+        description: "Goblet squat with a kettlebell",
+      }),
+    ).toEqual({ ok: true, millitokens: withPrompt });
   });
 });

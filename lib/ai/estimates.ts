@@ -9,7 +9,13 @@ import { findFeature } from "./registry";
 export type EstimateResult = { ok: true; millitokens: bigint } | { ok: false; message: string };
 
 /** The hold `slug` would take for `payload` (the page's current input), or why it cannot be estimated yet. */
-export async function estimateFeature(db: DbTx, userId: string, slug: string, payload: unknown, engine: BoundCostEngine): Promise<EstimateResult> {
+export async function estimateFeature(
+  db: DbTx,
+  userId: string,
+  slug: string,
+  payload: unknown,
+  engine: BoundCostEngine,
+): Promise<EstimateResult> {
   const feature = findFeature(slug);
   if (!feature) return { ok: false, message: `No estimate for "${slug}".` };
   const parsed = feature.pageInput.safeParse(payload);

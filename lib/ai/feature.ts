@@ -62,9 +62,14 @@ interface FeatureFields<S extends string, TInput, TQuote> {
   page: FeaturePage;
 }
 
-export type FeatureSpec<S extends string, TInput extends TQuote, TQuote> = FeatureFields<S, TInput, TQuote> & FeatureSource<TInput, TQuote>;
+export type FeatureSpec<S extends string, TInput extends TQuote, TQuote> = FeatureFields<S, TInput, TQuote> &
+  FeatureSource<TInput, TQuote>;
 
-export interface FeatureDefinition<S extends string = string, TInput extends TQuote = never, TQuote = unknown> extends FeatureFields<S, TInput, TQuote> {
+export interface FeatureDefinition<
+  S extends string = string,
+  TInput extends TQuote = never,
+  TQuote = unknown,
+> extends FeatureFields<S, TInput, TQuote> {
   input?: z.ZodType<TInput>;
   parse?(request: Request, body: Buffer): Promise<TInput> | TInput;
   pageInput: z.ZodType<TQuote>;
@@ -88,6 +93,7 @@ export function defineFeature<const S extends string, TInput extends TQuote, TQu
 ): FeatureDefinition<S, TInput, TQuote> {
   // TInput extends TQuote, so the input schema parses a page's JSON body into what the estimate reads.
   const pageInput = spec.pageInput ?? (spec.input as z.ZodType<TQuote> | undefined);
-  if (!pageInput) throw new Error(`defineFeature("${spec.slug}"): a feature that parses its request needs a pageInput schema`);
+  if (!pageInput)
+    throw new Error(`defineFeature("${spec.slug}"): a feature that parses its request needs a pageInput schema`);
   return { ...spec, pageInput, routePath: `/api/ai/${spec.slug}`, pagePath: `/ai/${spec.slug}` };
 }

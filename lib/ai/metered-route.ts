@@ -6,7 +6,9 @@ import { db } from "../db/client";
 import type { FeatureDefinition } from "./feature";
 import { withTokens } from "./metered";
 
-export function meteredRoute<S extends string, TInput extends TQuote, TQuote>(feature: FeatureDefinition<S, TInput, TQuote>) {
+export function meteredRoute<S extends string, TInput extends TQuote, TQuote>(
+  feature: FeatureDefinition<S, TInput, TQuote>,
+) {
   const source = feature.input ? { input: feature.input } : { parse: feature.parse };
   return withTokens<TInput>(feature.slug, feature.run, {
     ...source,

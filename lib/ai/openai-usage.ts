@@ -23,12 +23,15 @@ export interface OpenAIUsageShape {
  * openai/openai-openapi names them; a usage without the field (an older model, a server that does
  * not report it) leaves the count absent, which the cost engine prices as "unknown", not as 0.
  */
-export function openAITextCounts(usage: OpenAIUsageShape): Required<Omit<TextCounts, "cacheWriteInputTokens">> & Pick<TextCounts, "cacheWriteInputTokens"> {
+export function openAITextCounts(
+  usage: OpenAIUsageShape,
+): Required<Omit<TextCounts, "cacheWriteInputTokens">> & Pick<TextCounts, "cacheWriteInputTokens"> {
   const counts: Required<Omit<TextCounts, "cacheWriteInputTokens">> & Pick<TextCounts, "cacheWriteInputTokens"> = {
     inputTokens: usage.prompt_tokens ?? usage.input_tokens ?? 0,
     cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.input_tokens_details?.cached_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? usage.output_tokens ?? 0,
-    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? usage.output_tokens_details?.reasoning_tokens ?? 0,
+    reasoningTokens:
+      usage.completion_tokens_details?.reasoning_tokens ?? usage.output_tokens_details?.reasoning_tokens ?? 0,
   };
   const written = usage.prompt_tokens_details?.cache_write_tokens ?? usage.input_tokens_details?.cache_write_tokens;
   if (typeof written === "number") counts.cacheWriteInputTokens = written;
@@ -41,13 +44,20 @@ export function recordOpenAIUsage<U>(meter: Meter<U>, model: string, usage: Open
 }
 
 /** Records `completion.usage` of a non-streamed OpenAI response; returns the completion. */
-export function recordCompletion<U, T extends { model: string; usage?: OpenAIUsageShape | null }>(meter: Meter<U>, completion: T): T {
+export function recordCompletion<U, T extends { model: string; usage?: OpenAIUsageShape | null }>(
+  meter: Meter<U>,
+  completion: T,
+): T {
   if (!completion.usage) throw new Error(`the response of ${completion.model} has no usage to charge`);
   recordOpenAIUsage(meter, completion.model, completion.usage);
   return completion;
 }
 
-type ChatChunk = { model?: string; usage?: OpenAIUsageShape | null; choices?: { delta?: { content?: string | null } }[] };
+type ChatChunk = {
+  model?: string;
+  usage?: OpenAIUsageShape | null;
+  choices?: { delta?: { content?: string | null } }[];
+};
 
 /** Reads a chat-completions stream chunk: its text delta, its usage (the last chunk, with include_usage), its model. */
 export const chatChunkReader: ChunkReader<ChatChunk> = {

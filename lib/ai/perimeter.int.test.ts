@@ -65,10 +65,17 @@ const activityRequest = (cookie: string, headers: Record<string, string>, body =
 const mealRequest = (cookie: string, headers: Record<string, string>) => {
   const data = new FormData();
   data.append("photo", new File([new Uint8Array(renderPng("meal", 64, 48))], "meal.png", { type: "image/png" }));
-  return new Request(`${APP_URL}/api/ai/meal-analyzer`, { method: "POST", headers: { cookie, ...headers }, body: data });
+  return new Request(`${APP_URL}/api/ai/meal-analyzer`, {
+    method: "POST",
+    headers: { cookie, ...headers },
+    body: data,
+  });
 };
 
-const REFUSED = { error: "cross_site_request", message: "This request came from another site and was refused. Use the app itself." };
+const REFUSED = {
+  error: "cross_site_request",
+  message: "This request came from another site and was refused. Use the app itself.",
+};
 
 describe("CSRF: metered routes refuse cross-site requests carrying the victim's cookie", () => {
   it("a cross-site JSON POST → 403, nothing held or charged, no model call", async () => {
@@ -85,7 +92,9 @@ describe("CSRF: metered routes refuse cross-site requests carrying the victim's 
   it("a cross-site text/plain; charset=application/json POST (no preflight) → 403, nothing charged", async () => {
     const { userId, cookie } = await victim();
     const before = await accountOf(userId);
-    const response = await activity(activityRequest(cookie, { ...CROSS_SITE, "content-type": "text/plain; charset=application/json" }));
+    const response = await activity(
+      activityRequest(cookie, { ...CROSS_SITE, "content-type": "text/plain; charset=application/json" }),
+    );
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual(REFUSED);
     expect(await accountOf(userId)).toEqual(before);
@@ -128,7 +137,11 @@ describe("CSRF: metered routes refuse cross-site requests carrying the victim's 
   it("a same-origin request (Sec-Fetch-Site, or an Origin equal to APP_URL's) is served and charged", async () => {
     const { userId, cookie } = await victim();
     const before = await accountOf(userId);
-    const sameOrigin: Record<string, string>[] = [{ "sec-fetch-site": "same-origin", origin: APP_URL }, { origin: APP_URL }, {}];
+    const sameOrigin: Record<string, string>[] = [
+      { "sec-fetch-site": "same-origin", origin: APP_URL },
+      { origin: APP_URL },
+      {},
+    ];
     for (const headers of sameOrigin) {
       const response = await activity(activityRequest(cookie, { ...headers, "content-type": "application/json" }));
       expect(response.status, JSON.stringify(headers)).toBe(200);
@@ -149,7 +162,10 @@ describe("the JSON media type is parsed exactly", () => {
     for (const type of ["text/plain; charset=application/json", "application/json-patch+json", "text/plain"]) {
       const response = await activity(activityRequest(cookie, { "content-type": type }));
       expect(response.status, type).toBe(400);
-      expect(await response.json()).toEqual({ error: "invalid_request", message: "Send a JSON body with Content-Type: application/json." });
+      expect(await response.json()).toEqual({
+        error: "invalid_request",
+        message: "Send a JSON body with Content-Type: application/json.",
+      });
     }
     const upper = await activity(activityRequest(cookie, { "content-type": "Application/JSON; charset=UTF-8" }));
     expect(upper.status).toBe(200);
@@ -159,7 +175,8 @@ describe("the JSON media type is parsed exactly", () => {
 
 describe("signing out ends the session on the server", () => {
   const UNAUTHORIZED = { error: "unauthorized", message: "Sign in to use this feature." };
-  const call = (cookie: string) => activity(activityRequest(cookie, { "sec-fetch-site": "same-origin", "content-type": "application/json" }));
+  const call = (cookie: string) =>
+    activity(activityRequest(cookie, { "sec-fetch-site": "same-origin", "content-type": "application/json" }));
 
   it("a cookie copied before sign-out gets 401 on a metered route at once, and nothing is charged", async () => {
     const { userId, cookie, token } = await victim();

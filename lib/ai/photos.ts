@@ -17,14 +17,19 @@ export const photoSizeSchema = z.object({
 export const sizedPhoto = ({ width, height }: { width: number; height: number }): Photo => ({ url: "", width, height });
 
 /** The photos a page describes for an estimate: one to `max` sizes. */
-export const photoSizesSchema = (max: number) => z.array(photoSizeSchema).min(1, "add a photo").max(max, `at most ${max} photos`);
+export const photoSizesSchema = (max: number) =>
+  z.array(photoSizeSchema).min(1, "add a photo").max(max, `at most ${max} photos`);
 
 /** A typical photo (1024×768 pixels): the registry's typical cost of a vision feature. */
 export const TYPICAL_PHOTO = { width: 1024, height: 768 } as const;
 export const typicalPhotos = (count: number): Photo[] => Array.from({ length: count }, () => sizedPhoto(TYPICAL_PHOTO));
 
 /** The photos of a form field, checked (type, 10 MB) and measured, as data URLs. */
-export async function photosFromForm(form: FormData, field: string, limits: { min: number; max: number; label: string }): Promise<Photo[]> {
+export async function photosFromForm(
+  form: FormData,
+  field: string,
+  limits: { min: number; max: number; label: string },
+): Promise<Photo[]> {
   const images = await imagesFromForm(form, field, limits);
   return images.map((image) => ({ url: imageDataUrl(image), width: image.width, height: image.height }));
 }
@@ -37,6 +42,7 @@ export function formField<T>(form: FormData, field: string, schema: z.ZodType<T>
   if (raw !== null && typeof raw !== "string") throw new BadRequestError(`The field "${field}" must be text.`);
   const value = raw === null || raw.trim() === "" ? undefined : raw;
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new BadRequestError(`Invalid ${field}: ${parsed.error.issues[0]?.message ?? "invalid value"}.`);
+  if (!parsed.success)
+    throw new BadRequestError(`Invalid ${field}: ${parsed.error.issues[0]?.message ?? "invalid value"}.`);
   return parsed.data;
 }

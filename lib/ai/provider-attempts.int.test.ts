@@ -27,11 +27,30 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const post = (route: (r: Request) => Promise<Response>, path: string, body: unknown) =>
-  route(new Request(`http://localhost${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+  route(
+    new Request(`http://localhost${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
 
-type ChatUsage = { prompt_tokens: number; completion_tokens: number; prompt_tokens_details: { cached_tokens: number }; completion_tokens_details: { reasoning_tokens: number } };
+type ChatUsage = {
+  prompt_tokens: number;
+  completion_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+  completion_tokens_details: { reasoning_tokens: number };
+};
 const priced = (model: string, u: ChatUsage) =>
-  costOf(model, textUsage({ inputTokens: u.prompt_tokens, cachedInputTokens: u.prompt_tokens_details.cached_tokens, outputTokens: u.completion_tokens, reasoningTokens: u.completion_tokens_details.reasoning_tokens }));
+  costOf(
+    model,
+    textUsage({
+      inputTokens: u.prompt_tokens,
+      cachedInputTokens: u.prompt_tokens_details.cached_tokens,
+      outputTokens: u.completion_tokens,
+      reasoningTokens: u.completion_tokens_details.reasoning_tokens,
+    }),
+  );
 const chatCalls = (since: number) => h.simulator.requests.slice(since).filter((r) => r.path === "/v1/chat/completions");
 
 describe("provider attempts", () => {
@@ -51,7 +70,10 @@ describe("provider attempts", () => {
     expect(calls[0]!.outcome).toBe("client-aborted");
     expect(first!.completion_tokens).toBeGreaterThan(0);
     const call = activityCall(input);
-    const worstOfFirst = costOf(call.model, textUsage({ inputTokens: estimateAttempt(costEngine(), call).inputTokens, outputTokens: call.maxOutputTokens }));
+    const worstOfFirst = costOf(
+      call.model,
+      textUsage({ inputTokens: estimateAttempt(costEngine(), call).inputTokens, outputTokens: call.maxOutputTokens }),
+    );
     expect(worstOfFirst).toBeGreaterThanOrEqual(priced(call.model, first!));
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(worstOfFirst + priced(call.model, second!));
@@ -84,7 +106,10 @@ describe("provider attempts", () => {
     const billed = calls[0]!.billed as ChatUsage;
     const reservation = await h.t.db.tokenReservation.findFirstOrThrow({ where: { userId, feature: "chat" } });
     const [row] = await h.consumeRows(userId);
-    const worst = costOf(CHAT_MODEL, textUsage({ inputTokens: billed.prompt_tokens, outputTokens: CHAT_MAX_OUTPUT_TOKENS }));
+    const worst = costOf(
+      CHAT_MODEL,
+      textUsage({ inputTokens: billed.prompt_tokens, outputTokens: CHAT_MAX_OUTPUT_TOKENS }),
+    );
     expect(row!.costMicroUsd).toBe(worst);
     expect(row!.costMicroUsd).toBe(reservation.amount);
     expect(row!.costMicroUsd).toBeGreaterThanOrEqual(priced(CHAT_MODEL, billed));

@@ -42,7 +42,14 @@ export class ProviderBillError extends Error {
 const page = <T extends z.ZodType>(result: T) =>
   z.object({
     object: z.literal("page"),
-    data: z.array(z.object({ object: z.literal("bucket"), start_time: z.number().int(), end_time: z.number().int(), results: z.array(result) })),
+    data: z.array(
+      z.object({
+        object: z.literal("bucket"),
+        start_time: z.number().int(),
+        end_time: z.number().int(),
+        results: z.array(result),
+      }),
+    ),
     has_more: z.boolean(),
     next_page: z.string().nullable(),
   });
@@ -118,7 +125,8 @@ async function allPages<B>(
   let cursor: string | null = null;
   for (let i = 0; i < (options.maxPages ?? 100); i++) {
     const url = new URL(`${options.baseUrl.replace(/\/+$/, "")}${path}`);
-    for (const [name, value] of Object.entries(params)) for (const v of [value].flat()) url.searchParams.append(name, v);
+    for (const [name, value] of Object.entries(params))
+      for (const v of [value].flat()) url.searchParams.append(name, v);
     if (cursor) url.searchParams.set("page", cursor);
     const response = await doFetch(url, {
       headers: { authorization: `Bearer ${options.adminKey}`, accept: "application/json" },
@@ -135,7 +143,8 @@ async function allPages<B>(
       throw new ProviderBillError(`GET ${path} answered ${response.status}: ${message}`);
     }
     const parsed = schema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new ProviderBillError(`GET ${path}: unexpected answer (${parsed.error.issues[0]?.message ?? "invalid"})`);
+    if (!parsed.success)
+      throw new ProviderBillError(`GET ${path}: unexpected answer (${parsed.error.issues[0]?.message ?? "invalid"})`);
     const body = parsed.data;
     buckets.push(...body.data);
     if (!body.has_more || !body.next_page) return buckets;
@@ -148,20 +157,40 @@ async function allPages<B>(
 export async function readProviderBill(day: Date, options: ProviderBillOptions): Promise<ProviderBill> {
   const start = Math.floor(day.getTime() / 1000);
   const window = { start_time: String(start), end_time: String(start + 86_400), bucket_width: "1d" };
-  const costBuckets = await allPages(options, "/organization/costs", { ...window, group_by: ["line_item"], limit: "1" }, costsPage);
+  const costBuckets = await allPages(
+    options,
+    "/organization/costs",
+    { ...window, group_by: ["line_item"], limit: "1" },
+    costsPage,
+  );
   const costs: CostLine[] = [];
   for (const bucket of costBuckets) {
     for (const result of bucket.results) {
-      if (result.amount.currency.toLowerCase() !== "usd") throw new ProviderBillError(`a cost in ${result.amount.currency}: only usd is reconciled`);
+      if (result.amount.currency.toLowerCase() !== "usd")
+        throw new ProviderBillError(`a cost in ${result.amount.currency}: only usd is reconciled`);
       costs.push({ lineItem: result.line_item ?? null, microUsd: dollarsToMicroUsd(result.amount.value) });
     }
   }
   const usage = new Map<string, ModelUsage>();
   for (const kind of ["completions", "images", "audio_transcriptions"]) {
-    const buckets = await allPages(options, `/organization/usage/${kind}`, { ...window, group_by: ["model"], limit: "1" }, usagePage);
+    const buckets = await allPages(
+      options,
+      `/organization/usage/${kind}`,
+      { ...window, group_by: ["model"], limit: "1" },
+      usagePage,
+    );
     for (const result of buckets.flatMap((b) => b.results)) {
       const model = result.model ?? "(no model)";
-      const u = usage.get(model) ?? { model, requests: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 0, images: 0, seconds: 0 };
+      const u = usage.get(model) ?? {
+        model,
+        requests: 0,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        cacheWriteInputTokens: 0,
+        outputTokens: 0,
+        images: 0,
+        seconds: 0,
+      };
       u.requests += result.num_model_requests;
       u.inputTokens += result.input_tokens;
       u.cachedInputTokens += result.input_cached_tokens;

@@ -21,7 +21,16 @@
 // exceeds what the holds cover, it takes a further hold from the balance, or hangs up.
 import { release as releaseHold, settle as settleHold } from "../tokens/ledger";
 import { OwnedSession } from "./realtime-owned-session";
-import { realtimeTiming, SessionError, sleep, type RealtimeDeps, type RealtimeOutcome, type RealtimeSettlement, type SessionRow, type StartInput } from "./realtime-session";
+import {
+  realtimeTiming,
+  SessionError,
+  sleep,
+  type RealtimeDeps,
+  type RealtimeOutcome,
+  type RealtimeSettlement,
+  type SessionRow,
+  type StartInput,
+} from "./realtime-session";
 import { billable, plus, usageOf, worstCaseUsage } from "./realtime-usage";
 
 export { OwnedSession } from "./realtime-owned-session";
@@ -109,10 +118,18 @@ export class RealtimeMeter {
     const owned = this.owned.get(sessionId);
     if (owned && (row.status === "live" || row.status === "ending")) return owned.end("ended");
     if (row.status === "live") {
-      await db.realtimeSession.updateMany({ where: { id: sessionId, status: "live" }, data: { status: "ending", endRequestedAt: new Date(), outcome: "ended" } });
+      await db.realtimeSession.updateMany({
+        where: { id: sessionId, status: "live" },
+        data: { status: "ending", endRequestedAt: new Date(), outcome: "ended" },
+      });
     }
     if (row.status === "live" || row.status === "ending") {
-      if (row.callId) await this.deps.provider.hangup(row.callId).catch((error: unknown) => this.deps.log("realtime.hangup_failed", { session: sessionId, message: (error as Error)?.message }));
+      if (row.callId)
+        await this.deps.provider
+          .hangup(row.callId)
+          .catch((error: unknown) =>
+            this.deps.log("realtime.hangup_failed", { session: sessionId, message: (error as Error)?.message }),
+          );
     }
     return this.awaitSettlement(sessionId, "ended");
   }
@@ -175,7 +192,9 @@ export class RealtimeMeter {
       if (paddedCost <= row.covered) [usage, cost] = [padded, paddedCost];
       else if (cost < row.covered) [usage, cost] = [observed, row.covered];
     }
-    const breakdown = billable(usage) ? { ...engine.breakdown(row.model, usage, cost), responses: row.responses } : undefined;
+    const breakdown = billable(usage)
+      ? { ...engine.breakdown(row.model, usage, cost), responses: row.responses }
+      : undefined;
     const charged = await db.$transaction(async (tx) => {
       for (const extension of row.extensionIds) await releaseHold(tx, extension);
       if (cost === 0n) {
@@ -184,11 +203,20 @@ export class RealtimeMeter {
       }
       const result = await settleHold(tx, { reservationId: row.reservationId, cost, usage: breakdown });
       if (!result.ok) throw new Error(`settling realtime session ${sessionId} failed: ${result.error.type}`);
-      if (result.shortfall > 0n) this.deps.log("realtime.shortfall", { session: sessionId, shortfall: String(result.shortfall) });
+      if (result.shortfall > 0n)
+        this.deps.log("realtime.shortfall", { session: sessionId, shortfall: String(result.shortfall) });
       return result.charged;
     });
-    const final = (await db.realtimeSession.update({ where: { id: sessionId }, data: { status: "settled", charged, settledAt: new Date() } })) as SessionRow;
-    this.deps.log("realtime.settled", { session: sessionId, outcome: final.outcome, responses: row.responses, charged: String(charged) });
+    const final = (await db.realtimeSession.update({
+      where: { id: sessionId },
+      data: { status: "settled", charged, settledAt: new Date() },
+    })) as SessionRow;
+    this.deps.log("realtime.settled", {
+      session: sessionId,
+      outcome: final.outcome,
+      responses: row.responses,
+      charged: String(charged),
+    });
     return this.settlementOf(final);
   }
 
@@ -223,4 +251,3 @@ export class RealtimeMeter {
     this.owned.clear();
   }
 }
-

@@ -4,7 +4,14 @@
 import WebSocket from "ws";
 import type { BoundCostEngine, RealtimeUsage } from "../tokens/cost";
 import type { RealtimeMeter } from "./realtime-metering";
-import { realtimeTiming, sleep, type RealtimeDeps, type RealtimeOutcome, type RealtimeSettlement, type StartInput } from "./realtime-session";
+import {
+  realtimeTiming,
+  sleep,
+  type RealtimeDeps,
+  type RealtimeOutcome,
+  type RealtimeSettlement,
+  type StartInput,
+} from "./realtime-session";
 import { billable, EMPTY, nextResponseBound, plus, responseDoneUsage, type Observed } from "./realtime-usage";
 
 /** A session whose sideband this instance holds. */
@@ -51,7 +58,10 @@ export class OwnedSession {
       created = resolve;
       failed = reject;
     });
-    const timeout = setTimeout(() => failed(new Error("the realtime sideband did not open in time")), realtimeTiming.sidebandOpenMs).unref();
+    const timeout = setTimeout(
+      () => failed(new Error("the realtime sideband did not open in time")),
+      realtimeTiming.sidebandOpenMs,
+    ).unref();
     this.closed = new Promise<void>((resolve) => ws.on("close", () => resolve()));
     ws.on("message", (data) => {
       let event: { type?: string; session?: Record<string, unknown> };
@@ -71,7 +81,11 @@ export class OwnedSession {
       }
     });
     ws.on("unexpected-response", (_request, response) => {
-      this.deps.log("realtime.sideband_refused", { session: this.id, callId: this.callId, status: response.statusCode });
+      this.deps.log("realtime.sideband_refused", {
+        session: this.id,
+        callId: this.callId,
+        status: response.statusCode,
+      });
       ws.terminate();
     });
     ws.on("error", () => undefined); // a close event follows
@@ -82,11 +96,16 @@ export class OwnedSession {
       // The call ended at the provider (code 1000: hung up, or ended by the provider) — or the
       // sideband was lost, and what follows cannot be seen: hang up at once, charge the gap.
       this.ending = code === 1000 ? this.finish("ended") : this.lost();
-      this.ending.catch((error: unknown) => this.deps.log("realtime.settle_failed", { session: this.id, message: (error as Error)?.message }));
+      this.ending.catch(this.logFailure("realtime.settle_failed"));
     });
     const every = (ms: number, run: () => void) => this.timers.push(setInterval(run, ms).unref());
     every(realtimeTiming.heartbeatMs, () => void this.beat());
-    this.timers.push(setTimeout(() => void this.end("max_length").catch(() => undefined), this.input.maxSeconds * realtimeTiming.msPerSessionSecond).unref());
+    this.timers.push(
+      setTimeout(
+        () => void this.end("max_length").catch(() => undefined),
+        this.input.maxSeconds * realtimeTiming.msPerSessionSecond,
+      ).unref(),
+    );
     return ready;
   }
 
@@ -97,9 +116,7 @@ export class OwnedSession {
     this.lastOutput = usage.textOutputTokens + usage.audioOutputTokens;
     this.lastResponseAt = new Date();
     this.checkBudget();
-    this.persisting = this.persisting
-      .then(() => this.record(usage))
-      .catch((error: unknown) => this.deps.log("realtime.record_failed", { session: this.id, message: (error as Error)?.message }));
+    this.persisting = this.persisting.then(() => this.record(usage)).catch(this.logFailure("realtime.record_failed"));
   }
 
   /** Persists one response's usage (atomic increments: a crash loses at most the responses in flight). */
@@ -134,13 +151,18 @@ export class OwnedSession {
     if (this.ending || this.gone || !this.engine) return;
     const engine = this.engine;
     const spent = billable(this.spent) ? engine.costOf(this.input.model, this.spent) : 0n;
-    const bound = nextResponseBound({ lastInputTokens: this.lastInput, lastOutputTokens: this.lastOutput, lastResponseAt: this.lastResponseAt, createdAt: this.createdAt }, this.input.limits, Date.now());
+    const bound = nextResponseBound(
+      {
+        lastInputTokens: this.lastInput,
+        lastOutputTokens: this.lastOutput,
+        lastResponseAt: this.lastResponseAt,
+        createdAt: this.createdAt,
+      },
+      this.input.limits,
+      Date.now(),
+    );
     const next = engine.costOf(this.input.model, { kind: "realtime", ...bound });
-    if (spent + next > this.covered) {
-      this.deps.log("realtime.budget_exhausted", { session: this.id, spent: String(spent), covered: String(this.covered) });
-      void this.end("budget").catch(() => undefined);
-      return;
-    }
+    if (spent + next > this.covered) return this.outOfBudget(spent);
     if (spent + 2n * next <= this.covered || this.extending) return;
     this.extending = (async () => {
       try {
@@ -161,12 +183,26 @@ export class OwnedSession {
           this.deps.log("realtime.extended", { session: this.id, amount: String(amount) });
           return;
         }
-        this.deps.log("realtime.budget_exhausted", { session: this.id, spent: String(spent), covered: String(this.covered) });
-        void this.end("budget").catch(() => undefined);
+        this.outOfBudget(spent);
       } finally {
         this.extending = null;
       }
-    })().catch((error: unknown) => this.deps.log("realtime.extend_failed", { session: this.id, message: (error as Error)?.message }));
+    })().catch(this.logFailure("realtime.extend_failed"));
+  }
+
+  /** A handler that logs a failure of this session under `event`. */
+  private logFailure(event: string): (error: unknown) => void {
+    return (error) => this.deps.log(event, { session: this.id, message: (error as Error)?.message });
+  }
+
+  /** Hangs up: what is held cannot cover the next response. */
+  private outOfBudget(spent: bigint): void {
+    this.deps.log("realtime.budget_exhausted", {
+      session: this.id,
+      spent: String(spent),
+      covered: String(this.covered),
+    });
+    void this.end("budget").catch(() => undefined);
   }
 
   /** The heartbeat: tells the others this owner is alive, reads what they asked for, re-checks the budget. */
@@ -185,7 +221,7 @@ export class OwnedSession {
       if (row.attachedAt) this.goLive();
       this.checkBudget(); // the next response's worst case grows with the time since the last one
     } catch (error) {
-      this.deps.log("realtime.heartbeat_failed", { session: this.id, message: (error as Error)?.message });
+      this.logFailure("realtime.heartbeat_failed")(error);
     }
   }
 
@@ -204,8 +240,14 @@ export class OwnedSession {
   private enforceLimits(session: Record<string, unknown>): void {
     const { instructions, maxOutputTokens } = this.input.limits;
     if (session.instructions === instructions && session.max_output_tokens === maxOutputTokens) return;
-    this.deps.log("realtime.limits_restored", { session: this.id, max_output_tokens: String(session.max_output_tokens) });
-    this.send({ type: "session.update", session: { type: "realtime", instructions, max_output_tokens: maxOutputTokens } });
+    this.deps.log("realtime.limits_restored", {
+      session: this.id,
+      max_output_tokens: String(session.max_output_tokens),
+    });
+    this.send({
+      type: "session.update",
+      session: { type: "realtime", instructions, max_output_tokens: maxOutputTokens },
+    });
   }
 
   private send(event: Record<string, unknown>): void {
@@ -216,8 +258,11 @@ export class OwnedSession {
   end(outcome: RealtimeOutcome): Promise<RealtimeSettlement> {
     this.ending ??= (async () => {
       // The hang-up first (it stops the spending), the row beside it.
-      const hangup = this.deps.provider.hangup(this.callId).catch((error: unknown) => this.deps.log("realtime.hangup_failed", { session: this.id, message: (error as Error)?.message }));
-      await this.deps.db().realtimeSession.updateMany({ where: { id: this.id, status: "live" }, data: { status: "ending", endRequestedAt: new Date(), outcome } });
+      const hangup = this.deps.provider.hangup(this.callId).catch(this.logFailure("realtime.hangup_failed"));
+      await this.deps.db().realtimeSession.updateMany({
+        where: { id: this.id, status: "live" },
+        data: { status: "ending", endRequestedAt: new Date(), outcome },
+      });
       await hangup;
       await Promise.race([this.closed, sleep(realtimeTiming.drainMs)]);
       return this.finish(outcome);

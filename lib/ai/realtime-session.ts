@@ -27,7 +27,8 @@ export const realtimeTiming = {
   settlingStaleMs: 30_000,
 };
 
-export type RealtimeOutcome = "ended" | "max_length" | "not_attached" | "client_gone" | "abandoned" | "sideband_lost" | "budget";
+export type RealtimeOutcome =
+  "ended" | "max_length" | "not_attached" | "client_gone" | "abandoned" | "sideband_lost" | "budget";
 
 export interface RealtimeSettlement {
   outcome: RealtimeOutcome;
@@ -112,6 +113,5 @@ export interface StartInput {
   deferred: DeferredSettlement<Usage>;
   feature: string;
 }
-
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());

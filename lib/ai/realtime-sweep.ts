@@ -27,7 +27,11 @@ interface DueRow {
   reason: RealtimeOutcome;
 }
 
-export async function sweepRealtimeSessions(meter: RealtimeMeter, now = new Date(), limit = 100): Promise<RealtimeSweepResult> {
+export async function sweepRealtimeSessions(
+  meter: RealtimeMeter,
+  now = new Date(),
+  limit = 100,
+): Promise<RealtimeSweepResult> {
   const db = meter.deps.db();
   const t = realtimeTiming;
   const ms = (n: number) => new Date(now.getTime() - n);
@@ -61,7 +65,10 @@ export async function sweepRealtimeSessions(meter: RealtimeMeter, now = new Date
         continue;
       }
       if (row.status === "live") {
-        await db.realtimeSession.updateMany({ where: { id: row.id, status: "live" }, data: { status: "ending", endRequestedAt: now, outcome: row.reason } });
+        await db.realtimeSession.updateMany({
+          where: { id: row.id, status: "live" },
+          data: { status: "ending", endRequestedAt: now, outcome: row.reason },
+        });
       }
       if (row.callId && row.status !== "settling") {
         await meter.deps.provider.hangup(row.callId).catch(() => undefined);

@@ -5,13 +5,24 @@ import { REALTIME_WORST_CASE_RATES } from "../tokens/cost";
 import { realtimeTiming, type SessionLimits, type SessionRow } from "./realtime-session";
 
 export type Observed = Omit<RealtimeUsage, "kind">;
-export const EMPTY: Observed = { textInputTokens: 0, cachedTextInputTokens: 0, textOutputTokens: 0, audioInputTokens: 0, cachedAudioInputTokens: 0, audioOutputTokens: 0 };
+export const EMPTY: Observed = {
+  textInputTokens: 0,
+  cachedTextInputTokens: 0,
+  textOutputTokens: 0,
+  audioInputTokens: 0,
+  cachedAudioInputTokens: 0,
+  audioOutputTokens: 0,
+};
 
 /** The realtime usage of one `response.done` event, or null when it carries none. */
 export function responseDoneUsage(event: unknown): Observed | null {
   const usage = (event as { response?: { usage?: Record<string, unknown> | null } })?.response?.usage;
   if (!usage || typeof usage !== "object") return null;
-  const input = (usage.input_token_details ?? {}) as { text_tokens?: number; audio_tokens?: number; cached_tokens_details?: { text_tokens?: number; audio_tokens?: number } };
+  const input = (usage.input_token_details ?? {}) as {
+    text_tokens?: number;
+    audio_tokens?: number;
+    cached_tokens_details?: { text_tokens?: number; audio_tokens?: number };
+  };
   const output = (usage.output_token_details ?? {}) as { text_tokens?: number; audio_tokens?: number };
   const n = (value: unknown) => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : 0);
   return {
@@ -45,11 +56,16 @@ const AUDIO_ENTERING_PER_SECOND = 30;
  * margin of two beats) — all billed uncached at the audio input price, and answers with the
  * maximum output, billed at the audio output price.
  */
-export function nextResponseBound(row: { lastInputTokens: number; lastOutputTokens: number; lastResponseAt: Date | null; createdAt: Date }, limits: SessionLimits, now: number): Observed {
+export function nextResponseBound(
+  row: { lastInputTokens: number; lastOutputTokens: number; lastResponseAt: Date | null; createdAt: Date },
+  limits: SessionLimits,
+  now: number,
+): Observed {
   const since = Math.max(0, now - (row.lastResponseAt ?? row.createdAt).getTime()) / realtimeTiming.msPerSessionSecond;
   const margin = (2 * realtimeTiming.heartbeatMs) / realtimeTiming.msPerSessionSecond;
   const entering = Math.ceil((since + margin) * AUDIO_ENTERING_PER_SECOND);
-  const input = row.lastInputTokens + row.lastOutputTokens + entering + (row.lastResponseAt ? 0 : limits.instructions.length);
+  const input =
+    row.lastInputTokens + row.lastOutputTokens + entering + (row.lastResponseAt ? 0 : limits.instructions.length);
   return { ...EMPTY, audioInputTokens: input, audioOutputTokens: limits.maxOutputTokens };
 }
 
@@ -73,4 +89,5 @@ export const plus = (a: RealtimeUsage, b: Observed): RealtimeUsage => ({
   audioOutputTokens: a.audioOutputTokens + b.audioOutputTokens,
 });
 
-export const billable = (u: RealtimeUsage) => u.textInputTokens + u.textOutputTokens + u.audioInputTokens + u.audioOutputTokens > 0;
+export const billable = (u: RealtimeUsage) =>
+  u.textInputTokens + u.textOutputTokens + u.audioInputTokens + u.audioOutputTokens > 0;

@@ -8,7 +8,11 @@ import { readProviderBill } from "./provider-bill";
 
 export const OPENAI_API_BASE = "https://api.openai.com/v1";
 
-export function reconcileProviderCosts(client: Db, day: string, e: Pick<ServerEnv, "OPENAI_ADMIN_KEY" | "OPENAI_BASE_URL">): Promise<ReconciliationReport> {
+export function reconcileProviderCosts(
+  client: Db,
+  day: string,
+  e: Pick<ServerEnv, "OPENAI_ADMIN_KEY" | "OPENAI_BASE_URL">,
+): Promise<ReconciliationReport> {
   return reconcileDay(client, day, {
     adminKey: e.OPENAI_ADMIN_KEY,
     readBill: (start, adminKey) => readProviderBill(start, { baseUrl: e.OPENAI_BASE_URL ?? OPENAI_API_BASE, adminKey }),

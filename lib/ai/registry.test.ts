@@ -21,9 +21,12 @@ describe("the AI feature registry", () => {
       const cost = feature.typicalCost();
       expect(cost, feature.slug).toBeGreaterThan(0n);
       const doubled = costEngine({
-        modelPriceOverrides: { "gpt-5-mini": { kind: "text", inputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 4_000_000 } },
+        modelPriceOverrides: {
+          "gpt-5-mini": { kind: "text", inputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 4_000_000 },
+        },
       });
-      if (feature.model === "gpt-5-mini") expect(feature.typicalCost(doubled), feature.slug).toBeGreaterThanOrEqual(cost * 2n - 1n);
+      if (feature.model === "gpt-5-mini")
+        expect(feature.typicalCost(doubled), feature.slug).toBeGreaterThanOrEqual(cost * 2n - 1n);
     }
   });
 
@@ -40,7 +43,13 @@ describe("the AI feature registry", () => {
     for (const definition of FEATURES) {
       const feature = aiFeature(definition.slug);
       expect(findFeature(definition.slug)).toBe(definition);
-      expect(feature).toMatchObject({ title: definition.page.title, kind: definition.page.kind, model: definition.model, routePath: definition.routePath, pagePath: definition.pagePath });
+      expect(feature).toMatchObject({
+        title: definition.page.title,
+        kind: definition.page.kind,
+        model: definition.model,
+        routePath: definition.routePath,
+        pagePath: definition.pagePath,
+      });
       expect(feature.typicalCost(engine)).toBe(definition.page.typicalCost(engine, definition.model));
     }
   });

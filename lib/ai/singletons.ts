@@ -29,4 +29,3 @@ export function ledger(): LedgerPipeline {
   globalForLedger.tollgateLedger ??= new LedgerPipeline({ pool: pool(), db: db(), lanes: env().LEDGER_LANES });
   return globalForLedger.tollgateLedger;
 }
-

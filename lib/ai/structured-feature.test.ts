@@ -20,18 +20,29 @@ const plan = structuredFeature({
   input,
   call,
   resultKey: "plan",
-  page: { title: "Plan", description: "A plan.", kind: "structured", typicalRequest: "a goal", typical: { input: { goal: "run 10 km" }, outputTokens: 120 } },
+  page: {
+    title: "Plan",
+    description: "A plan.",
+    kind: "structured",
+    typicalRequest: "a goal",
+    typical: { input: { goal: "run 10 km" }, outputTokens: 120 },
+  },
 });
 const engine = costEngine();
 
 describe("structuredFeature", () => {
   it("holds every attempt's worst case of the call for the input", async () => {
     const estimate = await plan.estimate({ goal: "squat 100 kg" }, { userId: "u", engine, db: null as never });
-    expect(estimate).toEqual({ model: "gpt-5-mini", worstCase: estimateAttempt(engine, call({ goal: "squat 100 kg" })).worstCase * BigInt(STRUCTURED_ATTEMPTS) });
+    expect(estimate).toEqual({
+      model: "gpt-5-mini",
+      worstCase: estimateAttempt(engine, call({ goal: "squat 100 kg" })).worstCase * BigInt(STRUCTURED_ATTEMPTS),
+    });
   });
 
   it("prices the typical request's real prompt with a typical answer length", () => {
-    expect(plan.page.typicalCost(engine, "gpt-5-mini")).toBe(typicalStructuredCost(engine, call({ goal: "run 10 km" }), 120));
+    expect(plan.page.typicalCost(engine, "gpt-5-mini")).toBe(
+      typicalStructuredCost(engine, call({ goal: "run 10 km" }), 120),
+    );
   });
 
   it("is read by its page with the route's JSON schema", () => {

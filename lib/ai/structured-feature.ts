@@ -25,7 +25,13 @@ export interface StructuredFeatureSpec<S extends string, TQuote, TResult, K exte
 /** The answer of a structured route: the validated value under its key, and how many attempts it took. */
 export type StructuredAnswer<K extends string, T> = { [key in K]: T } & { attempts: number };
 
-export function structuredFeature<const S extends string, TInput extends TQuote, TQuote, TResult, const K extends string>(
+export function structuredFeature<
+  const S extends string,
+  TInput extends TQuote,
+  TQuote,
+  TResult,
+  const K extends string,
+>(
   spec: StructuredFeatureSpec<S, TQuote, TResult, K> & FeatureSource<TInput, TQuote>,
 ): FeatureDefinition<S, TInput, TQuote> {
   const { call, resultKey, page, ...rest } = spec;
@@ -37,6 +43,10 @@ export function structuredFeature<const S extends string, TInput extends TQuote,
       const { value, attempts } = await structuredCompletion(meter, call(input), signal);
       return { [resultKey]: value, attempts } as StructuredAnswer<K, TResult>;
     },
-    page: { ...metadata, typicalCost: (engine: BoundCostEngine) => typicalStructuredCost(engine, call(typical.input), typical.outputTokens) },
+    page: {
+      ...metadata,
+      typicalCost: (engine: BoundCostEngine) =>
+        typicalStructuredCost(engine, call(typical.input), typical.outputTokens),
+    },
   });
 }

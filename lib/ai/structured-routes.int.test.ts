@@ -28,7 +28,14 @@ const routes = {} as Record<string, Route>;
 
 beforeAll(async () => {
   h = await startRouteHarness(session, "structured");
-  for (const slug of ["activity-analyzer", "meal-analyzer", "scan-estimate", "scan-refine-morphs", "fridge-scan-vision", "recipe-generator"]) {
+  for (const slug of [
+    "activity-analyzer",
+    "meal-analyzer",
+    "scan-estimate",
+    "scan-refine-morphs",
+    "fridge-scan-vision",
+    "recipe-generator",
+  ]) {
     routes[slug] = (await import(`../../app/api/ai/${slug}/route.ts`)).POST;
   }
 }, 60_000);
@@ -37,15 +44,21 @@ afterAll(async () => {
   await h?.close();
 });
 
-const png = (width: number, height: number, seed = "meal") => new File([new Uint8Array(renderPng(seed, width, height))], `${seed}.png`, { type: "image/png" });
+const png = (width: number, height: number, seed = "meal") =>
+  new File([new Uint8Array(renderPng(seed, width, height))], `${seed}.png`, { type: "image/png" });
 
 function json(slug: string, body: unknown, raw?: string): Request {
-  return new Request(`http://localhost/api/ai/${slug}`, { method: "POST", headers: { "content-type": "application/json" }, body: raw ?? JSON.stringify(body) });
+  return new Request(`http://localhost/api/ai/${slug}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: raw ?? JSON.stringify(body),
+  });
 }
 
 function form(slug: string, fields: Record<string, string | File | File[]>): Request {
   const data = new FormData();
-  for (const [key, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) data.append(key, v);
+  for (const [key, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) data.append(key, v);
   return new Request(`http://localhost/api/ai/${slug}`, { method: "POST", body: data });
 }
 
@@ -61,11 +74,21 @@ interface Case {
 
 const REFINE = {
   heightCm: 178,
-  measurements: { neckCm: 38, shouldersCm: 118, chestCm: 100, waistCm: 86, hipsCm: 99, thighCm: 57, upperArmCm: 33, bodyFatPercent: 18 },
+  measurements: {
+    neckCm: 38,
+    shouldersCm: 118,
+    chestCm: 100,
+    waistCm: 86,
+    hipsCm: 99,
+    thighCm: 57,
+    upperArmCm: 33,
+    bodyFatPercent: 18,
+  },
   corrections: [{ measurement: "waistCm", value: 82 }],
 };
 
-const notAnImage = () => new File([new TextEncoder().encode("this is plain text, not a picture")], "meal.png", { type: "image/png" });
+const notAnImage = () =>
+  new File([new TextEncoder().encode("this is plain text, not a picture")], "meal.png", { type: "image/png" });
 const tooLarge = () => {
   const bytes = new Uint8Array(MAX_IMAGE_BYTES + 1);
   bytes.set(renderPng("big", 8, 8));
@@ -75,13 +98,22 @@ const tooLarge = () => {
 const CASES: Case[] = [
   {
     slug: "activity-analyzer",
-    valid: () => json("activity-analyzer", { description: "Ran 8 km in 45 minutes, then 20 minutes of yoga.", weightKg: 70 }),
+    valid: () =>
+      json("activity-analyzer", { description: "Ran 8 km in 45 minutes, then 20 minutes of yoga.", weightKg: 70 }),
     resultKey: "analysis",
     schema: activityOutputSchema,
     images: [],
     invalid: [
-      { name: "bad JSON", request: () => json("activity-analyzer", null, "{ description: "), message: /not valid JSON/ },
-      { name: "empty description", request: () => json("activity-analyzer", { description: "" }), message: /description/ },
+      {
+        name: "bad JSON",
+        request: () => json("activity-analyzer", null, "{ description: "),
+        message: /not valid JSON/,
+      },
+      {
+        name: "empty description",
+        request: () => json("activity-analyzer", { description: "" }),
+        message: /description/,
+      },
     ],
   },
   {
@@ -92,18 +124,27 @@ const CASES: Case[] = [
     images: [],
     invalid: [
       { name: "bad JSON", request: () => json("scan-refine-morphs", null, "[1,"), message: /not valid JSON/ },
-      { name: "unknown measurement", request: () => json("scan-refine-morphs", { ...REFINE, corrections: [{ measurement: "toes", value: 3 }] }), message: /corrections\.0\.measurement/ },
+      {
+        name: "unknown measurement",
+        request: () => json("scan-refine-morphs", { ...REFINE, corrections: [{ measurement: "toes", value: 3 }] }),
+        message: /corrections\.0\.measurement/,
+      },
     ],
   },
   {
     slug: "recipe-generator",
-    valid: () => json("recipe-generator", { ingredients: ["eggs", "spinach", "rice"], goal: "build_muscle", servings: 2 }),
+    valid: () =>
+      json("recipe-generator", { ingredients: ["eggs", "spinach", "rice"], goal: "build_muscle", servings: 2 }),
     resultKey: "recipes",
     schema: recipeOutputSchema,
     images: [],
     invalid: [
       { name: "bad JSON", request: () => json("recipe-generator", null, "nope"), message: /not valid JSON/ },
-      { name: "no ingredients", request: () => json("recipe-generator", { ingredients: [], goal: "maintain" }), message: /at least one ingredient/ },
+      {
+        name: "no ingredients",
+        request: () => json("recipe-generator", { ingredients: [], goal: "maintain" }),
+        message: /at least one ingredient/,
+      },
     ],
   },
   {
@@ -114,10 +155,22 @@ const CASES: Case[] = [
     images: [{ width: 640, height: 480 }],
     invalid: [
       { name: "no photo", request: () => form("meal-analyzer", { note: "hi" }), message: /Add a meal photo/ },
-      { name: "text declared as PNG", request: () => form("meal-analyzer", { photo: notAnImage() }), message: /not a JPEG, PNG, WebP or GIF image/ },
-      { name: "a PDF", request: () => form("meal-analyzer", { photo: new File(["%PDF-1.4"], "m.pdf", { type: "application/pdf" }) }), message: /application\/pdf/ },
+      {
+        name: "text declared as PNG",
+        request: () => form("meal-analyzer", { photo: notAnImage() }),
+        message: /not a JPEG, PNG, WebP or GIF image/,
+      },
+      {
+        name: "a PDF",
+        request: () => form("meal-analyzer", { photo: new File(["%PDF-1.4"], "m.pdf", { type: "application/pdf" }) }),
+        message: /application\/pdf/,
+      },
       { name: "over 10 MB", request: () => form("meal-analyzer", { photo: tooLarge() }), message: /at most 10 MB/ },
-      { name: "JSON instead of a form", request: () => json("meal-analyzer", { photo: "x" }), message: /multipart\/form-data/ },
+      {
+        name: "JSON instead of a form",
+        request: () => json("meal-analyzer", { photo: "x" }),
+        message: /multipart\/form-data/,
+      },
     ],
   },
   {
@@ -130,13 +183,22 @@ const CASES: Case[] = [
       { width: 300, height: 800 },
     ],
     invalid: [
-      { name: "four photos", request: () => form("fridge-scan-vision", { photo: [1, 2, 3, 4].map((i) => png(20, 20, `f${i}`)) }), message: /at most 3 fridge photos/ },
-      { name: "text declared as PNG", request: () => form("fridge-scan-vision", { photo: notAnImage() }), message: /not a JPEG/ },
+      {
+        name: "four photos",
+        request: () => form("fridge-scan-vision", { photo: [1, 2, 3, 4].map((i) => png(20, 20, `f${i}`)) }),
+        message: /at most 3 fridge photos/,
+      },
+      {
+        name: "text declared as PNG",
+        request: () => form("fridge-scan-vision", { photo: notAnImage() }),
+        message: /not a JPEG/,
+      },
     ],
   },
   {
     slug: "scan-estimate",
-    valid: () => form("scan-estimate", { photo: [png(720, 1280, "front"), png(720, 1280, "side")], heightCm: "178", sex: "male" }),
+    valid: () =>
+      form("scan-estimate", { photo: [png(720, 1280, "front"), png(720, 1280, "side")], heightCm: "178", sex: "male" }),
     resultKey: "scan",
     schema: scanOutputSchema,
     images: [
@@ -144,16 +206,33 @@ const CASES: Case[] = [
       { width: 720, height: 1280 },
     ],
     invalid: [
-      { name: "no height", request: () => form("scan-estimate", { photo: png(100, 200, "front") }), message: /height in cm/ },
-      { name: "height out of range", request: () => form("scan-estimate", { photo: png(100, 200, "front"), heightCm: "20" }), message: /heightCm/ },
-      { name: "over 10 MB", request: () => form("scan-estimate", { photo: tooLarge(), heightCm: "170" }), message: /at most 10 MB/ },
+      {
+        name: "no height",
+        request: () => form("scan-estimate", { photo: png(100, 200, "front") }),
+        message: /height in cm/,
+      },
+      {
+        name: "height out of range",
+        request: () => form("scan-estimate", { photo: png(100, 200, "front"), heightCm: "20" }),
+        message: /heightCm/,
+      },
+      {
+        name: "over 10 MB",
+        request: () => form("scan-estimate", { photo: tooLarge(), heightCm: "170" }),
+        message: /at most 10 MB/,
+      },
     ],
   },
 ];
 
 const chatCalls = () => h.simulator.requests.filter((r) => r.path === "/v1/chat/completions");
 
-type SimUsage = { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number }; completion_tokens_details?: { reasoning_tokens?: number } };
+type SimUsage = {
+  prompt_tokens: number;
+  completion_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
+};
 const priceOf = (model: string, usage: SimUsage) =>
   costOf(
     model,
@@ -181,8 +260,13 @@ describe.each(CASES)("POST /api/ai/$slug", (c) => {
     expect(calls).toHaveLength(1);
     const usage = calls[0]!.usage as SimUsage;
     // The reported prompt is the real one: the text messages plus each image by its real size.
-    const sent = calls[0]!.body as { messages: { role: string; content: string | { type: string; text?: string }[] }[] };
-    const text = sent.messages.map((m) => ({ role: m.role as "system" | "user", content: typeof m.content === "string" ? m.content : m.content.find((p) => p.type === "text")!.text! }));
+    const sent = calls[0]!.body as {
+      messages: { role: string; content: string | { type: string; text?: string }[] }[];
+    };
+    const text = sent.messages.map((m) => ({
+      role: m.role as "system" | "user",
+      content: typeof m.content === "string" ? m.content : m.content.find((p) => p.type === "text")!.text!,
+    }));
     const imageTokens = c.images.reduce((sum, size) => sum + imageInputTokens(model, size), 0);
     expect(usage.prompt_tokens).toBe(countChatTokens(model, text) + imageTokens);
 
@@ -212,50 +296,60 @@ describe.each(CASES)("POST /api/ai/$slug", (c) => {
     const before = chatCalls().length;
     const response = await routes[c.slug]!(c.valid());
     expect(response.status).toBe(402);
-    expect(await response.json()).toMatchObject({ error: "insufficient_tokens", available: 0.5, upgradeUrl: "/settings/subscription" });
+    expect(await response.json()).toMatchObject({
+      error: "insufficient_tokens",
+      available: 0.5,
+      upgradeUrl: "/settings/subscription",
+    });
     expect(chatCalls().length).toBe(before);
     expect(await h.consumeRows(userId)).toEqual([]);
     expect(await h.t.db.tokenReservation.count({ where: { userId } })).toBe(1); // only the test's own hold
   });
 
-  it.each(c.invalid)("answers 400 for $name, with a message, before any hold or model call", async ({ request, message }) => {
-    const userId = await h.signIn();
-    const before = chatCalls().length;
-    const response = await routes[c.slug]!(request());
-    expect(response.status).toBe(400);
-    const body = await response.json();
-    expect(body.error).toBe("invalid_request");
-    expect(body.message).toMatch(message);
-    expect(chatCalls().length).toBe(before);
-    expect(await h.t.db.tokenReservation.count({ where: { userId } })).toBe(0);
-    expect(await h.consumeRows(userId)).toEqual([]);
-  });
+  it.each(c.invalid)(
+    "answers 400 for $name, with a message, before any hold or model call",
+    async ({ request, message }) => {
+      const userId = await h.signIn();
+      const before = chatCalls().length;
+      const response = await routes[c.slug]!(request());
+      expect(response.status).toBe(400);
+      const body = await response.json();
+      expect(body.error).toBe("invalid_request");
+      expect(body.message).toMatch(message);
+      expect(chatCalls().length).toBe(before);
+      expect(await h.t.db.tokenReservation.count({ where: { userId } })).toBe(0);
+      expect(await h.consumeRows(userId)).toEqual([]);
+    },
+  );
 });
 
 describe.each(["activity-analyzer", "meal-analyzer"] as const)("validate and retry once (%s)", (slug) => {
   const c = CASES.find((x) => x.slug === slug)!;
   const model = FEATURE_MODELS[slug];
 
-  it.each(["schema-mismatch", "invalid-json"] as const)("an answer failing validation once (%s) is retried, and both attempts are charged", async (fault) => {
-    const userId = await h.signIn();
-    const before = chatCalls().length;
-    h.simulator.injectFault(fault, 1);
-    const response = await routes[slug]!(c.valid());
-    expect(response.status).toBe(200);
-    const body = await response.json();
-    expect(body.attempts).toBe(2);
-    expect(c.schema.safeParse(body[c.resultKey]).success).toBe(true);
+  it.each(["schema-mismatch", "invalid-json"] as const)(
+    "an answer failing validation once (%s) is retried, and both attempts are charged",
+    async (fault) => {
+      const userId = await h.signIn();
+      const before = chatCalls().length;
+      h.simulator.injectFault(fault, 1);
+      const response = await routes[slug]!(c.valid());
+      expect(response.status).toBe(200);
+      const body = await response.json();
+      expect(body.attempts).toBe(2);
+      expect(c.schema.safeParse(body[c.resultKey]).success).toBe(true);
 
-    const calls = chatCalls().slice(before);
-    expect(calls.map((r) => r.fault)).toEqual([fault, null]);
-    const expected = calls.reduce((sum, r) => sum + priceOf(model, r.usage as SimUsage), 0n);
-    const rows = await h.consumeRows(userId);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.costMicroUsd).toBe(expected);
-    expect(rows[0]!.usage).toMatchObject({ calls: 2, model: "gpt-5-mini-2025-08-07" });
-    expect(body.tokens.charged).toBe(Number(expected) / 1000);
-    expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
-  });
+      const calls = chatCalls().slice(before);
+      expect(calls.map((r) => r.fault)).toEqual([fault, null]);
+      const expected = calls.reduce((sum, r) => sum + priceOf(model, r.usage as SimUsage), 0n);
+      const rows = await h.consumeRows(userId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.costMicroUsd).toBe(expected);
+      expect(rows[0]!.usage).toMatchObject({ calls: 2, model: "gpt-5-mini-2025-08-07" });
+      expect(body.tokens.charged).toBe(Number(expected) / 1000);
+      expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
+    },
+  );
 
   it("two failing answers give a clear 502, charged exactly both attempts and nothing else", async () => {
     const userId = await h.signIn();
@@ -265,7 +359,9 @@ describe.each(["activity-analyzer", "meal-analyzer"] as const)("validate and ret
     expect(response.status).toBe(502);
     const body = await response.json();
     expect(body.error).toBe("invalid_ai_answer");
-    expect(body.message).toMatch(/could not give a usable answer.*charged only what the provider billed for the 2 attempts/);
+    expect(body.message).toMatch(
+      /could not give a usable answer.*charged only what the provider billed for the 2 attempts/,
+    );
 
     const calls = chatCalls().slice(before);
     expect(calls).toHaveLength(2);

@@ -40,7 +40,10 @@ export interface StructuredCall<T> {
 
 /** The JSON Schema sent as `response_format` (zod 4's own conversion, without the `$schema` tag). */
 export function responseJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output" }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output" }) as Record<
+    string,
+    unknown
+  >;
   void _drop;
   return rest;
 }
@@ -54,7 +57,9 @@ export function structuredTextMessages(call: Pick<StructuredCall<unknown>, "syst
 }
 
 /** The messages sent to the model: the instructions, then the user's text followed by the images. */
-export function structuredMessages(call: StructuredCall<unknown>): OpenAI.Chat.Completions.ChatCompletionMessageParam[] {
+export function structuredMessages(
+  call: StructuredCall<unknown>,
+): OpenAI.Chat.Completions.ChatCompletionMessageParam[] {
   const images = call.images ?? [];
   return [
     { role: "system", content: call.system },
@@ -64,7 +69,10 @@ export function structuredMessages(call: StructuredCall<unknown>): OpenAI.Chat.C
           role: "user",
           content: [
             { type: "text", text: call.user },
-            ...images.map((image) => ({ type: "image_url" as const, image_url: { url: image.url, detail: "auto" as const } })),
+            ...images.map((image) => ({
+              type: "image_url" as const,
+              image_url: { url: image.url, detail: "auto" as const },
+            })),
           ],
         },
   ];
@@ -74,7 +82,10 @@ export function structuredMessages(call: StructuredCall<unknown>): OpenAI.Chat.C
 export function estimateAttempt(engine: BoundCostEngine, call: StructuredCall<unknown>) {
   return engine.estimateTextCost(call.model, {
     // The provider puts the schema into the prompt: counted as a message of its own (an upper bound).
-    messages: [...structuredTextMessages(call), { role: "system", content: JSON.stringify(responseJsonSchema(call.schema)) }],
+    messages: [
+      ...structuredTextMessages(call),
+      { role: "system", content: JSON.stringify(responseJsonSchema(call.schema)) },
+    ],
     images: (call.images ?? []).map(({ width, height }) => ({ width, height, detail: "auto" as const })),
     maxOutputTokens: call.maxOutputTokens,
   });
@@ -104,7 +115,12 @@ function check<T>(completion: Completion, schema: z.ZodType<T>): { value: T } | 
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    return { problem: `the answer did not match the schema (${parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`).slice(0, 3).join("; ")})` };
+    return {
+      problem: `the answer did not match the schema (${parsed.error.issues
+        .map((i) => `${i.path.join(".") || "answer"}: ${i.message}`)
+        .slice(0, 3)
+        .join("; ")})`,
+    };
   }
   return { value: parsed.data };
 }
@@ -120,7 +136,11 @@ export interface StructuredResult<T> {
  * `meter` before looking at the answer, so a throw after a billed call still charges it.
  * Throws UnusableAnswerError after STRUCTURED_ATTEMPTS unusable answers.
  */
-export async function structuredCompletion<T>(meter: Meter<Usage>, call: StructuredCall<T>, signal?: AbortSignal): Promise<StructuredResult<T>> {
+export async function structuredCompletion<T>(
+  meter: Meter<Usage>,
+  call: StructuredCall<T>,
+  signal?: AbortSignal,
+): Promise<StructuredResult<T>> {
   const request = {
     model: call.model,
     messages: structuredMessages(call as StructuredCall<unknown>),
@@ -167,7 +187,11 @@ function unansweredUsage(call: StructuredCall<unknown>) {
  * The exact cost of a typical attempt: the call's real prompt (text, schema and images) and an
  * answer of `outputTokens` (reasoning included), priced by `engine`. For the registry's typical cost.
  */
-export function typicalStructuredCost(engine: BoundCostEngine, call: StructuredCall<unknown>, outputTokens: number): bigint {
+export function typicalStructuredCost(
+  engine: BoundCostEngine,
+  call: StructuredCall<unknown>,
+  outputTokens: number,
+): bigint {
   const { inputTokens } = estimateAttempt(engine, call);
   return engine.costOf(call.model, engine.textUsage({ inputTokens, outputTokens }));
 }

@@ -38,7 +38,10 @@ export const illustrationRequestSchema = z.object({
     .default(ILLUSTRATION_DEFAULTS.size),
   quality: z
     .string()
-    .refine((quality) => ILLUSTRATION_QUALITIES.includes(quality), `must be one of ${ILLUSTRATION_QUALITIES.join(", ")}`)
+    .refine(
+      (quality) => ILLUSTRATION_QUALITIES.includes(quality),
+      `must be one of ${ILLUSTRATION_QUALITIES.join(", ")}`,
+    )
     .default(ILLUSTRATION_DEFAULTS.quality),
 });
 
@@ -89,14 +92,23 @@ function requestedUsage(input: IllustrationRequest, prompt: string): ImageUsage 
   const usage: ImageUsage = { kind: "image", count: 1, size: input.size, quality: input.quality };
   const price = resolvePrice(ILLUSTRATION_MODEL).price;
   const output = price.kind === "image" ? price.tokens?.outputTokensPerImage?.[input.quality]?.[input.size] : undefined;
-  if (output !== undefined) usage.tokens = { textInput: countTokens(ILLUSTRATION_MODEL, prompt), imageInput: 0, output };
+  if (output !== undefined)
+    usage.tokens = { textInput: countTokens(ILLUSTRATION_MODEL, prompt), imageInput: 0, output };
   return usage;
 }
 
 /** The tokens an images response reports it billed (gpt-image-*), or undefined when it reports none. */
 export function reportedImageTokens(usage: unknown): ImageUsage["tokens"] {
-  const u = usage as { input_tokens?: unknown; output_tokens?: unknown; input_tokens_details?: { text_tokens?: unknown; image_tokens?: unknown } | null } | null | undefined;
-  const count = (value: unknown) => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null);
+  const u = usage as
+    | {
+        input_tokens?: unknown;
+        output_tokens?: unknown;
+        input_tokens_details?: { text_tokens?: unknown; image_tokens?: unknown } | null;
+      }
+    | null
+    | undefined;
+  const count = (value: unknown) =>
+    typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null;
   const output = count(u?.output_tokens);
   const input = count(u?.input_tokens);
   if (output === null || input === null) return undefined;

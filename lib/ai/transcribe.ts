@@ -54,22 +54,30 @@ export async function parseTranscribeRequest(request: Request, body: Buffer): Pr
     throw new BadRequestError("The form data could not be read; send it as multipart/form-data.");
   }
   const file = form.get("file");
-  if (!file || typeof file === "string") throw new BadRequestError("Attach the voice note as a file in the field named file.");
+  if (!file || typeof file === "string")
+    throw new BadRequestError("Attach the voice note as a file in the field named file.");
   if (file.size === 0) throw new BadRequestError("The audio file is empty.");
   if (file.size > MAX_AUDIO_BYTES) {
-    throw new BadRequestError(`The audio file is ${(file.size / 1024 / 1024).toFixed(1)} MB; voice notes must be at most 25 MB.`);
+    throw new BadRequestError(
+      `The audio file is ${(file.size / 1024 / 1024).toFixed(1)} MB; voice notes must be at most 25 MB.`,
+    );
   }
   const language = languageSchema.safeParse(form.get("language") ?? undefined);
   if (!language.success) throw new BadRequestError(`language ${language.error.issues[0]?.message ?? "is invalid"}.`);
 
   const audio = Buffer.from(await file.arrayBuffer());
   const format = sniffAudioFormat(audio);
-  if (!format) throw new BadRequestError(`The file is not audio of an accepted type (its content is not ${FORMAT_NAMES}).`);
+  if (!format)
+    throw new BadRequestError(`The file is not audio of an accepted type (its content is not ${FORMAT_NAMES}).`);
   return { audio, format, seconds: holdSeconds(audio), language: language.data };
 }
 
 /** The price of the held seconds (the worst case the file allows). */
-export function estimateTranscription(engine: BoundCostEngine, input: Pick<TranscribeInput, "seconds">, model: string = TRANSCRIBE_MODEL): Estimate {
+export function estimateTranscription(
+  engine: BoundCostEngine,
+  input: Pick<TranscribeInput, "seconds">,
+  model: string = TRANSCRIBE_MODEL,
+): Estimate {
   return engine.estimateTranscriptionCost(model, { seconds: input.seconds });
 }
 
@@ -80,7 +88,8 @@ export interface Transcript {
   model: string;
 }
 
-const count = (value: unknown): number | null => (typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null);
+const count = (value: unknown): number | null =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null;
 
 /**
  * What the provider billed, from the response's `usage`: `{ type: "duration", seconds }` (whisper-1)
@@ -90,11 +99,25 @@ const count = (value: unknown): number | null => (typeof value === "number" && N
  * details count as audio (the dearer kind). Without usage: the held seconds (for a token-billed
  * model, priced as the hold's tokens: the charge is then exactly the hold).
  */
-export function billedUsage(response: { usage?: unknown }, heldSeconds: number): TranscriptionUsage | TranscriptionTokensUsage {
+export function billedUsage(
+  response: { usage?: unknown },
+  heldSeconds: number,
+): TranscriptionUsage | TranscriptionTokensUsage {
   const usage = response.usage as
-    | { type?: unknown; seconds?: unknown; input_tokens?: unknown; output_tokens?: unknown; input_token_details?: { audio_tokens?: unknown; text_tokens?: unknown } | null }
+    | {
+        type?: unknown;
+        seconds?: unknown;
+        input_tokens?: unknown;
+        output_tokens?: unknown;
+        input_token_details?: { audio_tokens?: unknown; text_tokens?: unknown } | null;
+      }
     | undefined;
-  if (usage?.type === "duration" && typeof usage.seconds === "number" && Number.isFinite(usage.seconds) && usage.seconds >= 0) {
+  if (
+    usage?.type === "duration" &&
+    typeof usage.seconds === "number" &&
+    Number.isFinite(usage.seconds) &&
+    usage.seconds >= 0
+  ) {
     return { kind: "transcription", seconds: usage.seconds };
   }
   if (usage?.type === "tokens") {
@@ -121,7 +144,11 @@ export async function transcribe(
 ): Promise<Transcript> {
   const file = await toFile(input.audio, `voice-note.${input.format}`, { type: AUDIO_TYPES[input.format] });
   const response = await providerCall(
-    () => client.audio.transcriptions.create({ model, file, response_format: "json", ...(input.language ? { language: input.language } : {}) }, { signal }),
+    () =>
+      client.audio.transcriptions.create(
+        { model, file, response_format: "json", ...(input.language ? { language: input.language } : {}) },
+        { signal },
+      ),
     // No answer: the audio may have been transcribed and billed; it is charged the held seconds.
     { signal, onUnanswered: () => meter.record(model, { kind: "transcription", seconds: input.seconds }) },
   );

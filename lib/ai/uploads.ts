@@ -29,9 +29,19 @@ export interface UploadedImage {
 export function sniffImageType(bytes: Uint8Array): ImageType | null {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "image/png";
-  if (b.length >= 6 && (b.subarray(0, 6).toString("latin1") === "GIF87a" || b.subarray(0, 6).toString("latin1") === "GIF89a")) return "image/gif";
-  if (b.length >= 12 && b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP") return "image/webp";
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return "image/png";
+  if (
+    b.length >= 6 &&
+    (b.subarray(0, 6).toString("latin1") === "GIF87a" || b.subarray(0, 6).toString("latin1") === "GIF89a")
+  )
+    return "image/gif";
+  if (
+    b.length >= 12 &&
+    b.subarray(0, 4).toString("latin1") === "RIFF" &&
+    b.subarray(8, 12).toString("latin1") === "WEBP"
+  )
+    return "image/webp";
   return null;
 }
 
@@ -54,7 +64,9 @@ const TYPE_NAMES = "JPEG, PNG, WebP or GIF";
 export async function uploadedImage(file: File, label: string): Promise<UploadedImage> {
   if (file.size === 0) throw new BadRequestError(`The ${label} is empty; choose an image file.`);
   if (file.size > MAX_IMAGE_BYTES) {
-    throw new BadRequestError(`The ${label} is ${(file.size / 1024 / 1024).toFixed(1)} MB; images must be at most 10 MB.`);
+    throw new BadRequestError(
+      `The ${label} is ${(file.size / 1024 / 1024).toFixed(1)} MB; images must be at most 10 MB.`,
+    );
   }
   const declared = file.type.toLowerCase();
   if (declared && declared !== "application/octet-stream" && !(IMAGE_TYPES as readonly string[]).includes(declared)) {
@@ -62,7 +74,10 @@ export async function uploadedImage(file: File, label: string): Promise<Uploaded
   }
   const bytes = Buffer.from(await file.arrayBuffer());
   const type = sniffImageType(bytes);
-  if (!type) throw new BadRequestError(`The ${label} is not a ${TYPE_NAMES} image (its content is not an image of these types).`);
+  if (!type)
+    throw new BadRequestError(
+      `The ${label} is not a ${TYPE_NAMES} image (its content is not an image of these types).`,
+    );
   let size: { width?: number; height?: number };
   try {
     size = imageSize(bytes);
@@ -74,14 +89,23 @@ export async function uploadedImage(file: File, label: string): Promise<Uploaded
 }
 
 /** The files of a form field: at least `min`, at most `max`, each checked by `uploadedImage`. */
-export async function imagesFromForm(form: FormData, field: string, { min, max, label }: { min: number; max: number; label: string }): Promise<UploadedImage[]> {
+export async function imagesFromForm(
+  form: FormData,
+  field: string,
+  { min, max, label }: { min: number; max: number; label: string },
+): Promise<UploadedImage[]> {
   const entries = form.getAll(field);
   const files = entries.filter((entry): entry is File => typeof entry !== "string");
-  if (files.length !== entries.length) throw new BadRequestError(`The field "${field}" must hold image files, not text.`);
-  if (files.length < min) throw new BadRequestError(min === 1 ? `Add a ${label} (field "${field}").` : `Add at least ${min} ${label}s (field "${field}").`);
+  if (files.length !== entries.length)
+    throw new BadRequestError(`The field "${field}" must hold image files, not text.`);
+  if (files.length < min)
+    throw new BadRequestError(
+      min === 1 ? `Add a ${label} (field "${field}").` : `Add at least ${min} ${label}s (field "${field}").`,
+    );
   if (files.length > max) throw new BadRequestError(`Send at most ${max} ${label}${max === 1 ? "" : "s"}.`);
   const images: UploadedImage[] = [];
-  for (const [i, file] of files.entries()) images.push(await uploadedImage(file, files.length > 1 ? `${label} ${i + 1}` : label));
+  for (const [i, file] of files.entries())
+    images.push(await uploadedImage(file, files.length > 1 ? `${label} ${i + 1}` : label));
   return images;
 }
 

@@ -16,7 +16,20 @@ const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
 
 /** A browser's SDP offer (audio + the events data channel). */
-const OFFER = ["v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1", "m=audio 9 UDP/TLS/RTP/SAVPF 111", "a=mid:0", "a=rtpmap:111 opus/48000/2", "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "a=mid:1", "a=sctp-port:5000", ""].join("\r\n");
+const OFFER = [
+  "v=0",
+  "o=- 1 2 IN IP4 127.0.0.1",
+  "s=-",
+  "t=0 0",
+  "a=group:BUNDLE 0 1",
+  "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+  "a=mid:0",
+  "a=rtpmap:111 opus/48000/2",
+  "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+  "a=mid:1",
+  "a=sctp-port:5000",
+  "",
+].join("\r\n");
 
 let h: RouteHarness;
 type Route = (request: Request) => Promise<Response>;
@@ -36,13 +49,25 @@ beforeAll(async () => {
   const { currentCostEngine, ledger } = await import("./metered");
   const { openai } = await import("./client");
   const { providerTransport } = await import("./voice-coach");
-  other = new RealtimeMeter({ db, ledger, engine: currentCostEngine, provider: providerTransport(openai()), log: () => undefined });
+  other = new RealtimeMeter({
+    db,
+    ledger,
+    engine: currentCostEngine,
+    provider: providerTransport(openai()),
+    log: () => undefined,
+  });
 });
 afterEach(() => Object.assign(realtimeTiming, defaults));
 afterAll(async () => h?.close());
 
 const post = (route: Route, body: unknown) =>
-  route(new Request("http://localhost/api/ai/voice-coach-realtime", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+  route(
+    new Request("http://localhost/api/ai/voice-coach-realtime", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
 
 /** This process's default meter (the routes' instance). */
 const appMeter = () => (globalThis as unknown as { tollgateRealtimeMeter: RealtimeMeter }).tollgateRealtimeMeter;
@@ -61,7 +86,14 @@ async function connect(maxSeconds: number, { attachIt = true } = {}) {
   const talk = async (n: number, audioSeconds = 2) => {
     const target = responsesSeen() + n;
     for (let i = 0; i < n; i++) {
-      peer.send({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text: `Set ${i}: how is my squat depth?` }] } });
+      peer.send({
+        type: "conversation.item.create",
+        item: {
+          type: "message",
+          role: "user",
+          content: [{ type: "input_text", text: `Set ${i}: how is my squat depth?` }],
+        },
+      });
       peer.send({ type: "input_audio_buffer.append", audio: Buffer.alloc(48_000 * audioSeconds).toString("base64") });
       peer.send({ type: "input_audio_buffer.commit" });
       peer.send({ type: "response.create" });
@@ -115,11 +147,15 @@ describe("voice-coach-realtime", () => {
     const userId = await h.signIn(1_000_000n);
     const { started, talk, callId, peer } = await connect(60);
     expect(started.held).toBe(Number(hold(60)) / 1000);
-    const reservation = await h.t.db.tokenReservation.findFirstOrThrow({ where: { userId, feature: "voice-coach-realtime" } });
+    const reservation = await h.t.db.tokenReservation.findFirstOrThrow({
+      where: { userId, feature: "voice-coach-realtime" },
+    });
     expect(reservation).toMatchObject({ status: "held", amount: hold(60) });
 
     await talk(3);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(3));
+    await vi.waitFor(async () =>
+      expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(3),
+    );
     const usage = reported(callId);
     expect(await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).toMatchObject({
       status: "live",
@@ -137,7 +173,9 @@ describe("voice-coach-realtime", () => {
     expect(row!.costMicroUsd).toBe(expected);
     expect(row!.shortfall).toBe(0n);
     expect(body).toMatchObject({ outcome: "ended", responses: 3, tokens: { charged: Number(expected) / 1000 } });
-    expect(await h.t.db.tokenReservation.findUniqueOrThrow({ where: { id: reservation.id } })).toMatchObject({ status: "settled" });
+    expect(await h.t.db.tokenReservation.findUniqueOrThrow({ where: { id: reservation.id } })).toMatchObject({
+      status: "settled",
+    });
     // Ending again returns the same settlement and charges nothing more.
     expect(await (await post(end, { sessionId: started.sessionId })).json()).toEqual(body);
     expect(await h.consumeRows(userId)).toHaveLength(1);
@@ -149,9 +187,14 @@ describe("voice-coach-realtime", () => {
     const { started, callId, peer, talk } = await connect(60, { attachIt: false });
     await other.attach(userId, started.sessionId);
     // The owner reads the attach from the row at its next beat and switches turn detection on.
-    await vi.waitFor(() => expect(simCall(callId).session.audio).toMatchObject({ input: { turn_detection: { type: "server_vad" } } }), { timeout: 3_000 });
+    await vi.waitFor(
+      () => expect(simCall(callId).session.audio).toMatchObject({ input: { turn_detection: { type: "server_vad" } } }),
+      { timeout: 3_000 },
+    );
     await talk(2);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(2));
+    await vi.waitFor(async () =>
+      expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(2),
+    );
     const settlement = await other.end(userId, started.sessionId);
     expect(await peer.closed).toBe("hangup");
     const expected = costOf(VOICE_COACH_MODEL, reported(callId));
@@ -193,7 +236,11 @@ describe("voice-coach-realtime", () => {
     const userId = await h.signIn(1_000_000n);
     const { started, callId, talk } = await connect(10);
     for (let turn = 0; turn < 4; turn++) await talk(1, 5);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).extensionIds.length).toBeGreaterThan(0));
+    await vi.waitFor(async () =>
+      expect(
+        (await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).extensionIds.length,
+      ).toBeGreaterThan(0),
+    );
     const row = await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } });
     expect(row.covered).toBeGreaterThan(hold(10));
     const body = await (await post(end, { sessionId: started.sessionId })).json();
@@ -202,7 +249,8 @@ describe("voice-coach-realtime", () => {
     expect(consume!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, reported(callId)));
     expect(consume!.costMicroUsd).toBeGreaterThan(hold(10));
     expect(consume!.shortfall).toBe(0n);
-    for (const id of row.extensionIds) expect((await h.t.db.tokenReservation.findUniqueOrThrow({ where: { id } })).status).toBe("released");
+    for (const id of row.extensionIds)
+      expect((await h.t.db.tokenReservation.findUniqueOrThrow({ where: { id } })).status).toBe("released");
     expect((await h.t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } })).reserved).toBe(0n);
     expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
   }, 20_000);
@@ -210,8 +258,16 @@ describe("voice-coach-realtime", () => {
   it("restores the server's limits when the client's session.update raises them", async () => {
     await h.signIn(1_000_000n);
     const { started, callId, peer } = await connect(30);
-    peer.send({ type: "session.update", session: { type: "realtime", max_output_tokens: "inf", instructions: "x ".repeat(50_000) } });
-    await vi.waitFor(() => expect(simCall(callId).session).toMatchObject({ max_output_tokens: MAX_OUTPUT_TOKENS_PER_RESPONSE, instructions: VOICE_COACH_INSTRUCTIONS }));
+    peer.send({
+      type: "session.update",
+      session: { type: "realtime", max_output_tokens: "inf", instructions: "x ".repeat(50_000) },
+    });
+    await vi.waitFor(() =>
+      expect(simCall(callId).session).toMatchObject({
+        max_output_tokens: MAX_OUTPUT_TOKENS_PER_RESPONSE,
+        instructions: VOICE_COACH_INSTRUCTIONS,
+      }),
+    );
     await post(end, { sessionId: started.sessionId });
   });
 
@@ -221,8 +277,15 @@ describe("voice-coach-realtime", () => {
     const { started, peer } = await connect(300, { attachIt: false });
     expect(await peer.closed).toBe("hangup");
     expect(Date.now() - t0).toBeLessThan(15_000);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe("settled"));
-    expect(await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).toMatchObject({ outcome: "not_attached", charged: 0n });
+    await vi.waitFor(async () =>
+      expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
+        "settled",
+      ),
+    );
+    expect(await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).toMatchObject({
+      outcome: "not_attached",
+      charged: 0n,
+    });
     expect(await h.consumeRows(userId)).toHaveLength(0);
     expect((await h.t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } })).reserved).toBe(0n);
   }, 20_000);
@@ -234,8 +297,14 @@ describe("voice-coach-realtime", () => {
     await talk(1);
     expect(await peer.closed).toBe("hangup");
     expect(Date.now() - t0).toBeLessThan(15_000);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe("settled"));
-    expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).outcome).toBe("client_gone");
+    await vi.waitFor(async () =>
+      expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
+        "settled",
+      ),
+    );
+    expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).outcome).toBe(
+      "client_gone",
+    );
     expect((await h.consumeRows(userId))[0]!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, reported(callId)));
   }, 20_000);
 
@@ -243,7 +312,9 @@ describe("voice-coach-realtime", () => {
     const userId = await h.signIn(3_000_000n);
     const { started, callId, peer, talk } = await connect(300);
     await talk(1);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(1));
+    await vi.waitFor(async () =>
+      expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(1),
+    );
     const observed = costOf(VOICE_COACH_MODEL, reported(callId));
     const t0 = Date.now();
     appMeter().crash(); // the owner's process dies: no heartbeat, no sideband, nothing settled
@@ -251,13 +322,21 @@ describe("voice-coach-realtime", () => {
     other.startSweeper();
     expect(await peer.closed).toBe("hangup");
     expect(Date.now() - t0).toBeLessThan(15_000);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe("settled"), { timeout: 5_000 });
+    await vi.waitFor(
+      async () =>
+        expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
+          "settled",
+        ),
+      { timeout: 5_000 },
+    );
     const row = await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } });
     expect(row.outcome).toBe("abandoned");
     // The persisted usage, plus the worst case of the seconds nobody watched (never beyond the hold).
     const [consume] = await h.consumeRows(userId);
     expect(consume!.costMicroUsd).toBeGreaterThan(observed);
-    expect(consume!.costMicroUsd).toBeLessThanOrEqual(costOf(VOICE_COACH_MODEL, { ...reported(callId), ...sumWith(reported(callId), worstCaseUsage(15)) }));
+    expect(consume!.costMicroUsd).toBeLessThanOrEqual(
+      costOf(VOICE_COACH_MODEL, { ...reported(callId), ...sumWith(reported(callId), worstCaseUsage(15)) }),
+    );
     expect(consume!.shortfall).toBe(0n);
     other.stopSweeper();
   }, 25_000);
@@ -266,8 +345,14 @@ describe("voice-coach-realtime", () => {
     const userId = await h.signIn(1_000_000n);
     const { started, callId, talk } = await connect(60);
     await talk(2);
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(2));
-    const results = await Promise.all([appMeter().end(userId, started.sessionId), other.end(userId, started.sessionId), other.settle(started.sessionId, "ended")]);
+    await vi.waitFor(async () =>
+      expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(2),
+    );
+    const results = await Promise.all([
+      appMeter().end(userId, started.sessionId),
+      other.end(userId, started.sessionId),
+      other.settle(started.sessionId, "ended"),
+    ]);
     const expected = costOf(VOICE_COACH_MODEL, reported(callId));
     for (const result of results) expect(result).toMatchObject({ outcome: "ended", responses: 2, charged: expected });
     expect(await h.consumeRows(userId)).toHaveLength(1);
@@ -282,11 +367,20 @@ describe("voice-coach-realtime", () => {
     const observed = reported(callId);
     h.simulator.realtime.dropSidebands(callId);
     expect(await peer.closed).toBe("hangup"); // the server hangs up a call it can no longer see
-    await vi.waitFor(async () => expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe("settled"));
-    expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).outcome).toBe("sideband_lost");
+    await vi.waitFor(async () =>
+      expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
+        "settled",
+      ),
+    );
+    expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).outcome).toBe(
+      "sideband_lost",
+    );
     const [row] = await h.consumeRows(userId);
     // The gap between the loss and the hang-up, rounded up, plus one second: 1 or 2 seconds here.
-    expect([costOf(VOICE_COACH_MODEL, sumWith(observed, worstCaseUsage(1))), costOf(VOICE_COACH_MODEL, sumWith(observed, worstCaseUsage(2)))]).toContain(row!.costMicroUsd);
+    expect([
+      costOf(VOICE_COACH_MODEL, sumWith(observed, worstCaseUsage(1))),
+      costOf(VOICE_COACH_MODEL, sumWith(observed, worstCaseUsage(2))),
+    ]).toContain(row!.costMicroUsd);
     expect(row!.shortfall).toBe(0n);
   });
 
@@ -312,7 +406,10 @@ describe("voice-coach-realtime", () => {
     await talk(2);
     expect((await post(end, { sessionId: started.sessionId, responses: 0 })).status).toBe(400);
     await post(end, { sessionId: started.sessionId });
-    expect(await (await post(attach, { sessionId: started.sessionId })).json()).toEqual({ error: "conflict", message: "This voice session has already ended." });
+    expect(await (await post(attach, { sessionId: started.sessionId })).json()).toEqual({
+      error: "conflict",
+      message: "This voice session has already ended.",
+    });
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, reported(callId)));
   });
@@ -328,7 +425,12 @@ describe("voice-coach-realtime", () => {
     expect(await h.t.db.tokenReservation.count({ where: { userId, feature: "voice-coach-realtime" } })).toBe(0);
   });
 
-  it.each([[{ maxSeconds: 45, sdp: OFFER }], [{ maxSeconds: 30 }], [{ maxSeconds: 30, sdp: "hello" }], [{ maxSeconds: 60, sdp: OFFER, model: "gpt-4o-realtime-preview" }]])("answers 400 for %j", async (body) => {
+  it.each([
+    [{ maxSeconds: 45, sdp: OFFER }],
+    [{ maxSeconds: 30 }],
+    [{ maxSeconds: 30, sdp: "hello" }],
+    [{ maxSeconds: 60, sdp: OFFER, model: "gpt-4o-realtime-preview" }],
+  ])("answers 400 for %j", async (body) => {
     const userId = await h.signIn(1_000_000n);
     const response = await post(start, body);
     expect(response.status).toBe(400);

@@ -44,7 +44,10 @@ export const voiceCoachRequestSchema = z.strictObject({
   maxSeconds: z
     .number()
     .int()
-    .refine((s) => (SESSION_LENGTHS as readonly number[]).includes(s), `must be one of ${SESSION_LENGTHS.join(", ")} seconds`)
+    .refine(
+      (s) => (SESSION_LENGTHS as readonly number[]).includes(s),
+      `must be one of ${SESSION_LENGTHS.join(", ")} seconds`,
+    )
     .default(DEFAULT_SESSION_SECONDS),
   /** The browser's WebRTC offer: the server creates the call with it. */
   sdp: z
@@ -68,7 +71,8 @@ function apiBase(): string {
 /** The call's id from the Location header of POST /v1/realtime/calls (`/v1/realtime/calls/{id}`). */
 export function callIdFromLocation(location: string | null): string {
   const id = location?.split("?")[0]?.split("/").filter(Boolean).pop() ?? "";
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw new Error(`the provider did not name the realtime call (Location: ${JSON.stringify(location)})`);
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(id))
+    throw new Error(`the provider did not name the realtime call (Location: ${JSON.stringify(location)})`);
   return id;
 }
 
@@ -115,7 +119,12 @@ export interface VoiceCoachSession {
 }
 
 /** Creates the call with the browser's offer, starts metering it, and returns the SDP answer. */
-export async function startVoiceCoach(meter: RealtimeMeter, input: VoiceCoachRequest, userId: string, deferred: DeferredSettlement<Usage>): Promise<VoiceCoachSession> {
+export async function startVoiceCoach(
+  meter: RealtimeMeter,
+  input: VoiceCoachRequest,
+  userId: string,
+  deferred: DeferredSettlement<Usage>,
+): Promise<VoiceCoachSession> {
   const { sessionId, answer } = await meter.start({
     userId,
     model: VOICE_COACH_MODEL,

@@ -21,7 +21,10 @@ const T0 = new Date("2026-03-01T12:00:00.000Z");
 const email = () => `limits-${++n}@example.com`;
 let ips = 0;
 const freshIp = () => `203.0.113.${++ips}`;
-const limits = (perIp: number, total: number, windowMs = HOUR): AttemptLimits => ({ perIp: { limit: perIp, windowMs }, total: { limit: total, windowMs } });
+const limits = (perIp: number, total: number, windowMs = HOUR): AttemptLimits => ({
+  perIp: { limit: perIp, windowMs },
+  total: { limit: total, windowMs },
+});
 const users = () => t.db.user.count();
 
 describe("sign-up limits", () => {
@@ -29,34 +32,92 @@ describe("sign-up limits", () => {
     const ip = freshIp();
     const l = limits(3, 1_000);
     const results = [];
-    for (let i = 0; i < 6; i++) results.push(await signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: ip, limits: l, now: T0 }));
+    for (let i = 0; i < 6; i++)
+      results.push(
+        await signUpWithPassword(
+          t.db,
+          { email: email(), password: PASSWORD, name: undefined },
+          { clientIp: ip, limits: l, now: T0 },
+        ),
+      );
     expect(results.map((r) => r.ok)).toEqual([true, true, true, false, false, false]);
-    expect(results[3]).toEqual({ ok: false, error: "rate_limited", message: "Too many sign-ups from your network. Try again in 60 minutes.", retryAfterSeconds: 3_600 });
+    expect(results[3]).toEqual({
+      ok: false,
+      error: "rate_limited",
+      message: "Too many sign-ups from your network. Try again in 60 minutes.",
+      retryAfterSeconds: 3_600,
+    });
     const before = await users();
-    expect((await signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: ip, limits: l, now: T0 })).ok).toBe(false);
+    expect(
+      (
+        await signUpWithPassword(
+          t.db,
+          { email: email(), password: PASSWORD, name: undefined },
+          { clientIp: ip, limits: l, now: T0 },
+        )
+      ).ok,
+    ).toBe(false);
     expect(await users()).toBe(before);
     // Another client is not affected, and the IP may sign up again in the next window.
-    expect((await signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: freshIp(), limits: l, now: T0 })).ok).toBe(true);
-    expect((await signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: ip, limits: l, now: new Date(T0.getTime() + HOUR) })).ok).toBe(true);
+    expect(
+      (
+        await signUpWithPassword(
+          t.db,
+          { email: email(), password: PASSWORD, name: undefined },
+          { clientIp: freshIp(), limits: l, now: T0 },
+        )
+      ).ok,
+    ).toBe(true);
+    expect(
+      (
+        await signUpWithPassword(
+          t.db,
+          { email: email(), password: PASSWORD, name: undefined },
+          { clientIp: ip, limits: l, now: new Date(T0.getTime() + HOUR) },
+        )
+      ).ok,
+    ).toBe(true);
   });
 
   it("sign-ups from many IPs are refused past the total limit; an IP over its own limit does not use up the total", async () => {
     const now = new Date(T0.getTime() + 10 * HOUR);
     const l = limits(2, 4);
     const noisy = freshIp();
-    for (let i = 0; i < 10; i++) await signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: noisy, limits: l, now });
+    for (let i = 0; i < 10; i++)
+      await signUpWithPassword(
+        t.db,
+        { email: email(), password: PASSWORD, name: undefined },
+        { clientIp: noisy, limits: l, now },
+      );
     // noisy: 2 allowed (counted in the total), 8 refused per IP (not counted): 2 of 4 left.
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: freshIp(), limits: l, now }));
+    for (let i = 0; i < 4; i++)
+      results.push(
+        await signUpWithPassword(
+          t.db,
+          { email: email(), password: PASSWORD, name: undefined },
+          { clientIp: freshIp(), limits: l, now },
+        ),
+      );
     expect(results.map((r) => r.ok)).toEqual([true, true, false, false]);
-    expect(results[2]).toMatchObject({ ok: false, error: "rate_limited", message: "Too many sign-ups. Try again in 60 minutes." });
+    expect(results[2]).toMatchObject({
+      ok: false,
+      error: "rate_limited",
+      message: "Too many sign-ups. Try again in 60 minutes.",
+    });
   });
 
   it("concurrent sign-ups from one IP: exactly the limit get through", async () => {
     const ip = freshIp();
     const now = new Date(T0.getTime() + 20 * HOUR);
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: ip, limits: limits(4, 1_000), now })),
+      Array.from({ length: 12 }, () =>
+        signUpWithPassword(
+          t.db,
+          { email: email(), password: PASSWORD, name: undefined },
+          { clientIp: ip, limits: limits(4, 1_000), now },
+        ),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(4);
     expect(results.filter((r) => !r.ok && r.error === "rate_limited")).toHaveLength(8);
@@ -65,7 +126,14 @@ describe("sign-up limits", () => {
   it("without a client IP (no trusted proxy), the total still applies", async () => {
     const now = new Date(T0.getTime() + 30 * HOUR);
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await signUpWithPassword(t.db, { email: email(), password: PASSWORD, name: undefined }, { clientIp: null, limits: limits(1, 3), now }));
+    for (let i = 0; i < 4; i++)
+      results.push(
+        await signUpWithPassword(
+          t.db,
+          { email: email(), password: PASSWORD, name: undefined },
+          { clientIp: null, limits: limits(1, 3), now },
+        ),
+      );
     expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
   });
 });
@@ -80,28 +148,47 @@ describe("sign-in limits", () => {
     const ip = freshIp();
     const l = limits(5, 1_000, WINDOW);
     const results = [];
-    for (let i = 0; i < 8; i++) results.push(await authenticate(t.db, email(), "Winter2026!", now, { clientIp: ip, limits: l }));
+    for (let i = 0; i < 8; i++)
+      results.push(await authenticate(t.db, email(), "Winter2026!", now, { clientIp: ip, limits: l }));
     expect(results.slice(0, 5).map((r) => !r.ok && r.reason)).toEqual(Array(5).fill("invalid"));
-    expect(results[5]).toEqual({ ok: false, reason: "rate_limited", message: "Too many sign-in attempts from your network. Try again in 15 minutes.", retryAfterSeconds: 900 });
+    expect(results[5]).toEqual({
+      ok: false,
+      reason: "rate_limited",
+      message: "Too many sign-in attempts from your network. Try again in 15 minutes.",
+      retryAfterSeconds: 900,
+    });
     // The IP is refused before any password is checked: the spray cannot go on with a real account.
-    expect(await authenticate(t.db, victim, PASSWORD, now, { clientIp: ip, limits: l })).toMatchObject({ ok: false, reason: "rate_limited" });
+    expect(await authenticate(t.db, victim, PASSWORD, now, { clientIp: ip, limits: l })).toMatchObject({
+      ok: false,
+      reason: "rate_limited",
+    });
     // The victim signs in from their own network.
-    expect(await authenticate(t.db, victim, PASSWORD, now, { clientIp: freshIp(), limits: l })).toMatchObject({ ok: true });
+    expect(await authenticate(t.db, victim, PASSWORD, now, { clientIp: freshIp(), limits: l })).toMatchObject({
+      ok: true,
+    });
   });
 
   it("a spray spread over many IPs is refused past the total limit", async () => {
     const now = new Date(T0.getTime() + 50 * HOUR);
     const l = limits(100, 6, WINDOW);
     const results = [];
-    for (let i = 0; i < 9; i++) results.push(await authenticate(t.db, email(), "Winter2026!", now, { clientIp: freshIp(), limits: l }));
-    expect(results.map((r) => (!r.ok ? r.reason : "ok"))).toEqual([...Array(6).fill("invalid"), ...Array(3).fill("rate_limited")]);
+    for (let i = 0; i < 9; i++)
+      results.push(await authenticate(t.db, email(), "Winter2026!", now, { clientIp: freshIp(), limits: l }));
+    expect(results.map((r) => (!r.ok ? r.reason : "ok"))).toEqual([
+      ...Array(6).fill("invalid"),
+      ...Array(3).fill("rate_limited"),
+    ]);
     expect(results[6]).toMatchObject({ message: "Too many sign-in attempts. Try again in 15 minutes." });
   });
 
   it("concurrent guesses from one IP: exactly the limit are checked", async () => {
     const now = new Date(T0.getTime() + 60 * HOUR);
     const ip = freshIp();
-    const results = await Promise.all(Array.from({ length: 15 }, () => authenticate(t.db, email(), "guess", now, { clientIp: ip, limits: limits(5, 1_000, WINDOW) })));
+    const results = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        authenticate(t.db, email(), "guess", now, { clientIp: ip, limits: limits(5, 1_000, WINDOW) }),
+      ),
+    );
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
     expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(10);
   });

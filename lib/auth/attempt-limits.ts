@@ -29,8 +29,14 @@ export type AttemptDecision = { allowed: true } | { allowed: false; scope: "ip" 
 export function attemptLimits(kind: AttemptKind): AttemptLimits {
   const e = env();
   return kind === "signup"
-    ? { perIp: { limit: e.SIGNUP_LIMIT_PER_IP_PER_HOUR, windowMs: 3_600_000 }, total: { limit: e.SIGNUP_LIMIT_PER_HOUR, windowMs: 3_600_000 } }
-    : { perIp: { limit: e.SIGNIN_LIMIT_PER_IP_PER_15_MIN, windowMs: 900_000 }, total: { limit: e.SIGNIN_LIMIT_PER_15_MIN, windowMs: 900_000 } };
+    ? {
+        perIp: { limit: e.SIGNUP_LIMIT_PER_IP_PER_HOUR, windowMs: 3_600_000 },
+        total: { limit: e.SIGNUP_LIMIT_PER_HOUR, windowMs: 3_600_000 },
+      }
+    : {
+        perIp: { limit: e.SIGNIN_LIMIT_PER_IP_PER_15_MIN, windowMs: 900_000 },
+        total: { limit: e.SIGNIN_LIMIT_PER_15_MIN, windowMs: 900_000 },
+      };
 }
 
 /** Counts one attempt under `key` in its current window; the count including it and the window's end. */
@@ -59,19 +65,25 @@ export async function takeAttempt(
 ): Promise<AttemptDecision> {
   if (ip && limits.perIp.limit > 0) {
     const { count: n, windowEnds } = await count(db, `${kind}:ip:${ip}`, limits.perIp.windowMs, now);
-    if (n > limits.perIp.limit) return { allowed: false, scope: "ip", retryAfterSeconds: secondsUntil(windowEnds, now) };
+    if (n > limits.perIp.limit)
+      return { allowed: false, scope: "ip", retryAfterSeconds: secondsUntil(windowEnds, now) };
   }
   if (limits.total.limit > 0) {
     const { count: n, windowEnds } = await count(db, `${kind}:all`, limits.total.windowMs, now);
-    if (n > limits.total.limit) return { allowed: false, scope: "total", retryAfterSeconds: secondsUntil(windowEnds, now) };
+    if (n > limits.total.limit)
+      return { allowed: false, scope: "total", retryAfterSeconds: secondsUntil(windowEnds, now) };
   }
   // Now and then, forget windows that ended long ago (one row per IP would otherwise stay forever).
-  if (Math.random() < 0.01) await db.$executeRaw`DELETE FROM auth_rate_limit WHERE window_start < ${new Date(now.getTime() - 86_400_000)}`;
+  if (Math.random() < 0.01)
+    await db.$executeRaw`DELETE FROM auth_rate_limit WHERE window_start < ${new Date(now.getTime() - 86_400_000)}`;
   return { allowed: true };
 }
 
 /** The words the forms show for a refused attempt. */
-export function attemptRefusedMessage(kind: AttemptKind, decision: Extract<AttemptDecision, { allowed: false }>): string {
+export function attemptRefusedMessage(
+  kind: AttemptKind,
+  decision: Extract<AttemptDecision, { allowed: false }>,
+): string {
   const s = decision.retryAfterSeconds;
   const wait = s < 90 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`;
   const what = kind === "signup" ? "sign-ups" : "sign-in attempts";

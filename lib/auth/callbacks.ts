@@ -22,7 +22,11 @@ export interface SessionVersionHooks {
  *   (id and role) it wraps.
  * - `signOut`: signing out ends the session on the server too: every copy of the cookie stops working.
  */
-export function sessionVersionHooks(db: () => Db, base: JwtCallback, log: EventLog = eventLog(logger("auth"))): SessionVersionHooks {
+export function sessionVersionHooks(
+  db: () => Db,
+  base: JwtCallback,
+  log: EventLog = eventLog(logger("auth")),
+): SessionVersionHooks {
   return {
     async jwt(params) {
       const token = await base(params);
@@ -39,7 +43,10 @@ export function sessionVersionHooks(db: () => Db, base: JwtCallback, log: EventL
         // The database cannot be reached: keep the session rather than sign everyone out (next-auth
         // clears the cookie when this throws). Nothing it protects works without the database, and
         // the metered routes check the version themselves (and fail) in `sessionUserId`.
-        log("session_version_unreadable", { message: error instanceof Error ? error.message : String(error), outcome: "session kept" });
+        log("session_version_unreadable", {
+          message: error instanceof Error ? error.message : String(error),
+          outcome: "session kept",
+        });
         return token;
       }
     },

@@ -65,7 +65,9 @@ const nextAuth = NextAuth(() => {
           const parsed = signInSchema.safeParse(raw);
           if (!parsed.success) throw new InvalidCredentials();
           const ip = clientIp(request.headers, env().TRUSTED_PROXY_HOPS);
-          const result = await authenticate(db(), parsed.data.email, parsed.data.password, new Date(), { clientIp: ip });
+          const result = await authenticate(db(), parsed.data.email, parsed.data.password, new Date(), {
+            clientIp: ip,
+          });
           if (result.ok) return result.user;
           if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterSeconds);
           if (result.reason === "rate_limited") throw new RateLimitedSignIn(result.retryAfterSeconds);

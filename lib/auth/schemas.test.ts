@@ -4,7 +4,9 @@ import { signInSchema, signUpSchema } from "./schemas";
 /** Field → message of every problem, or the parsed data. */
 function check(schema: typeof signUpSchema | typeof signInSchema, input: unknown) {
   const result = schema.safeParse(input);
-  return result.success ? { data: result.data } : { errors: result.error.issues.map((i) => [i.path.join("."), i.message]) };
+  return result.success
+    ? { data: result.data }
+    : { errors: result.error.issues.map((i) => [i.path.join("."), i.message]) };
 }
 
 describe("signUpSchema", () => {

@@ -23,7 +23,10 @@ export const signUpSchema = z.object({
 
 export const signInSchema = z.object({
   email,
-  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(128, "Wrong e-mail or password."),
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .max(128, "Wrong e-mail or password."),
 });
 
 export type SignUpInput = z.infer<typeof signUpSchema>;

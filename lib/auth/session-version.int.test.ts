@@ -23,8 +23,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // The database-free base callback of lib/auth/base-config.ts, in effect.
 const base = ({ token, user }: { token: JWT; user?: { id?: string; role?: "user" | "admin" } }) =>
   user?.id ? { ...token, sub: user.id, role: user.role ?? "user" } : token;
-const hooks = sessionVersionHooks(() => t.db, base as never, () => {});
-const jwt = (params: { token: JWT; user?: { id: string; role?: "user" | "admin" } }) => hooks.jwt(params as never) as Promise<JWT | null>;
+const hooks = sessionVersionHooks(
+  () => t.db,
+  base as never,
+  () => {},
+);
+const jwt = (params: { token: JWT; user?: { id: string; role?: "user" | "admin" } }) =>
+  hooks.jwt(params as never) as Promise<JWT | null>;
 
 /** What next-auth does at sign-in: the jwt callback with the user, giving the token the cookie holds. */
 async function signIn(userId: string): Promise<JWT> {

@@ -18,7 +18,10 @@ const SECRET = "a-test-secret-that-is-at-least-32-characters";
 vi.mock("./index", () => ({ auth: async () => null })); // next-auth's full config is not needed here
 // The session version check is tested over Postgres (lib/auth/session-version.int.test.ts); here every version is current.
 vi.mock("../db/client", () => ({ db: () => ({}) }));
-vi.mock("./session-version", async (importOriginal) => ({ ...(await importOriginal<typeof import("./session-version")>()), isSessionCurrent: async () => true }));
+vi.mock("./session-version", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./session-version")>()),
+  isSessionCurrent: async () => true,
+}));
 
 let sessionUserId: (request: Request) => Promise<string | null>;
 
@@ -27,7 +30,8 @@ beforeAll(async () => {
   ({ sessionUserId } = await import("./session"));
 });
 
-const requestWith = (cookie?: string) => new Request("http://localhost/api/ai/x", { headers: cookie ? { cookie } : {} });
+const requestWith = (cookie?: string) =>
+  new Request("http://localhost/api/ai/x", { headers: cookie ? { cookie } : {} });
 const token = (name: string, payload: Record<string, unknown>, { secret = SECRET, maxAge = 3600 } = {}) =>
   encode({ token: payload, secret, salt: name, maxAge });
 
@@ -49,7 +53,11 @@ describe("sessionUserId", () => {
   it("refuses no cookie, a tampered one, one made with another secret, one under another name, and an expired one", async () => {
     const valid = await token("authjs.session-token", { sub: "user-4" });
     const tampered = `${valid.slice(0, -4)}${valid.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`;
-    const otherSecret = await token("authjs.session-token", { sub: "user-4" }, { secret: "another-secret-that-is-also-32-characters!" });
+    const otherSecret = await token(
+      "authjs.session-token",
+      { sub: "user-4" },
+      { secret: "another-secret-that-is-also-32-characters!" },
+    );
     const wrongSalt = await token("some-other-cookie", { sub: "user-4" });
     const expired = await token("authjs.session-token", { sub: "user-4" }, { maxAge: -60 });
     expect(await sessionUserId(requestWith())).toBeNull();
@@ -66,7 +74,8 @@ describe("sessionUserId", () => {
   it("decrypts a token once and answers it from memory until its expiry, then decrypts it again", async () => {
     const value = await token("authjs.session-token", { sub: "user-5" }, { maxAge: 2 });
     const before = decodeCalls.count;
-    for (let i = 0; i < 5; i++) expect(await sessionUserId(requestWith(`authjs.session-token=${value}`))).toBe("user-5");
+    for (let i = 0; i < 5; i++)
+      expect(await sessionUserId(requestWith(`authjs.session-token=${value}`))).toBe("user-5");
     expect(decodeCalls.count - before).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 2_100)); // past the token's expiry (whole seconds)
     await sessionUserId(requestWith(`authjs.session-token=${value}`));

@@ -50,10 +50,18 @@ describe("beginAttempt", () => {
     await beginAttempt(t.db, key, at(10 * 60_000));
     await beginAttempt(t.db, key, at(20 * 60_000));
     await beginAttempt(t.db, key, at(35 * 60_000)); // exactly 15 minutes after the previous one
-    expect(await beginAttempt(t.db, key, at(45 * 60_000))).toEqual({ allowed: true, attempt: 5, lockedUntil: at(45 * 60_000 + 30_000) });
+    expect(await beginAttempt(t.db, key, at(45 * 60_000))).toEqual({
+      allowed: true,
+      attempt: 5,
+      lockedUntil: at(45 * 60_000 + 30_000),
+    });
     const other = nextKey();
     for (let i = 0; i < 4; i++) await beginAttempt(t.db, other, T0);
-    expect(await beginAttempt(t.db, other, at(15 * 60_000 + 1))).toEqual({ allowed: true, attempt: 1, lockedUntil: null });
+    expect(await beginAttempt(t.db, other, at(15 * 60_000 + 1))).toEqual({
+      allowed: true,
+      attempt: 1,
+      lockedUntil: null,
+    });
   });
 
   it("lets only five of ten parallel attempts through, so a burst of guesses is throttled too", async () => {
@@ -61,7 +69,9 @@ describe("beginAttempt", () => {
     const tickets = await Promise.all(Array.from({ length: 10 }, () => beginAttempt(t.db, key, T0)));
     const allowed = tickets.filter((ticket) => ticket.allowed);
     expect(allowed.map((ticket) => ticket.allowed && ticket.attempt).sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(tickets.filter((ticket) => !ticket.allowed)).toEqual(Array(5).fill({ allowed: false, retryAfterSeconds: 30 }));
+    expect(tickets.filter((ticket) => !ticket.allowed)).toEqual(
+      Array(5).fill({ allowed: false, retryAfterSeconds: 30 }),
+    );
     expect((await t.db.authThrottle.findUniqueOrThrow({ where: { key } })).failures).toBe(5);
   });
 

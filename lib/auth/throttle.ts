@@ -24,8 +24,7 @@ export function throttleKey(email: string): string {
 
 export type AttemptTicket =
   /** `lockedUntil`: the lock this attempt leaves behind if its password turns out wrong. */
-  | { allowed: true; attempt: number; lockedUntil: Date | null }
-  | { allowed: false; retryAfterSeconds: number };
+  { allowed: true; attempt: number; lockedUntil: Date | null } | { allowed: false; retryAfterSeconds: number };
 
 function secondsBetween(later: Date, now: Date): number {
   return Math.ceil((later.getTime() - now.getTime()) / 1000);

@@ -30,7 +30,17 @@ function oneMonthLater(d: Date): Date {
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth() + 1;
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  return new Date(
+    Date.UTC(
+      y,
+      m,
+      Math.min(d.getUTCDate(), lastDay),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    ),
+  );
 }
 
 describe("signUpWithPassword", () => {
@@ -88,31 +98,43 @@ describe("signUpWithPassword", () => {
     const balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId: user.id } });
     expect(balance.periodStart).toEqual(new Date("2028-01-31T23:59:59.999Z"));
     expect(balance.nextResetAt).toEqual(new Date("2028-02-29T23:59:59.999Z"));
-    const rows = await t.sql<{ idempotency_key: string }>("SELECT idempotency_key FROM token_transactions WHERE user_id = $1 ORDER BY id", [
-      user.id,
-    ]);
+    const rows = await t.sql<{ idempotency_key: string }>(
+      "SELECT idempotency_key FROM token_transactions WHERE user_id = $1 ORDER BY id",
+      [user.id],
+    );
     expect(rows.map((r) => r.idempotency_key)).toEqual([`expire:${user.id}:signup`, `allowance:${user.id}:signup`]);
   });
 
   it("refuses an e-mail address that is taken, in any case, and keeps one user", async () => {
     await signUp("taken@example.com");
-    expect(await signUpWithPassword(t.db, { email: "Taken@EXAMPLE.com", password: "another password", name: undefined })).toEqual({
+    expect(
+      await signUpWithPassword(t.db, { email: "Taken@EXAMPLE.com", password: "another password", name: undefined }),
+    ).toEqual({
       ok: false,
       error: "email_taken",
     });
-    const users = await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE lower(email) = 'taken@example.com'");
+    const users = await t.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM users WHERE lower(email) = 'taken@example.com'",
+    );
     expect(users).toEqual([{ n: 1 }]);
     // The original password still works; the second one never did.
     expect((await authenticate(t.db, "taken@example.com", PASSWORD, T0)).ok).toBe(true);
-    expect(await authenticate(t.db, "taken@example.com", "another password", T0)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(t.db, "taken@example.com", "another password", T0)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 
   it("gives exactly one account when the same address signs up five times at once", async () => {
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => signUpWithPassword(t.db, { email: "race@example.com", password: PASSWORD, name: undefined })),
+      Array.from({ length: 5 }, () =>
+        signUpWithPassword(t.db, { email: "race@example.com", password: PASSWORD, name: undefined }),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 4 }, () => ({ ok: false, error: "email_taken" })));
+    expect(results.filter((r) => !r.ok)).toEqual(
+      Array.from({ length: 4 }, () => ({ ok: false, error: "email_taken" })),
+    );
     const [counts] = await t.sql(
       `SELECT (SELECT count(*)::int FROM users WHERE email = 'race@example.com') AS users,
               (SELECT count(*)::int FROM user_token_balance b JOIN users u ON u.id = b.user_id WHERE u.email = 'race@example.com') AS balances,
@@ -149,9 +171,9 @@ describe("signing up is one transaction", () => {
     await broken.sql(`CREATE TRIGGER fail_ledger_insert BEFORE INSERT ON token_transactions
       FOR EACH ROW EXECUTE FUNCTION fail_ledger_insert()`);
     try {
-      await expect(signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined })).rejects.toThrow(
-        "ledger insert failed on purpose",
-      );
+      await expect(
+        signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined }),
+      ).rejects.toThrow("ledger insert failed on purpose");
       expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
     } finally {
       await broken.sql("DROP TRIGGER fail_ledger_insert ON token_transactions");
@@ -162,17 +184,17 @@ describe("signing up is one transaction", () => {
   it("leaves no user and no balance behind when the free-tier grant fails", async () => {
     // openAccount refuses a free tier of 0.
     await broken.sql("UPDATE token_pricing_config SET free_tier_millitokens = 0");
-    await expect(signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined })).rejects.toThrow(
-      "the free tier must grant more than 0 tokens",
-    );
+    await expect(
+      signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined }),
+    ).rejects.toThrow("the free tier must grant more than 0 tokens");
     expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
   });
 
   it("leaves no user behind when there is no pricing to open the account with", async () => {
     await broken.sql("DELETE FROM token_pricing_config");
-    await expect(signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined })).rejects.toThrow(
-      "token_pricing_config is empty",
-    );
+    await expect(
+      signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined }),
+    ).rejects.toThrow("token_pricing_config is empty");
     expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
   });
 });
@@ -187,7 +209,10 @@ describe("authenticate", () => {
 
   it("refuses a wrong password and an unknown address alike", async () => {
     await signUp("wrong@example.com");
-    expect(await authenticate(t.db, "wrong@example.com", "not the password", T0)).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate(t.db, "wrong@example.com", "not the password", T0)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
     expect(await authenticate(t.db, "nobody@example.com", PASSWORD, T0)).toEqual({ ok: false, reason: "invalid" });
   });
 
@@ -209,8 +234,16 @@ describe("authenticate", () => {
       { ok: false, reason: "invalid" },
       { ok: false, reason: "throttled", retryAfterSeconds: 30 },
     ]);
-    expect(await authenticate(t.db, email, PASSWORD, T0)).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
-    expect(await authenticate(t.db, email, PASSWORD, at(29_001))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 1 });
+    expect(await authenticate(t.db, email, PASSWORD, T0)).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 30,
+    });
+    expect(await authenticate(t.db, email, PASSWORD, at(29_001))).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 1,
+    });
     // Another spelling of the same address is the same lock.
     expect(await authenticate(t.db, email.toUpperCase(), PASSWORD, at(10_000))).toEqual({
       ok: false,
@@ -225,8 +258,16 @@ describe("authenticate", () => {
     const email = nextEmail();
     await signUp(email);
     for (let i = 0; i < 5; i++) await authenticate(t.db, email, "wrong", T0);
-    expect(await authenticate(t.db, email, "wrong", at(30_000))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 60 });
-    expect(await authenticate(t.db, email, PASSWORD, at(60_000))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+    expect(await authenticate(t.db, email, "wrong", at(30_000))).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 60,
+    });
+    expect(await authenticate(t.db, email, PASSWORD, at(60_000))).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 30,
+    });
   });
 
   it("forgets failures older than the 15-minute window", async () => {
@@ -238,14 +279,22 @@ describe("authenticate", () => {
     for (let i = 0; i < 3; i++) {
       expect(await authenticate(t.db, email, "wrong", at(15 * 60_000 + 2))).toEqual({ ok: false, reason: "invalid" });
     }
-    expect(await authenticate(t.db, email, "wrong", at(15 * 60_000 + 3))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+    expect(await authenticate(t.db, email, "wrong", at(15 * 60_000 + 3))).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 30,
+    });
   });
 
   it("still counts a failure exactly 15 minutes after the window opened", async () => {
     const email = nextEmail();
     await signUp(email);
     for (let i = 0; i < 4; i++) await authenticate(t.db, email, "wrong", T0);
-    expect(await authenticate(t.db, email, "wrong", at(15 * 60_000))).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+    expect(await authenticate(t.db, email, "wrong", at(15 * 60_000))).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 30,
+    });
   });
 
   it("clears the failures on a successful sign-in", async () => {
@@ -262,7 +311,11 @@ describe("authenticate", () => {
 
   it("counts failures of an unknown address too", async () => {
     for (let i = 0; i < 4; i++) await authenticate(t.db, "ghost@example.com", "guess", T0);
-    expect(await authenticate(t.db, "ghost@example.com", "guess", T0)).toEqual({ ok: false, reason: "throttled", retryAfterSeconds: 30 });
+    expect(await authenticate(t.db, "ghost@example.com", "guess", T0)).toEqual({
+      ok: false,
+      reason: "throttled",
+      retryAfterSeconds: 30,
+    });
   });
 
   it("checks at most five passwords of a burst of ten parallel wrong guesses", async () => {
@@ -283,7 +336,10 @@ describe("grantAdmin", () => {
     const admin = await signUp();
     const other = await signUp();
     expect(await grantAdmin(t.db, `  ${admin.email.toUpperCase()} `)).toBe(true);
-    const roles = await t.db.user.findMany({ where: { id: { in: [admin.id, other.id] } }, select: { id: true, role: true } });
+    const roles = await t.db.user.findMany({
+      where: { id: { in: [admin.id, other.id] } },
+      select: { id: true, role: true },
+    });
     expect(Object.fromEntries(roles.map((r) => [r.id, r.role]))).toEqual({ [admin.id]: "admin", [other.id]: "user" });
   });
 

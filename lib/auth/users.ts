@@ -71,7 +71,13 @@ export interface AttemptContext {
 export async function signUpWithPassword(db: Db, input: SignUpInput, context?: AttemptContext): Promise<SignUpResult> {
   if (context) {
     const decision = await takeAttempt(db, "signup", context.clientIp, context);
-    if (!decision.allowed) return { ok: false, error: "rate_limited", message: attemptRefusedMessage("signup", decision), retryAfterSeconds: decision.retryAfterSeconds };
+    if (!decision.allowed)
+      return {
+        ok: false,
+        error: "rate_limited",
+        message: attemptRefusedMessage("signup", decision),
+        retryAfterSeconds: decision.retryAfterSeconds,
+      };
   }
   const passwordHash = await hashPassword(input.password);
   try {
@@ -97,10 +103,25 @@ export type AuthenticateResult =
  * sign-in form passes it) it is first counted against the per-IP and total limits, whatever the
  * e-mail: a password spray across many addresses is refused too.
  */
-export async function authenticate(db: Db, email: string, password: string, now = new Date(), context?: AttemptContext): Promise<AuthenticateResult> {
+export async function authenticate(
+  db: Db,
+  email: string,
+  password: string,
+  now = new Date(),
+  context?: AttemptContext,
+): Promise<AuthenticateResult> {
   if (context) {
-    const decision = await takeAttempt(db, "signin", context.clientIp, { limits: context.limits, now: context.now ?? now });
-    if (!decision.allowed) return { ok: false, reason: "rate_limited", message: attemptRefusedMessage("signin", decision), retryAfterSeconds: decision.retryAfterSeconds };
+    const decision = await takeAttempt(db, "signin", context.clientIp, {
+      limits: context.limits,
+      now: context.now ?? now,
+    });
+    if (!decision.allowed)
+      return {
+        ok: false,
+        reason: "rate_limited",
+        message: attemptRefusedMessage("signin", decision),
+        retryAfterSeconds: decision.retryAfterSeconds,
+      };
   }
   const key = throttleKey(email);
   const ticket = await beginAttempt(db, key, now);
@@ -110,7 +131,11 @@ export async function authenticate(db: Db, email: string, password: string, now 
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid) {
     if (ticket.lockedUntil) {
-      return { ok: false, reason: "throttled", retryAfterSeconds: Math.ceil((ticket.lockedUntil.getTime() - now.getTime()) / 1000) };
+      return {
+        ok: false,
+        reason: "throttled",
+        retryAfterSeconds: Math.ceil((ticket.lockedUntil.getTime() - now.getTime()) / 1000),
+      };
     }
     return { ok: false, reason: "invalid" };
   }

@@ -77,7 +77,10 @@ export function packItem(pack: Pack, currency: string): CatalogItem {
 }
 
 export function catalogItems(pricing: PricingConfig): CatalogItem[] {
-  return [...pricing.plans.map((p) => planItem(p, pricing.currency)), ...pricing.packs.map((p) => packItem(p, pricing.currency))];
+  return [
+    ...pricing.plans.map((p) => planItem(p, pricing.currency)),
+    ...pricing.packs.map((p) => packItem(p, pricing.currency)),
+  ];
 }
 
 /** A catalog item of the active pricing by kind and id, or null. */
@@ -102,7 +105,9 @@ export class CatalogPriceMismatch extends Error {
     readonly lookupKey: string,
     readonly differences: string[],
   ) {
-    super(`The Stripe price with the lookup key "${lookupKey}" differs from the catalog (${differences.join("; ")}): run \`npm run stripe:sync\`.`);
+    super(
+      `The Stripe price with the lookup key "${lookupKey}" differs from the catalog (${differences.join("; ")}): run \`npm run stripe:sync\`.`,
+    );
     this.name = "CatalogPriceMismatch";
   }
 }
@@ -111,12 +116,17 @@ export class CatalogPriceMismatch extends Error {
  * How a Stripe price differs from a catalog entry: amount, currency, interval, and — when the price
  * says what it grants (`tollgate_tokens`) — the tokens. Empty when it sells exactly the entry.
  */
-export function priceDifferences(price: Pick<Stripe.Price, "unit_amount" | "currency" | "recurring" | "metadata">, item: CatalogItem): string[] {
+export function priceDifferences(
+  price: Pick<Stripe.Price, "unit_amount" | "currency" | "recurring" | "metadata">,
+  item: CatalogItem,
+): string[] {
   const out: string[] = [];
   if (price.unit_amount !== item.unitAmount) out.push(`amount ${price.unit_amount} ≠ ${item.unitAmount}`);
-  if (price.currency.toLowerCase() !== item.currency.toLowerCase()) out.push(`currency ${price.currency} ≠ ${item.currency}`);
+  if (price.currency.toLowerCase() !== item.currency.toLowerCase())
+    out.push(`currency ${price.currency} ≠ ${item.currency}`);
   const interval = price.recurring?.interval ?? null;
-  if (interval !== item.recurring || (price.recurring?.interval_count ?? 1) !== 1) out.push(`interval ${interval ?? "one-time"} ≠ ${item.recurring ?? "one-time"}`);
+  if (interval !== item.recurring || (price.recurring?.interval_count ?? 1) !== 1)
+    out.push(`interval ${interval ?? "one-time"} ≠ ${item.recurring ?? "one-time"}`);
   const tokens = price.metadata?.[META_TOKENS];
   if (tokens !== undefined && tokens !== String(item.tokens)) out.push(`tokens ${tokens} ≠ ${item.tokens}`);
   return out;
@@ -134,7 +144,10 @@ export async function priceByLookupKey(stripe: Stripe, lookupKey: string): Promi
  * Which plan or pack a Stripe price sells: the metadata written by `stripe:sync`, else its lookup
  * key. Null for a price that is not Tollgate's.
  */
-export function itemRefOfPrice(price: Pick<Stripe.Price, "metadata" | "lookup_key">, pricing: PricingConfig): { kind: CatalogKind; id: string } | null {
+export function itemRefOfPrice(
+  price: Pick<Stripe.Price, "metadata" | "lookup_key">,
+  pricing: PricingConfig,
+): { kind: CatalogKind; id: string } | null {
   const kind = price.metadata?.[META_KIND];
   const id = price.metadata?.[META_ID];
   if ((kind === "plan" || kind === "pack") && id) return { kind, id };
@@ -161,10 +174,14 @@ type OfferPrice = Pick<Stripe.Price, "metadata" | "lookup_key" | "unit_amount" |
 function offerIn(pricing: PricingConfig, kind: CatalogKind, id: string): PriceOffer | null {
   if (kind === "plan") {
     const plan = pricing.plans.find((p) => p.id === id);
-    return plan ? { kind, id, plan, pricingVersion: pricing.version, millitokens: tokensToMillitokens(plan.tokensPerMonth) } : null;
+    return plan
+      ? { kind, id, plan, pricingVersion: pricing.version, millitokens: tokensToMillitokens(plan.tokensPerMonth) }
+      : null;
   }
   const pack = pricing.packs.find((p) => p.id === id);
-  return pack ? { kind, id, pack, pricingVersion: pricing.version, millitokens: tokensToMillitokens(pack.tokens) } : null;
+  return pack
+    ? { kind, id, pack, pricingVersion: pricing.version, millitokens: tokensToMillitokens(pack.tokens) }
+    : null;
 }
 
 /**
@@ -191,7 +208,11 @@ export async function offerOfPrice(tx: DbTx, price: OfferPrice): Promise<PriceOf
   // A price without the version: the version in force when it was made, at its amount.
   const rows = await tx.tokenPricingConfig.findMany({ orderBy: { version: "desc" } });
   const sameAmount = rows
-    .map((row) => ({ createdAt: row.createdAt, offer: offerIn(parsePricingRow(row), ref.kind, ref.id), currency: row.currency }))
+    .map((row) => ({
+      createdAt: row.createdAt,
+      offer: offerIn(parsePricingRow(row), ref.kind, ref.id),
+      currency: row.currency,
+    }))
     .filter(({ offer, currency }) => {
       const cents = offer ? (offer.kind === "plan" ? offer.plan.priceCents : offer.pack.priceCents) : null;
       return offer && cents === price.unit_amount && currency.toLowerCase() === price.currency.toLowerCase();
@@ -202,7 +223,14 @@ export async function offerOfPrice(tx: DbTx, price: OfferPrice): Promise<PriceOf
   if (chosen?.offer) return chosen.offer;
   if (ref.kind === "plan") {
     const found = await planById(tx, ref.id);
-    if (found) return { kind: "plan", id: ref.id, plan: found.plan, pricingVersion: found.pricingVersion, millitokens: tokensToMillitokens(found.plan.tokensPerMonth) };
+    if (found)
+      return {
+        kind: "plan",
+        id: ref.id,
+        plan: found.plan,
+        pricingVersion: found.pricingVersion,
+        millitokens: tokensToMillitokens(found.plan.tokensPerMonth),
+      };
   }
   return offerIn(active, ref.kind, ref.id);
 }
@@ -216,7 +244,10 @@ export async function planById(tx: DbTx, id: string): Promise<{ plan: Plan; pric
   const active = await getActivePricing(tx);
   const current = active.plans.find((p) => p.id === id);
   if (current) return { plan: current, pricingVersion: active.version };
-  const rows = await tx.tokenPricingConfig.findMany({ orderBy: { version: "desc" }, where: { version: { lt: active.version } } });
+  const rows = await tx.tokenPricingConfig.findMany({
+    orderBy: { version: "desc" },
+    where: { version: { lt: active.version } },
+  });
   for (const row of rows) {
     const pricing = parsePricingRow(row);
     const plan = pricing.plans.find((p) => p.id === id);

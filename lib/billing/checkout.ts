@@ -6,7 +6,16 @@
 // price (`stripe:sync` failed or was not run after a pricing change) is refused with
 // CatalogPriceMismatch before anything is created, so nobody is charged one price and shown another.
 import { getActivePricing } from "../tokens/pricing-config";
-import { CatalogPriceMismatch, findItem, META_ID, META_KIND, META_PRICING_VERSION, priceByLookupKey, priceDifferences, type CatalogKind } from "./catalog";
+import {
+  CatalogPriceMismatch,
+  findItem,
+  META_ID,
+  META_KIND,
+  META_PRICING_VERSION,
+  priceByLookupKey,
+  priceDifferences,
+  type CatalogKind,
+} from "./catalog";
 import type { BillingContext } from "./context";
 import { ensureCustomer, META_USER, type CustomerOwner } from "./customer";
 import { portalUrl, planChangeUrl } from "./portal";
@@ -14,20 +23,29 @@ import { isLive, syncSubscription } from "./sync-subscription";
 import { cancelUrl, successUrl } from "./urls";
 
 export class UnknownCatalogItem extends Error {
-  constructor(readonly kind: CatalogKind, readonly id: string) {
+  constructor(
+    readonly kind: CatalogKind,
+    readonly id: string,
+  ) {
     super(`There is no ${kind} "${id}".`);
     this.name = "UnknownCatalogItem";
   }
 }
 
-export type CheckoutDestination = { kind: "checkout"; url: string; sessionId: string } | { kind: "portal"; url: string; reason: "plan_change" | "same_plan" };
+export type CheckoutDestination =
+  | { kind: "checkout"; url: string; sessionId: string }
+  | { kind: "portal"; url: string; reason: "plan_change" | "same_plan" };
 
 /**
  * Where the user goes to buy `item`: a new Checkout Session, or — for a subscriber choosing a plan —
  * the portal. The subscription is re-read from Stripe first, so a subscription whose webhooks have
  * not arrived yet still counts (no second subscription by a quick second click).
  */
-export async function startCheckout(ctx: BillingContext, user: CustomerOwner, item: { kind: CatalogKind; id: string }): Promise<CheckoutDestination> {
+export async function startCheckout(
+  ctx: BillingContext,
+  user: CustomerOwner,
+  item: { kind: CatalogKind; id: string },
+): Promise<CheckoutDestination> {
   const pricing = await getActivePricing(ctx.db);
   const entry = findItem(pricing, item.kind, item.id);
   if (!entry) throw new UnknownCatalogItem(item.kind, item.id);
@@ -48,8 +66,13 @@ export async function startCheckout(ctx: BillingContext, user: CustomerOwner, it
     const synced = await syncSubscription(ctx, customerId);
     const current = synced.ok ? synced.subscription : null;
     if (current && isLive(current.status) && current.stripeSubscriptionId) {
-      if (current.planId === entry.id) return { kind: "portal", url: await portalUrl(ctx, customerId), reason: "same_plan" };
-      return { kind: "portal", url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id), reason: "plan_change" };
+      if (current.planId === entry.id)
+        return { kind: "portal", url: await portalUrl(ctx, customerId), reason: "same_plan" };
+      return {
+        kind: "portal",
+        url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id),
+        reason: "plan_change",
+      };
     }
   }
 

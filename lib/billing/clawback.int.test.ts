@@ -34,7 +34,14 @@ async function spend(userId: string, millitokens: bigint) {
 }
 
 async function chargeRows(userId: string, chargeId: string) {
-  return h.t.sql<{ kind: string; allowance_delta: string; purchased_delta: string; shortfall: string; idempotency_key: string; reason: string }>(
+  return h.t.sql<{
+    kind: string;
+    allowance_delta: string;
+    purchased_delta: string;
+    shortfall: string;
+    idempotency_key: string;
+    reason: string;
+  }>(
     `SELECT kind::text, allowance_delta::text, purchased_delta::text, shortfall::text, idempotency_key, reason FROM token_transactions
      WHERE user_id = $1 AND source_ref = $2 ORDER BY id`,
     [userId, chargeId],
@@ -59,7 +66,14 @@ describe("a refunded subscription invoice", () => {
     await h.sim.settled();
     expect(await h.buckets(user.id)).toMatchObject({ allowance: 0n, purchased: 0n });
     expect(await chargeRows(user.id, chargeId)).toEqual([
-      { kind: "clawback", allowance_delta: String(-PRO), purchased_delta: "0", shortfall: "0", idempotency_key: `refund:${chargeId}:${PRO}`, reason: "subscription payment refunded" },
+      {
+        kind: "clawback",
+        allowance_delta: String(-PRO),
+        purchased_delta: "0",
+        shortfall: "0",
+        idempotency_key: `refund:${chargeId}:${PRO}`,
+        reason: "subscription payment refunded",
+      },
     ]);
 
     // Stripe delivers the same event again, and a fresh copy of it: nothing more is taken.
@@ -92,7 +106,9 @@ describe("a refunded subscription invoice", () => {
     ]);
 
     // The first refund's event redelivered late (a fresh event id): still nothing more.
-    const event = h.sim.events.find((e) => e.type === "charge.refunded" && (e.data as { object: { id: string } }).object.id === chargeId)!;
+    const event = h.sim.events.find(
+      (e) => e.type === "charge.refunded" && (e.data as { object: { id: string } }).object.id === chargeId,
+    )!;
     expect((await h.deliver({ ...event, id: `${event.id}_late` })).status).toBe(200);
     expect((await h.buckets(user.id)).allowance).toBe(PRO - second);
   });
@@ -107,7 +123,12 @@ describe("a refunded subscription invoice", () => {
     await h.sim.settled();
     expect((await h.buckets(user.id)).allowance).toBe(0n);
     expect(await chargeRows(user.id, chargeId)).toEqual([
-      expect.objectContaining({ kind: "clawback", allowance_delta: "-499877", shortfall: "2500123", idempotency_key: `refund:${chargeId}:${PRO}` }),
+      expect.objectContaining({
+        kind: "clawback",
+        allowance_delta: "-499877",
+        shortfall: "2500123",
+        idempotency_key: `refund:${chargeId}:${PRO}`,
+      }),
     ]);
   });
 
@@ -122,7 +143,9 @@ describe("a refunded subscription invoice", () => {
     await h.stripe.refunds.create({ charge: chargeId });
     await h.sim.settled();
     expect((await h.buckets(user.id)).allowance).toBe(PRO);
-    expect(await chargeRows(user.id, chargeId)).toEqual([expect.objectContaining({ kind: "clawback", allowance_delta: "0", shortfall: String(PRO) })]);
+    expect(await chargeRows(user.id, chargeId)).toEqual([
+      expect.objectContaining({ kind: "clawback", allowance_delta: "0", shortfall: String(PRO) }),
+    ]);
   });
 });
 
@@ -176,8 +199,22 @@ describe("a disputed subscription invoice", () => {
     await h.sim.settled();
     expect((await h.buckets(user.id)).allowance).toBe(PRO - 1_000_000n);
     expect(await chargeRows(user.id, chargeId)).toEqual([
-      { kind: "clawback", allowance_delta: "-2000000", purchased_delta: "0", shortfall: "1000000", idempotency_key: `refund:${chargeId}:${PRO}`, reason: "subscription payment disputed" },
-      { kind: "grant_allowance", allowance_delta: "2000000", purchased_delta: "0", shortfall: "0", idempotency_key: `restore:${chargeId}:1:0`, reason: "Dispute won: allowance given back" },
+      {
+        kind: "clawback",
+        allowance_delta: "-2000000",
+        purchased_delta: "0",
+        shortfall: "1000000",
+        idempotency_key: `refund:${chargeId}:${PRO}`,
+        reason: "subscription payment disputed",
+      },
+      {
+        kind: "grant_allowance",
+        allowance_delta: "2000000",
+        purchased_delta: "0",
+        shortfall: "0",
+        idempotency_key: `restore:${chargeId}:1:0`,
+        reason: "Dispute won: allowance given back",
+      },
     ]);
 
     // Every event of the charge redelivered, in reverse: the state stays.

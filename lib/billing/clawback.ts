@@ -57,7 +57,10 @@ async function purchaseOfCharge(ctx: BillingContext, charge: Stripe.Charge): Pro
   if (session?.mode === "payment" && session.metadata?.[META_KIND] === "pack") {
     return { kind: "pack", session, customerId: customerIdOf(session.customer) };
   }
-  const payments = await ctx.stripe.invoicePayments.list({ payment: { type: "payment_intent", payment_intent: paymentIntentId }, limit: 10 });
+  const payments = await ctx.stripe.invoicePayments.list({
+    payment: { type: "payment_intent", payment_intent: paymentIntentId },
+    limit: 10,
+  });
   const payment = payments.data.find((p) => p.status === "paid") ?? payments.data[0];
   const invoiceId = payment ? idOf(payment.invoice as string | { id: string }) : null;
   if (!invoiceId) return null;
@@ -116,7 +119,8 @@ export async function clawbackForCharge(ctx: BillingContext, chargeId: string): 
       target,
       granted,
       reason: disputed ? `${what} payment disputed` : `${what} payment refunded`,
-      restoreReason: purchase.kind === "pack" ? "Dispute won: pack tokens given back" : "Dispute won: allowance given back",
+      restoreReason:
+        purchase.kind === "pack" ? "Dispute won: pack tokens given back" : "Dispute won: allowance given back",
     });
   });
 }
@@ -130,7 +134,10 @@ interface Granted {
 }
 
 async function packGrant(tx: DbTx, sessionId: string): Promise<Granted> {
-  const purchase = await tx.tokenTransaction.findUnique({ where: { idempotencyKey: `checkout:${sessionId}` }, select: { purchasedDelta: true } });
+  const purchase = await tx.tokenTransaction.findUnique({
+    where: { idempotencyKey: `checkout:${sessionId}` },
+    select: { purchasedDelta: true },
+  });
   return { total: purchase?.purchasedDelta ?? 0n, bucket: "purchased", current: true };
 }
 

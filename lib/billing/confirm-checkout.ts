@@ -19,14 +19,18 @@ export interface RefreshOptions {
 }
 
 export type ConfirmResult =
-  | { ok: true; kind: "plan" | "pack"; paid: boolean }
-  | { ok: false; reason: "not_found" | "not_yours" };
+  { ok: true; kind: "plan" | "pack"; paid: boolean } | { ok: false; reason: "not_found" | "not_yours" };
 
 /**
  * Confirms checkout session `sessionId` for `userId`: the session must belong to the user's Stripe
  * customer (else nothing happens). Idempotent; debounced per user.
  */
-export function confirmCheckout(ctx: BillingContext, userId: string, sessionId: string, options: RefreshOptions = {}): Promise<ConfirmResult> {
+export function confirmCheckout(
+  ctx: BillingContext,
+  userId: string,
+  sessionId: string,
+  options: RefreshOptions = {},
+): Promise<ConfirmResult> {
   return debouncedRefresh(userId, `checkout:${sessionId}`, () => confirmCheckoutNow(ctx, userId, sessionId), options);
 }
 
@@ -50,7 +54,8 @@ async function confirmCheckoutNow(ctx: BillingContext, userId: string, sessionId
   const subscriptionId = typeof session.subscription === "string" ? session.subscription : session.subscription?.id;
   if (!subscriptionId) return { ok: true, kind: "plan", paid: false };
   const subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
-  const invoiceId = typeof subscription.latest_invoice === "string" ? subscription.latest_invoice : subscription.latest_invoice?.id;
+  const invoiceId =
+    typeof subscription.latest_invoice === "string" ? subscription.latest_invoice : subscription.latest_invoice?.id;
   if (!invoiceId) return { ok: true, kind: "plan", paid: false };
   const invoice = await ctx.stripe.invoices.retrieve(invoiceId);
   if (invoice.status !== "paid") return { ok: true, kind: "plan", paid: false };

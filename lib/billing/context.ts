@@ -28,7 +28,11 @@ export function billingContext(): BillingContext {
  * must not call Stripe: the transaction holds a pooled connection all along. Different users never wait for each other. The lock is released with the
  * transaction, also when it fails.
  */
-export async function withUserLock<T>(ctx: Pick<BillingContext, "db">, userId: string, fn: (tx: DbTx) => Promise<T>): Promise<T> {
+export async function withUserLock<T>(
+  ctx: Pick<BillingContext, "db">,
+  userId: string,
+  fn: (tx: DbTx) => Promise<T>,
+): Promise<T> {
   return ctx.db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tollgate:billing:${userId}`}, 0))`;

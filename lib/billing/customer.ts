@@ -23,12 +23,23 @@ export interface CustomerOwner {
  * development simulator under an old database) is replaced by a new one — checkout and the portal
  * verify; webhook paths never create customers.
  */
-export async function ensureCustomer(ctx: BillingContext, user: CustomerOwner, { verify = false }: { verify?: boolean } = {}): Promise<string> {
-  const known = await ctx.db.userSubscription.findUnique({ where: { userId: user.id }, select: { stripeCustomerId: true } });
-  if (known?.stripeCustomerId && (!verify || (await customerExists(ctx, known.stripeCustomerId)))) return known.stripeCustomerId;
+export async function ensureCustomer(
+  ctx: BillingContext,
+  user: CustomerOwner,
+  { verify = false }: { verify?: boolean } = {},
+): Promise<string> {
+  const known = await ctx.db.userSubscription.findUnique({
+    where: { userId: user.id },
+    select: { stripeCustomerId: true },
+  });
+  if (known?.stripeCustomerId && (!verify || (await customerExists(ctx, known.stripeCustomerId))))
+    return known.stripeCustomerId;
 
   return withUserLock(ctx, user.id, async (tx) => {
-    const row = await tx.userSubscription.findUnique({ where: { userId: user.id }, select: { stripeCustomerId: true } });
+    const row = await tx.userSubscription.findUnique({
+      where: { userId: user.id },
+      select: { stripeCustomerId: true },
+    });
     const stale = row?.stripeCustomerId ?? null;
     if (stale && stale !== known?.stripeCustomerId) return stale; // another caller replaced it meanwhile
     if (stale && (!verify || (await customerExists(ctx, stale)))) return stale;
@@ -38,7 +49,22 @@ export async function ensureCustomer(ctx: BillingContext, user: CustomerOwner, {
     );
     // A replaced customer's subscription state went with it.
     const reset = stale
-      ? { stripeSubscriptionId: null, stripePriceId: null, planId: null, planAllowance: null, planPricingVersion: null, scheduledPlanId: null, scheduledChangeAt: null, status: "none" as const, currentPeriodStart: null, currentPeriodEnd: null, cancelAtPeriodEnd: false, canceledAt: null, currentPeriodInvoiceId: null, currentPeriodPaidAt: null }
+      ? {
+          stripeSubscriptionId: null,
+          stripePriceId: null,
+          planId: null,
+          planAllowance: null,
+          planPricingVersion: null,
+          scheduledPlanId: null,
+          scheduledChangeAt: null,
+          status: "none" as const,
+          currentPeriodStart: null,
+          currentPeriodEnd: null,
+          cancelAtPeriodEnd: false,
+          canceledAt: null,
+          currentPeriodInvoiceId: null,
+          currentPeriodPaidAt: null,
+        }
       : {};
     await tx.userSubscription.upsert({
       where: { userId: user.id },
@@ -65,7 +91,10 @@ async function customerExists(ctx: BillingContext, customerId: string): Promise<
  * stored. Null for a customer that is not one of ours.
  */
 export async function userIdForCustomer(ctx: BillingContext, tx: DbTx, customerId: string): Promise<string | null> {
-  const row = await tx.userSubscription.findUnique({ where: { stripeCustomerId: customerId }, select: { userId: true } });
+  const row = await tx.userSubscription.findUnique({
+    where: { stripeCustomerId: customerId },
+    select: { userId: true },
+  });
   if (row) return row.userId;
   let customer;
   try {
@@ -77,12 +106,19 @@ export async function userIdForCustomer(ctx: BillingContext, tx: DbTx, customerI
   if (customer.deleted) return null;
   const userId = customer.metadata?.[META_USER];
   if (!userId) return null;
-  const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, subscription: { select: { stripeCustomerId: true } } } });
+  const user = await tx.user.findUnique({
+    where: { id: userId },
+    select: { id: true, subscription: { select: { stripeCustomerId: true } } },
+  });
   if (!user) return null;
   const linked = user.subscription?.stripeCustomerId;
   if (linked && linked !== customerId) return null; // the user already has another customer: not this one
   if (!linked) {
-    await tx.userSubscription.upsert({ where: { userId }, create: { userId, stripeCustomerId: customerId }, update: { stripeCustomerId: customerId } });
+    await tx.userSubscription.upsert({
+      where: { userId },
+      create: { userId, stripeCustomerId: customerId },
+      update: { stripeCustomerId: customerId },
+    });
   }
   return userId;
 }

@@ -130,7 +130,12 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
         sourceRef: invoice.id,
         pricingVersion: period.offer.pricingVersion,
       });
-      if (started.ok) notes.push(started.duplicate ? "period already started" : `period ${period.start.toISOString()} started with ${period.offer.id}`);
+      if (started.ok)
+        notes.push(
+          started.duplicate
+            ? "period already started"
+            : `period ${period.start.toISOString()} started with ${period.offer.id}`,
+        );
       else if (started.error.type === "StalePeriod") notes.push("a newer period already started");
       else throw new Error(`starting the period of invoice ${invoice.id} failed: ${started.error.type}`);
     }
@@ -150,7 +155,8 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
  */
 export async function grantPackForSession(ctx: BillingContext, sessionId: string, tx?: DbTx): Promise<EffectOutcome> {
   const session = await ctx.stripe.checkout.sessions.retrieve(sessionId);
-  if (session.mode !== "payment" || session.metadata?.[META_KIND] !== "pack") return { ignored: `session ${sessionId} is not a pack purchase` };
+  if (session.mode !== "payment" || session.metadata?.[META_KIND] !== "pack")
+    return { ignored: `session ${sessionId} is not a pack purchase` };
   if (session.payment_status !== "paid") return { ignored: `session ${sessionId} is ${session.payment_status}` };
   const customerId = customerIdOf(session.customer);
   const client = tx ?? ctx.db;
@@ -175,7 +181,11 @@ export async function grantPackForSession(ctx: BillingContext, sessionId: string
 }
 
 /** The pack a paid session sold: the price on its line items (what was charged), else its metadata. */
-async function packOfSession(ctx: BillingContext, client: DbTx, session: Stripe.Checkout.Session): Promise<Extract<PriceOffer, { kind: "pack" }>> {
+async function packOfSession(
+  ctx: BillingContext,
+  client: DbTx,
+  session: Stripe.Checkout.Session,
+): Promise<Extract<PriceOffer, { kind: "pack" }>> {
   const items = await ctx.stripe.checkout.sessions.listLineItems(session.id, { limit: 10 });
   for (const item of items.data) {
     if (!item.price) continue;
@@ -184,6 +194,15 @@ async function packOfSession(ctx: BillingContext, client: DbTx, session: Stripe.
   }
   const pricing = await pricingVersion(client, Number(session.metadata?.[META_PRICING_VERSION]));
   const pack = pricing.packs.find((p) => p.id === session.metadata?.[META_ID]);
-  if (!pack) throw new Error(`session ${session.id}: pack "${session.metadata?.[META_ID]}" is not in pricing version ${pricing.version}`);
-  return { kind: "pack", id: pack.id, pack, pricingVersion: pricing.version, millitokens: tokensToMillitokens(pack.tokens) };
+  if (!pack)
+    throw new Error(
+      `session ${session.id}: pack "${session.metadata?.[META_ID]}" is not in pricing version ${pricing.version}`,
+    );
+  return {
+    kind: "pack",
+    id: pack.id,
+    pack,
+    pricingVersion: pricing.version,
+    millitokens: tokensToMillitokens(pack.tokens),
+  };
 }

@@ -13,7 +13,11 @@ async function subscribe(user: { id: string; email: string; name: string }, plan
   return h.subscribe(user, planId);
 }
 
-async function buyPack(user: { id: string; email: string; name: string }, packId: string, outcome: "paid" | "async_success" | "async_failure" = "paid") {
+async function buyPack(
+  user: { id: string; email: string; name: string },
+  packId: string,
+  outcome: "paid" | "async_success" | "async_failure" = "paid",
+) {
   const destination = await startCheckout(h.ctx, user, { kind: "pack", id: packId });
   if (destination.kind !== "checkout") throw new Error("expected a checkout");
   await h.sim.completeCheckout(destination.sessionId, outcome);
@@ -69,7 +73,10 @@ describe("subscriptions", () => {
     expect(elite).toMatchObject({ kind: "portal", reason: "plan_change" });
     const same = await startCheckout(h.ctx, user, { kind: "plan", id: "pro" });
     expect(same).toMatchObject({ kind: "portal", reason: "same_plan" });
-    const list = await h.stripe.subscriptions.list({ customer: (await h.subscriptionRow(user.id))!.stripe_customer_id as string, status: "all" });
+    const list = await h.stripe.subscriptions.list({
+      customer: (await h.subscriptionRow(user.id))!.stripe_customer_id as string,
+      status: "all",
+    });
     expect(list.data.map((s) => s.id)).toEqual([subscriptionId]);
   });
 
@@ -95,7 +102,9 @@ describe("subscriptions", () => {
     const user = await h.newUser();
     const { subscriptionId } = await subscribe(user, "pro");
     const sub = await h.stripe.subscriptions.retrieve(subscriptionId);
-    const prices = await h.stripe.prices.list({ lookup_keys: ["tollgate_plan_elite_monthly", "tollgate_plan_essential_monthly"] });
+    const prices = await h.stripe.prices.list({
+      lookup_keys: ["tollgate_plan_elite_monthly", "tollgate_plan_essential_monthly"],
+    });
     const price = (key: string) => prices.data.find((p) => p.lookup_key === key)!.id;
 
     await h.stripe.subscriptions.update(subscriptionId, {
@@ -105,9 +114,14 @@ describe("subscriptions", () => {
     await h.sim.settled();
     expect((await h.subscriptionRow(user.id))!.plan_id).toBe("elite");
     const item = sub.items.data[0]!;
-    const proration = await h.stripe.invoices.retrieve((await h.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string);
+    const proration = await h.stripe.invoices.retrieve(
+      (await h.stripe.subscriptions.retrieve(subscriptionId)).latest_invoice as string,
+    );
     const changedAt = proration.lines.data[0]!.period.start;
-    const upgraded = 3_000n * TOKENS + (2_000n * TOKENS * BigInt(item.current_period_end - changedAt)) / BigInt(item.current_period_end - item.current_period_start);
+    const upgraded =
+      3_000n * TOKENS +
+      (2_000n * TOKENS * BigInt(item.current_period_end - changedAt)) /
+        BigInt(item.current_period_end - item.current_period_start);
     expect((await h.buckets(user.id)).allowance).toBe(upgraded);
 
     await h.stripe.subscriptions.update(subscriptionId, {
@@ -187,7 +201,13 @@ describe("packs", () => {
     await h.t.db.$transaction(async (tx) => {
       const { adjust } = await import("../tokens/ledger");
       const admin = await tx.user.create({ data: { email: `admin-${user.id}@example.com`, role: "admin" } });
-      const r = await adjust(tx, { userId: user.id, amount: -600n * TOKENS, reason: "spend", actorId: admin.id, idempotencyKey: `spend:${user.id}` });
+      const r = await adjust(tx, {
+        userId: user.id,
+        amount: -600n * TOKENS,
+        reason: "spend",
+        actorId: admin.id,
+        idempotencyKey: `spend:${user.id}`,
+      });
       if (!r.ok) throw new Error(r.error.type);
     });
     expect(await h.buckets(user.id)).toMatchObject({ allowance: 0n, purchased: 1_500n * TOKENS });
@@ -204,9 +224,16 @@ describe("packs", () => {
 
     // The simulator refuses to dispute a fully refunded charge; Stripe can still send a dispute of
     // one (a chargeback filed anyway): a signed charge.dispute.created for it takes nothing more.
-    const dispute = { id: `evt_dispute_${user.id}`, object: "event", type: "charge.dispute.created", data: { object: { id: `dp_${user.id}`, object: "dispute", charge, amount: 1900 } } };
+    const dispute = {
+      id: `evt_dispute_${user.id}`,
+      object: "event",
+      type: "charge.dispute.created",
+      data: { object: { id: `dp_${user.id}`, object: "dispute", charge, amount: 1900 } },
+    };
     expect((await h.deliver(dispute)).body.outcome).toBe("processed");
-    const clawbacks = await h.t.sql("SELECT id FROM token_transactions WHERE user_id = $1 AND kind = 'clawback'", [user.id]);
+    const clawbacks = await h.t.sql("SELECT id FROM token_transactions WHERE user_id = $1 AND kind = 'clawback'", [
+      user.id,
+    ]);
     expect(clawbacks).toHaveLength(1);
   });
 

@@ -3,7 +3,11 @@ import type { UserSubscription } from "../db/generated/client";
 import { DEFAULT_PRICING } from "../tokens/pricing-config";
 import { planRelation, subscriptionState } from "./overview";
 
-const [essential, pro, elite] = DEFAULT_PRICING.plans as [typeof DEFAULT_PRICING.plans[0], typeof DEFAULT_PRICING.plans[0], typeof DEFAULT_PRICING.plans[0]];
+const [essential, pro, elite] = DEFAULT_PRICING.plans as [
+  (typeof DEFAULT_PRICING.plans)[0],
+  (typeof DEFAULT_PRICING.plans)[0],
+  (typeof DEFAULT_PRICING.plans)[0],
+];
 
 function sub(overrides: Partial<UserSubscription>): UserSubscription {
   return {
@@ -49,9 +53,16 @@ describe("subscriptionState", () => {
   it("reads the free tier, active, trial, cancelling, past due and ended", () => {
     expect(subscriptionState(null)).toEqual({ kind: "free" });
     expect(subscriptionState(sub({ status: "none" }))).toEqual({ kind: "free" });
-    expect(subscriptionState(sub({}))).toEqual({ kind: "active", renewsAt: new Date("2026-03-01T00:00:00Z"), trial: false });
+    expect(subscriptionState(sub({}))).toEqual({
+      kind: "active",
+      renewsAt: new Date("2026-03-01T00:00:00Z"),
+      trial: false,
+    });
     expect(subscriptionState(sub({ status: "trialing" }))).toMatchObject({ kind: "active", trial: true });
-    expect(subscriptionState(sub({ cancelAtPeriodEnd: true }))).toEqual({ kind: "cancelling", endsAt: new Date("2026-03-01T00:00:00Z") });
+    expect(subscriptionState(sub({ cancelAtPeriodEnd: true }))).toEqual({
+      kind: "cancelling",
+      endsAt: new Date("2026-03-01T00:00:00Z"),
+    });
     expect(subscriptionState(sub({ status: "past_due", cancelAtPeriodEnd: true }))).toEqual({ kind: "past_due" });
     expect(subscriptionState(sub({ status: "canceled" }))).toEqual({ kind: "ended", status: "canceled" });
   });

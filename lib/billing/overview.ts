@@ -56,7 +56,10 @@ export interface SubscriptionOverview {
 export function planRelation(plan: Plan, live: Plan | null): PlanRelation {
   if (!live) return "subscribe";
   if (plan.id === live.id) return "current";
-  const more = plan.tokensPerMonth !== live.tokensPerMonth ? plan.tokensPerMonth > live.tokensPerMonth : plan.priceCents > live.priceCents;
+  const more =
+    plan.tokensPerMonth !== live.tokensPerMonth
+      ? plan.tokensPerMonth > live.tokensPerMonth
+      : plan.priceCents > live.priceCents;
   return more ? "upgrade" : "downgrade";
 }
 
@@ -64,8 +67,10 @@ export function subscriptionState(subscription: UserSubscription | null): Subscr
   if (!subscription || subscription.status === "none") return { kind: "free" };
   if (subscription.status === "past_due") return { kind: "past_due" };
   if (subscription.status === "active" || subscription.status === "trialing") {
-    if (!subscription.currentPeriodPaidAt) return { kind: "awaiting_payment", periodStart: subscription.currentPeriodStart };
-    if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd) return { kind: "cancelling", endsAt: subscription.currentPeriodEnd };
+    if (!subscription.currentPeriodPaidAt)
+      return { kind: "awaiting_payment", periodStart: subscription.currentPeriodStart };
+    if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEnd)
+      return { kind: "cancelling", endsAt: subscription.currentPeriodEnd };
     return { kind: "active", renewsAt: subscription.currentPeriodEnd, trial: subscription.status === "trialing" };
   }
   return { kind: "ended", status: subscription.status };
@@ -80,11 +85,19 @@ export async function subscriptionOverview(tx: DbTx, userId: string): Promise<Su
   const livePlanId = subscription && isLive(subscription.status) ? subscription.planId : null;
   // The plan as the subscriber pays it: the pricing version of their price (a subscriber on an
   // older price keeps its amount and allowance until they change plan), else today's catalog.
-  const paidVersion = livePlanId && subscription?.planPricingVersion ? await pricingVersion(tx, subscription.planPricingVersion) : null;
-  const livePlan = paidVersion?.plans.find((p) => p.id === livePlanId) ?? pricing.plans.find((p) => p.id === livePlanId) ?? null;
+  const paidVersion =
+    livePlanId && subscription?.planPricingVersion ? await pricingVersion(tx, subscription.planPricingVersion) : null;
+  const livePlan =
+    paidVersion?.plans.find((p) => p.id === livePlanId) ?? pricing.plans.find((p) => p.id === livePlanId) ?? null;
   const periodAllowance = livePlan ? tokensToMillitokens(livePlan.tokensPerMonth) : pricing.freeTierMillitokens;
-  const scheduledPlan = livePlanId && subscription?.scheduledPlanId ? pricing.plans.find((p) => p.id === subscription.scheduledPlanId) : undefined;
-  const scheduledChange = scheduledPlan && subscription?.scheduledChangeAt ? { plan: scheduledPlan, at: subscription.scheduledChangeAt } : null;
+  const scheduledPlan =
+    livePlanId && subscription?.scheduledPlanId
+      ? pricing.plans.find((p) => p.id === subscription.scheduledPlanId)
+      : undefined;
+  const scheduledChange =
+    scheduledPlan && subscription?.scheduledChangeAt
+      ? { plan: scheduledPlan, at: subscription.scheduledChangeAt }
+      : null;
   return {
     pricing,
     balance: current,

@@ -20,7 +20,11 @@ async function subscribePro(label: string) {
 
 /** The reset cron, run just after the renewed period started (no grace: only the payment check holds it back). */
 async function cronAfter(start: Date) {
-  return resetMonthlyTokens(h.t.db, { connectionString: h.t.url }, { now: new Date(start.getTime() + 1000), renewalGraceMs: 0 });
+  return resetMonthlyTokens(
+    h.t.db,
+    { connectionString: h.t.url },
+    { now: new Date(start.getTime() + 1000), renewalGraceMs: 0 },
+  );
 }
 
 async function periodGrants(userId: string, start: Date) {
@@ -70,7 +74,9 @@ describe("a renewal whose invoice is not paid yet", () => {
     const paidEvent = [...h.sim.events].reverse().find((e) => e.type === "invoice.paid")!;
     expect((await h.deliver({ ...paidEvent, id: `${paidEvent.id}_again` })).status).toBe(200);
     expect(await periodGrants(s.userId, start)).toHaveLength(1);
-    const grants = await h.t.sql("SELECT 1 FROM token_transactions WHERE user_id = $1 AND kind = 'grant_allowance'", [s.userId]);
+    const grants = await h.t.sql("SELECT 1 FROM token_transactions WHERE user_id = $1 AND kind = 'grant_allowance'", [
+      s.userId,
+    ]);
     expect(grants).toHaveLength(2); // the first period and this one
     expect((await verifyLedger(h.t.db, { userIds: [s.userId] })).mismatches).toEqual([]);
   });
@@ -87,7 +93,9 @@ describe("a renewal whose invoice is not paid yet", () => {
 
     h.sim.payInvoice(renewed.latest_invoice as string);
     await h.sim.settled();
-    expect(await periodGrants(s.userId, start)).toEqual([{ allowance_delta: String(PRO), source_ref: renewed.latest_invoice }]);
+    expect(await periodGrants(s.userId, start)).toEqual([
+      { allowance_delta: String(PRO), source_ref: renewed.latest_invoice },
+    ]);
     expect(await cronAfter(start)).toMatchObject({ periodsStarted: 0 });
   });
 

@@ -39,7 +39,9 @@ async function priceOf(planId: string): Promise<string> {
 
 /** (new − old) × (end − at) / (end − start), rounded down: what the proration's payment grants. */
 function share(difference: bigint, item: Stripe.SubscriptionItem, at: number): bigint {
-  return (difference * BigInt(item.current_period_end - at)) / BigInt(item.current_period_end - item.current_period_start);
+  return (
+    (difference * BigInt(item.current_period_end - at)) / BigInt(item.current_period_end - item.current_period_start)
+  );
 }
 
 async function planChangeRows(userId: string) {
@@ -52,12 +54,19 @@ async function planChangeRows(userId: string) {
 /** Opens the portal page at `url` and presses its Confirm button, as a browser would. */
 async function confirmInPortal(url: string): Promise<void> {
   const html = await (await fetch(url)).text();
-  const form = html.split("<form").slice(1).find((fm) => fm.includes("Confirm"));
+  const form = html
+    .split("<form")
+    .slice(1)
+    .find((fm) => fm.includes("Confirm"));
   if (!form) throw new Error("the portal page has no Confirm button");
   const action = /action="([^"]+)"/.exec(form)![1]!;
   const fields: Record<string, string> = {};
   for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]!] = m[2]!;
-  const res = await fetch(new URL(action, h.sim.url).href, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+  const res = await fetch(new URL(action, h.sim.url).href, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
   expect(res.status).toBe(303);
 }
 
@@ -82,7 +91,9 @@ describe("an upgrade grants only what was paid", () => {
     // 34,000 tokens × 1 day / the period's days: about 1,133 tokens in a 30-day month, not 34,000.
     expect(extra).toBe((34_000_000n * 86_400n) / BigInt(item.current_period_end - item.current_period_start));
     expect((await h.buckets(user.id)).allowance).toBe(ESSENTIAL + extra);
-    expect(await planChangeRows(user.id)).toEqual([{ idempotency_key: planChangeKey(invoiceId), allowance_delta: String(extra), source_ref: invoiceId }]);
+    expect(await planChangeRows(user.id)).toEqual([
+      { idempotency_key: planChangeKey(invoiceId), allowance_delta: String(extra), source_ref: invoiceId },
+    ]);
     expect(h.deliveries.filter((d) => d.status !== 200)).toEqual([]);
   });
 
@@ -90,12 +101,20 @@ describe("an upgrade grants only what was paid", () => {
     const user = await h.newUser();
     const { subscription, item } = await subscribe(user, "essential");
     const lastDay = item.current_period_end - DAY;
-    await h.stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: await priceOf("titan") }], proration_behavior: "create_prorations", proration_date: lastDay });
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item.id, price: await priceOf("titan") }],
+      proration_behavior: "create_prorations",
+      proration_date: lastDay,
+    });
     await h.sim.settled();
     expect((await h.subscriptionRow(user.id))!.plan_id).toBe("titan");
     expect((await h.buckets(user.id)).allowance).toBe(ESSENTIAL);
 
-    await h.stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: await priceOf("essential") }], proration_behavior: "create_prorations", proration_date: lastDay });
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item.id, price: await priceOf("essential") }],
+      proration_behavior: "create_prorations",
+      proration_date: lastDay,
+    });
     await h.sim.settled();
     expect((await h.buckets(user.id)).allowance).toBe(ESSENTIAL);
 
@@ -110,7 +129,11 @@ describe("an upgrade grants only what was paid", () => {
     const { subscription, item, customerId } = await subscribe(user, "essential");
     const lastDay = item.current_period_end - DAY;
     await h.sim.failNextPayment(customerId);
-    await h.stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: await priceOf("titan") }], proration_behavior: "always_invoice", proration_date: lastDay });
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item.id, price: await priceOf("titan") }],
+      proration_behavior: "always_invoice",
+      proration_date: lastDay,
+    });
     await h.sim.settled();
     const invoiceId = (await h.stripe.subscriptions.retrieve(subscription.id)).latest_invoice as string;
     expect((await h.stripe.invoices.retrieve(invoiceId)).status).toBe("open");
@@ -119,7 +142,16 @@ describe("an upgrade grants only what was paid", () => {
     await refreshAfterPortal(h.ctx, user.id);
     // An invoice.paid whose payload says "paid" for the open invoice is not believed: Stripe is re-read.
     const open = await h.stripe.invoices.retrieve(invoiceId);
-    expect((await h.deliver({ id: `evt_claims_paid_${invoiceId}`, object: "event", type: "invoice.paid", data: { object: { ...open, status: "paid" } } })).status).toBe(200);
+    expect(
+      (
+        await h.deliver({
+          id: `evt_claims_paid_${invoiceId}`,
+          object: "event",
+          type: "invoice.paid",
+          data: { object: { ...open, status: "paid" } },
+        })
+      ).status,
+    ).toBe(200);
     expect(await planChangeRows(user.id)).toEqual([]);
     expect((await h.buckets(user.id)).allowance).toBe(ESSENTIAL);
 
@@ -135,7 +167,11 @@ describe("an upgrade grants only what was paid", () => {
     const lastDay = item.current_period_end - 3 * DAY;
     h.sim.setWebhookSwitches({ copies: 3 });
     try {
-      await h.stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: await priceOf("titan") }], proration_behavior: "always_invoice", proration_date: lastDay });
+      await h.stripe.subscriptions.update(subscription.id, {
+        items: [{ id: item.id, price: await priceOf("titan") }],
+        proration_behavior: "always_invoice",
+        proration_date: lastDay,
+      });
       await h.sim.settled();
     } finally {
       h.sim.setWebhookSwitches({ copies: 1 });
@@ -144,7 +180,13 @@ describe("an upgrade grants only what was paid", () => {
     const invoice = await h.stripe.invoices.retrieve(invoiceId);
     // The same invoice.paid again under new event ids (Stripe may send an event more than once),
     // with the return pages, concurrently.
-    const redelivered = (n: number) => h.deliver({ id: `evt_again_${invoiceId}_${n}`, object: "event", type: "invoice.paid", data: { object: invoice } });
+    const redelivered = (n: number) =>
+      h.deliver({
+        id: `evt_again_${invoiceId}_${n}`,
+        object: "event",
+        type: "invoice.paid",
+        data: { object: invoice },
+      });
     const [deliveries] = await Promise.all([
       Promise.all([1, 2, 3, 4].map((n) => redelivered(n))),
       Promise.all([1, 2, 3].map(() => refreshAfterPortal(h.ctx, user.id))),
@@ -152,7 +194,9 @@ describe("an upgrade grants only what was paid", () => {
     ]);
     expect(deliveries.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     const extra = share(TITAN - ESSENTIAL, item, lastDay);
-    expect(await planChangeRows(user.id)).toEqual([{ idempotency_key: planChangeKey(invoiceId), allowance_delta: String(extra), source_ref: invoiceId }]);
+    expect(await planChangeRows(user.id)).toEqual([
+      { idempotency_key: planChangeKey(invoiceId), allowance_delta: String(extra), source_ref: invoiceId },
+    ]);
     expect((await h.buckets(user.id)).allowance).toBe(ESSENTIAL + extra);
   });
 });
@@ -171,7 +215,11 @@ describe("events in any order", () => {
       const subscriptionId = (await h.stripe.checkout.sessions.retrieve(destination.sessionId)).subscription as string;
       item = (await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]!;
       lastDay = item.current_period_end - DAY;
-      await h.stripe.subscriptions.update(subscriptionId, { items: [{ id: item.id, price: await priceOf("titan") }], proration_behavior: "always_invoice", proration_date: lastDay });
+      await h.stripe.subscriptions.update(subscriptionId, {
+        items: [{ id: item.id, price: await priceOf("titan") }],
+        proration_behavior: "always_invoice",
+        proration_date: lastDay,
+      });
       await h.sim.settled();
     } finally {
       held = h.hold;
@@ -184,7 +232,10 @@ describe("events in any order", () => {
     }
     const extra = share(TITAN - ESSENTIAL, item, lastDay);
     expect(await planChangeRows(user.id)).toHaveLength(1);
-    expect(await h.buckets(user.id)).toMatchObject({ allowance: ESSENTIAL + extra, periodStart: new Date(item.current_period_start * 1000) });
+    expect(await h.buckets(user.id)).toMatchObject({
+      allowance: ESSENTIAL + extra,
+      periodStart: new Date(item.current_period_start * 1000),
+    });
   });
 });
 
@@ -192,17 +243,25 @@ describe("plan changes through the app's portal", () => {
   it("choosing a higher plan opens Tollgate's portal configuration (always_invoice) even when the account's default prorates at renewal; confirming charges now and grants the pro-rated share", async () => {
     // The account's default portal (the Dashboard's) bills prorations only at renewal.
     // (A first session without a configuration brings the default into being, as the Dashboard does.)
-    await h.stripe.billingPortal.sessions.create({ customer: (await h.stripe.customers.create({ email: "someone@example.com" })).id });
+    await h.stripe.billingPortal.sessions.create({
+      customer: (await h.stripe.customers.create({ email: "someone@example.com" })).id,
+    });
     const [defaultConfig] = (await h.stripe.billingPortal.configurations.list({ is_default: true })).data;
     if (!defaultConfig) throw new Error("no default portal configuration");
-    await h.stripe.billingPortal.configurations.update(defaultConfig.id, { features: { subscription_update: { enabled: true, proration_behavior: "create_prorations" } } });
+    await h.stripe.billingPortal.configurations.update(defaultConfig.id, {
+      features: { subscription_update: { enabled: true, proration_behavior: "create_prorations" } },
+    });
 
     const user = await h.newUser();
     const { subscription, item } = await subscribe(user, "essential");
     const destination = await startCheckout(h.ctx, user, { kind: "plan", id: "titan" });
     expect(destination).toMatchObject({ kind: "portal", reason: "plan_change" });
     const tollgate = await findPortalConfiguration(h.stripe);
-    expect(tollgate?.features.subscription_update).toMatchObject({ enabled: true, proration_behavior: "always_invoice", schedule_at_period_end: { conditions: [{ type: "decreasing_item_amount" }] } });
+    expect(tollgate?.features.subscription_update).toMatchObject({
+      enabled: true,
+      proration_behavior: "always_invoice",
+      schedule_at_period_end: { conditions: [{ type: "decreasing_item_amount" }] },
+    });
     const portalSession = h.sim.objects("billing_portal.session").at(-1) as unknown as { configuration: string };
     expect(portalSession.configuration).toBe(tollgate!.id);
 
@@ -213,7 +272,9 @@ describe("plan changes through the app's portal", () => {
     expect(invoice).toMatchObject({ billing_reason: "subscription_update", status: "paid" });
     const changedAt = invoice.lines.data[0]!.period.start;
     const extra = share(TITAN - ESSENTIAL, item, changedAt);
-    expect(await planChangeRows(user.id)).toEqual([{ idempotency_key: planChangeKey(invoiceId), allowance_delta: String(extra), source_ref: invoiceId }]);
+    expect(await planChangeRows(user.id)).toEqual([
+      { idempotency_key: planChangeKey(invoiceId), allowance_delta: String(extra), source_ref: invoiceId },
+    ]);
     expect((await h.buckets(user.id)).allowance).toBe(ESSENTIAL + extra);
     expect((await h.subscriptionRow(user.id))!.plan_id).toBe("titan");
   });
@@ -242,7 +303,10 @@ describe("plan changes through the app's portal", () => {
     // The subscription page says so: Titan now, Essential from the renewal.
     const page = await subscriptionOverview(h.t.db, user.id);
     expect(page.livePlan?.id).toBe("titan");
-    expect(page.scheduledChange).toEqual({ plan: expect.objectContaining({ id: "essential" }), at: new Date(subscription.items.data[0]!.current_period_end * 1000) });
+    expect(page.scheduledChange).toEqual({
+      plan: expect.objectContaining({ id: "essential" }),
+      at: new Date(subscription.items.data[0]!.current_period_end * 1000),
+    });
 
     await h.sim.advanceSubscription(subscription.id);
     await h.sim.settled();
@@ -255,9 +319,15 @@ describe("plan changes through the app's portal", () => {
   it("a downgrade applied at once by an API call (always_invoice: a credit) grants nothing and takes nothing", async () => {
     const user = await h.newUser();
     const { subscription, item } = await subscribe(user, "titan");
-    await h.stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: await priceOf("essential") }], proration_behavior: "always_invoice", proration_date: item.current_period_end - DAY });
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item.id, price: await priceOf("essential") }],
+      proration_behavior: "always_invoice",
+      proration_date: item.current_period_end - DAY,
+    });
     await h.sim.settled();
-    const invoice = await h.stripe.invoices.retrieve((await h.stripe.subscriptions.retrieve(subscription.id)).latest_invoice as string);
+    const invoice = await h.stripe.invoices.retrieve(
+      (await h.stripe.subscriptions.retrieve(subscription.id)).latest_invoice as string,
+    );
     expect(invoice).toMatchObject({ billing_reason: "subscription_update", status: "paid", amount_paid: 0 });
     expect((await h.buckets(user.id)).allowance).toBe(TITAN);
     expect(await planChangeRows(user.id)).toEqual([]);

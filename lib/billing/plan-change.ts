@@ -74,7 +74,11 @@ async function invoiceLines(ctx: BillingContext, invoice: Stripe.Invoice): Promi
  * What a paid `subscription_update` invoice grants, read from Stripe and the pricing versions (no
  * writes). Null for any other invoice, or one that is not paid.
  */
-export async function readPaidPlanChange(ctx: BillingContext, db: Db | DbTx, invoice: Stripe.Invoice): Promise<PaidPlanChange | null> {
+export async function readPaidPlanChange(
+  ctx: BillingContext,
+  db: Db | DbTx,
+  invoice: Stripe.Invoice,
+): Promise<PaidPlanChange | null> {
   if (invoice.billing_reason !== "subscription_update" || invoice.status !== "paid" || !invoice.id) return null;
   const lines = (await invoiceLines(ctx, invoice)).filter(isProration);
   if (lines.length === 0) return null;
@@ -100,7 +104,12 @@ export async function readPaidPlanChange(ctx: BillingContext, db: Db | DbTx, inv
     const sign = line.amount < 0 ? -1n : 1n;
     weighted += sign * offer.millitokens * quantity * seconds;
     if (line.amount > 0 && (!charged || line.amount > charged.amount)) {
-      charged = { planId: offer.id, planName: offer.plan.name, pricingVersion: offer.pricingVersion, amount: line.amount };
+      charged = {
+        planId: offer.id,
+        planName: offer.plan.name,
+        pricingVersion: offer.pricingVersion,
+        amount: line.amount,
+      };
     }
   }
   return {
@@ -136,12 +145,14 @@ export async function pendingPlanChanges(
     if (change) out.push(change);
   };
   if (from.invoice?.id) {
-    if (from.invoice.billing_reason === "subscription_update") await add(await ctx.stripe.invoices.retrieve(from.invoice.id));
+    if (from.invoice.billing_reason === "subscription_update")
+      await add(await ctx.stripe.invoices.retrieve(from.invoice.id));
     seen.add(from.invoice.id);
   }
   const latest = from.subscription?.latest_invoice ?? null;
   const latestId = idOf(latest);
-  if (latestId && !seen.has(latestId)) await add(typeof latest === "string" ? await ctx.stripe.invoices.retrieve(latestId) : latest!);
+  if (latestId && !seen.has(latestId))
+    await add(typeof latest === "string" ? await ctx.stripe.invoices.retrieve(latestId) : latest!);
   return out;
 }
 
@@ -151,7 +162,10 @@ export async function pendingPlanChanges(
  * Returns what it did, or null when there is nothing to grant (see the header).
  */
 export async function grantPlanChangeLocked(tx: DbTx, userId: string, change: PaidPlanChange): Promise<string | null> {
-  const balance = await tx.userTokenBalance.findUnique({ where: { userId }, select: { periodStart: true, nextResetAt: true } });
+  const balance = await tx.userTokenBalance.findUnique({
+    where: { userId },
+    select: { periodStart: true, nextResetAt: true },
+  });
   if (!balance || balance.nextResetAt.getTime() !== change.periodEnd * 1000) return null;
   const periodSeconds = BigInt(change.periodEnd) - BigInt(Math.floor(balance.periodStart.getTime() / 1000));
   if (periodSeconds <= 0n || change.weighted <= 0n) return null;

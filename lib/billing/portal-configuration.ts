@@ -17,10 +17,15 @@ import type Stripe from "stripe";
 export const META_PORTAL = "tollgate_portal";
 const PORTAL_ROLE = "plans";
 
-export type PortalAction = { action: "portal_created" | "portal_updated" | "portal_unchanged"; configurationId: string };
+export type PortalAction = {
+  action: "portal_created" | "portal_updated" | "portal_unchanged";
+  configurationId: string;
+};
 
 /** The features Tollgate's portal must have, for the plans' current prices. */
-export function portalFeatures(planPrices: { productId: string; priceId: string }[]): Stripe.BillingPortal.ConfigurationCreateParams.Features {
+export function portalFeatures(
+  planPrices: { productId: string; priceId: string }[],
+): Stripe.BillingPortal.ConfigurationCreateParams.Features {
   return {
     invoice_history: { enabled: true },
     payment_method_update: { enabled: true },
@@ -43,7 +48,10 @@ export async function findPortalConfiguration(stripe: Stripe): Promise<Stripe.Bi
   return null;
 }
 
-function sameFeatures(config: Stripe.BillingPortal.Configuration, planPrices: { productId: string; priceId: string }[]): boolean {
+function sameFeatures(
+  config: Stripe.BillingPortal.Configuration,
+  planPrices: { productId: string; priceId: string }[],
+): boolean {
   const update = config.features.subscription_update;
   const offered = (update.products ?? []).map((p) => `${p.product}:${[...p.prices].sort().join(",")}`).sort();
   const wanted = planPrices.map((p) => `${p.productId}:${p.priceId}`).sort();
@@ -62,11 +70,18 @@ function sameFeatures(config: Stripe.BillingPortal.Configuration, planPrices: { 
 }
 
 /** Creates Tollgate's portal configuration, or updates it to offer `planPrices` with the rules above. Idempotent. */
-export async function syncPortalConfiguration(stripe: Stripe, planPrices: { productId: string; priceId: string }[]): Promise<PortalAction> {
+export async function syncPortalConfiguration(
+  stripe: Stripe,
+  planPrices: { productId: string; priceId: string }[],
+): Promise<PortalAction> {
   const features = portalFeatures(planPrices);
   const existing = await findPortalConfiguration(stripe);
   if (!existing) {
-    const created = await stripe.billingPortal.configurations.create({ features, metadata: { [META_PORTAL]: PORTAL_ROLE }, name: "Tollgate plans" });
+    const created = await stripe.billingPortal.configurations.create({
+      features,
+      metadata: { [META_PORTAL]: PORTAL_ROLE },
+      name: "Tollgate plans",
+    });
     return { action: "portal_created", configurationId: created.id };
   }
   if (sameFeatures(existing, planPrices)) return { action: "portal_unchanged", configurationId: existing.id };

@@ -21,7 +21,11 @@ const log = logger("billing");
  */
 async function configurationId(ctx: BillingContext): Promise<string | undefined> {
   const config = await findPortalConfiguration(ctx.stripe);
-  if (!config) log.warn({ event: "portal_configuration_missing" }, "no Tollgate portal configuration: run `npm run stripe:sync` (using the account's default portal settings)");
+  if (!config)
+    log.warn(
+      { event: "portal_configuration_missing" },
+      "no Tollgate portal configuration: run `npm run stripe:sync` (using the account's default portal settings)",
+    );
   return config?.id;
 }
 
@@ -36,7 +40,12 @@ export async function portalUrl(ctx: BillingContext, customerId: string): Promis
 }
 
 /** The portal, opened on the confirmation of a switch of `subscriptionId` to `priceId`. */
-export async function planChangeUrl(ctx: BillingContext, customerId: string, subscriptionId: string, priceId: string): Promise<string> {
+export async function planChangeUrl(
+  ctx: BillingContext,
+  customerId: string,
+  subscriptionId: string,
+  priceId: string,
+): Promise<string> {
   const subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
   const item = subscription.items.data[0];
   if (!item) throw new Error(`subscription ${subscriptionId} has no item`);
@@ -47,7 +56,10 @@ export async function planChangeUrl(ctx: BillingContext, customerId: string, sub
     ...(configuration ? { configuration } : {}),
     flow_data: {
       type: "subscription_update_confirm",
-      subscription_update_confirm: { subscription: subscriptionId, items: [{ id: item.id, price: priceId, quantity: 1 }] },
+      subscription_update_confirm: {
+        subscription: subscriptionId,
+        items: [{ id: item.id, price: priceId, quantity: 1 }],
+      },
       after_completion: { type: "redirect", redirect: { return_url: returnUrl(ctx.appUrl) } },
     },
   });

@@ -23,7 +23,9 @@ type User = { id: string; email: string; name: string };
 /** Saves the active catalogue with `change` applied as the next version, as the admin console does. */
 async function newVersion(change: { plans?: (p: Plan) => Plan; packs?: (p: Pack) => Pack }): Promise<PricingConfig> {
   const active = await getActivePricing(h.t.db);
-  const admin = await h.t.db.user.create({ data: { email: `admin-${active.version}-${Date.now()}@example.com`, role: "admin" } });
+  const admin = await h.t.db.user.create({
+    data: { email: `admin-${active.version}-${Date.now()}@example.com`, role: "admin" },
+  });
   const strip = <T extends { lookupKey: string }>(tier: T): Omit<T, "lookupKey"> => {
     const copy: Partial<T> = { ...tier };
     delete copy.lookupKey;
@@ -65,7 +67,9 @@ describe("subscriptions keep the allowance of the price they pay", () => {
 
     const raised = await newVersion({ plans: (p) => (p.id === "titan" ? { ...p, tokensPerMonth: 40_000 } : p) });
     const actions = await sync(raised);
-    expect(actions.filter((a) => a.action === "price_replaced").map((a) => ("lookupKey" in a ? a.lookupKey : null))).toEqual(["tollgate_plan_titan_monthly"]);
+    expect(
+      actions.filter((a) => a.action === "price_replaced").map((a) => ("lookupKey" in a ? a.lookupKey : null)),
+    ).toEqual(["tollgate_plan_titan_monthly"]);
 
     await h.sim.advanceSubscription(oldSubscription);
     await h.sim.settled();
@@ -85,7 +89,10 @@ describe("subscriptions keep the allowance of the price they pay", () => {
     const fresh = await h.newUser("new-titan");
     await subscribe(fresh, "titan");
     expect((await h.buckets(fresh.id)).allowance).toBe(40_000n * TOKENS);
-    expect((await subscriptionOverview(h.t.db, fresh.id)).livePlan).toMatchObject({ id: "titan", tokensPerMonth: 40_000 });
+    expect((await subscriptionOverview(h.t.db, fresh.id)).livePlan).toMatchObject({
+      id: "titan",
+      tokensPerMonth: 40_000,
+    });
     expect(h.deliveries.filter((d) => d.status !== 200)).toEqual([]);
   });
 });
@@ -94,7 +101,9 @@ describe("the reset cron renews with the allowance of the price paid too", () =>
   it("a renewal the cron starts (its invoice.paid not handled yet) grants the old price's allowance after an admin raised it; the late webhook changes nothing", async () => {
     const user = await h.newUser("cron-pro");
     const subscriptionId = await subscribe(user, "pro");
-    const oldVersion = Number((await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]!.price.metadata.tollgate_pricing_version);
+    const oldVersion = Number(
+      (await h.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]!.price.metadata.tollgate_pricing_version,
+    );
     await sync(await newVersion({ plans: (p) => (p.id === "pro" ? { ...p, tokensPerMonth: 3_500 } : p) }));
 
     h.hold = [];
@@ -109,14 +118,22 @@ describe("the reset cron renews with the allowance of the price paid too", () =>
     // Our copy of Stripe learns the new period (as a return page or another event would sync it).
     await syncSubscription(h.ctx, (await h.subscriptionRow(user.id))!.stripe_customer_id as string);
     const start = (await h.subscriptionRow(user.id))!.current_period_start as Date;
-    const summary = await resetMonthlyTokens(h.t.db, { connectionString: h.t.url }, { now: new Date(start.getTime() + 1), renewalGraceMs: 0 });
+    const summary = await resetMonthlyTokens(
+      h.t.db,
+      { connectionString: h.t.url },
+      { now: new Date(start.getTime() + 1), renewalGraceMs: 0 },
+    );
     expect(summary.errors).toEqual([]);
     const renewed = await h.buckets(user.id);
     expect(renewed).toMatchObject({ allowance: 3_000n * TOKENS, periodStart: start });
-    const [row] = await h.t.sql<{ pricing_version: number; source_type: string }>("SELECT pricing_version, source_type FROM token_transactions WHERE idempotency_key = $1", [allowanceKey(user.id, start)]);
+    const [row] = await h.t.sql<{ pricing_version: number; source_type: string }>(
+      "SELECT pricing_version, source_type FROM token_transactions WHERE idempotency_key = $1",
+      [allowanceKey(user.id, start)],
+    );
     expect(row).toEqual({ pricing_version: oldVersion, source_type: "cron" });
 
-    for (const d of held) expect((await handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })).status).toBe(200);
+    for (const d of held)
+      expect((await handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })).status).toBe(200);
     expect(await h.buckets(user.id)).toEqual(renewed);
   });
 });
@@ -134,13 +151,28 @@ describe("packs grant the tokens of the price Checkout charged", () => {
       customer: await ensureCustomer(h.ctx, user),
       line_items: [{ price: stalePrice.id, quantity: 1 }],
       success_url: "http://localhost:3999/settings/subscription?checkout=success",
-      metadata: { tollgate_user_id: user.id, tollgate_kind: "pack", tollgate_id: "starter", tollgate_pricing_version: String(raised.version) },
-      payment_intent_data: { metadata: { tollgate_user_id: user.id, tollgate_kind: "pack", tollgate_id: "starter", tollgate_pricing_version: String(raised.version) } },
+      metadata: {
+        tollgate_user_id: user.id,
+        tollgate_kind: "pack",
+        tollgate_id: "starter",
+        tollgate_pricing_version: String(raised.version),
+      },
+      payment_intent_data: {
+        metadata: {
+          tollgate_user_id: user.id,
+          tollgate_kind: "pack",
+          tollgate_id: "starter",
+          tollgate_pricing_version: String(raised.version),
+        },
+      },
     });
     await h.sim.completeCheckout(session.id, "paid");
     await h.sim.settled();
     expect((await h.buckets(user.id)).purchased).toBe(2_000n * TOKENS);
-    const [row] = await h.t.sql<{ pricing_version: number }>("SELECT pricing_version FROM token_transactions WHERE idempotency_key = $1", [`checkout:${session.id}`]);
+    const [row] = await h.t.sql<{ pricing_version: number }>(
+      "SELECT pricing_version FROM token_transactions WHERE idempotency_key = $1",
+      [`checkout:${session.id}`],
+    );
     // The version the charged price was made for (unchanged for Starter since then), not the active one.
     expect(row!.pricing_version).toBe(Number(stalePrice.metadata.tollgate_pricing_version));
     expect(row!.pricing_version).toBeLessThanOrEqual(before.version);
@@ -164,11 +196,15 @@ describe("checkout refuses a catalog entry its Stripe price does not match", () 
     await expect(startCheckout(h.ctx, user, { kind: "plan", id: "pro" })).rejects.toMatchObject({
       name: "CatalogPriceMismatch",
       lookupKey: "tollgate_plan_pro_monthly",
-      message: 'The Stripe price with the lookup key "tollgate_plan_pro_monthly" differs from the catalog (amount 1900 ≠ 2100): run `npm run stripe:sync`.',
+      message:
+        'The Stripe price with the lookup key "tollgate_plan_pro_monthly" differs from the catalog (amount 1900 ≠ 2100): run `npm run stripe:sync`.',
     });
     // Tokens alone differ for a pack (same amount): refused as well.
     const packs = await newVersion({ packs: (p) => (p.id === "basic" ? { ...p, tokens: 3_300 } : p) });
-    await expect(startCheckout(h.ctx, user, { kind: "pack", id: "basic" })).rejects.toMatchObject({ name: "CatalogPriceMismatch", differences: ["tokens 3200 ≠ 3300"] });
+    await expect(startCheckout(h.ctx, user, { kind: "pack", id: "basic" })).rejects.toMatchObject({
+      name: "CatalogPriceMismatch",
+      differences: ["tokens 3200 ≠ 3300"],
+    });
     expect(await sessionCount()).toBe(sessions);
     expect(h.sim.objects("customer").length).toBe(customers);
 
@@ -193,7 +229,10 @@ describe("checkout refuses a catalog entry its Stripe price does not match", () 
       },
     });
     const sessions = await sessionCount();
-    await expect(startCheckout(h.ctx, user, { kind: "pack", id: "plus" })).rejects.toMatchObject({ name: "CatalogPriceMismatch", differences: ["currency eur ≠ usd"] });
+    await expect(startCheckout(h.ctx, user, { kind: "pack", id: "plus" })).rejects.toMatchObject({
+      name: "CatalogPriceMismatch",
+      differences: ["currency eur ≠ usd"],
+    });
     expect(await sessionCount()).toBe(sessions);
   });
 });
@@ -203,10 +242,23 @@ describe("prices made before they named their version", () => {
     const inForce = await getActivePricing(h.t.db);
     const titan = inForce.plans.find((p) => p.id === "titan")!;
     // As stripe:sync wrote prices before: kind and id only.
-    const legacy = await h.stripe.prices.create({ product: "tollgate_plan_titan", currency: inForce.currency, unit_amount: titan.priceCents, recurring: { interval: "month" }, metadata: { tollgate_kind: "plan", tollgate_id: "titan" } });
+    const legacy = await h.stripe.prices.create({
+      product: "tollgate_plan_titan",
+      currency: inForce.currency,
+      unit_amount: titan.priceCents,
+      recurring: { interval: "month" },
+      metadata: { tollgate_kind: "plan", tollgate_id: "titan" },
+    });
     await new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)));
-    const later = await newVersion({ plans: (p) => (p.id === "titan" ? { ...p, tokensPerMonth: titan.tokensPerMonth + 5_000 } : p) });
+    const later = await newVersion({
+      plans: (p) => (p.id === "titan" ? { ...p, tokensPerMonth: titan.tokensPerMonth + 5_000 } : p),
+    });
     expect(later.version).toBeGreaterThan(inForce.version);
-    expect(await offerOfPrice(h.t.db, legacy)).toMatchObject({ kind: "plan", id: "titan", pricingVersion: inForce.version, millitokens: BigInt(titan.tokensPerMonth) * TOKENS });
+    expect(await offerOfPrice(h.t.db, legacy)).toMatchObject({
+      kind: "plan",
+      id: "titan",
+      pricingVersion: inForce.version,
+      millitokens: BigInt(titan.tokensPerMonth) * TOKENS,
+    });
   });
 });

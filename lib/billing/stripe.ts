@@ -45,7 +45,10 @@ export function stripe(): Stripe {
   const e = billingEnv();
   const key = `${e.secretKey}@${e.apiBase ?? ""}`;
   if (globalForStripe.tollgateStripe?.key !== key) {
-    globalForStripe.tollgateStripe = { key, client: createStripeClient({ secretKey: e.secretKey, apiBase: e.apiBase }) };
+    globalForStripe.tollgateStripe = {
+      key,
+      client: createStripeClient({ secretKey: e.secretKey, apiBase: e.apiBase }),
+    };
   }
   return globalForStripe.tollgateStripe.client;
 }

@@ -13,7 +13,11 @@ import { createTestDatabase } from "@/test/support/database";
 describe("syncCatalog", () => {
   it("creates, then is a no-op, then moves a changed price's lookup key to a new price", async () => {
     const t = await createTestDatabase({ poolMax: 2 });
-    const sim = await startStripeSimulator({ port: 0, webhookUrl: "http://127.0.0.1:9/unused", webhookSecret: "whsec_unused" });
+    const sim = await startStripeSimulator({
+      port: 0,
+      webhookUrl: "http://127.0.0.1:9/unused",
+      webhookSecret: "whsec_unused",
+    });
     try {
       const stripe = createStripeClient({ secretKey: "sk_test_sync", apiBase: sim.url });
       const pricing = await getActivePricing(t.db);
@@ -26,15 +30,27 @@ describe("syncCatalog", () => {
       expect(lines).toContain("created product tollgate_plan_pro");
       for (const item of catalogItems(pricing)) {
         const price = await priceByLookupKey(stripe, item.lookupKey);
-        expect(price).toMatchObject({ unit_amount: item.unitAmount, currency: "eur", product: item.productId, active: true });
+        expect(price).toMatchObject({
+          unit_amount: item.unitAmount,
+          currency: "eur",
+          product: item.productId,
+          active: true,
+        });
         // Each price names the pricing version it was made for and the tokens it grants.
-        expect(price.metadata).toEqual({ tollgate_kind: item.kind, tollgate_id: item.id, tollgate_pricing_version: String(pricing.version), tollgate_tokens: String(item.tokens) });
+        expect(price.metadata).toEqual({
+          tollgate_kind: item.kind,
+          tollgate_id: item.id,
+          tollgate_pricing_version: String(pricing.version),
+          tollgate_tokens: String(item.tokens),
+        });
         expect(price.recurring?.interval ?? null).toBe(item.recurring);
         expect(itemRefOfPrice(price, pricing)).toEqual({ kind: item.kind, id: item.id });
       }
 
       const second = await syncCatalog(stripe, pricing);
-      expect(second.map((a) => a.action).sort()).toEqual(["portal_unchanged", ...Array(11).fill("price_unchanged"), ...Array(11).fill("product_unchanged")].sort());
+      expect(second.map((a) => a.action).sort()).toEqual(
+        ["portal_unchanged", ...Array(11).fill("price_unchanged"), ...Array(11).fill("product_unchanged")].sort(),
+      );
       const portal = await findPortalConfiguration(stripe);
       expect(portal!.features.subscription_update).toMatchObject({
         enabled: true,
@@ -42,7 +58,12 @@ describe("syncCatalog", () => {
         proration_behavior: "always_invoice",
         schedule_at_period_end: { conditions: [{ type: "decreasing_item_amount" }] },
       });
-      const planPrices = await Promise.all(pricing.plans.map(async (p) => ({ product: `tollgate_plan_${p.id}`, prices: [(await priceByLookupKey(stripe, p.lookupKey)).id] })));
+      const planPrices = await Promise.all(
+        pricing.plans.map(async (p) => ({
+          product: `tollgate_plan_${p.id}`,
+          prices: [(await priceByLookupKey(stripe, p.lookupKey)).id],
+        })),
+      );
       expect(portal!.features.subscription_update.products).toEqual(planPrices);
 
       const oldPro = await priceByLookupKey(stripe, "tollgate_plan_pro_monthly");
@@ -54,7 +75,14 @@ describe("syncCatalog", () => {
       const third = await syncCatalog(stripe, changed, (line) => lines.push(line));
       const replaced = third.filter((a) => a.action === "price_replaced");
       expect(replaced).toEqual([
-        { action: "price_replaced", lookupKey: "tollgate_plan_pro_monthly", priceId: expect.any(String), oldPriceId: oldPro.id, from: "19.00 eur/month for 3000 tokens", to: "21.00 eur/month for 3000 tokens" },
+        {
+          action: "price_replaced",
+          lookupKey: "tollgate_plan_pro_monthly",
+          priceId: expect.any(String),
+          oldPriceId: oldPro.id,
+          from: "19.00 eur/month for 3000 tokens",
+          to: "21.00 eur/month for 3000 tokens",
+        },
       ]);
       const newPro = await priceByLookupKey(stripe, "tollgate_plan_pro_monthly");
       expect(newPro.id).not.toBe(oldPro.id);
@@ -66,20 +94,40 @@ describe("syncCatalog", () => {
       expect(third.filter((a) => a.action === "price_unchanged")).toHaveLength(10);
       // The portal now offers the new price (subscribers switching plan pay today's amount).
       expect(third.filter((a) => a.action === "portal_updated")).toHaveLength(1);
-      expect((await findPortalConfiguration(stripe))!.features.subscription_update.products).toContainEqual({ product: "tollgate_plan_pro", prices: [newPro.id] });
+      expect((await findPortalConfiguration(stripe))!.features.subscription_update.products).toContainEqual({
+        product: "tollgate_plan_pro",
+        prices: [newPro.id],
+      });
 
       expect((await syncCatalog(stripe, changed)).every((a) => a.action.endsWith("_unchanged"))).toBe(true);
 
       // An allowance change alone (same amount) is a new price too: subscribers on the old one keep
       // the old allowance, new checkouts get the new one.
-      const raised: PricingConfig = { ...changed, version: changed.version + 1, plans: changed.plans.map((p) => (p.id === "titan" ? { ...p, tokensPerMonth: 40_000 } : p)) };
+      const raised: PricingConfig = {
+        ...changed,
+        version: changed.version + 1,
+        plans: changed.plans.map((p) => (p.id === "titan" ? { ...p, tokensPerMonth: 40_000 } : p)),
+      };
       const oldTitan = await priceByLookupKey(stripe, "tollgate_plan_titan_monthly");
       const fourth = await syncCatalog(stripe, raised, (line) => lines.push(line));
       expect(fourth.filter((a) => a.action === "price_replaced")).toEqual([
-        { action: "price_replaced", lookupKey: "tollgate_plan_titan_monthly", priceId: expect.any(String), oldPriceId: oldTitan.id, from: "99.00 eur/month for 35000 tokens", to: "99.00 eur/month for 40000 tokens" },
+        {
+          action: "price_replaced",
+          lookupKey: "tollgate_plan_titan_monthly",
+          priceId: expect.any(String),
+          oldPriceId: oldTitan.id,
+          from: "99.00 eur/month for 35000 tokens",
+          to: "99.00 eur/month for 40000 tokens",
+        },
       ]);
-      expect((await priceByLookupKey(stripe, "tollgate_plan_titan_monthly")).metadata).toMatchObject({ tollgate_pricing_version: String(raised.version), tollgate_tokens: "40000" });
-      expect((await stripe.prices.retrieve(oldTitan.id)).metadata).toMatchObject({ tollgate_pricing_version: String(pricing.version), tollgate_tokens: "35000" });
+      expect((await priceByLookupKey(stripe, "tollgate_plan_titan_monthly")).metadata).toMatchObject({
+        tollgate_pricing_version: String(raised.version),
+        tollgate_tokens: "40000",
+      });
+      expect((await stripe.prices.retrieve(oldTitan.id)).metadata).toMatchObject({
+        tollgate_pricing_version: String(pricing.version),
+        tollgate_tokens: "35000",
+      });
     } finally {
       await sim.close();
       await t.drop();

@@ -15,7 +15,15 @@
 // (even an archived one a subscription still has) is mapped back to its plan; every price also
 // carries the pricing version it was created for (`tollgate_pricing_version`) and its tokens.
 import type Stripe from "stripe";
-import { catalogItems, META_ID, META_KIND, META_PRICING_VERSION, META_TOKENS, priceDifferences, type CatalogItem } from "./catalog";
+import {
+  catalogItems,
+  META_ID,
+  META_KIND,
+  META_PRICING_VERSION,
+  META_TOKENS,
+  priceDifferences,
+  type CatalogItem,
+} from "./catalog";
 import { syncPortalConfiguration, type PortalAction } from "./portal-configuration";
 import type { PricingConfig } from "../tokens/pricing-config";
 
@@ -50,7 +58,12 @@ function describe(a: CatalogAction): string {
   }
 }
 
-function money(amount: number | null, currency: string, recurring: string | null | undefined, tokens?: string | number) {
+function money(
+  amount: number | null,
+  currency: string,
+  recurring: string | null | undefined,
+  tokens?: string | number,
+) {
   return `${((amount ?? 0) / 100).toFixed(2)} ${currency}${recurring ? `/${recurring}` : ""}${tokens !== undefined ? ` for ${tokens} tokens` : ""}`;
 }
 
@@ -72,8 +85,18 @@ async function syncProduct(stripe: Stripe, item: CatalogItem): Promise<CatalogAc
     );
     return { action: "product_created", productId: item.productId };
   }
-  if (product.name !== item.name || product.description !== item.description || !product.active || product.metadata?.[META_ID] !== item.id) {
-    await stripe.products.update(item.productId, { name: item.name, description: item.description, active: true, metadata: metadataOf(item) });
+  if (
+    product.name !== item.name ||
+    product.description !== item.description ||
+    !product.active ||
+    product.metadata?.[META_ID] !== item.id
+  ) {
+    await stripe.products.update(item.productId, {
+      name: item.name,
+      description: item.description,
+      active: true,
+      metadata: metadataOf(item),
+    });
     return { action: "product_updated", productId: item.productId };
   }
   return { action: "product_unchanged", productId: item.productId };
@@ -86,7 +109,11 @@ async function syncProduct(stripe: Stripe, item: CatalogItem): Promise<CatalogAc
  */
 function matches(price: Stripe.Price, item: CatalogItem): boolean {
   const productId = typeof price.product === "string" ? price.product : price.product.id;
-  return priceDifferences(price, item).length === 0 && price.metadata?.[META_TOKENS] !== undefined && productId === item.productId;
+  return (
+    priceDifferences(price, item).length === 0 &&
+    price.metadata?.[META_TOKENS] !== undefined &&
+    productId === item.productId
+  );
 }
 
 function priceMetadata(item: CatalogItem, pricingVersion: number): Record<string, string> {
@@ -117,7 +144,12 @@ async function syncPrice(stripe: Stripe, item: CatalogItem, pricingVersion: numb
     lookupKey: item.lookupKey,
     priceId: created.id,
     oldPriceId: existing.id,
-    from: money(existing.unit_amount, existing.currency, existing.recurring?.interval, existing.metadata?.[META_TOKENS]),
+    from: money(
+      existing.unit_amount,
+      existing.currency,
+      existing.recurring?.interval,
+      existing.metadata?.[META_TOKENS],
+    ),
     to: money(item.unitAmount, item.currency, item.recurring, item.tokens),
   };
 }
@@ -126,7 +158,11 @@ async function syncPrice(stripe: Stripe, item: CatalogItem, pricingVersion: numb
  * Syncs every plan and pack of `pricing`, then the portal configuration that offers the plans'
  * prices; returns (and logs) what it did, in order.
  */
-export async function syncCatalog(stripe: Stripe, pricing: PricingConfig, log: (line: string) => void = () => {}): Promise<CatalogAction[]> {
+export async function syncCatalog(
+  stripe: Stripe,
+  pricing: PricingConfig,
+  log: (line: string) => void = () => {},
+): Promise<CatalogAction[]> {
   const actions: CatalogAction[] = [];
   const record = (action: CatalogAction) => {
     actions.push(action);
@@ -137,7 +173,8 @@ export async function syncCatalog(stripe: Stripe, pricing: PricingConfig, log: (
   for (const item of catalogItems(pricing)) {
     record(await syncProduct(stripe, item));
     const price = record(await syncPrice(stripe, item, pricing.version));
-    if (item.kind === "plan" && "priceId" in price) planPrices.push({ productId: item.productId, priceId: price.priceId });
+    if (item.kind === "plan" && "priceId" in price)
+      planPrices.push({ productId: item.productId, priceId: price.priceId });
   }
   record(await syncPortalConfiguration(stripe, planPrices));
   return actions;

@@ -43,7 +43,8 @@ export function isLive(status: SubscriptionStatus): boolean {
   return LIVE_STATUSES.includes(status);
 }
 
-export type SyncResult = { ok: true; userId: string; subscription: UserSubscription } | { ok: false; reason: "unknown_customer" };
+export type SyncResult =
+  { ok: true; userId: string; subscription: UserSubscription } | { ok: false; reason: "unknown_customer" };
 
 /** Re-reads the customer's subscription from Stripe and writes `user_subscriptions`. See the header. */
 export async function syncSubscription(ctx: BillingContext, customerId: string): Promise<SyncResult> {
@@ -54,7 +55,16 @@ export async function syncSubscription(ctx: BillingContext, customerId: string):
   return { ok: true, userId, subscription };
 }
 
-const STRIPE_STATUSES = new Set<string>(["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid", "paused"]);
+const STRIPE_STATUSES = new Set<string>([
+  "incomplete",
+  "incomplete_expired",
+  "trialing",
+  "active",
+  "past_due",
+  "canceled",
+  "unpaid",
+  "paused",
+]);
 const PERIOD_REASONS = new Set(["subscription_create", "subscription_cycle"]);
 
 function toDate(seconds: number | null | undefined): Date | null {
@@ -82,9 +92,15 @@ export interface SubscriptionRead {
 /** Reads the customer's subscription state from Stripe. No transaction is open meanwhile. */
 export async function readSubscription(ctx: BillingContext, customerId: string): Promise<SubscriptionRead> {
   const [clock] = await ctx.db.$queryRaw<{ now: string }[]>`SELECT clock_timestamp()::text AS now`;
-  const list = await ctx.stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100, expand: ["data.latest_invoice"] });
+  const list = await ctx.stripe.subscriptions.list({
+    customer: customerId,
+    status: "all",
+    limit: 100,
+    expand: ["data.latest_invoice"],
+  });
   const subscription = pickSubscription(list.data);
-  const live = subscription && STRIPE_STATUSES.has(subscription.status) && isLive(subscription.status as SubscriptionStatus);
+  const live =
+    subscription && STRIPE_STATUSES.has(subscription.status) && isLive(subscription.status as SubscriptionStatus);
   const periodInvoice = live ? await findPeriodInvoice(ctx, subscription) : null;
   const scheduled = live ? await nextScheduledPhase(ctx, subscription) : null;
   return { customerId, readAt: clock!.now, subscription, periodInvoice, scheduled };
@@ -95,7 +111,10 @@ export async function readSubscription(ctx: BillingContext, customerId: string):
  * of the period through a subscription schedule): its price and start, or null when no schedule is
  * active or it has no next phase. Stripe reads only; which plan that is, is decided under the lock.
  */
-async function nextScheduledPhase(ctx: BillingContext, subscription: Stripe.Subscription): Promise<SubscriptionRead["scheduled"]> {
+async function nextScheduledPhase(
+  ctx: BillingContext,
+  subscription: Stripe.Subscription,
+): Promise<SubscriptionRead["scheduled"]> {
   const ref = subscription.schedule;
   if (!ref) return null;
   const schedule = typeof ref === "string" ? await ctx.stripe.subscriptionSchedules.retrieve(ref) : ref;
@@ -104,20 +123,27 @@ async function nextScheduledPhase(ctx: BillingContext, subscription: Stripe.Subs
   const priceRef = next?.items[0]?.price;
   if (!next || !priceRef) return null;
   const price = typeof priceRef === "string" ? await ctx.stripe.prices.retrieve(priceRef) : priceRef;
-  return "deleted" in price && price.deleted ? null : { price: price as Stripe.Price, at: new Date(next.start_date * 1000) };
+  return "deleted" in price && price.deleted
+    ? null
+    : { price: price as Stripe.Price, at: new Date(next.start_date * 1000) };
 }
 
 /** Does `invoice` pay the period starting at `start` (a create / cycle invoice with a plan line for it)? */
 function paysPeriod(invoice: Stripe.Invoice, start: number): boolean {
   if (!invoice.billing_reason || !PERIOD_REASONS.has(invoice.billing_reason)) return false;
-  return (invoice.lines?.data ?? []).some((line) => !line.parent?.subscription_item_details?.proration && line.period.start === start);
+  return (invoice.lines?.data ?? []).some(
+    (line) => !line.parent?.subscription_item_details?.proration && line.period.start === start,
+  );
 }
 
 /**
  * The invoice of the subscription's current period: usually its latest invoice; after a mid-period
  * proration invoice, the newest create / cycle invoice for the period. Null when none exists.
  */
-async function findPeriodInvoice(ctx: BillingContext, subscription: Stripe.Subscription): Promise<SubscriptionRead["periodInvoice"]> {
+async function findPeriodInvoice(
+  ctx: BillingContext,
+  subscription: Stripe.Subscription,
+): Promise<SubscriptionRead["periodInvoice"]> {
   const start = Math.min(...subscription.items.data.map((item) => item.current_period_start));
   if (!Number.isFinite(start)) return null;
   const latest = subscription.latest_invoice;
@@ -128,14 +154,21 @@ async function findPeriodInvoice(ctx: BillingContext, subscription: Stripe.Subsc
   }
   if (!invoice) return null;
   const paid = invoice.status === "paid";
-  return { id: invoice.id, paidAt: paid ? (toDate(invoice.status_transitions?.paid_at) ?? new Date(invoice.created * 1000)) : null };
+  return {
+    id: invoice.id,
+    paidAt: paid ? (toDate(invoice.status_transitions?.paid_at) ?? new Date(invoice.created * 1000)) : null,
+  };
 }
 
 /**
  * Writes what `read` saw into `user_subscriptions`, inside a transaction that holds the user's
  * billing lock — unless a sync whose read began later already wrote (then that row is returned).
  */
-export async function syncSubscriptionLocked(tx: DbTx, userId: string, read: SubscriptionRead): Promise<UserSubscription> {
+export async function syncSubscriptionLocked(
+  tx: DbTx,
+  userId: string,
+  read: SubscriptionRead,
+): Promise<UserSubscription> {
   const { customerId, subscription } = read;
   const [stored] = await tx.$queryRaw<{ newer: boolean }[]>`
     SELECT stripe_read_at IS NOT NULL AND stripe_read_at > ${read.readAt}::timestamptz AS newer
@@ -144,7 +177,8 @@ export async function syncSubscriptionLocked(tx: DbTx, userId: string, read: Sub
 
   const pricing = await getActivePricing(tx);
   let state: Omit<UserSubscription, "userId" | "stripeCustomerId" | "createdAt" | "updatedAt" | "stripeReadAt">;
-  const status = subscription && STRIPE_STATUSES.has(subscription.status) ? (subscription.status as SubscriptionStatus) : "none";
+  const status =
+    subscription && STRIPE_STATUSES.has(subscription.status) ? (subscription.status as SubscriptionStatus) : "none";
   if (subscription && isLive(status)) {
     const items = subscription.items.data;
     const planItem = items.find((item) => itemRefOfPrice(item.price, pricing)?.kind === "plan") ?? items[0];

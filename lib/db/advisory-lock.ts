@@ -19,7 +19,9 @@ export async function withSessionAdvisoryLock<T>(
   const client = new pg.Client({ connectionString, application_name: "tollgate-lock" });
   await client.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS locked", [key.toString()]);
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS locked", [
+      key.toString(),
+    ]);
     if (!rows[0]?.locked) return { acquired: false };
     try {
       return { acquired: true, value: await work() };

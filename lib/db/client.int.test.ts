@@ -16,9 +16,11 @@ afterAll(async () => {
 });
 
 const prepared = async () =>
-  (await single.$queryRaw<{ name: string; statement: string }[]>`SELECT name, statement FROM pg_prepared_statements ORDER BY name`).filter(
-    (s) => s.name.startsWith("tg_"),
-  );
+  (
+    await single.$queryRaw<
+      { name: string; statement: string }[]
+    >`SELECT name, statement FROM pg_prepared_statements ORDER BY name`
+  ).filter((s) => s.name.startsWith("tg_"));
 
 it("prepares the marked ledger statements once per connection, and leaves other queries unnamed", async () => {
   const userId = await single.$transaction(async (tx) => {

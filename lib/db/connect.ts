@@ -20,7 +20,8 @@ export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$tra
  */
 export const PREPARED = "/* tollgate:prepared */";
 
-const stderrLine = (error: Error) => void process.stderr.write(`database: an idle connection failed: ${error.message}\n`);
+const stderrLine = (error: Error) =>
+  void process.stderr.write(`database: an idle connection failed: ${error.message}\n`);
 
 const statementNames = new Map<string, string>();
 
@@ -41,7 +42,11 @@ function statementName(query: { sql: string }): string {
  * waiting for the operating system's TCP timeout, so a server that vanished without a reset is a 503
  * in seconds, not a request hanging for minutes.
  */
-export function createPool(connectionString: string, max = 10, onIdleError: (error: Error) => void = stderrLine): pg.Pool {
+export function createPool(
+  connectionString: string,
+  max = 10,
+  onIdleError: (error: Error) => void = stderrLine,
+): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000 });
   pool.on("error", onIdleError);
   return pool;

@@ -11,7 +11,9 @@ function occupy(port = 0): Promise<{ server: net.Server; port: number }> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
-    server.listen({ port, host: "127.0.0.1" }, () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
+    server.listen({ port, host: "127.0.0.1" }, () =>
+      resolve({ server, port: (server.address() as net.AddressInfo).port }),
+    );
   });
 }
 
@@ -115,7 +117,10 @@ describe("ensureTraversableForPostgres", () => {
     chmodSync(path.join(root, "repo"), 0o750);
     const lines: string[] = [];
     try {
-      expect(ensureTraversableForPostgres([nested], (line) => lines.push(line))).toEqual([path.join(root, "repo"), root]);
+      expect(ensureTraversableForPostgres([nested], (line) => lines.push(line))).toEqual([
+        path.join(root, "repo"),
+        root,
+      ]);
       expect(statSync(root).mode & 0o777).toBe(0o701);
       expect(statSync(path.join(root, "repo")).mode & 0o777).toBe(0o751);
       expect(lines).toHaveLength(2);

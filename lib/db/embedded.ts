@@ -152,8 +152,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       createPostgresUser: true,
       initdbFlags: ["--encoding=UTF8", "--no-instructions"],
       postgresFlags: [
-        "-c", "listen_addresses=127.0.0.1",
-        "-c", "max_connections=300",
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "max_connections=300",
         ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
       ],
       onLog: (message) => serverLog.push(String(message)),
@@ -168,12 +170,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       break;
     } catch (error) {
       const text = serverLog.join("");
-      if (attempt < 5 && /could not bind|already in use|could not create any TCP\/IP sockets|lock file .* already exists/i.test(text)) {
+      if (
+        attempt < 5 &&
+        /could not bind|already in use|could not create any TCP\/IP sockets|lock file .* already exists/i.test(text)
+      ) {
         port++;
         continue;
       }
       const tail = text.split("\n").filter(Boolean).slice(-8).join("\n");
-      throw new Error(`The embedded PostgreSQL did not start (data ${dataDir}, port ${port}).\n${tail}`, { cause: error });
+      throw new Error(`The embedded PostgreSQL did not start (data ${dataDir}, port ${port}).\n${tail}`, {
+        cause: error,
+      });
     }
   }
   await ensureDatabase(port, database);

@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -56,7 +66,13 @@ async function query<T extends pg.QueryResultRow>(url: string, text: string, par
 }
 
 const recorded = (url: string) =>
-  query<{ migration_name: string; checksum: string; finished: boolean; rolled_back: boolean; applied_steps_count: number }>(
+  query<{
+    migration_name: string;
+    checksum: string;
+    finished: boolean;
+    rolled_back: boolean;
+    applied_steps_count: number;
+  }>(
     url,
     `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back,
             applied_steps_count
@@ -79,7 +95,9 @@ describe("readMigrations", () => {
   it("reads the migration folders in order, with the sha256 of each file", () => {
     const migrations = readMigrations();
     expect(ALL[0]).toBe(INIT);
-    expect(migrations.map((m) => [m.name, m.checksum])).toEqual(ALL.map((name) => [name, sha256(path.join(MIGRATIONS_DIR, name, "migration.sql"))]));
+    expect(migrations.map((m) => [m.name, m.checksum])).toEqual(
+      ALL.map((name) => [name, sha256(path.join(MIGRATIONS_DIR, name, "migration.sql"))]),
+    );
     expect(migrations[0]!.sql).toContain('CREATE TABLE "token_transactions"');
   });
 
@@ -94,7 +112,9 @@ describe("readMigrations", () => {
   });
 
   it("names a missing folder", () => {
-    expect(() => readMigrations(path.join(tmp, "nowhere"))).toThrow(`No migrations folder at ${path.join(tmp, "nowhere")}`);
+    expect(() => readMigrations(path.join(tmp, "nowhere"))).toThrow(
+      `No migrations folder at ${path.join(tmp, "nowhere")}`,
+    );
   });
 });
 
@@ -102,7 +122,10 @@ describe("applyMigrations", () => {
   it("applies every migration to an empty database and records it as Prisma does", async () => {
     const url = await emptyDatabase();
     const lines: string[] = [];
-    expect(await applyMigrations(url, { log: (line) => lines.push(line) })).toEqual({ applied: ALL, alreadyApplied: 0 });
+    expect(await applyMigrations(url, { log: (line) => lines.push(line) })).toEqual({
+      applied: ALL,
+      alreadyApplied: 0,
+    });
     expect(lines).toEqual(ALL.map((name) => `applied migration ${name}`));
     expect(await recorded(url)).toEqual(
       ALL.map((name) => ({
@@ -113,11 +136,20 @@ describe("applyMigrations", () => {
         applied_steps_count: 1,
       })),
     );
-    for (const table of ["users", "user_token_balance", "token_transactions", "token_pricing_config", "auth_throttle"]) {
+    for (const table of [
+      "users",
+      "user_token_balance",
+      "token_transactions",
+      "token_pricing_config",
+      "auth_throttle",
+    ]) {
       expect(await tableExists(url, table)).toBe(true);
     }
     // The hand-written part ran too.
-    const triggers = await query(url, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'token_transactions'::regclass AND NOT tgisinternal");
+    const triggers = await query(
+      url,
+      "SELECT tgname FROM pg_trigger WHERE tgrelid = 'token_transactions'::regclass AND NOT tgisinternal",
+    );
     expect(triggers).toEqual([{ tgname: "token_transactions_append_only" }]);
 
     // A second run has nothing to do.
@@ -139,7 +171,10 @@ describe("applyMigrations", () => {
     await applyMigrations(url, { dir });
     mkdirSync(path.join(dir, "20991201000000_add_probe"));
     writeFileSync(path.join(dir, "20991201000000_add_probe", "migration.sql"), "CREATE TABLE probe (id int);\n");
-    expect(await applyMigrations(url, { dir })).toEqual({ applied: ["20991201000000_add_probe"], alreadyApplied: ALL.length });
+    expect(await applyMigrations(url, { dir })).toEqual({
+      applied: ["20991201000000_add_probe"],
+      alreadyApplied: ALL.length,
+    });
     expect(await tableExists(url, "probe")).toBe(true);
     expect((await recorded(url)).map((r) => r.migration_name)).toEqual([...ALL, "20991201000000_add_probe"]);
   });
@@ -168,11 +203,16 @@ describe("applyMigrations", () => {
       path.join(dir, broken, "migration.sql"),
       "CREATE TABLE half_done (id int);\nALTER TABLE users ADD COLUMN nickname text;\nSELECT * FROM no_such_table;\n",
     );
-    await expect(applyMigrations(url, { dir })).rejects.toThrow(`Migration ${broken} failed: relation "no_such_table" does not exist`);
+    await expect(applyMigrations(url, { dir })).rejects.toThrow(
+      `Migration ${broken} failed: relation "no_such_table" does not exist`,
+    );
     // The migrations before it stay applied; nothing of the broken one is left.
     expect((await recorded(url)).map((r) => r.migration_name)).toEqual(ALL);
     expect(await tableExists(url, "half_done")).toBe(false);
-    const columns = await query(url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'");
+    const columns = await query(
+      url,
+      "SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'",
+    );
     expect(columns).toEqual([]);
 
     // Once fixed, it applies.
@@ -198,7 +238,10 @@ describe("applyMigrations", () => {
     mkdirSync(path.join(dir, extra));
     writeFileSync(path.join(dir, extra, "migration.sql"), "CREATE TABLE extra (id int);\n");
     await applyMigrations(url, { dir });
-    await query(url, `DROP TABLE extra; UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${extra}'`);
+    await query(
+      url,
+      `DROP TABLE extra; UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${extra}'`,
+    );
     expect(await applyMigrations(url, { dir })).toEqual({ applied: [extra], alreadyApplied: ALL.length });
     expect(await tableExists(url, "extra")).toBe(true);
   });

@@ -71,7 +71,9 @@ export async function applyMigrations(
       const row = recorded.get(migration.name);
       if (row) {
         if (!row.finished_at) {
-          throw new Error(`Migration ${migration.name} failed earlier and was not rolled back; fix the database by hand.`);
+          throw new Error(
+            `Migration ${migration.name} failed earlier and was not rolled back; fix the database by hand.`,
+          );
         }
         if (row.checksum !== migration.checksum) {
           throw new Error(

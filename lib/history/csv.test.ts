@@ -20,7 +20,7 @@ describe("csvField", () => {
   });
 
   it("neutralises text that a spreadsheet would run as a formula", () => {
-    expect(csvText("=HYPERLINK(\"http://x\")")).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvText('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
     expect(csvText("+1")).toBe("'+1");
     expect(csvText("-2")).toBe("'-2");
     expect(csvText("@sum")).toBe("'@sum");
@@ -68,7 +68,9 @@ describe("csvRow", () => {
 
   it("quotes a reason with commas and quotes so it reads back unchanged", () => {
     const reason = 'refund, "late" delivery\nsecond line';
-    const [fields] = parseCsv(csvRow(row({ kind: "adjustment", purchasedDelta: 5_000n, purchasedAfter: 5_000n, reason }), plans));
+    const [fields] = parseCsv(
+      csvRow(row({ kind: "adjustment", purchasedDelta: 5_000n, purchasedAfter: 5_000n, reason }), plans),
+    );
     expect(fields).toHaveLength(CSV_COLUMNS.length);
     expect(fields![2]).toBe(`Adjustment by admin: ${reason}`);
     expect(fields![7]).toBe("5.000");

@@ -35,7 +35,15 @@ export const KIND_LABEL: Record<TransactionKind, string> = {
 
 type DescribedRow = Pick<
   LedgerRow,
-  "kind" | "allowanceDelta" | "purchasedDelta" | "shortfall" | "feature" | "usage" | "reason" | "pricingVersion" | "sourceType"
+  | "kind"
+  | "allowanceDelta"
+  | "purchasedDelta"
+  | "shortfall"
+  | "feature"
+  | "usage"
+  | "reason"
+  | "pricingVersion"
+  | "sourceType"
 >;
 
 /** The signed change of a row over both buckets, in millitokens. */
@@ -85,7 +93,8 @@ function parts(row: DescribedRow, planName: PlanNameResolver, locale: string): {
     case "refund":
       return { title: reason ? `Refund: ${reason}` : "Refund", details: [] };
     case "adjustment": {
-      const details = row.shortfall > 0n ? [`${formatTokensWithUnit(row.shortfall, locale)} could not be deducted`] : [];
+      const details =
+        row.shortfall > 0n ? [`${formatTokensWithUnit(row.shortfall, locale)} could not be deducted`] : [];
       return { title: reason ? `Adjustment by admin: ${reason}` : "Adjustment by admin", details };
     }
   }
@@ -128,6 +137,7 @@ export function usageDetails(usage: UsageBreakdown | null, locale = DEFAULT_LOCA
     const text = `${count(input ?? 0)} in / ${count(output ?? 0)} out`;
     details.push(audioIn !== null || audioOut !== null ? `text ${text}` : text);
   }
-  if (audioIn !== null || audioOut !== null) details.push(`audio ${count(audioIn ?? 0)} in / ${count(audioOut ?? 0)} out`);
+  if (audioIn !== null || audioOut !== null)
+    details.push(`audio ${count(audioIn ?? 0)} in / ${count(audioOut ?? 0)} out`);
   return details;
 }

@@ -11,14 +11,23 @@ const FEATURE_SLUGS = Object.keys(FEATURE_MODELS) as [FeatureSlug, ...FeatureSlu
 const emptyIsAbsent = (value: unknown) => (value === "" ? undefined : value);
 
 export const historyParamsSchema = z.object({
-  kind: z.preprocess(emptyIsAbsent, z.enum(TRANSACTION_KINDS, { error: `kind must be one of ${TRANSACTION_KINDS.join(", ")}` }).optional()),
-  feature: z.preprocess(emptyIsAbsent, z.enum(FEATURE_SLUGS, { error: `feature must be one of ${FEATURE_SLUGS.join(", ")}` }).optional()),
+  kind: z.preprocess(
+    emptyIsAbsent,
+    z.enum(TRANSACTION_KINDS, { error: `kind must be one of ${TRANSACTION_KINDS.join(", ")}` }).optional(),
+  ),
+  feature: z.preprocess(
+    emptyIsAbsent,
+    z.enum(FEATURE_SLUGS, { error: `feature must be one of ${FEATURE_SLUGS.join(", ")}` }).optional(),
+  ),
   cursor: z.preprocess(
     emptyIsAbsent,
     z
       .string()
       .max(200)
-      .refine((value) => decodeCursor(value) !== null, "cursor is not a history page link; start again from the first page")
+      .refine(
+        (value) => decodeCursor(value) !== null,
+        "cursor is not a history page link; start again from the first page",
+      )
       .optional(),
   ),
 });
@@ -29,7 +38,8 @@ export interface HistoryParams {
   cursor?: string;
 }
 
-export type ParsedHistoryParams = { ok: true; params: HistoryParams } | { ok: false; error: string; field: keyof HistoryParams };
+export type ParsedHistoryParams =
+  { ok: true; params: HistoryParams } | { ok: false; error: string; field: keyof HistoryParams };
 
 type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
 
@@ -37,7 +47,8 @@ type SearchParamsInput = URLSearchParams | Record<string, string | string[] | un
 export function parseHistoryParams(input: SearchParamsInput): ParsedHistoryParams {
   const raw: Record<string, unknown> = {};
   for (const key of ["kind", "feature", "cursor"] as const) {
-    const values = input instanceof URLSearchParams ? input.getAll(key) : [input[key]].flat().filter((v) => v !== undefined);
+    const values =
+      input instanceof URLSearchParams ? input.getAll(key) : [input[key]].flat().filter((v) => v !== undefined);
     if (values.length > 1) return { ok: false, field: key, error: `${key} may be given once` };
     raw[key] = values[0];
   }

@@ -12,7 +12,12 @@ let bob: string;
 async function newUser(email: string): Promise<string> {
   return t.db.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email } });
-    await openAccount(tx, { userId: user.id, now: new Date("2026-01-01T00:00:00Z"), freeTierMillitokens: 100_000n, pricingVersion: 1 });
+    await openAccount(tx, {
+      userId: user.id,
+      now: new Date("2026-01-01T00:00:00Z"),
+      freeTierMillitokens: 100_000n,
+      pricingVersion: 1,
+    });
     return user.id;
   });
 }
@@ -31,14 +36,38 @@ beforeAll(async () => {
   });
   if (!period.ok) throw new Error(period.error.type);
   for (let i = 0; i < 3; i++) {
-    const packed = await grant(t.db, { userId: alice, bucket: "purchased", kind: "grant_pack", amount: 3_200_000n, idempotencyKey: `pack:${i}`, reason: "Basic pack" });
+    const packed = await grant(t.db, {
+      userId: alice,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 3_200_000n,
+      idempotencyKey: `pack:${i}`,
+      reason: "Basic pack",
+    });
     if (!packed.ok) throw new Error(packed.error.type);
   }
-  const held = await reserve(t.db, { userId: alice, amount: 50_000n, feature: "fridge-scan-vision", requestId: "r1", ttlMs: 60_000 });
+  const held = await reserve(t.db, {
+    userId: alice,
+    amount: 50_000n,
+    feature: "fridge-scan-vision",
+    requestId: "r1",
+    ttlMs: 60_000,
+  });
   if (!held.ok) throw new Error(held.error.type);
-  const settled = await settle(t.db, { reservationId: held.reservation.id, cost: 12_345n, usage: { model: "gpt-5-mini", inputTokens: 2345, outputTokens: 678 } });
+  const settled = await settle(t.db, {
+    reservationId: held.reservation.id,
+    cost: 12_345n,
+    usage: { model: "gpt-5-mini", inputTokens: 2345, outputTokens: 678 },
+  });
   if (!settled.ok) throw new Error(settled.error.type);
-  await grant(t.db, { userId: bob, bucket: "purchased", kind: "grant_pack", amount: 2_000_000n, idempotencyKey: "bob-pack", reason: "Starter pack" });
+  await grant(t.db, {
+    userId: bob,
+    bucket: "purchased",
+    kind: "grant_pack",
+    amount: 2_000_000n,
+    idempotencyKey: "bob-pack",
+    reason: "Starter pack",
+  });
 });
 
 afterAll(async () => {
@@ -58,7 +87,12 @@ describe("historyView", () => {
       "Unused allowance expired · −100 tokens",
       "Monthly free tokens · +100 tokens",
     ]);
-    expect(view.entries[0]).toMatchObject({ kind: "consume", kindLabel: "AI usage", amountMillitokens: "-12345", balanceAfter: "14,587.7" });
+    expect(view.entries[0]).toMatchObject({
+      kind: "consume",
+      kindLabel: "AI usage",
+      amountMillitokens: "-12345",
+      balanceAfter: "14,587.7",
+    });
   });
 
   it("walks the whole history in pages of 2, each row once, never another user's", async () => {
@@ -82,7 +116,9 @@ describe("historyView", () => {
 
   it("filters by kind and by feature", async () => {
     expect((await historyView(t.db, alice, { kind: "grant_pack" })).entries).toHaveLength(3);
-    expect((await historyView(t.db, alice, { feature: "fridge-scan-vision" })).entries.map((e) => e.title)).toEqual(["Fridge scan"]);
+    expect((await historyView(t.db, alice, { feature: "fridge-scan-vision" })).entries.map((e) => e.title)).toEqual([
+      "Fridge scan",
+    ]);
     expect((await historyView(t.db, alice, { kind: "consume", feature: "chat" })).entries).toEqual([]);
   });
 });

@@ -34,7 +34,12 @@ export interface HistoryView {
   nextCursor: string | null;
 }
 
-export async function historyView(tx: DbTx, userId: string, params: HistoryParams, limit = HISTORY_PAGE_SIZE): Promise<HistoryView> {
+export async function historyView(
+  tx: DbTx,
+  userId: string,
+  params: HistoryParams,
+  limit = HISTORY_PAGE_SIZE,
+): Promise<HistoryView> {
   const [planNames, page] = await Promise.all([
     loadPlanNames(tx),
     history(tx, userId, { cursor: params.cursor, limit, filters: toHistoryFilters(params) }),

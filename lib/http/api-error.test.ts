@@ -31,17 +31,25 @@ describe("ApiErrorCode", () => {
 
 describe("apiError", () => {
   it("answers the code's status with { error, message, ...extra }, JSON, never cached, headers added", async () => {
-    const response = apiError("rate_limited", "Too many requests.", { headers: { "retry-after": "7" }, extra: { tokens: { charged: 1n } } });
+    const response = apiError("rate_limited", "Too many requests.", {
+      headers: { "retry-after": "7" },
+      extra: { tokens: { charged: 1n } },
+    });
     expect(response.status).toBe(429);
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("retry-after")).toBe("7");
-    expect(await response.text()).toBe('{"error":"rate_limited","message":"Too many requests.","tokens":{"charged":1}}');
+    expect(await response.text()).toBe(
+      '{"error":"rate_limited","message":"Too many requests.","tokens":{"charged":1}}',
+    );
   });
 
   it("leaves message out when none is given (the 402 speaks in figures)", async () => {
     const response = apiError("insufficient_tokens", undefined, { extra: { required: 4.6, available: 0 } });
-    expect([response.status, await response.json()]).toEqual([402, { error: "insufficient_tokens", required: 4.6, available: 0 }]);
+    expect([response.status, await response.json()]).toEqual([
+      402,
+      { error: "insufficient_tokens", required: 4.6, available: 0 },
+    ]);
   });
 
   it("takes only codes of the union", () => {

@@ -40,7 +40,11 @@ export interface ApiErrorOptions {
  * The response for `code`: its status, body `{ error: code, message, ...extra }`. `message` may be
  * left out only where the guide's table shows none (402, whose figures speak for themselves).
  */
-export function apiError(code: ApiErrorCode, message: string | undefined, { headers = {}, extra = {} }: ApiErrorOptions = {}): Response {
+export function apiError(
+  code: ApiErrorCode,
+  message: string | undefined,
+  { headers = {}, extra = {} }: ApiErrorOptions = {},
+): Response {
   return jsonResponse(apiErrorBody(code, message, extra), { status: API_ERRORS[code].status, headers });
 }
 

@@ -37,7 +37,10 @@ describe("readBodyLimited", () => {
     expect(read.ok).toBe(false);
     if (read.ok) return;
     expect(read.response.status).toBe(413);
-    expect(await read.response.json()).toEqual({ error: "payload_too_large", message: "The request body must be at most 1000000 bytes." });
+    expect(await read.response.json()).toEqual({
+      error: "payload_too_large",
+      message: "The request body must be at most 1000000 bytes.",
+    });
     expect(state.pulled).toBeLessThanOrEqual(limit + CHUNK);
     expect(state.pulled).toBeGreaterThan(limit);
     expect(state.cancelled).toBe(true);
@@ -53,7 +56,12 @@ describe("readBodyLimited", () => {
 
   it("refuses a declared Content-Length over the limit without reading anything", async () => {
     const body = new ReadableStream<Uint8Array>({ pull: () => expect.unreachable("the body was read") });
-    const request = new Request("http://localhost/api/x", { method: "POST", body, headers: { "content-length": "2000" }, duplex: "half" } as RequestInit);
+    const request = new Request("http://localhost/api/x", {
+      method: "POST",
+      body,
+      headers: { "content-length": "2000" },
+      duplex: "half",
+    } as RequestInit);
     const read = await readBodyLimited(request, 1_999);
     expect(read.ok ? 200 : read.response.status).toBe(413);
   });
@@ -67,8 +75,14 @@ describe("readBodyLimited", () => {
         controller.enqueue(new Uint8Array(10));
       },
     });
-    const read = await readBodyLimited(new Request("http://localhost/api/x", { method: "POST", body, duplex: "half" } as RequestInit), 100);
-    expect(read.ok ? null : [read.response.status, await read.response.json()]).toEqual([400, { error: "invalid_request", message: "The request body could not be read." }]);
+    const read = await readBodyLimited(
+      new Request("http://localhost/api/x", { method: "POST", body, duplex: "half" } as RequestInit),
+      100,
+    );
+    expect(read.ok ? null : [read.response.status, await read.response.json()]).toEqual([
+      400,
+      { error: "invalid_request", message: "The request body could not be read." },
+    ]);
   });
 
   it("reads an empty body as zero bytes", async () => {
@@ -77,7 +91,10 @@ describe("readBodyLimited", () => {
   });
 
   it("payloadTooLarge is the one 413 body", async () => {
-    expect(await payloadTooLarge(5).json()).toEqual({ error: "payload_too_large", message: "The request body must be at most 5 bytes." });
+    expect(await payloadTooLarge(5).json()).toEqual({
+      error: "payload_too_large",
+      message: "The request body must be at most 5 bytes.",
+    });
   });
 });
 
@@ -87,7 +104,10 @@ describe("readJsonLimited", () => {
   it("parses JSON within the limit, 400 for bad JSON, 413 over the limit", async () => {
     expect(await readJsonLimited(post('{"a":1}'), 100)).toEqual({ ok: true, value: { a: 1 } });
     const bad = await readJsonLimited(post("{a"), 100);
-    expect(bad.ok ? null : [bad.response.status, await bad.response.json()]).toEqual([400, { error: "invalid_request", message: "The request body is not valid JSON." }]);
+    expect(bad.ok ? null : [bad.response.status, await bad.response.json()]).toEqual([
+      400,
+      { error: "invalid_request", message: "The request body is not valid JSON." },
+    ]);
     const big = await readJsonLimited(post(JSON.stringify({ a: "x".repeat(200) })), 100);
     expect(big.ok ? null : big.response.status).toBe(413);
   });
@@ -101,12 +121,30 @@ describe("withBodyLimit", () => {
   it("hands the handler an equal request of the same class with the body read within the limit", async () => {
     const seen: { marker?: string; body: string; method: string; type: string | null; url: string }[] = [];
     const wrapped = withBodyLimit(100, async (request: SubRequest) => {
-      seen.push({ marker: request.marker, body: await request.text(), method: request.method, type: request.headers.get("content-type"), url: request.url });
+      seen.push({
+        marker: request.marker,
+        body: await request.text(),
+        method: request.method,
+        type: request.headers.get("content-type"),
+        url: request.url,
+      });
       return new Response("ok");
     });
-    const request = new SubRequest("http://localhost/api/auth/callback/credentials", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=a%40b.c&password=x" });
+    const request = new SubRequest("http://localhost/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "email=a%40b.c&password=x",
+    });
     expect((await wrapped(request)).status).toBe(200);
-    expect(seen).toEqual([{ marker: "sub", body: "email=a%40b.c&password=x", method: "POST", type: "application/x-www-form-urlencoded", url: "http://localhost/api/auth/callback/credentials" }]);
+    expect(seen).toEqual([
+      {
+        marker: "sub",
+        body: "email=a%40b.c&password=x",
+        method: "POST",
+        type: "application/x-www-form-urlencoded",
+        url: "http://localhost/api/auth/callback/credentials",
+      },
+    ]);
   });
 
   it("answers 413 for a chunked body over the limit, pulling about the limit, and never runs the handler", async () => {

@@ -51,7 +51,10 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
  * The body as JSON within `maxBytes`: the value, or the response to send (413 over the limit, 400
  * when it is not JSON). For routes that took `request.json()` before.
  */
-export async function readJsonLimited(request: Request, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+export async function readJsonLimited(
+  request: Request,
+  maxBytes: number,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   const read = await readBodyLimited(request, maxBytes);
   if (!read.ok) return read;
   try {
@@ -66,7 +69,10 @@ export async function readJsonLimited(request: Request, maxBytes: number): Promi
  * first, and the handler gets an equal request (of the same class — a NextRequest stays one) whose
  * body is those bytes. Over the limit it answers 413 and the handler never runs.
  */
-export function withBodyLimit<R extends Request>(maxBytes: number, handler: (request: R) => Promise<Response>): (request: R) => Promise<Response> {
+export function withBodyLimit<R extends Request>(
+  maxBytes: number,
+  handler: (request: R) => Promise<Response>,
+): (request: R) => Promise<Response> {
   return async (request) => {
     if (request.method === "GET" || request.method === "HEAD") return handler(request);
     const read = await readBodyLimited(request, maxBytes);

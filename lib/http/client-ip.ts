@@ -15,7 +15,10 @@ export function clientIp(headers: Headers, trustedHops: number): string | null {
   if (trustedHops < 1) return null;
   const header = headers.get("x-forwarded-for");
   if (!header) return null;
-  const hops = header.split(",").map((part) => part.trim()).filter(Boolean);
+  const hops = header
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (hops.length === 0) return null;
   // Fewer entries than trusted proxies: the leftmost is still one our proxies wrote.
   const entry = hops[Math.max(0, hops.length - trustedHops)]!;

@@ -34,7 +34,10 @@ describe("withErrorContract", () => {
     const response = await route();
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
-    expect(await response.json()).toEqual({ error: "unavailable", message: "The service cannot reach its database right now; retry in a few seconds." });
+    expect(await response.json()).toEqual({
+      error: "unavailable",
+      message: "The service cannot reach its database right now; retry in a few seconds.",
+    });
   });
 
   it("answers 503 for Prisma's error too", async () => {
@@ -56,7 +59,10 @@ describe("withErrorContract", () => {
     });
     const response = await route();
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: "internal_error", message: "Something went wrong on our side; retry later." });
+    expect(await response.json()).toEqual({
+      error: "internal_error",
+      message: "Something went wrong on our side; retry later.",
+    });
   });
 
   it("passes the handler's own answers through", async () => {

@@ -11,7 +11,9 @@ const log = logger("http");
 /** Seconds a client should wait before retrying while the database is unreachable. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
-export function unavailableResponse(message = "The service cannot reach its database right now; retry in a few seconds."): Response {
+export function unavailableResponse(
+  message = "The service cannot reach its database right now; retry in a few seconds.",
+): Response {
   return apiError("unavailable", message, { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } });
 }
 
@@ -26,7 +28,10 @@ export function errorResponse(error: unknown, route: string): Response {
 }
 
 /** `handler`, with whatever it throws answered by the error contract. */
-export function withErrorContract<A extends unknown[]>(route: string, handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+export function withErrorContract<A extends unknown[]>(
+  route: string,
+  handler: (...args: A) => Promise<Response>,
+): (...args: A) => Promise<Response> {
   return async (...args: A) => {
     try {
       return await handler(...args);

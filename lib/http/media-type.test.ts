@@ -3,7 +3,12 @@ import { isJsonContentType, mediaType } from "./media-type";
 
 describe("isJsonContentType", () => {
   it("accepts application/json in any case, with or without parameters", () => {
-    for (const header of ["application/json", "Application/JSON", "application/json; charset=utf-8", " application/json ;charset=UTF-8"]) {
+    for (const header of [
+      "application/json",
+      "Application/JSON",
+      "application/json; charset=utf-8",
+      " application/json ;charset=UTF-8",
+    ]) {
       expect(isJsonContentType(header), header).toBe(true);
     }
   });

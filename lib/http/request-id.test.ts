@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { REQUEST_ID_HEADER, requestIdOf, withRequestId } from "./request-id";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const withHeader = (value?: string) => new Request("http://localhost/x", { headers: value === undefined ? {} : { [REQUEST_ID_HEADER]: value } });
+const withHeader = (value?: string) =>
+  new Request("http://localhost/x", { headers: value === undefined ? {} : { [REQUEST_ID_HEADER]: value } });
 
 describe("requestIdOf", () => {
   it("keeps a caller's valid id: 1 to 128 letters, digits and ._:-", () => {
-    for (const id of ["a", "req_01HZX.9:abc-def", "0190b3c4-7d1e-7000-8000-000000000000", "x".repeat(128)]) expect(requestIdOf(withHeader(id))).toBe(id);
+    for (const id of ["a", "req_01HZX.9:abc-def", "0190b3c4-7d1e-7000-8000-000000000000", "x".repeat(128)])
+      expect(requestIdOf(withHeader(id))).toBe(id);
   });
 
   it("replaces a missing, empty, oversized or unsafe id with a new UUID", () => {

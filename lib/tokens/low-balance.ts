@@ -6,7 +6,11 @@
 
 export type LowBalance = "empty" | "low" | null;
 
-export function lowBalance(availableMillitokens: bigint, periodAllowanceMillitokens: bigint, percent: number): LowBalance {
+export function lowBalance(
+  availableMillitokens: bigint,
+  periodAllowanceMillitokens: bigint,
+  percent: number,
+): LowBalance {
   if (availableMillitokens <= 0n) return "empty";
   if (!Number.isInteger(percent) || percent <= 0 || periodAllowanceMillitokens <= 0n) return null;
   return availableMillitokens * 100n < periodAllowanceMillitokens * BigInt(percent) ? "low" : null;

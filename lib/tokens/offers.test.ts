@@ -18,7 +18,10 @@ describe("cheapestOffer", () => {
     expect(cheapestOffer(catalog, free, { shortfall: t(900), allowanceNow: t(100) })?.id).toBe("essential");
     // One more and Essential no longer covers it: Pro (€19, +2,900) and the Starter pack (€19, +2,000)
     // cost the same, and the pack is preferred (paid once, never expires).
-    expect(cheapestOffer(catalog, free, { shortfall: t(901), allowanceNow: t(100) })).toMatchObject({ kind: "pack", id: "starter" });
+    expect(cheapestOffer(catalog, free, { shortfall: t(901), allowanceNow: t(100) })).toMatchObject({
+      kind: "pack",
+      id: "starter",
+    });
   });
 
   it("between plans and packs, the lowest price that covers wins", () => {
@@ -34,14 +37,24 @@ describe("cheapestOffer", () => {
     expect(offers.find((o) => o.id === "pro")?.adds).toBe(0n);
     expect(offers.find((o) => o.id === "elite")?.adds).toBe(t(2_000)); // 5,000 − 3,000
     // 1,500 short: Elite (€29, +2,000) vs Starter pack (€19, +2,000): the pack is cheaper.
-    expect(cheapestOffer(catalog, pro, { shortfall: t(1_500), allowanceNow: t(500) })).toMatchObject({ kind: "pack", id: "starter" });
+    expect(cheapestOffer(catalog, pro, { shortfall: t(1_500), allowanceNow: t(500) })).toMatchObject({
+      kind: "pack",
+      id: "starter",
+    });
     // 12,000 short: Premium pack €99 (+12,500) vs Legend €59 (+15,000): Legend.
-    expect(cheapestOffer(catalog, pro, { shortfall: t(12_000), allowanceNow: 0n })).toMatchObject({ kind: "plan", id: "legend", adds: t(15_000) });
+    expect(cheapestOffer(catalog, pro, { shortfall: t(12_000), allowanceNow: 0n })).toMatchObject({
+      kind: "plan",
+      id: "legend",
+      adds: t(15_000),
+    });
   });
 
   it("past due: a plan change adds nothing now, so only packs are suggested", () => {
     const pastDue: OfferAccount = { planId: "pro", upgradesGrantNow: false };
-    expect(cheapestOffer(catalog, pastDue, { shortfall: t(100), allowanceNow: 0n })).toMatchObject({ kind: "pack", id: "starter" });
+    expect(cheapestOffer(catalog, pastDue, { shortfall: t(100), allowanceNow: 0n })).toMatchObject({
+      kind: "pack",
+      id: "starter",
+    });
   });
 
   it("returns null when no single purchase covers the shortfall", () => {
@@ -53,7 +66,12 @@ describe("cheapestOffer", () => {
       fc.property(
         fc.bigInt({ min: 1n, max: t(40_000) }),
         fc.bigInt({ min: 0n, max: t(5_000) }),
-        fc.constantFrom<OfferAccount>(free, { planId: "pro", upgradesGrantNow: true }, { planId: "titan", upgradesGrantNow: true }, { planId: "elite", upgradesGrantNow: false }),
+        fc.constantFrom<OfferAccount>(
+          free,
+          { planId: "pro", upgradesGrantNow: true },
+          { planId: "titan", upgradesGrantNow: true },
+          { planId: "elite", upgradesGrantNow: false },
+        ),
         (shortfall, allowanceNow, account) => {
           const choice = cheapestOffer(catalog, account, { shortfall, allowanceNow });
           const covering = offersFor(catalog, account, allowanceNow).filter((o) => o.adds > 0n && o.adds >= shortfall);

@@ -56,11 +56,25 @@ export function offersFor(catalog: OfferCatalog, account: OfferAccount, allowanc
     else if (account.upgradesGrantNow && current && plan.tokensPerMonth > current.tokensPerMonth) {
       adds = BigInt(plan.tokensPerMonth - current.tokensPerMonth) * MT;
     } else adds = 0n;
-    return { kind: "plan", id: plan.id, name: plan.name, priceCents: plan.priceCents, adds, tokens: plan.tokensPerMonth, recurring: true };
+    return {
+      kind: "plan",
+      id: plan.id,
+      name: plan.name,
+      priceCents: plan.priceCents,
+      adds,
+      tokens: plan.tokensPerMonth,
+      recurring: true,
+    };
   });
-  const packs = catalog.packs.map(
-    (pack): Offer => ({ kind: "pack", id: pack.id, name: pack.name, priceCents: pack.priceCents, adds: BigInt(pack.tokens) * MT, tokens: pack.tokens, recurring: false }),
-  );
+  const packs = catalog.packs.map((pack): Offer => ({
+    kind: "pack",
+    id: pack.id,
+    name: pack.name,
+    priceCents: pack.priceCents,
+    adds: BigInt(pack.tokens) * MT,
+    tokens: pack.tokens,
+    recurring: false,
+  }));
   return [...plans, ...packs];
 }
 
@@ -69,10 +83,21 @@ export function offersFor(catalog: OfferCatalog, account: OfferAccount, allowanc
  * null when none does. A shortfall of 0 or less is covered by anything: the cheapest offer that adds
  * tokens at all.
  */
-export function cheapestOffer(catalog: OfferCatalog, account: OfferAccount, need: { shortfall: bigint; allowanceNow: bigint }): Offer | null {
-  const covering = offersFor(catalog, account, need.allowanceNow).filter((o) => o.adds > 0n && o.adds >= need.shortfall);
+export function cheapestOffer(
+  catalog: OfferCatalog,
+  account: OfferAccount,
+  need: { shortfall: bigint; allowanceNow: bigint },
+): Offer | null {
+  const covering = offersFor(catalog, account, need.allowanceNow).filter(
+    (o) => o.adds > 0n && o.adds >= need.shortfall,
+  );
   // Array.prototype.sort is stable: equal offers keep the catalogue's order (plans, then packs).
-  covering.sort((a, b) => a.priceCents - b.priceCents || (a.kind === b.kind ? 0 : a.kind === "pack" ? -1 : 1) || (b.adds > a.adds ? 1 : b.adds < a.adds ? -1 : 0));
+  covering.sort(
+    (a, b) =>
+      a.priceCents - b.priceCents ||
+      (a.kind === b.kind ? 0 : a.kind === "pack" ? -1 : 1) ||
+      (b.adds > a.adds ? 1 : b.adds < a.adds ? -1 : 0),
+  );
   return covering[0] ?? null;
 }
 

@@ -23,8 +23,7 @@ export function addMonthsClamped(anchor: Date, months: number): Date {
 /** The period containing `now` for an anchor: its start and the start of the next one. */
 export function periodContaining(anchor: Date, now: Date): { start: Date; end: Date; index: number } {
   if (now < anchor) return { start: anchor, end: addMonthsClamped(anchor, 1), index: 0 };
-  let index =
-    (now.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + (now.getUTCMonth() - anchor.getUTCMonth());
+  let index = (now.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + (now.getUTCMonth() - anchor.getUTCMonth());
   if (addMonthsClamped(anchor, index) > now) index--;
   return { start: addMonthsClamped(anchor, index), end: addMonthsClamped(anchor, index + 1), index };
 }

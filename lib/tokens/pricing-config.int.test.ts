@@ -64,7 +64,9 @@ describe("seedPricing and getActivePricing", () => {
     );
     expect(await seedPricing(t.db)).toEqual({ created: false });
     expect(await versions()).toEqual([1, 2]);
-    const [v2] = await t.sql<{ free: string }>("SELECT free_tier_millitokens::text AS free FROM token_pricing_config WHERE version = 2");
+    const [v2] = await t.sql<{ free: string }>(
+      "SELECT free_tier_millitokens::text AS free FROM token_pricing_config WHERE version = 2",
+    );
     expect(v2!.free).toBe("250000");
   });
 

@@ -15,22 +15,73 @@ const row = (over: Record<string, unknown> = {}) => ({
 describe("DEFAULT_PRICING", () => {
   it("holds the original system's seven plans", () => {
     expect(DEFAULT_PRICING.plans).toEqual([
-      { id: "essential", name: "Essential", priceCents: 900, tokensPerMonth: 1_000, lookupKey: "tollgate_plan_essential_monthly" },
+      {
+        id: "essential",
+        name: "Essential",
+        priceCents: 900,
+        tokensPerMonth: 1_000,
+        lookupKey: "tollgate_plan_essential_monthly",
+      },
       { id: "pro", name: "Pro", priceCents: 1900, tokensPerMonth: 3_000, lookupKey: "tollgate_plan_pro_monthly" },
       { id: "elite", name: "Elite", priceCents: 2900, tokensPerMonth: 5_000, lookupKey: "tollgate_plan_elite_monthly" },
-      { id: "champion", name: "Champion", priceCents: 3900, tokensPerMonth: 8_000, lookupKey: "tollgate_plan_champion_monthly" },
-      { id: "master", name: "Master", priceCents: 4900, tokensPerMonth: 12_000, lookupKey: "tollgate_plan_master_monthly" },
-      { id: "legend", name: "Legend", priceCents: 5900, tokensPerMonth: 18_000, lookupKey: "tollgate_plan_legend_monthly" },
-      { id: "titan", name: "Titan", priceCents: 9900, tokensPerMonth: 35_000, lookupKey: "tollgate_plan_titan_monthly" },
+      {
+        id: "champion",
+        name: "Champion",
+        priceCents: 3900,
+        tokensPerMonth: 8_000,
+        lookupKey: "tollgate_plan_champion_monthly",
+      },
+      {
+        id: "master",
+        name: "Master",
+        priceCents: 4900,
+        tokensPerMonth: 12_000,
+        lookupKey: "tollgate_plan_master_monthly",
+      },
+      {
+        id: "legend",
+        name: "Legend",
+        priceCents: 5900,
+        tokensPerMonth: 18_000,
+        lookupKey: "tollgate_plan_legend_monthly",
+      },
+      {
+        id: "titan",
+        name: "Titan",
+        priceCents: 9900,
+        tokensPerMonth: 35_000,
+        lookupKey: "tollgate_plan_titan_monthly",
+      },
     ]);
   });
 
   it("holds the original system's four packs", () => {
     expect(DEFAULT_PRICING.packs).toEqual([
-      { id: "starter", name: "Starter", priceCents: 1900, tokens: 2_000, bonusPercent: 0, lookupKey: "tollgate_pack_starter" },
-      { id: "basic", name: "Basic", priceCents: 2900, tokens: 3_200, bonusPercent: 10, lookupKey: "tollgate_pack_basic" },
+      {
+        id: "starter",
+        name: "Starter",
+        priceCents: 1900,
+        tokens: 2_000,
+        bonusPercent: 0,
+        lookupKey: "tollgate_pack_starter",
+      },
+      {
+        id: "basic",
+        name: "Basic",
+        priceCents: 2900,
+        tokens: 3_200,
+        bonusPercent: 10,
+        lookupKey: "tollgate_pack_basic",
+      },
       { id: "plus", name: "Plus", priceCents: 4900, tokens: 5_700, bonusPercent: 15, lookupKey: "tollgate_pack_plus" },
-      { id: "premium", name: "Premium", priceCents: 9900, tokens: 12_500, bonusPercent: 25, lookupKey: "tollgate_pack_premium" },
+      {
+        id: "premium",
+        name: "Premium",
+        priceCents: 9900,
+        tokens: 12_500,
+        bonusPercent: 25,
+        lookupKey: "tollgate_pack_premium",
+      },
     ]);
   });
 
@@ -56,9 +107,20 @@ describe("DEFAULT_PRICING", () => {
 describe("parsePricingRow", () => {
   it("orders plans and packs by price, whatever order the row stores them in", () => {
     const parsed = parsePricingRow(
-      row({ subscriptionPlans: [...DEFAULT_PRICING.plans].reverse(), tokenPacks: [...DEFAULT_PRICING.packs].reverse() }),
+      row({
+        subscriptionPlans: [...DEFAULT_PRICING.plans].reverse(),
+        tokenPacks: [...DEFAULT_PRICING.packs].reverse(),
+      }),
     );
-    expect(parsed.plans.map((p) => p.id)).toEqual(["essential", "pro", "elite", "champion", "master", "legend", "titan"]);
+    expect(parsed.plans.map((p) => p.id)).toEqual([
+      "essential",
+      "pro",
+      "elite",
+      "champion",
+      "master",
+      "legend",
+      "titan",
+    ]);
     expect(parsed.packs.map((p) => p.id)).toEqual(["starter", "basic", "plus", "premium"]);
   });
 
@@ -89,7 +151,12 @@ describe("parsePricingRow", () => {
       message = (error as Error).message;
     }
     expect(message.startsWith("token_pricing_config version 3: token_packs ✖ ")).toBe(true);
-    expect(message.match(/→ at \[1\]\.\w+/g)).toEqual(["→ at [1].id", "→ at [1].priceCents", "→ at [1].tokens", "→ at [1].bonusPercent"]);
+    expect(message.match(/→ at \[1\]\.\w+/g)).toEqual([
+      "→ at [1].id",
+      "→ at [1].priceCents",
+      "→ at [1].tokens",
+      "→ at [1].bonusPercent",
+    ]);
     expect(message).toContain("must be lower-case letters, digits and _");
   });
 });
@@ -107,7 +174,9 @@ describe("parsePricingRow: catalogue integrity", () => {
 
   it("refuses two products with one lookup key", () => {
     const packs = [...DEFAULT_PRICING.packs, { ...DEFAULT_PRICING.packs[0]!, id: "again" }];
-    expect(() => parsePricingRow({ ...row, tokenPacks: packs })).toThrow(/version 9.*duplicate lookupKey "tollgate_pack_starter"/s);
+    expect(() => parsePricingRow({ ...row, tokenPacks: packs })).toThrow(
+      /version 9.*duplicate lookupKey "tollgate_pack_starter"/s,
+    );
   });
 
   it("refuses a pack that reuses a plan's id", () => {

@@ -13,7 +13,9 @@ const megabytes = Number(process.argv[2] ?? 400);
 const CHUNK = Buffer.alloc(64 * 1024, 120);
 
 const kib = (pid: number, field: "VmHWM" | "VmRSS") => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${field}:`));
   return Number(line?.match(/(\d+)/)?.[1] ?? 0);
 };
 
@@ -52,15 +54,24 @@ function post(bytes: number): Promise<{ status: number; body: string; sentBefore
     let answer: { status: number; body: string } | null = null;
     let written = false;
     const done = () => answer && written && resolve({ ...answer, sentBeforeAnswer, sent });
-    const req = request({ host: "127.0.0.1", port, method: "POST", path: "/api/stripe/webhook", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-      sentBeforeAnswer = sent;
-      const parts: Buffer[] = [];
-      res.on("data", (d: Buffer) => parts.push(d));
-      res.on("end", () => {
-        answer = { status: res.statusCode ?? 0, body: Buffer.concat(parts).toString() };
-        done();
-      });
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/api/stripe/webhook",
+        headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      },
+      (res) => {
+        sentBeforeAnswer = sent;
+        const parts: Buffer[] = [];
+        res.on("data", (d: Buffer) => parts.push(d));
+        res.on("end", () => {
+          answer = { status: res.statusCode ?? 0, body: Buffer.concat(parts).toString() };
+          done();
+        });
+      },
+    );
     req.on("error", (error) => {
       if (!answer) return reject(error);
       written = true; // the server closed the connection after answering
@@ -93,6 +104,12 @@ await once(child, "exit");
 
 const growthMB = (after.hwmKiB - before.hwmKiB) / 1024;
 console.log(`POST ${megabytes} MiB chunked → ${answer.status} ${answer.body} in ${ms} ms`);
-console.log(`bytes written before the answer: ${(answer.sentBeforeAnswer / 1024 / 1024).toFixed(1)} MiB, in all: ${(answer.sent / 1024 / 1024).toFixed(1)} MiB`);
-console.log(`server peak RSS ${(before.hwmKiB / 1024).toFixed(0)} MB → ${(after.hwmKiB / 1024).toFixed(0)} MB (growth ${growthMB.toFixed(1)} MB)`);
-console.log(`BENCH ${JSON.stringify({ megabytes, status: answer.status, ms, peakBeforeMB: before.hwmKiB / 1024, peakAfterMB: after.hwmKiB / 1024, growthMB })}`);
+console.log(
+  `bytes written before the answer: ${(answer.sentBeforeAnswer / 1024 / 1024).toFixed(1)} MiB, in all: ${(answer.sent / 1024 / 1024).toFixed(1)} MiB`,
+);
+console.log(
+  `server peak RSS ${(before.hwmKiB / 1024).toFixed(0)} MB → ${(after.hwmKiB / 1024).toFixed(0)} MB (growth ${growthMB.toFixed(1)} MB)`,
+);
+console.log(
+  `BENCH ${JSON.stringify({ megabytes, status: answer.status, ms, peakBeforeMB: before.hwmKiB / 1024, peakAfterMB: after.hwmKiB / 1024, growthMB })}`,
+);

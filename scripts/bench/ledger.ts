@@ -20,7 +20,18 @@ import { verifyLedger } from "../../lib/tokens/ledger";
 import { releaseCall, reserveCall, settleCall, type LedgerCall } from "../../lib/tokens/ledger/apply";
 import { LedgerPipeline, type HotLedger } from "../../lib/tokens/ledger/pipeline";
 import { prepareDatabase } from "../lib/database";
-import { cpuSampler, exiting, numberArg, percentile, round, runLoad, startBenchServer, table, type CpuSnapshot, type LoadResult } from "./lib";
+import {
+  cpuSampler,
+  exiting,
+  numberArg,
+  percentile,
+  round,
+  runLoad,
+  startBenchServer,
+  table,
+  type CpuSnapshot,
+  type LoadResult,
+} from "./lib";
 
 const USERS = 10_000;
 const CLIENTS = 32;
@@ -53,7 +64,9 @@ async function createAccounts(sql: pg.Client): Promise<void> {
        UNION ALL SELECT '${HOT_USER}', ${BALANCE}::bigint
        UNION ALL SELECT '${CORRECT_USER}', ${BigInt(CORRECT_COVERED) * CORRECT_AMOUNT}::bigint`,
   );
-  await sql.query(`INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_accounts`);
+  await sql.query(
+    `INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_accounts`,
+  );
   await sql.query(
     `INSERT INTO user_token_balance (user_id, allowance, purchased, reserved, period_start, next_reset_at, period_anchor)
      SELECT id, 0, balance, 0, now(), now() + interval '1 month', now() FROM bench_accounts`,
@@ -110,7 +123,9 @@ async function pairs(
     unit: async (w, time) => {
       const userId = pickUser();
       const requestId = `bench-${shape}-${w}-${++seq}`;
-      const held = await time("reserve", () => ledger.reserve({ userId, amount: RESERVE, feature: "bench", requestId, ttlMs: TTL_MS }));
+      const held = await time("reserve", () =>
+        ledger.reserve({ userId, amount: RESERVE, feature: "bench", requestId, ttlMs: TTL_MS }),
+      );
       if (!held.ok) throw new Error(`reserve failed for ${userId}: ${held.error.type}`);
       const cost = 1_000n + BigInt(Math.floor(Math.random() * 1_001));
       const done = await time("settle", () => ledger.settle({ reservationId: held.reservation.id, userId, cost }));
@@ -120,7 +135,10 @@ async function pairs(
   clearTimeout(timer);
   const after = stats();
   // (The units finishing after the window still count here: a slight over-count of both.)
-  return { ...result, callsPerStatement: (after.calls - before.calls) / Math.max(1, after.statements - before.statements) };
+  return {
+    ...result,
+    callsPerStatement: (after.calls - before.calls) / Math.max(1, after.statements - before.statements),
+  };
 }
 
 async function rawFloor(pool: pg.Pool, pickUser: () => string, cpu: () => CpuSnapshot): Promise<LoadResult> {
@@ -167,14 +185,24 @@ async function correctness(ledger: LedgerPipeline, sql: pg.Client): Promise<Corr
   await Promise.all(
     Array.from({ length: CORRECT_CALLS }, async (_, i) => {
       try {
-        const held = await ledger.reserve({ userId: CORRECT_USER, amount: CORRECT_AMOUNT, feature: "bench", requestId: `bench-correct-${i}`, ttlMs: TTL_MS });
+        const held = await ledger.reserve({
+          userId: CORRECT_USER,
+          amount: CORRECT_AMOUNT,
+          feature: "bench",
+          requestId: `bench-correct-${i}`,
+          ttlMs: TTL_MS,
+        });
         if (!held.ok) {
           if (held.error.type === "InsufficientTokens") insufficient++;
           else otherFailures++;
           return;
         }
         reserved++;
-        const done = await ledger.settle({ reservationId: held.reservation.id, userId: CORRECT_USER, cost: CORRECT_AMOUNT });
+        const done = await ledger.settle({
+          reservationId: held.reservation.id,
+          userId: CORRECT_USER,
+          cost: CORRECT_AMOUNT,
+        });
         if (!done.ok) {
           otherFailures++;
           return;
@@ -231,7 +259,7 @@ const ms = (v: number) => round(v, 2);
 const cpuCols = (r: LoadResult) =>
   r.cores
     ? [
-        `${(r.cores.node * 1000 / r.perSecond).toFixed(2)}+${(r.cores.pg * 1000 / r.perSecond).toFixed(2)}`,
+        `${((r.cores.node * 1000) / r.perSecond).toFixed(2)}+${((r.cores.pg * 1000) / r.perSecond).toFixed(2)}`,
         `${r.cores.node.toFixed(2)}/${r.cores.pg.toFixed(2)}/${r.cores.other.toFixed(2)}`,
       ]
     : ["", ""];
@@ -287,13 +315,25 @@ async function main(): Promise<number> {
     const correct = await correctness(ledger, sql);
     const t2 = Date.now();
     const verified = await verifyLedger(db);
-    log(`verifyLedger: ${verified.usersChecked} balances, ${verified.mismatches.length} mismatches (${Date.now() - t2} ms)`);
-    for (const m of verified.mismatches.slice(0, 10)) console.log(`  MISMATCH ${m.userId}: ${m.problem} expected ${m.expected} actual ${m.actual}`);
+    log(
+      `verifyLedger: ${verified.usersChecked} balances, ${verified.mismatches.length} mismatches (${Date.now() - t2} ms)`,
+    );
+    for (const m of verified.mismatches.slice(0, 10))
+      console.log(`  MISMATCH ${m.userId}: ${m.problem} expected ${m.expected} actual ${m.actual}`);
 
     if (exiting()) return 130;
     const errors = [spread, hot, spreadAlone, rawSpread, rawHot].reduce((n, r) => n + r.errors, 0);
-    for (const [name, r] of [["pairs spread", spread], ["pairs hot", hot], ["pairs alone", spreadAlone], ["raw spread", rawSpread], ["raw hot", rawHot]] as const) {
-      if (r.errors) console.log(`  ${name}: ${r.errors} errors, first: ${String((r.firstError as Error)?.message ?? r.firstError)}`);
+    for (const [name, r] of [
+      ["pairs spread", spread],
+      ["pairs hot", hot],
+      ["pairs alone", spreadAlone],
+      ["raw spread", rawSpread],
+      ["raw hot", rawHot],
+    ] as const) {
+      if (r.errors)
+        console.log(
+          `  ${name}: ${r.errors} errors, first: ${String((r.firstError as Error)?.message ?? r.firstError)}`,
+        );
     }
 
     const pairRow = (shape: string, r: Pairs) => [
@@ -321,7 +361,18 @@ async function main(): Promise<number> {
     console.log("");
     console.log(
       table(
-        ["shape", "per s", "count", "calls/commit", "p50 ms", "p99 ms", "settle p50", "settle p99", "CPU ms/unit", "cores"],
+        [
+          "shape",
+          "per s",
+          "count",
+          "calls/commit",
+          "p50 ms",
+          "p99 ms",
+          "settle p50",
+          "settle p99",
+          "CPU ms/unit",
+          "cores",
+        ],
         [
           pairRow("reserve+settle pairs, spread (10,000 users)", spread),
           pairRow("reserve+settle pairs, hot (1 user)", hot),
@@ -338,7 +389,9 @@ async function main(): Promise<number> {
     );
     const otherMax = Math.max(...[spread, hot, spreadAlone, rawSpread, rawHot].map((r) => r.cores?.other ?? 0));
     if (otherMax > 0.25) {
-      console.log(`WARNING: other programs used up to ${otherMax.toFixed(2)} cores while measuring: the figures above understate this code.`);
+      console.log(
+        `WARNING: other programs used up to ${otherMax.toFixed(2)} cores while measuring: the figures above understate this code.`,
+      );
     }
 
     const p99Reserve = percentile(spread.latencies.get("reserve"), 99);
@@ -349,9 +402,19 @@ async function main(): Promise<number> {
       table(
         ["target", "value", "goal", "result"],
         [
-          ["pairs/s spread", round(spread.perSecond), `≥ ${TARGETS.pairsSpread}`, mark(spread.perSecond >= TARGETS.pairsSpread)],
+          [
+            "pairs/s spread",
+            round(spread.perSecond),
+            `≥ ${TARGETS.pairsSpread}`,
+            mark(spread.perSecond >= TARGETS.pairsSpread),
+          ],
           ["pairs/s hot", round(hot.perSecond), `≥ ${TARGETS.pairsHot}`, mark(hot.perSecond >= TARGETS.pairsHot)],
-          ["p99 reserve ms (spread)", ms(p99Reserve), `≤ ${TARGETS.p99ReserveMs}`, mark(p99Reserve <= TARGETS.p99ReserveMs)],
+          [
+            "p99 reserve ms (spread)",
+            ms(p99Reserve),
+            `≤ ${TARGETS.p99ReserveMs}`,
+            mark(p99Reserve <= TARGETS.p99ReserveMs),
+          ],
           ["2×pairs / raw, spread", round(ratioSpread, 3), `≥ ${TARGETS.ratio}`, mark(ratioSpread >= TARGETS.ratio)],
           ["2×pairs / raw, hot", round(ratioHot, 3), `≥ ${TARGETS.ratio}`, mark(ratioHot >= TARGETS.ratio)],
         ],
@@ -366,7 +429,9 @@ async function main(): Promise<number> {
         `final allowance/purchased/reserved ${correct.final.allowance}/${correct.final.purchased}/${correct.final.reserved}; ` +
         `overspend ${correct.overspendTokens} tokens — ${correct.correct500 ? "correct" : "WRONG"}`,
     );
-    console.log(`invariant: ${invariantOk ? "ok" : "BROKEN"} over ${verified.usersChecked} balances; load errors: ${errors}; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `invariant: ${invariantOk ? "ok" : "BROKEN"} over ${verified.usersChecked} balances; load errors: ${errors}; total ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const bench = {
       pairs_per_s_spread: round(spread.perSecond),

@@ -114,7 +114,13 @@ export async function startBenchServer(name: string, log: (line: string) => void
     done();
   });
   try {
-    const server = await startEmbeddedPostgres({ dataDir, database: "tollgate_bench", port: 55500, ephemeral: false, log });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      database: "tollgate_bench",
+      port: 55500,
+      ephemeral: false,
+      log,
+    });
     stopServer = server.stop;
     return { url: server.url, dataDir, cleanup };
   } catch (error) {
@@ -299,7 +305,10 @@ export function round(value: number, digits = 0): number {
 
 /** A fixed-width table: first column left-aligned, the others right-aligned. */
 export function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === "number" ? (Number.isNaN(c) ? "–" : String(c)) : c)))];
+  const cells = [
+    header,
+    ...rows.map((r) => r.map((c) => (typeof c === "number" ? (Number.isNaN(c) ? "–" : String(c)) : c))),
+  ];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(cells[0]!), widths.map((w) => "─".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");

@@ -104,7 +104,13 @@ export async function startNext(options: {
   }
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(options.port), "-H", "127.0.0.1"], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NEXT_DIST_DIR: options.distDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...options.env },
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: options.distDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+      ...options.env,
+    },
   });
   running.add(child);
   const lines: string[] = [];
@@ -133,7 +139,10 @@ export async function startNext(options: {
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (!alive(child)) throw new Error(`next start (${options.label}) exited with ${child.exitCode ?? child.signalCode}:\n${lines.slice(-20).join("\n")}`);
+    if (!alive(child))
+      throw new Error(
+        `next start (${options.label}) exited with ${child.exitCode ?? child.signalCode}:\n${lines.slice(-20).join("\n")}`,
+      );
     try {
       const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return server;
@@ -174,13 +183,16 @@ export function processTreeCpuMs(pid: number): number {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      stats.set(Number(entry), { ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS });
+      stats.set(Number(entry), {
+        ppid: Number(f[1]),
+        ms: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS,
+      });
     } catch {
       // the process ended meanwhile
     }
   }
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [p, s] of stats) {
       if (!tree.has(p) && tree.has(s.ppid)) {
@@ -293,7 +305,13 @@ export interface OpenLoopResult {
  */
 export async function openLoop(
   url: string,
-  { rate, count, connections, headers, body }: { rate: number; count: number; connections: number; headers: Record<string, string>; body: string },
+  {
+    rate,
+    count,
+    connections,
+    headers,
+    body,
+  }: { rate: number; count: number; connections: number; headers: Record<string, string>; body: string },
 ): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);

@@ -39,7 +39,9 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
                -- sign-ups on every day of July (the 29th to 31st included), at varied times of day
                (timestamptz '2026-07-01 00:00:00+00' + make_interval(days => g % 31, mins => g % 1440)) AS anchor
         FROM generate_series(1, ${USERS + PAST_DUE}) g`);
-      await tx.$executeRawUnsafe(`INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_due`);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_due`,
+      );
       // The current period is the third month from sign-up (Sep–Oct): it ended before NOW.
       await tx.$executeRawUnsafe(`
         INSERT INTO user_token_balance (user_id, allowance, purchased, reserved, period_start, next_reset_at, period_anchor)
@@ -70,12 +72,15 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
     { timeout: 600_000 },
   );
   await db.$executeRawUnsafe("ANALYZE users, user_token_balance, user_subscriptions, token_transactions");
-  const [counts] = await db.$queryRawUnsafe<{ free: number; paid: number; past_due: number }[]>(`
+  const [counts] = await db.$queryRawUnsafe<{ free: number; paid: number; past_due: number }[]>(
+    `
     SELECT count(*) FILTER (WHERE s.user_id IS NULL)::int AS free,
            count(*) FILTER (WHERE s.status = 'active')::int AS paid,
            count(*) FILTER (WHERE s.status = 'past_due')::int AS past_due
     FROM user_token_balance b LEFT JOIN user_subscriptions s ON s.user_id = b.user_id
-    WHERE b.next_reset_at <= $1`, NOW);
+    WHERE b.next_reset_at <= $1`,
+    NOW,
+  );
   return { free: counts!.free, paid: counts!.paid, pastDue: counts!.past_due };
 }
 
@@ -87,7 +92,9 @@ async function main(): Promise<number> {
     db = createDb(server.url, 4);
     const setupStarted = performance.now();
     const shapes = await createDueAccounts(db);
-    log(`${USERS + PAST_DUE} due accounts (${shapes.free} free, ${shapes.paid} paid and renewed, ${shapes.pastDue} past_due) in ${round((performance.now() - setupStarted) / 1000, 1)} s`);
+    log(
+      `${USERS + PAST_DUE} due accounts (${shapes.free} free, ${shapes.paid} paid and renewed, ${shapes.pastDue} past_due) in ${round((performance.now() - setupStarted) / 1000, 1)} s`,
+    );
 
     const run = await resetMonthlyTokens(db, { connectionString: server.url }, { now: NOW, batchSize: BATCH });
     log(`run:   ${resetLogLine(run)}`);
@@ -105,16 +112,24 @@ async function main(): Promise<number> {
     );
     const verifyStarted = performance.now();
     const { mismatches, usersChecked } = await verifyLedger(db);
-    log(`ledger invariant over ${usersChecked} accounts: ${mismatches.length} mismatches (${round(performance.now() - verifyStarted)} ms)`);
+    log(
+      `ledger invariant over ${usersChecked} accounts: ${mismatches.length} mismatches (${round(performance.now() - verifyStarted)} ms)`,
+    );
 
     const seconds = run.durationMs / 1000;
     const rerunSeconds = rerun.durationMs / 1000;
     const expected = shapes.free + shapes.paid;
     const ok = doubles!.n === 0 && mismatches.length === 0 && run.errors.length === 0 && grants!.n === expected;
     console.log("");
-    console.log(`full run  ${round(seconds, 2)} s for ${USERS} accounts (${round(USERS / seconds)} accounts/s, ${run.batches} batches of ≤ ${BATCH})  target ≤ ${TARGETS.seconds} s  ${seconds <= TARGETS.seconds ? "met" : "MISSED"}`);
-    console.log(`no-op rerun  ${round(rerunSeconds, 3)} s  target ≤ ${TARGETS.rerunSeconds} s  ${rerunSeconds <= TARGETS.rerunSeconds ? "met" : "MISSED"}`);
-    console.log(`grants ${grants!.n} (expected ${expected}: free + paid; ${shapes.pastDue} past_due held back: ${run.heldBack}), double grants ${doubles!.n}, rerun grants ${rerun.periodsStarted}`);
+    console.log(
+      `full run  ${round(seconds, 2)} s for ${USERS} accounts (${round(USERS / seconds)} accounts/s, ${run.batches} batches of ≤ ${BATCH})  target ≤ ${TARGETS.seconds} s  ${seconds <= TARGETS.seconds ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `no-op rerun  ${round(rerunSeconds, 3)} s  target ≤ ${TARGETS.rerunSeconds} s  ${rerunSeconds <= TARGETS.rerunSeconds ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `grants ${grants!.n} (expected ${expected}: free + paid; ${shapes.pastDue} past_due held back: ${run.heldBack}), double grants ${doubles!.n}, rerun grants ${rerun.periodsStarted}`,
+    );
     const bench = {
       users: USERS,
       seconds: round(seconds, 2),

@@ -65,7 +65,8 @@ async function main() {
       }
     }
     const record = sim.requests.at(-1)!;
-    for (let i = 0; i < 100 && record.outcome === "pending"; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 100 && record.outcome === "pending"; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const billed = record.billed as Usage;
     prompt = billed.prompt_tokens;
     return { usage, billed, text, prompt };
@@ -75,7 +76,10 @@ async function main() {
   for (const visible of [1, 5, 20, 50]) {
     const readOn = await run(visible, "read-on");
     const aborted = await run(visible, "abort");
-    const visibleOnly = costOf(CHAT_MODEL, textUsage({ inputTokens: aborted.prompt, outputTokens: countTokens(CHAT_MODEL, aborted.text) }));
+    const visibleOnly = costOf(
+      CHAT_MODEL,
+      textUsage({ inputTokens: aborted.prompt, outputTokens: countTokens(CHAT_MODEL, aborted.text) }),
+    );
     rows.push({
       stopAfterVisibleTokens: visible,
       answerTokens: readOn.usage!.completion_tokens - (readOn.usage!.completion_tokens_details?.reasoning_tokens ?? 0),

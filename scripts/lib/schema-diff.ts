@@ -143,15 +143,11 @@ function toDriverAdapterError(error: unknown): unknown {
  * for in memory: the shadow database is Postgres either way.
  */
 async function listMigrations(migrationsDir: string): Promise<MigrationList> {
-  const lockfileContent = await readFile(path.join(migrationsDir, MIGRATION_LOCK_FILE), "utf8").catch(
-    () => null,
-  );
-  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return [];
-      throw error;
-    },
-  );
+  const lockfileContent = await readFile(path.join(migrationsDir, MIGRATION_LOCK_FILE), "utf8").catch(() => null);
+  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
   const names = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)

@@ -44,7 +44,11 @@ export async function startDevStripe({
   simulator.setWebhookUrl(`${appUrl}/api/stripe/webhook`);
   return {
     url: simulator.url,
-    env: { STRIPE_SECRET_KEY: SIMULATOR_STRIPE_KEY, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: simulator.url },
+    env: {
+      STRIPE_SECRET_KEY: SIMULATOR_STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_API_BASE: simulator.url,
+    },
     close: () => simulator.close(),
   };
 }

@@ -1,16 +1,43 @@
 // Audio files of a known duration, built byte by byte (tests only): each container laid out as its
 // specification and common encoders write it, with silent or constant content.
 
-const u32le = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
-const u16le = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
-const u32be = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+const u32le = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const u16le = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const u32be = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
 
 /** PCM16 WAV of `seconds`. `streamed`: the data chunk declares size 0, as live writers do. */
 export function wavFile(seconds: number, { sampleRate = 16_000, channels = 1, streamed = false } = {}): Uint8Array {
   const blockAlign = channels * 2;
   const data = Buffer.alloc(Math.round(seconds * sampleRate) * blockAlign, 0x01);
-  const fmt = Buffer.concat([u16le(1), u16le(channels), u32le(sampleRate), u32le(sampleRate * blockAlign), u16le(blockAlign), u16le(16)]);
-  const body = Buffer.concat([Buffer.from("WAVE"), Buffer.from("fmt "), u32le(16), fmt, Buffer.from("data"), u32le(streamed ? 0 : data.length), data]);
+  const fmt = Buffer.concat([
+    u16le(1),
+    u16le(channels),
+    u32le(sampleRate),
+    u32le(sampleRate * blockAlign),
+    u16le(blockAlign),
+    u16le(16),
+  ]);
+  const body = Buffer.concat([
+    Buffer.from("WAVE"),
+    Buffer.from("fmt "),
+    u32le(16),
+    fmt,
+    Buffer.from("data"),
+    u32le(streamed ? 0 : data.length),
+    data,
+  ]);
   return new Uint8Array(Buffer.concat([Buffer.from("RIFF"), u32le(streamed ? 0 : body.length), body]));
 }
 
@@ -52,7 +79,9 @@ export function mp4File(seconds: number, { version = 0, mdatBytes = 2_000 } = {}
     b.writeUInt32BE(Math.round(seconds * 1_000), 16);
     mvhd = box("mvhd", b);
   }
-  return new Uint8Array(Buffer.concat([ftyp, box("moov", mvhd, box("trak", Buffer.alloc(16))), box("mdat", Buffer.alloc(mdatBytes, 7))]));
+  return new Uint8Array(
+    Buffer.concat([ftyp, box("moov", mvhd, box("trak", Buffer.alloc(16))), box("mdat", Buffer.alloc(mdatBytes, 7))]),
+  );
 }
 
 function oggPage(serial: number, sequence: number, granule: bigint, packet: Buffer, headerType = 0): Buffer {
@@ -64,7 +93,10 @@ function oggPage(serial: number, sequence: number, granule: bigint, packet: Buff
   header.writeUInt32LE(sequence, 18);
   const lacing: number[] = [];
   let left = packet.length;
-  while (left >= 255) { lacing.push(255); left -= 255; }
+  while (left >= 255) {
+    lacing.push(255);
+    left -= 255;
+  }
   lacing.push(left);
   header[26] = lacing.length;
   return Buffer.concat([header, Buffer.from(lacing), packet]);
@@ -76,7 +108,14 @@ function oggPage(serial: number, sequence: number, granule: bigint, packet: Buff
  * than its granules claim).
  */
 export function oggOpusFile(seconds: number, { audioBytes = 0 } = {}): Uint8Array {
-  const head = Buffer.concat([Buffer.from("OpusHead"), Buffer.from([1, 1]), u16le(312), u32le(16_000), u16le(0), Buffer.from([0])]);
+  const head = Buffer.concat([
+    Buffer.from("OpusHead"),
+    Buffer.from([1, 1]),
+    u16le(312),
+    u32le(16_000),
+    u16le(0),
+    Buffer.from([0]),
+  ]);
   const total = BigInt(Math.round(seconds * 48_000) + 312);
   return new Uint8Array(
     Buffer.concat([
@@ -93,8 +132,23 @@ export function oggOpusFile(seconds: number, { audioBytes = 0 } = {}): Uint8Arra
 
 /** OGG Vorbis of `seconds` at `rate`. */
 export function oggVorbisFile(seconds: number, rate: number): Uint8Array {
-  const id = Buffer.concat([Buffer.from([1]), Buffer.from("vorbis"), u32le(0), Buffer.from([2]), u32le(rate), u32le(0), u32le(128_000), u32le(0), Buffer.from([0xb8, 1])]);
-  return new Uint8Array(Buffer.concat([oggPage(5, 0, 0n, id, 2), oggPage(5, 1, BigInt(Math.round(seconds * rate)), Buffer.alloc(500, 9), 4)]));
+  const id = Buffer.concat([
+    Buffer.from([1]),
+    Buffer.from("vorbis"),
+    u32le(0),
+    Buffer.from([2]),
+    u32le(rate),
+    u32le(0),
+    u32le(128_000),
+    u32le(0),
+    Buffer.from([0xb8, 1]),
+  ]);
+  return new Uint8Array(
+    Buffer.concat([
+      oggPage(5, 0, 0n, id, 2),
+      oggPage(5, 1, BigInt(Math.round(seconds * rate)), Buffer.alloc(500, 9), 4),
+    ]),
+  );
 }
 
 const ebmlSize = (n: number) => {
@@ -130,7 +184,18 @@ export function webmFile({
   const info = el(
     [0x15, 0x49, 0xa9, 0x66],
     scale,
-    ...(durationMs !== undefined ? [el([0x44, 0x89], (() => { const b = Buffer.alloc(8); b.writeDoubleBE(durationMs); return b; })())] : []),
+    ...(durationMs !== undefined
+      ? [
+          el(
+            [0x44, 0x89],
+            (() => {
+              const b = Buffer.alloc(8);
+              b.writeDoubleBE(durationMs);
+              return b;
+            })(),
+          ),
+        ]
+      : []),
   );
   const tracks = el([0x16, 0x54, 0xae, 0x6b], Buffer.alloc(30, 0x42));
   const clusterBytes = clusters.map(([timecode, blocks]) =>
@@ -138,11 +203,23 @@ export function webmFile({
       Buffer.from([0x1f, 0x43, 0xb6, 0x75]),
       UNKNOWN,
       el([0xe7], u16be(timecode)),
-      ...blocks.map((rel) => el([0xa3], Buffer.from([0x81]), i16be(rel), Buffer.from([0x80]), Buffer.alloc(blockBytes, 0xfc))),
+      ...blocks.map((rel) =>
+        el([0xa3], Buffer.from([0x81]), i16be(rel), Buffer.from([0x80]), Buffer.alloc(blockBytes, 0xfc)),
+      ),
     ]),
   );
-  return new Uint8Array(Buffer.concat([header, Buffer.from([0x18, 0x53, 0x80, 0x67]), UNKNOWN, info, tracks, ...clusterBytes]));
+  return new Uint8Array(
+    Buffer.concat([header, Buffer.from([0x18, 0x53, 0x80, 0x67]), UNKNOWN, info, tracks, ...clusterBytes]),
+  );
 }
 
-const u16be = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
-const i16be = (n: number) => { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; };
+const u16be = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
+};
+const i16be = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+};

@@ -67,7 +67,8 @@ export function mp3Seconds(bytes: Uint8Array): number | null {
   let offset = 0;
   if (ascii(bytes, 0, 3) === "ID3" && bytes.length >= 10) {
     // ID3v2: 10-byte header, synch-safe size, optional 10-byte footer.
-    const size = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
+    const size =
+      ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
     offset = 10 + size + (bytes[5]! & 0x10 ? 10 : 0);
   }
   // Tolerate a little padding between the tag and the first frame.
@@ -150,7 +151,8 @@ export function oggSeconds(bytes: Uint8Array): number | null {
   if (rate === 0) return null;
   // The last page of the same logical stream with a granule position (−1 means "no packet ends here").
   for (let offset = bytes.length - 27; offset >= 0; offset--) {
-    if (bytes[offset] !== 0x4f || ascii(bytes, offset, 4) !== "OggS" || v.getUint32(offset + 14, true) !== serial) continue;
+    if (bytes[offset] !== 0x4f || ascii(bytes, offset, 4) !== "OggS" || v.getUint32(offset + 14, true) !== serial)
+      continue;
     const granule = v.getBigInt64(offset + 6, true);
     if (granule < 0n) continue;
     return Math.max(0, Number(granule) - preSkip) / rate;
@@ -160,12 +162,26 @@ export function oggSeconds(bytes: Uint8Array): number | null {
 
 // ── WebM / Matroska ──────────────────────────────────────────────────────────────────────────────
 
-const EBML = { segment: 0x18538067, info: 0x1549a966, timecodeScale: 0x2ad7b1, duration: 0x4489, cluster: 0x1f43b675, timecode: 0xe7, simpleBlock: 0xa3, blockGroup: 0xa0, block: 0xa1 };
+const EBML = {
+  segment: 0x18538067,
+  info: 0x1549a966,
+  timecodeScale: 0x2ad7b1,
+  duration: 0x4489,
+  cluster: 0x1f43b675,
+  timecode: 0xe7,
+  simpleBlock: 0xa3,
+  blockGroup: 0xa0,
+  block: 0xa1,
+};
 /** The longest Opus packet: the margin added to the last block's start when no Duration is written. */
 const MAX_FRAME_SECONDS = 0.12;
 
 /** An EBML variable-length integer at `offset`: its value (marker removed for sizes) and length. */
-function vint(bytes: Uint8Array, offset: number, keepMarker: boolean): { value: number; length: number; unknown: boolean } | null {
+function vint(
+  bytes: Uint8Array,
+  offset: number,
+  keepMarker: boolean,
+): { value: number; length: number; unknown: boolean } | null {
   const first = bytes[offset];
   if (first === undefined || first === 0) return null;
   const length = Math.clz32(first) - 23; // 1…8
@@ -218,7 +234,8 @@ export function webmSeconds(bytes: Uint8Array): number | null {
     } else if (id.value === EBML.timecode) clusterTicks = readUint(bytes, body, end);
     else if (id.value === EBML.simpleBlock || id.value === EBML.block) {
       const track = vint(bytes, body, false);
-      if (track && body + track.length + 2 <= bytes.length) lastTicks = Math.max(lastTicks, clusterTicks + v.getInt16(body + track.length));
+      if (track && body + track.length + 2 <= bytes.length)
+        lastTicks = Math.max(lastTicks, clusterTicks + v.getInt16(body + track.length));
     }
     offset = end;
   }
@@ -227,4 +244,3 @@ export function webmSeconds(bytes: Uint8Array): number | null {
   if (lastTicks < 0) return null;
   return (lastTicks * scale) / 1e9 + MAX_FRAME_SECONDS;
 }
-

@@ -44,11 +44,19 @@ export async function startRouteHarness(
         await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: FREE_TIER, pricingVersion: 1 });
         return user.id;
       });
-      if (purchased) await grant(t.db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: purchased, idempotencyKey: `pack:${id}` });
+      if (purchased)
+        await grant(t.db, {
+          userId: id,
+          bucket: "purchased",
+          kind: "grant_pack",
+          amount: purchased,
+          idempotencyKey: `pack:${id}`,
+        });
       session.userId = id;
       return id;
     },
-    consumeRows: (userId) => t.db.tokenTransaction.findMany({ where: { userId, kind: "consume" }, orderBy: { id: "asc" } }),
+    consumeRows: (userId) =>
+      t.db.tokenTransaction.findMany({ where: { userId, kind: "consume" }, orderBy: { id: "asc" } }),
     async close() {
       await simulator.close();
       await t.drop();
@@ -61,11 +69,25 @@ export async function leaveAvailable(t: TestDatabase, userId: string, available:
   let balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
   const missing = available - (balance.allowance + balance.purchased - balance.reserved);
   if (missing > 0n) {
-    await grant(t.db, { userId, bucket: "purchased", kind: "grant_pack", amount: missing, idempotencyKey: `top-up:${userId}` });
+    await grant(t.db, {
+      userId,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: missing,
+      idempotencyKey: `top-up:${userId}`,
+    });
     balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
   }
   const hold = balance.allowance + balance.purchased - balance.reserved - available;
   if (hold === 0n) return;
   await t.db.$executeRaw`UPDATE user_token_balance SET reserved = reserved + ${hold} WHERE user_id = ${userId}`;
-  await t.db.tokenReservation.create({ data: { userId, amount: hold, feature: "other", requestId: `hold-${userId}`, expiresAt: new Date(Date.now() + 600_000) } });
+  await t.db.tokenReservation.create({
+    data: {
+      userId,
+      amount: hold,
+      feature: "other",
+      requestId: `hold-${userId}`,
+      expiresAt: new Date(Date.now() + 600_000),
+    },
+  });
 }

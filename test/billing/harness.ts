@@ -40,10 +40,16 @@ export interface BillingHarness {
   buckets(userId: string): Promise<{ allowance: bigint; purchased: bigint; periodStart: Date; nextResetAt: Date }>;
   subscriptionRow(userId: string): Promise<Record<string, unknown> | undefined>;
   /** `user` subscribes to `planId` through Checkout and pays; resolves once every webhook was delivered. */
-  subscribe(user: { id: string; email: string; name: string | null }, planId: string): Promise<{ sessionId: string; subscriptionId: string; customerId: string }>;
+  subscribe(
+    user: { id: string; email: string; name: string | null },
+    planId: string,
+  ): Promise<{ sessionId: string; subscriptionId: string; customerId: string }>;
   ledgerKeys(userId: string): Promise<string[]>;
   /** Signs `payload` like Stripe does and runs the webhook code on it directly. */
-  deliver(payload: object, opts?: { secret?: string; timestamp?: number; signature?: string | null }): Promise<WebhookResponse>;
+  deliver(
+    payload: object,
+    opts?: { secret?: string; timestamp?: number; signature?: string | null },
+  ): Promise<WebhookResponse>;
 }
 
 let emailSeq = 0;
@@ -89,12 +95,22 @@ export function billingTestHarness({ poolMax, latencyMs }: BillingHarnessOptions
       return { id: user.id, email, name: "Ada" };
     },
     async buckets(userId) {
-      const [row] = await need(t).sql<{ allowance: string; purchased: string; period_start: Date; next_reset_at: Date }>(
+      const [row] = await need(t).sql<{
+        allowance: string;
+        purchased: string;
+        period_start: Date;
+        next_reset_at: Date;
+      }>(
         "SELECT allowance::text, purchased::text, period_start, next_reset_at FROM user_token_balance WHERE user_id = $1",
         [userId],
       );
       if (!row) throw new Error(`no balance for ${userId}`);
-      return { allowance: BigInt(row.allowance), purchased: BigInt(row.purchased), periodStart: row.period_start, nextResetAt: row.next_reset_at };
+      return {
+        allowance: BigInt(row.allowance),
+        purchased: BigInt(row.purchased),
+        periodStart: row.period_start,
+        nextResetAt: row.next_reset_at,
+      };
     },
     async subscriptionRow(userId) {
       const [row] = await need(t).sql(
@@ -110,10 +126,17 @@ export function billingTestHarness({ poolMax, latencyMs }: BillingHarnessOptions
       await harness.sim.completeCheckout(destination.sessionId, "paid");
       await harness.sim.settled();
       const row = await harness.subscriptionRow(user.id);
-      return { sessionId: destination.sessionId, subscriptionId: row!.stripe_subscription_id as string, customerId: row!.stripe_customer_id as string };
+      return {
+        sessionId: destination.sessionId,
+        subscriptionId: row!.stripe_subscription_id as string,
+        customerId: row!.stripe_customer_id as string,
+      };
     },
     async ledgerKeys(userId) {
-      const rows = await need(t).sql<{ idempotency_key: string }>("SELECT idempotency_key FROM token_transactions WHERE user_id = $1 ORDER BY id", [userId]);
+      const rows = await need(t).sql<{ idempotency_key: string }>(
+        "SELECT idempotency_key FROM token_transactions WHERE user_id = $1 ORDER BY id",
+        [userId],
+      );
       return rows.map((r) => r.idempotency_key);
     },
     async deliver(payload, { secret = webhookSecret, timestamp, signature } = {}) {
@@ -121,7 +144,11 @@ export function billingTestHarness({ poolMax, latencyMs }: BillingHarnessOptions
       const header =
         signature !== undefined
           ? signature
-          : need(ctx).stripe.webhooks.generateTestHeaderString({ payload: body, secret, ...(timestamp ? { timestamp } : {}) });
+          : need(ctx).stripe.webhooks.generateTestHeaderString({
+              payload: body,
+              secret,
+              ...(timestamp ? { timestamp } : {}),
+            });
       return handleStripeWebhook(need(ctx), body, header, { log: () => {} });
     },
   };
@@ -142,7 +169,12 @@ export function billingTestHarness({ poolMax, latencyMs }: BillingHarnessOptions
         handleStripeWebhook(need(ctx), body, signature, { log: () => {} })
           .then((result) => {
             const event = JSON.parse(body) as { id: string; type: string };
-            deliveries.push({ eventId: event.id, type: event.type, status: result.status, outcome: result.body.outcome });
+            deliveries.push({
+              eventId: event.id,
+              type: event.type,
+              status: result.status,
+              outcome: result.body.outcome,
+            });
             res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
           })
           .catch((error: unknown) => {
@@ -152,7 +184,13 @@ export function billingTestHarness({ poolMax, latencyMs }: BillingHarnessOptions
     });
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    sim = await startStripeSimulator({ port: 0, webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`, webhookSecret, asyncPaymentDelayMs: null, ...(latencyMs ? { latencyMs } : {}) });
+    sim = await startStripeSimulator({
+      port: 0,
+      webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`,
+      webhookSecret,
+      asyncPaymentDelayMs: null,
+      ...(latencyMs ? { latencyMs } : {}),
+    });
     const stripe = createStripeClient({ secretKey: TEST_STRIPE_KEY, apiBase: sim.url });
     ctx = { db: t.db, stripe, appUrl: "http://localhost:3999", webhookSecret };
     await syncCatalog(stripe, await getActivePricing(t.db));

@@ -50,7 +50,9 @@ export function ledgerTestDatabase({ poolMax = 20 }: { poolMax?: number } = {}):
   };
 
   const newUser = async () => {
-    const user = await t().db.user.create({ data: { email: `ledger-${process.pid}-${++emailSeq}-${Math.random().toString(36).slice(2)}@example.com` } });
+    const user = await t().db.user.create({
+      data: { email: `ledger-${process.pid}-${++emailSeq}-${Math.random().toString(36).slice(2)}@example.com` },
+    });
     return user.id;
   };
 
@@ -61,7 +63,9 @@ export function ledgerTestDatabase({ poolMax = 20 }: { poolMax?: number } = {}):
     newUser,
     async newAccount({ now = SIGNUP, free = FREE_TIER } = {}) {
       return t().db.$transaction(async (tx) => {
-        const user = await tx.user.create({ data: { email: `ledger-${process.pid}-${++emailSeq}-${Math.random().toString(36).slice(2)}@example.com` } });
+        const user = await tx.user.create({
+          data: { email: `ledger-${process.pid}-${++emailSeq}-${Math.random().toString(36).slice(2)}@example.com` },
+        });
         await openAccount(tx, { userId: user.id, now, freeTierMillitokens: free, pricingVersion: 1 });
         return user.id;
       });
@@ -84,7 +88,10 @@ export function ledgerTestDatabase({ poolMax = 20 }: { poolMax?: number } = {}):
       return { allowance: BigInt(row!.allowance), purchased: BigInt(row!.purchased), rows: row!.rows };
     },
     async countKey(key) {
-      const [row] = await t().sql<{ n: number }>("SELECT count(*)::int AS n FROM token_transactions WHERE idempotency_key = $1", [key]);
+      const [row] = await t().sql<{ n: number }>(
+        "SELECT count(*)::int AS n FROM token_transactions WHERE idempotency_key = $1",
+        [key],
+      );
       return row!.n;
     },
     async rowCount(userId) {
@@ -94,7 +101,10 @@ export function ledgerTestDatabase({ poolMax = 20 }: { poolMax?: number } = {}):
       return row!.n;
     },
     async reservationStatus(id) {
-      const [row] = await t().sql<{ status: string }>("SELECT status::text FROM token_reservations WHERE id = $1::uuid", [id]);
+      const [row] = await t().sql<{ status: string }>(
+        "SELECT status::text FROM token_reservations WHERE id = $1::uuid",
+        [id],
+      );
       return row?.status;
     },
   };
@@ -122,7 +132,8 @@ export const allowanceGrant = (userId: string, key: string, amount: bigint): Gra
 });
 
 let requestSeq = 0;
-export const nextRequestId = (prefix = "req") => `${prefix}-${process.pid}-${++requestSeq}-${Math.random().toString(36).slice(2, 8)}`;
+export const nextRequestId = (prefix = "req") =>
+  `${prefix}-${process.pid}-${++requestSeq}-${Math.random().toString(36).slice(2, 8)}`;
 
 export const reserveInput = (userId: string, amount: bigint, extra: Partial<ReserveInput> = {}): ReserveInput => ({
   userId,
@@ -137,6 +148,7 @@ export const reserveInput = (userId: string, amount: bigint, extra: Partial<Rese
 /** Reserves and returns the reservation id, failing the test when the hold is refused. */
 export async function holdOrThrow(db: Parameters<typeof reserve>[0], input: ReserveInput): Promise<string> {
   const r = await reserve(db, input);
-  if (!r.ok) throw new Error(`reserve refused: ${JSON.stringify(r.error, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))}`);
+  if (!r.ok)
+    throw new Error(`reserve refused: ${JSON.stringify(r.error, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))}`);
   return r.reservation.id;
 }

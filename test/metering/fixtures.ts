@@ -15,14 +15,24 @@ export const wordCostEngine: CostEngine<WordUsage> = {
   },
   countTokens: (_model, text) => text.split(" ").filter(Boolean).length,
   textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
-  breakdown: (model, usage, cost) => ({ model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd: Number(cost) }),
+  breakdown: (model, usage, cost) => ({
+    model,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costMicroUsd: Number(cost),
+  }),
 };
 
 /** The fake provider's chunks (a text delta per chunk, then a usage chunk) and their reader: the app passes its provider's. */
-export type FakeChunk = { model?: string; choices?: { delta?: { content?: string } }[]; usage?: { prompt_tokens: number; completion_tokens: number } };
+export type FakeChunk = {
+  model?: string;
+  choices?: { delta?: { content?: string } }[];
+  usage?: { prompt_tokens: number; completion_tokens: number };
+};
 export const fakeChunkReader: ChunkReader<FakeChunk> = {
   text: (chunk) => chunk.choices?.map((choice) => choice.delta?.content ?? "").join("") ?? "",
-  usage: (chunk) => chunk.usage && { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
+  usage: (chunk) =>
+    chunk.usage && { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
   model: (chunk) => chunk.model,
 };
 
@@ -31,13 +41,28 @@ let users = 0;
 /** A new user whose balance is exactly `millitokens` (all purchased; the free allowance is taken back). */
 export async function userWithBalance(db: Db, millitokens: bigint, emailPrefix = "meter"): Promise<string> {
   const id = await db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { email: `${emailPrefix}-${process.pid}-${++users}-${Date.now()}@example.com` } });
+    const user = await tx.user.create({
+      data: { email: `${emailPrefix}-${process.pid}-${++users}-${Date.now()}@example.com` },
+    });
     await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 1n, pricingVersion: 1 });
     // Take the 1-millitoken free allowance back, so the balance is exactly what the test says.
-    await adjust(tx, { userId: user.id, amount: -1n, reason: "test set-up", actorId: "test", idempotencyKey: `setup:${user.id}` });
+    await adjust(tx, {
+      userId: user.id,
+      amount: -1n,
+      reason: "test set-up",
+      actorId: "test",
+      idempotencyKey: `setup:${user.id}`,
+    });
     return user.id;
   });
-  if (millitokens > 0n) await grant(db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: millitokens, idempotencyKey: `pack:${id}` });
+  if (millitokens > 0n)
+    await grant(db, {
+      userId: id,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: millitokens,
+      idempotencyKey: `pack:${id}`,
+    });
   return id;
 }
 

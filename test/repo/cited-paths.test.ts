@@ -16,7 +16,12 @@ const GENERATED = "lib/db/generated/";
 
 /** Paths cited as examples of what an integrator writes, not as files of this repo. */
 const EXAMPLES: Record<string, string[]> = {
-  "docs/TOKEN_INTEGRATION_GUIDE.md": ["app/api/ai/summary/route.ts", "app/api/ai/story/route.ts", "lib/ai/features/summary.ts", "lib/ai/features/workout-plan.ts"],
+  "docs/TOKEN_INTEGRATION_GUIDE.md": [
+    "app/api/ai/summary/route.ts",
+    "app/api/ai/story/route.ts",
+    "lib/ai/features/summary.ts",
+    "lib/ai/features/workout-plan.ts",
+  ],
   "test/repo/doc-snippets.test.ts": ["docs/EXAMPLE.md"],
   "test/repo/cited-paths.test.ts": ["lib/ai/gone.ts", "./nowhere.ts"],
   "test/repo/file-length.test.ts": ["lib/x/long.ts", "lib/x/long.test.ts", "lib/x/exact.ts"],
@@ -28,7 +33,8 @@ const SELF = "test/repo/cited-paths.test.ts";
 
 // A path with at least one folder (`lib/x.ts`, `./x.ts`, `../x.ts`, `app/(app)/[id]/page.tsx`); a
 // Markdown link `[a.md](a.md)` is two citations.
-const CITED = /(?<![\w./@:-])((?:\.\.?\/)+[\w\-./()[\]]+\.(?:ts|tsx|mjs|md)|[A-Za-z_][\w\-.()[\]]*\/[\w\-./()[\]]*\.(?:ts|tsx|mjs|md))(?![\w/])/g;
+const CITED =
+  /(?<![\w./@:-])((?:\.\.?\/)+[\w\-./()[\]]+\.(?:ts|tsx|mjs|md)|[A-Za-z_][\w\-.()[\]]*\/[\w\-./()[\]]*\.(?:ts|tsx|mjs|md))(?![\w/])/g;
 
 /** The paths `text` (the content of `file`, relative to the root) cites that exist nowhere it could mean. */
 export function missingCitations(file: string, text: string, exists: (relative: string) => boolean): string[] {
@@ -54,9 +60,14 @@ export function missingCitations(file: string, text: string, exists: (relative: 
 
 describe("cited paths", () => {
   it("finds a cited file that is not there, from the citing file's folder up", () => {
-    const exists = (p: string) => ["lib/tokens/metering/meter.ts", "lib/tokens/metering/hold.ts", "docs/PRICES.md"].includes(p);
-    const text = "see lib/tokens/metering/meter.ts, metering/index.ts, ./hold.ts, ./run.ts and [prices](../docs/PRICES.md)";
-    expect(missingCitations("lib/tokens/metering/with-tokens.ts", text, exists)).toEqual(["metering/index.ts", "./run.ts"]);
+    const exists = (p: string) =>
+      ["lib/tokens/metering/meter.ts", "lib/tokens/metering/hold.ts", "docs/PRICES.md"].includes(p);
+    const text =
+      "see lib/tokens/metering/meter.ts, metering/index.ts, ./hold.ts, ./run.ts and [prices](../docs/PRICES.md)";
+    expect(missingCitations("lib/tokens/metering/with-tokens.ts", text, exists)).toEqual([
+      "metering/index.ts",
+      "./run.ts",
+    ]);
     expect(missingCitations("test/repo/cited-paths.test.ts", "lib/ai/gone.ts and ./nowhere.ts", exists)).toEqual([]);
   });
 
@@ -65,7 +76,9 @@ describe("cited paths", () => {
       .split("\n")
       .filter((f) => CITING.test(f) && !f.startsWith(GENERATED) && f !== SELF);
     const exists = (p: string) => existsSync(path.join(ROOT, p));
-    const missing = files.flatMap((f) => missingCitations(f, readFileSync(path.join(ROOT, f), "utf8"), exists).map((p) => `${f}: ${p}`));
+    const missing = files.flatMap((f) =>
+      missingCitations(f, readFileSync(path.join(ROOT, f), "utf8"), exists).map((p) => `${f}: ${p}`),
+    );
     expect(missing).toEqual([]);
   });
 });

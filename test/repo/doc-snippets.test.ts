@@ -47,12 +47,16 @@ export function compileSnippets(snippets: Snippet[]): string[] {
     writeFileSync(file, `${s.code}\nexport {};\n`);
     files.set(path.normalize(file), s);
   }
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, "tsconfig.json"), { noEmit: true, incremental: false }, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, "tsconfig.json"),
+    { noEmit: true, incremental: false },
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      },
     },
-  });
+  );
   if (!config) throw new Error("tsconfig.json could not be read");
   // The project's declaration files too (the next-auth module augmentation …), as tsc sees them.
   const declarations = config.fileNames.filter((f) => f.endsWith(".d.ts"));
@@ -71,7 +75,12 @@ export function compileSnippets(snippets: Snippet[]): string[] {
   return errors;
 }
 
-const docs = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const docs = [
+  "README.md",
+  ...readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 const snippets = docs.flatMap((doc) => tsBlocks(doc, readFileSync(path.join(ROOT, doc), "utf8")));
 
 describe("the docs' TypeScript blocks", () => {
@@ -80,7 +89,13 @@ describe("the docs' TypeScript blocks", () => {
   });
 
   it("reports a broken block with its document's line", () => {
-    const errors = compileSnippets([{ doc: "docs/EXAMPLE.md", line: 10, code: 'import { estimateChat } from "@/lib/ai/metered";\nconst n: number = "one";' }]);
+    const errors = compileSnippets([
+      {
+        doc: "docs/EXAMPLE.md",
+        line: 10,
+        code: 'import { estimateChat } from "@/lib/ai/metered";\nconst n: number = "one";',
+      },
+    ]);
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^docs\/EXAMPLE\.md:10:\d+ .*estimateChat/);
     expect(errors[1]).toMatch(/^docs\/EXAMPLE\.md:11:7 Type 'string' is not assignable to type 'number'/);

@@ -38,18 +38,34 @@ describe("the import rule of the layers", () => {
   });
 
   it("components never import app/", async () => {
-    expect(await restricted("components/probe.tsx", `import { x } from "@/app/(auth)/actions";`)).toEqual([expect.stringContaining("never import app/")]);
-    expect(await restricted("components/admin/probe.tsx", `import { x } from "../../app/admin/pricing/actions";`)).toEqual([expect.stringContaining("never import app/")]);
+    expect(await restricted("components/probe.tsx", `import { x } from "@/app/(auth)/actions";`)).toEqual([
+      expect.stringContaining("never import app/"),
+    ]);
+    expect(
+      await restricted("components/admin/probe.tsx", `import { x } from "../../app/admin/pricing/actions";`),
+    ).toEqual([expect.stringContaining("never import app/")]);
   });
 
   it("the token layer knows no provider, in its tests too", async () => {
-    expect(await restricted("lib/tokens/cost/probe.ts", `import { x } from "../../ai/models";`)).toEqual([expect.stringContaining("knows no provider")]);
-    expect(await restricted("lib/tokens/cost/probe.test.ts", `import { x } from "@/lib/billing/stripe";`)).toEqual([expect.stringContaining("knows no provider")]);
+    expect(await restricted("lib/tokens/cost/probe.ts", `import { x } from "../../ai/models";`)).toEqual([
+      expect.stringContaining("knows no provider"),
+    ]);
+    expect(await restricted("lib/tokens/cost/probe.test.ts", `import { x } from "@/lib/billing/stripe";`)).toEqual([
+      expect.stringContaining("knows no provider"),
+    ]);
   });
 
   it("every layer keeps the prices pinned", async () => {
-    for (const file of ["lib/ai/probe.ts", "dev/openai-simulator/probe.ts", "components/probe.tsx", "lib/tokens/probe.ts", "scripts/probe.ts"]) {
-      expect(await restricted(file, `import { updatePrices as x } from "@pydantic/genai-prices";`)).toEqual([expect.stringContaining("Prices are pinned")]);
+    for (const file of [
+      "lib/ai/probe.ts",
+      "dev/openai-simulator/probe.ts",
+      "components/probe.tsx",
+      "lib/tokens/probe.ts",
+      "scripts/probe.ts",
+    ]) {
+      expect(await restricted(file, `import { updatePrices as x } from "@pydantic/genai-prices";`)).toEqual([
+        expect.stringContaining("Prices are pinned"),
+      ]);
     }
   });
 

@@ -14,13 +14,20 @@ async function consoleErrors(filePath: string, code = PROBE): Promise<number> {
 
 describe("no-console in product code", () => {
   it("refuses console.* in lib/, app/ and components/", async () => {
-    for (const file of ["lib/probe.ts", "lib/tokens/metering/probe.ts", "app/api/probe/probe.ts", "components/probe.tsx", "proxy.ts"]) {
+    for (const file of [
+      "lib/probe.ts",
+      "lib/tokens/metering/probe.ts",
+      "app/api/probe/probe.ts",
+      "components/probe.tsx",
+      "proxy.ts",
+    ]) {
       expect(await consoleErrors(file), file).toBe(1);
     }
   });
 
   it("accepts the module's logger instead", async () => {
-    const code = 'import { logger } from "@/lib/log";\n\nconst log = logger("probe");\n\nexport function probe(): void {\n  log.warn({ event: "hello" });\n}\n';
+    const code =
+      'import { logger } from "@/lib/log";\n\nconst log = logger("probe");\n\nexport function probe(): void {\n  log.warn({ event: "hello" });\n}\n';
     expect(await consoleErrors("lib/probe.ts", code)).toBe(0);
   });
 

@@ -18,11 +18,12 @@ const SERVER_ONLY = ["lib/env.ts", "lib/db/client.ts", "lib/billing/stripe.ts", 
 const MARKER = /^import "server-only";$/m;
 
 function productModules(): string[] {
-  return execFileSync("git", ["ls-files", "-co", "--exclude-standard", "lib", "app", "components"], { cwd: ROOT, encoding: "utf8" })
+  return execFileSync("git", ["ls-files", "-co", "--exclude-standard", "lib", "app", "components"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  })
     .split("\n")
-    .filter(
-    (file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file) && !file.startsWith("lib/db/generated/"),
-  );
+    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file) && !file.startsWith("lib/db/generated/"));
 }
 
 describe("server-only", () => {
@@ -31,33 +32,56 @@ describe("server-only", () => {
   });
 
   it("leaves the environment to lib/env.ts: no other product module reads process.env", () => {
-    const readers = productModules().filter((file) => /process\.env\b/.test(readFileSync(path.join(ROOT, file), "utf8")));
+    const readers = productModules().filter((file) =>
+      /process\.env\b/.test(readFileSync(path.join(ROOT, file), "utf8")),
+    );
     expect(readers).toEqual(["lib/env.ts"]);
   });
 
   it("throws outside React's server environment, for the marked modules and what imports them", async () => {
     const load = (file: string, env: Record<string, string> = {}) =>
-      run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `await import(${JSON.stringify(`./${file}`)}); console.log("loaded");`], {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        timeout: 60_000,
-      });
+      run(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "--input-type=module",
+          "-e",
+          `await import(${JSON.stringify(`./${file}`)}); console.log("loaded");`,
+        ],
+        {
+          cwd: ROOT,
+          env: { ...process.env, ...env },
+          timeout: 60_000,
+        },
+      );
     // lib/auth reaches lib/env.ts and lib/db/client.ts through its imports.
     for (const file of ["lib/env.ts", "lib/auth/index.ts"]) {
       await expect(load(file, { TSX_TSCONFIG_PATH: "tsconfig.json" })).rejects.toMatchObject({
         stderr: expect.stringContaining("This module cannot be imported from a Client Component module"),
       });
-      await expect(load(file, { TSX_TSCONFIG_PATH: "tsconfig.scripts.json" })).resolves.toMatchObject({ stdout: "loaded\n" });
+      await expect(load(file, { TSX_TSCONFIG_PATH: "tsconfig.scripts.json" })).resolves.toMatchObject({
+        stdout: "loaded\n",
+      });
     }
   }, 120_000);
 
   it("loads the Playwright config (which reads lib/env.ts) through the scripts' tsconfig, as the test runner does", async () => {
     // Without --tsconfig, Playwright resolves the marker to its throwing module and the e2e step
     // fails before a single test runs.
-    expect(readFileSync(path.join(ROOT, "scripts/test.ts"), "utf8")).toContain('"playwright", "test", "--tsconfig", "tsconfig.scripts.json"');
+    expect(readFileSync(path.join(ROOT, "scripts/test.ts"), "utf8")).toMatch(
+      /"playwright",\s*"test",\s*"--tsconfig",\s*"tsconfig\.scripts\.json"/,
+    );
     const list = (args: string[]) =>
-      run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...args, "--list"], { cwd: ROOT, timeout: 60_000 });
-    await expect(list([])).rejects.toMatchObject({ stderr: expect.stringContaining("This module cannot be imported from a Client Component module") });
-    await expect(list(["--tsconfig", "tsconfig.scripts.json"])).resolves.toMatchObject({ stdout: expect.stringMatching(/Total: \d+ tests? in \d+ files?/) });
+      run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...args, "--list"], {
+        cwd: ROOT,
+        timeout: 60_000,
+      });
+    await expect(list([])).rejects.toMatchObject({
+      stderr: expect.stringContaining("This module cannot be imported from a Client Component module"),
+    });
+    await expect(list(["--tsconfig", "tsconfig.scripts.json"])).resolves.toMatchObject({
+      stdout: expect.stringMatching(/Total: \d+ tests? in \d+ files?/),
+    });
   }, 120_000);
 });

@@ -43,7 +43,9 @@ export async function createTestDatabase({ poolMax = 20 }: { poolMax?: number } 
         // Prisma's $disconnect can resolve before its connections are closed; forcing the drop
         // while one is still closing makes the server kill it and pg raise an unhandled error.
         for (let i = 0; i < 40; i++) {
-          const { rows } = await dropper.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          const { rows } = await dropper.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [
+            name,
+          ]);
           if (rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 25));
         }

@@ -23,7 +23,12 @@ export default async function setup(project: TestProject) {
   const dataDir = path.join(process.cwd(), ".data", `test-${process.pid}`);
   const embedded = given
     ? null
-    : await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), database: "postgres", port: 55400, ephemeral: true });
+    : await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, "pg"),
+        database: "postgres",
+        port: 55400,
+        ephemeral: true,
+      });
   const serverUrl = given ?? embedded!.url;
 
   const prefix = `tollgate_test_${process.pid}_`;
@@ -39,7 +44,9 @@ export default async function setup(project: TestProject) {
   project.provide("testDatabasePrefix", prefix);
 
   return async () => {
-    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${prefix}%`]);
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [
+      `${prefix}%`,
+    ]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.end();
     if (embedded) {

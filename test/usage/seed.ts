@@ -22,7 +22,13 @@ export interface Call {
 }
 
 /** Text usage as the cost engine records it (ledgerUsage): counts plus the cost as a string. */
-export const text = (model: string, cost: bigint, inputTokens: number, outputTokens: number, cachedInputTokens = 0): UsageBreakdown & { model: string } => ({
+export const text = (
+  model: string,
+  cost: bigint,
+  inputTokens: number,
+  outputTokens: number,
+  cachedInputTokens = 0,
+): UsageBreakdown & { model: string } => ({
   model,
   pricedAs: model,
   priceSource: "catalogue",
@@ -36,7 +42,14 @@ export const text = (model: string, cost: bigint, inputTokens: number, outputTok
 /** Charges one call through reserve → settle and stamps its row at `call.at`; returns what was charged. */
 export async function charge(db: Db, userId: string, call: Call): Promise<bigint> {
   const requestId = `usage-test-${process.pid}-${++seq}`;
-  const held = await reserve(db, { userId, amount: call.hold ?? call.cost, feature: call.feature, requestId, ttlMs: 60_000, pricingVersion: 1 });
+  const held = await reserve(db, {
+    userId,
+    amount: call.hold ?? call.cost,
+    feature: call.feature,
+    requestId,
+    ttlMs: 60_000,
+    pricingVersion: 1,
+  });
   if (!held.ok) throw new Error(`reserve refused: ${held.error.type}`);
   const settled = await settle(db, { reservationId: held.reservation.id, cost: call.cost, usage: call.usage });
   if (!settled.ok) throw new Error(`settle failed: ${settled.error.type}`);
@@ -48,7 +61,8 @@ export async function charge(db: Db, userId: string, call: Call): Promise<bigint
 export async function stamp(db: Db, idempotencyKey: string, at: Date): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
-    const moved = await tx.$executeRaw`UPDATE token_transactions SET created_at = ${at} WHERE idempotency_key = ${idempotencyKey}`;
+    const moved =
+      await tx.$executeRaw`UPDATE token_transactions SET created_at = ${at} WHERE idempotency_key = ${idempotencyKey}`;
     if (moved !== 1) throw new Error(`no ledger row ${idempotencyKey}`);
   });
 }

@@ -19,21 +19,31 @@ export default async function DashboardPage() {
         <dl className="mt-6 grid gap-4 sm:grid-cols-3">
           <div className="rounded-lg border border-zinc-200 bg-white p-4">
             <dt className="text-sm text-zinc-600">Available</dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums"><LiveTokenAmount bucket="available" initial={summary.balance.available.toString()} /></dd>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums">
+              <LiveTokenAmount bucket="available" initial={summary.balance.available.toString()} />
+            </dd>
           </div>
           <div className="rounded-lg border border-zinc-200 bg-white p-4">
             <dt className="text-sm text-zinc-600">Monthly allowance left</dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums"><LiveTokenAmount bucket="allowance" initial={summary.balance.allowance.toString()} /></dd>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums">
+              <LiveTokenAmount bucket="allowance" initial={summary.balance.allowance.toString()} />
+            </dd>
             <dd className="text-xs text-zinc-600">Resets {formatDate(summary.balance.nextResetAt)}</dd>
           </div>
           <div className="rounded-lg border border-zinc-200 bg-white p-4">
             <dt className="text-sm text-zinc-600">Purchased (never expire)</dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums"><LiveTokenAmount bucket="purchased" initial={summary.balance.purchased.toString()} /></dd>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums">
+              <LiveTokenAmount bucket="purchased" initial={summary.balance.purchased.toString()} />
+            </dd>
           </div>
         </dl>
       )}
       <p className="mt-8 text-zinc-700">
-        Need more tokens? See the <Link href="/pricing" className="font-medium text-brand-700 hover:underline">plans and packs</Link>.
+        Need more tokens? See the{" "}
+        <Link href="/pricing" className="font-medium text-brand-700 hover:underline">
+          plans and packs
+        </Link>
+        .
       </p>
     </>
   );

@@ -9,7 +9,11 @@ import { ReportForm } from "@/components/usage/report-form";
 
 export const metadata: Metadata = { title: "Usage" };
 
-export default async function UsagePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UsagePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser("/usage");
   const range = parseUsageRange((await searchParams).range);
   const now = new Date();

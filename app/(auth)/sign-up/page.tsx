@@ -19,7 +19,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<{ c
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold tracking-tight">Create your account</h1>
-      <p className="mb-6 text-sm text-zinc-600">New accounts get {formatTokens(pricing.freeTierMillitokens)} free tokens every month.</p>
+      <p className="mb-6 text-sm text-zinc-600">
+        New accounts get {formatTokens(pricing.freeTierMillitokens)} free tokens every month.
+      </p>
       <OAuthButtons providers={enabledOAuthProviders()} callbackUrl={callbackUrl} action={oauthSignInAction} />
       <AuthForm mode="sign-up" action={signUpAction} callbackUrl={callbackUrl} />
     </>

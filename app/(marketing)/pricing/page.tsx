@@ -22,10 +22,16 @@ export default async function PricingPage() {
       </p>
 
       <section aria-labelledby="plans" className="mt-10">
-        <h2 id="plans" className="text-xl font-semibold">Monthly plans</h2>
+        <h2 id="plans" className="text-xl font-semibold">
+          Monthly plans
+        </h2>
         <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="plans">
           {pricing.plans.map((plan) => (
-            <li key={plan.id} className="flex flex-col rounded-lg border border-zinc-200 bg-white p-5" data-testid={`plan-${plan.id}`}>
+            <li
+              key={plan.id}
+              className="flex flex-col rounded-lg border border-zinc-200 bg-white p-5"
+              data-testid={`plan-${plan.id}`}
+            >
               <h3 className="font-medium">{plan.name}</h3>
               <p className="mt-2 text-2xl font-semibold">
                 {money(plan.priceCents)}
@@ -41,11 +47,19 @@ export default async function PricingPage() {
       </section>
 
       <section aria-labelledby="packs" className="mt-12">
-        <h2 id="packs" className="text-xl font-semibold">Token packs</h2>
-        <p className="mt-1 text-sm text-zinc-700">One-time purchases; used after your monthly allowance, and they never expire.</p>
+        <h2 id="packs" className="text-xl font-semibold">
+          Token packs
+        </h2>
+        <p className="mt-1 text-sm text-zinc-700">
+          One-time purchases; used after your monthly allowance, and they never expire.
+        </p>
         <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="packs">
           {pricing.packs.map((pack) => (
-            <li key={pack.id} className="flex flex-col rounded-lg border border-zinc-200 bg-white p-5" data-testid={`pack-${pack.id}`}>
+            <li
+              key={pack.id}
+              className="flex flex-col rounded-lg border border-zinc-200 bg-white p-5"
+              data-testid={`pack-${pack.id}`}
+            >
               <div className="flex items-center justify-between gap-2">
                 <h3 className="font-medium">{pack.name}</h3>
                 {pack.bonusPercent > 0 && (

@@ -9,7 +9,6 @@ import { stripe } from "@/lib/billing/stripe";
 import { db } from "@/lib/db/client";
 import type { PricingActionState } from "@/components/admin/pricing-forms";
 
-
 async function finish(result: PricingEditResult): Promise<PricingActionState> {
   if (!result.ok) return { status: "error", message: result.error.message };
   revalidatePath("/admin", "layout");
@@ -33,7 +32,11 @@ async function finish(result: PricingEditResult): Promise<PricingActionState> {
           summary: `Stripe: ${sync.summary}.`,
           lines: sync.actions
             .filter((a) => !a.action.endsWith("_unchanged"))
-            .map((a) => ("lookupKey" in a ? `${a.action.replace("_", " ")}: ${a.lookupKey} (${a.priceId})` : `${a.action.replace("_", " ")}: ${"productId" in a ? a.productId : a.configurationId}`)),
+            .map((a) =>
+              "lookupKey" in a
+                ? `${a.action.replace("_", " ")}: ${a.lookupKey} (${a.priceId})`
+                : `${a.action.replace("_", " ")}: ${"productId" in a ? a.productId : a.configurationId}`,
+            ),
         }
       : { ok: false, summary: sync.message, lines: [] },
   };

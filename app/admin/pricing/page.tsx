@@ -36,7 +36,8 @@ export default async function AdminPricingPage() {
     <>
       <h1 className="text-2xl font-semibold tracking-tight text-zinc-900">Pricing</h1>
       <p className="mt-1 text-sm text-zinc-600">
-        Active: version {active.version}, 1 token = {active.pricing.microUsdPerToken} µ$ of provider cost. Saving creates version {active.version + 1}; ledger rows keep the version they were priced with.
+        Active: version {active.version}, 1 token = {active.pricing.microUsdPerToken} µ$ of provider cost. Saving
+        creates version {active.version + 1}; ledger rows keep the version they were priced with.
       </p>
       <div className="mt-6 space-y-6">
         <PricingEditor pricing={editable(active.pricing)} save={savePricingAction} />
@@ -65,16 +66,28 @@ export default async function AdminPricingPage() {
                   <tr key={h.version}>
                     <td className="px-3 py-2 font-medium">
                       v{h.version}
-                      {h === active && <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">active</span>}
+                      {h === active && (
+                        <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">
+                          active
+                        </span>
+                      )}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(h.createdAt)}</td>
                     <td className="px-3 py-2">{h.createdByEmail ?? (h.createdBy ? h.createdBy : "seed")}</td>
                     <td className="px-3 py-2">{h.note}</td>
-                    <td className="px-3 py-2 text-xs">{h.pricing.plans.map((p) => `${p.name} ${money(p.priceCents)}`).join(", ")}</td>
-                    <td className="px-3 py-2 text-xs">{h.pricing.packs.map((p) => `${p.name} ${money(p.priceCents)}`).join(", ")}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{Number(h.pricing.freeTierMillitokens / 1000n).toLocaleString("en-US")}</td>
+                    <td className="px-3 py-2 text-xs">
+                      {h.pricing.plans.map((p) => `${p.name} ${money(p.priceCents)}`).join(", ")}
+                    </td>
+                    <td className="px-3 py-2 text-xs">
+                      {h.pricing.packs.map((p) => `${p.name} ${money(p.priceCents)}`).join(", ")}
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums">
+                      {Number(h.pricing.freeTierMillitokens / 1000n).toLocaleString("en-US")}
+                    </td>
                     <td className="px-3 py-2 text-right tabular-nums">{h.pricing.microUsdPerToken}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{Object.keys(h.pricing.modelPriceOverrides).length}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">
+                      {Object.keys(h.pricing.modelPriceOverrides).length}
+                    </td>
                     <td className="px-3 py-2 text-xs">{h.catalogueVersion ?? "not recorded"}</td>
                   </tr>
                 ))}

@@ -7,8 +7,13 @@ import { searchUsersByEmail } from "@/lib/admin/users";
 import { openAccount } from "@/lib/tokens/ledger";
 import type { AdjustState } from "./actions";
 
-const session = vi.hoisted(() => ({ user: null as { id: string; email: string; name: null; role: "user" | "admin" } | null }));
-vi.mock("@/lib/auth/session", () => ({ currentUser: async () => session.user, sessionUserId: async () => session.user?.id ?? null }));
+const session = vi.hoisted(() => ({
+  user: null as { id: string; email: string; name: null; role: "user" | "admin" } | null,
+}));
+vi.mock("@/lib/auth/session", () => ({
+  currentUser: async () => session.user,
+  sessionUserId: async () => session.user?.id ?? null,
+}));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 let t: TestDatabase;
@@ -30,20 +35,34 @@ function form(fields: Record<string, string>): FormData {
 }
 
 async function adjustmentRows(userId: string) {
-  return t.sql<{ kind: string; allowance_delta: string; purchased_delta: string; actor_id: string; reason: string; idempotency_key: string }>(
+  return t.sql<{
+    kind: string;
+    allowance_delta: string;
+    purchased_delta: string;
+    actor_id: string;
+    reason: string;
+    idempotency_key: string;
+  }>(
     "SELECT kind::text, allowance_delta::text, purchased_delta::text, actor_id, reason, idempotency_key FROM token_transactions WHERE user_id = $1 AND kind = 'adjustment' ORDER BY id",
     [userId],
   );
 }
 
 async function available(userId: string): Promise<bigint> {
-  const [row] = await t.sql<{ available: string }>("SELECT (allowance + purchased - reserved)::text AS available FROM user_token_balance WHERE user_id = $1", [userId]);
+  const [row] = await t.sql<{ available: string }>(
+    "SELECT (allowance + purchased - reserved)::text AS available FROM user_token_balance WHERE user_id = $1",
+    [userId],
+  );
   return BigInt(row!.available);
 }
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  Object.assign(process.env, { DATABASE_URL: t.url, AUTH_SECRET: "a-test-secret-that-is-at-least-32-characters", __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: "true" });
+  Object.assign(process.env, {
+    DATABASE_URL: t.url,
+    AUTH_SECRET: "a-test-secret-that-is-at-least-32-characters",
+    __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: "true",
+  });
   ({ adjustTokens } = await import("./actions"));
   admin = await newUser("root@example.com", "admin");
   session.user = { id: admin, email: "root@example.com", name: null, role: "admin" };
@@ -57,10 +76,18 @@ describe("manual adjustments", () => {
   it("a grant writes one adjustment row naming the admin and the reason, in exact millitokens", async () => {
     const user = await newUser("grant@example.com");
     const before = await available(user);
-    const state = await adjustTokens({}, form({ userId: user, direction: "grant", amount: "10.125", reason: "  outage on 3 May ", nonce: randomUUID() }));
+    const state = await adjustTokens(
+      {},
+      form({ userId: user, direction: "grant", amount: "10.125", reason: "  outage on 3 May ", nonce: randomUUID() }),
+    );
     expect(state).toEqual({ ok: true, message: "Granted 10.1 tokens." });
     expect(await adjustmentRows(user)).toEqual([
-      expect.objectContaining({ allowance_delta: "0", purchased_delta: "10125", actor_id: admin, reason: "outage on 3 May" }),
+      expect.objectContaining({
+        allowance_delta: "0",
+        purchased_delta: "10125",
+        actor_id: admin,
+        reason: "outage on 3 May",
+      }),
     ]);
     expect(await available(user)).toBe(before + 10_125n);
   });
@@ -91,12 +118,23 @@ describe("manual adjustments", () => {
 
   it("a deduction takes the allowance first; one larger than the balance is refused and writes nothing", async () => {
     const user = await newUser("deduct@example.com"); // 100 tokens of free allowance
-    const ok = await adjustTokens({}, form({ userId: user, direction: "deduct", amount: "40", reason: "abuse", nonce: randomUUID() }));
+    const ok = await adjustTokens(
+      {},
+      form({ userId: user, direction: "deduct", amount: "40", reason: "abuse", nonce: randomUUID() }),
+    );
     expect(ok).toEqual({ ok: true, message: "Deducted 40 tokens." });
-    expect(await adjustmentRows(user)).toEqual([expect.objectContaining({ allowance_delta: "-40000", purchased_delta: "0", actor_id: admin })]);
+    expect(await adjustmentRows(user)).toEqual([
+      expect.objectContaining({ allowance_delta: "-40000", purchased_delta: "0", actor_id: admin }),
+    ]);
 
-    const refused = await adjustTokens({}, form({ userId: user, direction: "deduct", amount: "60.001", reason: "too much", nonce: randomUUID() }));
-    expect(refused).toEqual({ ok: false, message: "Not deducted: the user has 60.000 tokens available, less than 60.001. Nothing was written." });
+    const refused = await adjustTokens(
+      {},
+      form({ userId: user, direction: "deduct", amount: "60.001", reason: "too much", nonce: randomUUID() }),
+    );
+    expect(refused).toEqual({
+      ok: false,
+      message: "Not deducted: the user has 60.000 tokens available, less than 60.001. Nothing was written.",
+    });
     expect(await adjustmentRows(user)).toHaveLength(1);
     expect(await available(user)).toBe(60_000n);
   });
@@ -110,11 +148,17 @@ describe("manual adjustments", () => {
       [{ nonce: "not-a-nonce" }, /reload/],
     ];
     for (const [override, message] of cases) {
-      const state = await adjustTokens({}, form({ userId: user, direction: "grant", amount: "1", reason: "test", nonce: randomUUID(), ...override }));
+      const state = await adjustTokens(
+        {},
+        form({ userId: user, direction: "grant", amount: "1", reason: "test", nonce: randomUUID(), ...override }),
+      );
       expect(state.ok).toBe(false);
       expect(state.message).toMatch(message);
     }
-    const ghost = await adjustTokens({}, form({ userId: "no-such-user", direction: "grant", amount: "1", reason: "test", nonce: randomUUID() }));
+    const ghost = await adjustTokens(
+      {},
+      form({ userId: "no-such-user", direction: "grant", amount: "1", reason: "test", nonce: randomUUID() }),
+    );
     expect(ghost).toEqual({ ok: false, message: "This user has no token account." });
     expect(await adjustmentRows(user)).toEqual([]);
   });
@@ -125,7 +169,10 @@ describe("user search", () => {
     await newUser("zed_one@example.com");
     await newUser("zedxone@example.com");
     await newUser("zeta@example.com");
-    expect((await searchUsersByEmail(t.db, "ZED")).map((u) => u.email)).toEqual(["zed_one@example.com", "zedxone@example.com"]);
+    expect((await searchUsersByEmail(t.db, "ZED")).map((u) => u.email)).toEqual([
+      "zed_one@example.com",
+      "zedxone@example.com",
+    ]);
     expect((await searchUsersByEmail(t.db, "zed_")).map((u) => u.email)).toEqual(["zed_one@example.com"]);
     expect((await searchUsersByEmail(t.db, "%")).map((u) => u.email)).toEqual([]);
     expect((await searchUsersByEmail(t.db, "example.com")).map((u) => u.email)).toEqual([]);

@@ -10,7 +10,11 @@ export const metadata = { title: "Users" };
 
 const querySchema = z.object({ q: z.string().trim().max(254, "the search is at most 254 characters").optional() });
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireAdmin("/admin/users");
   const raw = (await searchParams).q;
   const parsed = querySchema.safeParse({ q: Array.isArray(raw) ? raw[0] : raw });
@@ -46,7 +50,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white" aria-label="Users found">
           {hits.map((user) => (
             <li key={user.id}>
-              <Link href={`/admin/users/${user.id}`} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-3 hover:bg-zinc-50">
+              <Link
+                href={`/admin/users/${user.id}`}
+                className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-3 hover:bg-zinc-50"
+              >
                 <span className="font-medium text-zinc-900">{user.email}</span>
                 <span className="text-sm text-zinc-600">
                   {user.role === "admin" ? "admin · " : ""}since {formatDate(user.createdAt)}
@@ -56,7 +63,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           ))}
         </ul>
       )}
-      {hits.length === USER_SEARCH_LIMIT && <p className="text-sm text-zinc-600">The first {USER_SEARCH_LIMIT} matches; type more of the address to narrow.</p>}
+      {hits.length === USER_SEARCH_LIMIT && (
+        <p className="text-sm text-zinc-600">
+          The first {USER_SEARCH_LIMIT} matches; type more of the address to narrow.
+        </p>
+      )}
     </div>
   );
 }

@@ -1,6 +1,12 @@
 // The Stripe webhook log: newest first, filters by status and type, keyset pages.
 import Link from "next/link";
-import { listWebhookEvents, parseWebhookParams, WEBHOOK_STATUSES, webhookEventTypes, webhookQuery } from "@/lib/admin/webhooks";
+import {
+  listWebhookEvents,
+  parseWebhookParams,
+  WEBHOOK_STATUSES,
+  webhookEventTypes,
+  webhookQuery,
+} from "@/lib/admin/webhooks";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format";
@@ -8,7 +14,11 @@ import { StatusBadge } from "./status-badge";
 
 export const metadata = { title: "Webhooks" };
 
-export default async function WebhooksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function WebhooksPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireAdmin("/admin/webhooks");
   const parsed = parseWebhookParams(await searchParams);
   const params = parsed.ok ? parsed.params : {};
@@ -25,7 +35,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Filters">
         <label className="text-sm text-zinc-700">
           Status
-          <select name="status" defaultValue={params.status ?? ""} className="mt-1 block rounded-md border border-zinc-300 bg-white px-2 py-1.5">
+          <select
+            name="status"
+            defaultValue={params.status ?? ""}
+            className="mt-1 block rounded-md border border-zinc-300 bg-white px-2 py-1.5"
+          >
             <option value="">Any</option>
             {WEBHOOK_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -36,7 +50,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         </label>
         <label className="text-sm text-zinc-700">
           Type
-          <select name="type" defaultValue={params.type ?? ""} className="mt-1 block rounded-md border border-zinc-300 bg-white px-2 py-1.5">
+          <select
+            name="type"
+            defaultValue={params.type ?? ""}
+            className="mt-1 block rounded-md border border-zinc-300 bg-white px-2 py-1.5"
+          >
             <option value="">Any</option>
             {types.map((t) => (
               <option key={t} value={t}>
@@ -75,7 +93,10 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{row.attempts}</td>
                   <td className="px-3 py-2">
-                    <Link href={`/admin/webhooks/${row.stripeEventId}`} className="font-mono text-xs text-zinc-900 underline underline-offset-2">
+                    <Link
+                      href={`/admin/webhooks/${row.stripeEventId}`}
+                      className="font-mono text-xs text-zinc-900 underline underline-offset-2"
+                    >
                       {row.stripeEventId}
                     </Link>
                   </td>
@@ -90,12 +111,18 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       )}
       <nav aria-label="Pages" className="flex gap-4 text-sm">
         {params.cursor && (
-          <Link href={`/admin/webhooks${webhookQuery({ ...params, cursor: undefined })}`} className="underline underline-offset-2">
+          <Link
+            href={`/admin/webhooks${webhookQuery({ ...params, cursor: undefined })}`}
+            className="underline underline-offset-2"
+          >
             Newest
           </Link>
         )}
         {page.nextCursor && (
-          <Link href={`/admin/webhooks${webhookQuery({ ...params, cursor: page.nextCursor })}`} className="underline underline-offset-2">
+          <Link
+            href={`/admin/webhooks${webhookQuery({ ...params, cursor: page.nextCursor })}`}
+            className="underline underline-offset-2"
+          >
             Older events
           </Link>
         )}

@@ -9,7 +9,11 @@ export const ACTIVITY_MODEL = FEATURE_MODELS["activity-analyzer"];
 export const ACTIVITY_MAX_OUTPUT_TOKENS = 1_500;
 
 export const activityInputSchema = z.object({
-  description: z.string().trim().min(3, "describe the activity in a few words").max(2_000, "must be at most 2,000 characters"),
+  description: z
+    .string()
+    .trim()
+    .min(3, "describe the activity in a few words")
+    .max(2_000, "must be at most 2,000 characters"),
   weightKg: z.number().min(25, "must be at least 25 kg").max(300, "must be at most 300 kg").optional(),
 });
 export type ActivityInput = z.infer<typeof activityInputSchema>;
@@ -65,7 +69,10 @@ export const activityAnalyzer = structuredFeature({
     kind: "structured",
     typicalRequest: "a two-sentence activity log",
     typical: {
-      input: { description: "Ran 8 km in 45 minutes this morning, then 20 minutes of stretching and core work.", weightKg: 72 },
+      input: {
+        description: "Ran 8 km in 45 minutes this morning, then 20 minutes of stretching and core work.",
+        weightKg: 72,
+      },
       outputTokens: 450,
     },
   },

@@ -5,7 +5,15 @@ import { db } from "../../db/client";
 import { logger } from "../../log";
 import { countChatTokens, textUsage, type BoundCostEngine, type ChatMessage } from "../../tokens/cost";
 import { providerCall } from "../attempts";
-import { appendTurn, CHAT_MAX_OUTPUT_TOKENS, CHAT_MODEL, chatMessages, chatPrompt, chatRequestSchema, keepTurn } from "../chat";
+import {
+  appendTurn,
+  CHAT_MAX_OUTPUT_TOKENS,
+  CHAT_MODEL,
+  chatMessages,
+  chatPrompt,
+  chatRequestSchema,
+  keepTurn,
+} from "../chat";
 import { openai } from "../client";
 import { defineFeature } from "../feature";
 import { recordOpenAIUsage } from "../openai-usage";
@@ -13,8 +21,15 @@ import { recordOpenAIUsage } from "../openai-usage";
 const log = logger("chat");
 
 /** The exact cost of a typical conversation turn: its prompt's tokens and a typical reply length. */
-function typicalTextCost(engine: BoundCostEngine, model: string, call: { messages: readonly ChatMessage[]; outputTokens: number }): bigint {
-  return engine.costOf(model, textUsage({ inputTokens: countChatTokens(model, call.messages), outputTokens: call.outputTokens }));
+function typicalTextCost(
+  engine: BoundCostEngine,
+  model: string,
+  call: { messages: readonly ChatMessage[]; outputTokens: number },
+): bigint {
+  return engine.costOf(
+    model,
+    textUsage({ inputTokens: countChatTokens(model, call.messages), outputTokens: call.outputTokens }),
+  );
 }
 
 export const chat = defineFeature({
@@ -23,17 +38,33 @@ export const chat = defineFeature({
   input: chatRequestSchema,
   // The prompt is built once per request (chatPrompt), so the hold covers exactly what run sends.
   estimate: async (input, { db, userId, engine }) =>
-    engine.estimateTextCost(CHAT_MODEL, { messages: await chatPrompt(db, userId, input), maxOutputTokens: CHAT_MAX_OUTPUT_TOKENS }),
+    engine.estimateTextCost(CHAT_MODEL, {
+      messages: await chatPrompt(db, userId, input),
+      maxOutputTokens: CHAT_MAX_OUTPUT_TOKENS,
+    }),
   async run({ input, userId, requestId, stream, signal, meter, estimate }) {
     const messages = await chatPrompt(db(), userId, input);
     const source = await providerCall(
       () =>
         openai().chat.completions.create(
-          { model: CHAT_MODEL, messages, max_completion_tokens: CHAT_MAX_OUTPUT_TOKENS, stream: true, stream_options: { include_usage: true } },
+          {
+            model: CHAT_MODEL,
+            messages,
+            max_completion_tokens: CHAT_MAX_OUTPUT_TOKENS,
+            stream: true,
+            stream_options: { include_usage: true },
+          },
           { signal },
         ),
       // No answer: the provider may have generated the whole reply; it is charged its worst case.
-      { signal, onUnanswered: () => recordOpenAIUsage(meter, CHAT_MODEL, { prompt_tokens: estimate.inputTokens ?? 0, completion_tokens: CHAT_MAX_OUTPUT_TOKENS }) },
+      {
+        signal,
+        onUnanswered: () =>
+          recordOpenAIUsage(meter, CHAT_MODEL, {
+            prompt_tokens: estimate.inputTokens ?? 0,
+            completion_tokens: CHAT_MAX_OUTPUT_TOKENS,
+          }),
+      },
     );
     return stream(
       keepTurn(
@@ -54,7 +85,10 @@ export const chat = defineFeature({
         messages: chatMessages(
           [
             { role: "user", content: "I want to get stronger at squats; I train three times a week." },
-            { role: "assistant", content: "Great goal. Keep three sessions, add weight slowly and sleep well. What do you lift now?" },
+            {
+              role: "assistant",
+              content: "Great goal. Keep three sessions, add weight slowly and sleep well. What do you lift now?",
+            },
           ],
           "How should I warm up before heavy squats?",
         ),

@@ -26,7 +26,19 @@ export const fridgeOutputSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1).max(60),
-        category: z.enum(["vegetable", "fruit", "dairy", "meat", "fish", "eggs", "grain", "condiment", "drink", "leftovers", "other"]),
+        category: z.enum([
+          "vegetable",
+          "fruit",
+          "dairy",
+          "meat",
+          "fish",
+          "eggs",
+          "grain",
+          "condiment",
+          "drink",
+          "leftovers",
+          "other",
+        ]),
         quantity: z.number().min(0).max(100),
         unit: z.enum(["piece", "g", "kg", "ml", "l", "pack", "jar", "bottle"]),
         freshness: z.enum(["fresh", "use_soon", "past_best"]),
@@ -50,7 +62,10 @@ export function fridgeCall(input: FridgeInput): StructuredCall<FridgeInventory> 
     name: "fridge_inventory",
     schema: fridgeOutputSchema,
     system: SYSTEM,
-    user: input.photos.length > 1 ? `List the ingredients in these ${input.photos.length} photos of my fridge.` : "List the ingredients in this photo of my fridge.",
+    user:
+      input.photos.length > 1
+        ? `List the ingredients in these ${input.photos.length} photos of my fridge.`
+        : "List the ingredients in this photo of my fridge.",
     images: input.photos,
     maxOutputTokens: FRIDGE_MAX_OUTPUT_TOKENS,
   };
@@ -60,7 +75,9 @@ export const fridgeScanVision = structuredFeature({
   slug: "fridge-scan-vision",
   model: FRIDGE_MODEL,
   parse: parseFridgeForm,
-  pageInput: z.object({ photos: photoSizesSchema(FRIDGE_MAX_PHOTOS) }).transform(({ photos }): FridgeInput => ({ photos: photos.map(sizedPhoto) })),
+  pageInput: z
+    .object({ photos: photoSizesSchema(FRIDGE_MAX_PHOTOS) })
+    .transform(({ photos }): FridgeInput => ({ photos: photos.map(sizedPhoto) })),
   maxBodyBytes: maxUploadBodyBytes(FRIDGE_MAX_PHOTOS),
   call: fridgeCall,
   resultKey: "inventory",

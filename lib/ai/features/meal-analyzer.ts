@@ -4,7 +4,15 @@ import { z } from "zod";
 import { structuredFeature } from "../structured-feature";
 import { maxUploadBodyBytes } from "../uploads";
 import { FEATURE_MODELS } from "../models";
-import { formField, photosFromForm, photoSizesSchema, readForm, sizedPhoto, typicalPhotos, type Photo } from "../photos";
+import {
+  formField,
+  photosFromForm,
+  photoSizesSchema,
+  readForm,
+  sizedPhoto,
+  typicalPhotos,
+  type Photo,
+} from "../photos";
 import type { StructuredCall } from "../structured";
 
 export const MEAL_MODEL = FEATURE_MODELS["meal-analyzer"];
@@ -55,7 +63,7 @@ const SYSTEM = [
   "You are the TwinForge nutrition coach analysing a photo of a meal.",
   "List each food you can see with its portion (in words and in grams) and its calories, protein, carbs and fat.",
   "totals is the sum over the foods. Say how confident you are, and give one short piece of advice about the meal.",
-  "If the photo shows no food, return one food named \"no food visible\" with zero values and low confidence.",
+  'If the photo shows no food, return one food named "no food visible" with zero values and low confidence.',
 ].join(" ");
 
 export function mealCall(input: MealInput): StructuredCall<MealAnalysis> {
@@ -75,7 +83,9 @@ export const mealAnalyzer = structuredFeature({
   model: MEAL_MODEL,
   parse: parseMealForm,
   // The page describes the photo by its size (read in the browser before the upload).
-  pageInput: z.object({ photos: photoSizesSchema(1), note: mealNoteSchema }).transform(({ photos, note }): MealInput => ({ photo: sizedPhoto(photos[0]!), note })),
+  pageInput: z
+    .object({ photos: photoSizesSchema(1), note: mealNoteSchema })
+    .transform(({ photos, note }): MealInput => ({ photo: sizedPhoto(photos[0]!), note })),
   maxBodyBytes: maxUploadBodyBytes(1),
   call: mealCall,
   resultKey: "analysis",

@@ -17,7 +17,12 @@ export const recipeInputSchema = z.object({
     .max(40, "must list at most 40 ingredients"),
   goal: z.enum(recipeGoals),
   servings: z.number().int().min(1, "must be at least 1").max(8, "must be at most 8").default(2),
-  maxCaloriesPerServing: z.number().int().min(100, "must be at least 100").max(3_000, "must be at most 3,000").optional(),
+  maxCaloriesPerServing: z
+    .number()
+    .int()
+    .min(100, "must be at least 100")
+    .max(3_000, "must be at most 3,000")
+    .optional(),
   restrictions: z.array(z.string().trim().min(1).max(40)).max(10, "must list at most 10 restrictions").default([]),
   recipes: z.number().int().min(1, "must be at least 1").max(3, "must be at most 3").default(2),
 });
@@ -31,7 +36,10 @@ export const recipeOutputSchema = z.object({
         title: z.string().min(1).max(80),
         servings: z.number().int().min(1).max(8),
         prepMinutes: z.number().int().min(1).max(240),
-        ingredients: z.array(z.object({ name: z.string().min(1).max(60), quantity: z.string().min(1).max(40) })).min(1).max(25),
+        ingredients: z
+          .array(z.object({ name: z.string().min(1).max(60), quantity: z.string().min(1).max(40) }))
+          .min(1)
+          .max(25),
         steps: z.array(z.string().min(1).max(300)).min(1).max(12),
         perServing: z.object({
           calories: z.number().int().min(0).max(3_000),
@@ -93,7 +101,18 @@ export const recipeGenerator = structuredFeature({
     typicalRequest: "ten ingredients and a protein goal, three recipes",
     typical: {
       input: {
-        ingredients: ["eggs", "spinach", "rice", "chicken breast", "tomatoes", "onion", "garlic", "greek yogurt", "oats", "bananas"],
+        ingredients: [
+          "eggs",
+          "spinach",
+          "rice",
+          "chicken breast",
+          "tomatoes",
+          "onion",
+          "garlic",
+          "greek yogurt",
+          "oats",
+          "bananas",
+        ],
         goal: "build_muscle",
         servings: 2,
         restrictions: [],

@@ -5,7 +5,15 @@ import { structuredFeature } from "../structured-feature";
 import { maxUploadBodyBytes } from "../uploads";
 import { BadRequestError } from "../../tokens/metering/with-tokens";
 import { FEATURE_MODELS } from "../models";
-import { formField, photosFromForm, photoSizesSchema, readForm, sizedPhoto, typicalPhotos, type Photo } from "../photos";
+import {
+  formField,
+  photosFromForm,
+  photoSizesSchema,
+  readForm,
+  sizedPhoto,
+  typicalPhotos,
+  type Photo,
+} from "../photos";
 import type { StructuredCall } from "../structured";
 
 export const SCAN_MODEL = FEATURE_MODELS["scan-estimate"];

@@ -87,7 +87,16 @@ export const scanRefineMorphs = structuredFeature({
     typical: {
       input: {
         heightCm: 178,
-        measurements: { neckCm: 38, shouldersCm: 118, chestCm: 100, waistCm: 86, hipsCm: 99, thighCm: 57, upperArmCm: 33, bodyFatPercent: 18 },
+        measurements: {
+          neckCm: 38,
+          shouldersCm: 118,
+          chestCm: 100,
+          waistCm: 86,
+          hipsCm: 99,
+          thighCm: 57,
+          upperArmCm: 33,
+          bodyFatPercent: 18,
+        },
         corrections: [
           { measurement: "waistCm", value: 82 },
           { measurement: "hipsCm", value: 97 },

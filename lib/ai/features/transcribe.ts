@@ -5,7 +5,14 @@ import { z } from "zod";
 import { compressedHoldSeconds } from "../audio-duration";
 import { openai } from "../client";
 import { defineFeature } from "../feature";
-import { estimateTranscription, MAX_AUDIO_BYTES, MAX_TRANSCRIBE_BODY_BYTES, parseTranscribeRequest, transcribe as transcribeAudio, TRANSCRIBE_MODEL } from "../transcribe";
+import {
+  estimateTranscription,
+  MAX_AUDIO_BYTES,
+  MAX_TRANSCRIBE_BODY_BYTES,
+  parseTranscribeRequest,
+  transcribe as transcribeAudio,
+  TRANSCRIBE_MODEL,
+} from "../transcribe";
 
 /**
  * What a page sends before the upload, as the seconds the route will hold: a PCM WAV's length (as
@@ -14,10 +21,25 @@ import { estimateTranscription, MAX_AUDIO_BYTES, MAX_TRANSCRIBE_BODY_BYTES, pars
  */
 const pageInput = z
   .union([
-    z.object({ bytes: z.number().int().positive("the voice note is empty").max(MAX_AUDIO_BYTES, "voice notes must be at most 25 MB"), wav: z.literal(false) }),
-    z.object({ seconds: z.number().positive("the voice note is empty").max(24 * 3600), wav: z.literal(true).optional() }),
+    z.object({
+      bytes: z
+        .number()
+        .int()
+        .positive("the voice note is empty")
+        .max(MAX_AUDIO_BYTES, "voice notes must be at most 25 MB"),
+      wav: z.literal(false),
+    }),
+    z.object({
+      seconds: z
+        .number()
+        .positive("the voice note is empty")
+        .max(24 * 3600),
+      wav: z.literal(true).optional(),
+    }),
   ])
-  .transform((input) => ({ seconds: "bytes" in input ? compressedHoldSeconds(input.bytes) : Math.ceil(input.seconds) }));
+  .transform((input) => ({
+    seconds: "bytes" in input ? compressedHoldSeconds(input.bytes) : Math.ceil(input.seconds),
+  }));
 
 export const transcribe = defineFeature({
   slug: "transcribe",

@@ -5,7 +5,13 @@
 // the response (`defer()`); the attach and end routes control the session.
 import { openai } from "../client";
 import { defineFeature } from "../feature";
-import { estimateVoiceCoach, startVoiceCoach, VOICE_COACH_HOLD_TTL_MS, VOICE_COACH_MODEL, voiceCoachRequestSchema } from "../voice-coach";
+import {
+  estimateVoiceCoach,
+  startVoiceCoach,
+  VOICE_COACH_HOLD_TTL_MS,
+  VOICE_COACH_MODEL,
+  voiceCoachRequestSchema,
+} from "../voice-coach";
 import { realtimeMeter } from "../voice-coach-meter";
 
 export const voiceCoachRealtime = defineFeature({
@@ -23,6 +29,12 @@ export const voiceCoachRealtime = defineFeature({
     kind: "realtime",
     typicalRequest: "a two-minute voice session",
     typicalCost: (engine, model) =>
-      engine.costOf(model, { kind: "realtime", textInputTokens: 2_000, textOutputTokens: 300, audioInputTokens: 1_200, audioOutputTokens: 1_200 }),
+      engine.costOf(model, {
+        kind: "realtime",
+        textInputTokens: 2_000,
+        textOutputTokens: 300,
+        audioInputTokens: 1_200,
+        audioOutputTokens: 1_200,
+      }),
   },
 });

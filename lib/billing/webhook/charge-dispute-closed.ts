@@ -4,6 +4,7 @@ import { clawbackForCharge } from "../clawback";
 import type { EventHandler } from "./types";
 
 export const chargeDisputeClosed: EventHandler<Stripe.ChargeDisputeClosedEvent> = async (ctx, event) => {
-  const chargeId = typeof event.data.object.charge === "string" ? event.data.object.charge : event.data.object.charge.id;
+  const chargeId =
+    typeof event.data.object.charge === "string" ? event.data.object.charge : event.data.object.charge.id;
   return clawbackForCharge(ctx, chargeId);
 };

@@ -3,4 +3,5 @@ import type Stripe from "stripe";
 import { clawbackForCharge } from "../clawback";
 import type { EventHandler } from "./types";
 
-export const chargeRefunded: EventHandler<Stripe.ChargeRefundedEvent> = (ctx, event) => clawbackForCharge(ctx, event.data.object.id);
+export const chargeRefunded: EventHandler<Stripe.ChargeRefundedEvent> = (ctx, event) =>
+  clawbackForCharge(ctx, event.data.object.id);

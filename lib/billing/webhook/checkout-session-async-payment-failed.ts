@@ -4,7 +4,10 @@ import { customerIdOf } from "../customer";
 import { applySubscriptionChange } from "../effects";
 import type { EventHandler } from "./types";
 
-export const checkoutSessionAsyncPaymentFailed: EventHandler<Stripe.CheckoutSessionAsyncPaymentFailedEvent> = async (ctx, event) => {
+export const checkoutSessionAsyncPaymentFailed: EventHandler<Stripe.CheckoutSessionAsyncPaymentFailedEvent> = async (
+  ctx,
+  event,
+) => {
   const session = event.data.object;
   const customerId = customerIdOf(session.customer);
   if (session.mode === "subscription" && customerId) return applySubscriptionChange(ctx, customerId);

@@ -4,7 +4,9 @@ import { customerIdOf } from "../customer";
 import { applySubscriptionChange, grantPackForSession } from "../effects";
 import type { EventHandler } from "./types";
 
-export const checkoutSessionAsyncPaymentSucceeded: EventHandler<Stripe.CheckoutSessionAsyncPaymentSucceededEvent> = async (ctx, event) => {
+export const checkoutSessionAsyncPaymentSucceeded: EventHandler<
+  Stripe.CheckoutSessionAsyncPaymentSucceededEvent
+> = async (ctx, event) => {
   const session = event.data.object;
   if (session.mode === "payment") return grantPackForSession(ctx, session.id);
   const customerId = customerIdOf(session.customer);

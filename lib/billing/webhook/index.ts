@@ -74,7 +74,8 @@ export async function handleStripeWebhook(
 
   const claim = await claimEvent(ctx.db, event, payload, { staleAfterMs: staleClaimMs });
   if (!claim) {
-    if ((await refusedClaimState(ctx.db, event.id)) === "finished") return { status: 200, body: { received: true, outcome: "duplicate" } };
+    if ((await refusedClaimState(ctx.db, event.id)) === "finished")
+      return { status: 200, body: { received: true, outcome: "duplicate" } };
     // Never 200 while another delivery holds the claim: that attempt may still fail, and Stripe
     // would not send the event again.
     return {
@@ -91,7 +92,12 @@ export async function handleStripeWebhook(
  * the error). Shared by the webhook and the admin replay (./replay.ts), so both record an attempt the
  * same way.
  */
-export async function runClaimed(ctx: BillingContext, event: Stripe.Event, claim: Claim, log: EventLog): Promise<WebhookResponse> {
+export async function runClaimed(
+  ctx: BillingContext,
+  event: Stripe.Event,
+  claim: Claim,
+  log: EventLog,
+): Promise<WebhookResponse> {
   try {
     const outcome = await dispatch(ctx, event);
     if (outcome && "ignored" in outcome) {
@@ -102,7 +108,8 @@ export async function runClaimed(ctx: BillingContext, event: Stripe.Event, claim
     return { status: 200, body: { received: true, outcome: "processed" } };
   } catch (error) {
     // Stripe's errors name their kind in `type` (StripeConnectionError, StripeAPIError, …).
-    const kind = error instanceof Error ? ((error as { type?: unknown }).type as string | undefined) ?? error.name : "Error";
+    const kind =
+      error instanceof Error ? (((error as { type?: unknown }).type as string | undefined) ?? error.name) : "Error";
     const message = error instanceof Error ? `${kind}: ${error.message}` : String(error);
     log("event_failed", { type: event.type, eventId: event.id, attempt: claim.attempt, message });
     await finishClaim(ctx.db, claim, { status: "failed", note: message.slice(0, 2000) });

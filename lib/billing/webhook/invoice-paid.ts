@@ -3,4 +3,5 @@ import type Stripe from "stripe";
 import { applyPaidInvoice } from "../effects";
 import type { EventHandler } from "./types";
 
-export const invoicePaid: EventHandler<Stripe.InvoicePaidEvent> = (ctx, event) => applyPaidInvoice(ctx, event.data.object);
+export const invoicePaid: EventHandler<Stripe.InvoicePaidEvent> = (ctx, event) =>
+  applyPaidInvoice(ctx, event.data.object);

@@ -57,9 +57,15 @@ describe("stripe_webhooks_log claim", () => {
     const event = newEvent();
     const stuck = (await claimEvent(t.db, event, {}))!;
     expect(await claimEvent(t.db, event, {})).toBeNull();
-    await t.sql("UPDATE stripe_webhooks_log SET claimed_at = now() - interval '4 minutes 50 seconds' WHERE stripe_event_id = $1", [event.id]);
+    await t.sql(
+      "UPDATE stripe_webhooks_log SET claimed_at = now() - interval '4 minutes 50 seconds' WHERE stripe_event_id = $1",
+      [event.id],
+    );
     expect(await claimEvent(t.db, event, {})).toBeNull();
-    await t.sql("UPDATE stripe_webhooks_log SET claimed_at = now() - interval '5 minutes 10 seconds' WHERE stripe_event_id = $1", [event.id]);
+    await t.sql(
+      "UPDATE stripe_webhooks_log SET claimed_at = now() - interval '5 minutes 10 seconds' WHERE stripe_event_id = $1",
+      [event.id],
+    );
     const retake = await claimEvent(t.db, event, {});
     expect(retake).toEqual({ rowId: stuck.rowId, attempt: 2 });
 

@@ -24,7 +24,12 @@ interface EventLike {
  * Claims `event` for processing, in one statement: inserts its row, or takes over a failed or stale
  * claim (attempts + 1, error cleared). Null when another delivery holds or has finished it.
  */
-export async function claimEvent(db: Db, event: EventLike, payload: unknown, { staleAfterMs = STALE_CLAIM_MS } = {}): Promise<Claim | null> {
+export async function claimEvent(
+  db: Db,
+  event: EventLike,
+  payload: unknown,
+  { staleAfterMs = STALE_CLAIM_MS } = {},
+): Promise<Claim | null> {
   const rows = await db.$queryRaw<{ id: bigint; attempts: number }[]>`
     INSERT INTO stripe_webhooks_log (stripe_event_id, type, status, attempts, payload, received_at, claimed_at)
     VALUES (${event.id}, ${event.type}, 'processing', 1, ${JSON.stringify(payload)}::jsonb, now(), now())
@@ -63,7 +68,11 @@ export async function recordIgnored(db: Db, event: EventLike, payload: unknown, 
  * it again). Only the holder of the claim's attempt closes it: a delivery whose stale claim was
  * taken over cannot overwrite the newer attempt's outcome.
  */
-export async function finishClaim(db: Db, claim: Claim, outcome: { status: "processed" | "ignored" | "failed"; note?: string }): Promise<void> {
+export async function finishClaim(
+  db: Db,
+  claim: Claim,
+  outcome: { status: "processed" | "ignored" | "failed"; note?: string },
+): Promise<void> {
   await db.$executeRaw`
     UPDATE stripe_webhooks_log
     SET status = ${outcome.status}::"WebhookStatus", error = ${outcome.note ?? null},

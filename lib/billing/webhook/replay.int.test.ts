@@ -87,7 +87,10 @@ describe("replaying a failed event", () => {
     } finally {
       h.hold = null;
     }
-    const down = { ...h.ctx, stripe: createStripeClient({ secretKey: TEST_STRIPE_KEY, apiBase: "http://127.0.0.1:9" }) };
+    const down = {
+      ...h.ctx,
+      stripe: createStripeClient({ secretKey: TEST_STRIPE_KEY, apiBase: "http://127.0.0.1:9" }),
+    };
     const signature = h.stripe.webhooks.generateTestHeaderString({ payload: body, secret: h.ctx.webhookSecret });
     expect((await handleStripeWebhook(down, body, signature, quiet)).status).toBe(500);
     const eventId = (JSON.parse(body) as { id: string }).id;
@@ -134,7 +137,12 @@ describe("what is not replayed", () => {
 
     expect(await replayWebhookEvent(h.ctx, "evt_does_not_exist", quiet)).toEqual({ ok: false, error: "not_found" });
 
-    const ignored = { id: `evt_ignored_${Date.now()}`, object: "event", type: "customer.created", data: { object: { id: "cus_x", object: "customer" } } };
+    const ignored = {
+      id: `evt_ignored_${Date.now()}`,
+      object: "event",
+      type: "customer.created",
+      data: { object: { id: "cus_x", object: "customer" } },
+    };
     expect((await h.deliver(ignored)).body.outcome).toBe("ignored");
     expect(await replayWebhookEvent(h.ctx, ignored.id, quiet)).toEqual({ ok: false, error: "not_handled" });
     expect(await logRow(ignored.id)).toMatchObject({ status: "ignored", attempts: 1 });

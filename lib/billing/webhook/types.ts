@@ -4,4 +4,7 @@ import type Stripe from "stripe";
 import type { BillingContext } from "../context";
 import type { EffectOutcome } from "../effects";
 
-export type EventHandler<T extends Stripe.Event = Stripe.Event> = (ctx: BillingContext, event: T) => Promise<EffectOutcome>;
+export type EventHandler<T extends Stripe.Event = Stripe.Event> = (
+  ctx: BillingContext,
+  event: T,
+) => Promise<EffectOutcome>;

@@ -39,7 +39,11 @@ async function heldPackPurchase(packId = "starter") {
     const held = h.hold;
     const completed = held.find((d) => (JSON.parse(d.body) as { type: string }).type === "checkout.session.completed");
     if (!completed) throw new Error("no checkout.session.completed was sent");
-    return { user, sessionId: destination.sessionId, event: JSON.parse(completed.body) as { id: string; type: string } };
+    return {
+      user,
+      sessionId: destination.sessionId,
+      event: JSON.parse(completed.body) as { id: string; type: string },
+    };
   } finally {
     h.hold = null;
   }
@@ -59,7 +63,11 @@ describe("signatures", () => {
       expect(response.status).toBe(400);
       expect(response.body.received).toBe(false);
     }
-    expect(missing.body).toEqual({ received: false, error: "invalid_signature", message: "Missing Stripe-Signature header." });
+    expect(missing.body).toEqual({
+      received: false,
+      error: "invalid_signature",
+      message: "Missing Stripe-Signature header.",
+    });
     expect(await counts()).toEqual(before);
     expect(await logRow(event.id)).toBeUndefined();
     expect(await h.buckets(user.id)).toEqual(buckets);
@@ -102,17 +110,29 @@ describe("the claim log", () => {
   });
 
   it("an event type Tollgate does not handle → 200, logged as ignored once", async () => {
-    const event = { id: `evt_unknown_${Date.now()}`, object: "event", type: "customer.created", data: { object: { id: "cus_x", object: "customer" } } };
+    const event = {
+      id: `evt_unknown_${Date.now()}`,
+      object: "event",
+      type: "customer.created",
+      data: { object: { id: "cus_x", object: "customer" } },
+    };
     expect((await h.deliver(event)).body).toEqual({ received: true, outcome: "ignored" });
     expect((await h.deliver(event)).status).toBe(200);
-    expect(await logRow(event.id)).toEqual({ status: "ignored", attempts: 1, error: "event type customer.created is not handled" });
+    expect(await logRow(event.id)).toEqual({
+      status: "ignored",
+      attempts: 1,
+      error: "event type customer.created is not handled",
+    });
   });
 
   it("a failing handler → 500, failed with the error and attempt; the retry succeeds", async () => {
     const { user, event } = await heldPackPurchase();
     const base = (await h.buckets(user.id)).purchased;
     // Stripe's API unreachable while the handler runs (it re-reads the session).
-    const down = { ...h.ctx, stripe: createStripeClient({ secretKey: TEST_STRIPE_KEY, apiBase: "http://127.0.0.1:9" }) };
+    const down = {
+      ...h.ctx,
+      stripe: createStripeClient({ secretKey: TEST_STRIPE_KEY, apiBase: "http://127.0.0.1:9" }),
+    };
     const body = JSON.stringify(event);
     const sign = () => h.stripe.webhooks.generateTestHeaderString({ payload: body, secret: h.ctx.webhookSecret });
     const failed = await handleStripeWebhook(down, body, sign(), { log: () => {} });
@@ -135,7 +155,10 @@ describe("the claim log", () => {
     expect((await h.deliver(event)).status).toBe(409);
     expect((await h.buckets(user.id)).purchased).toBe(base);
 
-    await h.t.sql("UPDATE stripe_webhooks_log SET claimed_at = now() - interval '301 seconds' WHERE stripe_event_id = $1", [event.id]);
+    await h.t.sql(
+      "UPDATE stripe_webhooks_log SET claimed_at = now() - interval '301 seconds' WHERE stripe_event_id = $1",
+      [event.id],
+    );
     expect((await h.deliver(event)).body.outcome).toBe("processed");
     expect(await logRow(event.id)).toEqual({ status: "processed", attempts: 2, error: null });
     expect((await h.buckets(user.id)).purchased).toBe(base + 2_000n * TOKENS);
@@ -181,14 +204,19 @@ describe("order", () => {
       const customerId = session.customer as string;
       const sub = await h.stripe.subscriptions.retrieve(subscriptionId);
       const elite = (await h.stripe.prices.list({ lookup_keys: ["tollgate_plan_elite_monthly"] })).data[0]!;
-      await h.stripe.subscriptions.update(subscriptionId, { items: [{ id: sub.items.data[0]!.id, price: elite.id }], proration_behavior: "always_invoice" });
+      await h.stripe.subscriptions.update(subscriptionId, {
+        items: [{ id: sub.items.data[0]!.id, price: elite.id }],
+        proration_behavior: "always_invoice",
+      });
       await h.sim.advanceSubscription(subscriptionId);
       await h.sim.failNextPayment(customerId);
       await h.sim.advanceSubscription(subscriptionId);
       const pastDue = await h.stripe.subscriptions.retrieve(subscriptionId);
       await h.stripe.invoices.pay(pastDue.latest_invoice as string);
       const packSession = await h.stripe.checkout.sessions.retrieve(pack.sessionId, { expand: ["payment_intent"] });
-      await h.stripe.refunds.create({ charge: (packSession.payment_intent as { latest_charge: string }).latest_charge });
+      await h.stripe.refunds.create({
+        charge: (packSession.payment_intent as { latest_charge: string }).latest_charge,
+      });
       await h.sim.settled();
       return { user, held: h.hold ?? [] };
     } finally {
@@ -199,14 +227,26 @@ describe("order", () => {
   async function finalState(userId: string) {
     const b = await h.buckets(userId);
     const s = await h.subscriptionRow(userId);
-    return { allowance: b.allowance, purchased: b.purchased, status: s!.status, plan: s!.plan_id, sameReset: b.nextResetAt.getTime() === (s!.current_period_end as Date).getTime() };
+    return {
+      allowance: b.allowance,
+      purchased: b.purchased,
+      status: s!.status,
+      plan: s!.plan_id,
+      sameReset: b.nextResetAt.getTime() === (s!.current_period_end as Date).getTime(),
+    };
   }
 
   it("a lifecycle delivered in shuffled orders (and twice) ends in the same state as in order", async () => {
     const inOrder = await lifecycle(false);
     expect(h.deliveries.filter((d) => d.status !== 200)).toEqual([]);
     const expected = await finalState(inOrder.user.id);
-    expect(expected).toEqual({ allowance: 5_000n * TOKENS, purchased: 0n, status: "active", plan: "elite", sameReset: true });
+    expect(expected).toEqual({
+      allowance: 5_000n * TOKENS,
+      purchased: 0n,
+      status: "active",
+      plan: "elite",
+      sameReset: true,
+    });
 
     for (const seed of [1, 2, 3]) {
       const { user, held } = await lifecycle(true);
@@ -270,9 +310,15 @@ describe("a delivery while the same event is in flight", () => {
     expect(await logRow(event.id)).toEqual({ status: "processing", attempts: 1, error: null });
 
     // The same event again, concurrently (Stripe redelivers, or a second endpoint instance gets it).
-    const concurrent = await Promise.all([1, 2, 3].map(() => handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })));
+    const concurrent = await Promise.all(
+      [1, 2, 3].map(() => handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })),
+    );
     for (const response of concurrent) {
-      expect(response).toEqual({ status: 409, retryAfterSeconds: 5, body: { received: false, error: "request_in_progress", message: "This event is being processed; retry later." } });
+      expect(response).toEqual({
+        status: 409,
+        retryAfterSeconds: 5,
+        body: { received: false, error: "request_in_progress", message: "This event is being processed; retry later." },
+      });
     }
     expect((await h.buckets(user.id)).purchased).toBe(base);
 
@@ -282,13 +328,22 @@ describe("a delivery while the same event is in flight", () => {
     expect(await logRow(event.id)).toMatchObject({ status: "failed", attempts: 1 });
 
     // Stripe's retry of the delivery answered 409 claims it and processes it.
-    expect(await handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })).toEqual({ status: 200, body: { received: true, outcome: "processed" } });
+    expect(await handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })).toEqual({
+      status: 200,
+      body: { received: true, outcome: "processed" },
+    });
     expect(await logRow(event.id)).toEqual({ status: "processed", attempts: 2, error: null });
     expect((await h.buckets(user.id)).purchased).toBe(base + 2_000n * TOKENS);
-    const grants = await h.t.sql<{ n: number }>("SELECT count(*)::int AS n FROM token_transactions WHERE user_id = $1 AND kind = 'grant_pack'", [user.id]);
+    const grants = await h.t.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM token_transactions WHERE user_id = $1 AND kind = 'grant_pack'",
+      [user.id],
+    );
     expect(grants[0]!.n).toBe(1);
 
     // A later redelivery of the finished event is the 200 no-op.
-    expect(await handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })).toEqual({ status: 200, body: { received: true, outcome: "duplicate" } });
+    expect(await handleStripeWebhook(h.ctx, body, sign(), { log: () => {} })).toEqual({
+      status: 200,
+      body: { received: true, outcome: "duplicate" },
+    });
   });
 });

@@ -4,7 +4,8 @@ import path from "node:path";
 // eslint-disable-next-line no-restricted-imports -- test only: the package's own matcher is the reference for ours; nothing is priced with it
 import { calcPrice, findProvider, type MatchLogic } from "@pydantic/genai-prices";
 import { describe, expect, it } from "vitest";
-import { CATALOGUE, catalogueEntry, catalogueLookup, catalogueModelIds, cataloguePrice, convertCataloguePrice } from "./catalogue";
+import { CATALOGUE, catalogueEntry, catalogueLookup, catalogueModelIds, cataloguePrice } from "./catalogue";
+import { convertCataloguePrice } from "./catalogue-convert";
 import { decimalToMicroUsd, InvalidPriceError, usdToMicroUsd } from "./money";
 
 // The catalogue prices the app relies on, pinned in µ$ per 1M tokens ($ per 1M × 1,000,000), as
@@ -17,8 +18,14 @@ const packageDist = path.dirname(require.resolve("@pydantic/genai-prices"));
 
 describe("the catalogue is the installed, dated @pydantic/genai-prices", () => {
   it("CATALOGUE names the installed version", () => {
-    const manifest = JSON.parse(readFileSync(path.join(packageDist, "..", "package.json"), "utf8")) as { name: string; version: string };
-    expect({ package: manifest.name, version: manifest.version }).toEqual({ package: CATALOGUE.package, version: CATALOGUE.version });
+    const manifest = JSON.parse(readFileSync(path.join(packageDist, "..", "package.json"), "utf8")) as {
+      name: string;
+      version: string;
+    };
+    expect({ package: manifest.name, version: manifest.version }).toEqual({
+      package: CATALOGUE.package,
+      version: CATALOGUE.version,
+    });
     expect(CATALOGUE.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
@@ -32,7 +39,9 @@ describe("the catalogue is the installed, dated @pydantic/genai-prices", () => {
     expect(start).toBeGreaterThan(0);
     expect(end).toBeGreaterThan(start);
     const block = source.slice(start, end);
-    const literals = [...block.matchAll(/\b(?:\w+_(?:mtok|hours)|base|price): ?(\d*\.?\d+(?:e[+-]?\d+)?)\b/g)].map((m) => m[1]!);
+    const literals = [...block.matchAll(/\b(?:\w+_(?:mtok|hours)|base|price): ?(\d*\.?\d+(?:e[+-]?\d+)?)\b/g)].map(
+      (m) => m[1]!,
+    );
     expect(literals.length).toBeGreaterThan(300);
     let compared = 0;
     for (const literal of literals) {
@@ -91,8 +100,16 @@ describe("catalogue text prices, µ$ per 1M tokens", () => {
 
   it("has no caching price where the catalogue lists none (cached tokens then cost the input price)", () => {
     // gpt-4o-2024-05-13: $5 / $15, its own entry (not gpt-4o's $2.50 / $10)
-    expect(cataloguePrice("gpt-4o-2024-05-13")).toEqual({ kind: "text", inputMicroUsdPer1M: 5_000_000, outputMicroUsdPer1M: 15_000_000 });
-    expect(cataloguePrice("gpt-4-turbo")).toEqual({ kind: "text", inputMicroUsdPer1M: 10_000_000, outputMicroUsdPer1M: 30_000_000 });
+    expect(cataloguePrice("gpt-4o-2024-05-13")).toEqual({
+      kind: "text",
+      inputMicroUsdPer1M: 5_000_000,
+      outputMicroUsdPer1M: 15_000_000,
+    });
+    expect(cataloguePrice("gpt-4-turbo")).toEqual({
+      kind: "text",
+      inputMicroUsdPer1M: 10_000_000,
+      outputMicroUsdPer1M: 30_000_000,
+    });
   });
 
   it("keeps the long-context tier: above 271,999 input tokens gpt-5.4 costs $5 / $0.50 / $22.50", () => {
@@ -101,17 +118,35 @@ describe("catalogue text prices, µ$ per 1M tokens", () => {
       inputMicroUsdPer1M: 2_500_000,
       cachedInputMicroUsdPer1M: 250_000,
       outputMicroUsdPer1M: 15_000_000,
-      longContext: { aboveInputTokens: 271_999, inputMicroUsdPer1M: 5_000_000, cachedInputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 22_500_000 },
+      longContext: {
+        aboveInputTokens: 271_999,
+        inputMicroUsdPer1M: 5_000_000,
+        cachedInputMicroUsdPer1M: 500_000,
+        outputMicroUsdPer1M: 22_500_000,
+      },
     });
-    expect(cataloguePrice("gpt-5.5")).toMatchObject({ inputMicroUsdPer1M: 5_000_000, outputMicroUsdPer1M: 30_000_000, longContext: { aboveInputTokens: 271_999 } });
+    expect(cataloguePrice("gpt-5.5")).toMatchObject({
+      inputMicroUsdPer1M: 5_000_000,
+      outputMicroUsdPer1M: 30_000_000,
+      longContext: { aboveInputTokens: 271_999 },
+    });
   });
 
   it("prices by date: o3 cost $10 / $40 before its 2025-06-10 cut, $2 / $8 since", () => {
     expect(catalogueLookup("o3", new Date("2025-06-09T23:59:59Z"))).toEqual({
       entryId: "o3",
-      price: { kind: "text", inputMicroUsdPer1M: 10_000_000, cachedInputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 40_000_000 },
+      price: {
+        kind: "text",
+        inputMicroUsdPer1M: 10_000_000,
+        cachedInputMicroUsdPer1M: 500_000,
+        outputMicroUsdPer1M: 40_000_000,
+      },
     });
-    expect(catalogueLookup("o3", new Date("2025-06-10T00:00:00Z"))).toMatchObject({ entryId: "o3", from: "2025-06-10", price: { inputMicroUsdPer1M: 2_000_000 } });
+    expect(catalogueLookup("o3", new Date("2025-06-10T00:00:00Z"))).toMatchObject({
+      entryId: "o3",
+      from: "2025-06-10",
+      price: { inputMicroUsdPer1M: 2_000_000 },
+    });
   });
 });
 
@@ -129,21 +164,98 @@ describe("catalogue text prices with cache writes, µ$ per 1M tokens", () => {
     const next = openai.indexOf('\n        id: "', from + 1);
     const block = openai.slice(from, next === -1 ? undefined : next);
     const number = String.raw`(\d*\.?\d+(?:e[+-]?\d+)?)`;
-    const pattern = new RegExp(String.raw`${key}: \{\s*base: ${number},\s*tiers: \[\s*\{\s*start: ${number},\s*price: ${number}`, "g");
+    const pattern = new RegExp(
+      String.raw`${key}: \{\s*base: ${number},\s*tiers: \[\s*\{\s*start: ${number},\s*price: ${number}`,
+      "g",
+    );
     const found = [...block.matchAll(pattern)].at(-1);
     expect(found, `${entryId} ${key}`).toBeDefined();
     return { base: found![1]!, start: found![2]!, price: found![3]! };
   }
 
-  type Row = [entry: string, above: number, input: string[], cacheWrite: string[], cacheRead: string[], output: string[], micro: number[][]];
+  type Row = [
+    entry: string,
+    above: number,
+    input: string[],
+    cacheWrite: string[],
+    cacheRead: string[],
+    output: string[],
+    micro: number[][],
+  ];
   it.each<Row>([
     //  entry        above    input $ (base, long)  write $         read $            output $       µ$ per 1M: [input, write, read, output] base, then long
-    ["gpt-5.6-sol", 271_999, ["4", "8"], ["5", "10"], ["0.4", "0.8"], ["20", "30"], [[4_000_000, 5_000_000, 400_000, 20_000_000], [8_000_000, 10_000_000, 800_000, 30_000_000]]],
-    ["gpt-5.6-terra", 271_999, ["2", "4"], ["2.5", "5"], ["0.2", "0.4"], ["12", "18"], [[2_000_000, 2_500_000, 200_000, 12_000_000], [4_000_000, 5_000_000, 400_000, 18_000_000]]],
-    ["gpt-5.6-luna", 271_999, ["0.2", "0.4"], ["0.25", "0.5"], ["0.02", "0.04"], ["1.2", "1.8"], [[200_000, 250_000, 20_000, 1_200_000], [400_000, 500_000, 40_000, 1_800_000]]],
-    ["gpt-6-astra", 271_999, ["10", "20"], ["12.5", "25"], ["1", "2"], ["50", "75"], [[10_000_000, 12_500_000, 1_000_000, 50_000_000], [20_000_000, 25_000_000, 2_000_000, 75_000_000]]],
-    ["gpt-6-sol", 272_000, ["2", "4"], ["2.5", "5"], ["0.2", "0.4"], ["10", "15"], [[2_000_000, 2_500_000, 200_000, 10_000_000], [4_000_000, 5_000_000, 400_000, 15_000_000]]],
-    ["gpt-6-luna", 272_000, ["0.1", "0.2"], ["0.125", "0.25"], ["0.01", "0.02"], ["0.5", "0.75"], [[100_000, 125_000, 10_000, 500_000], [200_000, 250_000, 20_000, 750_000]]],
+    [
+      "gpt-5.6-sol",
+      271_999,
+      ["4", "8"],
+      ["5", "10"],
+      ["0.4", "0.8"],
+      ["20", "30"],
+      [
+        [4_000_000, 5_000_000, 400_000, 20_000_000],
+        [8_000_000, 10_000_000, 800_000, 30_000_000],
+      ],
+    ],
+    [
+      "gpt-5.6-terra",
+      271_999,
+      ["2", "4"],
+      ["2.5", "5"],
+      ["0.2", "0.4"],
+      ["12", "18"],
+      [
+        [2_000_000, 2_500_000, 200_000, 12_000_000],
+        [4_000_000, 5_000_000, 400_000, 18_000_000],
+      ],
+    ],
+    [
+      "gpt-5.6-luna",
+      271_999,
+      ["0.2", "0.4"],
+      ["0.25", "0.5"],
+      ["0.02", "0.04"],
+      ["1.2", "1.8"],
+      [
+        [200_000, 250_000, 20_000, 1_200_000],
+        [400_000, 500_000, 40_000, 1_800_000],
+      ],
+    ],
+    [
+      "gpt-6-astra",
+      271_999,
+      ["10", "20"],
+      ["12.5", "25"],
+      ["1", "2"],
+      ["50", "75"],
+      [
+        [10_000_000, 12_500_000, 1_000_000, 50_000_000],
+        [20_000_000, 25_000_000, 2_000_000, 75_000_000],
+      ],
+    ],
+    [
+      "gpt-6-sol",
+      272_000,
+      ["2", "4"],
+      ["2.5", "5"],
+      ["0.2", "0.4"],
+      ["10", "15"],
+      [
+        [2_000_000, 2_500_000, 200_000, 10_000_000],
+        [4_000_000, 5_000_000, 400_000, 15_000_000],
+      ],
+    ],
+    [
+      "gpt-6-luna",
+      272_000,
+      ["0.1", "0.2"],
+      ["0.125", "0.25"],
+      ["0.01", "0.02"],
+      ["0.5", "0.75"],
+      [
+        [100_000, 125_000, 10_000, 500_000],
+        [200_000, 250_000, 20_000, 750_000],
+      ],
+    ],
   ])("%s: the package's decimals, converted by hand", (entry, above, input, cacheWrite, cacheRead, output, micro) => {
     const keys = { input_mtok: input, cache_write_mtok: cacheWrite, cache_read_mtok: cacheRead, output_mtok: output };
     for (const [key, [base, long]] of Object.entries(keys)) {
@@ -154,14 +266,25 @@ describe("catalogue text prices with cache writes, µ$ per 1M tokens", () => {
     const [[i, w, r, o], [li, lw, lr, lo]] = micro as [number[], number[]];
     // The hand figures are the text's: $ × 1,000,000, digit by digit.
     expect([input, cacheWrite, cacheRead, output].map(([base]) => decimalToMicroUsd(base!))).toEqual([i, w, r, o]);
-    expect([input, cacheWrite, cacheRead, output].map(([, long]) => decimalToMicroUsd(long!))).toEqual([li, lw, lr, lo]);
+    expect([input, cacheWrite, cacheRead, output].map(([, long]) => decimalToMicroUsd(long!))).toEqual([
+      li,
+      lw,
+      lr,
+      lo,
+    ]);
     expect(cataloguePrice(entry, new Date("2026-12-01T00:00:00Z"))).toEqual({
       kind: "text",
       inputMicroUsdPer1M: i,
       cachedInputMicroUsdPer1M: r,
       cacheWriteInputMicroUsdPer1M: w,
       outputMicroUsdPer1M: o,
-      longContext: { aboveInputTokens: above, inputMicroUsdPer1M: li, cachedInputMicroUsdPer1M: lr, cacheWriteInputMicroUsdPer1M: lw, outputMicroUsdPer1M: lo },
+      longContext: {
+        aboveInputTokens: above,
+        inputMicroUsdPer1M: li,
+        cachedInputMicroUsdPer1M: lr,
+        cacheWriteInputMicroUsdPer1M: lw,
+        outputMicroUsdPer1M: lo,
+      },
     });
   });
 
@@ -290,7 +413,14 @@ describe("catalogue coverage", () => {
   });
 
   it("matches every id the way the package itself does", () => {
-    const ids = new Set<string>(["gpt-5-mini-2026-01-01", "gpt-4o-realtime-preview-2025-06-03", "GPT-5-MINI", "gpt-5.6-luna-2026-08-01", "o1-pro-x", "whatever"]);
+    const ids = new Set<string>([
+      "gpt-5-mini-2026-01-01",
+      "gpt-4o-realtime-preview-2025-06-03",
+      "GPT-5-MINI",
+      "gpt-5.6-luna-2026-08-01",
+      "o1-pro-x",
+      "whatever",
+    ]);
     const collect = (logic: MatchLogic) => {
       if ("or" in logic) logic.or.forEach(collect);
       else if ("and" in logic) logic.and.forEach(collect);

@@ -4,7 +4,14 @@
 import { z } from "zod";
 import { InvalidUsageError, UsageKindMismatchError } from "./errors";
 import { tokenCost } from "./money";
-import type { ImagePrice, ModelPrice, RealtimePrice, TextPrice, TranscriptionPrice, TranscriptionTokenPrice } from "./prices";
+import type {
+  ImagePrice,
+  ModelPrice,
+  RealtimePrice,
+  TextPrice,
+  TranscriptionPrice,
+  TranscriptionTokenPrice,
+} from "./prices";
 import { resolvePrice, type PriceSource, type ResolvedPrice } from "./resolve";
 import {
   usageSchema,
@@ -46,7 +53,10 @@ export function priceUsage(model: string, usage: Usage, resolved: ResolvedPrice)
     case "image":
       return imageCost(model, usage, expectPriceKind(model, price, "image"));
     case "transcription":
-      return transcriptionCost(usage, price.kind === "transcription-tokens" ? price : expectPriceKind(model, price, "transcription"));
+      return transcriptionCost(
+        usage,
+        price.kind === "transcription-tokens" ? price : expectPriceKind(model, price, "transcription"),
+      );
     case "transcription-tokens":
       return transcriptionTokensCost(usage, expectPriceKind(model, price, "transcription-tokens"));
     case "realtime":
@@ -55,7 +65,11 @@ export function priceUsage(model: string, usage: Usage, resolved: ResolvedPrice)
 }
 
 /** The price narrowed to the kind of usage asked for; UsageKindMismatchError otherwise. */
-export function expectPriceKind<K extends ModelPrice["kind"]>(model: string, price: ModelPrice, kind: K): Extract<ModelPrice, { kind: K }> {
+export function expectPriceKind<K extends ModelPrice["kind"]>(
+  model: string,
+  price: ModelPrice,
+  kind: K,
+): Extract<ModelPrice, { kind: K }> {
   if (price.kind !== kind) throw new UsageKindMismatchError(model, price.kind, kind);
   return price as Extract<ModelPrice, { kind: K }>;
 }
@@ -120,16 +134,25 @@ export function imageUnitPrice(model: string, size: string, quality: string | un
   const qualities = Object.keys(price.microUsdPerImage);
   const q = quality ?? price.defaultQuality;
   if (q === undefined) {
-    throw new InvalidUsageError(model, `an image usage needs its quality (one of ${qualities.join(", ")}): the model has no default`);
+    throw new InvalidUsageError(
+      model,
+      `an image usage needs its quality (one of ${qualities.join(", ")}): the model has no default`,
+    );
   }
   if (q === "auto" || size === "auto") {
-    throw new InvalidUsageError(model, `record the size and quality the response reports; "auto" can only be estimated, not charged`);
+    throw new InvalidUsageError(
+      model,
+      `record the size and quality the response reports; "auto" can only be estimated, not charged`,
+    );
   }
   const sizes = price.microUsdPerImage[q];
   if (!sizes) throw new InvalidUsageError(model, `no price for quality "${q}" (priced: ${qualities.join(", ")})`);
   const unit = Object.hasOwn(sizes, size) ? sizes[size] : undefined;
   if (unit === undefined) {
-    throw new InvalidUsageError(model, `no price for size "${size}" at quality "${q}" (priced: ${Object.keys(sizes).join(", ")})`);
+    throw new InvalidUsageError(
+      model,
+      `no price for size "${size}" at quality "${q}" (priced: ${Object.keys(sizes).join(", ")})`,
+    );
   }
   return unit;
 }
@@ -151,7 +174,8 @@ export function billedSeconds(seconds: number): number {
  * TRANSCRIPTION_HOLD_RATES assumes for that many seconds, exactly what the hold was.
  */
 function transcriptionCost(usage: TranscriptionUsage, price: TranscriptionPrice | TranscriptionTokenPrice): bigint {
-  if (price.kind === "transcription-tokens") return transcriptionTokensCost(heldTranscriptionTokens(usage.seconds), price);
+  if (price.kind === "transcription-tokens")
+    return transcriptionTokensCost(heldTranscriptionTokens(usage.seconds), price);
   return BigInt(billedSeconds(usage.seconds)) * BigInt(price.microUsdPerSecond);
 }
 
@@ -220,7 +244,11 @@ export function ledgerUsage(model: string, usage: Usage, cost: bigint, resolved:
     case "image": {
       const quality = usage.quality ?? (resolved.price.kind === "image" ? resolved.price.defaultQuality : undefined);
       const tokens: Record<string, number> = usage.tokens
-        ? { textInputTokens: usage.tokens.textInput, imageInputTokens: usage.tokens.imageInput, outputTokens: usage.tokens.output }
+        ? {
+            textInputTokens: usage.tokens.textInput,
+            imageInputTokens: usage.tokens.imageInput,
+            outputTokens: usage.tokens.output,
+          }
         : {};
       return { ...head, images: usage.count, size: usage.size, quality: quality ?? null, ...tokens };
     }

@@ -28,7 +28,10 @@ export interface BoundCostEngine {
   estimateTextCost(model: string, request: TextRequest): TextEstimate;
   estimateImageCost(model: string, request: ImageRequest): SimpleEstimate;
   estimateTranscriptionCost(model: string, request: { seconds: number }): SimpleEstimate;
-  estimateRealtimeCost(model: string, request: { maxSessionSeconds: number; rates?: Partial<RealtimeRates> }): RealtimeEstimate;
+  estimateRealtimeCost(
+    model: string,
+    request: { maxSessionSeconds: number; rates?: Partial<RealtimeRates> },
+  ): RealtimeEstimate;
 }
 
 /**

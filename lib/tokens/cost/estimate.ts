@@ -61,7 +61,8 @@ export function estimateTextCost(model: string, request: TextRequest, options: C
   const images = request.images ?? [];
   const imageList: readonly ImageInput[] = typeof images === "number" ? imageCount(model, images) : images;
   const inputTokens =
-    countChatTokens(model, messagesOf(request)) + imageList.reduce((sum, image) => sum + imageInputTokens(model, image), 0);
+    countChatTokens(model, messagesOf(request)) +
+    imageList.reduce((sum, image) => sum + imageInputTokens(model, image), 0);
   const rates = textRatesFor(price, inputTokens);
   // Any input token may be written to the cache, and a write is never cheaper than plain input.
   const inputRate = Math.max(rates.inputMicroUsdPer1M, rates.cacheWriteInputMicroUsdPer1M ?? 0);
@@ -73,7 +74,8 @@ export function estimateTextCost(model: string, request: TextRequest, options: C
 }
 
 function imageCount(model: string, count: number): ImageInput[] {
-  if (!Number.isSafeInteger(count) || count < 0) throw new EstimateError(model, `images must be a non-negative integer (got ${count})`);
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new EstimateError(model, `images must be a non-negative integer (got ${count})`);
   return Array.from({ length: count }, () => ({}));
 }
 
@@ -113,7 +115,8 @@ export function estimateImageCost(model: string, request: ImageRequest, options:
   if (tokens?.outputTokensPerImage) {
     const table = tokens.outputTokensPerImage;
     let outputTokens = 0;
-    for (const q of qualities) outputTokens = Math.max(outputTokens, dearestOutputTokens(model, table, q, request.size));
+    for (const q of qualities)
+      outputTokens = Math.max(outputTokens, dearestOutputTokens(model, table, q, request.size));
     return {
       model,
       worstCase: tokenCost([
@@ -131,12 +134,22 @@ export function estimateImageCost(model: string, request: ImageRequest, options:
 }
 
 /** Output tokens of one image of (quality, size), or of the dearest size for "auto". */
-function dearestOutputTokens(model: string, table: Record<string, Record<string, number>>, quality: string, size: string): number {
+function dearestOutputTokens(
+  model: string,
+  table: Record<string, Record<string, number>>,
+  quality: string,
+  size: string,
+): number {
   const sizes = table[quality];
-  if (!sizes) throw new EstimateError(model, `no output tokens for quality "${quality}" (known: ${Object.keys(table).join(", ")})`);
+  if (!sizes)
+    throw new EstimateError(
+      model,
+      `no output tokens for quality "${quality}" (known: ${Object.keys(table).join(", ")})`,
+    );
   if (size === "auto") return Math.max(...Object.values(sizes));
   const tokens = Object.hasOwn(sizes, size) ? sizes[size] : undefined;
-  if (tokens === undefined) throw new EstimateError(model, `no output tokens for size "${size}" at quality "${quality}"`);
+  if (tokens === undefined)
+    throw new EstimateError(model, `no output tokens for size "${size}" at quality "${quality}"`);
   return tokens;
 }
 
@@ -154,7 +167,11 @@ function dearest(model: string, price: ImagePrice, quality: string, size: string
  * rounding as the charge: whole seconds, up); for a model billed by tokens, the tokens
  * TRANSCRIPTION_HOLD_RATES assumes for those seconds (cost.ts), the charge being the reported usage.
  */
-export function estimateTranscriptionCost(model: string, request: { seconds: number }, options: CostOptions = {}): SimpleEstimate {
+export function estimateTranscriptionCost(
+  model: string,
+  request: { seconds: number },
+  options: CostOptions = {},
+): SimpleEstimate {
   return { model, worstCase: costOf(model, { kind: "transcription", seconds: request.seconds }, options) };
 }
 
@@ -199,11 +216,15 @@ export function estimateRealtimeCost(
   const price = expectPriceKind(model, resolvePrice(model, options.overrides).price, "realtime");
   const { maxSessionSeconds } = request;
   if (typeof maxSessionSeconds !== "number" || !Number.isFinite(maxSessionSeconds) || maxSessionSeconds <= 0) {
-    throw new EstimateError(model, `maxSessionSeconds must be a positive number (got ${maxSessionSeconds}); an unbounded session has no worst case`);
+    throw new EstimateError(
+      model,
+      `maxSessionSeconds must be a positive number (got ${maxSessionSeconds}); an unbounded session has no worst case`,
+    );
   }
   const rates: RealtimeRates = { ...REALTIME_WORST_CASE_RATES, ...request.rates };
   for (const [name, rate] of Object.entries(rates)) {
-    if (!Number.isSafeInteger(rate) || rate < 0) throw new EstimateError(model, `${name} must be a non-negative integer (got ${rate})`);
+    if (!Number.isSafeInteger(rate) || rate < 0)
+      throw new EstimateError(model, `${name} must be a non-negative integer (got ${rate})`);
   }
   const seconds = Math.ceil(maxSessionSeconds);
   const worstCase = tokenCost([

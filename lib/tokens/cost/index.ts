@@ -10,7 +10,19 @@
 // Units and rounding: money.ts. Where each price comes from: catalogue.ts (@pydantic/genai-prices,
 // pinned), own-prices.ts (what it lacks), the pricing version's overrides; docs/PRICES.md.
 // This module knows usage numbers only: no AI SDK, no database, no HTTP.
-export { costOf, priceCall, priceUsage, parseUsage, toUsageBreakdown, ledgerUsage, billedSeconds, expectPriceKind, textRatesFor, heldTranscriptionTokens, TRANSCRIPTION_HOLD_RATES } from "./cost";
+export {
+  costOf,
+  priceCall,
+  priceUsage,
+  parseUsage,
+  toUsageBreakdown,
+  ledgerUsage,
+  billedSeconds,
+  expectPriceKind,
+  textRatesFor,
+  heldTranscriptionTokens,
+  TRANSCRIPTION_HOLD_RATES,
+} from "./cost";
 export type { CostOptions, LedgerUsage, PricedCall } from "./cost";
 export { costEngine, type BoundCostEngine } from "./engine";
 export {
@@ -20,9 +32,30 @@ export {
   estimateRealtimeCost,
   REALTIME_WORST_CASE_RATES,
 } from "./estimate";
-export type { TextRequest, TextEstimate, ImageRequest, SimpleEstimate, RealtimeEstimate, RealtimeRates } from "./estimate";
-export { UnknownModelError, UsageKindMismatchError, InvalidUsageError, InvalidPriceOverridesError, EstimateError } from "./errors";
-export { InvalidPriceError, usdToMicroUsd, decimalToMicroUsd, tokenCost, ceilDiv, TOKENS_PER_PRICE_UNIT, type TokenTerm } from "./money";
+export type {
+  TextRequest,
+  TextEstimate,
+  ImageRequest,
+  SimpleEstimate,
+  RealtimeEstimate,
+  RealtimeRates,
+} from "./estimate";
+export {
+  UnknownModelError,
+  UsageKindMismatchError,
+  InvalidUsageError,
+  InvalidPriceOverridesError,
+  EstimateError,
+} from "./errors";
+export {
+  InvalidPriceError,
+  usdToMicroUsd,
+  decimalToMicroUsd,
+  tokenCost,
+  ceilDiv,
+  TOKENS_PER_PRICE_UNIT,
+  type TokenTerm,
+} from "./money";
 export { OWN_PRICES, OWN_PRICE_SOURCES, IMAGE_OUTPUT_TOKENS } from "./own-prices";
 export {
   CATALOGUE,
@@ -67,4 +100,11 @@ export {
   transcriptionTokensUsageSchema,
   realtimeUsageSchema,
 } from "./usage";
-export type { Usage, TextUsage, ImageUsage, TranscriptionUsage, TranscriptionTokensUsage, RealtimeUsage } from "./usage";
+export type {
+  Usage,
+  TextUsage,
+  ImageUsage,
+  TranscriptionUsage,
+  TranscriptionTokensUsage,
+  RealtimeUsage,
+} from "./usage";

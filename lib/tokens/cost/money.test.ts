@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ceilDiv, decimalTextOf, decimalToMicroUsd, InvalidPriceError, tokenCost, usdToMicroUsd, type TokenTerm } from "./money";
+import {
+  ceilDiv,
+  decimalTextOf,
+  decimalToMicroUsd,
+  InvalidPriceError,
+  tokenCost,
+  usdToMicroUsd,
+  type TokenTerm,
+} from "./money";
 
 describe("usdToMicroUsd: a published dollar figure → integer micro-dollars, exactly", () => {
   it.each([
@@ -79,9 +87,31 @@ describe("tokenCost: ceil(Σ count × µ$/1M ÷ 1,000,000), rounded up once per 
     // [terms, µ$, hand computation]
     [[[1, 2_500_000]], 3n, "1 gpt-4o input token = 2.5 µ$ → 3"],
     [[[2, 2_500_000]], 5n, "2 × 2.5 = 5 µ$ exactly"],
-    [[[1, 2_500_000], [1, 1_250_000]], 4n, "2.5 + 1.25 = 3.75 → 4 (per-term rounding would give 3 + 2 = 5)"],
-    [[[1, 2_500_000], [1, 2_500_000], [1, 2_500_000]], 8n, "3 × 2.5 = 7.5 → 8 (per-term: 9)"],
-    [[[0, 2_500_000], [0, 10_000_000]], 0n, "no tokens, no cost"],
+    [
+      [
+        [1, 2_500_000],
+        [1, 1_250_000],
+      ],
+      4n,
+      "2.5 + 1.25 = 3.75 → 4 (per-term rounding would give 3 + 2 = 5)",
+    ],
+    [
+      [
+        [1, 2_500_000],
+        [1, 2_500_000],
+        [1, 2_500_000],
+      ],
+      8n,
+      "3 × 2.5 = 7.5 → 8 (per-term: 9)",
+    ],
+    [
+      [
+        [0, 2_500_000],
+        [0, 10_000_000],
+      ],
+      0n,
+      "no tokens, no cost",
+    ],
     [[[1_000_000, 1]], 1n, "1M tokens at 1 µ$ per 1M = 1 µ$"],
     [[[999_999, 1]], 1n, "0.999999 µ$ → 1"],
   ])("%j → %s (%s)", (terms, expected) => {

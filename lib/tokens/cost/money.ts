@@ -61,7 +61,9 @@ export function decimalTextOf(price: number, what = "price"): string {
   const text = String(price);
   const significant = text.replace(/e.*$/, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
   if (significant.length > 15) {
-    throw new InvalidPriceError(`${what}: $${text} has more than 15 significant digits, so its decimal source is not certain`);
+    throw new InvalidPriceError(
+      `${what}: $${text} has more than 15 significant digits, so its decimal source is not certain`,
+    );
   }
   return text;
 }

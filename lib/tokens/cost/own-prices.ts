@@ -43,10 +43,11 @@ export const OWN_PRICE_SOURCES: Readonly<Record<keyof typeof OWN_PRICES & string
  * latency": gpt-image-1 renders 1024×1024 in 272 / 1056 / 4160 tokens at low / medium / high,
  * 1024×1536 and 1536×1024 in 408 / 1584 / 6240), checked 2026-12-02. The catalogue has no such table.
  */
-export const IMAGE_OUTPUT_TOKENS: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>> = {
-  "gpt-image-1": {
-    low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 408 },
-    medium: { "1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1584 },
-    high: { "1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6240 },
-  },
-};
+export const IMAGE_OUTPUT_TOKENS: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>> =
+  {
+    "gpt-image-1": {
+      low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 408 },
+      medium: { "1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1584 },
+      high: { "1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6240 },
+    },
+  };

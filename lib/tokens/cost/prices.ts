@@ -24,9 +24,15 @@ const textRates = {
   cacheWriteInputMicroUsdPer1M: microUsd.optional(),
   outputMicroUsdPer1M: microUsd,
 };
-type Rates = { inputMicroUsdPer1M: number; cachedInputMicroUsdPer1M?: number | undefined; cacheWriteInputMicroUsdPer1M?: number | undefined };
-const cachedNotAboveInput = (p: Rates) => p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M;
-const writeNotBelowInput = (p: Rates) => p.cacheWriteInputMicroUsdPer1M === undefined || p.cacheWriteInputMicroUsdPer1M >= p.inputMicroUsdPer1M;
+type Rates = {
+  inputMicroUsdPer1M: number;
+  cachedInputMicroUsdPer1M?: number | undefined;
+  cacheWriteInputMicroUsdPer1M?: number | undefined;
+};
+const cachedNotAboveInput = (p: Rates) =>
+  p.cachedInputMicroUsdPer1M === undefined || p.cachedInputMicroUsdPer1M <= p.inputMicroUsdPer1M;
+const writeNotBelowInput = (p: Rates) =>
+  p.cacheWriteInputMicroUsdPer1M === undefined || p.cacheWriteInputMicroUsdPer1M >= p.inputMicroUsdPer1M;
 
 /** Chat / responses models: input (incl. vision), cached input, output (incl. reasoning). */
 export const textPriceSchema = z
@@ -40,8 +46,12 @@ export const textPriceSchema = z
      */
     longContext: z
       .strictObject({ aboveInputTokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), ...textRates })
-      .refine(cachedNotAboveInput, { message: "longContext.cachedInputMicroUsdPer1M must not exceed its inputMicroUsdPer1M" })
-      .refine(writeNotBelowInput, { message: "longContext.cacheWriteInputMicroUsdPer1M must not be below its inputMicroUsdPer1M" })
+      .refine(cachedNotAboveInput, {
+        message: "longContext.cachedInputMicroUsdPer1M must not exceed its inputMicroUsdPer1M",
+      })
+      .refine(writeNotBelowInput, {
+        message: "longContext.cacheWriteInputMicroUsdPer1M must not be below its inputMicroUsdPer1M",
+      })
       .optional(),
   })
   .refine(cachedNotAboveInput, {
@@ -74,12 +84,19 @@ export const imageTokenPriceSchema = z
      */
     outputTokensPerImage: z.record(z.string().min(1), z.record(imageSize, tokenCount)).optional(),
   })
-  .refine((p) => p.cachedTextInputMicroUsdPer1M === undefined || p.cachedTextInputMicroUsdPer1M <= p.textInputMicroUsdPer1M, {
-    message: "cachedTextInputMicroUsdPer1M must not exceed textInputMicroUsdPer1M",
-  })
-  .refine((p) => p.cachedImageInputMicroUsdPer1M === undefined || p.cachedImageInputMicroUsdPer1M <= p.imageInputMicroUsdPer1M, {
-    message: "cachedImageInputMicroUsdPer1M must not exceed imageInputMicroUsdPer1M",
-  });
+  .refine(
+    (p) => p.cachedTextInputMicroUsdPer1M === undefined || p.cachedTextInputMicroUsdPer1M <= p.textInputMicroUsdPer1M,
+    {
+      message: "cachedTextInputMicroUsdPer1M must not exceed textInputMicroUsdPer1M",
+    },
+  )
+  .refine(
+    (p) =>
+      p.cachedImageInputMicroUsdPer1M === undefined || p.cachedImageInputMicroUsdPer1M <= p.imageInputMicroUsdPer1M,
+    {
+      message: "cachedImageInputMicroUsdPer1M must not exceed imageInputMicroUsdPer1M",
+    },
+  );
 
 /**
  * Image generation: µ$ per image, by quality then size, and, for token-billed models (gpt-image-*),
@@ -96,9 +113,14 @@ export const imagePriceSchema = z
     /** Token-billed models only: what each reported token kind costs. */
     tokens: imageTokenPriceSchema.optional(),
   })
-  .refine((p) => Object.keys(p.microUsdPerImage).length > 0 && Object.values(p.microUsdPerImage).every((s) => Object.keys(s).length > 0), {
-    message: "microUsdPerImage needs at least one quality with at least one size",
-  })
+  .refine(
+    (p) =>
+      Object.keys(p.microUsdPerImage).length > 0 &&
+      Object.values(p.microUsdPerImage).every((s) => Object.keys(s).length > 0),
+    {
+      message: "microUsdPerImage needs at least one quality with at least one size",
+    },
+  )
   .refine((p) => p.defaultQuality === undefined || p.defaultQuality in p.microUsdPerImage, {
     message: "defaultQuality must be one of the qualities of microUsdPerImage",
   });

@@ -63,24 +63,37 @@ describe("resolvePrice: override > our table > catalogue, exact id before base i
 
   it("an override of a catalogue entry covers the ids the catalogue lists under it (what the API answers with)", () => {
     const overrides = { "gpt-5-mini": textOverride(150_000, 600_000) };
-    expect(resolvePrice("gpt-5-mini-2025-08-07", overrides)).toMatchObject({ pricedAs: "gpt-5-mini", source: "override", price: overrides["gpt-5-mini"] });
+    expect(resolvePrice("gpt-5-mini-2025-08-07", overrides)).toMatchObject({
+      pricedAs: "gpt-5-mini",
+      source: "override",
+      price: overrides["gpt-5-mini"],
+    });
   });
 
   it("an admin override wins over our table", () => {
     const overrides = { "whisper-1": { kind: "transcription", microUsdPerSecond: 50 } };
-    expect(resolvePrice("whisper-1", overrides)).toMatchObject({ source: "override", price: { microUsdPerSecond: 50 } });
+    expect(resolvePrice("whisper-1", overrides)).toMatchObject({
+      source: "override",
+      price: { microUsdPerSecond: 50 },
+    });
   });
 
   it("an override of a base id reprices its snapshots that have no entry of their own", () => {
     const overrides = { "gpt-4o": textOverride(2_000_000, 8_000_000) };
     expect(resolvePrice("gpt-4o-2024-08-06", overrides)).toMatchObject({ pricedAs: "gpt-4o", source: "override" });
     // …but not a snapshot with its own price: the exact id is looked up everywhere first.
-    expect(resolvePrice("gpt-4o-2024-05-13", overrides)).toMatchObject({ pricedAs: "gpt-4o-2024-05-13", source: "catalogue" });
+    expect(resolvePrice("gpt-4o-2024-05-13", overrides)).toMatchObject({
+      pricedAs: "gpt-4o-2024-05-13",
+      source: "catalogue",
+    });
   });
 
   it("an override of an exact snapshot id wins over its base's catalogue price", () => {
     const overrides = { "gpt-5-mini-2025-08-07": textOverride(1, 2) };
-    expect(resolvePrice("gpt-5-mini-2025-08-07", overrides)).toMatchObject({ pricedAs: "gpt-5-mini-2025-08-07", source: "override" });
+    expect(resolvePrice("gpt-5-mini-2025-08-07", overrides)).toMatchObject({
+      pricedAs: "gpt-5-mini-2025-08-07",
+      source: "override",
+    });
     expect(resolvePrice("gpt-5-mini", overrides)).toMatchObject({ source: "catalogue" });
   });
 
@@ -94,7 +107,8 @@ describe("resolvePrice: override > our table > catalogue, exact id before base i
     expect(() => resolvePrice("gpt-9-ultra")).toThrow(/Unknown model "gpt-9-ultra".*modelPriceOverrides/);
     expect(() => resolvePrice("gpt-9-ultra-2030-01-01")).toThrow(/"gpt-9-ultra-2030-01-01" and "gpt-9-ultra"/);
     expect(() => resolvePrice("")).toThrow(UnknownModelError);
-    for (const id of ["toString", "__proto__", "constructor"]) expect(() => resolvePrice(id)).toThrow(UnknownModelError);
+    for (const id of ["toString", "__proto__", "constructor"])
+      expect(() => resolvePrice(id)).toThrow(UnknownModelError);
     try {
       resolvePrice("gpt-9-ultra");
     } catch (error) {
@@ -118,15 +132,29 @@ describe("modelPriceOverrides schema (integer micro-dollars)", () => {
         cachedAudioInputMicroUsdPer1M: 0,
         audioOutputMicroUsdPer1M: 64,
       },
-      e: { kind: "transcription-tokens", textInputMicroUsdPer1M: 2_500_000, audioInputMicroUsdPer1M: 6_000_000, outputMicroUsdPer1M: 10_000_000 },
+      e: {
+        kind: "transcription-tokens",
+        textInputMicroUsdPer1M: 2_500_000,
+        audioInputMicroUsdPer1M: 6_000_000,
+        outputMicroUsdPer1M: 10_000_000,
+      },
       f: {
         ...textOverride(2_500_000, 15_000_000, 250_000),
-        longContext: { aboveInputTokens: 271_999, inputMicroUsdPer1M: 5_000_000, cachedInputMicroUsdPer1M: 500_000, outputMicroUsdPer1M: 22_500_000 },
+        longContext: {
+          aboveInputTokens: 271_999,
+          inputMicroUsdPer1M: 5_000_000,
+          cachedInputMicroUsdPer1M: 500_000,
+          outputMicroUsdPer1M: 22_500_000,
+        },
       },
       g: {
         kind: "image",
         microUsdPerImage: { low: { "1024x1024": 10_880 } },
-        tokens: { textInputMicroUsdPer1M: 5_000_000, imageInputMicroUsdPer1M: 10_000_000, imageOutputMicroUsdPer1M: 40_000_000 },
+        tokens: {
+          textInputMicroUsdPer1M: 5_000_000,
+          imageInputMicroUsdPer1M: 10_000_000,
+          imageOutputMicroUsdPer1M: 40_000_000,
+        },
       },
     };
     expect(parseModelPriceOverrides(overrides)).toEqual(overrides);
@@ -139,15 +167,43 @@ describe("modelPriceOverrides schema (integer micro-dollars)", () => {
     ["a float (dollars instead of micro-dollars)", { m: textOverride(2.5, 10) }],
     ["a negative price", { m: textOverride(-1, 10) }],
     ["a cached price above the input price", { m: textOverride(1, 10, 2) }],
-    ["a long-context cached price above its input price", { m: { ...textOverride(1, 10), longContext: { aboveInputTokens: 5, inputMicroUsdPer1M: 1, cachedInputMicroUsdPer1M: 2, outputMicroUsdPer1M: 1 } } }],
-    ["a token transcription price without its audio price", { m: { kind: "transcription-tokens", textInputMicroUsdPer1M: 1, outputMicroUsdPer1M: 1 } }],
-    ["an image token price with a typo", { m: { kind: "image", microUsdPerImage: { low: { "1x1": 1 } }, tokens: { textInputMicroUsdPer1M: 1, imageInputMicroUsdPer1M: 1, imageOutputMicroUsdPer1m: 1 } } }],
+    [
+      "a long-context cached price above its input price",
+      {
+        m: {
+          ...textOverride(1, 10),
+          longContext: {
+            aboveInputTokens: 5,
+            inputMicroUsdPer1M: 1,
+            cachedInputMicroUsdPer1M: 2,
+            outputMicroUsdPer1M: 1,
+          },
+        },
+      },
+    ],
+    [
+      "a token transcription price without its audio price",
+      { m: { kind: "transcription-tokens", textInputMicroUsdPer1M: 1, outputMicroUsdPer1M: 1 } },
+    ],
+    [
+      "an image token price with a typo",
+      {
+        m: {
+          kind: "image",
+          microUsdPerImage: { low: { "1x1": 1 } },
+          tokens: { textInputMicroUsdPer1M: 1, imageInputMicroUsdPer1M: 1, imageOutputMicroUsdPer1m: 1 },
+        },
+      },
+    ],
     ["a typo'd field", { m: { kind: "text", inputMicroUsdPer1m: 1, outputMicroUsdPer1M: 1 } }],
     ["a missing field", { m: { kind: "text", inputMicroUsdPer1M: 1 } }],
     ["an unknown kind", { m: { kind: "video", microUsdPerSecond: 1 } }],
     ["a malformed image size", { m: { kind: "image", microUsdPerImage: { standard: { big: 1 } } } }],
     ["an image price with no sizes", { m: { kind: "image", microUsdPerImage: { standard: {} } } }],
-    ["a default quality that is not priced", { m: { kind: "image", defaultQuality: "hd", microUsdPerImage: { standard: { "1x1": 1 } } } }],
+    [
+      "a default quality that is not priced",
+      { m: { kind: "image", defaultQuality: "hd", microUsdPerImage: { standard: { "1x1": 1 } } } },
+    ],
     ["a string price", { m: { kind: "transcription", microUsdPerSecond: "100" } }],
     ["not an object", "gpt-4o"],
   ])("refuses %s", (_, overrides) => {
@@ -179,5 +235,4 @@ describe("our own table", () => {
   it("keeps only what the catalogue does not have (an entry here would hide the maintained price)", () => {
     expect(Object.keys(OWN_PRICES).filter((id) => catalogueLookup(id) !== null)).toEqual([]);
   });
-
 });

@@ -63,7 +63,9 @@ export function resolvePrice(model: string, overrides?: unknown, at?: Date): Res
     if (catalogue) {
       // An override of the catalogue entry ("gpt-5-mini") covers the ids the catalogue lists under
       // it ("gpt-5-mini-2025-08-07", what the API answers with), as it covers dated snapshots.
-      const entryOverride = Object.hasOwn(parsedOverrides, catalogue.entryId) ? parsedOverrides[catalogue.entryId] : undefined;
+      const entryOverride = Object.hasOwn(parsedOverrides, catalogue.entryId)
+        ? parsedOverrides[catalogue.entryId]
+        : undefined;
       if (entryOverride) return { model, pricedAs: catalogue.entryId, source: "override", price: entryOverride };
       return { model, pricedAs: catalogue.entryId, source: "catalogue", price: catalogue.price };
     }

@@ -8,7 +8,13 @@
 // provider, so special-token strings are encoded as text, never refused and never as one token.
 import cl100k from "gpt-tokenizer/encoding/cl100k_base";
 import o200k from "gpt-tokenizer/encoding/o200k_base";
-import { chatModelParams, modelToEncodingMap, type ChatModelName, type EncodingName, type ModelName } from "gpt-tokenizer/mapping";
+import {
+  chatModelParams,
+  modelToEncodingMap,
+  type ChatModelName,
+  type EncodingName,
+  type ModelName,
+} from "gpt-tokenizer/mapping";
 import { EstimateError } from "./errors";
 import { candidateIds } from "./resolve";
 
@@ -37,7 +43,11 @@ export function encodingNameFor(model: string): EncodingName {
 function encodingFor(model: string): Encoding {
   const name = encodingNameFor(model);
   const encoding = ENCODINGS[name];
-  if (!encoding) throw new EstimateError(model, `its tokenizer encoding ${name} is not loaded (only o200k_base and cl100k_base are)`);
+  if (!encoding)
+    throw new EstimateError(
+      model,
+      `its tokenizer encoding ${name} is not loaded (only o200k_base and cl100k_base are)`,
+    );
   return encoding;
 }
 

@@ -32,7 +32,8 @@ export const textUsageSchema = z
     message: "cachedInputTokens are part of inputTokens, so they cannot exceed them",
   })
   .refine((u) => (u.cachedInputTokens ?? 0) + (u.cacheWriteInputTokens ?? 0) <= u.inputTokens, {
-    message: "cacheWriteInputTokens are the part of inputTokens not read from the cache, so with cachedInputTokens they cannot exceed them",
+    message:
+      "cacheWriteInputTokens are the part of inputTokens not read from the cache, so with cachedInputTokens they cannot exceed them",
   })
   .refine((u) => (u.reasoningTokens ?? 0) <= u.outputTokens, {
     message: "reasoningTokens are part of outputTokens, so they cannot exceed them",

@@ -51,14 +51,20 @@ function visionRule(model: string): VisionRule {
     const rule = Object.hasOwn(VISION_RULES, id) ? VISION_RULES[id] : undefined;
     if (rule) return rule;
   }
-  throw new EstimateError(model, "no image-input token rule for this model (see VISION_RULES in lib/tokens/cost/vision.ts)");
+  throw new EstimateError(
+    model,
+    "no image-input token rule for this model (see VISION_RULES in lib/tokens/cost/vision.ts)",
+  );
 }
 
 function dimensions(model: string, image: ImageInput): [number, number] | null {
   const { width, height } = image;
   if (width === undefined && height === undefined) return null;
   if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width! <= 0 || height! <= 0) {
-    throw new EstimateError(model, `an image's width and height must both be positive integers (got ${width}×${height})`);
+    throw new EstimateError(
+      model,
+      `an image's width and height must both be positive integers (got ${width}×${height})`,
+    );
   }
   return [width!, height!];
 }

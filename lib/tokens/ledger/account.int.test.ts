@@ -74,12 +74,9 @@ describe("openAccount", () => {
         sourceType: "stripe_invoice",
         sourceRef: "in_first",
       });
-      expect(r.ok && [r.duplicate, r.expired?.allowanceDelta, r.granted.allowanceAfter, r.granted.idempotencyKey]).toEqual([
-        false,
-        -100_000n,
-        3_000_000n,
-        allowanceKey(userId, stripeStart),
-      ]);
+      expect(
+        r.ok && [r.duplicate, r.expired?.allowanceDelta, r.granted.allowanceAfter, r.granted.idempotencyKey],
+      ).toEqual([false, -100_000n, 3_000_000n, allowanceKey(userId, stripeStart)]);
       expect(await balance(f.t.db, userId)).toMatchObject({ allowance: 3_000_000n, periodStart: stripeStart });
       expect((await verifyLedger(f.t.db, { userIds: [userId] })).mismatches).toEqual([]);
     },
@@ -95,7 +92,11 @@ describe("openAccount", () => {
     });
     expect(r).toEqual({
       ok: false,
-      error: { type: "StalePeriod", periodStart: new Date("2026-05-04T12:00:00.999Z"), currentPeriodStart: new Date("2026-05-04T12:00:01.000Z") },
+      error: {
+        type: "StalePeriod",
+        periodStart: new Date("2026-05-04T12:00:00.999Z"),
+        currentPeriodStart: new Date("2026-05-04T12:00:01.000Z"),
+      },
     });
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
   });
@@ -130,19 +131,26 @@ describe("openAccount", () => {
     expect(b?.nextResetAt).toEqual(new Date(next));
   });
 
-  it.each([[0n], [-1n]])("refuses a free tier of %s and leaves no balance behind (the caller's transaction rolls back)", async (free) => {
-    const user = await f.newUser();
-    await expect(
-      f.t.db.$transaction((tx) => openAccount(tx, { userId: user, now: SIGNUP, freeTierMillitokens: free, pricingVersion: 1 })),
-    ).rejects.toThrow(new LedgerUsageError("the free tier must grant more than 0 tokens"));
-    expect(await balance(f.t.db, user)).toBeNull();
-    expect(await f.rowCount(user)).toBe(0);
-  });
+  it.each([[0n], [-1n]])(
+    "refuses a free tier of %s and leaves no balance behind (the caller's transaction rolls back)",
+    async (free) => {
+      const user = await f.newUser();
+      await expect(
+        f.t.db.$transaction((tx) =>
+          openAccount(tx, { userId: user, now: SIGNUP, freeTierMillitokens: free, pricingVersion: 1 }),
+        ),
+      ).rejects.toThrow(new LedgerUsageError("the free tier must grant more than 0 tokens"));
+      expect(await balance(f.t.db, user)).toBeNull();
+      expect(await f.rowCount(user)).toBe(0);
+    },
+  );
 
   it("cannot open the same account twice", async () => {
     const userId = await f.newAccount();
     await expect(
-      f.t.db.$transaction((tx) => openAccount(tx, { userId, now: SIGNUP, freeTierMillitokens: 100_000n, pricingVersion: 1 })),
+      f.t.db.$transaction((tx) =>
+        openAccount(tx, { userId, now: SIGNUP, freeTierMillitokens: 100_000n, pricingVersion: 1 }),
+      ),
     ).rejects.toThrow();
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
     expect(await f.rowCount(userId)).toBe(2);
@@ -181,7 +189,9 @@ describe("the database itself", () => {
 
   it.each([["allowance"], ["purchased"], ["reserved"]])("refuses a negative %s bucket", async (bucket) => {
     const userId = await f.newAccount();
-    await expect(f.t.sql(`UPDATE user_token_balance SET ${bucket} = -1 WHERE user_id = $1`, [userId])).rejects.toMatchObject({
+    await expect(
+      f.t.sql(`UPDATE user_token_balance SET ${bucket} = -1 WHERE user_id = $1`, [userId]),
+    ).rejects.toMatchObject({
       code: "23514", // check_violation
       constraint: `user_token_balance_${bucket}_nonneg`,
     });

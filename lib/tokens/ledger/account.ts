@@ -12,12 +12,25 @@ import type { BalanceSnapshot, LedgerRow } from "./types";
  */
 export async function openAccount(
   tx: DbTx,
-  { userId, now, freeTierMillitokens, pricingVersion }: { userId: string; now: Date; freeTierMillitokens: bigint; pricingVersion: number },
+  {
+    userId,
+    now,
+    freeTierMillitokens,
+    pricingVersion,
+  }: { userId: string; now: Date; freeTierMillitokens: bigint; pricingVersion: number },
 ): Promise<LedgerRow> {
   if (freeTierMillitokens <= 0n) throw new LedgerUsageError("the free tier must grant more than 0 tokens");
   const periodEnd = addMonthsClamped(now, 1);
   await tx.userTokenBalance.create({
-    data: { userId, allowance: 0n, purchased: 0n, reserved: 0n, periodStart: now, nextResetAt: periodEnd, periodAnchor: now },
+    data: {
+      userId,
+      allowance: 0n,
+      purchased: 0n,
+      reserved: 0n,
+      periodStart: now,
+      nextResetAt: periodEnd,
+      periodAnchor: now,
+    },
   });
   const result = await startPeriod(tx, {
     userId,

@@ -71,7 +71,11 @@ export function toApplyRow(raw: RawApplyRow): ApplyRow {
   const balance =
     raw.balanceAllowance === null
       ? null
-      : snapshot({ allowance: big(raw.balanceAllowance), purchased: big(raw.balancePurchased!), reserved: big(raw.balanceReserved!) });
+      : snapshot({
+          allowance: big(raw.balanceAllowance),
+          purchased: big(raw.balancePurchased!),
+          reserved: big(raw.balanceReserved!),
+        });
   const entry: LedgerRow | null =
     raw.entryId === null
       ? null
@@ -101,6 +105,7 @@ export function toApplyRow(raw: RawApplyRow): ApplyRow {
 /** Runs operations through `ledger_apply` in the caller's connection or transaction (Prisma). */
 export async function applyOps(tx: DbTx, ops: ApplyOp[]): Promise<ApplyRow[]> {
   const rows = await tx.$queryRawUnsafe<RawApplyRow[]>(APPLY_SQL, JSON.stringify(ops), null);
-  if (rows.length !== ops.length) throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
+  if (rows.length !== ops.length)
+    throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
   return rows.map(toApplyRow);
 }

@@ -103,7 +103,8 @@ export async function runCall<R>(tx: DbTx, call: LedgerCall<R>): Promise<R> {
 export function reserveCall(input: ReserveInput): LedgerCall<ReserveResult> {
   requirePositive("reserve amount", input.amount);
   requireKey("requestId", input.requestId);
-  if (!Number.isInteger(input.ttlMs) || input.ttlMs <= 0) throw new LedgerUsageError("ttlMs must be a positive integer");
+  if (!Number.isInteger(input.ttlMs) || input.ttlMs <= 0)
+    throw new LedgerUsageError("ttlMs must be a positive integer");
   const expiresAt = new Date((input.now ?? new Date()).getTime() + input.ttlMs);
   const reservation: Reservation = {
     // Time-ordered (UUIDv7): new reservations land at the end of the primary key's index, not on a
@@ -154,7 +155,12 @@ async function existingReservation(tx: DbTx, input: ReserveInput): Promise<Reser
     `SELECT allowance + purchased - reserved AS available FROM user_token_balance WHERE user_id = $1`,
     input.userId,
   );
-  return { ok: true, duplicate: true, reservation: { ...existing, amount: BigInt(existing.amount) }, available: BigInt(bal?.available ?? 0n) };
+  return {
+    ok: true,
+    duplicate: true,
+    reservation: { ...existing, amount: BigInt(existing.amount) },
+    available: BigInt(bal?.available ?? 0n),
+  };
 }
 
 /**
@@ -180,7 +186,14 @@ export function settleCall(input: SettleInput, userId: string | null = null): Le
     async finish(row, tx) {
       if (row.outcome === "settled") {
         const entry = row.entry!;
-        return { ok: true, row: entry, charged: entry.costMicroUsd! - entry.shortfall, shortfall: entry.shortfall, balance: row.balance!, duplicate: false };
+        return {
+          ok: true,
+          row: entry,
+          charged: entry.costMicroUsd! - entry.shortfall,
+          shortfall: entry.shortfall,
+          balance: row.balance!,
+          duplicate: false,
+        };
       }
       return settledOrClosed(tx, input.reservationId);
     },
@@ -188,9 +201,13 @@ export function settleCall(input: SettleInput, userId: string | null = null): Le
 }
 
 async function settledOrClosed(tx: DbTx, reservationId: string): Promise<SettleResult> {
-  const [res] = await tx.$queryRawUnsafe<Reservation[]>(`SELECT ${RESERVATION_COLUMNS} FROM token_reservations WHERE id = $1::uuid`, reservationId);
+  const [res] = await tx.$queryRawUnsafe<Reservation[]>(
+    `SELECT ${RESERVATION_COLUMNS} FROM token_reservations WHERE id = $1::uuid`,
+    reservationId,
+  );
   if (!res) return { ok: false, error: { type: "ReservationNotFound", reservationId } };
-  if (res.status === "released") return { ok: false, error: { type: "ReservationClosed", reservationId, status: "released" } };
+  if (res.status === "released")
+    return { ok: false, error: { type: "ReservationClosed", reservationId, status: "released" } };
   const row = await findByKey(tx, callKey(res.requestId));
   if (!row) throw new Error(`settle: reservation ${reservationId} is ${res.status} but has no ledger row`);
   const [bal] = await tx.$queryRawUnsafe<{ allowance: bigint; purchased: bigint; reserved: bigint }[]>(
@@ -202,7 +219,11 @@ async function settledOrClosed(tx: DbTx, reservationId: string): Promise<SettleR
     row,
     charged: (row.costMicroUsd ?? 0n) - row.shortfall,
     shortfall: row.shortfall,
-    balance: snapshot({ allowance: BigInt(bal!.allowance), purchased: BigInt(bal!.purchased), reserved: BigInt(bal!.reserved) }),
+    balance: snapshot({
+      allowance: BigInt(bal!.allowance),
+      purchased: BigInt(bal!.purchased),
+      reserved: BigInt(bal!.reserved),
+    }),
     duplicate: true,
   };
 }
@@ -218,7 +239,10 @@ export function releaseCall(reservationId: string, userId: string | null = null)
     userId,
     async finish(row, tx) {
       if (row.outcome === "released") return { ok: true, released: true, balance: row.balance };
-      const [res] = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM token_reservations WHERE id = $1::uuid`, reservationId);
+      const [res] = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id::text FROM token_reservations WHERE id = $1::uuid`,
+        reservationId,
+      );
       if (!res) return { ok: false, error: { type: "ReservationNotFound", reservationId } };
       return { ok: true, released: false, balance: null };
     },

@@ -42,7 +42,9 @@ describe("concurrency", () => {
     );
     expect(counts).toEqual({ rows: 500, allowance: "-100000", purchased: "-400000", shortfall: "0" });
     expect(
-      await f.t.sql("SELECT status::text, count(*)::int AS n FROM token_reservations WHERE user_id = $1 GROUP BY 1", [userId]),
+      await f.t.sql("SELECT status::text, count(*)::int AS n FROM token_reservations WHERE user_id = $1 GROUP BY 1", [
+        userId,
+      ]),
     ).toEqual([{ status: "settled", n: 500 }]);
     // Aim: a few seconds (generous timeout below for slow machines).
     expect(elapsed).toBeLessThan(60_000);
@@ -51,7 +53,9 @@ describe("concurrency", () => {
   it("the same grant key fired 50 times at once has one effect", async () => {
     const userId = await f.newAccount();
     const key = `invoice:in_storm_${userId}`;
-    const results = await Promise.all(Array.from({ length: 50 }, () => grant(f.t.db, allowanceGrant(userId, key, 1_000_000n))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => grant(f.t.db, allowanceGrant(userId, key, 1_000_000n))),
+    );
     expect(results.filter((r) => r.ok && !r.duplicate)).toHaveLength(1);
     expect(results.filter((r) => r.ok && r.duplicate)).toHaveLength(49);
     expect(new Set(results.map((r) => r.ok && r.row.id)).size).toBe(1);
@@ -74,7 +78,13 @@ describe("concurrency", () => {
       // them while they run, and their settle must still charge once.
       const r = await reserve(
         f.t.db,
-        reserveInput(userId, amount, i % 3 === 0 ? { now: past, ttlMs: 1_000, requestId: nextRequestId("mixed") } : { requestId: nextRequestId("mixed") }),
+        reserveInput(
+          userId,
+          amount,
+          i % 3 === 0
+            ? { now: past, ttlMs: 1_000, requestId: nextRequestId("mixed") }
+            : { requestId: nextRequestId("mixed") },
+        ),
       );
       if (!r.ok) {
         expect(r.error.type).toBe("InsufficientTokens");
@@ -97,12 +107,25 @@ describe("concurrency", () => {
       ...Array.from({ length: 20 }, (_, i) => grant(f.t.db, pack(userId, `checkout:mixed-${i}-${userId}`, 5_000n))),
       ...Array.from({ length: 5 }, () => grant(f.t.db, pack(userId, `checkout:mixed-dup-${userId}`, 7_000n))),
       ...Array.from({ length: 5 }, () =>
-        startPeriod(f.t.db, { userId, periodStart, periodEnd: new Date("2026-03-31T08:00:00.000Z"), allowance: 150_000n }),
+        startPeriod(f.t.db, {
+          userId,
+          periodStart,
+          periodEnd: new Date("2026-03-31T08:00:00.000Z"),
+          allowance: 150_000n,
+        }),
       ),
       ...Array.from({ length: 6 }, () => sweepExpiredReservations(f.t.db, new Date(), { batchSize: 5 })),
-      ...Array.from({ length: 3 }, () => clawback(f.t.db, { userId, amount: 20_000n, idempotencyKey: `refund:mixed-${userId}` })),
+      ...Array.from({ length: 3 }, () =>
+        clawback(f.t.db, { userId, amount: 20_000n, idempotencyKey: `refund:mixed-${userId}` }),
+      ),
       ...Array.from({ length: 4 }, (_, i) =>
-        adjust(f.t.db, { userId, amount: i % 2 ? 3_000n : -3_000n, reason: "load", actorId: admin, idempotencyKey: `adjust:mixed-${i}-${userId}` }),
+        adjust(f.t.db, {
+          userId,
+          amount: i % 2 ? 3_000n : -3_000n,
+          reason: "load",
+          actorId: admin,
+          idempotencyKey: `adjust:mixed-${i}-${userId}`,
+        }),
       ),
     ];
     const settled = await Promise.allSettled([...calls, ...others]);
@@ -110,7 +133,11 @@ describe("concurrency", () => {
     expect(failures).toEqual([]);
 
     // Every call settled or released its hold (or the sweep expired it first): nothing is left held.
-    expect(await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1 AND status = 'held'", [userId])).toEqual([{ n: 0 }]);
+    expect(
+      await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1 AND status = 'held'", [
+        userId,
+      ]),
+    ).toEqual([{ n: 0 }]);
     const b = await f.buckets(userId);
     expect(b.allowance >= 0n && b.purchased >= 0n).toBe(true);
     expect(b.reserved).toBe(0n);
@@ -141,7 +168,8 @@ describe("concurrency", () => {
       users.flatMap((userId) => Array.from({ length: 30 }, () => reserve(f.t.db, reserveInput(userId, 5_000n)))),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(5 * 20);
-    for (const userId of users) expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 100_000n });
+    for (const userId of users)
+      expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 100_000n });
     await clean(...users);
   }, 60_000);
 });

@@ -20,7 +20,9 @@ async function account(purchased = 0n): Promise<string> {
 
 let admin: string | undefined;
 async function adminId(): Promise<string> {
-  admin ??= (await f.t.db.user.create({ data: { email: `corrections-admin-${Date.now()}@example.com`, role: "admin" } })).id;
+  admin ??= (
+    await f.t.db.user.create({ data: { email: `corrections-admin-${Date.now()}@example.com`, role: "admin" } })
+  ).id;
   return admin;
 }
 
@@ -67,17 +69,31 @@ describe("clawback", () => {
     const userId = await account(2_000_000n);
     const id = await holdOrThrow(f.t.db, reserveInput(userId, 30_001n));
     await settle(f.t.db, { reservationId: id, cost: 30_001n }); // allowance 69_999 left
-    const r = await clawback(f.t.db, { ...claw(userId, 100_000n, `refund:ch_a_${userId}:100000`), bucket: "allowance" });
+    const r = await clawback(f.t.db, {
+      ...claw(userId, 100_000n, `refund:ch_a_${userId}:100000`),
+      bucket: "allowance",
+    });
     expect(r).toMatchObject({ ok: true, duplicate: false, taken: 69_999n, shortfall: 30_001n });
-    expect(r.ok && r.row).toMatchObject({ allowanceDelta: -69_999n, purchasedDelta: 0n, allowanceAfter: 0n, purchasedAfter: 2_000_000n });
+    expect(r.ok && r.row).toMatchObject({
+      allowanceDelta: -69_999n,
+      purchasedDelta: 0n,
+      allowanceAfter: 0n,
+      purchasedAfter: 2_000_000n,
+    });
     expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 2_000_000n, reserved: 0n });
     // The same key again: the first result, nothing more taken.
-    expect(await clawback(f.t.db, { ...claw(userId, 100_000n, `refund:ch_a_${userId}:100000`), bucket: "allowance" })).toMatchObject({ duplicate: true, taken: 69_999n });
+    expect(
+      await clawback(f.t.db, { ...claw(userId, 100_000n, `refund:ch_a_${userId}:100000`), bucket: "allowance" }),
+    ).toMatchObject({ duplicate: true, taken: 69_999n });
 
     const other = await account();
     const capped = await clawback(f.t.db, { ...claw(other, 50_000n), bucket: "allowance", maxTake: 20_000n });
     expect(capped).toMatchObject({ ok: true, taken: 20_000n, shortfall: 30_000n });
-    const none = await clawback(f.t.db, { ...claw(other, 10_000n, `refund:ch_b_${other}`), bucket: "allowance", maxTake: 0n });
+    const none = await clawback(f.t.db, {
+      ...claw(other, 10_000n, `refund:ch_b_${other}`),
+      bucket: "allowance",
+      maxTake: 0n,
+    });
     expect(none).toMatchObject({ ok: true, taken: 0n, shortfall: 10_000n });
     expect(await f.buckets(other)).toEqual({ allowance: 80_000n, purchased: 0n, reserved: 0n });
     await clean(userId, other);
@@ -91,7 +107,9 @@ describe("clawback", () => {
     expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 699_999n, reserved: 0n });
 
     const r = await clawback(f.t.db, claw(userId, 2_000_000n));
-    expect(r.ok && { taken: r.taken, shortfall: r.shortfall, a: r.row.allowanceDelta, p: r.row.purchasedDelta }).toEqual({
+    expect(
+      r.ok && { taken: r.taken, shortfall: r.shortfall, a: r.row.allowanceDelta, p: r.row.purchasedDelta },
+    ).toEqual({
       taken: 699_999n,
       shortfall: 1_300_001n,
       a: 0n,
@@ -115,7 +133,9 @@ describe("clawback", () => {
     const retry = await clawback(f.t.db, claw(userId, 2_000_000n));
     expect(retry).toEqual({ ok: true, duplicate: true, row: first.ok && first.row, taken: 2_000_000n, shortfall: 0n });
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 1_000_000n, reserved: 0n });
-    const storm = await Promise.all(Array.from({ length: 10 }, () => clawback(f.t.db, claw(userId, 2_000_000n, `dispute:dp_${userId}`))));
+    const storm = await Promise.all(
+      Array.from({ length: 10 }, () => clawback(f.t.db, claw(userId, 2_000_000n, `dispute:dp_${userId}`))),
+    );
     expect(storm.filter((r) => r.ok && !r.duplicate)).toHaveLength(1);
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
     expect(await f.countKey(`dispute:dp_${userId}`)).toBe(1);
@@ -137,7 +157,10 @@ describe("clawback", () => {
 
   it("reports AccountNotFound and IdempotencyKeyReused", async () => {
     const user = await f.newUser();
-    expect(await clawback(f.t.db, claw(user, 1n))).toEqual({ ok: false, error: { type: "AccountNotFound", userId: user } });
+    expect(await clawback(f.t.db, claw(user, 1n))).toEqual({
+      ok: false,
+      error: { type: "AccountNotFound", userId: user },
+    });
     const owner = await account(10_000n);
     const other = await account(10_000n);
     await clawback(f.t.db, claw(owner, 1_000n, `refund:shared-${owner}`));
@@ -151,7 +174,9 @@ describe("clawback", () => {
   it.each([[0n], [-5n]])("refuses an amount of %s with LedgerUsageError", async (amount) => {
     const userId = await account(10_000n);
     await expect(clawback(f.t.db, claw(userId, amount))).rejects.toBeInstanceOf(LedgerUsageError);
-    await expect(clawback(f.t.db, { ...claw(userId, 5n), idempotencyKey: "" })).rejects.toBeInstanceOf(LedgerUsageError);
+    await expect(clawback(f.t.db, { ...claw(userId, 5n), idempotencyKey: "" })).rejects.toBeInstanceOf(
+      LedgerUsageError,
+    );
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 10_000n, reserved: 0n });
   });
 });
@@ -175,7 +200,10 @@ describe("adjust", () => {
       }),
     });
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 26_000n, reserved: 0n });
-    const [row] = await f.t.sql("SELECT reason, actor_id FROM token_transactions WHERE user_id = $1 AND kind = 'adjustment'", [userId]);
+    const [row] = await f.t.sql(
+      "SELECT reason, actor_id FROM token_transactions WHERE user_id = $1 AND kind = 'adjustment'",
+      [userId],
+    );
     expect(row).toEqual({ reason: "support ticket 7", actor_id: await adminId() });
     await clean(userId);
   });
@@ -185,12 +213,9 @@ describe("adjust", () => {
     const small = await adjust(f.t.db, await adj(userId, -40_000n));
     expect(small.ok && [small.row.allowanceDelta, small.row.purchasedDelta]).toEqual([-40_000n, 0n]);
     const big = await adjust(f.t.db, await adj(userId, -70_000n));
-    expect(big.ok && [big.row.allowanceDelta, big.row.purchasedDelta, big.row.allowanceAfter, big.row.purchasedAfter]).toEqual([
-      -60_000n,
-      -10_000n,
-      0n,
-      40_000n,
-    ]);
+    expect(
+      big.ok && [big.row.allowanceDelta, big.row.purchasedDelta, big.row.allowanceAfter, big.row.purchasedAfter],
+    ).toEqual([-60_000n, -10_000n, 0n, 40_000n]);
     expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 40_000n, reserved: 0n });
     await clean(userId);
   });
@@ -255,7 +280,9 @@ describe("adjust", () => {
     const retry = await adjust(f.t.db, await adj(userId, -80_000n, `adjust:once-${userId}`));
     expect(retry).toEqual({ ok: true, duplicate: true, row: first.ok && first.row });
     expect(await f.buckets(userId)).toEqual({ allowance: 20_000n, purchased: 0n, reserved: 0n });
-    const plus = await Promise.all(Array.from({ length: 10 }, async () => adjust(f.t.db, await adj(userId, 5_000n, `adjust:plus-${userId}`))));
+    const plus = await Promise.all(
+      Array.from({ length: 10 }, async () => adjust(f.t.db, await adj(userId, 5_000n, `adjust:plus-${userId}`))),
+    );
     expect(plus.filter((r) => r.ok && !r.duplicate)).toHaveLength(1);
     expect(await f.buckets(userId)).toEqual({ allowance: 20_000n, purchased: 5_000n, reserved: 0n });
     await clean(userId);
@@ -263,7 +290,9 @@ describe("adjust", () => {
 
   it("serialises concurrent deductions: never more taken than available", async () => {
     const userId = await account();
-    const results = await Promise.all(Array.from({ length: 15 }, async (_, i) => adjust(f.t.db, await adj(userId, -10_000n, `adjust:c${i}-${userId}`))));
+    const results = await Promise.all(
+      Array.from({ length: 15 }, async (_, i) => adjust(f.t.db, await adj(userId, -10_000n, `adjust:c${i}-${userId}`))),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(10);
     expect(results.filter((r) => !r.ok && r.error.type === "InsufficientTokens")).toHaveLength(5);
     expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 0n, reserved: 0n });
@@ -272,8 +301,14 @@ describe("adjust", () => {
 
   it("reports AccountNotFound and IdempotencyKeyReused", async () => {
     const user = await f.newUser();
-    expect(await adjust(f.t.db, await adj(user, 5n))).toEqual({ ok: false, error: { type: "AccountNotFound", userId: user } });
-    expect(await adjust(f.t.db, await adj(user, -5n))).toEqual({ ok: false, error: { type: "AccountNotFound", userId: user } });
+    expect(await adjust(f.t.db, await adj(user, 5n))).toEqual({
+      ok: false,
+      error: { type: "AccountNotFound", userId: user },
+    });
+    expect(await adjust(f.t.db, await adj(user, -5n))).toEqual({
+      ok: false,
+      error: { type: "AccountNotFound", userId: user },
+    });
     const owner = await account();
     const other = await account();
     await adjust(f.t.db, await adj(owner, 5n, `adjust:shared-${owner}`));
@@ -303,7 +338,10 @@ describe("adjust", () => {
   it("a deduction and a settle racing never overdraw", async () => {
     const userId = await account();
     const id = await holdOrThrow(f.t.db, reserveInput(userId, 40_000n));
-    const [a, s] = await Promise.all([adjust(f.t.db, await adj(userId, -60_000n)), settle(f.t.db, { reservationId: id, cost: 40_000n })]);
+    const [a, s] = await Promise.all([
+      adjust(f.t.db, await adj(userId, -60_000n)),
+      settle(f.t.db, { reservationId: id, cost: 40_000n }),
+    ]);
     expect(a.ok && s.ok).toBe(true);
     expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 0n, reserved: 0n });
     expect((await reserve(f.t.db, reserveInput(userId, 1n))).ok).toBe(false);

@@ -31,7 +31,10 @@ export interface ClawbackInput {
   reason?: string;
 }
 
-export type ClawbackResult = Result<{ row: LedgerRow; taken: bigint; shortfall: bigint; duplicate: boolean }, AccountNotFound | IdempotencyKeyReused>;
+export type ClawbackResult = Result<
+  { row: LedgerRow; taken: bigint; shortfall: bigint; duplicate: boolean },
+  AccountNotFound | IdempotencyKeyReused
+>;
 
 /**
  * Takes back what remains of a grant from its bucket (a pack's purchased tokens by default, or a
@@ -69,7 +72,13 @@ export async function clawback(tx: DbTx, input: ClawbackInput): Promise<Clawback
     SELECT ${LEDGER_ROW} FROM ins`;
   const row = rows[0] ?? (await duplicateOrMissingRow(tx, input.userId, input.idempotencyKey));
   if ("ok" in row) return row;
-  return { ok: true, row, taken: -(row.purchasedDelta + row.allowanceDelta), shortfall: row.shortfall, duplicate: !rows[0] };
+  return {
+    ok: true,
+    row,
+    taken: -(row.purchasedDelta + row.allowanceDelta),
+    shortfall: row.shortfall,
+    duplicate: !rows[0],
+  };
 }
 
 async function duplicateOrMissingRow(tx: DbTx, userId: string, key: string) {
@@ -87,14 +96,18 @@ export interface AdjustInput {
   idempotencyKey: string;
 }
 
-export type AdjustResult = Result<{ row: LedgerRow; duplicate: boolean }, AccountNotFound | IdempotencyKeyReused | InsufficientTokens>;
+export type AdjustResult = Result<
+  { row: LedgerRow; duplicate: boolean },
+  AccountNotFound | IdempotencyKeyReused | InsufficientTokens
+>;
 
 /**
  * An audited manual correction (an `adjustment` row naming the admin and the reason). A deduction
  * larger than what is available (tokens held by calls in flight excepted) is refused, not clipped.
  */
 export async function adjust(tx: DbTx, input: AdjustInput): Promise<AdjustResult> {
-  if (typeof input.amount !== "bigint" || input.amount === 0n) throw new LedgerUsageError("adjust amount must be a non-zero bigint");
+  if (typeof input.amount !== "bigint" || input.amount === 0n)
+    throw new LedgerUsageError("adjust amount must be a non-zero bigint");
   if (!input.reason?.trim()) throw new LedgerUsageError("adjust needs a reason");
   if (!input.actorId) throw new LedgerUsageError("adjust needs the acting admin's id");
   requireKey("idempotencyKey", input.idempotencyKey);

@@ -18,7 +18,9 @@ describe("requirePositive", () => {
   });
 
   it.each([[0n], [-1n]])("refuses %s", (amount) => {
-    expect(() => requirePositive("amount", amount)).toThrow(new LedgerUsageError(`amount must be > 0 millitokens, got ${amount}`));
+    expect(() => requirePositive("amount", amount)).toThrow(
+      new LedgerUsageError(`amount must be > 0 millitokens, got ${amount}`),
+    );
   });
 
   it.each([[1], ["1"], [null], [undefined], [1.5]])("refuses a non-bigint %s", (amount) => {
@@ -54,9 +56,12 @@ describe("requireUuid", () => {
     expect(() => requireUuid("reservationId", "01A2366E-4BBC-7735-B633-4BD739062525")).not.toThrow();
   });
 
-  it.each([["not-a-uuid"], ["01a2366e-4bbc-7735-b633-4bd73906252"], [""], [undefined], [7]])("refuses %s, naming it", (id) => {
-    expect(() => requireUuid("reservationId", id as unknown as string)).toThrow(
-      new LedgerUsageError(`reservationId must be a UUID, got ${JSON.stringify(id)}`),
-    );
-  });
+  it.each([["not-a-uuid"], ["01a2366e-4bbc-7735-b633-4bd73906252"], [""], [undefined], [7]])(
+    "refuses %s, naming it",
+    (id) => {
+      expect(() => requireUuid("reservationId", id as unknown as string)).toThrow(
+        new LedgerUsageError(`reservationId must be a UUID, got ${JSON.stringify(id)}`),
+      );
+    },
+  );
 });

@@ -10,12 +10,7 @@ export type ReservationClosed = { type: "ReservationClosed"; reservationId: stri
 export type StalePeriod = { type: "StalePeriod"; periodStart: Date; currentPeriodStart: Date };
 
 export type LedgerError =
-  | InsufficientTokens
-  | AccountNotFound
-  | IdempotencyKeyReused
-  | ReservationNotFound
-  | ReservationClosed
-  | StalePeriod;
+  InsufficientTokens | AccountNotFound | IdempotencyKeyReused | ReservationNotFound | ReservationClosed | StalePeriod;
 
 export type Result<T, E extends LedgerError = LedgerError> = ({ ok: true } & T) | { ok: false; error: E };
 
@@ -46,5 +41,6 @@ export function requireKey(name: string, key: string): void {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function requireUuid(name: string, id: string): void {
-  if (typeof id !== "string" || !UUID.test(id)) throw new LedgerUsageError(`${name} must be a UUID, got ${JSON.stringify(id)}`);
+  if (typeof id !== "string" || !UUID.test(id))
+    throw new LedgerUsageError(`${name} must be a UUID, got ${JSON.stringify(id)}`);
 }

@@ -74,7 +74,14 @@ describe("grant", () => {
       `SELECT kind::text, source_type, source_ref, reason, actor_id, pricing_version FROM token_transactions WHERE idempotency_key = $1`,
       [key],
     );
-    expect(row).toEqual({ kind: "adjustment", source_type: "admin", source_ref: "ticket-42", reason: "goodwill", actor_id: admin.id, pricing_version: 1 });
+    expect(row).toEqual({
+      kind: "adjustment",
+      source_type: "admin",
+      source_ref: "ticket-42",
+      reason: "goodwill",
+      actor_id: admin.id,
+      pricing_version: 1,
+    });
   });
 
   it.each([
@@ -87,7 +94,9 @@ describe("grant", () => {
     const r = await grant(f.t.db, { userId, bucket, kind, amount: 7_000n, idempotencyKey: `${kind}:${userId}` });
     expect(r.ok && r.row.kind).toBe(kind);
     expect(await f.buckets(userId)).toEqual(
-      bucket === "allowance" ? { allowance: 107_000n, purchased: 0n, reserved: 0n } : { allowance: 100_000n, purchased: 7_000n, reserved: 0n },
+      bucket === "allowance"
+        ? { allowance: 107_000n, purchased: 0n, reserved: 0n }
+        : { allowance: 100_000n, purchased: 7_000n, reserved: 0n },
     );
   });
 
@@ -125,7 +134,9 @@ describe("grant", () => {
   it("adds up exactly when 50 different grants arrive at once", async () => {
     const userId = await f.newAccount();
     const amounts = Array.from({ length: 50 }, (_, i) => BigInt(i + 1) * 1_001n); // 1,001 … 50,050
-    const results = await Promise.all(amounts.map((amount, i) => grant(f.t.db, pack(userId, `checkout:cs_many_${userId}_${i}`, amount))));
+    const results = await Promise.all(
+      amounts.map((amount, i) => grant(f.t.db, pack(userId, `checkout:cs_many_${userId}_${i}`, amount))),
+    );
     expect(results.every((r) => r.ok && !r.duplicate)).toBe(true);
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 1_276_275n, reserved: 0n });
     expect(await f.ledgerSums(userId)).toEqual({ allowance: 100_000n, purchased: 1_276_275n, rows: 52 });
@@ -174,18 +185,23 @@ describe("grant", () => {
     expect((await f.ledgerSums(other)).rows).toBe(2);
   });
 
-  it.each([[0n], [-1n], [-2_000_000n]])("refuses an amount of %s millitokens (LedgerUsageError) and writes nothing", async (amount) => {
-    const userId = await f.newAccount();
-    const attempt = grant(f.t.db, pack(userId, `checkout:cs_bad_${amount}_${userId}`, amount));
-    await expect(attempt).rejects.toBeInstanceOf(LedgerUsageError);
-    await expect(attempt).rejects.toThrow(`grant amount must be > 0 millitokens, got ${amount}`);
-    expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
-    expect(await f.rowCount(userId)).toBe(2);
-  });
+  it.each([[0n], [-1n], [-2_000_000n]])(
+    "refuses an amount of %s millitokens (LedgerUsageError) and writes nothing",
+    async (amount) => {
+      const userId = await f.newAccount();
+      const attempt = grant(f.t.db, pack(userId, `checkout:cs_bad_${amount}_${userId}`, amount));
+      await expect(attempt).rejects.toBeInstanceOf(LedgerUsageError);
+      await expect(attempt).rejects.toThrow(`grant amount must be > 0 millitokens, got ${amount}`);
+      expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
+      expect(await f.rowCount(userId)).toBe(2);
+    },
+  );
 
   it("refuses a number instead of a bigint, and an empty or over-long key", async () => {
     const userId = await f.newAccount();
-    await expect(grant(f.t.db, { ...pack(userId, "k"), amount: 5 as unknown as bigint })).rejects.toBeInstanceOf(LedgerUsageError);
+    await expect(grant(f.t.db, { ...pack(userId, "k"), amount: 5 as unknown as bigint })).rejects.toBeInstanceOf(
+      LedgerUsageError,
+    );
     await expect(grant(f.t.db, pack(userId, ""))).rejects.toBeInstanceOf(LedgerUsageError);
     await expect(grant(f.t.db, pack(userId, "k".repeat(201)))).rejects.toBeInstanceOf(LedgerUsageError);
     expect(await f.rowCount(userId)).toBe(2);

@@ -20,7 +20,9 @@ export interface GrantInput {
 export type GrantResult = Result<{ row: LedgerRow; duplicate: boolean }, AccountNotFound | IdempotencyKeyReused>;
 
 export async function findByKey(tx: DbTx, key: string): Promise<LedgerRow | undefined> {
-  const rows = await tx.$queryRaw<LedgerRow[]>`SELECT ${LEDGER_ROW} FROM token_transactions WHERE idempotency_key = ${key}`;
+  const rows = await tx.$queryRaw<
+    LedgerRow[]
+  >`SELECT ${LEDGER_ROW} FROM token_transactions WHERE idempotency_key = ${key}`;
   return rows[0];
 }
 
@@ -32,7 +34,9 @@ export async function duplicateOrMissing(
   tx: DbTx,
   userId: string,
   key: string,
-): Promise<{ ok: true; row: LedgerRow; duplicate: true } | { ok: false; error: AccountNotFound | IdempotencyKeyReused }> {
+): Promise<
+  { ok: true; row: LedgerRow; duplicate: true } | { ok: false; error: AccountNotFound | IdempotencyKeyReused }
+> {
   const existing = await findByKey(tx, key);
   if (existing) {
     return existing.userId === userId

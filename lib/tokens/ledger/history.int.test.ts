@@ -29,17 +29,30 @@ async function busyUser(): Promise<string> {
 }
 
 /** Every row of the user, newest first, straight from the table. */
-async function allRows(userId: string): Promise<{ id: bigint; kind: string; feature: string | null; createdAt: Date; empty: boolean }[]> {
+async function allRows(
+  userId: string,
+): Promise<{ id: bigint; kind: string; feature: string | null; createdAt: Date; empty: boolean }[]> {
   const rows = await f.t.sql<{ id: string; kind: string; feature: string | null; created_at: Date; empty: boolean }>(
     `SELECT id::text, kind::text, feature, created_at,
             (allowance_delta = 0 AND purchased_delta = 0 AND shortfall = 0 AND kind = 'expire_allowance') AS empty
      FROM token_transactions WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
     [userId],
   );
-  return rows.map((r) => ({ id: BigInt(r.id), kind: r.kind, feature: r.feature, createdAt: r.created_at, empty: r.empty }));
+  return rows.map((r) => ({
+    id: BigInt(r.id),
+    kind: r.kind,
+    feature: r.feature,
+    createdAt: r.created_at,
+    empty: r.empty,
+  }));
 }
 
-async function pageThrough(userId: string, limit: number, filters?: HistoryFilters, between?: (page: number) => Promise<void>) {
+async function pageThrough(
+  userId: string,
+  limit: number,
+  filters?: HistoryFilters,
+  between?: (page: number) => Promise<void>,
+) {
   const seen: LedgerRow[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 100; page++) {
@@ -184,10 +197,19 @@ describe("history", () => {
 
   it.each([
     ["garbage", "not a cursor"],
-    ["a JSON object", Buffer.from(JSON.stringify({ createdAt: "2026-01-01T00:00:00.000Z", id: "1" })).toString("base64url")],
-    ["a non-numeric id", Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000Z", "1; DROP TABLE users"])).toString("base64url")],
+    [
+      "a JSON object",
+      Buffer.from(JSON.stringify({ createdAt: "2026-01-01T00:00:00.000Z", id: "1" })).toString("base64url"),
+    ],
+    [
+      "a non-numeric id",
+      Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000Z", "1; DROP TABLE users"])).toString("base64url"),
+    ],
     ["a bad date", Buffer.from(JSON.stringify(["yesterday", "1"])).toString("base64url")],
-    ["an id beyond bigint", Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000Z", "99999999999999999999999"])).toString("base64url")],
+    [
+      "an id beyond bigint",
+      Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000Z", "99999999999999999999999"])).toString("base64url"),
+    ],
   ])("refuses %s as cursor with a RangeError", async (_what, cursor) => {
     const userId = await f.newAccount();
     await expect(history(f.t.db, userId, { cursor })).rejects.toThrow(new RangeError("invalid history cursor"));

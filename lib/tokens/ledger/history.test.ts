@@ -16,7 +16,11 @@ describe("encodeCursor / decodeCursor", () => {
   it("round-trips any position (property)", () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date("1970-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }),
+        fc.date({
+          min: new Date("1970-01-01T00:00:00.000Z"),
+          max: new Date("9999-12-31T23:59:59.999Z"),
+          noInvalidDate: true,
+        }),
         fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
         (createdAt, id) => {
           expect(decodeCursor(encodeCursor({ createdAt, id }))).toEqual({ createdAt, id });
@@ -56,7 +60,9 @@ describe("encodeCursor / decodeCursor", () => {
   });
 
   it("accepts the largest bigint id", () => {
-    expect(decodeCursor(cursorOf(["2026-01-01T00:00:00.000Z", "9223372036854775807"]))?.id).toBe(9_223_372_036_854_775_807n);
+    expect(decodeCursor(cursorOf(["2026-01-01T00:00:00.000Z", "9223372036854775807"]))?.id).toBe(
+      9_223_372_036_854_775_807n,
+    );
   });
 
   it("never throws on arbitrary input (property)", () => {
@@ -72,7 +78,16 @@ describe("encodeCursor / decodeCursor", () => {
 describe("TRANSACTION_KINDS", () => {
   it("lists the eight kinds of the schema", () => {
     expect([...TRANSACTION_KINDS].sort()).toEqual(
-      ["adjustment", "clawback", "consume", "expire_allowance", "grant_allowance", "grant_free", "grant_pack", "refund"].sort(),
+      [
+        "adjustment",
+        "clawback",
+        "consume",
+        "expire_allowance",
+        "grant_allowance",
+        "grant_free",
+        "grant_pack",
+        "refund",
+      ].sort(),
     );
   });
 });

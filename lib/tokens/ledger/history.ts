@@ -68,7 +68,9 @@ export async function history(
   if (filters.from) conditions.push(Prisma.sql`created_at >= ${filters.from}`);
   if (filters.to) conditions.push(Prisma.sql`created_at < ${filters.to}`);
   if (filters.hideEmpty ?? true) {
-    conditions.push(Prisma.sql`NOT (allowance_delta = 0 AND purchased_delta = 0 AND shortfall = 0 AND kind = 'expire_allowance')`);
+    conditions.push(
+      Prisma.sql`NOT (allowance_delta = 0 AND purchased_delta = 0 AND shortfall = 0 AND kind = 'expire_allowance')`,
+    );
   }
 
   const rows = await tx.$queryRaw<LedgerRow[]>`

@@ -10,7 +10,15 @@
 export * from "./types";
 export * from "./errors";
 export { grant, findByKey, type GrantInput, type GrantResult } from "./grant";
-export { startPeriod, allowanceKey, expiryKey, signupKeys, type PeriodKeys, type StartPeriodInput, type StartPeriodResult } from "./period";
+export {
+  startPeriod,
+  allowanceKey,
+  expiryKey,
+  signupKeys,
+  type PeriodKeys,
+  type StartPeriodInput,
+  type StartPeriodResult,
+} from "./period";
 export { reserve, settle, release, sweepExpiredReservations, type SweepResult } from "./reservations";
 export {
   callKey,
@@ -23,7 +31,21 @@ export {
   type ReleaseResult,
 } from "./apply";
 export { LedgerPipeline, type HotLedger, type LedgerPipelineOptions, type PipelineStats } from "./pipeline";
-export { clawback, adjust, type ClawbackInput, type ClawbackResult, type AdjustInput, type AdjustResult } from "./corrections";
+export {
+  clawback,
+  adjust,
+  type ClawbackInput,
+  type ClawbackResult,
+  type AdjustInput,
+  type AdjustResult,
+} from "./corrections";
 export { openAccount, balance, type Balance } from "./account";
-export { history, encodeCursor, decodeCursor, TRANSACTION_KINDS, type HistoryFilters, type HistoryPage } from "./history";
+export {
+  history,
+  encodeCursor,
+  decodeCursor,
+  TRANSACTION_KINDS,
+  type HistoryFilters,
+  type HistoryPage,
+} from "./history";
 export { verifyLedger, type Mismatch, type VerifyResult } from "./verify";

@@ -44,9 +44,34 @@ type Op =
   | { op: "sweep"; advanceMs: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("grant" as const), u: user, bucket: fc.constantFrom("allowance" as const, "purchased" as const), amount, reuse: keyChoice }) },
-  { weight: 5, arbitrary: fc.record({ op: fc.constant("reserve" as const), u: user, amount, ttlMs: fc.constantFrom(1_000, 5_000, 60_000), reuse: keyChoice, via }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("burst" as const), calls: fc.array(fc.record({ u: user, amount }), { minLength: 2, maxLength: 6 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant("grant" as const),
+      u: user,
+      bucket: fc.constantFrom("allowance" as const, "purchased" as const),
+      amount,
+      reuse: keyChoice,
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant("reserve" as const),
+      u: user,
+      amount,
+      ttlMs: fc.constantFrom(1_000, 5_000, 60_000),
+      reuse: keyChoice,
+      via,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("burst" as const),
+      calls: fc.array(fc.record({ u: user, amount }), { minLength: 2, maxLength: 6 }),
+    }),
+  },
   {
     weight: 5,
     arbitrary: fc.record({
@@ -57,7 +82,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       via,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("release" as const), pick: fc.option(fc.nat(), { nil: undefined, freq: 12 }), via }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("release" as const),
+      pick: fc.option(fc.nat(), { nil: undefined, freq: 12 }),
+      via,
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -70,8 +102,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("clawback" as const), u: user, amount, reuse: keyChoice }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("adjust" as const), u: user, amount, negative: fc.boolean(), reuse: keyChoice }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("sweep" as const), advanceMs: fc.constantFrom(0, 999, 1_000, 5_000, 60_000, DAY) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("adjust" as const),
+      u: user,
+      amount,
+      negative: fc.boolean(),
+      reuse: keyChoice,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("sweep" as const),
+      advanceMs: fc.constantFrom(0, 999, 1_000, 5_000, 60_000, DAY),
+    }),
+  },
 );
 
 // ─── the model ─────────────────────────────────────────────────────────────────────────────────
@@ -99,7 +146,10 @@ class Model {
   requestIds: string[] = [];
   clock: number;
 
-  constructor(readonly n: number, readonly tag: string) {
+  constructor(
+    readonly n: number,
+    readonly tag: string,
+  ) {
     this.b = Array.from({ length: n }, () => ({ allowance: FREE_TIER, purchased: 0n, reserved: 0n }));
     // The sign-up's period is keyed per user (signupKeys), not by its start: a period starting at the
     // sign-up's instant is a new one.
@@ -113,7 +163,8 @@ class Model {
   }
 }
 
-const pickFrom = <T>(list: T[], i: number | undefined): T | undefined => (i === undefined || list.length === 0 ? undefined : list[i % list.length]);
+const pickFrom = <T>(list: T[], i: number | undefined): T | undefined =>
+  i === undefined || list.length === 0 ? undefined : list[i % list.length];
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
 
@@ -181,24 +232,33 @@ async function runSequence(ops: Op[]) {
       }
       case "reserve": {
         const requestId = pickFrom(m.requestIds, op.reuse) ?? `req:${tag}:${++seq}`;
-        const input = { userId: users[op.u]!, amount: op.amount, feature: "chat", requestId, ttlMs: op.ttlMs, now: new Date(m.clock) };
+        const input = {
+          userId: users[op.u]!,
+          amount: op.amount,
+          feature: "chat",
+          requestId,
+          ttlMs: op.ttlMs,
+          now: new Date(m.clock),
+        };
         const r = op.via === "pipeline" ? await pipeline.reserve(input) : await reserve(f.t.db, input);
         const existing = m.reservations.find((x) => x.requestId === requestId);
         if (existing && existing.user !== op.u) {
           hit("reserve:keyReused");
-          expect(r).toEqual({ ok: false, error: { type: "IdempotencyKeyReused", key: requestId, ownerUserId: users[existing.user] } });
+          expect(r).toEqual({
+            ok: false,
+            error: { type: "IdempotencyKeyReused", key: requestId, ownerUserId: users[existing.user] },
+          });
         } else if (existing) {
           hit(`reserve:duplicate-${existing.status}`);
-          expect(r.ok && [r.duplicate, r.reservation.id, r.reservation.status, r.reservation.amount, r.available]).toEqual([
-            true,
-            existing.id,
-            existing.status,
-            existing.amount,
-            m.available(op.u),
-          ]);
+          expect(
+            r.ok && [r.duplicate, r.reservation.id, r.reservation.status, r.reservation.amount, r.available],
+          ).toEqual([true, existing.id, existing.status, existing.amount, m.available(op.u)]);
         } else if (op.amount > m.available(op.u)) {
           hit("reserve:insufficient");
-          expect(r).toEqual({ ok: false, error: { type: "InsufficientTokens", required: op.amount, available: m.available(op.u) } });
+          expect(r).toEqual({
+            ok: false,
+            error: { type: "InsufficientTokens", required: op.amount, available: m.available(op.u) },
+          });
           // A refused request id may be tried again later, as a new call.
         } else {
           hit("reserve:held");
@@ -206,7 +266,14 @@ async function runSequence(ops: Op[]) {
           if (!r.ok) break;
           m.b[op.u]!.reserved += op.amount;
           expect(r.available).toBe(m.available(op.u));
-          m.reservations.push({ id: r.reservation.id, requestId, user: op.u, amount: op.amount, expiresAt: m.clock + op.ttlMs, status: "held" });
+          m.reservations.push({
+            id: r.reservation.id,
+            requestId,
+            user: op.u,
+            amount: op.amount,
+            expiresAt: m.clock + op.ttlMs,
+            status: "held",
+          });
           m.requestIds.push(requestId);
         }
         break;
@@ -217,21 +284,40 @@ async function runSequence(ops: Op[]) {
         const calls = op.calls.map((c, i) => ({ ...c, u: c.u % nUsers, i, requestId: `burst:${tag}:${++seq}` }));
         const results = await Promise.all(
           calls.map((c) =>
-            pipeline.reserve({ userId: users[c.u]!, amount: c.amount, feature: "chat", requestId: c.requestId, ttlMs: 60_000, now: new Date(m.clock) }),
+            pipeline.reserve({
+              userId: users[c.u]!,
+              amount: c.amount,
+              feature: "chat",
+              requestId: c.requestId,
+              ttlMs: 60_000,
+              now: new Date(m.clock),
+            }),
           ),
         );
-        const order = [...calls].sort((a, b) => (users[a.u]! < users[b.u]! ? -1 : users[a.u]! > users[b.u]! ? 1 : a.i - b.i));
+        const order = [...calls].sort((a, b) =>
+          users[a.u]! < users[b.u]! ? -1 : users[a.u]! > users[b.u]! ? 1 : a.i - b.i,
+        );
         for (const c of order) {
           const r = results[c.i]!;
           if (c.amount > m.available(c.u)) {
             hit("burst:insufficient");
-            expect(r).toEqual({ ok: false, error: { type: "InsufficientTokens", required: c.amount, available: m.available(c.u) } });
+            expect(r).toEqual({
+              ok: false,
+              error: { type: "InsufficientTokens", required: c.amount, available: m.available(c.u) },
+            });
           } else {
             hit("burst:held");
             m.b[c.u]!.reserved += c.amount;
             expect(r.ok && [r.duplicate, r.available]).toEqual([false, m.available(c.u)]);
             if (!r.ok) break;
-            m.reservations.push({ id: r.reservation.id, requestId: c.requestId, user: c.u, amount: c.amount, expiresAt: m.clock + 60_000, status: "held" });
+            m.reservations.push({
+              id: r.reservation.id,
+              requestId: c.requestId,
+              user: c.u,
+              amount: c.amount,
+              expiresAt: m.clock + 60_000,
+              status: "held",
+            });
             m.requestIds.push(c.requestId);
           }
         }
@@ -251,7 +337,10 @@ async function runSequence(ops: Op[]) {
                   ? res.amount + op.delta
                   : max(res.amount - op.delta, 0n);
         const input = { reservationId, cost, usage: { model: "m", outputTokens: 1 } };
-        const r = op.via === "pipeline" ? await pipeline.settle({ ...input, userId: users[res?.user ?? 0]! }) : await settle(f.t.db, input);
+        const r =
+          op.via === "pipeline"
+            ? await pipeline.settle({ ...input, userId: users[res?.user ?? 0]! })
+            : await settle(f.t.db, input);
         if (!res) {
           hit("settle:notFound");
           expect(r).toEqual({ ok: false, error: { type: "ReservationNotFound", reservationId } });
@@ -260,7 +349,10 @@ async function runSequence(ops: Op[]) {
           expect(r).toEqual({ ok: false, error: { type: "ReservationClosed", reservationId, status: "released" } });
         } else if (res.status === "settled") {
           hit("settle:duplicate");
-          expect(r.ok && { duplicate: r.duplicate, charged: r.charged, shortfall: r.shortfall }).toEqual({ duplicate: true, ...res.charge });
+          expect(r.ok && { duplicate: r.duplicate, charged: r.charged, shortfall: r.shortfall }).toEqual({
+            duplicate: true,
+            ...res.charge,
+          });
         } else {
           const b = m.b[res.user]!;
           const held = res.status === "held" ? res.amount : 0n;
@@ -273,7 +365,15 @@ async function runSequence(ops: Op[]) {
           res.status = "settled";
           res.charge = { charged, shortfall: cost - charged };
           if (res.charge.shortfall > 0n) hit("settle:shortfall");
-          expect(r.ok && { duplicate: r.duplicate, charged: r.charged, shortfall: r.shortfall, a: r.row.allowanceDelta, p: r.row.purchasedDelta }).toEqual({
+          expect(
+            r.ok && {
+              duplicate: r.duplicate,
+              charged: r.charged,
+              shortfall: r.shortfall,
+              a: r.row.allowanceDelta,
+              p: r.row.purchasedDelta,
+            },
+          ).toEqual({
             duplicate: false,
             ...res.charge,
             a: -fromAllowance,
@@ -286,7 +386,9 @@ async function runSequence(ops: Op[]) {
         const res = pickFrom(m.reservations, op.pick);
         const reservationId = res?.id ?? "00000000-0000-4000-8000-000000000001";
         const r =
-          op.via === "pipeline" ? await pipeline.release({ reservationId, userId: users[res?.user ?? 0]! }) : await release(f.t.db, reservationId);
+          op.via === "pipeline"
+            ? await pipeline.release({ reservationId, userId: users[res?.user ?? 0]! })
+            : await release(f.t.db, reservationId);
         if (!res) {
           hit("release:notFound");
           expect(r).toEqual({ ok: false, error: { type: "ReservationNotFound", reservationId } });
@@ -322,16 +424,16 @@ async function runSequence(ops: Op[]) {
           expect(r.ok && [r.duplicate, r.granted.allowanceDelta]).toEqual([true, first]);
         } else if (start < p.current) {
           hit("startPeriod:stale");
-          expect(r).toEqual({ ok: false, error: { type: "StalePeriod", periodStart: new Date(start), currentPeriodStart: new Date(p.current) } });
+          expect(r).toEqual({
+            ok: false,
+            error: { type: "StalePeriod", periodStart: new Date(start), currentPeriodStart: new Date(p.current) },
+          });
         } else {
           const b = m.b[op.u]!;
           hit("startPeriod:started");
-          expect(r.ok && [r.duplicate, r.expired?.allowanceDelta, r.granted.allowanceAfter, r.granted.purchasedAfter]).toEqual([
-            false,
-            -b.allowance,
-            op.allowance,
-            b.purchased,
-          ]);
+          expect(
+            r.ok && [r.duplicate, r.expired?.allowanceDelta, r.granted.allowanceAfter, r.granted.purchasedAfter],
+          ).toEqual([false, -b.allowance, op.allowance, b.purchased]);
           b.allowance = op.allowance;
           p.current = start;
           p.started.set(start, op.allowance);
@@ -347,14 +449,20 @@ async function runSequence(ops: Op[]) {
           expect(r).toEqual({ ok: false, error: { type: "IdempotencyKeyReused", key, ownerUserId: users[seen.user] } });
         } else if (seen) {
           hit("clawback:duplicate");
-          expect(r.ok && { duplicate: r.duplicate, taken: r.taken, shortfall: r.shortfall }).toEqual({ duplicate: true, ...(seen.result as object) });
+          expect(r.ok && { duplicate: r.duplicate, taken: r.taken, shortfall: r.shortfall }).toEqual({
+            duplicate: true,
+            ...(seen.result as object),
+          });
         } else {
           const b = m.b[op.u]!;
           const taken = min(op.amount, b.purchased);
           hit(taken < op.amount ? "clawback:shortfall" : "clawback:full");
           b.purchased -= taken;
           const result = { taken, shortfall: op.amount - taken };
-          expect(r.ok && { duplicate: r.duplicate, taken: r.taken, shortfall: r.shortfall }).toEqual({ duplicate: false, ...result });
+          expect(r.ok && { duplicate: r.duplicate, taken: r.taken, shortfall: r.shortfall }).toEqual({
+            duplicate: false,
+            ...result,
+          });
           m.keys.set(key, { user: op.u, result });
           m.clawKeys.push(key);
         }
@@ -363,7 +471,13 @@ async function runSequence(ops: Op[]) {
       case "adjust": {
         const key = pickFrom(m.adjustKeys, op.reuse) ?? `adjust:${tag}:${++seq}`;
         const signed = op.negative ? -op.amount : op.amount;
-        const r = await adjust(f.t.db, { userId: users[op.u]!, amount: signed, reason: "property", actorId: admin, idempotencyKey: key });
+        const r = await adjust(f.t.db, {
+          userId: users[op.u]!,
+          amount: signed,
+          reason: "property",
+          actorId: admin,
+          idempotencyKey: key,
+        });
         const seen = m.keys.get(key);
         if (seen && seen.user !== op.u) {
           hit(`${op.op}:keyReused`);
@@ -373,7 +487,10 @@ async function runSequence(ops: Op[]) {
           expect(r.ok && [r.duplicate, r.row.id]).toEqual([true, seen.result]);
         } else if (op.negative && op.amount > m.available(op.u)) {
           hit("adjust:insufficient");
-          expect(r).toEqual({ ok: false, error: { type: "InsufficientTokens", required: op.amount, available: m.available(op.u) } });
+          expect(r).toEqual({
+            ok: false,
+            error: { type: "InsufficientTokens", required: op.amount, available: m.available(op.u) },
+          });
         } else {
           hit(op.negative ? "adjust:take" : "adjust:add");
           const b = m.b[op.u]!;
@@ -453,37 +570,48 @@ describe("the ledger's invariant under random operation sequences", () => {
     }
   }, 60_000);
 
-  it.each<Via>(["alone", "pipeline"])("replays a sequence that exercises every retry path (reserve, settle and release %s)", async (v) => {
-    const m = await runSequence([
-      { op: "grant", u: 0, bucket: "purchased", amount: 300_000n },
-      { op: "grant", u: 1, bucket: "purchased", amount: 5n, reuse: 0 }, // another user's key
-      { op: "grant", u: 0, bucket: "allowance", amount: 7n, reuse: 0 }, // retry
-      { op: "reserve", u: 0, amount: 400_000n, ttlMs: 1_000, via: v }, // exact fit
-      { op: "reserve", u: 0, amount: 1n, ttlMs: 1_000, reuse: 0, via: v }, // retry while nothing is available
-      { op: "reserve", u: 1, amount: 1n, ttlMs: 1_000, reuse: 0, via: v }, // another user's request id
-      { op: "reserve", u: 1, amount: 60_000n, ttlMs: 60_000, via: v },
-      { op: "sweep", advanceMs: 1_000 }, // expires the first hold only
-      { op: "settle", pick: 0, mode: "above", delta: 50_000n, via: v }, // settle of an expired reservation
-      { op: "settle", pick: 0, mode: "equal", delta: 1n, via: v }, // retry
-      { op: "release", pick: 0, via: v },
-      { op: "release", pick: 1, via: v },
-      { op: "settle", pick: 1, mode: "equal", delta: 1n, via: v }, // closed
-      { op: "startPeriod", u: 0, allowance: 1_000n, how: "next", days: 28, pick: 0 },
-      { op: "startPeriod", u: 0, allowance: 9n, how: "retry", days: 1, pick: 1 },
-      { op: "startPeriod", u: 0, allowance: 9n, how: "stale", days: 3, pick: 0 },
-      { op: "clawback", u: 0, amount: 999_999n },
-      { op: "clawback", u: 0, amount: 1n, reuse: 0 },
-      { op: "clawback", u: 1, amount: 1n, reuse: 0 },
-      { op: "adjust", u: 1, amount: 100_001n, negative: true },
-      { op: "adjust", u: 1, amount: 40_000n, negative: true },
-      { op: "adjust", u: 1, amount: 40_000n, negative: false, reuse: 0 },
-      { op: "adjust", u: 0, amount: 40_000n, negative: false, reuse: 0 },
-      { op: "settle", mode: "zero", delta: 1n, via: v }, // unknown reservation: picks nothing when pick is undefined
-      // One batch: user 1 (60,000 left) holds 30,000 and is refused 50,000; user 0 (1,000) holds 600, is refused 500.
-      { op: "burst", calls: [{ u: 1, amount: 30_000n }, { u: 0, amount: 600n }, { u: 1, amount: 50_000n }, { u: 0, amount: 500n }] },
-    ]);
-    expect(m.reservations.map((r) => r.status)).toEqual(["settled", "released", "held", "held"]);
-    expect(m.b[0]).toEqual({ allowance: 1_000n, purchased: 0n, reserved: 600n });
-    expect(m.b[1]!.reserved).toBe(30_000n);
-  });
+  it.each<Via>(["alone", "pipeline"])(
+    "replays a sequence that exercises every retry path (reserve, settle and release %s)",
+    async (v) => {
+      const m = await runSequence([
+        { op: "grant", u: 0, bucket: "purchased", amount: 300_000n },
+        { op: "grant", u: 1, bucket: "purchased", amount: 5n, reuse: 0 }, // another user's key
+        { op: "grant", u: 0, bucket: "allowance", amount: 7n, reuse: 0 }, // retry
+        { op: "reserve", u: 0, amount: 400_000n, ttlMs: 1_000, via: v }, // exact fit
+        { op: "reserve", u: 0, amount: 1n, ttlMs: 1_000, reuse: 0, via: v }, // retry while nothing is available
+        { op: "reserve", u: 1, amount: 1n, ttlMs: 1_000, reuse: 0, via: v }, // another user's request id
+        { op: "reserve", u: 1, amount: 60_000n, ttlMs: 60_000, via: v },
+        { op: "sweep", advanceMs: 1_000 }, // expires the first hold only
+        { op: "settle", pick: 0, mode: "above", delta: 50_000n, via: v }, // settle of an expired reservation
+        { op: "settle", pick: 0, mode: "equal", delta: 1n, via: v }, // retry
+        { op: "release", pick: 0, via: v },
+        { op: "release", pick: 1, via: v },
+        { op: "settle", pick: 1, mode: "equal", delta: 1n, via: v }, // closed
+        { op: "startPeriod", u: 0, allowance: 1_000n, how: "next", days: 28, pick: 0 },
+        { op: "startPeriod", u: 0, allowance: 9n, how: "retry", days: 1, pick: 1 },
+        { op: "startPeriod", u: 0, allowance: 9n, how: "stale", days: 3, pick: 0 },
+        { op: "clawback", u: 0, amount: 999_999n },
+        { op: "clawback", u: 0, amount: 1n, reuse: 0 },
+        { op: "clawback", u: 1, amount: 1n, reuse: 0 },
+        { op: "adjust", u: 1, amount: 100_001n, negative: true },
+        { op: "adjust", u: 1, amount: 40_000n, negative: true },
+        { op: "adjust", u: 1, amount: 40_000n, negative: false, reuse: 0 },
+        { op: "adjust", u: 0, amount: 40_000n, negative: false, reuse: 0 },
+        { op: "settle", mode: "zero", delta: 1n, via: v }, // unknown reservation: picks nothing when pick is undefined
+        // One batch: user 1 (60,000 left) holds 30,000 and is refused 50,000; user 0 (1,000) holds 600, is refused 500.
+        {
+          op: "burst",
+          calls: [
+            { u: 1, amount: 30_000n },
+            { u: 0, amount: 600n },
+            { u: 1, amount: 50_000n },
+            { u: 0, amount: 500n },
+          ],
+        },
+      ]);
+      expect(m.reservations.map((r) => r.status)).toEqual(["settled", "released", "held", "held"]);
+      expect(m.b[0]).toEqual({ allowance: 1_000n, purchased: 0n, reserved: 600n });
+      expect(m.b[1]!.reserved).toBe(30_000n);
+    },
+  );
 });

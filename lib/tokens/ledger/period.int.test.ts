@@ -13,7 +13,13 @@ const FEB = new Date("2026-02-28T08:00:00.000Z");
 const MAR = new Date("2026-03-31T08:00:00.000Z");
 const APR = new Date("2026-04-30T08:00:00.000Z");
 
-const period = (userId: string, periodStart: Date, periodEnd: Date, allowance: bigint, extra: Partial<StartPeriodInput> = {}): StartPeriodInput => ({
+const period = (
+  userId: string,
+  periodStart: Date,
+  periodEnd: Date,
+  allowance: bigint,
+  extra: Partial<StartPeriodInput> = {},
+): StartPeriodInput => ({
   userId,
   periodStart,
   periodEnd,
@@ -80,8 +86,15 @@ describe("startPeriod", () => {
 
   it("records grant_free when asked (free tier renewal)", async () => {
     const userId = await f.newAccount();
-    const r = await startPeriod(f.t.db, period(userId, FEB, MAR, 100_000n, { kind: "grant_free", sourceType: "free_tier" }));
-    expect(r.ok && [r.expired?.allowanceDelta, r.granted.kind, r.granted.sourceType]).toEqual([-100_000n, "grant_free", "free_tier"]);
+    const r = await startPeriod(
+      f.t.db,
+      period(userId, FEB, MAR, 100_000n, { kind: "grant_free", sourceType: "free_tier" }),
+    );
+    expect(r.ok && [r.expired?.allowanceDelta, r.granted.kind, r.granted.sourceType]).toEqual([
+      -100_000n,
+      "grant_free",
+      "free_tier",
+    ]);
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
   });
 
@@ -90,7 +103,12 @@ describe("startPeriod", () => {
     const first = await startPeriod(f.t.db, period(userId, FEB, MAR, 1_000_000n));
     // The retry even asks for another amount: the period is already started.
     const retry = await startPeriod(f.t.db, period(userId, FEB, MAR, 5_000_000n));
-    expect(retry).toEqual({ ok: true, duplicate: true, expired: first.ok && first.expired, granted: first.ok && first.granted });
+    expect(retry).toEqual({
+      ok: true,
+      duplicate: true,
+      expired: first.ok && first.expired,
+      granted: first.ok && first.granted,
+    });
     expect(await f.buckets(userId)).toEqual({ allowance: 1_000_000n, purchased: 500_000n, reserved: 0n });
     expect(await f.countKey(allowanceKey(userId, FEB))).toBe(1);
     expect(await f.countKey(expiryKey(userId, FEB))).toBe(1);
@@ -108,7 +126,9 @@ describe("startPeriod", () => {
 
   it("writes exactly one expiry and one grant when 20 identical calls arrive at once", async () => {
     const userId = await usedAccount();
-    const results = await Promise.all(Array.from({ length: 20 }, () => startPeriod(f.t.db, period(userId, FEB, MAR, 1_000_000n))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => startPeriod(f.t.db, period(userId, FEB, MAR, 1_000_000n))),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(results.filter((r) => r.ok && !r.duplicate)).toHaveLength(1);
     expect(results.filter((r) => r.ok && r.duplicate)).toHaveLength(19);
@@ -162,8 +182,17 @@ describe("startPeriod", () => {
   it("allows an allowance of 0 (the allowance just expires)", async () => {
     const userId = await usedAccount();
     const r = await startPeriod(f.t.db, period(userId, FEB, MAR, 0n));
-    expect(r.ok && [r.expired?.allowanceDelta, r.granted.allowanceDelta, r.granted.allowanceAfter]).toEqual([-70_000n, 0n, 0n]);
-    expect(await balance(f.t.db, userId)).toMatchObject({ allowance: 0n, purchased: 500_000n, periodStart: FEB, nextResetAt: MAR });
+    expect(r.ok && [r.expired?.allowanceDelta, r.granted.allowanceDelta, r.granted.allowanceAfter]).toEqual([
+      -70_000n,
+      0n,
+      0n,
+    ]);
+    expect(await balance(f.t.db, userId)).toMatchObject({
+      allowance: 0n,
+      purchased: 500_000n,
+      periodStart: FEB,
+      nextResetAt: MAR,
+    });
     expect((await verifyLedger(f.t.db, { userIds: [userId] })).mismatches).toEqual([]);
   });
 
@@ -180,14 +209,23 @@ describe("startPeriod", () => {
 
   it("reports AccountNotFound for a user without a token account", async () => {
     const user = await f.newUser();
-    expect(await startPeriod(f.t.db, period(user, FEB, MAR, 1_000n))).toEqual({ ok: false, error: { type: "AccountNotFound", userId: user } });
+    expect(await startPeriod(f.t.db, period(user, FEB, MAR, 1_000n))).toEqual({
+      ok: false,
+      error: { type: "AccountNotFound", userId: user },
+    });
     expect(await f.rowCount(user)).toBe(0);
   });
 
   it("never leaves a period half started: an expiry is never written without its grant", async () => {
     const userId = await f.newAccount();
     // Something (not startPeriod) already used the grant key of the period alone.
-    await grant(f.t.db, { userId, bucket: "allowance", kind: "grant_allowance", amount: 1n, idempotencyKey: allowanceKey(userId, FEB) });
+    await grant(f.t.db, {
+      userId,
+      bucket: "allowance",
+      kind: "grant_allowance",
+      amount: 1n,
+      idempotencyKey: allowanceKey(userId, FEB),
+    });
     await expect(startPeriod(f.t.db, period(userId, FEB, MAR, 1_000n))).rejects.toThrow(/division by zero/);
     expect(await f.countKey(expiryKey(userId, FEB))).toBe(0);
     const b = await balance(f.t.db, userId);

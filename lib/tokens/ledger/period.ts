@@ -2,7 +2,13 @@
 // granted — exactly once per (user, period start), whoever asks first (Stripe's invoice.paid, the
 // reset cron, sign-up).
 import type { DbTx } from "../../db/client";
-import { requireNonNegative, type AccountNotFound, type IdempotencyKeyReused, type Result, type StalePeriod } from "./errors";
+import {
+  requireNonNegative,
+  type AccountNotFound,
+  type IdempotencyKeyReused,
+  type Result,
+  type StalePeriod,
+} from "./errors";
 import { duplicateOrMissing } from "./grant";
 import { LEDGER_ROW, type LedgerRow } from "./types";
 
@@ -110,12 +116,21 @@ export async function startPeriod(tx: DbTx, input: StartPeriodInput): Promise<St
 
   const found = await duplicateOrMissing(tx, input.userId, grantKey);
   if (found.ok) {
-    const expiredRow = await tx.$queryRaw<LedgerRow[]>`SELECT ${LEDGER_ROW} FROM token_transactions WHERE idempotency_key = ${expireKey}`;
+    const expiredRow = await tx.$queryRaw<
+      LedgerRow[]
+    >`SELECT ${LEDGER_ROW} FROM token_transactions WHERE idempotency_key = ${expireKey}`;
     return { ok: true, expired: expiredRow[0] ?? null, granted: found.row, duplicate: true };
   }
   if (found.error.type === "AccountNotFound") {
-    const current = await tx.userTokenBalance.findUnique({ where: { userId: input.userId }, select: { periodStart: true } });
-    if (current) return { ok: false, error: { type: "StalePeriod", periodStart: input.periodStart, currentPeriodStart: current.periodStart } };
+    const current = await tx.userTokenBalance.findUnique({
+      where: { userId: input.userId },
+      select: { periodStart: true },
+    });
+    if (current)
+      return {
+        ok: false,
+        error: { type: "StalePeriod", periodStart: input.periodStart, currentPeriodStart: current.periodStart },
+      };
   }
   return found;
 }

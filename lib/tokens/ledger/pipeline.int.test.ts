@@ -15,7 +15,8 @@ import { verifyLedger } from "./verify";
 
 const f = ledgerTestDatabase({ poolMax: 20 });
 
-const pipeline = (options: { lanes?: number; maxBatch?: number; lockTimeoutMs?: number } = {}) => new LedgerPipeline({ pool: f.t.pool, db: f.t.db, ...options });
+const pipeline = (options: { lanes?: number; maxBatch?: number; lockTimeoutMs?: number } = {}) =>
+  new LedgerPipeline({ pool: f.t.pool, db: f.t.db, ...options });
 const clean = async (...userIds: string[]) => expect((await verifyLedger(f.t.db, { userIds })).mismatches).toEqual([]);
 
 describe("ledger pipeline: one call", () => {
@@ -26,7 +27,12 @@ describe("ledger pipeline: one call", () => {
 
     const held = await p.reserve(reserveInput(userId, 30_000n));
     if (!held.ok) throw new Error(held.error.type);
-    expect([held.duplicate, held.available, held.reservation.status, held.reservation.userId]).toEqual([false, 120_000n, "held", userId]);
+    expect([held.duplicate, held.available, held.reservation.status, held.reservation.userId]).toEqual([
+      false,
+      120_000n,
+      "held",
+      userId,
+    ]);
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 50_000n, reserved: 30_000n });
 
     // A charge above the allowance: allowance first, then purchased.
@@ -53,7 +59,11 @@ describe("ledger pipeline: one call", () => {
     expect(s.balance).toEqual({ allowance: 0n, purchased: 45_000n, reserved: 30_000n, available: 15_000n });
 
     const r = await p.release({ reservationId: held.reservation.id, userId });
-    expect(r).toEqual({ ok: true, released: true, balance: { allowance: 0n, purchased: 45_000n, reserved: 0n, available: 45_000n } });
+    expect(r).toEqual({
+      ok: true,
+      released: true,
+      balance: { allowance: 0n, purchased: 45_000n, reserved: 0n, available: 45_000n },
+    });
     expect(await f.reservationStatus(held.reservation.id)).toBe("released");
     await clean(userId);
   });
@@ -68,20 +78,36 @@ describe("ledger pipeline: one call", () => {
     const again = await p.reserve(input);
     expect(again.ok && [again.duplicate, again.reservation.id]).toEqual([true, first.reservation.id]);
     // A different request that the rest cannot cover: refused with what is available, nothing held.
-    expect(await p.reserve(reserveInput(userId, 50_000n))).toEqual({ ok: false, error: { type: "InsufficientTokens", required: 50_000n, available: 40_000n } });
+    expect(await p.reserve(reserveInput(userId, 50_000n))).toEqual({
+      ok: false,
+      error: { type: "InsufficientTokens", required: 50_000n, available: 40_000n },
+    });
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 60_000n });
 
     const settled = await p.settle({ reservationId: first.reservation.id, userId, cost: 10_000n });
     const twice = await p.settle({ reservationId: first.reservation.id, userId, cost: 10_000n });
     if (!settled.ok || !twice.ok) throw new Error("settle failed");
     expect([twice.duplicate, twice.row.id, twice.charged]).toEqual([true, settled.row.id, 10_000n]);
-    expect(await p.release({ reservationId: first.reservation.id, userId })).toEqual({ ok: true, released: false, balance: null });
+    expect(await p.release({ reservationId: first.reservation.id, userId })).toEqual({
+      ok: true,
+      released: false,
+      balance: null,
+    });
 
     const unknown = "00000000-0000-4000-8000-000000000000";
-    expect(await p.settle({ reservationId: unknown, userId, cost: 1n })).toEqual({ ok: false, error: { type: "ReservationNotFound", reservationId: unknown } });
-    expect(await p.release({ reservationId: unknown, userId })).toEqual({ ok: false, error: { type: "ReservationNotFound", reservationId: unknown } });
+    expect(await p.settle({ reservationId: unknown, userId, cost: 1n })).toEqual({
+      ok: false,
+      error: { type: "ReservationNotFound", reservationId: unknown },
+    });
+    expect(await p.release({ reservationId: unknown, userId })).toEqual({
+      ok: false,
+      error: { type: "ReservationNotFound", reservationId: unknown },
+    });
     const nobody = await f.newUser();
-    expect(await p.reserve(reserveInput(nobody, 1n))).toEqual({ ok: false, error: { type: "AccountNotFound", userId: nobody } });
+    expect(await p.reserve(reserveInput(nobody, 1n))).toEqual({
+      ok: false,
+      error: { type: "AccountNotFound", userId: nobody },
+    });
     // Another user's request id is refused, not handed over.
     const other = await f.newAccount();
     expect(await p.reserve({ ...input, userId: other })).toEqual({
@@ -99,7 +125,13 @@ describe("ledger pipeline: one call", () => {
     const held = await p.reserve(reserveInput(userId, 20_000n));
     if (!held.ok) throw new Error(held.error.type);
     // Something else wrote a row under this call's key (the key is the charge's identity).
-    const taken = await grant(f.t.db, { userId, bucket: "purchased", kind: "grant_pack", amount: 5_000n, idempotencyKey: callKey(held.reservation.requestId) });
+    const taken = await grant(f.t.db, {
+      userId,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 5_000n,
+      idempotencyKey: callKey(held.reservation.requestId),
+    });
     if (!taken.ok) throw new Error(taken.error.type);
     const s = await p.settle({ reservationId: held.reservation.id, userId, cost: 7_000n });
     expect(s.ok && [s.duplicate, s.row.id]).toEqual([true, taken.row.id]);
@@ -129,12 +161,15 @@ describe("ledger pipeline: many calls", () => {
   it("commits calls that arrive together in one statement", async () => {
     const p = pipeline({ lanes: 1, maxBatch: 128 });
     const users = await Promise.all(Array.from({ length: 10 }, () => f.newAccount()));
-    const results = await Promise.all(users.flatMap((userId) => Array.from({ length: 10 }, () => p.reserve(reserveInput(userId, 1_000n)))));
+    const results = await Promise.all(
+      users.flatMap((userId) => Array.from({ length: 10 }, () => p.reserve(reserveInput(userId, 1_000n)))),
+    );
     expect(results.every((r) => r.ok && !r.duplicate)).toBe(true);
     const stats = p.stats();
     // All made in one turn of the event loop: one statement, one commit.
     expect([stats.calls, stats.statements]).toEqual([100, 1]);
-    for (const userId of users) expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 10_000n });
+    for (const userId of users)
+      expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 10_000n });
     await clean(...users);
   });
 
@@ -151,7 +186,9 @@ describe("ledger pipeline: many calls", () => {
   it("refuses a malformed reservation id before anything is sent", async () => {
     const p = pipeline();
     const userId = await f.newAccount();
-    await expect(p.settle({ reservationId: "not-a-uuid", userId, cost: 1n })).rejects.toThrow(/reservationId must be a UUID/);
+    await expect(p.settle({ reservationId: "not-a-uuid", userId, cost: 1n })).rejects.toThrow(
+      /reservationId must be a UUID/,
+    );
     await expect(p.release({ reservationId: "not-a-uuid", userId })).rejects.toThrow(/reservationId must be a UUID/);
     expect(p.stats().statements).toBe(0);
   });
@@ -218,7 +255,9 @@ describe("ledger pipeline: many calls", () => {
     const calls = Array.from({ length: 200 }, async (_, i) => {
       const amount = BigInt(1 + (i % 9)) * 1_000n;
       // A third reserve "an hour ago" with a short time to live: the sweeps may expire them first.
-      const r = await p.reserve(reserveInput(userId, amount, i % 3 === 0 ? { now: past, ttlMs: 1_000, requestId: nextRequestId("pipe") } : {}));
+      const r = await p.reserve(
+        reserveInput(userId, amount, i % 3 === 0 ? { now: past, ttlMs: 1_000, requestId: nextRequestId("pipe") } : {}),
+      );
       if (!r.ok) {
         expect(r.error.type).toBe("InsufficientTokens");
         return;
@@ -237,17 +276,34 @@ describe("ledger pipeline: many calls", () => {
     const others = [
       ...Array.from({ length: 20 }, (_, i) => grant(f.t.db, pack(userId, `checkout:pipe-${i}-${userId}`, 5_000n))),
       ...Array.from({ length: 3 }, () =>
-        startPeriod(f.t.db, { userId, periodStart: new Date("2026-02-28T08:00:00.000Z"), periodEnd: new Date("2026-03-31T08:00:00.000Z"), allowance: 150_000n }),
+        startPeriod(f.t.db, {
+          userId,
+          periodStart: new Date("2026-02-28T08:00:00.000Z"),
+          periodEnd: new Date("2026-03-31T08:00:00.000Z"),
+          allowance: 150_000n,
+        }),
       ),
       ...Array.from({ length: 4 }, () => sweepExpiredReservations(f.t.db, new Date(), { batchSize: 5 })),
-      ...Array.from({ length: 2 }, () => clawback(f.t.db, { userId, amount: 20_000n, idempotencyKey: `refund:pipe-${userId}` })),
+      ...Array.from({ length: 2 }, () =>
+        clawback(f.t.db, { userId, amount: 20_000n, idempotencyKey: `refund:pipe-${userId}` }),
+      ),
       ...Array.from({ length: 4 }, (_, i) =>
-        adjust(f.t.db, { userId, amount: i % 2 ? 3_000n : -3_000n, reason: "load", actorId: admin, idempotencyKey: `adjust:pipe-${i}-${userId}` }),
+        adjust(f.t.db, {
+          userId,
+          amount: i % 2 ? 3_000n : -3_000n,
+          reason: "load",
+          actorId: admin,
+          idempotencyKey: `adjust:pipe-${i}-${userId}`,
+        }),
       ),
     ];
     const settled = await Promise.allSettled([...calls, ...others]);
     expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
-    expect(await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1 AND status = 'held'", [userId])).toEqual([{ n: 0 }]);
+    expect(
+      await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1 AND status = 'held'", [
+        userId,
+      ]),
+    ).toEqual([{ n: 0 }]);
     expect((await f.buckets(userId)).reserved).toBe(0n);
     const [consumed] = await f.t.sql<{ rows: number; taken: string }>(
       `SELECT count(*)::int AS rows, coalesce(-sum(allowance_delta + purchased_delta), 0)::text AS taken

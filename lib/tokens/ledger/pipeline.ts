@@ -100,7 +100,8 @@ export class LedgerPipeline implements HotLedger {
     this.lockTimeoutMs = options.lockTimeoutMs ?? 100;
     if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError("lanes must be a positive integer");
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError("maxBatch must be a positive integer");
-    if (!Number.isInteger(this.lockTimeoutMs) || this.lockTimeoutMs < 1) throw new RangeError("lockTimeoutMs must be a positive integer");
+    if (!Number.isInteger(this.lockTimeoutMs) || this.lockTimeoutMs < 1)
+      throw new RangeError("lockTimeoutMs must be a positive integer");
     this.lanes = Array.from({ length: lanes }, () => new Lane(this, maxBatch));
   }
 
@@ -126,7 +127,9 @@ export class LedgerPipeline implements HotLedger {
     const user = call.userId ?? "";
     if (this.alone.has(user)) return this.runAlone(call);
     const lane = this.lanes[laneHash(user) % this.lanes.length]!;
-    return new Promise<R>((resolve, reject) => lane.push({ call, resolve: resolve as (value: unknown) => void, reject }));
+    return new Promise<R>((resolve, reject) =>
+      lane.push({ call, resolve: resolve as (value: unknown) => void, reject }),
+    );
   }
 
   /** One statement of `ops`, with the batch's lock timeout or none; throws what the database threw. */
@@ -137,7 +140,8 @@ export class LedgerPipeline implements HotLedger {
       text: APPLY_SQL,
       values: [JSON.stringify(ops), lockTimeoutMs],
     });
-    if (rows.length !== ops.length) throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
+    if (rows.length !== ops.length)
+      throw new Error(`ledger_apply answered ${rows.length} rows for ${ops.length} operations`);
     this.counters.calls += ops.length;
     return rows.map(toApplyRow);
   }

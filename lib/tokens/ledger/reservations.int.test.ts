@@ -73,7 +73,9 @@ describe("reserve", () => {
       error: { type: "InsufficientTokens", required: 105_001n, available: 105_000n },
     });
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 5_000n, reserved: 0n });
-    expect(await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1", [userId])).toEqual(before);
+    expect(await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1", [userId])).toEqual(
+      before,
+    );
   });
 
   it("accepts an exact fit, then refuses one millitoken more", async () => {
@@ -109,8 +111,18 @@ describe("reserve", () => {
     // A retry with another amount is still the same call.
     const changed = await reserve(f.t.db, { ...input, amount: 1_000n });
     expect(first.ok && first.duplicate).toBe(false);
-    expect(retry).toEqual({ ok: true, duplicate: true, reservation: first.ok && first.reservation, available: 70_000n });
-    expect(changed).toEqual({ ok: true, duplicate: true, reservation: first.ok && first.reservation, available: 70_000n });
+    expect(retry).toEqual({
+      ok: true,
+      duplicate: true,
+      reservation: first.ok && first.reservation,
+      available: 70_000n,
+    });
+    expect(changed).toEqual({
+      ok: true,
+      duplicate: true,
+      reservation: first.ok && first.reservation,
+      available: 70_000n,
+    });
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 30_000n });
     await clean(userId);
   });
@@ -189,8 +201,13 @@ describe("reserve", () => {
       error: { type: "AccountNotFound", userId: "no-such-user" },
     });
     const user = await f.newUser();
-    expect(await reserve(f.t.db, reserveInput(user, 1_000n))).toEqual({ ok: false, error: { type: "AccountNotFound", userId: user } });
-    expect(await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1", [user])).toEqual([{ n: 0 }]);
+    expect(await reserve(f.t.db, reserveInput(user, 1_000n))).toEqual({
+      ok: false,
+      error: { type: "AccountNotFound", userId: user },
+    });
+    expect(await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE user_id = $1", [user])).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it("refuses bad input with LedgerUsageError", async () => {
@@ -271,7 +288,9 @@ describe("settle", () => {
     const userId = await account(10_000n);
     const id = await holdOrThrow(f.t.db, reserveInput(userId, 10_000n));
     const r = await settle(f.t.db, { reservationId: id, cost: 105_000n });
-    expect(r.ok && { charged: r.charged, shortfall: r.shortfall, a: r.row.allowanceDelta, p: r.row.purchasedDelta }).toEqual({
+    expect(
+      r.ok && { charged: r.charged, shortfall: r.shortfall, a: r.row.allowanceDelta, p: r.row.purchasedDelta },
+    ).toEqual({
       charged: 105_000n,
       shortfall: 0n,
       a: -100_000n,
@@ -290,7 +309,9 @@ describe("settle", () => {
       shortfall: 130_001n,
       balance: { allowance: 0n, purchased: 0n, reserved: 0n, available: 0n },
     });
-    expect(await consumeRows(userId)).toEqual([{ allowance_delta: "-100000", purchased_delta: "-20000", shortfall: "130001", cost: "250001" }]);
+    expect(await consumeRows(userId)).toEqual([
+      { allowance_delta: "-100000", purchased_delta: "-20000", shortfall: "130001", cost: "250001" },
+    ]);
     expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 0n, reserved: 0n });
     await clean(userId);
   });
@@ -319,16 +340,28 @@ describe("settle", () => {
     const id = await holdOrThrow(f.t.db, reserveInput(userId, 7_000n));
     const r = await settle(f.t.db, { reservationId: id, cost: 0n });
     expect(r.ok && { charged: r.charged, shortfall: r.shortfall }).toEqual({ charged: 0n, shortfall: 0n });
-    expect(await consumeRows(userId)).toEqual([{ allowance_delta: "0", purchased_delta: "0", shortfall: "0", cost: "0" }]);
+    expect(await consumeRows(userId)).toEqual([
+      { allowance_delta: "0", purchased_delta: "0", shortfall: "0", cost: "0" },
+    ]);
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
   });
 
   it("stores the usage breakdown, the cost in micro-dollars and the pricing version", async () => {
     const userId = await account();
     const id = await holdOrThrow(f.t.db, reserveInput(userId, 9_000n, { feature: "vision", pricingVersion: 1 }));
-    const usage = { model: "gpt-x", inputTokens: 1200, cachedInputTokens: 200, outputTokens: 345, images: 1, streamed: true, note: null };
+    const usage = {
+      model: "gpt-x",
+      inputTokens: 1200,
+      cachedInputTokens: 200,
+      outputTokens: 345,
+      images: 1,
+      streamed: true,
+      note: null,
+    };
     const r = await settle(f.t.db, { reservationId: id, cost: 8_765n, usage });
-    expect(r.ok && { usage: r.row.usage, cost: r.row.costMicroUsd, feature: r.row.feature, v: r.row.pricingVersion }).toEqual({
+    expect(
+      r.ok && { usage: r.row.usage, cost: r.row.costMicroUsd, feature: r.row.feature, v: r.row.pricingVersion },
+    ).toEqual({
       usage,
       cost: 8_765n,
       feature: "vision",
@@ -372,7 +405,9 @@ describe("settle", () => {
   it("charges once when the same reservation is settled 20 times at once", async () => {
     const userId = await account();
     const id = await holdOrThrow(f.t.db, reserveInput(userId, 9_000n));
-    const results = await Promise.all(Array.from({ length: 20 }, () => settle(f.t.db, { reservationId: id, cost: 3_000n })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => settle(f.t.db, { reservationId: id, cost: 3_000n })),
+    );
     expect(results.filter((r) => r.ok && !r.duplicate)).toHaveLength(1);
     expect(results.filter((r) => r.ok && r.duplicate)).toHaveLength(19);
     expect(await consumeRows(userId)).toHaveLength(1);

@@ -9,7 +9,17 @@
 // Lock order, everywhere: a reservation row first, then the balance row. Reserve locks only the
 // balance; the sweep skips reservations locked by someone else. So these never deadlock.
 import type { DbTx } from "../../db/client";
-import { releaseCall, reserveCall, runCall, settleCall, type ReleaseResult, type ReserveInput, type ReserveResult, type SettleInput, type SettleResult } from "./apply";
+import {
+  releaseCall,
+  reserveCall,
+  runCall,
+  settleCall,
+  type ReleaseResult,
+  type ReserveInput,
+  type ReserveResult,
+  type SettleInput,
+  type SettleResult,
+} from "./apply";
 
 /**
  * Holds `amount` if the user can cover it, or answers InsufficientTokens with what was available

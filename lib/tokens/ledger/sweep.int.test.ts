@@ -16,7 +16,8 @@ beforeEach(async () => {
   expect(await f.t.sql("SELECT count(*)::int AS n FROM token_reservations WHERE status = 'held'")).toEqual([{ n: 0 }]);
 });
 
-const hold = (userId: string, amount: bigint, ttlMs: number, now = T) => holdOrThrow(f.t.db, reserveInput(userId, amount, { now, ttlMs }));
+const hold = (userId: string, amount: bigint, ttlMs: number, now = T) =>
+  holdOrThrow(f.t.db, reserveInput(userId, amount, { now, ttlMs }));
 
 describe("sweepExpiredReservations", () => {
   it("with a userId, expires only that user's due holds and leaves everyone else's alone", async () => {
@@ -26,12 +27,20 @@ describe("sweepExpiredReservations", () => {
     const aLater = await hold(a, 3_000n, 60_000);
     const bDue = await hold(b, 7_000n, 1_000);
 
-    expect(await sweepExpiredReservations(f.t.db, at(5_000), { userId: a })).toEqual({ expired: 1, amount: 10_000n, ran: true });
+    expect(await sweepExpiredReservations(f.t.db, at(5_000), { userId: a })).toEqual({
+      expired: 1,
+      amount: 10_000n,
+      ran: true,
+    });
     expect(await Promise.all([aDue, aLater, bDue].map(f.reservationStatus))).toEqual(["expired", "held", "held"]);
     expect(await f.buckets(a)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 3_000n });
     expect(await f.buckets(b)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 7_000n });
     // Nothing due any more for a: a second call changes nothing.
-    expect(await sweepExpiredReservations(f.t.db, at(5_000), { userId: a })).toEqual({ expired: 0, amount: 0n, ran: true });
+    expect(await sweepExpiredReservations(f.t.db, at(5_000), { userId: a })).toEqual({
+      expired: 0,
+      amount: 0n,
+      ran: true,
+    });
     expect((await verifyLedger(f.t.db)).mismatches).toEqual([]);
   });
 
@@ -70,7 +79,10 @@ describe("sweepExpiredReservations", () => {
     const a = await f.newAccount();
     const id = await hold(a, 1_000n, 1_000);
     await sweepExpiredReservations(f.t.db, at(3_000));
-    const [row] = await f.t.sql<{ finished_at: Date }>("SELECT finished_at FROM token_reservations WHERE id = $1::uuid", [id]);
+    const [row] = await f.t.sql<{ finished_at: Date }>(
+      "SELECT finished_at FROM token_reservations WHERE id = $1::uuid",
+      [id],
+    );
     expect(row!.finished_at).toEqual(at(3_000));
   });
 
@@ -82,7 +94,11 @@ describe("sweepExpiredReservations", () => {
     await settle(f.t.db, { reservationId: settled, cost: 4_000n });
     await release(f.t.db, released);
     expect(await sweepExpiredReservations(f.t.db, at(1_000))).toEqual({ expired: 1, amount: 10_000n, ran: true });
-    expect(await Promise.all([settled, released, held].map(f.reservationStatus))).toEqual(["settled", "released", "expired"]);
+    expect(await Promise.all([settled, released, held].map(f.reservationStatus))).toEqual([
+      "settled",
+      "released",
+      "expired",
+    ]);
     expect(await f.buckets(a)).toEqual({ allowance: 96_000n, purchased: 0n, reserved: 0n });
     expect((await verifyLedger(f.t.db, { userIds: [a] })).mismatches).toEqual([]);
   });
@@ -92,7 +108,11 @@ describe("sweepExpiredReservations", () => {
     const b = await f.newAccount();
     for (let i = 0; i < 5; i++) await hold(i % 2 ? a : b, BigInt(i + 1) * 1_000n, 1_000 + i);
     const notDue = await hold(a, 9_000n, 10_000);
-    expect(await sweepExpiredReservations(f.t.db, at(2_000), { batchSize: 2 })).toEqual({ expired: 5, amount: 15_000n, ran: true });
+    expect(await sweepExpiredReservations(f.t.db, at(2_000), { batchSize: 2 })).toEqual({
+      expired: 5,
+      amount: 15_000n,
+      ran: true,
+    });
     expect(await f.buckets(a)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 9_000n });
     expect(await f.buckets(b)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
     expect(await f.reservationStatus(notDue)).toBe("held");
@@ -101,7 +121,11 @@ describe("sweepExpiredReservations", () => {
   it("handles a batch size that divides the due holds exactly", async () => {
     const a = await f.newAccount();
     for (let i = 0; i < 4; i++) await hold(a, 1_000n, 1_000);
-    expect(await sweepExpiredReservations(f.t.db, at(1_000), { batchSize: 2 })).toEqual({ expired: 4, amount: 4_000n, ran: true });
+    expect(await sweepExpiredReservations(f.t.db, at(1_000), { batchSize: 2 })).toEqual({
+      expired: 4,
+      amount: 4_000n,
+      ran: true,
+    });
     expect(await f.buckets(a)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
   });
 
@@ -113,12 +137,17 @@ describe("sweepExpiredReservations", () => {
       total += amount;
       await hold(users[i % 3]!, amount, 1_000 + (i % 10));
     }
-    const results = await Promise.all(Array.from({ length: 8 }, () => sweepExpiredReservations(f.t.db, at(10_000), { batchSize: 7 })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => sweepExpiredReservations(f.t.db, at(10_000), { batchSize: 7 })),
+    );
     expect(results.reduce((n, r) => n + r.expired, 0)).toBe(60);
     expect(results.reduce((n, r) => n + r.amount, 0n)).toBe(total);
     for (const u of users) expect(await f.buckets(u)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 0n });
     expect(
-      await f.t.sql("SELECT status::text, count(*)::int AS n FROM token_reservations WHERE user_id = ANY($1) GROUP BY 1", [users]),
+      await f.t.sql(
+        "SELECT status::text, count(*)::int AS n FROM token_reservations WHERE user_id = ANY($1) GROUP BY 1",
+        [users],
+      ),
     ).toEqual([{ status: "expired", n: 60 }]);
     expect((await verifyLedger(f.t.db, { userIds: users })).mismatches).toEqual([]);
   });
@@ -128,7 +157,10 @@ describe("sweepExpiredReservations", () => {
     // The call's process reserves, then dies: it never settles nor releases.
     const r = await reserve(f.t.db, reserveInput(a, 80_000n, { now: T, ttlMs: 30_000 }));
     expect(r.ok).toBe(true);
-    expect(await reserve(f.t.db, reserveInput(a, 20_001n, { now: at(1) }))).toMatchObject({ ok: false, error: { type: "InsufficientTokens" } });
+    expect(await reserve(f.t.db, reserveInput(a, 20_001n, { now: at(1) }))).toMatchObject({
+      ok: false,
+      error: { type: "InsufficientTokens" },
+    });
 
     expect(await sweepExpiredReservations(f.t.db, at(29_999))).toEqual({ expired: 0, amount: 0n, ran: true });
     expect(await f.buckets(a)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 80_000n });

@@ -31,7 +31,13 @@ async function activeUser(): Promise<string> {
   });
   await clawback(f.t.db, { userId, amount: 100_000n, idempotencyKey: `refund:${userId}` });
   const admin = await f.t.db.user.create({ data: { email: `verify-admin-${userId}@example.com`, role: "admin" } });
-  await adjust(f.t.db, { userId, amount: -1_234n, reason: "test", actorId: admin.id, idempotencyKey: `adjust:${userId}` });
+  await adjust(f.t.db, {
+    userId,
+    amount: -1_234n,
+    reason: "test",
+    actorId: admin.id,
+    idempotencyKey: `adjust:${userId}`,
+  });
   return userId;
 }
 
@@ -49,7 +55,9 @@ describe("verifyLedger", () => {
     const users = [await activeUser(), await activeUser(), await f.newAccount()];
     const result = await verifyLedger(f.t.db);
     expect(result.mismatches).toEqual([]);
-    const [{ n }] = (await f.t.sql<{ n: number }>("SELECT count(*)::int AS n FROM user_token_balance")) as [{ n: number }];
+    const [{ n }] = (await f.t.sql<{ n: number }>("SELECT count(*)::int AS n FROM user_token_balance")) as [
+      { n: number },
+    ];
     expect(result.usersChecked).toBe(n);
     expect(await verifyLedger(f.t.db, { userIds: users })).toEqual({ usersChecked: 3, mismatches: [] });
   });
@@ -92,7 +100,9 @@ describe("verifyLedger", () => {
       [userId],
       "UPDATE user_token_balance SET reserved = reserved - 5 WHERE user_id = $1",
       async () => {
-        expect((await verifyLedger(f.t.db)).mismatches).toEqual([{ userId, problem: "reserved_sum", expected: 20_000n, actual: 20_005n }]);
+        expect((await verifyLedger(f.t.db)).mismatches).toEqual([
+          { userId, problem: "reserved_sum", expected: 20_000n, actual: 20_005n },
+        ]);
       },
     );
   });
@@ -104,7 +114,9 @@ describe("verifyLedger", () => {
       [userId],
       "UPDATE token_reservations SET status = 'held' WHERE user_id = $1 AND status = 'released' AND amount = 20000",
       async () => {
-        expect((await verifyLedger(f.t.db)).mismatches).toEqual([{ userId, problem: "reserved_sum", expected: 0n, actual: 20_000n }]);
+        expect((await verifyLedger(f.t.db)).mismatches).toEqual([
+          { userId, problem: "reserved_sum", expected: 0n, actual: 20_000n },
+        ]);
       },
     );
   });
@@ -125,7 +137,9 @@ describe("verifyLedger", () => {
         },
       );
     } finally {
-      await f.t.sql('ALTER TABLE user_token_balance ADD CONSTRAINT user_token_balance_purchased_nonneg CHECK ("purchased" >= 0)');
+      await f.t.sql(
+        'ALTER TABLE user_token_balance ADD CONSTRAINT user_token_balance_purchased_nonneg CHECK ("purchased" >= 0)',
+      );
     }
   });
 
@@ -137,11 +151,16 @@ describe("verifyLedger", () => {
       [user, `orphan:${user}`],
     );
     try {
-      expect((await verifyLedger(f.t.db)).mismatches).toEqual([{ userId: user, problem: "ledger_without_balance", expected: 0n, actual: 4_200n }]);
+      expect((await verifyLedger(f.t.db)).mismatches).toEqual([
+        { userId: user, problem: "ledger_without_balance", expected: 0n, actual: 4_200n },
+      ]);
       expect((await verifyLedger(f.t.db, { userIds: [user] })).mismatches).toHaveLength(1);
     } finally {
       // Repair: the balance the row belongs to (ledger rows cannot be deleted).
-      await f.t.sql("INSERT INTO user_token_balance (user_id, purchased, period_start, next_reset_at, period_anchor) VALUES ($1, 4200, now(), now(), now())", [user]);
+      await f.t.sql(
+        "INSERT INTO user_token_balance (user_id, purchased, period_start, next_reset_at, period_anchor) VALUES ($1, 4200, now(), now(), now())",
+        [user],
+      );
     }
   });
 
@@ -156,7 +175,9 @@ describe("verifyLedger", () => {
         expect(await verifyLedger(f.t.db, { userIds: [good] })).toEqual({ usersChecked: 1, mismatches: [] });
         const both = await verifyLedger(f.t.db, { userIds: [good, bad] });
         expect(both.usersChecked).toBe(2);
-        expect(both.mismatches).toEqual([{ userId: bad, problem: "purchased_sum", expected: 876_544n, actual: 876_545n }]);
+        expect(both.mismatches).toEqual([
+          { userId: bad, problem: "purchased_sum", expected: 876_544n, actual: 876_545n },
+        ]);
         expect(await verifyLedger(f.t.db, { userIds: ["no-such-user"] })).toEqual({ usersChecked: 0, mismatches: [] });
         expect(await verifyLedger(f.t.db, { userIds: [] })).toEqual({ usersChecked: 0, mismatches: [] });
       },
@@ -165,7 +186,10 @@ describe("verifyLedger", () => {
 
   it("lists every problem of every user, ordered by user then problem", async () => {
     const [x, y] = [await f.newAccount(), await f.newAccount()].sort();
-    await f.t.sql("UPDATE user_token_balance SET allowance = allowance + 1, purchased = purchased + 2, reserved = reserved + 3 WHERE user_id = ANY($1)", [[x, y]]);
+    await f.t.sql(
+      "UPDATE user_token_balance SET allowance = allowance + 1, purchased = purchased + 2, reserved = reserved + 3 WHERE user_id = ANY($1)",
+      [[x, y]],
+    );
     try {
       const { mismatches } = await verifyLedger(f.t.db, { userIds: [x!, y!] });
       expect(mismatches.map((m) => [m.userId, m.problem])).toEqual([
@@ -177,7 +201,10 @@ describe("verifyLedger", () => {
         [y, "reserved_sum"],
       ]);
     } finally {
-      await f.t.sql("UPDATE user_token_balance SET allowance = allowance - 1, purchased = purchased - 2, reserved = reserved - 3 WHERE user_id = ANY($1)", [[x, y]]);
+      await f.t.sql(
+        "UPDATE user_token_balance SET allowance = allowance - 1, purchased = purchased - 2, reserved = reserved - 3 WHERE user_id = ANY($1)",
+        [[x, y]],
+      );
     }
   });
 

@@ -37,7 +37,8 @@ export class LiveBalanceClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   private mode: LiveMode = "stopped";
-  private readonly o: Required<Omit<LiveBalanceClientOptions, "onMode" | "document">> & Pick<LiveBalanceClientOptions, "onMode" | "document">;
+  private readonly o: Required<Omit<LiveBalanceClientOptions, "onMode" | "document">> &
+    Pick<LiveBalanceClientOptions, "onMode" | "document">;
 
   constructor(options: LiveBalanceClientOptions) {
     this.o = {
@@ -139,7 +140,10 @@ export class LiveBalanceClient {
 
   private async poll(): Promise<void> {
     try {
-      const response = await this.o.fetch(this.o.balanceUrl, { cache: "no-store", headers: { accept: "application/json" } });
+      const response = await this.o.fetch(this.o.balanceUrl, {
+        cache: "no-store",
+        headers: { accept: "application/json" },
+      });
       if (response.status === 401) return this.stop();
       if (!response.ok) return;
       const body = (await response.json()) as { balance?: LiveBalance };

@@ -26,7 +26,9 @@ function controlledReads() {
   const values = new Map<string, number>();
   const pending: { userId: string; resolve: () => void }[] = [];
   const read = (userId: string) =>
-    new Promise<number | null>((resolve) => pending.push({ userId, resolve: () => resolve(values.get(userId) ?? null) }));
+    new Promise<number | null>((resolve) =>
+      pending.push({ userId, resolve: () => resolve(values.get(userId) ?? null) }),
+    );
   return {
     values,
     pending,

@@ -35,7 +35,13 @@ export class BalanceFeed<S> {
   subscribe(userId: string, subscriber: FeedSubscriber<S>): () => void {
     let entry = this.users.get(userId);
     if (!entry) {
-      const created: UserEntry<S> = { userId, subscribers: new Set(), reading: false, dirty: false, unlisten: () => {} };
+      const created: UserEntry<S> = {
+        userId,
+        subscribers: new Set(),
+        reading: false,
+        dirty: false,
+        unlisten: () => {},
+      };
       created.unlisten = this.listener.subscribe(userId, () => this.refresh(userId));
       this.users.set(userId, created);
       entry = created;

@@ -267,7 +267,11 @@ describe("BalanceListener's pump of the balance change queue", () => {
       if (sql === PUMP_SQL && failures++ === 0) throw new Error("deadlock detected");
     };
     const logged: string[] = [];
-    const listener = new BalanceListener({ createClient: () => client, pumpIntervalMs: 100, log: (event) => void logged.push(event) });
+    const listener = new BalanceListener({
+      createClient: () => client,
+      pumpIntervalMs: 100,
+      log: (event) => void logged.push(event),
+    });
     listener.subscribe("u1", () => {});
     await listener.whenListening();
     await vi.advanceTimersByTimeAsync(200);

@@ -76,7 +76,8 @@ export class BalanceListener {
 
   constructor(private readonly options: BalanceListenerOptions) {
     this.channel = options.channel ?? BALANCE_CHANNEL;
-    if (!/^[a-z_][a-z0-9_]*$/.test(this.channel)) throw new Error(`invalid channel name ${JSON.stringify(this.channel)}`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.channel))
+      throw new Error(`invalid channel name ${JSON.stringify(this.channel)}`);
     this.initialDelayMs = options.initialDelayMs ?? 250;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.random = options.random ?? Math.random;

@@ -79,13 +79,27 @@ describe("the trigger queues changed users and never notifies by itself", () => 
     try {
       raw.on("notification", (n) => heard.push(n.payload ?? ""));
       await raw.query(`LISTEN ${BALANCE_CHANNEL}`);
-      const granted = await grant(t.db, { userId, bucket: "purchased", kind: "grant_pack", amount: 1_000n, idempotencyKey: `queue:${userId}` });
+      const granted = await grant(t.db, {
+        userId,
+        bucket: "purchased",
+        kind: "grant_pack",
+        amount: 1_000n,
+        idempotencyKey: `queue:${userId}`,
+      });
       expect(granted.ok).toBe(true);
-      const held = await reserve(t.db, { userId, amount: 500n, feature: "chat", requestId: `queue-r-${userId}`, ttlMs: 60_000 });
+      const held = await reserve(t.db, {
+        userId,
+        amount: 500n,
+        feature: "chat",
+        requestId: `queue-r-${userId}`,
+        ttlMs: 60_000,
+      });
       expect(held.ok).toBe(true);
       await pause(300);
       expect(heard).toEqual([]);
-      const queued = await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM balance_changes WHERE user_id = $1", [userId]);
+      const queued = await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM balance_changes WHERE user_id = $1", [
+        userId,
+      ]);
       expect(queued[0]!.n).toBe(1); // three changes (sign-up, grant, hold), one queue entry
 
       await t.sql(PUMP_SQL);
@@ -118,7 +132,13 @@ describe("the balance change queue, its pump and the listener", () => {
     await drain(listener);
     a.signals.length = b.signals.length = 0;
 
-    const granted = await grant(t.db, { userId: alice, bucket: "purchased", kind: "grant_pack", amount: 5_000n, idempotencyKey: `pack:${alice}` });
+    const granted = await grant(t.db, {
+      userId: alice,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 5_000n,
+      idempotencyKey: `pack:${alice}`,
+    });
     expect(granted.ok).toBe(true);
     await until(() => a.changes() === 1);
     await pause(100);
@@ -126,7 +146,13 @@ describe("the balance change queue, its pump and the listener", () => {
     expect(b.changes()).toBe(0);
 
     // reserve and release: each changes `reserved`, each is announced.
-    const held = await reserve(t.db, { userId: alice, amount: 1_000n, feature: "chat", requestId: `r-${alice}`, ttlMs: 60_000 });
+    const held = await reserve(t.db, {
+      userId: alice,
+      amount: 1_000n,
+      feature: "chat",
+      requestId: `r-${alice}`,
+      ttlMs: 60_000,
+    });
     if (!held.ok) throw new Error(held.error.type);
     await until(() => a.changes() === 2);
     await release(t.db, held.reservation.id);
@@ -143,7 +169,13 @@ describe("the balance change queue, its pump and the listener", () => {
     a.signals.length = 0;
     await t.db
       .$transaction(async (tx) => {
-        await grant(tx, { userId: alice, bucket: "purchased", kind: "grant_pack", amount: 1_000n, idempotencyKey: `rollback:${alice}` });
+        await grant(tx, {
+          userId: alice,
+          bucket: "purchased",
+          kind: "grant_pack",
+          amount: 1_000n,
+          idempotencyKey: `rollback:${alice}`,
+        });
         throw new Error("roll back");
       })
       .catch(() => {});
@@ -169,7 +201,13 @@ describe("the balance change queue, its pump and the listener", () => {
     await until(() => !listener.listening, 15_000);
     await until(() => listener.listening, 15_000);
     await until(() => a.signals.includes("resync"), 15_000);
-    await grant(t.db, { userId: alice, bucket: "purchased", kind: "grant_pack", amount: 1_000n, idempotencyKey: `after-kill:${alice}` });
+    await grant(t.db, {
+      userId: alice,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 1_000n,
+      idempotencyKey: `after-kill:${alice}`,
+    });
     await until(() => a.changes() === 1, 15_000);
     a.off();
   });
@@ -235,7 +273,14 @@ describe("GET /api/tokens/stream and /api/tokens/balance", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const { balance } = (await response.json()) as { balance: LiveBalance };
-    expect(balance).toMatchObject({ available: "100000", allowance: "100000", purchased: "0", reserved: "0", status: "healthy", planName: null });
+    expect(balance).toMatchObject({
+      available: "100000",
+      allowance: "100000",
+      purchased: "0",
+      reserved: "0",
+      status: "healthy",
+      planName: null,
+    });
   });
 
   it("streams the current balance, then each change of that user only; an abort removes the subscription", async () => {
@@ -258,11 +303,23 @@ describe("GET /api/tokens/stream and /api/tokens/balance", () => {
     await liveBalance().listener.whenListening();
 
     // Another user's change: no event on alice's stream.
-    await grant(t.db, { userId: bob, bucket: "purchased", kind: "grant_pack", amount: 7_000n, idempotencyKey: `pack:${bob}` });
+    await grant(t.db, {
+      userId: bob,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 7_000n,
+      idempotencyKey: `pack:${bob}`,
+    });
     expect(await events.anyWithin(500)).toBe(false);
 
     // Alice spends: the hold shows at once, then its release.
-    const held = await reserve(t.db, { userId: alice, amount: 95_000n, feature: "chat", requestId: `s-${alice}`, ttlMs: 60_000 });
+    const held = await reserve(t.db, {
+      userId: alice,
+      amount: 95_000n,
+      feature: "chat",
+      requestId: `s-${alice}`,
+      ttlMs: 60_000,
+    });
     if (!held.ok) throw new Error(held.error.type);
     const afterHold = await events.next();
     expect(afterHold.data).toMatchObject({ available: "5000", reserved: "95000", status: "low" });
@@ -288,7 +345,13 @@ describe("GET /api/tokens/stream and /api/tokens/balance", () => {
     ];
     for (const tab of tabs) expect((await tab.next()).data).toMatchObject({ available: "100000" });
     await liveBalance().listener.whenListening();
-    await grant(t.db, { userId: alice, bucket: "purchased", kind: "grant_pack", amount: 2_000n, idempotencyKey: `pack2:${alice}` });
+    await grant(t.db, {
+      userId: alice,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 2_000n,
+      idempotencyKey: `pack2:${alice}`,
+    });
     for (const tab of tabs) expect((await tab.next()).data).toMatchObject({ available: "102000", purchased: "2000" });
     await Promise.all(tabs.map((tab) => tab.cancel()));
     await until(() => liveBalance().listener.subscriptionCount === before);

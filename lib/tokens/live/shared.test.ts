@@ -5,7 +5,10 @@ import type { LiveBalance } from "./snapshot";
 
 /** Web Locks stand-in: exclusive locks by name, granted in request order, abortable while waiting. */
 function fakeLocks() {
-  const queues = new Map<string, { run: () => Promise<void>; signal: AbortSignal; reject: (e: Error) => void; resolve: () => void }[]>();
+  const queues = new Map<
+    string,
+    { run: () => Promise<void>; signal: AbortSignal; reject: (e: Error) => void; resolve: () => void }[]
+  >();
   const held = new Set<string>();
   function next(name: string) {
     if (held.has(name)) return;
@@ -46,7 +49,9 @@ function fakeChannels() {
     const ch = {
       onmessage: null as ((e: MessageEvent) => void) | null,
       postMessage(message: unknown) {
-        for (const other of all) if (other.ch !== ch && other.name === name) queueMicrotask(() => other.ch.onmessage?.({ data: message } as MessageEvent));
+        for (const other of all)
+          if (other.ch !== ch && other.name === name)
+            queueMicrotask(() => other.ch.onmessage?.({ data: message } as MessageEvent));
       },
       close() {
         for (const entry of all) if (entry.ch === ch) all.delete(entry);
@@ -62,7 +67,12 @@ function fakeClients() {
   return {
     clients,
     create(o: { onBalance(b: LiveBalance | null): void; onMode(m: LiveMode): void }) {
-      const client = { ...o, running: false, start: () => void (client.running = true), stop: () => void (client.running = false) };
+      const client = {
+        ...o,
+        running: false,
+        start: () => void (client.running = true),
+        stop: () => void (client.running = false),
+      };
       clients.push(client);
       return client;
     },
@@ -72,7 +82,14 @@ function fakeClients() {
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const balance = (available: string) => ({ available }) as LiveBalance;
 
-function tab(shared: { locks: ReturnType<typeof fakeLocks>; channels: ReturnType<typeof fakeChannels>; clients: ReturnType<typeof fakeClients> }, key = "user-1") {
+function tab(
+  shared: {
+    locks: ReturnType<typeof fakeLocks>;
+    channels: ReturnType<typeof fakeChannels>;
+    clients: ReturnType<typeof fakeClients>;
+  },
+  key = "user-1",
+) {
   const seen: string[] = [];
   const modes: LiveMode[] = [];
   const stop = startSharedLiveBalance({
@@ -146,7 +163,14 @@ describe("startSharedLiveBalance", () => {
 
   it("without Web Locks every tab runs its own client", async () => {
     const clients = fakeClients();
-    const stop = startSharedLiveBalance({ key: "u", onBalance: () => {}, onMode: () => {}, locks: null, createChannel: fakeChannels(), createClient: (o) => clients.create(o) });
+    const stop = startSharedLiveBalance({
+      key: "u",
+      onBalance: () => {},
+      onMode: () => {},
+      locks: null,
+      createChannel: fakeChannels(),
+      createClient: (o) => clients.create(o),
+    });
     expect(clients.clients[0]!.running).toBe(true);
     stop();
     expect(clients.clients[0]!.running).toBe(false);

@@ -25,7 +25,9 @@ export interface SharedLiveBalanceOptions {
   key: string;
   onBalance(balance: LiveBalance | null): void;
   onMode(mode: LiveMode): void;
-  createClient?(options: Required<Pick<LiveBalanceClientOptions, "onBalance" | "onMode">>): Pick<LiveBalanceClient, "start" | "stop">;
+  createClient?(
+    options: Required<Pick<LiveBalanceClientOptions, "onBalance" | "onMode">>,
+  ): Pick<LiveBalanceClient, "start" | "stop">;
   locks?: LocksLike | null;
   createChannel?(name: string): ChannelLike;
 }
@@ -33,9 +35,17 @@ export interface SharedLiveBalanceOptions {
 /** Starts following the live balance; returns the function that stops (and hands leadership on). */
 export function startSharedLiveBalance(options: SharedLiveBalanceOptions): () => void {
   const createClient = options.createClient ?? ((o) => new LiveBalanceClient(o));
-  const locks = options.locks !== undefined ? options.locks : typeof navigator !== "undefined" && navigator.locks ? navigator.locks : null;
+  const locks =
+    options.locks !== undefined
+      ? options.locks
+      : typeof navigator !== "undefined" && navigator.locks
+        ? navigator.locks
+        : null;
   const createChannel =
-    options.createChannel ?? (typeof BroadcastChannel !== "undefined" ? (name: string) => new BroadcastChannel(name) as unknown as ChannelLike : null);
+    options.createChannel ??
+    (typeof BroadcastChannel !== "undefined"
+      ? (name: string) => new BroadcastChannel(name) as unknown as ChannelLike
+      : null);
 
   if (!locks || !createChannel) {
     const client = createClient({ onBalance: options.onBalance, onMode: options.onMode });

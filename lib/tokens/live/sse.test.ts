@@ -36,7 +36,10 @@ describe("balanceEventStream", () => {
     vi.advanceTimersByTime(15_000);
     abort.abort();
     expect(await body).toBe(
-      'event: balance\ndata: {"available":"100"}\n\n' + ": heartbeat\n\n" + 'event: balance\ndata: {"available":"90"}\n\n' + ": heartbeat\n\n",
+      'event: balance\ndata: {"available":"100"}\n\n' +
+        ": heartbeat\n\n" +
+        'event: balance\ndata: {"available":"90"}\n\n' +
+        ": heartbeat\n\n",
     );
     expect(feed.subscribers.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
@@ -67,7 +70,8 @@ describe("balanceEventStream with a per-user limit", () => {
     const feed = fakeFeed();
     const limit = new PerUserStreamLimit(() => 3);
     const aborts = Array.from({ length: 5 }, () => new AbortController());
-    const open = (userId: string, i: number) => readAll(balanceEventStream({ feed, userId, signal: aborts[i]!.signal, limit }));
+    const open = (userId: string, i: number) =>
+      readAll(balanceEventStream({ feed, userId, signal: aborts[i]!.signal, limit }));
     const first = open("u1", 0);
     const others = [open("u1", 1), open("u1", 2)];
     const bob = open("u2", 3);

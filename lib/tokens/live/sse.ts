@@ -21,7 +21,13 @@ export interface BalanceStreamOptions<S> {
   limit?: { admit(userId: string, close: () => void): () => void };
 }
 
-export function balanceEventStream<S>({ feed, userId, signal, heartbeatMs = HEARTBEAT_MS, limit }: BalanceStreamOptions<S>): ReadableStream<Uint8Array> {
+export function balanceEventStream<S>({
+  feed,
+  userId,
+  signal,
+  heartbeatMs = HEARTBEAT_MS,
+  limit,
+}: BalanceStreamOptions<S>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let stop: () => void = () => {};
   return new ReadableStream<Uint8Array>({

@@ -40,12 +40,21 @@ function setup({ user = "user-1" as string | null, balance = "row" as "row" | "n
 const unreadable = () => new ReadableStream<Uint8Array>({ pull: () => expect.unreachable("the body was read") });
 
 function post(body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) {
-  return new Request("https://tollgate.example.com/api/ai/test", { method: "POST", headers, body, duplex: "half" } as RequestInit);
+  return new Request("https://tollgate.example.com/api/ai/test", {
+    method: "POST",
+    headers,
+    body,
+    duplex: "half",
+  } as RequestInit);
 }
 
 async function refusal(admission: Awaited<ReturnType<typeof admit>>) {
   if (admission.admitted) throw new Error("expected a refusal");
-  return { status: admission.response.status, headers: Object.fromEntries(admission.response.headers), body: await admission.response.json() };
+  return {
+    status: admission.response.status,
+    headers: Object.fromEntries(admission.response.headers),
+    body: await admission.response.json(),
+  };
 }
 
 describe("admission", () => {
@@ -60,7 +69,14 @@ describe("admission", () => {
 
   it("answers 401 without a session before the rate limit or the body", async () => {
     const { seen, config, limiter } = setup({ user: null });
-    const { status, body } = await refusal(await admit(post(unreadable()), { ...config, rateLimit: { limit: 0, windowMs: 1_000 } }, { input: schema } as Options, limiter));
+    const { status, body } = await refusal(
+      await admit(
+        post(unreadable()),
+        { ...config, rateLimit: { limit: 0, windowMs: 1_000 } },
+        { input: schema } as Options,
+        limiter,
+      ),
+    );
     expect(status).toBe(401);
     expect(body).toEqual({ error: "unauthorized", message: "Sign in to use this feature." });
     expect(seen.balanceReads).toBe(0);
@@ -69,12 +85,18 @@ describe("admission", () => {
   it("answers 429 with Retry-After and the balance before reading the body; the route's limit wins over the app's", async () => {
     const { config, limiter } = setup();
     const options = { input: schema, rateLimit: { limit: 1, windowMs: 60_000 } } as Options;
-    expect((await admit(post(JSON.stringify({ prompt: "x" })), { ...config, rateLimit: () => false }, options, limiter)).admitted).toBe(true);
+    expect(
+      (await admit(post(JSON.stringify({ prompt: "x" })), { ...config, rateLimit: () => false }, options, limiter))
+        .admitted,
+    ).toBe(true);
     const { status, headers, body } = await refusal(await admit(post(unreadable()), config, options, limiter));
     expect(status).toBe(429);
     expect(headers["retry-after"]).toBe("60");
     expect(headers["x-tokens-remaining"]).toBe("1.234");
-    expect(body).toEqual({ error: "rate_limited", message: "Too many requests: at most 1 per 60 s. Retry after 60 s." });
+    expect(body).toEqual({
+      error: "rate_limited",
+      message: "Too many requests: at most 1 per 60 s. Retry after 60 s.",
+    });
   });
 
   it("answers 413 past the body limit before the parser runs", async () => {
@@ -89,7 +111,9 @@ describe("admission", () => {
 
   it("answers 400 with the issues and the balance for an invalid input", async () => {
     const { config, limiter } = setup();
-    const { status, headers, body } = await refusal(await admit(post(JSON.stringify({ prompt: "" })), config, { input: schema } as Options, limiter));
+    const { status, headers, body } = await refusal(
+      await admit(post(JSON.stringify({ prompt: "" })), config, { input: schema } as Options, limiter),
+    );
     expect(status).toBe(400);
     expect(headers["x-tokens-remaining"]).toBe("1.234");
     expect(body).toEqual({
@@ -103,13 +127,27 @@ describe("admission", () => {
     const { config, limiter } = setup();
     const notJson = await refusal(await admit(post("{not json"), config, { input: schema } as Options, limiter));
     expect(notJson.body).toEqual({ error: "invalid_request", message: "The request body is not valid JSON." });
-    const wrongType = await refusal(await admit(post("{}", { "content-type": "text/plain; charset=application/json" }), config, { input: schema } as Options, limiter));
-    expect(wrongType.body).toEqual({ error: "invalid_request", message: "Send a JSON body with Content-Type: application/json." });
+    const wrongType = await refusal(
+      await admit(
+        post("{}", { "content-type": "text/plain; charset=application/json" }),
+        config,
+        { input: schema } as Options,
+        limiter,
+      ),
+    );
+    expect(wrongType.body).toEqual({
+      error: "invalid_request",
+      message: "Send a JSON body with Content-Type: application/json.",
+    });
   });
 
   it("answers a parser's BadRequestError with its details, and still answers when the balance cannot be read", async () => {
     const { config, limiter } = setup({ balance: "down" });
-    const options = { parse: () => { throw new BadRequestError("Send a photo.", [{ path: "photo" }]); } } as unknown as Options;
+    const options = {
+      parse: () => {
+        throw new BadRequestError("Send a photo.", [{ path: "photo" }]);
+      },
+    } as unknown as Options;
     const { status, headers, body } = await refusal(await admit(post("x"), config, options, limiter));
     expect(status).toBe(400);
     expect(headers["x-tokens-remaining"]).toBeUndefined();
@@ -118,7 +156,12 @@ describe("admission", () => {
 
   it("admits a valid request with its user, raw body and parsed input, reading no balance", async () => {
     const { seen, config, limiter } = setup();
-    const admission = await admit(post(JSON.stringify({ prompt: "hi" })), config, { input: schema } as Options, limiter);
+    const admission = await admit(
+      post(JSON.stringify({ prompt: "hi" })),
+      config,
+      { input: schema } as Options,
+      limiter,
+    );
     expect(admission).toMatchObject({ admitted: true, userId: "user-1", input: { prompt: "hi" } });
     expect(admission.admitted && admission.body.toString()).toBe('{"prompt":"hi"}');
     expect(seen).toEqual({ session: 1, balanceReads: 0 });

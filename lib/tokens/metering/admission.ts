@@ -23,7 +23,10 @@ import type { MeteringConfig, WithTokensOptions } from "./types";
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 
 /** What admission reads of a route's options. */
-export type AdmissionOptions<TInput, U, E extends CostEngine<U>> = Pick<WithTokensOptions<TInput, U, E>, "input" | "parse" | "rateLimit" | "maxBodyBytes">;
+export type AdmissionOptions<TInput, U, E extends CostEngine<U>> = Pick<
+  WithTokensOptions<TInput, U, E>,
+  "input" | "parse" | "rateLimit" | "maxBodyBytes"
+>;
 
 export type Admission<TInput> =
   | { admitted: false; response: Response }
@@ -56,9 +59,13 @@ export async function admit<TInput, U, E extends CostEngine<U>>(
     if (!decision.allowed) {
       return {
         admitted: false,
-        response: apiError("rate_limited", `Too many requests: at most ${limit.limit} per ${limit.windowMs / 1000} s. Retry after ${decision.retryAfterSeconds} s.`, {
-          headers: { "retry-after": String(decision.retryAfterSeconds), ...(await balanceHeader()) },
-        }),
+        response: apiError(
+          "rate_limited",
+          `Too many requests: at most ${limit.limit} per ${limit.windowMs / 1000} s. Retry after ${decision.retryAfterSeconds} s.`,
+          {
+            headers: { "retry-after": String(decision.retryAfterSeconds), ...(await balanceHeader()) },
+          },
+        ),
       };
     }
   }
@@ -72,7 +79,10 @@ export async function admit<TInput, U, E extends CostEngine<U>>(
   } catch (error) {
     if (error instanceof BadRequestError) {
       const issues = error.details ? { issues: error.details } : {};
-      return { admitted: false, response: apiError("invalid_request", error.message, { extra: issues, headers: await balanceHeader() }) };
+      return {
+        admitted: false,
+        response: apiError("invalid_request", error.message, { extra: issues, headers: await balanceHeader() }),
+      };
     }
     throw error;
   }
@@ -90,9 +100,14 @@ async function balanceHeaderOf(db: Db, userId: string): Promise<Record<string, s
 }
 
 /** The route's parser, or its schema over a JSON body (Content-Type parsed exactly). */
-export async function parseInput<TInput, U, E extends CostEngine<U>>(request: Request, body: Buffer, options: AdmissionOptions<TInput, U, E>): Promise<TInput> {
+export async function parseInput<TInput, U, E extends CostEngine<U>>(
+  request: Request,
+  body: Buffer,
+  options: AdmissionOptions<TInput, U, E>,
+): Promise<TInput> {
   if (options.parse) return options.parse(request, body);
-  if (!isJsonContentType(request.headers.get("content-type"))) throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
+  if (!isJsonContentType(request.headers.get("content-type")))
+    throw new BadRequestError("Send a JSON body with Content-Type: application/json.");
   let data: unknown;
   try {
     data = JSON.parse(body.toString("utf8"));

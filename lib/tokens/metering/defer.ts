@@ -8,7 +8,11 @@ import type { Meter } from "./meter";
 import type { Settlement } from "./settle";
 import type { DeferredSettlement } from "./types";
 
-export function deferredSettlement<U>(hold: Pick<Hold<unknown>, "requestId" | "held">, meter: Meter<U>, settlement: Settlement): DeferredSettlement<U> {
+export function deferredSettlement<U>(
+  hold: Pick<Hold<unknown>, "requestId" | "held">,
+  meter: Meter<U>,
+  settlement: Settlement,
+): DeferredSettlement<U> {
   return {
     requestId: hold.requestId,
     reservationId: hold.held.reservation.id,

@@ -3,7 +3,10 @@
 
 /** Throw from a parser or handler for a 400 with a message the caller can act on. */
 export class BadRequestError extends Error {
-  constructor(message: string, readonly details?: unknown) {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = "BadRequestError";
   }

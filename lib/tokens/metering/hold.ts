@@ -31,7 +31,19 @@ export interface Hold<E> {
 
 export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
   { feature, userId, input }: { feature: string; userId: string; input: TInput },
-  { db, ledger, config, options, log }: { db: Db; ledger: HotLedger; config: Pick<MeteringConfig<U, E>, "pricing" | "upgradeUrl">; options: WithTokensOptions<TInput, U, E>; log: MeteringLog },
+  {
+    db,
+    ledger,
+    config,
+    options,
+    log,
+  }: {
+    db: Db;
+    ledger: HotLedger;
+    config: Pick<MeteringConfig<U, E>, "pricing" | "upgradeUrl">;
+    options: WithTokensOptions<TInput, U, E>;
+    log: MeteringLog;
+  },
   forgetClaim: () => Promise<void>,
 ): Promise<{ response: Response } | { hold: Hold<E> }> {
   const { context: pricing, engine } = await config.pricing();

@@ -32,7 +32,9 @@ export async function claimIdempotencyKey(
     ON CONFLICT (user_id, idempotency_key) DO NOTHING
     RETURNING id::text`;
   if (claimed) return { state: "claimed", id: claimed.id };
-  const existing = await tx.meteredRequest.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: key } } });
+  const existing = await tx.meteredRequest.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
+  });
   if (!existing) return claimIdempotencyKey(tx, { userId, key, feature, fingerprint }); // released meanwhile
   if (existing.fingerprint !== fingerprint) return { state: "mismatch" };
   if (existing.status !== "completed") return { state: "in_progress" };
@@ -53,7 +55,13 @@ export async function completeIdempotencyKey(
   const body = typeof response.body === "string" ? Buffer.from(response.body, "utf8") : Buffer.from(response.body);
   await tx.meteredRequest.update({
     where: { id },
-    data: { status: "completed", responseStatus: response.status, contentType: response.contentType, responseBody: body.toString("base64"), completedAt: new Date() },
+    data: {
+      status: "completed",
+      responseStatus: response.status,
+      contentType: response.contentType,
+      responseBody: body.toString("base64"),
+      completedAt: new Date(),
+    },
   });
 }
 

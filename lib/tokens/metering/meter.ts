@@ -87,10 +87,14 @@ export class Meter<U> {
   usageRecord(): Record<string, string | number | boolean | null> | undefined {
     if (this.calls.length === 0) return undefined;
     if (this.calls.length === 1) return this.calls[0]!.breakdown;
-    const merged: Record<string, string | number | boolean | null> = { calls: this.calls.length, model: this.calls[0]!.model };
+    const merged: Record<string, string | number | boolean | null> = {
+      calls: this.calls.length,
+      model: this.calls[0]!.model,
+    };
     for (const call of this.calls) {
       for (const [key, value] of Object.entries(call.breakdown)) {
-        if (typeof value === "number" && key !== "costMicroUsd") merged[key] = ((merged[key] as number | undefined) ?? 0) + value;
+        if (typeof value === "number" && key !== "costMicroUsd")
+          merged[key] = ((merged[key] as number | undefined) ?? 0) + value;
       }
     }
     return merged;

@@ -30,7 +30,10 @@ describe("RateLimiter", () => {
   });
 
   it("refuses everything with a limit of 0", () => {
-    expect(new RateLimiter().take("u", { limit: 0, windowMs: 60_000 }, 0)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(new RateLimiter().take("u", { limit: 0, windowMs: 60_000 }, 0)).toEqual({
+      allowed: false,
+      retryAfterSeconds: 60,
+    });
   });
 
   it("forgets idle users (bounded memory) without changing their answer", () => {

@@ -12,9 +12,13 @@ export const tokens = (millitokens: bigint) => millitokensToTokens(millitokens);
 
 /** 503 for a request that met an unreachable database before any model call: nothing was charged. */
 export function unavailable(): Response {
-  return apiError("unavailable", "The service cannot reach its database right now. Nothing was charged; retry in a few seconds.", {
-    headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
-  });
+  return apiError(
+    "unavailable",
+    "The service cannot reach its database right now. Nothing was charged; retry in a few seconds.",
+    {
+      headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    },
+  );
 }
 
 /**

@@ -23,7 +23,12 @@ const hold = {
   pricing: { version: 1 },
   engine,
   requestId: "req-1",
-  held: { ok: true, reservation: { id: "res-1", amount: 300n, expiresAt: new Date(0) }, duplicate: false, available: 700n },
+  held: {
+    ok: true,
+    reservation: { id: "res-1", amount: 300n, expiresAt: new Date(0) },
+    duplicate: false,
+    available: 700n,
+  },
 } as unknown as Hold<CostEngine<Usage>>;
 const claim: IdempotencyClaim = { claimed: false, remember: async () => {}, forget: async () => {} };
 
@@ -31,7 +36,10 @@ function run(handler: Handler<object, Usage>, chunkReader?: ChunkReader<never>) 
   const ledgerCalls: string[] = [];
   const logged: string[] = [];
   const ledger = {
-    settle: async ({ cost }: { cost: bigint }) => (ledgerCalls.push(`settle ${cost}`), { ok: true, charged: cost, shortfall: 0n, balance: { available: 1_000n - cost } }),
+    settle: async ({ cost }: { cost: bigint }) => (
+      ledgerCalls.push(`settle ${cost}`),
+      { ok: true, charged: cost, shortfall: 0n, balance: { available: 1_000n - cost } }
+    ),
     release: async () => (ledgerCalls.push("release"), { ok: true, released: true, balance: { available: 1_000n } }),
   } as unknown as HotLedger;
   const response = runAndSettle(handler, {
@@ -55,7 +63,11 @@ async function* words() {
   yield { word: "hi " } as Chunk;
   yield { used: 2 } as Chunk;
 }
-const reader = (name: string): ChunkReader<Chunk> => ({ text: (c) => c.word ?? "", usage: (c) => c.used ? { inputTokens: c.used, outputTokens: name === "route" ? 1 : 2 } : null, model: () => "m" });
+const reader = (name: string): ChunkReader<Chunk> => ({
+  text: (c) => c.word ?? "",
+  usage: (c) => (c.used ? { inputTokens: c.used, outputTokens: name === "route" ? 1 : 2 } : null),
+  model: () => "m",
+});
 
 describe("runAndSettle", () => {
   it("answers a value that is not a plain object as `result`, with what it cost", async () => {
@@ -66,17 +78,26 @@ describe("runAndSettle", () => {
   });
 
   it("reads a stream with the route's reader, else the configuration's", async () => {
-    const byRoute = run(({ stream }) => stream(words(), { reader: reader("route") }), reader("config") as ChunkReader<never>);
+    const byRoute = run(
+      ({ stream }) => stream(words(), { reader: reader("route") }),
+      reader("config") as ChunkReader<never>,
+    );
     expect(await (await byRoute.response).text()).toContain('event: tokens\ndata: {"charged":0.012,"remaining":0.988}');
     const byConfig = run(({ stream }) => stream(words()), reader("config") as ChunkReader<never>);
-    expect(await (await byConfig.response).text()).toContain('event: tokens\ndata: {"charged":0.022,"remaining":0.978}');
+    expect(await (await byConfig.response).text()).toContain(
+      'event: tokens\ndata: {"charged":0.022,"remaining":0.978}',
+    );
   });
 
   it("answers 500 and releases the hold when a stream has no chunk reader at all", async () => {
     const { response, ledgerCalls, logged } = run(({ stream }) => stream(words()));
     const answer = await response;
     expect(answer.status).toBe(500);
-    expect(await answer.json()).toEqual({ error: "internal_error", message: "Something went wrong; you were charged only for what the AI provider billed.", tokens: { charged: 0, remaining: 1 } });
+    expect(await answer.json()).toEqual({
+      error: "internal_error",
+      message: "Something went wrong; you were charged only for what the AI provider billed.",
+      tokens: { charged: 0, remaining: 1 },
+    });
     expect(ledgerCalls).toEqual(["release"]);
     expect(logged).toEqual(["handler_failed"]);
   });
@@ -88,7 +109,11 @@ describe("runAndSettle", () => {
     });
     const answer = await response;
     expect(answer.status).toBe(502);
-    expect(await answer.json()).toEqual({ error: "invalid_ai_answer", message: "The AI could not answer.", tokens: { charged: 0.024, remaining: 0.976 } });
+    expect(await answer.json()).toEqual({
+      error: "invalid_ai_answer",
+      message: "The AI could not answer.",
+      tokens: { charged: 0.024, remaining: 0.976 },
+    });
     expect(ledgerCalls).toEqual(["settle 24"]);
   });
 });

@@ -41,12 +41,28 @@ export interface RunContext<TInput, U, E extends CostEngine<U>> {
   log: MeteringLog;
 }
 
-export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: Handler<TInput, U>, run: RunContext<TInput, U, E>): Promise<Response> {
+export async function runAndSettle<TInput, U, E extends CostEngine<U>>(
+  handler: Handler<TInput, U>,
+  run: RunContext<TInput, U, E>,
+): Promise<Response> {
   const { request, feature, userId, input, hold, claim, log } = run;
   // The ledger's id of the call (its key is `call:<id>`), not the HTTP request id (`run.requestId`).
   const { estimate, requestId: callId, held } = hold;
-  const meter = new Meter<U>(callId, hold.engine, estimate.inputTokens !== undefined ? { model: estimate.model, inputTokens: estimate.inputTokens } : null);
-  const settlement = settlementOf({ ledger: run.ledger, meter, held, pricingVersion: hold.pricing.version, retry: run.retry, log, feature, userId });
+  const meter = new Meter<U>(
+    callId,
+    hold.engine,
+    estimate.inputTokens !== undefined ? { model: estimate.model, inputTokens: estimate.inputTokens } : null,
+  );
+  const settlement = settlementOf({
+    ledger: run.ledger,
+    meter,
+    held,
+    pricingVersion: hold.pricing.version,
+    retry: run.retry,
+    log,
+    feature,
+    userId,
+  });
   const { finish, finishWithin } = settlement;
 
   let streamed: Response | null = null;
@@ -63,15 +79,22 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
     stream<C>(source: AsyncIterable<C> & { controller?: AbortController }, streamOptions: StreamOptions<C> = {}) {
       // The route's reader, else the app's (its provider's chunks): the wrapper reads no provider's shape itself.
       const reader = streamOptions.reader ?? (run.chunkReader as unknown as ChunkReader<C> | undefined);
-      if (!reader) throw new Error(`withTokens("${feature}"): stream() needs a chunk reader: pass { reader }, or chunkReader in the metering configuration`);
-      streamed = meteredStream(source, { ...streamOptions, reader }, {
-        meter,
-        finish: finishWithin,
-        finishInBackground: settlement.finishInBackground,
-        remember: claim.remember,
-        remainingAtStart: held.available,
-        log: (event, details) => log(event, { feature, userId, callId, ...details }),
-      });
+      if (!reader)
+        throw new Error(
+          `withTokens("${feature}"): stream() needs a chunk reader: pass { reader }, or chunkReader in the metering configuration`,
+        );
+      streamed = meteredStream(
+        source,
+        { ...streamOptions, reader },
+        {
+          meter,
+          finish: finishWithin,
+          finishInBackground: settlement.finishInBackground,
+          remember: claim.remember,
+          remainingAtStart: held.available,
+          log: (event, details) => log(event, { feature, userId, callId, ...details }),
+        },
+      );
       return streamed;
     },
     defer() {
@@ -95,11 +118,13 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
     await claim.forget();
     if (settled === PENDING) {
       // No answer goes out; what the provider billed (if anything) is charged once the database is back.
-      return meter.calls.length === 0 ? unavailable() : apiError(
-        "unavailable",
-        "The call failed and the database cannot be reached; what the AI provider billed will be charged once it is back. Retry in a few seconds.",
-        { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } },
-      );
+      return meter.calls.length === 0
+        ? unavailable()
+        : apiError(
+            "unavailable",
+            "The call failed and the database cannot be reached; what the AI provider billed will be charged once it is back. Retry in a few seconds.",
+            { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } },
+          );
     }
     return failure(error, settled, { feature, userId, callId, log });
   }
@@ -117,7 +142,11 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
           await claim.forget();
           return;
         }
-        await claim.remember(200, "application/json; charset=utf-8", await jsonResponse(withTokensPayload(result, charged, remaining)).text());
+        await claim.remember(
+          200,
+          "application/json; charset=utf-8",
+          await jsonResponse(withTokensPayload(result, charged, remaining)).text(),
+        );
       })
       .catch((error) => log("settle_failed", { feature, userId, callId, message: (error as Error)?.message }));
     return chargePending(claim.claimed);
@@ -129,7 +158,8 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(handler: 
     const bytes = claim.claimed ? new Uint8Array(await result.arrayBuffer()) : null;
     const response = new Response(bytes ?? result.body, result);
     response.headers.set("x-tokens-remaining", headers["x-tokens-remaining"]);
-    if (bytes) await claim.remember(result.status, result.headers.get("content-type") ?? "application/octet-stream", bytes);
+    if (bytes)
+      await claim.remember(result.status, result.headers.get("content-type") ?? "application/octet-stream", bytes);
     return response;
   }
   const response = jsonResponse(withTokensPayload(result, charged, remaining), { headers });
@@ -145,7 +175,8 @@ function failure(
 ): Response {
   const headers = { "x-tokens-remaining": String(tokens(remaining)) };
   const charge = { charged: tokens(charged), remaining: tokens(remaining) };
-  if (error instanceof BadRequestError) return apiError("invalid_request", error.message, { extra: { tokens: charge }, headers });
+  if (error instanceof BadRequestError)
+    return apiError("invalid_request", error.message, { extra: { tokens: charge }, headers });
   if (error instanceof UnusableAnswerError) {
     log("unusable_answer", { feature, userId, callId, message: error.message, charged });
     return apiError("invalid_ai_answer", error.message, { extra: { tokens: charge }, headers });
@@ -162,13 +193,22 @@ function failure(
   const status = upstreamStatus(error);
   log("handler_failed", { feature, userId, callId, status, message: (error as Error)?.message });
   return status
-    ? apiError("upstream_error", "The AI provider failed to answer; you were charged only for what it billed.", { extra: { tokens: charge }, headers })
-    : apiError("internal_error", "Something went wrong; you were charged only for what the AI provider billed.", { extra: { tokens: charge }, headers });
+    ? apiError("upstream_error", "The AI provider failed to answer; you were charged only for what it billed.", {
+        extra: { tokens: charge },
+        headers,
+      })
+    : apiError("internal_error", "Something went wrong; you were charged only for what the AI provider billed.", {
+        extra: { tokens: charge },
+        headers,
+      });
 }
 
 /** The handler's result with what it cost: a plain object's own fields, or any other value as `result`. */
 function withTokensPayload(result: unknown, charged: bigint, remaining: bigint) {
-  return { ...(isPlainObject(result) ? result : { result }), tokens: { charged: tokens(charged), remaining: tokens(remaining) } };
+  return {
+    ...(isPlainObject(result) ? result : { result }),
+    tokens: { charged: tokens(charged), remaining: tokens(remaining) },
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

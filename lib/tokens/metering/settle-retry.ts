@@ -26,7 +26,11 @@ export const PENDING = Symbol("pending");
  * again after a growing pause; any other error is thrown at once (a bug is not retried forever).
  * Only for idempotent operations.
  */
-export async function untilLanded<T>(operation: () => Promise<T>, options: SettleRetryOptions, onRetry?: (attempt: number, error: unknown) => void): Promise<T> {
+export async function untilLanded<T>(
+  operation: () => Promise<T>,
+  options: SettleRetryOptions,
+  onRetry?: (attempt: number, error: unknown) => void,
+): Promise<T> {
   let delay = options.firstDelayMs;
   for (let attempt = 1; ; attempt++) {
     try {

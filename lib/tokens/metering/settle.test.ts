@@ -15,7 +15,12 @@ const engine: CostEngine<Usage> = {
   textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
   breakdown: (model, usage, cost) => ({ model, ...usage, costMicroUsd: Number(cost) }),
 };
-const held = { ok: true, reservation: { id: "res-1", amount: 300n, expiresAt: new Date(0) }, duplicate: false, available: 700n } as unknown as Held;
+const held = {
+  ok: true,
+  reservation: { id: "res-1", amount: 300n, expiresAt: new Date(0) },
+  duplicate: false,
+  available: 700n,
+} as unknown as Held;
 const down = () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
 
 function setup(ledger: Partial<HotLedger>, waitMs = 1_000) {
@@ -34,7 +39,14 @@ function setup(ledger: Partial<HotLedger>, waitMs = 1_000) {
   return { s, meter, logged };
 }
 
-const settled = (charged: bigint, available: bigint, shortfall = 0n) => ({ ok: true, charged, shortfall, balance: { available }, row: {}, duplicate: false });
+const settled = (charged: bigint, available: bigint, shortfall = 0n) => ({
+  ok: true,
+  charged,
+  shortfall,
+  balance: { available },
+  row: {},
+  duplicate: false,
+});
 
 describe("settlement", () => {
   it("settles the recorded cost once, whoever asks, with the pricing version and the merged usage", async () => {
@@ -43,8 +55,20 @@ describe("settlement", () => {
     meter.record("m", { inputTokens: 3, outputTokens: 7 });
     const results = await Promise.all([s.finish(), s.finishWithin(), s.finish()]);
     s.finishInBackground();
-    expect(results).toEqual([{ charged: 73n, remaining: 927n }, { charged: 73n, remaining: 927n }, { charged: 73n, remaining: 927n }]);
-    expect(calls).toEqual([{ reservationId: "res-1", userId: "user-1", cost: 73n, usage: { model: "m", inputTokens: 3, outputTokens: 7, costMicroUsd: 73 }, pricingVersion: 3 }]);
+    expect(results).toEqual([
+      { charged: 73n, remaining: 927n },
+      { charged: 73n, remaining: 927n },
+      { charged: 73n, remaining: 927n },
+    ]);
+    expect(calls).toEqual([
+      {
+        reservationId: "res-1",
+        userId: "user-1",
+        cost: 73n,
+        usage: { model: "m", inputTokens: 3, outputTokens: 7, costMicroUsd: 73 },
+        pricingVersion: 3,
+      },
+    ]);
   });
 
   it("retries the same settle while the database is unreachable, until it lands", async () => {
@@ -66,7 +90,15 @@ describe("settlement", () => {
 
   it("answers PENDING past the wait while the settle goes on, and lands later", async () => {
     let up = false;
-    const { s, meter } = setup({ settle: async () => { if (!up) throw down(); return settled(11n, 989n) as never; } }, 30);
+    const { s, meter } = setup(
+      {
+        settle: async () => {
+          if (!up) throw down();
+          return settled(11n, 989n) as never;
+        },
+      },
+      30,
+    );
     meter.record("m", { inputTokens: 1, outputTokens: 1 });
     expect(await s.finishWithin()).toBe(PENDING);
     up = true;
@@ -75,7 +107,9 @@ describe("settlement", () => {
 
   it("releases the hold when nothing was recorded; without a balance back, the hold is counted as returned", async () => {
     const released: unknown[] = [];
-    const { s } = setup({ release: async (input) => (released.push(input), { ok: true, released: true, balance: null }) as never });
+    const { s } = setup({
+      release: async (input) => (released.push(input), { ok: true, released: true, balance: null }) as never,
+    });
     expect(await s.finish()).toEqual({ charged: 0n, remaining: 1_000n });
     expect(released).toEqual([{ reservationId: "res-1", userId: "user-1" }]);
   });

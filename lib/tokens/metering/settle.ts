@@ -58,10 +58,17 @@ export function settlement<U>({
       async () => {
         if (!charge) {
           const released = await ledger.release({ reservationId, userId });
-          const remaining = released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
+          const remaining =
+            released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
           return { charged: 0n, remaining };
         }
-        const result = await ledger.settle({ reservationId, userId, cost: charge.cost, usage: charge.usage, pricingVersion });
+        const result = await ledger.settle({
+          reservationId,
+          userId,
+          cost: charge.cost,
+          usage: charge.usage,
+          pricingVersion,
+        });
         if (!result.ok) throw new Error(`settling ${feature} request ${callId} failed: ${result.error.type}`);
         if (result.shortfall > 0n) log("shortfall", { feature, userId, callId, shortfall: result.shortfall });
         return { charged: result.charged, remaining: result.balance.available };
@@ -73,6 +80,9 @@ export function settlement<U>({
   return {
     finish,
     finishWithin: () => within(finish(), retry.waitMs),
-    finishInBackground: () => void finish().catch((error) => log("settle_failed", { feature, userId, callId, message: (error as Error)?.message })),
+    finishInBackground: () =>
+      void finish().catch((error) =>
+        log("settle_failed", { feature, userId, callId, message: (error as Error)?.message }),
+      ),
   };
 }

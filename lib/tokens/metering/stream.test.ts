@@ -45,7 +45,12 @@ describe("meteredStream", () => {
   it("sends each chunk (a chunk whose toData is null is skipped, and the stream goes on), then `event: tokens` and [DONE]; records the usage once; remembers what it sent", async () => {
     const { h, meter, remembered } = hooks();
     const response = meteredStream(
-      chunks([{ model: "m", text: "a " }, { model: "m", text: "b ", secret: true }, { model: "m", usage: { inputTokens: 3, outputTokens: 2 } }, { model: "m", usage: { inputTokens: 9, outputTokens: 9 } }]),
+      chunks([
+        { model: "m", text: "a " },
+        { model: "m", text: "b ", secret: true },
+        { model: "m", usage: { inputTokens: 3, outputTokens: 2 } },
+        { model: "m", usage: { inputTokens: 9, outputTokens: 9 } },
+      ]),
       { reader, toData: (c) => (c.secret ? null : c) },
       h,
     );
@@ -62,20 +67,32 @@ describe("meteredStream", () => {
   it("charges the generated text with the estimate's input count when no usage came", async () => {
     const { h, meter } = hooks();
     await meteredStream(chunks([{ model: "m", text: "one two " }, { text: "three" }]), { reader }, h).text();
-    expect(meter.calls).toEqual([{ model: "m", cost: 32n, breakdown: { model: "m", inputTokens: 2, outputTokens: 3, costMicroUsd: 32 } }]);
+    expect(meter.calls).toEqual([
+      { model: "m", cost: 32n, breakdown: { model: "m", inputTokens: 2, outputTokens: 3, costMicroUsd: 32 } },
+    ]);
   });
 
   it("ends a stream the provider failed with the upstream error and what was charged, remembering nothing", async () => {
     const { h, remembered, events } = hooks();
-    const text = await meteredStream(chunks([{ model: "m", text: "half " }], { failAtEnd: true }), { reader }, h).text();
-    expect(text).toBe(`data: {"model":"m","text":"half "}\n\nevent: error\ndata: {"error":"upstream_error","tokens":{"charged":0.012,"remaining":0.988}}\n\n`);
+    const text = await meteredStream(
+      chunks([{ model: "m", text: "half " }], { failAtEnd: true }),
+      { reader },
+      h,
+    ).text();
+    expect(text).toBe(
+      `data: {"model":"m","text":"half "}\n\nevent: error\ndata: {"error":"upstream_error","tokens":{"charged":0.012,"remaining":0.988}}\n\n`,
+    );
     expect(remembered).toEqual([]);
     expect(events).toEqual(["stream_failed"]);
   });
 
   it("ends with the unavailable error instead of the charge when it cannot land, remembering nothing", async () => {
     const { h, remembered, events } = hooks({ lands: false });
-    const text = await meteredStream(chunks([{ model: "m", usage: { inputTokens: 1, outputTokens: 1 } }]), { reader }, h).text();
+    const text = await meteredStream(
+      chunks([{ model: "m", usage: { inputTokens: 1, outputTokens: 1 } }]),
+      { reader },
+      h,
+    ).text();
     expect(text).toBe(
       'data: {"model":"m","usage":{"inputTokens":1,"outputTokens":1}}\n\nevent: error\ndata: {"error":"unavailable","message":"The answer is complete, but its charge could not be recorded yet (the database is unreachable); it will be charged once the database is back."}\n\n',
     );
@@ -86,7 +103,15 @@ describe("meteredStream", () => {
 
   it("reads the source on after a cancel and charges the usage it reports, settling in the background", async () => {
     const { h, meter, remembered, settles } = hooks();
-    const response = meteredStream(chunks([{ model: "m", text: "seen " }, { model: "m", text: "unseen " }, { model: "m", usage: { inputTokens: 5, outputTokens: 40 } }]), { reader }, h);
+    const response = meteredStream(
+      chunks([
+        { model: "m", text: "seen " },
+        { model: "m", text: "unseen " },
+        { model: "m", usage: { inputTokens: 5, outputTokens: 40 } },
+      ]),
+      { reader },
+      h,
+    );
     const body = response.body!.getReader();
     await body.read();
     await body.cancel();

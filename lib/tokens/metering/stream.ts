@@ -38,7 +38,11 @@ export interface StreamHooks<U> {
  */
 export function meteredStream<C, U>(
   source: AsyncIterable<C> & { controller?: AbortController },
-  { reader, toData = (chunk: C) => chunk, drainTimeoutMs = DRAIN_TIMEOUT_MS }: StreamOptions<C> & { reader: ChunkReader<C> },
+  {
+    reader,
+    toData = (chunk: C) => chunk,
+    drainTimeoutMs = DRAIN_TIMEOUT_MS,
+  }: StreamOptions<C> & { reader: ChunkReader<C> },
   hooks: StreamHooks<U>,
 ): Response {
   const iterator = source[Symbol.asyncIterator]();
@@ -58,12 +62,18 @@ export function meteredStream<C, U>(
   };
 
   /** The tail of the stream once it is charged — or, when the charge cannot be recorded in time, an error event saying so. */
-  const close = async (controller: ReadableStreamDefaultController<Uint8Array>, tail: (charged: bigint, remaining: bigint) => string) => {
+  const close = async (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    tail: (charged: bigint, remaining: bigint) => string,
+  ) => {
     const settled = await hooks.finish();
     if (settled === PENDING) {
       hooks.log("stream_charge_pending", {});
-      const message = "The answer is complete, but its charge could not be recorded yet (the database is unreachable); it will be charged once the database is back.";
-      controller.enqueue(encoder.encode(`event: error\ndata: ${JSON.stringify({ error: "unavailable", message })}\n\n`));
+      const message =
+        "The answer is complete, but its charge could not be recorded yet (the database is unreachable); it will be charged once the database is back.";
+      controller.enqueue(
+        encoder.encode(`event: error\ndata: ${JSON.stringify({ error: "unavailable", message })}\n\n`),
+      );
       controller.close();
       return null;
     }
@@ -96,7 +106,8 @@ export function meteredStream<C, U>(
           chargeGenerated();
           const closed = await close(
             controller,
-            (charged, remaining) => `event: error\ndata: ${JSON.stringify({ error: "upstream_error", tokens: { charged: tokens(charged), remaining: tokens(remaining) } })}\n\n`,
+            (charged, remaining) =>
+              `event: error\ndata: ${JSON.stringify({ error: "upstream_error", tokens: { charged: tokens(charged), remaining: tokens(remaining) } })}\n\n`,
           );
           hooks.log("stream_failed", { message: (error as Error)?.message, charged: closed?.charged ?? null });
           return;
@@ -109,7 +120,8 @@ export function meteredStream<C, U>(
           chargeGenerated();
           const closed = await close(
             controller,
-            (charged, remaining) => `event: tokens\ndata: ${JSON.stringify({ charged: tokens(charged), remaining: tokens(remaining) })}\n\ndata: [DONE]\n\n`,
+            (charged, remaining) =>
+              `event: tokens\ndata: ${JSON.stringify({ charged: tokens(charged), remaining: tokens(remaining) })}\n\ndata: [DONE]\n\n`,
           );
           if (closed) {
             sent.push(closed.text);
@@ -145,7 +157,10 @@ export function meteredStream<C, U>(
       chargeGenerated();
       hooks.finishInBackground();
       const settled = await hooks.finish();
-      hooks.log("stream_cancelled", { charged: settled === PENDING ? null : settled.charged, usageReported: usageSeen });
+      hooks.log("stream_cancelled", {
+        charged: settled === PENDING ? null : settled.charged,
+        usageReported: usageSeen,
+      });
       if (settled !== PENDING) await hooks.remember(200, "text/event-stream; charset=utf-8", sent.join(""));
     },
   });

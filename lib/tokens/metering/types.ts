@@ -83,7 +83,10 @@ export interface WithTokensOptions<TInput, U, E extends CostEngine<U> = CostEngi
   /** Or a parser of the raw request (multipart uploads …); throw BadRequestError for a 400. */
   parse?(request: Request, body: Buffer): Promise<TInput> | TInput;
   /** The worst case of the call, before it is made. */
-  estimate(input: TInput, context: { userId: string; pricing: PricingContext; engine: E }): Estimate | Promise<Estimate>;
+  estimate(
+    input: TInput,
+    context: { userId: string; pricing: PricingContext; engine: E },
+  ): Estimate | Promise<Estimate>;
   /** How long the hold lives before the sweep may release it (default 2 minutes). */
   ttlMs?: number;
   /** Per-user limit for this route (default: the app's), or false for none. */

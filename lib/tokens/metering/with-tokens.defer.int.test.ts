@@ -14,7 +14,12 @@ const engine: CostEngine<Usage> = {
   costOf: (_model, usage) => BigInt(usage.inputTokens) + 10n * BigInt(usage.outputTokens),
   countTokens: (_model, text) => text.split(" ").length,
   textUsage: ({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }),
-  breakdown: (model, usage, cost) => ({ model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicroUsd: Number(cost) }),
+  breakdown: (model, usage, cost) => ({
+    model,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costMicroUsd: Number(cost),
+  }),
 };
 
 let t: TestDatabase;
@@ -31,10 +36,22 @@ async function userWith(millitokens: bigint): Promise<string> {
   const id = await t.db.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email: `defer-${++users}@example.com` } });
     await openAccount(tx, { userId: user.id, now: new Date(), freeTierMillitokens: 1n, pricingVersion: 1 });
-    await adjust(tx, { userId: user.id, amount: -1n, reason: "test set-up", actorId: "test", idempotencyKey: `setup:${user.id}` });
+    await adjust(tx, {
+      userId: user.id,
+      amount: -1n,
+      reason: "test set-up",
+      actorId: "test",
+      idempotencyKey: `setup:${user.id}`,
+    });
     return user.id;
   });
-  await grant(t.db, { userId: id, bucket: "purchased", kind: "grant_pack", amount: millitokens, idempotencyKey: `pack:${id}` });
+  await grant(t.db, {
+    userId: id,
+    bucket: "purchased",
+    kind: "grant_pack",
+    amount: millitokens,
+    idempotencyKey: `pack:${id}`,
+  });
   signedIn = id;
   return id;
 }
@@ -63,10 +80,20 @@ function deferringRoute(ttlMs = 60_000) {
       handles.push(handle);
       return { session: handle.requestId, held: Number(handle.held) };
     },
-    { input: z.object({ seconds: z.number().int().positive() }), estimate: ({ seconds }) => ({ model: "m", worstCase: BigInt(seconds) * 100n }), ttlMs },
+    {
+      input: z.object({ seconds: z.number().int().positive() }),
+      estimate: ({ seconds }) => ({ model: "m", worstCase: BigInt(seconds) * 100n }),
+      ttlMs,
+    },
   );
   const post = (seconds: number) =>
-    route(new Request("http://localhost/x", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seconds }) }));
+    route(
+      new Request("http://localhost/x", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ seconds }),
+      }),
+    );
   return { post, handles };
 }
 

@@ -6,13 +6,18 @@ import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { reserve, verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
-import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "@/test/metering/fixtures";
+import {
+  balanceOf as balanceOfUser,
+  fakeChunkReader,
+  userWithBalance,
+  wordCostEngine,
+  type WordUsage,
+} from "@/test/metering/fixtures";
 import { BadRequestError, createWithTokens } from "./with-tokens";
 
 type Usage = WordUsage;
 const engine = wordCostEngine;
 const chunkReader = fakeChunkReader;
-
 
 let t: TestDatabase;
 let pipeline: LedgerPipeline | undefined;
@@ -63,7 +68,8 @@ async function* words(text: string, { usage = true, inputTokens = 3, pauseMs = 0
     if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     yield { model: "test-model", choices: [{ delta: { content: `${word} ` } }] };
   }
-  if (usage) yield { model: "test-model", choices: [], usage: { prompt_tokens: inputTokens, completion_tokens: parts.length } };
+  if (usage)
+    yield { model: "test-model", choices: [], usage: { prompt_tokens: inputTokens, completion_tokens: parts.length } };
 }
 
 describe("withTokens: JSON responses", () => {
@@ -106,7 +112,10 @@ describe("withTokens: JSON responses", () => {
     const response = await route(post({ prompt: "one two three", maxOutputTokens: 50 }));
     expect(response.status).toBe(200);
     // cost = 3 input × 1 + 7 output × 10 = 73 millitokens; 1,000 − 73 = 927 → 0.927 tokens
-    expect(await response.json()).toEqual({ answer: "echo: one two three", tokens: { charged: 0.073, remaining: 0.927 } });
+    expect(await response.json()).toEqual({
+      answer: "echo: one two three",
+      tokens: { charged: 0.073, remaining: 0.927 },
+    });
     expect(response.headers.get("x-tokens-remaining")).toBe("0.927");
     expect(await balanceOf(signedIn)).toEqual({ available: 927n, reserved: 0n });
     const [row] = await t.db.tokenTransaction.findMany({ where: { userId: signedIn, kind: "consume" } });
@@ -119,7 +128,12 @@ describe("withTokens: JSON responses", () => {
     // worst case = 2 + 10 × 100 = 1,002 millitokens > 500
     const response = await route(post({ prompt: "too expensive", maxOutputTokens: 100 }));
     expect(response.status).toBe(402);
-    expect(await response.json()).toEqual({ error: "insufficient_tokens", required: 1.002, available: 0.5, upgradeUrl: "/settings/subscription" });
+    expect(await response.json()).toEqual({
+      error: "insufficient_tokens",
+      required: 1.002,
+      available: 0.5,
+      upgradeUrl: "/settings/subscription",
+    });
     expect(response.headers.get("x-tokens-remaining")).toBe("0.5");
     expect(await balanceOf(signedIn)).toEqual({ available: 500n, reserved: 0n });
     expect(await t.db.tokenReservation.count({ where: { userId: signedIn } })).toBe(0);
@@ -127,19 +141,38 @@ describe("withTokens: JSON responses", () => {
 
   it("returns a dead process's expired hold before refusing, so it cannot lock the user out", async () => {
     signedIn = await userWith(1_000n);
-    const dead = await reserve(t.db, { userId: signedIn, amount: 1_000n, feature: "test", requestId: `dead-${signedIn}`, ttlMs: 1_000, now: new Date(Date.now() - 5_000) });
+    const dead = await reserve(t.db, {
+      userId: signedIn,
+      amount: 1_000n,
+      feature: "test",
+      requestId: `dead-${signedIn}`,
+      ttlMs: 1_000,
+      now: new Date(Date.now() - 5_000),
+    });
     expect(dead.ok).toBe(true);
     expect(await balanceOf(signedIn)).toEqual({ available: 0n, reserved: 1_000n });
 
     const response = await route(post({ prompt: "one two three", maxOutputTokens: 50 }));
     expect(response.status).toBe(200);
     expect(await balanceOf(signedIn)).toEqual({ available: 927n, reserved: 0n });
-    expect(await t.db.tokenReservation.findUniqueOrThrow({ where: { requestId: `dead-${signedIn}` } })).toMatchObject({ status: "expired" });
+    expect(await t.db.tokenReservation.findUniqueOrThrow({ where: { requestId: `dead-${signedIn}` } })).toMatchObject({
+      status: "expired",
+    });
   });
 
   it("still refuses when the holds are live (not expired)", async () => {
     signedIn = await userWith(1_000n);
-    expect((await reserve(t.db, { userId: signedIn, amount: 1_000n, feature: "test", requestId: `live-${signedIn}`, ttlMs: 60_000 })).ok).toBe(true);
+    expect(
+      (
+        await reserve(t.db, {
+          userId: signedIn,
+          amount: 1_000n,
+          feature: "test",
+          requestId: `live-${signedIn}`,
+          ttlMs: 60_000,
+        })
+      ).ok,
+    ).toBe(true);
     const response = await route(post({ prompt: "one", maxOutputTokens: 5 }));
     expect(response.status).toBe(402);
     expect(await balanceOf(signedIn)).toEqual({ available: 0n, reserved: 1_000n });
@@ -147,7 +180,13 @@ describe("withTokens: JSON responses", () => {
 
   it("charges nothing when the handler throws before any usage", async () => {
     signedIn = await userWith(1_000n);
-    const failing = withTokens("test", async () => { throw new Error("boom"); }, { input, estimate });
+    const failing = withTokens(
+      "test",
+      async () => {
+        throw new Error("boom");
+      },
+      { input, estimate },
+    );
     const response = await failing(post({ prompt: "a b", maxOutputTokens: 10 }));
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ error: "internal_error", tokens: { charged: 0, remaining: 1 } });
@@ -169,14 +208,23 @@ describe("withTokens: JSON responses", () => {
     const response = await failing(post({ prompt: "a b", maxOutputTokens: 10 }));
     expect(response.status).toBe(502);
     // (4 + 20) + (4 + 30) = 58 millitokens
-    expect(await response.json()).toMatchObject({ error: "upstream_error", tokens: { charged: 0.058, remaining: 0.942 } });
+    expect(await response.json()).toMatchObject({
+      error: "upstream_error",
+      tokens: { charged: 0.058, remaining: 0.942 },
+    });
     const [row] = await t.db.tokenTransaction.findMany({ where: { userId: signedIn, kind: "consume" } });
     expect(row!.usage).toMatchObject({ calls: 2, inputTokens: 8, outputTokens: 5 });
   });
 
   it("lets a handler answer 400 itself, charging what it used", async () => {
     signedIn = await userWith(1_000n);
-    const picky = withTokens("test", async () => { throw new BadRequestError("That photo is not a meal."); }, { input, estimate });
+    const picky = withTokens(
+      "test",
+      async () => {
+        throw new BadRequestError("That photo is not a meal.");
+      },
+      { input, estimate },
+    );
     const response = await picky(post({ prompt: "x", maxOutputTokens: 10 }));
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ message: "That photo is not a meal.", tokens: { charged: 0 } });
@@ -192,7 +240,9 @@ describe("withTokens: JSON responses", () => {
     expect(await t.db.tokenTransaction.count({ where: { userId: signedIn, kind: "consume" } })).toBe(1);
     const mismatch = await route(post({ prompt: "different", maxOutputTokens: 10 }, { "idempotency-key": "retry-1" }));
     expect(mismatch.status).toBe(422);
-    expect((await route(post({ prompt: "x", maxOutputTokens: 10 }, { "idempotency-key": "has space" }))).status).toBe(400);
+    expect((await route(post({ prompt: "x", maxOutputTokens: 10 }, { "idempotency-key": "has space" }))).status).toBe(
+      400,
+    );
   });
 
   it("replays a handler's own binary response for a retried Idempotency-Key, charging once", async () => {
@@ -228,7 +278,9 @@ describe("withTokens: JSON responses", () => {
       },
       { input, estimate },
     );
-    const responses = await Promise.all(Array.from({ length: 50 }, () => exact(post({ prompt: "x", maxOutputTokens: 9 }))));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => exact(post({ prompt: "x", maxOutputTokens: 9 }))),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 402)).toHaveLength(40);
@@ -273,7 +325,10 @@ describe("withTokens: streams", () => {
 
   it("settles the usage of the final chunk when the stream ends, and reports it in an SSE event", async () => {
     signedIn = await userWith(1_000n);
-    const route = withTokens("chat", async ({ stream }) => stream(words("alpha beta gamma delta")), { input: streamInput, estimate });
+    const route = withTokens("chat", async ({ stream }) => stream(words("alpha beta gamma delta")), {
+      input: streamInput,
+      estimate,
+    });
     const response = await route(post({ prompt: "p q r", maxOutputTokens: 20 }));
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     // held 3 + 200 = 203 at the start: 1,000 − 203 = 797
@@ -288,7 +343,10 @@ describe("withTokens: streams", () => {
 
   it("charges the generated text when the stream ends without a usage report", async () => {
     signedIn = await userWith(1_000n);
-    const route = withTokens("chat", async ({ stream }) => stream(words("one two three four five", { usage: false })), { input: streamInput, estimate });
+    const route = withTokens("chat", async ({ stream }) => stream(words("one two three four five", { usage: false })), {
+      input: streamInput,
+      estimate,
+    });
     await (await route(post({ prompt: "a b", maxOutputTokens: 20 }))).text();
     // input 2 (from the estimate) + 5 words × 10 = 52
     expect(await balanceOf(signedIn)).toEqual({ available: 948n, reserved: 0n });
@@ -298,13 +356,15 @@ describe("withTokens: streams", () => {
     const userId = (signedIn = await userWith(10_000n));
     const route = withTokens(
       "chat",
-      async ({ stream }) => stream(words(Array.from({ length: 40 }, (_, i) => `w${i}`).join(" "), { pauseMs: 5, inputTokens: 4 })),
+      async ({ stream }) =>
+        stream(words(Array.from({ length: 40 }, (_, i) => `w${i}`).join(" "), { pauseMs: 5, inputTokens: 4 })),
       { input: streamInput, estimate },
     );
     const response = await route(post({ prompt: "a b c d", maxOutputTokens: 100 }));
     const reader = response.body!.getReader();
     let received = "";
-    while ((received.match(/"content"/g) ?? []).length < 20) received += new TextDecoder().decode((await reader.read()).value);
+    while ((received.match(/"content"/g) ?? []).length < 20)
+      received += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     // The usage chunk reports all 40 words generated: that is what the provider bills, and charged.
     const [row] = await vi.waitFor(async () => {
@@ -324,8 +384,13 @@ describe("withTokens: streams", () => {
       yield* words("one two three four five", { usage: false });
       await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
     }
-    const source = Object.assign(stalls(), { controller: { abort: () => (aborted = true) } as unknown as AbortController });
-    const route = withTokens("chat", async ({ stream }) => stream(source, { drainTimeoutMs: 50 }), { input: streamInput, estimate });
+    const source = Object.assign(stalls(), {
+      controller: { abort: () => (aborted = true) } as unknown as AbortController,
+    });
+    const route = withTokens("chat", async ({ stream }) => stream(source, { drainTimeoutMs: 50 }), {
+      input: streamInput,
+      estimate,
+    });
     const response = await route(post({ prompt: "a b c d", maxOutputTokens: 100 }));
     const reader = response.body!.getReader();
     await reader.read();

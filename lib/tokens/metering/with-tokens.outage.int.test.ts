@@ -13,13 +13,18 @@ import { startDbOutageProxy, type DbOutage } from "@/test/support/db-outage";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { verifyLedger } from "../ledger";
 import { LedgerPipeline } from "../ledger/pipeline";
-import { balanceOf as balanceOfUser, fakeChunkReader, userWithBalance, wordCostEngine, type WordUsage } from "@/test/metering/fixtures";
+import {
+  balanceOf as balanceOfUser,
+  fakeChunkReader,
+  userWithBalance,
+  wordCostEngine,
+  type WordUsage,
+} from "@/test/metering/fixtures";
 import { createWithTokens } from "./with-tokens";
 
 type Usage = WordUsage;
 const engine = wordCostEngine;
 const chunkReader = fakeChunkReader;
-
 
 let t: TestDatabase;
 let outage: DbOutage;
@@ -65,7 +70,11 @@ const input = z.object({ prompt: z.string().min(1) });
 const estimate = () => ({ model: "test-model", inputTokens: 3, worstCase: 3n + 10n * 20n });
 
 function post(body: unknown) {
-  return new Request("http://localhost/api/ai/test", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return new Request("http://localhost/api/ai/test", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -200,7 +209,11 @@ describe("withTokens while the database is unreachable", () => {
 
   it("answers 503 when the Idempotency-Key cannot be claimed (Prisma's errors are recognised too)", async () => {
     signedIn = await userWith(1_000n);
-    const route = withTokens("test", async ({ meter }) => (meter.recordText("test-model", { inputTokens: 3, outputTokens: 7 }), { answer: "x" }), { input, estimate });
+    const route = withTokens(
+      "test",
+      async ({ meter }) => (meter.recordText("test-model", { inputTokens: 3, outputTokens: 7 }), { answer: "x" }),
+      { input, estimate },
+    );
     await outage.down();
     const request = post({ prompt: "one two three" });
     request.headers.set("idempotency-key", `claim-${signedIn}`);

@@ -57,7 +57,10 @@ describe("withTokens reads at most its body limit", () => {
     } as RequestInit);
     const response = await route(request);
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ error: "payload_too_large", message: "The request body must be at most 100000 bytes." });
+    expect(await response.json()).toEqual({
+      error: "payload_too_large",
+      message: "The request body must be at most 100000 bytes.",
+    });
     expect(pulled).toBeLessThanOrEqual(100_000 + CHUNK);
     expect(cancelled).toBe(true);
     expect(calls.handler).toBe(0);

@@ -33,7 +33,11 @@ const withTokens = createWithTokens<WordUsage>({
   upgradeUrl: "/settings/subscription",
   rateLimit: false,
   chunkReader: fakeChunkReader,
-  log: eventLog(createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } }).child({ module: "metering" })),
+  log: eventLog(
+    createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } }).child({
+      module: "metering",
+    }),
+  ),
 });
 
 const input = z.object({ prompt: z.string().min(1), fail: z.boolean().optional(), stream: z.boolean().optional() });
@@ -42,10 +46,20 @@ const route = withTokens(
   async ({ input: i, meter, requestId, stream }) => {
     meter.recordText("test-model", { inputTokens: 1, outputTokens: 1 });
     if (i.fail) throw Object.assign(new Error("provider down"), { status: 500 });
-    if (i.stream) return stream((async function* () { yield { model: "test-model", choices: [{ delta: { content: "hi" } }] }; })());
+    if (i.stream)
+      return stream(
+        (async function* () {
+          yield { model: "test-model", choices: [{ delta: { content: "hi" } }] };
+        })(),
+      );
     return { seen: requestId };
   },
-  { input, estimate: () => ({ model: "test-model", worstCase: 100n }), maxBodyBytes: 200, rateLimit: { limit: 3, windowMs: 60_000 } },
+  {
+    input,
+    estimate: () => ({ model: "test-model", worstCase: 100n }),
+    maxBodyBytes: 200,
+    rateLimit: { limit: 3, windowMs: 60_000 },
+  },
 );
 
 function post(body: unknown, requestId?: string) {

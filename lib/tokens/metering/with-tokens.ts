@@ -55,8 +55,13 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
   const baseLog: MeteringLog = config.log ?? (() => {});
   const retry: SettleRetryOptions = { ...DEFAULT_SETTLE_RETRY, ...config.settleRetry };
 
-  return function withTokens<TInput>(feature: string, handler: Handler<TInput, U>, options: WithTokensOptions<TInput, U, E>) {
-    if (!options.input && !options.parse) throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
+  return function withTokens<TInput>(
+    feature: string,
+    handler: Handler<TInput, U>,
+    options: WithTokensOptions<TInput, U, E>,
+  ) {
+    if (!options.input && !options.parse)
+      throw new Error(`withTokens("${feature}"): give an input schema or a parse function`);
 
     return async function meteredRoute(request: Request): Promise<Response> {
       // Every answer, refusals included, carries the call's request id, and so does every log line.
@@ -71,7 +76,10 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
           return withRequestId(unavailable(), requestId);
         }
         log("internal_error", { feature, message: (error as Error)?.message });
-        return withRequestId(apiError("internal_error", "Something went wrong; nothing was charged for a model call that was not made."), requestId);
+        return withRequestId(
+          apiError("internal_error", "Something went wrong; nothing was charged for a model call that was not made."),
+          requestId,
+        );
       }
     };
 
@@ -89,7 +97,19 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       const held = await holdWorstCase({ feature, userId, input }, { db, ledger, config, options, log }, claim.forget);
       if ("response" in held) return held.response;
 
-      return runAndSettle(handler, { request, requestId, feature, userId, input, hold: held.hold, claim, ledger, retry, chunkReader: config.chunkReader, log });
+      return runAndSettle(handler, {
+        request,
+        requestId,
+        feature,
+        userId,
+        input,
+        hold: held.hold,
+        claim,
+        ledger,
+        retry,
+        chunkReader: config.chunkReader,
+        log,
+      });
     }
   };
 }

@@ -33,14 +33,23 @@ const reset = (options: ResetOptions = {}) =>
 let seq = 0;
 async function account(signup = SIGNUP): Promise<string> {
   return t.db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { email: `reset-${++seq}-${Math.random().toString(36).slice(2)}@example.com` } });
+    const user = await tx.user.create({
+      data: { email: `reset-${++seq}-${Math.random().toString(36).slice(2)}@example.com` },
+    });
     await openAccount(tx, { userId: user.id, now: signup, freeTierMillitokens: FREE, pricingVersion: pricing.version });
     return user.id;
   });
 }
 
 /** A synced subscription row; its period's invoice (`in_<user>_<start ms>`) is paid unless `paid: false`. */
-async function subscribe(userId: string, status: string, start: Date, end: Date, planId = "pro", { paid = true }: { paid?: boolean } = {}) {
+async function subscribe(
+  userId: string,
+  status: string,
+  start: Date,
+  end: Date,
+  planId = "pro",
+  { paid = true }: { paid?: boolean } = {},
+) {
   await t.sql(
     `INSERT INTO user_subscriptions (user_id, stripe_customer_id, stripe_subscription_id, plan_id, status,
        current_period_start, current_period_end, current_period_invoice_id, current_period_paid_at, updated_at)
@@ -52,7 +61,14 @@ async function subscribe(userId: string, status: string, start: Date, end: Date,
 }
 
 async function spend(userId: string, amount: bigint) {
-  const r = await reserve(t.db, { userId, amount, feature: "chat", requestId: `spend-${++seq}`, ttlMs: 60_000, pricingVersion: 1 });
+  const r = await reserve(t.db, {
+    userId,
+    amount,
+    feature: "chat",
+    requestId: `spend-${++seq}`,
+    ttlMs: 60_000,
+    pricingVersion: 1,
+  });
   if (!r.ok) throw new Error("reserve refused");
   await settle(t.db, { reservationId: r.reservation.id, cost: amount });
 }
@@ -62,7 +78,12 @@ async function state(userId: string) {
     "SELECT allowance::text, purchased::text, period_start, next_reset_at FROM user_token_balance WHERE user_id = $1",
     [userId],
   );
-  return { allowance: BigInt(row!.allowance), purchased: BigInt(row!.purchased), periodStart: row!.period_start, nextResetAt: row!.next_reset_at };
+  return {
+    allowance: BigInt(row!.allowance),
+    purchased: BigInt(row!.purchased),
+    periodStart: row!.period_start,
+    nextResetAt: row!.next_reset_at,
+  };
 }
 
 async function grantsOf(userId: string) {
@@ -82,14 +103,35 @@ describe("resetMonthlyTokens: free tier", () => {
   it("starts the next calendar month from sign-up, expiring what is left; month ends clamp and come back", async () => {
     const user = await account();
     await spend(user, 30_000n);
-    await grant(t.db, { userId: user, bucket: "purchased", kind: "grant_pack", amount: 2_000_000n, idempotencyKey: `checkout:${user}` });
+    await grant(t.db, {
+      userId: user,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 2_000_000n,
+      idempotencyKey: `checkout:${user}`,
+    });
 
     const first = await reset({ now: new Date("2026-02-28T09:00:00.000Z") });
-    expect(first).toMatchObject({ ran: true, usersExamined: 1, periodsStarted: 1, freePeriods: 1, paidPeriods: 0, granted: FREE, expired: 70_000n, errors: [] });
+    expect(first).toMatchObject({
+      ran: true,
+      usersExamined: 1,
+      periodsStarted: 1,
+      freePeriods: 1,
+      paidPeriods: 0,
+      granted: FREE,
+      expired: 70_000n,
+      errors: [],
+    });
     expect(await state(user)).toEqual({ allowance: FREE, purchased: 2_000_000n, periodStart: FEB, nextResetAt: MAR });
     // The same keys as startPeriod, so a webhook or another path can never grant the period again.
-    expect((await grantsOf(user)).at(-1)).toEqual({ kind: "grant_free", allowance_delta: "100000", idempotency_key: allowanceKey(user, FEB) });
-    expect(await t.sql("SELECT 1 FROM token_transactions WHERE idempotency_key = $1", [expiryKey(user, FEB)])).toHaveLength(1);
+    expect((await grantsOf(user)).at(-1)).toEqual({
+      kind: "grant_free",
+      allowance_delta: "100000",
+      idempotency_key: allowanceKey(user, FEB),
+    });
+    expect(
+      await t.sql("SELECT 1 FROM token_transactions WHERE idempotency_key = $1", [expiryKey(user, FEB)]),
+    ).toHaveLength(1);
 
     const second = await reset({ now: MAR });
     expect(second).toMatchObject({ periodsStarted: 1, granted: FREE, expired: FREE });
@@ -115,11 +157,20 @@ describe("resetMonthlyTokens: free tier", () => {
   it("computes the same calendar months in SQL as periodContaining does (random anchors, UTC, month ends)", async () => {
     const now = new Date("2027-03-01T05:30:00.000Z");
     const anchors = fc.sample(
-      fc.date({ min: new Date("2024-01-01T00:00:00.000Z"), max: new Date("2027-01-31T05:00:00.000Z"), noInvalidDate: true }),
+      fc.date({
+        min: new Date("2024-01-01T00:00:00.000Z"),
+        max: new Date("2027-01-31T05:00:00.000Z"),
+        noInvalidDate: true,
+      }),
       { numRuns: 80, seed: 20261124 },
     );
     // Add the month ends and leap days that matter most.
-    anchors.push(new Date("2026-01-31T23:59:59.999Z"), new Date("2024-02-29T12:00:00.000Z"), new Date("2026-12-31T00:00:00.000Z"), new Date("2027-01-31T05:30:00.000Z"));
+    anchors.push(
+      new Date("2026-01-31T23:59:59.999Z"),
+      new Date("2024-02-29T12:00:00.000Z"),
+      new Date("2026-12-31T00:00:00.000Z"),
+      new Date("2027-01-31T05:30:00.000Z"),
+    );
     const users = await Promise.all(anchors.map((anchor) => account(anchor)));
     // Each account's current period ended at its first month boundary (the cron never ran since).
     const expected = new Map(users.map((u, i) => [u, periodContaining(anchors[i]!, now)]));
@@ -146,7 +197,13 @@ describe("resetMonthlyTokens: free tier", () => {
 describe("resetMonthlyTokens: subscriptions", () => {
   it("starts a renewed subscription's period with its plan's allowance, under the invoice.paid key", async () => {
     const user = await account();
-    await grant(t.db, { userId: user, bucket: "purchased", kind: "grant_pack", amount: 500_000n, idempotencyKey: `checkout:${user}` });
+    await grant(t.db, {
+      userId: user,
+      bucket: "purchased",
+      kind: "grant_pack",
+      amount: 500_000n,
+      idempotencyKey: `checkout:${user}`,
+    });
     // The subscription's new period was synced from Stripe (invoice.paid's grant not there yet).
     const start = new Date("2026-02-28T08:00:00.000Z");
     await subscribe(user, "active", start, MAR);
@@ -158,10 +215,21 @@ describe("resetMonthlyTokens: subscriptions", () => {
     const summary = await reset({ now: new Date("2026-02-28T11:00:00.000Z"), renewalGraceMs: RENEWAL_GRACE_MS });
     expect(summary).toMatchObject({ paidPeriods: 1, freePeriods: 0, granted: PRO, expired: FREE, awaitingRenewal: 0 });
     expect(await state(user)).toEqual({ allowance: PRO, purchased: 500_000n, periodStart: start, nextResetAt: MAR });
-    expect((await grantsOf(user)).at(-1)).toEqual({ kind: "grant_allowance", allowance_delta: "3000000", idempotency_key: allowanceKey(user, start) });
+    expect((await grantsOf(user)).at(-1)).toEqual({
+      kind: "grant_allowance",
+      allowance_delta: "3000000",
+      idempotency_key: allowanceKey(user, start),
+    });
 
     // invoice.paid arriving afterwards is a no-op: the same key.
-    const late = await startPeriod(t.db, { userId: user, periodStart: start, periodEnd: MAR, allowance: PRO, sourceType: "stripe_invoice", sourceRef: "in_1" });
+    const late = await startPeriod(t.db, {
+      userId: user,
+      periodStart: start,
+      periodEnd: MAR,
+      allowance: PRO,
+      sourceType: "stripe_invoice",
+      sourceRef: "in_1",
+    });
     expect(late).toMatchObject({ ok: true, duplicate: true });
     expect(await grantsOf(user)).toHaveLength(2);
     await expectLedgerConsistent();
@@ -180,7 +248,10 @@ describe("resetMonthlyTokens: subscriptions", () => {
     await subscribe(user, "active", start, MAR, "pro", { paid: true });
     const paid = await reset({ now: new Date("2026-03-01T00:00:00.000Z") });
     expect(paid).toMatchObject({ periodsStarted: 1, paidPeriods: 1, granted: PRO, awaitingPayment: 0 });
-    const [row] = await t.sql<{ source_ref: string }>("SELECT source_ref FROM token_transactions WHERE idempotency_key = $1", [allowanceKey(user, start)]);
+    const [row] = await t.sql<{ source_ref: string }>(
+      "SELECT source_ref FROM token_transactions WHERE idempotency_key = $1",
+      [allowanceKey(user, start)],
+    );
     expect(row!.source_ref).toBe(`in_${user}_${start.getTime()}`);
     await expectLedgerConsistent();
   });
@@ -207,7 +278,14 @@ describe("resetMonthlyTokens: exactly once", () => {
     const rows = (await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM token_transactions"))[0]!.n;
 
     const rerun = await reset({ now: new Date("2026-03-01T00:00:00.000Z"), batchSize: 5 });
-    expect(rerun).toMatchObject({ ran: true, usersExamined: 0, periodsStarted: 0, granted: 0n, expired: 0n, errors: [] });
+    expect(rerun).toMatchObject({
+      ran: true,
+      usersExamined: 0,
+      periodsStarted: 0,
+      granted: 0n,
+      expired: 0n,
+      errors: [],
+    });
     expect((await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM token_transactions"))[0]!.n).toBe(rows);
   });
 
@@ -223,7 +301,11 @@ describe("resetMonthlyTokens: exactly once", () => {
         },
       }),
     ).rejects.toBe(crash);
-    const grantedSoFar = (await t.sql<{ n: number }>("SELECT count(*)::int AS n FROM token_transactions WHERE idempotency_key LIKE 'allowance:%:2026-02-28T08:00:00.000Z'"))[0]!.n;
+    const grantedSoFar = (
+      await t.sql<{ n: number }>(
+        "SELECT count(*)::int AS n FROM token_transactions WHERE idempotency_key LIKE 'allowance:%:2026-02-28T08:00:00.000Z'",
+      )
+    )[0]!.n;
     expect(grantedSoFar).toBe(4); // the first batch committed, nothing else
 
     const rerun = await reset({ now: FEB, batchSize: 4 });
@@ -253,7 +335,14 @@ describe("resetMonthlyTokens: exactly once", () => {
     const users = await Promise.all(Array.from({ length: 25 }, () => account()));
     for (const user of users) await subscribe(user, "active", FEB, MAR);
     const webhook = users.map((userId) =>
-      startPeriod(t.db, { userId, periodStart: FEB, periodEnd: MAR, allowance: PRO, sourceType: "stripe_invoice", sourceRef: `in_${userId}` }),
+      startPeriod(t.db, {
+        userId,
+        periodStart: FEB,
+        periodEnd: MAR,
+        allowance: PRO,
+        sourceType: "stripe_invoice",
+        sourceRef: `in_${userId}`,
+      }),
     );
     const [cron, ...fromWebhook] = await Promise.all([reset({ now: FEB, batchSize: 6 }), ...webhook]);
     const webhookGrants = fromWebhook.filter((r) => r.ok && !r.duplicate).length;
@@ -295,10 +384,22 @@ describe("resetMonthlyTokens: bad rows and the sweep", () => {
 
   it("releases reservations whose process died", async () => {
     const user = await account();
-    const r = await reserve(t.db, { userId: user, amount: 40_000n, feature: "chat", requestId: "dead", ttlMs: 1_000, pricingVersion: 1, now: SIGNUP });
+    const r = await reserve(t.db, {
+      userId: user,
+      amount: 40_000n,
+      feature: "chat",
+      requestId: "dead",
+      ttlMs: 1_000,
+      pricingVersion: 1,
+      now: SIGNUP,
+    });
     expect(r.ok).toBe(true);
     const summary = await reset({ now: new Date("2026-02-01T00:00:00.000Z") });
     expect(summary.reservationsReleased).toBe(1);
-    expect((await t.sql<{ reserved: string }>("SELECT reserved::text FROM user_token_balance WHERE user_id = $1", [user]))[0]!.reserved).toBe("0");
+    expect(
+      (
+        await t.sql<{ reserved: string }>("SELECT reserved::text FROM user_token_balance WHERE user_id = $1", [user])
+      )[0]!.reserved,
+    ).toBe("0");
   });
 });

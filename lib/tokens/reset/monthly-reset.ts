@@ -160,7 +160,10 @@ function addBatch(summary: ResetSummary, row: BatchRow, excluded: string[]) {
   summary.granted += BigInt(row.granted);
   summary.expired += BigInt(row.expired);
   for (const { userId, planId } of row.unknown_plans) {
-    summary.errors.push({ userId, error: `subscription plan "${planId}" is not in pricing version ${summary.pricingVersion}` });
+    summary.errors.push({
+      userId,
+      error: `subscription plan "${planId}" is not in pricing version ${summary.pricingVersion}`,
+    });
     excluded.push(userId);
   }
   for (const userId of row.not_started) {
@@ -179,7 +182,10 @@ async function runOneByOne(db: Db, batch: BatchStatement, excluded: string[], su
       const [row] = await batch.run(db, excluded, userId);
       if (row) addBatch(summary, row, excluded);
     } catch (error) {
-      summary.errors.push({ userId, error: error instanceof Error ? (error.message.trim().split("\n").at(-1) ?? error.message) : String(error) });
+      summary.errors.push({
+        userId,
+        error: error instanceof Error ? (error.message.trim().split("\n").at(-1) ?? error.message) : String(error),
+      });
       excluded.push(userId);
     }
   }

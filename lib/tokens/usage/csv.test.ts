@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { csvField, csvText, fixedDecimal, microUsdToUsd, millitokensToTokenString, usageReportCsv, usageReportFileName } from "./csv";
+import {
+  csvField,
+  csvText,
+  fixedDecimal,
+  microUsdToUsd,
+  millitokensToTokenString,
+  usageReportCsv,
+  usageReportFileName,
+} from "./csv";
 import type { ReportLine, UsageReport } from "./report";
 
 describe("exact decimals", () => {
@@ -33,7 +41,7 @@ describe("CSV fields", () => {
   });
 
   it("neutralises text a spreadsheet would run as a formula", () => {
-    expect(csvText("=HYPERLINK(\"x\")")).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvText('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
     expect(csvText("+1")).toBe("'+1");
     expect(csvText("-2")).toBe("'-2");
     expect(csvText("@sum")).toBe("'@sum");
@@ -60,11 +68,42 @@ describe("usageReportCsv", () => {
     const report: UsageReport = {
       month: "2026-11",
       rows: [
-        { day: "2026-11-02", feature: "chat", model: "gpt-4o", ...line({ calls: 2n, inputTokens: 1_500n, cachedInputTokens: 200n, outputTokens: 640n, costMicroUsd: 9_505n, charged: 9_505n }) },
-        { day: "2026-11-02", feature: "transcribe", model: "whisper-1", ...line({ calls: 1n, seconds: "61.5", costMicroUsd: 6_200n, charged: 6_000n }) },
-        { day: "2026-11-05", feature: "generate-training-illustration", model: "gpt-image-1", ...line({ calls: 1n, images: 1n, costMicroUsd: 42_000n, charged: 42_000n }) },
+        {
+          day: "2026-11-02",
+          feature: "chat",
+          model: "gpt-4o",
+          ...line({
+            calls: 2n,
+            inputTokens: 1_500n,
+            cachedInputTokens: 200n,
+            outputTokens: 640n,
+            costMicroUsd: 9_505n,
+            charged: 9_505n,
+          }),
+        },
+        {
+          day: "2026-11-02",
+          feature: "transcribe",
+          model: "whisper-1",
+          ...line({ calls: 1n, seconds: "61.5", costMicroUsd: 6_200n, charged: 6_000n }),
+        },
+        {
+          day: "2026-11-05",
+          feature: "generate-training-illustration",
+          model: "gpt-image-1",
+          ...line({ calls: 1n, images: 1n, costMicroUsd: 42_000n, charged: 42_000n }),
+        },
       ],
-      totals: line({ calls: 4n, inputTokens: 1_500n, cachedInputTokens: 200n, outputTokens: 640n, images: 1n, seconds: "61.5", costMicroUsd: 57_705n, charged: 57_505n }),
+      totals: line({
+        calls: 4n,
+        inputTokens: 1_500n,
+        cachedInputTokens: 200n,
+        outputTokens: 640n,
+        images: 1n,
+        seconds: "61.5",
+        costMicroUsd: 57_705n,
+        charged: 57_505n,
+      }),
     };
     expect(usageReportCsv(report)).toBe(
       [

@@ -34,7 +34,11 @@ interface Row {
   charged: bigint;
 }
 
-export async function dailyUsage(tx: DbTx, userId: string, { days, now = new Date() }: { days: number; now?: Date }): Promise<DailyUsage> {
+export async function dailyUsage(
+  tx: DbTx,
+  userId: string,
+  { days, now = new Date() }: { days: number; now?: Date },
+): Promise<DailyUsage> {
   const window = lastDays(now, days);
   const rows = await tx.$queryRaw<Row[]>`
     WITH days AS (

@@ -23,7 +23,10 @@ describe("UTC days", () => {
   });
 
   it("bounds a month and lists months newest first", () => {
-    expect(monthBounds("2026-12")).toEqual({ start: new Date("2026-12-01T00:00:00.000Z"), end: new Date("2027-01-01T00:00:00.000Z") });
+    expect(monthBounds("2026-12")).toEqual({
+      start: new Date("2026-12-01T00:00:00.000Z"),
+      end: new Date("2027-01-01T00:00:00.000Z"),
+    });
     expect(utcMonth(new Date("2026-11-30T23:59:59.999Z"))).toBe("2026-11");
     expect(monthsBetween("2026-11", "2027-02")).toEqual(["2027-02", "2027-01", "2026-12", "2026-11"]);
     expect(monthsBetween("2026-11", "2026-11")).toEqual(["2026-11"]);

@@ -10,17 +10,26 @@ const SEVEN_DAYS: ForecastWindow = { start: new Date("2026-11-13T12:00:00.000Z")
 describe("forecastWindow", () => {
   it("is the last 7 days when the period began earlier", () => {
     // 2026-11-20T12:00 − 7 days = 2026-11-13T12:00, after the period start 2026-11-03.
-    expect(forecastWindow(NOW, new Date("2026-11-03T00:00:00.000Z"))).toEqual({ start: new Date("2026-11-13T12:00:00.000Z"), ms: 604_800_000n });
+    expect(forecastWindow(NOW, new Date("2026-11-03T00:00:00.000Z"))).toEqual({
+      start: new Date("2026-11-13T12:00:00.000Z"),
+      ms: 604_800_000n,
+    });
   });
 
   it("is the period so far when it began less than 7 days ago", () => {
     // period start 2026-11-18T12:00 → 2 days = 172,800,000 ms
-    expect(forecastWindow(NOW, new Date("2026-11-18T12:00:00.000Z"))).toEqual({ start: new Date("2026-11-18T12:00:00.000Z"), ms: 172_800_000n });
+    expect(forecastWindow(NOW, new Date("2026-11-18T12:00:00.000Z"))).toEqual({
+      start: new Date("2026-11-18T12:00:00.000Z"),
+      ms: 172_800_000n,
+    });
   });
 
   it("is never shorter than one day", () => {
     // 6 hours into the period: consumption since then, divided by one day (86,400,000 ms)
-    expect(forecastWindow(NOW, new Date("2026-11-20T06:00:00.000Z"))).toEqual({ start: new Date("2026-11-20T06:00:00.000Z"), ms: 86_400_000n });
+    expect(forecastWindow(NOW, new Date("2026-11-20T06:00:00.000Z"))).toEqual({
+      start: new Date("2026-11-20T06:00:00.000Z"),
+      ms: 86_400_000n,
+    });
     // a period that starts after `now` (clock skew): an empty window of one day
     expect(forecastWindow(NOW, new Date("2026-11-21T00:00:00.000Z"))).toEqual({ start: NOW, ms: 86_400_000n });
   });
@@ -45,17 +54,31 @@ describe("dailyAverage (millitokens a day, half up)", () => {
 
 describe("forecastRunOut", () => {
   it("says empty when nothing is available, whatever the rate", () => {
-    expect(forecastRunOut({ now: NOW, available: 0n, consumed: 5n, window: SEVEN_DAYS, periodEnd: PERIOD_END })).toEqual({ kind: "empty" });
-    expect(forecastRunOut({ now: NOW, available: -300n, consumed: 0n, window: SEVEN_DAYS, periodEnd: PERIOD_END })).toEqual({ kind: "empty" });
+    expect(
+      forecastRunOut({ now: NOW, available: 0n, consumed: 5n, window: SEVEN_DAYS, periodEnd: PERIOD_END }),
+    ).toEqual({ kind: "empty" });
+    expect(
+      forecastRunOut({ now: NOW, available: -300n, consumed: 0n, window: SEVEN_DAYS, periodEnd: PERIOD_END }),
+    ).toEqual({ kind: "empty" });
   });
 
   it("says no usage when nothing was consumed in the window", () => {
-    expect(forecastRunOut({ now: NOW, available: 100_000n, consumed: 0n, window: SEVEN_DAYS, periodEnd: PERIOD_END })).toEqual({ kind: "no-usage", window: SEVEN_DAYS });
+    expect(
+      forecastRunOut({ now: NOW, available: 100_000n, consumed: 0n, window: SEVEN_DAYS, periodEnd: PERIOD_END }),
+    ).toEqual({ kind: "no-usage", window: SEVEN_DAYS });
   });
 
   it("dates the run-out when it comes before the period ends", () => {
     // 2,000 tokens a day (14,000 in 7 days); 5,000 tokens left → 2.5 days → 2026-11-23T00:00
-    expect(forecastRunOut({ now: NOW, available: 5_000_000n, consumed: 14_000_000n, window: SEVEN_DAYS, periodEnd: PERIOD_END })).toEqual({
+    expect(
+      forecastRunOut({
+        now: NOW,
+        available: 5_000_000n,
+        consumed: 14_000_000n,
+        window: SEVEN_DAYS,
+        periodEnd: PERIOD_END,
+      }),
+    ).toEqual({
       kind: "runs-out",
       window: SEVEN_DAYS,
       dailyAverage: 2_000_000n,
@@ -66,7 +89,9 @@ describe("forecastRunOut", () => {
   it("says the balance outlasts the period when the run-out is at or after its end", () => {
     // the same 2.5 days, but the period ends in 1.5 days (2026-11-22T00:00)
     const soon = new Date("2026-11-22T00:00:00.000Z");
-    expect(forecastRunOut({ now: NOW, available: 5_000_000n, consumed: 14_000_000n, window: SEVEN_DAYS, periodEnd: soon })).toEqual({
+    expect(
+      forecastRunOut({ now: NOW, available: 5_000_000n, consumed: 14_000_000n, window: SEVEN_DAYS, periodEnd: soon }),
+    ).toEqual({
       kind: "outlasts-period",
       window: SEVEN_DAYS,
       dailyAverage: 2_000_000n,
@@ -74,9 +99,20 @@ describe("forecastRunOut", () => {
     });
     // exactly at the end: 4,000 tokens = 2 days = the 2 days left (2026-11-22T12:00)
     const twoDays = new Date("2026-11-22T12:00:00.000Z");
-    expect(forecastRunOut({ now: NOW, available: 4_000_000n, consumed: 14_000_000n, window: SEVEN_DAYS, periodEnd: twoDays }).kind).toBe("outlasts-period");
+    expect(
+      forecastRunOut({ now: NOW, available: 4_000_000n, consumed: 14_000_000n, window: SEVEN_DAYS, periodEnd: twoDays })
+        .kind,
+    ).toBe("outlasts-period");
     // one millitoken less: 3,999,999 × 604,800,000 ÷ 14,000,000 = 172,799,956.8 → 172,799,956 ms, before the end
-    expect(forecastRunOut({ now: NOW, available: 3_999_999n, consumed: 14_000_000n, window: SEVEN_DAYS, periodEnd: twoDays })).toMatchObject({
+    expect(
+      forecastRunOut({
+        now: NOW,
+        available: 3_999_999n,
+        consumed: 14_000_000n,
+        window: SEVEN_DAYS,
+        periodEnd: twoDays,
+      }),
+    ).toMatchObject({
       kind: "runs-out",
       at: new Date(NOW.getTime() + 172_799_956),
     });
@@ -95,7 +131,13 @@ describe("forecastRunOut", () => {
 
   it("never builds a date from an astronomically long time left", () => {
     // 10^15 millitokens at 1 millitoken a week: ~1.9 × 10^13 years — simply more than the period
-    const result = forecastRunOut({ now: NOW, available: 10n ** 15n, consumed: 1n, window: SEVEN_DAYS, periodEnd: PERIOD_END });
+    const result = forecastRunOut({
+      now: NOW,
+      available: 10n ** 15n,
+      consumed: 1n,
+      window: SEVEN_DAYS,
+      periodEnd: PERIOD_END,
+    });
     expect(result).toMatchObject({ kind: "outlasts-period", dailyAverage: 0n });
   });
 });

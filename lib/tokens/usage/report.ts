@@ -64,8 +64,28 @@ export async function monthlyUsageReport(tx: DbTx, userId: string, month: string
      FROM consumed
      GROUP BY GROUPING SETS ((day, feature, model), ())
      ORDER BY grand, day, feature, model`;
-  const line = ({ calls, inputTokens, cachedInputTokens, outputTokens, audioInputTokens, audioOutputTokens, images, seconds, costMicroUsd, charged }: Raw): ReportLine => ({
-    calls, inputTokens, cachedInputTokens, outputTokens, audioInputTokens, audioOutputTokens, images, seconds, costMicroUsd, charged,
+  const line = ({
+    calls,
+    inputTokens,
+    cachedInputTokens,
+    outputTokens,
+    audioInputTokens,
+    audioOutputTokens,
+    images,
+    seconds,
+    costMicroUsd,
+    charged,
+  }: Raw): ReportLine => ({
+    calls,
+    inputTokens,
+    cachedInputTokens,
+    outputTokens,
+    audioInputTokens,
+    audioOutputTokens,
+    images,
+    seconds,
+    costMicroUsd,
+    charged,
   });
   const grand = rows.find((r) => r.grand)!;
   return {

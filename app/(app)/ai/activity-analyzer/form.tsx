@@ -9,7 +9,8 @@ export function ActivityForm({ routePath, typicalTokens }: { routePath: string; 
   const descriptionId = useId();
   const weightId = useId();
   const weightKg = weight === "" ? undefined : Number(weight);
-  const input = description.trim().length >= 3 ? { description: description.trim(), ...(weightKg ? { weightKg } : {}) } : null;
+  const input =
+    description.trim().length >= 3 ? { description: description.trim(), ...(weightKg ? { weightKg } : {}) } : null;
   return (
     <AiForm
       slug="activity-analyzer"
@@ -17,7 +18,9 @@ export function ActivityForm({ routePath, typicalTokens }: { routePath: string; 
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
       estimatePayload={input}
-      buildRequest={() => (input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null)}
+      buildRequest={() =>
+        input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null
+      }
       resultKey="analysis"
       resultTitle="Activity analysis"
       submitLabel="Analyze activity"
@@ -27,13 +30,30 @@ export function ActivityForm({ routePath, typicalTokens }: { routePath: string; 
         <label htmlFor={descriptionId} className="block text-sm font-medium text-zinc-900">
           What did you do?
         </label>
-        <textarea id={descriptionId} rows={4} maxLength={2000} className={inputClass} value={description} onChange={(e) => setDescription(e.target.value)} placeholder="e.g. Ran 8 km in 45 minutes, then 20 minutes of stretching" />
+        <textarea
+          id={descriptionId}
+          rows={4}
+          maxLength={2000}
+          className={inputClass}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          placeholder="e.g. Ran 8 km in 45 minutes, then 20 minutes of stretching"
+        />
       </div>
       <div className="max-w-48">
         <label htmlFor={weightId} className="block text-sm font-medium text-zinc-900">
           Body weight in kg (optional)
         </label>
-        <input id={weightId} type="number" inputMode="decimal" min={25} max={300} className={inputClass} value={weight} onChange={(e) => setWeight(e.target.value)} />
+        <input
+          id={weightId}
+          type="number"
+          inputMode="decimal"
+          min={25}
+          max={300}
+          className={inputClass}
+          value={weight}
+          onChange={(e) => setWeight(e.target.value)}
+        />
       </div>
     </AiForm>
   );

@@ -44,7 +44,15 @@ async function readStream(body: ReadableStream<Uint8Array>, onText: (text: strin
   return { tokens, failed };
 }
 
-export function ChatView({ routePath, typicalTokens, initialMessages }: { routePath: string; typicalTokens: number; initialMessages: Message[] }) {
+export function ChatView({
+  routePath,
+  typicalTokens,
+  initialMessages,
+}: {
+  routePath: string;
+  typicalTokens: number;
+  initialMessages: Message[];
+}) {
   const router = useRouter();
   const [messages, setMessages] = useState<Message[]>(initialMessages);
   const [draft, setDraft] = useState("");
@@ -54,7 +62,10 @@ export function ChatView({ routePath, typicalTokens, initialMessages }: { routeP
   const inputId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const message = draft.trim();
-  const estimate = useEstimate(useCallback((payload: unknown) => estimateAction("chat", payload), []), message ? { message } : null);
+  const estimate = useEstimate(
+    useCallback((payload: unknown) => estimateAction("chat", payload), []),
+    message ? { message } : null,
+  );
 
   async function send() {
     if (!message || running) return;
@@ -62,13 +73,28 @@ export function ChatView({ routePath, typicalTokens, initialMessages }: { routeP
     setError(null);
     setCharged(null);
     const replyId = `reply-${Date.now()}`;
-    setMessages((list) => [...list, { id: `me-${Date.now()}`, role: "user", content: message }, { id: replyId, role: "assistant", content: "" }]);
+    setMessages((list) => [
+      ...list,
+      { id: `me-${Date.now()}`, role: "user", content: message },
+      { id: replyId, role: "assistant", content: "" },
+    ]);
     setDraft("");
     try {
-      const response = await fetch(routePath, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message }) });
+      const response = await fetch(routePath, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message }),
+      });
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => ({}));
-        setError({ status: response.status, error: body.error ?? "error", message: body.message ?? `The request failed (${response.status}).`, required: body.required, available: body.available, upgradeUrl: body.upgradeUrl });
+        setError({
+          status: response.status,
+          error: body.error ?? "error",
+          message: body.message ?? `The request failed (${response.status}).`,
+          required: body.required,
+          available: body.available,
+          upgradeUrl: body.upgradeUrl,
+        });
         setMessages((list) => list.slice(0, -2));
         setDraft(message);
         return;
@@ -77,9 +103,19 @@ export function ChatView({ routePath, typicalTokens, initialMessages }: { routeP
         setMessages((list) => list.map((m) => (m.id === replyId ? { ...m, content: m.content + text } : m))),
       );
       if (tokens) setCharged(tokens);
-      if (failed) setError({ status: 502, error: "upstream_error", message: "The coach's reply was cut off by the AI provider.", charged: failed.tokens?.charged });
+      if (failed)
+        setError({
+          status: 502,
+          error: "upstream_error",
+          message: "The coach's reply was cut off by the AI provider.",
+          charged: failed.tokens?.charged,
+        });
     } catch {
-      setError({ status: 0, error: "network_error", message: "The message could not be sent; check your connection and try again." });
+      setError({
+        status: 0,
+        error: "network_error",
+        message: "The message could not be sent; check your connection and try again.",
+      });
     } finally {
       setRunning(false);
       router.refresh();
@@ -96,9 +132,21 @@ export function ChatView({ routePath, typicalTokens, initialMessages }: { routeP
   return (
     <div className="space-y-4">
       <ol aria-label="Conversation" className="space-y-3" data-testid="chat-messages">
-        {messages.length === 0 && <li className="text-sm text-zinc-600">No messages yet. Ask your coach anything about training or nutrition.</li>}
+        {messages.length === 0 && (
+          <li className="text-sm text-zinc-600">
+            No messages yet. Ask your coach anything about training or nutrition.
+          </li>
+        )}
         {messages.map((m) => (
-          <li key={m.id} className={m.role === "user" ? "ml-auto max-w-[85%] rounded-lg bg-zinc-900 px-3 py-2 text-sm text-white" : "max-w-[85%] rounded-lg border border-zinc-200 bg-white px-3 py-2 text-sm whitespace-pre-wrap text-zinc-900"} data-role={m.role}>
+          <li
+            key={m.id}
+            className={
+              m.role === "user"
+                ? "ml-auto max-w-[85%] rounded-lg bg-zinc-900 px-3 py-2 text-sm text-white"
+                : "max-w-[85%] rounded-lg border border-zinc-200 bg-white px-3 py-2 text-sm whitespace-pre-wrap text-zinc-900"
+            }
+            data-role={m.role}
+          >
             <span className="sr-only">{m.role === "user" ? "You: " : "Coach: "}</span>
             {m.content || (running ? "…" : "")}
           </li>
@@ -138,7 +186,12 @@ export function ChatView({ routePath, typicalTokens, initialMessages }: { routeP
           <RunButton running={running} disabled={!message}>
             Send
           </RunButton>
-          <button type="button" onClick={() => void clear()} disabled={running || messages.length === 0} className="text-sm font-medium text-zinc-700 underline-offset-2 hover:underline disabled:opacity-50">
+          <button
+            type="button"
+            onClick={() => void clear()}
+            disabled={running || messages.length === 0}
+            className="text-sm font-medium text-zinc-700 underline-offset-2 hover:underline disabled:opacity-50"
+          >
             Clear conversation
           </button>
         </div>

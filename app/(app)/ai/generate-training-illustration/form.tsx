@@ -19,7 +19,12 @@ export function IllustrationForm({ routePath, typicalTokens }: { routePath: stri
       // The price is the image's (size and quality: shown before anything is typed) plus the prompt's tokens.
       estimatePayload={ready ? { size, quality, description: description.trim() } : { size, quality }}
       buildRequest={() =>
-        ready ? { headers: { "content-type": "application/json" }, body: JSON.stringify({ description: description.trim(), size, quality }) } : null
+        ready
+          ? {
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ description: description.trim(), size, quality }),
+            }
+          : null
       }
       resultKey="image"
       resultTitle="Illustration"
@@ -27,7 +32,12 @@ export function IllustrationForm({ routePath, typicalTokens }: { routePath: stri
       renderResult={(image) => (
         <figure className="rounded-lg border border-zinc-200 bg-white p-4" data-testid="ai-result">
           {/* eslint-disable-next-line @next/next/no-img-element -- a generated data URL, not an optimisable asset */}
-          <img src={String(image)} alt={`Illustration: ${description}`} className="mx-auto max-h-[32rem] rounded-md" data-testid="illustration" />
+          <img
+            src={String(image)}
+            alt={`Illustration: ${description}`}
+            className="mx-auto max-h-[32rem] rounded-md"
+            data-testid="illustration"
+          />
           <figcaption className="mt-2 text-center text-sm text-zinc-600">{description}</figcaption>
         </figure>
       )}

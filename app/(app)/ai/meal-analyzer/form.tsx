@@ -15,7 +15,9 @@ export function MealForm({ routePath, typicalTokens }: { routePath: string; typi
       routePath={routePath}
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
-      estimatePayload={photo ? { photos: [{ width: photo.width, height: photo.height }], note: note.trim() || undefined } : null}
+      estimatePayload={
+        photo ? { photos: [{ width: photo.width, height: photo.height }], note: note.trim() || undefined } : null
+      }
       buildRequest={() => {
         if (!photo) return null;
         const body = new FormData();
@@ -33,7 +35,14 @@ export function MealForm({ routePath, typicalTokens }: { routePath: string; typi
         <label htmlFor={noteId} className="block text-sm font-medium text-zinc-900">
           Note (optional)
         </label>
-        <input id={noteId} className={inputClass} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. large portion, cooked in olive oil" />
+        <input
+          id={noteId}
+          className={inputClass}
+          maxLength={500}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="e.g. large portion, cooked in olive oil"
+        />
       </div>
     </AiForm>
   );

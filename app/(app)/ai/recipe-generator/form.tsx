@@ -23,7 +23,9 @@ export function RecipeForm({ routePath, typicalTokens }: { routePath: string; ty
   const [restrictions, setRestrictions] = useState("");
   const ids = { ingredients: useId(), goal: useId(), servings: useId(), restrictions: useId() };
   const items = list(ingredients);
-  const input = items.length ? { ingredients: items, goal, servings: Number(servings) || 2, restrictions: list(restrictions) } : null;
+  const input = items.length
+    ? { ingredients: items, goal, servings: Number(servings) || 2, restrictions: list(restrictions) }
+    : null;
   return (
     <AiForm
       slug="recipe-generator"
@@ -31,7 +33,9 @@ export function RecipeForm({ routePath, typicalTokens }: { routePath: string; ty
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
       estimatePayload={input}
-      buildRequest={() => (input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null)}
+      buildRequest={() =>
+        input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null
+      }
       resultKey="recipes"
       resultTitle="Recipes"
       submitLabel="Generate recipes"
@@ -41,7 +45,14 @@ export function RecipeForm({ routePath, typicalTokens }: { routePath: string; ty
         <label htmlFor={ids.ingredients} className="block text-sm font-medium text-zinc-900">
           Ingredients (comma or line separated)
         </label>
-        <textarea id={ids.ingredients} rows={3} className={inputClass} value={ingredients} onChange={(e) => setIngredients(e.target.value)} placeholder="eggs, spinach, rice, chicken breast" />
+        <textarea
+          id={ids.ingredients}
+          rows={3}
+          className={inputClass}
+          value={ingredients}
+          onChange={(e) => setIngredients(e.target.value)}
+          placeholder="eggs, spinach, rice, chicken breast"
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
         <div>
@@ -60,13 +71,27 @@ export function RecipeForm({ routePath, typicalTokens }: { routePath: string; ty
           <label htmlFor={ids.servings} className="block text-sm font-medium text-zinc-900">
             Servings
           </label>
-          <input id={ids.servings} type="number" min={1} max={8} className={inputClass} value={servings} onChange={(e) => setServings(e.target.value)} />
+          <input
+            id={ids.servings}
+            type="number"
+            min={1}
+            max={8}
+            className={inputClass}
+            value={servings}
+            onChange={(e) => setServings(e.target.value)}
+          />
         </div>
         <div>
           <label htmlFor={ids.restrictions} className="block text-sm font-medium text-zinc-900">
             Restrictions (optional)
           </label>
-          <input id={ids.restrictions} className={inputClass} value={restrictions} onChange={(e) => setRestrictions(e.target.value)} placeholder="vegetarian, no nuts" />
+          <input
+            id={ids.restrictions}
+            className={inputClass}
+            value={restrictions}
+            onChange={(e) => setRestrictions(e.target.value)}
+            placeholder="vegetarian, no nuts"
+          />
         </div>
       </div>
     </AiForm>

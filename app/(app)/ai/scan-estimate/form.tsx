@@ -18,7 +18,9 @@ export function ScanForm({ routePath, typicalTokens }: { routePath: string; typi
       routePath={routePath}
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
-      estimatePayload={complete ? { photos: photos.map(({ width, height }) => ({ width, height })), heightCm, sex } : null}
+      estimatePayload={
+        complete ? { photos: photos.map(({ width, height }) => ({ width, height })), heightCm, sex } : null
+      }
       buildRequest={() => {
         if (!complete) return null;
         const body = new FormData();
@@ -38,7 +40,17 @@ export function ScanForm({ routePath, typicalTokens }: { routePath: string; typi
           <label htmlFor={heightId} className="block text-sm font-medium text-zinc-900">
             Height (cm)
           </label>
-          <input id={heightId} type="number" inputMode="numeric" min={100} max={250} required className={inputClass} value={height} onChange={(e) => setHeight(e.target.value)} />
+          <input
+            id={heightId}
+            type="number"
+            inputMode="numeric"
+            min={100}
+            max={250}
+            required
+            className={inputClass}
+            value={height}
+            onChange={(e) => setHeight(e.target.value)}
+          />
         </div>
         <div>
           <label htmlFor={sexId} className="block text-sm font-medium text-zinc-900">

@@ -18,11 +18,16 @@ type Key = (typeof FIELDS)[number][0];
 
 export function RefineForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
   const [height, setHeight] = useState("175");
-  const [scan, setScan] = useState<Record<Key, string>>(() => Object.fromEntries(FIELDS.map(([k, , v]) => [k, String(v)])) as Record<Key, string>);
+  const [scan, setScan] = useState<Record<Key, string>>(
+    () => Object.fromEntries(FIELDS.map(([k, , v]) => [k, String(v)])) as Record<Key, string>,
+  );
   const [corrections, setCorrections] = useState<Partial<Record<Key, string>>>({});
   const heightId = useId();
   const baseId = useId();
-  const valid = Number(height) >= 100 && Number(height) <= 250 && FIELDS.every(([k]) => scan[k] !== "" && Number.isFinite(Number(scan[k])));
+  const valid =
+    Number(height) >= 100 &&
+    Number(height) <= 250 &&
+    FIELDS.every(([k]) => scan[k] !== "" && Number.isFinite(Number(scan[k])));
   const input = valid
     ? {
         heightCm: Number(height),
@@ -39,7 +44,9 @@ export function RefineForm({ routePath, typicalTokens }: { routePath: string; ty
       typicalTokens={typicalTokens}
       estimateAction={estimateAction}
       estimatePayload={input}
-      buildRequest={() => (input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null)}
+      buildRequest={() =>
+        input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null
+      }
       resultKey="refined"
       resultTitle="Refined body shape"
       submitLabel="Refine body shape"
@@ -48,7 +55,15 @@ export function RefineForm({ routePath, typicalTokens }: { routePath: string; ty
         <label htmlFor={heightId} className="block text-sm font-medium text-zinc-900">
           Height (cm)
         </label>
-        <input id={heightId} type="number" min={100} max={250} className={inputClass} value={height} onChange={(e) => setHeight(e.target.value)} />
+        <input
+          id={heightId}
+          type="number"
+          min={100}
+          max={250}
+          className={inputClass}
+          value={height}
+          onChange={(e) => setHeight(e.target.value)}
+        />
       </div>
       <fieldset>
         <legend className="text-sm font-medium text-zinc-900">Scanned measurements and your corrections</legend>
@@ -60,13 +75,25 @@ export function RefineForm({ routePath, typicalTokens }: { routePath: string; ty
                 <label htmlFor={`${baseId}-${key}`} className="block text-xs text-zinc-700">
                   {label} scanned
                 </label>
-                <input id={`${baseId}-${key}`} type="number" className={inputClass} value={scan[key]} onChange={(e) => setScan({ ...scan, [key]: e.target.value })} />
+                <input
+                  id={`${baseId}-${key}`}
+                  type="number"
+                  className={inputClass}
+                  value={scan[key]}
+                  onChange={(e) => setScan({ ...scan, [key]: e.target.value })}
+                />
               </div>
               <div>
                 <label htmlFor={`${baseId}-${key}-fix`} className="block text-xs text-zinc-700">
                   {label} correct
                 </label>
-                <input id={`${baseId}-${key}-fix`} type="number" className={inputClass} value={corrections[key] ?? ""} onChange={(e) => setCorrections({ ...corrections, [key]: e.target.value })} />
+                <input
+                  id={`${baseId}-${key}-fix`}
+                  type="number"
+                  className={inputClass}
+                  value={corrections[key] ?? ""}
+                  onChange={(e) => setCorrections({ ...corrections, [key]: e.target.value })}
+                />
               </div>
             </div>
           ))}

@@ -50,7 +50,9 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
       estimateAction={estimateAction}
       // The hold: a WAV's length (as the browser reads it); any other file the longest its size can play
       // (the server decides from the bytes, whatever the file claims).
-      estimatePayload={!file ? null : wav ? (seconds ? { seconds, wav: true } : null) : { bytes: file.size, wav: false }}
+      estimatePayload={
+        !file ? null : wav ? (seconds ? { seconds, wav: true } : null) : { bytes: file.size, wav: false }
+      }
       buildRequest={() => {
         if (!file) return null;
         const body = new FormData();
@@ -61,9 +63,17 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
       resultKey="text"
       resultTitle="Transcript"
       submitLabel="Transcribe"
-      idleHint={file && wav && seconds === null ? "the browser cannot read this WAV file's length" : "choose a voice note to see it"}
+      idleHint={
+        file && wav && seconds === null
+          ? "the browser cannot read this WAV file's length"
+          : "choose a voice note to see it"
+      }
       renderResult={(text) => (
-        <section aria-label="Transcript" className="rounded-lg border border-zinc-200 bg-white p-4" data-testid="ai-result">
+        <section
+          aria-label="Transcript"
+          className="rounded-lg border border-zinc-200 bg-white p-4"
+          data-testid="ai-result"
+        >
           <h2 className="text-lg font-semibold text-zinc-900">Transcript</h2>
           <p className="mt-2 whitespace-pre-wrap text-zinc-900" data-testid="transcript">
             {String(text)}
@@ -108,7 +118,14 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
         <label htmlFor={ids.language} className="block text-sm font-medium text-zinc-900">
           Language (optional, two letters)
         </label>
-        <input id={ids.language} className={inputClass} maxLength={2} value={language} onChange={(e) => setLanguage(e.target.value)} placeholder="en" />
+        <input
+          id={ids.language}
+          className={inputClass}
+          maxLength={2}
+          value={language}
+          onChange={(e) => setLanguage(e.target.value)}
+          placeholder="en"
+        />
       </div>
     </AiForm>
   );

@@ -39,14 +39,20 @@ function opened(channel: RTCDataChannel, ms = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("Could not connect to the voice service.")), ms);
     channel.addEventListener("open", () => (clearTimeout(timer), resolve()));
-    channel.addEventListener("close", () => (clearTimeout(timer), reject(new Error("The voice service closed the connection."))));
+    channel.addEventListener(
+      "close",
+      () => (clearTimeout(timer), reject(new Error("The voice service closed the connection."))),
+    );
   });
 }
 
 export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
   const router = useRouter();
   const [maxSeconds, setMaxSeconds] = useState<number>(DEFAULT_SESSION_SECONDS);
-  const estimate = useEstimate(useCallback((payload: unknown) => estimateAction("voice-coach-realtime", payload), []), { maxSeconds });
+  const estimate = useEstimate(
+    useCallback((payload: unknown) => estimateAction("voice-coach-realtime", payload), []),
+    { maxSeconds },
+  );
   const { state, run } = useMeteredCall<Started>();
   const [phase, setPhase] = useState<Phase>("idle");
   const [lines, setLines] = useState<Line[]>([]);
@@ -60,7 +66,12 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
   const ids = { length: useId(), say: useId() };
 
   const control = (path: string, body: unknown, keepalive = false) =>
-    fetch(`${routePath}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), keepalive });
+    fetch(`${routePath}/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      keepalive,
+    });
 
   const hangUp = () => {
     channel.current?.close();
@@ -78,8 +89,10 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
     const response = await control("end", { sessionId: current.sessionId });
     const body = await response.json().catch(() => null);
     hangUp();
-    if (response.ok && body) setCharge({ charged: body.tokens.charged, remaining: body.tokens.remaining, responses: body.responses });
-    else setProblem(body?.message ?? "The session could not be ended cleanly; the server ends and settles it on its own.");
+    if (response.ok && body)
+      setCharge({ charged: body.tokens.charged, remaining: body.tokens.remaining, responses: body.responses });
+    else
+      setProblem(body?.message ?? "The session could not be ended cleanly; the server ends and settles it on its own.");
     setPhase("ended");
     router.refresh();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -115,12 +128,16 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
     channel.current = events;
     events.onmessage = (message) => {
       const event = JSON.parse(String(message.data));
-      if (event.type === "response.output_audio_transcript.done") setLines((l) => [...l, { who: "coach", text: event.transcript }]);
+      if (event.type === "response.output_audio_transcript.done")
+        setLines((l) => [...l, { who: "coach", text: event.transcript }]);
       if (event.type === "response.output_text.done") setLines((l) => [...l, { who: "coach", text: event.text }]);
     };
     await pc.setLocalDescription(await pc.createOffer());
     await gathered(pc);
-    const result = await run(routePath, { headers: { "content-type": "application/json" }, body: JSON.stringify({ maxSeconds, sdp: pc.localDescription!.sdp }) });
+    const result = await run(routePath, {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ maxSeconds, sdp: pc.localDescription!.sdp }),
+    });
     if (result.status !== "done") return hangUp();
     const started = result.result;
     session.current = started;
@@ -135,11 +152,13 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
       };
       await opened(events);
       const attached = await control("attach", { sessionId: started.sessionId });
-      if (!attached.ok) throw new Error((await attached.json().catch(() => null))?.message ?? "The session could not be metered.");
+      if (!attached.ok)
+        throw new Error((await attached.json().catch(() => null))?.message ?? "The session could not be metered.");
       setPhase("live");
       // The keepalive: a session whose page stops sending it is hung up by the server within seconds.
       const keepalive = setInterval(() => {
-        if (session.current?.sessionId === started.sessionId) void control("attach", { sessionId: started.sessionId }).catch(() => undefined);
+        if (session.current?.sessionId === started.sessionId)
+          void control("attach", { sessionId: started.sessionId }).catch(() => undefined);
         else clearInterval(keepalive);
       }, 4_000);
     } catch (error) {
@@ -153,7 +172,12 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
     const text = say.trim();
     const events = channel.current;
     if (!text || events?.readyState !== "open") return;
-    events.send(JSON.stringify({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text }] } }));
+    events.send(
+      JSON.stringify({
+        type: "conversation.item.create",
+        item: { type: "message", role: "user", content: [{ type: "input_text", text }] },
+      }),
+    );
     events.send(JSON.stringify({ type: "response.create" }));
     setLines((l) => [...l, { who: "you", text }]);
     setSay("");
@@ -167,14 +191,22 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
           <label htmlFor={ids.length} className="block text-sm font-medium text-zinc-900">
             Maximum length
           </label>
-          <select id={ids.length} className={inputClass} value={maxSeconds} disabled={busy} onChange={(e) => setMaxSeconds(Number(e.target.value))}>
+          <select
+            id={ids.length}
+            className={inputClass}
+            value={maxSeconds}
+            disabled={busy}
+            onChange={(e) => setMaxSeconds(Number(e.target.value))}
+          >
             {SESSION_LENGTHS.map((s) => (
               <option key={s} value={s}>
                 {s < 60 ? `${s} seconds` : `${s / 60} minute${s === 60 ? "" : "s"}`}
               </option>
             ))}
           </select>
-          <p className="mt-1 text-xs text-zinc-600">The session ends at this length. The estimate is held while it runs; you pay what the coach actually used.</p>
+          <p className="mt-1 text-xs text-zinc-600">
+            The session ends at this length. The estimate is held while it runs; you pay what the coach actually used.
+          </p>
         </div>
         <CostEstimate estimate={estimate} typicalTokens={typicalTokens} />
         {phase === "live" || phase === "connecting" || phase === "ending" ? (
@@ -203,7 +235,13 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
           <label htmlFor={ids.say} className="sr-only">
             Say something
           </label>
-          <input id={ids.say} className={inputClass} value={say} onChange={(e) => setSay(e.target.value)} placeholder="Or type something to your coach" />
+          <input
+            id={ids.say}
+            className={inputClass}
+            value={say}
+            onChange={(e) => setSay(e.target.value)}
+            placeholder="Or type something to your coach"
+          />
           <button type="submit" className="mt-1 rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white">
             Say
           </button>
@@ -214,7 +252,12 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
       {lines.length > 0 && (
         <ol className="space-y-2" data-testid="voice-transcript" aria-live="polite">
           {lines.map((line, i) => (
-            <li key={i} className={line.who === "coach" ? "rounded-md bg-zinc-100 p-2 text-sm" : "rounded-md bg-emerald-50 p-2 text-sm"}>
+            <li
+              key={i}
+              className={
+                line.who === "coach" ? "rounded-md bg-zinc-100 p-2 text-sm" : "rounded-md bg-emerald-50 p-2 text-sm"
+              }
+            >
               <span className="font-medium">{line.who === "coach" ? "Coach" : "You"}:</span> {line.text}
             </li>
           ))}
@@ -231,7 +274,9 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
         {charge && (
           <>
             <ChargedBadge charged={charge.charged} remaining={charge.remaining} />
-            <p className="text-xs text-zinc-600">{charge.responses} coach answer{charge.responses === 1 ? "" : "s"}, metered by the server.</p>
+            <p className="text-xs text-zinc-600">
+              {charge.responses} coach answer{charge.responses === 1 ? "" : "s"}, metered by the server.
+            </p>
           </>
         )}
       </div>

@@ -5,7 +5,11 @@ import type { Balance } from "@/lib/tokens/ledger";
 import { BALANCE_STATUS_LABEL, balanceStatusHint, type BalanceStatus } from "@/lib/tokens/status";
 
 const TONE: Record<BalanceStatus, { box: string; badge: string; dot: string }> = {
-  healthy: { box: "border-emerald-200", badge: "bg-emerald-50 text-emerald-800 ring-emerald-200", dot: "bg-emerald-500" },
+  healthy: {
+    box: "border-emerald-200",
+    badge: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+    dot: "bg-emerald-500",
+  },
   low: { box: "border-amber-300", badge: "bg-amber-50 text-amber-900 ring-amber-300", dot: "bg-amber-500" },
   empty: { box: "border-red-300", badge: "bg-red-50 text-red-800 ring-red-300", dot: "bg-red-600" },
 };
@@ -23,7 +27,12 @@ export function BalancePanel({
 }) {
   const tone = TONE[status];
   return (
-    <section aria-labelledby="balance-heading" className={`rounded-lg border-2 bg-white p-4 sm:p-5 ${tone.box}`} data-testid="balance-panel" data-status={status}>
+    <section
+      aria-labelledby="balance-heading"
+      className={`rounded-lg border-2 bg-white p-4 sm:p-5 ${tone.box}`}
+      data-testid="balance-panel"
+      data-status={status}
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div>
           <h2 id="balance-heading" className="text-sm font-medium text-zinc-600">
@@ -33,7 +42,10 @@ export function BalancePanel({
             {formatTokensDetailed(balance?.available ?? 0n)}
           </p>
         </div>
-        <p className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-sm font-medium ring-1 ${tone.badge}`} data-testid="balance-status-label">
+        <p
+          className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-sm font-medium ring-1 ${tone.badge}`}
+          data-testid="balance-status-label"
+        >
           <span aria-hidden className={`size-2 rounded-full ${tone.dot}`} />
           {BALANCE_STATUS_LABEL[status]}
         </p>
@@ -50,7 +62,8 @@ export function BalancePanel({
             <span className="text-sm text-zinc-600">of {formatTokensDetailed(periodAllowance)}</span>
             {balance && (
               <span className="block text-xs text-zinc-600" data-testid="allowance-reset">
-                Resets <time dateTime={balance.nextResetAt.toISOString()}>{formatDate(balance.nextResetAt)}</time> ({formatRelativeDay(balance.nextResetAt, now)})
+                Resets <time dateTime={balance.nextResetAt.toISOString()}>{formatDate(balance.nextResetAt)}</time> (
+                {formatRelativeDay(balance.nextResetAt, now)})
               </span>
             )}
           </dd>

@@ -35,9 +35,9 @@ export function PlanGrid({
         Monthly plans
       </h2>
       <p className="text-sm text-zinc-600">
-        A plan&apos;s allowance renews every month. An upgrade is charged now, pro rata for what is left of the month, and its extra
-        tokens arrive as soon as that payment goes through, pro-rated the same way. A downgrade starts at your next renewal: until then
-        you keep your current plan and tokens.
+        A plan&apos;s allowance renews every month. An upgrade is charged now, pro rata for what is left of the month,
+        and its extra tokens arrive as soon as that payment goes through, pro-rated the same way. A downgrade starts at
+        your next renewal: until then you keep your current plan and tokens.
       </p>
       <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:grid-cols-3 sm:gap-x-3 lg:grid-cols-4 xl:grid-cols-7 xl:gap-x-2">
         {plans.map(({ plan, relation }) => {
@@ -53,10 +53,14 @@ export function PlanGrid({
             >
               <h3 className="font-semibold">{plan.name}</h3>
               {current && <p className={TAG_CLASS + " bg-brand-700 text-white"}>Your plan</p>}
-              <p className="mt-1 text-lg leading-tight font-semibold whitespace-nowrap tabular-nums">{formatMoney(plan.priceCents, currency)}</p>
+              <p className="mt-1 text-lg leading-tight font-semibold whitespace-nowrap tabular-nums">
+                {formatMoney(plan.priceCents, currency)}
+              </p>
               <p className="text-xs text-zinc-600">per month</p>
               <p className="mt-1 text-sm text-zinc-800 tabular-nums">{formatCount(plan.tokensPerMonth)} tokens</p>
-              <p className="text-xs text-zinc-600 tabular-nums">{formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, currency)} per 1,000</p>
+              <p className="text-xs text-zinc-600 tabular-nums">
+                {formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, currency)} per 1,000
+              </p>
               <form action={action} className="mt-auto pt-3">
                 <input type="hidden" name="kind" value="plan" />
                 <input type="hidden" name="id" value={plan.id} />
@@ -97,19 +101,38 @@ export function PackGrid({
       <h2 id="packs-heading" className="text-lg font-semibold">
         Token packs
       </h2>
-      <p className="text-sm text-zinc-600">One-time purchases. Purchased tokens never expire and are used after your monthly allowance.</p>
+      <p className="text-sm text-zinc-600">
+        One-time purchases. Purchased tokens never expire and are used after your monthly allowance.
+      </p>
       <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:gap-x-3 lg:grid-cols-4">
         {packs.map((pack) => (
-          <li key={pack.id} className="relative flex flex-col rounded-lg border border-zinc-200 bg-white p-3 pt-4" data-testid={`pack-${pack.id}`}>
+          <li
+            key={pack.id}
+            className="relative flex flex-col rounded-lg border border-zinc-200 bg-white p-3 pt-4"
+            data-testid={`pack-${pack.id}`}
+          >
             <h3 className="font-semibold">{pack.name}</h3>
-            {pack.bonusPercent > 0 && <p className={TAG_CLASS + " bg-amber-100 text-amber-900 ring-1 ring-amber-300"}>+{pack.bonusPercent}% bonus</p>}
-            <p className="mt-1 text-lg font-semibold whitespace-nowrap tabular-nums">{formatMoney(pack.priceCents, currency)}</p>
+            {pack.bonusPercent > 0 && (
+              <p className={TAG_CLASS + " bg-amber-100 text-amber-900 ring-1 ring-amber-300"}>
+                +{pack.bonusPercent}% bonus
+              </p>
+            )}
+            <p className="mt-1 text-lg font-semibold whitespace-nowrap tabular-nums">
+              {formatMoney(pack.priceCents, currency)}
+            </p>
             <p className="text-sm text-zinc-800 tabular-nums">{formatCount(pack.tokens)} tokens</p>
-            <p className="text-xs text-zinc-600 tabular-nums">{formatPricePer1000Tokens(pack.priceCents, pack.tokens, currency)} per 1,000</p>
+            <p className="text-xs text-zinc-600 tabular-nums">
+              {formatPricePer1000Tokens(pack.priceCents, pack.tokens, currency)} per 1,000
+            </p>
             <form action={action} className="mt-auto pt-3">
               <input type="hidden" name="kind" value="pack" />
               <input type="hidden" name="id" value={pack.id} />
-              <button type="submit" disabled={!configured} aria-label={`Buy ${pack.name} pack`} className={`${buttonClass} bg-brand-700 text-white hover:bg-brand-900`}>
+              <button
+                type="submit"
+                disabled={!configured}
+                aria-label={`Buy ${pack.name} pack`}
+                className={`${buttonClass} bg-brand-700 text-white hover:bg-brand-900`}
+              >
                 Buy
               </button>
             </form>

@@ -18,7 +18,15 @@ const selectClass =
 const linkButton =
   "inline-flex items-center justify-center rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium text-zinc-900 hover:bg-zinc-50";
 
-export function HistorySection({ view, params, error }: { view: HistoryView; params: HistoryParams; error: string | null }) {
+export function HistorySection({
+  view,
+  params,
+  error,
+}: {
+  view: HistoryView;
+  params: HistoryParams;
+  error: string | null;
+}) {
   const filtered = Boolean(params.kind || params.feature);
   const filters = { kind: params.kind, feature: params.feature };
   return (
@@ -32,7 +40,11 @@ export function HistorySection({ view, params, error }: { view: HistoryView; par
         </a>
       </div>
 
-      <form method="get" action={`${SETTINGS_PATH}#history`} className="mt-3 grid gap-3 rounded-lg border border-zinc-200 bg-white p-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
+      <form
+        method="get"
+        action={`${SETTINGS_PATH}#history`}
+        className="mt-3 grid gap-3 rounded-lg border border-zinc-200 bg-white p-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end"
+      >
         <div>
           <label htmlFor="history-kind" className="text-sm font-medium text-zinc-800">
             Type
@@ -60,7 +72,10 @@ export function HistorySection({ view, params, error }: { view: HistoryView; par
           </select>
         </div>
         <div className="flex gap-2">
-          <button type="submit" className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700">
+          <button
+            type="submit"
+            className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700"
+          >
             Filter
           </button>
           {filtered && (
@@ -72,17 +87,28 @@ export function HistorySection({ view, params, error }: { view: HistoryView; par
       </form>
 
       {error && (
-        <p role="alert" className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="history-error">
+        <p
+          role="alert"
+          className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+          data-testid="history-error"
+        >
           {error} Showing the newest transactions instead.
         </p>
       )}
 
       {view.entries.length === 0 ? (
-        <p className="mt-4 rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600" data-testid="history-empty">
+        <p
+          className="mt-4 rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600"
+          data-testid="history-empty"
+        >
           {filtered ? "No transactions match these filters." : "No transactions yet."}
         </p>
       ) : (
-        <table role="table" className="mt-4 block w-full text-sm sm:table sm:rounded-lg sm:border sm:border-zinc-200 sm:bg-white" data-testid="history-table">
+        <table
+          role="table"
+          className="mt-4 block w-full text-sm sm:table sm:rounded-lg sm:border sm:border-zinc-200 sm:bg-white"
+          data-testid="history-table"
+        >
           <caption className="sr-only">
             Token transactions, newest first{filtered ? ", filtered" : ""}. Amounts in tokens.
           </caption>
@@ -114,7 +140,10 @@ export function HistorySection({ view, params, error }: { view: HistoryView; par
                   data-kind={entry.kind}
                   data-millitokens={entry.amountMillitokens}
                 >
-                  <td role="cell" className="col-span-2 text-xs text-zinc-600 tabular-nums sm:px-3 sm:py-2 sm:whitespace-nowrap">
+                  <td
+                    role="cell"
+                    className="col-span-2 text-xs text-zinc-600 tabular-nums sm:px-3 sm:py-2 sm:whitespace-nowrap"
+                  >
                     <time dateTime={entry.createdAt.toISOString()}>{formatDateTime(entry.createdAt)}</time>
                   </td>
                   <td role="cell" className="mt-1 min-w-0 sm:px-3 sm:py-2" data-testid="history-description">
@@ -133,7 +162,10 @@ export function HistorySection({ view, params, error }: { view: HistoryView; par
                   >
                     {entry.amount}
                   </td>
-                  <td role="cell" className="col-span-2 text-right text-xs text-zinc-600 tabular-nums sm:px-3 sm:py-2 sm:text-sm">
+                  <td
+                    role="cell"
+                    className="col-span-2 text-right text-xs text-zinc-600 tabular-nums sm:px-3 sm:py-2 sm:text-sm"
+                  >
                     <span className="sm:sr-only">Balance after: </span>
                     {entry.balanceAfter}
                   </td>
@@ -154,7 +186,11 @@ export function HistorySection({ view, params, error }: { view: HistoryView; par
             <span />
           )}
           {view.nextCursor && (
-            <Link href={`${SETTINGS_PATH}${historyQuery({ ...filters, cursor: view.nextCursor })}#history`} className={linkButton} rel="next">
+            <Link
+              href={`${SETTINGS_PATH}${historyQuery({ ...filters, cursor: view.nextCursor })}#history`}
+              className={linkButton}
+              rel="next"
+            >
               Older →
             </Link>
           )}

@@ -29,7 +29,11 @@ export const metadata: Metadata = { title: "Subscription" };
 
 const paramsSchema = z.object({
   checkout: z.enum(["success", "cancelled"]).optional().catch(undefined),
-  session_id: z.string().regex(/^cs_[A-Za-z0-9_]{1,200}$/).optional().catch(undefined),
+  session_id: z
+    .string()
+    .regex(/^cs_[A-Za-z0-9_]{1,200}$/)
+    .optional()
+    .catch(undefined),
   portal: z.literal("returned").optional().catch(undefined),
   error: z.enum(["invalid", "unknown_item", "unavailable", "price_changed"]).optional().catch(undefined),
 });
@@ -42,14 +46,22 @@ const ERRORS = {
     "The price of that plan or pack is being updated and no longer matches what this page shows, so it cannot be bought right now. Nothing was charged; please try again in a few minutes.",
 } as const;
 
-
 function confirmMessage(result: ConfirmResult): { tone: "ok" | "warn"; text: string } {
   if (!result.ok) return { tone: "warn", text: "That checkout does not belong to your account." };
-  if (!result.paid) return { tone: "ok", text: "Thank you! Your payment is being processed; your tokens arrive as soon as it clears." };
-  return { tone: "ok", text: result.kind === "pack" ? "Thank you! Your tokens have been added." : "Thank you! Your subscription is active." };
+  if (!result.paid)
+    return { tone: "ok", text: "Thank you! Your payment is being processed; your tokens arrive as soon as it clears." };
+  return {
+    tone: "ok",
+    text:
+      result.kind === "pack" ? "Thank you! Your tokens have been added." : "Thank you! Your subscription is active.",
+  };
 }
 
-export default async function SubscriptionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SubscriptionPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser(SETTINGS_PATH);
   const search = await searchParams;
   const params = paramsSchema.parse(search);
@@ -70,13 +82,19 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
   } catch (error) {
     // Stripe unreachable: the webhooks will bring the same changes; the page still renders.
     log.error({ event: "return_sync_failed", userId: user.id, err: error }, "syncing on return from Stripe failed");
-    notice = { tone: "warn", text: "We could not reach Stripe just now; your purchase will appear here within a few minutes." };
+    notice = {
+      tone: "warn",
+      text: "We could not reach Stripe just now; your purchase will appear here within a few minutes.",
+    };
   }
 
   // The history's filters and page: a bad value is named and the history shown without it.
   const parsedHistory = parseHistoryParams(search);
   const historyParams: HistoryParams = parsedHistory.ok ? parsedHistory.params : {};
-  const [overview, history] = await Promise.all([subscriptionOverview(db(), user.id), historyView(db(), user.id, historyParams)]);
+  const [overview, history] = await Promise.all([
+    subscriptionOverview(db(), user.id),
+    historyView(db(), user.id, historyParams),
+  ]);
   const { pricing } = overview;
   const money = (cents: number) => formatMoney(cents, pricing.currency);
   const portal = configured && overview.subscription?.stripeCustomerId ? openPortal : null;
@@ -100,8 +118,19 @@ export default async function SubscriptionPage({ searchParams }: { searchParams:
       )}
 
       <div className="mt-6 grid gap-4 lg:grid-cols-[3fr_2fr]">
-        <BalancePanel balance={overview.balance} status={overview.status} periodAllowance={overview.periodAllowance} now={new Date()} />
-        <PlanStatus plan={overview.livePlan} scheduled={overview.scheduledChange} state={overview.state} money={money} portal={portal} />
+        <BalancePanel
+          balance={overview.balance}
+          status={overview.status}
+          periodAllowance={overview.periodAllowance}
+          now={new Date()}
+        />
+        <PlanStatus
+          plan={overview.livePlan}
+          scheduled={overview.scheduledChange}
+          state={overview.state}
+          money={money}
+          portal={portal}
+        />
       </div>
 
       <PlanGrid plans={overview.plans} currency={pricing.currency} configured={configured} action={startCheckout} />

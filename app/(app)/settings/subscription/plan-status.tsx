@@ -61,7 +61,13 @@ export function PlanStatus({
       <p className="mt-2 text-sm font-medium">
         <span className="sr-only">Status: </span>
         <span
-          className={state.kind === "past_due" ? "text-red-700" : state.kind === "cancelling" || state.kind === "awaiting_payment" ? "text-amber-800" : "text-zinc-800"}
+          className={
+            state.kind === "past_due"
+              ? "text-red-700"
+              : state.kind === "cancelling" || state.kind === "awaiting_payment"
+                ? "text-amber-800"
+                : "text-zinc-800"
+          }
           data-testid="subscription-status"
         >
           {label(state)}
@@ -74,28 +80,37 @@ export function PlanStatus({
       )}
       {state.kind === "awaiting_payment" && (
         <p className="text-sm text-amber-800" data-testid="subscription-awaiting-payment">
-          This period&apos;s payment has not cleared yet (a bank debit can take a few days, or the invoice is waiting to be paid).
-          Its tokens arrive as soon as it is paid; until then you keep what you have.
+          This period&apos;s payment has not cleared yet (a bank debit can take a few days, or the invoice is waiting to
+          be paid). Its tokens arrive as soon as it is paid; until then you keep what you have.
         </p>
       )}
       {scheduled && state.kind !== "cancelling" && (
         <p className="text-sm text-zinc-700" data-testid="subscription-scheduled">
-          Changes to {scheduled.plan.name} ({formatCount(scheduled.plan.tokensPerMonth)} tokens a month) at your renewal on{" "}
-          <time dateTime={scheduled.at.toISOString()}>{formatDate(scheduled.at)}</time>. Until then you keep your current plan and tokens.
+          Changes to {scheduled.plan.name} ({formatCount(scheduled.plan.tokensPerMonth)} tokens a month) at your renewal
+          on <time dateTime={scheduled.at.toISOString()}>{formatDate(scheduled.at)}</time>. Until then you keep your
+          current plan and tokens.
         </p>
       )}
       {state.kind === "cancelling" && (
         <p className="text-sm text-amber-800" data-testid="subscription-ends">
-          Cancels at the end of the period, on <time dateTime={state.endsAt.toISOString()}>{formatDate(state.endsAt)}</time>. Your tokens stay
-          until then; purchased tokens never expire.
+          Cancels at the end of the period, on{" "}
+          <time dateTime={state.endsAt.toISOString()}>{formatDate(state.endsAt)}</time>. Your tokens stay until then;
+          purchased tokens never expire.
         </p>
       )}
       {state.kind === "past_due" && (
-        <div role="alert" className="mt-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900" data-testid="past-due">
+        <div
+          role="alert"
+          className="mt-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900"
+          data-testid="past-due"
+        >
           <p>Your last payment failed. You keep your tokens, but no new allowance arrives until the invoice is paid.</p>
           {portal && (
             <form action={portal} className="mt-2">
-              <button type="submit" className="font-medium text-red-900 underline underline-offset-2 hover:text-red-950">
+              <button
+                type="submit"
+                className="font-medium text-red-900 underline underline-offset-2 hover:text-red-950"
+              >
                 Update your payment method
               </button>
             </form>

@@ -4,10 +4,22 @@
 import { useActionState } from "react";
 import type { AdjustState } from "../actions";
 
-export function AdjustForm({ userId, nonce, action }: { userId: string; nonce: string; action: (state: AdjustState, form: FormData) => Promise<AdjustState> }) {
+export function AdjustForm({
+  userId,
+  nonce,
+  action,
+}: {
+  userId: string;
+  nonce: string;
+  action: (state: AdjustState, form: FormData) => Promise<AdjustState>;
+}) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
-    <form action={formAction} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4" aria-labelledby="adjust-heading">
+    <form
+      action={formAction}
+      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4"
+      aria-labelledby="adjust-heading"
+    >
       <h2 id="adjust-heading" className="font-semibold text-zinc-900">
         Grant or deduct tokens
       </h2>
@@ -35,9 +47,20 @@ export function AdjustForm({ userId, nonce, action }: { userId: string; nonce: s
       </label>
       <label className="block text-sm text-zinc-800">
         Reason (kept on the ledger row)
-        <textarea name="reason" required minLength={3} maxLength={500} rows={2} className="mt-1 block w-full rounded-md border border-zinc-300 px-2 py-1.5" />
+        <textarea
+          name="reason"
+          required
+          minLength={3}
+          maxLength={500}
+          rows={2}
+          className="mt-1 block w-full rounded-md border border-zinc-300 px-2 py-1.5"
+        />
       </label>
-      <button type="submit" disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+      >
         {pending ? "Applying…" : "Apply"}
       </button>
       {state.message && (

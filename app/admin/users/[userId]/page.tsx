@@ -41,9 +41,24 @@ export default async function AdminUserPage({
     ? [
         ["Plan", subscription.planId ?? "—"],
         ["Status", subscription.status + (subscription.cancelAtPeriodEnd ? " (cancels at period end)" : "")],
-        ["Current period", subscription.currentPeriodStart && subscription.currentPeriodEnd ? `${formatDate(subscription.currentPeriodStart)} → ${formatDate(subscription.currentPeriodEnd)}` : "—"],
-        ["Stripe customer", <span key="c" className="font-mono text-xs">{subscription.stripeCustomerId ?? "—"}</span>],
-        ["Stripe subscription", <span key="s" className="font-mono text-xs">{subscription.stripeSubscriptionId ?? "—"}</span>],
+        [
+          "Current period",
+          subscription.currentPeriodStart && subscription.currentPeriodEnd
+            ? `${formatDate(subscription.currentPeriodStart)} → ${formatDate(subscription.currentPeriodEnd)}`
+            : "—",
+        ],
+        [
+          "Stripe customer",
+          <span key="c" className="font-mono text-xs">
+            {subscription.stripeCustomerId ?? "—"}
+          </span>,
+        ],
+        [
+          "Stripe subscription",
+          <span key="s" className="font-mono text-xs">
+            {subscription.stripeSubscriptionId ?? "—"}
+          </span>,
+        ],
       ]
     : [["Plan", "Free tier (no subscription row)"]];
 
@@ -55,7 +70,8 @@ export default async function AdminUserPage({
       <div>
         <h1 className="text-2xl font-semibold break-all text-zinc-900">{user.email}</h1>
         <p className="text-sm text-zinc-600">
-          {user.name ?? "No name"} · {user.role} · since {formatDate(user.createdAt)} · <span className="font-mono">{user.id}</span>
+          {user.name ?? "No name"} · {user.role} · since {formatDate(user.createdAt)} ·{" "}
+          <span className="font-mono">{user.id}</span>
         </p>
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
@@ -91,8 +107,12 @@ export default async function AdminUserPage({
                   <td className="px-3 py-2 whitespace-nowrap">{entry.kindLabel}</td>
                   <td className="px-3 py-2">
                     <div className="text-zinc-900">{entry.title}</div>
-                    {entry.details.length > 0 && <div className="text-xs text-zinc-600">{entry.details.join(" · ")}</div>}
-                    {entry.actorId && <div className="text-xs text-zinc-600">by {overview.actors[entry.actorId] ?? entry.actorId}</div>}
+                    {entry.details.length > 0 && (
+                      <div className="text-xs text-zinc-600">{entry.details.join(" · ")}</div>
+                    )}
+                    {entry.actorId && (
+                      <div className="text-xs text-zinc-600">by {overview.actors[entry.actorId] ?? entry.actorId}</div>
+                    )}
                   </td>
                   <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{entry.amount}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{entry.balanceAfter}</td>
@@ -102,7 +122,10 @@ export default async function AdminUserPage({
           </table>
         </div>
         {overview.history.nextCursor && (
-          <Link href={`/admin/users/${user.id}${historyQuery({ ...historyParams, cursor: overview.history.nextCursor })}`} className="text-sm underline underline-offset-2">
+          <Link
+            href={`/admin/users/${user.id}${historyQuery({ ...historyParams, cursor: overview.history.nextCursor })}`}
+            className="text-sm underline underline-offset-2"
+          >
             Older rows
           </Link>
         )}

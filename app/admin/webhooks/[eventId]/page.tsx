@@ -12,7 +12,8 @@ import { StatusBadge } from "../status-badge";
 export const metadata = { title: "Webhook event" };
 
 const REPLAY_MESSAGES: Record<string, string> = {
-  processed: "Replayed: the handler ran and the event is processed. Ledger writes are idempotent, so nothing was granted twice.",
+  processed:
+    "Replayed: the handler ran and the event is processed. Ledger writes are idempotent, so nothing was granted twice.",
   ignored: "Replayed: the handler ran and ignored the event (see the note).",
   failed: "Replayed: the handler failed again; the error is below.",
   in_progress: "Not replayed: an attempt is in progress right now. Try again in a moment.",
@@ -38,7 +39,12 @@ export default async function WebhookEventPage({
   const replayable = (HANDLED_EVENT_TYPES as readonly string[]).includes(event.type);
 
   const facts: [string, React.ReactNode][] = [
-    ["Type", <span key="t" className="font-mono">{event.type}</span>],
+    [
+      "Type",
+      <span key="t" className="font-mono">
+        {event.type}
+      </span>,
+    ],
     ["Status", <StatusBadge key="s" status={event.status} />],
     ["Attempts", event.attempts],
     ["Received", formatDateTime(event.receivedAt)],
@@ -78,13 +84,16 @@ export default async function WebhookEventPage({
             Replay
           </button>
           <p className="text-xs text-zinc-600">
-            Runs the handler again on the stored payload. Safe on a processed event: ledger grants are keyed by invoice, session or charge.
+            Runs the handler again on the stored payload. Safe on a processed event: ledger grants are keyed by invoice,
+            session or charge.
           </p>
         </form>
       )}
       <section>
         <h2 className="text-sm font-semibold text-zinc-900">Payload</h2>
-        <pre className="mt-1 max-h-[32rem] overflow-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">{event.payloadJson}</pre>
+        <pre className="mt-1 max-h-[32rem] overflow-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">
+          {event.payloadJson}
+        </pre>
       </section>
     </div>
   );

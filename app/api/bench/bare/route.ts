@@ -11,7 +11,6 @@ import { readJsonLimited } from "@/lib/http/body";
 
 export const dynamic = "force-dynamic";
 
-
 const inputSchema = z.object({ text: z.string().min(1).max(10_000) });
 
 export async function POST(request: Request): Promise<Response> {
@@ -20,6 +19,7 @@ export async function POST(request: Request): Promise<Response> {
   const read = await readJsonLimited(request, 1_000_000);
   if (!read.ok) return read.response;
   const input = inputSchema.safeParse(read.value);
-  if (!input.success) return NextResponse.json({ error: "invalid_request", message: "Send { \"text\": \"…\" }." }, { status: 400 });
+  if (!input.success)
+    return NextResponse.json({ error: "invalid_request", message: 'Send { "text": "…" }.' }, { status: 400 });
   return NextResponse.json({ ok: true, length: input.data.text.length }, { headers: { "cache-control": "no-store" } });
 }

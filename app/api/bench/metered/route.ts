@@ -12,7 +12,6 @@ import { textUsage } from "@/lib/tokens/cost";
 
 export const dynamic = "force-dynamic";
 
-
 const BENCH_MODEL = "gpt-5-mini";
 const inputSchema = z.object({ text: z.string().min(1).max(10_000) });
 

@@ -19,15 +19,23 @@ export const maxDuration = 120;
 export const GET = withErrorContract("GET /api/cron/reconcile-costs", async (request: Request): Promise<Response> => {
   const e = env();
   if (!isAuthorizedCronRequest(request.headers.get("authorization"), e.CRON_SECRET)) {
-    return apiError("unauthorized", "send Authorization: Bearer <CRON_SECRET> (cron routes are closed while CRON_SECRET is unset)");
+    return apiError(
+      "unauthorized",
+      "send Authorization: Bearer <CRON_SECRET> (cron routes are closed while CRON_SECRET is unset)",
+    );
   }
   const dayParam = new URL(request.url).searchParams.get("day");
   const day = dayParam ?? yesterday();
   const parsed = daySchema.safeParse(day);
   if (!parsed.success) {
-    return apiError("invalid_query", `day ${parsed.error.issues[0]?.message ?? "is invalid"}`, { extra: { field: "day" } });
+    return apiError("invalid_query", `day ${parsed.error.issues[0]?.message ?? "is invalid"}`, {
+      extra: { field: "day" },
+    });
   }
   const report = await reconcileProviderCosts(db(), day, e);
-  log.info({ event: "reconcile_costs", ...(report.configured ? { day, rows: report.rows, flagged: report.flagged } : report) });
+  log.info({
+    event: "reconcile_costs",
+    ...(report.configured ? { day, rows: report.rows, flagged: report.flagged } : report),
+  });
   return jsonResponse(report);
 });

@@ -25,7 +25,9 @@ async function route(cronSecret: string | undefined) {
 }
 
 const get = (GET: (r: Request) => Promise<Response>, authorization?: string) =>
-  GET(new Request("http://localhost/api/cron/reset-monthly-tokens", { headers: authorization ? { authorization } : {} }));
+  GET(
+    new Request("http://localhost/api/cron/reset-monthly-tokens", { headers: authorization ? { authorization } : {} }),
+  );
 
 describe("GET /api/cron/reset-monthly-tokens", () => {
   it.each([
@@ -49,7 +51,12 @@ describe("GET /api/cron/reset-monthly-tokens", () => {
   it("with the secret, resets due accounts and reports what it did as JSON", async () => {
     const userId = await t.db.$transaction(async (tx) => {
       const user = await tx.user.create({ data: { email: "cron-route@example.com" } });
-      await openAccount(tx, { userId: user.id, now: new Date(Date.now() - 40 * 86_400_000), freeTierMillitokens: 100_000n, pricingVersion: 1 });
+      await openAccount(tx, {
+        userId: user.id,
+        now: new Date(Date.now() - 40 * 86_400_000),
+        freeTierMillitokens: 100_000n,
+        pricingVersion: 1,
+      });
       return user.id;
     });
     const { GET } = await route(SECRET);
@@ -75,6 +82,9 @@ describe("GET /api/cron/reset-monthly-tokens", () => {
       const response = await get(GET, `Bearer ${SECRET}`);
       return { status: response.status, body: await response.json() };
     });
-    expect(outcome).toMatchObject({ acquired: true, value: { status: 409, body: { ran: false, reason: expect.stringContaining("lock") } } });
+    expect(outcome).toMatchObject({
+      acquired: true,
+      value: { status: 409, body: { ran: false, reason: expect.stringContaining("lock") } },
+    });
   });
 });

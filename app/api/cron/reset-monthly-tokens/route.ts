@@ -16,12 +16,18 @@ export const dynamic = "force-dynamic";
 /** Seconds; 100,000 due accounts take well under a minute (npm run bench:reset). */
 export const maxDuration = 300;
 
-export const GET = withErrorContract("GET /api/cron/reset-monthly-tokens", async (request: Request): Promise<Response> => {
-  const { CRON_SECRET, DATABASE_URL, DIRECT_DATABASE_URL } = env();
-  if (!isAuthorizedCronRequest(request.headers.get("authorization"), CRON_SECRET)) {
-    return apiError("unauthorized", "send Authorization: Bearer <CRON_SECRET> (cron routes are closed while CRON_SECRET is unset)");
-  }
-  const summary = await resetMonthlyTokens(db(), { connectionString: DIRECT_DATABASE_URL ?? DATABASE_URL });
-  log.info({ event: "reset_monthly_tokens", ...resetReport(summary) });
-  return jsonResponse(resetReport(summary), { status: summary.ran ? 200 : 409 });
-});
+export const GET = withErrorContract(
+  "GET /api/cron/reset-monthly-tokens",
+  async (request: Request): Promise<Response> => {
+    const { CRON_SECRET, DATABASE_URL, DIRECT_DATABASE_URL } = env();
+    if (!isAuthorizedCronRequest(request.headers.get("authorization"), CRON_SECRET)) {
+      return apiError(
+        "unauthorized",
+        "send Authorization: Bearer <CRON_SECRET> (cron routes are closed while CRON_SECRET is unset)",
+      );
+    }
+    const summary = await resetMonthlyTokens(db(), { connectionString: DIRECT_DATABASE_URL ?? DATABASE_URL });
+    log.info({ event: "reset_monthly_tokens", ...resetReport(summary) });
+    return jsonResponse(resetReport(summary), { status: summary.ran ? 200 : 409 });
+  },
+);

@@ -19,13 +19,19 @@ describe("GET /api/tokens/balance", () => {
   it("answers 401 unauthorized without a session, never cached", async () => {
     const response = await get();
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect([response.status, await response.json()]).toEqual([401, { error: "unauthorized", message: "Sign in to see your balance." }]);
+    expect([response.status, await response.json()]).toEqual([
+      401,
+      { error: "unauthorized", message: "Sign in to see your balance." },
+    ]);
   });
 
   it("answers 403 no_token_account for a user without a balance, like the metered routes", async () => {
     state.userId = "u1";
     const response = await get();
-    expect([response.status, await response.json()]).toEqual([403, { error: "no_token_account", message: "Your account has no token balance." }]);
+    expect([response.status, await response.json()]).toEqual([
+      403,
+      { error: "no_token_account", message: "Your account has no token balance." },
+    ]);
   });
 
   it("answers the balance as JSON otherwise", async () => {

@@ -14,7 +14,12 @@ export const GET = withErrorContract("GET /api/tokens/stream", async (request: R
   const userId = await sessionUserId(request);
   if (!userId) return apiError("unauthorized", "Sign in to see your balance.");
   // At most LIVE_STREAMS_PER_USER per user on this instance: a new one past that closes the oldest.
-  const body = balanceEventStream({ feed: liveBalance().feed, userId, signal: request.signal, limit: liveStreamLimit() });
+  const body = balanceEventStream({
+    feed: liveBalance().feed,
+    userId,
+    signal: request.signal,
+    limit: liveStreamLimit(),
+  });
   return new Response(body, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",

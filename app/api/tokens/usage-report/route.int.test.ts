@@ -21,12 +21,18 @@ let bea: string;
 async function account(email: string): Promise<string> {
   return t.db.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email } });
-    await openAccount(tx, { userId: user.id, now: new Date("2026-10-01T00:00:00.000Z"), freeTierMillitokens: 100_000n, pricingVersion: 1 });
+    await openAccount(tx, {
+      userId: user.id,
+      now: new Date("2026-10-01T00:00:00.000Z"),
+      freeTierMillitokens: 100_000n,
+      pricingVersion: 1,
+    });
     return user.id;
   });
 }
 
-const cookieOf = async (userId: string) => `${COOKIE}=${await encode({ token: { sub: userId }, secret: SECRET, salt: COOKIE })}`;
+const cookieOf = async (userId: string) =>
+  `${COOKIE}=${await encode({ token: { sub: userId }, secret: SECRET, salt: COOKIE })}`;
 const get = (query: string, cookie?: string) =>
   GET(new Request(`http://localhost/api/tokens/usage-report${query}`, { headers: cookie ? { cookie } : {} }));
 
@@ -37,11 +43,37 @@ beforeAll(async () => {
   ({ GET } = await import("./route"));
   ada = await account(`report-ada-${process.pid}@example.com`);
   bea = await account(`report-bea-${process.pid}@example.com`);
-  await grant(t.db, { userId: ada, bucket: "purchased", kind: "grant_pack", amount: 1_000_000n, idempotencyKey: `checkout:report-${ada}` });
-  await charge(t.db, ada, { at: "2026-10-05T10:00:00.000Z", feature: "recipe-generator", cost: 1_140n, usage: text("gpt-4o-mini", 1_140n, 2_000, 1_400) });
-  await charge(t.db, ada, { at: "2026-10-05T11:00:00.000Z", feature: "activity-analyzer", cost: 655n, usage: text("gpt-4o-mini", 655n, 1_300, 770, 128) });
-  await charge(t.db, ada, { at: "2026-10-06T11:00:00.000Z", feature: "activity-analyzer", cost: 345n, usage: text("gpt-4o-mini", 345n, 700, 400) });
-  await charge(t.db, bea, { at: "2026-10-05T12:00:00.000Z", feature: "chat", cost: 9_999n, usage: text("gpt-4o", 9_999n, 3_000, 300) });
+  await grant(t.db, {
+    userId: ada,
+    bucket: "purchased",
+    kind: "grant_pack",
+    amount: 1_000_000n,
+    idempotencyKey: `checkout:report-${ada}`,
+  });
+  await charge(t.db, ada, {
+    at: "2026-10-05T10:00:00.000Z",
+    feature: "recipe-generator",
+    cost: 1_140n,
+    usage: text("gpt-4o-mini", 1_140n, 2_000, 1_400),
+  });
+  await charge(t.db, ada, {
+    at: "2026-10-05T11:00:00.000Z",
+    feature: "activity-analyzer",
+    cost: 655n,
+    usage: text("gpt-4o-mini", 655n, 1_300, 770, 128),
+  });
+  await charge(t.db, ada, {
+    at: "2026-10-06T11:00:00.000Z",
+    feature: "activity-analyzer",
+    cost: 345n,
+    usage: text("gpt-4o-mini", 345n, 700, 400),
+  });
+  await charge(t.db, bea, {
+    at: "2026-10-05T12:00:00.000Z",
+    feature: "chat",
+    cost: 9_999n,
+    usage: text("gpt-4o", 9_999n, 3_000, 300),
+  });
 });
 afterAll(async () => {
   await t?.drop();
@@ -49,10 +81,17 @@ afterAll(async () => {
 
 describe("GET /api/tokens/usage-report", () => {
   it("answers 401 without a session, or with a cookie that is not a valid session", async () => {
-    for (const cookie of [undefined, `${COOKIE}=not-a-jwt`, `${COOKIE}=${await encode({ token: { sub: ada }, secret: "another-secret-of-at-least-32-characters!", salt: COOKIE })}`]) {
+    for (const cookie of [
+      undefined,
+      `${COOKIE}=not-a-jwt`,
+      `${COOKIE}=${await encode({ token: { sub: ada }, secret: "another-secret-of-at-least-32-characters!", salt: COOKIE })}`,
+    ]) {
       const response = await get("?month=2026-10", cookie);
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ error: "unauthorized", message: "Sign in to download your usage report." });
+      expect(await response.json()).toEqual({
+        error: "unauthorized",
+        message: "Sign in to download your usage report.",
+      });
     }
   });
 
@@ -86,12 +125,18 @@ describe("GET /api/tokens/usage-report", () => {
 
   it("gives each user only their own rows", async () => {
     const lines = (await (await get("?month=2026-10", await cookieOf(bea))).text()).split("\r\n");
-    expect(lines.slice(1, -1)).toEqual(["2026-10-05,chat,gpt-4o,1,3000,0,300,0,0,0,0,0.009999,9.999", "total 2026-10,,,1,3000,0,300,0,0,0,0,0.009999,9.999"]);
+    expect(lines.slice(1, -1)).toEqual([
+      "2026-10-05,chat,gpt-4o,1,3000,0,300,0,0,0,0,0.009999,9.999",
+      "total 2026-10,,,1,3000,0,300,0,0,0,0,0.009999,9.999",
+    ]);
   });
 
   it("sends a month without usage as its header and a zero total", async () => {
     const response = await get("?month=2026-09", await cookieOf(ada));
     expect(response.status).toBe(200);
-    expect((await response.text()).split("\r\n").slice(1)).toEqual(["total 2026-09,,,0,0,0,0,0,0,0,0,0.000000,0.000", ""]);
+    expect((await response.text()).split("\r\n").slice(1)).toEqual([
+      "total 2026-09,,,0,0,0,0,0,0,0,0,0.000000,0.000",
+      "",
+    ]);
   });
 });

@@ -16,7 +16,8 @@ let GET: (request: Request) => Promise<Response>;
 let adminId: string;
 let userId: string;
 
-const cookieOf = async (id: string) => `${COOKIE}=${await encode({ token: { sub: id }, secret: SECRET, salt: COOKIE })}`;
+const cookieOf = async (id: string) =>
+  `${COOKIE}=${await encode({ token: { sub: id }, secret: SECRET, salt: COOKIE })}`;
 const get = (query: string, cookie?: string) =>
   GET(new Request(`http://localhost/api/admin/business/report${query}`, { headers: cookie ? { cookie } : {} }));
 
@@ -28,8 +29,21 @@ beforeAll(async () => {
   adminId = (await t.db.user.create({ data: { email: "csv-admin@example.com", role: "admin" } })).id;
   const user = await t.db.user.create({ data: { email: "csv-user@example.com" } });
   userId = user.id;
-  await openAccount(t.db, { userId, now: new Date("2026-01-01T00:00:00Z"), freeTierMillitokens: 100_000n, pricingVersion: 1 });
-  await grant(t.db, { userId, bucket: "purchased", kind: "grant_pack", amount: 3_200_000n, idempotencyKey: "checkout:csv", pricingVersion: 1, reason: "Basic pack" });
+  await openAccount(t.db, {
+    userId,
+    now: new Date("2026-01-01T00:00:00Z"),
+    freeTierMillitokens: 100_000n,
+    pricingVersion: 1,
+  });
+  await grant(t.db, {
+    userId,
+    bucket: "purchased",
+    kind: "grant_pack",
+    amount: 3_200_000n,
+    idempotencyKey: "checkout:csv",
+    pricingVersion: 1,
+    reason: "Basic pack",
+  });
   await stamp(t.db, "checkout:csv", new Date("2026-05-20T10:00:00Z"));
 });
 
@@ -58,7 +72,11 @@ describe("GET /api/admin/business/report", () => {
   ])("answers 400 to %j naming the field", async (query, field) => {
     const response = await get(query, await cookieOf(adminId));
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: "invalid_query", field, message: expect.stringMatching(new RegExp(`^${field} must`)) });
+    expect(await response.json()).toMatchObject({
+      error: "invalid_query",
+      field,
+      message: expect.stringMatching(new RegExp(`^${field} must`)),
+    });
   });
 
   it("sends the month's figures as a CSV attachment to an admin, at ADMIN_USD_TO_EUR unless a rate is given", async () => {

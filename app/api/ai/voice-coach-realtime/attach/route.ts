@@ -6,4 +6,8 @@ import { openai } from "@/lib/ai/client";
 import { attachRequestSchema, attachVoiceCoach, voiceCoachControl } from "@/lib/ai/voice-coach";
 import { realtimeMeter } from "@/lib/ai/voice-coach-meter";
 
-export const POST = voiceCoachControl(attachRequestSchema, (userId, input) => attachVoiceCoach(realtimeMeter(openai), userId, input), sessionUserId);
+export const POST = voiceCoachControl(
+  attachRequestSchema,
+  (userId, input) => attachVoiceCoach(realtimeMeter(openai), userId, input),
+  sessionUserId,
+);

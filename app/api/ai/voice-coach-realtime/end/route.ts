@@ -6,4 +6,8 @@ import { openai } from "@/lib/ai/client";
 import { endRequestSchema, endVoiceCoach, voiceCoachControl } from "@/lib/ai/voice-coach";
 import { realtimeMeter } from "@/lib/ai/voice-coach-meter";
 
-export const POST = voiceCoachControl(endRequestSchema, (userId, input) => endVoiceCoach(realtimeMeter(openai), userId, input), sessionUserId);
+export const POST = voiceCoachControl(
+  endRequestSchema,
+  (userId, input) => endVoiceCoach(realtimeMeter(openai), userId, input),
+  sessionUserId,
+);

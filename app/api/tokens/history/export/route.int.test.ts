@@ -25,7 +25,13 @@ async function newUser(email: string): Promise<string> {
 }
 
 async function call(userId: string, n: number, feature: string, cost: bigint) {
-  const held = await reserve(t.db, { userId, amount: 10_000n, feature, requestId: `${userId}-${feature}-${n}`, ttlMs: 60_000 });
+  const held = await reserve(t.db, {
+    userId,
+    amount: 10_000n,
+    feature,
+    requestId: `${userId}-${feature}-${n}`,
+    ttlMs: 60_000,
+  });
   if (!held.ok) throw new Error(held.error.type);
   const settled = await settle(t.db, {
     reservationId: held.reservation.id,
@@ -56,7 +62,13 @@ beforeAll(async () => {
   // Alice: enough rows for several export pages; packs written concurrently so created_at ties occur.
   for (let i = 0; i < 300; i += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => pack(alice, i + j)));
   for (let i = 0; i < 130; i++) await call(alice, i, i % 2 ? "meal-analyzer" : "chat", 4_600n + BigInt(i));
-  const adjusted = await adjust(t.db, { userId: alice, amount: 1_500n, reason: 'goodwill, "sorry"\nsecond line', actorId: alice, idempotencyKey: "adj:1" });
+  const adjusted = await adjust(t.db, {
+    userId: alice,
+    amount: 1_500n,
+    reason: 'goodwill, "sorry"\nsecond line',
+    actorId: alice,
+    idempotencyKey: "adj:1",
+  });
   if (!adjusted.ok) throw new Error(adjusted.error.type);
   // Bob: rows of every filtered kind and feature, which must never appear in Alice's export.
   await pack(bob, 0);
@@ -85,7 +97,9 @@ function parse(body: string): Record<(typeof CSV_COLUMNS)[number], string>[] {
   const records = parseCsv(text);
   const [header, ...rows] = records;
   expect(header).toEqual([...CSV_COLUMNS]);
-  return rows.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]!])) as Record<(typeof CSV_COLUMNS)[number], string>);
+  return rows.map(
+    (r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]!])) as Record<(typeof CSV_COLUMNS)[number], string>,
+  );
 }
 
 /** The user's visible ledger rows straight from the database, newest first (as the export orders them). */
@@ -122,7 +136,9 @@ describe("GET /api/tokens/history/export", () => {
     const response = await get();
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="tollgate-token-history-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="tollgate-token-history-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const rows = parse(await csvText(response));
     const expected = await expectedIds(alice);
     expect(expected.length).toBeGreaterThan(2 * EXPORT_PAGE_SIZE); // more than two pages
@@ -137,14 +153,20 @@ describe("GET /api/tokens/history/export", () => {
     // And Bob sees exactly his own.
     const bobs = parse(await csvText(await get("", bob)));
     expect(bobs.map((r) => r.id)).toEqual([...bobIds]);
-    expect(bobs.filter((r) => r.kind === "consume").map((r) => r.change_tokens)).toEqual(["-7.777", "-7.777", "-7.777"]);
+    expect(bobs.filter((r) => r.kind === "consume").map((r) => r.change_tokens)).toEqual([
+      "-7.777",
+      "-7.777",
+      "-7.777",
+    ]);
   });
 
   it("filters by kind and by feature, with the filter in the file name", async () => {
     const response = await get("?kind=consume&feature=meal-analyzer");
     expect(response.headers.get("content-disposition")).toMatch(/-consume-meal-analyzer\.csv"$/);
     const rows = parse(await csvText(response));
-    expect(rows.map((r) => r.id)).toEqual(await expectedIds(alice, "kind = 'consume' AND feature = $2", ["meal-analyzer"]));
+    expect(rows.map((r) => r.id)).toEqual(
+      await expectedIds(alice, "kind = 'consume' AND feature = $2", ["meal-analyzer"]),
+    );
     expect(rows).toHaveLength(65);
     expect(new Set(rows.map((r) => r.feature))).toEqual(new Set(["Meal analyzer"]));
 
@@ -157,11 +179,24 @@ describe("GET /api/tokens/history/export", () => {
     const rows = parse(await csvText(await get()));
     const toMillitokens = (value: string) => BigInt(value.replace(".", ""));
     const sum = rows.reduce((total, r) => total + toMillitokens(r.change_tokens), 0n);
-    const [balance] = await t.sql<{ total: string }>("SELECT (allowance + purchased)::text AS total FROM user_token_balance WHERE user_id = $1", [alice]);
+    const [balance] = await t.sql<{ total: string }>(
+      "SELECT (allowance + purchased)::text AS total FROM user_token_balance WHERE user_id = $1",
+      [alice],
+    );
     expect(sum).toBe(BigInt(balance!.total));
-    expect(rows[0]).toMatchObject({ kind: "adjustment", description: 'Adjustment by admin: goodwill, "sorry"\nsecond line', change_tokens: "1.500" });
+    expect(rows[0]).toMatchObject({
+      kind: "adjustment",
+      description: 'Adjustment by admin: goodwill, "sorry"\nsecond line',
+      change_tokens: "1.500",
+    });
     const firstCall = rows.find((r) => r.kind === "consume" && r.input_tokens === "1000")!;
-    expect(firstCall).toMatchObject({ feature: "Coach chat", model: "gpt-5-mini", output_tokens: "200", change_tokens: "-4.600", provider_cost_usd: "0.004600" });
+    expect(firstCall).toMatchObject({
+      feature: "Coach chat",
+      model: "gpt-5-mini",
+      output_tokens: "200",
+      change_tokens: "-4.600",
+      provider_cost_usd: "0.004600",
+    });
     expect(firstCall.description).toBe("Coach chat · gpt-5-mini · 1,000 in / 200 out");
   });
 });
