@@ -12,7 +12,8 @@ import {
 } from "./env";
 
 const SECRET = "s".repeat(32);
-const VALID = { DATABASE_URL: "postgresql://app:pw@db.internal:5432/tollgate", AUTH_SECRET: SECRET };
+const MAIL = { SMTP_URL: "smtps://mailer:pw@smtp.example.com:465", MAIL_FROM: "Tollgate <no-reply@example.com>" };
+const VALID = { DATABASE_URL: "postgresql://app:pw@db.internal:5432/tollgate", AUTH_SECRET: SECRET, ...MAIL };
 
 /** The EnvError thrown for `source` (fails the test when nothing is thrown). */
 function envError(source: Record<string, string | undefined>): EnvError {
@@ -47,6 +48,7 @@ describe("parseServerEnv", () => {
       SIGNIN_LIMIT_PER_IP_PER_15_MIN: 30,
       SIGNIN_LIMIT_PER_15_MIN: 3_000,
       LIVE_STREAMS_PER_USER: 3,
+      ...MAIL,
     });
   });
 
@@ -444,5 +446,35 @@ describe("logEnv", () => {
 
   it("needs none of the server's other variables, and names a bad LOG_LEVEL", () => {
     expect(() => logEnv({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL must be one of/);
+  });
+});
+
+describe("mail", () => {
+  const { SMTP_URL: _url, MAIL_FROM: _from, ...withoutMail } = VALID;
+
+  it("is optional outside production: mail then waits in the outbox", () => {
+    const e = parseServerEnv({ ...withoutMail, NODE_ENV: "development" });
+    expect(e.SMTP_URL).toBeUndefined();
+    expect(e.MAIL_FROM).toBeUndefined();
+  });
+
+  it("is required in production, where nobody could verify an address or reset a password without it", () => {
+    expect(
+      envError({ ...withoutMail, NODE_ENV: "production", APP_URL: "https://tollgate.example.com" }).problems,
+    ).toEqual([
+      "SMTP_URL is required in production (NODE_ENV=production)",
+      "MAIL_FROM is required in production (NODE_ENV=production)",
+    ]);
+  });
+
+  it("takes smtp:// and smtps:// URLs and a sender with or without a name, and refuses anything else", () => {
+    expect(parseServerEnv({ ...VALID, SMTP_URL: "smtp://127.0.0.1:1025", MAIL_FROM: "a@b.example" })).toMatchObject({
+      SMTP_URL: "smtp://127.0.0.1:1025",
+      MAIL_FROM: "a@b.example",
+    });
+    expect(envError({ ...VALID, SMTP_URL: "https://smtp.example.com" }).problems[0]).toMatch(
+      /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    expect(envError({ ...VALID, MAIL_FROM: "Tollgate" }).problems[0]).toMatch(/^MAIL_FROM must be an address or/);
   });
 });

@@ -132,6 +132,30 @@ const serverSchema = z
     STRIPE_WEBHOOK_SECRET: optionalString.pipe(
       z.string().startsWith("whsec_", "must be a webhook signing secret (whsec_…)").optional(),
     ),
+    /**
+     * The SMTP server mail is sent through (lib/mail): smtp://user:pass@host:587 (STARTTLS when the
+     * server offers it) or smtps://…:465. Required in production; unset elsewhere, mail waits in
+     * the outbox (`npm run dev` and the e2e server point it at the local inbox, dev/mail-server).
+     */
+    SMTP_URL: optionalString.pipe(
+      z
+        .url({ error: "must be an smtp:// or smtps:// URL such as smtp://user:pass@smtp.example.com:587" })
+        .refine(
+          (v) => /^smtps?:\/\//.test(v),
+          "must be an smtp:// or smtps:// URL such as smtp://user:pass@smtp.example.com:587",
+        )
+        .optional(),
+    ),
+    /** The sender of every mail, `Name <address>` or an address. Required in production. */
+    MAIL_FROM: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+          "must be an address or `Name <address>`, such as Tollgate <no-reply@example.com>",
+        )
+        .optional(),
+    ),
     /** Another Stripe API base URL (the loopback simulator); unset → api.stripe.com. */
     STRIPE_API_BASE: optionalString.pipe(
       z.url({ error: "must be an absolute URL such as http://127.0.0.1:12111" }).optional(),
@@ -160,6 +184,13 @@ const serverSchema = z
         path: ["STRIPE_API_BASE"],
         message: "must not be set with a live key (it points Stripe calls elsewhere)",
       });
+    }
+    if (env.NODE_ENV === "production") {
+      // Without mail, nobody can verify an address or reset a password: refuse to boot without it.
+      for (const name of ["SMTP_URL", "MAIL_FROM"] as const) {
+        if (!env[name])
+          ctx.addIssue({ code: "custom", path: [name], message: "is required in production (NODE_ENV=production)" });
+      }
     }
     // The runners' hatch holds only for an app that lives on this machine: with a public APP_URL
     // (a deployment) it is refused itself, so setting it can never lift the refusals below there.

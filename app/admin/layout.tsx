@@ -4,6 +4,7 @@
 import type { Metadata } from "next";
 import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";
+import { countFailedMail } from "@/lib/admin/mail";
 import { countFailedWebhooks } from "@/lib/admin/webhook-count";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: { default: "Admin", template: "%s · 
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const admin = await requireAdmin("/admin");
-  const failed = await countFailedWebhooks(db());
+  const [failed, failedMail] = await Promise.all([countFailedWebhooks(db()), countFailedMail(db())]);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-56 md:flex-col md:border-r md:border-b-0">
@@ -40,6 +41,20 @@ export default async function AdminLayout({ children }: { children: React.ReactN
             </span>
           </NavLink>
           <NavLink href="/admin/users">Users</NavLink>
+          <NavLink href="/admin/mail">
+            <span className="flex items-center justify-between gap-2">
+              Mail
+              {failedMail > 0 && (
+                <span
+                  className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white"
+                  aria-label={`${failedMail} failed`}
+                  data-testid="failed-mail"
+                >
+                  {failedMail}
+                </span>
+              )}
+            </span>
+          </NavLink>
         </nav>
         <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">
           <p className="truncate text-sm text-zinc-700" title={admin.email}>

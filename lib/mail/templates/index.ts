@@ -1,0 +1,20 @@
+// Every mail the app sends, by name. A new mail is one module in this folder and one line here; its
+// name joins the `MailTemplateName` union, and its data type follows from its schema.
+import type { MailTemplate } from "./template";
+import { verifyEmail } from "./verify-email";
+
+export const MAIL_TEMPLATES = {
+  verify_email: verifyEmail,
+} as const;
+
+export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
+
+/** The data a template takes. */
+export type MailData<Name extends MailTemplateName> =
+  (typeof MAIL_TEMPLATES)[Name] extends MailTemplate<infer Data> ? Data : never;
+
+export function isMailTemplateName(name: string): name is MailTemplateName {
+  return Object.hasOwn(MAIL_TEMPLATES, name);
+}
+
+export type { MailCategory, MailContext, MailTemplate } from "./template";
