@@ -129,6 +129,13 @@ export function AuthForm({
         error={state.fieldErrors?.password}
         hint={signUp ? "At least 8 characters." : undefined}
       />
+      {!signUp && (
+        <p className="-mt-2 text-right text-sm">
+          <Link href="/forgot-password" className="text-brand-700 underline-offset-2 hover:underline">
+            Forgot your password?
+          </Link>
+        </p>
+      )}
       <Submit>{signUp ? "Create account" : "Sign in"}</Submit>
       <p className="text-center text-sm text-zinc-700">
         {signUp ? "Already have an account? " : "New to Tollgate? "}

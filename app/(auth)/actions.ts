@@ -3,11 +3,13 @@
 // errors come back as form state, so the form shows them next to the fields.
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { signInSchema, signUpSchema } from "@/lib/auth/schemas";
 import { signUpWithPassword } from "@/lib/auth/users";
+import { sendSoon } from "@/lib/mail/deliver";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
@@ -46,18 +48,14 @@ export async function signUpAction(_prev: AuthFormState, formData: FormData): Pr
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
 
   // Counted per IP and in total before the password is hashed (lib/auth/attempt-limits.ts).
-  const result = await signUpWithPassword(db(), parsed.data, { clientIp: await requestIp() });
-  if (!result.ok) {
-    if (result.error === "rate_limited") return { error: result.message, values };
-    return { fieldErrors: { email: "An account with this e-mail already exists. Sign in instead." }, values };
-  }
-  // Throws Next's redirect on success.
-  await signIn("credentials", {
-    email: parsed.data.email,
-    password: parsed.data.password,
-    redirectTo: safeCallbackPath(formData.get("callbackUrl")),
+  const result = await signUpWithPassword(db(), parsed.data, {
+    appUrl: env().APP_URL,
+    attempt: { clientIp: await requestIp() },
   });
-  return {};
+  if (!result.ok) return { error: result.message, values };
+  // A new address and a taken one get the same answer (lib/auth/users.ts): check your inbox.
+  sendSoon();
+  redirect(`/check-inbox?email=${encodeURIComponent(parsed.data.email)}`);
 }
 
 export async function signInAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import type { AttemptLimits } from "./attempt-limits";
 import { authenticate, signUpWithPassword } from "./users";
 
+const APP_URL = "https://tollgate.test";
 let t: TestDatabase;
 let n = 0;
 
@@ -37,7 +38,7 @@ describe("sign-up limits", () => {
         await signUpWithPassword(
           t.db,
           { email: email(), password: PASSWORD, name: undefined },
-          { clientIp: ip, limits: l, now: T0 },
+          { appUrl: APP_URL, attempt: { clientIp: ip, limits: l, now: T0 } },
         ),
       );
     expect(results.map((r) => r.ok)).toEqual([true, true, true, false, false, false]);
@@ -53,7 +54,7 @@ describe("sign-up limits", () => {
         await signUpWithPassword(
           t.db,
           { email: email(), password: PASSWORD, name: undefined },
-          { clientIp: ip, limits: l, now: T0 },
+          { appUrl: APP_URL, attempt: { clientIp: ip, limits: l, now: T0 } },
         )
       ).ok,
     ).toBe(false);
@@ -64,7 +65,7 @@ describe("sign-up limits", () => {
         await signUpWithPassword(
           t.db,
           { email: email(), password: PASSWORD, name: undefined },
-          { clientIp: freshIp(), limits: l, now: T0 },
+          { appUrl: APP_URL, attempt: { clientIp: freshIp(), limits: l, now: T0 } },
         )
       ).ok,
     ).toBe(true);
@@ -73,7 +74,7 @@ describe("sign-up limits", () => {
         await signUpWithPassword(
           t.db,
           { email: email(), password: PASSWORD, name: undefined },
-          { clientIp: ip, limits: l, now: new Date(T0.getTime() + HOUR) },
+          { appUrl: APP_URL, attempt: { clientIp: ip, limits: l, now: new Date(T0.getTime() + HOUR) } },
         )
       ).ok,
     ).toBe(true);
@@ -87,7 +88,7 @@ describe("sign-up limits", () => {
       await signUpWithPassword(
         t.db,
         { email: email(), password: PASSWORD, name: undefined },
-        { clientIp: noisy, limits: l, now },
+        { appUrl: APP_URL, attempt: { clientIp: noisy, limits: l, now } },
       );
     // noisy: 2 allowed (counted in the total), 8 refused per IP (not counted): 2 of 4 left.
     const results = [];
@@ -96,7 +97,7 @@ describe("sign-up limits", () => {
         await signUpWithPassword(
           t.db,
           { email: email(), password: PASSWORD, name: undefined },
-          { clientIp: freshIp(), limits: l, now },
+          { appUrl: APP_URL, attempt: { clientIp: freshIp(), limits: l, now } },
         ),
       );
     expect(results.map((r) => r.ok)).toEqual([true, true, false, false]);
@@ -115,7 +116,7 @@ describe("sign-up limits", () => {
         signUpWithPassword(
           t.db,
           { email: email(), password: PASSWORD, name: undefined },
-          { clientIp: ip, limits: limits(4, 1_000), now },
+          { appUrl: APP_URL, attempt: { clientIp: ip, limits: limits(4, 1_000), now } },
         ),
       ),
     );
@@ -131,7 +132,7 @@ describe("sign-up limits", () => {
         await signUpWithPassword(
           t.db,
           { email: email(), password: PASSWORD, name: undefined },
-          { clientIp: null, limits: limits(1, 3), now },
+          { appUrl: APP_URL, attempt: { clientIp: null, limits: limits(1, 3), now } },
         ),
       );
     expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
@@ -144,7 +145,7 @@ describe("sign-in limits", () => {
   it("password spraying across many e-mails from one IP is refused past the per-IP limit — even the right password", async () => {
     const now = new Date(T0.getTime() + 40 * HOUR);
     const victim = email();
-    await signUpWithPassword(t.db, { email: victim, password: PASSWORD, name: undefined });
+    await signUpWithPassword(t.db, { email: victim, password: PASSWORD, name: undefined }, { appUrl: APP_URL });
     const ip = freshIp();
     const l = limits(5, 1_000, WINDOW);
     const results = [];

@@ -1,6 +1,6 @@
 // next-auth: e-mail + password (Credentials, argon2id, throttled), plus GitHub and Google when their
-// variables are set. Users created through OAuth get their token account in the same transaction
-// as the user row, exactly like password sign-ups.
+// variables are set. An OAuth user whose provider vouches for the address gets their token account
+// in the same transaction as the user row; every other user gets it with the mailed verification.
 import { cache } from "react";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import type { Adapter } from "next-auth/adapters";
@@ -14,7 +14,8 @@ import { clientIp } from "../http/client-ip";
 import { baseAuthConfig } from "./base-config";
 import { sessionVersionHooks } from "./callbacks";
 import { signInSchema } from "./schemas";
-import { authenticate, createUserWithAccount } from "./users";
+import { createOAuthUser, googleProfile } from "./oauth-users";
+import { authenticate } from "./users";
 
 export class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -40,8 +41,10 @@ function adapter(): Adapter {
   const base = PrismaAdapter(db() as never);
   return {
     ...base,
+    // An address the provider vouches for is verified at once and gets its token account; any other
+    // is mailed a verification link first (lib/auth/oauth-users.ts).
     async createUser(data) {
-      const user = await createUserWithAccount(db(), data);
+      const user = await createOAuthUser(db(), data, env().APP_URL);
       return { ...user, email: user.email };
     },
   };
@@ -75,7 +78,7 @@ const nextAuth = NextAuth(() => {
         },
       }),
       ...(oauth.github ? [GitHub(oauth.github)] : []),
-      ...(oauth.google ? [Google(oauth.google)] : []),
+      ...(oauth.google ? [Google({ ...oauth.google, profile: googleProfile })] : []),
     ],
   };
 });

@@ -7,6 +7,18 @@ const email = z
   .toLowerCase()
   .pipe(z.email({ error: "Enter a valid e-mail address." }).max(254, "That e-mail address is too long."));
 
+const newPassword = z
+  .string({ error: "Choose a password." })
+  .min(8, "Use at least 8 characters.")
+  .max(128, "Use at most 128 characters.");
+
+/** A mailed link's token (account-tokens.ts checks it; this only bounds what is read). */
+export const accountTokenSchema = z.string({ error: "The link has no token." }).trim().min(1).max(200);
+
+export const forgotPasswordSchema = z.object({ email });
+
+export const resetPasswordSchema = z.object({ token: accountTokenSchema, password: newPassword });
+
 export const signUpSchema = z.object({
   name: z
     .string()
@@ -15,10 +27,7 @@ export const signUpSchema = z.object({
     .optional()
     .transform((v) => v || undefined),
   email,
-  password: z
-    .string({ error: "Choose a password." })
-    .min(8, "Use at least 8 characters.")
-    .max(128, "Use at most 128 characters."),
+  password: newPassword,
 });
 
 export const signInSchema = z.object({

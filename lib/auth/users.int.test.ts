@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { authenticate, createUserWithAccount, grantAdmin, signUpWithPassword } from "./users";
 
+const APP_URL = "https://tollgate.test";
 let t: TestDatabase;
 
 beforeAll(async () => {
@@ -17,7 +18,7 @@ let emails = 0;
 const nextEmail = () => `user-${++emails}@example.com`;
 
 async function signUp(email = nextEmail(), password = PASSWORD) {
-  const result = await signUpWithPassword(t.db, { email, password, name: "Ada" });
+  const result = await signUpWithPassword(t.db, { email, password, name: "Ada" }, { appUrl: APP_URL });
   if (!result.ok) throw new Error(`sign-up of ${email} failed: ${result.error}`);
   return result.user;
 }
@@ -46,7 +47,11 @@ function oneMonthLater(d: Date): Date {
 describe("signUpWithPassword", () => {
   it("creates the user with a token account holding the free tier, and its two ledger rows (empty expiry + free grant)", async () => {
     const before = Date.now();
-    const result = await signUpWithPassword(t.db, { email: "Grace@Example.com", password: PASSWORD, name: "Grace" });
+    const result = await signUpWithPassword(
+      t.db,
+      { email: "Grace@Example.com", password: PASSWORD, name: "Grace" },
+      { appUrl: APP_URL },
+    );
     const after = Date.now();
     expect(result).toEqual({
       ok: true,
@@ -108,7 +113,11 @@ describe("signUpWithPassword", () => {
   it("refuses an e-mail address that is taken, in any case, and keeps one user", async () => {
     await signUp("taken@example.com");
     expect(
-      await signUpWithPassword(t.db, { email: "Taken@EXAMPLE.com", password: "another password", name: undefined }),
+      await signUpWithPassword(
+        t.db,
+        { email: "Taken@EXAMPLE.com", password: "another password", name: undefined },
+        { appUrl: APP_URL },
+      ),
     ).toEqual({
       ok: false,
       error: "email_taken",
@@ -128,7 +137,11 @@ describe("signUpWithPassword", () => {
   it("gives exactly one account when the same address signs up five times at once", async () => {
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
-        signUpWithPassword(t.db, { email: "race@example.com", password: PASSWORD, name: undefined }),
+        signUpWithPassword(
+          t.db,
+          { email: "race@example.com", password: PASSWORD, name: undefined },
+          { appUrl: APP_URL },
+        ),
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -172,7 +185,11 @@ describe("signing up is one transaction", () => {
       FOR EACH ROW EXECUTE FUNCTION fail_ledger_insert()`);
     try {
       await expect(
-        signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined }),
+        signUpWithPassword(
+          broken.db,
+          { email: "atomic@example.com", password: PASSWORD, name: undefined },
+          { appUrl: APP_URL },
+        ),
       ).rejects.toThrow("ledger insert failed on purpose");
       expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
     } finally {
@@ -185,7 +202,11 @@ describe("signing up is one transaction", () => {
     // openAccount refuses a free tier of 0.
     await broken.sql("UPDATE token_pricing_config SET free_tier_millitokens = 0");
     await expect(
-      signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined }),
+      signUpWithPassword(
+        broken.db,
+        { email: "atomic@example.com", password: PASSWORD, name: undefined },
+        { appUrl: APP_URL },
+      ),
     ).rejects.toThrow("the free tier must grant more than 0 tokens");
     expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
   });
@@ -193,7 +214,11 @@ describe("signing up is one transaction", () => {
   it("leaves no user behind when there is no pricing to open the account with", async () => {
     await broken.sql("DELETE FROM token_pricing_config");
     await expect(
-      signUpWithPassword(broken.db, { email: "atomic@example.com", password: PASSWORD, name: undefined }),
+      signUpWithPassword(
+        broken.db,
+        { email: "atomic@example.com", password: PASSWORD, name: undefined },
+        { appUrl: APP_URL },
+      ),
     ).rejects.toThrow("token_pricing_config is empty");
     expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
   });

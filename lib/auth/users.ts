@@ -1,5 +1,7 @@
-// Creating users and checking their passwords. Every user is created together with their token
-// account (balance row + free-tier allowance and its ledger row), in one transaction.
+// Creating users and checking their passwords. A user's token account (balance row + free-tier
+// allowance and its ledger row) is opened in one transaction with what proves the address: the
+// user row itself for an OAuth address the provider verified (createUserWithAccount), the mailed
+// link for everyone else (email-verification.ts).
 import { Prisma } from "../db/generated/client";
 import type { Db } from "../db/client";
 import { getActivePricing } from "../tokens/pricing-config";
@@ -8,6 +10,9 @@ import { hashPassword, verifyPassword } from "./password";
 import { attemptRefusedMessage, takeAttempt, type AttemptLimits } from "./attempt-limits";
 import { forgetSessionVersion } from "./session-version";
 import { beginAttempt, clearFailures, throttleKey } from "./throttle";
+import { voidAccountTokens } from "./account-tokens";
+import { queueVerificationMail } from "./email-verification";
+import { enqueueMail } from "../mail/outbox";
 import type { SignUpInput } from "./schemas";
 
 export type Role = "user" | "admin";
@@ -51,8 +56,7 @@ export async function createUserWithAccount(db: Db, data: NewUser, now = new Dat
 }
 
 export type SignUpResult =
-  | { ok: true; user: AppUser }
-  | { ok: false; error: "email_taken" }
+  | { ok: true; user: AppUser; outcome: "created" | "existing" }
   | { ok: false; error: "rate_limited"; message: string; retryAfterSeconds: number };
 
 /** Where an attempt comes from, for the per-IP and total limits (attempt-limits.ts). */
@@ -64,13 +68,32 @@ export interface AttemptContext {
   now?: Date;
 }
 
+export interface SignUpOptions {
+  /** The app's public origin, for the mailed links. */
+  appUrl: string;
+  /** With it (the sign-up form passes it), the attempt counts against the sign-up limits first. */
+  attempt?: AttemptContext;
+  now?: Date;
+}
+
+/** One mail per hour at most tells an address's owner of sign-up attempts with it. */
+const ATTEMPT_NOTICE_MS = 3_600_000;
+
 /**
- * Creates a password user. With `context` (the sign-up form passes it), the attempt is first counted
- * against the per-IP and total sign-up limits — before the password is hashed.
+ * Signs up with a password — and answers the same whether the address is new or taken, so the form
+ * cannot tell anyone whether an address has an account (the answer is "check your inbox"):
+ *   - a new address: the user is created without a token account, and a verification mail is
+ *     queued in the same transaction (the free tokens come with verification);
+ *   - an address with a verified account: nothing changes, and its owner gets a mail saying that
+ *     someone tried, with sign-in and reset links (at most one an hour);
+ *   - an address whose account was never verified: the new password replaces the old one (whoever
+ *     signed up first never proved the address, so they must not keep a way in), earlier links and
+ *     sessions end, and a fresh verification mail goes out.
+ * The password is hashed in every case, so the three take the same time.
  */
-export async function signUpWithPassword(db: Db, input: SignUpInput, context?: AttemptContext): Promise<SignUpResult> {
-  if (context) {
-    const decision = await takeAttempt(db, "signup", context.clientIp, context);
+export async function signUpWithPassword(db: Db, input: SignUpInput, options: SignUpOptions): Promise<SignUpResult> {
+  if (options.attempt) {
+    const decision = await takeAttempt(db, "signup", options.attempt.clientIp, options.attempt);
     if (!decision.allowed)
       return {
         ok: false,
@@ -80,15 +103,49 @@ export async function signUpWithPassword(db: Db, input: SignUpInput, context?: A
       };
   }
   const passwordHash = await hashPassword(input.password);
+  const email = input.email.toLowerCase();
+  const now = options.now ?? new Date();
+  let revoked: string | null = null; // sessions ended by the transaction, forgotten after it
+  const once = () =>
+    db.$transaction(async (tx): Promise<SignUpResult> => {
+      const existing = await tx.user.findUnique({ where: { email } });
+      if (!existing) {
+        const user = await tx.user.create({ data: { email, name: input.name ?? null, passwordHash } });
+        await queueVerificationMail(tx, { userId: user.id, email, appUrl: options.appUrl, now });
+        return { ok: true, outcome: "created", user: appUser(user) };
+      }
+      if (existing.emailVerified) {
+        await enqueueMail(tx, {
+          to: existing.email,
+          template: "signup_attempt",
+          data: { signInUrl: `${options.appUrl}/sign-in`, resetUrl: `${options.appUrl}/forgot-password` },
+          idempotencyKey: `signup-attempt:${existing.id}:${Math.floor(now.getTime() / ATTEMPT_NOTICE_MS)}`,
+          userId: existing.id,
+        });
+      } else {
+        await tx.$executeRaw`
+          UPDATE users SET password_hash = ${passwordHash}, name = ${input.name ?? existing.name},
+                 session_version = session_version + 1, updated_at = now()
+          WHERE id = ${existing.id}`;
+        revoked = existing.id;
+        await voidAccountTokens(tx, existing.id, "verify_email", now);
+        await queueVerificationMail(tx, { userId: existing.id, email, appUrl: options.appUrl, now });
+      }
+      return { ok: true, outcome: "existing", user: appUser(existing) };
+    });
   try {
-    const user = await createUserWithAccount(db, { email: input.email, name: input.name, passwordHash });
-    return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+    return await once();
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      return { ok: false, error: "email_taken" };
-    }
+    // The same new address signed up twice at once: the loser takes the "existing" path.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return once();
     throw error;
+  } finally {
+    if (revoked) forgetSessionVersion(revoked);
   }
+}
+
+function appUser(user: { id: string; email: string; name: string | null; role: Role }): AppUser {
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
 export type AuthenticateResult =

@@ -9,13 +9,33 @@ import { oauthSignInAction, signInAction } from "../actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function Page({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
-  const callbackUrl = safeCallbackPath((await searchParams).callbackUrl);
+const NOTICES: Record<string, string> = {
+  verified: "Your address is confirmed and your free tokens are in your account. Sign in to use them.",
+  password_reset: "Your new password is set, and every other session was signed out. Sign in with it.",
+};
+
+export default async function Page({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string | string[]; notice?: string | string[] }>;
+}) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
+  const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold tracking-tight">Sign in to Tollgate</h1>
       <p className="mb-6 text-sm text-zinc-600">Welcome back.</p>
+      {notice && (
+        <p
+          role="status"
+          data-testid="sign-in-notice"
+          className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+        >
+          {notice}
+        </p>
+      )}
       <OAuthButtons providers={enabledOAuthProviders()} callbackUrl={callbackUrl} action={oauthSignInAction} />
       <AuthForm mode="sign-in" action={signInAction} callbackUrl={callbackUrl} />
     </>

@@ -1,10 +1,16 @@
 // Every mail the app sends, by name. A new mail is one module in this folder and one line here; its
 // name joins the `MailTemplateName` union, and its data type follows from its schema.
+import { passwordChanged } from "./password-changed";
+import { passwordReset } from "./password-reset";
+import { signupAttempt } from "./signup-attempt";
 import type { MailTemplate } from "./template";
 import { verifyEmail } from "./verify-email";
 
 export const MAIL_TEMPLATES = {
   verify_email: verifyEmail,
+  signup_attempt: signupAttempt,
+  password_reset: passwordReset,
+  password_changed: passwordChanged,
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -1,0 +1,70 @@
+"use server";
+// Server actions of the account-recovery pages: confirming an address, asking for a password reset,
+// and choosing the new password. Each validates its input; none says whether an address has an
+// account.
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import type { AccountFormState } from "@/components/account-forms";
+import { takeAttempt } from "@/lib/auth/attempt-limits";
+import { verifyEmailAddress } from "@/lib/auth/email-verification";
+import { requestPasswordReset, resetPassword } from "@/lib/auth/password-reset";
+import { forgotPasswordSchema, resetPasswordSchema, accountTokenSchema } from "@/lib/auth/schemas";
+import { currentUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { clientIp } from "@/lib/http/client-ip";
+import { sendSoon } from "@/lib/mail/deliver";
+
+const field = (formData: FormData, name: string) => {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : undefined;
+};
+
+/** The verification page's button: uses the link, then sign-in (or the dashboard when signed in). */
+export async function verifyEmailAction(formData: FormData): Promise<void> {
+  const token = accountTokenSchema.safeParse(field(formData, "token"));
+  if (!token.success) redirect("/verify-email?error=invalid");
+  const result = await verifyEmailAddress(db(), token.data);
+  if (!result.ok) redirect(`/verify-email?error=${result.reason}`);
+  const user = await currentUser();
+  redirect(user?.id === result.userId ? "/dashboard?verified=1" : "/sign-in?notice=verified");
+}
+
+/** "Forgot password": the same answer for every address; the per-IP sign-up limits apply (it sends mail). */
+export async function forgotPasswordAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
+  const parsed = forgotPasswordSchema.safeParse({ email: field(formData, "email") });
+  if (!parsed.success) return { fieldErrors: { email: parsed.error.issues[0]?.message } };
+  const decision = await takeAttempt(db(), "signup", clientIp(await headers(), env().TRUSTED_PROXY_HOPS));
+  if (!decision.allowed) {
+    return { error: `Too many requests. Try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.` };
+  }
+  await requestPasswordReset(db(), parsed.data.email, env().APP_URL);
+  sendSoon();
+  return { done: true };
+}
+
+/** The reset page's form: the new password, through the link; then sign-in. */
+export async function resetPasswordAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
+  const parsed = resetPasswordSchema.safeParse({
+    token: field(formData, "token"),
+    password: field(formData, "password"),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.path[0] === "password") return { fieldErrors: { password: issue.message } };
+    return { error: "This link is not valid. Ask for a new one." };
+  }
+  const result = await resetPassword(db(), parsed.data.token, parsed.data.password, env().APP_URL);
+  if (!result.ok) {
+    return {
+      error:
+        result.reason === "expired"
+          ? "This link has expired. Ask for a new one."
+          : result.reason === "used"
+            ? "This link was already used. Ask for a new one if you need to."
+            : "This link is not valid. Ask for a new one.",
+    };
+  }
+  sendSoon();
+  redirect("/sign-in?notice=password_reset");
+}
