@@ -1,6 +1,7 @@
 // The mails the loopback SMTP server received, parsed by mailparser into plain JSON values (so what
 // `messages()` returns in a test and what the JSON API answers have the same shape), in arrival order.
 import { simpleParser, type AddressObject, type HeaderLines } from "mailparser";
+import { isAddressedTo } from "./recipients";
 
 export interface StoredMail {
   /** Unique within one server (a decimal counter from "1"), stable for the server's life. */
@@ -80,12 +81,6 @@ export async function parseMail(
     html: typeof parsed.html === "string" ? parsed.html : null,
     headers: plainHeaders(parsed.headerLines),
   };
-}
-
-/** Whether `address` received `mail`: envelope, To or Cc, compared case-insensitively. */
-export function isAddressedTo(mail: StoredMail, address: string): boolean {
-  const wanted = address.trim().toLowerCase();
-  return [...mail.envelope.to, ...mail.to, ...mail.cc].some((a) => a.toLowerCase() === wanted);
 }
 
 export class MailStore {
