@@ -70,7 +70,7 @@ describe("linkIn", () => {
       "https://tollgate.example/verify-email?token=a.b-c",
     );
     expect(linkIn(mail, "/verify-email", "http://localhost:3000/")).toBe(
-      "http://localhost:3000/verify-email?token=second.",
+      "http://localhost:3000/verify-email?token=second",
     );
   });
 
