@@ -104,6 +104,12 @@ describe("the loopback mail server", () => {
     expect((await fetch(`${server.inboxUrl}/messages/999999`)).status).toBe(404);
   });
 
+  it("answers 400 for an empty recipient filter and a malformed id, and keeps serving", async () => {
+    expect((await api<{ error: string }>("/api/messages?to=")).status).toBe(400);
+    expect((await api<{ error: string }>("/api/messages/%E0%A4%A")).status).toBe(400);
+    expect((await api<StoredMail[]>("/api/messages")).status).toBe(200);
+  });
+
   it("clears through clear() and DELETE /api/messages", async () => {
     await sendWelcome();
     server.clear();
