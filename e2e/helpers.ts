@@ -57,16 +57,16 @@ export function e2eServerValue(name: "database-url" | "cron-secret" | "mail-inbo
  * API) until it arrives: the app sends after commit, so the mail comes some time after the action.
  */
 export async function waitForMail(
-  request: APIRequestContext,
+  request: Pick<APIRequestContext, "get">,
   to: string,
   subject: RegExp,
-  timeoutMs = 15_000,
+  { timeoutMs = 15_000, inboxUrl = e2eServerValue("mail-inbox-url") }: { timeoutMs?: number; inboxUrl?: string } = {},
 ): Promise<StoredMail> {
-  const url = `${e2eServerValue("mail-inbox-url")}/api/messages?to=${encodeURIComponent(to)}`;
+  const url = `${inboxUrl}/api/messages?to=${encodeURIComponent(to)}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await request.get(url);
-    expect(response.status(), `GET ${url}`).toBe(200);
+    if (response.status() !== 200) throw new Error(`GET ${url} answered ${response.status()}`);
     const mails = (await response.json()) as StoredMail[];
     const found = mails.find((m) => matchesMail(m, { to, subject }));
     if (found) return found;
