@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
-import { e2eDataDir } from "../test/support/e2e-paths";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import type { StoredMail } from "../dev/mail-server/store";
+import { e2eDataDir, e2ePort } from "../test/support/e2e-paths";
+import { linkIn as linkInText, matchesMail, noMailError } from "../test/mail/match";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -45,7 +47,35 @@ export async function signUpThenSignOut(page: Page, email: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
-/** A value the e2e server wrote for the specs (database-url, cron-secret). */
-export function e2eServerValue(name: "database-url" | "cron-secret"): string {
+/** A value the e2e server wrote for the specs (database-url, cron-secret, mail-inbox-url). */
+export function e2eServerValue(name: "database-url" | "cron-secret" | "mail-inbox-url"): string {
   return readFileSync(path.join(e2eDataDir(), name), "utf8").trim();
+}
+
+/**
+ * The first mail to `to` whose subject matches, read from the e2e server's loopback inbox (its JSON
+ * API) until it arrives: the app sends after commit, so the mail comes some time after the action.
+ */
+export async function waitForMail(
+  request: Pick<APIRequestContext, "get">,
+  to: string,
+  subject: RegExp,
+  { timeoutMs = 15_000, inboxUrl = e2eServerValue("mail-inbox-url") }: { timeoutMs?: number; inboxUrl?: string } = {},
+): Promise<StoredMail> {
+  const url = `${inboxUrl}/api/messages?to=${encodeURIComponent(to)}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await request.get(url);
+    if (response.status() !== 200) throw new Error(`GET ${url} answered ${response.status()}`);
+    const mails = (await response.json()) as StoredMail[];
+    const found = mails.find((m) => matchesMail(m, { to, subject }));
+    if (found) return found;
+    if (Date.now() >= deadline) throw noMailError({ to, subject }, timeoutMs, mails);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The first link of the mail's text part into the app under `pathPrefix` (the e2e server's APP_URL). */
+export function linkIn(mail: Pick<StoredMail, "text" | "subject">, pathPrefix: string): string {
+  return linkInText(mail, pathPrefix, `http://localhost:${e2ePort()}`);
 }

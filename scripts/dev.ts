@@ -1,5 +1,6 @@
 // `npm run dev`: the database (embedded PostgreSQL in .data/pg unless DATABASE_URL is set),
-// migrations and seed, the OpenAI and Stripe simulators when their keys are unset, then `next dev`. Ctrl-C or SIGTERM stops Next first, then the database.
+// migrations and seed, the OpenAI and Stripe simulators when their keys are unset, the loopback mail
+// server when SMTP_URL is unset, then `next dev`. Ctrl-C or SIGTERM stops Next first, then the database.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import nextEnv from "@next/env";
 import { startOpenAISimulator } from "../dev/openai-simulator";
 import { SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY, toolingEnv } from "../lib/env";
 import { prepareDatabase, resolveDatabase } from "./lib/database";
+import { startDevMail } from "./lib/mail-server";
 import { startDevStripe } from "./lib/stripe-simulator";
 
 const log = (line: string) => console.log(`[tollgate] ${line}`);
@@ -44,6 +46,10 @@ async function main() {
       `no STRIPE_SECRET_KEY: billing uses the Stripe simulator at ${stripe.url} (its checkout page has a Pay button)`,
     );
 
+  // No SMTP_URL: mail goes to the loopback mail server, whose inbox page shows every mail sent.
+  const mail = process.env.SMTP_URL ? null : await startDevMail({ smtpPort: 1025, httpPort: 1080 });
+  if (mail) log(`no SMTP_URL: mail goes to the local inbox at ${mail.server.inboxUrl}`);
+
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], {
     stdio: "inherit",
@@ -56,6 +62,7 @@ async function main() {
         ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url, OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY }
         : {}),
       ...(stripe ? { ...stripe.env, PORT: String(port) } : {}),
+      ...(mail ? mail.env : {}),
     },
   });
   const childExited = new Promise<number>((resolve) =>
@@ -65,11 +72,13 @@ async function main() {
   // On Ctrl-C / SIGTERM: stop Next, then the embedded database (its own exit hook runs alongside).
   exitHook((done) => {
     if (child.exitCode === null) child.kill("SIGTERM");
-    childExited.then(() => Promise.all([database.stop(), simulator?.close(), stripe?.close()])).finally(done);
+    childExited
+      .then(() => Promise.all([database.stop(), simulator?.close(), stripe?.close(), mail?.close()]))
+      .finally(done);
   });
 
   const code = await childExited;
-  await Promise.all([database.stop(), simulator?.close(), stripe?.close()]);
+  await Promise.all([database.stop(), simulator?.close(), stripe?.close(), mail?.close()]);
   process.exit(code);
 }
 

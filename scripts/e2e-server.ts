@@ -1,8 +1,9 @@
 // The server the end-to-end tests run against (started by playwright.config.ts): a fresh embedded
-// PostgreSQL, migrated and seeded, the OpenAI and Stripe simulators, and the production build (`next build` into .next-test, made by
-// `npm test` — or here, when it is missing) served by `next start`. SIGTERM stops both and wipes
-// the database. The database URL (and the cron secret) are written to .data/e2e-<port>/ for specs that
-// inspect the ledger.
+// PostgreSQL, migrated and seeded, the OpenAI and Stripe simulators, the loopback mail server, and
+// the production build (`next build` into .next-test, made by `npm test` — or here, when it is
+// missing) served by `next start`. SIGTERM stops both and wipes the database. The database URL, the
+// cron secret, the Stripe simulator's URL and the mail inbox's URL are written to .data/e2e-<port>/
+// for specs that inspect the ledger, drive renewals or read mails.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { startOpenAISimulator } from "../dev/openai-simulator";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY } from "../lib/env";
 import { prepareDatabase } from "./lib/database";
+import { startDevMail } from "./lib/mail-server";
 import { startDevStripe } from "./lib/stripe-simulator";
 import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "../test/support/e2e-paths";
 
@@ -43,6 +45,12 @@ log(`OpenAI simulator at ${simulator.url}`);
 const stripe = await startDevStripe({ appUrl: `http://localhost:${port}`, databaseUrl: database.url, log });
 writeFileSync(path.join(dataDir, "stripe-simulator-url"), stripe.url);
 
+// Every mail the app sends lands in a loopback inbox; specs read it through its JSON API
+// (e2e/helpers.ts waitForMail) at the URL written here.
+const mail = await startDevMail();
+writeFileSync(path.join(dataDir, "mail-inbox-url"), mail.server.inboxUrl);
+log(`mail server at ${mail.server.smtpUrl}, inbox at ${mail.server.inboxUrl}`);
+
 if (!existsSync(path.join(E2E_DIST_DIR, "BUILD_ID"))) {
   log("no production build in .next-test: building");
   const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: nextEnv });
@@ -66,6 +74,7 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-
     OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
     CRON_SECRET: cronSecret,
     ...stripe.env,
+    ...mail.env,
   },
 });
 const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
@@ -73,7 +82,7 @@ const serverExited = new Promise<void>((resolve) => server.once("exit", () => re
 async function shutdown() {
   if (server.exitCode === null) server.kill("SIGTERM");
   await serverExited;
-  await Promise.all([database.stop(), simulator.close(), stripe.close()]);
+  await Promise.all([database.stop(), simulator.close(), stripe.close(), mail.close()]);
   rmSync(dataDir, { recursive: true, force: true });
 }
 
