@@ -8,18 +8,23 @@ import { LiveBalanceProvider } from "@/components/live-balance";
 import { Logo } from "@/components/logo";
 import { LowBalanceBanner } from "@/components/low-balance-banner";
 import { NavLink } from "@/components/nav-link";
+import { VerifyEmailBanner } from "@/components/verify-email-banner";
 import { AI_FEATURES } from "@/lib/ai/registry";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { env, isSimulatedAI } from "@/lib/env";
 import { offerContext } from "@/lib/tokens/offer-context";
 import { readLiveBalance } from "@/lib/tokens/live/snapshot";
-import { signOutAction } from "./actions";
+import { resendVerificationAction, signOutAction } from "./actions";
 import { startCheckout } from "./settings/subscription/actions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser("/dashboard");
-  const [balance, offers] = await Promise.all([readLiveBalance(db(), user.id), offerContext(db(), user.id)]);
+  const [balance, offers, account] = await Promise.all([
+    readLiveBalance(db(), user.id),
+    offerContext(db(), user.id),
+    db().user.findUnique({ where: { id: user.id }, select: { emailVerified: true } }),
+  ]);
 
   return (
     <LiveBalanceProvider userId={user.id} initial={balance}>
@@ -48,6 +53,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               <NavLink href="/dashboard">Dashboard</NavLink>
               <NavLink href="/usage">Usage</NavLink>
               <NavLink href="/settings/subscription">Subscription</NavLink>
+              <NavLink href="/settings/account">Account</NavLink>
             </nav>
             <nav aria-labelledby="ai-nav-heading" className="px-3 pb-3 md:mt-4 md:overflow-y-auto md:pb-0">
               <h2 id="ai-nav-heading" className="px-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
@@ -83,6 +89,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
                 </button>
               </form>
             </div>
+            {!account?.emailVerified && <VerifyEmailBanner email={user.email} action={resendVerificationAction} />}
             <LowBalanceBanner percent={env().LOW_BALANCE_PERCENT} />
             <main className="mx-auto max-w-5xl px-4 py-8 sm:px-8">{children}</main>
           </div>

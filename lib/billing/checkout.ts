@@ -22,6 +22,13 @@ import { portalUrl, planChangeUrl } from "./portal";
 import { isLive, syncSubscription } from "./sync-subscription";
 import { cancelUrl, successUrl } from "./urls";
 
+/** The buyer has no token account yet (an unconfirmed address): checkout is refused. */
+export class NoTokenAccount extends Error {
+  constructor(readonly userId: string) {
+    super(`user ${userId} has no token account (the address is not confirmed)`);
+  }
+}
+
 export class UnknownCatalogItem extends Error {
   constructor(
     readonly kind: CatalogKind,
@@ -46,6 +53,10 @@ export async function startCheckout(
   user: CustomerOwner,
   item: { kind: CatalogKind; id: string },
 ): Promise<CheckoutDestination> {
+  // Tokens are granted into the token account, which exists once the address is confirmed
+  // (lib/auth/email-verification.ts): nothing is sold before, so no payment can find no account.
+  const account = await ctx.db.userTokenBalance.findUnique({ where: { userId: user.id }, select: { userId: true } });
+  if (!account) throw new NoTokenAccount(user.id);
   const pricing = await getActivePricing(ctx.db);
   const entry = findItem(pricing, item.kind, item.id);
   if (!entry) throw new UnknownCatalogItem(item.kind, item.id);

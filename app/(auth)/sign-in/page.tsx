@@ -12,6 +12,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const NOTICES: Record<string, string> = {
   verified: "Your address is confirmed and your free tokens are in your account. Sign in to use them.",
   password_reset: "Your new password is set, and every other session was signed out. Sign in with it.",
+  signed_out_everywhere: "You are signed out on every device.",
 };
 
 export default async function Page({

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { CatalogNotSynced, CatalogPriceMismatch } from "@/lib/billing/catalog";
-import { startCheckout as beginCheckout, UnknownCatalogItem } from "@/lib/billing/checkout";
+import { startCheckout as beginCheckout, NoTokenAccount, UnknownCatalogItem } from "@/lib/billing/checkout";
 import { billingContext } from "@/lib/billing/context";
 import { openPortal as portalFor } from "@/lib/billing/portal";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
@@ -19,7 +19,7 @@ const checkoutSchema = z.object({
 });
 
 /** Back to the page with an error code (the page owns the wording; no free text in URLs). */
-function back(error: "invalid" | "unknown_item" | "unavailable" | "price_changed"): never {
+function back(error: "invalid" | "unknown_item" | "unavailable" | "price_changed" | "unverified"): never {
   redirect(`${SETTINGS_PATH}?error=${error}`);
 }
 
@@ -33,6 +33,7 @@ export async function startCheckout(formData: FormData): Promise<void> {
     url = (await beginCheckout(billingContext(), user, parsed.data)).url;
   } catch (error) {
     if (error instanceof UnknownCatalogItem) back("unknown_item");
+    if (error instanceof NoTokenAccount) back("unverified");
     if (error instanceof CatalogPriceMismatch) {
       // Stripe still sells another price than the catalog shows: charge nothing until stripe:sync ran.
       log.error({ event: "catalog_price_mismatch", err: error });

@@ -35,13 +35,14 @@ const paramsSchema = z.object({
     .optional()
     .catch(undefined),
   portal: z.literal("returned").optional().catch(undefined),
-  error: z.enum(["invalid", "unknown_item", "unavailable", "price_changed"]).optional().catch(undefined),
+  error: z.enum(["invalid", "unknown_item", "unavailable", "price_changed", "unverified"]).optional().catch(undefined),
 });
 
 const ERRORS = {
   invalid: "Choose a plan or a pack from the list.",
   unknown_item: "That plan or pack does not exist (any more). Choose one from the list.",
   unavailable: "That cannot be bought right now. Please try again later.",
+  unverified: "Confirm your e-mail address first (the link is in your inbox): tokens are added to a confirmed account.",
   price_changed:
     "The price of that plan or pack is being updated and no longer matches what this page shows, so it cannot be bought right now. Nothing was charged; please try again in a few minutes.",
 } as const;

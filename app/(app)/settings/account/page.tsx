@@ -1,0 +1,53 @@
+// Account settings: the address and whether it is confirmed, and "sign out everywhere".
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { formatDateTime } from "@/lib/format";
+import { signOutEverywhereAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Account" };
+
+export default async function AccountPage() {
+  const user = await requireUser("/settings/account");
+  const account = await db().user.findUnique({
+    where: { id: user.id },
+    select: { emailVerified: true, passwordHash: true },
+  });
+  return (
+    <div className="space-y-8">
+      <h1 className="text-2xl font-semibold text-zinc-900">Account</h1>
+      <section aria-labelledby="address-heading" className="space-y-2">
+        <h2 id="address-heading" className="text-lg font-medium text-zinc-900">
+          E-mail address
+        </h2>
+        <p className="text-zinc-800" data-testid="account-email">
+          {user.email}
+        </p>
+        <p className="text-sm text-zinc-600" data-testid="account-verified">
+          {account?.emailVerified ? `Confirmed on ${formatDateTime(account.emailVerified)}.` : "Not confirmed yet."}
+        </p>
+      </section>
+      <section aria-labelledby="security-heading" className="space-y-3">
+        <h2 id="security-heading" className="text-lg font-medium text-zinc-900">
+          Sessions and password
+        </h2>
+        <p className="text-sm text-zinc-700">
+          Signed in on a device you no longer use, or lost one? This signs you out on every device, this one included.
+        </p>
+        <form action={signOutEverywhereAction}>
+          <button type="submit" className="rounded-md bg-zinc-900 px-3 py-2 text-sm font-medium text-white">
+            Sign out everywhere
+          </button>
+        </form>
+        <p className="text-sm text-zinc-700">
+          {account?.passwordHash ? "To change your password, " : "To set a password, "}
+          <Link href="/forgot-password" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+            ask for a reset link
+          </Link>
+          .
+        </p>
+      </section>
+    </div>
+  );
+}
