@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { verifyEmailAddress } from "./email-verification";
 import { authenticate, createUserWithAccount, grantAdmin, signUpWithPassword } from "./users";
 
 const APP_URL = "https://tollgate.test";
@@ -44,17 +45,25 @@ function oneMonthLater(d: Date): Date {
   );
 }
 
+/** The token of the newest verification link mailed to a user (read from the outbox). */
+async function verificationToken(db: TestDatabase, userId: string): Promise<string> {
+  const [row] = await db.sql<{ url: string }>(
+    "SELECT data->>'url' AS url FROM mail_outbox WHERE user_id = $1 AND template = 'verify_email' ORDER BY created_at DESC LIMIT 1",
+    [userId],
+  );
+  return new URL(row!.url).searchParams.get("token")!;
+}
+
 describe("signUpWithPassword", () => {
-  it("creates the user with a token account holding the free tier, and its two ledger rows (empty expiry + free grant)", async () => {
-    const before = Date.now();
+  it("creates the user with an argon2id hash and no token account: the verification opens it, with the free tier and its two ledger rows", async () => {
     const result = await signUpWithPassword(
       t.db,
       { email: "Grace@Example.com", password: PASSWORD, name: "Grace" },
       { appUrl: APP_URL },
     );
-    const after = Date.now();
     expect(result).toEqual({
       ok: true,
+      outcome: "created",
       user: { id: expect.any(String), email: "grace@example.com", name: "Grace", role: "user" },
     });
     const userId = result.ok ? result.user.id : "";
@@ -62,9 +71,15 @@ describe("signUpWithPassword", () => {
     const [user] = await t.sql<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = $1", [userId]);
     expect(user!.password_hash).toMatch(/^\$argon2id\$/);
     expect(user!.password_hash).not.toContain(PASSWORD);
+    expect(await t.db.userTokenBalance.findUnique({ where: { userId } })).toBeNull();
+    expect(await t.sql("SELECT 1 FROM token_transactions WHERE user_id = $1", [userId])).toEqual([]);
 
+    const before = Date.now();
+    expect(await verifyEmailAddress(t.db, await verificationToken(t, userId))).toMatchObject({ ok: true });
+    const after = Date.now();
     const balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
     expect([balance.allowance, balance.purchased, balance.reserved]).toEqual([100_000n, 0n, 0n]);
+    // The free month starts when the address is confirmed.
     expect(balance.periodStart.getTime()).toBeGreaterThanOrEqual(before);
     expect(balance.periodStart.getTime()).toBeLessThanOrEqual(after);
     expect(balance.nextResetAt).toEqual(oneMonthLater(balance.periodStart));
@@ -98,7 +113,7 @@ describe("signUpWithPassword", () => {
     ]);
   });
 
-  it("anchors the monthly period on the sign-up moment (createUserWithAccount with a given now)", async () => {
+  it("anchors the monthly period on the account's opening (createUserWithAccount with a given now)", async () => {
     const user = await createUserWithAccount(t.db, { email: "leap@example.com" }, new Date("2028-01-31T23:59:59.999Z"));
     const balance = await t.db.userTokenBalance.findUniqueOrThrow({ where: { userId: user.id } });
     expect(balance.periodStart).toEqual(new Date("2028-01-31T23:59:59.999Z"));
@@ -110,18 +125,16 @@ describe("signUpWithPassword", () => {
     expect(rows.map((r) => r.idempotency_key)).toEqual([`expire:${user.id}:signup`, `allowance:${user.id}:signup`]);
   });
 
-  it("refuses an e-mail address that is taken, in any case, and keeps one user", async () => {
-    await signUp("taken@example.com");
+  it("answers a taken (verified) address like a new one, keeps one user and the owner's password", async () => {
+    const owner = await signUp("taken@example.com");
+    await verifyEmailAddress(t.db, await verificationToken(t, owner.id));
     expect(
       await signUpWithPassword(
         t.db,
         { email: "Taken@EXAMPLE.com", password: "another password", name: undefined },
         { appUrl: APP_URL },
       ),
-    ).toEqual({
-      ok: false,
-      error: "email_taken",
-    });
+    ).toEqual({ ok: true, outcome: "existing", user: owner });
     const users = await t.sql<{ n: number }>(
       "SELECT count(*)::int AS n FROM users WHERE lower(email) = 'taken@example.com'",
     );
@@ -134,7 +147,7 @@ describe("signUpWithPassword", () => {
     });
   });
 
-  it("gives exactly one account when the same address signs up five times at once", async () => {
+  it("creates exactly one user when the same address signs up five times at once", async () => {
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
         signUpWithPassword(
@@ -144,21 +157,23 @@ describe("signUpWithPassword", () => {
         ),
       ),
     );
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok)).toEqual(
-      Array.from({ length: 4 }, () => ({ ok: false, error: "email_taken" })),
-    );
+    expect(results.map((r) => r.ok && r.outcome).sort()).toEqual([
+      "created",
+      "existing",
+      "existing",
+      "existing",
+      "existing",
+    ]);
     const [counts] = await t.sql(
       `SELECT (SELECT count(*)::int FROM users WHERE email = 'race@example.com') AS users,
-              (SELECT count(*)::int FROM user_token_balance b JOIN users u ON u.id = b.user_id WHERE u.email = 'race@example.com') AS balances,
-              (SELECT count(*)::int FROM token_transactions x JOIN users u ON u.id = x.user_id WHERE u.email = 'race@example.com') AS rows`,
+              (SELECT count(*)::int FROM user_token_balance b JOIN users u ON u.id = b.user_id WHERE u.email = 'race@example.com') AS balances`,
     );
-    expect(counts).toEqual({ users: 1, balances: 1, rows: 2 });
+    expect(counts).toEqual({ users: 1, balances: 0 });
   });
 });
 
-describe("signing up is one transaction", () => {
-  // A database of its own: these tests break the pricing config on purpose.
+describe("verification is one transaction", () => {
+  // A database of its own: these tests break the ledger and the pricing config on purpose.
   let broken: TestDatabase;
 
   beforeAll(async () => {
@@ -169,58 +184,66 @@ describe("signing up is one transaction", () => {
     await broken?.drop();
   });
 
-  const counts = async () =>
+  const state = async (userId: string) =>
     (
       await broken.sql(
-        `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM user_token_balance) AS balances,
-                (SELECT count(*)::int FROM token_transactions) AS rows`,
+        `SELECT (SELECT count(*)::int FROM user_token_balance WHERE user_id = $1) AS balances,
+                (SELECT count(*)::int FROM token_transactions WHERE user_id = $1) AS rows,
+                (SELECT email_verified IS NOT NULL FROM users WHERE id = $1) AS verified,
+                (SELECT count(*)::int FROM account_tokens WHERE user_id = $1 AND used_at IS NOT NULL) AS used`,
+        [userId],
       )
     )[0];
 
-  it("leaves no user and no balance behind when writing the ledger rows fails after the balance row", async () => {
-    // openAccount writes the balance row, then the period's two ledger rows: make that statement fail.
+  async function brokenSignUp(email: string) {
+    const result = await signUpWithPassword(broken.db, { email, password: PASSWORD }, { appUrl: APP_URL });
+    if (!result.ok) throw new Error("sign-up refused");
+    return { userId: result.user.id, token: await verificationToken(broken, result.user.id) };
+  }
+
+  it("leaves no balance, the address unverified and the link unused when the ledger rows fail", async () => {
+    const { userId, token } = await brokenSignUp("atomic-1@example.com");
     await broken.sql(`CREATE FUNCTION fail_ledger_insert() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'ledger insert failed on purpose'; END; $$`);
     await broken.sql(`CREATE TRIGGER fail_ledger_insert BEFORE INSERT ON token_transactions
       FOR EACH ROW EXECUTE FUNCTION fail_ledger_insert()`);
     try {
-      await expect(
-        signUpWithPassword(
-          broken.db,
-          { email: "atomic@example.com", password: PASSWORD, name: undefined },
-          { appUrl: APP_URL },
-        ),
-      ).rejects.toThrow("ledger insert failed on purpose");
-      expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
+      await expect(verifyEmailAddress(broken.db, token)).rejects.toThrow("ledger insert failed on purpose");
+      expect(await state(userId)).toEqual({ balances: 0, rows: 0, verified: false, used: 0 });
     } finally {
       await broken.sql("DROP TRIGGER fail_ledger_insert ON token_transactions");
       await broken.sql("DROP FUNCTION fail_ledger_insert()");
     }
+    // Once the fault is gone, the same link works.
+    expect(await verifyEmailAddress(broken.db, token)).toMatchObject({ ok: true, grantedMillitokens: 100_000n });
+    expect(await state(userId)).toEqual({ balances: 1, rows: 2, verified: true, used: 1 });
   });
 
-  it("leaves no user and no balance behind when the free-tier grant fails", async () => {
-    // openAccount refuses a free tier of 0.
+  it("leaves no balance when the free-tier grant is refused", async () => {
+    const { userId, token } = await brokenSignUp("atomic-2@example.com");
     await broken.sql("UPDATE token_pricing_config SET free_tier_millitokens = 0");
-    await expect(
-      signUpWithPassword(
-        broken.db,
-        { email: "atomic@example.com", password: PASSWORD, name: undefined },
-        { appUrl: APP_URL },
-      ),
-    ).rejects.toThrow("the free tier must grant more than 0 tokens");
-    expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
+    await expect(verifyEmailAddress(broken.db, token)).rejects.toThrow("the free tier must grant more than 0 tokens");
+    expect(await state(userId)).toEqual({ balances: 0, rows: 0, verified: false, used: 0 });
   });
 
-  it("leaves no user behind when there is no pricing to open the account with", async () => {
-    await broken.sql("DELETE FROM token_pricing_config");
-    await expect(
-      signUpWithPassword(
-        broken.db,
-        { email: "atomic@example.com", password: PASSWORD, name: undefined },
+  it("leaves no balance when there is no pricing to open the account with", async () => {
+    // A database of its own: the others above granted under the pricing this one deletes.
+    const bare = await createTestDatabase({ poolMax: 2 });
+    try {
+      const result = await signUpWithPassword(
+        bare.db,
+        { email: "atomic-3@example.com", password: PASSWORD },
         { appUrl: APP_URL },
-      ),
-    ).rejects.toThrow("token_pricing_config is empty");
-    expect(await counts()).toEqual({ users: 0, balances: 0, rows: 0 });
+      );
+      if (!result.ok) throw new Error("sign-up refused");
+      const token = await verificationToken(bare, result.user.id);
+      await bare.sql("DELETE FROM token_pricing_config");
+      await expect(verifyEmailAddress(bare.db, token)).rejects.toThrow("token_pricing_config is empty");
+      const [row] = await bare.sql("SELECT count(*)::int AS balances FROM user_token_balance");
+      expect(row).toEqual({ balances: 0 });
+    } finally {
+      await bare.drop();
+    }
   });
 });
 
