@@ -1,16 +1,53 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, expectBalance, signIn, signUp, signUpThenSignOut, uniqueEmail } from "./helpers";
+import {
+  PASSWORD,
+  confirmAddress,
+  expectBalance,
+  linkIn,
+  signIn,
+  signUp,
+  signUpThenSignOut,
+  submitSignUp,
+  uniqueEmail,
+  waitForMail,
+} from "./helpers";
 
-test("sign up → the sidebar shows the 100 free tokens; sign out; sign in again", async ({ page }) => {
+test("sign up → the mail arrives → its link confirms the address → 100 tokens; sign out; sign in again", async ({
+  page,
+}) => {
   const email = uniqueEmail("signup");
-  await signUp(page, email);
+  await submitSignUp(page, email);
+  await expect(page).toHaveURL(/\/check-inbox/);
+  await expect(page.getByRole("status")).toContainText(`We sent a mail to ${email}`);
 
+  // Signed in before confirming: the shell says what to do, and there are no free tokens yet.
+  await page.goto("/sign-in");
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("verify-email-banner")).toContainText("Confirm your address");
+  await expect(page.getByTestId("balance-available")).toHaveCount(0);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  await confirmAddress(page, email);
+  await expect(page).toHaveURL(/\/sign-in\?notice=verified$/);
+  await expect(page.getByTestId("sign-in-notice")).toContainText("Your address is confirmed");
+  await signIn(page, email);
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { name: "Welcome, Ada" })).toBeVisible();
   await expectBalance(page, "100");
+  await expect(page.getByTestId("verify-email-banner")).toHaveCount(0);
   await expect(page.getByTestId("balance-widget")).toHaveAttribute("data-status", "healthy");
   await expect(page.getByText("Free tier")).toBeVisible();
   await expect(page.getByTestId("user-email")).toHaveText(email);
+
+  // The link works once.
+  const mail = await waitForMail(page.request, email, /Confirm your e-mail address/);
+  await page.goto(linkIn(mail, "/verify-email"));
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(page.getByRole("alert")).toHaveText("This link was already used: your address is confirmed.");
+  await page.goto("/dashboard");
+  await expectBalance(page, "100");
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/$/);
@@ -20,6 +57,51 @@ test("sign up → the sidebar shows the 100 free tokens; sign out; sign in again
   await signIn(page, email);
   await expect(page).toHaveURL(/\/dashboard$/);
   await expectBalance(page, "100");
+});
+
+test("forgot password → the link → a new password → sign in with it; the old session is refused", async ({
+  browser,
+  page,
+}) => {
+  const email = uniqueEmail("reset");
+  await signUp(page, email);
+  // A second device, signed in with the old password.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto("/sign-in");
+  await signIn(otherPage, email);
+  await expect(otherPage).toHaveURL(/\/dashboard$/);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.goto("/sign-in");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByRole("status")).toContainText("If this address has an account");
+
+  const mail = await waitForMail(page.request, email, /Reset your Tollgate password/);
+  await page.goto(linkIn(mail, "/reset-password"));
+  await page.getByLabel("New password").fill("a completely new password");
+  await page.getByRole("button", { name: "Set the new password" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=password_reset$/);
+
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByTestId("form-error")).toHaveText("Wrong e-mail or password.");
+  await signIn(page, email, "a completely new password");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expectBalance(page, "100");
+
+  // The other device's session ended with the reset.
+  await otherPage.goto("/dashboard");
+  await expect(otherPage).toHaveURL(/\/sign-in/);
+  await other.close();
+
+  // The link works once.
+  await page.goto(linkIn(mail, "/reset-password"));
+  await page.getByLabel("New password").fill("yet another password");
+  await page.getByRole("button", { name: "Set the new password" }).click();
+  await expect(page.getByTestId("form-error")).toContainText("This link was already used");
+  await waitForMail(page.request, email, /Your Tollgate password was changed/);
 });
 
 test("a wrong password shows an error and keeps the e-mail", async ({ page }) => {
@@ -71,7 +153,9 @@ test("the shell sends signed-out visitors to sign-in and back afterwards", async
   await expect(page.getByRole("link", { name: "Subscription" })).toHaveAttribute("aria-current", "page");
 });
 
-test("sign-up shows field errors and refuses a taken e-mail", async ({ page }) => {
+test("sign-up shows field errors, and answers a taken e-mail like a new one while mailing its owner", async ({
+  page,
+}) => {
   await page.goto("/sign-up");
   await page.getByLabel("E-mail").fill("not-an-email");
   await page.getByLabel("Password").fill("short");
@@ -82,8 +166,35 @@ test("sign-up shows field errors and refuses a taken e-mail", async ({ page }) =
   const email = uniqueEmail("taken");
   await signUpThenSignOut(page, email);
 
-  await signUp(page, email.toUpperCase());
-  await expect(page.getByText("An account with this e-mail already exists. Sign in instead.")).toBeVisible();
+  await submitSignUp(page, email.toUpperCase(), "somebody else's password");
+  await expect(page).toHaveURL(/\/check-inbox/);
+  await expect(page.getByRole("status")).toContainText(`We sent a mail to ${email}`);
+  const notice = await waitForMail(page.request, email, /Someone tried to sign up/);
+  await page.goto(linkIn(notice, "/sign-in"));
+  await signIn(page, email, "somebody else's password");
+  await expect(page.getByTestId("form-error")).toHaveText("Wrong e-mail or password.");
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("settings: sign out everywhere ends this session and the others", async ({ browser, page }) => {
+  const email = uniqueEmail("everywhere");
+  await signUp(page, email);
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto("/sign-in");
+  await signIn(otherPage, email);
+  await expect(otherPage).toHaveURL(/\/dashboard$/);
+
+  await page.getByRole("link", { name: "Account" }).click();
+  await expect(page.getByTestId("account-verified")).toContainText("Confirmed on");
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=signed_out_everywhere$/);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await otherPage.goto("/dashboard");
+  await expect(otherPage).toHaveURL(/\/sign-in/);
+  await other.close();
 });
 
 test("a signed-in user visiting sign-in goes to the dashboard", async ({ page }) => {

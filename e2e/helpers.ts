@@ -12,12 +12,33 @@ export function uniqueEmail(label: string): string {
   return `${label}-${randomBytes(5).toString("hex")}@example.com`;
 }
 
-export async function signUp(page: Page, email: string, password = PASSWORD, name = "Ada") {
+/** Fills and sends the sign-up form; the app then answers "check your inbox" whatever the address. */
+export async function submitSignUp(page: Page, email: string, password = PASSWORD, name = "Ada") {
   await page.goto("/sign-up");
   await page.getByLabel("Name (optional)").fill(name);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** Follows the verification mail sent to `email`: its link, then the page's confirm button. */
+export async function confirmAddress(page: Page, email: string) {
+  const mail = await waitForMail(page.request, email, /Confirm your e-mail address/);
+  await page.goto(linkIn(mail, "/verify-email"));
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+}
+
+/**
+ * A new account, the way a user makes one: the sign-up form, the verification mail from the
+ * loopback inbox, its link, then sign-in — landing in the shell with the free tokens.
+ */
+export async function signUp(page: Page, email: string, password = PASSWORD, name = "Ada") {
+  await submitSignUp(page, email, password, name);
+  await expect(page).toHaveURL(/\/check-inbox/);
+  await confirmAddress(page, email);
+  await expect(page).toHaveURL(/\/sign-in\?notice=verified$/);
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/dashboard$/);
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD) {

@@ -200,13 +200,13 @@ describe("sign-up tells nobody whether an address has an account", () => {
     const now = new Date("2026-12-01T10:00:00.000Z");
     const again = await signUpWithPassword(
       t.db,
-      { email, password: "an attacker's password" },
+      { email, password: "an attacker's password", name: undefined },
       { appUrl: APP_URL, now },
     );
     expect(again).toMatchObject({ ok: true, user: { id: owner.id } });
     await signUpWithPassword(
       t.db,
-      { email, password: "once more" },
+      { email, password: "once more", name: undefined },
       { appUrl: APP_URL, now: new Date(now.getTime() + 60_000) },
     );
     expect(await mailsTo(email)).toEqual(["verify_email", "signup_attempt"]);
@@ -228,7 +228,7 @@ describe("sign-up tells nobody whether an address has an account", () => {
       squatter.id,
     ]);
     const version = await readSessionVersion(t.db, squatter.id);
-    await signUpWithPassword(t.db, { email, password: "the owner's password" }, { appUrl: APP_URL });
+    await signUpWithPassword(t.db, { email, password: "the owner's password", name: undefined }, { appUrl: APP_URL });
     expect(await readSessionVersion(t.db, squatter.id)).toBe(version + 1);
     expect(await authenticate(t.db, email, PASSWORD)).toEqual({ ok: false, reason: "invalid" });
     expect(await authenticate(t.db, email, "the owner's password")).toMatchObject({ ok: true });

@@ -196,7 +196,11 @@ describe("verification is one transaction", () => {
     )[0];
 
   async function brokenSignUp(email: string) {
-    const result = await signUpWithPassword(broken.db, { email, password: PASSWORD }, { appUrl: APP_URL });
+    const result = await signUpWithPassword(
+      broken.db,
+      { email, password: PASSWORD, name: undefined },
+      { appUrl: APP_URL },
+    );
     if (!result.ok) throw new Error("sign-up refused");
     return { userId: result.user.id, token: await verificationToken(broken, result.user.id) };
   }
@@ -232,7 +236,7 @@ describe("verification is one transaction", () => {
     try {
       const result = await signUpWithPassword(
         bare.db,
-        { email: "atomic-3@example.com", password: PASSWORD },
+        { email: "atomic-3@example.com", password: PASSWORD, name: undefined },
         { appUrl: APP_URL },
       );
       if (!result.ok) throw new Error("sign-up refused");

@@ -19,6 +19,8 @@ export interface Snippet {
   /** The 1-based line of the document where the block's code starts (after the opening fence). */
   line: number;
   code: string;
+  /** A ```tsx block: compiled as a .tsx module. */
+  tsx?: boolean;
 }
 
 /** The ```ts / ```tsx blocks of a Markdown text, with the line each one's code starts on. */
@@ -30,7 +32,13 @@ export function tsBlocks(doc: string, text: string): Snippet[] {
     if (!open) continue;
     const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l));
     if (end < 0) throw new Error(`${doc}:${i + 1}: unclosed code block`);
-    if (lines[i - 1]?.trim() !== FRAGMENT) blocks.push({ doc, line: i + 2, code: lines.slice(i + 1, end).join("\n") });
+    if (lines[i - 1]?.trim() !== FRAGMENT)
+      blocks.push({
+        doc,
+        line: i + 2,
+        code: lines.slice(i + 1, end).join("\n"),
+        ...(open[1] === "tsx" ? { tsx: true } : {}),
+      });
     i = end;
   }
   return blocks;
@@ -42,7 +50,7 @@ export function compileSnippets(snippets: Snippet[]): string[] {
   mkdirSync(OUT, { recursive: true });
   const files = new Map<string, Snippet>();
   for (const s of snippets) {
-    const file = path.join(OUT, `${s.doc.replace(/[^A-Za-z0-9]+/g, "_")}_L${s.line}.ts`);
+    const file = path.join(OUT, `${s.doc.replace(/[^A-Za-z0-9]+/g, "_")}_L${s.line}.${s.tsx ? "tsx" : "ts"}`);
     // Each block is a module of its own (its top-level names never meet another block's).
     writeFileSync(file, `${s.code}\nexport {};\n`);
     files.set(path.normalize(file), s);
