@@ -79,11 +79,16 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-
 });
 const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
 
-async function shutdown() {
-  if (server.exitCode === null) server.kill("SIGTERM");
-  await serverExited;
-  await Promise.all([database.stop(), simulator.close(), stripe.close(), mail.close()]);
-  rmSync(dataDir, { recursive: true, force: true });
+// Once: the exit hook (SIGTERM from Playwright) and the path after `next start` exits both get here.
+let stopping: Promise<void> | null = null;
+function shutdown(): Promise<void> {
+  stopping ??= (async () => {
+    if (server.exitCode === null) server.kill("SIGTERM");
+    await serverExited;
+    await Promise.all([database.stop(), simulator.close(), stripe.close(), mail.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  })();
+  return stopping;
 }
 
 exitHook((done) => void shutdown().finally(done));

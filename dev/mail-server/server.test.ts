@@ -161,3 +161,11 @@ describe("an SMTP outage", () => {
     await expect(attempt).rejects.toMatchObject({ code: "EADDRINUSE" });
   });
 });
+
+describe("closing", () => {
+  it("is idempotent: a second close (an exit hook after the normal path) resolves, even at the same time", async () => {
+    const server = await startMailServer();
+    await Promise.all([server.close(), server.close()]);
+    await expect(server.close()).resolves.toBeUndefined();
+  });
+});

@@ -51,14 +51,14 @@ export async function startMailServer({
     throw error;
   }
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
   return {
     smtpUrl: `smtp://${urlHost}:${smtp.port}`,
     smtpPort: smtp.port,
     inboxUrl: `http://${urlHost}:${http.port}`,
     messages: () => store.list(),
     clear: () => store.clear(),
-    close: async () => {
-      await Promise.all([smtp.close(), http.close()]);
-    },
+    // Idempotent: a runner's exit hook and its normal path may both close it.
+    close: () => (closing ??= Promise.all([smtp.close(), http.close()]).then(() => undefined)),
   };
 }
