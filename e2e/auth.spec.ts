@@ -9,6 +9,7 @@ import {
   signUpThenSignOut,
   submitSignUp,
   uniqueEmail,
+  signInOnAnotherDevice,
   waitForMail,
 } from "./helpers";
 
@@ -66,11 +67,7 @@ test("forgot password → the link → a new password → sign in with it; the o
   const email = uniqueEmail("reset");
   await signUp(page, email);
   // A second device, signed in with the old password.
-  const other = await browser.newContext();
-  const otherPage = await other.newPage();
-  await otherPage.goto("/sign-in");
-  await signIn(otherPage, email);
-  await expect(otherPage).toHaveURL(/\/dashboard$/);
+  const { context: other, page: otherPage } = await signInOnAnotherDevice(browser, email);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.goto("/sign-in");
@@ -180,11 +177,7 @@ test("sign-up shows field errors, and answers a taken e-mail like a new one whil
 test("settings: sign out everywhere ends this session and the others", async ({ browser, page }) => {
   const email = uniqueEmail("everywhere");
   await signUp(page, email);
-  const other = await browser.newContext();
-  const otherPage = await other.newPage();
-  await otherPage.goto("/sign-in");
-  await signIn(otherPage, email);
-  await expect(otherPage).toHaveURL(/\/dashboard$/);
+  const { context: other, page: otherPage } = await signInOnAnotherDevice(browser, email);
 
   await page.getByRole("link", { name: "Account" }).click();
   await expect(page.getByTestId("account-verified")).toContainText("Confirmed on");

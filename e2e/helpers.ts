@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import type { StoredMail } from "../dev/mail-server/store";
 import { e2eDataDir, e2ePort } from "../test/support/e2e-paths";
 import { linkIn as linkInText, matchesMail, noMailError } from "../test/mail/match";
@@ -54,6 +54,20 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
     const submit = document.querySelector<HTMLButtonElement>("form button[type=submit]");
     return location.pathname !== "/sign-in" || (submit !== null && !submit.disabled);
   });
+}
+
+/** The same user signed in in a second browser context (another device, with its own cookie). */
+export async function signInOnAnotherDevice(
+  browser: Browser,
+  email: string,
+  password = PASSWORD,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return { context, page };
 }
 
 export async function expectBalance(page: Page, tokens: string) {

@@ -27,33 +27,11 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           </NavLink>
           <NavLink href="/admin/pricing">Pricing</NavLink>
           <NavLink href="/admin/webhooks">
-            <span className="flex items-center justify-between gap-2">
-              Webhooks
-              {failed > 0 && (
-                <span
-                  className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white"
-                  aria-label={`${failed} failed`}
-                  data-testid="failed-webhooks"
-                >
-                  {failed}
-                </span>
-              )}
-            </span>
+            <FailedCount label="Webhooks" count={failed} testId="failed-webhooks" />
           </NavLink>
           <NavLink href="/admin/users">Users</NavLink>
           <NavLink href="/admin/mail">
-            <span className="flex items-center justify-between gap-2">
-              Mail
-              {failedMail > 0 && (
-                <span
-                  className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white"
-                  aria-label={`${failedMail} failed`}
-                  data-testid="failed-mail"
-                >
-                  {failedMail}
-                </span>
-              )}
-            </span>
+            <FailedCount label="Mail" count={failedMail} testId="failed-mail" />
           </NavLink>
         </nav>
         <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">
@@ -65,5 +43,23 @@ export default async function AdminLayout({ children }: { children: React.ReactN
       </aside>
       <main className="min-w-0 flex-1 px-4 py-6 md:px-8">{children}</main>
     </div>
+  );
+}
+
+/** A navigation entry with the number of its failed items, when there are any. */
+function FailedCount({ label, count, testId }: { label: string; count: number; testId: string }) {
+  return (
+    <span className="flex items-center justify-between gap-2">
+      {label}
+      {count > 0 && (
+        <span
+          className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white"
+          aria-label={`${count} failed`}
+          data-testid={testId}
+        >
+          {count}
+        </span>
+      )}
+    </span>
   );
 }
