@@ -30,7 +30,10 @@ const LIVE_STATUSES = new Set(["trialing", "active", "past_due", "unpaid", "paus
 
 export type DeletionResult =
   | { ok: true }
-  | { ok: false; reason: "wrong_password" | "wrong_confirmation" | "no_user" | "billing_unavailable" | "stripe_refused" }
+  | {
+      ok: false;
+      reason: "wrong_password" | "wrong_confirmation" | "no_user" | "billing_unavailable" | "stripe_refused";
+    }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 export interface DeletionInput {
@@ -58,7 +61,12 @@ export async function deleteAccount(
   });
   if (!user || user.email === deletedEmailOf(user.id)) return { ok: false, reason: "no_user" };
   if (user.passwordHash) {
-    const check = await checkCurrentPassword(db, { email: user.email, passwordHash: user.passwordHash }, input.password, now);
+    const check = await checkCurrentPassword(
+      db,
+      { email: user.email, passwordHash: user.passwordHash },
+      input.password,
+      now,
+    );
     if (!check.ok)
       return check.reason === "throttled"
         ? { ok: false, reason: "throttled", retryAfterSeconds: check.retryAfterSeconds ?? 60 }

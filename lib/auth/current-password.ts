@@ -6,7 +6,8 @@ import type { Db } from "../db/connect";
 import { verifyPassword } from "./password";
 import { beginAttempt, clearFailures, throttleKey } from "./throttle";
 
-export type PasswordCheck = { ok: true } | { ok: false; reason: "wrong_password" | "throttled"; retryAfterSeconds?: number };
+export type PasswordCheck =
+  { ok: true } | { ok: false; reason: "wrong_password" | "throttled"; retryAfterSeconds?: number };
 
 /** Checks `password` against the user's hash (the user must have one), counting the attempt first. */
 export async function checkCurrentPassword(
