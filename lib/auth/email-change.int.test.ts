@@ -9,6 +9,7 @@ import { createSmtpSender } from "../mail/smtp";
 import { TOKEN_TTL_MS } from "./account-tokens";
 import { CHANGE_INTERVAL_MS, confirmEmailChange, requestEmailChange } from "./email-change";
 import { readSessionVersion } from "./session-version";
+import { requestPasswordReset, resetPassword } from "./password-reset";
 import { authenticate, createUserWithAccount, signUpWithPassword } from "./users";
 
 const APP_URL = "https://tollgate.test";
@@ -219,5 +220,22 @@ describe("changing the address", () => {
     expect(await ask(third, new Date(now.getTime() + CHANGE_INTERVAL_MS))).toEqual({ ok: true });
     expect(await confirmEmailChange(t.db, (await changeLinkTo(first))!)).toEqual({ ok: false, reason: "used" });
     expect(await confirmEmailChange(t.db, (await changeLinkTo(third))!)).toMatchObject({ ok: true, newEmail: third });
+  });
+
+  it("stops a pending change when the owner resets the password, as the notice tells them to", async () => {
+    const user = await newUser();
+    const thief = nextEmail("thief");
+    const now = nextWindow();
+    await requestEmailChange(t.db, { userId: user.id, newEmail: thief, password: PASSWORD, appUrl: APP_URL, now });
+    await requestPasswordReset(t.db, user.email, APP_URL, now);
+    const [reset] = await t.sql<{ url: string }>(
+      "SELECT data->>'url' AS url FROM mail_outbox WHERE recipient = $1 AND template = 'password_reset'",
+      [user.email],
+    );
+    expect(await resetPassword(t.db, tokenOf(reset!.url), "the owner's new password", APP_URL, now)).toMatchObject({
+      ok: true,
+    });
+    expect(await confirmEmailChange(t.db, (await changeLinkTo(thief))!)).toEqual({ ok: false, reason: "used" });
+    expect(await emailOf(user.id)).toBe(user.email);
   });
 });
