@@ -9,6 +9,8 @@ import { useFormStatus } from "react-dom";
 export interface AccountFormState {
   error?: string;
   fieldErrors?: Partial<Record<"email" | "password", string>>;
+  /** What was typed, shown again after a refusal (React resets a form once its action settles). */
+  values?: Partial<Record<"email", string>>;
   done?: boolean;
 }
 

@@ -65,6 +65,7 @@ export function ChangeEmailForm({ action, hasPassword }: { action: AccountFormAc
           type="email"
           autoComplete="email"
           required
+          defaultValue={state.values?.email}
           aria-invalid={state.fieldErrors?.email ? true : undefined}
           aria-describedby={state.fieldErrors?.email ? "new-email-error" : undefined}
           className={input}

@@ -1,5 +1,20 @@
-import { expect, test } from "@playwright/test";
-import { PASSWORD, linkIn, signIn, signUp, uniqueEmail, waitForMail } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import type { StoredMail } from "../dev/mail-server/store";
+import { PASSWORD, e2eServerValue, linkIn, signIn, signUp, submitSignUp, uniqueEmail, waitForMail } from "./helpers";
+
+/** The verification mails to `email` (oldest first), once there are `count` of them. */
+async function verificationMails(page: Page, email: string, count: number): Promise<StoredMail[]> {
+  const url = `${e2eServerValue("mail-inbox-url")}/api/messages?to=${encodeURIComponent(email)}`;
+  let mails: StoredMail[] = [];
+  await expect
+    .poll(async () => {
+      const all = (await (await page.request.get(url)).json()) as StoredMail[];
+      mails = all.filter((m) => /Confirm your e-mail address/.test(m.subject));
+      return mails.length;
+    })
+    .toBeGreaterThanOrEqual(count);
+  return mails;
+}
 
 test("change the address → the mail at the new address → its link → sign in with the new address", async ({ page }) => {
   const email = uniqueEmail("move-from");
@@ -59,6 +74,14 @@ test("delete the account → signed out with a notice → cannot sign in; the ad
   await expect(page.getByTestId("form-error")).toHaveText("Wrong e-mail or password.");
   await expect(page).toHaveURL(/\/sign-in/);
 
-  await signUp(page, email, "a password for the new account");
+  // The address is free again: a sign-up creates a new account, confirmed by a new link.
+  await submitSignUp(page, email, "a password for the new account");
+  await expect(page).toHaveURL(/\/check-inbox/);
+  const mails = await verificationMails(page, email, 2);
+  await page.goto(linkIn(mails.at(-1)!, "/verify-email"));
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=verified$/);
+  await signIn(page, email, "a password for the new account");
+  await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByTestId("user-email")).toHaveText(email);
 });

@@ -32,15 +32,14 @@ const minutes = (seconds: number) => {
 export async function changeEmailAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
   const user = await currentUser();
   if (!user) redirect("/sign-in?callbackUrl=%2Fsettings%2Faccount");
-  const parsed = changeEmailSchema.safeParse({
-    email: field(formData, "email"),
-    password: field(formData, "password"),
-  });
+  const typed = field(formData, "email");
+  const values = { email: typed?.slice(0, 254) };
+  const parsed = changeEmailSchema.safeParse({ email: typed, password: field(formData, "password") });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return issue?.path[0] === "password"
-      ? { fieldErrors: { password: issue.message } }
-      : { fieldErrors: { email: issue?.message } };
+      ? { values, fieldErrors: { password: issue.message } }
+      : { values, fieldErrors: { email: issue?.message } };
   }
   const result = await requestEmailChange(db(), {
     userId: user.id,
@@ -54,13 +53,14 @@ export async function changeEmailAction(_prev: AccountFormState, formData: FormD
   }
   switch (result.reason) {
     case "wrong_password":
-      return { fieldErrors: { password: "Wrong password." } };
+      return { values, fieldErrors: { password: "Wrong password." } };
     case "same_address":
-      return { fieldErrors: { email: "That is already your address." } };
+      return { values, fieldErrors: { email: "That is already your address." } };
     case "throttled":
-      return { error: `Too many wrong passwords. Try again in ${minutes(result.retryAfterSeconds)}.` };
+      return { values, error: `Too many wrong passwords. Try again in ${minutes(result.retryAfterSeconds)}.` };
     case "too_soon":
       return {
+        values,
         error: `A change was asked for a moment ago. You can ask again in ${minutes(result.retryAfterSeconds)}.`,
       };
     case "no_user":
