@@ -9,15 +9,17 @@ import { useFormStatus } from "react-dom";
 export interface AccountFormState {
   error?: string;
   fieldErrors?: Partial<Record<"email" | "password", string>>;
+  /** What was typed, shown again after a refusal (React resets a form once its action settles). */
+  values?: Partial<Record<"email", string>>;
   done?: boolean;
 }
 
 export type AccountFormAction = (prev: AccountFormState, formData: FormData) => Promise<AccountFormState>;
 
-const input =
+export const input =
   "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-zinc-900 shadow-xs aria-invalid:border-red-600";
 
-function Submit({ children }: { children: React.ReactNode }) {
+export function Submit({ children }: { children: React.ReactNode }) {
   const { pending } = useFormStatus();
   return (
     <button
@@ -30,7 +32,7 @@ function Submit({ children }: { children: React.ReactNode }) {
   );
 }
 
-function FormError({ message }: { message?: string }) {
+export function FormError({ message }: { message?: string }) {
   if (!message) return null;
   return (
     <p
@@ -43,7 +45,7 @@ function FormError({ message }: { message?: string }) {
   );
 }
 
-function FieldError({ id, message }: { id: string; message?: string }) {
+export function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
   return (
     <p id={id} className="mt-1 text-sm text-red-700">

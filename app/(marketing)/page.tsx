@@ -15,9 +15,25 @@ const FEATURES = [
   },
 ];
 
-export default function LandingPage() {
+/** Notices of the flows that end here, signed out (`?notice=`). */
+const NOTICES: Record<string, string> = {
+  account_deleted: "Your account is deleted and you are signed out. Any subscription ends with its current period.",
+};
+
+export default async function LandingPage({ searchParams }: { searchParams: Promise<{ notice?: string | string[] }> }) {
+  const { notice } = await searchParams;
+  const message = typeof notice === "string" ? NOTICES[notice] : undefined;
   return (
     <>
+      {message && (
+        <p
+          role="status"
+          data-testid="landing-notice"
+          className="mx-auto mt-6 max-w-6xl rounded-md bg-zinc-100 px-4 py-2 text-sm text-zinc-800"
+        >
+          {message}
+        </p>
+      )}
       <section className="mx-auto max-w-6xl px-4 py-16 sm:px-6 sm:py-24">
         <p className="text-sm font-medium text-brand-700">AI usage, sold fairly</p>
         <h1 className="mt-3 max-w-3xl text-4xl font-semibold tracking-tight text-zinc-950 sm:text-5xl">

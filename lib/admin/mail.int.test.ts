@@ -24,7 +24,7 @@ describe("the mail console", () => {
     const [failed] = await insert("bounced", "failed", "550 5.1.1 mailbox unavailable");
     const [sent] = await insert("delivered", "sent");
     await insert("waiting", "pending");
-    expect(await mailCounts(t.db)).toEqual({ pending: 1, sending: 0, sent: 1, failed: 1 });
+    expect(await mailCounts(t.db)).toEqual({ pending: 1, sending: 0, sent: 1, failed: 1, canceled: 0 });
     expect(await countFailedMail(t.db)).toBe(1);
     expect(await listMail(t.db, "failed")).toEqual([
       expect.objectContaining({
@@ -37,7 +37,7 @@ describe("the mail console", () => {
     expect(await retryFailedMail(t.db, sent!.id)).toBe(false);
     expect(await retryFailedMail(t.db, failed!.id)).toBe(true);
     expect(await retryFailedMail(t.db, failed!.id)).toBe(false); // already queued
-    expect(await mailCounts(t.db)).toEqual({ pending: 2, sending: 0, sent: 1, failed: 0 });
+    expect(await mailCounts(t.db)).toEqual({ pending: 2, sending: 0, sent: 1, failed: 0, canceled: 0 });
     const [row] = await t.sql("SELECT status::text, attempts, last_error FROM mail_outbox WHERE id = $1", [failed!.id]);
     expect(row).toEqual({ status: "pending", attempts: 0, last_error: null });
   });

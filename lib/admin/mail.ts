@@ -3,7 +3,8 @@
 import { z } from "zod";
 import type { Db } from "../db/connect";
 
-export const MAIL_STATUSES = ["pending", "sending", "sent", "failed"] as const;
+// `canceled`: never to be sent, its recipient deleted their account (lib/auth/account-deletion.ts).
+export const MAIL_STATUSES = ["pending", "sending", "sent", "failed", "canceled"] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 
 export const mailStatusSchema = z.enum(MAIL_STATUSES, { error: `status must be one of ${MAIL_STATUSES.join(", ")}` });
@@ -25,7 +26,7 @@ export interface OutboxRow {
 export async function mailCounts(db: Db): Promise<Record<MailStatus, number>> {
   const rows = await db.$queryRaw<{ status: MailStatus; n: number }[]>`
     SELECT status::text AS status, count(*)::int AS n FROM mail_outbox GROUP BY status`;
-  const counts = { pending: 0, sending: 0, sent: 0, failed: 0 };
+  const counts = { pending: 0, sending: 0, sent: 0, failed: 0, canceled: 0 };
   for (const row of rows) counts[row.status] = row.n;
   return counts;
 }

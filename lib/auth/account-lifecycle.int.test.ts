@@ -89,7 +89,11 @@ describe("account tokens", () => {
       ok: false,
       reason: "expired",
     });
-    expect(TOKEN_TTL_MS).toEqual({ verify_email: 24 * 3_600_000, reset_password: 3_600_000 });
+    expect(TOKEN_TTL_MS).toEqual({
+      verify_email: 24 * 3_600_000,
+      reset_password: 3_600_000,
+      change_email: 24 * 3_600_000,
+    });
   });
 
   it("refuse a tampered, truncated or foreign token, and a token of another purpose", async () => {

@@ -1,4 +1,4 @@
-// The single-use links of the account lifecycle (verification, password reset). A token is
+// The single-use links of the account lifecycle (verification, password reset, change of address). A token is
 // `<row id>.<secret>`: 32 random bytes, base64url. Only the secret's SHA-256 is stored.
 //
 // Guarantees:
@@ -10,12 +10,13 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { DbTx } from "../db/connect";
 
-export type AccountTokenPurpose = "verify_email" | "reset_password";
+export type AccountTokenPurpose = "verify_email" | "reset_password" | "change_email";
 
 /** How long each link works. */
 export const TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
   verify_email: 24 * 3_600_000,
   reset_password: 3_600_000,
+  change_email: 24 * 3_600_000,
 };
 
 const TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;

@@ -6,7 +6,8 @@
 //     account, a link is on its way"); at most one mail per RESET_INTERVAL_MS per account.
 //   - resetPassword uses the link once; in one transaction it sets the password, bumps the session
 //     version (every session, on every device, is refused from then on: session-version.ts), voids
-//     the user's other reset links, and queues a "password changed" notice.
+//     the user's other reset links and pending change-of-address links, and queues a "password
+//     changed" notice.
 //   - A reset link proves the address like a verification link does: an unverified account is
 //     verified by it and gets its token account.
 import type { Db } from "../db/connect";
@@ -71,6 +72,9 @@ export async function resetPassword(
              email_verified = COALESCE(email_verified, ${now}), updated_at = now()
       WHERE id = ${consumed.userId}`;
     await voidAccountTokens(tx, consumed.userId, "reset_password", now);
+    // The change-of-address notice tells an owner whose session was stolen to reset the password:
+    // that must also stop the pending move of the account to the thief's address.
+    await voidAccountTokens(tx, consumed.userId, "change_email", now);
     await openVerifiedAccount(tx, consumed.userId, now);
     await enqueueMail(tx, {
       to: user.email,

@@ -39,3 +39,23 @@ export const signInSchema = z.object({
 });
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
+
+/** The current password, re-asked before a sensitive change; absent for an account without one. */
+const currentPassword = z
+  .string()
+  .max(128, "Wrong password.")
+  .optional()
+  .transform((v) => v || undefined);
+
+export const changeEmailSchema = z.object({ email, password: currentPassword });
+
+export const deleteAccountSchema = z.object({
+  password: currentPassword,
+  confirmEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .optional()
+    .transform((v) => v || undefined),
+});

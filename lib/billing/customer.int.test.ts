@@ -1,6 +1,6 @@
 // One Stripe customer per user, also under concurrency.
 import { describe, expect, it } from "vitest";
-import { ensureCustomer, META_USER, userIdForCustomer } from "./customer";
+import { ensureCustomer, META_USER, updateCustomerEmail, userIdForCustomer } from "./customer";
 import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
@@ -44,5 +44,16 @@ describe("ensureCustomer", () => {
     expect((await h.subscriptionRow(user.id))!.stripe_customer_id).toBe(customer.id);
     const stranger = await h.stripe.customers.create({ email: "stranger@example.com" });
     expect(await userIdForCustomer(h.ctx, h.t.db, stranger.id)).toBeNull();
+  });
+});
+
+describe("updateCustomerEmail", () => {
+  it("points the user's customer at the new address, and does nothing for a user without a customer", async () => {
+    const user = await h.newUser("cust-move");
+    expect(await updateCustomerEmail(h.ctx, user.id, "moved@example.com")).toBe(false);
+    const id = await ensureCustomer(h.ctx, user);
+    expect(await updateCustomerEmail(h.ctx, user.id, "moved@example.com")).toBe(true);
+    const customer = await h.stripe.customers.retrieve(id);
+    expect(!customer.deleted && customer.email).toBe("moved@example.com");
   });
 });

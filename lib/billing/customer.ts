@@ -128,3 +128,15 @@ export function customerIdOf(customer: string | { id: string } | null | undefine
   if (!customer) return null;
   return typeof customer === "string" ? customer : customer.id;
 }
+
+/**
+ * Points the user's Stripe customer (if any) at their new address, after a change of address has
+ * committed: Stripe's receipts and invoices go to the customer's e-mail. Returns whether there was a
+ * customer to update. Callers treat a failure as best-effort (the change itself stands).
+ */
+export async function updateCustomerEmail(ctx: BillingContext, userId: string, email: string): Promise<boolean> {
+  const row = await ctx.db.userSubscription.findUnique({ where: { userId }, select: { stripeCustomerId: true } });
+  if (!row?.stripeCustomerId) return false;
+  await ctx.stripe.customers.update(row.stripeCustomerId, { email });
+  return true;
+}

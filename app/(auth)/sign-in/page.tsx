@@ -13,6 +13,7 @@ const NOTICES: Record<string, string> = {
   verified: "Your address is confirmed and your free tokens are in your account. Sign in to use them.",
   password_reset: "Your new password is set, and every other session was signed out. Sign in with it.",
   signed_out_everywhere: "You are signed out on every device.",
+  email_changed: "Your address is changed, and every session was signed out. Sign in with your new address.",
 };
 
 export default async function Page({

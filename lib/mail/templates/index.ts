@@ -1,5 +1,7 @@
 // Every mail the app sends, by name. A new mail is one module in this folder and one line here; its
 // name joins the `MailTemplateName` union, and its data type follows from its schema.
+import { emailChangeConfirm } from "./email-change-confirm";
+import { emailChangeNotice } from "./email-change-notice";
 import { passwordChanged } from "./password-changed";
 import { passwordReset } from "./password-reset";
 import { signupAttempt } from "./signup-attempt";
@@ -11,6 +13,8 @@ export const MAIL_TEMPLATES = {
   signup_attempt: signupAttempt,
   password_reset: passwordReset,
   password_changed: passwordChanged,
+  email_change_confirm: emailChangeConfirm,
+  email_change_notice: emailChangeNotice,
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

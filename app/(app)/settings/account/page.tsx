@@ -1,10 +1,13 @@
-// Account settings: the address and whether it is confirmed, and "sign out everywhere".
+// Account settings: the address and whether it is confirmed, changing it, "sign out everywhere", and
+// deleting the account.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format";
+import { ChangeEmailForm, DeleteAccountForm } from "@/components/account-settings-forms";
 import { signOutEverywhereAction } from "../../actions";
+import { changeEmailAction, deleteAccountAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -27,6 +30,8 @@ export default async function AccountPage() {
         <p className="text-sm text-zinc-600" data-testid="account-verified">
           {account?.emailVerified ? `Confirmed on ${formatDateTime(account.emailVerified)}.` : "Not confirmed yet."}
         </p>
+        <h3 className="pt-2 text-sm font-medium text-zinc-900">Change your address</h3>
+        <ChangeEmailForm action={changeEmailAction} hasPassword={Boolean(account?.passwordHash)} />
       </section>
       <section aria-labelledby="security-heading" className="space-y-3">
         <h2 id="security-heading" className="text-lg font-medium text-zinc-900">
@@ -47,6 +52,21 @@ export default async function AccountPage() {
           </Link>
           .
         </p>
+      </section>
+      <section aria-labelledby="delete-heading" className="space-y-3 border-t border-zinc-200 pt-6">
+        <h2 id="delete-heading" className="text-lg font-medium text-red-800">
+          Delete my account
+        </h2>
+        <p className="text-sm text-zinc-700">
+          This signs you out everywhere and removes your address, name and sign-in methods. A subscription is cancelled
+          at the end of its current period. Your token history is kept, without your name, as the financial record it
+          is. Your address can sign up again later as a new account.
+        </p>
+        <DeleteAccountForm
+          action={deleteAccountAction}
+          hasPassword={Boolean(account?.passwordHash)}
+          email={user.email}
+        />
       </section>
     </div>
   );
