@@ -1,9 +1,14 @@
 // Every mail the app sends, by name. A new mail is one module in this folder and one line here; its
 // name joins the `MailTemplateName` union, and its data type follows from its schema.
+import { lowBalance } from "./low-balance";
+import { monthlySummary } from "./monthly-summary";
 import { passwordChanged } from "./password-changed";
 import { passwordReset } from "./password-reset";
+import { paymentFailed } from "./payment-failed";
 import { signupAttempt } from "./signup-attempt";
+import { subscriptionChanged } from "./subscription-changed";
 import type { MailTemplate } from "./template";
+import { tokensDepleted } from "./tokens-depleted";
 import { verifyEmail } from "./verify-email";
 
 export const MAIL_TEMPLATES = {
@@ -11,6 +16,11 @@ export const MAIL_TEMPLATES = {
   signup_attempt: signupAttempt,
   password_reset: passwordReset,
   password_changed: passwordChanged,
+  payment_failed: paymentFailed,
+  subscription_changed: subscriptionChanged,
+  low_balance: lowBalance,
+  tokens_depleted: tokensDepleted,
+  monthly_summary: monthlySummary,
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
