@@ -2,7 +2,8 @@
 // mail kind. No row is stored: the token is stable (every mail of a kind carries the same link),
 // and nobody without the secret can make one for another user or kind. Compared in constant time.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { notificationKindSchema, type NotificationKind } from "./preferences";
+import type { DbTx } from "../../db/connect";
+import { notificationKindSchema, writePreferences, type NotificationKind } from "./preferences";
 
 /** Where a notification mail's link and List-Unsubscribe header point (GET shows a confirm page). */
 export const UNSUBSCRIBE_API_PATH = "/api/mail/unsubscribe";
@@ -50,4 +51,27 @@ export function unsubscribeUrlForRow(
 ): string | undefined {
   const kind = notificationKindSchema.safeParse(row.template);
   return row.userId && kind.success ? unsubscribeUrl(appUrl, secret, row.userId, kind.data) : undefined;
+}
+
+export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
+  low_balance: "low-balance alerts",
+  tokens_depleted: "out-of-tokens alerts",
+  monthly_summary: "the monthly summary",
+};
+
+/**
+ * Follows an unsubscribe token: turns that kind off for its user. Idempotent (a second use finds
+ * it off already). Refused for a token that is not ours, or whose user no longer exists.
+ */
+export async function unsubscribeWithToken(
+  db: DbTx,
+  secret: string,
+  token: string | null | undefined,
+): Promise<{ ok: true; kind: NotificationKind } | { ok: false }> {
+  const read = readUnsubscribeToken(secret, token);
+  if (!read) return { ok: false };
+  const user = await db.user.findUnique({ where: { id: read.userId }, select: { id: true } });
+  if (!user) return { ok: false };
+  await writePreferences(db, read.userId, { [read.kind]: false });
+  return { ok: true, kind: read.kind };
 }
