@@ -9,13 +9,16 @@
 import type { Db, DbTx } from "../../db/connect";
 import { accountSummary } from "../../tokens/account-summary";
 import { lowBalance } from "../../tokens/low-balance";
-import { millitokensToTokens } from "../../tokens/units";
+import { MILLITOKENS_PER_TOKEN } from "../../tokens/units";
 import { enqueueMail } from "../outbox";
 import { wants, type NotificationKind } from "./preferences";
 
 async function addressOf(tx: DbTx, userId: string): Promise<string | null> {
   return (await tx.user.findUnique({ where: { id: userId }, select: { email: true } }))?.email ?? null;
 }
+
+/** Whole tokens, rounded down (a mail says "9 tokens left", not 9.977). */
+const wholeTokens = (millitokens: bigint) => Number(millitokens / MILLITOKENS_PER_TOKEN);
 
 const periodKey = (kind: NotificationKind, userId: string, periodStart: Date) =>
   `${kind}:${userId}:${periodStart.toISOString()}`;
@@ -44,8 +47,8 @@ export async function checkLowBalance(db: Db, userId: string, percent: number): 
     userId,
     template: "low_balance",
     data: {
-      available: millitokensToTokens(available > 0n ? available : 0n),
-      allowance: Math.max(1, millitokensToTokens(summary.periodAllowance)),
+      available: wholeTokens(available > 0n ? available : 0n),
+      allowance: Math.max(1, wholeTokens(summary.periodAllowance)),
       percent,
       resetsAt: nextResetAt.toISOString(),
     },
