@@ -3,16 +3,17 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { readPreferences, type NotificationKind } from "@/lib/mail/notifications/preferences";
 import { saveNotificationPreferences } from "./actions";
 
 export const metadata: Metadata = { title: "Notifications" };
 
-const OPTIONS: { kind: NotificationKind; label: string; detail: string }[] = [
+const options = (percent: number): { kind: NotificationKind; label: string; detail: string }[] => [
   {
     kind: "low_balance",
     label: "Low balance",
-    detail: "When your tokens fall below a tenth of your monthly allowance (once a period).",
+    detail: `When your tokens fall below ${percent} % of your monthly allowance (once a period).`,
   },
   {
     kind: "tokens_depleted",
@@ -43,7 +44,7 @@ export default async function NotificationsPage({
         </p>
       )}
       <form action={saveNotificationPreferences} className="space-y-4">
-        {OPTIONS.map(({ kind, label, detail }) => (
+        {options(env().LOW_BALANCE_PERCENT).map(({ kind, label, detail }) => (
           <label key={kind} className="flex items-start gap-3">
             <input type="checkbox" name={kind} defaultChecked={preferences[kind]} className="mt-1" />
             <span>
