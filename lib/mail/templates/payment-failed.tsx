@@ -28,9 +28,7 @@ export const paymentFailed = defineMailTemplate({
         The payment of {amountDue} for your {planName ?? PRODUCT_NAME} subscription did not go through. You keep the
         tokens you have, but no new monthly allowance is granted until it is paid.
       </Paragraph>
-      {nextAttemptAt && (
-        <Paragraph>We will try the card again on {nextAttemptAt.slice(0, 10)} (UTC).</Paragraph>
-      )}
+      {nextAttemptAt && <Paragraph>We will try the card again on {nextAttemptAt.slice(0, 10)} (UTC).</Paragraph>}
       <Action href={`${appUrl}/settings/subscription`}>Update your payment method</Action>
       <Paragraph>
         The link opens your subscription settings; from there, &quot;Manage billing&quot; takes you to the billing
