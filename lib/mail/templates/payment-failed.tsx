@@ -31,7 +31,7 @@ export const paymentFailed = defineMailTemplate({
       {nextAttemptAt && <Paragraph>We will try the card again on {nextAttemptAt.slice(0, 10)} (UTC).</Paragraph>}
       <Action href={`${appUrl}/settings/subscription`}>Update your payment method</Action>
       <Paragraph>
-        The link opens your subscription settings; from there, &quot;Manage billing&quot; takes you to the billing
+        The link opens your subscription settings; from there, &quot;Manage subscription&quot; takes you to the billing
         portal (a portal link itself would expire before you read this).
       </Paragraph>
     </MailLayout>
