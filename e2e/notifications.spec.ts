@@ -83,7 +83,7 @@ test("subscription mails, a failed renewal's portal link, and unsubscribing from
   await expect(page.getByRole("checkbox", { name: /Low balance/ })).toBeChecked();
   await page.getByRole("checkbox", { name: /Monthly summary/ }).check();
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status")).toHaveText("Saved.");
+  await expect(page.getByText("Saved.")).toBeVisible();
   await expect(page.getByRole("checkbox", { name: /Monthly summary/ })).toBeChecked();
   await expect(page.getByText("Payment mails")).toBeVisible();
 });
