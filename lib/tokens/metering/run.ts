@@ -24,7 +24,15 @@ import { chargePending, tokens, unavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } f
 import { settlement as settlementOf } from "./settle";
 import { PENDING, type SettleRetryOptions } from "./settle-retry";
 import { meteredStream } from "./stream";
-import type { ChunkReader, DeferredSettlement, Handler, MeteredContext, MeteringConfig, MeteringLog, StreamOptions } from "./types";
+import type {
+  ChunkReader,
+  DeferredSettlement,
+  Handler,
+  MeteredContext,
+  MeteringConfig,
+  MeteringLog,
+  StreamOptions,
+} from "./types";
 
 export interface RunContext<TInput, U, E extends CostEngine<U>> {
   request: Request;
