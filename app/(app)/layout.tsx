@@ -54,6 +54,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               <NavLink href="/usage">Usage</NavLink>
               <NavLink href="/settings/subscription">Subscription</NavLink>
               <NavLink href="/settings/account">Account</NavLink>
+              <NavLink href="/settings/notifications">Notifications</NavLink>
             </nav>
             <nav aria-labelledby="ai-nav-heading" className="px-3 pb-3 md:mt-4 md:overflow-y-auto md:pb-0">
               <h2 id="ai-nav-heading" className="px-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">

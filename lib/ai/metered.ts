@@ -5,6 +5,8 @@ import { sessionUserId } from "../auth/session";
 import { db } from "../db/client";
 import { env } from "../env";
 import { eventLog, logger } from "../log";
+import { sendSoon } from "../mail/deliver";
+import { balanceNotifier } from "../mail/notifications/balance";
 import type { BoundCostEngine, Usage } from "../tokens/cost";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 import { chatChunkReader } from "./openai-usage";
@@ -20,6 +22,15 @@ export { currentCostEngine, ledger } from "./singletons";
  */
 export const METERING_ERROR_EVENTS = ["internal_error", "settle_failed", "idempotency_store_failed", "stream_failed"];
 
+// The low-balance and "tokens ran out" mails (lib/mail/notifications/balance.ts), told by the
+// wrapper after a settle lands or a call is refused — never on the call's path.
+const notifier = balanceNotifier({
+  db,
+  percent: () => env().LOW_BALANCE_PERCENT,
+  queued: sendSoon,
+  failed: (error) => logger("mail").warn({ event: "balance_mail_failed", err: error }),
+});
+
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
   ledger,
@@ -28,6 +39,8 @@ export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   pricing: activePricing,
   upgradeUrl: "/settings/subscription",
   chunkReader: chatChunkReader,
+  onSettled: notifier.onSettled,
+  onRefused: notifier.onRefused,
   rateLimit: () => {
     const perMinute = env().METER_RATE_LIMIT_PER_MINUTE;
     return perMinute > 0 ? { limit: perMinute, windowMs: 60_000 } : false;

@@ -50,7 +50,12 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
  * write it and grant a paid upgrade's pro-rated allowance if its latest invoice is one not granted
  * yet (plan-change.ts). Convergent.
  */
-export async function applySubscriptionChange(ctx: BillingContext, customerId: string): Promise<EffectOutcome> {
+export async function applySubscriptionChange(
+  ctx: BillingContext,
+  customerId: string,
+  /** More work in the same transaction, after the sync (the payment-failed mail). */
+  alsoLocked?: (tx: DbTx, userId: string) => Promise<string | null>,
+): Promise<EffectOutcome> {
   const userId = await userIdForCustomer(ctx, ctx.db, customerId);
   if (!userId) return { ignored: `customer ${customerId} is not a Tollgate user` };
   // Stripe first, outside the transaction.
@@ -59,7 +64,12 @@ export async function applySubscriptionChange(ctx: BillingContext, customerId: s
   return withUserLock(ctx, userId, async (tx) => {
     const row = await syncSubscriptionLocked(tx, userId, read);
     const granted = await grantPlanChangesLocked(tx, userId, changes);
-    return { done: [`synced ${row.status}${row.planId ? ` ${row.planId}` : ""}`, ...granted].join("; ") };
+    const also = alsoLocked ? await alsoLocked(tx, userId) : null;
+    return {
+      done: [`synced ${row.status}${row.planId ? ` ${row.planId}` : ""}`, ...granted, ...(also ? [also] : [])].join(
+        "; ",
+      ),
+    };
   });
 }
 

@@ -33,6 +33,7 @@ import { itemRefOfPrice, offerOfPrice } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
 import { userIdForCustomer } from "./customer";
 import { logger } from "../log";
+import { queueSubscriptionChangeMail, type SubscriptionState } from "../mail/notifications/billing";
 
 const log = logger("billing");
 
@@ -175,6 +176,7 @@ export async function syncSubscriptionLocked(
     FROM user_subscriptions WHERE user_id = ${userId}`;
   if (stored?.newer) return tx.userSubscription.findUniqueOrThrow({ where: { userId } });
 
+  const previous = stored ? await tx.userSubscription.findUnique({ where: { userId } }) : null;
   const pricing = await getActivePricing(tx);
   let state: Omit<UserSubscription, "userId" | "stripeCustomerId" | "createdAt" | "updatedAt" | "stripeReadAt">;
   const status =
@@ -239,5 +241,29 @@ export async function syncSubscriptionLocked(
     update: { stripeCustomerId: customerId, ...state },
   });
   await tx.$executeRaw`UPDATE user_subscriptions SET stripe_read_at = ${read.readAt}::timestamptz WHERE user_id = ${userId}`;
+  // The subscriber's mail about what changed, in this transaction (so one per change: the next
+  // sync of the same state finds it stored and sees no change).
+  const planName = (id: string | null) => pricing.plans.find((plan) => plan.id === id)?.name ?? id;
+  await queueSubscriptionChangeMail(tx, userId, previous && notifiedState(previous), notifiedState(state), {
+    planName: planName(state.planId),
+    previousPlanName: planName(previous?.planId ?? null),
+    stamp: read.readAt,
+  });
   return tx.userSubscription.findUniqueOrThrow({ where: { userId } });
+}
+
+/** What the subscription mails compare (lib/mail/notifications/billing.ts). */
+function notifiedState(
+  row: Omit<UserSubscription, "userId" | "stripeCustomerId" | "createdAt" | "updatedAt" | "stripeReadAt">,
+): SubscriptionState {
+  return {
+    subscriptionId: row.stripeSubscriptionId,
+    live: isLive(row.status),
+    active: row.status === "active" || row.status === "trialing",
+    planId: row.planId,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    currentPeriodStart: row.currentPeriodStart,
+    currentPeriodEnd: row.currentPeriodEnd,
+    canceledAt: row.canceledAt,
+  };
 }

@@ -6,6 +6,7 @@ import { db } from "../db/client";
 import { env } from "../env";
 import { logger } from "../log";
 import { deliverPending, type DeliveryOptions, type DeliveryReport, type MailSender } from "./outbox";
+import { unsubscribeUrlForRow } from "./notifications/unsubscribe";
 import { createSmtpSender } from "./smtp";
 
 const log = logger("mail");
@@ -22,7 +23,12 @@ export function mailSender(): MailSender | null {
 
 export function deliveryOptions(): DeliveryOptions {
   const e = env();
-  return { from: e.MAIL_FROM ?? `Tollgate <no-reply@${new URL(e.APP_URL).hostname}>`, appUrl: e.APP_URL };
+  return {
+    from: e.MAIL_FROM ?? `Tollgate <no-reply@${new URL(e.APP_URL).hostname}>`,
+    appUrl: e.APP_URL,
+    // Notification mails carry a signed one-click link (and the List-Unsubscribe headers).
+    unsubscribeUrl: (row) => unsubscribeUrlForRow(e.APP_URL, e.AUTH_SECRET, row),
+  };
 }
 
 let running: Promise<DeliveryReport | null> | null = null;

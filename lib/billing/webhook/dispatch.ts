@@ -11,6 +11,7 @@ import { checkoutSessionAsyncPaymentFailed } from "./checkout-session-async-paym
 import { checkoutSessionAsyncPaymentSucceeded } from "./checkout-session-async-payment-succeeded";
 import { checkoutSessionCompleted } from "./checkout-session-completed";
 import { invoicePaid } from "./invoice-paid";
+import { invoicePaymentFailed } from "./invoice-payment-failed";
 import { isSyncedEventType, syncCustomerOfEvent, SYNCED_EVENT_TYPES } from "./synced-events";
 import type { EventHandler } from "./types";
 
@@ -19,6 +20,7 @@ export const HANDLERS = {
   "checkout.session.async_payment_succeeded": checkoutSessionAsyncPaymentSucceeded,
   "checkout.session.async_payment_failed": checkoutSessionAsyncPaymentFailed,
   "invoice.paid": invoicePaid,
+  "invoice.payment_failed": invoicePaymentFailed,
   "charge.refunded": chargeRefunded,
   "charge.dispute.created": chargeDisputeCreated,
   "charge.dispute.closed": chargeDisputeClosed,

@@ -7,7 +7,7 @@
 // - customer.subscription.updated: plan, status or cancellation changed (and a paid upgrade's
 //   pro-rated allowance is granted if its invoice.paid has not been handled yet);
 // - customer.subscription.deleted: no plan any more; the reset cron gives the free tier from the next period;
-// - invoice.payment_failed: the subscription turns past_due: tokens are kept, no new allowance until paid.
+// (invoice.payment_failed syncs too, and mails the subscriber: ./invoice-payment-failed.ts.)
 import type Stripe from "stripe";
 import { customerIdOf } from "../customer";
 import { applySubscriptionChange } from "../effects";
@@ -17,7 +17,6 @@ export const SYNCED_EVENT_TYPES = [
   "customer.subscription.created",
   "customer.subscription.updated",
   "customer.subscription.deleted",
-  "invoice.payment_failed",
 ] as const satisfies readonly Stripe.Event["type"][];
 
 export type SyncedEventType = (typeof SYNCED_EVENT_TYPES)[number];

@@ -2,10 +2,15 @@
 // name joins the `MailTemplateName` union, and its data type follows from its schema.
 import { emailChangeConfirm } from "./email-change-confirm";
 import { emailChangeNotice } from "./email-change-notice";
+import { lowBalance } from "./low-balance";
+import { monthlySummary } from "./monthly-summary";
 import { passwordChanged } from "./password-changed";
 import { passwordReset } from "./password-reset";
+import { paymentFailed } from "./payment-failed";
 import { signupAttempt } from "./signup-attempt";
+import { subscriptionChanged } from "./subscription-changed";
 import type { MailTemplate } from "./template";
+import { tokensDepleted } from "./tokens-depleted";
 import { verifyEmail } from "./verify-email";
 
 export const MAIL_TEMPLATES = {
@@ -15,6 +20,11 @@ export const MAIL_TEMPLATES = {
   password_changed: passwordChanged,
   email_change_confirm: emailChangeConfirm,
   email_change_notice: emailChangeNotice,
+  payment_failed: paymentFailed,
+  subscription_changed: subscriptionChanged,
+  low_balance: lowBalance,
+  tokens_depleted: tokensDepleted,
+  monthly_summary: monthlySummary,
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -40,7 +40,7 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
   }: {
     db: Db;
     ledger: HotLedger;
-    config: Pick<MeteringConfig<U, E>, "pricing" | "upgradeUrl">;
+    config: Pick<MeteringConfig<U, E>, "pricing" | "upgradeUrl" | "onRefused">;
     options: WithTokensOptions<TInput, U, E>;
     log: MeteringLog;
   },
@@ -76,6 +76,11 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
 
   await forgetClaim();
   if (held.error.type === "InsufficientTokens") {
+    try {
+      config.onRefused?.({ userId });
+    } catch (error) {
+      log("refused_listener_failed", { feature, userId, message: (error as Error)?.message });
+    }
     const available = held.error.available > 0n ? held.error.available : 0n;
     return {
       response: apiError("insufficient_tokens", undefined, {

@@ -24,7 +24,15 @@ import { chargePending, tokens, unavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } f
 import { settlement as settlementOf } from "./settle";
 import { PENDING, type SettleRetryOptions } from "./settle-retry";
 import { meteredStream } from "./stream";
-import type { ChunkReader, DeferredSettlement, Handler, MeteredContext, MeteringLog, StreamOptions } from "./types";
+import type {
+  ChunkReader,
+  DeferredSettlement,
+  Handler,
+  MeteredContext,
+  MeteringConfig,
+  MeteringLog,
+  StreamOptions,
+} from "./types";
 
 export interface RunContext<TInput, U, E extends CostEngine<U>> {
   request: Request;
@@ -38,6 +46,7 @@ export interface RunContext<TInput, U, E extends CostEngine<U>> {
   ledger: Parameters<typeof settlementOf>[0]["ledger"];
   retry: SettleRetryOptions;
   chunkReader: ChunkReader<never> | undefined;
+  onSettled?: MeteringConfig<U, E>["onSettled"];
   log: MeteringLog;
 }
 
@@ -62,6 +71,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(
     log,
     feature,
     userId,
+    onSettled: run.onSettled,
   });
   const { finish, finishWithin } = settlement;
 

@@ -12,7 +12,7 @@ import type { HotLedger } from "../ledger";
 import type { Meter } from "./meter";
 import { PENDING, untilLanded, within, type SettleRetryOptions } from "./settle-retry";
 import type { Held } from "./hold";
-import type { MeteringLog } from "./types";
+import type { BalanceEvent, MeteringLog } from "./types";
 
 export interface Settled {
   charged: bigint;
@@ -37,6 +37,7 @@ export function settlement<U>({
   log,
   feature,
   userId,
+  onSettled,
 }: {
   ledger: HotLedger;
   meter: Meter<U>;
@@ -46,6 +47,8 @@ export function settlement<U>({
   log: MeteringLog;
   feature: string;
   userId: string;
+  /** Told after the settle landed (MeteringConfig.onSettled). */
+  onSettled?: (event: BalanceEvent) => void;
 }): Settlement {
   const reservationId = held.reservation.id;
   // The ledger's id of the call (its key is `call:<id>`); `requestId` on a log line is the HTTP request's.
@@ -75,7 +78,18 @@ export function settlement<U>({
       },
       retry,
       (attempt, error) => log("settle_retry", { feature, userId, callId, attempt, message: (error as Error)?.message }),
-    ));
+    ).then((settled) => {
+      notify(settled);
+      return settled;
+    }));
+  };
+  // A listener's failure is logged, never the call's: the charge has landed.
+  const notify = (settled: Settled) => {
+    try {
+      onSettled?.({ userId, remaining: settled.remaining });
+    } catch (error) {
+      log("settled_listener_failed", { feature, userId, callId, message: (error as Error)?.message });
+    }
   };
   return {
     finish,

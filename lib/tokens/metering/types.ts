@@ -118,8 +118,22 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
    * passes OpenAI's chat-completions reader). Without either, `stream()` throws.
    */
   chunkReader?: ChunkReader<never>;
+  /**
+   * Told once a call's settle has landed, with the balance it left (not awaited, and after the
+   * ledger's statement: never in the call's critical section). The app's low-balance mail hangs
+   * here, so the ledger core knows nothing of mail.
+   */
+  onSettled?(event: BalanceEvent): void;
+  /** Told when a call was refused 402 insufficient_tokens (not awaited): the "tokens ran out" mail. */
+  onRefused?(event: { userId: string }): void;
   /** Where the wrapper's events go (see MeteringLog). */
   log?(event: string, details: Record<string, unknown>): void;
+}
+
+export interface BalanceEvent {
+  userId: string;
+  /** Millitokens available after the settle. */
+  remaining: bigint;
 }
 
 export type Handler<TInput, U> = (ctx: MeteredContext<TInput, U>) => Promise<unknown> | unknown;

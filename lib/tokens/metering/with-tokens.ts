@@ -108,6 +108,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         ledger,
         retry,
         chunkReader: config.chunkReader,
+        onSettled: config.onSettled,
         log,
       });
     }

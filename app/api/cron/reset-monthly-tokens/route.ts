@@ -1,5 +1,6 @@
 // GET /api/cron/reset-monthly-tokens — Vercel Cron, daily: starts every rolled-over allowance period
-// (lib/tokens/reset) and sweeps expired reservations. Bearer CRON_SECRET only.
+// (lib/tokens/reset) and sweeps expired reservations, then queues the opt-in monthly summaries
+// (lib/mail/notifications/summary.ts). Bearer CRON_SECRET only.
 import { isAuthorizedCronRequest } from "@/lib/cron/authorize";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -9,6 +10,8 @@ import { apiError } from "@/lib/http/api-error";
 import { withErrorContract } from "@/lib/http/error-contract";
 import { jsonResponse } from "@/lib/http/json";
 import { logger } from "@/lib/log";
+import { sendSoon } from "@/lib/mail/deliver";
+import { queueMonthlySummaries } from "@/lib/mail/notifications/summary";
 
 const log = logger("cron");
 
@@ -28,6 +31,18 @@ export const GET = withErrorContract(
     }
     const summary = await resetMonthlyTokens(db(), { connectionString: DIRECT_DATABASE_URL ?? DATABASE_URL });
     log.info({ event: "reset_monthly_tokens", ...resetReport(summary) });
+    // The opt-in monthly summaries of the periods that started lately (by this run or by Stripe's
+    // invoice.paid): once per user and period. A failure here does not fail the reset (it is done);
+    // the next daily run queues what this one missed.
+    if (summary.ran) {
+      try {
+        const queued = await queueMonthlySummaries(db());
+        log.info({ event: "monthly_summaries", queued });
+        if (queued > 0) sendSoon();
+      } catch (error) {
+        log.warn({ event: "monthly_summaries_failed", err: error });
+      }
+    }
     return jsonResponse(resetReport(summary), { status: summary.ran ? 200 : 409 });
   },
 );
