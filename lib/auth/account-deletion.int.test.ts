@@ -84,9 +84,14 @@ describe("deleting the account", () => {
         user.email,
       ]),
     ).toEqual([]);
-    expect(await h.t.sql("SELECT status::text, recipient FROM mail_outbox WHERE user_id = $1", [user.id])).toEqual([
-      { status: "canceled", recipient: deletedEmailOf(user.id) },
-    ]);
+    // Every mail still unsent at the deletion is canceled (the sign-up's, the subscription's), and the
+    // cancellation's webhook, which arrives after it, queues none to the anonymised address.
+    const mails = await h.t.sql<{ status: string; recipient: string }>(
+      "SELECT status::text, recipient FROM mail_outbox WHERE user_id = $1",
+      [user.id],
+    );
+    expect(mails.length).toBeGreaterThan(0);
+    expect(mails.every((m) => m.status === "canceled" && m.recipient === deletedEmailOf(user.id))).toBe(true);
 
     // The deleted user cannot sign in; the address can sign up again, as somebody new.
     expect(await authenticate(h.t.db, user.email, PASSWORD)).toEqual({ ok: false, reason: "invalid" });

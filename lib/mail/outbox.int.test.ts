@@ -78,6 +78,12 @@ describe("enqueueMail", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("queues nothing to an address under .invalid (a deleted account's anonymised address)", async () => {
+    const queued = await t.db.$transaction((tx) => enqueueMail(tx, verify("gone", "deleted-u1@deleted.invalid")));
+    expect(queued).toBe(false);
+    expect(await rows()).toEqual([]);
+  });
+
   it("refuses data its template does not take, failing the cause instead of a send hours later", async () => {
     await expect(
       t.db.$transaction((tx) => enqueueMail(tx, { ...verify("bad"), data: { url: "not a url", expiresInHours: 24 } })),

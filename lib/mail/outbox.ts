@@ -46,17 +46,29 @@ export interface MailRequest<Name extends MailTemplateName> {
 
 /**
  * Queues a mail in the caller's transaction. Returns false when a mail with this idempotency key
- * exists already (nothing is written). The data is checked against the template's schema here, so
- * a programming error fails the cause, not a send hours later.
+ * exists already, or the address cannot receive mail (isUndeliverable): nothing is written. The
+ * data is checked against the template's schema here, so a programming error fails the cause, not
+ * a send hours later.
  */
 export async function enqueueMail<Name extends MailTemplateName>(tx: DbTx, mail: MailRequest<Name>): Promise<boolean> {
   const data = MAIL_TEMPLATES[mail.template].schema.parse(mail.data);
+  if (isUndeliverable(mail.to)) return false;
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO mail_outbox (idempotency_key, user_id, recipient, template, data)
     VALUES (${mail.idempotencyKey}, ${mail.userId ?? null}, ${mail.to}, ${mail.template}, ${JSON.stringify(data)}::jsonb)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id`;
   return rows.length === 1;
+}
+
+/**
+ * An address under `.invalid`, the top-level domain reserved never to exist (RFC 2606): a deleted
+ * account's anonymised address (lib/auth/account-deletion.ts). A mail to it is not queued — a
+ * webhook that arrives after the deletion (the subscription's cancellation) must not leave a mail
+ * failing in the outbox.
+ */
+export function isUndeliverable(address: string): boolean {
+  return /\.invalid>?$/i.test(address.trim());
 }
 
 /** One mail as handed to the SMTP transport. */
