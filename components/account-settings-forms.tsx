@@ -2,44 +2,8 @@
 // The forms of Settings → Account that change the account itself: a new address (confirmed at that
 // address), and deleting the account. Server actions passed in by the page; usable without JavaScript.
 import { useActionState } from "react";
-import { useFormStatus } from "react-dom";
-import { FieldError, FormError, input, type AccountFormAction } from "./account-forms";
-
-function Button({ children, danger = false }: { children: React.ReactNode; danger?: boolean }) {
-  const { pending } = useFormStatus();
-  return (
-    <button
-      type="submit"
-      disabled={pending}
-      className={`rounded-md px-3 py-2 text-sm font-medium text-white disabled:opacity-60 ${
-        danger ? "bg-red-700 hover:bg-red-800" : "bg-zinc-900 hover:bg-zinc-800"
-      }`}
-    >
-      {pending ? "Please wait…" : children}
-    </button>
-  );
-}
-
-function PasswordField({ id, label, error }: { id: string; label: string; error?: string }) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-zinc-800">
-        {label}
-      </label>
-      <input
-        id={id}
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        className={input}
-      />
-      <FieldError id={`${id}-error`} message={error} />
-    </div>
-  );
-}
+import type { AccountFormAction } from "./account-forms";
+import { Field, FormError, Submit } from "./form-parts";
 
 /** The new address, and the current password when the account has one. */
 export function ChangeEmailForm({ action, hasPassword }: { action: AccountFormAction; hasPassword: boolean }) {
@@ -55,31 +19,30 @@ export function ChangeEmailForm({ action, hasPassword }: { action: AccountFormAc
   return (
     <form action={formAction} noValidate className="max-w-sm space-y-3">
       <FormError message={state.error} />
-      <div>
-        <label htmlFor="new-email" className="block text-sm font-medium text-zinc-800">
-          New e-mail address
-        </label>
-        <input
-          id="new-email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={state.values?.email}
-          aria-invalid={state.fieldErrors?.email ? true : undefined}
-          aria-describedby={state.fieldErrors?.email ? "new-email-error" : undefined}
-          className={input}
-        />
-        <FieldError id="new-email-error" message={state.fieldErrors?.email} />
-      </div>
+      <Field
+        name="email"
+        id="new-email"
+        label="New e-mail address"
+        type="email"
+        autoComplete="email"
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email}
+      />
       {hasPassword ? (
-        <PasswordField id="change-email-password" label="Current password" error={state.fieldErrors?.password} />
+        <Field
+          name="password"
+          id="change-email-password"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          error={state.fieldErrors?.password}
+        />
       ) : (
         <p className="text-xs text-zinc-600">
           You sign in with Google or GitHub and have no password, so your session is enough: no password is asked.
         </p>
       )}
-      <Button>Change my address</Button>
+      <Submit variant="secondary">Change my address</Submit>
     </form>
   );
 }
@@ -99,26 +62,25 @@ export function DeleteAccountForm({
     <form action={formAction} noValidate className="max-w-sm space-y-3">
       <FormError message={state.error} />
       {hasPassword ? (
-        <PasswordField id="delete-password" label="Your password, to confirm" error={state.fieldErrors?.password} />
+        <Field
+          name="password"
+          id="delete-password"
+          label="Your password, to confirm"
+          type="password"
+          autoComplete="current-password"
+          error={state.fieldErrors?.password}
+        />
       ) : (
-        <div>
-          <label htmlFor="confirm-email" className="block text-sm font-medium text-zinc-800">
-            Type your address ({email}) to confirm
-          </label>
-          <input
-            id="confirm-email"
-            name="confirmEmail"
-            type="email"
-            autoComplete="off"
-            required
-            aria-invalid={state.fieldErrors?.email ? true : undefined}
-            aria-describedby={state.fieldErrors?.email ? "confirm-email-error" : undefined}
-            className={input}
-          />
-          <FieldError id="confirm-email-error" message={state.fieldErrors?.email} />
-        </div>
+        <Field
+          name="confirmEmail"
+          id="confirm-email"
+          label={`Type your address (${email}) to confirm`}
+          type="email"
+          autoComplete="off"
+          error={state.fieldErrors?.email}
+        />
       )}
-      <Button danger>Delete my account</Button>
+      <Submit variant="danger">Delete my account</Submit>
     </form>
   );
 }

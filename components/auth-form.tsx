@@ -2,7 +2,7 @@
 // The sign-in and sign-up forms: server actions with field-level errors, usable without JavaScript.
 import Link from "next/link";
 import { useActionState } from "react";
-import { useFormStatus } from "react-dom";
+import { Field, FormError, Submit } from "./form-parts";
 /** What a sign-in or sign-up action answers: a form-level error, field errors, values to keep. */
 export interface AuthFormState {
   error?: string;
@@ -14,70 +14,6 @@ export interface AuthFormState {
 export type AuthFormAction = (prev: AuthFormState, formData: FormData) => Promise<AuthFormState>;
 
 type Action = AuthFormAction;
-
-function Field({
-  name,
-  label,
-  type,
-  autoComplete,
-  error,
-  defaultValue,
-  required = true,
-  hint,
-}: {
-  name: string;
-  label: string;
-  type: string;
-  autoComplete: string;
-  error?: string;
-  defaultValue?: string;
-  required?: boolean;
-  hint?: string;
-}) {
-  const errorId = `${name}-error`;
-  const hintId = `${name}-hint`;
-  return (
-    <div>
-      <label htmlFor={name} className="block text-sm font-medium text-zinc-800">
-        {label}
-      </label>
-      <input
-        id={name}
-        name={name}
-        type={type}
-        autoComplete={autoComplete}
-        required={required}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[error ? errorId : "", hint ? hintId : ""].filter(Boolean).join(" ") || undefined}
-        className="mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-zinc-900 shadow-xs aria-invalid:border-red-600"
-      />
-      {hint && !error && (
-        <p id={hintId} className="mt-1 text-xs text-zinc-600">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function Submit({ children }: { children: React.ReactNode }) {
-  const { pending } = useFormStatus();
-  return (
-    <button
-      type="submit"
-      disabled={pending}
-      className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-    >
-      {pending ? "Please wait…" : children}
-    </button>
-  );
-}
 
 export function AuthForm({
   mode,
@@ -93,15 +29,7 @@ export function AuthForm({
   return (
     <form action={formAction} noValidate className="space-y-4">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      {state.error && (
-        <p
-          role="alert"
-          data-testid="form-error"
-          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
-        >
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       {signUp && (
         <Field
           name="name"

@@ -11,6 +11,7 @@ import { NavLink } from "@/components/nav-link";
 import { VerifyEmailBanner } from "@/components/verify-email-banner";
 import { AI_FEATURES } from "@/lib/ai/registry";
 import { requireUser } from "@/lib/auth/session";
+import { accountStatus } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { env, isSimulatedAI } from "@/lib/env";
 import { offerContext } from "@/lib/tokens/offer-context";
@@ -23,7 +24,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const [balance, offers, account] = await Promise.all([
     readLiveBalance(db(), user.id),
     offerContext(db(), user.id),
-    db().user.findUnique({ where: { id: user.id }, select: { emailVerified: true } }),
+    accountStatus(db(), user.id),
   ]);
 
   return (
@@ -90,7 +91,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
                 </button>
               </form>
             </div>
-            {!account?.emailVerified && <VerifyEmailBanner email={user.email} action={resendVerificationAction} />}
+            {!account.emailVerified && <VerifyEmailBanner email={user.email} action={resendVerificationAction} />}
             <LowBalanceBanner percent={env().LOW_BALANCE_PERCENT} />
             <main className="mx-auto max-w-5xl px-4 py-8 sm:px-8">{children}</main>
           </div>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { verifyEmailAddress } from "./email-verification";
-import { authenticate, createUserWithAccount, grantAdmin, signUpWithPassword } from "./users";
+import { accountStatus, authenticate, createUserWithAccount, grantAdmin, signUpWithPassword } from "./users";
 
 const APP_URL = "https://tollgate.test";
 let t: TestDatabase;
@@ -169,6 +169,17 @@ describe("signUpWithPassword", () => {
               (SELECT count(*)::int FROM user_token_balance b JOIN users u ON u.id = b.user_id WHERE u.email = 'race@example.com') AS balances`,
     );
     expect(counts).toEqual({ users: 1, balances: 0 });
+  });
+});
+
+describe("accountStatus", () => {
+  it("says whether the address is confirmed and whether the user has a password", async () => {
+    const user = await signUp("status@example.com");
+    expect(await accountStatus(t.db, user.id)).toEqual({ emailVerified: null, hasPassword: true });
+    await verifyEmailAddress(t.db, await verificationToken(t, user.id));
+    expect(await accountStatus(t.db, user.id)).toEqual({ emailVerified: expect.any(Date), hasPassword: true });
+    const oauth = await createUserWithAccount(t.db, { email: "oauth-status@example.com", emailVerified: T0 });
+    expect(await accountStatus(t.db, oauth.id)).toEqual({ emailVerified: T0, hasPassword: false });
   });
 });
 

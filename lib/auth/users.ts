@@ -211,3 +211,17 @@ export async function grantAdmin(db: Db, email: string): Promise<boolean> {
   for (const row of rows) forgetSessionVersion(row.id);
   return rows.length === 1;
 }
+
+export interface AccountStatus {
+  /** When the address was confirmed; null until then (no token account, no free tokens). */
+  emailVerified: Date | null;
+  /** Whether the user signs in with a password (else only through OAuth). */
+  hasPassword: boolean;
+}
+
+/** What the shell and the account settings show of a user (never the hash itself). */
+export async function accountStatus(db: Db, userId: string): Promise<AccountStatus> {
+  const [row] = await db.$queryRaw<AccountStatus[]>`
+    SELECT email_verified AS "emailVerified", password_hash IS NOT NULL AS "hasPassword" FROM users WHERE id = ${userId}`;
+  return row ?? { emailVerified: null, hasPassword: false };
+}

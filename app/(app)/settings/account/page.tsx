@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
+import { accountStatus } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format";
 import { ChangeEmailForm, DeleteAccountForm } from "@/components/account-settings-forms";
@@ -13,10 +14,7 @@ export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const user = await requireUser("/settings/account");
-  const account = await db().user.findUnique({
-    where: { id: user.id },
-    select: { emailVerified: true, passwordHash: true },
-  });
+  const account = await accountStatus(db(), user.id);
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold text-zinc-900">Account</h1>
@@ -28,10 +26,10 @@ export default async function AccountPage() {
           {user.email}
         </p>
         <p className="text-sm text-zinc-600" data-testid="account-verified">
-          {account?.emailVerified ? `Confirmed on ${formatDateTime(account.emailVerified)}.` : "Not confirmed yet."}
+          {account.emailVerified ? `Confirmed on ${formatDateTime(account.emailVerified)}.` : "Not confirmed yet."}
         </p>
         <h3 className="pt-2 text-sm font-medium text-zinc-900">Change your address</h3>
-        <ChangeEmailForm action={changeEmailAction} hasPassword={Boolean(account?.passwordHash)} />
+        <ChangeEmailForm action={changeEmailAction} hasPassword={account.hasPassword} />
       </section>
       <section aria-labelledby="security-heading" className="space-y-3">
         <h2 id="security-heading" className="text-lg font-medium text-zinc-900">
@@ -46,7 +44,7 @@ export default async function AccountPage() {
           </button>
         </form>
         <p className="text-sm text-zinc-700">
-          {account?.passwordHash ? "To change your password, " : "To set a password, "}
+          {account.hasPassword ? "To change your password, " : "To set a password, "}
           <Link href="/forgot-password" className="font-medium text-brand-700 underline-offset-2 hover:underline">
             ask for a reset link
           </Link>
@@ -62,11 +60,7 @@ export default async function AccountPage() {
           at the end of its current period. Your token history is kept, without your name, as the financial record it
           is. Your address can sign up again later as a new account.
         </p>
-        <DeleteAccountForm
-          action={deleteAccountAction}
-          hasPassword={Boolean(account?.passwordHash)}
-          email={user.email}
-        />
+        <DeleteAccountForm action={deleteAccountAction} hasPassword={account.hasPassword} email={user.email} />
       </section>
     </div>
   );
