@@ -1,8 +1,10 @@
 // `npm run tokens:reset`: the monthly reset of the cron route, by hand, on DATABASE_URL or the
-// embedded development database. Prints the same JSON as the route and its one-line summary.
+// embedded development database. Prints the same JSON as the route and its one-line summary, and
+// queues the opt-in monthly summaries as the route does (the app's mail delivery sends them).
 // Exits 1 when some accounts could not be reset (they are listed), 2 when another run holds the lock.
 import nextEnv from "@next/env";
 import { createDb } from "../lib/db/connect";
+import { queueMonthlySummaries } from "../lib/mail/notifications/summary";
 import { resetMonthlyTokens } from "../lib/tokens/reset/monthly-reset";
 import { resetLogLine, resetReport } from "../lib/tokens/reset/report";
 import { resolveDatabase } from "./lib/database";
@@ -15,6 +17,7 @@ try {
   const summary = await resetMonthlyTokens(db, { connectionString: database.url });
   console.log(JSON.stringify(resetReport(summary), null, 2));
   console.log(resetLogLine(summary));
+  if (summary.ran) console.log(`queued ${await queueMonthlySummaries(db)} monthly summary mail(s)`);
   code = !summary.ran ? 2 : summary.errors.length > 0 ? 1 : 0;
 } finally {
   await db.$disconnect();
