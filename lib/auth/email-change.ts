@@ -18,6 +18,7 @@
 //     voided, and every session of the user ends (the session version).
 import type { Db } from "../db/connect";
 import { Prisma } from "../db/generated/client";
+import { mailWindow, transactionIfQueued } from "../mail/once-per-window";
 import { enqueueMail } from "../mail/outbox";
 import { consumeAccountToken, issueAccountToken, TOKEN_TTL_MS, voidAccountTokens } from "./account-tokens";
 import { checkCurrentPassword } from "./current-password";
@@ -32,8 +33,6 @@ export type EmailChangeRequest =
   | { ok: true }
   | { ok: false; reason: "wrong_password" | "same_address" | "no_user" }
   | { ok: false; reason: "throttled" | "too_soon"; retryAfterSeconds: number };
-
-class AlreadyQueued extends Error {}
 
 /**
  * Starts a change of address. `newEmail` must be normalised (lib/auth/schemas.ts); `password` is
@@ -62,43 +61,38 @@ export async function requestEmailChange(
         : { ok: false, reason: "wrong_password" };
   }
   if (input.newEmail === user.email) return { ok: false, reason: "same_address" };
-  const window = Math.floor(now.getTime() / CHANGE_INTERVAL_MS);
-  try {
-    await db.$transaction(async (tx) => {
-      const noticed = await enqueueMail(tx, {
-        to: user.email,
-        template: "email_change_notice",
-        data: { newEmail: input.newEmail, resetUrl: `${input.appUrl}/forgot-password` },
-        idempotencyKey: `email-change:${user.id}:${window}`,
-        userId: user.id,
-      });
-      if (!noticed) throw new AlreadyQueued(); // rolls back whatever this request wrote
-      const taken = await tx.user.findUnique({ where: { email: input.newEmail }, select: { id: true } });
-      await voidAccountTokens(tx, user.id, "change_email", now);
-      if (taken) return; // the same answer, the same notice, and no link
-      const token = await issueAccountToken(tx, {
-        userId: user.id,
-        purpose: "change_email",
-        email: input.newEmail,
-        now,
-      });
-      await enqueueMail(tx, {
-        to: input.newEmail,
-        template: "email_change_confirm",
-        data: {
-          url: `${input.appUrl}${CONFIRM_EMAIL_PATH}?token=${encodeURIComponent(token)}`,
-          expiresInHours: TOKEN_TTL_MS.change_email / 3_600_000,
-        },
-        idempotencyKey: `email-change-confirm:${token.split(".")[0]}`,
-        userId: user.id,
-      });
+  const window = mailWindow(now, CHANGE_INTERVAL_MS);
+  const queued = await transactionIfQueued(db, async (tx) => {
+    const noticed = await enqueueMail(tx, {
+      to: user.email,
+      template: "email_change_notice",
+      data: { newEmail: input.newEmail, resetUrl: `${input.appUrl}/forgot-password` },
+      idempotencyKey: `email-change:${user.id}:${window.index}`,
+      userId: user.id,
     });
-    return { ok: true };
-  } catch (error) {
-    if (!(error instanceof AlreadyQueued)) throw error;
-    const retryAfterSeconds = Math.ceil(((window + 1) * CHANGE_INTERVAL_MS - now.getTime()) / 1000);
-    return { ok: false, reason: "too_soon", retryAfterSeconds };
-  }
+    if (!noticed) return false; // this window's request exists: roll back whatever this one wrote
+    const taken = await tx.user.findUnique({ where: { email: input.newEmail }, select: { id: true } });
+    await voidAccountTokens(tx, user.id, "change_email", now);
+    if (taken) return true; // the same answer, the same notice, and no link
+    const token = await issueAccountToken(tx, {
+      userId: user.id,
+      purpose: "change_email",
+      email: input.newEmail,
+      now,
+    });
+    await enqueueMail(tx, {
+      to: input.newEmail,
+      template: "email_change_confirm",
+      data: {
+        url: `${input.appUrl}${CONFIRM_EMAIL_PATH}?token=${encodeURIComponent(token)}`,
+        expiresInHours: TOKEN_TTL_MS.change_email / 3_600_000,
+      },
+      idempotencyKey: `email-change-confirm:${token.split(".")[0]}`,
+      userId: user.id,
+    });
+    return true;
+  });
+  return queued ? { ok: true } : { ok: false, reason: "too_soon", retryAfterSeconds: window.retryAfterSeconds };
 }
 
 export type EmailChangeResult =

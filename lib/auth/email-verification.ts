@@ -11,6 +11,7 @@
 //   - Resending is limited to one mail per RESEND_INTERVAL_MS per user, enforced by the outbox's
 //     idempotency key (so also across server instances).
 import type { Db, DbTx } from "../db/connect";
+import { mailWindow, transactionIfQueued } from "../mail/once-per-window";
 import { enqueueMail } from "../mail/outbox";
 import { openAccount } from "../tokens/ledger";
 import { getActivePricing } from "../tokens/pricing-config";
@@ -79,8 +80,6 @@ export async function verifyEmailAddress(db: Db, token: string, now: Date = new 
 export type ResendResult =
   { ok: true } | { ok: false; reason: "verified" } | { ok: false; reason: "too_soon"; retryAfterSeconds: number };
 
-class AlreadyQueued extends Error {}
-
 /** Sends the verification mail again, at most once per RESEND_INTERVAL_MS. */
 export async function resendVerificationMail(
   db: Db,
@@ -90,22 +89,15 @@ export async function resendVerificationMail(
 ): Promise<ResendResult> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, emailVerified: true } });
   if (!user || user.emailVerified) return { ok: false, reason: "verified" };
-  const window = Math.floor(now.getTime() / RESEND_INTERVAL_MS);
-  const retryAfterSeconds = Math.ceil(((window + 1) * RESEND_INTERVAL_MS - now.getTime()) / 1000);
-  try {
-    await db.$transaction(async (tx) => {
-      const queued = await queueVerificationMail(tx, {
-        userId,
-        email: user.email,
-        appUrl,
-        now,
-        idempotencyKey: `verify-resend:${userId}:${window}`,
-      });
-      if (!queued) throw new AlreadyQueued(); // rolls the new token back
-    });
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof AlreadyQueued) return { ok: false, reason: "too_soon", retryAfterSeconds };
-    throw error;
-  }
+  const window = mailWindow(now, RESEND_INTERVAL_MS);
+  const queued = await transactionIfQueued(db, (tx) =>
+    queueVerificationMail(tx, {
+      userId,
+      email: user.email,
+      appUrl,
+      now,
+      idempotencyKey: `verify-resend:${userId}:${window.index}`,
+    }),
+  );
+  return queued ? { ok: true } : { ok: false, reason: "too_soon", retryAfterSeconds: window.retryAfterSeconds };
 }

@@ -11,6 +11,7 @@
 //   - A reset link proves the address like a verification link does: an unverified account is
 //     verified by it and gets its token account.
 import type { Db } from "../db/connect";
+import { mailWindow, transactionIfQueued } from "../mail/once-per-window";
 import { enqueueMail } from "../mail/outbox";
 import { consumeAccountToken, issueAccountToken, TOKEN_TTL_MS, voidAccountTokens } from "./account-tokens";
 import { openVerifiedAccount } from "./email-verification";
@@ -21,8 +22,6 @@ import { clearFailures, throttleKey } from "./throttle";
 export const RESET_INTERVAL_MS = 5 * 60_000;
 export const RESET_PATH = "/reset-password";
 
-class AlreadyQueued extends Error {}
-
 /** Mails a reset link when the address has an account (at most one per RESET_INTERVAL_MS); else nothing. */
 export async function requestPasswordReset(db: Db, email: string, appUrl: string, now: Date = new Date()) {
   const user = await db.user.findUnique({
@@ -30,24 +29,19 @@ export async function requestPasswordReset(db: Db, email: string, appUrl: string
     select: { id: true, email: true },
   });
   if (!user) return;
-  try {
-    await db.$transaction(async (tx) => {
-      const token = await issueAccountToken(tx, { userId: user.id, purpose: "reset_password", email: user.email, now });
-      const queued = await enqueueMail(tx, {
-        to: user.email,
-        template: "password_reset",
-        data: {
-          url: `${appUrl}${RESET_PATH}?token=${encodeURIComponent(token)}`,
-          expiresInMinutes: TOKEN_TTL_MS.reset_password / 60_000,
-        },
-        idempotencyKey: `reset:${user.id}:${Math.floor(now.getTime() / RESET_INTERVAL_MS)}`,
-        userId: user.id,
-      });
-      if (!queued) throw new AlreadyQueued(); // rolls the new token back
+  await transactionIfQueued(db, async (tx) => {
+    const token = await issueAccountToken(tx, { userId: user.id, purpose: "reset_password", email: user.email, now });
+    return enqueueMail(tx, {
+      to: user.email,
+      template: "password_reset",
+      data: {
+        url: `${appUrl}${RESET_PATH}?token=${encodeURIComponent(token)}`,
+        expiresInMinutes: TOKEN_TTL_MS.reset_password / 60_000,
+      },
+      idempotencyKey: `reset:${user.id}:${mailWindow(now, RESET_INTERVAL_MS).index}`,
+      userId: user.id,
     });
-  } catch (error) {
-    if (!(error instanceof AlreadyQueued)) throw error;
-  }
+  });
 }
 
 export type ResetResult = { ok: true; email: string } | { ok: false; reason: "invalid" | "expired" | "used" };
