@@ -79,6 +79,21 @@ describe("subscription mails", () => {
     expect(mails[3]!.data.planName).toBe("Elite");
     expect(new Set(mails.map((m) => m.idempotency_key)).size).toBe(4);
   });
+
+  it("a change seen by five syncs at the same moment (the same webhook delivered at once) mails once", async () => {
+    const user = await h.newUser("concurrent");
+    const { subscriptionId, customerId } = await h.subscribe(user, "pro");
+    h.hold = []; // the cancellation's webhooks wait: only the concurrent syncs below see the change
+    try {
+      await h.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });
+      await h.sim.settled();
+      await Promise.all(Array.from({ length: 5 }, () => applySubscriptionChange(h.ctx, customerId)));
+    } finally {
+      h.hold = null;
+    }
+    const mails = await queued(user.id, "subscription_changed");
+    expect(mails.map((m) => m.data.change)).toEqual(["active", "cancelled"]);
+  });
 });
 
 describe("payment failed", () => {
