@@ -15,8 +15,23 @@ export type ApplyOp =
       feature: string;
       pricingVersion: number | null;
       expiresAt: string;
+      /** Only the pipeline sets it: a list of such holds alone commits without waiting for the WAL flush. */
+      asyncCommit?: true;
     }
-  | { op: "settle"; reservationId: string; cost: string; usage: UsageBreakdown | null; pricingVersion: number | null }
+  | {
+      op: "settle";
+      reservationId: string;
+      cost: string;
+      usage: UsageBreakdown | null;
+      pricingVersion: number | null;
+      /** The reservation as it was held: with them, a settle whose hold was lost in a crash still charges. */
+      userId?: string;
+      requestId?: string;
+      feature?: string;
+      amount?: string;
+      expiresAt?: string;
+      heldPricingVersion?: number | null;
+    }
   | { op: "release"; reservationId: string };
 
 /** One row of `ledger_apply`'s result, typed. */

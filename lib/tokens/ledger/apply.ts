@@ -61,6 +61,12 @@ export interface SettleInput {
   usage?: UsageBreakdown;
   /** The pricing version the cost was computed with (defaults to the reservation's). */
   pricingVersion?: number;
+  /**
+   * The reservation as reserve answered it. With it, a settle whose reservation does not exist (a
+   * hold committed asynchronously and lost in a database crash) still charges the call, from what
+   * is available, recording any shortfall; without it, that settle answers ReservationNotFound.
+   */
+  held?: Pick<Reservation, "userId" | "requestId" | "feature" | "amount" | "expiresAt" | "pricingVersion">;
 }
 
 export type SettleResult = Result<
@@ -100,7 +106,10 @@ export async function runCall<R>(tx: DbTx, call: LedgerCall<R>): Promise<R> {
  * and nothing held. A retry with the same request id holds nothing more and returns the first
  * reservation — also when the first hold took everything that was available, or was settled since.
  */
-export function reserveCall(input: ReserveInput): LedgerCall<ReserveResult> {
+export function reserveCall(
+  input: ReserveInput,
+  { asyncCommit = false }: { asyncCommit?: boolean } = {},
+): LedgerCall<ReserveResult> {
   requirePositive("reserve amount", input.amount);
   requireKey("requestId", input.requestId);
   if (!Number.isInteger(input.ttlMs) || input.ttlMs <= 0)
@@ -128,6 +137,9 @@ export function reserveCall(input: ReserveInput): LedgerCall<ReserveResult> {
       feature: input.feature,
       pricingVersion: reservation.pricingVersion,
       expiresAt: expiresAt.toISOString(),
+      // Only in a statement of its own (the pipeline's): in a caller's transaction it would make the
+      // caller's other writes asynchronous too.
+      ...(asyncCommit && { asyncCommit: true as const }),
     },
     userId: input.userId,
     async finish(row, tx) {
@@ -168,7 +180,8 @@ async function existingReservation(tx: DbTx, input: ReserveInput): Promise<Reser
  * taken allowance first, then purchased. When the cost exceeds the hold, the extra is taken from
  * what is available (tokens held by other calls excepted); what still cannot be covered is recorded
  * as `shortfall` on the ledger row — usage is never silently dropped. A reservation the sweep
- * already expired (a call that outlived its hold) is still settled, from what is available.
+ * already expired (a call that outlived its hold) is still settled, from what is available, and so
+ * is one that does not exist when `held` says what it was (a hold lost in a database crash).
  * Settling twice returns the first charge (`duplicate: true`).
  */
 export function settleCall(input: SettleInput, userId: string | null = null): LedgerCall<SettleResult> {
@@ -181,8 +194,16 @@ export function settleCall(input: SettleInput, userId: string | null = null): Le
       cost: input.cost.toString(),
       usage: input.usage ?? null,
       pricingVersion: input.pricingVersion ?? null,
+      ...(input.held && {
+        userId: input.held.userId,
+        requestId: input.held.requestId,
+        feature: input.held.feature,
+        amount: input.held.amount.toString(),
+        expiresAt: input.held.expiresAt.toISOString(),
+        heldPricingVersion: input.held.pricingVersion,
+      }),
     },
-    userId,
+    userId: userId ?? input.held?.userId ?? null,
     async finish(row, tx) {
       if (row.outcome === "settled") {
         const entry = row.entry!;

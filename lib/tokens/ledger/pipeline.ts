@@ -48,6 +48,11 @@ export interface LedgerPipelineOptions {
   maxBatch?: number;
   /** How long a batch may wait for a row lock before its calls run on their own (default 100 ms). */
   lockTimeoutMs?: number;
+  /**
+   * Commit a statement that carries only holds without waiting for the WAL flush (default true):
+   * see "Durability" above. False: every statement is durable.
+   */
+  asyncHolds?: boolean;
 }
 
 export interface PipelineStats {
@@ -90,6 +95,7 @@ function laneHash(text: string): number {
 export class LedgerPipeline implements HotLedger {
   private readonly lanes: Lane[];
   private readonly lockTimeoutMs: number;
+  private readonly asyncHolds: boolean;
   private readonly counters: PipelineStats = { statements: 0, calls: 0, failedBatches: 0, callsAlone: 0 };
   /** Users with calls running on their own, and how many. */
   private readonly alone = new Map<string, number>();
@@ -98,6 +104,7 @@ export class LedgerPipeline implements HotLedger {
     const lanes = options.lanes ?? 1;
     const maxBatch = options.maxBatch ?? 64;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 100;
+    this.asyncHolds = options.asyncHolds ?? true;
     if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError("lanes must be a positive integer");
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError("maxBatch must be a positive integer");
     if (!Number.isInteger(this.lockTimeoutMs) || this.lockTimeoutMs < 1)
@@ -107,7 +114,7 @@ export class LedgerPipeline implements HotLedger {
 
   // async: a call's bad input (a LedgerUsageError) is a rejected promise, as with the operations alone.
   async reserve(input: ReserveInput): Promise<ReserveResult> {
-    return this.enqueue(reserveCall(input));
+    return this.enqueue(reserveCall(input, { asyncCommit: this.asyncHolds }));
   }
 
   async settle({ userId, ...input }: SettleInput & { userId: string }): Promise<SettleResult> {

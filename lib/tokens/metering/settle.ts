@@ -71,6 +71,7 @@ export function settlement<U>({
           cost: charge.cost,
           usage: charge.usage,
           pricingVersion,
+          held: held.reservation, // a hold lost in a database crash is still charged
         });
         if (!result.ok) throw new Error(`settling ${feature} request ${callId} failed: ${result.error.type}`);
         if (result.shortfall > 0n) log("shortfall", { feature, userId, callId, shortfall: result.shortfall });
