@@ -1,24 +1,26 @@
 // `npm run bench:ledger`: throughput and latency of the ledger's hot path — reserve then settle —
 // on a fresh embedded PostgreSQL with its default, durable settings (fsync and synchronous commit
 // on), through the ledger pipeline the app uses (lib/tokens/ledger/pipeline.ts: group commit over a
-// node-postgres pool) with 32 concurrent clients:
-//   • pairs/s spread over 10,000 users, and on one hot user; p50/p99 of reserve and settle; the mean
-//     number of calls per statement (commit);
+// node-postgres pool) with 32 concurrent clients, in several configurations side by side in one run
+// (the machine's noise hits them alike: compare them with each other, not across runs):
+//   • for each number of lanes (--lanes=1,2,4), and for the app's default lanes with durable holds
+//     (asyncHolds off, as before issue 19): pairs/s spread over 10,000 users, and on one hot user;
+//     p50/p99 of reserve and settle; the mean number of calls per statement (commit);
 //   • the same pairs one call per statement (no group commit: a lane per client), spread, for scale;
 //   • the raw floor: a single-statement conditional UPDATE … WHERE available >= x, through the same
 //     pool, 32 at a time, spread and hot (2 × pairs/s is compared with it: a pair is two calls);
-//   • correctness: 1,000 concurrent reserve+settle on a balance that covers exactly 500, then the
-//     ledger invariant over the whole database.
+//   • correctness, for each configuration: 1,000 concurrent reserve+settle on a balance that covers
+//     exactly 500; then the ledger invariant over the whole database.
 // Ends with one line `BENCH {json}`. Exits 1 only when the ledger is wrong (overspend or a broken
 // invariant); a missed performance target prints MISSED and still exits 0.
-// Options: --seconds=N (measuring window per shape, default 5), --warmup=N (default 1), --lanes=N
-// (the pipeline's lanes, default 1 as in the app).
+// Options: --seconds=N (measuring window per shape, default 5), --warmup=N (default 1), --lanes=1,2,4
+// (the lane counts measured; the first of the BENCH figures is the app's default, DEFAULT_LEDGER_LANES).
 import os from "node:os";
 import pg from "pg";
 import { createDb, createPool, type Db } from "../../lib/db/connect";
 import { verifyLedger } from "../../lib/tokens/ledger";
 import { releaseCall, reserveCall, settleCall, type LedgerCall } from "../../lib/tokens/ledger/apply";
-import { LedgerPipeline, type HotLedger } from "../../lib/tokens/ledger/pipeline";
+import { DEFAULT_LEDGER_LANES, LedgerPipeline, type HotLedger } from "../../lib/tokens/ledger/pipeline";
 import { prepareDatabase } from "../lib/database";
 import {
   cpuSampler,
@@ -42,15 +44,28 @@ const BALANCE = 1_000_000_000_000n;
 const CORRECT_CALLS = 1_000;
 const CORRECT_COVERED = 500;
 const CORRECT_AMOUNT = 1_000n;
-const TARGETS = { pairsSpread: 2_000, pairsHot: 500, p99ReserveMs: 10, ratio: 0.5 };
+const TARGETS = { pairsSpread: 3_000, pairsHot: 3_000, p99ReserveMs: 10, ratio: 0.5 };
 
 const MEASURE_MS = numberArg("seconds", 5) * 1000;
 const WARMUP_MS = numberArg("warmup", 1) * 1000;
-const LANES = numberArg("lanes", 1, { integer: true });
+const LANE_COUNTS = (process.argv.find((a) => a.startsWith("--lanes="))?.slice(8) ?? "1,2,4").split(",").map(Number);
+if (!LANE_COUNTS.every((n) => Number.isInteger(n) && n >= 1 && n <= 32))
+  throw new Error("--lanes must be a list of lane counts from 1 to 32, e.g. --lanes=1,2,4");
+
+interface Config {
+  name: string;
+  lanes: number;
+  asyncHolds: boolean;
+}
+const CONFIGS: Config[] = [
+  ...LANE_COUNTS.map((lanes) => ({ name: `${lanes} lane${lanes > 1 ? "s" : ""}`, lanes, asyncHolds: true })),
+  { name: `${DEFAULT_LEDGER_LANES} lanes, durable holds`, lanes: DEFAULT_LEDGER_LANES, asyncHolds: false },
+];
+const DEFAULT_CONFIG = CONFIGS.find((c) => c.lanes === DEFAULT_LEDGER_LANES && c.asyncHolds) ?? CONFIGS[0]!;
 
 const spreadUser = (i: number) => `bench-user-${i}`;
 const HOT_USER = "bench-hot";
-const CORRECT_USER = "bench-correct";
+const correctUser = (config: number) => `bench-correct-${config}`;
 const randomSpreadUser = () => spreadUser(1 + Math.floor(Math.random() * USERS));
 const log = (line: string) => console.log(`· ${line}`);
 
@@ -62,7 +77,8 @@ async function createAccounts(sql: pg.Client): Promise<void> {
     `CREATE TEMP TABLE bench_accounts ON COMMIT DROP AS
        SELECT 'bench-user-' || g AS id, ${BALANCE}::bigint AS balance FROM generate_series(1, ${USERS}) g
        UNION ALL SELECT '${HOT_USER}', ${BALANCE}::bigint
-       UNION ALL SELECT '${CORRECT_USER}', ${BigInt(CORRECT_COVERED) * CORRECT_AMOUNT}::bigint`,
+       UNION ALL SELECT 'bench-correct-' || g, ${BigInt(CORRECT_COVERED) * CORRECT_AMOUNT}::bigint
+         FROM generate_series(0, ${CONFIGS.length - 1}) g`,
   );
   await sql.query(
     `INSERT INTO users (id, email, updated_at) SELECT id, id || '@bench.invalid', now() FROM bench_accounts`,
@@ -174,7 +190,7 @@ interface Correctness {
   correct500: boolean;
 }
 
-async function correctness(ledger: LedgerPipeline, sql: pg.Client): Promise<Correctness> {
+async function correctness(ledger: LedgerPipeline, sql: pg.Client, correctUserId: string): Promise<Correctness> {
   const initial = BigInt(CORRECT_COVERED) * CORRECT_AMOUNT;
   let reserved = 0;
   let insufficient = 0;
@@ -186,10 +202,10 @@ async function correctness(ledger: LedgerPipeline, sql: pg.Client): Promise<Corr
     Array.from({ length: CORRECT_CALLS }, async (_, i) => {
       try {
         const held = await ledger.reserve({
-          userId: CORRECT_USER,
+          userId: correctUserId,
           amount: CORRECT_AMOUNT,
           feature: "bench",
-          requestId: `bench-correct-${i}`,
+          requestId: `${correctUserId}-${i}`,
           ttlMs: TTL_MS,
         });
         if (!held.ok) {
@@ -200,7 +216,7 @@ async function correctness(ledger: LedgerPipeline, sql: pg.Client): Promise<Corr
         reserved++;
         const done = await ledger.settle({
           reservationId: held.reservation.id,
-          userId: CORRECT_USER,
+          userId: correctUserId,
           cost: CORRECT_AMOUNT,
         });
         if (!done.ok) {
@@ -221,7 +237,7 @@ async function correctness(ledger: LedgerPipeline, sql: pg.Client): Promise<Corr
        (SELECT coalesce(-sum(allowance_delta + purchased_delta), 0) FROM token_transactions
         WHERE user_id = b.user_id AND kind = 'consume')::text AS charged
      FROM user_token_balance b WHERE b.user_id = $1`,
-    [CORRECT_USER],
+    [correctUserId],
   );
   const row = rows[0]!;
   const final = { allowance: BigInt(row.allowance), purchased: BigInt(row.purchased), reserved: BigInt(row.reserved) };
@@ -298,21 +314,34 @@ async function main(): Promise<number> {
     pool = createPool(server.url, CLIENTS);
     db = createDb(pool);
     await db.$queryRaw`SELECT 1`;
-    const ledger = new LedgerPipeline({ pool, db, lanes: LANES });
-    const alone = oneByOne(ledger, db);
-
-    log(`pairs, spread (${LANES} lanes)…`);
-    const spread = await pairs(ledger, ledger, randomSpreadUser, "spread", cpu);
-    log(`pairs, hot (${LANES} lanes)…`);
-    const hot = await pairs(ledger, ledger, () => HOT_USER, "hot", cpu);
+    interface Measured {
+      config: Config;
+      spread: Pairs;
+      hot: Pairs;
+      correct: Correctness;
+      failedBatches: number;
+    }
+    const measured: Measured[] = [];
+    for (const [i, config] of CONFIGS.entries()) {
+      const ledger = new LedgerPipeline({ pool, db, lanes: config.lanes, asyncHolds: config.asyncHolds });
+      log(`pairs, spread (${config.name})…`);
+      const spread = await pairs(ledger, ledger, randomSpreadUser, `spread-${i}`, cpu);
+      log(`pairs, hot (${config.name})…`);
+      const hot = await pairs(ledger, ledger, () => HOT_USER, `hot-${i}`, cpu);
+      log(
+        `correctness (${config.name}): ${CORRECT_CALLS} concurrent reserve+settle on a balance covering ${CORRECT_COVERED}…`,
+      );
+      const correct = await correctness(ledger, sql, correctUser(i));
+      measured.push({ config, spread, hot, correct, failedBatches: ledger.stats().failedBatches });
+      if (exiting()) return 130;
+    }
+    const base = new LedgerPipeline({ pool, db, lanes: 1 });
     log("pairs, spread, one call per statement…");
-    const spreadAlone = await pairs(alone, ledger, randomSpreadUser, "alone", cpu);
+    const spreadAlone = await pairs(oneByOne(base, db), base, randomSpreadUser, "alone", cpu);
     log("raw floor, spread…");
     const rawSpread = await rawFloor(pool, randomSpreadUser, cpu);
     log("raw floor, hot…");
     const rawHot = await rawFloor(pool, () => HOT_USER, cpu);
-    log(`correctness: ${CORRECT_CALLS} concurrent reserve+settle on a balance covering ${CORRECT_COVERED}…`);
-    const correct = await correctness(ledger, sql);
     const t2 = Date.now();
     const verified = await verifyLedger(db);
     log(
@@ -322,14 +351,17 @@ async function main(): Promise<number> {
       console.log(`  MISMATCH ${m.userId}: ${m.problem} expected ${m.expected} actual ${m.actual}`);
 
     if (exiting()) return 130;
-    const errors = [spread, hot, spreadAlone, rawSpread, rawHot].reduce((n, r) => n + r.errors, 0);
-    for (const [name, r] of [
-      ["pairs spread", spread],
-      ["pairs hot", hot],
+    const loads: [string, LoadResult][] = [
+      ...measured.flatMap((m): [string, LoadResult][] => [
+        [`pairs spread, ${m.config.name}`, m.spread],
+        [`pairs hot, ${m.config.name}`, m.hot],
+      ]),
       ["pairs alone", spreadAlone],
       ["raw spread", rawSpread],
       ["raw hot", rawHot],
-    ] as const) {
+    ];
+    const errors = loads.reduce((n, [, r]) => n + r.errors, 0);
+    for (const [name, r] of loads) {
       if (r.errors)
         console.log(
           `  ${name}: ${r.errors} errors, first: ${String((r.firstError as Error)?.message ?? r.firstError)}`,
@@ -374,9 +406,11 @@ async function main(): Promise<number> {
           "cores",
         ],
         [
-          pairRow("reserve+settle pairs, spread (10,000 users)", spread),
-          pairRow("reserve+settle pairs, hot (1 user)", hot),
-          pairRow("  the same, spread, one call per statement", spreadAlone),
+          ...measured.flatMap((m) => [
+            pairRow(`pairs, spread (10,000 users), ${m.config.name}`, m.spread),
+            pairRow(`pairs, hot (1 user), ${m.config.name}`, m.hot),
+          ]),
+          pairRow("  pairs, spread, one call per statement", spreadAlone),
           rawRow("raw conditional UPDATE tx, spread", rawSpread),
           rawRow("raw conditional UPDATE tx, hot", rawHot),
         ],
@@ -387,17 +421,21 @@ async function main(): Promise<number> {
         `CPU ms/unit: this process + PostgreSQL per pair or tx. ` +
         `cores: used by this process / PostgreSQL / anything else, of ${os.cpus().length})`,
     );
-    const otherMax = Math.max(...[spread, hot, spreadAlone, rawSpread, rawHot].map((r) => r.cores?.other ?? 0));
+    const otherMax = Math.max(...loads.map(([, r]) => r.cores?.other ?? 0));
     if (otherMax > 0.25) {
       console.log(
         `WARNING: other programs used up to ${otherMax.toFixed(2)} cores while measuring: the figures above understate this code.`,
       );
     }
 
+    const chosen = measured.find((m) => m.config === DEFAULT_CONFIG)!;
+    const { spread, hot } = chosen;
     const p99Reserve = percentile(spread.latencies.get("reserve"), 99);
+    const p99ReserveHot = percentile(hot.latencies.get("reserve"), 99);
     const ratioSpread = (2 * spread.perSecond) / rawSpread.perSecond;
     const ratioHot = (2 * hot.perSecond) / rawHot.perSecond;
     console.log("");
+    console.log(`targets, for the app's default (${DEFAULT_CONFIG.name}):`);
     console.log(
       table(
         ["target", "value", "goal", "result"],
@@ -415,6 +453,12 @@ async function main(): Promise<number> {
             `≤ ${TARGETS.p99ReserveMs}`,
             mark(p99Reserve <= TARGETS.p99ReserveMs),
           ],
+          [
+            "p99 reserve ms (hot)",
+            ms(p99ReserveHot),
+            `≤ ${TARGETS.p99ReserveMs}`,
+            mark(p99ReserveHot <= TARGETS.p99ReserveMs),
+          ],
           ["2×pairs / raw, spread", round(ratioSpread, 3), `≥ ${TARGETS.ratio}`, mark(ratioSpread >= TARGETS.ratio)],
           ["2×pairs / raw, hot", round(ratioHot, 3), `≥ ${TARGETS.ratio}`, mark(ratioHot >= TARGETS.ratio)],
         ],
@@ -423,47 +467,55 @@ async function main(): Promise<number> {
 
     const invariantOk = verified.mismatches.length === 0;
     console.log("");
-    console.log(
-      `correctness: ${correct.reserved} reserved, ${correct.insufficient} InsufficientTokens, ${correct.otherFailures} other failures; ` +
-        `charged ${correct.chargedMillitokens} of ${correct.initialMillitokens} millitokens, shortfall ${correct.shortfallMillitokens}; ` +
-        `final allowance/purchased/reserved ${correct.final.allowance}/${correct.final.purchased}/${correct.final.reserved}; ` +
-        `overspend ${correct.overspendTokens} tokens — ${correct.correct500 ? "correct" : "WRONG"}`,
-    );
+    for (const { config, correct, failedBatches } of measured) {
+      console.log(
+        `correctness (${config.name}): ${correct.reserved} reserved, ${correct.insufficient} InsufficientTokens, ${correct.otherFailures} other failures; ` +
+          `charged ${correct.chargedMillitokens} of ${correct.initialMillitokens} millitokens, shortfall ${correct.shortfallMillitokens}; ` +
+          `final allowance/purchased/reserved ${correct.final.allowance}/${correct.final.purchased}/${correct.final.reserved}; ` +
+          `overspend ${correct.overspendTokens} tokens; failed batches ${failedBatches} — ${correct.correct500 ? "correct" : "WRONG"}`,
+      );
+    }
     console.log(
       `invariant: ${invariantOk ? "ok" : "BROKEN"} over ${verified.usersChecked} balances; load errors: ${errors}; total ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
+    const overspend = Math.max(...measured.map((m) => m.correct.overspendTokens));
+    const figures = (m: Measured) => ({
+      pairs_per_s_spread: round(m.spread.perSecond),
+      pairs_per_s_hot: round(m.hot.perSecond),
+      p50_reserve_ms: ms(percentile(m.spread.latencies.get("reserve"), 50)),
+      p99_reserve_ms: ms(percentile(m.spread.latencies.get("reserve"), 99)),
+      p99_reserve_hot_ms: ms(percentile(m.hot.latencies.get("reserve"), 99)),
+      p99_settle_ms: ms(percentile(m.spread.latencies.get("settle"), 99)),
+      calls_per_commit_spread: round(m.spread.callsPerStatement, 1),
+      calls_per_commit_hot: round(m.hot.callsPerStatement, 1),
+      pg_cores_spread: round(m.spread.cores?.pg ?? 0, 2),
+    });
     const bench = {
-      pairs_per_s_spread: round(spread.perSecond),
-      pairs_per_s_hot: round(hot.perSecond),
-      p50_reserve_ms: ms(percentile(spread.latencies.get("reserve"), 50)),
-      p99_reserve_ms: ms(p99Reserve),
+      ...figures(chosen),
       p50_settle_ms: ms(percentile(spread.latencies.get("settle"), 50)),
-      p99_settle_ms: ms(percentile(spread.latencies.get("settle"), 99)),
       p50_reserve_hot_ms: ms(percentile(hot.latencies.get("reserve"), 50)),
-      p99_reserve_hot_ms: ms(percentile(hot.latencies.get("reserve"), 99)),
       p50_settle_hot_ms: ms(percentile(hot.latencies.get("settle"), 50)),
       p99_settle_hot_ms: ms(percentile(hot.latencies.get("settle"), 99)),
-      calls_per_commit_spread: round(spread.callsPerStatement, 1),
-      calls_per_commit_hot: round(hot.callsPerStatement, 1),
+      configs: Object.fromEntries(measured.map((m) => [m.config.name, figures(m)])),
       pairs_per_s_spread_one_per_statement: round(spreadAlone.perSecond),
       raw_tps_spread: round(rawSpread.perSecond),
       raw_tps_hot: round(rawHot.perSecond),
       ratio_spread: round(ratioSpread, 3),
       ratio_hot: round(ratioHot, 3),
-      overspend: correct.overspendTokens,
-      correct_500: correct.correct500,
+      overspend,
+      correct_500: measured.every((m) => m.correct.correct500),
       invariant_ok: invariantOk,
       load_errors: errors,
       clients: CLIENTS,
-      lanes: LANES,
+      lanes: DEFAULT_CONFIG.lanes,
       users: USERS,
       seconds: MEASURE_MS / 1000,
       loadavg_before: round(load, 2),
       other_cores_max: round(otherMax, 2),
     };
     console.log(`BENCH ${JSON.stringify(bench)}`);
-    return correct.overspendTokens !== 0 || !invariantOk ? 1 : 0;
+    return overspend !== 0 || !invariantOk ? 1 : 0;
   } finally {
     await db?.$disconnect().catch(() => {});
     await pool?.end().catch(() => {});

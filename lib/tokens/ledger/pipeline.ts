@@ -37,6 +37,9 @@ import {
 } from "./apply";
 import { APPLY_SQL, toApplyRow, type ApplyOp, type ApplyRow, type RawApplyRow } from "./apply-function";
 
+/** Lanes when the caller does not say (LEDGER_LANES): one statement in flight per core of a small server. */
+export const DEFAULT_LEDGER_LANES = 2;
+
 export interface LedgerPipelineOptions {
   /** node-postgres pool the statements run on (the app shares it with Prisma). */
   pool: pg.Pool;
@@ -101,7 +104,7 @@ export class LedgerPipeline implements HotLedger {
   private readonly alone = new Map<string, number>();
 
   constructor(private readonly options: LedgerPipelineOptions) {
-    const lanes = options.lanes ?? 1;
+    const lanes = options.lanes ?? DEFAULT_LEDGER_LANES;
     const maxBatch = options.maxBatch ?? 64;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 100;
     this.asyncHolds = options.asyncHolds ?? true;
