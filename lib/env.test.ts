@@ -32,7 +32,7 @@ describe("parseServerEnv", () => {
       NODE_ENV: "development",
       DATABASE_URL: VALID.DATABASE_URL,
       DATABASE_POOL_MAX: 10,
-      LEDGER_LANES: 1,
+      LEDGER_LANES: 2,
       AUTH_SECRET: SECRET,
       AUTH_TRUST_HOST: false,
       APP_URL: "http://localhost:3000",

@@ -51,7 +51,7 @@ const serverSchema = z
      * Ledger statements in flight at once per server instance (the ledger pipeline's lanes): calls
      * that arrive while they run are committed together in the next. Each takes a pool connection.
      */
-    LEDGER_LANES: z.coerce.number().int().min(1).max(32).default(1),
+    LEDGER_LANES: z.coerce.number().int().min(1).max(32).default(2),
     AUTH_SECRET: z
       .string({ error: "is required: generate one with `openssl rand -base64 32`" })
       .min(32, "must be at least 32 characters: generate one with `openssl rand -base64 32`"),
