@@ -1,12 +1,31 @@
 // The ledger pipeline: reserve, settle and release for a server process, with group commit.
 //
-// A metered call costs two durable commits — the hold before the model call, the charge after it —
-// and on a small machine a commit (its statement, its WAL flush, the wake-ups around it) costs far
-// more than the rows it writes. So calls are not sent one by one: a lane has one statement in flight
-// at a time, and the calls that arrive while it runs are sent together as the next one —
-// `ledger_apply` over the list: one statement, one transaction, one commit. A batch leaves at the end
-// of the event-loop turn that started it, so an idle lane adds no wait worth counting and a busy one
-// sends as many calls as the load brings.
+// A metered call costs two commits — the hold before the model call, the charge after it — and on a
+// small machine a commit (its statement, its WAL flush, the wake-ups around it) costs far more than
+// the rows it writes. So calls are not sent one by one: a lane has one statement in flight at a time,
+// and the calls that arrive while it runs are sent together as the next one — `ledger_apply` over the
+// list: one statement, one transaction, one commit. A batch leaves at the end of the event-loop turn
+// that started it, so an idle lane adds no wait worth counting and a busy one sends as many calls as
+// the load brings. There are `lanes` lanes (DEFAULT_LEDGER_LANES, LEDGER_LANES), so that PostgreSQL
+// works on several statements at once, one per core; a user is pinned to one lane by a hash of its id.
+//
+// Durability — hold fast, charge durably. A hold is a lock on tokens, not a movement of money: a
+// statement that carries only holds commits with synchronous_commit off (set by `ledger_apply` for
+// that transaction only, `asyncHolds`), so it does not wait for the WAL flush. A statement with any
+// settle or release in it commits durably, and so does everything else that writes the ledger
+// (grants, periods, clawbacks, adjustments: they never go through here). What a crash of PostgreSQL
+// may lose is therefore holds committed in its last ~3 × wal_writer_delay (0.6 s by default), never
+// a charge, and that gives no money away:
+// - a lost hold disappears with the `reserved` it added (one transaction), so the balance still
+//   equals its ledger rows and no token moved;
+// - WAL is flushed in order, so a durable settle also makes durable every hold committed before it:
+//   only the holds of calls still in flight can be lost;
+// - such a call still settles: a settle that carries `held` and finds no reservation charges its
+//   exact cost from what is available (other calls' holds excepted) and records what that does not
+//   cover as the row's shortfall — as for a hold the sweep expired, or allowance a new period expired
+//   under a call in flight. The exposure is bounded by the holds in flight at the crash, and
+//   recorded (lib/tokens/metering/with-tokens.crash.int.test.ts kills the postmaster to prove it);
+// - a hold whose answer was lost with the connection (the call got 503, nothing ran) expires.
 //
 // What holds for every call is what holds for it alone (see apply.ts): it is applied after the calls
 // before it in its batch, with its own conditional update and its own ledger row, and it is answered
