@@ -173,6 +173,22 @@ describe("ledger pipeline: many calls", () => {
     await clean(...users);
   });
 
+  it("keeps each user's calls in arrival order with several lanes: the first that fit are held, the later refused", async () => {
+    const p = pipeline({ lanes: 4, maxBatch: 7 });
+    const users: string[] = [];
+    for (let i = 0; i < 6; i++) users.push(await f.newAccount({ free: 10_000n }));
+    // 30 holds of 1_000 per user, interleaved across users, all made in one turn of the event loop.
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      users.map((userId) => p.reserve(reserveInput(userId, 1_000n)).then((r) => [userId, i, r.ok] as const)),
+    ).flat();
+    const outcomes = await Promise.all(calls);
+    for (const userId of users) {
+      const held = outcomes.filter(([u]) => u === userId).map(([, i, ok]) => (ok ? i : -1));
+      expect(held).toEqual(Array.from({ length: 30 }, (_, i) => (i < 10 ? i : -1)));
+    }
+    expect(p.stats().failedBatches).toBe(0);
+  });
+
   it("sends at most maxBatch calls a statement, the rest in the statements after it", async () => {
     const p = pipeline({ lanes: 1, maxBatch: 10 });
     const userId = await f.newAccount();
@@ -193,56 +209,71 @@ describe("ledger pipeline: many calls", () => {
     expect(p.stats().statements).toBe(0);
   });
 
-  it("1,000 concurrent reserve+settle pairs on a balance that covers exactly 500: 500 succeed, 500 are refused", async () => {
-    const p = pipeline();
-    const userId = await f.newAccount(); // 100_000 allowance
-    await grant(f.t.db, pack(userId, `checkout:${userId}`, 400_000n)); // + 400_000 purchased = 500 × 1_000
-    const outcomes = await Promise.all(
-      Array.from({ length: 1_000 }, async (_, i) => {
-        const r = await p.reserve(reserveInput(userId, 1_000n, { requestId: `pipe-pair-${userId}-${i}` }));
+  it.each([1, 2])(
+    "1,000 concurrent reserve+settle pairs on a balance that covers exactly 500, %i lanes: 500 succeed, 500 are refused",
+    async (lanes) => {
+      const p = pipeline({ lanes });
+      const userId = await f.newAccount(); // 100_000 allowance
+      await grant(f.t.db, pack(userId, `checkout:${userId}`, 400_000n)); // + 400_000 purchased = 500 × 1_000
+      const outcomes = await Promise.all(
+        Array.from({ length: 1_000 }, async (_, i) => {
+          const r = await p.reserve(reserveInput(userId, 1_000n, { requestId: `pipe-pair-${userId}-${i}` }));
+          if (!r.ok) return r.error.type;
+          const s = await p.settle({ reservationId: r.reservation.id, userId, cost: 1_000n });
+          if (!s.ok) throw new Error(`settle failed: ${s.error.type}`);
+          expect([s.charged, s.shortfall, s.duplicate]).toEqual([1_000n, 0n, false]);
+          return "settled";
+        }),
+      );
+      expect(outcomes.filter((o) => o === "settled")).toHaveLength(500);
+      expect(outcomes.filter((o) => o === "InsufficientTokens")).toHaveLength(500);
+      expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 0n, reserved: 0n });
+      const [consumed] = await f.t.sql(
+        `SELECT count(*)::int AS rows, sum(allowance_delta + purchased_delta)::text AS taken, sum(shortfall)::text AS shortfall
+       FROM token_transactions WHERE user_id = $1 AND kind = 'consume'`,
+        [userId],
+      );
+      expect(consumed).toEqual({ rows: 500, taken: "-500000", shortfall: "0" });
+      expect(p.stats().statements).toBeLessThan(p.stats().calls / 4); // batched, not one by one
+      await clean(userId);
+    },
+    60_000,
+  );
+
+  it.each([
+    [1, 1],
+    [2, 2],
+    [4, 2],
+  ])(
+    "two processes' pipelines (%i and %i lanes) on the same users never deadlock and never overspend",
+    async (x, y) => {
+      // Two pipelines = two server processes: their batches lock the same balance rows, in the same
+      // (user id) order, so they wait for each other but never deadlock (a deadlock would fail a batch
+      // after deadlock_timeout and show as a retried batch). With several lanes a process has several
+      // batches in flight at once, of disjoint users, each in the same order; and the lanes of two
+      // processes with different lane counts share users in any pattern.
+      const a = pipeline({ lanes: x });
+      const b = pipeline({ lanes: y });
+      const users = await Promise.all(Array.from({ length: 4 }, () => f.newAccount())); // 100 × 1_000 each
+      const calls = Array.from({ length: 600 }, async (_, i) => {
+        const p = i % 2 ? a : b;
+        const userId = users[(i * 7) % users.length]!;
+        const r = await p.reserve(reserveInput(userId, 1_000n));
         if (!r.ok) return r.error.type;
         const s = await p.settle({ reservationId: r.reservation.id, userId, cost: 1_000n });
-        if (!s.ok) throw new Error(`settle failed: ${s.error.type}`);
-        expect([s.charged, s.shortfall, s.duplicate]).toEqual([1_000n, 0n, false]);
+        if (!s.ok) throw new Error(s.error.type);
         return "settled";
-      }),
-    );
-    expect(outcomes.filter((o) => o === "settled")).toHaveLength(500);
-    expect(outcomes.filter((o) => o === "InsufficientTokens")).toHaveLength(500);
-    expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 0n, reserved: 0n });
-    const [consumed] = await f.t.sql(
-      `SELECT count(*)::int AS rows, sum(allowance_delta + purchased_delta)::text AS taken, sum(shortfall)::text AS shortfall
-       FROM token_transactions WHERE user_id = $1 AND kind = 'consume'`,
-      [userId],
-    );
-    expect(consumed).toEqual({ rows: 500, taken: "-500000", shortfall: "0" });
-    expect(p.stats().statements).toBeLessThan(p.stats().calls / 4); // batched, not one by one
-    await clean(userId);
-  }, 60_000);
-
-  it("two processes' pipelines on the same users never deadlock and never overspend", async () => {
-    // Two pipelines = two server processes: their batches lock the same balance rows, in the same
-    // (user id) order, so they wait for each other but never deadlock (a deadlock would fail a batch
-    // after deadlock_timeout and show as a retried batch).
-    const a = pipeline({ lanes: 1 });
-    const b = pipeline({ lanes: 1 });
-    const users = await Promise.all(Array.from({ length: 4 }, () => f.newAccount())); // 100 × 1_000 each
-    const calls = Array.from({ length: 600 }, async (_, i) => {
-      const p = i % 2 ? a : b;
-      const userId = users[(i * 7) % users.length]!;
-      const r = await p.reserve(reserveInput(userId, 1_000n));
-      if (!r.ok) return r.error.type;
-      const s = await p.settle({ reservationId: r.reservation.id, userId, cost: 1_000n });
-      if (!s.ok) throw new Error(s.error.type);
-      return "settled";
-    });
-    const outcomes = await Promise.all(calls);
-    expect(outcomes.filter((o) => o === "settled")).toHaveLength(400);
-    expect(outcomes.filter((o) => o === "InsufficientTokens")).toHaveLength(200);
-    expect([a.stats().failedBatches, b.stats().failedBatches]).toEqual([0, 0]);
-    for (const userId of users) expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 0n, reserved: 0n });
-    await clean(...users);
-  }, 60_000);
+      });
+      const outcomes = await Promise.all(calls);
+      expect(outcomes.filter((o) => o === "settled")).toHaveLength(400);
+      expect(outcomes.filter((o) => o === "InsufficientTokens")).toHaveLength(200);
+      expect([a.stats().failedBatches, b.stats().failedBatches]).toEqual([0, 0]);
+      for (const userId of users)
+        expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 0n, reserved: 0n });
+      await clean(...users);
+    },
+    60_000,
+  );
 
   it("stays consistent beside the ledger's other writers (grants, a new period, corrections, sweeps)", async () => {
     const p = pipeline();
