@@ -33,6 +33,9 @@ export function haproxyConfig(port: number, backends: ProxyBackend[]): string {
     // Live balance streams (SSE) stay open: a long server timeout, or the proxy would cut them.
     "  timeout server 10m",
     "  timeout http-keep-alive 30s",
+    // A busy machine answers a check slowly: that is not an instance down. Down after 5 failed
+    // checks (a crashed instance refuses at once), up again after one good one.
+    "  timeout check 10s",
     "frontend app",
     `  bind 127.0.0.1:${port}`,
     "  default_backend instances",
@@ -42,7 +45,7 @@ export function haproxyConfig(port: number, backends: ProxyBackend[]): string {
     "  http-check expect status 200",
     // %s: the name of the server that answered.
     `  http-response set-header ${INSTANCE_HEADER} %s`,
-    ...backends.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check inter 1s fall 2 rise 1`),
+    ...backends.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check inter 2s fall 5 rise 1`),
     "",
   ].join("\n");
 }
