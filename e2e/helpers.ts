@@ -82,8 +82,11 @@ export async function signUpThenSignOut(page: Page, email: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
-/** A value the e2e server wrote for the specs (database-url, cron-secret, mail-inbox-url). */
-export function e2eServerValue(name: "database-url" | "cron-secret" | "mail-inbox-url"): string {
+/**
+ * A value the e2e server wrote for the specs (database-url, cron-secret, mail-inbox-url, and
+ * instance-urls: the JSON `{ a, b }` of the two instances behind the proxy, each addressed directly).
+ */
+export function e2eServerValue(name: "database-url" | "cron-secret" | "mail-inbox-url" | "instance-urls"): string {
   return readFileSync(path.join(e2eDataDir(), name), "utf8").trim();
 }
 

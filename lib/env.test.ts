@@ -32,6 +32,7 @@ describe("parseServerEnv", () => {
       NODE_ENV: "development",
       DATABASE_URL: VALID.DATABASE_URL,
       DATABASE_POOL_MAX: 10,
+      DATABASE_PREPARED_STATEMENTS: "on",
       LEDGER_LANES: 2,
       AUTH_SECRET: SECRET,
       AUTH_TRUST_HOST: false,
@@ -196,6 +197,13 @@ describe("parseServerEnv", () => {
     expect(parseServerEnv({ ...VALID, CRON_SECRET: "c".repeat(16) }).CRON_SECRET).toBe("c".repeat(16));
     expect(parseServerEnv({ ...VALID, CRON_SECRET: " " }).CRON_SECRET).toBeUndefined();
     expect(envError({ ...VALID, CRON_SECRET: "short" }).message).toMatch(/CRON_SECRET.*at least 16 characters/);
+  });
+
+  it("takes DATABASE_PREPARED_STATEMENTS as on or off only", () => {
+    expect(parseServerEnv({ ...VALID, DATABASE_PREPARED_STATEMENTS: "off" }).DATABASE_PREPARED_STATEMENTS).toBe("off");
+    expect(envError({ ...VALID, DATABASE_PREPARED_STATEMENTS: "auto" }).message).toMatch(
+      /DATABASE_PREPARED_STATEMENTS.*must be on or off/,
+    );
   });
 
   it("takes a DIRECT_DATABASE_URL only as a postgres URL", () => {

@@ -33,6 +33,8 @@ const postgresUrl = z
   .string({ error: "is required (a postgresql:// connection string)" })
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgresql:// connection string");
 
+const preparedStatements = z.enum(["on", "off"], { error: "must be on or off" }).default("on");
+
 const serverSchema = z
   .object({
     NODE_ENV: nodeEnv,
@@ -45,6 +47,12 @@ const serverSchema = z
      * Set it when DATABASE_URL goes through a transaction-mode pooler; defaults to DATABASE_URL.
      */
     DIRECT_DATABASE_URL: postgresUrl.optional(),
+    /**
+     * "off" sends every statement unnamed: for a transaction-mode pooler without prepared-statement
+     * support (PgBouncer < 1.21). "on" (default) prepares the ledger's hot statements once per
+     * connection. Not detected: a pooler does not say what it is through a pooled connection.
+     */
+    DATABASE_PREPARED_STATEMENTS: preparedStatements,
     /** Pool size per server instance; keep it small behind a pooler (PgBouncer / Supabase / Neon). */
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     /**
@@ -343,6 +351,13 @@ export function logEnv(source: Record<string, string | undefined> = process.env)
 const toolingSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   TEST_DATABASE_URL: postgresUrl.optional(),
+  /**
+   * With TEST_DATABASE_URL behind a pooler (`npm run test:pgbouncer`): the server itself, for the
+   * template's migration and each test file's CREATE/DROP DATABASE, and for what needs a session.
+   */
+  TEST_DIRECT_DATABASE_URL: postgresUrl.optional(),
+  /** The integration tests' pools follow it as the app's does (off behind PgBouncer < 1.21). */
+  DATABASE_PREPARED_STATEMENTS: preparedStatements,
   /** First port tried for the embedded PostgreSQL; the next free one is used when it is taken. */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

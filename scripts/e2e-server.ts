@@ -1,9 +1,12 @@
 // The server the end-to-end tests run against (started by playwright.config.ts): a fresh embedded
 // PostgreSQL, migrated and seeded, the OpenAI and Stripe simulators, the loopback mail server, and
 // the production build (`next build` into .next-test, made by `npm test` — or here, when it is
-// missing) served by `next start`. SIGTERM stops both and wipes the database. The database URL, the
-// cron secret, the Stripe simulator's URL and the mail inbox's URL are written to .data/e2e-<port>/
-// for specs that inspect the ledger, drive renewals or read mails.
+// missing) served by TWO `next start` instances (on E2E_PORT+1 and +2) behind a round-robin proxy
+// (haproxy, scripts/lib/round-robin-proxy.ts) on E2E_PORT: every spec runs as on several machines,
+// the Stripe simulator's webhooks and APP_URL going through the proxy too. SIGTERM stops everything
+// and wipes the database. The database URL, the cron secret, the Stripe simulator's URL, the mail
+// inbox's URL and the instances' own URLs are written to .data/e2e-<port>/ for specs that inspect
+// the ledger, drive renewals, read mails or address one instance.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +18,7 @@ import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { SIMULATOR_ADMIN_KEY, SIMULATOR_API_KEY } from "../lib/env";
 import { prepareDatabase } from "./lib/database";
 import { startDevMail } from "./lib/mail-server";
+import { startRoundRobinProxy } from "./lib/round-robin-proxy";
 import { startDevStripe } from "./lib/stripe-simulator";
 import { E2E_DIST_DIR, e2eDataDir, e2ePort } from "../test/support/e2e-paths";
 
@@ -57,35 +61,75 @@ if (!existsSync(path.join(E2E_DIST_DIR, "BUILD_ID"))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-  stdio: "inherit",
-  env: {
-    ...nextEnv,
-    NODE_ENV: "production",
-    // A production build against the loopback simulators on this machine: lifts lib/env.ts's
-    // production refusals (simulator key, STRIPE_API_BASE, APP_URL on localhost).
-    TOLLGATE_LOOPBACK_RUN: "1",
-    DATABASE_URL: database.url,
-    AUTH_SECRET: randomBytes(32).toString("base64url"),
-    AUTH_TRUST_HOST: "true",
-    APP_URL: `http://localhost:${port}`,
-    OPENAI_API_KEY: SIMULATOR_API_KEY,
-    OPENAI_BASE_URL: simulator.url,
-    OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
-    CRON_SECRET: cronSecret,
-    ...stripe.env,
-    ...mail.env,
-  },
-});
-const serverExited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+// Two instances of one build on one database, sharing every secret, as two machines would.
+const shared: NodeJS.ProcessEnv = {
+  ...nextEnv,
+  NODE_ENV: "production",
+  // A production build against the loopback simulators on this machine: lifts lib/env.ts's
+  // production refusals (simulator key, STRIPE_API_BASE, APP_URL on localhost).
+  TOLLGATE_LOOPBACK_RUN: "1",
+  DATABASE_URL: database.url,
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  AUTH_TRUST_HOST: "true",
+  APP_URL: `http://localhost:${port}`,
+  OPENAI_API_KEY: SIMULATOR_API_KEY,
+  OPENAI_BASE_URL: simulator.url,
+  OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
+  CRON_SECRET: cronSecret,
+  ...stripe.env,
+  ...mail.env,
+};
+const instances = [
+  { name: "a", port: port + 1 },
+  { name: "b", port: port + 2 },
+];
+const servers = instances.map(({ port: instancePort }) =>
+  spawn(process.execPath, [nextBin, "start", "-p", String(instancePort), "-H", "127.0.0.1"], {
+    stdio: "inherit",
+    env: shared,
+  }),
+);
+// Either instance exiting ends the run (Playwright then fails): a half-dead pair is not the set-up.
+const serverExited = Promise.race(servers.map((s) => new Promise<void>((resolve) => s.once("exit", () => resolve()))));
+const allExited = () =>
+  Promise.all(servers.map((s) => (s.exitCode === null ? new Promise((r) => s.once("exit", r)) : null)));
+await Promise.race([Promise.all(instances.map((i) => waitForHealth(i.port))), serverExited]);
+if (servers.some((s) => s.exitCode !== null)) {
+  log("an instance exited before it was healthy");
+  await stopRest();
+  process.exit(1);
+}
+writeFileSync(
+  path.join(dataDir, "instance-urls"),
+  JSON.stringify(Object.fromEntries(instances.map((i) => [i.name, `http://localhost:${i.port}`]))),
+);
+const proxy = await startRoundRobinProxy({ port, backends: instances, dataDir, log });
+
+/** Stops the instances, then the database and the simulators. */
+async function stopRest(): Promise<void> {
+  for (const server of servers) if (server.exitCode === null) server.kill("SIGTERM");
+  await allExited();
+  await Promise.all([database.stop(), simulator.close(), stripe.close(), mail.close()]);
+}
+
+/** Resolves once the instance on `instancePort` answers /api/health (both must, before the proxy opens). */
+async function waitForHealth(instancePort: number): Promise<void> {
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${instancePort}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 // Once: the exit hook (SIGTERM from Playwright) and the path after `next start` exits both get here.
 let stopping: Promise<void> | null = null;
 function shutdown(): Promise<void> {
   stopping ??= (async () => {
-    if (server.exitCode === null) server.kill("SIGTERM");
-    await serverExited;
-    await Promise.all([database.stop(), simulator.close(), stripe.close(), mail.close()]);
+    await proxy.close();
+    await stopRest();
     rmSync(dataDir, { recursive: true, force: true });
   })();
   return stopping;

@@ -18,8 +18,11 @@ const globalForDb = globalThis as unknown as { tollgatePool?: pg.Pool; tollgateD
 export function pool(): pg.Pool {
   if (!globalForDb.tollgatePool) {
     const e = env();
-    globalForDb.tollgatePool = createPool(e.DATABASE_URL, e.DATABASE_POOL_MAX, (error) =>
-      log.warn({ event: "idle_connection_failed", message: error.message }),
+    globalForDb.tollgatePool = createPool(
+      e.DATABASE_URL,
+      e.DATABASE_POOL_MAX,
+      (error) => log.warn({ event: "idle_connection_failed", message: error.message }),
+      { preparedStatements: e.DATABASE_PREPARED_STATEMENTS === "on" },
     );
   }
   return globalForDb.tollgatePool;

@@ -43,6 +43,7 @@
 // result, and a call that fails fails alone.
 import type pg from "pg";
 import type { DbTx } from "../../db/client";
+import { namedStatementsAllowed } from "../../db/connect";
 import {
   releaseCall,
   reserveCall,
@@ -165,7 +166,8 @@ export class LedgerPipeline implements HotLedger {
   async execute(ops: ApplyOp[], lockTimeoutMs: number | null): Promise<ApplyRow[]> {
     this.counters.statements++;
     const { rows } = await this.options.pool.query<RawApplyRow>({
-      name: STATEMENT_NAME,
+      // Unnamed on a pool that may not name statements (PgBouncer < 1.21 in transaction mode).
+      name: namedStatementsAllowed(this.options.pool) ? STATEMENT_NAME : undefined,
       text: APPLY_SQL,
       values: [JSON.stringify(ops), lockTimeoutMs],
     });
