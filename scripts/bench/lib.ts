@@ -10,10 +10,12 @@ import { startEmbeddedPostgres } from "../../lib/db/embedded";
 
 // ─── options ─────────────────────────────────────────────────────────────────────────────────
 
-/** `--name=N` from the command line: a positive number (an integer when `integer`), or `fallback`. */
+/** `--name=N` or `--name N` from the command line: a positive number (an integer when `integer`), or `fallback`. */
 export function numberArg(name: string, fallback: number, { integer = false } = {}): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
+  const at = process.argv.indexOf(`--${name}`);
+  const raw = hit ? hit.slice(name.length + 3) : at >= 0 ? process.argv[at + 1] : undefined;
+  const value = raw === undefined ? fallback : Number(raw);
   const valid = integer ? Number.isInteger(value) : Number.isFinite(value);
   if (!valid || value <= 0) throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}`);
   return value;

@@ -1,6 +1,14 @@
-// The statement of one batch of the monthly reset (monthly-reset.ts has the guarantees and who gets
-// what): which accounts are due, and the one set-based statement that locks them, writes their expiry
-// and grant rows and moves their balances, in the batch's own transaction.
+// The statements of one batch of the monthly reset (monthly-reset.ts has the guarantees and who gets
+// what): which accounts are due next (`nextBatch`, a keyset read), and the one set-based statement
+// that locks a batch of them, writes their expiry and grant rows and moves their balances, in the
+// batch's own transaction (`run`).
+//
+// Cost (why a run is linear in the accounts due): `nextBatch` continues an index range scan on
+// (next_reset_at, user_id) from where the previous batch ended, so each due account is read once
+// per run, whatever the batch size, and accounts left alone (past_due, awaiting payment) are passed
+// over once instead of once per batch. `run` touches only its batch's rows, by primary key. Per
+// account started it writes two ledger rows (three index entries each, two foreign-key checks) and
+// one balance row (two index entries), and nothing else grows with the size of the database.
 import { Prisma } from "../../db/generated/client";
 import type { Db } from "../../db/client";
 import type { PricingConfig } from "../pricing-config";
@@ -26,7 +34,13 @@ export const NEW_PERIOD_UNPAID = Prisma.sql`(s.current_period_start > b.period_s
 /** Keys exactly as `allowanceKey` / `expiryKey` write them (`Date.toISOString()`). */
 const iso = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The batch statement, bound to a pricing version and an instant. */
+/** Where the next batch starts: after this account, in (next_reset_at, user_id) order. */
+export interface BatchCursor {
+  nextResetAt: Date;
+  userId: string;
+}
+
+/** The batch statements, bound to a pricing version and an instant. */
 export class BatchStatement {
   private readonly planIds: string[];
   private readonly planAllowances: string[];
@@ -44,33 +58,47 @@ export class BatchStatement {
     this.freeTier = pricing.freeTierMillitokens;
   }
 
-  /** Accounts due and actionable now (paid and synced, or free), oldest reset first. */
-  private due(excluded: string[], only: string | null) {
-    return Prisma.sql`
-      FROM user_token_balance b
-      LEFT JOIN user_subscriptions s ON s.user_id = b.user_id
-      WHERE b.next_reset_at <= ${this.now}
-        AND b.user_id <> ALL(${excluded}::text[])
-        AND (${only}::text IS NULL OR b.user_id = ${only}::text)
+  /** Accounts due and actionable now (paid and synced, or free); `b` is the balance row. */
+  private actionable() {
+    return Prisma.sql`b.next_reset_at <= ${this.now}
         AND (s.user_id IS NULL OR s.status IN ${FREE_STATUSES}
              OR (s.status IN ${PAID_STATUSES} AND s.current_period_start > b.period_start
                  AND s.current_period_paid_at IS NOT NULL
                  AND s.current_period_start <= ${this.paidStartedBy} AND s.current_period_end > s.current_period_start))`;
   }
 
-  async dueIds(db: Db, excluded: string[]): Promise<string[]> {
-    const rows = await db.$queryRaw<{ user_id: string }[]>`
-      SELECT b.user_id ${this.due(excluded, null)} ORDER BY b.next_reset_at, b.user_id LIMIT ${this.batchSize}`;
-    return rows.map((r) => r.user_id);
+  /**
+   * The next `batchSize` due and actionable accounts after `after`, oldest reset first: a read
+   * without locks (the batch statement re-checks each account under its lock). One range of the
+   * index (next_reset_at, user_id), continued from the previous batch's last account.
+   */
+  async nextBatch(db: Db, after: BatchCursor | null): Promise<{ ids: string[]; cursor: BatchCursor | null }> {
+    const rows = await db.$queryRaw<{ user_id: string; next_reset_at: Date }[]>`
+      SELECT b.user_id, b.next_reset_at
+      FROM user_token_balance b
+      LEFT JOIN user_subscriptions s ON s.user_id = b.user_id
+      WHERE ${this.actionable()}
+        AND (${after?.nextResetAt ?? null}::timestamptz IS NULL
+             OR (b.next_reset_at, b.user_id) > (${after?.nextResetAt ?? null}::timestamptz, ${after?.userId ?? null}::text))
+      ORDER BY b.next_reset_at, b.user_id
+      LIMIT ${this.batchSize}`;
+    const last = rows.at(-1);
+    return {
+      ids: rows.map((r) => r.user_id),
+      cursor: last ? { nextResetAt: last.next_reset_at, userId: last.user_id } : after,
+    };
   }
 
   /**
-   * One statement for up to `batchSize` accounts: the same steps as `startPeriod`, set-based. The
-   * expiry and grant rows of an account are written together or not at all (a conflict on either
-   * key — a webhook got there first — leaves the account to the winner); the final guard divides by
-   * zero, aborting the batch, if that ever did not hold.
+   * One statement for the accounts `ids` (from `nextBatch`): the same steps as `startPeriod`,
+   * set-based. Each account is locked (in user-id order, as the ledger pipeline locks, so the two
+   * never deadlock) and re-checked under its lock: one a webhook started meanwhile is no longer due
+   * and is left alone. The expiry and grant rows of an account are written together or not at all
+   * (a conflict on either key — a webhook got there first — leaves the account to the winner); the
+   * final guard divides by zero, aborting the batch, if that ever did not hold. Batches of disjoint
+   * ids may run at once on different connections.
    */
-  run(db: Db, excluded: string[], only: string | null = null): Promise<BatchRow[]> {
+  run(db: Db, ids: string[]): Promise<BatchRow[]> {
     const now = this.now;
     return db.$queryRaw<BatchRow[]>`
       WITH plans AS (
@@ -79,9 +107,10 @@ export class BatchStatement {
         SELECT b.user_id, b.allowance AS old_allowance, b.purchased, b.next_reset_at, b.period_anchor,
                coalesce(s.status IN ${PAID_STATUSES}, false) AS paid,
                s.plan_id, s.plan_allowance, s.plan_pricing_version, s.current_period_start, s.current_period_end, s.current_period_invoice_id
-        ${this.due(excluded, only)}
-        ORDER BY b.next_reset_at, b.user_id
-        LIMIT ${this.batchSize}
+        FROM user_token_balance b
+        LEFT JOIN user_subscriptions s ON s.user_id = b.user_id
+        WHERE b.user_id = ANY(${ids}::text[]) AND ${this.actionable()}
+        ORDER BY b.user_id
         FOR UPDATE OF b
       ), free_month AS (
         -- Months from the anchor to now (UTC wall clock), and the anchor-based boundaries around it.

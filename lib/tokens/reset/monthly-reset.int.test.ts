@@ -42,6 +42,13 @@ async function account(signup = SIGNUP): Promise<string> {
 }
 
 /** A synced subscription row; its period's invoice (`in_<user>_<start ms>`) is paid unless `paid: false`. */
+/** `n` accounts, opened one after another (in parallel they time out on a busy machine's pool). */
+async function accounts(n: number): Promise<string[]> {
+  const users: string[] = [];
+  for (let i = 0; i < n; i++) users.push(await account());
+  return users;
+}
+
 async function subscribe(
   userId: string,
   status: string,
@@ -171,7 +178,8 @@ describe("resetMonthlyTokens: free tier", () => {
       new Date("2026-12-31T00:00:00.000Z"),
       new Date("2027-01-31T05:30:00.000Z"),
     );
-    const users = await Promise.all(anchors.map((anchor) => account(anchor)));
+    const users: string[] = [];
+    for (const anchor of anchors) users.push(await account(anchor)); // one at a time: a busy machine's pool times out
     // Each account's current period ended at its first month boundary (the cron never ran since).
     const expected = new Map(users.map((u, i) => [u, periodContaining(anchors[i]!, now)]));
     const summary = await reset({ now });
@@ -271,7 +279,7 @@ describe("resetMonthlyTokens: subscriptions", () => {
 
 describe("resetMonthlyTokens: exactly once", () => {
   it("a rerun after success changes nothing", async () => {
-    const users = await Promise.all(Array.from({ length: 12 }, () => account()));
+    const users = await accounts(12);
     await subscribe(users[0]!, "active", FEB, MAR, "elite");
     const first = await reset({ now: FEB, batchSize: 5 });
     expect(first).toMatchObject({ periodsStarted: 12, paidPeriods: 1, batches: 3 });
@@ -290,12 +298,13 @@ describe("resetMonthlyTokens: exactly once", () => {
   });
 
   it("a run that dies between batches is completed by the rerun, one grant each", async () => {
-    const users = await Promise.all(Array.from({ length: 10 }, () => account()));
+    const users = await accounts(10);
     const crash = new Error("killed after the first batch");
     await expect(
       reset({
         now: FEB,
         batchSize: 4,
+        concurrency: 1,
         afterBatch: ({ batch }) => {
           if (batch === 1) throw crash;
         },
@@ -316,6 +325,41 @@ describe("resetMonthlyTokens: exactly once", () => {
     await expectLedgerConsistent();
   });
 
+  it("batches in flight at once on several connections start each account once, and a crash leaves whole batches", async () => {
+    const users = await accounts(40);
+    for (const user of users.slice(0, 10)) await subscribe(user, "active", FEB, MAR);
+    for (const user of users.slice(10, 14)) await subscribe(user, "past_due", SIGNUP, FEB);
+    const crash = new Error("killed after the second batch");
+    await expect(
+      reset({
+        now: FEB,
+        batchSize: 3,
+        concurrency: 4,
+        afterBatch: ({ batch }) => {
+          if (batch === 2) throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    // Only whole batches of 3 committed: the two reported and those in flight beside them.
+    const started = (
+      await t.sql<{ n: number }>(
+        "SELECT count(*)::int AS n FROM user_token_balance WHERE period_start = $1 AND user_id = ANY($2)",
+        [FEB, users],
+      )
+    )[0]!.n;
+    expect(started % 3).toBe(0);
+    expect(started).toBeGreaterThanOrEqual(6);
+
+    const rerun = await reset({ now: FEB, batchSize: 3, concurrency: 4 });
+    expect(rerun).toMatchObject({ periodsStarted: 36 - started, heldBack: 4, errors: [] });
+    for (const [i, user] of users.entries()) {
+      const grants = (await grantsOf(user)).filter((g) => g.idempotency_key === allowanceKey(user, FEB));
+      expect(grants).toHaveLength(i >= 10 && i < 14 ? 0 : 1);
+    }
+    expect(await reset({ now: FEB, batchSize: 3, concurrency: 4 })).toMatchObject({ periodsStarted: 0 });
+    await expectLedgerConsistent();
+  });
+
   it("an overlapping run does not work while another holds the lock", async () => {
     await account();
     const outcome = await withSessionAdvisoryLock(t.url, RESET_LOCK_KEY, () => reset({ now: FEB }));
@@ -324,7 +368,7 @@ describe("resetMonthlyTokens: exactly once", () => {
   });
 
   it("two concurrent runs grant each user once", async () => {
-    const users = await Promise.all(Array.from({ length: 30 }, () => account()));
+    const users = await accounts(30);
     const runs = await Promise.all([reset({ now: FEB, batchSize: 7 }), reset({ now: FEB, batchSize: 7 })]);
     expect(runs.reduce((n, r) => n + r.periodsStarted, 0)).toBe(30);
     for (const user of users) expect(await grantsOf(user)).toHaveLength(2);
@@ -332,7 +376,7 @@ describe("resetMonthlyTokens: exactly once", () => {
   });
 
   it("the webhook and the cron racing on the same period grant once", async () => {
-    const users = await Promise.all(Array.from({ length: 25 }, () => account()));
+    const users = await accounts(25);
     for (const user of users) await subscribe(user, "active", FEB, MAR);
     const webhook = users.map((userId) =>
       startPeriod(t.db, {
@@ -367,7 +411,7 @@ describe("resetMonthlyTokens: bad rows and the sweep", () => {
        VALUES ($1, 'adjustment', 0, 0, 100000, 0, $2)`,
       [halfWritten, allowanceKey(halfWritten, FEB)],
     );
-    const healthy = await Promise.all(Array.from({ length: 5 }, () => account()));
+    const healthy = await accounts(5);
 
     const summary = await reset({ now: FEB, batchSize: 50 });
     expect(summary.periodsStarted).toBe(5);

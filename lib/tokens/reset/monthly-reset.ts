@@ -8,6 +8,9 @@
 // - Set-based: one statement per batch of accounts (lock, expiry rows, grant rows, balances), each
 //   batch its own transaction. A run killed between batches left only whole batches behind; the next
 //   run continues with the accounts still due. A run after a complete one changes nothing.
+// - Linear: batches are taken in (next_reset_at, user_id) order, each continuing where the last one
+//   ended (batch-statement.ts), so a run reads each due account once; `concurrency` batches (of
+//   disjoint accounts) run at once on their own connections, so both of a small server's cores work.
 // - One run at a time: a session advisory lock; an overlapping run returns at once without working.
 // - A bad account is reported and skipped; the rest go on.
 //
@@ -33,7 +36,14 @@ import type { Db } from "../../db/client";
 import { withSessionAdvisoryLock } from "../../db/advisory-lock";
 import { sweepExpiredReservations } from "../ledger";
 import { getActivePricing, type PricingConfig } from "../pricing-config";
-import { BatchStatement, HELD_STATUSES, NEW_PERIOD_UNPAID, PAID_STATUSES, type BatchRow } from "./batch-statement";
+import {
+  BatchStatement,
+  HELD_STATUSES,
+  NEW_PERIOD_UNPAID,
+  PAID_STATUSES,
+  type BatchCursor,
+  type BatchRow,
+} from "./batch-statement";
 
 /** How long after a paid period starts the cron waits for `invoice.paid` before granting it. */
 export const RENEWAL_GRACE_MS = 3 * 60 * 60 * 1000;
@@ -46,6 +56,8 @@ export interface ResetOptions {
   now?: Date;
   /** Accounts per statement. */
   batchSize?: number;
+  /** Batches in flight at once, each on its own connection (default 2). */
+  concurrency?: number;
   /** See RENEWAL_GRACE_MS. */
   renewalGraceMs?: number;
   /** Called after each committed batch (progress logs; tests use it to simulate a crash). */
@@ -92,7 +104,13 @@ export async function resetMonthlyTokens(
     /** Defaults to the active pricing version. */
     pricing?: PricingConfig;
   },
-  { now = new Date(), batchSize = 5000, renewalGraceMs = RENEWAL_GRACE_MS, afterBatch }: ResetOptions = {},
+  {
+    now = new Date(),
+    batchSize = 5000,
+    concurrency = 2,
+    renewalGraceMs = RENEWAL_GRACE_MS,
+    afterBatch,
+  }: ResetOptions = {},
 ): Promise<ResetSummary> {
   const started = Date.now();
   const { connectionString } = target;
@@ -120,23 +138,49 @@ export async function resetMonthlyTokens(
     summary.ran = true;
     summary.reservationsReleased = (await sweepExpiredReservations(db, now)).expired;
     const excluded: string[] = [];
-    for (;;) {
-      let rows: BatchRow[];
-      try {
-        rows = await batch.run(db, excluded);
-      } catch (error) {
-        // One bad account fails its whole batch: redo that batch account by account, so the bad
-        // one is reported and skipped and every other goes on.
-        const isolated = await runOneByOne(db, batch, excluded, summary);
-        if (isolated === 0) throw error;
-        continue;
+    // The batches' ids come from one keyset scan, handed out in turn (never two batches with the
+    // same account); each worker runs the batches it is handed, one statement each.
+    let cursor: BatchCursor | null = null;
+    let exhausted = false;
+    let handing: Promise<string[]> = Promise.resolve([]);
+    const nextIds = () =>
+      (handing = handing.then(async () => {
+        if (exhausted) return [];
+        const next = await batch.nextBatch(db, cursor);
+        cursor = next.cursor;
+        if (next.ids.length === 0) exhausted = true;
+        return next.ids;
+      }));
+    let failed = false;
+    const worker = async () => {
+      for (let ids = await nextIds(); ids.length > 0 && !failed; ids = await nextIds()) {
+        let rows: BatchRow[];
+        try {
+          rows = await batch.run(db, ids);
+        } catch {
+          // One bad account fails its whole batch: redo that batch account by account, so the bad
+          // one is reported and skipped and every other goes on.
+          await runOneByOne(db, batch, ids, excluded, summary);
+          continue;
+        }
+        const row = rows[0];
+        if (row) addBatch(summary, row, excluded);
+        summary.batches++;
+        await afterBatch?.({ batch: summary.batches, periodsStarted: summary.periodsStarted });
       }
-      const row = rows[0];
-      if (!row || row.examined === 0) break;
-      addBatch(summary, row, excluded);
-      summary.batches++;
-      await afterBatch?.({ batch: summary.batches, periodsStarted: summary.periodsStarted });
-    }
+    };
+    // A worker that fails stops the others after their batch in flight; the run ends (and its lock
+    // is released) only once none is in flight, then fails with the first error.
+    const workers = await Promise.allSettled(
+      Array.from({ length: Math.max(1, Math.trunc(concurrency)) }, () =>
+        worker().catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = workers.find((w) => w.status === "rejected");
+    if (failure) throw failure.reason;
     const [left] = await db.$queryRaw<{ held: number; awaiting: number; unpaid: number }[]>`
       SELECT count(*) FILTER (WHERE s.status IN ${HELD_STATUSES})::int AS held,
              count(*) FILTER (WHERE s.status IN ${PAID_STATUSES} AND NOT ${NEW_PERIOD_UNPAID})::int AS awaiting,
@@ -174,12 +218,11 @@ function addBatch(summary: ResetSummary, row: BatchRow, excluded: string[]) {
   }
 }
 
-/** Redoes the due accounts of a failed batch one statement each; returns how many it handled. */
-async function runOneByOne(db: Db, batch: BatchStatement, excluded: string[], summary: ResetSummary): Promise<number> {
-  const ids = await batch.dueIds(db, excluded);
+/** Redoes the accounts of a failed batch one statement each. */
+async function runOneByOne(db: Db, batch: BatchStatement, ids: string[], excluded: string[], summary: ResetSummary) {
   for (const userId of ids) {
     try {
-      const [row] = await batch.run(db, excluded, userId);
+      const [row] = await batch.run(db, [userId]);
       if (row) addBatch(summary, row, excluded);
     } catch (error) {
       summary.errors.push({
@@ -190,5 +233,4 @@ async function runOneByOne(db: Db, batch: BatchStatement, excluded: string[], su
     }
   }
   summary.batches++;
-  return ids.length;
 }
