@@ -27,6 +27,7 @@ import { historyView } from "../../lib/history/view";
 import { verifyLedger } from "../../lib/tokens/ledger";
 import { dailyUsage, periodUsage } from "../../lib/tokens/usage";
 import { prepareDatabase } from "../lib/database";
+import { startDevMail } from "../lib/mail-server";
 import { startDevStripe, type DevStripe } from "../lib/stripe-simulator";
 import { exiting, numberArg, percentile, round, startBenchServer, table } from "./lib";
 import { buildNext, startNext, type NextServer } from "./meter-lib";
@@ -189,6 +190,7 @@ async function main(): Promise<number> {
   let db: Db | null = null;
   let next: NextServer | null = null;
   let stripe: DevStripe | null = null;
+  let mail: Awaited<ReturnType<typeof startDevMail>> | null = null;
   try {
     await prepareDatabase(server.url, () => {});
     db = createDb(server.url, 2);
@@ -207,6 +209,7 @@ async function main(): Promise<number> {
     const port = await findFreePort(3460);
     const appUrl = `http://127.0.0.1:${port}`;
     stripe = await startDevStripe({ appUrl, databaseUrl: server.url, log: () => {} });
+    mail = await startDevMail(); // production requires SMTP_URL and MAIL_FROM
     next = await startNext({
       port,
       distDir: DIST_DIR,
@@ -221,6 +224,7 @@ async function main(): Promise<number> {
         OPENAI_API_KEY: SIMULATOR_API_KEY,
         SIGNIN_LIMIT_PER_IP_PER_15_MIN: "0",
         ...stripe.env,
+        ...mail.env,
       },
     });
     log(`next start on ${next.url} (pid ${next.pid})`);
@@ -296,6 +300,7 @@ async function main(): Promise<number> {
   } finally {
     await next?.stop();
     await stripe?.close();
+    await mail?.close();
     await db?.$disconnect().catch(() => {});
     await server.cleanup();
   }

@@ -74,7 +74,7 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
         NOW,
       );
     },
-    { timeout: 600_000 },
+    { timeout: 3_600_000 }, // a million accounts on a busy machine took longer than 10 min
   );
   await db.$executeRawUnsafe("ANALYZE users, user_token_balance, user_subscriptions, token_transactions");
   const [counts] = await db.$queryRawUnsafe<{ free: number; paid: number; past_due: number }[]>(

@@ -67,6 +67,8 @@ describe("settlement", () => {
         cost: 73n,
         usage: { model: "m", inputTokens: 3, outputTokens: 7, costMicroUsd: 73 },
         pricingVersion: 3,
+        // The reservation as held: a hold lost in a database crash is still charged.
+        held: { id: "res-1", amount: 300n, expiresAt: new Date(0) },
       },
     ]);
   });

@@ -82,7 +82,8 @@ const estimate = () => ({ model: "test-model", inputTokens: 3, worstCase: 3n + 1
 
 describe("a database crash while holds are in flight", () => {
   it("charges every call that got an answer exactly once, charges nothing for the refused ones, and keeps the invariant", async () => {
-    const users = await Promise.all(Array.from({ length: 20 }, () => userWithBalance(db, 100_000n, "crash")));
+    const users: string[] = [];
+    for (let i = 0; i < 20; i++) users.push(await userWithBalance(db, 100_000n, "crash"));
     const pipeline = new LedgerPipeline({ pool, db, lanes: 2 });
     let signedIn = 0;
     const userOf = new Map<string, string>();
