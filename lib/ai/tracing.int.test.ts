@@ -3,6 +3,7 @@
 // OpenAI SDK against the loopback simulator, the real cost engine and Postgres. For a charged call,
 // a refused one (402) and a failed one (released): the spans, their parent/child relations, their
 // exact millitoken attributes — and that no span carries the prompt or the user's e-mail.
+import { trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ATTR, SPAN } from "../tokens/metering/trace";
@@ -26,7 +27,12 @@ beforeAll(async () => {
   chat = (await import("@/app/api/ai/chat/route")).POST;
 });
 
-afterAll(() => h?.close());
+afterAll(async () => {
+  await h?.close();
+  // The SDK registered for this file: flushed and stopped, so the worker exits.
+  const provider = trace.getTracerProvider() as { getDelegate?: () => { shutdown?: () => Promise<void> } };
+  await provider.getDelegate?.().shutdown?.();
+});
 
 const DESCRIPTION = "Forty minutes of hill repeats on the bike, then a secret-prompt-marker stretch";
 
