@@ -386,3 +386,22 @@ export function reconciliationEnv(source: Record<string, string | undefined> = p
   if (!result.success) throw new EnvError(describe(result.error));
   return result.data;
 }
+
+const otlpUrl = z.url({ error: "must be an absolute URL such as http://localhost:4318" }).optional();
+const tracingSchema = z.object({
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(otlpUrl),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(otlpUrl),
+  OTEL_SDK_DISABLED: booleanString,
+});
+
+/**
+ * Whether the server exports traces: an OTLP endpoint is set (read, with the other OTEL_* variables,
+ * by @vercel/otel itself) and the SDK is not disabled. Without one no SDK is registered, so the
+ * metering spans stay no-ops (lib/tokens/metering/trace.ts).
+ */
+export function tracingEnv(source: Record<string, string | undefined> = process.env): { export: boolean } {
+  const result = tracingSchema.safeParse(source);
+  if (!result.success) throw new EnvError(describe(result.error));
+  const { OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_SDK_DISABLED } = result.data;
+  return { export: Boolean(OTEL_EXPORTER_OTLP_ENDPOINT || OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !OTEL_SDK_DISABLED };
+}

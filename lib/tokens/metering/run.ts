@@ -24,6 +24,7 @@ import { chargePending, tokens, unavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } f
 import { settlement as settlementOf } from "./settle";
 import { PENDING, type SettleRetryOptions } from "./settle-retry";
 import { meteredStream } from "./stream";
+import { ATTR, SPAN, type RequestTrace } from "./trace";
 import type {
   ChunkReader,
   DeferredSettlement,
@@ -48,6 +49,8 @@ export interface RunContext<TInput, U, E extends CostEngine<U>> {
   chunkReader: ChunkReader<never> | undefined;
   onSettled?: MeteringConfig<U, E>["onSettled"];
   log: MeteringLog;
+  /** The request's spans (./trace.ts); the model call and the settle get theirs. */
+  trace?: RequestTrace;
 }
 
 export async function runAndSettle<TInput, U, E extends CostEngine<U>>(
@@ -72,6 +75,7 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(
     feature,
     userId,
     onSettled: run.onSettled,
+    trace: run.trace,
   });
   const { finish, finishWithin } = settlement;
 
@@ -115,7 +119,12 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(
 
   let result: unknown;
   try {
-    result = await handler(ctx);
+    // The handler in the model call's span: the provider's fetch and the handler's queries nest under it.
+    result = await (run.trace
+      ? run.trace.child(SPAN.modelCall, { [ATTR.feature]: feature, [ATTR.model]: estimate.model }, async () =>
+          handler(ctx),
+        )
+      : handler(ctx));
     if (result !== streamed && !deferred && meter.calls.length === 0 && meter.waived === null) {
       throw new Error(
         `withTokens("${feature}"): the handler returned without recording any usage. Record each model call ` +
@@ -139,7 +148,10 @@ export async function runAndSettle<TInput, U, E extends CostEngine<U>>(
     return failure(error, settled, { feature, userId, callId, log });
   }
 
-  if (result === streamed && streamed) return streamed;
+  if (result === streamed && streamed) {
+    run.trace?.expectSettle();
+    return streamed;
+  }
 
   // Deferred: the hold stays; the response tells what is held, the handle settles later.
   const settled = deferred ? { charged: 0n, remaining: held.available } : await finishWithin();

@@ -12,6 +12,7 @@ import type { HotLedger } from "../ledger";
 import type { Meter } from "./meter";
 import { PENDING, untilLanded, within, type SettleRetryOptions } from "./settle-retry";
 import type { Held } from "./hold";
+import { ATTR, millitokens, SPAN, type RequestTrace } from "./trace";
 import type { BalanceEvent, MeteringLog } from "./types";
 
 export interface Settled {
@@ -38,6 +39,7 @@ export function settlement<U>({
   feature,
   userId,
   onSettled,
+  trace,
 }: {
   ledger: HotLedger;
   meter: Meter<U>;
@@ -49,6 +51,8 @@ export function settlement<U>({
   userId: string;
   /** Told after the settle landed (MeteringConfig.onSettled). */
   onSettled?: (event: BalanceEvent) => void;
+  /** The request's spans (./trace.ts): the settle or release runs in its own. */
+  trace?: RequestTrace;
 }): Settlement {
   const reservationId = held.reservation.id;
   // The ledger's id of the call (its key is `call:<id>`); `requestId` on a log line is the HTTP request's.
@@ -57,32 +61,60 @@ export function settlement<U>({
 
   const finish = () => {
     const charge = meter.calls.length === 0 ? null : { cost: meter.cost, usage: meter.usageRecord() };
-    return (finished ??= untilLanded(
-      async () => {
-        if (!charge) {
-          const released = await ledger.release({ reservationId, userId });
-          const remaining =
-            released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
-          return { charged: 0n, remaining };
-        }
-        const result = await ledger.settle({
-          reservationId,
-          userId,
-          cost: charge.cost,
-          usage: charge.usage,
-          pricingVersion,
-          held: held.reservation, // a hold lost in a database crash is still charged
-        });
-        if (!result.ok) throw new Error(`settling ${feature} request ${callId} failed: ${result.error.type}`);
-        if (result.shortfall > 0n) log("shortfall", { feature, userId, callId, shortfall: result.shortfall });
-        return { charged: result.charged, remaining: result.balance.available };
+    const land = () =>
+      untilLanded(
+        async () => {
+          if (!charge) {
+            const released = await ledger.release({ reservationId, userId });
+            const remaining =
+              released.ok && released.balance ? released.balance.available : held.available + held.reservation.amount;
+            return { charged: 0n, remaining };
+          }
+          const result = await ledger.settle({
+            reservationId,
+            userId,
+            cost: charge.cost,
+            usage: charge.usage,
+            pricingVersion,
+            held: held.reservation, // a hold lost in a database crash is still charged
+          });
+          if (!result.ok) throw new Error(`settling ${feature} request ${callId} failed: ${result.error.type}`);
+          if (result.shortfall > 0n) log("shortfall", { feature, userId, callId, shortfall: result.shortfall });
+          return { charged: result.charged, remaining: result.balance.available };
+        },
+        retry,
+        (attempt, error) =>
+          log("settle_retry", { feature, userId, callId, attempt, message: (error as Error)?.message }),
+      );
+    const outcome = charge ? "charged" : "released";
+    const traced = !trace?.recording
+      ? land
+      : () =>
+          trace.child(
+            charge ? SPAN.settle : SPAN.release,
+            {
+              [ATTR.feature]: feature,
+              [ATTR.callId]: callId,
+              [ATTR.heldMillitokens]: millitokens(held.reservation.amount),
+              ...(charge ? { [ATTR.model]: meter.calls[0]!.model } : {}),
+            },
+            async (span) => {
+              const settled = await land();
+              span.setAttributes({ [ATTR.outcome]: outcome, [ATTR.chargedMillitokens]: millitokens(settled.charged) });
+              return settled;
+            },
+          );
+    return (finished ??= traced().then(
+      (settled) => {
+        trace?.settled(outcome, settled.charged);
+        notify(settled);
+        return settled;
       },
-      retry,
-      (attempt, error) => log("settle_retry", { feature, userId, callId, attempt, message: (error as Error)?.message }),
-    ).then((settled) => {
-      notify(settled);
-      return settled;
-    }));
+      (error: unknown) => {
+        trace?.settled("error", 0n);
+        throw error;
+      },
+    ));
   };
   // A listener's failure is logged, never the call's: the charge has landed.
   const notify = (settled: Settled) => {

@@ -35,6 +35,7 @@ import { apiError } from "../../http/api-error";
 import { requestIdOf, withRequestId } from "../../http/request-id";
 import { unavailable } from "./respond";
 import { runAndSettle } from "./run";
+import { ATTR, RequestTrace, traceHold } from "./trace";
 import { DEFAULT_SETTLE_RETRY, type SettleRetryOptions } from "./settle-retry";
 import type { Handler, MeteringConfig, MeteringLog, WithTokensOptions } from "./types";
 
@@ -67,26 +68,32 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       // Every answer, refusals included, carries the call's request id, and so does every log line.
       const requestId = requestIdOf(request);
       const log: MeteringLog = (event, details) => baseLog(event, { requestId, ...details });
+      // The request's span and its stages' (./trace.ts): no-ops unless the app registered an SDK.
+      const trace = new RequestTrace(feature, requestId);
+      const answer = (response: Response) => {
+        trace.answer(response.status);
+        return withRequestId(response, requestId);
+      };
       try {
-        return withRequestId(await serve(request, requestId, log), requestId);
+        return answer(await serve(request, requestId, log, trace));
       } catch (error) {
         // Whatever escaped is answered in JSON, never as an empty 500.
         if (isDatabaseUnavailable(error)) {
           log("database_unavailable", { feature, message: (error as Error)?.message });
-          return withRequestId(unavailable(), requestId);
+          return answer(unavailable());
         }
         log("internal_error", { feature, message: (error as Error)?.message });
-        return withRequestId(
+        return answer(
           apiError("internal_error", "Something went wrong; nothing was charged for a model call that was not made."),
-          requestId,
         );
       }
     };
 
-    async function serve(request: Request, requestId: string, log: MeteringLog): Promise<Response> {
+    async function serve(request: Request, requestId: string, log: MeteringLog, trace: RequestTrace) {
       const admission = await admit(request, config, options, limiter);
       if (!admission.admitted) return admission.response;
       const { userId, body, input } = admission;
+      trace.set(() => ({ [ATTR.userId]: userId }));
       const db = config.db();
       const ledger = config.ledger();
 
@@ -94,7 +101,9 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       if ("response" in claimed) return claimed.response;
       const { claim } = claimed;
 
-      const held = await holdWorstCase({ feature, userId, input }, { db, ledger, config, options, log }, claim.forget);
+      const held = await traceHold(trace, options, (traced) =>
+        holdWorstCase({ feature, userId, input }, { db, ledger, config, options: traced, log }, claim.forget),
+      );
       if ("response" in held) return held.response;
 
       return runAndSettle(handler, {
@@ -110,6 +119,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
         chunkReader: config.chunkReader,
         onSettled: config.onSettled,
         log,
+        trace,
       });
     }
   };
