@@ -152,13 +152,12 @@ async function syncPrice(
     lookupKey: item.lookupKey,
     priceId: created.id,
     oldPriceId: existing.id,
-    from: `${money(
-      existing.unit_amount,
-      existing.currency,
-      existing.recurring?.interval,
-      existing.metadata?.[META_TOKENS],
-    )} (tax ${existing.tax_behavior ?? "unspecified"})`,
-    to: `${money(item.unitAmount, item.currency, item.recurring, item.tokens)} (tax ${taxBehavior})`,
+    from:
+      money(existing.unit_amount, existing.currency, existing.recurring?.interval, existing.metadata?.[META_TOKENS]) +
+      (existing.tax_behavior === taxBehavior ? "" : ` (tax ${existing.tax_behavior ?? "unspecified"})`),
+    to:
+      money(item.unitAmount, item.currency, item.recurring, item.tokens) +
+      (existing.tax_behavior === taxBehavior ? "" : ` (tax ${taxBehavior})`),
   };
 }
 

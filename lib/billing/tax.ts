@@ -6,8 +6,8 @@ import { taxEnv, type TaxMode } from "../env";
 export type { TaxMode };
 
 /** The configured tax mode (TAX_MODE, default inclusive). */
-export function taxMode(source: Record<string, string | undefined> = process.env): TaxMode {
-  return taxEnv(source).TAX_MODE;
+export function taxMode(): TaxMode {
+  return taxEnv().TAX_MODE;
 }
 
 /** What the pricing and subscription pages say next to a price: VAT included, or added at checkout. */
