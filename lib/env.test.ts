@@ -8,6 +8,7 @@ import {
   reconciliationEnv,
   SIMULATOR_ADMIN_KEY,
   SIMULATOR_API_KEY,
+  taxEnv,
   toolingEnv,
 } from "./env";
 
@@ -49,8 +50,17 @@ describe("parseServerEnv", () => {
       SIGNIN_LIMIT_PER_IP_PER_15_MIN: 30,
       SIGNIN_LIMIT_PER_15_MIN: 3_000,
       LIVE_STREAMS_PER_USER: 3,
+      TAX_MODE: "inclusive",
       ...MAIL,
     });
+  });
+
+  it("takes TAX_MODE inclusive (default, also when blank) or exclusive, and names anything else", () => {
+    expect(parseServerEnv({ ...VALID, TAX_MODE: "exclusive" }).TAX_MODE).toBe("exclusive");
+    expect(parseServerEnv({ ...VALID, TAX_MODE: "" }).TAX_MODE).toBe("inclusive");
+    expect(envError({ ...VALID, TAX_MODE: "included" }).problems[0]).toBe("TAX_MODE must be inclusive or exclusive");
+    expect(taxEnv({ TAX_MODE: "exclusive" }).TAX_MODE).toBe("exclusive");
+    expect(taxEnv({}).TAX_MODE).toBe("inclusive");
   });
 
   it("validates LOG_LEVEL against pino's levels (silent included; empty is unset)", () => {

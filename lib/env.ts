@@ -29,6 +29,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` });
 const nodeEnv = z.enum(["development", "test", "production"]).default("development");
 
+export const TAX_MODES = ["inclusive", "exclusive"] as const;
+export type TaxMode = (typeof TAX_MODES)[number];
+const taxMode = optionalString.pipe(
+  z.enum(TAX_MODES, { error: "must be inclusive or exclusive" }).default("inclusive"),
+);
+
 const postgresUrl = z
   .string({ error: "is required (a postgresql:// connection string)" })
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgresql:// connection string");
@@ -164,6 +170,12 @@ const serverSchema = z
         )
         .optional(),
     ),
+    /**
+     * Whether the catalog's prices include VAT (`inclusive`, the default: EU consumer prices are shown
+     * with tax) or have it added at checkout (`exclusive`): the `tax_behavior` `stripe:sync` gives
+     * the prices, and the "incl. VAT" / "+ VAT" next to them. Stripe Tax computes the tax itself.
+     */
+    TAX_MODE: taxMode,
     /** Another Stripe API base URL (the loopback simulator); unset → api.stripe.com. */
     STRIPE_API_BASE: optionalString.pipe(
       z.url({ error: "must be an absolute URL such as http://127.0.0.1:12111" }).optional(),
@@ -371,6 +383,15 @@ const toolingSchema = z.object({
 /** Variables read by the dev/test tooling in scripts/ (before the app's own env exists). */
 export function toolingEnv(source: Record<string, string | undefined> = process.env) {
   const result = toolingSchema.safeParse(source);
+  if (!result.success) throw new EnvError(describe(result.error));
+  return result.data;
+}
+
+const taxSchema = z.object({ TAX_MODE: taxMode });
+
+/** TAX_MODE alone, for the scripts that sync the catalog outside the app's full environment. */
+export function taxEnv(source: Record<string, string | undefined> = process.env): { TAX_MODE: TaxMode } {
+  const result = taxSchema.safeParse(source);
   if (!result.success) throw new EnvError(describe(result.error));
   return result.data;
 }

@@ -382,6 +382,56 @@ const routes: Route[] = [
       return list(e, items, p, "/v1/invoices");
     },
   },
+  // coupons and promotion codes (discounts.ts); the tax rates Stripe Tax applied (tax.ts)
+  {
+    method: "POST",
+    pattern: /^\/v1\/coupons$/,
+    endpoint: "coupons.create",
+    handler: (e, p) => one(e, e.createCoupon(p), p),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/coupons/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.adjustments.coupon(id!), p),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/coupons$/,
+    endpoint: "coupons.list",
+    handler: (e, p) => list(e, e.store.all("coupon"), p, "/v1/coupons"),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/promotion_codes$/,
+    endpoint: "promotion_codes.create",
+    handler: (e, p) => one(e, e.createPromotionCode(p), p),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/promotion_codes/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("promotion_code", id!, "promotion_code"), p),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/promotion_codes$/,
+    endpoint: "promotion_codes.list",
+    handler: (e, p) => {
+      let items = activeFilter(e.store.all("promotion_code"), p);
+      const code = str(p, "code");
+      if (code) items = items.filter((i) => i.code === code);
+      const coupon = str(p, "coupon");
+      if (coupon) items = items.filter((i) => (i.promotion as { coupon: string }).coupon === coupon);
+      return list(e, filterEq(items, p, "customer"), p, "/v1/promotion_codes");
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/tax_rates/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.mustGet("tax_rate", id!, "tax_rate"), p),
+  },
   // invoice payments: which PaymentIntent paid which invoice (`payment[type]=payment_intent` with
   // `payment[payment_intent]`, or `invoice`), as Stripe's GET /v1/invoice_payments filters them
   {

@@ -6,13 +6,40 @@ import { StripeError, invalidRequest } from "./errors";
 import { CHECKOUT_OUTCOMES } from "./engine";
 import type { StripeSimulator } from "./server";
 import type { Json } from "./store";
+import { address } from "./tax";
 
 export interface ControlResult {
   status: number;
   body: Json;
 }
 
-const outcomeBody = z.object({ outcome: z.enum(CHECKOUT_OUTCOMES as [string, ...string[]]).default("paid") }).strict();
+const outcomeBody = z
+  .object({
+    outcome: z.enum(CHECKOUT_OUTCOMES as [string, ...string[]]).default("paid"),
+    address: z
+      .object({
+        country: z.string().regex(/^[A-Za-z]{2}$/),
+        line1: z.string().max(200).optional(),
+        postal_code: z.string().max(20).optional(),
+        city: z.string().max(100).optional(),
+      })
+      .strict()
+      .optional(),
+    name: z.string().max(200).optional(),
+    taxId: z.string().max(40).optional(),
+    promotionCode: z.string().max(100).optional(),
+  })
+  .strict();
+const promotionCodeBody = z
+  .object({
+    code: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+    percentOff: z.number().positive().max(100).optional(),
+    amountOff: z.number().int().positive().optional(),
+    currency: z.string().length(3).optional(),
+    duration: z.enum(["once", "repeating", "forever"]).optional(),
+    durationInMonths: z.number().int().min(1).max(120).optional(),
+  })
+  .strict();
 const resolveBody = z.object({ result: z.enum(["succeeded", "failed"]).optional() }).strict();
 const timesBody = z.object({ times: z.number().int().min(1).max(100).default(1) }).strict();
 const refundBody = z.object({ amount: z.number().int().positive().optional() }).strict();
@@ -98,8 +125,17 @@ export async function handleControl(
       return ok({ kinds: sim.kinds() });
     case "GET objects/:id":
       return ok({ data: sim.objects(b!) });
-    case "POST checkout/:id/complete":
-      return ok(sim.completeCheckout(b!, parse(outcomeBody, body).outcome as (typeof CHECKOUT_OUTCOMES)[number]));
+    case "POST checkout/:id/complete": {
+      const { outcome, address: entered, ...details } = parse(outcomeBody, body);
+      return ok(
+        sim.completeCheckout(b!, outcome as (typeof CHECKOUT_OUTCOMES)[number], {
+          ...details,
+          ...(entered ? { address: address(entered) } : {}),
+        }),
+      );
+    }
+    case "POST promotion_codes":
+      return ok(sim.createPromotionCode(parse(promotionCodeBody, body)));
     case "POST checkout/:id/resolve":
       return ok(sim.resolveAsyncPayment(b!, parse(resolveBody, body).result));
     case "POST subscriptions/:id/advance":

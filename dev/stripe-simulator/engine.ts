@@ -15,6 +15,15 @@ import {
   refundDefaults,
   subscriptionDefaults,
 } from "./defaults";
+import { Adjustments, invoiceAdjustmentFields, type InvoiceAdjustment } from "./adjustments";
+import {
+  applySessionAmounts,
+  lineAmounts,
+  parseCheckoutTaxSettings,
+  sessionTaxFields,
+  type CheckoutDetails,
+} from "./checkout-tax";
+import { discountObject, newCoupon, newPromotionCode, type Coupon, type PromotionCode } from "./discounts";
 import { StripeError, invalidRequest, missingParam, noSuch } from "./errors";
 import { applyMetadata, arr, bool, int, isObject, obj, oneOf, requiredStr, str, strList, type Params } from "./params";
 import { newPayment, settlePayment } from "./payments";
@@ -31,6 +40,7 @@ import {
   type JsonObject,
   type StripeObject,
 } from "./store";
+import * as tax from "./tax";
 import type {
   Charge,
   CheckoutLineItem,
@@ -120,6 +130,8 @@ function isoDate(seconds: number): string {
 
 export class StripeEngine {
   readonly store = new Store();
+  /** Tax settings, discounts and tax ids (adjustments.ts). */
+  readonly adjustments = new Adjustments(this.store);
   /** Every event, oldest first. */
   readonly events: EventRecord[] = [];
   /** Set by the HTTP layer while a request is handled, so events carry `request.id`. */
@@ -185,6 +197,7 @@ export class StripeEngine {
     this.sessionLineItems.clear();
     this.invoicePayments.clear();
     this.delayPayments.clear();
+    this.adjustments.reset();
     this.invoiceCounter = 0;
   }
 
@@ -537,7 +550,9 @@ export class StripeEngine {
     if (customerId && customerEmail) {
       throw invalidRequest("You may only specify one of these parameters: customer, customer_email.", "customer_email");
     }
-    if (customerId) this.customer(customerId, "customer");
+    const existingCustomer = customerId ? this.customer(customerId, "customer") : null;
+    const taxSettings = parseCheckoutTaxSettings(params, mode, existingCustomer);
+    const sessionCoupon = this.sessionCoupon(taxSettings.discount);
     const uiMode = str(params, "ui_mode");
     if (uiMode && uiMode !== "hosted" && uiMode !== "hosted_page") {
       throw invalidRequest("The simulator supports hosted Checkout only (ui_mode=hosted).", "ui_mode");
@@ -668,6 +683,23 @@ export class StripeEngine {
       subscription: null,
       ...checkoutSessionDefaults(),
     };
+    Object.assign(session, sessionTaxFields(taxSettings));
+    if (mode === "payment") (session.invoice_creation as { enabled: boolean }).enabled = taxSettings.invoiceCreation;
+    if (sessionCoupon) {
+      session.discounts = [{ coupon: sessionCoupon.coupon.id, promotion_code: sessionCoupon.promo?.id ?? null }];
+    }
+    applySessionAmounts(
+      session,
+      lineItems,
+      lineAmounts(items, {
+        coupon: sessionCoupon?.coupon ?? null,
+        currency,
+        automaticTax: false,
+        country: null,
+        vatId: null,
+      }),
+    );
+    this.adjustments.setSessionSettings(id, taxSettings);
     this.store.put("checkout.session", session);
     this.sessionLineItems.set(id, lineItems);
     this.sessionExtras.set(id, { subscriptionMetadata, paymentIntentMetadata });
@@ -705,7 +737,7 @@ export class StripeEngine {
    * `payment_status: 'unpaid'`, and the result arrives later (`resolveAsyncPayment`, or by itself
    * after `asyncPaymentDelayMs`). `declined`: the card is declined, the session stays open.
    */
-  completeCheckout(id: string, outcome: CheckoutOutcome): CheckoutSession {
+  completeCheckout(id: string, outcome: CheckoutOutcome, details: CheckoutDetails = {}): CheckoutSession {
     const session = this.checkoutSession(id);
     if (session.status !== "open") {
       throw invalidRequest(
@@ -731,8 +763,11 @@ export class StripeEngine {
     }
     const extras = this.sessionExtras.get(id) ?? { subscriptionMetadata: {}, paymentIntentMetadata: {} };
     const delayed = outcome !== "paid";
+    const buyer = this.checkoutBuyer(session, details);
     return this.flow(() => {
+      this.applyBuyerAmounts(session, buyer);
       let customer = session.customer ? this.customer(session.customer) : null;
+      const created = !customer;
       if (!customer && session.customer_creation === "always") {
         customer = this.createCustomer({
           email: session.customer_email ?? "customer@example.com",
@@ -741,17 +776,27 @@ export class StripeEngine {
       }
       session.customer = customer?.id ?? null;
       session.customer_details = {
-        address: { city: null, country: "US", line1: null, line2: null, postal_code: "10001", state: null },
+        address: buyer.address,
         business_name: null,
         email: customer?.email ?? session.customer_email ?? "customer@example.com",
         individual_name: null,
-        name: customer?.name ?? "Simulated Customer",
+        name: buyer.name ?? customer?.name ?? "Simulated Customer",
         phone: null,
-        tax_exempt: "none",
-        tax_ids: [],
+        tax_exempt: buyer.reverseCharge ? "reverse" : "none",
+        tax_ids: buyer.taxIds,
       };
+      if (customer) this.applyBuyerToCustomer(session, customer, buyer, created);
       session.status = "complete";
       session.url = null;
+      if (session.amount_total === 0) {
+        // Nothing to charge (a 100%-off code): Checkout completes without a payment.
+        if (session.mode === "payment") {
+          session.payment_status = "no_payment_required";
+          this.emit("checkout.session.completed", session);
+          this.createPaymentInvoice(session, null);
+          return session;
+        }
+      }
       if (session.mode === "payment") {
         const amount = session.amount_total;
         const { intent, charge } = this.createPayment({
@@ -774,9 +819,10 @@ export class StripeEngine {
         const sub = this.createSubscription(session, customer!, extras.subscriptionMetadata, delayed);
         session.subscription = sub.id;
         session.invoice = sub.latest_invoice;
-        session.payment_status = delayed ? "unpaid" : "paid";
+        session.payment_status = delayed ? "unpaid" : session.amount_total === 0 ? "no_payment_required" : "paid";
       }
       this.emit("checkout.session.completed", session);
+      if (session.mode === "payment" && !delayed) this.createPaymentInvoice(session, session.payment_intent);
       if (delayed) this.scheduleAsync(session.id, outcome === "async_success" ? "succeeded" : "failed");
       return session;
     });
@@ -823,6 +869,7 @@ export class StripeEngine {
           session.payment_status = "paid";
           this.emit("payment_intent.succeeded", intent);
           this.emit("charge.succeeded", charge);
+          this.createPaymentInvoice(session, intent.id);
         } else {
           this.emit("payment_intent.payment_failed", intent);
           this.emit("charge.failed", charge);
@@ -848,6 +895,320 @@ export class StripeEngine {
         session,
       );
       return session;
+    });
+  }
+
+  // ---------------------------------------------------------------- tax, discounts, post-payment invoices
+
+  /** The coupon (and promotion code) named by `discounts[0]` at session creation. */
+  private sessionCoupon(
+    discount: { coupon?: string; promotion_code?: string } | null,
+  ): { coupon: Coupon; promo: PromotionCode | null } | null {
+    if (!discount) return null;
+    if (discount.coupon)
+      return { coupon: this.adjustments.coupon(discount.coupon, "discounts[0][coupon]"), promo: null };
+    const promo = this.mustGet<PromotionCode>(
+      "promotion_code",
+      discount.promotion_code!,
+      "promotion_code",
+      "discounts[0][promotion_code]",
+    );
+    return { coupon: this.adjustments.coupon(promo.promotion.coupon), promo };
+  }
+
+  /**
+   * The buyer's address, name, VAT id and promotion code, checked before anything changes, and
+   * the session's amounts for them: a code only where promotion codes are allowed, a tax id only
+   * where it is collected (an EU VAT number), a country always (US when a test gives none).
+   */
+  private checkoutBuyer(session: CheckoutSession, details: CheckoutDetails) {
+    const settings = this.adjustments.sessionSettings(session.id);
+    const address = details.address ?? tax.address({ country: "US", postal_code: "10001" });
+    if (!/^[A-Z]{2}$/.test(address.country)) throw invalidRequest("Enter your country.", "address[country]");
+    let vat: string | null = null;
+    if (details.taxId?.trim()) {
+      if (!settings?.taxIdCollection) throw invalidRequest("This session does not collect tax ids.", "tax_id");
+      if (!tax.euVatCountry(details.taxId))
+        throw invalidRequest("Your VAT number is invalid.", "tax_id", "tax_id_invalid");
+      vat = details.taxId.replace(/[\s.-]/g, "").toUpperCase();
+    }
+    let code: { coupon: Coupon; promo: PromotionCode | null } | null = this.sessionCoupon(settings?.discount ?? null);
+    if (details.promotionCode?.trim()) {
+      if (!settings?.allowPromotionCodes)
+        throw invalidRequest("This session does not accept promotion codes.", "promotion_code");
+      code = this.adjustments.redeemableCode(details.promotionCode);
+    }
+    const items = this.lineItemsOf(session.id);
+    const amounts = lineAmounts(
+      items.map((li) => ({ price: li.price, quantity: li.quantity })),
+      {
+        coupon: code?.coupon ?? null,
+        currency: session.currency,
+        automaticTax: settings?.automaticTax ?? false,
+        country: address.country,
+        vatId: vat,
+      },
+    );
+    const sum = (f: (a: (typeof amounts)[number]) => number) => amounts.reduce((total, a) => total + f(a), 0);
+    return {
+      address,
+      name: details.name?.trim() || null,
+      taxIds: vat ? [{ type: "eu_vat", value: vat }] : [],
+      reverseCharge: amounts.some((a) => a.reason === "reverse_charge"),
+      code,
+      amounts,
+      totals: {
+        subtotal: sum((a) => a.subtotal),
+        discount: sum((a) => a.discount),
+        tax: sum((a) => a.tax),
+        total: sum((a) => a.total),
+      },
+    };
+  }
+
+  /** What the checkout page shows for the entered address and code, without changing the session (throws for a bad code or VAT id). */
+  previewCheckout(id: string, details: CheckoutDetails) {
+    return this.checkoutBuyer(this.checkoutSession(id), details).totals;
+  }
+
+  /** The buyer's amounts and code become the session's (at completion). */
+  private applyBuyerAmounts(session: CheckoutSession, buyer: ReturnType<StripeEngine["checkoutBuyer"]>): void {
+    applySessionAmounts(session, this.lineItemsOf(session.id), buyer.amounts);
+    const settings = this.adjustments.sessionSettings(session.id);
+    if (settings?.automaticTax) (session.automatic_tax as { status: string }).status = "complete";
+    if (buyer.code) {
+      this.adjustments.redeem(buyer.code.coupon, buyer.code.promo);
+      session.discounts = [{ coupon: buyer.code.coupon.id, promotion_code: buyer.code.promo?.id ?? null }];
+    }
+  }
+
+  /** `customer_update[address|name]=auto`: what was entered is saved on the customer. */
+  private applyBuyerToCustomer(
+    session: CheckoutSession,
+    customer: Customer,
+    buyer: ReturnType<StripeEngine["checkoutBuyer"]>,
+    created: boolean,
+  ): void {
+    const settings = this.adjustments.sessionSettings(session.id);
+    const before = clone(customer);
+    // Checkout saves the address on a customer it creates (no event of its own: the customer is
+    // made with it), and on an existing one with `customer_update[address]=auto`.
+    if (settings?.customerUpdate.address || created) customer.address = buyer.address;
+    if (settings?.customerUpdate.name && buyer.name) customer.name = buyer.name;
+    if (buyer.reverseCharge) customer.tax_exempt = "reverse";
+    this.adjustments.setTaxIds(customer.id, buyer.taxIds);
+    if (!created && JSON.stringify(before) !== JSON.stringify(customer))
+      this.emit("customer.updated", customer, before);
+  }
+
+  /** A new subscription takes the session's discount (a Discount object) and its automatic tax. */
+  private attachSessionAdjustments(session: CheckoutSession, sub: Subscription): void {
+    const settings = this.adjustments.sessionSettings(session.id);
+    const first = (session.discounts as Array<{ coupon: string; promotion_code: string | null }> | undefined)?.[0];
+    let discountId = "";
+    if (first) {
+      const coupon = this.adjustments.coupon(first.coupon);
+      const discount = discountObject({
+        coupon,
+        promotionCode: first.promotion_code,
+        customer: sub.customer,
+        subscription: sub.id,
+        end: null,
+      });
+      this.store.put("discount", discount);
+      discountId = discount.id;
+      sub.discounts = [discount.id];
+    }
+    if (settings?.automaticTax)
+      sub.automatic_tax = { disabled_reason: null, enabled: true, liability: { type: "self" } };
+    this.adjustments.attachToSubscription(sub.id, discountId, first?.coupon ?? "", settings?.automaticTax ?? false);
+  }
+
+  private invoiceTaxFields(customer: Customer, adjustment: InvoiceAdjustment, automaticTax: boolean): JsonObject {
+    return {
+      ...invoiceAdjustmentFields(adjustment, automaticTax),
+      customer_address: (customer.address as Json) ?? null,
+      customer_tax_ids: this.adjustments.taxIdsOf(customer.id),
+      customer_tax_exempt: (customer.tax_exempt as string | undefined) ?? "none",
+    };
+  }
+
+  /** Stripe reports an invoice's tax and discount per line too: here on the first line that carries them. */
+  private spreadAdjustmentOnLines(lines: InvoiceLine[], adjustment: InvoiceAdjustment): void {
+    const line = lines.find((l) => l.discountable) ?? lines[0];
+    if (!line) return;
+    if (adjustment.discount)
+      line.discount_amounts = [{ amount: adjustment.discount.amount, discount: adjustment.discount.discountId }];
+    if (adjustment.discount) line.discounts = [adjustment.discount.discountId];
+    if (adjustment.tax)
+      line.taxes = [
+        {
+          amount: adjustment.tax.amount,
+          tax_behavior: adjustment.tax.behavior,
+          tax_rate_details: { tax_rate: adjustment.tax.rateId },
+          taxability_reason: adjustment.tax.reason,
+          taxable_amount: adjustment.tax.taxable,
+          type: "tax_rate_details",
+        },
+      ];
+  }
+
+  /**
+   * A paid payment-mode session with `invoice_creation[enabled]`: Stripe issues a post-payment
+   * invoice (`billing_reason: "manual"`, no parent), paid, with the session's lines, discount and
+   * tax; `session.invoice` names it. Events: invoice.created, .finalized, .paid, .payment_succeeded.
+   */
+  private createPaymentInvoice(session: CheckoutSession, paymentIntentId: string | null): void {
+    const settings = this.adjustments.sessionSettings(session.id);
+    if (session.mode !== "payment" || !settings?.invoiceCreation || !session.customer) return;
+    const customer = this.customer(session.customer);
+    const now = nowSeconds();
+    const id = newId("in");
+    const items = this.lineItemsOf(session.id);
+    const first = (session.discounts as Array<{ coupon: string; promotion_code: string | null }> | undefined)?.[0];
+    let discount: InvoiceAdjustment["discount"] = null;
+    if (first) {
+      const record = discountObject({
+        coupon: this.adjustments.coupon(first.coupon),
+        promotionCode: first.promotion_code,
+        customer: customer.id,
+        checkoutSession: session.id,
+        invoice: id,
+        end: null,
+      });
+      this.store.put("discount", record);
+      discount = {
+        amount: (session.total_details as { amount_discount: number }).amount_discount,
+        discountId: record.id,
+      };
+    }
+    const subtotal = items.reduce((sum, li) => sum + li.amount_subtotal, 0);
+    const vat = this.adjustments.taxIdsOf(customer.id)[0]?.value ?? null;
+    const address = (session.customer_details as { address: tax.Address } | null)?.address ?? null;
+    const adjustment = this.adjustments.build(subtotal, discount, settings.automaticTax, address, items[0]?.price, vat);
+    this.invoiceCounter += 1;
+    const lines: InvoiceLine[] = items.map((li) => ({
+      id: newId("il"),
+      object: "line_item",
+      amount: li.amount_subtotal,
+      currency: session.currency,
+      description: li.description,
+      discount_amounts: [],
+      discountable: true,
+      discounts: [],
+      invoice: id,
+      livemode: false,
+      metadata: {},
+      parent: {
+        type: "invoice_item_details",
+        invoice_item_details: {
+          invoice_item: newId("ii"),
+          proration: false,
+          proration_details: { credited_items: null },
+          subscription: null,
+        },
+        subscription_item_details: null,
+      },
+      period: { start: now, end: now },
+      pretax_credit_amounts: [],
+      pricing: {
+        type: "price_details",
+        price_details: { price: li.price.id, product: li.price.product },
+        unit_amount_decimal: String(li.price.unit_amount),
+      },
+      quantity: li.quantity,
+      quantity_decimal: String(li.quantity),
+      subscription: null,
+      subtotal: li.amount_subtotal,
+      taxes: [],
+    }));
+    this.spreadAdjustmentOnLines(lines, adjustment);
+    const invoice: Invoice = {
+      id,
+      object: "invoice",
+      amount_due: adjustment.total,
+      amount_paid: adjustment.total,
+      amount_remaining: 0,
+      attempt_count: adjustment.total > 0 ? 1 : 0,
+      attempted: true,
+      billing_reason: "manual",
+      created: now,
+      currency: session.currency,
+      customer: customer.id,
+      customer_email: customer.email,
+      customer_name: customer.name,
+      effective_at: now,
+      ending_balance: customer.balance,
+      hosted_invoice_url: `${this.options.publicUrl()}/invoices/${id}`,
+      invoice_pdf: `${this.options.publicUrl()}/invoices/${id}/pdf`,
+      lines: {
+        object: "list",
+        data: lines,
+        has_more: false,
+        total_count: lines.length,
+        url: `/v1/invoices/${id}/lines`,
+      },
+      next_payment_attempt: null,
+      number: `SIM-${String(this.invoiceCounter).padStart(4, "0")}`,
+      parent: null,
+      period_end: now,
+      period_start: now,
+      starting_balance: customer.balance,
+      status: "paid",
+      status_transitions: { finalized_at: now, marked_uncollectible_at: null, paid_at: now, voided_at: null },
+      total: adjustment.total,
+      webhooks_delivered_at: now,
+      ...invoiceDefaults(),
+      ...this.invoiceTaxFields(customer, adjustment, settings.automaticTax),
+      metadata: { ...session.metadata },
+    };
+    this.store.put("invoice", invoice);
+    if (paymentIntentId) {
+      this.invoicePayments.set(id, [
+        {
+          id: newId("inpay"),
+          object: "invoice_payment",
+          amount_paid: adjustment.total,
+          amount_requested: adjustment.total,
+          created: now,
+          currency: session.currency,
+          invoice: id,
+          is_default: true,
+          livemode: false,
+          payment: { type: "payment_intent", payment_intent: paymentIntentId },
+          status: "paid",
+          status_transitions: { canceled_at: null, paid_at: now },
+        },
+      ]);
+    }
+    session.invoice = id;
+    this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
+    this.emit("invoice.finalized", invoice);
+    this.emit("invoice.paid", invoice);
+    this.emit("invoice.payment_succeeded", invoice);
+  }
+
+  /** `POST /v1/coupons`. */
+  createCoupon(params: Params): Coupon {
+    const coupon = newCoupon(params, (id) => Boolean(this.store.get("coupon", id)));
+    return this.flow(() => {
+      this.store.put("coupon", coupon);
+      this.emit("coupon.created", coupon);
+      return coupon;
+    });
+  }
+
+  /** `POST /v1/promotion_codes`. */
+  createPromotionCode(params: Params): PromotionCode {
+    const promo = newPromotionCode(
+      params,
+      (id) => this.adjustments.coupon(id, "promotion[coupon]"),
+      (code) => this.store.all<PromotionCode>("promotion_code").some((p) => p.active && p.code === code),
+    );
+    return this.flow(() => {
+      this.store.put("promotion_code", promo);
+      this.emit("promotion_code.created", promo);
+      return promo;
     });
   }
 
@@ -973,6 +1334,7 @@ export class StripeEngine {
       ...subscriptionDefaults(),
     };
     this.store.put("subscription", sub);
+    this.attachSessionAdjustments(session, sub);
     const invoice = this.buildInvoice(sub, "subscription_create", { start: now, end: now }, this.cycleLines(sub, []));
     sub.latest_invoice = invoice.id;
     this.emit("customer.subscription.created", sub);
@@ -1023,7 +1385,14 @@ export class StripeEngine {
     const customer = this.customer(sub.customer);
     const now = nowSeconds();
     const id = newId("in");
-    const total = lines.reduce((s, l) => s + l.amount, 0);
+    const adjustment = this.adjustments.forSubscriptionInvoice(
+      sub.id,
+      customer,
+      lines,
+      billingReason !== "subscription_update",
+      sub.currency,
+    );
+    const total = adjustment.total;
     // A negative total (a downgrade's credit) goes to the customer's balance; nothing is due.
     const amountDue = Math.max(0, total + Math.min(0, customer.balance));
     const creditUsed = total > 0 ? Math.min(total, -Math.min(0, customer.balance)) : 0;
@@ -1110,7 +1479,13 @@ export class StripeEngine {
       next_payment_attempt: null,
       status: "open",
       ...invoiceDefaults(),
+      ...this.invoiceTaxFields(
+        customer,
+        adjustment,
+        Boolean(sub.automatic_tax && (sub.automatic_tax as { enabled?: boolean }).enabled),
+      ),
     };
+    this.spreadAdjustmentOnLines(invoiceLines, adjustment);
     this.store.put("invoice", invoice);
     return invoice;
   }

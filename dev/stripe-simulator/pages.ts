@@ -9,7 +9,9 @@
 //   GET  /invoices/:id, /receipts/:id   an invoice's hosted page, a charge's receipt
 import { StripeError } from "./errors";
 import { CHECKOUT_OUTCOMES, type CheckoutOutcome, type StripeEngine } from "./engine";
+import type { CheckoutDetails } from "./checkout-tax";
 import type { FormObject } from "./form";
+import { checkoutDetailsOf, checkoutFields, checkoutTotalsRows } from "./checkout-page";
 import type { Charge, CheckoutSession, Invoice, PortalSession, Price, Subscription } from "./types";
 
 export interface PageResult {
@@ -70,7 +72,12 @@ function notFound(what: string): PageResult {
 
 // ------------------------------------------------------------------ checkout
 
-export function renderCheckout(engine: StripeEngine, sessionId: string, error?: string): PageResult {
+export function renderCheckout(
+  engine: StripeEngine,
+  sessionId: string,
+  error?: string,
+  entered: CheckoutDetails = {},
+): PageResult {
   const session = engine.store.get<CheckoutSession>("checkout.session", sessionId);
   if (!session) return notFound("This checkout session does not exist.");
   if (session.status === "complete") {
@@ -98,6 +105,13 @@ export function renderCheckout(engine: StripeEngine, sessionId: string, error?: 
     .join("\n");
   const email = session.customer ? engine.store.get("customer", session.customer)?.email : session.customer_email;
   const verb = session.mode === "subscription" ? "Subscribe" : "Pay";
+  let totals: { subtotal: number; discount: number; tax: number; total: number } | null = null;
+  try {
+    totals = engine.previewCheckout(session.id, entered);
+  } catch {
+    totals = engine.previewCheckout(session.id, { ...entered, promotionCode: undefined, taxId: undefined });
+  }
+  const settings = engine.adjustments.sessionSettings(session.id);
   const body = `<main>
 <h1>${session.mode === "subscription" ? "Subscribe" : "Checkout"}</h1>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
@@ -107,11 +121,12 @@ ${email ? `<p>Paying as <strong>${escapeHtml(email)}</strong></p>` : ""}
 <tbody>
 ${rows}
 </tbody>
-<tfoot><tr><th scope="row" colspan="2">Total due today</th><td class="num" data-testid="checkout-total">${money(session.amount_total, session.currency)}</td></tr></tfoot>
+<tfoot>${checkoutTotalsRows(totals, session.currency)}</tfoot>
 </table>
 <form method="post" action="/c/pay/${escapeHtml(session.id)}">
+${checkoutFields(settings, entered)}
 <p>Card: Visa •••• 4242 (simulated)</p>
-<button type="submit" class="primary" name="outcome" value="paid">${verb} ${money(session.amount_total, session.currency)}</button>
+<button type="submit" class="primary" name="outcome" value="paid">${verb} ${money(totals.total, session.currency)}</button>
 <fieldset>
 <legend>Other test outcomes</legend>
 <button type="submit" name="outcome" value="async_success">Pay with delayed method (succeeds later)</button>
@@ -127,15 +142,27 @@ ${session.cancel_url ? `<p><a href="${escapeHtml(session.cancel_url)}">Cancel an
 export function submitCheckout(engine: StripeEngine, sessionId: string, form: FormObject): PageResult {
   const session = engine.store.get<CheckoutSession>("checkout.session", sessionId);
   if (!session) return notFound("This checkout session does not exist.");
+  const details = checkoutDetailsOf(form);
+  if (form.intent === "apply") {
+    // "Apply" / "Update total": the same page with the entered address and code priced.
+    try {
+      engine.previewCheckout(sessionId, details);
+    } catch (error) {
+      if (error instanceof StripeError)
+        return renderWithStatus(renderCheckout(engine, sessionId, error.message, details), error.status);
+      throw error;
+    }
+    return renderCheckout(engine, sessionId, undefined, details);
+  }
   const outcome = typeof form.outcome === "string" ? form.outcome : "paid";
   if (!(CHECKOUT_OUTCOMES as readonly string[]).includes(outcome)) {
-    return renderWithStatus(renderCheckout(engine, sessionId, `Unknown outcome "${outcome}".`), 400);
+    return renderWithStatus(renderCheckout(engine, sessionId, `Unknown outcome "${outcome}".`, details), 400);
   }
   try {
-    engine.completeCheckout(sessionId, outcome as CheckoutOutcome);
+    engine.completeCheckout(sessionId, outcome as CheckoutOutcome, details);
   } catch (error) {
     if (error instanceof StripeError)
-      return renderWithStatus(renderCheckout(engine, sessionId, error.message), error.status);
+      return renderWithStatus(renderCheckout(engine, sessionId, error.message, details), error.status);
     throw error;
   }
   const success = engine.successRedirect(session);

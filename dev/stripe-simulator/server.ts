@@ -7,6 +7,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { handleApi } from "./api";
 import { handleControl } from "./control";
 import { renderDashboard, submitDashboard } from "./dashboard";
+import type { CheckoutDetails } from "./checkout-tax";
+import type { PromotionCode } from "./discounts";
 import { StripeEngine, type CheckoutOutcome } from "./engine";
 import { StripeError, invalidRequest, unauthorized } from "./errors";
 import { FormParseError, parseForm, type FormObject } from "./form";
@@ -19,6 +21,7 @@ import {
   submitPortal,
   type PageResult,
 } from "./pages";
+import { invoiceLines, pdfDocument } from "./invoice-pdf";
 import { API_VERSION, newId, type EventRecord, type Json, type StripeObject } from "./store";
 import type { CheckoutSession, Invoice, Subscription } from "./types";
 import { WebhookDispatcher, type Delivery, type WebhookSwitches } from "./webhooks";
@@ -55,6 +58,17 @@ export interface RecordedApiRequest {
   replayed: boolean;
 }
 
+/** A promotion code and its coupon, in one call (tests, the control API, `npm run dev`'s demo codes). */
+export interface PromotionCodeInput {
+  code: string;
+  percentOff?: number;
+  /** Cents, in `currency` (default eur). */
+  amountOff?: number;
+  currency?: string;
+  duration?: "once" | "repeating" | "forever";
+  durationInMonths?: number;
+}
+
 export interface StripeSimulator {
   /** `http://127.0.0.1:<port>` (API under `/v1`). */
   url: string;
@@ -82,7 +96,10 @@ export interface StripeSimulator {
   pendingAsyncPayments(): string[];
 
   // flows
-  completeCheckout(sessionId: string, outcome?: CheckoutOutcome): CheckoutSession;
+  /** `details`: what the buyer enters on the page (address — default US —, name, VAT id, promotion code). */
+  completeCheckout(sessionId: string, outcome?: CheckoutOutcome, details?: CheckoutDetails): CheckoutSession;
+  /** A coupon and an active promotion code for it (what `POST /v1/coupons` + `/v1/promotion_codes` make). */
+  createPromotionCode(input: PromotionCodeInput): PromotionCode;
   resolveAsyncPayment(sessionId: string, result?: "succeeded" | "failed"): CheckoutSession;
   advanceSubscription(subscriptionId: string): Subscription;
   endPeriod(subscriptionId: string): Subscription;
@@ -346,9 +363,12 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       else return false;
       return true;
     }
-    const invoice = /^\/invoices\/([A-Za-z0-9_]+)(?:\/pdf)?$/.exec(url.pathname);
+    const invoice = /^\/invoices\/([A-Za-z0-9_]+)(\/pdf)?$/.exec(url.pathname);
     if (invoice && method === "GET") {
-      sendPage(res, renderInvoice(engine, invoice[1]!));
+      const found = invoice[2] ? engine.store.get<Invoice>("invoice", invoice[1]!) : undefined;
+      // invoice_pdf: the document itself, as Stripe serves it (application/pdf).
+      if (found) send(res, 200, pdfDocument(invoiceLines(found)), { "content-type": "application/pdf" });
+      else sendPage(res, renderInvoice(engine, invoice[1]!));
       return true;
     }
     const receipt = /^\/receipts\/([A-Za-z0-9_]+)$/.exec(url.pathname);
@@ -419,7 +439,19 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     get: <T extends StripeObject>(id: string) => engine.store.byId(id) as T | undefined,
     kinds: () => engine.store.kinds(),
     pendingAsyncPayments: () => engine.pendingAsyncPayments(),
-    completeCheckout: (id, outcome = "paid") => engine.completeCheckout(id, outcome),
+    completeCheckout: (id, outcome = "paid", details = {}) => engine.completeCheckout(id, outcome, details),
+    createPromotionCode: (input) => {
+      const coupon = engine.createCoupon({
+        ...(input.percentOff !== undefined ? { percent_off: String(input.percentOff) } : {}),
+        ...(input.amountOff !== undefined
+          ? { amount_off: String(input.amountOff), currency: input.currency ?? "eur" }
+          : {}),
+        duration: input.duration ?? "once",
+        ...(input.durationInMonths !== undefined ? { duration_in_months: String(input.durationInMonths) } : {}),
+        name: input.code,
+      });
+      return engine.createPromotionCode({ code: input.code, promotion: { type: "coupon", coupon: coupon.id } });
+    },
     resolveAsyncPayment: (id, result) => engine.resolveAsyncPayment(id, result),
     advanceSubscription: (id) => engine.advanceSubscription(id),
     endPeriod: (id) => engine.advanceSubscription(id),

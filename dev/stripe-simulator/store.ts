@@ -55,6 +55,9 @@ const PREFIXES: Array<[string, string]> = [
   ["bps_", "billing_portal.session"],
   ["bpc_", "billing_portal.configuration"],
   ["pm_", "payment_method"],
+  ["promo_", "promotion_code"],
+  ["di_", "discount"],
+  ["txr_", "tax_rate"],
 ];
 
 export function kindOfId(id: string): string | null {

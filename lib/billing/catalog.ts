@@ -114,11 +114,14 @@ export class CatalogPriceMismatch extends Error {
 
 /**
  * How a Stripe price differs from a catalog entry: amount, currency, interval, and — when the price
- * says what it grants (`tollgate_tokens`) — the tokens. Empty when it sells exactly the entry.
+ * says what it grants (`tollgate_tokens`) — the tokens; with `taxBehavior` (TAX_MODE), its tax
+ * behavior too. Empty when it sells exactly the entry.
  */
 export function priceDifferences(
-  price: Pick<Stripe.Price, "unit_amount" | "currency" | "recurring" | "metadata">,
+  price: Pick<Stripe.Price, "unit_amount" | "currency" | "recurring" | "metadata"> &
+    Partial<Pick<Stripe.Price, "tax_behavior">>,
   item: CatalogItem,
+  taxBehavior?: "inclusive" | "exclusive",
 ): string[] {
   const out: string[] = [];
   if (price.unit_amount !== item.unitAmount) out.push(`amount ${price.unit_amount} ≠ ${item.unitAmount}`);
@@ -129,6 +132,8 @@ export function priceDifferences(
     out.push(`interval ${interval ?? "one-time"} ≠ ${item.recurring ?? "one-time"}`);
   const tokens = price.metadata?.[META_TOKENS];
   if (tokens !== undefined && tokens !== String(item.tokens)) out.push(`tokens ${tokens} ≠ ${item.tokens}`);
+  if (taxBehavior && price.tax_behavior !== taxBehavior)
+    out.push(`tax behavior ${price.tax_behavior ?? "unspecified"} ≠ ${taxBehavior}`);
   return out;
 }
 

@@ -20,7 +20,22 @@ import type { BillingContext } from "./context";
 import { ensureCustomer, META_USER, type CustomerOwner } from "./customer";
 import { portalUrl, planChangeUrl } from "./portal";
 import { isLive, syncSubscription } from "./sync-subscription";
+import { taxMode } from "./tax";
 import { cancelUrl, successUrl } from "./urls";
+
+/**
+ * Every Checkout Session (plan or pack): Stripe Tax from the billing address, which is required and
+ * saved on the customer with the name (so renewals are taxed the same way); a B2B buyer may enter
+ * a VAT number (reverse charge); promotion codes are accepted. A coupon changes what is paid, never
+ * what is granted: grants follow the price (effects.ts), not the amount.
+ */
+const TAX_AND_DISCOUNTS = {
+  automatic_tax: { enabled: true },
+  billing_address_collection: "required",
+  customer_update: { address: "auto", name: "auto" },
+  tax_id_collection: { enabled: true },
+  allow_promotion_codes: true,
+} as const;
 
 /** The buyer has no token account yet (an unconfirmed address): checkout is refused. */
 export class NoTokenAccount extends Error {
@@ -61,7 +76,7 @@ export async function startCheckout(
   const entry = findItem(pricing, item.kind, item.id);
   if (!entry) throw new UnknownCatalogItem(item.kind, item.id);
   const price = await priceByLookupKey(ctx.stripe, entry.lookupKey);
-  const differences = priceDifferences(price, entry);
+  const differences = priceDifferences(price, entry, ctx.taxMode ?? taxMode());
   if (differences.length > 0) throw new CatalogPriceMismatch(entry.lookupKey, differences);
   const customerId = await ensureCustomer(ctx, user, { verify: true });
 
@@ -96,9 +111,10 @@ export async function startCheckout(
     success_url: successUrl(ctx.appUrl),
     cancel_url: cancelUrl(ctx.appUrl),
     metadata,
+    ...TAX_AND_DISCOUNTS,
     ...(entry.kind === "plan"
       ? { mode: "subscription" as const, subscription_data: { metadata } }
-      : { mode: "payment" as const, payment_intent_data: { metadata } }),
+      : { mode: "payment" as const, payment_intent_data: { metadata }, invoice_creation: { enabled: true } }),
   });
   if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
   return { kind: "checkout", url: session.url, sessionId: session.id };

@@ -5,6 +5,7 @@ import type Stripe from "stripe";
 import { db, type Db, type DbTx } from "../db/client";
 import { env } from "../env";
 import { stripe } from "./stripe";
+import type { TaxMode } from "./tax";
 
 export interface BillingContext {
   db: Db;
@@ -12,6 +13,8 @@ export interface BillingContext {
   /** Public base URL of the app (success, cancel and portal return URLs). */
   appUrl: string;
   webhookSecret: string;
+  /** Whether catalog prices include VAT (default TAX_MODE): a price of the other behavior is stale. */
+  taxMode?: TaxMode;
 }
 
 /** The process-wide context from the environment (throws an EnvError when billing is not configured). */

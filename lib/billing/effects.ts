@@ -167,7 +167,11 @@ export async function grantPackForSession(ctx: BillingContext, sessionId: string
   const session = await ctx.stripe.checkout.sessions.retrieve(sessionId);
   if (session.mode !== "payment" || session.metadata?.[META_KIND] !== "pack")
     return { ignored: `session ${sessionId} is not a pack purchase` };
-  if (session.payment_status !== "paid") return { ignored: `session ${sessionId} is ${session.payment_status}` };
+  // A pack a promotion code made free (amount 0) completes with nothing to pay: it is paid for.
+  const free =
+    session.status === "complete" && session.payment_status === "no_payment_required" && session.amount_total === 0;
+  if (session.payment_status !== "paid" && !free)
+    return { ignored: `session ${sessionId} is ${session.payment_status}` };
   const customerId = customerIdOf(session.customer);
   const client = tx ?? ctx.db;
   const userId = customerId ? await userIdForCustomer(ctx, client, customerId) : null;

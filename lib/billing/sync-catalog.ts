@@ -1,8 +1,9 @@
 // `npm run stripe:sync`: makes a Stripe account sell exactly the catalog of the active pricing.
 // Idempotent by lookup key: a second run changes nothing. For each plan and pack —
 //   product  id tollgate_plan_<id> / tollgate_pack_<id>: created if missing, renamed if its name changed;
-//   price    found by lookup key: created if missing; unchanged if amount, currency, interval and
-//            tokens (`tollgate_tokens`) match; otherwise a new price is created and the lookup key
+//   price    found by lookup key: created if missing; unchanged if amount, currency, interval,
+//            tokens (`tollgate_tokens`) and tax behavior (TAX_MODE: VAT inclusive or exclusive,
+//            which Stripe never changes on a price once it is set) match; otherwise a new price is created and the lookup key
 //            moved to it (`transfer_lookup_key`), and the old price archived — existing
 //            subscriptions keep the old price (Stripe never changes a subscription's price on its
 //            own) and with it the allowance of the version it was created for; new checkouts use
@@ -26,6 +27,7 @@ import {
 } from "./catalog";
 import { syncPortalConfiguration, type PortalAction } from "./portal-configuration";
 import type { PricingConfig } from "../tokens/pricing-config";
+import { taxMode, type TaxMode } from "./tax";
 
 export type CatalogAction =
   | { action: "product_created" | "product_updated" | "product_unchanged"; productId: string }
@@ -107,10 +109,10 @@ async function syncProduct(stripe: Stripe, item: CatalogItem): Promise<CatalogAc
  * that does not say its tokens (made before they were written) does not match: it is replaced, so
  * every price in use for new checkouts names the version it was created for.
  */
-function matches(price: Stripe.Price, item: CatalogItem): boolean {
+function matches(price: Stripe.Price, item: CatalogItem, taxBehavior: TaxMode): boolean {
   const productId = typeof price.product === "string" ? price.product : price.product.id;
   return (
-    priceDifferences(price, item).length === 0 &&
+    priceDifferences(price, item, taxBehavior).length === 0 &&
     price.metadata?.[META_TOKENS] !== undefined &&
     productId === item.productId
   );
@@ -120,9 +122,14 @@ function priceMetadata(item: CatalogItem, pricingVersion: number): Record<string
   return { ...metadataOf(item), [META_PRICING_VERSION]: String(pricingVersion), [META_TOKENS]: String(item.tokens) };
 }
 
-async function syncPrice(stripe: Stripe, item: CatalogItem, pricingVersion: number): Promise<CatalogAction> {
+async function syncPrice(
+  stripe: Stripe,
+  item: CatalogItem,
+  pricingVersion: number,
+  taxBehavior: TaxMode,
+): Promise<CatalogAction> {
   const existing = (await stripe.prices.list({ lookup_keys: [item.lookupKey], limit: 1 })).data[0];
-  if (existing && matches(existing, item)) {
+  if (existing && matches(existing, item, taxBehavior)) {
     if (existing.active) return { action: "price_unchanged", lookupKey: item.lookupKey, priceId: existing.id };
     await stripe.prices.update(existing.id, { active: true });
     return { action: "price_reactivated", lookupKey: item.lookupKey, priceId: existing.id };
@@ -133,6 +140,7 @@ async function syncPrice(stripe: Stripe, item: CatalogItem, pricingVersion: numb
     unit_amount: item.unitAmount,
     ...(item.recurring ? { recurring: { interval: item.recurring } } : {}),
     lookup_key: item.lookupKey,
+    tax_behavior: taxBehavior,
     nickname: item.name,
     metadata: priceMetadata(item, pricingVersion),
     ...(existing ? { transfer_lookup_key: true } : {}),
@@ -144,13 +152,12 @@ async function syncPrice(stripe: Stripe, item: CatalogItem, pricingVersion: numb
     lookupKey: item.lookupKey,
     priceId: created.id,
     oldPriceId: existing.id,
-    from: money(
-      existing.unit_amount,
-      existing.currency,
-      existing.recurring?.interval,
-      existing.metadata?.[META_TOKENS],
-    ),
-    to: money(item.unitAmount, item.currency, item.recurring, item.tokens),
+    from:
+      money(existing.unit_amount, existing.currency, existing.recurring?.interval, existing.metadata?.[META_TOKENS]) +
+      (existing.tax_behavior === taxBehavior ? "" : ` (tax ${existing.tax_behavior ?? "unspecified"})`),
+    to:
+      money(item.unitAmount, item.currency, item.recurring, item.tokens) +
+      (existing.tax_behavior === taxBehavior ? "" : ` (tax ${taxBehavior})`),
   };
 }
 
@@ -162,6 +169,8 @@ export async function syncCatalog(
   stripe: Stripe,
   pricing: PricingConfig,
   log: (line: string) => void = () => {},
+  /** The prices' tax behavior; default TAX_MODE. */
+  { taxBehavior = taxMode() }: { taxBehavior?: TaxMode } = {},
 ): Promise<CatalogAction[]> {
   const actions: CatalogAction[] = [];
   const record = (action: CatalogAction) => {
@@ -172,7 +181,7 @@ export async function syncCatalog(
   const planPrices: { productId: string; priceId: string }[] = [];
   for (const item of catalogItems(pricing)) {
     record(await syncProduct(stripe, item));
-    const price = record(await syncPrice(stripe, item, pricing.version));
+    const price = record(await syncPrice(stripe, item, pricing.version, taxBehavior));
     if (item.kind === "plan" && "priceId" in price)
       planPrices.push({ productId: item.productId, priceId: price.priceId });
   }

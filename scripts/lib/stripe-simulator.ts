@@ -12,6 +12,12 @@ import { getActivePricing } from "../../lib/tokens/pricing-config";
 /** The secret key the app is given for the simulator (a test key: the simulator refuses live ones). */
 export const SIMULATOR_STRIPE_KEY = "sk_test_tollgate_simulator";
 
+/** LAUNCH100: 100 % off once (a free first month or pack); WELCOME20: 20 % off once. */
+export const DEMO_PROMOTION_CODES = [
+  { code: "LAUNCH100", percentOff: 100, duration: "once" },
+  { code: "WELCOME20", percentOff: 20, duration: "once" },
+] as const;
+
 export interface DevStripe {
   url: string;
   env: { STRIPE_SECRET_KEY: string; STRIPE_WEBHOOK_SECRET: string; STRIPE_API_BASE: string };
@@ -37,7 +43,11 @@ export async function startDevStripe({
   const db = createDb(databaseUrl, 2);
   try {
     const actions = await syncCatalog(stripe, await getActivePricing(db));
-    log(`Stripe simulator at ${simulator.url}: ${summarize(actions)}`);
+    // Demo promotion codes for the checkout page (dev/stripe-simulator/README.md).
+    for (const code of DEMO_PROMOTION_CODES) simulator.createPromotionCode(code);
+    log(
+      `Stripe simulator at ${simulator.url}: ${summarize(actions)}; promotion codes ${DEMO_PROMOTION_CODES.map((c) => c.code).join(", ")}`,
+    );
   } finally {
     await db.$disconnect();
   }

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { formatMoney, formatPricePer1000Tokens, formatTokens } from "@/lib/format";
 import { getActivePricing } from "@/lib/tokens/pricing-config";
+import { TaxNote } from "@/components/billing/tax-note";
+import { taxLabel } from "@/lib/billing/tax";
 
 export const metadata: Metadata = { title: "Pricing" };
 // Prices come from the database (the newest pricing version), so this page renders per request.
@@ -36,6 +38,7 @@ export default async function PricingPage() {
               <p className="mt-2 text-2xl font-semibold">
                 {money(plan.priceCents)}
                 <span className="text-sm font-normal text-zinc-600"> / month</span>
+                <TaxNote mode={taxLabel()} />
               </p>
               <p className="mt-1 text-sm text-zinc-700">{plan.tokensPerMonth.toLocaleString("en-US")} tokens / month</p>
               <p className="text-sm text-zinc-600">
@@ -68,7 +71,10 @@ export default async function PricingPage() {
                   </span>
                 )}
               </div>
-              <p className="mt-2 text-2xl font-semibold">{money(pack.priceCents)}</p>
+              <p className="mt-2 text-2xl font-semibold">
+                {money(pack.priceCents)}
+                <TaxNote mode={taxLabel()} />
+              </p>
               <p className="mt-1 text-sm text-zinc-700">{pack.tokens.toLocaleString("en-US")} tokens</p>
               <p className="text-sm text-zinc-600">
                 {formatPricePer1000Tokens(pack.priceCents, pack.tokens, pricing.currency)} per 1,000 tokens

@@ -4,6 +4,7 @@
 import type { PlanOption, PlanRelation } from "@/lib/billing/overview";
 import { formatCount, formatMoney, formatPricePer1000Tokens } from "@/lib/format";
 import type { Pack } from "@/lib/tokens/pricing-config";
+import { TaxNote } from "@/components/billing/tax-note";
 
 const BUTTON: Record<PlanRelation, { text: string; label: (name: string) => string }> = {
   subscribe: { text: "Subscribe", label: (name) => `Subscribe to ${name}` },
@@ -23,11 +24,14 @@ export function PlanGrid({
   currency,
   configured,
   action,
+  tax,
 }: {
   plans: PlanOption[];
   currency: string;
   configured: boolean;
   action: (formData: FormData) => Promise<void>;
+  /** VAT included in the prices or added at checkout (TAX_MODE). */
+  tax?: "inclusive" | "exclusive";
 }) {
   return (
     <section aria-labelledby="plans-heading" className="mt-10">
@@ -56,7 +60,7 @@ export function PlanGrid({
               <p className="mt-1 text-lg leading-tight font-semibold whitespace-nowrap tabular-nums">
                 {formatMoney(plan.priceCents, currency)}
               </p>
-              <p className="text-xs text-zinc-600">per month</p>
+              <p className="text-xs text-zinc-600">per month{tax && <TaxNote mode={tax} />}</p>
               <p className="mt-1 text-sm text-zinc-800 tabular-nums">{formatCount(plan.tokensPerMonth)} tokens</p>
               <p className="text-xs text-zinc-600 tabular-nums">
                 {formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, currency)} per 1,000
@@ -90,11 +94,13 @@ export function PackGrid({
   currency,
   configured,
   action,
+  tax,
 }: {
   packs: Pack[];
   currency: string;
   configured: boolean;
   action: (formData: FormData) => Promise<void>;
+  tax?: "inclusive" | "exclusive";
 }) {
   return (
     <section aria-labelledby="packs-heading" className="mt-10">
@@ -119,6 +125,7 @@ export function PackGrid({
             )}
             <p className="mt-1 text-lg font-semibold whitespace-nowrap tabular-nums">
               {formatMoney(pack.priceCents, currency)}
+              {tax && <TaxNote mode={tax} />}
             </p>
             <p className="text-sm text-zinc-800 tabular-nums">{formatCount(pack.tokens)} tokens</p>
             <p className="text-xs text-zinc-600 tabular-nums">

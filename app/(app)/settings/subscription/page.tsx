@@ -22,6 +22,9 @@ import { PackGrid, PlanGrid } from "./catalog";
 import { HistorySection } from "./history";
 import { PlanStatus } from "./plan-status";
 import { logger } from "@/lib/log";
+import { InvoiceList } from "@/components/billing/invoice-list";
+import { invoiceCursorSchema, listInvoices, type InvoicePage } from "@/lib/billing/invoices";
+import { taxLabel } from "@/lib/billing/tax";
 
 const log = logger("billing");
 
@@ -97,6 +100,17 @@ export default async function SubscriptionPage({
     historyView(db(), user.id, historyParams),
   ]);
   const { pricing } = overview;
+  // The user's own invoices (the cursor only says where the page starts; the customer is theirs).
+  let invoices: InvoicePage | null = null;
+  let invoicesFailed = false;
+  if (configured) {
+    try {
+      invoices = await listInvoices(billingContext(), user.id, invoiceCursorSchema.parse(search));
+    } catch (error) {
+      log.error({ event: "invoice_list_failed", userId: user.id, err: error }, "listing invoices failed");
+      invoicesFailed = true;
+    }
+  }
   const money = (cents: number) => formatMoney(cents, pricing.currency);
   const portal = configured && overview.subscription?.stripeCustomerId ? openPortal : null;
 
@@ -134,8 +148,21 @@ export default async function SubscriptionPage({
         />
       </div>
 
-      <PlanGrid plans={overview.plans} currency={pricing.currency} configured={configured} action={startCheckout} />
-      <PackGrid packs={overview.packs} currency={pricing.currency} configured={configured} action={startCheckout} />
+      <PlanGrid
+        plans={overview.plans}
+        currency={pricing.currency}
+        configured={configured}
+        action={startCheckout}
+        tax={taxLabel()}
+      />
+      <PackGrid
+        packs={overview.packs}
+        currency={pricing.currency}
+        configured={configured}
+        action={startCheckout}
+        tax={taxLabel()}
+      />
+      <InvoiceList page={invoices} path={SETTINGS_PATH} error={invoicesFailed} />
       <HistorySection view={history} params={historyParams} error={parsedHistory.ok ? null : parsedHistory.error} />
     </>
   );
