@@ -149,6 +149,12 @@ export function PricingEditor({ pricing, save }: { pricing: EditablePricing; sav
           { field: "name", heading: "Name", value: (p) => p.name },
           { field: "price", heading: "Price (€)", value: (p) => euros(p.priceCents), inputMode: "decimal" },
           { field: "tokens", heading: "Tokens / month", value: (p) => p.tokensPerMonth, inputMode: "numeric" },
+          {
+            field: "yearly",
+            heading: "Yearly (€; empty = 10 × monthly)",
+            value: (p) => (p.yearlyPriceCents === undefined ? "" : euros(p.yearlyPriceCents)),
+            inputMode: "decimal",
+          },
         ]}
       />
       <TierTable

@@ -61,6 +61,7 @@ const webhooksBody = z
   })
   .strict();
 const emptyBody = z.object({}).strict();
+const clockBody = z.object({ to: z.number().int().positive() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
@@ -141,6 +142,10 @@ export async function handleControl(
     case "POST subscriptions/:id/advance":
       parse(emptyBody, body);
       return ok(sim.advanceSubscription(b!));
+    case "POST clock/:id":
+      // POST /_simulator/clock/advance {to}: a test clock's advance for every subscription.
+      if (b !== "advance") break;
+      return ok({ renewed: sim.advanceClock(parse(clockBody, body).to) });
     case "POST subscriptions/:id/end-period":
       parse(emptyBody, body);
       return ok(sim.endPeriod(b!));

@@ -95,6 +95,28 @@ interface PendingProration {
 
 const DAY = 86_400;
 
+/**
+ * The end of the period that starts at `start`: the first boundary after it, counted from the
+ * billing cycle anchor (Stripe counts every period from the anchor, so an anchor on the 31st gives
+ * Jan 31 → Feb 28 → Mar 31, never drifting to the 28th; a Feb 29 anchor gives Feb 28 in other years).
+ */
+export function periodEndFromAnchor(
+  anchor: number,
+  start: number,
+  recurring: Pick<Recurring, "interval" | "interval_count">,
+): number {
+  if (recurring.interval === "day" || recurring.interval === "week") return addInterval(start, recurring);
+  const step = recurring.interval === "month" ? recurring.interval_count : recurring.interval_count * 12;
+  const at = (k: number) => addInterval(anchor, { interval: "month", interval_count: k * step });
+  const a = new Date(anchor * 1000);
+  const s = new Date(start * 1000);
+  const months = (s.getUTCFullYear() - a.getUTCFullYear()) * 12 + s.getUTCMonth() - a.getUTCMonth();
+  let k = Math.max(1, Math.floor(months / step));
+  while (k > 1 && at(k - 1) > start) k--;
+  while (at(k) <= start) k++;
+  return at(k);
+}
+
 /** Adds a price's billing interval to a UNIX time, clamping the day of month like Stripe (Jan 31 → Feb 28). */
 export function addInterval(seconds: number, recurring: Pick<Recurring, "interval" | "interval_count">): number {
   const count = recurring.interval_count;
@@ -1640,7 +1662,11 @@ export class StripeEngine {
       this.advanceSchedule(sub, end);
       for (const item of sub.items.data) {
         item.current_period_start = item.current_period_end;
-        item.current_period_end = addInterval(item.current_period_start, item.price.recurring!);
+        item.current_period_end = periodEndFromAnchor(
+          (sub.billing_cycle_anchor as number | undefined) ?? item.current_period_start,
+          item.current_period_start,
+          item.price.recurring!,
+        );
       }
       const prorations = this.pendingProrations.get(sub.id) ?? [];
       this.pendingProrations.delete(sub.id);
@@ -1650,6 +1676,26 @@ export class StripeEngine {
       this.emit("customer.subscription.updated", sub, before);
       return sub;
     });
+  }
+
+  /**
+   * A test clock's advance (the simulator's stand-in for `test_helpers/test_clocks/:id/advance`):
+   * time moves to `to` (UNIX seconds) for the subscriptions' billing, and every live subscription
+   * whose period ends by then renews, period after period (monthly ones each month, yearly ones
+   * after a year, days clamped from the anchor), in the order the periods end. Returns the renewals.
+   */
+  advanceClock(to: number): { subscription: string; periodStart: number }[] {
+    const renewed: { subscription: string; periodStart: number }[] = [];
+    for (;;) {
+      const due = this.store
+        .all<Subscription>("subscription")
+        .filter((sub) => ["active", "trialing"].includes(sub.status) && this.periodEnd(sub) <= to)
+        .sort((x, y) => this.periodEnd(x) - this.periodEnd(y));
+      const next = due[0];
+      if (!next) return renewed;
+      const sub = this.advanceSubscription(next.id);
+      renewed.push({ subscription: sub.id, periodStart: this.periodStart(sub) });
+    }
   }
 
   /**

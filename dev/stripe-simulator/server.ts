@@ -103,6 +103,8 @@ export interface StripeSimulator {
   resolveAsyncPayment(sessionId: string, result?: "succeeded" | "failed"): CheckoutSession;
   advanceSubscription(subscriptionId: string): Subscription;
   endPeriod(subscriptionId: string): Subscription;
+  /** Moves billing time to `to` (UNIX seconds): every live subscription whose period ends by then renews. */
+  advanceClock(to: number): { subscription: string; periodStart: number }[];
   failNextPayment(customerId: string, times?: number): void;
   /** The customer's next invoice payment attempt(s) stay `processing` (SEPA / ACH) until `settleInvoicePayment`. */
   delayNextPayment(customerId: string, times?: number): void;
@@ -455,6 +457,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     resolveAsyncPayment: (id, result) => engine.resolveAsyncPayment(id, result),
     advanceSubscription: (id) => engine.advanceSubscription(id),
     endPeriod: (id) => engine.advanceSubscription(id),
+    advanceClock: (to) => engine.advanceClock(to),
     failNextPayment: (id, times = 1) => engine.failNextPayment(id, times),
     delayNextPayment: (id, times = 1) => engine.delayNextPayment(id, times),
     settleInvoicePayment: (id, result = "succeeded") => engine.settleInvoicePayment(id, result),

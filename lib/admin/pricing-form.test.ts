@@ -40,7 +40,17 @@ describe("parseEditForm", () => {
     });
   });
 
+  it("reads a plan's own yearly price in cents; empty keeps the default (10 × monthly)", () => {
+    const result = parseEditForm(form({ ...edit, "plan:pro:yearly": "180" }));
+    expect(result.ok && result.value.plans).toEqual([
+      { id: "pro", name: "Pro", priceCents: 1990, tokensPerMonth: 3000, yearlyPriceCents: 18_000 },
+    ]);
+    const empty = parseEditForm(form({ ...edit, "plan:pro:yearly": "" }));
+    expect(empty.ok && empty.value.plans[0]).not.toHaveProperty("yearlyPriceCents");
+  });
+
   it.each([
+    [{ "plan:pro:yearly": "1.999" }, /yearly: must be an amount in euros/],
     [{ "plan:pro:price": "19.999" }, /price: must be an amount in euros/],
     [{ "plan:pro:price": "0" }, /priceCents/],
     [{ "pack:starter:bonus": "120" }, /bonusPercent/],

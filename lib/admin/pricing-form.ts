@@ -49,7 +49,8 @@ const fieldsOf = (form: FormData, prefix: string, names: string[]) =>
 
 /**
  * The edit form: `baseVersion`, `microUsdPerToken`, `freeTierTokens`, `overrides` (JSON), `note`,
- * `planIds` / `packIds` (comma-separated) and per tier `plan:<id>:name|price|tokens`,
+ * `planIds` / `packIds` (comma-separated) and per tier `plan:<id>:name|price|tokens|yearly` (yearly
+ * empty = 10 × monthly),
  * `pack:<id>:name|price|tokens|bonus`.
  */
 export function parseEditForm(form: FormData): FormResult<PricingEdit> {
@@ -61,14 +62,26 @@ export function parseEditForm(form: FormData): FormResult<PricingEdit> {
       baseVersion: integer,
       microUsdPerToken: integer,
       freeTierTokens: integer,
-      plans: z.array(z.object({ id: z.string(), name: z.string(), price: euros, tokens: integer })),
+      plans: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          price: euros,
+          tokens: integer,
+          // Empty: the default yearly price (10 × monthly).
+          yearly: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), euros.optional()),
+        }),
+      ),
       packs: z.array(z.object({ id: z.string(), name: z.string(), price: euros, tokens: integer, bonus: integer })),
     })
     .safeParse({
       baseVersion: field(form, "baseVersion"),
       microUsdPerToken: field(form, "microUsdPerToken"),
       freeTierTokens: field(form, "freeTierTokens"),
-      plans: ids("planIds").map((id) => ({ id, ...fieldsOf(form, `plan:${id}`, ["name", "price", "tokens"]) })),
+      plans: ids("planIds").map((id) => ({
+        id,
+        ...fieldsOf(form, `plan:${id}`, ["name", "price", "tokens", "yearly"]),
+      })),
       packs: ids("packIds").map((id) => ({
         id,
         ...fieldsOf(form, `pack:${id}`, ["name", "price", "tokens", "bonus"]),
@@ -80,7 +93,13 @@ export function parseEditForm(form: FormData): FormResult<PricingEdit> {
     baseVersion: r.baseVersion,
     microUsdPerToken: r.microUsdPerToken,
     freeTierTokens: r.freeTierTokens,
-    plans: r.plans.map((p) => ({ id: p.id, name: p.name.trim(), priceCents: p.price, tokensPerMonth: p.tokens })),
+    plans: r.plans.map((p) => ({
+      id: p.id,
+      name: p.name.trim(),
+      priceCents: p.price,
+      tokensPerMonth: p.tokens,
+      ...(p.yearly === undefined ? {} : { yearlyPriceCents: p.yearly }),
+    })),
     packs: r.packs.map((p) => ({
       id: p.id,
       name: p.name.trim(),

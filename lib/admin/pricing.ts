@@ -26,7 +26,7 @@ export const packLookupKey = (id: string) => `tollgate_pack_${id}`;
 
 const note = z.string().trim().min(3, "say why (at least 3 characters)").max(500);
 
-const editablePlan = planSchema.omit({ lookupKey: true });
+const editablePlan = planSchema.omit({ lookupKey: true, yearlyLookupKey: true });
 const editablePack = packSchema.omit({ lookupKey: true });
 
 /** An edit of the whole catalogue: prices, allowances, the free tier, the token's value, model prices. */
@@ -171,10 +171,15 @@ export async function saveEdit(db: Db, input: PricingEdit, createdBy: string): P
       if (!sameIds(active.plans, input.plans) || !sameIds(active.packs, input.packs)) {
         return "An edit must keep every plan and pack of the version it edits (add a tier with “Add a tier”; tiers cannot be removed here).";
       }
-      const plans: Plan[] = input.plans.map((p) => ({
-        ...p,
-        lookupKey: active.plans.find((a) => a.id === p.id)!.lookupKey,
-      }));
+      // Lookup keys never change in an edit (the yearly one too, when a version named its own).
+      const plans: Plan[] = input.plans.map((p) => {
+        const current = active.plans.find((a) => a.id === p.id)!;
+        return {
+          ...p,
+          lookupKey: current.lookupKey,
+          ...(current.yearlyLookupKey ? { yearlyLookupKey: current.yearlyLookupKey } : {}),
+        };
+      });
       const packs: Pack[] = input.packs.map((p) => ({
         ...p,
         lookupKey: active.packs.find((a) => a.id === p.id)!.lookupKey,

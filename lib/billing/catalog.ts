@@ -12,7 +12,15 @@
 // grants that price's tokens.
 import type Stripe from "stripe";
 import type { DbTx } from "../db/client";
-import { getActivePricing, parsePricingRow, type Pack, type Plan, type PricingConfig } from "../tokens/pricing-config";
+import {
+  getActivePricing,
+  parsePricingRow,
+  planPriceFor,
+  type BillingInterval,
+  type Pack,
+  type Plan,
+  type PricingConfig,
+} from "../tokens/pricing-config";
 import { tokensToMillitokens } from "../tokens/units";
 
 export type CatalogKind = "plan" | "pack";
@@ -25,8 +33,8 @@ export interface CatalogItem {
   /** Price in the currency's smallest unit (cents). */
   unitAmount: number;
   currency: string;
-  /** Plans renew monthly; packs are one-time. */
-  recurring: "month" | null;
+  /** Plans renew monthly or yearly (the allowance is monthly either way); packs are one-time. */
+  recurring: BillingInterval | null;
   /** Tokens per month (plan) or tokens bought (pack), as millitokens. */
   millitokens: bigint;
   /** The same in whole tokens (what `tollgate_tokens` on the Stripe price says). */
@@ -44,15 +52,17 @@ export const META_PRICING_VERSION = "tollgate_pricing_version";
 /** The tokens the price grants (per month for a plan), as a decimal string: a change makes a new price. */
 export const META_TOKENS = "tollgate_tokens";
 
-export function planItem(plan: Plan, currency: string): CatalogItem {
+/** A plan's entry for one interval: one product per plan, one price per interval. */
+export function planItem(plan: Plan, currency: string, interval: BillingInterval = "month"): CatalogItem {
+  const { priceCents, lookupKey } = planPriceFor(plan, interval);
   return {
     kind: "plan",
     id: plan.id,
     name: plan.name,
-    lookupKey: plan.lookupKey,
-    unitAmount: plan.priceCents,
+    lookupKey,
+    unitAmount: priceCents,
     currency,
-    recurring: "month",
+    recurring: interval,
     millitokens: tokensToMillitokens(plan.tokensPerMonth),
     tokens: plan.tokensPerMonth,
     productId: `tollgate_plan_${plan.id}`,
@@ -83,8 +93,27 @@ export function catalogItems(pricing: PricingConfig): CatalogItem[] {
   ];
 }
 
-/** A catalog item of the active pricing by kind and id, or null. */
-export function findItem(pricing: PricingConfig, kind: CatalogKind, id: string): CatalogItem | null {
+/** The yearly prices of the plans (same products as the monthly ones). */
+export function yearlyPlanItems(pricing: PricingConfig): CatalogItem[] {
+  return pricing.plans.map((p) => planItem(p, pricing.currency, "year"));
+}
+
+/** Every price `stripe:sync` keeps: the monthly plans and packs, then the yearly plans. */
+export function allPriceItems(pricing: PricingConfig): CatalogItem[] {
+  return [...catalogItems(pricing), ...yearlyPlanItems(pricing)];
+}
+
+/** A catalog item of the active pricing by kind and id (a plan at `interval`), or null. */
+export function findItem(
+  pricing: PricingConfig,
+  kind: CatalogKind,
+  id: string,
+  interval: BillingInterval = "month",
+): CatalogItem | null {
+  if (kind === "plan") {
+    const plan = pricing.plans.find((p) => p.id === id);
+    return plan ? planItem(plan, pricing.currency, interval) : null;
+  }
   return catalogItems(pricing).find((item) => item.kind === kind && item.id === id) ?? null;
 }
 
@@ -156,7 +185,7 @@ export function itemRefOfPrice(
   const kind = price.metadata?.[META_KIND];
   const id = price.metadata?.[META_ID];
   if ((kind === "plan" || kind === "pack") && id) return { kind, id };
-  const item = price.lookup_key ? catalogItems(pricing).find((i) => i.lookupKey === price.lookup_key) : undefined;
+  const item = price.lookup_key ? allPriceItems(pricing).find((i) => i.lookupKey === price.lookup_key) : undefined;
   return item ? { kind: item.kind, id: item.id } : null;
 }
 

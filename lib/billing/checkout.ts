@@ -5,7 +5,7 @@
 // The price found must sell exactly the catalog entry (amount, currency, interval, tokens): a stale
 // price (`stripe:sync` failed or was not run after a pricing change) is refused with
 // CatalogPriceMismatch before anything is created, so nobody is charged one price and shown another.
-import { getActivePricing } from "../tokens/pricing-config";
+import { BILLING_INTERVALS, getActivePricing, type BillingInterval } from "../tokens/pricing-config";
 import {
   CatalogPriceMismatch,
   findItem,
@@ -54,6 +54,14 @@ export class UnknownCatalogItem extends Error {
   }
 }
 
+/** A plan was asked for at a billing interval Tollgate does not sell (only month and year). */
+export class UnknownBillingInterval extends Error {
+  constructor(readonly interval: string) {
+    super(`There is no billing interval "${interval}": choose month or year.`);
+    this.name = "UnknownBillingInterval";
+  }
+}
+
 export type CheckoutDestination =
   | { kind: "checkout"; url: string; sessionId: string }
   | { kind: "portal"; url: string; reason: "plan_change" | "same_plan" };
@@ -66,14 +74,17 @@ export type CheckoutDestination =
 export async function startCheckout(
   ctx: BillingContext,
   user: CustomerOwner,
-  item: { kind: CatalogKind; id: string },
+  item: { kind: CatalogKind; id: string; interval?: BillingInterval },
 ): Promise<CheckoutDestination> {
+  // The interval picks a plan's price (monthly or yearly lookup key); anything else is refused.
+  const interval = item.interval ?? "month";
+  if (!BILLING_INTERVALS.includes(interval)) throw new UnknownBillingInterval(String(interval));
   // Tokens are granted into the token account, which exists once the address is confirmed
   // (lib/auth/email-verification.ts): nothing is sold before, so no payment can find no account.
   const account = await ctx.db.userTokenBalance.findUnique({ where: { userId: user.id }, select: { userId: true } });
   if (!account) throw new NoTokenAccount(user.id);
   const pricing = await getActivePricing(ctx.db);
-  const entry = findItem(pricing, item.kind, item.id);
+  const entry = findItem(pricing, item.kind, item.id, interval);
   if (!entry) throw new UnknownCatalogItem(item.kind, item.id);
   const price = await priceByLookupKey(ctx.stripe, entry.lookupKey);
   const differences = priceDifferences(price, entry, ctx.taxMode ?? taxMode());
@@ -92,7 +103,8 @@ export async function startCheckout(
     const synced = await syncSubscription(ctx, customerId);
     const current = synced.ok ? synced.subscription : null;
     if (current && isLive(current.status) && current.stripeSubscriptionId) {
-      if (current.planId === entry.id)
+      // Same plan at the same interval: nothing to change (another interval is a plan change).
+      if (current.planId === entry.id && (current.billingInterval ?? "month") === entry.recurring)
         return { kind: "portal", url: await portalUrl(ctx, customerId), reason: "same_plan" };
       return {
         kind: "portal",

@@ -24,6 +24,7 @@
 import type Stripe from "stripe";
 import type { DbTx } from "../db/client";
 import { grant, startPeriod } from "../tokens/ledger";
+import { allowanceMonth } from "../tokens/periods";
 import { tokensToMillitokens } from "../tokens/units";
 import { META_ID, META_KIND, META_PRICING_VERSION, offerOfPrice, pricingVersion, type PriceOffer } from "./catalog";
 import { withUserLock, type BillingContext } from "./context";
@@ -82,7 +83,9 @@ async function grantPlanChangesLocked(tx: DbTx, userId: string, changes: PaidPla
   return notes;
 }
 
-const PERIOD_REASONS = new Set(["subscription_create", "subscription_cycle"]);
+// subscription_update too: a switch between monthly and yearly restarts the period at once (Stripe
+// resets the anchor), and its invoice has the new period's plan line, which is not a proration.
+const PERIOD_REASONS = new Set(["subscription_create", "subscription_cycle", "subscription_update"]);
 
 /** The price id of an invoice line (the API moved it under `pricing.price_details`). */
 function linePriceId(line: Stripe.InvoiceLineItem): string | null {
@@ -113,19 +116,29 @@ export async function applyPaidInvoice(ctx: BillingContext, invoice: Stripe.Invo
   if (invoice.status && invoice.status !== "paid") return { ignored: `invoice ${invoice.id} is ${invoice.status}` };
 
   // Read what the period line sells before taking the lock (Stripe reads only).
-  let period: { start: Date; end: Date; offer: Extract<PriceOffer, { kind: "plan" }> } | null = null;
+  let period: { start: Date; end: Date; offer: Extract<PriceOffer, { kind: "plan" }>; yearly: boolean } | null = null;
   if (invoice.billing_reason && PERIOD_REASONS.has(invoice.billing_reason)) {
     for (const line of invoice.lines?.data ?? []) {
       const priceId = linePriceId(line);
       if (!priceId || isProration(line)) continue;
-      const offer = await offerOfPrice(ctx.db, await ctx.stripe.prices.retrieve(priceId));
+      const price = await ctx.stripe.prices.retrieve(priceId);
+      const offer = await offerOfPrice(ctx.db, price);
       if (offer?.kind === "plan") {
-        period = { start: new Date(line.period.start * 1000), end: new Date(line.period.end * 1000), offer };
+        const start = new Date(line.period.start * 1000);
+        const end = new Date(line.period.end * 1000);
+        period = { start, end, offer, yearly: price.recurring?.interval === "year" };
         break;
       }
     }
   }
   const read = await readSubscription(ctx, customerId);
+  if (period?.yearly) {
+    // A yearly invoice starts the year's first month only; the reset cron grants the other eleven
+    // on the anchor's day (lib/tokens/reset), under the same allowance:<user>:<month start> keys.
+    const anchorSeconds = read.subscription?.billing_cycle_anchor;
+    const anchor = typeof anchorSeconds === "number" ? new Date(anchorSeconds * 1000) : period.start;
+    period.end = allowanceMonth(anchor, period, period.start).end;
+  }
   const changes = await pendingPlanChanges(ctx, ctx.db, { invoice, subscription: read.subscription });
 
   return withUserLock(ctx, userId, async (tx) => {

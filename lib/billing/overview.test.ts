@@ -27,6 +27,8 @@ function sub(overrides: Partial<UserSubscription>): UserSubscription {
     canceledAt: null,
     currentPeriodInvoiceId: "in_1",
     currentPeriodPaidAt: new Date("2026-02-01T00:05:00Z"),
+    billingInterval: "month",
+    billingCycleAnchor: new Date("2026-02-01T00:00:00Z"),
     stripeReadAt: null,
     createdAt: new Date(),
     updatedAt: new Date(),

@@ -24,6 +24,12 @@
 //   nothing taken), or for a period that is not the account's current one in the ledger (the
 //   period is over: its allowance has expired; or it has not started yet — the invoice.paid that
 //   starts it looks at the subscription's latest invoice again, see `pendingPlanChanges`).
+// - A yearly plan's upgrade: the proration lines cover the rest of the year, but the allowance is
+//   monthly. The grant is the difference for what is left of the current allowance month,
+//   Σ ± allowance × quantity × (overlap of the line with the month) / (month length), and only while
+//   the change falls in the account's current month; the later months of the year get the new
+//   plan's allowance from the reset cron (the sync records the new price's allowance). So the year's
+//   extra tokens are pro-rated like the charge, month by month, and never granted twice.
 // - Downgrades through the portal are scheduled at the period's end: no proration invoice at all;
 //   the renewal invoice names the lower price and starts the period with its allowance.
 import type Stripe from "stripe";
@@ -40,6 +46,8 @@ export interface PaidPlanChange {
   periodEnd: number;
   /** Σ ± allowance × quantity × line seconds, in millitoken-seconds; may be ≤ 0 (a downgrade). */
   weighted: bigint;
+  /** The lines counted: ± allowance × quantity (millitokens per month) and the seconds they cover. */
+  lines: { rate: bigint; start: number; end: number }[];
   /** The plan and pricing version of the price charged (the positive line), for the ledger row. */
   planId: string | null;
   planName: string | null;
@@ -86,6 +94,7 @@ export async function readPaidPlanChange(
   // invoice (earlier `create_prorations` changes) cover time that is over and grant nothing.
   const periodEnd = Math.max(...lines.map((l) => l.period.end));
   let weighted = 0n;
+  const counted: PaidPlanChange["lines"] = [];
   let charged: { planId: string; planName: string; pricingVersion: number; amount: number } | null = null;
   const prices = new Map<string, Stripe.Price>();
   for (const line of lines) {
@@ -103,6 +112,7 @@ export async function readPaidPlanChange(
     const quantity = BigInt(line.quantity ?? 1);
     const sign = line.amount < 0 ? -1n : 1n;
     weighted += sign * offer.millitokens * quantity * seconds;
+    counted.push({ rate: sign * offer.millitokens * quantity, start: line.period.start, end: line.period.end });
     if (line.amount > 0 && (!charged || line.amount > charged.amount)) {
       charged = {
         planId: offer.id,
@@ -117,6 +127,7 @@ export async function readPaidPlanChange(
     subscriptionId: idOf(invoice.parent?.subscription_details?.subscription ?? null),
     periodEnd,
     weighted,
+    lines: counted,
     planId: charged?.planId ?? null,
     planName: charged?.planName ?? null,
     pricingVersion: charged?.pricingVersion ?? null,
@@ -166,11 +177,12 @@ export async function grantPlanChangeLocked(tx: DbTx, userId: string, change: Pa
     where: { userId },
     select: { periodStart: true, nextResetAt: true },
   });
-  if (!balance || balance.nextResetAt.getTime() !== change.periodEnd * 1000) return null;
-  const periodSeconds = BigInt(change.periodEnd) - BigInt(Math.floor(balance.periodStart.getTime() / 1000));
-  if (periodSeconds <= 0n || change.weighted <= 0n) return null;
-  const amount = change.weighted / periodSeconds; // BigInt division: rounded down
-  if (amount <= 0n) return null;
+  if (!balance) return null;
+  const amount =
+    balance.nextResetAt.getTime() === change.periodEnd * 1000
+      ? periodGrant(change, balance.periodStart)
+      : monthGrant(change, balance.periodStart, balance.nextResetAt);
+  if (amount === null || amount <= 0n) return null;
   const result = await grant(tx, {
     userId,
     bucket: "allowance",
@@ -185,4 +197,30 @@ export async function grantPlanChangeLocked(tx: DbTx, userId: string, change: Pa
   });
   if (!result.ok) throw new Error(`plan change grant for invoice ${change.invoiceId} failed: ${result.error.type}`);
   return result.duplicate ? null : `plan change ${change.invoiceId}: +${amount} millitokens`;
+}
+
+/** A monthly period's grant (the change ends with the account's period): weighted / period length. */
+function periodGrant(change: PaidPlanChange, periodStart: Date): bigint | null {
+  const periodSeconds = BigInt(change.periodEnd) - BigInt(Math.floor(periodStart.getTime() / 1000));
+  if (periodSeconds <= 0n || change.weighted <= 0n) return null;
+  return change.weighted / periodSeconds; // BigInt division: rounded down
+}
+
+/**
+ * A yearly period's grant: the account's month [start, end) lies inside the change's period and the
+ * change happened in it; what the lines owe for the rest of that month (see the header). Null when
+ * the change is not in the account's current month (over: expired; or not started yet).
+ */
+function monthGrant(change: PaidPlanChange, monthStart: Date, monthEnd: Date): bigint | null {
+  const start = Math.floor(monthStart.getTime() / 1000);
+  const end = Math.floor(monthEnd.getTime() / 1000);
+  if (change.lines.length === 0 || end > change.periodEnd || end <= start) return null;
+  const changedAt = Math.min(...change.lines.map((l) => l.start));
+  if (changedAt < start || changedAt >= end) return null;
+  let weighted = 0n;
+  for (const line of change.lines) {
+    const overlap = Math.min(line.end, end) - Math.max(line.start, start);
+    if (overlap > 0) weighted += line.rate * BigInt(overlap);
+  }
+  return weighted > 0n ? weighted / BigInt(end - start) : null; // rounded down
 }

@@ -10,7 +10,8 @@
 //     price until the period ends and switches at renewal, so no credit for unused time is issued
 //     (which could pay for the next upgrade's tokens a second time); the lower plan's allowance
 //     starts with the renewal invoice that names it.
-//   - the portal offers the plans' current prices only (the ones `stripe:sync` just made).
+//   - the portal offers the plans' current prices only (the ones `stripe:sync` just made): per plan
+//     product its monthly and its yearly price, so a subscriber can switch interval there too.
 import type Stripe from "stripe";
 
 /** Metadata that marks Tollgate's configuration. */
@@ -21,6 +22,13 @@ export type PortalAction = {
   action: "portal_created" | "portal_updated" | "portal_unchanged";
   configurationId: string;
 };
+
+/** The plans' prices grouped by product, in first-seen order (Stripe wants one entry per product). */
+function byProduct(planPrices: { productId: string; priceId: string }[]): { product: string; prices: string[] }[] {
+  const out = new Map<string, string[]>();
+  for (const p of planPrices) out.set(p.productId, [...(out.get(p.productId) ?? []), p.priceId]);
+  return [...out].map(([product, prices]) => ({ product, prices }));
+}
 
 /** The features Tollgate's portal must have, for the plans' current prices. */
 export function portalFeatures(
@@ -33,7 +41,7 @@ export function portalFeatures(
     subscription_update: {
       enabled: true,
       default_allowed_updates: ["price"],
-      products: planPrices.map((p) => ({ product: p.productId, prices: [p.priceId] })),
+      products: byProduct(planPrices),
       proration_behavior: "always_invoice",
       schedule_at_period_end: { conditions: [{ type: "decreasing_item_amount" }] },
     },
@@ -54,7 +62,9 @@ function sameFeatures(
 ): boolean {
   const update = config.features.subscription_update;
   const offered = (update.products ?? []).map((p) => `${p.product}:${[...p.prices].sort().join(",")}`).sort();
-  const wanted = planPrices.map((p) => `${p.productId}:${p.priceId}`).sort();
+  const wanted = byProduct(planPrices)
+    .map((p) => `${p.product}:${[...p.prices].sort().join(",")}`)
+    .sort();
   const conditions = (update.schedule_at_period_end?.conditions ?? []).map((c) => c.type);
   return (
     update.enabled &&

@@ -1,9 +1,10 @@
 // `stripe:sync` against the simulator: the first run creates everything (prices naming their
 // pricing version and tokens, and Tollgate's portal configuration), the second changes nothing, a
 // price or allowance change creates a new price and moves the lookup key (and the portal) to it.
+// Each plan has a monthly and a yearly price (10 × monthly by default) on the same product.
 import { describe, expect, it } from "vitest";
 import { getActivePricing, type PricingConfig } from "../tokens/pricing-config";
-import { catalogItems, itemRefOfPrice, priceByLookupKey } from "./catalog";
+import { allPriceItems, itemRefOfPrice, priceByLookupKey } from "./catalog";
 import { startStripeSimulator } from "@/dev/stripe-simulator";
 import { createStripeClient } from "./stripe";
 import { findPortalConfiguration } from "./portal-configuration";
@@ -25,10 +26,10 @@ describe("syncCatalog", () => {
 
       const first = await syncCatalog(stripe, pricing, (line) => lines.push(line));
       expect(first.filter((a) => a.action === "product_created")).toHaveLength(11);
-      expect(first.filter((a) => a.action === "price_created")).toHaveLength(11);
+      expect(first.filter((a) => a.action === "price_created")).toHaveLength(18);
       expect(first.filter((a) => a.action === "portal_created")).toHaveLength(1);
       expect(lines).toContain("created product tollgate_plan_pro");
-      for (const item of catalogItems(pricing)) {
+      for (const item of allPriceItems(pricing)) {
         const price = await priceByLookupKey(stripe, item.lookupKey);
         expect(price).toMatchObject({
           unit_amount: item.unitAmount,
@@ -49,7 +50,7 @@ describe("syncCatalog", () => {
 
       const second = await syncCatalog(stripe, pricing);
       expect(second.map((a) => a.action).sort()).toEqual(
-        ["portal_unchanged", ...Array(11).fill("price_unchanged"), ...Array(11).fill("product_unchanged")].sort(),
+        ["portal_unchanged", ...Array(18).fill("price_unchanged"), ...Array(11).fill("product_unchanged")].sort(),
       );
       const portal = await findPortalConfiguration(stripe);
       expect(portal!.features.subscription_update).toMatchObject({
@@ -61,10 +62,15 @@ describe("syncCatalog", () => {
       const planPrices = await Promise.all(
         pricing.plans.map(async (p) => ({
           product: `tollgate_plan_${p.id}`,
-          prices: [(await priceByLookupKey(stripe, p.lookupKey)).id],
+          prices: [
+            (await priceByLookupKey(stripe, p.lookupKey)).id,
+            (await priceByLookupKey(stripe, `tollgate_plan_${p.id}_yearly`)).id,
+          ],
         })),
       );
       expect(portal!.features.subscription_update.products).toEqual(planPrices);
+      const yearlyPro = await priceByLookupKey(stripe, "tollgate_plan_pro_yearly");
+      expect(yearlyPro).toMatchObject({ unit_amount: 19_000, recurring: { interval: "year", interval_count: 1 } });
 
       const oldPro = await priceByLookupKey(stripe, "tollgate_plan_pro_monthly");
       const changed: PricingConfig = {
@@ -83,6 +89,14 @@ describe("syncCatalog", () => {
           from: "19.00 eur/month for 3000 tokens",
           to: "21.00 eur/month for 3000 tokens",
         },
+        {
+          action: "price_replaced",
+          lookupKey: "tollgate_plan_pro_yearly",
+          priceId: expect.any(String),
+          oldPriceId: yearlyPro.id,
+          from: "190.00 eur/year for 3000 tokens",
+          to: "210.00 eur/year for 3000 tokens",
+        },
       ]);
       const newPro = await priceByLookupKey(stripe, "tollgate_plan_pro_monthly");
       expect(newPro.id).not.toBe(oldPro.id);
@@ -91,12 +105,12 @@ describe("syncCatalog", () => {
       expect(archived).toMatchObject({ active: false, lookup_key: null });
       // The old price (which existing subscriptions keep) still names its plan.
       expect(itemRefOfPrice(archived, changed)).toEqual({ kind: "plan", id: "pro" });
-      expect(third.filter((a) => a.action === "price_unchanged")).toHaveLength(10);
+      expect(third.filter((a) => a.action === "price_unchanged")).toHaveLength(16);
       // The portal now offers the new price (subscribers switching plan pay today's amount).
       expect(third.filter((a) => a.action === "portal_updated")).toHaveLength(1);
       expect((await findPortalConfiguration(stripe))!.features.subscription_update.products).toContainEqual({
         product: "tollgate_plan_pro",
-        prices: [newPro.id],
+        prices: [newPro.id, (await priceByLookupKey(stripe, "tollgate_plan_pro_yearly")).id],
       });
 
       expect((await syncCatalog(stripe, changed)).every((a) => a.action.endsWith("_unchanged"))).toBe(true);
@@ -118,6 +132,14 @@ describe("syncCatalog", () => {
           oldPriceId: oldTitan.id,
           from: "99.00 eur/month for 35000 tokens",
           to: "99.00 eur/month for 40000 tokens",
+        },
+        {
+          action: "price_replaced",
+          lookupKey: "tollgate_plan_titan_yearly",
+          priceId: expect.any(String),
+          oldPriceId: expect.any(String),
+          from: "990.00 eur/year for 35000 tokens",
+          to: "990.00 eur/year for 40000 tokens",
         },
       ]);
       expect((await priceByLookupKey(stripe, "tollgate_plan_titan_monthly")).metadata).toMatchObject({

@@ -17,7 +17,7 @@
 // carries the pricing version it was created for (`tollgate_pricing_version`) and its tokens.
 import type Stripe from "stripe";
 import {
-  catalogItems,
+  allPriceItems,
   META_ID,
   META_KIND,
   META_PRICING_VERSION,
@@ -141,7 +141,7 @@ async function syncPrice(
     ...(item.recurring ? { recurring: { interval: item.recurring } } : {}),
     lookup_key: item.lookupKey,
     tax_behavior: taxBehavior,
-    nickname: item.name,
+    nickname: item.recurring === "year" ? `${item.name} (yearly)` : item.name,
     metadata: priceMetadata(item, pricingVersion),
     ...(existing ? { transfer_lookup_key: true } : {}),
   });
@@ -179,8 +179,11 @@ export async function syncCatalog(
     return action;
   };
   const planPrices: { productId: string; priceId: string }[] = [];
-  for (const item of catalogItems(pricing)) {
-    record(await syncProduct(stripe, item));
+  // Monthly plans and packs first, then the plans' yearly prices (same products, already synced).
+  const synced = new Set<string>();
+  for (const item of allPriceItems(pricing)) {
+    if (!synced.has(item.productId)) record(await syncProduct(stripe, item));
+    synced.add(item.productId);
     const price = record(await syncPrice(stripe, item, pricing.version, taxBehavior));
     if (item.kind === "plan" && "priceId" in price)
       planPrices.push({ productId: item.productId, priceId: price.priceId });

@@ -66,7 +66,9 @@ const STRIPE_STATUSES = new Set<string>([
   "unpaid",
   "paused",
 ]);
-const PERIOD_REASONS = new Set(["subscription_create", "subscription_cycle"]);
+// subscription_update: a switch between monthly and yearly resets the anchor, and the invoice of
+// that change has the new period's plan line (not a proration).
+const PERIOD_REASONS = new Set(["subscription_create", "subscription_cycle", "subscription_update"]);
 
 function toDate(seconds: number | null | undefined): Date | null {
   return typeof seconds === "number" ? new Date(seconds * 1000) : null;
@@ -212,6 +214,8 @@ export async function syncSubscriptionLocked(
       canceledAt: toDate(subscription.canceled_at),
       currentPeriodInvoiceId: read.periodInvoice?.id ?? null,
       currentPeriodPaidAt: read.periodInvoice?.paidAt ?? null,
+      billingInterval: planItem?.price.recurring?.interval ?? null,
+      billingCycleAnchor: toDate(subscription.billing_cycle_anchor),
     };
   } else {
     // Nothing live: no plan (the reset cron gives the free tier from the next period). The ended
@@ -232,6 +236,8 @@ export async function syncSubscriptionLocked(
       canceledAt: toDate(subscription?.canceled_at ?? subscription?.ended_at),
       currentPeriodInvoiceId: null,
       currentPeriodPaidAt: null,
+      billingInterval: null,
+      billingCycleAnchor: null,
     };
   }
 

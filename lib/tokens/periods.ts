@@ -27,3 +27,19 @@ export function periodContaining(anchor: Date, now: Date): { start: Date; end: D
   if (addMonthsClamped(anchor, index) > now) index--;
   return { start: addMonthsClamped(anchor, index), end: addMonthsClamped(anchor, index + 1), index };
 }
+
+/**
+ * The allowance month of a billing period that contains `at`: months start on the anchor's day
+ * (Stripe's billing_cycle_anchor; clamped like `addMonthsClamped`), bounded by the period. For a
+ * monthly period this is the whole period; a yearly one has twelve. An `at` outside the period is
+ * moved to its nearest end (the first month, or the last).
+ */
+export function allowanceMonth(anchor: Date, period: { start: Date; end: Date }, at: Date): { start: Date; end: Date } {
+  const last = new Date(period.end.getTime() - 1);
+  const t = at < period.start ? period.start : at > last ? last : at;
+  const month = periodContaining(anchor, t);
+  return {
+    start: month.start > period.start ? month.start : period.start,
+    end: month.end < period.end ? month.end : period.end,
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PRICING, parsePricingRow } from "./pricing-config";
+import { DEFAULT_PRICING, parsePricingRow, planPriceFor, yearlyLookupKey, yearlyPriceCents } from "./pricing-config";
 
 const row = (over: Record<string, unknown> = {}) => ({
   version: 3,
@@ -186,5 +186,35 @@ describe("parsePricingRow: catalogue integrity", () => {
 
   it("refuses a version without any plan", () => {
     expect(() => parsePricingRow({ ...row, subscriptionPlans: [] })).toThrow(/version 9/);
+  });
+});
+
+describe("yearly prices", () => {
+  const plan = {
+    id: "pro",
+    name: "Pro",
+    priceCents: 1900,
+    tokensPerMonth: 3000,
+    lookupKey: "tollgate_plan_pro_monthly",
+  };
+
+  it("default to 10 × monthly under the monthly key with _yearly; a plan may set its own", () => {
+    expect(planPriceFor(plan, "month")).toEqual({ priceCents: 1900, lookupKey: "tollgate_plan_pro_monthly" });
+    expect(planPriceFor(plan, "year")).toEqual({ priceCents: 19_000, lookupKey: "tollgate_plan_pro_yearly" });
+    expect(yearlyPriceCents({ ...plan, yearlyPriceCents: 18_000 })).toBe(18_000);
+    expect(yearlyLookupKey({ lookupKey: "legacy_pro" })).toBe("legacy_pro_yearly");
+  });
+
+  it("a yearly key that collides with another price's key is refused", () => {
+    const row = {
+      version: 9,
+      microUsdPerToken: 1000,
+      freeTierMillitokens: 100_000n,
+      currency: "eur",
+      subscriptionPlans: [plan, { ...plan, id: "max", lookupKey: "tollgate_plan_pro_yearly" }],
+      tokenPacks: [],
+      modelPriceOverrides: {},
+    };
+    expect(() => parsePricingRow(row)).toThrow(/duplicate lookupKey "tollgate_plan_pro_yearly"/);
   });
 });

@@ -14,6 +14,10 @@ export const planSchema = z.object({
   tokensPerMonth: z.number().int().positive(),
   /** Stripe price lookup key; prices are always found by it, never by an id from the browser. */
   lookupKey: z.string().min(1),
+  /** The yearly price in cents; absent = 10 × the monthly price (`yearlyPriceCents`). */
+  yearlyPriceCents: z.number().int().positive().optional(),
+  /** The yearly price's lookup key; absent = derived from the monthly one (`yearlyLookupKey`). */
+  yearlyLookupKey: z.string().min(1).optional(),
 });
 
 export const packSchema = z.object({
@@ -26,6 +30,37 @@ export const packSchema = z.object({
 });
 
 export type Plan = z.infer<typeof planSchema>;
+
+/** How often a plan is billed. The allowance is monthly either way (a yearly plan grants it every month). */
+export const BILLING_INTERVALS = ["month", "year"] as const;
+export type BillingInterval = (typeof BILLING_INTERVALS)[number];
+
+/** Months of allowance a yearly price buys for the price of this many months, by default. */
+export const DEFAULT_YEARLY_MONTHS_PAID = 10;
+
+/** A plan's yearly price in cents: its own, else 10 × the monthly price (integers only). */
+export function yearlyPriceCents(plan: Pick<Plan, "priceCents" | "yearlyPriceCents">): number {
+  return plan.yearlyPriceCents ?? plan.priceCents * DEFAULT_YEARLY_MONTHS_PAID;
+}
+
+/**
+ * A plan's yearly lookup key: its own, else the monthly key with `_monthly` replaced by `_yearly`
+ * (`tollgate_plan_pro_monthly` → `tollgate_plan_pro_yearly`), else the monthly key + `_yearly`.
+ * The monthly key is never changed (existing subscriptions and checkouts use it).
+ */
+export function yearlyLookupKey(plan: Pick<Plan, "lookupKey" | "yearlyLookupKey">): string {
+  if (plan.yearlyLookupKey) return plan.yearlyLookupKey;
+  return plan.lookupKey.endsWith("_monthly")
+    ? `${plan.lookupKey.slice(0, -"_monthly".length)}_yearly`
+    : `${plan.lookupKey}_yearly`;
+}
+
+/** A plan's price and lookup key for an interval. */
+export function planPriceFor(plan: Plan, interval: BillingInterval): { priceCents: number; lookupKey: string } {
+  return interval === "year"
+    ? { priceCents: yearlyPriceCents(plan), lookupKey: yearlyLookupKey(plan) }
+    : { priceCents: plan.priceCents, lookupKey: plan.lookupKey };
+}
 export type Pack = z.infer<typeof packSchema>;
 
 export interface PricingConfig {
@@ -74,7 +109,16 @@ function uniqueIdsAndKeys(items: { id: string; lookupKey: string }[], ctx: z.Ref
 
 const catalogueSchema = z
   .object({ plans: z.array(planSchema).min(1), packs: z.array(packSchema) })
-  .superRefine(({ plans, packs }, ctx) => uniqueIdsAndKeys([...plans, ...packs], ctx));
+  .superRefine(({ plans, packs }, ctx) => {
+    uniqueIdsAndKeys([...plans, ...packs], ctx);
+    // A yearly key names one price only: no other yearly key, monthly key or pack key is the same.
+    const others = new Set([...plans, ...packs].map((t) => t.lookupKey));
+    for (const plan of plans) {
+      const key = yearlyLookupKey(plan);
+      if (others.has(key)) ctx.addIssue({ code: "custom", message: `duplicate lookupKey "${key}"` });
+      others.add(key);
+    }
+  });
 
 type PricingRow = {
   version: number;

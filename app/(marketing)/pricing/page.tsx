@@ -5,13 +5,21 @@ import { formatMoney, formatPricePer1000Tokens, formatTokens } from "@/lib/forma
 import { getActivePricing } from "@/lib/tokens/pricing-config";
 import { TaxNote } from "@/components/billing/tax-note";
 import { taxLabel } from "@/lib/billing/tax";
+import { intervalOfParam } from "@/lib/billing/intervals";
+import { IntervalSwitch } from "@/components/billing/interval-switch";
+import { PlanPrice } from "@/components/billing/plan-price";
 
 export const metadata: Metadata = { title: "Pricing" };
 // Prices come from the database (the newest pricing version), so this page renders per request.
 export const dynamic = "force-dynamic";
 
-export default async function PricingPage() {
+export default async function PricingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const pricing = await getActivePricing(db());
+  const interval = intervalOfParam((await searchParams).billing);
   const money = (cents: number) => formatMoney(cents, pricing.currency);
 
   return (
@@ -24,9 +32,12 @@ export default async function PricingPage() {
       </p>
 
       <section aria-labelledby="plans" className="mt-10">
-        <h2 id="plans" className="text-xl font-semibold">
-          Monthly plans
-        </h2>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 id="plans" className="text-xl font-semibold">
+            {interval === "year" ? "Yearly plans" : "Monthly plans"}
+          </h2>
+          <IntervalSwitch path="/pricing" interval={interval} />
+        </div>
         <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="plans">
           {pricing.plans.map((plan) => (
             <li
@@ -35,11 +46,13 @@ export default async function PricingPage() {
               data-testid={`plan-${plan.id}`}
             >
               <h3 className="font-medium">{plan.name}</h3>
-              <p className="mt-2 text-2xl font-semibold">
-                {money(plan.priceCents)}
-                <span className="text-sm font-normal text-zinc-600"> / month</span>
-                <TaxNote mode={taxLabel()} />
-              </p>
+              <PlanPrice
+                plan={plan}
+                interval={interval}
+                currency={pricing.currency}
+                tax={taxLabel()}
+                className="mt-2 text-2xl font-semibold"
+              />
               <p className="mt-1 text-sm text-zinc-700">{plan.tokensPerMonth.toLocaleString("en-US")} tokens / month</p>
               <p className="text-sm text-zinc-600">
                 {formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, pricing.currency)} per 1,000 tokens

@@ -31,6 +31,13 @@ export const HELD_STATUSES = Prisma.sql`('past_due', 'unpaid', 'paused')`;
 /** A synced new period whose invoice is not paid (s = user_subscriptions, b = user_token_balance). */
 export const NEW_PERIOD_UNPAID = Prisma.sql`(s.current_period_start > b.period_start AND s.current_period_paid_at IS NULL)`;
 
+/**
+ * A paid yearly period whose account is in it and whose month (not the year) has ended: the next
+ * month of the year is due, with no invoice of its own (the year's invoice paid for it).
+ */
+export const IN_YEAR_MONTH_DUE = Prisma.sql`(s.billing_interval = 'year' AND s.current_period_paid_at IS NOT NULL
+  AND b.period_start >= s.current_period_start AND b.next_reset_at < s.current_period_end)`;
+
 /** Keys exactly as `allowanceKey` / `expiryKey` write them (`Date.toISOString()`). */
 const iso = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -64,7 +71,8 @@ export class BatchStatement {
         AND (s.user_id IS NULL OR s.status IN ${FREE_STATUSES}
              OR (s.status IN ${PAID_STATUSES} AND s.current_period_start > b.period_start
                  AND s.current_period_paid_at IS NOT NULL
-                 AND s.current_period_start <= ${this.paidStartedBy} AND s.current_period_end > s.current_period_start))`;
+                 AND s.current_period_start <= ${this.paidStartedBy} AND s.current_period_end > s.current_period_start)
+             OR (s.status IN ${PAID_STATUSES} AND ${IN_YEAR_MONTH_DUE}))`;
   }
 
   /**
@@ -106,7 +114,8 @@ export class BatchStatement {
       ), cand AS (
         SELECT b.user_id, b.allowance AS old_allowance, b.purchased, b.next_reset_at, b.period_anchor,
                coalesce(s.status IN ${PAID_STATUSES}, false) AS paid,
-               s.plan_id, s.plan_allowance, s.plan_pricing_version, s.current_period_start, s.current_period_end, s.current_period_invoice_id
+               s.plan_id, s.plan_allowance, s.plan_pricing_version, s.current_period_start, s.current_period_end, s.current_period_invoice_id,
+               s.billing_interval, s.billing_cycle_anchor
         FROM user_token_balance b
         LEFT JOIN user_subscriptions s ON s.user_id = b.user_id
         WHERE b.user_id = ANY(${ids}::text[]) AND ${this.actionable()}
@@ -133,17 +142,42 @@ export class BatchStatement {
                  (t + make_interval(months => n + 1)) AT TIME ZONE 'UTC' AS bn1
           FROM free_month
         ) x
+      ), year_month AS (
+        -- A paid yearly period is granted month by month: the month containing now (capped to the
+        -- period's last instant), months counted from the billing cycle anchor with the day clamped
+        -- to the month's length (Jan 31 → Feb 28 → Mar 31), bounded by the period.
+        SELECT c.user_id,
+               greatest(CASE WHEN x.bn <= x.at THEN x.bn ELSE x.bp END, c.current_period_start) AS start_at,
+               least(CASE WHEN x.bn <= x.at THEN x.bn1 ELSE x.bn END, c.current_period_end) AS end_at
+        FROM cand c
+        CROSS JOIN LATERAL (
+          SELECT greatest(c.current_period_start, least(${now}::timestamptz, c.current_period_end - interval '1 millisecond')) AS at,
+                 coalesce(c.billing_cycle_anchor, c.current_period_start) AT TIME ZONE 'UTC' AS t
+        ) y
+        CROSS JOIN LATERAL (
+          SELECT ((extract(year FROM y.at AT TIME ZONE 'UTC') - extract(year FROM y.t)) * 12
+                  + extract(month FROM y.at AT TIME ZONE 'UTC') - extract(month FROM y.t))::int AS n
+        ) z
+        CROSS JOIN LATERAL (
+          SELECT y.at,
+                 (y.t + make_interval(months => z.n - 1)) AT TIME ZONE 'UTC' AS bp,
+                 (y.t + make_interval(months => z.n)) AT TIME ZONE 'UTC' AS bn,
+                 (y.t + make_interval(months => z.n + 1)) AT TIME ZONE 'UTC' AS bn1
+        ) x
+        WHERE c.paid AND c.billing_interval = 'year'
       ), periods AS (
         -- A paid period gets the allowance of the price the subscription pays (synced from Stripe,
         -- in that price's pricing version); the active version's only for a row synced before it.
         SELECT c.user_id, c.old_allowance, c.purchased, c.paid, c.plan_id, c.current_period_invoice_id,
-               CASE WHEN c.paid THEN c.current_period_start ELSE greatest(c.next_reset_at, f.start_at) END AS new_start,
-               CASE WHEN c.paid THEN c.current_period_end ELSE f.end_at END AS new_end,
+               CASE WHEN y.user_id IS NOT NULL THEN y.start_at
+                    WHEN c.paid THEN c.current_period_start ELSE greatest(c.next_reset_at, f.start_at) END AS new_start,
+               CASE WHEN y.user_id IS NOT NULL THEN y.end_at WHEN c.paid THEN c.current_period_end ELSE f.end_at END AS new_end,
                CASE WHEN c.paid THEN coalesce(c.plan_allowance, p.allowance) ELSE ${this.freeTier}::bigint END AS new_allowance,
                CASE WHEN c.paid AND c.plan_allowance IS NOT NULL THEN c.plan_pricing_version ELSE ${this.pricing.version}::int END AS new_version
         FROM cand c
         LEFT JOIN plans p ON p.plan_id = c.plan_id
         LEFT JOIN free_period f ON f.user_id = c.user_id
+        LEFT JOIN year_month y ON y.user_id = c.user_id
       ), e AS (
         INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after,
           purchased_after, source_type, source_ref, pricing_version, idempotency_key)

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { CatalogNotSynced, CatalogPriceMismatch } from "@/lib/billing/catalog";
 import { startCheckout as beginCheckout, NoTokenAccount, UnknownCatalogItem } from "@/lib/billing/checkout";
+import { BILLING_INTERVALS } from "@/lib/tokens/pricing-config";
 import { billingContext } from "@/lib/billing/context";
 import { openPortal as portalFor } from "@/lib/billing/portal";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
@@ -16,6 +17,7 @@ const log = logger("billing");
 const checkoutSchema = z.object({
   kind: z.enum(["plan", "pack"], { error: "kind must be plan or pack" }),
   id: z.string().regex(/^[a-z0-9_]{1,40}$/, "id must be a plan or pack id"),
+  interval: z.enum(BILLING_INTERVALS, { error: "interval must be month or year" }).default("month"),
 });
 
 /** Back to the page with an error code (the page owns the wording; no free text in URLs). */
@@ -23,10 +25,14 @@ function back(error: "invalid" | "unknown_item" | "unavailable" | "price_changed
   redirect(`${SETTINGS_PATH}?error=${error}`);
 }
 
-/** Form fields `kind` (plan | pack) and `id`: to Stripe Checkout, or to the portal for a plan change. */
+/** Form fields `kind` (plan | pack), `id` and, for a plan, `interval` (month | year): to Stripe Checkout, or to the portal for a plan change. */
 export async function startCheckout(formData: FormData): Promise<void> {
   const user = await requireUser(SETTINGS_PATH);
-  const parsed = checkoutSchema.safeParse({ kind: formData.get("kind"), id: formData.get("id") });
+  const parsed = checkoutSchema.safeParse({
+    kind: formData.get("kind"),
+    id: formData.get("id"),
+    interval: formData.get("interval") ?? undefined,
+  });
   if (!parsed.success) back("invalid");
   let url: string;
   try {

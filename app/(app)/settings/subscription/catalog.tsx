@@ -3,7 +3,9 @@
 // to the page's startCheckout action: a subscriber's plan change goes through Stripe's portal.
 import type { PlanOption, PlanRelation } from "@/lib/billing/overview";
 import { formatCount, formatMoney, formatPricePer1000Tokens } from "@/lib/format";
-import type { Pack } from "@/lib/tokens/pricing-config";
+import { IntervalSwitch } from "@/components/billing/interval-switch";
+import { PlanPrice } from "@/components/billing/plan-price";
+import type { BillingInterval, Pack } from "@/lib/tokens/pricing-config";
 import { TaxNote } from "@/components/billing/tax-note";
 
 const BUTTON: Record<PlanRelation, { text: string; label: (name: string) => string }> = {
@@ -25,6 +27,9 @@ export function PlanGrid({
   configured,
   action,
   tax,
+  interval = "month",
+  currentInterval = "month",
+  path,
 }: {
   plans: PlanOption[];
   currency: string;
@@ -32,12 +37,20 @@ export function PlanGrid({
   action: (formData: FormData) => Promise<void>;
   /** VAT included in the prices or added at checkout (TAX_MODE). */
   tax?: "inclusive" | "exclusive";
+  /** Which prices the grid shows and buys (the page's Monthly / Yearly switch). */
+  interval?: BillingInterval;
+  /** The interval the subscriber pays at: their plan at the other interval is a switch, not "current". */
+  currentInterval?: BillingInterval;
+  path: string;
 }) {
   return (
     <section aria-labelledby="plans-heading" className="mt-10">
-      <h2 id="plans-heading" className="text-lg font-semibold">
-        Monthly plans
-      </h2>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="plans-heading" className="text-lg font-semibold">
+          {interval === "year" ? "Yearly plans" : "Monthly plans"}
+        </h2>
+        <IntervalSwitch path={path} interval={interval} />
+      </div>
       <p className="text-sm text-zinc-600">
         A plan&apos;s allowance renews every month. An upgrade is charged now, pro rata for what is left of the month,
         and its extra tokens arrive as soon as that payment goes through, pro-rated the same way. A downgrade starts at
@@ -45,8 +58,14 @@ export function PlanGrid({
       </p>
       <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:grid-cols-3 sm:gap-x-3 lg:grid-cols-4 xl:grid-cols-7 xl:gap-x-2">
         {plans.map(({ plan, relation }) => {
-          const current = relation === "current";
-          const button = BUTTON[relation];
+          const current = relation === "current" && interval === currentInterval;
+          const button =
+            relation === "current" && !current
+              ? {
+                  text: "Switch",
+                  label: (name: string) => `Switch ${name} to ${interval === "year" ? "yearly" : "monthly"}`,
+                }
+              : BUTTON[relation];
           return (
             <li
               key={plan.id}
@@ -57,10 +76,13 @@ export function PlanGrid({
             >
               <h3 className="font-semibold">{plan.name}</h3>
               {current && <p className={TAG_CLASS + " bg-brand-700 text-white"}>Your plan</p>}
-              <p className="mt-1 text-lg leading-tight font-semibold whitespace-nowrap tabular-nums">
-                {formatMoney(plan.priceCents, currency)}
-              </p>
-              <p className="text-xs text-zinc-600">per month{tax && <TaxNote mode={tax} />}</p>
+              <PlanPrice
+                plan={plan}
+                interval={interval}
+                currency={currency}
+                tax={tax}
+                className="mt-1 text-lg leading-tight font-semibold whitespace-nowrap tabular-nums"
+              />
               <p className="mt-1 text-sm text-zinc-800 tabular-nums">{formatCount(plan.tokensPerMonth)} tokens</p>
               <p className="text-xs text-zinc-600 tabular-nums">
                 {formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, currency)} per 1,000
@@ -68,6 +90,7 @@ export function PlanGrid({
               <form action={action} className="mt-auto pt-3">
                 <input type="hidden" name="kind" value="plan" />
                 <input type="hidden" name="id" value={plan.id} />
+                <input type="hidden" name="interval" value={interval} />
                 <button
                   type="submit"
                   disabled={!configured || current}

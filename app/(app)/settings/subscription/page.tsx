@@ -16,6 +16,7 @@ import { SETTINGS_PATH } from "@/lib/billing/urls";
 import { db } from "@/lib/db/client";
 import { billingConfigured } from "@/lib/env";
 import { formatMoney } from "@/lib/format";
+import { intervalOfParam } from "@/lib/billing/intervals";
 import { openPortal, startCheckout } from "./actions";
 import { BalancePanel } from "./balance-panel";
 import { PackGrid, PlanGrid } from "./catalog";
@@ -112,6 +113,9 @@ export default async function SubscriptionPage({
     }
   }
   const money = (cents: number) => formatMoney(cents, pricing.currency);
+  // The catalog's Monthly / Yearly switch (?billing=yearly), and the interval the subscriber pays at.
+  const interval = intervalOfParam(search.billing);
+  const paidInterval = overview.subscription?.billingInterval === "year" ? "year" : "month";
   const portal = configured && overview.subscription?.stripeCustomerId ? openPortal : null;
 
   return (
@@ -145,6 +149,7 @@ export default async function SubscriptionPage({
           state={overview.state}
           money={money}
           portal={portal}
+          interval={paidInterval}
         />
       </div>
 
@@ -153,6 +158,9 @@ export default async function SubscriptionPage({
         currency={pricing.currency}
         configured={configured}
         action={startCheckout}
+        interval={interval}
+        currentInterval={paidInterval}
+        path={SETTINGS_PATH}
         tax={taxLabel()}
       />
       <PackGrid

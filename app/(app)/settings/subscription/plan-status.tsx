@@ -3,7 +3,7 @@
 // (with the way to fix the payment method: the billing portal), or the free tier.
 import { formatCount, formatDate } from "@/lib/format";
 import type { SubscriptionState } from "@/lib/billing/overview";
-import type { Plan } from "@/lib/tokens/pricing-config";
+import { yearlyPriceCents, type BillingInterval, type Plan } from "@/lib/tokens/pricing-config";
 
 const ENDED_LABEL: Record<string, string> = {
   canceled: "Cancelled",
@@ -36,6 +36,7 @@ export function PlanStatus({
   state,
   money,
   portal,
+  interval = "month",
 }: {
   plan: Plan | null;
   /** A downgrade waiting for the renewal. */
@@ -44,6 +45,8 @@ export function PlanStatus({
   money: (cents: number) => string;
   /** The portal's server action, when the user has a Stripe customer and billing is configured. */
   portal: (() => Promise<void>) | null;
+  /** How the plan is billed; a yearly plan's allowance still arrives every month. */
+  interval?: BillingInterval;
 }) {
   return (
     <section aria-labelledby="plan-heading" className="rounded-lg border border-zinc-200 bg-white p-4 sm:p-5">
@@ -55,7 +58,15 @@ export function PlanStatus({
       </p>
       {plan && (
         <p className="text-sm text-zinc-700">
-          {money(plan.priceCents)} / month · {formatCount(plan.tokensPerMonth)} tokens a month
+          {interval === "year" ? (
+            <span data-testid="plan-interval">
+              {money(yearlyPriceCents(plan))} / year · {formatCount(plan.tokensPerMonth)} tokens every month
+            </span>
+          ) : (
+            <>
+              {money(plan.priceCents)} / month · {formatCount(plan.tokensPerMonth)} tokens a month
+            </>
+          )}
         </p>
       )}
       <p className="mt-2 text-sm font-medium">
