@@ -102,6 +102,17 @@ describe("another instance's revocation reaches this one within a second", () =>
     expect(await isSessionCurrent(t.db, user.id, 1)).toBe(true);
   });
 
+  it("a token issued after a revocation elsewhere (sign-out there, sign-in again) is current here at once", async () => {
+    const user = await newUser();
+    expect(await isSessionCurrent(t.db, user.id, 0)).toBe(true); // version 0 cached here now
+    // Another instance signs the user out and back in: the new token carries version 1.
+    await t.sql(`UPDATE users SET session_version = session_version + 1 WHERE id = $1`, [user.id]);
+    expect(await isSessionCurrent(t.db, user.id, 1)).toBe(true); // not refused by this instance's stale cache
+    // A token newer than the database is still refused, and the old one is refused now too.
+    expect(await isSessionCurrent(t.db, user.id, 2)).toBe(false);
+    expect(await isSessionCurrent(t.db, user.id, 0)).toBe(false);
+  });
+
   it("concurrent checks of one user share one read per second (the hot path stays cheap)", async () => {
     const user = await newUser();
     let queries = 0;

@@ -50,7 +50,12 @@ export function tokenSessionVersion(claim: unknown): number {
  * deleted user. Throws when the database cannot be read.
  */
 export async function isSessionCurrent(db: Db, userId: string, version: number): Promise<boolean> {
-  const current = await versions().fetch(userId, { context: db });
+  let current = await versions().fetch(userId, { context: db });
+  // Versions only grow, so a cached version can be behind the database, never ahead. A token newer
+  // than the cache was issued after another instance revoked (a sign-out there, then a sign-in): the
+  // cache is what is stale, not the token — read again rather than refuse a session just begun.
+  if (current !== undefined && current !== NO_USER && current < version)
+    current = await versions().fetch(userId, { context: db, forceRefresh: true });
   return current !== undefined && current !== NO_USER && current === version;
 }
 
