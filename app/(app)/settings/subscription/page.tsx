@@ -5,6 +5,7 @@
 // Stripe's webhooks), but only a session of the signed-in user's own Stripe customer; back from the
 // portal (?portal=returned) it re-syncs the subscription the same way.
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { confirmCheckout, refreshAfterPortal, type ConfirmResult } from "@/lib/billing/confirm-checkout";
@@ -25,7 +26,9 @@ import { logger } from "@/lib/log";
 
 const log = logger("billing");
 
-export const metadata: Metadata = { title: "Subscription" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("subscription"))("title") };
+}
 
 const paramsSchema = z.object({
   checkout: z.enum(["success", "cancelled"]).optional().catch(undefined),
@@ -38,24 +41,12 @@ const paramsSchema = z.object({
   error: z.enum(["invalid", "unknown_item", "unavailable", "price_changed", "unverified"]).optional().catch(undefined),
 });
 
-const ERRORS = {
-  invalid: "Choose a plan or a pack from the list.",
-  unknown_item: "That plan or pack does not exist (any more). Choose one from the list.",
-  unavailable: "That cannot be bought right now. Please try again later.",
-  unverified: "Confirm your e-mail address first (the link is in your inbox): tokens are added to a confirmed account.",
-  price_changed:
-    "The price of that plan or pack is being updated and no longer matches what this page shows, so it cannot be bought right now. Nothing was charged; please try again in a few minutes.",
-} as const;
+type T = Awaited<ReturnType<typeof getTranslations<"subscription.notices">>>;
 
-function confirmMessage(result: ConfirmResult): { tone: "ok" | "warn"; text: string } {
-  if (!result.ok) return { tone: "warn", text: "That checkout does not belong to your account." };
-  if (!result.paid)
-    return { tone: "ok", text: "Thank you! Your payment is being processed; your tokens arrive as soon as it clears." };
-  return {
-    tone: "ok",
-    text:
-      result.kind === "pack" ? "Thank you! Your tokens have been added." : "Thank you! Your subscription is active.",
-  };
+function confirmMessage(result: ConfirmResult, t: T): { tone: "ok" | "warn"; text: string } {
+  if (!result.ok) return { tone: "warn", text: t("notYours") };
+  if (!result.paid) return { tone: "ok", text: t("processing") };
+  return { tone: "ok", text: result.kind === "pack" ? t("packAdded") : t("subscriptionActive") };
 }
 
 export default async function SubscriptionPage({
@@ -67,26 +58,26 @@ export default async function SubscriptionPage({
   const search = await searchParams;
   const params = paramsSchema.parse(search);
   const configured = billingConfigured();
+  const t = await getTranslations("subscription");
+  const tn = await getTranslations("subscription.notices");
+  const locale = await getLocale();
 
   let notice: { tone: "ok" | "warn"; text: string } | null = null;
   try {
     if (params.checkout === "success" && params.session_id && configured) {
-      notice = confirmMessage(await confirmCheckout(billingContext(), user.id, params.session_id));
+      notice = confirmMessage(await confirmCheckout(billingContext(), user.id, params.session_id), tn);
     } else if (params.checkout === "cancelled") {
-      notice = { tone: "warn", text: "Checkout cancelled: nothing was charged." };
+      notice = { tone: "warn", text: tn("cancelled") };
     } else if (params.error) {
-      notice = { tone: "warn", text: ERRORS[params.error] };
+      notice = { tone: "warn", text: tn(`errors.${params.error}`) };
     } else if (params.portal) {
       if (configured) await refreshAfterPortal(billingContext(), user.id);
-      notice = { tone: "ok", text: "Welcome back from the billing portal." };
+      notice = { tone: "ok", text: tn("portalReturned") };
     }
   } catch (error) {
     // Stripe unreachable: the webhooks will bring the same changes; the page still renders.
     log.error({ event: "return_sync_failed", userId: user.id, err: error }, "syncing on return from Stripe failed");
-    notice = {
-      tone: "warn",
-      text: "We could not reach Stripe just now; your purchase will appear here within a few minutes.",
-    };
+    notice = { tone: "warn", text: tn("stripeDown") };
   }
 
   // The history's filters and page: a bad value is named and the history shown without it.
@@ -97,12 +88,12 @@ export default async function SubscriptionPage({
     historyView(db(), user.id, historyParams),
   ]);
   const { pricing } = overview;
-  const money = (cents: number) => formatMoney(cents, pricing.currency);
+  const money = (cents: number) => formatMoney(cents, pricing.currency, locale);
   const portal = configured && overview.subscription?.stripeCustomerId ? openPortal : null;
 
   return (
     <>
-      <h1 className="text-2xl font-semibold tracking-tight">Subscription</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
       {notice && (
         <p
           role="status"
@@ -114,7 +105,7 @@ export default async function SubscriptionPage({
       )}
       {!configured && (
         <p className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-          Billing is not configured on this server (no STRIPE_SECRET_KEY).
+          {t("notConfigured")}
         </p>
       )}
 
