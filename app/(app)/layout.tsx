@@ -59,6 +59,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               <NavLink href="/settings/subscription">{t("nav.subscription")}</NavLink>
               <NavLink href="/settings/account">{t("nav.account")}</NavLink>
               <NavLink href="/settings/notifications">{t("nav.notifications")}</NavLink>
+              <NavLink href="/settings/language">{t("nav.language")}</NavLink>
             </nav>
             <nav aria-labelledby="ai-nav-heading" className="px-3 pb-3 md:mt-4 md:overflow-y-auto md:pb-0">
               <h2 id="ai-nav-heading" className="px-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
