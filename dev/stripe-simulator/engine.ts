@@ -17,6 +17,7 @@ import {
 } from "./defaults";
 import { StripeError, invalidRequest, missingParam, noSuch } from "./errors";
 import { applyMetadata, arr, bool, int, isObject, obj, oneOf, requiredStr, str, strList, type Params } from "./params";
+import { CHECKOUT_LOCALES, PORTAL_LOCALES } from "./locales";
 import { newPayment, settlePayment } from "./payments";
 import { applyPortalConfiguration, parsePortalFlow, portalPrices } from "./portal";
 import {
@@ -667,6 +668,7 @@ export class StripeEngine {
       status: "open",
       subscription: null,
       ...checkoutSessionDefaults(),
+      locale: oneOf(params, "locale", CHECKOUT_LOCALES) ?? null,
     };
     this.store.put("checkout.session", session);
     this.sessionLineItems.set(id, lineItems);
@@ -1929,6 +1931,7 @@ export class StripeEngine {
       return_url: returnUrl,
       url: `${this.options.publicUrl()}/p/session/${id}`,
       ...portalSessionDefaults(),
+      locale: oneOf(params, "locale", PORTAL_LOCALES) ?? null,
     };
     this.store.put("billing_portal.session", session);
     return session;

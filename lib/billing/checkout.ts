@@ -21,6 +21,7 @@ import { ensureCustomer, META_USER, type CustomerOwner } from "./customer";
 import { portalUrl, planChangeUrl } from "./portal";
 import { isLive, syncSubscription } from "./sync-subscription";
 import { cancelUrl, successUrl } from "./urls";
+import type { Locale } from "../i18n/config";
 
 /** The buyer has no token account yet (an unconfirmed address): checkout is refused. */
 export class NoTokenAccount extends Error {
@@ -52,6 +53,8 @@ export async function startCheckout(
   ctx: BillingContext,
   user: CustomerOwner,
   item: { kind: CatalogKind; id: string },
+  /** The user's UI locale: Stripe's hosted pages speak it too ('en' and 'fr' are Stripe locales). */
+  locale?: Locale,
 ): Promise<CheckoutDestination> {
   // Tokens are granted into the token account, which exists once the address is confirmed
   // (lib/auth/email-verification.ts): nothing is sold before, so no payment can find no account.
@@ -78,10 +81,10 @@ export async function startCheckout(
     const current = synced.ok ? synced.subscription : null;
     if (current && isLive(current.status) && current.stripeSubscriptionId) {
       if (current.planId === entry.id)
-        return { kind: "portal", url: await portalUrl(ctx, customerId), reason: "same_plan" };
+        return { kind: "portal", url: await portalUrl(ctx, customerId, locale), reason: "same_plan" };
       return {
         kind: "portal",
-        url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id),
+        url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id, locale),
         reason: "plan_change",
       };
     }
@@ -96,6 +99,7 @@ export async function startCheckout(
     success_url: successUrl(ctx.appUrl),
     cancel_url: cancelUrl(ctx.appUrl),
     metadata,
+    ...(locale ? { locale } : {}),
     ...(entry.kind === "plan"
       ? { mode: "subscription" as const, subscription_data: { metadata } }
       : { mode: "payment" as const, payment_intent_data: { metadata } }),

@@ -8,6 +8,7 @@ import { CatalogNotSynced, CatalogPriceMismatch } from "@/lib/billing/catalog";
 import { startCheckout as beginCheckout, NoTokenAccount, UnknownCatalogItem } from "@/lib/billing/checkout";
 import { billingContext } from "@/lib/billing/context";
 import { openPortal as portalFor } from "@/lib/billing/portal";
+import { requestLocale } from "@/lib/i18n/request-locale";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
 import { logger } from "@/lib/log";
 
@@ -30,7 +31,7 @@ export async function startCheckout(formData: FormData): Promise<void> {
   if (!parsed.success) back("invalid");
   let url: string;
   try {
-    url = (await beginCheckout(billingContext(), user, parsed.data)).url;
+    url = (await beginCheckout(billingContext(), user, parsed.data, (await requestLocale()).locale)).url;
   } catch (error) {
     if (error instanceof UnknownCatalogItem) back("unknown_item");
     if (error instanceof NoTokenAccount) back("unverified");
@@ -50,5 +51,5 @@ export async function startCheckout(formData: FormData): Promise<void> {
 
 export async function openPortal(): Promise<void> {
   const user = await requireUser(SETTINGS_PATH);
-  redirect(await portalFor(billingContext(), user));
+  redirect(await portalFor(billingContext(), user, (await requestLocale()).locale));
 }
