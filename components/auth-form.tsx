@@ -2,6 +2,7 @@
 // The sign-in and sign-up forms: server actions with field-level errors, usable without JavaScript.
 import Link from "next/link";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import { Field, FormError, Submit } from "./form-parts";
 /** What a sign-in or sign-up action answers: a form-level error, field errors, values to keep. */
 export interface AuthFormState {
@@ -26,6 +27,7 @@ export function AuthForm({
 }) {
   const [state, formAction] = useActionState(action, {});
   const signUp = mode === "sign-up";
+  const t = useTranslations("auth.form");
   return (
     <form action={formAction} noValidate className="space-y-4">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
@@ -33,7 +35,7 @@ export function AuthForm({
       {signUp && (
         <Field
           name="name"
-          label="Name (optional)"
+          label={t("name")}
           type="text"
           autoComplete="name"
           required={false}
@@ -43,7 +45,7 @@ export function AuthForm({
       )}
       <Field
         name="email"
-        label="E-mail"
+        label={t("email")}
         type="email"
         autoComplete="email"
         defaultValue={state.values?.email}
@@ -51,27 +53,27 @@ export function AuthForm({
       />
       <Field
         name="password"
-        label="Password"
+        label={t("password")}
         type="password"
         autoComplete={signUp ? "new-password" : "current-password"}
         error={state.fieldErrors?.password}
-        hint={signUp ? "At least 8 characters." : undefined}
+        hint={signUp ? t("passwordHint") : undefined}
       />
       {!signUp && (
         <p className="-mt-2 text-right text-sm">
           <Link href="/forgot-password" className="text-brand-700 underline-offset-2 hover:underline">
-            Forgot your password?
+            {t("forgot")}
           </Link>
         </p>
       )}
-      <Submit>{signUp ? "Create account" : "Sign in"}</Submit>
+      <Submit>{signUp ? t("createAccount") : t("signIn")}</Submit>
       <p className="text-center text-sm text-zinc-700">
-        {signUp ? "Already have an account? " : "New to Tollgate? "}
+        {signUp ? t("haveAccount") : t("newHere")}{" "}
         <Link
           href={`${signUp ? "/sign-in" : "/sign-up"}?callbackUrl=${encodeURIComponent(callbackUrl)}`}
           className="font-medium text-brand-700 underline-offset-2 hover:underline"
         >
-          {signUp ? "Sign in" : "Create an account"}
+          {signUp ? t("signIn") : t("createAnAccount")}
         </Link>
       </p>
     </form>

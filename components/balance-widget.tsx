@@ -3,8 +3,9 @@
 // Nothing in it changes size when the balance changes: tabular figures in a box of fixed height, the
 // status label in a slot wide enough for the longest label, no spinner.
 import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
 import { formatTokens } from "@/lib/format";
-import { BALANCE_STATUS_LABEL, balanceStatusHint, type BalanceStatus } from "@/lib/tokens/status";
+import { balanceStatusHint, LOW_RATIO_PERCENT, type BalanceStatus } from "@/lib/tokens/status";
 import { useLiveBalance } from "./live-balance";
 
 // Colour is never alone: the label (shared with the subscription page) says the same in words.
@@ -16,23 +17,27 @@ const STATUS_COLOUR: Record<BalanceStatus, { dot: string; text: string }> = {
 
 export function BalanceWidget() {
   const { balance, mode } = useLiveBalance();
+  const t = useTranslations("balance");
+  const locale = useLocale();
   if (!balance) {
-    return <p className="rounded-md border border-zinc-200 p-3 text-sm text-zinc-600">No token account.</p>;
+    return <p className="rounded-md border border-zinc-200 p-3 text-sm text-zinc-600">{t("noAccount")}</p>;
   }
-  const status = { ...STATUS_COLOUR[balance.status], label: BALANCE_STATUS_LABEL[balance.status] };
-  const amount = formatTokens(balance.available);
+  const status = { ...STATUS_COLOUR[balance.status], label: t(`status.${balance.status}`) };
+  const amount = formatTokens(balance.available, locale);
   return (
     <Link
       href="/settings/subscription"
       data-testid="balance-widget"
       data-status={balance.status}
       data-connection={mode}
-      title={balanceStatusHint(balance.status, BigInt(balance.periodAllowance))}
-      aria-label={`Token balance: ${amount} tokens available, ${status.label.toLowerCase()}`}
+      title={t(`hint.${balanceStatusHint(balance.status, BigInt(balance.periodAllowance))}`, {
+        percent: Number(LOW_RATIO_PERCENT),
+      })}
+      aria-label={t("ariaLabel", { amount, status: status.label.toLowerCase() })}
       className="block h-[5.5rem] rounded-lg border border-zinc-200 bg-white p-3 hover:border-zinc-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900"
     >
       <span className="flex items-center justify-between text-xs text-zinc-600">
-        <span>Tokens</span>
+        <span>{t("tokens")}</span>
         <span
           className={`inline-flex min-w-[6.5rem] items-center justify-end gap-1.5 font-medium ${status.text}`}
           data-testid="balance-status"
@@ -49,9 +54,9 @@ export function BalanceWidget() {
         {amount}
       </span>
       <span className="block truncate text-xs leading-4 text-zinc-600">
-        {balance.planName ? `${balance.planName} plan` : "Free tier"}
+        {balance.planName ? t("planName", { plan: balance.planName }) : t("freeTier")}
         {Number(balance.reserved) > 0 && (
-          <span data-testid="balance-reserved"> · {formatTokens(balance.reserved)} held</span>
+          <span data-testid="balance-reserved"> · {t("held", { amount: formatTokens(balance.reserved, locale) })}</span>
         )}
       </span>
     </Link>

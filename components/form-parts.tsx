@@ -2,6 +2,7 @@
 // The pieces every form of the app is made of: a labelled field with its hint or error (wired to
 // aria-invalid / aria-describedby), the form-level error, and a submit button that is disabled
 // while its server action runs.
+import { useTranslations } from "next-intl";
 import { useFormStatus } from "react-dom";
 
 export function Field({
@@ -88,9 +89,10 @@ export function Submit({
   variant?: keyof typeof SUBMIT_STYLES;
 }) {
   const { pending } = useFormStatus();
+  const t = useTranslations("common");
   return (
     <button type="submit" disabled={pending} className={`${SUBMIT_STYLES[variant]} disabled:opacity-60`}>
-      {pending ? "Please wait…" : children}
+      {pending ? t("pleaseWait") : children}
     </button>
   );
 }

@@ -19,6 +19,7 @@ import {
 } from "react";
 import Link from "next/link";
 import { useFormStatus } from "react-dom";
+import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatTokens } from "@/lib/format";
 import { cheapestOffer, shortfallOf, type Offer, type OfferAccount, type OfferCatalog } from "@/lib/tokens/offers";
 import { useLiveBalance } from "./live-balance";
@@ -68,31 +69,36 @@ export function InsufficientTokensProvider({
   );
 }
 
-const tokensText = (tokens: number) => formatTokens(Math.round(tokens * 1000));
+const tokensText = (tokens: number, locale: string) => formatTokens(Math.round(tokens * 1000), locale);
 
-function offerLines(offer: Offer, account: OfferAccount, currency: string) {
-  const price = formatMoney(offer.priceCents, currency);
+type T = ReturnType<typeof useTranslations<"insufficient">>;
+
+function offerLines(offer: Offer, account: OfferAccount, currency: string, t: T, locale: string) {
+  const price = formatMoney(offer.priceCents, currency, locale);
+  const name = offer.name;
   if (offer.kind === "pack") {
     return {
-      title: `${offer.name} pack`,
-      price: `${price} once`,
-      detail: `${formatTokens(offer.adds)} tokens that never expire`,
-      button: `Buy the ${offer.name} pack`,
+      title: t("pack.title", { name }),
+      price: t("pack.price", { price }),
+      detail: t("pack.detail", { tokens: formatTokens(offer.adds, locale) }),
+      button: t("pack.button", { name }),
     };
   }
   const upgrade = account.planId !== null;
+  const tokens = formatTokens(BigInt(offer.tokens) * 1000n, locale);
   return {
-    title: `${offer.name} plan`,
-    price: `${price} / month`,
+    title: t("plan.title", { name }),
+    price: t("plan.price", { price }),
     detail: upgrade
-      ? `${formatTokens(BigInt(offer.tokens) * 1000n)} tokens a month: +${formatTokens(offer.adds)} now`
-      : `${formatTokens(BigInt(offer.tokens) * 1000n)} tokens every month`,
-    button: upgrade ? `Upgrade to ${offer.name}` : `Subscribe to ${offer.name}`,
+      ? t("plan.detailUpgrade", { tokens, adds: formatTokens(offer.adds, locale) })
+      : t("plan.detail", { tokens }),
+    button: upgrade ? t("plan.upgrade", { name }) : t("plan.subscribe", { name }),
   };
 }
 
 function CheckoutButton({ label }: { label: string }) {
   const { pending } = useFormStatus();
+  const t = useTranslations("insufficient");
   return (
     <button
       type="submit"
@@ -106,7 +112,7 @@ function CheckoutButton({ label }: { label: string }) {
       <span className="grid">
         <span className={`col-start-1 row-start-1 ${pending ? "invisible" : ""}`}>{label}</span>
         <span className={`col-start-1 row-start-1 ${pending ? "" : "invisible"}`} aria-hidden={!pending}>
-          Opening checkout…
+          {t("openingCheckout")}
         </span>
       </span>
     </button>
@@ -130,13 +136,16 @@ function InsufficientTokensDialog({
   const titleId = useId();
   const summaryId = useId();
   const { balance } = useLiveBalance();
+  const t = useTranslations("insufficient");
+  const tc = useTranslations("common");
+  const locale = useLocale();
   const allowanceNow = balance ? BigInt(balance.allowance) : 0n;
   const shortfall = shortfallOf(detail.required, detail.available);
   const offer = useMemo(
     () => cheapestOffer(catalog, account, { shortfall, allowanceNow }),
     [catalog, account, shortfall, allowanceNow],
   );
-  const lines = offer ? offerLines(offer, account, catalog.currency) : null;
+  const lines = offer ? offerLines(offer, account, catalog.currency, t, locale) : null;
 
   const previousFocus = useRef<HTMLElement | null>(null);
 
@@ -167,12 +176,12 @@ function InsufficientTokensDialog({
       <div className="p-5 sm:p-6">
         <div className="flex items-start justify-between gap-4">
           <h2 id={titleId} className="text-lg font-semibold">
-            Not enough tokens
+            {t("title")}
           </h2>
           <button
             type="button"
             onClick={() => ref.current?.close()}
-            aria-label="Close"
+            aria-label={tc("close")}
             className="-m-1 rounded-md p-1 text-zinc-500 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-zinc-900"
           >
             <svg
@@ -189,26 +198,28 @@ function InsufficientTokensDialog({
           </button>
         </div>
         <p id={summaryId} className="mt-1 text-sm text-zinc-700">
-          This request may need up to {tokensText(detail.required)} tokens; you have {tokensText(detail.available)}{" "}
-          available.
+          {t("summary", {
+            required: tokensText(detail.required, locale),
+            available: tokensText(detail.available, locale),
+          })}
         </p>
         <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
           <div className="rounded-md bg-zinc-50 p-2">
-            <dt className="text-xs text-zinc-600">Required</dt>
+            <dt className="text-xs text-zinc-600">{t("required")}</dt>
             <dd className="font-semibold tabular-nums" data-testid="insufficient-required">
-              {tokensText(detail.required)}
+              {tokensText(detail.required, locale)}
             </dd>
           </div>
           <div className="rounded-md bg-zinc-50 p-2">
-            <dt className="text-xs text-zinc-600">Available</dt>
+            <dt className="text-xs text-zinc-600">{t("available")}</dt>
             <dd className="font-semibold tabular-nums" data-testid="insufficient-available">
-              {tokensText(detail.available)}
+              {tokensText(detail.available, locale)}
             </dd>
           </div>
           <div className="rounded-md bg-red-50 p-2 text-red-900">
-            <dt className="text-xs">Short by</dt>
+            <dt className="text-xs">{t("shortBy")}</dt>
             <dd className="font-semibold tabular-nums" data-testid="insufficient-shortfall">
-              {formatTokens(shortfall > 0n ? shortfall : 0n)}
+              {formatTokens(shortfall > 0n ? shortfall : 0n, locale)}
             </dd>
           </div>
         </dl>
@@ -223,7 +234,7 @@ function InsufficientTokensDialog({
               data-kind={offer.kind}
               data-id={offer.id}
             >
-              <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">Cheapest way to cover it</p>
+              <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{t("cheapest")}</p>
               <p className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
                 <span className="font-semibold">{lines.title}</span>
                 <span className="text-sm font-medium tabular-nums">{lines.price}</span>
@@ -231,15 +242,17 @@ function InsufficientTokensDialog({
               <p className="text-sm text-zinc-700">{lines.detail}</p>
             </div>
             <p className="mt-2 text-sm text-zinc-700">
-              Or compare{" "}
-              <Link
-                href="/settings/subscription"
-                onClick={() => ref.current?.close()}
-                className="font-medium text-zinc-900 underline underline-offset-2"
-              >
-                all plans and packs
-              </Link>
-              .
+              {t.rich("compare", {
+                link: (chunks) => (
+                  <Link
+                    href="/settings/subscription"
+                    onClick={() => ref.current?.close()}
+                    className="font-medium text-zinc-900 underline underline-offset-2"
+                  >
+                    {chunks}
+                  </Link>
+                ),
+              })}
             </p>
             <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
               <button
@@ -247,7 +260,7 @@ function InsufficientTokensDialog({
                 onClick={() => ref.current?.close()}
                 className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50"
               >
-                Not now
+                {tc("notNow")}
               </button>
               <CheckoutButton label={lines.button} />
             </div>
@@ -255,7 +268,7 @@ function InsufficientTokensDialog({
         ) : (
           <div className="mt-5">
             <p className="text-sm text-zinc-700" data-testid="insufficient-no-offer">
-              No single plan or pack covers this request. Combine a plan and packs, or shorten the input.
+              {t("noOffer")}
             </p>
             <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
               <button
@@ -263,7 +276,7 @@ function InsufficientTokensDialog({
                 onClick={() => ref.current?.close()}
                 className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
               >
-                Not now
+                {tc("notNow")}
               </button>
               <Link
                 href="/settings/subscription"
@@ -271,7 +284,7 @@ function InsufficientTokensDialog({
                 onClick={() => ref.current?.close()}
                 className="rounded-md bg-zinc-900 px-4 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700"
               >
-                See plans and packs
+                {t("seePlans")}
               </Link>
             </div>
           </div>

@@ -2,12 +2,15 @@
 // The low-balance banner of the signed-in pages: shown while the live balance is empty or below
 // LOW_BALANCE_PERCENT of the period's allowance (lib/tokens/low-balance.ts), with a link to get more.
 import Link from "next/link";
-import { formatTokens } from "@/lib/format";
+import { useLocale, useTranslations } from "next-intl";
+import { formatTokens, shownTokens } from "@/lib/format";
 import { lowBalance } from "@/lib/tokens/low-balance";
 import { useLiveBalance } from "./live-balance";
 
 export function LowBalanceBanner({ percent }: { percent: number }) {
   const { balance } = useLiveBalance();
+  const t = useTranslations("lowBalance");
+  const locale = useLocale();
   const level = balance ? lowBalance(BigInt(balance.available), BigInt(balance.periodAllowance), percent) : null;
   if (!balance || !level) return null;
   return (
@@ -20,21 +23,24 @@ export function LowBalanceBanner({ percent }: { percent: number }) {
       }`}
     >
       <p>
-        {level === "empty" ? (
-          <>
-            <strong className="font-semibold">You are out of tokens.</strong> AI features need tokens to run.
-          </>
-        ) : (
-          <>
-            <strong className="font-semibold">Low balance:</strong>{" "}
-            <span className="tabular-nums">{formatTokens(balance.available)}</span> tokens left, under {percent}% of
-            your {balance.planName ? "monthly" : "free monthly"} allowance.
-          </>
-        )}
+        {level === "empty"
+          ? t.rich("empty", { strong })
+          : t.rich("low", {
+              strong,
+              num: (chunks) => <span className="tabular-nums">{chunks}</span>,
+              amount: formatTokens(balance.available, locale),
+              count: shownTokens(balance.available),
+              percent,
+              free: balance.planName ? "false" : "true",
+            })}
       </p>
       <Link href="/settings/subscription" className="font-medium whitespace-nowrap underline underline-offset-2">
-        Get more tokens
+        {t("getMore")}
       </Link>
     </div>
   );
+}
+
+function strong(chunks: React.ReactNode) {
+  return <strong className="font-semibold">{chunks}</strong>;
 }

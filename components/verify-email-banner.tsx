@@ -3,6 +3,7 @@
 // a button to send the link again (the action, passed in by the layout, limits how often).
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
+import { useTranslations } from "next-intl";
 
 export interface ResendState {
   message?: string;
@@ -12,15 +13,17 @@ export type ResendAction = () => Promise<ResendState>;
 
 function Resend() {
   const { pending } = useFormStatus();
+  const t = useTranslations("verifyEmail");
   return (
     <button type="submit" disabled={pending} className="font-medium whitespace-nowrap underline underline-offset-2">
-      {pending ? "Sending…" : "Send the link again"}
+      {pending ? t("sending") : t("resend")}
     </button>
   );
 }
 
 export function VerifyEmailBanner({ email, action }: { email: string; action: ResendAction }) {
   const [state, formAction] = useActionState(() => action(), {});
+  const t = useTranslations("verifyEmail");
   return (
     <div
       role="status"
@@ -28,8 +31,8 @@ export function VerifyEmailBanner({ email, action }: { email: string; action: Re
       className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 border-b border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-950 sm:px-8"
     >
       <p>
-        <strong className="font-semibold">Confirm your address</strong> with the link we mailed to {email}: your free
-        monthly tokens come with it.{state.message ? ` ${state.message}` : ""}
+        {t.rich("text", { email, strong: (chunks) => <strong className="font-semibold">{chunks}</strong> })}
+        {state.message ? <> {state.message}</> : null}
       </p>
       <form action={formAction}>
         <Resend />

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { renderPng } from "../dev/openai-simulator/images";
-import { formatTokens } from "../lib/format";
+import { formatTokens, DEFAULT_LOCALE } from "../lib/format";
 import { expectBalance, signUp, uniqueEmail } from "./helpers";
 
 /** A real PNG (an 8×8 grid of colours, 320×240 px), generated for the test. */
@@ -39,7 +39,7 @@ test("a user uploads a meal photo, sees the analysis, and the sidebar balance dr
   expect(Number(charged) / 1000).toBeLessThanOrEqual(estimated);
   // The sidebar (refreshed after the call) shows the balance minus exactly that charge.
   await expect(page.getByTestId("balance-available")).toHaveAttribute("data-millitokens", String(before - charged));
-  await expectBalance(page, formatTokens(before - charged));
+  await expectBalance(page, formatTokens(before - charged, DEFAULT_LOCALE));
 });
 
 test("the meal page refuses a file that is not an image, and works at 375 px @phone", async ({ page }) => {

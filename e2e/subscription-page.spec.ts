@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { createDb } from "../lib/db/connect";
-import { formatSignedTokens, formatTokensDetailed, formatTokensExact } from "../lib/format";
+import { formatSignedTokens, formatTokensDetailed, formatTokensExact, DEFAULT_LOCALE } from "../lib/format";
 import { release, reserve } from "../lib/tokens/ledger";
 import { e2eDataDir } from "../test/support/e2e-paths";
 import { e2eServerValue, signUp, uniqueEmail } from "./helpers";
@@ -84,11 +84,11 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
     await expect(page.getByTestId("current-plan")).toHaveText("Pro");
     await expect(page.getByTestId("subscription-status")).toHaveText("Active");
     await expect(page.getByTestId("subscription-renews")).toContainText(/Renews on \w{3} \d{1,2}, \d{4}/);
-    await expect(page.getByTestId("balance-allowance")).toHaveText(formatTokensDetailed(allowance));
+    await expect(page.getByTestId("balance-allowance")).toHaveText(formatTokensDetailed(allowance, DEFAULT_LOCALE));
     await expect(page.getByTestId("balance-purchased")).toHaveText("2,000");
     await expect(page.getByTestId("balance-held")).toHaveText("12.3");
     await expect(page.getByTestId("subscription-available")).toHaveText(
-      formatTokensDetailed(allowance + 2_000_000n - 12_345n),
+      formatTokensDetailed(allowance + 2_000_000n - 12_345n, DEFAULT_LOCALE),
     );
     await expect(page.getByTestId("balance-status-label")).toHaveText("Healthy");
     await expect(page.getByTestId("allowance-reset")).toContainText(/Resets \w{3} \d{1,2}, \d{4} \(in \d+ days\)/);
@@ -111,14 +111,14 @@ test("after subscribing, buying a pack and an AI call, the page shows plan, bala
     ]);
     const amounts = page.getByTestId("history-amount");
     await expect(amounts).toHaveText([
-      formatSignedTokens(-charged),
+      formatSignedTokens(-charged, DEFAULT_LOCALE),
       "+2,000 tokens",
       "+3,000 tokens",
       "−100 tokens",
       "+100 tokens",
     ]);
     await expect(page.getByTestId("history-row").first()).toContainText(
-      `Balance after: ${formatTokensDetailed(allowance + 2_000_000n)}`,
+      `Balance after: ${formatTokensDetailed(allowance + 2_000_000n, DEFAULT_LOCALE)}`,
     );
     await expect(page.getByTestId("history-row").first().locator("time")).toHaveText(
       /^\w{3} \d{1,2}, \d{4}, \d{2}:\d{2} UTC$/,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { formatTokens, formatTokensDetailed } from "../lib/format";
+import { formatTokens, formatTokensDetailed, DEFAULT_LOCALE } from "../lib/format";
 import { signUp, uniqueEmail } from "./helpers";
 
 /** Two different AI features called through their routes from the signed-in page; their charges in millitokens. */
@@ -52,12 +52,12 @@ test("after two AI calls the usage page charts them by feature and model, counts
 
   // This period: exactly the sum of the two charges, against the free tier's 100 tokens.
   await expect(page.getByTestId("period-used")).toHaveAttribute("data-millitokens", total.toString());
-  await expect(page.getByTestId("period-used")).toHaveText(formatTokensDetailed(total));
+  await expect(page.getByTestId("period-used")).toHaveText(formatTokensDetailed(total, DEFAULT_LOCALE));
   await expect(page.getByTestId("period-allowance")).toHaveText("100 tokens");
   const meter = page.getByRole("meter", { name: "Tokens used this period" });
   await expect(meter).toHaveAttribute(
     "aria-valuetext",
-    new RegExp(`^${formatTokensDetailed(total).replace(".", "\\.")} of 100 tokens used`),
+    new RegExp(`^${formatTokensDetailed(total, DEFAULT_LOCALE).replace(".", "\\.")} of 100 tokens used`),
   );
   // Used today, in a period that began minutes ago: the rate is taken over one day.
   await expect(page.getByTestId("forecast")).toContainText("At this rate");
@@ -78,14 +78,14 @@ test("after two AI calls the usage page charts them by feature and model, counts
     "data-millitokens",
     recipe.toString(),
   );
-  await expect(table.getByRole("row").filter({ hasText: "Total" })).toContainText(formatTokens(total));
+  await expect(table.getByRole("row").filter({ hasText: "Total" })).toContainText(formatTokens(total, DEFAULT_LOCALE));
 
   // The model chart: both features use the same model here — one series with the total.
   const byModel = page.getByTestId("chart-model");
   await expect(byModel.locator(".recharts-legend-item-text").first()).toHaveText(/gpt/);
   await byModel.getByText("Show the figures as a table").click();
   await expect(byModel.getByRole("table").getByRole("row").filter({ hasText: "Total" })).toContainText(
-    formatTokens(total),
+    formatTokens(total, DEFAULT_LOCALE),
   );
 
   await page.mouse.move(0, 0); // no tooltip or hover band in the picture

@@ -15,6 +15,8 @@ import {
   formatTokensExact,
   formatTokensWithUnit,
   isoDay,
+  DEFAULT_LOCALE,
+  shownTokens,
 } from "./format";
 
 describe("formatTokens", () => {
@@ -37,19 +39,19 @@ describe("formatTokens", () => {
     [1_234_567n, "1,235"],
     [12_500_000n, "12,500"],
   ])("%s millitokens → %s", (mt, expected) => {
-    expect(formatTokens(mt)).toBe(expected);
+    expect(formatTokens(mt, DEFAULT_LOCALE)).toBe(expected);
   });
 
   it("shows a minus sign for negative amounts, but never a negative zero", () => {
-    expect(formatTokens(-4_650n)).toBe("−4.7");
-    expect(formatTokens(-100_500n)).toBe("−101");
-    expect(formatTokens(-49n)).toBe("0");
+    expect(formatTokens(-4_650n, DEFAULT_LOCALE)).toBe("−4.7");
+    expect(formatTokens(-100_500n, DEFAULT_LOCALE)).toBe("−101");
+    expect(formatTokens(-49n, DEFAULT_LOCALE)).toBe("0");
   });
 
   it("takes the decimal strings and numbers the browser receives", () => {
-    expect(formatTokens("1234567")).toBe("1,235");
-    expect(formatTokens("4650")).toBe("4.7");
-    expect(formatTokens(999)).toBe("1");
+    expect(formatTokens("1234567", DEFAULT_LOCALE)).toBe("1,235");
+    expect(formatTokens("4650", DEFAULT_LOCALE)).toBe("4.7");
+    expect(formatTokens(999, DEFAULT_LOCALE)).toBe("1");
   });
 
   it("follows the locale", () => {
@@ -58,20 +60,20 @@ describe("formatTokens", () => {
   });
 
   it("refuses fractional millitokens", () => {
-    expect(() => formatTokens(1.5)).toThrow(RangeError);
+    expect(() => formatTokens(1.5, DEFAULT_LOCALE)).toThrow(RangeError);
   });
 });
 
 describe("formatMoney", () => {
   it("formats integer cents", () => {
-    expect(formatMoney(900)).toBe("€9.00");
-    expect(formatMoney(123_456)).toBe("€1,234.56");
-    expect(formatMoney(5)).toBe("€0.05");
-    expect(formatMoney(0)).toBe("€0.00");
+    expect(formatMoney(900, "eur", DEFAULT_LOCALE)).toBe("€9.00");
+    expect(formatMoney(123_456, "eur", DEFAULT_LOCALE)).toBe("€1,234.56");
+    expect(formatMoney(5, "eur", DEFAULT_LOCALE)).toBe("€0.05");
+    expect(formatMoney(0, "eur", DEFAULT_LOCALE)).toBe("€0.00");
   });
 
   it("takes the currency in lower case, as Stripe and the pricing config write it", () => {
-    expect(formatMoney(1900, "usd")).toBe("$19.00");
+    expect(formatMoney(1900, "usd", DEFAULT_LOCALE)).toBe("$19.00");
   });
 
   it("follows the locale", () => {
@@ -89,30 +91,30 @@ describe("formatPricePer1000Tokens", () => {
     [2900, 3_200, "€9.06"], // Basic pack: 906.25c
     [9900, 12_500, "€7.92"], // Premium pack
   ])("%ic for %i tokens → %s", (cents, tokens, expected) => {
-    expect(formatPricePer1000Tokens(cents, tokens)).toBe(expected);
+    expect(formatPricePer1000Tokens(cents, tokens, "eur", DEFAULT_LOCALE)).toBe(expected);
   });
 
   it("always shows two decimals and follows currency and locale", () => {
-    expect(formatPricePer1000Tokens(1000, 1_000)).toBe("€10.00");
-    expect(formatPricePer1000Tokens(1900, 3_000, "usd")).toBe("$6.33");
+    expect(formatPricePer1000Tokens(1000, 1_000, "eur", DEFAULT_LOCALE)).toBe("€10.00");
+    expect(formatPricePer1000Tokens(1900, 3_000, "usd", DEFAULT_LOCALE)).toBe("$6.33");
     expect(formatPricePer1000Tokens(1900, 3_000, "eur", "de-DE")).toBe("6,33\u00a0€");
   });
 });
 
 describe("formatDate", () => {
   it("shows the UTC calendar day, whatever the server's time zone", () => {
-    expect(formatDate(new Date("2026-01-31T23:30:00.000Z"))).toBe("Jan 31, 2026");
-    expect(formatDate(new Date("2026-02-01T00:30:00.000Z"))).toBe("Feb 1, 2026");
+    expect(formatDate(new Date("2026-01-31T23:30:00.000Z"), DEFAULT_LOCALE, "UTC")).toBe("Jan 31, 2026");
+    expect(formatDate(new Date("2026-02-01T00:30:00.000Z"), DEFAULT_LOCALE, "UTC")).toBe("Feb 1, 2026");
   });
 
   it("takes the ISO strings the browser receives", () => {
-    expect(formatDate("2026-03-01T00:00:00.000Z")).toBe("Mar 1, 2026");
+    expect(formatDate("2026-03-01T00:00:00.000Z", DEFAULT_LOCALE, "UTC")).toBe("Mar 1, 2026");
     // 23:00 in New York on Feb 28 is already Mar 1 in UTC.
-    expect(formatDate("2026-02-28T23:00:00-05:00")).toBe("Mar 1, 2026");
+    expect(formatDate("2026-02-28T23:00:00-05:00", DEFAULT_LOCALE, "UTC")).toBe("Mar 1, 2026");
   });
 
   it("follows the locale", () => {
-    expect(formatDate("2026-03-01T00:00:00.000Z", "de-DE")).toBe("01.03.2026");
+    expect(formatDate("2026-03-01T00:00:00.000Z", "de-DE", "UTC")).toBe("01.03.2026");
   });
 });
 
@@ -128,7 +130,7 @@ describe("formatTokensDetailed", () => {
     [-4_650n, "−4.7"],
     [-49n, "0"],
   ])("%s millitokens → %s", (mt, expected) => {
-    expect(formatTokensDetailed(mt)).toBe(expected);
+    expect(formatTokensDetailed(mt, DEFAULT_LOCALE)).toBe(expected);
   });
 
   it("follows the locale", () => {
@@ -147,7 +149,7 @@ describe("formatTokensWithUnit", () => {
     [12_500_000n, "12,500 tokens"],
     [-1_000n, "−1 token"],
   ])("%s millitokens → %s", (mt, expected) => {
-    expect(formatTokensWithUnit(mt)).toBe(expected);
+    expect(formatTokensWithUnit(mt, DEFAULT_LOCALE)).toBe(expected);
   });
 });
 
@@ -160,13 +162,13 @@ describe("formatSignedTokens", () => {
     [-1_000n, "−1 token"],
     [0n, "0 tokens"],
   ])("%s millitokens → %s", (mt, expected) => {
-    expect(formatSignedTokens(mt)).toBe(expected);
+    expect(formatSignedTokens(mt, DEFAULT_LOCALE)).toBe(expected);
   });
 
   it("keeps the sign of a change too small to show at one decimal", () => {
-    expect(formatSignedTokens(-1n)).toBe("−<0.1 tokens");
-    expect(formatSignedTokens(49n)).toBe("+<0.1 tokens");
-    expect(formatSignedTokens(-50n)).toBe("−0.1 tokens");
+    expect(formatSignedTokens(-1n, DEFAULT_LOCALE)).toBe("−<0.1 tokens");
+    expect(formatSignedTokens(49n, DEFAULT_LOCALE)).toBe("+<0.1 tokens");
+    expect(formatSignedTokens(-50n, DEFAULT_LOCALE)).toBe("−0.1 tokens");
   });
 
   it("takes strings and follows the locale", () => {
@@ -196,46 +198,46 @@ describe("formatTokensExact", () => {
 
 describe("counts", () => {
   it("formats compact counts for tight spaces", () => {
-    expect(formatCompactCount(999)).toBe("999");
-    expect(formatCompactCount(1_234)).toBe("1.2K");
-    expect(formatCompactCount(1_250_000n)).toBe("1.3M");
+    expect(formatCompactCount(999, DEFAULT_LOCALE)).toBe("999");
+    expect(formatCompactCount(1_234, DEFAULT_LOCALE)).toBe("1.2K");
+    expect(formatCompactCount(1_250_000n, DEFAULT_LOCALE)).toBe("1.3M");
   });
 
   it("groups whole counts", () => {
-    expect(formatCount(1_234)).toBe("1,234");
+    expect(formatCount(1_234, DEFAULT_LOCALE)).toBe("1,234");
     expect(formatCount(1_234n, "de-DE")).toBe("1.234");
   });
 });
 
 describe("formatPercent", () => {
   it("formats a fraction", () => {
-    expect(formatPercent(0.4234)).toBe("42%");
+    expect(formatPercent(0.4234, DEFAULT_LOCALE)).toBe("42%");
     expect(formatPercent(0.4234, "en-US", 1)).toBe("42.3%");
-    expect(formatPercent(1.5)).toBe("150%");
+    expect(formatPercent(1.5, DEFAULT_LOCALE)).toBe("150%");
     expect(formatPercent(0.4234, "de-DE", 1)).toBe("42,3\u00a0%");
   });
 
   it("takes a part of a whole in millitokens exactly", () => {
-    expect(formatPercent(1_234_000n, 3_000_000n)).toBe("41%");
+    expect(formatPercent(1_234_000n, 3_000_000n, DEFAULT_LOCALE)).toBe("41%");
     expect(formatPercent(1_234_000n, 3_000_000n, "en-US", 1)).toBe("41.1%");
-    expect(formatPercent(3_000_000n, 3_000_000n)).toBe("100%");
+    expect(formatPercent(3_000_000n, 3_000_000n, DEFAULT_LOCALE)).toBe("100%");
   });
 
   it("says nothing sensible about a part of nothing", () => {
-    expect(formatPercent(5n, 0n)).toBe("—");
-    expect(formatPercent(Number.NaN)).toBe("—");
-    expect(formatPercent(Number.POSITIVE_INFINITY)).toBe("—");
+    expect(formatPercent(5n, 0n, DEFAULT_LOCALE)).toBe("—");
+    expect(formatPercent(Number.NaN, DEFAULT_LOCALE)).toBe("—");
+    expect(formatPercent(Number.POSITIVE_INFINITY, DEFAULT_LOCALE)).toBe("—");
   });
 });
 
 describe("formatDateTime", () => {
   it("shows the UTC day and 24-hour time with the zone", () => {
-    expect(formatDateTime("2026-03-01T14:05:59.000Z")).toBe("Mar 1, 2026, 14:05 UTC");
-    expect(formatDateTime(new Date("2026-01-31T23:30:00.000Z"))).toBe("Jan 31, 2026, 23:30 UTC");
+    expect(formatDateTime("2026-03-01T14:05:59.000Z", DEFAULT_LOCALE, "UTC")).toBe("Mar 1, 2026, 14:05 UTC");
+    expect(formatDateTime(new Date("2026-01-31T23:30:00.000Z"), DEFAULT_LOCALE, "UTC")).toBe("Jan 31, 2026, 23:30 UTC");
   });
 
   it("follows the locale and a given time zone", () => {
-    expect(formatDateTime("2026-03-01T14:05:00.000Z", "de-DE")).toBe("1. März 2026, 14:05 UTC");
+    expect(formatDateTime("2026-03-01T14:05:00.000Z", "de-DE", "UTC")).toBe("1. März 2026, 14:05 UTC");
     expect(formatDateTime("2026-03-01T14:05:00.000Z", "en-US", "Europe/Paris")).toBe("Mar 1, 2026, 15:05 GMT+1");
   });
 });
@@ -244,18 +246,67 @@ describe("relative dates", () => {
   const now = new Date("2026-02-17T22:00:00.000Z");
 
   it("counts whole UTC calendar days", () => {
-    expect(formatRelativeDay("2026-02-17T01:00:00.000Z", now)).toBe("today");
-    expect(formatRelativeDay("2026-02-18T00:00:00.000Z", now)).toBe("tomorrow"); // 2 hours away, next day
-    expect(formatRelativeDay("2026-03-01T00:00:00.000Z", now)).toBe("in 12 days");
-    expect(formatRelativeDay("2026-02-16T23:59:00.000Z", now)).toBe("yesterday");
-    expect(formatRelativeDay("2026-02-14T12:00:00.000Z", now)).toBe("3 days ago");
+    expect(formatRelativeDay("2026-02-17T01:00:00.000Z", now, DEFAULT_LOCALE, "UTC")).toBe("today");
+    expect(formatRelativeDay("2026-02-18T00:00:00.000Z", now, DEFAULT_LOCALE, "UTC")).toBe("tomorrow"); // 2 hours away, next day
+    expect(formatRelativeDay("2026-03-01T00:00:00.000Z", now, DEFAULT_LOCALE, "UTC")).toBe("in 12 days");
+    expect(formatRelativeDay("2026-02-16T23:59:00.000Z", now, DEFAULT_LOCALE, "UTC")).toBe("yesterday");
+    expect(formatRelativeDay("2026-02-14T12:00:00.000Z", now, DEFAULT_LOCALE, "UTC")).toBe("3 days ago");
   });
 
   it("puts the absolute date first", () => {
-    expect(formatDateWithRelative("2026-03-01T00:00:00.000Z", now)).toBe("Mar 1, 2026 (in 12 days)");
+    expect(formatDateWithRelative("2026-03-01T00:00:00.000Z", now, DEFAULT_LOCALE, "UTC")).toBe(
+      "Mar 1, 2026 (in 12 days)",
+    );
   });
 
   it("names the UTC day for file names", () => {
     expect(isoDay(new Date("2026-03-01T23:59:59.999Z"))).toBe("2026-03-01");
+  });
+});
+
+describe("the user's locale and time zone (French, Europe/Paris)", () => {
+  // What Intl prints: French groups with a narrow no-break space (U+202F) and puts a no-break
+  // space (U+00A0) before the euro sign.
+  it("formats money as French customers read it", () => {
+    expect(formatMoney(900, "eur", "fr")).toBe("9,00\u00a0€");
+    expect(formatMoney(123_456, "eur", "fr")).toBe("1\u202f234,56\u00a0€");
+    expect(formatPricePer1000Tokens(9900, 35_000, "eur", "fr")).toBe("2,83\u00a0€");
+  });
+
+  it("formats money exactly from integer minor units, at any size and in zero-decimal currencies", () => {
+    // 2^53 + 1 cents: a double would lose the last cent.
+    expect(formatMoney(9_007_199_254_740_993n, "eur", "en")).toBe("€90,071,992,547,409.93");
+    expect(formatMoney(-905, "eur", "en")).toBe("-€9.05");
+    expect(formatMoney(1500, "jpy", "en")).toBe("¥1,500");
+  });
+
+  it("formats token amounts in the same number format", () => {
+    expect(formatTokens(1_234_500_000n, "fr")).toBe("1\u202f234\u202f500");
+    expect(formatTokensDetailed(1_234_500n, "fr")).toBe("1\u202f234,5");
+    expect(formatTokens(4_650n, "fr")).toBe("4,7");
+    expect(formatCount(12_500, "fr")).toBe("12\u202f500");
+  });
+
+  it("gives the shown number for ICU plurals", () => {
+    expect(shownTokens(999n)).toBe(1);
+    expect(shownTokens(4_650n)).toBe(4.7);
+    expect(shownTokens(1_234_567n)).toBe(1235);
+    expect(shownTokens(-4_650n)).toBe(4.7);
+  });
+
+  it("shows a date in the user's time zone: late evening UTC is the next day in Paris", () => {
+    const lateUtc = "2026-03-01T23:30:00.000Z"; // 00:30 on 2 March in Paris (UTC+1)
+    expect(formatDate(lateUtc, "fr", "UTC")).toBe("1 mars 2026");
+    expect(formatDate(lateUtc, "fr", "Europe/Paris")).toBe("2 mars 2026");
+    expect(formatDateTime(lateUtc, "fr", "Europe/Paris")).toBe("2 mars 2026, 00:30 UTC+1");
+    expect(formatDateTime(lateUtc, "en", "UTC")).toBe("Mar 1, 2026, 23:30 UTC");
+  });
+
+  it("counts relative days in the user's time zone", () => {
+    const now = new Date("2026-03-01T12:00:00.000Z");
+    const lateUtc = "2026-03-01T23:30:00.000Z";
+    expect(formatRelativeDay(lateUtc, now, "en", "UTC")).toBe("today");
+    expect(formatRelativeDay(lateUtc, now, "fr", "Europe/Paris")).toBe("demain");
+    expect(formatDateWithRelative(lateUtc, now, "fr", "Europe/Paris")).toBe("2 mars 2026 (demain)");
   });
 });

@@ -1,11 +1,17 @@
 // Display formatting of tokens, money, percentages and dates, in one place. Client-safe (no server
 // imports), so server components, client components and the CSV export share one spelling.
 //
+// Every function takes the locale (and dates the time zone) explicitly: the UI passes the user's
+// (next-intl's useLocale / useTimeZone, or getLocale / getTimeZone on the server), files and the
+// admin pages pass DEFAULT_LOCALE and UTC. Nothing falls back silently to en-US.
+//
 // Tokens are shown as millitokens / 1000 with at most one decimal below 100 and none above, so
 // "4.6 tokens" and "12,500 tokens" both read naturally. Token arithmetic stays in integers: a value
-// becomes a float only for Intl's final rendering of an already-rounded amount. Dates are shown in
-// UTC unless a time zone is given, so the server and the browser render the same text.
+// becomes a float only for Intl's final rendering of an already-rounded amount. Money is formatted
+// from integer minor units as an exact decimal string (Intl.NumberFormat formats a string without
+// going through a double), so no amount is ever off by a rounding.
 
+/** For files, logs and the admin pages (English only): the locale the product had before i18n. */
 export const DEFAULT_LOCALE = "en-US";
 
 /** The typographic minus used for negative amounts on screen ("−4.6"); CSV uses ASCII "-". */
@@ -14,7 +20,7 @@ export const MINUS = "\u2212";
 type Millitokens = bigint | number | string;
 
 /** Millitokens (bigint, or a decimal string / number as sent to the browser) → "1,234" / "4.6". */
-export function formatTokens(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+export function formatTokens(millitokens: Millitokens, locale: string): string {
   const mt = BigInt(millitokens);
   const negative = mt < 0n;
   const text = formatAbsoluteTokens(negative ? -mt : mt, locale);
@@ -26,7 +32,7 @@ export function formatTokens(millitokens: Millitokens, locale = DEFAULT_LOCALE):
  * subscription page's buckets, the balance after each history row), where a small charge must
  * visibly change a large balance; compact views use formatTokens.
  */
-export function formatTokensDetailed(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+export function formatTokensDetailed(millitokens: Millitokens, locale: string): string {
   const mt = BigInt(millitokens);
   const negative = mt < 0n;
   const abs = negative ? -mt : mt;
@@ -35,8 +41,11 @@ export function formatTokensDetailed(millitokens: Millitokens, locale = DEFAULT_
   return negative && tenths !== 0n ? `${MINUS}${text}` : text;
 }
 
-/** Millitokens → "4.6 tokens" / "1 token" / "12,500 tokens" (the unit agrees with the shown number). */
-export function formatTokensWithUnit(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+/**
+ * Millitokens → "4.6 tokens" / "1 token" / "12,500 tokens" (the unit agrees with the shown number).
+ * The unit is English: for files and admin pages; the UI uses the message common.tokensWithUnit.
+ */
+export function formatTokensWithUnit(millitokens: Millitokens, locale: string): string {
   const text = formatTokens(millitokens, locale);
   return `${text} ${isShownAsOne(millitokens) ? "token" : "tokens"}`;
 }
@@ -45,7 +54,7 @@ export function formatTokensWithUnit(millitokens: Millitokens, locale = DEFAULT_
  * A ledger delta with its sign and unit: "+100 tokens", "−4.6 tokens", "0 tokens". A change too small
  * to show at one decimal keeps its sign ("−0 tokens" would mislead) by showing "< 0.1".
  */
-export function formatSignedTokens(millitokens: Millitokens, locale = DEFAULT_LOCALE): string {
+export function formatSignedTokens(millitokens: Millitokens, locale: string): string {
   const mt = BigInt(millitokens);
   if (mt === 0n) return `${formatTokens(0n, locale)} tokens`;
   const abs = mt < 0n ? -mt : mt;
@@ -71,33 +80,48 @@ export function formatTokensExact(millitokens: Millitokens): string {
 }
 
 /** A count in compact notation for tight spaces and chart axes: 1234 → "1.2K", 1250000 → "1.3M". */
-export function formatCompactCount(value: number | bigint, locale = DEFAULT_LOCALE): string {
+export function formatCompactCount(value: number | bigint, locale: string): string {
   return new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(value);
 }
 
 /** A whole count with grouping: 1234 → "1,234". */
-export function formatCount(value: number | bigint, locale = DEFAULT_LOCALE): string {
+export function formatCount(value: number | bigint, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
 }
 
-/** Integer cents → "€9.00" (locale-aware), never via floats beyond the final display. */
-export function formatMoney(cents: number, currency = "eur", locale = DEFAULT_LOCALE): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+/**
+ * Integer minor units (Stripe's amounts: cents for EUR, yen for JPY) → "€9.00" / "9,00 €". Exact:
+ * the amount becomes the decimal string "9.00" with integer arithmetic (the currency's ISO minor
+ * units, as Intl knows them) and Intl.NumberFormat formats that string as written, never a double.
+ */
+export function formatMoney(minorUnits: number | bigint, currency: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency: currency.toUpperCase() });
+  return format.format(decimalString(BigInt(minorUnits), format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-/** Price per 1,000 tokens, e.g. 900 cents for 1,000 tokens → "€9.00"; 9900 for 35,000 → "€2.83". */
-export function formatPricePer1000Tokens(
-  priceCents: number,
-  tokens: number,
-  currency = "eur",
-  locale = DEFAULT_LOCALE,
-): string {
-  return new Intl.NumberFormat(locale, {
+/**
+ * Price per 1,000 tokens, e.g. 900 cents for 1,000 tokens → "€9.00"; 9900 for 35,000 → "€2.83". A
+ * ratio, so it is rounded once (half up, in integers, to a hundredth of the minor unit's place).
+ */
+export function formatPricePer1000Tokens(priceCents: number, tokens: number, currency: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, {
     style: "currency",
     currency: currency.toUpperCase(),
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
-  }).format((priceCents * 1000) / tokens / 100);
+  });
+  // cents per 1,000 tokens = priceCents × 1000 / tokens, rounded half up to a whole cent: "2.83".
+  const per1000 = (BigInt(priceCents) * 1000n * 2n + BigInt(tokens)) / (2n * BigInt(tokens));
+  return format.format(decimalString(per1000, 2));
+}
+
+/** An integer amount of 10^-digits units as a decimal string: (-905n, 2) → "-9.05". */
+function decimalString(amount: bigint, digits: number): `${number}` {
+  const negative = amount < 0n;
+  const abs = negative ? -amount : amount;
+  const scale = 10n ** BigInt(digits);
+  const fraction = digits === 0 ? "" : `.${(abs % scale).toString().padStart(digits, "0")}`;
+  return `${negative ? "-" : ""}${abs / scale}${fraction}` as `${number}`;
 }
 
 /**
@@ -105,8 +129,8 @@ export function formatPricePer1000Tokens(
  * given as bigints (millitokens) is taken exactly: formatPercent(used, allowance). Not a number
  * (no whole) → "—".
  */
-export function formatPercent(fraction: number, locale?: string, fractionDigits?: number): string;
-export function formatPercent(part: bigint, whole: bigint, locale?: string, fractionDigits?: number): string;
+export function formatPercent(fraction: number, locale: string, fractionDigits?: number): string;
+export function formatPercent(part: bigint, whole: bigint, locale: string, fractionDigits?: number): string;
 export function formatPercent(a: number | bigint, b?: bigint | string, c?: string | number, d?: number): string {
   let fraction: number;
   let locale: string;
@@ -116,24 +140,24 @@ export function formatPercent(a: number | bigint, b?: bigint | string, c?: strin
     if (whole === 0n) return "—";
     // Basis points in integers first (exact), then one float division for display.
     fraction = Number((a * 1_000_000n) / whole) / 1_000_000;
-    locale = (c as string | undefined) ?? DEFAULT_LOCALE;
+    locale = c as string;
     digits = d ?? 0;
   } else {
     fraction = a;
-    locale = (b as string | undefined) ?? DEFAULT_LOCALE;
+    locale = b as string;
     digits = (c as number | undefined) ?? 0;
   }
   if (!Number.isFinite(fraction)) return "—";
   return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(fraction);
 }
 
-/** The UTC calendar day (or that of `timeZone`): "Mar 1, 2026". */
-export function formatDate(date: Date | string, locale = DEFAULT_LOCALE, timeZone = "UTC"): string {
+/** The calendar day in `timeZone`: "Mar 1, 2026" / "1 mars 2026". */
+export function formatDate(date: Date | string, locale: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(new Date(date));
 }
 
-/** Day and 24-hour time with the zone named: "Mar 1, 2026, 14:05 UTC". */
-export function formatDateTime(date: Date | string, locale = DEFAULT_LOCALE, timeZone = "UTC"): string {
+/** Day and 24-hour time in `timeZone`, the zone named: "Mar 1, 2026, 14:05 UTC". */
+export function formatDateTime(date: Date | string, locale: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale, {
     year: "numeric",
     month: "short",
@@ -149,17 +173,17 @@ export function formatDateTime(date: Date | string, locale = DEFAULT_LOCALE, tim
 const DAY_MS = 86_400_000;
 
 /**
- * A date relative to `now` in whole UTC calendar days: "today", "tomorrow", "in 12 days",
+ * A date relative to `now` in whole calendar days of `timeZone`: "today", "tomorrow", "in 12 days",
  * "yesterday", "3 days ago". Used next to an absolute date ("Resets Mar 1, 2026 · in 12 days").
  */
-export function formatRelativeDay(date: Date | string, now: Date = new Date(), locale = DEFAULT_LOCALE): string {
-  const days = Math.round((utcDay(new Date(date)) - utcDay(now)) / DAY_MS);
+export function formatRelativeDay(date: Date | string, now: Date, locale: string, timeZone: string): string {
+  const days = Math.round((zonedDay(new Date(date), timeZone) - zonedDay(now, timeZone)) / DAY_MS);
   return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(days, "day");
 }
 
 /** "Mar 1, 2026 (in 12 days)": the absolute date with its distance, for reset and renewal dates. */
-export function formatDateWithRelative(date: Date | string, now: Date = new Date(), locale = DEFAULT_LOCALE): string {
-  return `${formatDate(date, locale)} (${formatRelativeDay(date, now, locale)})`;
+export function formatDateWithRelative(date: Date | string, now: Date, locale: string, timeZone: string): string {
+  return `${formatDate(date, locale, timeZone)} (${formatRelativeDay(date, now, locale, timeZone)})`;
 }
 
 /** "2026-03-01": the UTC day in ISO form, for file names. */
@@ -167,8 +191,12 @@ export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function utcDay(date: Date): number {
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+/** The calendar day `date` falls on in `timeZone`, as the UTC midnight of that day (ms). */
+function zonedDay(date: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" })
+    .formatToParts(date)
+    .reduce<Record<string, number>>((acc, part) => ({ ...acc, [part.type]: Number(part.value) }), {});
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!);
 }
 
 function formatAbsoluteTokens(abs: bigint, locale: string): string {
@@ -177,6 +205,16 @@ function formatAbsoluteTokens(abs: bigint, locale: string): string {
   const big = abs >= 100_000n;
   const value = big ? Number((abs + 500n) / 1000n) : Number((abs + 50n) / 100n) / 10;
   return new Intl.NumberFormat(locale, { maximumFractionDigits: big ? 0 : 1 }).format(value);
+}
+
+/**
+ * The number formatTokens shows, as a number: the `count` of an ICU plural ("{count, plural, one
+ * {token} other {tokens}}"), so the unit agrees with the figure in every language.
+ */
+export function shownTokens(millitokens: Millitokens): number {
+  const mt = BigInt(millitokens);
+  const abs = mt < 0n ? -mt : mt;
+  return abs >= 100_000n ? Number((abs + 500n) / 1000n) : Number((abs + 50n) / 100n) / 10;
 }
 
 function isShownAsOne(millitokens: Millitokens): boolean {

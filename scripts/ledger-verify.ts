@@ -3,7 +3,7 @@
 // no bucket is negative, `reserved` equals the held reservations. Prints every mismatch; exits 1 on any.
 import nextEnv from "@next/env";
 import { createDb } from "../lib/db/connect";
-import { formatTokens } from "../lib/format";
+import { formatTokens, DEFAULT_LOCALE } from "../lib/format";
 import { verifyLedger } from "../lib/tokens/ledger";
 import { resolveDatabase } from "./lib/database";
 
@@ -16,7 +16,7 @@ try {
   const { usersChecked, mismatches } = await verifyLedger(db);
   for (const m of mismatches) {
     console.log(
-      `MISMATCH user ${m.userId}: ${m.problem} — expected ${m.expected} millitokens (${formatTokens(m.expected)} tokens), found ${m.actual} (${formatTokens(m.actual)})`,
+      `MISMATCH user ${m.userId}: ${m.problem} — expected ${m.expected} millitokens (${formatTokens(m.expected, DEFAULT_LOCALE)} tokens), found ${m.actual} (${formatTokens(m.actual, DEFAULT_LOCALE)})`,
     );
   }
   failed = mismatches.length > 0;

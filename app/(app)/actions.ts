@@ -1,6 +1,7 @@
 "use server";
 // Server actions of the signed-in shell. Each checks the session itself (an action is reachable
 // without its page).
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import type { ResendState } from "@/components/verify-email-banner";
 import { signOut } from "@/lib/auth";
@@ -28,13 +29,11 @@ export async function resendVerificationAction(): Promise<ResendState> {
   const user = await currentUser();
   if (!user) redirect("/sign-in");
   const result = await resendVerificationMail(db(), user.id, env().APP_URL);
+  const t = await getTranslations("verifyEmail");
   if (result.ok) {
     sendSoon();
-    return { message: `A new link is on its way to ${user.email}.` };
+    return { message: t("sent", { email: user.email }) };
   }
-  if (result.reason === "verified") return { message: "Your address is already confirmed." };
-  const minutes = Math.ceil(result.retryAfterSeconds / 60);
-  return {
-    message: `A mail was sent a moment ago. You can ask again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-  };
+  if (result.reason === "verified") return { message: t("alreadyVerified") };
+  return { message: t("tooSoon", { minutes: Math.ceil(result.retryAfterSeconds / 60) }) };
 }

@@ -9,6 +9,7 @@ import { Logo } from "@/components/logo";
 import { LowBalanceBanner } from "@/components/low-balance-banner";
 import { NavLink } from "@/components/nav-link";
 import { VerifyEmailBanner } from "@/components/verify-email-banner";
+import { getTranslations } from "next-intl/server";
 import { AI_FEATURES } from "@/lib/ai/registry";
 import { requireUser } from "@/lib/auth/session";
 import { accountStatus } from "@/lib/auth/users";
@@ -26,6 +27,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     offerContext(db(), user.id),
     accountStatus(db(), user.id),
   ]);
+  const t = await getTranslations("shell");
+  const tf = await getTranslations("features");
 
   return (
     <LiveBalanceProvider userId={user.id} initial={balance}>
@@ -37,10 +40,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               {isSimulatedAI() && (
                 <span
                   className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
-                  title="No OPENAI_API_KEY is set: AI features answer from the local simulator, metered like the real API."
+                  title={t("simulatedAiHint")}
                   data-testid="simulated-ai"
                 >
-                  Simulated AI
+                  {t("simulatedAi")}
                 </span>
               )}
             </div>
@@ -48,23 +51,24 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               <BalanceWidget />
             </div>
             <nav
-              aria-label="App"
+              aria-label={t("navLabel")}
               className="flex gap-1 overflow-x-auto px-3 pb-3 md:block md:shrink-0 md:space-y-1 md:pb-0"
             >
-              <NavLink href="/dashboard">Dashboard</NavLink>
-              <NavLink href="/usage">Usage</NavLink>
-              <NavLink href="/settings/subscription">Subscription</NavLink>
-              <NavLink href="/settings/account">Account</NavLink>
-              <NavLink href="/settings/notifications">Notifications</NavLink>
+              <NavLink href="/dashboard">{t("nav.dashboard")}</NavLink>
+              <NavLink href="/usage">{t("nav.usage")}</NavLink>
+              <NavLink href="/settings/subscription">{t("nav.subscription")}</NavLink>
+              <NavLink href="/settings/account">{t("nav.account")}</NavLink>
+              <NavLink href="/settings/notifications">{t("nav.notifications")}</NavLink>
+              <NavLink href="/settings/language">{t("nav.language")}</NavLink>
             </nav>
             <nav aria-labelledby="ai-nav-heading" className="px-3 pb-3 md:mt-4 md:overflow-y-auto md:pb-0">
               <h2 id="ai-nav-heading" className="px-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
-                AI
+                {t("aiHeading")}
               </h2>
               <div className="flex gap-1 overflow-x-auto md:block md:space-y-1">
                 {AI_FEATURES.map((feature) => (
                   <NavLink key={feature.slug} href={feature.pagePath}>
-                    {feature.title}
+                    {tf(`${feature.slug}.title`)}
                   </NavLink>
                 ))}
               </div>
@@ -78,7 +82,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
                   type="submit"
                   className="mt-1 text-sm font-medium text-zinc-700 underline-offset-2 hover:underline"
                 >
-                  Sign out
+                  {t("signOut")}
                 </button>
               </form>
             </div>
@@ -87,7 +91,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <div className="flex items-center justify-end border-b border-zinc-200 bg-white px-4 py-2 md:hidden">
               <form action={signOutAction}>
                 <button type="submit" className="text-sm font-medium text-zinc-700">
-                  Sign out
+                  {t("signOut")}
                 </button>
               </form>
             </div>

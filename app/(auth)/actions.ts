@@ -13,6 +13,7 @@ import { sendSoon } from "@/lib/mail/deliver";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
+import { negotiatedRequestLocale } from "@/lib/i18n/request-locale";
 import type { AuthFormState } from "@/components/auth-form";
 
 function text(formData: FormData, name: string): string | undefined {
@@ -51,6 +52,7 @@ export async function signUpAction(_prev: AuthFormState, formData: FormData): Pr
   const result = await signUpWithPassword(db(), parsed.data, {
     appUrl: env().APP_URL,
     attempt: { clientIp: await requestIp() },
+    locale: await negotiatedRequestLocale(),
   });
   if (!result.ok) return { error: result.message, values };
   // A new address and a taken one get the same answer (lib/auth/users.ts): check your inbox.

@@ -2,7 +2,7 @@
 // lib/admin/business.ts; this only formats them for display.
 import { formatBasisPoints, formatMicroUsd, type BusinessReport, type ConsumptionRow } from "@/lib/admin/business";
 import { SETUP_HINT, type ReconciliationRow } from "@/lib/admin/reconciliation";
-import { formatCount, formatMoney } from "@/lib/format";
+import { formatCount, formatMoney, DEFAULT_LOCALE } from "@/lib/format";
 
 const cell = "px-3 py-2 text-right tabular-nums";
 const head = "px-3 py-2 text-right font-medium";
@@ -43,7 +43,7 @@ function Consumption({ rows, label }: { rows: ConsumptionRow[]; label: string })
         {rows.map((r) => (
           <tr key={r.key}>
             <td className={first}>{r.key}</td>
-            <td className={cell}>{formatCount(r.calls)}</td>
+            <td className={cell}>{formatCount(r.calls, DEFAULT_LOCALE)}</td>
             <td className={cell}>{formatMicroUsd(r.costMicroUsd, 4)}</td>
           </tr>
         ))}
@@ -125,13 +125,13 @@ export function BusinessFigures({
   report: BusinessReport;
   reconciliationConfigured: boolean;
 }) {
-  const eur = (cents: bigint) => formatMoney(Number(cents), r.currency);
+  const eur = (cents: bigint) => formatMoney(Number(cents), r.currency, DEFAULT_LOCALE);
   const ledgerOk = r.ledger.mismatches.length === 0;
   return (
     <div className="mt-6 space-y-6">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Stat label="MRR (now)" value={eur(r.mrrCents)} />
-        <Stat label="Active subscriptions" value={formatCount(r.activeSubscriptions)} />
+        <Stat label="Active subscriptions" value={formatCount(r.activeSubscriptions, DEFAULT_LOCALE)} />
         <Stat label={`Pack revenue ${r.month}`} value={eur(r.packRevenueCents)} />
         <Stat
           label={`Gross margin ${r.month}`}
@@ -139,13 +139,13 @@ export function BusinessFigures({
           tone={r.total.marginCents < 0n ? "bad" : undefined}
         />
         <Stat label={`Provider cost ${r.month}`} value={formatMicroUsd(r.providerCostMicroUsd)} />
-        <Stat label="Pending cancellations" value={formatCount(r.pendingCancellations)} />
+        <Stat label="Pending cancellations" value={formatCount(r.pendingCancellations, DEFAULT_LOCALE)} />
         <Stat
-          label={`Ledger check (${formatCount(r.ledger.usersChecked)} users)`}
+          label={`Ledger check (${formatCount(r.ledger.usersChecked, DEFAULT_LOCALE)} users)`}
           value={ledgerOk ? "No drift" : `${r.ledger.mismatches.length} mismatches`}
           tone={ledgerOk ? "good" : "bad"}
         />
-        <Stat label="Reservations in flight" value={formatCount(r.reservationsHeld)} />
+        <Stat label="Reservations in flight" value={formatCount(r.reservationsHeld, DEFAULT_LOCALE)} />
       </div>
 
       <Section
@@ -199,9 +199,9 @@ export function BusinessFigures({
                 <tr key={p.planId}>
                   <td className={first}>{p.name}</td>
                   <td className={cell}>{eur(BigInt(p.priceCents))}</td>
-                  <td className={cell}>{formatCount(p.activeSubscriptions)}</td>
-                  <td className={cell}>{formatCount(p.pastDue)}</td>
-                  <td className={cell}>{formatCount(p.pendingCancel)}</td>
+                  <td className={cell}>{formatCount(p.activeSubscriptions, DEFAULT_LOCALE)}</td>
+                  <td className={cell}>{formatCount(p.pastDue, DEFAULT_LOCALE)}</td>
+                  <td className={cell}>{formatCount(p.pendingCancel, DEFAULT_LOCALE)}</td>
                   <td className={cell}>{eur(p.mrrCents)}</td>
                 </tr>
               ))}
@@ -221,7 +221,7 @@ export function BusinessFigures({
               {r.churn.map((c) => (
                 <tr key={c.month}>
                   <td className={first}>{c.month}</td>
-                  <td className={cell}>{formatCount(c.canceled)}</td>
+                  <td className={cell}>{formatCount(c.canceled, DEFAULT_LOCALE)}</td>
                 </tr>
               ))}
             </tbody>
@@ -244,7 +244,7 @@ export function BusinessFigures({
                 {r.packs.map((p) => (
                   <tr key={p.packId}>
                     <td className={first}>{p.name}</td>
-                    <td className={cell}>{formatCount(p.sold)}</td>
+                    <td className={cell}>{formatCount(p.sold, DEFAULT_LOCALE)}</td>
                     <td className={cell}>{eur(p.revenueCents)}</td>
                   </tr>
                 ))}
@@ -271,7 +271,7 @@ export function BusinessFigures({
                     <td className={`${first} max-w-56 truncate`} title={u.email}>
                       {u.email}
                     </td>
-                    <td className={cell}>{formatCount(u.calls)}</td>
+                    <td className={cell}>{formatCount(u.calls, DEFAULT_LOCALE)}</td>
                     <td className={cell}>{formatMicroUsd(u.costMicroUsd, 4)}</td>
                   </tr>
                 ))}

@@ -1,14 +1,10 @@
 // One usage chart with its heading, its legend (series titles) and its text alternative (table).
-import { formatTokensWithUnit } from "@/lib/format";
+import { useLocale, useTranslations } from "next-intl";
+import { formatTokens, shownTokens } from "@/lib/format";
 import type { UsageDimension, UsageSeries } from "@/lib/tokens/usage";
 import { UsageChart } from "./usage-chart";
 import { UsageTable } from "./usage-table";
 import { chartView, tableRows } from "./view";
-
-const WORDS: Record<UsageDimension, { title: string; column: string }> = {
-  feature: { title: "By feature", column: "Feature" },
-  model: { title: "By model", column: "Model" },
-};
 
 export function ChartSection({
   series,
@@ -21,9 +17,11 @@ export function ChartSection({
   days: number;
   total: bigint;
 }) {
-  const words = WORDS[dimension];
+  const t = useTranslations("usage.chart");
+  const locale = useLocale();
+  const words = { title: t(`${dimension}.title`), column: t(`${dimension}.column`) };
   const id = `chart-${dimension}`;
-  const caption = `Tokens used per day by ${dimension}, last ${days} days (UTC)`;
+  const caption = t("caption", { dimension, days });
   const view = chartView(series, dimension);
   return (
     <section
@@ -35,15 +33,17 @@ export function ChartSection({
         <h3 id={`${id}-heading`} className="text-base font-semibold">
           {words.title}
         </h3>
-        <p className="text-sm text-zinc-600">{formatTokensWithUnit(total)} in all</p>
+        <p className="text-sm text-zinc-600">
+          {t("total", { amount: formatTokens(total, locale), count: shownTokens(total) })}
+        </p>
       </div>
       {series.keys.length === 0 ? (
-        <p className="mt-3 text-sm text-zinc-600">No usage in the last {days} days.</p>
+        <p className="mt-3 text-sm text-zinc-600">{t("none", { days })}</p>
       ) : (
         <>
           <figure className="mt-3" aria-labelledby={`${id}-caption`}>
             <figcaption id={`${id}-caption`} className="sr-only">
-              {caption}; the figures are in the table below.
+              {t("figcaption", { caption })}
             </figcaption>
             <UsageChart rows={view.rows} series={view.series} label={caption} />
           </figure>

@@ -1,38 +1,47 @@
 // This period's use against the allowance: a meter with the figures in words, and when the balance
 // runs out at the current rate.
 import Link from "next/link";
-import {
-  formatDate,
-  formatDateWithRelative,
-  formatPercent,
-  formatTokensDetailed,
-  formatTokensWithUnit,
-} from "@/lib/format";
+import { useLocale, useTimeZone, useTranslations } from "next-intl";
+import { formatDate, formatDateWithRelative, formatPercent, formatTokensDetailed, shownTokens } from "@/lib/format";
+import { DEFAULT_TIME_ZONE } from "@/lib/i18n/config";
 import { DAY_MS, type Forecast, type PeriodUsage } from "@/lib/tokens/usage";
 
+function useFormats() {
+  const locale = useLocale();
+  const timeZone = useTimeZone() ?? DEFAULT_TIME_ZONE;
+  return { locale, timeZone, tokens: (mt: bigint) => formatTokensDetailed(mt, locale) };
+}
+
 export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date }) {
+  const t = useTranslations("usage.period");
+  const { locale, timeZone, tokens } = useFormats();
   const { used, allowance } = period;
   const over = used > allowance;
   // Width in whole per-mille, exact in integers; full when over the allowance.
   const permille = allowance > 0n ? Number(over ? 1000n : (used * 1000n) / allowance) : used > 0n ? 1000 : 0;
   // One decimal at every size (as on the subscription page): a small charge visibly moves a large figure.
-  const usedText = `${formatTokensDetailed(used)} of ${formatTokensWithUnit(allowance)} used`;
+  const figures = { used: tokens(used), allowance: tokens(allowance), count: shownTokens(allowance) };
+  const percent = allowance > 0n ? formatPercent(used, allowance, locale) : null;
   return (
     <section aria-labelledby="period-heading" className="rounded-lg border border-zinc-200 bg-white p-4 sm:p-5">
       <h2 id="period-heading" className="text-lg font-semibold">
-        This period
+        {t("heading")}
       </h2>
       <p className="mt-1 text-sm text-zinc-600">
-        {formatDate(period.periodStart)} – {formatDate(period.periodEnd)} ·{" "}
-        {period.planName ? `${period.planName} plan` : "Free tier"} allowance
+        {t("range", {
+          start: formatDate(period.periodStart, locale, timeZone),
+          end: formatDate(period.periodEnd, locale, timeZone),
+          plan: period.planName ?? "",
+          free: period.planName ? "false" : "true",
+        })}
       </p>
       <div
         role="meter"
-        aria-label="Tokens used this period"
+        aria-label={t("meterLabel")}
         aria-valuemin={0}
         aria-valuemax={1000}
         aria-valuenow={permille}
-        aria-valuetext={`${usedText}${allowance > 0n ? ` (${formatPercent(used, allowance)})` : ""}`}
+        aria-valuetext={percent ? t("usedTextPercent", { ...figures, percent }) : t("usedText", figures)}
         className="mt-4 h-3 w-full overflow-hidden rounded-full bg-zinc-200"
       >
         <div
@@ -42,30 +51,36 @@ export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date })
       </div>
       <p className="mt-2 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
         <span>
-          <span
-            className="text-base font-semibold tabular-nums"
-            data-testid="period-used"
-            data-millitokens={used.toString()}
-          >
-            {formatTokensDetailed(used)}
-          </span>{" "}
-          of{" "}
-          <span className="tabular-nums" data-testid="period-allowance">
-            {formatTokensWithUnit(allowance)}
-          </span>{" "}
-          used
-          {allowance > 0n && <span className="text-zinc-600"> ({formatPercent(used, allowance)})</span>}
+          {t.rich("usedOf", {
+            ...figures,
+            usedNum: (chunks) => (
+              <span
+                className="text-base font-semibold tabular-nums"
+                data-testid="period-used"
+                data-millitokens={used.toString()}
+              >
+                {chunks}
+              </span>
+            ),
+            total: (chunks) => (
+              <span className="tabular-nums" data-testid="period-allowance">
+                {chunks}
+              </span>
+            ),
+          })}
+          {percent && <span className="text-zinc-600"> ({percent})</span>}
         </span>
         <span className="text-zinc-600">
-          Available now:{" "}
-          <span className="font-medium text-zinc-900 tabular-nums">
-            {formatTokensDetailed(period.available)} tokens
-          </span>
+          {t.rich("availableNow", {
+            amount: tokens(period.available),
+            count: shownTokens(period.available),
+            num: (chunks) => <span className="font-medium text-zinc-900 tabular-nums">{chunks}</span>,
+          })}
         </span>
       </p>
       {over && (
         <p className="mt-1 text-sm text-zinc-700">
-          {formatTokensWithUnit(used - allowance)} beyond the allowance came from purchased tokens.
+          {t("beyond", { amount: tokens(used - allowance), count: shownTokens(used - allowance) })}
         </p>
       )}
       <p className="mt-4 border-t border-zinc-100 pt-3 text-sm" data-testid="forecast" data-kind={period.forecast.kind}>
@@ -75,48 +90,51 @@ export function PeriodMeter({ period, now }: { period: PeriodUsage; now: Date })
   );
 }
 
-function windowWords(forecast: Extract<Forecast, { window: unknown }>, period: PeriodUsage): string {
+/** Which words say the window the rate was measured over (messages usage.forecast.window.*). */
+function windowOf(forecast: Extract<Forecast, { window: unknown }>, period: PeriodUsage) {
   const days = Math.round(Number(forecast.window.ms) / DAY_MS);
   const sincePeriod = forecast.window.start.getTime() === period.periodStart.getTime();
-  if (days <= 1) return sincePeriod ? "since the period began" : "over the last day";
-  return sincePeriod ? `over the ${days} days of this period` : `over the last ${days} days`;
+  if (days <= 1) return { key: sincePeriod ? "sincePeriod" : "lastDay", days } as const;
+  return { key: sincePeriod ? "periodDays" : "lastDays", days } as const;
 }
 
 function ForecastText({ forecast, period, now }: { forecast: Forecast; period: PeriodUsage; now: Date }) {
+  const t = useTranslations("usage.forecast");
+  const { locale, timeZone, tokens } = useFormats();
+  const strong = (chunks: React.ReactNode) => <strong className="font-semibold">{chunks}</strong>;
   switch (forecast.kind) {
     case "empty":
-      return (
-        <>
-          You have no tokens left.{" "}
+      return t.rich("empty", {
+        link: (chunks) => (
           <Link href="/settings/subscription" className="font-medium text-brand-700 underline-offset-2 hover:underline">
-            Get more tokens
+            {chunks}
           </Link>
-          .
-        </>
-      );
+        ),
+      });
     case "no-usage":
-      return (
-        <>
-          No usage yet{" "}
-          {forecast.window.start.getTime() === period.periodStart.getTime() ? "this period" : "in the last 7 days"}, so
-          there is no rate to project.
-        </>
-      );
+      return t("noUsage", {
+        window: forecast.window.start.getTime() === period.periodStart.getTime() ? "period" : "week",
+      });
     case "outlasts-period":
-      return (
-        <>
-          At this rate (about {formatTokensWithUnit(forecast.dailyAverage)} a day {windowWords(forecast, period)}), your
-          tokens last <strong className="font-semibold">more than the period</strong>: it renews{" "}
-          {formatDateWithRelative(forecast.periodEnd, now)}.
-        </>
-      );
-    case "runs-out":
-      return (
-        <>
-          At this rate (about {formatTokensWithUnit(forecast.dailyAverage)} a day {windowWords(forecast, period)}), your
-          tokens last until <strong className="font-semibold">{formatDateWithRelative(forecast.at, now)}</strong>,
-          before the period renews on {formatDate(period.periodEnd)}.
-        </>
-      );
+    case "runs-out": {
+      const w = windowOf(forecast, period);
+      const rate = {
+        amount: tokens(forecast.dailyAverage),
+        count: shownTokens(forecast.dailyAverage),
+        window: t(`window.${w.key}`, { days: w.days }),
+      };
+      return forecast.kind === "outlasts-period"
+        ? t.rich("outlasts", {
+            ...rate,
+            strong,
+            renews: formatDateWithRelative(forecast.periodEnd, now, locale, timeZone),
+          })
+        : t.rich("runsOut", {
+            ...rate,
+            strong,
+            until: formatDateWithRelative(forecast.at, now, locale, timeZone),
+            renews: formatDate(period.periodEnd, locale, timeZone),
+          });
+    }
   }
 }

@@ -1,12 +1,13 @@
 "use client";
 // A stacked bar chart of tokens per day (recharts). Receives plain numbers and strings only; the
 // same figures are in the data table next to it, which is the text alternative.
+import { useLocale, useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { formatCompactCount } from "@/lib/format";
 import type { ChartRow, ChartSeries } from "./view";
 
-const dayLabel = (day: string, withYear = false) =>
-  new Intl.DateTimeFormat("en-US", {
+const dayLabel = (locale: string, day: string, withYear = false) =>
+  new Intl.DateTimeFormat(locale, {
     month: "short",
     day: "numeric",
     ...(withYear ? { year: "numeric" } : {}),
@@ -14,15 +15,18 @@ const dayLabel = (day: string, withYear = false) =>
   }).format(new Date(`${day}T00:00:00Z`));
 
 /** Axis ticks: small values with up to two decimals (0.25, not a rounded 0.3), large ones compact. */
-const tick = (value: number) =>
+const tick = (locale: string, value: number) =>
   value >= 1000
-    ? formatCompactCount(value)
-    : new Intl.NumberFormat("en-US", { maximumFractionDigits: value >= 10 ? 0 : 2 }).format(value);
+    ? formatCompactCount(value, locale)
+    : new Intl.NumberFormat(locale, { maximumFractionDigits: value >= 10 ? 0 : 2 }).format(value);
 
-const tokensLabel = (value: number) =>
-  `${new Intl.NumberFormat("en-US", { maximumFractionDigits: value >= 100 ? 0 : 1 }).format(value)} tokens`;
+const tokensAmount = (locale: string, value: number) =>
+  new Intl.NumberFormat(locale, { maximumFractionDigits: value >= 100 ? 0 : 1 }).format(value);
 
 export function UsageChart({ rows, series, label }: { rows: ChartRow[]; series: ChartSeries[]; label: string }) {
+  const locale = useLocale();
+  const tc = useTranslations("common");
+  const tokensLabel = (value: number) => tc("tokensWithUnit", { amount: tokensAmount(locale, value), count: value });
   return (
     <BarChart
       responsive
@@ -36,13 +40,18 @@ export function UsageChart({ rows, series, label }: { rows: ChartRow[]; series: 
       <CartesianGrid vertical={false} stroke="#e4e4e7" />
       <XAxis
         dataKey="day"
-        tickFormatter={(day: string) => dayLabel(day)}
+        tickFormatter={(day: string) => dayLabel(locale, day)}
         minTickGap={24}
         tick={{ fill: "#52525b", fontSize: 12 }}
       />
-      <YAxis width={44} tickFormatter={tick} tick={{ fill: "#52525b", fontSize: 12 }} allowDecimals />
+      <YAxis
+        width={44}
+        tickFormatter={(value: number) => tick(locale, value)}
+        tick={{ fill: "#52525b", fontSize: 12 }}
+        allowDecimals
+      />
       <Tooltip
-        labelFormatter={(day) => dayLabel(String(day), true)}
+        labelFormatter={(day) => dayLabel(locale, String(day), true)}
         formatter={(value) => tokensLabel(Number(value))}
         cursor={{ fill: "#f4f4f5" }}
         itemStyle={{ color: "#27272a" }}

@@ -1,5 +1,6 @@
 // The text alternative of a usage chart: the same figures as a table, behind a disclosure that
 // keyboard and screen-reader users can open. Exact BigInt millitokens, formatted on the server.
+import { useLocale, useTranslations } from "next-intl";
 import { formatDate, formatTokens } from "@/lib/format";
 
 export interface UsageTableRow {
@@ -19,33 +20,36 @@ export function UsageTable({
   rows: UsageTableRow[];
   total: bigint;
 }) {
+  const t = useTranslations("usage.table");
+  const locale = useLocale();
   return (
     <details className="mt-3 text-sm">
-      <summary className="cursor-pointer font-medium text-brand-700 hover:underline">
-        Show the figures as a table
-      </summary>
+      <summary className="cursor-pointer font-medium text-brand-700 hover:underline">{t("show")}</summary>
       <table className="mt-2 w-full text-left">
         <caption className="sr-only">{caption}</caption>
         <thead>
           <tr className="border-b border-zinc-200 text-zinc-600">
             <th scope="col" className="py-1.5 pr-2 font-medium">
-              Day
+              {t("day")}
             </th>
             <th scope="col" className="py-1.5 pr-2 font-medium">
               {column}
             </th>
             <th scope="col" className="py-1.5 text-right font-medium">
-              Tokens
+              {t("tokens")}
             </th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={`${row.day}|${row.label}`} className="border-b border-zinc-100">
-              <td className="py-1.5 pr-2 whitespace-nowrap">{formatDate(`${row.day}T00:00:00Z`)}</td>
+              <td className="py-1.5 pr-2 whitespace-nowrap">
+                {/* Usage is bucketed by UTC day: the label names that day, not a moment. */}
+                {formatDate(`${row.day}T00:00:00Z`, locale, "UTC")}
+              </td>
               <td className="py-1.5 pr-2 break-words">{row.label}</td>
               <td className="py-1.5 text-right tabular-nums" data-millitokens={row.millitokens.toString()}>
-                {formatTokens(row.millitokens)}
+                {formatTokens(row.millitokens, locale)}
               </td>
             </tr>
           ))}
@@ -53,13 +57,13 @@ export function UsageTable({
         <tfoot>
           <tr className="font-medium">
             <th scope="row" colSpan={2} className="py-1.5 pr-2">
-              Total
+              {t("total")}
             </th>
-            <td className="py-1.5 text-right tabular-nums">{formatTokens(total)}</td>
+            <td className="py-1.5 text-right tabular-nums">{formatTokens(total, locale)}</td>
           </tr>
         </tfoot>
       </table>
-      <p className="mt-1 text-xs text-zinc-600">Days not listed had no usage.</p>
+      <p className="mt-1 text-xs text-zinc-600">{t("note")}</p>
     </details>
   );
 }

@@ -26,6 +26,7 @@ import {
 import { discountObject, newCoupon, newPromotionCode, type Coupon, type PromotionCode } from "./discounts";
 import { StripeError, invalidRequest, missingParam, noSuch } from "./errors";
 import { applyMetadata, arr, bool, int, isObject, obj, oneOf, requiredStr, str, strList, type Params } from "./params";
+import { CHECKOUT_LOCALES, PORTAL_LOCALES } from "./locales";
 import { newPayment, settlePayment } from "./payments";
 import { applyPortalConfiguration, parsePortalFlow, portalPrices } from "./portal";
 import {
@@ -704,6 +705,7 @@ export class StripeEngine {
       status: "open",
       subscription: null,
       ...checkoutSessionDefaults(),
+      locale: oneOf(params, "locale", CHECKOUT_LOCALES) ?? null,
     };
     Object.assign(session, sessionTaxFields(taxSettings));
     if (mode === "payment") (session.invoice_creation as { enabled: boolean }).enabled = taxSettings.invoiceCreation;
@@ -2350,6 +2352,7 @@ export class StripeEngine {
       return_url: returnUrl,
       url: `${this.options.publicUrl()}/p/session/${id}`,
       ...portalSessionDefaults(),
+      locale: oneOf(params, "locale", PORTAL_LOCALES) ?? null,
     };
     this.store.put("billing_portal.session", session);
     return session;

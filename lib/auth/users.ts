@@ -14,6 +14,7 @@ import { voidAccountTokens } from "./account-tokens";
 import { queueVerificationMail } from "./email-verification";
 import { enqueueMail } from "../mail/outbox";
 import type { SignUpInput } from "./schemas";
+import type { Locale } from "../i18n/config";
 
 export type Role = "user" | "admin";
 
@@ -30,6 +31,8 @@ export interface NewUser {
   image?: string | null;
   emailVerified?: Date | null;
   passwordHash?: string | null;
+  /** The UI locale negotiated at sign-up (lib/i18n); null: negotiated per request. */
+  locale?: string | null;
 }
 
 /** Creates a user with their token account. Throws Prisma P2002 when the e-mail is taken. */
@@ -42,6 +45,7 @@ export async function createUserWithAccount(db: Db, data: NewUser, now = new Dat
         image: data.image ?? null,
         emailVerified: data.emailVerified ?? null,
         passwordHash: data.passwordHash ?? null,
+        locale: data.locale ?? null,
       },
     });
     const pricing = await getActivePricing(tx);
@@ -73,6 +77,8 @@ export interface SignUpOptions {
   appUrl: string;
   /** With it (the sign-up form passes it), the attempt counts against the sign-up limits first. */
   attempt?: AttemptContext;
+  /** The UI locale negotiated from the sign-up request's Accept-Language, stored on a new user. */
+  locale?: Locale;
   now?: Date;
 }
 
@@ -111,7 +117,9 @@ export async function signUpWithPassword(db: Db, input: SignUpInput, options: Si
     db.$transaction(async (tx): Promise<SignUpResult> => {
       const existing = await tx.user.findUnique({ where: { email } });
       if (!existing) {
-        const user = await tx.user.create({ data: { email, name: input.name ?? null, passwordHash } });
+        const user = await tx.user.create({
+          data: { email, name: input.name ?? null, passwordHash, locale: options.locale ?? null },
+        });
         await queueVerificationMail(tx, { userId: user.id, email, appUrl: options.appUrl, now });
         return { ok: true, outcome: "created", user: appUser(user) };
       }

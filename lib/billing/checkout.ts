@@ -22,6 +22,7 @@ import { portalUrl, planChangeUrl } from "./portal";
 import { isLive, syncSubscription } from "./sync-subscription";
 import { taxMode } from "./tax";
 import { cancelUrl, successUrl } from "./urls";
+import type { Locale } from "../i18n/config";
 
 /**
  * Every Checkout Session (plan or pack): Stripe Tax from the billing address, which is required and
@@ -75,6 +76,8 @@ export async function startCheckout(
   ctx: BillingContext,
   user: CustomerOwner,
   item: { kind: CatalogKind; id: string; interval?: BillingInterval },
+  /** The user's UI locale: Stripe's hosted pages speak it too ('en' and 'fr' are Stripe locales). */
+  locale?: Locale,
 ): Promise<CheckoutDestination> {
   // The interval picks a plan's price (monthly or yearly lookup key); anything else is refused.
   const interval = item.interval ?? "month";
@@ -105,10 +108,10 @@ export async function startCheckout(
     if (current && isLive(current.status) && current.stripeSubscriptionId) {
       // Same plan at the same interval: nothing to change (another interval is a plan change).
       if (current.planId === entry.id && (current.billingInterval ?? "month") === entry.recurring)
-        return { kind: "portal", url: await portalUrl(ctx, customerId), reason: "same_plan" };
+        return { kind: "portal", url: await portalUrl(ctx, customerId, locale), reason: "same_plan" };
       return {
         kind: "portal",
-        url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id),
+        url: await planChangeUrl(ctx, customerId, current.stripeSubscriptionId, price.id, locale),
         reason: "plan_change",
       };
     }
@@ -124,6 +127,7 @@ export async function startCheckout(
     cancel_url: cancelUrl(ctx.appUrl),
     metadata,
     ...TAX_AND_DISCOUNTS,
+    ...(locale ? { locale } : {}),
     ...(entry.kind === "plan"
       ? { mode: "subscription" as const, subscription_data: { metadata } }
       : { mode: "payment" as const, payment_intent_data: { metadata }, invoice_creation: { enabled: true } }),

@@ -28,8 +28,14 @@ export function yearlySaving(plan: Pick<Plan, "priceCents" | "yearlyPriceCents">
   return { cents, monthsFree, percent: Math.floor((cents * 100) / twelve) };
 }
 
-/** "2 months free", "Save 12%", or null when there is no saving. */
-export function yearlySavingLabel(saving: YearlySaving): string | null {
-  if (saving.monthsFree !== null) return saving.monthsFree === 1 ? "1 month free" : `${saving.monthsFree} months free`;
-  return saving.percent > 0 ? `Save ${saving.percent}%` : null;
+/**
+ * What to say about a saving, as a message of billing.planPrice with its ICU arguments: "2 months
+ * free" (monthsFree, count), "Save 12%" (savePercent, percent), or null when there is no saving.
+ */
+export type YearlySavingMessage =
+  { key: "monthsFree"; values: { count: number } } | { key: "savePercent"; values: { percent: number } };
+
+export function yearlySavingMessage(saving: YearlySaving): YearlySavingMessage | null {
+  if (saving.monthsFree !== null) return { key: "monthsFree", values: { count: saving.monthsFree } };
+  return saving.percent > 0 ? { key: "savePercent", values: { percent: saving.percent } } : null;
 }

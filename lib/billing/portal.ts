@@ -11,6 +11,7 @@ import { ensureCustomer, type CustomerOwner } from "./customer";
 import { findPortalConfiguration } from "./portal-configuration";
 import { portalReturnUrl as returnUrl } from "./urls";
 import { logger } from "../log";
+import type { Locale } from "../i18n/config";
 
 const log = logger("billing");
 
@@ -29,12 +30,14 @@ async function configurationId(ctx: BillingContext): Promise<string | undefined>
   return config?.id;
 }
 
-export async function portalUrl(ctx: BillingContext, customerId: string): Promise<string> {
+/** The portal's URL; `locale` (the user's UI locale, a Stripe locale too) is the portal's language. */
+export async function portalUrl(ctx: BillingContext, customerId: string, locale?: Locale): Promise<string> {
   const configuration = await configurationId(ctx);
   const session = await ctx.stripe.billingPortal.sessions.create({
     customer: customerId,
     return_url: returnUrl(ctx.appUrl),
     ...(configuration ? { configuration } : {}),
+    ...(locale ? { locale } : {}),
   });
   return session.url;
 }
@@ -45,6 +48,7 @@ export async function planChangeUrl(
   customerId: string,
   subscriptionId: string,
   priceId: string,
+  locale?: Locale,
 ): Promise<string> {
   const subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
   const item = subscription.items.data[0];
@@ -54,6 +58,7 @@ export async function planChangeUrl(
     customer: customerId,
     return_url: returnUrl(ctx.appUrl),
     ...(configuration ? { configuration } : {}),
+    ...(locale ? { locale } : {}),
     flow_data: {
       type: "subscription_update_confirm",
       subscription_update_confirm: {
@@ -67,7 +72,7 @@ export async function planChangeUrl(
 }
 
 /** The portal for the signed-in user (creating their Stripe customer if they have none yet). */
-export async function openPortal(ctx: BillingContext, user: CustomerOwner): Promise<string> {
+export async function openPortal(ctx: BillingContext, user: CustomerOwner, locale?: Locale): Promise<string> {
   const customerId = await ensureCustomer(ctx, user, { verify: true });
-  return portalUrl(ctx, customerId);
+  return portalUrl(ctx, customerId, locale);
 }

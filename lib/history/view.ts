@@ -2,7 +2,7 @@
 // its date, its signed change and the balance after it. Plain values only (safe to pass to a
 // client component).
 import type { DbTx } from "../db/client";
-import { formatTokensDetailed } from "../format";
+import { DEFAULT_LOCALE, formatTokensDetailed } from "../format";
 import { history, type TransactionKind } from "../tokens/ledger";
 import { describeRow, KIND_LABEL } from "./describe";
 import { toHistoryFilters, type HistoryParams } from "./filters";
@@ -57,7 +57,7 @@ export async function historyView(
         details: description.details,
         amount: description.amount,
         amountMillitokens: (row.allowanceDelta + row.purchasedDelta).toString(),
-        balanceAfter: formatTokensDetailed(row.allowanceAfter + row.purchasedAfter),
+        balanceAfter: formatTokensDetailed(row.allowanceAfter + row.purchasedAfter, DEFAULT_LOCALE),
         text: description.text,
         actorId: row.actorId,
       };

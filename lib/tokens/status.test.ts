@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BALANCE_STATUS_LABEL, balanceStatus, balanceStatusHint, lowThreshold } from "./status";
+import { balanceStatus, balanceStatusHint, lowThreshold } from "./status";
+import en from "../../messages/en.json";
+import fr from "../../messages/fr.json";
 
 describe("balanceStatus", () => {
   const allowance = 100_000n; // the free tier: 100 tokens
@@ -44,14 +46,18 @@ describe("lowThreshold", () => {
   });
 });
 
-describe("labels and hints", () => {
-  it("names every status in words, so colour is never the only signal", () => {
-    expect(BALANCE_STATUS_LABEL).toEqual({ healthy: "Healthy", low: "Running low", empty: "Empty" });
+describe("hints", () => {
+  it("picks the sentence relative to the allowance only when there is one", () => {
+    expect(balanceStatusHint("low", 3_000_000n)).toBe("low");
+    expect(balanceStatusHint("healthy", 3_000_000n)).toBe("healthy");
+    expect(balanceStatusHint("healthy", 0n)).toBe("healthyNoAllowance");
+    expect(balanceStatusHint("empty", 3_000_000n)).toBe("empty");
   });
 
-  it("explains the status relative to the allowance", () => {
-    expect(balanceStatusHint("low", 3_000_000n)).toBe("Less than 20% of your monthly allowance is left.");
-    expect(balanceStatusHint("healthy", 0n)).toBe("Tokens available.");
-    expect(balanceStatusHint("empty", 3_000_000n)).toMatch(/^No tokens available/);
+  it("names every status and hint in every catalogue, so colour is never the only signal", () => {
+    for (const messages of [en, fr]) {
+      expect(Object.keys(messages.balance.status).sort()).toEqual(["empty", "healthy", "low"]);
+      expect(Object.keys(messages.balance.hint).sort()).toEqual(["empty", "healthy", "healthyNoAllowance", "low"]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The colour-coded status of a balance, relative to the allowance the user gets each period (their
 // plan's, or the free tier's): empty when nothing is available, low below LOW_RATIO_PERCENT of it.
-// Client-safe (no server imports): the sidebar widget and the subscription page share it.
+// Client-safe (no server imports): the sidebar widget and the subscription page share it; their words
+// are in the message catalogues (balance.status.*, balance.hint.*).
 
 export type BalanceStatus = "healthy" | "low" | "empty";
 
@@ -24,23 +25,11 @@ export function balanceStatus(availableMillitokens: bigint, periodAllowanceMilli
   return "healthy";
 }
 
-/** How each status reads, for a badge next to the balance (never colour alone). */
-export const BALANCE_STATUS_LABEL: Record<BalanceStatus, string> = {
-  healthy: "Healthy",
-  low: "Running low",
-  empty: "Empty",
-};
+/** Which sentence (messages: balance.hint.<key>) says what the status means, with LOW_RATIO_PERCENT. */
+export type BalanceStatusHint = "empty" | "low" | "healthy" | "healthyNoAllowance";
 
-/** One sentence on what the status means for the user, with the threshold it is relative to. */
-export function balanceStatusHint(status: BalanceStatus, periodAllowanceMillitokens: bigint): string {
-  switch (status) {
-    case "empty":
-      return "No tokens available: AI features are paused until you buy a pack or your allowance resets.";
-    case "low":
-      return `Less than ${LOW_RATIO_PERCENT}% of your monthly allowance is left.`;
-    case "healthy":
-      return periodAllowanceMillitokens > 0n
-        ? `At least ${LOW_RATIO_PERCENT}% of your monthly allowance is available.`
-        : "Tokens available.";
-  }
+/** The hint for a status: "healthy" is relative to the allowance only when there is one. */
+export function balanceStatusHint(status: BalanceStatus, periodAllowanceMillitokens: bigint): BalanceStatusHint {
+  if (status === "healthy" && periodAllowanceMillitokens <= 0n) return "healthyNoAllowance";
+  return status;
 }

@@ -1,3 +1,4 @@
+import { getLocale, getTimeZone } from "next-intl/server";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
@@ -9,6 +10,8 @@ import { accountSummary } from "@/lib/tokens/account-summary";
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
+  const locale = await getLocale();
+  const timeZone = await getTimeZone();
   const user = await requireUser("/dashboard");
   const summary = await accountSummary(db(), user.id);
 
@@ -28,7 +31,9 @@ export default async function DashboardPage() {
             <dd className="mt-1 text-2xl font-semibold tabular-nums">
               <LiveTokenAmount bucket="allowance" initial={summary.balance.allowance.toString()} />
             </dd>
-            <dd className="text-xs text-zinc-600">Resets {formatDate(summary.balance.nextResetAt)}</dd>
+            <dd className="text-xs text-zinc-600">
+              Resets {formatDate(summary.balance.nextResetAt, locale, timeZone)}
+            </dd>
           </div>
           <div className="rounded-lg border border-zinc-200 bg-white p-4">
             <dt className="text-sm text-zinc-600">Purchased (never expire)</dt>

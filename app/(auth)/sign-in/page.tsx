@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { AuthForm } from "@/components/auth-form";
 import { OAuthButtons } from "@/components/oauth-buttons";
 import { enabledOAuthProviders } from "@/lib/auth";
@@ -7,14 +8,13 @@ import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { currentUser } from "@/lib/auth/session";
 import { oauthSignInAction, signInAction } from "../actions";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.signIn"))("metaTitle") };
+}
 
-const NOTICES: Record<string, string> = {
-  verified: "Your address is confirmed and your free tokens are in your account. Sign in to use them.",
-  password_reset: "Your new password is set, and every other session was signed out. Sign in with it.",
-  signed_out_everywhere: "You are signed out on every device.",
-  email_changed: "Your address is changed, and every session was signed out. Sign in with your new address.",
-};
+/** Notices of the flows that end here (`?notice=`), worded in messages auth.signIn.notices. */
+const NOTICES = ["verified", "password_reset", "signed_out_everywhere", "email_changed"] as const;
+type Notice = (typeof NOTICES)[number];
 
 export default async function Page({
   searchParams,
@@ -24,11 +24,13 @@ export default async function Page({
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
-  const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
+  const t = await getTranslations("auth.signIn");
+  const known = NOTICES.find((n): n is Notice => n === params.notice);
+  const notice = known ? t(`notices.${known}`) : undefined;
   return (
     <>
-      <h1 className="mb-1 text-xl font-semibold tracking-tight">Sign in to Tollgate</h1>
-      <p className="mb-6 text-sm text-zinc-600">Welcome back.</p>
+      <h1 className="mb-1 text-xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mb-6 text-sm text-zinc-600">{t("welcome")}</p>
       {notice && (
         <p
           role="status"

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { db } from "@/lib/db/client";
-import { formatMoney, formatPricePer1000Tokens, formatTokens } from "@/lib/format";
+import { formatCount, formatMoney, formatPricePer1000Tokens, formatTokens, shownTokens } from "@/lib/format";
 import { getActivePricing } from "@/lib/tokens/pricing-config";
 import { TaxNote } from "@/components/billing/tax-note";
 import { taxLabel } from "@/lib/billing/tax";
@@ -9,7 +10,9 @@ import { intervalOfParam } from "@/lib/billing/intervals";
 import { IntervalSwitch } from "@/components/billing/interval-switch";
 import { PlanPrice } from "@/components/billing/plan-price";
 
-export const metadata: Metadata = { title: "Pricing" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pricing"))("title") };
+}
 // Prices come from the database (the newest pricing version), so this page renders per request.
 export const dynamic = "force-dynamic";
 
@@ -20,21 +23,27 @@ export default async function PricingPage({
 }) {
   const pricing = await getActivePricing(db());
   const interval = intervalOfParam((await searchParams).billing);
-  const money = (cents: number) => formatMoney(cents, pricing.currency);
+  const t = await getTranslations("pricing");
+  const locale = await getLocale();
+  const tax = taxLabel();
+  const per1000 = (cents: number, tokens: number) =>
+    t("per1000", { price: formatPricePer1000Tokens(cents, tokens, pricing.currency, locale), thousand: 1000 });
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-12 sm:px-6">
-      <h1 className="text-3xl font-semibold tracking-tight">Pricing</h1>
+      <h1 className="text-3xl font-semibold tracking-tight">{t("title")}</h1>
       <p className="mt-3 max-w-2xl text-zinc-700">
-        1 token = $0.001 of AI provider cost. Every account starts with{" "}
-        <strong>{formatTokens(pricing.freeTierMillitokens)} free tokens</strong> each month. A plan&apos;s allowance
-        resets every month; pack tokens never expire.
+        {t.rich("intro", {
+          amount: formatTokens(pricing.freeTierMillitokens, locale),
+          count: shownTokens(pricing.freeTierMillitokens),
+          strong: (chunks) => <strong>{chunks}</strong>,
+        })}
       </p>
 
       <section aria-labelledby="plans" className="mt-10">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 id="plans" className="text-xl font-semibold">
-            {interval === "year" ? "Yearly plans" : "Monthly plans"}
+            {interval === "year" ? t("plansYearly") : t("plans")}
           </h2>
           <IntervalSwitch path="/pricing" interval={interval} />
         </div>
@@ -50,13 +59,13 @@ export default async function PricingPage({
                 plan={plan}
                 interval={interval}
                 currency={pricing.currency}
-                tax={taxLabel()}
+                tax={tax}
                 className="mt-2 text-2xl font-semibold"
               />
-              <p className="mt-1 text-sm text-zinc-700">{plan.tokensPerMonth.toLocaleString("en-US")} tokens / month</p>
-              <p className="text-sm text-zinc-600">
-                {formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, pricing.currency)} per 1,000 tokens
+              <p className="mt-1 text-sm text-zinc-700">
+                {t("tokensPerMonth", { amount: formatCount(plan.tokensPerMonth, locale), count: plan.tokensPerMonth })}
               </p>
+              <p className="text-sm text-zinc-600">{per1000(plan.priceCents, plan.tokensPerMonth)}</p>
             </li>
           ))}
         </ul>
@@ -64,11 +73,9 @@ export default async function PricingPage({
 
       <section aria-labelledby="packs" className="mt-12">
         <h2 id="packs" className="text-xl font-semibold">
-          Token packs
+          {t("packs")}
         </h2>
-        <p className="mt-1 text-sm text-zinc-700">
-          One-time purchases; used after your monthly allowance, and they never expire.
-        </p>
+        <p className="mt-1 text-sm text-zinc-700">{t("packsIntro")}</p>
         <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="packs">
           {pricing.packs.map((pack) => (
             <li
@@ -80,18 +87,18 @@ export default async function PricingPage({
                 <h3 className="font-medium">{pack.name}</h3>
                 {pack.bonusPercent > 0 && (
                   <span className="rounded-full bg-brand-100 px-2 py-0.5 text-xs font-medium text-brand-900">
-                    +{pack.bonusPercent}% bonus
+                    {t("bonus", { percent: pack.bonusPercent })}
                   </span>
                 )}
               </div>
               <p className="mt-2 text-2xl font-semibold">
-                {money(pack.priceCents)}
-                <TaxNote mode={taxLabel()} />
+                {formatMoney(pack.priceCents, pricing.currency, locale)}
+                <TaxNote mode={tax} />
               </p>
-              <p className="mt-1 text-sm text-zinc-700">{pack.tokens.toLocaleString("en-US")} tokens</p>
-              <p className="text-sm text-zinc-600">
-                {formatPricePer1000Tokens(pack.priceCents, pack.tokens, pricing.currency)} per 1,000 tokens
+              <p className="mt-1 text-sm text-zinc-700">
+                {t("tokens", { amount: formatCount(pack.tokens, locale), count: pack.tokens })}
               </p>
+              <p className="text-sm text-zinc-600">{per1000(pack.priceCents, pack.tokens)}</p>
             </li>
           ))}
         </ul>
@@ -99,7 +106,7 @@ export default async function PricingPage({
 
       <p className="mt-12">
         <Link href="/sign-up" className="rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700">
-          Create your free account
+          {t("cta")}
         </Link>
       </p>
     </div>

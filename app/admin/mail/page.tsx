@@ -4,7 +4,7 @@ import Link from "next/link";
 import { listMail, mailCounts, MAIL_STATUSES, mailStatusSchema } from "@/lib/admin/mail";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, DEFAULT_LOCALE } from "@/lib/format";
 import { retryMail } from "./actions";
 
 export const metadata = { title: "Mail" };
@@ -64,12 +64,16 @@ export default async function MailPage({
             <tbody>
               {rows.map((row) => (
                 <tr key={row.id} className="border-b border-zinc-100 last:border-0">
-                  <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(row.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {formatDateTime(row.createdAt, DEFAULT_LOCALE, "UTC")}
+                  </td>
                   <td className="px-3 py-2">{row.recipient}</td>
                   <td className="px-3 py-2 font-mono text-xs">{row.template}</td>
                   <td className="px-3 py-2">{row.attempts}</td>
                   <td className="px-3 py-2 text-zinc-700">
-                    {status === "sent" && row.sentAt ? formatDateTime(row.sentAt) : (row.lastError ?? "—")}
+                    {status === "sent" && row.sentAt
+                      ? formatDateTime(row.sentAt, DEFAULT_LOCALE, "UTC")
+                      : (row.lastError ?? "—")}
                   </td>
                   {status === "failed" && (
                     <td className="px-3 py-2">

@@ -8,7 +8,7 @@ import { listedModels, modelPriceRows } from "@/lib/admin/model-prices";
 import { pricingHistory } from "@/lib/admin/pricing";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
-import { formatDateTime, formatMoney } from "@/lib/format";
+import { formatDateTime, formatMoney, DEFAULT_LOCALE } from "@/lib/format";
 import type { PricingConfig } from "@/lib/tokens/pricing-config";
 import { addTierAction, savePricingAction } from "./actions";
 
@@ -30,7 +30,7 @@ export default async function AdminPricingPage() {
   await requireAdmin("/admin/pricing");
   const history = await pricingHistory(db());
   const active = history[0]!;
-  const money = (cents: number) => formatMoney(cents, active.pricing.currency);
+  const money = (cents: number) => formatMoney(cents, active.pricing.currency, DEFAULT_LOCALE);
 
   return (
     <>
@@ -72,7 +72,9 @@ export default async function AdminPricingPage() {
                         </span>
                       )}
                     </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(h.createdAt)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">
+                      {formatDateTime(h.createdAt, DEFAULT_LOCALE, "UTC")}
+                    </td>
                     <td className="px-3 py-2">{h.createdByEmail ?? (h.createdBy ? h.createdBy : "seed")}</td>
                     <td className="px-3 py-2">{h.note}</td>
                     <td className="px-3 py-2 text-xs">

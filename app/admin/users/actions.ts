@@ -6,7 +6,7 @@ import { revalidatePath } from "next/cache";
 import { adjustmentSchema, applyAdjustment } from "@/lib/admin/adjustments";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
-import { formatTokensExact, formatTokensWithUnit } from "@/lib/format";
+import { formatTokensExact, formatTokensWithUnit, DEFAULT_LOCALE } from "@/lib/format";
 
 export interface AdjustState {
   ok?: boolean;
@@ -44,6 +44,6 @@ export async function adjustTokens(_previous: AdjustState, formData: FormData): 
   const verb = parsed.data.direction === "grant" ? "Granted" : "Deducted";
   return {
     ok: true,
-    message: `${verb} ${formatTokensWithUnit(parsed.data.amount)}${result.duplicate ? " (already applied — a repeated submit changed nothing)" : ""}.`,
+    message: `${verb} ${formatTokensWithUnit(parsed.data.amount, DEFAULT_LOCALE)}${result.duplicate ? " (already applied — a repeated submit changed nothing)" : ""}.`,
   };
 }

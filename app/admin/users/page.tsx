@@ -4,7 +4,7 @@ import { z } from "zod";
 import { searchUsersByEmail, USER_SEARCH_LIMIT } from "@/lib/admin/users";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
-import { formatDate } from "@/lib/format";
+import { formatDate, DEFAULT_LOCALE } from "@/lib/format";
 
 export const metadata = { title: "Users" };
 
@@ -56,7 +56,7 @@ export default async function UsersPage({
               >
                 <span className="font-medium text-zinc-900">{user.email}</span>
                 <span className="text-sm text-zinc-600">
-                  {user.role === "admin" ? "admin · " : ""}since {formatDate(user.createdAt)}
+                  {user.role === "admin" ? "admin · " : ""}since {formatDate(user.createdAt, DEFAULT_LOCALE, "UTC")}
                 </span>
               </Link>
             </li>

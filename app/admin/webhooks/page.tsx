@@ -9,7 +9,7 @@ import {
 } from "@/lib/admin/webhooks";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, DEFAULT_LOCALE } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
 
 export const metadata = { title: "Webhooks" };
@@ -86,7 +86,9 @@ export default async function WebhooksPage({
             <tbody>
               {page.rows.map((row) => (
                 <tr key={row.id.toString()} className="border-b border-zinc-100 last:border-0">
-                  <td className="px-3 py-2 whitespace-nowrap text-zinc-700">{formatDateTime(row.receivedAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-zinc-700">
+                    {formatDateTime(row.receivedAt, DEFAULT_LOCALE, "UTC")}
+                  </td>
                   <td className="px-3 py-2 font-mono text-xs">{row.type}</td>
                   <td className="px-3 py-2">
                     <StatusBadge status={row.status} />

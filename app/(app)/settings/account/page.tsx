@@ -1,5 +1,6 @@
 // Account settings: the address and whether it is confirmed, changing it, "sign out everywhere", and
 // deleting the account.
+import { getLocale, getTimeZone } from "next-intl/server";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
@@ -13,6 +14,8 @@ import { changeEmailAction, deleteAccountAction } from "./actions";
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
+  const locale = await getLocale();
+  const timeZone = await getTimeZone();
   const user = await requireUser("/settings/account");
   const account = await accountStatus(db(), user.id);
   return (
@@ -26,7 +29,9 @@ export default async function AccountPage() {
           {user.email}
         </p>
         <p className="text-sm text-zinc-600" data-testid="account-verified">
-          {account.emailVerified ? `Confirmed on ${formatDateTime(account.emailVerified)}.` : "Not confirmed yet."}
+          {account.emailVerified
+            ? `Confirmed on ${formatDateTime(account.emailVerified, locale, timeZone)}.`
+            : "Not confirmed yet."}
         </p>
         <h3 className="pt-2 text-sm font-medium text-zinc-900">Change your address</h3>
         <ChangeEmailForm action={changeEmailAction} hasPassword={account.hasPassword} />

@@ -9,6 +9,7 @@ import { startCheckout as beginCheckout, NoTokenAccount, UnknownCatalogItem } fr
 import { BILLING_INTERVALS } from "@/lib/tokens/pricing-config";
 import { billingContext } from "@/lib/billing/context";
 import { openPortal as portalFor } from "@/lib/billing/portal";
+import { requestLocale } from "@/lib/i18n/request-locale";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
 import { logger } from "@/lib/log";
 
@@ -36,7 +37,7 @@ export async function startCheckout(formData: FormData): Promise<void> {
   if (!parsed.success) back("invalid");
   let url: string;
   try {
-    url = (await beginCheckout(billingContext(), user, parsed.data)).url;
+    url = (await beginCheckout(billingContext(), user, parsed.data, (await requestLocale()).locale)).url;
   } catch (error) {
     if (error instanceof UnknownCatalogItem) back("unknown_item");
     if (error instanceof NoTokenAccount) back("unverified");
@@ -56,5 +57,5 @@ export async function startCheckout(formData: FormData): Promise<void> {
 
 export async function openPortal(): Promise<void> {
   const user = await requireUser(SETTINGS_PATH);
-  redirect(await portalFor(billingContext(), user));
+  redirect(await portalFor(billingContext(), user, (await requestLocale()).locale));
 }

@@ -1,8 +1,9 @@
 // The balance on the subscription page: what is available with its status (in words and colour),
 // split into the allowance (and when it resets), purchased tokens, and tokens held by calls in flight.
+import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { formatDate, formatRelativeDay, formatTokensDetailed } from "@/lib/format";
 import type { Balance } from "@/lib/tokens/ledger";
-import { BALANCE_STATUS_LABEL, balanceStatusHint, type BalanceStatus } from "@/lib/tokens/status";
+import { balanceStatusHint, LOW_RATIO_PERCENT, type BalanceStatus } from "@/lib/tokens/status";
 
 const TONE: Record<BalanceStatus, { box: string; badge: string; dot: string }> = {
   healthy: {
@@ -26,6 +27,11 @@ export function BalancePanel({
   now: Date;
 }) {
   const tone = TONE[status];
+  const t = useTranslations("subscription.balance");
+  const tb = useTranslations("balance");
+  const locale = useLocale();
+  const timeZone = useTimeZone() ?? "UTC";
+  const tokens = (mt: bigint) => formatTokensDetailed(mt, locale);
   return (
     <section
       aria-labelledby="balance-heading"
@@ -36,10 +42,10 @@ export function BalancePanel({
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div>
           <h2 id="balance-heading" className="text-sm font-medium text-zinc-600">
-            Available tokens
+            {t("available")}
           </h2>
           <p className="mt-1 text-3xl font-semibold tabular-nums" data-testid="subscription-available">
-            {formatTokensDetailed(balance?.available ?? 0n)}
+            {tokens(balance?.available ?? 0n)}
           </p>
         </div>
         <p
@@ -47,43 +53,48 @@ export function BalancePanel({
           data-testid="balance-status-label"
         >
           <span aria-hidden className={`size-2 rounded-full ${tone.dot}`} />
-          {BALANCE_STATUS_LABEL[status]}
+          {tb(`status.${status}`)}
         </p>
       </div>
-      <p className="mt-1 text-sm text-zinc-600">{balanceStatusHint(status, periodAllowance)}</p>
+      <p className="mt-1 text-sm text-zinc-600">
+        {tb(`hint.${balanceStatusHint(status, periodAllowance)}`, { percent: Number(LOW_RATIO_PERCENT) })}
+      </p>
 
       <dl className="mt-4 grid gap-3 border-t border-zinc-100 pt-4 sm:grid-cols-3">
         <div>
-          <dt className="text-sm text-zinc-600">Monthly allowance left</dt>
+          <dt className="text-sm text-zinc-600">{t("allowanceLeft")}</dt>
           <dd className="mt-0.5">
             <span className="text-xl font-semibold tabular-nums" data-testid="balance-allowance">
-              {formatTokensDetailed(balance?.allowance ?? 0n)}
+              {tokens(balance?.allowance ?? 0n)}
             </span>{" "}
-            <span className="text-sm text-zinc-600">of {formatTokensDetailed(periodAllowance)}</span>
+            <span className="text-sm text-zinc-600">{t("of", { total: tokens(periodAllowance) })}</span>
             {balance && (
               <span className="block text-xs text-zinc-600" data-testid="allowance-reset">
-                Resets <time dateTime={balance.nextResetAt.toISOString()}>{formatDate(balance.nextResetAt)}</time> (
-                {formatRelativeDay(balance.nextResetAt, now)})
+                {t.rich("resets", {
+                  date: formatDate(balance.nextResetAt, locale, timeZone),
+                  relative: formatRelativeDay(balance.nextResetAt, now, locale, timeZone),
+                  time: (chunks) => <time dateTime={balance.nextResetAt.toISOString()}>{chunks}</time>,
+                })}
               </span>
             )}
           </dd>
         </div>
         <div>
-          <dt className="text-sm text-zinc-600">Purchased</dt>
+          <dt className="text-sm text-zinc-600">{t("purchased")}</dt>
           <dd className="mt-0.5">
             <span className="text-xl font-semibold tabular-nums" data-testid="balance-purchased">
-              {formatTokensDetailed(balance?.purchased ?? 0n)}
+              {tokens(balance?.purchased ?? 0n)}
             </span>
-            <span className="block text-xs text-zinc-600">Never expire; used after the allowance</span>
+            <span className="block text-xs text-zinc-600">{t("purchasedHint")}</span>
           </dd>
         </div>
         <div>
-          <dt className="text-sm text-zinc-600">Held by calls in flight</dt>
+          <dt className="text-sm text-zinc-600">{t("held")}</dt>
           <dd className="mt-0.5">
             <span className="text-xl font-semibold tabular-nums" data-testid="balance-held">
-              {formatTokensDetailed(balance?.reserved ?? 0n)}
+              {tokens(balance?.reserved ?? 0n)}
             </span>
-            <span className="block text-xs text-zinc-600">Returned or charged when each call ends</span>
+            <span className="block text-xs text-zinc-600">{t("heldHint")}</span>
           </dd>
         </div>
       </dl>

@@ -1,19 +1,14 @@
 // The seven plans side by side (tokens, price, price per 1,000 tokens, the current one marked, a
 // button to subscribe, upgrade or downgrade) and the four packs with their bonus. Every button posts
 // to the page's startCheckout action: a subscriber's plan change goes through Stripe's portal.
-import type { PlanOption, PlanRelation } from "@/lib/billing/overview";
+import { useLocale, useTranslations } from "next-intl";
+import type { PlanOption } from "@/lib/billing/overview";
+import type { TaxMode } from "@/lib/billing/tax";
 import { formatCount, formatMoney, formatPricePer1000Tokens } from "@/lib/format";
 import { IntervalSwitch } from "@/components/billing/interval-switch";
 import { PlanPrice } from "@/components/billing/plan-price";
-import type { BillingInterval, Pack } from "@/lib/tokens/pricing-config";
 import { TaxNote } from "@/components/billing/tax-note";
-
-const BUTTON: Record<PlanRelation, { text: string; label: (name: string) => string }> = {
-  subscribe: { text: "Subscribe", label: (name) => `Subscribe to ${name}` },
-  current: { text: "Current", label: (name) => `Current plan ${name}` },
-  upgrade: { text: "Upgrade", label: (name) => `Upgrade to ${name}` },
-  downgrade: { text: "Downgrade", label: (name) => `Downgrade to ${name}` },
-};
+import type { BillingInterval, Pack } from "@/lib/tokens/pricing-config";
 
 /** A small label sitting on a card's top border ("Your plan", "+10% bonus"). */
 const TAG_CLASS = "absolute -top-2.5 right-2 rounded-full px-2 py-0.5 text-xs leading-4 font-medium whitespace-nowrap";
@@ -36,36 +31,29 @@ export function PlanGrid({
   configured: boolean;
   action: (formData: FormData) => Promise<void>;
   /** VAT included in the prices or added at checkout (TAX_MODE). */
-  tax?: "inclusive" | "exclusive";
+  tax?: TaxMode;
   /** Which prices the grid shows and buys (the page's Monthly / Yearly switch). */
   interval?: BillingInterval;
   /** The interval the subscriber pays at: their plan at the other interval is a switch, not "current". */
   currentInterval?: BillingInterval;
   path: string;
 }) {
+  const t = useTranslations("subscription.catalog");
+  const locale = useLocale();
   return (
     <section aria-labelledby="plans-heading" className="mt-10">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="plans-heading" className="text-lg font-semibold">
-          {interval === "year" ? "Yearly plans" : "Monthly plans"}
+          {interval === "year" ? t("plansYearly") : t("plans")}
         </h2>
         <IntervalSwitch path={path} interval={interval} />
       </div>
-      <p className="text-sm text-zinc-600">
-        A plan&apos;s allowance renews every month. An upgrade is charged now, pro rata for what is left of the month,
-        and its extra tokens arrive as soon as that payment goes through, pro-rated the same way. A downgrade starts at
-        your next renewal: until then you keep your current plan and tokens.
-      </p>
+      <p className="text-sm text-zinc-600">{t("plansIntro")}</p>
       <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:grid-cols-3 sm:gap-x-3 lg:grid-cols-4 xl:grid-cols-7 xl:gap-x-2">
         {plans.map(({ plan, relation }) => {
           const current = relation === "current" && interval === currentInterval;
-          const button =
-            relation === "current" && !current
-              ? {
-                  text: "Switch",
-                  label: (name: string) => `Switch ${name} to ${interval === "year" ? "yearly" : "monthly"}`,
-                }
-              : BUTTON[relation];
+          // Their plan at the other interval: a switch of interval, not "current".
+          const button = relation === "current" && !current ? "switch" : relation;
           return (
             <li
               key={plan.id}
@@ -75,7 +63,7 @@ export function PlanGrid({
               aria-current={current ? "true" : undefined}
             >
               <h3 className="font-semibold">{plan.name}</h3>
-              {current && <p className={TAG_CLASS + " bg-brand-700 text-white"}>Your plan</p>}
+              {current && <p className={TAG_CLASS + " bg-brand-700 text-white"}>{t("yourPlan")}</p>}
               <PlanPrice
                 plan={plan}
                 interval={interval}
@@ -83,9 +71,14 @@ export function PlanGrid({
                 tax={tax}
                 className="mt-1 text-lg leading-tight font-semibold whitespace-nowrap tabular-nums"
               />
-              <p className="mt-1 text-sm text-zinc-800 tabular-nums">{formatCount(plan.tokensPerMonth)} tokens</p>
+              <p className="mt-1 text-sm text-zinc-800 tabular-nums">
+                {t("tokens", { amount: formatCount(plan.tokensPerMonth, locale), count: plan.tokensPerMonth })}
+              </p>
               <p className="text-xs text-zinc-600 tabular-nums">
-                {formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, currency)} per 1,000
+                {t("per1000", {
+                  price: formatPricePer1000Tokens(plan.priceCents, plan.tokensPerMonth, currency, locale),
+                  thousand: 1000,
+                })}
               </p>
               <form action={action} className="mt-auto pt-3">
                 <input type="hidden" name="kind" value="plan" />
@@ -94,14 +87,14 @@ export function PlanGrid({
                 <button
                   type="submit"
                   disabled={!configured || current}
-                  aria-label={button.label(plan.name)}
+                  aria-label={t(`button.${button}.label`, { name: plan.name, interval })}
                   className={`${buttonClass} ${
                     relation === "downgrade"
                       ? "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50"
                       : "bg-brand-700 text-white hover:bg-brand-900"
                   }`}
                 >
-                  {button.text}
+                  {t(`button.${button}.text`)}
                 </button>
               </form>
             </li>
@@ -123,16 +116,17 @@ export function PackGrid({
   currency: string;
   configured: boolean;
   action: (formData: FormData) => Promise<void>;
-  tax?: "inclusive" | "exclusive";
+  tax?: TaxMode;
 }) {
+  const t = useTranslations("subscription.catalog");
+  const tp = useTranslations("pricing");
+  const locale = useLocale();
   return (
     <section aria-labelledby="packs-heading" className="mt-10">
       <h2 id="packs-heading" className="text-lg font-semibold">
-        Token packs
+        {t("packs")}
       </h2>
-      <p className="text-sm text-zinc-600">
-        One-time purchases. Purchased tokens never expire and are used after your monthly allowance.
-      </p>
+      <p className="text-sm text-zinc-600">{t("packsIntro")}</p>
       <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:gap-x-3 lg:grid-cols-4">
         {packs.map((pack) => (
           <li
@@ -143,16 +137,21 @@ export function PackGrid({
             <h3 className="font-semibold">{pack.name}</h3>
             {pack.bonusPercent > 0 && (
               <p className={TAG_CLASS + " bg-amber-100 text-amber-900 ring-1 ring-amber-300"}>
-                +{pack.bonusPercent}% bonus
+                {tp("bonus", { percent: pack.bonusPercent })}
               </p>
             )}
             <p className="mt-1 text-lg font-semibold whitespace-nowrap tabular-nums">
-              {formatMoney(pack.priceCents, currency)}
+              {formatMoney(pack.priceCents, currency, locale)}
               {tax && <TaxNote mode={tax} />}
             </p>
-            <p className="text-sm text-zinc-800 tabular-nums">{formatCount(pack.tokens)} tokens</p>
+            <p className="text-sm text-zinc-800 tabular-nums">
+              {t("tokens", { amount: formatCount(pack.tokens, locale), count: pack.tokens })}
+            </p>
             <p className="text-xs text-zinc-600 tabular-nums">
-              {formatPricePer1000Tokens(pack.priceCents, pack.tokens, currency)} per 1,000
+              {t("per1000", {
+                price: formatPricePer1000Tokens(pack.priceCents, pack.tokens, currency, locale),
+                thousand: 1000,
+              })}
             </p>
             <form action={action} className="mt-auto pt-3">
               <input type="hidden" name="kind" value="pack" />
@@ -160,10 +159,10 @@ export function PackGrid({
               <button
                 type="submit"
                 disabled={!configured}
-                aria-label={`Buy ${pack.name} pack`}
+                aria-label={t("buyLabel", { name: pack.name })}
                 className={`${buttonClass} bg-brand-700 text-white hover:bg-brand-900`}
               >
-                Buy
+                {t("buy")}
               </button>
             </form>
           </li>

@@ -3,6 +3,8 @@
 // of everything matching the filters. A table on wide screens; stacked rows on a phone (the table
 // keeps its roles explicitly, so screen readers still get a table when CSS changes its display).
 import Link from "next/link";
+import { useLocale, useTimeZone } from "next-intl";
+import { DEFAULT_TIME_ZONE } from "@/lib/i18n/config";
 import { AI_FEATURES } from "@/lib/ai/registry";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
 import { KIND_LABEL } from "@/lib/history/describe";
@@ -28,6 +30,8 @@ export function HistorySection({
   error: string | null;
 }) {
   const filtered = Boolean(params.kind || params.feature);
+  const locale = useLocale();
+  const timeZone = useTimeZone() ?? DEFAULT_TIME_ZONE;
   const filters = { kind: params.kind, feature: params.feature };
   return (
     <section aria-labelledby="history-heading" className="mt-10" id="history">
@@ -144,7 +148,9 @@ export function HistorySection({
                     role="cell"
                     className="col-span-2 text-xs text-zinc-600 tabular-nums sm:px-3 sm:py-2 sm:whitespace-nowrap"
                   >
-                    <time dateTime={entry.createdAt.toISOString()}>{formatDateTime(entry.createdAt)}</time>
+                    <time dateTime={entry.createdAt.toISOString()}>
+                      {formatDateTime(entry.createdAt, locale, timeZone)}
+                    </time>
                   </td>
                   <td role="cell" className="mt-1 min-w-0 sm:px-3 sm:py-2" data-testid="history-description">
                     <span className="font-medium text-zinc-900">{entry.title}</span>

@@ -5,6 +5,7 @@
 // Stripe's webhooks), but only a session of the signed-in user's own Stripe customer; back from the
 // portal (?portal=returned) it re-syncs the subscription the same way.
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { confirmCheckout, refreshAfterPortal, type ConfirmResult } from "@/lib/billing/confirm-checkout";
@@ -29,7 +30,9 @@ import { taxLabel } from "@/lib/billing/tax";
 
 const log = logger("billing");
 
-export const metadata: Metadata = { title: "Subscription" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("subscription"))("title") };
+}
 
 const paramsSchema = z.object({
   checkout: z.enum(["success", "cancelled"]).optional().catch(undefined),
@@ -42,24 +45,12 @@ const paramsSchema = z.object({
   error: z.enum(["invalid", "unknown_item", "unavailable", "price_changed", "unverified"]).optional().catch(undefined),
 });
 
-const ERRORS = {
-  invalid: "Choose a plan or a pack from the list.",
-  unknown_item: "That plan or pack does not exist (any more). Choose one from the list.",
-  unavailable: "That cannot be bought right now. Please try again later.",
-  unverified: "Confirm your e-mail address first (the link is in your inbox): tokens are added to a confirmed account.",
-  price_changed:
-    "The price of that plan or pack is being updated and no longer matches what this page shows, so it cannot be bought right now. Nothing was charged; please try again in a few minutes.",
-} as const;
+type T = Awaited<ReturnType<typeof getTranslations<"subscription.notices">>>;
 
-function confirmMessage(result: ConfirmResult): { tone: "ok" | "warn"; text: string } {
-  if (!result.ok) return { tone: "warn", text: "That checkout does not belong to your account." };
-  if (!result.paid)
-    return { tone: "ok", text: "Thank you! Your payment is being processed; your tokens arrive as soon as it clears." };
-  return {
-    tone: "ok",
-    text:
-      result.kind === "pack" ? "Thank you! Your tokens have been added." : "Thank you! Your subscription is active.",
-  };
+function confirmMessage(result: ConfirmResult, t: T): { tone: "ok" | "warn"; text: string } {
+  if (!result.ok) return { tone: "warn", text: t("notYours") };
+  if (!result.paid) return { tone: "ok", text: t("processing") };
+  return { tone: "ok", text: result.kind === "pack" ? t("packAdded") : t("subscriptionActive") };
 }
 
 export default async function SubscriptionPage({
@@ -71,26 +62,26 @@ export default async function SubscriptionPage({
   const search = await searchParams;
   const params = paramsSchema.parse(search);
   const configured = billingConfigured();
+  const t = await getTranslations("subscription");
+  const tn = await getTranslations("subscription.notices");
+  const locale = await getLocale();
 
   let notice: { tone: "ok" | "warn"; text: string } | null = null;
   try {
     if (params.checkout === "success" && params.session_id && configured) {
-      notice = confirmMessage(await confirmCheckout(billingContext(), user.id, params.session_id));
+      notice = confirmMessage(await confirmCheckout(billingContext(), user.id, params.session_id), tn);
     } else if (params.checkout === "cancelled") {
-      notice = { tone: "warn", text: "Checkout cancelled: nothing was charged." };
+      notice = { tone: "warn", text: tn("cancelled") };
     } else if (params.error) {
-      notice = { tone: "warn", text: ERRORS[params.error] };
+      notice = { tone: "warn", text: tn(`errors.${params.error}`) };
     } else if (params.portal) {
       if (configured) await refreshAfterPortal(billingContext(), user.id);
-      notice = { tone: "ok", text: "Welcome back from the billing portal." };
+      notice = { tone: "ok", text: tn("portalReturned") };
     }
   } catch (error) {
     // Stripe unreachable: the webhooks will bring the same changes; the page still renders.
     log.error({ event: "return_sync_failed", userId: user.id, err: error }, "syncing on return from Stripe failed");
-    notice = {
-      tone: "warn",
-      text: "We could not reach Stripe just now; your purchase will appear here within a few minutes.",
-    };
+    notice = { tone: "warn", text: tn("stripeDown") };
   }
 
   // The history's filters and page: a bad value is named and the history shown without it.
@@ -112,15 +103,16 @@ export default async function SubscriptionPage({
       invoicesFailed = true;
     }
   }
-  const money = (cents: number) => formatMoney(cents, pricing.currency);
+  const money = (cents: number) => formatMoney(cents, pricing.currency, locale);
   // The catalog's Monthly / Yearly switch (?billing=yearly), and the interval the subscriber pays at.
   const interval = intervalOfParam(search.billing);
   const paidInterval = overview.subscription?.billingInterval === "year" ? "year" : "month";
+  const tax = taxLabel();
   const portal = configured && overview.subscription?.stripeCustomerId ? openPortal : null;
 
   return (
     <>
-      <h1 className="text-2xl font-semibold tracking-tight">Subscription</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
       {notice && (
         <p
           role="status"
@@ -132,7 +124,7 @@ export default async function SubscriptionPage({
       )}
       {!configured && (
         <p className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-          Billing is not configured on this server (no STRIPE_SECRET_KEY).
+          {t("notConfigured")}
         </p>
       )}
 
@@ -161,14 +153,14 @@ export default async function SubscriptionPage({
         interval={interval}
         currentInterval={paidInterval}
         path={SETTINGS_PATH}
-        tax={taxLabel()}
+        tax={tax}
       />
       <PackGrid
         packs={overview.packs}
         currency={pricing.currency}
         configured={configured}
         action={startCheckout}
-        tax={taxLabel()}
+        tax={tax}
       />
       <InvoiceList page={invoices} path={SETTINGS_PATH} error={invoicesFailed} />
       <HistorySection view={history} params={historyParams} error={parsedHistory.ok ? null : parsedHistory.error} />

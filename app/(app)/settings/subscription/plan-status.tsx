@@ -1,32 +1,33 @@
 // The plan and its state: active (renews on …), awaiting payment (the period's invoice is not paid
 // yet), cancelling at period end (ends on …), past due
 // (with the way to fix the payment method: the billing portal), or the free tier.
+import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { formatCount, formatDate } from "@/lib/format";
+import { DEFAULT_TIME_ZONE } from "@/lib/i18n/config";
 import type { SubscriptionState } from "@/lib/billing/overview";
 import { yearlyPriceCents, type BillingInterval, type Plan } from "@/lib/tokens/pricing-config";
 
-const ENDED_LABEL: Record<string, string> = {
-  canceled: "Cancelled",
-  incomplete: "Waiting for payment",
-  incomplete_expired: "Expired",
-  unpaid: "Unpaid",
-  paused: "Paused",
-};
+const ENDED = ["canceled", "incomplete", "incomplete_expired", "unpaid", "paused"] as const;
+type Ended = (typeof ENDED)[number];
 
-function label(state: SubscriptionState): string {
+type T = ReturnType<typeof useTranslations<"subscription.plan">>;
+
+function label(state: SubscriptionState, t: T): string {
   switch (state.kind) {
     case "free":
-      return "Free tier";
+      return t("status.free");
     case "active":
-      return state.trial ? "Trial" : "Active";
+      return state.trial ? t("status.trial") : t("status.active");
     case "awaiting_payment":
-      return "Awaiting payment";
+      return t("status.awaiting_payment");
     case "cancelling":
-      return "Cancelling";
+      return t("status.cancelling");
     case "past_due":
-      return "Payment failed";
-    case "ended":
-      return ENDED_LABEL[state.status] ?? state.status;
+      return t("status.past_due");
+    case "ended": {
+      const ended = ENDED.find((s): s is Ended => s === state.status);
+      return ended ? t(`ended.${ended}`) : state.status;
+    }
   }
 }
 
@@ -48,29 +49,43 @@ export function PlanStatus({
   /** How the plan is billed; a yearly plan's allowance still arrives every month. */
   interval?: BillingInterval;
 }) {
+  const t = useTranslations("subscription.plan");
+  const locale = useLocale();
+  const timeZone = useTimeZone() ?? DEFAULT_TIME_ZONE;
+  const date = (d: Date) => formatDate(d, locale, timeZone);
+  const time = (d: Date) =>
+    function Time(chunks: React.ReactNode) {
+      return <time dateTime={d.toISOString()}>{chunks}</time>;
+    };
   return (
     <section aria-labelledby="plan-heading" className="rounded-lg border border-zinc-200 bg-white p-4 sm:p-5">
       <h2 id="plan-heading" className="text-sm font-medium text-zinc-600">
-        Your plan
+        {t("heading")}
       </h2>
       <p className="mt-1 text-2xl font-semibold" data-testid="current-plan">
-        {plan ? plan.name : "Free tier"}
+        {plan ? plan.name : t("status.free")}
       </p>
       {plan && (
         <p className="text-sm text-zinc-700">
           {interval === "year" ? (
             <span data-testid="plan-interval">
-              {money(yearlyPriceCents(plan))} / year · {formatCount(plan.tokensPerMonth)} tokens every month
+              {t("summaryYearly", {
+                price: money(yearlyPriceCents(plan)),
+                amount: formatCount(plan.tokensPerMonth, locale),
+                count: plan.tokensPerMonth,
+              })}
             </span>
           ) : (
-            <>
-              {money(plan.priceCents)} / month · {formatCount(plan.tokensPerMonth)} tokens a month
-            </>
+            t("summary", {
+              price: money(plan.priceCents),
+              amount: formatCount(plan.tokensPerMonth, locale),
+              count: plan.tokensPerMonth,
+            })
           )}
         </p>
       )}
       <p className="mt-2 text-sm font-medium">
-        <span className="sr-only">Status: </span>
+        <span className="sr-only">{t("statusLabel")} </span>
         <span
           className={
             state.kind === "past_due"
@@ -81,32 +96,33 @@ export function PlanStatus({
           }
           data-testid="subscription-status"
         >
-          {label(state)}
+          {label(state, t)}
         </span>
       </p>
       {state.kind === "active" && state.renewsAt && (
         <p className="text-sm text-zinc-600" data-testid="subscription-renews">
-          Renews on <time dateTime={state.renewsAt.toISOString()}>{formatDate(state.renewsAt)}</time>
+          {t.rich("renews", { date: date(state.renewsAt), time: time(state.renewsAt) })}
         </p>
       )}
       {state.kind === "awaiting_payment" && (
         <p className="text-sm text-amber-800" data-testid="subscription-awaiting-payment">
-          This period&apos;s payment has not cleared yet (a bank debit can take a few days, or the invoice is waiting to
-          be paid). Its tokens arrive as soon as it is paid; until then you keep what you have.
+          {t("awaiting")}
         </p>
       )}
       {scheduled && state.kind !== "cancelling" && (
         <p className="text-sm text-zinc-700" data-testid="subscription-scheduled">
-          Changes to {scheduled.plan.name} ({formatCount(scheduled.plan.tokensPerMonth)} tokens a month) at your renewal
-          on <time dateTime={scheduled.at.toISOString()}>{formatDate(scheduled.at)}</time>. Until then you keep your
-          current plan and tokens.
+          {t.rich("scheduled", {
+            name: scheduled.plan.name,
+            amount: formatCount(scheduled.plan.tokensPerMonth, locale),
+            count: scheduled.plan.tokensPerMonth,
+            date: date(scheduled.at),
+            time: time(scheduled.at),
+          })}
         </p>
       )}
       {state.kind === "cancelling" && (
         <p className="text-sm text-amber-800" data-testid="subscription-ends">
-          Cancels at the end of the period, on{" "}
-          <time dateTime={state.endsAt.toISOString()}>{formatDate(state.endsAt)}</time>. Your tokens stay until then;
-          purchased tokens never expire.
+          {t.rich("cancels", { date: date(state.endsAt), time: time(state.endsAt) })}
         </p>
       )}
       {state.kind === "past_due" && (
@@ -115,14 +131,14 @@ export function PlanStatus({
           className="mt-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900"
           data-testid="past-due"
         >
-          <p>Your last payment failed. You keep your tokens, but no new allowance arrives until the invoice is paid.</p>
+          <p>{t("pastDue")}</p>
           {portal && (
             <form action={portal} className="mt-2">
               <button
                 type="submit"
                 className="font-medium text-red-900 underline underline-offset-2 hover:text-red-950"
               >
-                Update your payment method
+                {t("updatePayment")}
               </button>
             </form>
           )}
@@ -134,7 +150,7 @@ export function PlanStatus({
             type="submit"
             className="rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium text-zinc-900 hover:bg-zinc-50"
           >
-            Manage subscription
+            {t("manage")}
           </button>
         </form>
       )}

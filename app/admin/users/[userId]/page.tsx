@@ -6,7 +6,7 @@ import { notFound } from "next/navigation";
 import { userOverview } from "@/lib/admin/users";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
-import { formatDate, formatDateTime, formatTokensDetailed } from "@/lib/format";
+import { formatDate, formatDateTime, formatTokensDetailed, DEFAULT_LOCALE } from "@/lib/format";
 import { historyQuery, parseHistoryParams } from "@/lib/history/filters";
 import { adjustTokens } from "../actions";
 import { AdjustForm } from "./adjust-form";
@@ -30,11 +30,14 @@ export default async function AdminUserPage({
 
   const facts: [string, React.ReactNode][] = balance
     ? [
-        ["Available", `${formatTokensDetailed(balance.available)} tokens`],
-        ["Allowance", formatTokensDetailed(balance.allowance)],
-        ["Purchased", formatTokensDetailed(balance.purchased)],
-        ["Held by calls in flight", formatTokensDetailed(balance.reserved)],
-        ["Period", `${formatDate(balance.periodStart)} → ${formatDate(balance.nextResetAt)}`],
+        ["Available", `${formatTokensDetailed(balance.available, DEFAULT_LOCALE)} tokens`],
+        ["Allowance", formatTokensDetailed(balance.allowance, DEFAULT_LOCALE)],
+        ["Purchased", formatTokensDetailed(balance.purchased, DEFAULT_LOCALE)],
+        ["Held by calls in flight", formatTokensDetailed(balance.reserved, DEFAULT_LOCALE)],
+        [
+          "Period",
+          `${formatDate(balance.periodStart, DEFAULT_LOCALE, "UTC")} → ${formatDate(balance.nextResetAt, DEFAULT_LOCALE, "UTC")}`,
+        ],
       ]
     : [];
   const sub: [string, React.ReactNode][] = subscription
@@ -44,7 +47,7 @@ export default async function AdminUserPage({
         [
           "Current period",
           subscription.currentPeriodStart && subscription.currentPeriodEnd
-            ? `${formatDate(subscription.currentPeriodStart)} → ${formatDate(subscription.currentPeriodEnd)}`
+            ? `${formatDate(subscription.currentPeriodStart, DEFAULT_LOCALE, "UTC")} → ${formatDate(subscription.currentPeriodEnd, DEFAULT_LOCALE, "UTC")}`
             : "—",
         ],
         [
@@ -70,7 +73,7 @@ export default async function AdminUserPage({
       <div>
         <h1 className="text-2xl font-semibold break-all text-zinc-900">{user.email}</h1>
         <p className="text-sm text-zinc-600">
-          {user.name ?? "No name"} · {user.role} · since {formatDate(user.createdAt)} ·{" "}
+          {user.name ?? "No name"} · {user.role} · since {formatDate(user.createdAt, DEFAULT_LOCALE, "UTC")} ·{" "}
           <span className="font-mono">{user.id}</span>
         </p>
       </div>
@@ -103,7 +106,9 @@ export default async function AdminUserPage({
             <tbody>
               {overview.history.entries.map((entry) => (
                 <tr key={entry.id} className="border-b border-zinc-100 align-top last:border-0" data-kind={entry.kind}>
-                  <td className="px-3 py-2 whitespace-nowrap text-zinc-700">{formatDateTime(entry.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-zinc-700">
+                    {formatDateTime(entry.createdAt, DEFAULT_LOCALE, "UTC")}
+                  </td>
                   <td className="px-3 py-2 whitespace-nowrap">{entry.kindLabel}</td>
                   <td className="px-3 py-2">
                     <div className="text-zinc-900">{entry.title}</div>

@@ -5,7 +5,7 @@ import { stripeEventIdSchema, webhookEvent } from "@/lib/admin/webhooks";
 import { requireAdmin } from "@/lib/auth/admin";
 import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhook";
 import { db } from "@/lib/db/client";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, DEFAULT_LOCALE } from "@/lib/format";
 import { replayEvent } from "../actions";
 import { StatusBadge } from "../status-badge";
 
@@ -47,9 +47,9 @@ export default async function WebhookEventPage({
     ],
     ["Status", <StatusBadge key="s" status={event.status} />],
     ["Attempts", event.attempts],
-    ["Received", formatDateTime(event.receivedAt)],
-    ["Last claimed", formatDateTime(event.claimedAt)],
-    ["Processed", event.processedAt ? formatDateTime(event.processedAt) : "—"],
+    ["Received", formatDateTime(event.receivedAt, DEFAULT_LOCALE, "UTC")],
+    ["Last claimed", formatDateTime(event.claimedAt, DEFAULT_LOCALE, "UTC")],
+    ["Processed", event.processedAt ? formatDateTime(event.processedAt, DEFAULT_LOCALE, "UTC") : "—"],
   ];
 
   return (
