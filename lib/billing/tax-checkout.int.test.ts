@@ -7,7 +7,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { address } from "@/dev/stripe-simulator/tax";
 import { billingTestHarness } from "@/test/billing/harness";
-import { CatalogPriceMismatch } from "./catalog";
+import { allPriceItems, CatalogPriceMismatch } from "./catalog";
 import { startCheckout } from "./checkout";
 import { syncCatalog } from "./sync-catalog";
 import { getActivePricing } from "../tokens/pricing-config";
@@ -61,9 +61,8 @@ describe("tax on checkout", () => {
   it("exclusive: a changed TAX_MODE replaces every price, a stale one is refused, and the VAT is added on top", async () => {
     const pricing = await getActivePricing(h.t.db);
     const replaced = await syncCatalog(h.stripe, pricing, () => {}, { taxBehavior: "exclusive" });
-    expect(replaced.filter((a) => a.action === "price_replaced")).toHaveLength(
-      pricing.plans.length + pricing.packs.length,
-    );
+    // One price per catalog item: every pack and every plan at each interval (monthly and yearly).
+    expect(replaced.filter((a) => a.action === "price_replaced")).toHaveLength(allPriceItems(pricing).length);
     const again = await syncCatalog(h.stripe, pricing, () => {}, { taxBehavior: "exclusive" });
     expect(again.filter((a) => a.action === "price_replaced" || a.action === "price_created")).toEqual([]);
 

@@ -10,7 +10,11 @@ export function taxMode(): TaxMode {
   return taxEnv().TAX_MODE;
 }
 
-/** What the pricing and subscription pages say next to a price: VAT included, or added at checkout. */
+/**
+ * What the pricing and subscription pages say next to a price: VAT included, or added at checkout.
+ * The one source of the displayed tax mode: server pages call it and pass the value down as the
+ * `tax` prop (components/billing/plan-price.tsx, tax-note.tsx), which render the i18n labels.
+ */
 export function taxLabel(mode: TaxMode = taxMode()): "inclusive" | "exclusive" {
   return mode;
 }
