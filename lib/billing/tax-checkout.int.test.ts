@@ -7,7 +7,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { address } from "@/dev/stripe-simulator/tax";
 import { billingTestHarness } from "@/test/billing/harness";
-import { CatalogPriceMismatch } from "./catalog";
+import { allPriceItems, CatalogPriceMismatch } from "./catalog";
 import { startCheckout } from "./checkout";
 import { syncCatalog } from "./sync-catalog";
 import { getActivePricing } from "../tokens/pricing-config";
@@ -62,7 +62,7 @@ describe("tax on checkout", () => {
     const pricing = await getActivePricing(h.t.db);
     const replaced = await syncCatalog(h.stripe, pricing, () => {}, { taxBehavior: "exclusive" });
     expect(replaced.filter((a) => a.action === "price_replaced")).toHaveLength(
-      pricing.plans.length + pricing.packs.length,
+      allPriceItems(pricing).length, // every plan's monthly and yearly price, and every pack's
     );
     const again = await syncCatalog(h.stripe, pricing, () => {}, { taxBehavior: "exclusive" });
     expect(again.filter((a) => a.action === "price_replaced" || a.action === "price_created")).toEqual([]);
