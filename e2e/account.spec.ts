@@ -56,6 +56,7 @@ test("change the address → the mail at the new address → its link → sign i
 test("delete the account → signed out with a notice → cannot sign in; the address can sign up again", async ({
   page,
 }) => {
+  test.slow(); // two accounts, each signed up and confirmed by mail: a long flow on a busy machine
   const email = uniqueEmail("delete");
   await signUp(page, email);
 

@@ -70,6 +70,9 @@ test("forgot password → the link → a new password → sign in with it; the o
   const { context: other, page: otherPage } = await signInOnAnotherDevice(browser, email);
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  // The sign-out has landed (its answer cleared the cookie) before the next request: behind the
+  // round-robin proxy that request may reach the other instance while the sign-out is still running.
+  await expect(page).toHaveURL(/\/$/);
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await page.getByLabel("E-mail").fill(email);

@@ -216,10 +216,12 @@ describe("addTier", () => {
       expect(sync.actions.filter((a) => !a.action.endsWith("_unchanged"))).toEqual([
         { action: "product_created", productId: "tollgate_plan_mythic" },
         { action: "price_created", lookupKey: "tollgate_plan_mythic_monthly", priceId: expect.any(String) },
+        // Its yearly price (10 × monthly by default) on the same product.
+        { action: "price_created", lookupKey: "tollgate_plan_mythic_yearly", priceId: expect.any(String) },
         // The new plan is offered in Tollgate's portal configuration too.
         { action: "portal_updated", configurationId: expect.any(String) },
       ]);
-      expect(sync.summary).toMatch(/^1 products created, 0 updated; 1 prices created/);
+      expect(sync.summary).toMatch(/^1 products created, 0 updated; 2 prices created/);
       const price = await priceByLookupKey(stripe, "tollgate_plan_mythic_monthly");
       expect(price).toMatchObject({
         unit_amount: 14_900,

@@ -69,7 +69,8 @@ describe("subscriptions keep the allowance of the price they pay", () => {
     const actions = await sync(raised);
     expect(
       actions.filter((a) => a.action === "price_replaced").map((a) => ("lookupKey" in a ? a.lookupKey : null)),
-    ).toEqual(["tollgate_plan_titan_monthly"]);
+      // Both of Titan's prices sell the allowance, so both move to new prices; no other plan's does.
+    ).toEqual(["tollgate_plan_titan_monthly", "tollgate_plan_titan_yearly"]);
 
     await h.sim.advanceSubscription(oldSubscription);
     await h.sim.settled();

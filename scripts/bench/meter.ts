@@ -39,6 +39,7 @@ import { findFreePort } from "../../lib/db/embedded";
 import { SIMULATOR_API_KEY } from "../../lib/env";
 import { grant, verifyLedger } from "../../lib/tokens/ledger";
 import { prepareDatabase } from "../lib/database";
+import { startDevMail } from "../lib/mail-server";
 import { cpuSampler, numberArg, percentile, round, startBenchServer, table, type CpuSnapshot } from "./lib";
 import {
   buildNext,
@@ -384,6 +385,7 @@ async function main(): Promise<number> {
   admin.on("error", () => {});
   const servers: NextServer[] = [];
   let relay: WireCounter | null = null;
+  let mail: Awaited<ReturnType<typeof startDevMail>> | null = null;
   let aborted = 0;
   const onLine = (line: string) => {
     // Requests cut off when a timed warm-up ends: expected, counted, not shown.
@@ -409,8 +411,11 @@ async function main(): Promise<number> {
     if (!granted.ok) throw new Error(`granting the bench balance failed: ${granted.error.type}`);
 
     // ── next start ──
+    mail = await startDevMail(); // production requires SMTP_URL and MAIL_FROM
+    const mailEnv = mail.env;
     const secret = randomBytes(32).toString("base64url");
     const appEnv = (databaseUrl: string, port: number) => ({
+      ...mailEnv,
       TOLLGATE_BENCH_ROUTES: "1",
       // next start on this machine with the simulator: lifts lib/env.ts's production refusals.
       TOLLGATE_LOOPBACK_RUN: "1",
@@ -857,6 +862,7 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await relay?.close().catch(() => {});
+    await mail?.close().catch(() => {});
     await db?.$disconnect().catch(() => {});
     await admin.end().catch(() => {});
     await server.cleanup();

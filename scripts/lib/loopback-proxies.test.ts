@@ -19,7 +19,7 @@ describe("the e2e run's haproxy configuration", () => {
 
 describe("test:pgbouncer's configuration", () => {
   it("pools by transaction, reaches every database of the server by name, listens on loopback", () => {
-    const config = pgbouncerConfig({ serverPort: 5432, port: 6432, dir: "/tmp/x" });
+    const config = pgbouncerConfig({ serverPort: 5432, port: 6432, dir: ".data/pgbouncer" });
     expect(config).toMatch(/^pool_mode = transaction$/m);
     expect(config).toMatch(/^\* = host=127\.0\.0\.1 port=5432$/m);
     expect(config).toMatch(/^listen_addr = 127\.0\.0\.1$/m);

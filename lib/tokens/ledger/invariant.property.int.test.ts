@@ -536,7 +536,9 @@ describe("the ledger's invariant under random operation sequences", () => {
         stats.ops += ops.length;
         await runSequence(ops);
       }),
-      { numRuns: 100 },
+      // A fixed seed by default: the coverage check below must not depend on the draw (an unseeded
+      // run once drew no retried period start in 100 sequences). PROPERTY_SEED explores other draws.
+      { numRuns: 100, seed: Number(process.env.PROPERTY_SEED ?? 20261203) },
     );
     expect(stats.ops).toBeGreaterThan(400);
     // The generator reached every operation's main outcomes, retries included (the rarer paths are
