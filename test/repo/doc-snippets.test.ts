@@ -110,7 +110,7 @@ describe("the docs' TypeScript blocks", () => {
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^docs\/EXAMPLE\.md:10:\d+ .*estimateChat/);
     expect(errors[1]).toMatch(/^docs\/EXAMPLE\.md:11:7 Type 'string' is not assignable to type 'number'/);
-  });
+  }, 180_000); // a whole type-check of what the block imports, like the one below
 
   it("compiles every block of README.md and docs/*.md", () => {
     expect(compileSnippets(snippets)).toEqual([]);
