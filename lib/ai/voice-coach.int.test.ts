@@ -39,6 +39,10 @@ let end: Route;
 /** Another app instance: its own in-memory state over the same database and provider. */
 let other: RealtimeMeter;
 const defaults = { ...realtimeTiming };
+// vi.waitFor's 1 s default is too short for a sideband round trip on a busy 2-core machine (the
+// build runs beside the tests in `npm test`); a condition met sooner returns sooner.
+const waitFor = <T>(check: () => T | Promise<T>, options: { timeout?: number; interval?: number } = {}) =>
+  vi.waitFor(check, { timeout: 10_000, interval: 50, ...options });
 
 beforeAll(async () => {
   h = await startRouteHarness(session, "voice");
@@ -98,7 +102,7 @@ async function connect(maxSeconds: number, { attachIt = true } = {}) {
       peer.send({ type: "input_audio_buffer.commit" });
       peer.send({ type: "response.create" });
     }
-    await vi.waitFor(() => expect(responsesSeen()).toBe(target));
+    await waitFor(() => expect(responsesSeen()).toBe(target));
   };
   return { started, response, callId, peer, talk, responsesSeen };
 }
@@ -153,7 +157,7 @@ describe("voice-coach-realtime", () => {
     expect(reservation).toMatchObject({ status: "held", amount: hold(60) });
 
     await talk(3);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(3),
     );
     const usage = reported(callId);
@@ -187,12 +191,12 @@ describe("voice-coach-realtime", () => {
     const { started, callId, peer, talk } = await connect(60, { attachIt: false });
     await other.attach(userId, started.sessionId);
     // The owner reads the attach from the row at its next beat and switches turn detection on.
-    await vi.waitFor(
+    await waitFor(
       () => expect(simCall(callId).session.audio).toMatchObject({ input: { turn_detection: { type: "server_vad" } } }),
       { timeout: 3_000 },
     );
     await talk(2);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(2),
     );
     const settlement = await other.end(userId, started.sessionId);
@@ -236,7 +240,7 @@ describe("voice-coach-realtime", () => {
     const userId = await h.signIn(1_000_000n);
     const { started, callId, talk } = await connect(10);
     for (let turn = 0; turn < 4; turn++) await talk(1, 5);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect(
         (await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).extensionIds.length,
       ).toBeGreaterThan(0),
@@ -262,7 +266,7 @@ describe("voice-coach-realtime", () => {
       type: "session.update",
       session: { type: "realtime", max_output_tokens: "inf", instructions: "x ".repeat(50_000) },
     });
-    await vi.waitFor(() =>
+    await waitFor(() =>
       expect(simCall(callId).session).toMatchObject({
         max_output_tokens: MAX_OUTPUT_TOKENS_PER_RESPONSE,
         instructions: VOICE_COACH_INSTRUCTIONS,
@@ -277,7 +281,7 @@ describe("voice-coach-realtime", () => {
     const { started, peer } = await connect(300, { attachIt: false });
     expect(await peer.closed).toBe("hangup");
     expect(Date.now() - t0).toBeLessThan(15_000);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
         "settled",
       ),
@@ -297,7 +301,7 @@ describe("voice-coach-realtime", () => {
     await talk(1);
     expect(await peer.closed).toBe("hangup");
     expect(Date.now() - t0).toBeLessThan(15_000);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
         "settled",
       ),
@@ -312,7 +316,7 @@ describe("voice-coach-realtime", () => {
     const userId = await h.signIn(3_000_000n);
     const { started, callId, peer, talk } = await connect(300);
     await talk(1);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(1),
     );
     const observed = costOf(VOICE_COACH_MODEL, reported(callId));
@@ -322,7 +326,7 @@ describe("voice-coach-realtime", () => {
     other.startSweeper();
     expect(await peer.closed).toBe("hangup");
     expect(Date.now() - t0).toBeLessThan(15_000);
-    await vi.waitFor(
+    await waitFor(
       async () =>
         expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
           "settled",
@@ -345,7 +349,7 @@ describe("voice-coach-realtime", () => {
     const userId = await h.signIn(1_000_000n);
     const { started, callId, talk } = await connect(60);
     await talk(2);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).responses).toBe(2),
     );
     const results = await Promise.all([
@@ -367,7 +371,7 @@ describe("voice-coach-realtime", () => {
     const observed = reported(callId);
     h.simulator.realtime.dropSidebands(callId);
     expect(await peer.closed).toBe("hangup"); // the server hangs up a call it can no longer see
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
         "settled",
       ),
@@ -390,7 +394,7 @@ describe("voice-coach-realtime", () => {
     const { talk, callId, peer } = await connect(10);
     await talk(2);
     expect(await peer.closed).toBe("hangup");
-    await vi.waitFor(async () => expect(await h.consumeRows(userId)).toHaveLength(1));
+    await waitFor(async () => expect(await h.consumeRows(userId)).toHaveLength(1));
     const [row] = await h.consumeRows(userId);
     expect(row!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, reported(callId)));
   });
