@@ -9,9 +9,9 @@ import { addMonthsClamped } from "../tokens/periods";
 import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
 import { startCheckout, UnknownBillingInterval } from "./checkout";
 import { clawbackForCharge } from "./clawback";
-import { META_USER } from "./customer";
 import { syncSubscription } from "./sync-subscription";
 import { handleStripeWebhook } from "./webhook";
+import { advanceTestClock, customerOnClock } from "@/test/billing/clock-and-portal";
 import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
@@ -49,31 +49,8 @@ const reset = (now: Date, renewalGraceMs?: number) =>
 
 const JAN_31 = Date.UTC(2027, 0, 31, 10); // ms
 
-/** `user`'s Stripe customer is created on test clock `clockId` (as a test would in the Dashboard). */
-async function onClock(user: User, clockId: string) {
-  const customer = await h.stripe.customers.create({
-    email: user.email,
-    test_clock: clockId,
-    metadata: { [META_USER]: user.id },
-  });
-  await h.t.db.userSubscription.upsert({
-    where: { userId: user.id },
-    create: { userId: user.id, stripeCustomerId: customer.id },
-    update: { stripeCustomerId: customer.id },
-  });
-}
-
-/** Advances test clock `clockId` to `toMs` through the SDK; resolves once it is ready and its webhooks are delivered. */
-async function advanceClock(clockId: string, toMs: number) {
-  await h.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.floor(toMs / 1000) });
-  for (;;) {
-    const clock = await h.stripe.testHelpers.testClocks.retrieve(clockId);
-    if (clock.status === "ready") break;
-    if (clock.status !== "advancing") throw new Error(`test clock ${clockId} is ${clock.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  await h.sim.settled();
-}
+const onClock = (user: User, clockId: string) => customerOnClock(h, user, clockId);
+const advanceClock = (clockId: string, toMs: number) => advanceTestClock(h, clockId, toMs / 1000);
 
 async function grants(userId: string) {
   return h.t.sql<{ idempotency_key: string; allowance_delta: string; source_ref: string }>(

@@ -14,7 +14,11 @@ import { addMonthsClamped } from "../tokens/periods";
 import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
 import { startCheckout } from "./checkout";
 import { refreshAfterPortal } from "./confirm-checkout";
-import { META_USER } from "./customer";
+import {
+  advanceTestClock,
+  confirmInPortal as confirmInPortalPage,
+  customerOnClock,
+} from "@/test/billing/clock-and-portal";
 import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
@@ -28,40 +32,12 @@ type User = { id: string; email: string; name: string };
 async function userOnClock(label: string): Promise<{ user: User; clockId: string }> {
   const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: MARCH_1 });
   const user = await h.newUser(label, new Date((MARCH_1 - 3 * DAY) * 1000));
-  const customer = await h.stripe.customers.create({
-    email: user.email,
-    test_clock: clock.id,
-    metadata: { [META_USER]: user.id },
-  });
-  await h.t.db.userSubscription.create({ data: { userId: user.id, stripeCustomerId: customer.id } });
+  await customerOnClock(h, user, clock.id);
   return { user, clockId: clock.id };
 }
 
-async function advanceClock(clockId: string, to: number) {
-  await h.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
-  while ((await h.stripe.testHelpers.testClocks.retrieve(clockId)).status !== "ready")
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  await h.sim.settled();
-}
-
-/** Opens the portal page at `url` and presses its Confirm button, as a browser would. */
-async function confirmInPortal(url: string): Promise<void> {
-  const html = await (await fetch(url)).text();
-  const form = html
-    .split("<form")
-    .slice(1)
-    .find((fm) => fm.includes("Confirm"));
-  if (!form) throw new Error("the portal page has no Confirm button");
-  const action = /action="([^"]+)"/.exec(form)![1]!;
-  const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]!] = m[2]!;
-  const res = await fetch(new URL(action, h.sim.url).href, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-}
+const advanceClock = (clockId: string, to: number) => advanceTestClock(h, clockId, to);
+const confirmInPortal = (url: string) => confirmInPortalPage(h, url);
 
 async function allowanceRows(userId: string) {
   return h.t.sql<{ kind: string; key: string; allowance: string; source_ref: string }>(
