@@ -135,7 +135,8 @@ export class TestClocks {
   private finishAdvance(clock: TestClock, target: number): void {
     if (!this.host.store.get("test_helpers.test_clock", clock.id)) return; // deleted meanwhile
     try {
-      for (;;) {
+      // Two intervals at most (advanceLimit), a few periods per subscription; the bound only guards a bug.
+      for (let renewals = 0; renewals < 10_000; renewals++) {
         const customers = this.customersOf(clock.id).map((c) => c.id);
         const next = this.subscriptionsOf(customers)
           .filter((sub) => RENEWING.includes(sub.status) && this.host.periodEnd(sub) <= target)
