@@ -3,7 +3,7 @@
 // discounted price), gets the tokens, and finds the invoice in the subscription page's list, with
 // a PDF link that opens a PDF.
 import { expect, test } from "@playwright/test";
-import { signUp, uniqueEmail } from "./helpers";
+import { fillFrenchCheckout, signUp, uniqueEmail } from "./helpers";
 
 test("buy a pack with a promotion code and a French address, then find its invoice and PDF", async ({ page }) => {
   test.setTimeout(90_000);
@@ -17,13 +17,13 @@ test("buy a pack with a promotion code and a French address, then find its invoi
 
   await page.getByRole("button", { name: "Buy Starter pack" }).click();
   await expect(page).toHaveURL(/\/c\/pay\//);
-  await page.getByLabel("Full name").fill("Ada Lovelace");
-  await page.getByLabel("Country or region").selectOption("FR");
-  await page.getByLabel("Address").fill("1 rue de la Paix");
-  await page.getByLabel("Postal code").fill("75002");
-  await page.getByLabel("City").fill("Paris");
-  await page.getByLabel("Promotion code").fill("WELCOME20");
-  await page.getByRole("button", { name: "Apply" }).click();
+  await fillFrenchCheckout(page, {
+    name: "Ada Lovelace",
+    line1: "1 rue de la Paix",
+    postalCode: "75002",
+    city: "Paris",
+    promotionCode: "WELCOME20",
+  });
   // 19.00 − 20 % = 15.20, VAT inside: 15.20 × 20/120 = 2.53.
   await expect(page.getByTestId("checkout-discount")).toHaveText("-3.80 EUR");
   await expect(page.getByTestId("checkout-tax")).toHaveText("2.53 EUR");

@@ -117,3 +117,23 @@ export async function waitForMail(
 export function linkIn(mail: Pick<StoredMail, "text" | "subject">, pathPrefix: string): string {
   return linkInText(mail, pathPrefix, `http://localhost:${e2ePort()}`);
 }
+
+/** Fills the simulator's hosted checkout page: a billing address in France and a promotion code, applied. */
+export async function fillFrenchCheckout(
+  page: Page,
+  {
+    name,
+    line1,
+    postalCode,
+    city,
+    promotionCode,
+  }: { name: string; line1: string; postalCode: string; city: string; promotionCode: string },
+) {
+  await page.getByLabel("Full name").fill(name);
+  await page.getByLabel("Country or region").selectOption("FR");
+  await page.getByLabel("Address").fill(line1);
+  await page.getByLabel("Postal code").fill(postalCode);
+  await page.getByLabel("City").fill(city);
+  await page.getByLabel("Promotion code").fill(promotionCode);
+  await page.getByRole("button", { name: "Apply" }).click();
+}

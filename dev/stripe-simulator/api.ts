@@ -223,6 +223,8 @@ const routes: Route[] = [
       const email = str(p, "email");
       let items = e.store.all<Customer>("customer");
       if (email) items = items.filter((c) => c.email === email);
+      const clock = str(p, "test_clock");
+      if (clock) items = items.filter((c) => c.test_clock === clock);
       return list(e, items, p, "/v1/customers");
     },
   },
@@ -546,6 +548,37 @@ const routes: Route[] = [
       if (types) items = items.filter((ev) => types.includes(ev.type as string));
       return list(e, items, p, "/v1/events");
     },
+  },
+  // test clocks (test-clocks.ts)
+  {
+    method: "POST",
+    pattern: /^\/v1\/test_helpers\/test_clocks$/,
+    endpoint: "test_helpers.test_clocks.create",
+    handler: (e, p) => one(e, e.clocks.create(p), p),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/test_helpers\/test_clocks$/,
+    endpoint: "test_helpers.test_clocks.list",
+    handler: (e, p) => list(e, e.clocks.all(), p, "/v1/test_helpers/test_clocks"),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/test_helpers/test_clocks/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.clocks.get(id!), p),
+  },
+  {
+    method: "DELETE",
+    pattern: new RegExp(`^/v1/test_helpers/test_clocks/${ID}$`),
+    endpoint: "test_helpers.test_clocks.del",
+    handler: (e, _p, [id]) => e.clocks.delete(id!),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/test_helpers/test_clocks/${ID}/advance$`),
+    endpoint: "test_helpers.test_clocks.advance",
+    handler: (e, p, [id]) => one(e, e.clocks.advance(id!, p), p),
   },
 ];
 

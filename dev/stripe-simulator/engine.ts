@@ -32,6 +32,7 @@ import { applyPortalConfiguration, parsePortalFlow, portalPrices } from "./porta
 import {
   API_VERSION,
   Store,
+  atTime,
   clone,
   newId,
   nowSeconds,
@@ -42,6 +43,7 @@ import {
   type StripeObject,
 } from "./store";
 import * as tax from "./tax";
+import { TestClocks, type TestClock } from "./test-clocks";
 import type {
   Charge,
   CheckoutLineItem,
@@ -78,6 +80,8 @@ export interface EngineOptions {
   onFlow: (events: EventRecord[]) => void;
   /** Delay before a "delayed method" payment resolves by itself; null = only `resolveAsyncPayment`. */
   asyncPaymentDelayMs: number | null;
+  /** How long a test clock stays `advancing` before its advance runs (default 0). */
+  testClockAdvanceMs?: number;
 }
 
 interface PendingAsync {
@@ -141,6 +145,10 @@ export function addInterval(seconds: number, recurring: Pick<Recurring, "interva
   }
 }
 
+function sameInterval(a: Price, b: Price): boolean {
+  return a.recurring?.interval === b.recurring?.interval && a.recurring?.interval_count === b.recurring?.interval_count;
+}
+
 function formatAmount(amount: number, currency: string): string {
   const sign = amount < 0 ? "-" : "";
   const abs = Math.abs(amount);
@@ -153,6 +161,16 @@ function isoDate(seconds: number): string {
 
 export class StripeEngine {
   readonly store = new Store();
+  /** `/v1/test_helpers/test_clocks`: customers on a clock live at its time (test-clocks.ts). */
+  readonly clocks = new TestClocks({
+    store: this.store,
+    flow: (fn) => this.flow(fn),
+    emit: (type: string, clock: TestClock) => void this.emit(type, clock),
+    periodEnd: (sub) => this.periodEnd(sub),
+    renew: (id) => void this.advanceSubscription(id),
+    addInterval,
+    advanceDelayMs: () => this.options.testClockAdvanceMs ?? 0,
+  });
   /** Tax settings, discounts and tax ids (adjustments.ts). */
   readonly adjustments = new Adjustments(this.store);
   /** Every event, oldest first. */
@@ -211,6 +229,7 @@ export class StripeEngine {
 
   /** Forgets every object, event, pending payment and armed failure. */
   reset(): void {
+    this.clocks.dispose();
     for (const pending of this.pendingAsync.values()) if (pending.timer) clearTimeout(pending.timer);
     this.pendingAsync.clear();
     this.store.clear();
@@ -225,6 +244,7 @@ export class StripeEngine {
   }
 
   close(): void {
+    this.clocks.dispose();
     for (const pending of this.pendingAsync.values()) if (pending.timer) clearTimeout(pending.timer);
     this.pendingAsync.clear();
   }
@@ -488,6 +508,13 @@ export class StripeEngine {
   // ---------------------------------------------------------------- customers
 
   createCustomer(params: Params): Customer {
+    const clockId = str(params, "test_clock") || null;
+    // A customer on a test clock is created at the clock's time.
+    if (clockId) return atTime(this.clocks.get(clockId).frozen_time, () => this.newCustomer(params, clockId));
+    return this.newCustomer(params, null);
+  }
+
+  private newCustomer(params: Params, clockId: string | null): Customer {
     const email = str(params, "email");
     if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
       throw invalidRequest(`Invalid email address: ${email}`, "email", "email_invalid");
@@ -504,6 +531,7 @@ export class StripeEngine {
       phone: str(params, "phone") || null,
       preferred_locales: strList(params, "preferred_locales") ?? [],
       ...customerDefaults(),
+      test_clock: clockId,
     };
     return this.flow(() => {
       this.store.put("customer", customer);
@@ -564,6 +592,10 @@ export class StripeEngine {
   // ---------------------------------------------------------------- checkout sessions
 
   createCheckoutSession(params: Params): CheckoutSession {
+    return atTime(this.clocks.timeOfCustomer(str(params, "customer")), () => this.newCheckoutSession(params));
+  }
+
+  private newCheckoutSession(params: Params): CheckoutSession {
     const mode = oneOf(params, "mode", ["payment", "subscription", "setup"] as const);
     if (!mode) throw missingParam("mode");
     if (mode === "setup")
@@ -762,6 +794,11 @@ export class StripeEngine {
    * after `asyncPaymentDelayMs`). `declined`: the card is declined, the session stays open.
    */
   completeCheckout(id: string, outcome: CheckoutOutcome, details: CheckoutDetails = {}): CheckoutSession {
+    const customer = this.checkoutSession(id).customer;
+    return atTime(this.clocks.timeOfCustomer(customer), () => this.completeCheckoutAt(id, outcome, details));
+  }
+
+  private completeCheckoutAt(id: string, outcome: CheckoutOutcome, details: CheckoutDetails): CheckoutSession {
     const session = this.checkoutSession(id);
     if (session.status !== "open") {
       throw invalidRequest(
@@ -1183,6 +1220,7 @@ export class StripeEngine {
       total: adjustment.total,
       webhooks_delivered_at: now,
       ...invoiceDefaults(),
+      test_clock: (customer.test_clock as string | null | undefined) ?? null,
       ...this.invoiceTaxFields(customer, adjustment, settings.automaticTax),
       metadata: { ...session.metadata },
     };
@@ -1356,6 +1394,7 @@ export class StripeEngine {
       ended_at: null,
       latest_invoice: null,
       ...subscriptionDefaults(),
+      test_clock: (customer.test_clock as string | null | undefined) ?? null,
     };
     this.store.put("subscription", sub);
     this.attachSessionAdjustments(session, sub);
@@ -1503,6 +1542,7 @@ export class StripeEngine {
       next_payment_attempt: null,
       status: "open",
       ...invoiceDefaults(),
+      test_clock: (sub.test_clock as string | null | undefined) ?? null,
       ...this.invoiceTaxFields(
         customer,
         adjustment,
@@ -1639,6 +1679,10 @@ export class StripeEngine {
    * (paid, or failed → `past_due` when a failure is armed with `failNextPayment`).
    */
   advanceSubscription(id: string): Subscription {
+    return atTime(this.clocks.timeOfCustomer(this.subscription(id).customer), () => this.advanceSubscriptionAt(id));
+  }
+
+  private advanceSubscriptionAt(id: string): Subscription {
     const sub = this.subscription(id);
     if (!["active", "past_due", "trialing", "unpaid"].includes(sub.status)) {
       throw invalidRequest(
@@ -1681,8 +1725,9 @@ export class StripeEngine {
   }
 
   /**
-   * A test clock's advance (the simulator's stand-in for `test_helpers/test_clocks/:id/advance`):
-   * time moves to `to` (UNIX seconds) for the subscriptions' billing, and every live subscription
+   * A shortcut older than the simulator's test clocks (`/v1/test_helpers/test_clocks`, which follow
+   * Stripe): time moves to `to` (UNIX seconds) for the subscriptions' billing, and every live subscription
+   * not on a test clock (those move with their clock)
    * whose period ends by then renews, period after period (monthly ones each month, yearly ones
    * after a year, days clamped from the anchor), in the order the periods end. Returns the renewals.
    */
@@ -1691,7 +1736,7 @@ export class StripeEngine {
     for (;;) {
       const due = this.store
         .all<Subscription>("subscription")
-        .filter((sub) => ["active", "trialing"].includes(sub.status) && this.periodEnd(sub) <= to)
+        .filter((sub) => ["active", "trialing"].includes(sub.status) && !sub.test_clock && this.periodEnd(sub) <= to)
         .sort((x, y) => this.periodEnd(x) - this.periodEnd(y));
       const next = due[0];
       if (!next) return renewed;
@@ -1833,6 +1878,12 @@ export class StripeEngine {
    * `cancel_at_period_end`, `metadata`.
    */
   updateSubscription(id: string, params: Params): Subscription {
+    return atTime(this.clocks.timeOfCustomer(this.subscription(id).customer), () =>
+      this.updateSubscriptionAt(id, params),
+    );
+  }
+
+  private updateSubscriptionAt(id: string, params: Params): Subscription {
     const sub = this.subscription(id);
     const supported = [
       "items",
@@ -1883,6 +1934,10 @@ export class StripeEngine {
     return this.flow(() => {
       const before = clone(sub);
       Object.assign(sub, collection);
+      const cycleReset = changes.some((c) => {
+        const item = c.itemId && c.price ? sub.items.data.find((it) => it.id === c.itemId) : undefined;
+        return item !== undefined && !c.deleted && !sameInterval(item.price, c.price!);
+      });
       const lines = changes.length > 0 ? this.applyItemChanges(sub, changes, prorationDate) : [];
       if (cancelAtPeriodEnd !== undefined) this.setCancelAtPeriodEnd(sub, cancelAtPeriodEnd);
       if (cancellation) {
@@ -1896,7 +1951,8 @@ export class StripeEngine {
       if (description !== undefined) sub.description = description || null;
       sub.metadata = metadata;
       this.emitSubscriptionUpdated(sub, before);
-      if (lines.length > 0) this.billProrations(sub, lines, proration);
+      if (cycleReset) this.billIntervalSwitch(sub, lines, proration);
+      else if (lines.length > 0) this.billProrations(sub, lines, proration);
       return sub;
     });
   }
@@ -1988,7 +2044,9 @@ export class StripeEngine {
             "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.",
             `${p}[price]`,
           );
-        const first = sub.items.data[0]?.price.recurring;
+        // Every item must bill at one interval; the item being switched may move to another one
+        // (Stripe then resets the billing cycle: see applyItemChanges).
+        const first = sub.items.data.find((it) => it.id !== itemId)?.price.recurring;
         if (
           price.currency !== sub.currency ||
           (first &&
@@ -2048,6 +2106,18 @@ export class StripeEngine {
           subscriptionItem: item.id,
           period,
         });
+        if (!sameInterval(item.price, newPrice)) {
+          // Another billing interval (monthly ↔ yearly): as on Stripe, the billing cycle anchor resets
+          // to the change and a new period of the new price starts now, billed in full at once
+          // (billIntervalSwitch) with the credit for the old price's unused time.
+          item.price = clone(newPrice);
+          item.plan = this.planOf(newPrice);
+          item.quantity = newQuantity;
+          item.current_period_start = from;
+          item.current_period_end = addInterval(from, newPrice.recurring!);
+          sub.billing_cycle_anchor = from;
+          continue;
+        }
         lines.push({
           amount: Math.round(newPrice.unit_amount * newQuantity * fraction),
           description: `Remaining time on ${newQuantity} × ${this.productName(newPrice)} after ${isoDate(from)}`,
@@ -2092,6 +2162,24 @@ export class StripeEngine {
       { start: now, end: now },
       lines.map((l) => ({ ...l, proration: true })),
     );
+    this.collectUpdateInvoice(sub, invoice);
+  }
+
+  /**
+   * A switch to another billing interval is invoiced at once whatever `proration_behavior` says:
+   * the new period's full price, less the old price's unused time (none with `none`); pending
+   * prorations go on this invoice too.
+   */
+  private billIntervalSwitch(sub: Subscription, credits: PendingProration[], proration: ProrationBehavior): void {
+    const now = nowSeconds();
+    const pending = this.pendingProrations.get(sub.id) ?? [];
+    this.pendingProrations.delete(sub.id);
+    const lines = this.cycleLines(sub, [...pending, ...(proration === "none" ? [] : credits)]);
+    this.collectUpdateInvoice(sub, this.buildInvoice(sub, "subscription_update", { start: now, end: now }, lines));
+  }
+
+  /** Charges a `subscription_update` invoice now (a failure turns the subscription `past_due`). */
+  private collectUpdateInvoice(sub: Subscription, invoice: Invoice): void {
     const beforeInvoice = clone(sub);
     sub.latest_invoice = invoice.id;
     this.emit("invoice.created", this.invoiceCreatedSnapshot(invoice));
@@ -2114,6 +2202,12 @@ export class StripeEngine {
 
   /** `DELETE /v1/subscriptions/:id`: ends the subscription now. */
   cancelSubscription(id: string, params: Params = {}): Subscription {
+    return atTime(this.clocks.timeOfCustomer(this.subscription(id).customer), () =>
+      this.cancelSubscriptionAt(id, params),
+    );
+  }
+
+  private cancelSubscriptionAt(id: string, params: Params): Subscription {
     const sub = this.subscription(id);
     if (sub.status === "canceled" || sub.status === "incomplete_expired") {
       throw invalidRequest(`This subscription is already canceled.`, "subscription");
@@ -2365,6 +2459,13 @@ export class StripeEngine {
 
   /** A portal plan switch: the subscription's first item moves to `priceId`, proration per configuration. */
   portalSwitchPlan(session: PortalSession, subscriptionId: string, priceId: string): Subscription {
+    const customer = this.subscription(subscriptionId).customer;
+    return atTime(this.clocks.timeOfCustomer(customer), () =>
+      this.portalSwitchPlanAt(session, subscriptionId, priceId),
+    );
+  }
+
+  private portalSwitchPlanAt(session: PortalSession, subscriptionId: string, priceId: string): Subscription {
     const sub = this.subscription(subscriptionId, "subscription");
     if (sub.customer !== session.customer)
       throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
@@ -2382,7 +2483,11 @@ export class StripeEngine {
       ((update.schedule_at_period_end as JsonObject | undefined)?.conditions as Array<{ type?: string }> | undefined) ??
       [];
     const decreasing = price.unit_amount * item.quantity < item.price.unit_amount * item.quantity;
-    if (decreasing && conditions.some((c) => c.type === "decreasing_item_amount"))
+    const shortening = addInterval(0, price.recurring!) < addInterval(0, item.price.recurring!);
+    if (
+      (decreasing && conditions.some((c) => c.type === "decreasing_item_amount")) ||
+      (shortening && conditions.some((c) => c.type === "shortening_interval"))
+    )
       return this.schedulePriceAtPeriodEnd(sub, item, price);
     return this.flow(() => {
       // A new change replaces a scheduled one, as in Stripe's portal.
@@ -2539,6 +2644,11 @@ export class StripeEngine {
 
   /** A portal cancellation: at period end (default) or at once, per configuration. */
   portalCancel(session: PortalSession, subscriptionId: string): Subscription {
+    const customer = this.subscription(subscriptionId).customer;
+    return atTime(this.clocks.timeOfCustomer(customer), () => this.portalCancelAt(session, subscriptionId));
+  }
+
+  private portalCancelAt(session: PortalSession, subscriptionId: string): Subscription {
     const sub = this.subscription(subscriptionId, "subscription");
     if (sub.customer !== session.customer)
       throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");
@@ -2551,6 +2661,11 @@ export class StripeEngine {
 
   /** Undoes a pending cancellation from the portal ("Renew plan"). */
   portalRenew(session: PortalSession, subscriptionId: string): Subscription {
+    const customer = this.subscription(subscriptionId).customer;
+    return atTime(this.clocks.timeOfCustomer(customer), () => this.portalRenewAt(session, subscriptionId));
+  }
+
+  private portalRenewAt(session: PortalSession, subscriptionId: string): Subscription {
     const sub = this.subscription(subscriptionId, "subscription");
     if (sub.customer !== session.customer)
       throw invalidRequest("This subscription does not belong to the portal's customer.", "subscription");

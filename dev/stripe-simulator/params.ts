@@ -335,6 +335,10 @@ export const ALLOWED_PARAMS = {
     "restrictions",
   ],
   "promotion_codes.list": [...PAGE, "active", "code", "coupon", "created", "customer", "customer_account"],
+  "test_helpers.test_clocks.create": ["frozen_time", "customer", "expand", "name"],
+  "test_helpers.test_clocks.advance": ["frozen_time", "expand"],
+  "test_helpers.test_clocks.list": [...PAGE],
+  "test_helpers.test_clocks.del": [],
   retrieve: ["expand"],
 } as const satisfies Record<string, readonly string[]>;
 

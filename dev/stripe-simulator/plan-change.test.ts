@@ -242,3 +242,64 @@ describe("portal schedule_at_period_end", () => {
     });
   });
 });
+
+describe("a switch to another billing interval", () => {
+  it("resets the billing cycle to the switch and invoices at once the new period, less the old price's unused time, whatever proration_behavior says", async () => {
+    const yearly = await f.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 10_000,
+      recurring: { interval: "year" },
+      product: catalog.basic.product as string,
+    });
+    for (const behavior of ["create_prorations", "none"] as const) {
+      const sub = await subscribe();
+      const item = sub.items.data[0]!;
+      const at = item.current_period_start + 10 * 86_400;
+      await f.stripe.subscriptions.update(sub.id, {
+        items: [{ id: item.id, price: yearly.id }],
+        proration_behavior: behavior,
+        proration_date: at,
+      });
+      await f.sim.settled();
+      const switched = await f.stripe.subscriptions.retrieve(sub.id);
+      const next = switched.items.data[0]!;
+      expect(switched.billing_cycle_anchor).toBe(at);
+      expect([next.id, next.price.id, next.current_period_start]).toEqual([item.id, yearly.id, at]);
+      expect(new Date(next.current_period_end * 1000).getUTCFullYear()).toBe(new Date(at * 1000).getUTCFullYear() + 1);
+      const invoice = await f.stripe.invoices.retrieve(switched.latest_invoice as string);
+      const unused = Math.round(
+        (1000 * (item.current_period_end - at)) / (item.current_period_end - item.current_period_start),
+      );
+      expect(invoice).toMatchObject({ billing_reason: "subscription_update", status: "paid" });
+      expect(invoice.lines.data.map((l) => [l.amount, l.parent!.subscription_item_details!.proration])).toEqual(
+        behavior === "none"
+          ? [[10_000, false]]
+          : [
+              [-unused, true],
+              [10_000, false],
+            ],
+      );
+      expect(f.receiver.types()).toEqual([
+        "customer.subscription.updated",
+        "invoice.created",
+        "invoice.finalized",
+        "invoice.paid",
+        "invoice.payment_succeeded",
+      ]);
+    }
+  });
+
+  it("still refuses an added item at another interval than the subscription's", async () => {
+    const yearly = await f.stripe.prices.create({
+      currency: "usd",
+      unit_amount: 10_000,
+      recurring: { interval: "year" },
+      product: catalog.pro.product as string,
+    });
+    const sub = await subscribe();
+    await expect(f.stripe.subscriptions.update(sub.id, { items: [{ price: yearly.id }] })).rejects.toMatchObject({
+      statusCode: 400,
+      message: "Currency and interval fields must match across all plans on this subscription.",
+    });
+  });
+});

@@ -43,6 +43,8 @@ export interface StripeSimulatorOptions {
   webhooks?: Partial<WebhookSwitches>;
   /** When a "delayed method" checkout payment resolves by itself; null = only via `resolveAsyncPayment`. Default 2000. */
   asyncPaymentDelayMs?: number | null;
+  /** How long a test clock stays `advancing` before its advance runs (Stripe takes seconds). Default 0. */
+  testClockAdvanceMs?: number;
   /** Randomness of the `shuffle` switch (default Math.random), for reproducible orders. */
   random?: () => number;
 }
@@ -210,6 +212,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     publicUrl: () => publicUrl,
     onFlow: (events) => dispatcher.enqueue(events),
     asyncPaymentDelayMs: options.asyncPaymentDelayMs === undefined ? 2000 : options.asyncPaymentDelayMs,
+    ...(options.testClockAdvanceMs === undefined ? {} : { testClockAdvanceMs: options.testClockAdvanceMs }),
   });
   const idempotency = new Map<string, IdempotentResult>();
   const requests: RecordedApiRequest[] = [];

@@ -29,8 +29,22 @@ export function newId(prefix: string, length = 24): string {
   return `${prefix}_${out}`;
 }
 
+let frozenNow: number | null = null;
+
+/** The simulator's "now" (UNIX seconds): the test clock time of the flow running (`atTime`), else the wall clock. */
 export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
+  return frozenNow ?? Math.floor(Date.now() / 1000);
+}
+
+/** Runs `fn` at `now` (a test clock's time; null: the wall clock). Flows are synchronous, so this nests safely. */
+export function atTime<T>(now: number | null, fn: () => T): T {
+  const previous = frozenNow;
+  frozenNow = now;
+  try {
+    return fn();
+  } finally {
+    frozenNow = previous;
+  }
 }
 
 export function clone<T>(value: T): T {
@@ -58,6 +72,7 @@ const PREFIXES: Array<[string, string]> = [
   ["promo_", "promotion_code"],
   ["di_", "discount"],
   ["txr_", "tax_rate"],
+  ["clock_", "test_helpers.test_clock"],
 ];
 
 export function kindOfId(id: string): string | null {

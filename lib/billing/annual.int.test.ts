@@ -1,6 +1,6 @@
 // Issue 20 §4: yearly plans with a monthly allowance, end to end over the production checkout,
-// webhook and reset code, the loopback Stripe simulator (its clock advance renews the year) and a
-// real Postgres. A yearly subscriber gets the plan's allowance on each of the twelve anchor days
+// webhook and reset code, the loopback Stripe simulator (a Stripe test clock, advanced through the
+// real SDK, renews the year) and a real Postgres. A yearly subscriber gets the plan's allowance on each of the twelve anchor days
 // (the first from invoice.paid, months 2–12 from the reset cron, under allowance:<user>:<month
 // start>), and month 13 — the renewal — exactly once when its webhook and the cron meet.
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { startCheckout, UnknownBillingInterval } from "./checkout";
 import { clawbackForCharge } from "./clawback";
 import { syncSubscription } from "./sync-subscription";
 import { handleStripeWebhook } from "./webhook";
+import { advanceTestClock, customerOnClock } from "@/test/billing/clock-and-portal";
 import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
@@ -46,6 +47,11 @@ const reset = (now: Date, renewalGraceMs?: number) =>
     { now, ...(renewalGraceMs === undefined ? {} : { renewalGraceMs }) },
   );
 
+const JAN_31 = Date.UTC(2027, 0, 31, 10); // ms
+
+const onClock = (user: User, clockId: string) => customerOnClock(h, user, clockId);
+const advanceClock = (clockId: string, toMs: number) => advanceTestClock(h, clockId, toMs / 1000);
+
 async function grants(userId: string) {
   return h.t.sql<{ idempotency_key: string; allowance_delta: string; source_ref: string }>(
     "SELECT idempotency_key, allowance_delta::text, source_ref FROM token_transactions WHERE user_id = $1 AND kind = 'grant_allowance' ORDER BY id",
@@ -54,9 +60,14 @@ async function grants(userId: string) {
 }
 
 describe("a yearly plan", () => {
-  it("bills a year at 10 × the monthly price and grants the monthly allowance on 12 anchor days; month 13 once when the renewal webhook and the cron meet", async () => {
-    const user = await h.newUser("yearly");
+  it("on a test clock from Jan 31: 10 × the monthly price, the allowance on 12 anchor days clamped to each month (Feb 28, Mar 31, Apr 30 …); month 13 once when the renewal webhook and the cron meet", async () => {
+    // A customer on a Stripe test clock frozen on Jan 31, 2027 (the real SDK's testHelpers.testClocks).
+    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: JAN_31 / 1000, name: "yearly" });
+    const user = await h.newUser("yearly", new Date(JAN_31 - 3 * DAY * 1000));
+    await onClock(user, clock.id);
     const { subscription, item, customerId, anchor } = await subscribeYearly(user, "pro");
+    expect(anchor).toEqual(new Date(JAN_31));
+    expect(subscription.test_clock).toBe(clock.id);
     expect(item.price).toMatchObject({ unit_amount: 19_000, lookup_key: "tollgate_plan_pro_yearly" });
     expect(item.price.recurring).toMatchObject({ interval: "year", interval_count: 1 });
     expect(item.current_period_end).toBe(addMonthsClamped(anchor, 12).getTime() / 1000);
@@ -64,9 +75,11 @@ describe("a yearly plan", () => {
     expect(await h.buckets(user.id)).toMatchObject({ allowance: PRO, nextResetAt: addMonthsClamped(anchor, 1) });
     const invoiceId = subscription.latest_invoice as string;
 
+    const monthStarts: string[] = [anchor.toISOString().slice(0, 10)];
     for (let month = 1; month < 12; month++) {
       const start = addMonthsClamped(anchor, month);
       expect((await reset(new Date(start.getTime() - 1000))).periodsStarted).toBe(0); // not yet
+      await advanceClock(clock.id, start.getTime() + 60_000); // Stripe bills nothing in the year
       expect((await reset(new Date(start.getTime() + 60_000))).paidPeriods).toBe(1);
       expect((await reset(new Date(start.getTime() + 120_000))).periodsStarted).toBe(0); // once
       expect(await h.buckets(user.id)).toMatchObject({
@@ -74,19 +87,30 @@ describe("a yearly plan", () => {
         periodStart: start,
         nextResetAt: addMonthsClamped(anchor, month + 1),
       });
+      monthStarts.push(start.toISOString().slice(0, 10));
     }
+    // The day-31 anchor, clamped to each month's last day and back to the 31st, as Stripe counts.
+    expect(monthStarts).toEqual(
+      ["01-31", "02-28", "03-31", "04-30", "05-31", "06-30", "07-31", "08-31", "09-30", "10-31", "11-30", "12-31"].map(
+        (day) => `2027-${day}`,
+      ),
+    );
+    expect((await h.stripe.invoices.list({ subscription: subscription.id })).data.map((i) => i.id)).toEqual([
+      invoiceId,
+    ]);
     // The year is over but Stripe's renewal is not in our copy yet: nothing ahead of the payment.
     const yearEnd = addMonthsClamped(anchor, 12);
     expect((await reset(new Date(yearEnd.getTime() + 60_000), 0)).awaitingRenewal).toBe(1);
 
-    // The simulator's clock reaches the anchor day a year on: the renewal's webhooks are held, the
-    // sync learns the paid new year, then the held webhooks and the cron run at the same time.
+    // The test clock reaches the anchor day a year on: the renewal's webhooks are held, the sync
+    // learns the paid new year, then the held webhooks and the cron run at the same time.
     h.hold = [];
-    const renewed = h.sim.advanceClock(yearEnd.getTime() / 1000);
-    expect(renewed).toEqual([{ subscription: subscription.id, periodStart: yearEnd.getTime() / 1000 }]);
-    await h.sim.settled();
+    await advanceClock(clock.id, yearEnd.getTime());
     const held = h.hold;
     h.hold = null;
+    expect(held.map((d) => (JSON.parse(d.body) as { type: string }).type)).toContain("invoice.paid");
+    const renewal = (await h.stripe.invoices.list({ subscription: subscription.id, limit: 1 })).data[0]!;
+    expect(renewal).toMatchObject({ billing_reason: "subscription_cycle", created: yearEnd.getTime() / 1000 });
     await syncSubscription(h.ctx, customerId);
     const [summary] = await Promise.all([
       reset(new Date(yearEnd.getTime() + 60_000), 0),
@@ -101,7 +125,7 @@ describe("a yearly plan", () => {
     expect(rows.every((r) => r.allowance_delta === String(PRO))).toBe(true);
     // Months 1–12 name the year's invoice (a refund of it finds them); month 13 the renewal's.
     expect(new Set(rows.slice(0, 12).map((r) => r.source_ref))).toEqual(new Set([invoiceId]));
-    expect(rows[12]!.source_ref).not.toBe(invoiceId);
+    expect(rows[12]!.source_ref).toBe(renewal.id);
     expect(await h.buckets(user.id)).toMatchObject({ allowance: PRO, nextResetAt: addMonthsClamped(anchor, 13) });
     expect((await verifyLedger(h.t.db)).mismatches).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { startCheckout } from "./checkout";
 import { confirmCheckout, refreshAfterPortal } from "./confirm-checkout";
 import { subscriptionOverview } from "./overview";
 import { findPortalConfiguration } from "./portal-configuration";
+import { confirmInPortal as confirmInPortalPage } from "@/test/billing/clock-and-portal";
 import { billingTestHarness } from "@/test/billing/harness";
 
 const h = billingTestHarness();
@@ -51,24 +52,7 @@ async function planChangeRows(userId: string) {
   );
 }
 
-/** Opens the portal page at `url` and presses its Confirm button, as a browser would. */
-async function confirmInPortal(url: string): Promise<void> {
-  const html = await (await fetch(url)).text();
-  const form = html
-    .split("<form")
-    .slice(1)
-    .find((fm) => fm.includes("Confirm"));
-  if (!form) throw new Error("the portal page has no Confirm button");
-  const action = /action="([^"]+)"/.exec(form)![1]!;
-  const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]!] = m[2]!;
-  const res = await fetch(new URL(action, h.sim.url).href, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-}
+const confirmInPortal = (url: string) => confirmInPortalPage(h, url);
 
 describe("an upgrade grants only what was paid", () => {
   it("Essential → Titan on the last day of the period grants only the pro-rated share, once the proration invoice is paid", async () => {
