@@ -1,14 +1,35 @@
 // The dashboard's greeting and the three balance figures (kept live by the shared balance stream),
 // in the user's language; the allowance's reset date in the user's time zone.
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { LiveTokenAmount } from "@/components/live-token-amount";
 import { formatDate } from "@/lib/format";
 import { DEFAULT_TIME_ZONE } from "@/lib/i18n/config";
 import type { Balance } from "@/lib/tokens/ledger";
 
-const card = "rounded-lg border border-zinc-200 bg-white p-4";
-const figure = "mt-1 text-2xl font-semibold tabular-nums";
+/** One balance bucket: its name, its live figure and an optional note under it. */
+function Figure({
+  label,
+  bucket,
+  initial,
+  children,
+}: {
+  label: string;
+  bucket: "available" | "allowance" | "purchased";
+  initial: bigint;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="rounded-lg border border-zinc-200 bg-white p-4">
+      <dt className="text-sm text-zinc-600">{label}</dt>
+      <dd className="mt-1 text-2xl font-semibold tabular-nums">
+        <LiveTokenAmount bucket={bucket} initial={initial.toString()} />
+      </dd>
+      {children && <dd className="text-xs text-zinc-600">{children}</dd>}
+    </div>
+  );
+}
 
 export function DashboardSummary({
   name,
@@ -25,27 +46,11 @@ export function DashboardSummary({
       <h1 className="text-2xl font-semibold tracking-tight">{name ? t("welcomeName", { name }) : t("welcome")}</h1>
       {balance && (
         <dl className="mt-6 grid gap-4 sm:grid-cols-3">
-          <div className={card}>
-            <dt className="text-sm text-zinc-600">{t("available")}</dt>
-            <dd className={figure}>
-              <LiveTokenAmount bucket="available" initial={balance.available.toString()} />
-            </dd>
-          </div>
-          <div className={card}>
-            <dt className="text-sm text-zinc-600">{t("allowanceLeft")}</dt>
-            <dd className={figure}>
-              <LiveTokenAmount bucket="allowance" initial={balance.allowance.toString()} />
-            </dd>
-            <dd className="text-xs text-zinc-600">
-              {t("resets", { date: formatDate(balance.nextResetAt, locale, timeZone) })}
-            </dd>
-          </div>
-          <div className={card}>
-            <dt className="text-sm text-zinc-600">{t("purchased")}</dt>
-            <dd className={figure}>
-              <LiveTokenAmount bucket="purchased" initial={balance.purchased.toString()} />
-            </dd>
-          </div>
+          <Figure label={t("available")} bucket="available" initial={balance.available} />
+          <Figure label={t("allowanceLeft")} bucket="allowance" initial={balance.allowance}>
+            {t("resets", { date: formatDate(balance.nextResetAt, locale, timeZone) })}
+          </Figure>
+          <Figure label={t("purchased")} bucket="purchased" initial={balance.purchased} />
         </dl>
       )}
       <p className="mt-8 text-zinc-700">
