@@ -1,7 +1,9 @@
 // Any structured AI answer, readable without a page of its own: objects become labelled lists,
 // arrays of objects become cards, arrays of text become bullet lists. Labels come from the keys
-// ("proteinG" → "Protein (g)"). Server- and client-safe.
+// ("proteinG" → "Protein (g)"; the answer's keys and text are the model's, in English). Server- and
+// client-safe; the panel's own words (yes, no, none) are the user's language.
 import type { ReactNode } from "react";
+import { useTranslations } from "next-intl";
 
 const UNITS: [RegExp, string][] = [
   [/Cm$/, " (cm)"],
@@ -29,13 +31,14 @@ export function labelOf(key: string): string {
 }
 
 function Value({ value }: { value: unknown }): ReactNode {
+  const t = useTranslations("ai.result");
   if (value === null || value === undefined) return <span className="text-zinc-500">—</span>;
   if (typeof value === "number")
     return <span className="tabular-nums">{Number.isInteger(value) ? value : Math.round(value * 100) / 100}</span>;
   if (typeof value === "string") return <span>{value.replace(/_/g, " ")}</span>;
-  if (typeof value === "boolean") return <span>{value ? "yes" : "no"}</span>;
+  if (typeof value === "boolean") return <span>{value ? t("yes") : t("no")}</span>;
   if (Array.isArray(value)) {
-    if (value.length === 0) return <span className="text-zinc-500">none</span>;
+    if (value.length === 0) return <span className="text-zinc-500">{t("none")}</span>;
     if (value.every((v) => typeof v !== "object" || v === null)) {
       return (
         <ul className="list-disc space-y-1 pl-5">

@@ -3,6 +3,7 @@
 // 10 MB limit checked in the browser for a quick message (the server checks again, from the bytes),
 // previews, and each image's pixel size (what makes the cost estimate exact).
 import { useEffect, useId, useState } from "react";
+import { useTranslations } from "next-intl";
 
 export const ACCEPTED_IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
 export const MAX_IMAGE_MB = 10;
@@ -40,6 +41,7 @@ export function ImageUploadField({
   onChange(images: PickedImage[]): void;
   disabled?: boolean;
 }) {
+  const t = useTranslations("ai.upload");
   const id = useId();
   const [images, setImages] = useState<PickedImage[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
@@ -49,17 +51,17 @@ export function ImageUploadField({
   async function pick(files: FileList | null) {
     setProblem(null);
     const list = Array.from(files ?? []);
-    if (list.length > max) return fail(`Choose at most ${max} image${max === 1 ? "" : "s"}.`);
+    if (list.length > max) return fail(t("tooMany", { max }));
     for (const file of list) {
-      if (!ACCEPTED_IMAGE_TYPES.includes(file.type)) return fail(`${file.name} is not a JPEG, PNG, WebP or GIF image.`);
-      if (file.size > MAX_IMAGE_MB * 1024 * 1024) return fail(`${file.name} is larger than ${MAX_IMAGE_MB} MB.`);
+      if (!ACCEPTED_IMAGE_TYPES.includes(file.type)) return fail(t("wrongType", { name: file.name }));
+      if (file.size > MAX_IMAGE_MB * 1024 * 1024) return fail(t("tooLarge", { name: file.name, mb: MAX_IMAGE_MB }));
     }
     try {
       const picked = await Promise.all(list.map(measure));
       setImages(picked);
       onChange(picked);
     } catch {
-      fail("One of the images could not be read.");
+      fail(t("unreadable"));
     }
   }
 
@@ -75,7 +77,7 @@ export function ImageUploadField({
         {label}
       </label>
       <p id={`${id}-hint`} className="text-xs text-zinc-600">
-        {hint ?? `JPEG, PNG, WebP or GIF, up to ${MAX_IMAGE_MB} MB${max > 1 ? ` each, at most ${max}` : ""}.`}
+        {hint ?? t("hint", { mb: MAX_IMAGE_MB, max })}
       </p>
       <input
         id={id}
@@ -101,7 +103,7 @@ export function ImageUploadField({
               {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL preview, not an optimisable asset */}
               <img
                 src={image.previewUrl}
-                alt={`Preview of ${image.file.name}`}
+                alt={t("preview", { name: image.file.name })}
                 className="h-24 w-24 rounded-md border border-zinc-200 object-cover"
               />
               <span className="mt-1 block">

@@ -19,7 +19,7 @@ export function useEstimate(
     let cancelled = false;
     const timer = setTimeout(() => {
       estimate(JSON.parse(key))
-        .catch((): EstimateAnswer => ({ ok: false, message: "The estimate is unavailable right now." }))
+        .catch((): EstimateAnswer => ({ ok: false, message: "unavailable" }))
         .then((answer) => {
           if (!cancelled) setAnswered({ key, answer });
         });

@@ -2,13 +2,16 @@
 // Calls a metered AI route from a page and keeps what the page shows: the result, what it cost
 // (`tokens.charged` of the answer), or the error — 402 with what is required and available, 400 with
 // the reason, 502 with what was charged anyway. After every call the server components (the
-// sidebar's balance) are refreshed.
+// sidebar's balance) are refreshed. The error keeps the answer's code, which the alert puts in the
+// user's words; an answer without a body gets the code its status implies.
 import { useRouter } from "next/navigation";
 import { useCallback, useState } from "react";
 
 export interface MeteredError {
   status: number;
+  /** The answer's error code (lib/http/api-error.ts), or the page's own: "network_error", "stream_cut". */
   error: string;
+  /** The answer's message: English, for developers; shown only for a code the page does not know. */
   message: string;
   required?: number;
   available?: number;
@@ -23,12 +26,17 @@ export type MeteredCallState<T> =
   | { status: "done"; result: T; charged: number; remaining: number }
   | { status: "error"; error: MeteredError };
 
-const FALLBACK: Record<number, string> = {
-  401: "Your session has ended; sign in again.",
-  402: "You do not have enough tokens for this request.",
-  413: "The upload is too large.",
-  429: "Too many requests; wait a moment and try again.",
+const FALLBACK_CODE: Record<number, string> = {
+  401: "unauthorized",
+  402: "insufficient_tokens",
+  413: "payload_too_large",
+  429: "rate_limited",
 };
+
+/** The code of an error answer: its own, or the one its status implies when it has no body. */
+export function errorCode(status: number, body: Record<string, unknown> | null): string {
+  return String(body?.error ?? FALLBACK_CODE[status] ?? "error");
+}
 
 export function useMeteredCall<T>() {
   const router = useRouter();
@@ -54,8 +62,8 @@ export function useMeteredCall<T>() {
             status: "error",
             error: {
               status: response.status,
-              error: String(body?.error ?? "error"),
-              message: String(body?.message ?? FALLBACK[response.status] ?? `The request failed (${response.status}).`),
+              error: errorCode(response.status, body),
+              message: String(body?.message ?? ""),
               required: body?.required as number | undefined,
               available: body?.available as number | undefined,
               upgradeUrl: body?.upgradeUrl as string | undefined,
@@ -69,7 +77,7 @@ export function useMeteredCall<T>() {
           error: {
             status: 0,
             error: "network_error",
-            message: "The request could not be sent; check your connection and try again.",
+            message: "",
           },
         };
       }

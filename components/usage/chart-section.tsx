@@ -4,7 +4,8 @@ import { formatTokens, shownTokens } from "@/lib/format";
 import type { UsageDimension, UsageSeries } from "@/lib/tokens/usage";
 import { UsageChart } from "./usage-chart";
 import { UsageTable } from "./usage-table";
-import { chartView, tableRows } from "./view";
+import { isFeatureSlug } from "@/lib/ai/registry";
+import { chartView, tableRows, type SeriesTitle } from "./view";
 
 export function ChartSection({
   series,
@@ -22,7 +23,14 @@ export function ChartSection({
   const words = { title: t(`${dimension}.title`), column: t(`${dimension}.column`) };
   const id = `chart-${dimension}`;
   const caption = t("caption", { dimension, days });
-  const view = chartView(series, dimension);
+  const tu = useTranslations("usage");
+  const tf = useTranslations("features");
+  // Feature slugs the registry knows by their translated title; an app's own route keeps its slug.
+  const title: SeriesTitle =
+    dimension === "feature"
+      ? (key) => (key === "" ? tu("other") : isFeatureSlug(key) ? tf(`${key}.title`) : key)
+      : (key) => (key === "" ? tu("unknownModel") : key);
+  const view = chartView(series, dimension, title);
   return (
     <section
       aria-labelledby={`${id}-heading`}
@@ -47,7 +55,12 @@ export function ChartSection({
             </figcaption>
             <UsageChart rows={view.rows} series={view.series} label={caption} />
           </figure>
-          <UsageTable caption={caption} column={words.column} rows={tableRows(series, dimension)} total={total} />
+          <UsageTable
+            caption={caption}
+            column={words.column}
+            rows={tableRows(series, dimension, title)}
+            total={total}
+          />
         </>
       )}
     </section>

@@ -39,6 +39,9 @@ export const MODEL_COLOURS = [
 /** A feature the registry does not know (e.g. an app's own route): neutral grey. */
 const OTHER_COLOUR = "#71717a"; // zinc-500
 
+/** A series key in words: a feature's or a model's title (English by default; the page passes its own). */
+export type SeriesTitle = (key: string) => string;
+
 export function featureTitle(slug: string): string {
   if (slug === "") return "Other";
   return isFeatureSlug(slug) ? aiFeature(slug).title : slug;
@@ -70,10 +73,14 @@ export interface ChartView {
 /** Millitokens → tokens, for the chart's geometry only (the tables show the exact figures). */
 const tokens = (millitokens: bigint) => Number(millitokens) / 1000;
 
-export function chartView(series: UsageSeries, dimension: UsageDimension): ChartView {
+export function chartView(
+  series: UsageSeries,
+  dimension: UsageDimension,
+  title: SeriesTitle = dimension === "feature" ? featureTitle : modelTitle,
+): ChartView {
   const described = series.keys.map((key, index) => ({
     dataKey: `s${index}`,
-    label: dimension === "feature" ? featureTitle(key) : modelTitle(key),
+    label: title(key),
     colour:
       dimension === "feature"
         ? isFeatureSlug(key)
@@ -97,8 +104,8 @@ export function chartView(series: UsageSeries, dimension: UsageDimension): Chart
 export function tableRows(
   series: UsageSeries,
   dimension: UsageDimension,
+  label: SeriesTitle = dimension === "feature" ? featureTitle : modelTitle,
 ): { day: string; label: string; millitokens: bigint }[] {
-  const label = dimension === "feature" ? featureTitle : modelTitle;
   return series.days.flatMap(({ day, amounts }) =>
     amounts.flatMap((amount, index) =>
       amount === 0n ? [] : [{ day, label: label(series.keys[index]!), millitokens: amount }],

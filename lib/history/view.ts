@@ -1,10 +1,11 @@
 // One page of the transaction history as the subscription page shows it: each row in words, with
 // its date, its signed change and the balance after it. Plain values only (safe to pass to a
-// client component).
+// client component). In the words given (the user's language on their own page; English by default,
+// as the admin pages show it).
 import type { DbTx } from "../db/client";
-import { DEFAULT_LOCALE, formatTokensDetailed } from "../format";
+import { formatTokensDetailed } from "../format";
 import { history, type TransactionKind } from "../tokens/ledger";
-import { describeRow, KIND_LABEL } from "./describe";
+import { describeRow, ENGLISH_WORDS, type HistoryWords } from "./describe";
 import { toHistoryFilters, type HistoryParams } from "./filters";
 import { loadPlanNames } from "./plans";
 
@@ -39,6 +40,7 @@ export async function historyView(
   userId: string,
   params: HistoryParams,
   limit = HISTORY_PAGE_SIZE,
+  words: HistoryWords = ENGLISH_WORDS,
 ): Promise<HistoryView> {
   const [planNames, page] = await Promise.all([
     loadPlanNames(tx),
@@ -47,17 +49,17 @@ export async function historyView(
   return {
     nextCursor: page.nextCursor,
     entries: page.rows.map((row) => {
-      const description = describeRow(row, planNames);
+      const description = describeRow(row, planNames, words);
       return {
         id: row.id.toString(),
         createdAt: row.createdAt,
         kind: row.kind,
-        kindLabel: KIND_LABEL[row.kind],
+        kindLabel: words.t(`history.kind.${row.kind}`),
         title: description.title,
         details: description.details,
         amount: description.amount,
         amountMillitokens: (row.allowanceDelta + row.purchasedDelta).toString(),
-        balanceAfter: formatTokensDetailed(row.allowanceAfter + row.purchasedAfter, DEFAULT_LOCALE),
+        balanceAfter: formatTokensDetailed(row.allowanceAfter + row.purchasedAfter, words.locale),
         text: description.text,
         actorId: row.actorId,
       };

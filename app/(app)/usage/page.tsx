@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { dailyUsage, parseUsageRange, periodUsage, reportMonths } from "@/lib/tokens/usage";
@@ -7,7 +8,9 @@ import { PeriodMeter } from "@/components/usage/period-meter";
 import { RangeToggle } from "@/components/usage/range-toggle";
 import { ReportForm } from "@/components/usage/report-form";
 
-export const metadata: Metadata = { title: "Usage" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("usage"))("title") };
+}
 
 export default async function UsagePage({
   searchParams,
@@ -22,14 +25,15 @@ export default async function UsagePage({
     dailyUsage(db(), user.id, { days: range, now }),
     reportMonths(db(), user.id, now),
   ]);
+  const t = await getTranslations("usage");
 
   return (
     <>
-      <h1 className="text-2xl font-semibold tracking-tight">Usage</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
       <div className="mt-6 space-y-6">
-        {period ? <PeriodMeter period={period} now={now} /> : <p className="text-zinc-700">No token account.</p>}
+        {period ? <PeriodMeter period={period} now={now} /> : <p className="text-zinc-700">{t("noAccount")}</p>}
         <div className="flex flex-wrap items-center justify-between gap-3">
-          <h2 className="text-lg font-semibold">Tokens used per day</h2>
+          <h2 className="text-lg font-semibold">{t("perDay")}</h2>
           <RangeToggle current={range} />
         </div>
         <ChartSection series={daily.byFeature} dimension="feature" days={range} total={daily.total} />

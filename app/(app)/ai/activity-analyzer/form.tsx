@@ -1,9 +1,11 @@
 "use client";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { estimateAction } from "../actions";
 
 export function ActivityForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.activity");
   const [description, setDescription] = useState("");
   const [weight, setWeight] = useState("");
   const descriptionId = useId();
@@ -22,13 +24,13 @@ export function ActivityForm({ routePath, typicalTokens }: { routePath: string; 
         input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null
       }
       resultKey="analysis"
-      resultTitle="Activity analysis"
-      submitLabel="Analyze activity"
-      idleHint="describe your activity to see it"
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
+      idleHint={t("idle")}
     >
       <div>
         <label htmlFor={descriptionId} className="block text-sm font-medium text-zinc-900">
-          What did you do?
+          {t("description")}
         </label>
         <textarea
           id={descriptionId}
@@ -37,12 +39,12 @@ export function ActivityForm({ routePath, typicalTokens }: { routePath: string; 
           className={inputClass}
           value={description}
           onChange={(e) => setDescription(e.target.value)}
-          placeholder="e.g. Ran 8 km in 45 minutes, then 20 minutes of stretching"
+          placeholder={t("descriptionPlaceholder")}
         />
       </div>
       <div className="max-w-48">
         <label htmlFor={weightId} className="block text-sm font-medium text-zinc-900">
-          Body weight in kg (optional)
+          {t("weight")}
         </label>
         <input
           id={weightId}

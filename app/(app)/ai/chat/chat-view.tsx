@@ -3,12 +3,13 @@
 // cost of the message being typed and the charge of the last reply. Enter sends, Shift+Enter breaks.
 import { useRouter } from "next/navigation";
 import { useCallback, useId, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { inputClass } from "@/components/ai/ai-form";
 import { ChargedBadge, CostEstimate } from "@/components/ai/cost-badge";
 import { MeteredErrorAlert } from "@/components/ai/error-alert";
 import { RunButton } from "@/components/ai/run-button";
 import { useEstimate } from "@/components/ai/use-estimate";
-import type { MeteredError } from "@/components/ai/use-metered-call";
+import { errorCode, type MeteredError } from "@/components/ai/use-metered-call";
 import { clearConversationAction, estimateAction } from "../actions";
 
 interface Message {
@@ -53,6 +54,7 @@ export function ChatView({
   typicalTokens: number;
   initialMessages: Message[];
 }) {
+  const t = useTranslations("ai.chat");
   const router = useRouter();
   const [messages, setMessages] = useState<Message[]>(initialMessages);
   const [draft, setDraft] = useState("");
@@ -89,8 +91,8 @@ export function ChatView({
         const body = await response.json().catch(() => ({}));
         setError({
           status: response.status,
-          error: body.error ?? "error",
-          message: body.message ?? `The request failed (${response.status}).`,
+          error: errorCode(response.status, body),
+          message: body.message ?? "",
           required: body.required,
           available: body.available,
           upgradeUrl: body.upgradeUrl,
@@ -106,15 +108,15 @@ export function ChatView({
       if (failed)
         setError({
           status: 502,
-          error: "upstream_error",
-          message: "The coach's reply was cut off by the AI provider.",
+          error: "stream_cut",
+          message: "",
           charged: failed.tokens?.charged,
         });
     } catch {
       setError({
         status: 0,
         error: "network_error",
-        message: "The message could not be sent; check your connection and try again.",
+        message: "",
       });
     } finally {
       setRunning(false);
@@ -131,12 +133,8 @@ export function ChatView({
 
   return (
     <div className="space-y-4">
-      <ol aria-label="Conversation" className="space-y-3" data-testid="chat-messages">
-        {messages.length === 0 && (
-          <li className="text-sm text-zinc-600">
-            No messages yet. Ask your coach anything about training or nutrition.
-          </li>
-        )}
+      <ol aria-label={t("conversation")} className="space-y-3" data-testid="chat-messages">
+        {messages.length === 0 && <li className="text-sm text-zinc-600">{t("empty")}</li>}
         {messages.map((m) => (
           <li
             key={m.id}
@@ -147,7 +145,7 @@ export function ChatView({
             }
             data-role={m.role}
           >
-            <span className="sr-only">{m.role === "user" ? "You: " : "Coach: "}</span>
+            <span className="sr-only">{m.role === "user" ? t("you") : t("coach")} </span>
             {m.content || (running ? "…" : "")}
           </li>
         ))}
@@ -165,7 +163,7 @@ export function ChatView({
         }}
       >
         <label htmlFor={inputId} className="block text-sm font-medium text-zinc-900">
-          Your message
+          {t("message")}
         </label>
         <textarea
           id={inputId}
@@ -181,10 +179,10 @@ export function ChatView({
             }
           }}
         />
-        <CostEstimate estimate={estimate} typicalTokens={typicalTokens} idleHint="type a message to see it" />
+        <CostEstimate estimate={estimate} typicalTokens={typicalTokens} idleHint={t("idle")} />
         <div className="flex flex-wrap items-center gap-3">
           <RunButton running={running} disabled={!message}>
-            Send
+            {t("send")}
           </RunButton>
           <button
             type="button"
@@ -192,7 +190,7 @@ export function ChatView({
             disabled={running || messages.length === 0}
             className="text-sm font-medium text-zinc-700 underline-offset-2 hover:underline disabled:opacity-50"
           >
-            Clear conversation
+            {t("clear")}
           </button>
         </div>
       </form>

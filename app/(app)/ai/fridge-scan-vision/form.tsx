@@ -1,10 +1,12 @@
 "use client";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { AiForm } from "@/components/ai/ai-form";
 import { ImageUploadField, type PickedImage } from "@/components/ai/upload-field";
 import { estimateAction } from "../actions";
 
 export function FridgeForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.fridge");
   const [photos, setPhotos] = useState<PickedImage[]>([]);
   return (
     <AiForm
@@ -20,11 +22,11 @@ export function FridgeForm({ routePath, typicalTokens }: { routePath: string; ty
         return { body };
       }}
       resultKey="inventory"
-      resultTitle="What is in your fridge"
-      submitLabel="Scan fridge"
-      idleHint="choose up to three photos to see it"
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
+      idleHint={t("idle")}
     >
-      <ImageUploadField label="Fridge photos" max={3} onChange={setPhotos} />
+      <ImageUploadField label={t("photos")} max={3} onChange={setPhotos} />
     </AiForm>
   );
 }

@@ -1,10 +1,12 @@
 "use client";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { ILLUSTRATION_DEFAULTS, ILLUSTRATION_QUALITIES, ILLUSTRATION_SIZES } from "@/lib/ai/training-illustration";
 import { estimateAction } from "../actions";
 
 export function IllustrationForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.illustration");
   const [description, setDescription] = useState("");
   const [size, setSize] = useState<string>(ILLUSTRATION_DEFAULTS.size);
   const [quality, setQuality] = useState<string>(ILLUSTRATION_DEFAULTS.quality);
@@ -27,14 +29,14 @@ export function IllustrationForm({ routePath, typicalTokens }: { routePath: stri
           : null
       }
       resultKey="image"
-      resultTitle="Illustration"
-      submitLabel="Generate illustration"
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
       renderResult={(image) => (
         <figure className="rounded-lg border border-zinc-200 bg-white p-4" data-testid="ai-result">
           {/* eslint-disable-next-line @next/next/no-img-element -- a generated data URL, not an optimisable asset */}
           <img
             src={String(image)}
-            alt={`Illustration: ${description}`}
+            alt={t("alt", { description })}
             className="mx-auto max-h-[32rem] rounded-md"
             data-testid="illustration"
           />
@@ -44,7 +46,7 @@ export function IllustrationForm({ routePath, typicalTokens }: { routePath: stri
     >
       <div>
         <label htmlFor={ids.description} className="block text-sm font-medium text-zinc-900">
-          Exercise
+          {t("exercise")}
         </label>
         <textarea
           id={ids.description}
@@ -53,13 +55,13 @@ export function IllustrationForm({ routePath, typicalTokens }: { routePath: stri
           maxLength={1000}
           value={description}
           onChange={(e) => setDescription(e.target.value)}
-          placeholder="e.g. Bulgarian split squat with dumbbells, back foot on a bench"
+          placeholder={t("exercisePlaceholder")}
         />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
           <label htmlFor={ids.size} className="block text-sm font-medium text-zinc-900">
-            Size
+            {t("size")}
           </label>
           <select id={ids.size} className={inputClass} value={size} onChange={(e) => setSize(e.target.value)}>
             {ILLUSTRATION_SIZES.map((s) => (
@@ -71,12 +73,12 @@ export function IllustrationForm({ routePath, typicalTokens }: { routePath: stri
         </div>
         <div>
           <label htmlFor={ids.quality} className="block text-sm font-medium text-zinc-900">
-            Quality
+            {t("quality")}
           </label>
           <select id={ids.quality} className={inputClass} value={quality} onChange={(e) => setQuality(e.target.value)}>
             {ILLUSTRATION_QUALITIES.map((q) => (
               <option key={q} value={q}>
-                {q}
+                {t("qualityName", { quality: q })}
               </option>
             ))}
           </select>

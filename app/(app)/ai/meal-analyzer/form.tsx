@@ -1,10 +1,12 @@
 "use client";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { ImageUploadField, type PickedImage } from "@/components/ai/upload-field";
 import { estimateAction } from "../actions";
 
 export function MealForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.meal");
   const [photos, setPhotos] = useState<PickedImage[]>([]);
   const [note, setNote] = useState("");
   const noteId = useId();
@@ -26,14 +28,14 @@ export function MealForm({ routePath, typicalTokens }: { routePath: string; typi
         return { body };
       }}
       resultKey="analysis"
-      resultTitle="Meal analysis"
-      submitLabel="Analyze meal"
-      idleHint="choose a photo to see it"
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
+      idleHint={t("idle")}
     >
-      <ImageUploadField label="Meal photo" onChange={setPhotos} />
+      <ImageUploadField label={t("photo")} onChange={setPhotos} />
       <div>
         <label htmlFor={noteId} className="block text-sm font-medium text-zinc-900">
-          Note (optional)
+          {t("note")}
         </label>
         <input
           id={noteId}
@@ -41,7 +43,7 @@ export function MealForm({ routePath, typicalTokens }: { routePath: string; typi
           maxLength={500}
           value={note}
           onChange={(e) => setNote(e.target.value)}
-          placeholder="e.g. large portion, cooked in olive oil"
+          placeholder={t("notePlaceholder")}
         />
       </div>
     </AiForm>

@@ -1,14 +1,11 @@
 "use client";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { estimateAction } from "../actions";
 
-const GOALS = [
-  ["build_muscle", "Build muscle"],
-  ["lose_fat", "Lose fat"],
-  ["maintain", "Maintain"],
-  ["performance", "Performance"],
-] as const;
+// The goals the route accepts; each one's label is the message ai.recipe.goals.<goal>.
+const GOALS = ["build_muscle", "lose_fat", "maintain", "performance"] as const;
 
 const list = (text: string) =>
   text
@@ -17,6 +14,7 @@ const list = (text: string) =>
     .filter(Boolean);
 
 export function RecipeForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.recipe");
   const [ingredients, setIngredients] = useState("");
   const [goal, setGoal] = useState<string>("build_muscle");
   const [servings, setServings] = useState("2");
@@ -37,13 +35,13 @@ export function RecipeForm({ routePath, typicalTokens }: { routePath: string; ty
         input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null
       }
       resultKey="recipes"
-      resultTitle="Recipes"
-      submitLabel="Generate recipes"
-      idleHint="list your ingredients to see it"
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
+      idleHint={t("idle")}
     >
       <div>
         <label htmlFor={ids.ingredients} className="block text-sm font-medium text-zinc-900">
-          Ingredients (comma or line separated)
+          {t("ingredients")}
         </label>
         <textarea
           id={ids.ingredients}
@@ -51,25 +49,25 @@ export function RecipeForm({ routePath, typicalTokens }: { routePath: string; ty
           className={inputClass}
           value={ingredients}
           onChange={(e) => setIngredients(e.target.value)}
-          placeholder="eggs, spinach, rice, chicken breast"
+          placeholder={t("ingredientsPlaceholder")}
         />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
         <div>
           <label htmlFor={ids.goal} className="block text-sm font-medium text-zinc-900">
-            Goal
+            {t("goal")}
           </label>
           <select id={ids.goal} className={inputClass} value={goal} onChange={(e) => setGoal(e.target.value)}>
-            {GOALS.map(([value, label]) => (
+            {GOALS.map((value) => (
               <option key={value} value={value}>
-                {label}
+                {t(`goals.${value}`)}
               </option>
             ))}
           </select>
         </div>
         <div>
           <label htmlFor={ids.servings} className="block text-sm font-medium text-zinc-900">
-            Servings
+            {t("servings")}
           </label>
           <input
             id={ids.servings}
@@ -83,14 +81,14 @@ export function RecipeForm({ routePath, typicalTokens }: { routePath: string; ty
         </div>
         <div>
           <label htmlFor={ids.restrictions} className="block text-sm font-medium text-zinc-900">
-            Restrictions (optional)
+            {t("restrictions")}
           </label>
           <input
             id={ids.restrictions}
             className={inputClass}
             value={restrictions}
             onChange={(e) => setRestrictions(e.target.value)}
-            placeholder="vegetarian, no nuts"
+            placeholder={t("restrictionsPlaceholder")}
           />
         </div>
       </div>

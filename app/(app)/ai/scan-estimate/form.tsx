@@ -1,10 +1,12 @@
 "use client";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { ImageUploadField, type PickedImage } from "@/components/ai/upload-field";
 import { estimateAction } from "../actions";
 
 export function ScanForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.scan");
   const [photos, setPhotos] = useState<PickedImage[]>([]);
   const [height, setHeight] = useState("");
   const [sex, setSex] = useState("unspecified");
@@ -30,15 +32,15 @@ export function ScanForm({ routePath, typicalTokens }: { routePath: string; typi
         return { body };
       }}
       resultKey="scan"
-      resultTitle="Estimated measurements"
-      submitLabel="Estimate measurements"
-      idleHint="add your photos and height to see it"
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
+      idleHint={t("idle")}
     >
-      <ImageUploadField label="Body photos (front first)" max={3} onChange={setPhotos} />
+      <ImageUploadField label={t("photos")} max={3} onChange={setPhotos} />
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
           <label htmlFor={heightId} className="block text-sm font-medium text-zinc-900">
-            Height (cm)
+            {t("height")}
           </label>
           <input
             id={heightId}
@@ -54,12 +56,12 @@ export function ScanForm({ routePath, typicalTokens }: { routePath: string; typi
         </div>
         <div>
           <label htmlFor={sexId} className="block text-sm font-medium text-zinc-900">
-            Sex
+            {t("sex")}
           </label>
           <select id={sexId} className={inputClass} value={sex} onChange={(e) => setSex(e.target.value)}>
-            <option value="unspecified">Prefer not to say</option>
-            <option value="female">Female</option>
-            <option value="male">Male</option>
+            <option value="unspecified">{t("sexUnspecified")}</option>
+            <option value="female">{t("sexFemale")}</option>
+            <option value="male">{t("sexMale")}</option>
           </select>
         </div>
       </div>

@@ -1,25 +1,28 @@
 "use client";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { estimateAction } from "../actions";
 
+// Each measurement with its starting value; its label is the message ai.refine.field.<key>.
 const FIELDS = [
-  ["neckCm", "Neck (cm)", 38],
-  ["shouldersCm", "Shoulders (cm)", 115],
-  ["chestCm", "Chest (cm)", 98],
-  ["waistCm", "Waist (cm)", 84],
-  ["hipsCm", "Hips (cm)", 98],
-  ["thighCm", "Thigh (cm)", 56],
-  ["upperArmCm", "Upper arm (cm)", 32],
-  ["bodyFatPercent", "Body fat (%)", 20],
+  ["neckCm", 38],
+  ["shouldersCm", 115],
+  ["chestCm", 98],
+  ["waistCm", 84],
+  ["hipsCm", 98],
+  ["thighCm", 56],
+  ["upperArmCm", 32],
+  ["bodyFatPercent", 20],
 ] as const;
 
 type Key = (typeof FIELDS)[number][0];
 
 export function RefineForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.refine");
   const [height, setHeight] = useState("175");
   const [scan, setScan] = useState<Record<Key, string>>(
-    () => Object.fromEntries(FIELDS.map(([k, , v]) => [k, String(v)])) as Record<Key, string>,
+    () => Object.fromEntries(FIELDS.map(([k, v]) => [k, String(v)])) as Record<Key, string>,
   );
   const [corrections, setCorrections] = useState<Partial<Record<Key, string>>>({});
   const heightId = useId();
@@ -48,12 +51,12 @@ export function RefineForm({ routePath, typicalTokens }: { routePath: string; ty
         input ? { headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : null
       }
       resultKey="refined"
-      resultTitle="Refined body shape"
-      submitLabel="Refine body shape"
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
     >
       <div className="max-w-48">
         <label htmlFor={heightId} className="block text-sm font-medium text-zinc-900">
-          Height (cm)
+          {t("height")}
         </label>
         <input
           id={heightId}
@@ -66,14 +69,14 @@ export function RefineForm({ routePath, typicalTokens }: { routePath: string; ty
         />
       </div>
       <fieldset>
-        <legend className="text-sm font-medium text-zinc-900">Scanned measurements and your corrections</legend>
-        <p className="text-xs text-zinc-600">Leave a correction empty to keep the scanned value.</p>
+        <legend className="text-sm font-medium text-zinc-900">{t("legend")}</legend>
+        <p className="text-xs text-zinc-600">{t("legendHint")}</p>
         <div className="mt-2 grid gap-3 sm:grid-cols-2">
-          {FIELDS.map(([key, label]) => (
+          {FIELDS.map(([key]) => (
             <div key={key} className="grid grid-cols-2 gap-2">
               <div>
                 <label htmlFor={`${baseId}-${key}`} className="block text-xs text-zinc-700">
-                  {label} scanned
+                  {t("scanned", { label: t(`field.${key}`) })}
                 </label>
                 <input
                   id={`${baseId}-${key}`}
@@ -85,7 +88,7 @@ export function RefineForm({ routePath, typicalTokens }: { routePath: string; ty
               </div>
               <div>
                 <label htmlFor={`${baseId}-${key}-fix`} className="block text-xs text-zinc-700">
-                  {label} correct
+                  {t("correct", { label: t(`field.${key}`) })}
                 </label>
                 <input
                   id={`${baseId}-${key}-fix`}

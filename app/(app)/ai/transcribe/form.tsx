@@ -1,10 +1,14 @@
 "use client";
 import { useEffect, useId, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { estimateAction } from "../actions";
 
 const ACCEPT = ".wav,.mp3,.m4a,.mp4,.ogg,.oga,.opus,.webm,audio/wav,audio/mpeg,audio/mp4,audio/ogg,audio/webm";
 const MAX_MB = 25;
+
+const oneDecimal = (value: number, locale: string) =>
+  new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
 
 /** The duration the browser reads (for the estimate; the server reads it again from the bytes). */
 function measure(file: File): Promise<number | null> {
@@ -23,6 +27,8 @@ function measure(file: File): Promise<number | null> {
 }
 
 export function TranscribeForm({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.transcribe");
+  const locale = useLocale();
   const [file, setFile] = useState<File | null>(null);
   const [seconds, setSeconds] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -61,20 +67,16 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
         return { body };
       }}
       resultKey="text"
-      resultTitle="Transcript"
-      submitLabel="Transcribe"
-      idleHint={
-        file && wav && seconds === null
-          ? "the browser cannot read this WAV file's length"
-          : "choose a voice note to see it"
-      }
+      resultTitle={t("result")}
+      submitLabel={t("submit")}
+      idleHint={file && wav && seconds === null ? t("unreadableLength") : t("idle")}
       renderResult={(text) => (
         <section
-          aria-label="Transcript"
+          aria-label={t("result")}
           className="rounded-lg border border-zinc-200 bg-white p-4"
           data-testid="ai-result"
         >
-          <h2 className="text-lg font-semibold text-zinc-900">Transcript</h2>
+          <h2 className="text-lg font-semibold text-zinc-900">{t("result")}</h2>
           <p className="mt-2 whitespace-pre-wrap text-zinc-900" data-testid="transcript">
             {String(text)}
           </p>
@@ -83,10 +85,10 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
     >
       <div>
         <label htmlFor={ids.file} className="block text-sm font-medium text-zinc-900">
-          Voice note
+          {t("file")}
         </label>
         <p id={`${ids.file}-hint`} className="text-xs text-zinc-600">
-          WAV, MP3, M4A, OGG or WebM, up to {MAX_MB} MB. Billed per second of audio.
+          {t("hint", { mb: MAX_MB })}
         </p>
         <input
           id={ids.file}
@@ -99,7 +101,7 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
             setProblem(null);
             setSeconds(null);
             if (picked && picked.size > MAX_MB * 1024 * 1024) {
-              setProblem(`${picked.name} is larger than ${MAX_MB} MB.`);
+              setProblem(t("tooLarge", { name: picked.name, mb: MAX_MB }));
               setFile(null);
               return;
             }
@@ -112,11 +114,13 @@ export function TranscribeForm({ routePath, typicalTokens }: { routePath: string
             {problem}
           </p>
         )}
-        {seconds !== null && <p className="mt-1 text-xs text-zinc-600">Length: {seconds.toFixed(1)} s</p>}
+        {seconds !== null && (
+          <p className="mt-1 text-xs text-zinc-600">{t("length", { seconds: oneDecimal(seconds, locale) })}</p>
+        )}
       </div>
       <div>
         <label htmlFor={ids.language} className="block text-sm font-medium text-zinc-900">
-          Language (optional, two letters)
+          {t("language")}
         </label>
         <input
           id={ids.language}

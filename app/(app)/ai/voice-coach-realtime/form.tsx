@@ -6,6 +6,7 @@
 // key or secret. Typed turns go over the data channel. The charge shown at the end is the server's.
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { ChargedBadge, CostEstimate } from "@/components/ai/cost-badge";
 import { MeteredErrorAlert } from "@/components/ai/error-alert";
 import { inputClass } from "@/components/ai/ai-form";
@@ -34,19 +35,26 @@ function gathered(pc: RTCPeerConnection, ms = 2_000): Promise<void> {
   });
 }
 
+/** What went wrong, as a key of the ai.voice.problem messages. */
+type Problem = "connect" | "closed" | "meter" | "end";
+
+class VoiceProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem);
+  }
+}
+
 function opened(channel: RTCDataChannel, ms = 10_000): Promise<void> {
   if (channel.readyState === "open") return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("Could not connect to the voice service.")), ms);
+    const timer = setTimeout(() => reject(new VoiceProblem("connect")), ms);
     channel.addEventListener("open", () => (clearTimeout(timer), resolve()));
-    channel.addEventListener(
-      "close",
-      () => (clearTimeout(timer), reject(new Error("The voice service closed the connection."))),
-    );
+    channel.addEventListener("close", () => (clearTimeout(timer), reject(new VoiceProblem("closed"))));
   });
 }
 
 export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; typicalTokens: number }) {
+  const t = useTranslations("ai.voice");
   const router = useRouter();
   const [maxSeconds, setMaxSeconds] = useState<number>(DEFAULT_SESSION_SECONDS);
   const estimate = useEstimate(
@@ -57,7 +65,7 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
   const [phase, setPhase] = useState<Phase>("idle");
   const [lines, setLines] = useState<Line[]>([]);
   const [say, setSay] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [microphone, setMicrophone] = useState(false);
   const [charge, setCharge] = useState<{ charged: number; remaining: number; responses: number } | null>(null);
   const peer = useRef<RTCPeerConnection | null>(null);
@@ -91,8 +99,7 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
     hangUp();
     if (response.ok && body)
       setCharge({ charged: body.tokens.charged, remaining: body.tokens.remaining, responses: body.responses });
-    else
-      setProblem(body?.message ?? "The session could not be ended cleanly; the server ends and settles it on its own.");
+    else setProblem("end");
     setPhase("ended");
     router.refresh();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -152,8 +159,7 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
       };
       await opened(events);
       const attached = await control("attach", { sessionId: started.sessionId });
-      if (!attached.ok)
-        throw new Error((await attached.json().catch(() => null))?.message ?? "The session could not be metered.");
+      if (!attached.ok) throw new VoiceProblem("meter");
       setPhase("live");
       // The keepalive: a session whose page stops sending it is hung up by the server within seconds.
       const keepalive = setInterval(() => {
@@ -162,7 +168,7 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
         else clearInterval(keepalive);
       }, 4_000);
     } catch (error) {
-      setProblem((error as Error).message);
+      setProblem(error instanceof VoiceProblem ? error.problem : "connect");
       await end();
     }
   }
@@ -189,7 +195,7 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
       <div className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4">
         <div>
           <label htmlFor={ids.length} className="block text-sm font-medium text-zinc-900">
-            Maximum length
+            {t("length")}
           </label>
           <select
             id={ids.length}
@@ -200,13 +206,11 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
           >
             {SESSION_LENGTHS.map((s) => (
               <option key={s} value={s}>
-                {s < 60 ? `${s} seconds` : `${s / 60} minute${s === 60 ? "" : "s"}`}
+                {s < 60 ? t("seconds", { count: s }) : t("minutes", { count: s / 60 })}
               </option>
             ))}
           </select>
-          <p className="mt-1 text-xs text-zinc-600">
-            The session ends at this length. The estimate is held while it runs; you pay what the coach actually used.
-          </p>
+          <p className="mt-1 text-xs text-zinc-600">{t("lengthHint")}</p>
         </div>
         <CostEstimate estimate={estimate} typicalTokens={typicalTokens} />
         {phase === "live" || phase === "connecting" || phase === "ending" ? (
@@ -216,7 +220,7 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
             disabled={phase !== "live"}
             className="rounded-md bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-600 disabled:opacity-50"
           >
-            {phase === "live" ? "End session" : phase === "ending" ? "Ending…" : "Connecting…"}
+            {phase === "live" ? t("end") : phase === "ending" ? t("ending") : t("connecting")}
           </button>
         ) : (
           <button
@@ -225,29 +229,29 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
             disabled={busy}
             className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50"
           >
-            {state.status === "running" ? "Starting…" : "Start voice session"}
+            {state.status === "running" ? t("starting") : t("start")}
           </button>
         )}
       </div>
 
       {phase === "live" && (
-        <form onSubmit={sendText} className="flex gap-2" aria-label="Talk to the coach">
+        <form onSubmit={sendText} className="flex gap-2" aria-label={t("talk")}>
           <label htmlFor={ids.say} className="sr-only">
-            Say something
+            {t("saySomething")}
           </label>
           <input
             id={ids.say}
             className={inputClass}
             value={say}
             onChange={(e) => setSay(e.target.value)}
-            placeholder="Or type something to your coach"
+            placeholder={t("sayPlaceholder")}
           />
           <button type="submit" className="mt-1 rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white">
-            Say
+            {t("say")}
           </button>
         </form>
       )}
-      {phase === "live" && microphone && <p className="text-sm text-zinc-700">Listening — speak to your coach.</p>}
+      {phase === "live" && microphone && <p className="text-sm text-zinc-700">{t("listening")}</p>}
 
       {lines.length > 0 && (
         <ol className="space-y-2" data-testid="voice-transcript" aria-live="polite">
@@ -258,7 +262,7 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
                 line.who === "coach" ? "rounded-md bg-zinc-100 p-2 text-sm" : "rounded-md bg-emerald-50 p-2 text-sm"
               }
             >
-              <span className="font-medium">{line.who === "coach" ? "Coach" : "You"}:</span> {line.text}
+              <span className="font-medium">{line.who === "coach" ? t("coach") : t("you")}</span> {line.text}
             </li>
           ))}
         </ol>
@@ -268,15 +272,13 @@ export function VoiceCoach({ routePath, typicalTokens }: { routePath: string; ty
         {state.status === "error" && <MeteredErrorAlert error={state.error} />}
         {problem && (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
-            {problem}
+            {t(`problem.${problem}`)}
           </p>
         )}
         {charge && (
           <>
             <ChargedBadge charged={charge.charged} remaining={charge.remaining} />
-            <p className="text-xs text-zinc-600">
-              {charge.responses} coach answer{charge.responses === 1 ? "" : "s"}, metered by the server.
-            </p>
+            <p className="text-xs text-zinc-600">{t("answers", { count: charge.responses })}</p>
           </>
         )}
       </div>

@@ -3,11 +3,10 @@
 // of everything matching the filters. A table on wide screens; stacked rows on a phone (the table
 // keeps its roles explicitly, so screen readers still get a table when CSS changes its display).
 import Link from "next/link";
-import { useLocale, useTimeZone } from "next-intl";
+import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { DEFAULT_TIME_ZONE } from "@/lib/i18n/config";
 import { AI_FEATURES } from "@/lib/ai/registry";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
-import { KIND_LABEL } from "@/lib/history/describe";
 import { historyQuery, type HistoryParams } from "@/lib/history/filters";
 import type { HistoryView } from "@/lib/history/view";
 import { formatDateTime } from "@/lib/format";
@@ -27,8 +26,11 @@ export function HistorySection({
 }: {
   view: HistoryView;
   params: HistoryParams;
-  error: string | null;
+  /** The search param that was refused (the history is then shown without the filters). */
+  error: keyof HistoryParams | null;
 }) {
+  const t = useTranslations("history");
+  const tf = useTranslations("features");
   const filtered = Boolean(params.kind || params.feature);
   const locale = useLocale();
   const timeZone = useTimeZone() ?? DEFAULT_TIME_ZONE;
@@ -37,10 +39,10 @@ export function HistorySection({
     <section aria-labelledby="history-heading" className="mt-10" id="history">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h2 id="history-heading" className="text-lg font-semibold">
-          Transaction history
+          {t("heading")}
         </h2>
         <a href={`${EXPORT_PATH}${historyQuery(filters)}`} download className={linkButton} data-testid="history-export">
-          Download CSV{filtered ? " (filtered)" : ""}
+          {t("download", { filtered: String(filtered) })}
         </a>
       </div>
 
@@ -51,26 +53,26 @@ export function HistorySection({
       >
         <div>
           <label htmlFor="history-kind" className="text-sm font-medium text-zinc-800">
-            Type
+            {t("type")}
           </label>
           <select id="history-kind" name="kind" defaultValue={params.kind ?? ""} className={selectClass}>
-            <option value="">All types</option>
+            <option value="">{t("allTypes")}</option>
             {TRANSACTION_KINDS.map((kind) => (
               <option key={kind} value={kind}>
-                {KIND_LABEL[kind]}
+                {t(`kind.${kind}`)}
               </option>
             ))}
           </select>
         </div>
         <div>
           <label htmlFor="history-feature" className="text-sm font-medium text-zinc-800">
-            AI feature
+            {t("feature")}
           </label>
           <select id="history-feature" name="feature" defaultValue={params.feature ?? ""} className={selectClass}>
-            <option value="">All features</option>
+            <option value="">{t("allFeatures")}</option>
             {AI_FEATURES.map((feature) => (
               <option key={feature.slug} value={feature.slug}>
-                {feature.title}
+                {tf(`${feature.slug}.title`)}
               </option>
             ))}
           </select>
@@ -80,11 +82,11 @@ export function HistorySection({
             type="submit"
             className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700"
           >
-            Filter
+            {t("filter")}
           </button>
           {filtered && (
             <Link href={`${SETTINGS_PATH}#history`} className={linkButton}>
-              Clear
+              {t("clear")}
             </Link>
           )}
         </div>
@@ -96,7 +98,7 @@ export function HistorySection({
           className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
           data-testid="history-error"
         >
-          {error} Showing the newest transactions instead.
+          {t("filterError", { field: error })}
         </p>
       )}
 
@@ -105,7 +107,7 @@ export function HistorySection({
           className="mt-4 rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600"
           data-testid="history-empty"
         >
-          {filtered ? "No transactions match these filters." : "No transactions yet."}
+          {t("empty", { filtered: String(filtered) })}
         </p>
       ) : (
         <table
@@ -113,22 +115,20 @@ export function HistorySection({
           className="mt-4 block w-full text-sm sm:table sm:rounded-lg sm:border sm:border-zinc-200 sm:bg-white"
           data-testid="history-table"
         >
-          <caption className="sr-only">
-            Token transactions, newest first{filtered ? ", filtered" : ""}. Amounts in tokens.
-          </caption>
+          <caption className="sr-only">{t("caption", { filtered: String(filtered) })}</caption>
           <thead role="rowgroup" className="sr-only sm:not-sr-only sm:table-header-group">
             <tr role="row" className="border-b border-zinc-200 text-left text-xs text-zinc-600">
               <th role="columnheader" scope="col" className="px-3 py-2 font-medium">
-                Date (UTC)
+                {t("date", { timeZone })}
               </th>
               <th role="columnheader" scope="col" className="px-3 py-2 font-medium">
-                Transaction
+                {t("transaction")}
               </th>
               <th role="columnheader" scope="col" className="px-3 py-2 text-right font-medium">
-                Change
+                {t("change")}
               </th>
               <th role="columnheader" scope="col" className="px-3 py-2 text-right font-medium">
-                Balance after
+                {t("balanceAfter")}
               </th>
             </tr>
           </thead>
@@ -172,7 +172,7 @@ export function HistorySection({
                     role="cell"
                     className="col-span-2 text-right text-xs text-zinc-600 tabular-nums sm:px-3 sm:py-2 sm:text-sm"
                   >
-                    <span className="sm:sr-only">Balance after: </span>
+                    <span className="sm:sr-only">{t("balanceAfterInline")} </span>
                     {entry.balanceAfter}
                   </td>
                 </tr>
@@ -183,10 +183,10 @@ export function HistorySection({
       )}
 
       {(params.cursor || view.nextCursor) && (
-        <nav aria-label="History pages" className="mt-3 flex justify-between gap-2">
+        <nav aria-label={t("pages")} className="mt-3 flex justify-between gap-2">
           {params.cursor ? (
             <Link href={`${SETTINGS_PATH}${historyQuery(filters)}#history`} className={linkButton}>
-              ← Newest
+              {t("newest")}
             </Link>
           ) : (
             <span />
@@ -197,7 +197,7 @@ export function HistorySection({
               className={linkButton}
               rel="next"
             >
-              Older →
+              {t("older")}
             </Link>
           )}
         </nav>

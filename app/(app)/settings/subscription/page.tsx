@@ -12,7 +12,7 @@ import { confirmCheckout, refreshAfterPortal, type ConfirmResult } from "@/lib/b
 import { billingContext } from "@/lib/billing/context";
 import { subscriptionOverview } from "@/lib/billing/overview";
 import { parseHistoryParams, type HistoryParams } from "@/lib/history/filters";
-import { historyView } from "@/lib/history/view";
+import { HISTORY_PAGE_SIZE, historyView } from "@/lib/history/view";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
 import { db } from "@/lib/db/client";
 import { billingConfigured } from "@/lib/env";
@@ -89,7 +89,7 @@ export default async function SubscriptionPage({
   const historyParams: HistoryParams = parsedHistory.ok ? parsedHistory.params : {};
   const [overview, history] = await Promise.all([
     subscriptionOverview(db(), user.id),
-    historyView(db(), user.id, historyParams),
+    historyView(db(), user.id, historyParams, HISTORY_PAGE_SIZE, { t: await getTranslations(), locale }),
   ]);
   const { pricing } = overview;
   // The user's own invoices (the cursor only says where the page starts; the customer is theirs).
@@ -163,7 +163,7 @@ export default async function SubscriptionPage({
         tax={tax}
       />
       <InvoiceList page={invoices} path={SETTINGS_PATH} error={invoicesFailed} />
-      <HistorySection view={history} params={historyParams} error={parsedHistory.ok ? null : parsedHistory.error} />
+      <HistorySection view={history} params={historyParams} error={parsedHistory.ok ? null : parsedHistory.field} />
     </>
   );
 }
