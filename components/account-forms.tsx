@@ -1,8 +1,9 @@
 "use client";
 // The account-recovery forms ("forgot password", "choose a new password"): server actions passed in
-// by their pages, field-level errors, usable without JavaScript.
+// by their pages, field-level errors (worded by the actions), usable without JavaScript.
 import Link from "next/link";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import { Field, FormError, Submit } from "./form-parts";
 
 /** What a recovery action answers: a form-level error, field errors, or done. */
@@ -18,10 +19,12 @@ export type AccountFormAction = (prev: AccountFormState, formData: FormData) => 
 
 export function ForgotPasswordForm({ action }: { action: AccountFormAction }) {
   const [state, formAction] = useActionState(action, {});
+  const t = useTranslations("auth.forgotPassword");
+  const form = useTranslations("auth.form");
   if (state.done) {
     return (
       <p role="status" className="text-sm text-zinc-700">
-        If this address has an account, a link to choose a new password is on its way. It works for one hour.
+        {t("sent")}
       </p>
     );
   }
@@ -30,16 +33,16 @@ export function ForgotPasswordForm({ action }: { action: AccountFormAction }) {
       <FormError message={state.error} />
       <Field
         name="email"
-        label="E-mail"
+        label={form("email")}
         type="email"
         autoComplete="email"
         defaultValue={state.values?.email}
         error={state.fieldErrors?.email}
       />
-      <Submit>Send the link</Submit>
+      <Submit>{t("submit")}</Submit>
       <p className="text-center text-sm text-zinc-700">
         <Link href="/sign-in" className="font-medium text-brand-700 underline-offset-2 hover:underline">
-          Back to sign-in
+          {t("back")}
         </Link>
       </p>
     </form>
@@ -48,23 +51,24 @@ export function ForgotPasswordForm({ action }: { action: AccountFormAction }) {
 
 export function ResetPasswordForm({ action, token }: { action: AccountFormAction; token: string }) {
   const [state, formAction] = useActionState(action, {});
+  const t = useTranslations("auth.resetPassword");
   return (
     <form action={formAction} noValidate className="space-y-4">
       <input type="hidden" name="token" value={token} />
       <FormError message={state.error} />
       <Field
         name="password"
-        label="New password"
+        label={t("password")}
         type="password"
         autoComplete="new-password"
         error={state.fieldErrors?.password}
-        hint="At least 8 characters. Every other session is signed out."
+        hint={t("hint")}
       />
-      <Submit>Set the new password</Submit>
+      <Submit>{t("submit")}</Submit>
       {state.error && (
         <p className="text-center text-sm">
           <Link href="/forgot-password" className="font-medium text-brand-700 underline-offset-2 hover:underline">
-            Ask for a new link
+            {t("newLink")}
           </Link>
         </p>
       )}

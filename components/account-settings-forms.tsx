@@ -2,17 +2,18 @@
 // The forms of Settings → Account that change the account itself: a new address (confirmed at that
 // address), and deleting the account. Server actions passed in by the page; usable without JavaScript.
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import type { AccountFormAction } from "./account-forms";
 import { Field, FormError, Submit } from "./form-parts";
 
 /** The new address, and the current password when the account has one. */
 export function ChangeEmailForm({ action, hasPassword }: { action: AccountFormAction; hasPassword: boolean }) {
   const [state, formAction] = useActionState(action, {});
+  const t = useTranslations("account.changeEmail");
   if (state.done) {
     return (
       <p role="status" data-testid="change-email-done" className="text-sm text-zinc-700">
-        Check the new inbox: a link to confirm the address is on its way, and works for 24 hours. Until you follow it,
-        you keep signing in with your current address. We also told your current address about the change.
+        {t("done")}
       </p>
     );
   }
@@ -22,7 +23,7 @@ export function ChangeEmailForm({ action, hasPassword }: { action: AccountFormAc
       <Field
         name="email"
         id="new-email"
-        label="New e-mail address"
+        label={t("newEmail")}
         type="email"
         autoComplete="email"
         defaultValue={state.values?.email}
@@ -32,17 +33,15 @@ export function ChangeEmailForm({ action, hasPassword }: { action: AccountFormAc
         <Field
           name="password"
           id="change-email-password"
-          label="Current password"
+          label={t("currentPassword")}
           type="password"
           autoComplete="current-password"
           error={state.fieldErrors?.password}
         />
       ) : (
-        <p className="text-xs text-zinc-600">
-          You sign in with Google or GitHub and have no password, so your session is enough: no password is asked.
-        </p>
+        <p className="text-xs text-zinc-600">{t("noPassword")}</p>
       )}
-      <Submit variant="secondary">Change my address</Submit>
+      <Submit variant="secondary">{t("submit")}</Submit>
     </form>
   );
 }
@@ -58,6 +57,7 @@ export function DeleteAccountForm({
   email: string;
 }) {
   const [state, formAction] = useActionState(action, {});
+  const t = useTranslations("account.delete");
   return (
     <form action={formAction} noValidate className="max-w-sm space-y-3">
       <FormError message={state.error} />
@@ -65,7 +65,7 @@ export function DeleteAccountForm({
         <Field
           name="password"
           id="delete-password"
-          label="Your password, to confirm"
+          label={t("password")}
           type="password"
           autoComplete="current-password"
           error={state.fieldErrors?.password}
@@ -74,13 +74,13 @@ export function DeleteAccountForm({
         <Field
           name="confirmEmail"
           id="confirm-email"
-          label={`Type your address (${email}) to confirm`}
+          label={t("typeAddress", { email })}
           type="email"
           autoComplete="off"
           error={state.fieldErrors?.email}
         />
       )}
-      <Submit variant="danger">Delete my account</Submit>
+      <Submit variant="danger">{t("submit")}</Submit>
     </form>
   );
 }

@@ -75,6 +75,10 @@ test("forgot password → the link → a new password → sign in with it; the o
   await expect(page).toHaveURL(/\/$/);
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  // The link navigates on the client: until the new page is shown, "E-mail" is still the sign-in
+  // form's field, and filling it then leaves the reset form empty (its answer is a field error, not
+  // the status). Behind the two instances that navigation can take a while.
+  await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
   await page.getByLabel("E-mail").fill(email);
   await page.getByRole("button", { name: "Send the link" }).click();
   await expect(page.getByRole("status")).toContainText("If this address has an account");

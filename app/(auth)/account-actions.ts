@@ -1,7 +1,7 @@
 "use server";
 // Server actions of the account-recovery pages: confirming an address, asking for a password reset,
 // and choosing the new password. Each validates its input; none says whether an address has an
-// account.
+// account. Their answers are in the user's language (./form-messages.ts).
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { AccountFormState } from "@/components/account-forms";
@@ -14,6 +14,7 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 import { sendSoon } from "@/lib/mail/deliver";
+import { formMessages, minutesOf } from "./form-messages";
 
 const field = (formData: FormData, name: string) => {
   const value = formData.get(name);
@@ -32,11 +33,14 @@ export async function verifyEmailAction(formData: FormData): Promise<void> {
 
 /** "Forgot password": the same answer for every address; the per-IP sign-up limits apply (it sends mail). */
 export async function forgotPasswordAction(_prev: AccountFormState, formData: FormData): Promise<AccountFormState> {
-  const parsed = forgotPasswordSchema.safeParse({ email: field(formData, "email") });
-  if (!parsed.success) return { fieldErrors: { email: parsed.error.issues[0]?.message } };
+  const typed = field(formData, "email");
+  const values = { email: typed?.slice(0, 254) };
+  const parsed = forgotPasswordSchema.safeParse({ email: typed });
+  const { t, issue } = await formMessages();
+  if (!parsed.success) return { fieldErrors: { email: issue(parsed.error.issues[0]) }, values };
   const decision = await takeAttempt(db(), "signup", clientIp(await headers(), env().TRUSTED_PROXY_HOPS));
   if (!decision.allowed) {
-    return { error: `Too many requests. Try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.` };
+    return { error: t("limits.requests", { minutes: minutesOf(decision.retryAfterSeconds) }), values };
   }
   await requestPasswordReset(db(), parsed.data.email, env().APP_URL);
   sendSoon();
@@ -49,22 +53,14 @@ export async function resetPasswordAction(_prev: AccountFormState, formData: For
     token: field(formData, "token"),
     password: field(formData, "password"),
   });
+  const { t, issue } = await formMessages();
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (issue?.path[0] === "password") return { fieldErrors: { password: issue.message } };
-    return { error: "This link is not valid. Ask for a new one." };
+    const first = parsed.error.issues[0];
+    if (first?.path[0] === "password") return { fieldErrors: { password: issue(first) } };
+    return { error: t("link.invalid") };
   }
   const result = await resetPassword(db(), parsed.data.token, parsed.data.password, env().APP_URL);
-  if (!result.ok) {
-    return {
-      error:
-        result.reason === "expired"
-          ? "This link has expired. Ask for a new one."
-          : result.reason === "used"
-            ? "This link was already used. Ask for a new one if you need to."
-            : "This link is not valid. Ask for a new one.",
-    };
-  }
+  if (!result.ok) return { error: t(`link.${result.reason}`) };
   sendSoon();
   redirect("/sign-in?notice=password_reset");
 }

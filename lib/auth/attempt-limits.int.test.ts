@@ -45,7 +45,7 @@ describe("sign-up limits", () => {
     expect(results[3]).toEqual({
       ok: false,
       error: "rate_limited",
-      message: "Too many sign-ups from your network. Try again in 60 minutes.",
+      scope: "ip",
       retryAfterSeconds: 3_600,
     });
     const before = await users();
@@ -104,7 +104,8 @@ describe("sign-up limits", () => {
     expect(results[2]).toMatchObject({
       ok: false,
       error: "rate_limited",
-      message: "Too many sign-ups. Try again in 60 minutes.",
+      scope: "total",
+      retryAfterSeconds: 3_600,
     });
   });
 
@@ -155,7 +156,7 @@ describe("sign-in limits", () => {
     expect(results[5]).toEqual({
       ok: false,
       reason: "rate_limited",
-      message: "Too many sign-in attempts from your network. Try again in 15 minutes.",
+      scope: "ip",
       retryAfterSeconds: 900,
     });
     // The IP is refused before any password is checked: the spray cannot go on with a real account.
@@ -179,7 +180,7 @@ describe("sign-in limits", () => {
       ...Array(6).fill("invalid"),
       ...Array(3).fill("rate_limited"),
     ]);
-    expect(results[6]).toMatchObject({ message: "Too many sign-in attempts. Try again in 15 minutes." });
+    expect(results[6]).toMatchObject({ scope: "total", retryAfterSeconds: 900 });
   });
 
   it("concurrent guesses from one IP: exactly the limit are checked", async () => {

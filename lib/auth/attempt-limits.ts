@@ -78,15 +78,3 @@ export async function takeAttempt(
     await db.$executeRaw`DELETE FROM auth_rate_limit WHERE window_start < ${new Date(now.getTime() - 86_400_000)}`;
   return { allowed: true };
 }
-
-/** The words the forms show for a refused attempt. */
-export function attemptRefusedMessage(
-  kind: AttemptKind,
-  decision: Extract<AttemptDecision, { allowed: false }>,
-): string {
-  const s = decision.retryAfterSeconds;
-  const wait = s < 90 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`;
-  const what = kind === "signup" ? "sign-ups" : "sign-in attempts";
-  const from = decision.scope === "ip" ? " from your network" : "";
-  return `Too many ${what}${from}. Try again in ${wait}.`;
-}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { signInSchema, signUpSchema } from "./schemas";
+import en from "../../messages/en.json";
+import { FORM_ERROR_CODES, formErrorCode, signInSchema, signUpSchema } from "./schemas";
 
-/** Field → message of every problem, or the parsed data. */
+/** Field → error code of every problem, or the parsed data. */
 function check(schema: typeof signUpSchema | typeof signInSchema, input: unknown) {
   const result = schema.safeParse(input);
   return result.success
@@ -22,8 +23,8 @@ describe("signUpSchema", () => {
   it("asks for what is missing", () => {
     expect(check(signUpSchema, {})).toEqual({
       errors: [
-        ["email", "Enter your e-mail address."],
-        ["password", "Choose a password."],
+        ["email", "email_required"],
+        ["password", "password_choose"],
       ],
     });
   });
@@ -31,15 +32,15 @@ describe("signUpSchema", () => {
   it("says what is wrong with each field", () => {
     expect(check(signUpSchema, { email: "ada@", password: "1234567", name: "n".repeat(81) })).toEqual({
       errors: [
-        ["name", "Keep your name under 80 characters."],
-        ["email", "Enter a valid e-mail address."],
-        ["password", "Use at least 8 characters."],
+        ["name", "name_too_long"],
+        ["email", "email_invalid"],
+        ["password", "password_too_short"],
       ],
     });
     expect(check(signUpSchema, { email: `${"a".repeat(250)}@b.co`, password: "p".repeat(129) })).toEqual({
       errors: [
-        ["email", "That e-mail address is too long."],
-        ["password", "Use at most 128 characters."],
+        ["email", "email_too_long"],
+        ["password", "password_too_long"],
       ],
     });
   });
@@ -63,18 +64,27 @@ describe("signInSchema", () => {
   it("asks for what is missing", () => {
     expect(check(signInSchema, {})).toEqual({
       errors: [
-        ["email", "Enter your e-mail address."],
-        ["password", "Enter your password."],
+        ["email", "email_required"],
+        ["password", "password_required"],
       ],
     });
     expect(check(signInSchema, { email: "ada@example.com", password: "" })).toEqual({
-      errors: [["password", "Enter your password."]],
+      errors: [["password", "password_required"]],
     });
   });
 
   it("does not reveal the password rules on sign-in", () => {
     expect(check(signInSchema, { email: "ada@example.com", password: "p".repeat(129) })).toEqual({
-      errors: [["password", "Wrong e-mail or password."]],
+      errors: [["password", "credentials"]],
     });
+  });
+});
+
+describe("form error codes", () => {
+  it("every code has its words in the catalogue, and an unknown message falls back to invalid", () => {
+    for (const code of FORM_ERROR_CODES) expect(en.errors.form[code], code).toBeTypeOf("string");
+    expect(formErrorCode({ message: "Too small: expected string to have >=1 characters" })).toBe("invalid");
+    expect(formErrorCode(undefined)).toBe("invalid");
+    expect(formErrorCode({ message: "email_invalid" })).toBe("email_invalid");
   });
 });

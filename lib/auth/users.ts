@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import { getActivePricing } from "../tokens/pricing-config";
 import { openAccount } from "../tokens/ledger";
 import { hashPassword, verifyPassword } from "./password";
-import { attemptRefusedMessage, takeAttempt, type AttemptLimits } from "./attempt-limits";
+import { takeAttempt, type AttemptLimits } from "./attempt-limits";
 import { forgetSessionVersion } from "./session-version";
 import { beginAttempt, clearFailures, throttleKey } from "./throttle";
 import { voidAccountTokens } from "./account-tokens";
@@ -61,7 +61,7 @@ export async function createUserWithAccount(db: Db, data: NewUser, now = new Dat
 
 export type SignUpResult =
   | { ok: true; user: AppUser; outcome: "created" | "existing" }
-  | { ok: false; error: "rate_limited"; message: string; retryAfterSeconds: number };
+  | { ok: false; error: "rate_limited"; scope: "ip" | "total"; retryAfterSeconds: number };
 
 /** Where an attempt comes from, for the per-IP and total limits (attempt-limits.ts). */
 export interface AttemptContext {
@@ -105,7 +105,7 @@ export async function signUpWithPassword(db: Db, input: SignUpInput, options: Si
       return {
         ok: false,
         error: "rate_limited",
-        message: attemptRefusedMessage("signup", decision),
+        scope: decision.scope,
         retryAfterSeconds: decision.retryAfterSeconds,
       };
   }
@@ -161,7 +161,7 @@ export type AuthenticateResult =
   | { ok: true; user: AppUser }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
-  | { ok: false; reason: "rate_limited"; message: string; retryAfterSeconds: number };
+  | { ok: false; reason: "rate_limited"; scope: "ip" | "total"; retryAfterSeconds: number };
 
 /**
  * Checks an e-mail and password. The attempt is counted before the password is checked (see
@@ -185,7 +185,7 @@ export async function authenticate(
       return {
         ok: false,
         reason: "rate_limited",
-        message: attemptRefusedMessage("signin", decision),
+        scope: decision.scope,
         retryAfterSeconds: decision.retryAfterSeconds,
       };
   }

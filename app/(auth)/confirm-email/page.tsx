@@ -2,17 +2,16 @@
 // the page: mail scanners that open links must not use them up.
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { accountTokenSchema } from "@/lib/auth/schemas";
 import { confirmEmailChangeAction } from "../../(app)/settings/account/actions";
 
-export const metadata: Metadata = { title: "Confirm your new address" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.confirmEmail"))("title") };
+}
 
-const ERRORS: Record<string, string> = {
-  invalid: "This link is not valid. Ask for a new one in your account settings.",
-  expired: "This link has expired. Ask for a new one in your account settings.",
-  used: "This link was already used, or a newer change was asked for.",
-  taken: "This address now belongs to another account, so yours cannot move to it. Your address did not change.",
-};
+/** The `?error=` reasons of confirmEmailChangeAction, worded in auth.confirmEmail.errors. */
+const ERRORS = ["invalid", "expired", "used", "taken"] as const;
 
 export default async function Page({
   searchParams,
@@ -21,17 +20,18 @@ export default async function Page({
 }) {
   const params = await searchParams;
   const token = accountTokenSchema.safeParse(params.token);
-  const error = typeof params.error === "string" ? (ERRORS[params.error] ?? ERRORS.invalid) : undefined;
+  const t = await getTranslations("auth.confirmEmail");
+  const error = params.error === undefined ? undefined : (ERRORS.find((e) => e === params.error) ?? "invalid");
   if (error || !token.success) {
     return (
       <>
-        <h1 className="mb-2 text-xl font-semibold tracking-tight">Confirm your new address</h1>
+        <h1 className="mb-2 text-xl font-semibold tracking-tight">{t("title")}</h1>
         <p role="alert" data-testid="confirm-email-error" className="mb-4 text-sm text-red-800">
-          {error ?? ERRORS.invalid}
+          {t(`errors.${error ?? "invalid"}`)}
         </p>
         <p className="text-sm text-zinc-700">
           <Link href="/settings/account" className="font-medium text-brand-700 underline-offset-2 hover:underline">
-            Account settings
+            {t("settings")}
           </Link>
         </p>
       </>
@@ -39,17 +39,15 @@ export default async function Page({
   }
   return (
     <>
-      <h1 className="mb-2 text-xl font-semibold tracking-tight">Confirm your new address</h1>
-      <p className="mb-4 text-sm text-zinc-700">
-        Your account moves to this address, and every session is signed out: you then sign in with the new address.
-      </p>
+      <h1 className="mb-2 text-xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mb-4 text-sm text-zinc-700">{t("lead")}</p>
       <form action={confirmEmailChangeAction}>
         <input type="hidden" name="token" value={token.data} />
         <button
           type="submit"
           className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700"
         >
-          Confirm my new address
+          {t("submit")}
         </button>
       </form>
     </>

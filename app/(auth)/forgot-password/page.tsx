@@ -1,14 +1,18 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { ForgotPasswordForm } from "@/components/account-forms";
 import { forgotPasswordAction } from "../account-actions";
 
-export const metadata: Metadata = { title: "Forgot password" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.forgotPassword"))("metaTitle") };
+}
 
-export default function Page() {
+export default async function Page() {
+  const t = await getTranslations("auth.forgotPassword");
   return (
     <>
-      <h1 className="mb-1 text-xl font-semibold tracking-tight">Forgot your password?</h1>
-      <p className="mb-6 text-sm text-zinc-600">We mail you a link to choose a new one.</p>
+      <h1 className="mb-1 text-xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mb-6 text-sm text-zinc-600">{t("lead")}</p>
       <ForgotPasswordForm action={forgotPasswordAction} />
     </>
   );

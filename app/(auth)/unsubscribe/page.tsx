@@ -2,14 +2,23 @@
 // the page changes nothing; the button (a POST) does — mail scanners open links. No sign-in needed.
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { env } from "@/lib/env";
 import { notificationKindSchema } from "@/lib/mail/notifications/preferences";
-import { NOTIFICATION_LABELS, readUnsubscribeToken } from "@/lib/mail/notifications/unsubscribe";
+import { readUnsubscribeToken } from "@/lib/mail/notifications/unsubscribe";
 import { unsubscribeAction } from "./actions";
 
-export const metadata: Metadata = { title: "Unsubscribe" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("notifications.unsubscribe"))("title") };
+}
 
 const first = (value: string | string[] | undefined) => (typeof value === "string" ? value : undefined);
+
+const settings = (chunks: React.ReactNode) => (
+  <Link href="/settings/notifications" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+    {chunks}
+  </Link>
+);
 
 export default async function Page({
   searchParams,
@@ -17,18 +26,14 @@ export default async function Page({
   searchParams: Promise<{ token?: string | string[]; done?: string | string[]; error?: string | string[] }>;
 }) {
   const params = await searchParams;
+  const t = await getTranslations("notifications.unsubscribe");
   const done = notificationKindSchema.safeParse(first(params.done));
-  const settings = (
-    <Link href="/settings/notifications" className="font-medium text-brand-700 underline-offset-2 hover:underline">
-      notification settings
-    </Link>
-  );
   if (done.success) {
     return (
       <>
-        <h1 className="mb-2 text-xl font-semibold tracking-tight">Unsubscribed</h1>
+        <h1 className="mb-2 text-xl font-semibold tracking-tight">{t("doneTitle")}</h1>
         <p role="status" className="text-sm text-zinc-700">
-          You will no longer get {NOTIFICATION_LABELS[done.data]}. You can turn them back on in your {settings}.
+          {t.rich("done", { kind: done.data, link: settings })}
         </p>
       </>
     );
@@ -38,27 +43,27 @@ export default async function Page({
   if (!read || !token) {
     return (
       <>
-        <h1 className="mb-2 text-xl font-semibold tracking-tight">Unsubscribe</h1>
+        <h1 className="mb-2 text-xl font-semibold tracking-tight">{t("title")}</h1>
         <p role="alert" className="text-sm text-red-800">
-          This unsubscribe link is not valid (it may have been altered). Change what you get in your {settings}.
+          {t.rich("invalid", { link: settings })}
         </p>
       </>
     );
   }
   return (
     <>
-      <h1 className="mb-2 text-xl font-semibold tracking-tight">Unsubscribe</h1>
-      <p className="mb-4 text-sm text-zinc-700">Stop getting {NOTIFICATION_LABELS[read.kind]} by e-mail?</p>
+      <h1 className="mb-2 text-xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mb-4 text-sm text-zinc-700">{t("ask", { kind: read.kind })}</p>
       <form action={unsubscribeAction}>
         <input type="hidden" name="token" value={token} />
         <button
           type="submit"
           className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700"
         >
-          Unsubscribe
+          {t("submit")}
         </button>
       </form>
-      <p className="mt-4 text-sm text-zinc-700">Payment and security mails are always sent.</p>
+      <p className="mt-4 text-sm text-zinc-700">{t("always")}</p>
     </>
   );
 }

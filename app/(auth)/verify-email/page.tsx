@@ -2,16 +2,16 @@
 // the page: mail scanners that open links must not use them up.
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { accountTokenSchema } from "@/lib/auth/schemas";
 import { verifyEmailAction } from "../account-actions";
 
-export const metadata: Metadata = { title: "Confirm your address" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.verifyEmail"))("title") };
+}
 
-const ERRORS: Record<string, string> = {
-  invalid: "This link is not valid.",
-  expired: "This link has expired.",
-  used: "This link was already used: your address is confirmed.",
-};
+/** The `?error=` reasons of verifyEmailAction, worded in auth.verifyEmail.errors. */
+const ERRORS = ["invalid", "expired", "used"] as const;
 
 export default async function Page({
   searchParams,
@@ -20,34 +20,38 @@ export default async function Page({
 }) {
   const params = await searchParams;
   const token = accountTokenSchema.safeParse(params.token);
-  const error = typeof params.error === "string" ? (ERRORS[params.error] ?? ERRORS.invalid) : undefined;
+  const t = await getTranslations("auth.verifyEmail");
+  const error = params.error === undefined ? undefined : (ERRORS.find((e) => e === params.error) ?? "invalid");
   if (error || !token.success) {
     return (
       <>
-        <h1 className="mb-2 text-xl font-semibold tracking-tight">Confirm your address</h1>
+        <h1 className="mb-2 text-xl font-semibold tracking-tight">{t("title")}</h1>
         <p role="alert" className="mb-4 text-sm text-red-800">
-          {error ?? ERRORS.invalid}
+          {t(`errors.${error ?? "invalid"}`)}
         </p>
         <p className="text-sm text-zinc-700">
-          <Link href="/sign-in" className="font-medium text-brand-700 underline-offset-2 hover:underline">
-            Sign in
-          </Link>{" "}
-          to get a new link.
+          {t.rich("newLink", {
+            link: (chunks) => (
+              <Link href="/sign-in" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       </>
     );
   }
   return (
     <>
-      <h1 className="mb-2 text-xl font-semibold tracking-tight">Confirm your address</h1>
-      <p className="mb-4 text-sm text-zinc-700">One click, and your free monthly tokens are added to your account.</p>
+      <h1 className="mb-2 text-xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mb-4 text-sm text-zinc-700">{t("lead")}</p>
       <form action={verifyEmailAction}>
         <input type="hidden" name="token" value={token.data} />
         <button
           type="submit"
           className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700"
         >
-          Confirm my address
+          {t("submit")}
         </button>
       </form>
     </>

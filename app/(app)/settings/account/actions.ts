@@ -1,6 +1,7 @@
 "use server";
 // Server actions of Settings → Account: changing the address and deleting the account. Each checks
-// the session itself (an action is reachable without its page) and validates its input.
+// the session itself (an action is reachable without its page) and validates its input; its answers
+// are in the user's language.
 import { redirect } from "next/navigation";
 import type { AccountFormState } from "@/components/account-forms";
 import { signOut } from "@/lib/auth";
@@ -15,17 +16,13 @@ import { db } from "@/lib/db/client";
 import { billingConfigured, env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { sendSoon } from "@/lib/mail/deliver";
+import { formMessages, minutesOf } from "../../../(auth)/form-messages";
 
 const log = logger("account-settings");
 
 const field = (formData: FormData, name: string) => {
   const value = formData.get(name);
   return typeof value === "string" ? value : undefined;
-};
-
-const minutes = (seconds: number) => {
-  const m = Math.max(1, Math.ceil(seconds / 60));
-  return `${m} minute${m === 1 ? "" : "s"}`;
 };
 
 /** "Change my address": the same answer whether or not the new address has an account. */
@@ -35,11 +32,12 @@ export async function changeEmailAction(_prev: AccountFormState, formData: FormD
   const typed = field(formData, "email");
   const values = { email: typed?.slice(0, 254) };
   const parsed = changeEmailSchema.safeParse({ email: typed, password: field(formData, "password") });
+  const { t, issue } = await formMessages();
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return issue?.path[0] === "password"
-      ? { values, fieldErrors: { password: issue.message } }
-      : { values, fieldErrors: { email: issue?.message } };
+    const first = parsed.error.issues[0];
+    return first?.path[0] === "password"
+      ? { values, fieldErrors: { password: issue(first) } }
+      : { values, fieldErrors: { email: issue(first) } };
   }
   const result = await requestEmailChange(db(), {
     userId: user.id,
@@ -53,16 +51,13 @@ export async function changeEmailAction(_prev: AccountFormState, formData: FormD
   }
   switch (result.reason) {
     case "wrong_password":
-      return { values, fieldErrors: { password: "Wrong password." } };
+      return { values, fieldErrors: { password: t("form.wrong_password") } };
     case "same_address":
-      return { values, fieldErrors: { email: "That is already your address." } };
+      return { values, fieldErrors: { email: t("account.sameAddress") } };
     case "throttled":
-      return { values, error: `Too many wrong passwords. Try again in ${minutes(result.retryAfterSeconds)}.` };
+      return { values, error: t("limits.wrongPasswords", { minutes: minutesOf(result.retryAfterSeconds) }) };
     case "too_soon":
-      return {
-        values,
-        error: `A change was asked for a moment ago. You can ask again in ${minutes(result.retryAfterSeconds)}.`,
-      };
+      return { values, error: t("limits.changeTooSoon", { minutes: minutesOf(result.retryAfterSeconds) }) };
     case "no_user":
       redirect("/sign-in");
   }
@@ -93,7 +88,8 @@ export async function deleteAccountAction(_prev: AccountFormState, formData: For
     password: field(formData, "password"),
     confirmEmail: field(formData, "confirmEmail"),
   });
-  if (!parsed.success) return { error: "Check what you typed and try again." };
+  const { t } = await formMessages();
+  if (!parsed.success) return { error: t("form.invalid") };
   const result = await deleteAccount(
     {
       db: db(),
@@ -109,16 +105,14 @@ export async function deleteAccountAction(_prev: AccountFormState, formData: For
   }
   switch (result.reason) {
     case "wrong_password":
-      return { fieldErrors: { password: "Wrong password. Nothing was deleted." } };
+      return { fieldErrors: { password: t("account.deleteWrongPassword") } };
     case "wrong_confirmation":
-      return { fieldErrors: { email: "Type your address exactly as shown. Nothing was deleted." } };
+      return { fieldErrors: { email: t("account.deleteWrongConfirmation") } };
     case "throttled":
-      return { error: `Too many wrong passwords. Try again in ${minutes(result.retryAfterSeconds)}.` };
+      return { error: t("limits.wrongPasswords", { minutes: minutesOf(result.retryAfterSeconds) }) };
     case "billing_unavailable":
     case "stripe_refused":
-      return {
-        error: "Your subscription could not be cancelled just now, so nothing was deleted. Try again in a few minutes.",
-      };
+      return { error: t("account.deleteUnavailable") };
     case "no_user":
       redirect("/sign-in");
   }

@@ -3,6 +3,7 @@
 // lookup and Next's cache revalidation (which needs a request) are replaced.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { formData as form } from "@/test/support/form-data";
 import { readPreferences } from "@/lib/mail/notifications/preferences";
 
 const session = vi.hoisted(() => ({ user: null as { id: string; email: string } | null }));
@@ -23,12 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.drop();
 });
-
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(fields)) data.set(key, value);
-  return data;
-}
 
 /** Where the action redirected (Next's redirect throws an error carrying the URL in its digest). */
 async function redirectOf(action: Promise<void>): Promise<string> {
