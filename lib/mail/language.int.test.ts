@@ -124,15 +124,14 @@ describe("the language of a mail", () => {
 
   it("a retry sends the mail in the language it was queued in, though the user changed theirs meanwhile", async () => {
     const amelie = await user("retry", "fr", "Europe/Paris");
-    await t.db.$transaction((tx) =>
-      enqueueMail(tx, {
-        to: amelie.email,
-        userId: amelie.id,
-        template: "tokens_depleted",
-        data: { resetsAt: "2026-12-31T23:30:00.000Z" },
-        idempotencyKey: `lang-retry:${amelie.id}`,
-      }),
-    );
+    const cause = {
+      to: amelie.email,
+      userId: amelie.id,
+      template: "tokens_depleted" as const,
+      data: { resetsAt: "2026-12-31T23:30:00.000Z" },
+      idempotencyKey: `lang-retry:${amelie.id}`,
+    };
+    await t.db.$transaction((tx) => enqueueMail(tx, cause));
     const down: MailSender = {
       send: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:25")),
     };
@@ -140,16 +139,7 @@ describe("the language of a mail", () => {
     expect(await deliverPending(t.db, down, { ...OPTIONS, now })).toEqual({ sent: 0, retried: 1, failed: 0 });
     expect(await saveLocalePreferences(t.db, amelie.id, { locale: "en", timeZone: "UTC" })).toMatchObject({ ok: true });
     // Queued again by the same cause (a retried request, now in English): still the one row, in French.
-    await t.db.$transaction((tx) =>
-      enqueueMail(tx, {
-        to: amelie.email,
-        userId: amelie.id,
-        template: "tokens_depleted",
-        data: { resetsAt: "2026-12-31T23:30:00.000Z" },
-        idempotencyKey: `lang-retry:${amelie.id}`,
-        locale: "en",
-      }),
-    );
+    expect(await t.db.$transaction((tx) => enqueueMail(tx, { ...cause, locale: "en" }))).toBe(false);
     const sender = createSmtpSender(inbox.smtpUrl);
     try {
       const later = new Date(now.getTime() + 61_000);
