@@ -3,9 +3,9 @@
 // next.config.ts points next-intl's plugin at this file.
 import { getRequestConfig } from "next-intl/server";
 import { requestLocale } from "@/lib/i18n/request-locale";
-import { loadMessages } from "@/lib/i18n/messages";
+import { loadUiMessages } from "@/lib/i18n/messages";
 
 export default getRequestConfig(async () => {
   const { locale, timeZone } = await requestLocale();
-  return { locale, timeZone, messages: await loadMessages(locale) };
+  return { locale, timeZone, messages: await loadUiMessages(locale) };
 });

@@ -12,6 +12,7 @@ import { forgotPasswordSchema, resetPasswordSchema, accountTokenSchema } from "@
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { negotiatedRequestLocale } from "@/lib/i18n/request-locale";
 import { clientIp } from "@/lib/http/client-ip";
 import { sendSoon } from "@/lib/mail/deliver";
 import { formMessages, minutesOf } from "./form-messages";
@@ -42,7 +43,7 @@ export async function forgotPasswordAction(_prev: AccountFormState, formData: Fo
   if (!decision.allowed) {
     return { error: t("limits.requests", { minutes: minutesOf(decision.retryAfterSeconds) }), values };
   }
-  await requestPasswordReset(db(), parsed.data.email, env().APP_URL);
+  await requestPasswordReset(db(), parsed.data.email, env().APP_URL, new Date(), await negotiatedRequestLocale());
   sendSoon();
   return { done: true };
 }

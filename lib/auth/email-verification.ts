@@ -11,6 +11,7 @@
 //   - Resending is limited to one mail per RESEND_INTERVAL_MS per user, enforced by the outbox's
 //     idempotency key (so also across server instances).
 import type { Db, DbTx } from "../db/connect";
+import type { Locale } from "../i18n/config";
 import { mailWindow, transactionIfQueued } from "../mail/once-per-window";
 import { enqueueMail } from "../mail/outbox";
 import { openAccount } from "../tokens/ledger";
@@ -25,7 +26,7 @@ export const VERIFY_PATH = "/verify-email";
 /** Issues a verification token for the user's address and queues its mail, in `tx`. */
 export async function queueVerificationMail(
   tx: DbTx,
-  input: { userId: string; email: string; appUrl: string; now?: Date; idempotencyKey?: string },
+  input: { userId: string; email: string; appUrl: string; now?: Date; idempotencyKey?: string; locale?: Locale },
 ): Promise<boolean> {
   const token = await issueAccountToken(tx, {
     userId: input.userId,
@@ -42,6 +43,7 @@ export async function queueVerificationMail(
     },
     idempotencyKey: input.idempotencyKey ?? `verify:${token.split(".")[0]}`,
     userId: input.userId,
+    locale: input.locale,
   });
 }
 

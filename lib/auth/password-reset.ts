@@ -11,6 +11,7 @@
 //   - A reset link proves the address like a verification link does: an unverified account is
 //     verified by it and gets its token account.
 import type { Db } from "../db/connect";
+import type { Locale } from "../i18n/config";
 import { mailWindow, transactionIfQueued } from "../mail/once-per-window";
 import { enqueueMail } from "../mail/outbox";
 import { consumeAccountToken, issueAccountToken, TOKEN_TTL_MS, voidAccountTokens } from "./account-tokens";
@@ -22,8 +23,17 @@ import { clearFailures, throttleKey } from "./throttle";
 export const RESET_INTERVAL_MS = 5 * 60_000;
 export const RESET_PATH = "/reset-password";
 
-/** Mails a reset link when the address has an account (at most one per RESET_INTERVAL_MS); else nothing. */
-export async function requestPasswordReset(db: Db, email: string, appUrl: string, now: Date = new Date()) {
+/**
+ * Mails a reset link when the address has an account (at most one per RESET_INTERVAL_MS); else
+ * nothing. `locale`: the one negotiated at the request, for an owner who has chosen no language.
+ */
+export async function requestPasswordReset(
+  db: Db,
+  email: string,
+  appUrl: string,
+  now: Date = new Date(),
+  locale?: Locale,
+) {
   const user = await db.user.findUnique({
     where: { email: email.trim().toLowerCase() },
     select: { id: true, email: true },
@@ -40,6 +50,7 @@ export async function requestPasswordReset(db: Db, email: string, appUrl: string
       },
       idempotencyKey: `reset:${user.id}:${mailWindow(now, RESET_INTERVAL_MS).index}`,
       userId: user.id,
+      locale,
     });
   });
 }

@@ -130,6 +130,7 @@ export async function signUpWithPassword(db: Db, input: SignUpInput, options: Si
           data: { signInUrl: `${options.appUrl}/sign-in`, resetUrl: `${options.appUrl}/forgot-password` },
           idempotencyKey: `signup-attempt:${existing.id}:${Math.floor(now.getTime() / ATTEMPT_NOTICE_MS)}`,
           userId: existing.id,
+          locale: options.locale, // when the owner has chosen no language: the one of this request
         });
       } else {
         await tx.$executeRaw`
@@ -138,7 +139,13 @@ export async function signUpWithPassword(db: Db, input: SignUpInput, options: Si
           WHERE id = ${existing.id}`;
         revoked = existing.id;
         await voidAccountTokens(tx, existing.id, "verify_email", now);
-        await queueVerificationMail(tx, { userId: existing.id, email, appUrl: options.appUrl, now });
+        await queueVerificationMail(tx, {
+          userId: existing.id,
+          email,
+          appUrl: options.appUrl,
+          now,
+          locale: options.locale,
+        });
       }
       return { ok: true, outcome: "existing", user: appUser(existing) };
     });

@@ -14,3 +14,14 @@ export async function loadMessages(locale: Locale): Promise<Messages> {
       return (await import("../../messages/en.json")).default;
   }
 }
+
+/**
+ * The catalogue of the UI: everything but the "mail" namespace, which only the mail renderer reads
+ * (lib/mail/i18n.ts, outside any request). The request config hands this to next-intl, whose
+ * provider serialises it into every page for client components: mail texts would only weigh there.
+ */
+export async function loadUiMessages(locale: Locale): Promise<Omit<Messages, "mail">> {
+  const ui: Partial<Messages> = { ...(await loadMessages(locale)) };
+  delete ui.mail;
+  return ui as Omit<Messages, "mail">;
+}

@@ -16,8 +16,17 @@
 //   - SMTP has no idempotency: the one window for a duplicate is a crash between the server's
 //     acceptance and the `sent` mark. The claim then runs out (CLAIM_MS) and the row is sent again,
 //     under the same Message-ID (derived from the idempotency key), by which receivers dedupe.
+//   - The language and time zone are decided when the mail is queued and stored on the row; the
+//     mail is rendered from the row when it is sent. So every attempt of a row (a retry, a takeover
+//     after a crash, an admin's resend) renders the same mail in the same language — the copy a
+//     receiver dedupes by Message-ID is the same text — and the idempotency key stays the cause's
+//     alone: a cause queued again (even from a request in another language) is still one mail,
+//     the first. Deciding at send time instead could not honour the locale negotiated at the
+//     causing request (the cron that sends has no request), and would let a retry change language.
 import { createHash } from "node:crypto";
 import type { Db, DbTx } from "../db/connect";
+import type { Locale } from "../i18n/config";
+import { mailLocaleFor, storedMailLocale } from "./i18n";
 import { renderMail, UnrenderableMailError } from "./render";
 import { MAIL_TEMPLATES, type MailData, type MailTemplateName } from "./templates";
 
@@ -42,6 +51,11 @@ export interface MailRequest<Name extends MailTemplateName> {
   /** Names the cause ("verify:<user>:<token id>"): a second request with the same key is a no-op. */
   idempotencyKey: string;
   userId?: string;
+  /**
+   * The locale negotiated at the request that caused the mail: used when the recipient has chosen
+   * none (users.locale is null) or there is no user. Without either, the mail is English.
+   */
+  locale?: Locale;
 }
 
 /**
@@ -53,9 +67,11 @@ export interface MailRequest<Name extends MailTemplateName> {
 export async function enqueueMail<Name extends MailTemplateName>(tx: DbTx, mail: MailRequest<Name>): Promise<boolean> {
   const data = MAIL_TEMPLATES[mail.template].schema.parse(mail.data);
   if (isUndeliverable(mail.to)) return false;
+  const { locale, timeZone } = await mailLocaleFor(tx, mail.userId, mail.locale);
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO mail_outbox (idempotency_key, user_id, recipient, template, data)
-    VALUES (${mail.idempotencyKey}, ${mail.userId ?? null}, ${mail.to}, ${mail.template}, ${JSON.stringify(data)}::jsonb)
+    INSERT INTO mail_outbox (idempotency_key, user_id, recipient, template, data, locale, time_zone)
+    VALUES (${mail.idempotencyKey}, ${mail.userId ?? null}, ${mail.to}, ${mail.template}, ${JSON.stringify(data)}::jsonb,
+            ${locale}, ${timeZone})
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id`;
   return rows.length === 1;
@@ -110,6 +126,8 @@ interface ClaimedRow {
   recipient: string;
   template: string;
   data: unknown;
+  locale: string;
+  timeZone: string;
   attempts: number;
 }
 
@@ -142,12 +160,17 @@ export async function deliverPending(db: Db, sender: MailSender, options: Delive
       ORDER BY next_attempt_at
       LIMIT ${options.limit ?? 50}
       FOR UPDATE SKIP LOCKED)
-    RETURNING id, idempotency_key AS "idempotencyKey", user_id AS "userId", recipient, template, data, attempts`;
+    RETURNING id, idempotency_key AS "idempotencyKey", user_id AS "userId", recipient, template, data, locale,
+              time_zone AS "timeZone", attempts`;
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   for (const row of rows) {
     try {
       const unsubscribeUrl = options.unsubscribeUrl?.(row);
-      const mail = await renderMail(row.template, row.data, { appUrl: options.appUrl, unsubscribeUrl });
+      const mail = await renderMail(row.template, row.data, {
+        appUrl: options.appUrl,
+        unsubscribeUrl,
+        ...storedMailLocale(row.locale, row.timeZone),
+      });
       const headers: Record<string, string> = {};
       if (mail.category === "notification" && unsubscribeUrl) {
         headers["List-Unsubscribe"] = `<${unsubscribeUrl}>`;

@@ -123,7 +123,8 @@ describe("payment failed", () => {
       `payment_failed:${invoiceId}:1`,
       `payment_failed:${invoiceId}:2`,
     ]);
-    expect(mails[0]!.data).toMatchObject({ planName: "Pro", amountDue: "€19.00" });
+    // The amount is queued as Stripe's integer and formatted in the recipient's locale when sent.
+    expect(mails[0]!.data).toMatchObject({ planName: "Pro", amountDue: { minorUnits: 1900, currency: "eur" } });
 
     await deliver();
     const mail = await inbox.waitForMail({ to: user.email, subject: /payment failed/ });

@@ -22,14 +22,6 @@ export interface FailedPayment {
   planName: string | null;
 }
 
-/** "$20.00", "€9.00": Stripe amounts are integers in the currency's smallest unit. */
-export function formatAmount(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  const digits =
-    new Intl.NumberFormat("en-US", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: code }).format(amount / 10 ** digits);
-}
-
 /** Queues the payment-failed mail: at most one per invoice attempt (key payment_failed:<invoice>:<attempt>). */
 export async function queuePaymentFailedMail(tx: DbTx, userId: string, payment: FailedPayment): Promise<boolean> {
   const to = await addressOf(tx, userId);
@@ -40,7 +32,7 @@ export async function queuePaymentFailedMail(tx: DbTx, userId: string, payment: 
     template: "payment_failed",
     data: {
       planName: payment.planName,
-      amountDue: formatAmount(payment.amountDue, payment.currency),
+      amountDue: { minorUnits: payment.amountDue, currency: payment.currency },
       nextAttemptAt: payment.nextAttemptAt?.toISOString() ?? null,
     },
     idempotencyKey: `payment_failed:${payment.invoiceId}:${payment.attempt}`,

@@ -1,10 +1,15 @@
 // The frame of every mail: the product's name, one column of content, and a footer saying why the
-// recipient gets it. Plain React Email components, so one element renders both the HTML part and
-// (through render's plainText) the text part.
+// recipient gets it, in the recipient's language. Plain React Email components, so one element
+// renders both the HTML part and (through render's plainText) the text part.
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
+import type { MailTranslator } from "../i18n";
+import type { MailContext } from "./template";
 
 export const PRODUCT_NAME = "Tollgate";
+
+/** The `{product}` argument every message that names the product takes. */
+export const PRODUCT = { product: PRODUCT_NAME };
 
 const page = { backgroundColor: "#f4f4f5", fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif" };
 const card = {
@@ -17,19 +22,30 @@ const card = {
 const muted = { color: "#71717a", fontSize: "12px", lineHeight: "18px" };
 
 export interface MailFrame {
-  /** The app's public origin (APP_URL): the footer links to it. */
-  appUrl: string;
   /** The line mail clients show after the subject. */
   preview: string;
-  /** Why this address gets the mail, in the footer. */
+  /** Why this address gets the mail, in the footer (a sentence that names the product). */
   reason: string;
-  /** The one-click unsubscribe URL of a mail that can be turned off (none for security and payment mails). */
-  unsubscribeUrl?: string;
 }
 
-export function MailLayout({ frame, title, children }: { frame: MailFrame; title: string; children: ReactNode }) {
+/**
+ * The frame around a mail's content, in the recipient's language (`context.locale`, also the
+ * document's `lang`). The footer links to the app (APP_URL) and, for a mail that can be turned
+ * off, to its one-click unsubscribe URL (none for security and payment mails).
+ */
+export function MailLayout({
+  context,
+  frame,
+  title,
+  children,
+}: {
+  context: MailContext;
+  frame: MailFrame;
+  title: string;
+  children: ReactNode;
+}) {
   return (
-    <Html lang="en">
+    <Html lang={context.locale}>
       <Head />
       <Preview>{frame.preview}</Preview>
       <Body style={page}>
@@ -41,11 +57,11 @@ export function MailLayout({ frame, title, children }: { frame: MailFrame; title
           <Section>{children}</Section>
           <Hr style={{ borderColor: "#e4e4e7", margin: "24px 0" }} />
           <Text style={muted}>
-            {frame.reason} {PRODUCT_NAME} · <Link href={frame.appUrl}>{frame.appUrl}</Link>
+            {frame.reason} · <Link href={context.appUrl}>{context.appUrl}</Link>
           </Text>
-          {frame.unsubscribeUrl && (
+          {context.unsubscribeUrl && (
             <Text style={muted}>
-              <Link href={frame.unsubscribeUrl}>Unsubscribe from these mails</Link>
+              <Link href={context.unsubscribeUrl}>{context.t("layout.unsubscribe")}</Link>
             </Text>
           )}
         </Container>
@@ -60,7 +76,7 @@ export function Paragraph({ children }: { children: ReactNode }) {
 }
 
 /** The mail's one call to action: a button in HTML, the bare URL in the text part. */
-export function Action({ href, children }: { href: string; children: ReactNode }) {
+export function Action({ href, children, t }: { href: string; children: ReactNode; t: MailTranslator }) {
   return (
     <Section style={{ margin: "24px 0" }}>
       <Link
@@ -77,7 +93,7 @@ export function Action({ href, children }: { href: string; children: ReactNode }
       >
         {children}
       </Link>
-      <Text style={muted}>Or open this link: {href}</Text>
+      <Text style={muted}>{t("layout.orOpen", { url: href })}</Text>
     </Section>
   );
 }

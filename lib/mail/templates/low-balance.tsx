@@ -1,6 +1,8 @@
 // The available tokens fell below LOW_BALANCE_PERCENT of the period's allowance (once per period).
 import { z } from "zod";
-import { Action, MailLayout, Paragraph, PRODUCT_NAME } from "./layout";
+import { formatDate } from "../../format";
+import { tokenArgs } from "../i18n";
+import { Action, MailLayout, Paragraph, PRODUCT } from "./layout";
 import { defineMailTemplate } from "./template";
 
 export const lowBalance = defineMailTemplate({
@@ -11,22 +13,30 @@ export const lowBalance = defineMailTemplate({
     percent: z.number().int().positive(),
     resetsAt: z.iso.datetime(),
   }),
-  subject: ({ percent }) => `Your ${PRODUCT_NAME} tokens are below ${percent} %`,
-  render: ({ available, allowance, percent, resetsAt }, { appUrl, unsubscribeUrl }) => (
-    <MailLayout
-      title="Your tokens are running low"
-      frame={{
-        appUrl,
-        preview: `${available.toLocaleString("en-US")} tokens left`,
-        reason: "You get this mail because low-balance alerts are on for your account at",
-        unsubscribeUrl,
-      }}
-    >
-      <Paragraph>
-        You have {available.toLocaleString("en-US")} tokens left, less than {percent} % of your{" "}
-        {allowance.toLocaleString("en-US")} tokens a period. Your allowance renews on {resetsAt.slice(0, 10)} (UTC).
-      </Paragraph>
-      <Action href={`${appUrl}/settings/subscription`}>Get more tokens</Action>
-    </MailLayout>
-  ),
+  subject: ({ percent }, { t }) => t("lowBalance.subject", { ...PRODUCT, percent }),
+  render: ({ available, allowance, percent, resetsAt }, context) => {
+    const { t, locale, timeZone } = context;
+    const left = tokenArgs(available, locale);
+    const period = tokenArgs(allowance, locale);
+    return (
+      <MailLayout
+        context={context}
+        title={t("lowBalance.title")}
+        frame={{ preview: t("lowBalance.preview", left), reason: t("lowBalance.reason", PRODUCT) }}
+      >
+        <Paragraph>
+          {t("lowBalance.body", {
+            ...left,
+            percent,
+            allowance: period.amount,
+            allowanceCount: period.count,
+            date: formatDate(resetsAt, locale, timeZone),
+          })}
+        </Paragraph>
+        <Action href={`${context.appUrl}/settings/subscription`} t={t}>
+          {t("lowBalance.action")}
+        </Action>
+      </MailLayout>
+    );
+  },
 });

@@ -1,6 +1,8 @@
 // Opt-in: when a new period starts, what the last one was used for (by feature) and what is left.
 import { z } from "zod";
-import { Action, MailLayout, Paragraph, PRODUCT_NAME } from "./layout";
+import { formatDate } from "../../format";
+import { featureTitle, tokenArgs } from "../i18n";
+import { Action, MailLayout, Paragraph, PRODUCT } from "./layout";
 import { defineMailTemplate } from "./template";
 
 export const monthlySummary = defineMailTemplate({
@@ -12,28 +14,38 @@ export const monthlySummary = defineMailTemplate({
     totalTokens: z.number().int().nonnegative(),
     availableTokens: z.number().int().nonnegative(),
   }),
-  subject: ({ periodStart }) => `Your ${PRODUCT_NAME} usage for the period from ${periodStart.slice(0, 10)}`,
-  render: ({ periodStart, periodEnd, features, totalTokens, availableTokens }, { appUrl, unsubscribeUrl }) => (
-    <MailLayout
-      title="Your monthly summary"
-      frame={{
-        appUrl,
-        preview: `${totalTokens.toLocaleString("en-US")} tokens used`,
-        reason: "You get this mail because you turned on the monthly summary at",
-        unsubscribeUrl,
-      }}
-    >
-      <Paragraph>
-        From {periodStart.slice(0, 10)} to {periodEnd.slice(0, 10)} you used {totalTokens.toLocaleString("en-US")}{" "}
-        tokens{features.length > 0 ? ":" : "."}
-      </Paragraph>
-      {features.map(({ feature, tokens }) => (
-        <Paragraph key={feature}>
-          {feature}: {tokens.toLocaleString("en-US")} tokens
+  subject: ({ periodStart }, { t, locale, timeZone }) =>
+    t("monthlySummary.subject", { ...PRODUCT, date: formatDate(periodStart, locale, timeZone) }),
+  render: ({ periodStart, periodEnd, features, totalTokens, availableTokens }, context) => {
+    const { t, locale, timeZone } = context;
+    const used = tokenArgs(totalTokens, locale);
+    // "other": usage the ledger names no feature for (summary.ts); any other key is the UI's feature name.
+    const name = (feature: string) =>
+      feature === "other" ? t("monthlySummary.otherFeature") : featureTitle(feature, locale);
+    return (
+      <MailLayout
+        context={context}
+        title={t("monthlySummary.title")}
+        frame={{ preview: t("monthlySummary.preview", used), reason: t("monthlySummary.reason", PRODUCT) }}
+      >
+        <Paragraph>
+          {t("monthlySummary.used", {
+            ...used,
+            start: formatDate(periodStart, locale, timeZone),
+            end: formatDate(periodEnd, locale, timeZone),
+            list: features.length > 0 ? "true" : "false",
+          })}
         </Paragraph>
-      ))}
-      <Paragraph>You start the new period with {availableTokens.toLocaleString("en-US")} tokens.</Paragraph>
-      <Action href={`${appUrl}/usage`}>See your usage</Action>
-    </MailLayout>
-  ),
+        {features.map(({ feature, tokens }) => (
+          <Paragraph key={feature}>
+            {t("monthlySummary.feature", { feature: name(feature), ...tokenArgs(tokens, locale) })}
+          </Paragraph>
+        ))}
+        <Paragraph>{t("monthlySummary.available", tokenArgs(availableTokens, locale))}</Paragraph>
+        <Action href={`${context.appUrl}/usage`} t={t}>
+          {t("monthlySummary.action")}
+        </Action>
+      </MailLayout>
+    );
+  },
 });

@@ -2,38 +2,46 @@
 // subscription page, not a Customer Portal session: a portal session expires within minutes of its
 // creation, and this mail may be read days later; the page opens a fresh one.
 import { z } from "zod";
-import { Action, MailLayout, Paragraph, PRODUCT_NAME } from "./layout";
+import { formatDate, formatMoney } from "../../format";
+import { Action, MailLayout, Paragraph, PRODUCT, PRODUCT_NAME } from "./layout";
 import { defineMailTemplate } from "./template";
 
 export const paymentFailed = defineMailTemplate({
   category: "billing",
   schema: z.object({
     planName: z.string().nullable(),
-    /** The amount due, formatted with its currency ("$20.00"). */
-    amountDue: z.string(),
+    /**
+     * The amount due, in the currency's smallest unit (Stripe's integer amounts), formatted in the
+     * recipient's locale when sent. A string is an amount formatted already, in English: the form
+     * of rows queued before mails spoke the recipient's language, still sendable.
+     */
+    amountDue: z.union([
+      z.object({ minorUnits: z.number().int().nonnegative(), currency: z.string().regex(/^[a-z]{3}$/i) }),
+      z.string(),
+    ]),
     /** When Stripe tries the card again (ISO date), if it will. */
     nextAttemptAt: z.iso.datetime().nullable(),
   }),
-  subject: () => `Your ${PRODUCT_NAME} payment failed`,
-  render: ({ planName, amountDue, nextAttemptAt }, { appUrl }) => (
-    <MailLayout
-      title="We could not take your payment"
-      frame={{
-        appUrl,
-        preview: `The payment of ${amountDue} did not go through.`,
-        reason: "You get this mail because you have a subscription at",
-      }}
-    >
-      <Paragraph>
-        The payment of {amountDue} for your {planName ?? PRODUCT_NAME} subscription did not go through. You keep the
-        tokens you have, but no new monthly allowance is granted until it is paid.
-      </Paragraph>
-      {nextAttemptAt && <Paragraph>We will try the card again on {nextAttemptAt.slice(0, 10)} (UTC).</Paragraph>}
-      <Action href={`${appUrl}/settings/subscription`}>Update your payment method</Action>
-      <Paragraph>
-        The link opens your subscription settings; from there, &quot;Manage subscription&quot; takes you to the billing
-        portal (a portal link itself would expire before you read this).
-      </Paragraph>
-    </MailLayout>
-  ),
+  subject: (_data, { t }) => t("paymentFailed.subject", PRODUCT),
+  render: ({ planName, amountDue, nextAttemptAt }, context) => {
+    const { t, locale, timeZone } = context;
+    const amount =
+      typeof amountDue === "string" ? amountDue : formatMoney(amountDue.minorUnits, amountDue.currency, locale);
+    return (
+      <MailLayout
+        context={context}
+        title={t("paymentFailed.title")}
+        frame={{ preview: t("paymentFailed.preview", { amount }), reason: t("paymentFailed.reason", PRODUCT) }}
+      >
+        <Paragraph>{t("paymentFailed.body", { amount, plan: planName ?? PRODUCT_NAME })}</Paragraph>
+        {nextAttemptAt && (
+          <Paragraph>{t("paymentFailed.nextAttempt", { date: formatDate(nextAttemptAt, locale, timeZone) })}</Paragraph>
+        )}
+        <Action href={`${context.appUrl}/settings/subscription`} t={t}>
+          {t("paymentFailed.action")}
+        </Action>
+        <Paragraph>{t("paymentFailed.portal")}</Paragraph>
+      </MailLayout>
+    );
+  },
 });

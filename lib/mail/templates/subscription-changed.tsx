@@ -1,17 +1,15 @@
 // The subscription sync saw a change the subscriber should hear about: it became active, its plan
 // changed, or it was cancelled (at the period's end, or at once).
 import { z } from "zod";
-import { Action, MailLayout, Paragraph, PRODUCT_NAME } from "./layout";
+import { formatDate } from "../../format";
+import type { MailTranslator } from "../i18n";
+import { Action, MailLayout, Paragraph, PRODUCT, PRODUCT_NAME } from "./layout";
 import { defineMailTemplate } from "./template";
 
 export const SUBSCRIPTION_CHANGES = ["active", "plan_changed", "cancelled", "ended"] as const;
+type Change = (typeof SUBSCRIPTION_CHANGES)[number];
 
-const titles = {
-  active: "Your subscription is active",
-  plan_changed: "Your plan changed",
-  cancelled: "Your subscription is cancelled",
-  ended: "Your subscription has ended",
-} as const;
+const title = (t: MailTranslator, change: Change) => t("subscriptionChanged.title", { change });
 
 export const subscriptionChanged = defineMailTemplate({
   category: "billing",
@@ -22,35 +20,43 @@ export const subscriptionChanged = defineMailTemplate({
     /** For a cancellation at the period's end: when the plan stops (ISO). */
     endsAt: z.iso.datetime().nullable(),
   }),
-  subject: ({ change, planName }) =>
-    `${titles[change]}${planName && change !== "ended" ? `: ${planName}` : ""} (${PRODUCT_NAME})`,
-  render: ({ change, planName, previousPlanName, endsAt }, { appUrl }) => (
-    <MailLayout
-      title={titles[change]}
-      frame={{ appUrl, preview: titles[change], reason: "You get this mail because you have a subscription at" }}
-    >
-      {change === "active" && (
-        <Paragraph>Thank you: your {planName ?? PRODUCT_NAME} plan is active, with its monthly tokens.</Paragraph>
-      )}
-      {change === "plan_changed" && (
-        <Paragraph>
-          Your plan changed{previousPlanName ? ` from ${previousPlanName}` : ""} to {planName ?? "a new plan"}.
-        </Paragraph>
-      )}
-      {change === "cancelled" && (
-        <Paragraph>
-          Your {planName ?? PRODUCT_NAME} plan is cancelled
-          {endsAt ? ` and ends on ${endsAt.slice(0, 10)} (UTC); until then you keep it and its tokens` : ""}. You can
-          resume it from your subscription settings before then.
-        </Paragraph>
-      )}
-      {change === "ended" && (
-        <Paragraph>
-          Your {planName ?? PRODUCT_NAME} plan has ended. You keep the tokens you bought; from the next period you get
-          the free tier.
-        </Paragraph>
-      )}
-      <Action href={`${appUrl}/settings/subscription`}>Open your subscription</Action>
-    </MailLayout>
-  ),
+  subject: ({ change, planName }, { t }) =>
+    planName && change !== "ended"
+      ? t("subscriptionChanged.subjectWithPlan", { ...PRODUCT, title: title(t, change), plan: planName })
+      : t("subscriptionChanged.subject", { ...PRODUCT, title: title(t, change) }),
+  render: ({ change, planName, previousPlanName, endsAt }, context) => {
+    const { t, locale, timeZone } = context;
+    const plan = planName ?? PRODUCT_NAME;
+    const heading = title(t, change);
+    return (
+      <MailLayout
+        context={context}
+        title={heading}
+        frame={{ preview: heading, reason: t("subscriptionChanged.reason", PRODUCT) }}
+      >
+        {change === "active" && <Paragraph>{t("subscriptionChanged.active", { plan })}</Paragraph>}
+        {change === "plan_changed" && (
+          <Paragraph>
+            {previousPlanName
+              ? t("subscriptionChanged.planChangedFrom", {
+                  previous: previousPlanName,
+                  plan: planName ?? t("subscriptionChanged.newPlan"),
+                })
+              : t("subscriptionChanged.planChanged", { plan: planName ?? t("subscriptionChanged.newPlan") })}
+          </Paragraph>
+        )}
+        {change === "cancelled" && (
+          <Paragraph>
+            {endsAt
+              ? t("subscriptionChanged.cancelledUntil", { plan, date: formatDate(endsAt, locale, timeZone) })
+              : t("subscriptionChanged.cancelled", { plan })}
+          </Paragraph>
+        )}
+        {change === "ended" && <Paragraph>{t("subscriptionChanged.ended", { plan })}</Paragraph>}
+        <Action href={`${context.appUrl}/settings/subscription`} t={t}>
+          {t("subscriptionChanged.action")}
+        </Action>
+      </MailLayout>
+    );
+  },
 });
