@@ -20,7 +20,7 @@ describe("DashboardSummary in French", () => {
     expect(text).toContain(`|Disponibles|1${NNBSP}235|`);
     expect(text).toContain("|Allocation mensuelle restante|235|Renouvelée le 1 févr. 2027|");
     expect(text).toContain(`|Achetés (n’expirent jamais)|1${NNBSP}000|`);
-    expect(text).toContain("|Besoin de plus de jetons\u00a0? Découvrez les |forfaits et packs|.|");
+    expect(text).toContain("|Besoin de plus de jetons\u00a0? Découvrez les |formules et packs|.|");
   });
 
   it("greets a user without a name and without an account", () => {

@@ -39,10 +39,10 @@ describe("describeRow in French", () => {
 
   it("describes grants, clawbacks and adjustments, with billing's recorded reasons in French", () => {
     expect(text({ kind: "grant_allowance", allowanceDelta: 3_000_000n })).toBe(
-      `Allocation du forfait Pro · +3${NNBSP}000 jetons`,
+      `Allocation de la formule Pro · +3${NNBSP}000 jetons`,
     );
     expect(text({ kind: "grant_allowance", allowanceDelta: 2_000_000n, reason: "upgrade to Elite" })).toBe(
-      `Passage au forfait Elite\u00a0: allocation supplémentaire · +2${NNBSP}000 jetons`,
+      `Passage à la formule Elite\u00a0: allocation supplémentaire · +2${NNBSP}000 jetons`,
     );
     expect(text({ kind: "grant_pack", purchasedDelta: 2_000_000n, reason: "Starter pack" })).toBe(
       `Pack Starter · +2${NNBSP}000 jetons`,

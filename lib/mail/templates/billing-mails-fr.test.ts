@@ -43,15 +43,15 @@ describe("billing mails in French", () => {
     const base = { planName: "Pro", previousPlanName: null, endsAt: null };
     const active = await renderMail("subscription_changed", { ...base, change: "active" }, FR);
     expect(active.subject).toBe(`Votre abonnement est actif${NBSP}: Pro (Tollgate)`);
-    expect(flat(active.text)).toContain(`Merci${NBSP}: votre forfait Pro est actif, avec ses jetons mensuels.`);
+    expect(flat(active.text)).toContain(`Merci${NBSP}: votre formule Pro est active, avec ses jetons mensuels.`);
 
     const changed = await renderMail(
       "subscription_changed",
       { ...base, change: "plan_changed", previousPlanName: "Starter" },
       FR,
     );
-    expect(changed.subject).toBe(`Votre forfait a changé${NBSP}: Pro (Tollgate)`);
-    expect(flat(changed.text)).toContain("Votre forfait est passé de Starter à Pro.");
+    expect(changed.subject).toBe(`Votre formule a changé${NBSP}: Pro (Tollgate)`);
+    expect(flat(changed.text)).toContain("Votre formule est passée de Starter à Pro.");
 
     const cancelled = await renderMail(
       "subscription_changed",

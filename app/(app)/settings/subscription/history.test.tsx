@@ -46,7 +46,7 @@ describe("HistorySection in French", () => {
     const text = textOf(renderIntl(<HistorySection view={view} params={{ kind: "consume" }} error={null} />));
     expect(text).toContain("|Historique des mouvements|");
     expect(text).toContain("|Télécharger le CSV (filtré)|");
-    expect(text).toContain("|Type|Tous les types|Allocation du forfait|Pack de jetons|");
+    expect(text).toContain("|Type|Tous les types|Allocation de la formule|Pack de jetons|");
     expect(text).toContain("|Utilisation de l’IA|Remboursement|");
     expect(text).toContain("|Fonction d’IA|Toutes les fonctions|Discussion avec le coach|");
     expect(text).toContain("|Date (Europe/Paris)|Mouvement|Variation|Solde après|");
