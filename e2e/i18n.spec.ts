@@ -3,7 +3,7 @@
 // stored on the user at sign-up; switching to English in Settings → Language and region turns every
 // page English. The other specs run en-US browsers and assert English: English stays the default.
 import { expect, test, type Page } from "@playwright/test";
-import { confirmAddress, fillFrenchCheckout, PASSWORD, uniqueEmail } from "./helpers";
+import { fillFrenchCheckout, linkIn, PASSWORD, uniqueEmail, waitForMail } from "./helpers";
 
 test.use({ locale: "fr-FR" });
 
@@ -16,7 +16,10 @@ async function signUpInFrench(page: Page, email: string) {
   await page.getByLabel("Mot de passe").fill(PASSWORD);
   await page.getByRole("button", { name: "Créer le compte" }).click();
   await expect(page).toHaveURL(/\/check-inbox/);
-  await confirmAddress(page, email);
+  // Sign-up stored the negotiated locale: the verification mail is French too.
+  const mail = await waitForMail(page.request, email, /Confirmez votre adresse e-mail pour Tollgate/);
+  await page.goto(linkIn(mail, "/verify-email"));
+  await page.getByRole("button", { name: "Confirmer mon adresse" }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=verified$/);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Mot de passe").fill(PASSWORD);
