@@ -23,7 +23,12 @@ export const newEndpointSchema = z.object({
     .min(1, "Choose at least one event type.")
     .transform((types) => WEBHOOK_EVENT_TYPES.filter((t) => types.includes(t))),
 });
-export type NewEndpoint = z.input<typeof newEndpointSchema>;
+/** As a form sends it: checked by `newEndpointSchema`. */
+export interface NewEndpoint {
+  url: string;
+  description?: string;
+  eventTypes: string[];
+}
 
 export interface EndpointRow {
   id: string;
