@@ -3,7 +3,10 @@
 // Guarantees:
 //   - Safe concurrently: deliveries are claimed with FOR UPDATE SKIP LOCKED in one statement that
 //     also stamps the claim (`claimed_until`, `attempts + 1`), so any number of workers — instances,
-//     the cron and the after-commit kicks — never POST one delivery twice for one attempt.
+//     the cron and the after-commit kicks — never POST one delivery twice for one attempt. Right
+//     before its POST a worker renews its claim, only if it is still its own and alive: a worker
+//     that stalled past CLAIM_MS sends nothing (whoever took the delivery over sends it). The one
+//     window left is a process frozen for CLAIM_MS − the timeout (45 s) in the middle of a POST.
 //   - An outcome is recorded only on the claim it belongs to (`attempts` unchanged), so a worker
 //     whose claim ran out (it hung past CLAIM_MS) and was taken over cannot overwrite the newer
 //     outcome; each attempt has its own row (unique per delivery and number).
@@ -41,7 +44,7 @@ export interface WorkerOptions {
   now?: Date;
   /** The instant each attempt is signed with (default: the wall clock at the POST). */
   signedAt?: () => Date;
-  /** Deliveries claimed in one call. */
+  /** Deliveries claimed (and POSTed at once) in one call; default 10. */
   limit?: number;
   /** Lets endpoints on loopback and private networks be reached (WEBHOOKS_ALLOW_PRIVATE_URLS). */
   allowPrivate: boolean;
@@ -94,16 +97,21 @@ export async function deliverDueWebhooks(db: Db, options: WorkerOptions): Promis
      FROM c JOIN webhook_events e ON e.id = c.event_id JOIN webhook_endpoints ep ON ep.id = c.endpoint_id`,
     now,
     claimedUntil,
-    options.limit ?? 50,
+    options.limit ?? 10,
   );
   const report: WorkerReport = { succeeded: 0, retried: 0, failed: 0 };
-  // One at a time per worker: a slow endpoint holds up only this worker's batch (others, and the
-  // cron, take the rest), and a run never opens more than one connection to receivers.
-  for (const row of rows) {
-    const outcome = await attempt(db, row, "schedule", now, options);
-    report[outcome]++;
-  }
+  // The batch's POSTs at once (a batch is small: `limit`, default 10), so none waits behind a slow
+  // endpoint past its claim; each re-checks its claim just before it POSTs.
+  const clock = schedulingClock(now);
+  const outcomes = await Promise.all(rows.map((row) => attempt(db, row, "schedule", clock, options)));
+  for (const outcome of outcomes) if (outcome !== "taken_over") report[outcome]++;
   return report;
+}
+
+/** The scheduling clock as it runs on from `start` (an injected instant moves with real time). */
+function schedulingClock(start: Date): () => Date {
+  const began = Date.now();
+  return () => new Date(start.getTime() + (Date.now() - began));
 }
 
 export type ReplayResult =
@@ -143,7 +151,8 @@ export async function replayDelivery(db: Db, deliveryId: string, options: Worker
     if (!found) return { ok: false, reason: "not_found" };
     return { ok: false, reason: found.enabled ? "in_flight" : "endpoint_disabled" };
   }
-  return { ok: true, outcome: await attempt(db, row, "replay", now, options) };
+  const outcome = await attempt(db, row, "replay", schedulingClock(now), options);
+  return outcome === "taken_over" ? { ok: false, reason: "in_flight" } : { ok: true, outcome };
 }
 
 function secretsOf(row: Claimed, at: Date): string[] {
@@ -157,14 +166,23 @@ function secretsOf(row: Claimed, at: Date): string[] {
 /** At most `max` characters, without NUL (which a PostgreSQL text value cannot hold). */
 const clip = (text: string, max: number) => text.replaceAll("\u0000", "").slice(0, max);
 
-/** One POST of a claimed delivery and its record. */
+/**
+ * One POST of a claimed delivery and its record. First the claim is renewed — only if it is still
+ * ours (same `attempts`) and has not run out — so a delivery whose claim lapsed before its POST
+ * (a worker stalled) is left to the worker that took it over: "taken_over", nothing sent.
+ */
 async function attempt(
   db: Db,
   row: Claimed,
   trigger: "schedule" | "replay",
-  now: Date,
+  clock: () => Date,
   options: WorkerOptions,
-): Promise<"succeeded" | "retried" | "failed"> {
+): Promise<"succeeded" | "retried" | "failed" | "taken_over"> {
+  const renewedAt = clock();
+  const renewed = await db.$executeRaw`
+    UPDATE webhook_deliveries SET claimed_until = ${new Date(renewedAt.getTime() + CLAIM_MS)}
+    WHERE id = ${row.id}::uuid AND attempts = ${row.attempts} AND claimed_until >= ${renewedAt}`;
+  if (renewed === 0) return "taken_over";
   const signedAt = options.signedAt?.() ?? new Date();
   const started = Date.now();
   let result: PostResult | null = null;
@@ -188,7 +206,7 @@ async function attempt(
   if (ok) status = "succeeded";
   else if (row.attempts < MAX_ATTEMPTS && (trigger === "schedule" || row.statusBefore === "pending")) {
     status = "pending";
-    nextAttemptAt = new Date(now.getTime() + RETRY_DELAYS_MS[row.attempts - 1]!);
+    nextAttemptAt = new Date(clock().getTime() + RETRY_DELAYS_MS[row.attempts - 1]!);
   } else status = "failed";
 
   // Both writes in one transaction, and only while the claim is still ours (attempts unchanged).

@@ -162,7 +162,10 @@ describe("retries", () => {
       expect(row!.last_status_code).toBe(503);
       if (attempt < MAX_ATTEMPTS) {
         expect(report).toEqual({ succeeded: 0, retried: 1, failed: 0 });
-        expect(row!.next_attempt_at.getTime() - now.getTime()).toBe(RETRY_DELAYS_MS[attempt - 1]);
+        // The delay counts from the attempt's end (the injected clock runs on with real time).
+        const wait = row!.next_attempt_at.getTime() - now.getTime();
+        expect(wait).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[attempt - 1]!);
+        expect(wait).toBeLessThan(RETRY_DELAYS_MS[attempt - 1]! + 2_000);
         now = row!.next_attempt_at;
       } else {
         expect(report).toEqual({ succeeded: 0, retried: 0, failed: 1 });
