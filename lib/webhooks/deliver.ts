@@ -49,6 +49,8 @@ export interface WorkerOptions {
   /** Lets endpoints on loopback and private networks be reached (WEBHOOKS_ALLOW_PRIVATE_URLS). */
   allowPrivate: boolean;
   timeoutMs?: number;
+  /** Runs between the claim and the POSTs (tests use it to stall a worker past its claim). */
+  afterClaim?: () => Promise<void>;
 }
 
 export interface WorkerReport {
@@ -102,6 +104,7 @@ export async function deliverDueWebhooks(db: Db, options: WorkerOptions): Promis
   const report: WorkerReport = { succeeded: 0, retried: 0, failed: 0 };
   // The batch's POSTs at once (a batch is small: `limit`, default 10), so none waits behind a slow
   // endpoint past its claim; each re-checks its claim just before it POSTs.
+  if (rows.length > 0) await options.afterClaim?.();
   const clock = schedulingClock(now);
   const outcomes = await Promise.all(rows.map((row) => attempt(db, row, "schedule", clock, options)));
   for (const outcome of outcomes) if (outcome !== "taken_over") report[outcome]++;

@@ -337,6 +337,27 @@ describe("SSRF", () => {
 });
 
 describe("several workers at once", () => {
+  it("a worker that stalled past its claim sends nothing: the one that took the delivery over sends it", async () => {
+    await endpoint();
+    await emitEvent(t.db, low("low:stalled"));
+    const t0 = new Date();
+    const late = new Date(t0.getTime() + 2 * 60_000); // past the stalled worker's claim (CLAIM_MS)
+    let takeover: unknown;
+    const stalled = await deliverDueWebhooks(t.db, {
+      ...WORKER,
+      now: t0,
+      afterClaim: async () => {
+        takeover = await deliverDueWebhooks(t.db, { ...WORKER, now: late });
+      },
+    });
+    expect(takeover).toEqual({ succeeded: 1, retried: 0, failed: 0 });
+    expect(stalled).toEqual({ succeeded: 0, retried: 0, failed: 0 });
+    expect(receiver.messages).toHaveLength(1);
+    expect(await deliveries()).toMatchObject([{ status: "succeeded", attempts: 2 }]);
+    const attempts = await t.sql<{ attempt: number }>("SELECT attempt FROM webhook_delivery_attempts");
+    expect(attempts).toEqual([{ attempt: 2 }]);
+  });
+
   it("POST each delivery exactly once per attempt", async () => {
     await endpoint();
     const second = await startWebhookReceiver();
