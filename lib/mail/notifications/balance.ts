@@ -12,6 +12,7 @@
 // a settle that leaves the balance above the line (or follows the mail) costs no query at all.
 import type { Db, DbTx } from "../../db/connect";
 import { accountSummary } from "../../tokens/account-summary";
+import { balance } from "../../tokens/ledger";
 import { lowBalance } from "../../tokens/low-balance";
 import { MILLITOKENS_PER_TOKEN } from "../../tokens/units";
 import { emitEvent } from "../../webhooks/events";
@@ -84,9 +85,9 @@ export async function checkLowBalance(db: Db, userId: string, percent: number): 
 
 /** Emits `tokens.depleted` for a refused call (once per period). True when emitted now. */
 export async function emitTokensDepleted(db: Db, userId: string): Promise<boolean> {
-  const summary = await accountSummary(db, userId);
-  if (!summary) return false;
-  const { available, periodStart, nextResetAt } = summary.balance;
+  const current = await balance(db, userId);
+  if (!current) return false;
+  const { available, periodStart, nextResetAt } = current;
   const event = await emitEvent(db, {
     type: "tokens.depleted",
     key: `tokens.depleted:${userId}:${periodStart.toISOString()}`,
