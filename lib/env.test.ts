@@ -45,6 +45,7 @@ describe("parseServerEnv", () => {
       TOLLGATE_BENCH_ROUTES: false,
       TOLLGATE_LOOPBACK_RUN: false,
       TRUSTED_PROXY_HOPS: 0,
+      WEBHOOKS_ALLOW_PRIVATE_URLS: false,
       SIGNUP_LIMIT_PER_IP_PER_HOUR: 10,
       SIGNUP_LIMIT_PER_HOUR: 500,
       SIGNIN_LIMIT_PER_IP_PER_15_MIN: 30,
@@ -253,6 +254,14 @@ describe("production settings", () => {
     ).toEqual([
       "STRIPE_API_BASE must not be set in production: it points Stripe calls away from api.stripe.com (NODE_ENV=production)",
     ]);
+  });
+
+  it("refuses private webhook URLs, naming WEBHOOKS_ALLOW_PRIVATE_URLS (off is fine)", () => {
+    expect(envError({ ...PROD, WEBHOOKS_ALLOW_PRIVATE_URLS: "true" }).problems).toEqual([
+      "WEBHOOKS_ALLOW_PRIVATE_URLS must be off in production: it lets outgoing webhooks reach this machine and its private network (NODE_ENV=production)",
+    ]);
+    expect(parseServerEnv({ ...PROD, WEBHOOKS_ALLOW_PRIVATE_URLS: "false" }).WEBHOOKS_ALLOW_PRIVATE_URLS).toBe(false);
+    expect(parseServerEnv({ ...VALID, WEBHOOKS_ALLOW_PRIVATE_URLS: "true" }).WEBHOOKS_ALLOW_PRIVATE_URLS).toBe(true);
   });
 
   it("refuses the OpenAI simulator's key, naming OPENAI_API_KEY", () => {

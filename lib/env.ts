@@ -176,6 +176,12 @@ const serverSchema = z
      * the prices, and the "incl. VAT" / "+ VAT" next to them. Stripe Tax computes the tax itself.
      */
     TAX_MODE: taxMode,
+    /**
+     * Lets outgoing webhooks (lib/webhooks) reach loopback and private-network addresses: for
+     * development and tests, whose receivers listen on 127.0.0.1. Off: such URLs are refused at
+     * registration and every connection is checked (SSRF). Refused in production.
+     */
+    WEBHOOKS_ALLOW_PRIVATE_URLS: booleanString,
     /** Another Stripe API base URL (the loopback simulator); unset → api.stripe.com. */
     STRIPE_API_BASE: optionalString.pipe(
       z.url({ error: "must be an absolute URL such as http://127.0.0.1:12111" }).optional(),
@@ -236,6 +242,11 @@ const serverSchema = z
       if (env.OPENAI_ADMIN_KEY === SIMULATOR_ADMIN_KEY)
         refuse("OPENAI_ADMIN_KEY", "must not be the loopback simulator's admin key in production");
       if (isLoopbackUrl(env.APP_URL)) refuse("APP_URL", "must be the app's public URL in production, not localhost");
+      if (env.WEBHOOKS_ALLOW_PRIVATE_URLS)
+        refuse(
+          "WEBHOOKS_ALLOW_PRIVATE_URLS",
+          "must be off in production: it lets outgoing webhooks reach this machine and its private network",
+        );
     }
   });
 

@@ -57,6 +57,8 @@ async function main() {
       ...process.env,
       DATABASE_URL: database.url,
       AUTH_SECRET: process.env.AUTH_SECRET || devAuthSecret(),
+      // Outgoing webhooks may go to a receiver on this machine (an integrator's local server).
+      WEBHOOKS_ALLOW_PRIVATE_URLS: process.env.WEBHOOKS_ALLOW_PRIVATE_URLS ?? "true",
       // The simulator also serves the organization Usage and Costs APIs: cost reconciliation runs offline.
       ...(simulator
         ? { OPENAI_API_KEY: SIMULATOR_API_KEY, OPENAI_BASE_URL: simulator.url, OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY }

@@ -76,6 +76,8 @@ const shared: NodeJS.ProcessEnv = {
   OPENAI_BASE_URL: simulator.url,
   OPENAI_ADMIN_KEY: SIMULATOR_ADMIN_KEY,
   CRON_SECRET: cronSecret,
+  // Outgoing webhooks to the specs' loopback receiver (test/webhooks/receiver.ts, on 127.0.0.1).
+  WEBHOOKS_ALLOW_PRIVATE_URLS: "true",
   ...stripe.env,
   ...mail.env,
 };

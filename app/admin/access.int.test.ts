@@ -113,6 +113,9 @@ describe("the admin surface found on disk", () => {
       "app/admin/webhooks/[eventId]/page.tsx",
       "app/admin/users/page.tsx",
       "app/admin/users/[userId]/page.tsx",
+      "app/admin/integrations/page.tsx",
+      "app/admin/integrations/deliveries/page.tsx",
+      "app/admin/integrations/deliveries/[deliveryId]/page.tsx",
     ]) {
       expect(pages).toContain(expected);
     }
@@ -121,6 +124,7 @@ describe("the admin surface found on disk", () => {
         "app/admin/webhooks/actions.ts",
         "app/admin/users/actions.ts",
         "app/admin/pricing/actions.ts",
+        "app/admin/integrations/actions.ts",
       ]),
     );
     expect(routes).toContain("app/api/admin/business/report/route.ts");

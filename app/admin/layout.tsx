@@ -1,4 +1,4 @@
-// The admin console's shell: navigation with the failed-webhook count. This layout checks the admin
+// The admin console's shell: navigation with the failed counts (Stripe webhooks, mail, outgoing webhooks). This layout checks the admin
 // role, but it protects nothing by itself — every page, server action and route under /admin checks
 // again (lib/auth/admin.ts), and app/admin/access.int.test.ts enforces that.
 import type { Metadata } from "next";
@@ -8,12 +8,17 @@ import { countFailedMail } from "@/lib/admin/mail";
 import { countFailedWebhooks } from "@/lib/admin/webhook-count";
 import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
+import { countFailedDeliveries } from "@/lib/webhooks/log";
 
 export const metadata: Metadata = { title: { default: "Admin", template: "%s · Admin · Tollgate" } };
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const admin = await requireAdmin("/admin");
-  const [failed, failedMail] = await Promise.all([countFailedWebhooks(db()), countFailedMail(db())]);
+  const [failed, failedMail, failedDeliveries] = await Promise.all([
+    countFailedWebhooks(db()),
+    countFailedMail(db()),
+    countFailedDeliveries(db()),
+  ]);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-56 md:flex-col md:border-r md:border-b-0">
@@ -32,6 +37,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           <NavLink href="/admin/users">Users</NavLink>
           <NavLink href="/admin/mail">
             <FailedCount label="Mail" count={failedMail} testId="failed-mail" />
+          </NavLink>
+          <NavLink href="/admin/integrations">
+            <FailedCount label="Integrations" count={failedDeliveries} testId="failed-deliveries" />
           </NavLink>
         </nav>
         <div className="hidden border-t border-zinc-200 px-4 py-3 md:mt-auto md:block">

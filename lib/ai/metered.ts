@@ -7,6 +7,7 @@ import { env } from "../env";
 import { eventLog, logger } from "../log";
 import { sendSoon } from "../mail/deliver";
 import { balanceNotifier } from "../mail/notifications/balance";
+import { deliverWebhooksSoon } from "../webhooks/deliver-soon";
 import type { BoundCostEngine, Usage } from "../tokens/cost";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 import { chatChunkReader } from "./openai-usage";
@@ -22,12 +23,13 @@ export { currentCostEngine, ledger } from "./singletons";
  */
 export const METERING_ERROR_EVENTS = ["internal_error", "settle_failed", "idempotency_store_failed", "stream_failed"];
 
-// The low-balance and "tokens ran out" mails (lib/mail/notifications/balance.ts), told by the
-// wrapper after a settle lands or a call is refused — never on the call's path.
+// The low-balance and "tokens ran out" mails and webhooks (lib/mail/notifications/balance.ts), told
+// by the wrapper after a settle lands or a call is refused — never on the call's path.
 const notifier = balanceNotifier({
   db,
   percent: () => env().LOW_BALANCE_PERCENT,
   queued: sendSoon,
+  emitted: deliverWebhooksSoon,
   failed: (error) => logger("mail").warn({ event: "balance_mail_failed", err: error }),
 });
 

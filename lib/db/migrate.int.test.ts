@@ -148,9 +148,12 @@ describe("applyMigrations", () => {
     // The hand-written part ran too.
     const triggers = await query(
       url,
-      "SELECT tgname FROM pg_trigger WHERE tgrelid = 'token_transactions'::regclass AND NOT tgisinternal",
+      "SELECT tgname FROM pg_trigger WHERE tgrelid = 'token_transactions'::regclass AND NOT tgisinternal ORDER BY tgname",
     );
-    expect(triggers).toEqual([{ tgname: "token_transactions_append_only" }]);
+    expect(triggers).toEqual([
+      { tgname: "token_transactions_append_only" },
+      { tgname: "token_transactions_period_started" },
+    ]);
 
     // A second run has nothing to do.
     expect(await applyMigrations(url)).toEqual({ applied: [], alreadyApplied: ALL.length });

@@ -12,6 +12,7 @@ import { jsonResponse } from "@/lib/http/json";
 import { logger } from "@/lib/log";
 import { sendSoon } from "@/lib/mail/deliver";
 import { queueMonthlySummaries } from "@/lib/mail/notifications/summary";
+import { deliverWebhooksSoon } from "@/lib/webhooks/deliver-soon";
 
 const log = logger("cron");
 
@@ -31,6 +32,8 @@ export const GET = withErrorContract(
     }
     const summary = await resetMonthlyTokens(db(), { connectionString: DIRECT_DATABASE_URL ?? DATABASE_URL });
     log.info({ event: "reset_monthly_tokens", ...resetReport(summary) });
+    // Each period started emitted period.started in its batch (when an endpoint subscribes).
+    if (summary.periodsStarted > 0) deliverWebhooksSoon();
     // The opt-in monthly summaries of the periods that started lately (by this run or by Stripe's
     // invoice.paid): once per user and period. A failure here does not fail the reset (it is done);
     // the next daily run queues what this one missed.

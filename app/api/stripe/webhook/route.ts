@@ -7,6 +7,7 @@ import { withErrorContract } from "@/lib/http/error-contract";
 import { jsonResponse } from "@/lib/http/json";
 import { logger } from "@/lib/log";
 import { sendSoon } from "@/lib/mail/deliver";
+import { deliverWebhooksSoon } from "@/lib/webhooks/deliver-soon";
 
 const log = logger("stripe-webhook");
 
@@ -34,9 +35,12 @@ export const POST = withErrorContract("POST /api/stripe/webhook", async (request
     return jsonResponse(refused("internal_error", "Billing is not configured."), { status: 500 });
   }
   const result = await handleStripeWebhook(ctx, rawBody, request.headers.get("stripe-signature"));
-  // A processed event may have queued a billing mail in its transaction: send it after the answer
-  // (the cron sends it otherwise).
-  if (result.body.outcome === "processed") sendSoon();
+  // A processed event may have queued a billing mail or emitted an outgoing webhook (period.started)
+  // in its transaction: send them after the answer (the crons send them otherwise).
+  if (result.body.outcome === "processed") {
+    sendSoon();
+    deliverWebhooksSoon();
+  }
   const headers = result.retryAfterSeconds ? { "retry-after": String(result.retryAfterSeconds) } : undefined;
   return jsonResponse(result.body, { status: result.status, headers });
 });
