@@ -18,6 +18,8 @@ import type { BalanceEvent, MeteringLog } from "./types";
 export interface Settled {
   charged: bigint;
   remaining: bigint;
+  /** The spend limit after the charge (absent for a release or a duplicate settle). */
+  spend?: { cap: bigint | null; spent: bigint };
 }
 
 export interface Settlement {
@@ -80,7 +82,11 @@ export function settlement<U>({
           });
           if (!result.ok) throw new Error(`settling ${feature} request ${callId} failed: ${result.error.type}`);
           if (result.shortfall > 0n) log("shortfall", { feature, userId, callId, shortfall: result.shortfall });
-          return { charged: result.charged, remaining: result.balance.available };
+          return {
+            charged: result.charged,
+            remaining: result.balance.available,
+            ...(result.spend && { spend: result.spend }),
+          };
         },
         retry,
         (attempt, error) =>
@@ -119,7 +125,7 @@ export function settlement<U>({
   // A listener's failure is logged, never the call's: the charge has landed.
   const notify = (settled: Settled) => {
     try {
-      onSettled?.({ userId, remaining: settled.remaining });
+      onSettled?.({ userId, remaining: settled.remaining, ...(settled.spend && { spend: settled.spend }) });
     } catch (error) {
       log("settled_listener_failed", { feature, userId, callId, message: (error as Error)?.message });
     }
