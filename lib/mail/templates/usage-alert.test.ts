@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { renderMail } from "../render";
 
 const NNBSP = "\u202f";
+const NBSP = "\u00a0";
 const FR = { appUrl: "https://tollgate.test", locale: "fr", timeZone: "Europe/Paris" } as const;
 const EN = { appUrl: "https://tollgate.test", locale: "en", timeZone: "UTC" } as const;
 const flat = (text: string) => text.replace(/\s*\n\s*/g, " ");
@@ -24,10 +25,10 @@ describe("usage_alert", () => {
 
   it("in French, on the cap: grouped figures, plurals, the day in Paris", async () => {
     const mail = await renderMail("usage_alert", { ...data, basis: "cap", spent: 1, of: 1_000 }, FR);
-    expect(mail.subject).toBe("Vous avez utilisé 80 % de votre plafond de dépenses sur Tollgate");
+    expect(mail.subject).toBe(`Vous avez utilisé 80${NBSP}% de votre plafond de dépenses sur Tollgate`);
     const text = flat(mail.text);
     expect(text).toContain(
-      `Vous avez dépensé 1 jeton sur la période : 80 % ou plus de votre plafond de dépenses de 1${NNBSP}000 jetons. La période se renouvelle le 1 janv. 2027.`,
+      `Vous avez dépensé 1 jeton sur la période${NBSP}: 80${NBSP}% ou plus de votre plafond de dépenses de 1${NNBSP}000 jetons. La période se renouvelle le 1 janv. 2027.`,
     );
     expect(mail.html).toContain("Voir les limites et alertes");
   });
