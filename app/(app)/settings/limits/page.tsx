@@ -6,7 +6,7 @@ import Link from "next/link";
 import { getLocale, getTimeZone, getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { formatDate, formatTokens } from "@/lib/format";
+import { formatDate, formatTokens, formatTokensDetailed } from "@/lib/format";
 import { readPreferences } from "@/lib/mail/notifications/preferences";
 import { readUsageAlerts } from "@/lib/mail/notifications/usage-alerts";
 import { accountSummary } from "@/lib/tokens/account-summary";
@@ -82,19 +82,19 @@ export default async function LimitsPage({
               <div className="rounded-md bg-zinc-50 p-2">
                 <dt className="text-xs text-zinc-600">{t("cap.spent")}</dt>
                 <dd className="font-semibold tabular-nums" data-testid="limit-spent">
-                  {formatTokens(limit.spent, locale)}
+                  {formatTokensDetailed(limit.spent, locale)}
                 </dd>
               </div>
               <div className="rounded-md bg-zinc-50 p-2">
                 <dt className="text-xs text-zinc-600">{t("cap.held")}</dt>
                 <dd className="font-semibold tabular-nums" data-testid="limit-held">
-                  {formatTokens(limit.held, locale)}
+                  {formatTokensDetailed(limit.held, locale)}
                 </dd>
               </div>
               <div className="rounded-md bg-zinc-50 p-2">
                 <dt className="text-xs text-zinc-600">{t("cap.limit")}</dt>
                 <dd className="font-semibold tabular-nums" data-testid="limit-cap">
-                  {limit.cap === null ? t("cap.none") : formatTokens(limit.cap, locale)}
+                  {limit.cap === null ? t("cap.none") : formatTokensDetailed(limit.cap, locale)}
                 </dd>
               </div>
             </dl>
