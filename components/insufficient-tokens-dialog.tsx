@@ -2,11 +2,8 @@
 // The "not enough tokens" dialog: any AI feature's 402 opens it (components/ai/error-alert.tsx calls
 // useInsufficientTokens), showing what the request needs against what is available and the cheapest
 // plan or pack that covers the difference (lib/tokens/offers.ts), whose button starts checkout through
-// the subscription page's `startCheckout` server action (passed in by the signed-in layout).
-//
-// A 402 spend_limit_reached opens the same host with the spend limit's own dialog instead: the cap,
-// what counts against it, and a link to change the cap (Settings → Limits & alerts) — buying tokens
-// would not help.
+// the subscription page's `startCheckout` server action (passed in by the signed-in layout). A 402
+// spend_limit_reached opens ./spend-limit-dialog.tsx instead (buying tokens would not help).
 //
 // A native modal <dialog>: showModal() makes the rest of the page inert (focus stays inside), Escape
 // closes it, the title labels it and the summary describes it; focus returns to where it was.
@@ -27,13 +24,13 @@ import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatTokens } from "@/lib/format";
 import { cheapestOffer, shortfallOf, type Offer, type OfferAccount, type OfferCatalog } from "@/lib/tokens/offers";
 import { useLiveBalance } from "./live-balance";
+import { SpendLimitDialog, type SpendLimitDetail } from "./spend-limit-dialog";
 
 /** What a 402 body says: token amounts (numbers with up to 3 decimals). */
 export interface InsufficientTokens {
   required: number;
   available: number;
-  /** Set for a 402 spend_limit_reached: the user's cap, what counts against it (spent + held), where to change it. */
-  spendLimit?: { cap: number; spent: number; limitsUrl: string };
+  spendLimit?: SpendLimitDetail; // a 402 spend_limit_reached
 }
 
 type Open = (detail: InsufficientTokens) => void;
@@ -58,28 +55,19 @@ export function InsufficientTokensProvider({
   children: ReactNode;
 }) {
   const [detail, setDetail] = useState<InsufficientTokens | null>(null);
-  const open = useCallback<Open>(
-    (d) =>
-      setDetail({
-        required: d.required,
-        available: d.available,
-        ...(d.spendLimit && { spendLimit: { ...d.spendLimit } }),
-      }),
-    [],
-  );
+  const open = useCallback<Open>((d) => setDetail({ ...d }), []);
+  const close = () => setDetail(null);
   return (
     <OpenContext.Provider value={open}>
       {children}
-      {detail?.spendLimit && (
-        <SpendLimitDialog required={detail.required} limit={detail.spendLimit} onClose={() => setDetail(null)} />
-      )}
+      {detail?.spendLimit && <SpendLimitDialog required={detail.required} limit={detail.spendLimit} onClose={close} />}
       {detail && !detail.spendLimit && (
         <InsufficientTokensDialog
           detail={detail}
           catalog={catalog}
           account={account}
           checkoutAction={checkoutAction}
-          onClose={() => setDetail(null)}
+          onClose={close}
         />
       )}
     </OpenContext.Provider>
@@ -306,96 +294,6 @@ function InsufficientTokensDialog({
             </div>
           </div>
         )}
-      </div>
-    </dialog>
-  );
-}
-
-/** The cap refused the request: what the cap is, what counts against it, and where to change it. */
-export function SpendLimitDialog({
-  required,
-  limit,
-  onClose,
-}: {
-  required: number;
-  limit: NonNullable<InsufficientTokens["spendLimit"]>;
-  onClose(): void;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const summaryId = useId();
-  const t = useTranslations("spendLimit");
-  const tc = useTranslations("common");
-  const locale = useLocale();
-  const previousFocus = useRef<HTMLElement | null>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || dialog.open) return;
-    previousFocus.current = document.activeElement as HTMLElement | null;
-    dialog.showModal();
-    dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
-  }, []);
-
-  const figures = [
-    ["cap", limit.cap],
-    ["spent", limit.spent],
-    ["required", required],
-  ] as const;
-  return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      aria-describedby={summaryId}
-      onClose={() => {
-        previousFocus.current?.focus?.();
-        onClose();
-      }}
-      onClick={(event) => {
-        if (event.target === event.currentTarget) ref.current?.close();
-      }}
-      data-testid="spend-limit-dialog"
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/50"
-    >
-      <div className="p-5 sm:p-6">
-        <h2 id={titleId} className="text-lg font-semibold">
-          {t("title")}
-        </h2>
-        <p id={summaryId} className="mt-1 text-sm text-zinc-700" data-testid="spend-limit-message">
-          {t("summary", {
-            required: tokensText(required, locale),
-            cap: tokensText(limit.cap, locale),
-            spent: tokensText(limit.spent, locale),
-          })}
-        </p>
-        <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
-          {figures.map(([key, value]) => (
-            <div key={key} className="rounded-md bg-zinc-50 p-2">
-              <dt className="text-xs text-zinc-600">{t(key)}</dt>
-              <dd className="font-semibold tabular-nums" data-testid={`spend-limit-${key}`}>
-                {tokensText(value, locale)}
-              </dd>
-            </div>
-          ))}
-        </dl>
-        <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <button
-            type="button"
-            onClick={() => ref.current?.close()}
-            className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
-          >
-            {tc("notNow")}
-          </button>
-          <Link
-            href={limit.limitsUrl}
-            data-autofocus
-            data-testid="spend-limit-change"
-            onClick={() => ref.current?.close()}
-            className="rounded-md bg-zinc-900 px-4 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700"
-          >
-            {t("change")}
-          </Link>
-        </div>
       </div>
     </dialog>
   );

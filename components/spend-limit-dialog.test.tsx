@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { renderIntl, textOf } from "@/test/support/render-intl";
 import { MeteredErrorAlert } from "./ai/error-alert";
 import { meteredErrorOf } from "./ai/use-metered-call";
-import { SpendLimitDialog } from "./insufficient-tokens-dialog";
+import { SpendLimitDialog } from "./spend-limit-dialog";
 
 const NNBSP = "\u202f";
 const NBSP = "\u00a0";

@@ -163,17 +163,9 @@ export function reserveCall(
       if (row.outcome === "duplicate") return existingReservation(tx, input);
       if (row.available === null) return { ok: false, error: { type: "AccountNotFound", userId: input.userId } };
       if (row.outcome === "capped") {
-        return {
-          ok: false,
-          error: {
-            type: "SpendLimitReached",
-            required: input.amount,
-            cap: row.spend!.cap!,
-            spent: row.spend!.spent,
-            held: row.balance!.reserved,
-            available: row.available,
-          },
-        };
+        const { cap, spent } = row.spend!;
+        const error = { type: "SpendLimitReached" as const, required: input.amount, cap: cap!, spent };
+        return { ok: false, error: { ...error, held: row.balance!.reserved, available: row.available } };
       }
       return { ok: false, error: { type: "InsufficientTokens", required: input.amount, available: row.available } };
     },

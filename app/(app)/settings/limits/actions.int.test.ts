@@ -106,7 +106,7 @@ describe("saveSpendLimit", () => {
 
     signIn(user);
     for (const fields of [
-      { intent: "remove" },
+      { intent: "remove" } as Record<string, string>,
       { intent: "save", cap: "1000" },
       { intent: "save", cap: "1" },
       { intent: "remove", userId: other.id }, // a field the action never reads
