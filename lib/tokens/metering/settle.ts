@@ -18,9 +18,10 @@ import type { BalanceEvent, MeteringLog } from "./types";
 export interface Settled {
   charged: bigint;
   remaining: bigint;
-  /** The spend limit after the charge (absent for a release or a duplicate settle). */
-  spend?: { cap: bigint | null; spent: bigint };
 }
+
+/** What landed, as the listener is told: with the spend limit after the charge (none for a release or a duplicate). */
+type Landed = Settled & { spend?: { cap: bigint | null; spent: bigint } };
 
 export interface Settlement {
   /** Settles once; retried until it lands. */
@@ -114,7 +115,7 @@ export function settlement<U>({
       (settled) => {
         trace?.settled(outcome, settled.charged);
         notify(settled);
-        return settled;
+        return { charged: settled.charged, remaining: settled.remaining };
       },
       (error: unknown) => {
         trace?.settled("error", 0n);
@@ -123,7 +124,7 @@ export function settlement<U>({
     ));
   };
   // A listener's failure is logged, never the call's: the charge has landed.
-  const notify = (settled: Settled) => {
+  const notify = (settled: Landed) => {
     try {
       onSettled?.({ userId, remaining: settled.remaining, ...(settled.spend && { spend: settled.spend }) });
     } catch (error) {
