@@ -141,6 +141,7 @@ function spendLimitReached<U, E extends CostEngine<U>>(
           required: tokens(error.required),
           ...(config.limitsUrl && { limitsUrl: config.limitsUrl }),
         },
+        headers: { "x-tokens-remaining": String(tokens(error.available > 0n ? error.available : 0n)) },
       },
     ),
   };

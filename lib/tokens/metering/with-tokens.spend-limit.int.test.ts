@@ -71,6 +71,7 @@ describe("withTokens and the spend limit", () => {
     const response = await route(post({ outputTokens: 1 }));
     expect(response.status).toBe(402);
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(response.headers.get("x-tokens-remaining")).toBe("998"); // what the balance holds: not the refusal's reason
     expect(await response.json()).toEqual({
       error: "spend_limit_reached",
       message: expect.stringMatching(/limit of 2\.5 tokens/),
