@@ -119,8 +119,10 @@ export async function runCall<R>(tx: DbTx, call: LedgerCall<R>): Promise<R> {
  * reserve: holds `amount` if the user can cover it and their spend limit allows it — one conditional
  * UPDATE of the balance (never read-then-write: what is charged and held this period plus `amount`
  * must stay within `spend_cap`) and the reservation row. Refused → SpendLimitReached when the cap
- * alone refuses it, else InsufficientTokens with what was available; nothing held either way. A retry with the same request id holds nothing more and returns the first
- * reservation — also when the first hold took everything that was available, or was settled since.
+ * refuses it (whatever the balance: more tokens would not help), else InsufficientTokens with what
+ * was available; nothing is held either way. A retry with the same request id holds nothing more
+ * and returns the first reservation — also when the first hold took everything that was available,
+ * or was settled since.
  */
 export function reserveCall(
   input: ReserveInput,

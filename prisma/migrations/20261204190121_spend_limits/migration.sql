@@ -41,7 +41,7 @@ ALTER TABLE "usage_alert_settings" ADD CONSTRAINT "usage_alert_settings_threshol
 -- Changed, and nothing else:
 -- 1. reserve: one more condition in its conditional UPDATE,
 --    `spend_cap IS NULL OR period_spent + reserved + amount <= spend_cap` (the hold counts against
---    the cap). A refusal the cap alone explains answers the new outcome 'capped' with the balance,
+--    the cap). A refusal whose cap condition fails answers the new outcome 'capped' with the balance,
 --    `spend_cap` and `period_spent` (what is held is `balance_reserved`); any other is 'refused' as before.
 -- 2. settle: `period_spent` grows by exactly what the settle charged (the cost less its shortfall),
 --    in the UPDATE that writes the charge; the row answers the new `spend_cap` and `period_spent`.
@@ -140,8 +140,9 @@ BEGIN
                 -- A retry whose first hold took what was available (or was settled since).
                 outcome := 'duplicate';
             ELSE
-                -- Refused: by the cap when the cap alone would refuse it (then more tokens would not
-                -- help), else for lack of tokens. What is spent and held comes back with it.
+                -- Refused: by the cap when the cap's condition fails, whatever the balance (more tokens
+                -- would not help), else for lack of tokens. The cap, what is spent and the balance
+                -- (what is held: balance_reserved) come back with 'capped'.
                 SELECT b."allowance" + b."purchased" - b."reserved", b."allowance", b."purchased", b."reserved",
                     b."spend_cap", b."period_spent"
                 INTO available, v_allowance, v_purchased, v_reserved, spend_cap, period_spent
