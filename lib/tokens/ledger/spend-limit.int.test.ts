@@ -109,6 +109,20 @@ describe("the spend limit on the single-call path", () => {
     await clean(userId);
   });
 
+  it("a settle whose hold was lost (a crash) still counts what it charged", async () => {
+    const userId = await capped(10n * TOKEN);
+    const input = reserveInput(userId, 2n * TOKEN);
+    const held = await reserve(f.t.db, input);
+    if (!held.ok) throw new Error("not held");
+    // The hold vanishes as a crash would take it: the reservation row and its `reserved` together.
+    await f.t.sql("DELETE FROM token_reservations WHERE id = $1::uuid", [held.reservation.id]);
+    await f.t.sql("UPDATE user_token_balance SET reserved = reserved - $2 WHERE user_id = $1", [userId, 2_000]);
+    const s = await settle(f.t.db, { reservationId: held.reservation.id, cost: 1_500n, held: held.reservation });
+    expect(s.ok && [s.charged, s.spend]).toEqual([1_500n, { cap: 10_000n, spent: 1_500n }]);
+    expect(await spend(userId)).toEqual({ cap: 10_000n, spent: 1_500n, held: 0n });
+    await clean(userId);
+  });
+
   it("a new period starts the count again (the cap stays), and a hold in flight still counts", async () => {
     const userId = await capped(10n * TOKEN);
     const a = await holdOrThrow(f.t.db, reserveInput(userId, 8n * TOKEN));
