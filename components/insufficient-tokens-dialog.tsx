@@ -2,7 +2,8 @@
 // The "not enough tokens" dialog: any AI feature's 402 opens it (components/ai/error-alert.tsx calls
 // useInsufficientTokens), showing what the request needs against what is available and the cheapest
 // plan or pack that covers the difference (lib/tokens/offers.ts), whose button starts checkout through
-// the subscription page's `startCheckout` server action (passed in by the signed-in layout).
+// the subscription page's `startCheckout` server action (passed in by the signed-in layout). A 402
+// spend_limit_reached opens ./spend-limit-dialog.tsx instead (buying tokens would not help).
 //
 // A native modal <dialog>: showModal() makes the rest of the page inert (focus stays inside), Escape
 // closes it, the title labels it and the summary describes it; focus returns to where it was.
@@ -23,11 +24,13 @@ import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatTokens } from "@/lib/format";
 import { cheapestOffer, shortfallOf, type Offer, type OfferAccount, type OfferCatalog } from "@/lib/tokens/offers";
 import { useLiveBalance } from "./live-balance";
+import { SpendLimitDialog, type SpendLimitDetail } from "./spend-limit-dialog";
 
 /** What a 402 body says: token amounts (numbers with up to 3 decimals). */
 export interface InsufficientTokens {
   required: number;
   available: number;
+  spendLimit?: SpendLimitDetail; // a 402 spend_limit_reached
 }
 
 type Open = (detail: InsufficientTokens) => void;
@@ -52,17 +55,19 @@ export function InsufficientTokensProvider({
   children: ReactNode;
 }) {
   const [detail, setDetail] = useState<InsufficientTokens | null>(null);
-  const open = useCallback<Open>((d) => setDetail({ required: d.required, available: d.available }), []);
+  const open = useCallback<Open>((d) => setDetail({ ...d }), []);
+  const close = () => setDetail(null);
   return (
     <OpenContext.Provider value={open}>
       {children}
-      {detail && (
+      {detail?.spendLimit && <SpendLimitDialog required={detail.required} limit={detail.spendLimit} onClose={close} />}
+      {detail && !detail.spendLimit && (
         <InsufficientTokensDialog
           detail={detail}
           catalog={catalog}
           account={account}
           checkoutAction={checkoutAction}
-          onClose={() => setDetail(null)}
+          onClose={close}
         />
       )}
     </OpenContext.Provider>

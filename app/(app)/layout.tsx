@@ -58,6 +58,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               <NavLink href="/usage">{t("nav.usage")}</NavLink>
               <NavLink href="/settings/subscription">{t("nav.subscription")}</NavLink>
               <NavLink href="/settings/account">{t("nav.account")}</NavLink>
+              <NavLink href="/settings/limits">{t("nav.limits")}</NavLink>
               <NavLink href="/settings/notifications">{t("nav.notifications")}</NavLink>
               <NavLink href="/settings/language">{t("nav.language")}</NavLink>
             </nav>

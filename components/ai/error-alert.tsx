@@ -1,6 +1,6 @@
 "use client";
 // A failed AI request, said plainly in the user's language: 402 with what is needed and a way to get
-// tokens, otherwise the message of the answer's error code (the API's own `message` is for developers,
+// tokens (or, refused by the user's spend limit, the cap and a link to change it), otherwise the message of the answer's error code (the API's own `message` is for developers,
 // in English, and is shown only for a code this page does not know) — and what was charged when the
 // provider billed before the failure. A 402 also opens the insufficient-tokens dialog (once per error)
 // with the cheapest way to cover it.
@@ -38,9 +38,17 @@ export function MeteredErrorAlert({ error }: { error: MeteredError }) {
   const t = useTranslations("ai.errors");
   const locale = useLocale();
   const openInsufficientTokens = useInsufficientTokens();
+  const capped = error.status === 402 && error.error === "spend_limit_reached";
+  const limitsUrl = error.limitsUrl ?? "/settings/limits";
   useEffect(() => {
-    if (error.status === 402)
-      openInsufficientTokens({ required: error.required ?? 0, available: error.available ?? 0 });
+    if (error.status !== 402) return;
+    openInsufficientTokens({
+      required: error.required ?? 0,
+      available: error.available ?? 0,
+      ...(error.error === "spend_limit_reached" && {
+        spendLimit: { cap: error.cap ?? 0, spent: error.spent ?? 0, limitsUrl: error.limitsUrl ?? "/settings/limits" },
+      }),
+    });
   }, [error, openInsufficientTokens]);
   const amount = (tokens: number) => formatTokenAmount(tokens, locale);
   return (
@@ -51,7 +59,20 @@ export function MeteredErrorAlert({ error }: { error: MeteredError }) {
       data-status={error.status}
       data-code={error.error}
     >
-      {error.status === 402 ? (
+      {capped ? (
+        <p>
+          {t.rich("spendLimit", {
+            required: amount(error.required ?? 0),
+            count: error.required ?? 0,
+            cap: amount(error.cap ?? 0),
+            link: (chunks) => (
+              <Link href={limitsUrl} className="font-medium underline" data-testid="ai-error-limits-link">
+                {chunks}
+              </Link>
+            ),
+          })}
+        </p>
+      ) : error.status === 402 ? (
         <p>
           {t.rich("insufficient", {
             required: amount(error.required ?? 0),

@@ -16,6 +16,10 @@ export interface MeteredError {
   required?: number;
   available?: number;
   upgradeUrl?: string;
+  /** 402 spend_limit_reached: the cap, what counts against it (spent + held), where to change it. */
+  cap?: number;
+  spent?: number;
+  limitsUrl?: string;
   /** Tokens charged although the call failed (what the provider billed). */
   charged?: number;
 }
@@ -38,6 +42,26 @@ export function errorCode(status: number, body: Record<string, unknown> | null):
   return String(body?.error ?? FALLBACK_CODE[status] ?? "error");
 }
 
+const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const str = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+/** The error of an answer that is not 2xx, from its status and JSON body (null: none). */
+export function meteredErrorOf(status: number, body: Record<string, unknown> | null): MeteredError {
+  const tokens = body?.tokens as { charged?: unknown } | undefined;
+  return {
+    status,
+    error: errorCode(status, body),
+    message: String(body?.message ?? ""),
+    required: num(body?.required),
+    available: num(body?.available),
+    upgradeUrl: str(body?.upgradeUrl),
+    cap: num(body?.cap),
+    spent: num(body?.spent),
+    limitsUrl: str(body?.limitsUrl),
+    charged: num(tokens?.charged),
+  };
+}
+
 export function useMeteredCall<T>() {
   const router = useRouter();
   const [state, setState] = useState<MeteredCallState<T>>({ status: "idle" });
@@ -58,18 +82,7 @@ export function useMeteredCall<T>() {
             remaining: body.tokens?.remaining ?? 0,
           };
         } else {
-          next = {
-            status: "error",
-            error: {
-              status: response.status,
-              error: errorCode(response.status, body),
-              message: String(body?.message ?? ""),
-              required: body?.required as number | undefined,
-              available: body?.available as number | undefined,
-              upgradeUrl: body?.upgradeUrl as string | undefined,
-              charged: body?.tokens?.charged,
-            },
-          };
+          next = { status: "error", error: meteredErrorOf(response.status, body) };
         }
       } catch {
         next = {

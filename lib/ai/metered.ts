@@ -7,9 +7,11 @@ import { env } from "../env";
 import { eventLog, logger } from "../log";
 import { sendSoon } from "../mail/deliver";
 import { balanceNotifier } from "../mail/notifications/balance";
-import { deliverWebhooksSoon } from "../webhooks/deliver-soon";
+import { usageAlertNotifier } from "../mail/notifications/usage-alerts";
 import type { BoundCostEngine, Usage } from "../tokens/cost";
+import type { BalanceEvent, SpendLimitEvent } from "../tokens/metering/types";
 import { createWithTokens } from "../tokens/metering/with-tokens";
+import { deliverWebhooksSoon } from "../webhooks/deliver-soon";
 import { chatChunkReader } from "./openai-usage";
 import { activePricing, ledger } from "./singletons";
 
@@ -33,6 +35,36 @@ const notifier = balanceNotifier({
   failed: (error) => logger("mail").warn({ event: "balance_mail_failed", err: error }),
 });
 
+// The usage-alert mails (lib/mail/notifications/usage-alerts.ts): told after each settle, with the
+// period's spend; a settle below the next threshold costs no query.
+const usageAlerts = usageAlertNotifier({
+  db,
+  queued: sendSoon,
+  failed: (error) => logger("mail").warn({ event: "usage_alert_mail_failed", err: error }),
+});
+
+function settled(event: BalanceEvent): void {
+  notifier.onSettled(event);
+  usageAlerts.onSettled(event);
+}
+
+/**
+ * The one place where "a call was refused by the user's spend limit" is told to the app (the
+ * wrapper calls it, not awaited, once per refused call; docs/SPEND_LIMITS.md). Whatever should
+ * react to it (an outgoing `spend_limit.reached` webhook) hangs here.
+ */
+export function spendLimitReached(event: SpendLimitEvent): void {
+  logger("metering").info({
+    event: "spend_limit_reached",
+    userId: event.userId,
+    feature: event.feature,
+    cap: String(event.cap),
+    spent: String(event.spent),
+    held: String(event.held),
+    required: String(event.required),
+  });
+}
+
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
   ledger,
@@ -40,9 +72,11 @@ export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   appOrigin: () => env().APP_URL,
   pricing: activePricing,
   upgradeUrl: "/settings/subscription",
+  limitsUrl: "/settings/limits",
   chunkReader: chatChunkReader,
-  onSettled: notifier.onSettled,
+  onSettled: settled,
   onRefused: notifier.onRefused,
+  onSpendLimitReached: spendLimitReached,
   rateLimit: () => {
     const perMinute = env().METER_RATE_LIMIT_PER_MINUTE;
     return perMinute > 0 ? { limit: perMinute, windowMs: 60_000 } : false;

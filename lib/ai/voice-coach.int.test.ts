@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { SIMULATOR_API_KEY } from "../env";
 import { costOf, estimateRealtimeCost, type RealtimeUsage } from "../tokens/cost";
 import { verifyLedger } from "../tokens/ledger";
+import { setOwnSpendLimit } from "../tokens/spend-limit";
 import { RealtimeMeter, realtimeTiming, worstCaseUsage } from "./realtime-metering";
 import type { RealtimeUsageReport } from "@/dev/openai-simulator/realtime";
 import { leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
@@ -234,6 +235,26 @@ describe("voice-coach-realtime", () => {
     expect(row!.shortfall).toBe(0n);
     expect(row!.costMicroUsd).toBeLessThanOrEqual(hold(10));
     expect((await verifyLedger(h.t.db, { userIds: [userId] })).mismatches).toEqual([]);
+  }, 20_000);
+
+  it("a spend limit that covers only the first hold: the session is cut instead of extended past the cap", async () => {
+    const userId = await h.signIn(1_000_000n); // plenty of tokens: only the cap stops the extensions
+    expect(await setOwnSpendLimit(h.t.db, userId, hold(10))).toEqual({ ok: true });
+    const { started, callId, peer, talk } = await connect(10);
+    let cut = false;
+    void peer.closed.then(() => (cut = true));
+    for (let asked = 0; asked < 20 && !cut; asked++) await talk(1, 5).catch(() => undefined);
+    expect(await peer.closed).toBe("hangup");
+    const body = await (await post(end, { sessionId: started.sessionId })).json();
+    expect(body.outcome).toBe("budget");
+    const row = await h.t.db.realtimeSession.findUniqueOrThrow({ where: { id: started.sessionId } });
+    expect(row.extensionIds).toEqual([]); // every extension was refused by the cap
+    const [consume] = await h.consumeRows(userId);
+    expect(consume!.costMicroUsd).toBe(costOf(VOICE_COACH_MODEL, reported(callId)));
+    expect(consume!.costMicroUsd).toBeLessThanOrEqual(hold(10));
+    const balance = await h.t.db.userTokenBalance.findUniqueOrThrow({ where: { userId } });
+    expect(balance.periodSpent).toBe(consume!.costMicroUsd);
+    expect(balance.reserved).toBe(0n);
   }, 20_000);
 
   it("extends the session from the balance when the hold runs short, and settles both holds as one exact charge", async () => {

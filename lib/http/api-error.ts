@@ -13,6 +13,10 @@ export const API_ERRORS = {
   invalid_signature: { status: 400, meaning: "a Stripe webhook without a valid `Stripe-Signature`" },
   unauthorized: { status: 401, meaning: "no session (or a signed-out one), or a cron call without `CRON_SECRET`" },
   insufficient_tokens: { status: 402, meaning: "the worst case exceeds what is available (nothing is held)" },
+  spend_limit_reached: {
+    status: 402,
+    meaning: "the worst case would take the period's spend past the user's spend limit (nothing is held)",
+  },
   cross_site_request: { status: 403, meaning: "a browser request from another site" },
   forbidden: { status: 403, meaning: "signed in, but not allowed (admin routes)" },
   no_token_account: { status: 403, meaning: "the user has no token balance row" },

@@ -130,6 +130,7 @@ describe("low balance", () => {
       low_balance: false,
       tokens_depleted: true,
       monthly_summary: false,
+      usage_alert: true,
     });
   });
 

@@ -1,10 +1,11 @@
-// Which notification mails a user gets. No row means the defaults (low balance and tokens ran out
-// on, the opt-in monthly summary off). Billing and security mails are not preferences: they are
+// Which notification mails a user gets. No row means the defaults (low balance, tokens ran out and
+// usage alerts on — usage alerts are only sent for thresholds the user chose — the opt-in monthly
+// summary off). Billing and security mails are not preferences: they are
 // always sent.
 import { z } from "zod";
 import type { DbTx } from "../../db/connect";
 
-export const NOTIFICATION_KINDS = ["low_balance", "tokens_depleted", "monthly_summary"] as const;
+export const NOTIFICATION_KINDS = ["low_balance", "tokens_depleted", "monthly_summary", "usage_alert"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
@@ -15,18 +16,25 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = {
   low_balance: true,
   tokens_depleted: true,
   monthly_summary: false,
+  usage_alert: true,
 };
 
 export const preferencesSchema = z.object({
   low_balance: z.boolean(),
   tokens_depleted: z.boolean(),
   monthly_summary: z.boolean(),
+  usage_alert: z.boolean(),
 });
 
 export async function readPreferences(tx: DbTx, userId: string): Promise<NotificationPreferences> {
   const row = await tx.notificationPreferences.findUnique({ where: { userId } });
   if (!row) return { ...DEFAULT_PREFERENCES };
-  return { low_balance: row.lowBalance, tokens_depleted: row.tokensDepleted, monthly_summary: row.monthlySummary };
+  return {
+    low_balance: row.lowBalance,
+    tokens_depleted: row.tokensDepleted,
+    monthly_summary: row.monthlySummary,
+    usage_alert: row.usageAlert,
+  };
 }
 
 /** Sets some preferences (the others keep their stored or default values). */
@@ -39,6 +47,7 @@ export async function writePreferences(
     ...(changes.low_balance !== undefined && { lowBalance: changes.low_balance }),
     ...(changes.tokens_depleted !== undefined && { tokensDepleted: changes.tokens_depleted }),
     ...(changes.monthly_summary !== undefined && { monthlySummary: changes.monthly_summary }),
+    ...(changes.usage_alert !== undefined && { usageAlert: changes.usage_alert }),
   };
   await tx.notificationPreferences.upsert({ where: { userId }, create: { userId, ...columns }, update: columns });
   return readPreferences(tx, userId);

@@ -57,6 +57,7 @@ export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   low_balance: "low-balance alerts",
   tokens_depleted: "out-of-tokens alerts",
   monthly_summary: "the monthly summary",
+  usage_alert: "usage alerts",
 };
 
 /**

@@ -11,6 +11,7 @@ import { signupAttempt } from "./signup-attempt";
 import { subscriptionChanged } from "./subscription-changed";
 import type { MailTemplate } from "./template";
 import { tokensDepleted } from "./tokens-depleted";
+import { usageAlert } from "./usage-alert";
 import { verifyEmail } from "./verify-email";
 
 export const MAIL_TEMPLATES = {
@@ -25,6 +26,7 @@ export const MAIL_TEMPLATES = {
   low_balance: lowBalance,
   tokens_depleted: tokensDepleted,
   monthly_summary: monthlySummary,
+  usage_alert: usageAlert,
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

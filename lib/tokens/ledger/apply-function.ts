@@ -36,10 +36,15 @@ export type ApplyOp =
 
 /** One row of `ledger_apply`'s result, typed. */
 export interface ApplyRow {
-  outcome: "held" | "refused" | "duplicate" | "settled" | "released" | "closed";
+  outcome: "held" | "refused" | "capped" | "duplicate" | "settled" | "released" | "closed";
   available: bigint | null;
   balance: BalanceSnapshot | null;
   entry: LedgerRow | null;
+  /**
+   * The spend limit after the operation (settle, release), or at the refusal ('capped'): the cap
+   * (null: none) and the millitokens charged this period. Null for the other outcomes.
+   */
+  spend: { cap: bigint | null; spent: bigint } | null;
 }
 
 /**
@@ -51,7 +56,8 @@ export const APPLY_SQL = `/* tollgate:prepared */ SELECT op_index AS "opIndex", 
   entry_id AS "entryId", entry_user_id AS "userId", entry_allowance_delta AS "allowanceDelta", entry_purchased_delta AS "purchasedDelta",
   entry_allowance_after AS "allowanceAfter", entry_purchased_after AS "purchasedAfter", entry_shortfall AS shortfall,
   entry_source_ref AS "sourceRef", entry_feature AS feature, entry_pricing_version AS "pricingVersion", entry_usage AS usage,
-  entry_cost_micro_usd AS "costMicroUsd", entry_idempotency_key AS "idempotencyKey", entry_created_at AS "createdAt"
+  entry_cost_micro_usd AS "costMicroUsd", entry_idempotency_key AS "idempotencyKey", entry_created_at AS "createdAt",
+  spend_cap AS "spendCap", period_spent AS "periodSpent"
 FROM ledger_apply($1::jsonb, $2::integer) ORDER BY op_index`;
 
 type Int = bigint | string | number;
@@ -80,6 +86,8 @@ export interface RawApplyRow {
   costMicroUsd: Int | null;
   idempotencyKey: string | null;
   createdAt: Date | null;
+  spendCap: Int | null;
+  periodSpent: Int | null;
 }
 
 export function toApplyRow(raw: RawApplyRow): ApplyRow {
@@ -114,7 +122,8 @@ export function toApplyRow(raw: RawApplyRow): ApplyRow {
           idempotencyKey: raw.idempotencyKey!,
           createdAt: raw.createdAt!,
         };
-  return { outcome: raw.outcome, available: bigOrNull(raw.available), balance, entry };
+  const spend = raw.periodSpent === null ? null : { cap: bigOrNull(raw.spendCap), spent: big(raw.periodSpent) };
+  return { outcome: raw.outcome, available: bigOrNull(raw.available), balance, entry, spend };
 }
 
 /** Runs operations through `ledger_apply` in the caller's connection or transaction (Prisma). */

@@ -18,6 +18,7 @@ import {
   type ReservationClosed,
   type ReservationNotFound,
   type Result,
+  type SpendLimitReached,
 } from "./errors";
 import { findByKey } from "./grant";
 import { applyOps, type ApplyOp, type ApplyRow } from "./apply-function";
@@ -51,8 +52,14 @@ export interface ReserveInput {
 
 export type ReserveResult = Result<
   { reservation: Reservation; duplicate: boolean; available: bigint },
-  InsufficientTokens | AccountNotFound | IdempotencyKeyReused
+  InsufficientTokens | SpendLimitReached | AccountNotFound | IdempotencyKeyReused
 >;
+
+/** A user's spend limit as a settle or release left it: the cap (null: none) and what this period charged. */
+export interface SpendState {
+  cap: bigint | null;
+  spent: bigint;
+}
 
 export interface SettleInput {
   reservationId: string;
@@ -70,7 +77,15 @@ export interface SettleInput {
 }
 
 export type SettleResult = Result<
-  { row: LedgerRow; charged: bigint; shortfall: bigint; balance: BalanceSnapshot; duplicate: boolean },
+  {
+    row: LedgerRow;
+    charged: bigint;
+    shortfall: bigint;
+    balance: BalanceSnapshot;
+    duplicate: boolean;
+    /** The spend limit after this charge (null for a duplicate: this settle charged nothing now). */
+    spend: SpendState | null;
+  },
   ReservationNotFound | ReservationClosed
 >;
 
@@ -101,10 +116,13 @@ export async function runCall<R>(tx: DbTx, call: LedgerCall<R>): Promise<R> {
 }
 
 /**
- * reserve: holds `amount` if the user can cover it — a conditional UPDATE of the balance (never
- * read-then-write) and the reservation row. Refused → InsufficientTokens with what was available,
- * and nothing held. A retry with the same request id holds nothing more and returns the first
- * reservation — also when the first hold took everything that was available, or was settled since.
+ * reserve: holds `amount` if the user can cover it and their spend limit allows it — one conditional
+ * UPDATE of the balance (never read-then-write: what is charged and held this period plus `amount`
+ * must stay within `spend_cap`) and the reservation row. Refused → SpendLimitReached when the cap
+ * refuses it (whatever the balance: more tokens would not help), else InsufficientTokens with what
+ * was available; nothing is held either way. A retry with the same request id holds nothing more
+ * and returns the first reservation — also when the first hold took everything that was available,
+ * or was settled since.
  */
 export function reserveCall(
   input: ReserveInput,
@@ -146,6 +164,11 @@ export function reserveCall(
       if (row.outcome === "held") return { ok: true, duplicate: false, available: row.available!, reservation };
       if (row.outcome === "duplicate") return existingReservation(tx, input);
       if (row.available === null) return { ok: false, error: { type: "AccountNotFound", userId: input.userId } };
+      if (row.outcome === "capped") {
+        const { cap, spent } = row.spend!;
+        const error = { type: "SpendLimitReached" as const, required: input.amount, cap: cap!, spent };
+        return { ok: false, error: { ...error, held: row.balance!.reserved, available: row.available } };
+      }
       return { ok: false, error: { type: "InsufficientTokens", required: input.amount, available: row.available } };
     },
   };
@@ -214,6 +237,7 @@ export function settleCall(input: SettleInput, userId: string | null = null): Le
           shortfall: entry.shortfall,
           balance: row.balance!,
           duplicate: false,
+          spend: row.spend,
         };
       }
       return settledOrClosed(tx, input.reservationId);
@@ -246,6 +270,7 @@ async function settledOrClosed(tx: DbTx, reservationId: string): Promise<SettleR
       reserved: BigInt(bal!.reserved),
     }),
     duplicate: true,
+    spend: null,
   };
 }
 

@@ -2,6 +2,19 @@
 // `{ ok: true, … } | { ok: false, error }`, so callers must decide what each case means.
 
 export type InsufficientTokens = { type: "InsufficientTokens"; required: bigint; available: bigint };
+/**
+ * A hold refused by the user's spend limit: `cap` millitokens a period, of which `spent` are charged
+ * and `held` held by calls in flight; `required` did not fit in what is left.
+ */
+export type SpendLimitReached = {
+  type: "SpendLimitReached";
+  required: bigint;
+  cap: bigint;
+  spent: bigint;
+  held: bigint;
+  /** What the balance could have covered (the refusal is the cap's, whatever this is). */
+  available: bigint;
+};
 export type AccountNotFound = { type: "AccountNotFound"; userId: string };
 export type IdempotencyKeyReused = { type: "IdempotencyKeyReused"; key: string; ownerUserId: string };
 export type ReservationNotFound = { type: "ReservationNotFound"; reservationId: string };
@@ -10,7 +23,13 @@ export type ReservationClosed = { type: "ReservationClosed"; reservationId: stri
 export type StalePeriod = { type: "StalePeriod"; periodStart: Date; currentPeriodStart: Date };
 
 export type LedgerError =
-  InsufficientTokens | AccountNotFound | IdempotencyKeyReused | ReservationNotFound | ReservationClosed | StalePeriod;
+  | InsufficientTokens
+  | SpendLimitReached
+  | AccountNotFound
+  | IdempotencyKeyReused
+  | ReservationNotFound
+  | ReservationClosed
+  | StalePeriod;
 
 export type Result<T, E extends LedgerError = LedgerError> = ({ ok: true } & T) | { ok: false; error: E };
 

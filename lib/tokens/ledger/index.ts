@@ -29,6 +29,7 @@ export {
   type SettleInput,
   type SettleResult,
   type ReleaseResult,
+  type SpendState,
 } from "./apply";
 export { LedgerPipeline, type HotLedger, type LedgerPipelineOptions, type PipelineStats } from "./pipeline";
 export {

@@ -63,7 +63,8 @@ export type StartPeriodResult = Result<
  * refused (StalePeriod): granting it would expire the newer period's allowance. "Older" is judged at
  * Stripe's resolution, whole seconds: Stripe dates a subscription created at 12:00:00.9 to 12:00:00,
  * while the free period of a sign-up at 12:00:00.7 starts at the millisecond — that plan's period is
- * the newer one, not a stale one. Purchased tokens are never touched.
+ * the newer one, not a stale one. Purchased tokens are never touched. The spend limit's count of the
+ * period (`period_spent`) starts again at 0 with the period; the cap itself stays.
  */
 export async function startPeriod(tx: DbTx, input: StartPeriodInput): Promise<StartPeriodResult> {
   requireNonNegative("allowance", input.allowance);
@@ -97,7 +98,7 @@ export async function startPeriod(tx: DbTx, input: StartPeriodInput): Promise<St
     ), upd AS (
       UPDATE user_token_balance b
       SET allowance = g.allowance_after, period_start = ${input.periodStart}, next_reset_at = ${input.periodEnd},
-          updated_at = now()
+          period_spent = 0, updated_at = now()
       FROM g WHERE b.user_id = g.user_id
       RETURNING b.user_id
     )

@@ -257,6 +257,8 @@ describe("settle", () => {
         idempotencyKey: callKey(input.requestId),
         createdAt: expect.any(Date),
       },
+      // No cap; the period's spend grew by what was charged.
+      spend: { cap: null, spent: 150_000n },
     });
     expect(await f.buckets(userId)).toEqual({ allowance: 0n, purchased: 1_950_000n, reserved: 0n });
     expect(await f.reservationStatus(id)).toBe("settled");
@@ -387,6 +389,7 @@ describe("settle", () => {
       charged: 8_000n,
       shortfall: 0n,
       balance: { allowance: 92_000n, purchased: 0n, reserved: 0n, available: 92_000n },
+      spend: null, // the duplicate charged nothing now
     });
     expect(await consumeRows(userId)).toHaveLength(1);
     expect(await f.buckets(userId)).toEqual({ allowance: 92_000n, purchased: 0n, reserved: 0n });

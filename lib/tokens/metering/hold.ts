@@ -1,14 +1,16 @@
 // The hold: the worst case of the call, estimated before it is made and reserved in the ledger — or
-// a refusal that holds nothing: 402 with what is required and what is available (in tokens), 403 for
-// a user without a token account, 400 when the estimate itself refuses the input (BadRequestError).
+// a refusal that holds nothing: 402 insufficient_tokens with what is required and what is available
+// (in tokens), 402 spend_limit_reached when the user's spend limit refuses it (the cap, what is
+// spent and held), 403 for a user without a token account, 400 when the estimate itself refuses the
+// input (BadRequestError).
 //
 // Before a 402, the user's expired holds (left by a process that died) are swept and the reserve is
-// tried once more, so they can never lock the user out. A hold is at least 1 millitoken. Every
+// tried once more, so they can never lock the user out (nor count against their cap). A hold is at least 1 millitoken. Every
 // refusal, and an estimate that throws, frees the Idempotency-Key first (`forgetClaim`); an
 // unreachable database is thrown to the wrapper (503, nothing held).
 import type { Db } from "../../db/client";
 import { timeOrderedId } from "../ids";
-import { sweepExpiredReservations, type HotLedger, type ReserveResult } from "../ledger";
+import { sweepExpiredReservations, type HotLedger, type ReserveResult, type SpendLimitReached } from "../ledger";
 import { BadRequestError } from "./errors";
 import type { CostEngine } from "./meter";
 import { apiError } from "../../http/api-error";
@@ -40,7 +42,7 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
   }: {
     db: Db;
     ledger: HotLedger;
-    config: Pick<MeteringConfig<U, E>, "pricing" | "upgradeUrl" | "onRefused">;
+    config: Pick<MeteringConfig<U, E>, "pricing" | "upgradeUrl" | "onRefused" | "onSpendLimitReached" | "limitsUrl">;
     options: WithTokensOptions<TInput, U, E>;
     log: MeteringLog;
   },
@@ -66,7 +68,7 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
       pricingVersion: pricing.version,
     });
   let held = await reserve();
-  if (!held.ok && held.error.type === "InsufficientTokens") {
+  if (!held.ok && (held.error.type === "InsufficientTokens" || held.error.type === "SpendLimitReached")) {
     // Before refusing: holds left by a process that died are returned first (they expire after
     // their time to live), so they can never lock the user out.
     const swept = await sweepExpiredReservations(db, new Date(), { userId });
@@ -89,6 +91,58 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
       }),
     };
   }
+  if (held.error.type === "SpendLimitReached") return spendLimitReached(held.error, { feature, userId, config, log });
   log("reserve_failed", { feature, userId, error: held.error });
   return { response: apiError("no_token_account", "Your account has no token balance.") };
+}
+
+/**
+ * The 402 of a call the spend limit refused: `spent` is what counts against the cap (charged this
+ * period + held by calls in flight), in tokens. This is the one place the wrapper learns "the cap
+ * refused a call"; its listener (`onSpendLimitReached`) is told here, not awaited.
+ */
+function spendLimitReached<U, E extends CostEngine<U>>(
+  error: SpendLimitReached,
+  {
+    feature,
+    userId,
+    config,
+    log,
+  }: {
+    feature: string;
+    userId: string;
+    config: Pick<MeteringConfig<U, E>, "onSpendLimitReached" | "limitsUrl">;
+    log: MeteringLog;
+  },
+): { response: Response } {
+  try {
+    config.onSpendLimitReached?.({
+      userId,
+      feature,
+      cap: error.cap,
+      spent: error.spent,
+      held: error.held,
+      required: error.required,
+    });
+  } catch (failure) {
+    log("spend_limit_listener_failed", { feature, userId, message: (failure as Error)?.message });
+  }
+  const counted = error.spent + error.held;
+  const cap = tokens(error.cap);
+  return {
+    response: apiError(
+      "spend_limit_reached",
+      `This request may cost up to ${tokens(error.required)} tokens, which would take this period's spending past your limit of ${cap} tokens (${tokens(counted)} spent or in use).`,
+      {
+        extra: {
+          cap,
+          spent: tokens(counted),
+          held: tokens(error.held),
+          required: tokens(error.required),
+          ...(config.limitsUrl && { limitsUrl: config.limitsUrl }),
+        },
+        headers: { "x-tokens-remaining": String(tokens(error.available > 0n ? error.available : 0n)) },
+      },
+    ),
+  };
 }

@@ -20,6 +20,9 @@ export interface Settled {
   remaining: bigint;
 }
 
+/** What landed, as the listener is told: with the spend limit after the charge (none for a release or a duplicate). */
+type Landed = Settled & { spend?: { cap: bigint | null; spent: bigint } };
+
 export interface Settlement {
   /** Settles once; retried until it lands. */
   finish(): Promise<Settled>;
@@ -80,7 +83,11 @@ export function settlement<U>({
           });
           if (!result.ok) throw new Error(`settling ${feature} request ${callId} failed: ${result.error.type}`);
           if (result.shortfall > 0n) log("shortfall", { feature, userId, callId, shortfall: result.shortfall });
-          return { charged: result.charged, remaining: result.balance.available };
+          return {
+            charged: result.charged,
+            remaining: result.balance.available,
+            ...(result.spend && { spend: result.spend }),
+          };
         },
         retry,
         (attempt, error) =>
@@ -108,7 +115,7 @@ export function settlement<U>({
       (settled) => {
         trace?.settled(outcome, settled.charged);
         notify(settled);
-        return settled;
+        return { charged: settled.charged, remaining: settled.remaining };
       },
       (error: unknown) => {
         trace?.settled("error", 0n);
@@ -117,9 +124,9 @@ export function settlement<U>({
     ));
   };
   // A listener's failure is logged, never the call's: the charge has landed.
-  const notify = (settled: Settled) => {
+  const notify = (settled: Landed) => {
     try {
-      onSettled?.({ userId, remaining: settled.remaining });
+      onSettled?.({ userId, remaining: settled.remaining, ...(settled.spend && { spend: settled.spend }) });
     } catch (error) {
       log("settled_listener_failed", { feature, userId, callId, message: (error as Error)?.message });
     }

@@ -126,6 +126,15 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   onSettled?(event: BalanceEvent): void;
   /** Told when a call was refused 402 insufficient_tokens (not awaited): the "tokens ran out" mail. */
   onRefused?(event: { userId: string }): void;
+  /**
+   * Told when a call was refused 402 spend_limit_reached — the one place where "the cap refused a
+   * call" happens (not awaited; a listener's failure is logged, never the caller's). Fires once per
+   * refused call: a listener that tells someone (a mail, an outgoing webhook) keeps its own once-per-
+   * period key.
+   */
+  onSpendLimitReached?(event: SpendLimitEvent): void;
+  /** Where the 402 spend_limit_reached sends the user to change their limit (e.g. "/settings/limits"). */
+  limitsUrl?: string;
   /** Where the wrapper's events go (see MeteringLog). */
   log?(event: string, details: Record<string, unknown>): void;
 }
@@ -134,6 +143,24 @@ export interface BalanceEvent {
   userId: string;
   /** Millitokens available after the settle. */
   remaining: bigint;
+  /**
+   * The spend limit after the settle: the cap (null: none) and millitokens charged this period.
+   * Absent when the settle told nothing new (a release, a duplicate).
+   */
+  spend?: { cap: bigint | null; spent: bigint };
+}
+
+/** A call refused by the spend limit (MeteringConfig.onSpendLimitReached). Millitokens. */
+export interface SpendLimitEvent {
+  userId: string;
+  feature: string;
+  cap: bigint;
+  /** Charged this period. */
+  spent: bigint;
+  /** Held by calls in flight. */
+  held: bigint;
+  /** The refused call's worst case. */
+  required: bigint;
 }
 
 export type Handler<TInput, U> = (ctx: MeteredContext<TInput, U>) => Promise<unknown> | unknown;

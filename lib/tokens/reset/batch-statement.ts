@@ -198,7 +198,9 @@ export class BatchStatement {
         RETURNING user_id, allowance_delta
       ), upd AS (
         UPDATE user_token_balance b
-        SET allowance = p.new_allowance, period_start = p.new_start, next_reset_at = p.new_end, updated_at = now()
+        -- A new period: the spend limit's count starts again (as in startPeriod).
+        SET allowance = p.new_allowance, period_start = p.new_start, next_reset_at = p.new_end, period_spent = 0,
+            updated_at = now()
         FROM g JOIN periods p ON p.user_id = g.user_id
         WHERE b.user_id = g.user_id
         RETURNING b.user_id, p.paid

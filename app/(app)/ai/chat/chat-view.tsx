@@ -9,7 +9,7 @@ import { ChargedBadge, CostEstimate } from "@/components/ai/cost-badge";
 import { MeteredErrorAlert } from "@/components/ai/error-alert";
 import { RunButton } from "@/components/ai/run-button";
 import { useEstimate } from "@/components/ai/use-estimate";
-import { errorCode, type MeteredError } from "@/components/ai/use-metered-call";
+import { meteredErrorOf, type MeteredError } from "@/components/ai/use-metered-call";
 import { clearConversationAction, estimateAction } from "../actions";
 
 interface Message {
@@ -89,14 +89,7 @@ export function ChatView({
       });
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => ({}));
-        setError({
-          status: response.status,
-          error: errorCode(response.status, body),
-          message: body.message ?? "",
-          required: body.required,
-          available: body.available,
-          upgradeUrl: body.upgradeUrl,
-        });
+        setError(meteredErrorOf(response.status, body));
         setMessages((list) => list.slice(0, -2));
         setDraft(message);
         return;

@@ -48,6 +48,7 @@ describe("saveNotificationPreferences", () => {
       low_balance: false,
       tokens_depleted: true,
       monthly_summary: true,
+      usage_alert: false,
     });
 
     expect(await redirectOf(save(form({ low_balance: "yes" })))).toBe("/settings/notifications?error=invalid");

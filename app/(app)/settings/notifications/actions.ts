@@ -13,6 +13,7 @@ const formSchema = z.object({
   low_balance: checkbox,
   tokens_depleted: checkbox,
   monthly_summary: checkbox,
+  usage_alert: checkbox,
 });
 
 export async function saveNotificationPreferences(formData: FormData): Promise<void> {

@@ -1,5 +1,5 @@
-// One user for the admin: balance, subscription row, ledger (newest first, keyset pages) and the
-// manual adjustment form.
+// One user for the admin: balance, subscription row, ledger (newest first, keyset pages), the
+// manual adjustment form and the spend-limit form.
 import { randomUUID } from "node:crypto";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -8,8 +8,10 @@ import { requireAdmin } from "@/lib/auth/admin";
 import { db } from "@/lib/db/client";
 import { formatDate, formatDateTime, formatTokensDetailed, DEFAULT_LOCALE } from "@/lib/format";
 import { historyQuery, parseHistoryParams } from "@/lib/history/filters";
-import { adjustTokens } from "../actions";
+import { readSpendLimit } from "@/lib/tokens/spend-limit";
+import { adjustTokens, setSpendCap } from "../actions";
 import { AdjustForm } from "./adjust-form";
+import { SpendCapForm } from "./spend-cap-form";
 
 export const metadata = { title: "User" };
 
@@ -27,6 +29,7 @@ export default async function AdminUserPage({
   const overview = userId.length <= 64 ? await userOverview(db(), userId, historyParams) : null;
   if (!overview) notFound();
   const { user, balance, subscription } = overview;
+  const limit = await readSpendLimit(db(), user.id);
 
   const facts: [string, React.ReactNode][] = balance
     ? [
@@ -81,6 +84,19 @@ export default async function AdminUserPage({
         <Facts title="Balance" rows={balance ? facts : [["Account", "No token account"]]} />
         <Facts title="Subscription" rows={sub} />
         <AdjustForm userId={user.id} nonce={randomUUID()} action={adjustTokens} />
+        {limit && (
+          <SpendCapForm
+            userId={user.id}
+            current={{
+              cap: limit.cap === null ? null : formatTokensDetailed(limit.cap, DEFAULT_LOCALE),
+              spent: formatTokensDetailed(limit.spent, DEFAULT_LOCALE),
+              held: formatTokensDetailed(limit.held, DEFAULT_LOCALE),
+              setBy:
+                limit.setByAdmin === null ? null : `admin ${overview.actors[limit.setByAdmin] ?? limit.setByAdmin}`,
+            }}
+            action={setSpendCap}
+          />
+        )}
       </div>
 
       <section aria-labelledby="ledger-heading" className="space-y-2">
