@@ -12,6 +12,7 @@ import type { BoundCostEngine, Usage } from "../tokens/cost";
 import type { BalanceEvent, SpendLimitEvent } from "../tokens/metering/types";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 import { deliverWebhooksSoon } from "../webhooks/deliver-soon";
+import { emitSpendLimitReached } from "../webhooks/spend-limit-reached";
 import { chatChunkReader } from "./openai-usage";
 import { activePricing, ledger } from "./singletons";
 
@@ -50,8 +51,8 @@ function settled(event: BalanceEvent): void {
 
 /**
  * The one place where "a call was refused by the user's spend limit" is told to the app (the
- * wrapper calls it, not awaited, once per refused call; docs/SPEND_LIMITS.md). Whatever should
- * react to it (an outgoing `spend_limit.reached` webhook) hangs here.
+ * wrapper calls it, not awaited, once per refused call; docs/SPEND_LIMITS.md): the log line, and
+ * the outgoing `spend_limit.reached` webhook (once per period, lib/webhooks/spend-limit-reached.ts).
  */
 export function spendLimitReached(event: SpendLimitEvent): void {
   logger("metering").info({
@@ -63,6 +64,9 @@ export function spendLimitReached(event: SpendLimitEvent): void {
     held: String(event.held),
     required: String(event.required),
   });
+  void emitSpendLimitReached(db(), event)
+    .then((emitted) => emitted && deliverWebhooksSoon())
+    .catch((error) => logger("webhooks").warn({ event: "spend_limit_webhook_failed", err: error }));
 }
 
 export const withTokens = createWithTokens<Usage, BoundCostEngine>({

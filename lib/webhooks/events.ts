@@ -57,7 +57,10 @@ export const WEBHOOK_EVENT_SCHEMAS = {
   "spend_limit.reached": z.object({
     userId,
     limitMillitokens: millitokens,
+    /** Charged this period. */
     spentMillitokens: millitokens,
+    /** Held by calls in flight when the call was refused (they count against the cap too). */
+    heldMillitokens: millitokens,
     periodStart: instant,
     periodEnd: instant,
   }),

@@ -1,7 +1,7 @@
 // The events fired by the real code paths, received by the loopback receiver and checked against
 // their schemas: `period.started` from sign-up, from Stripe's invoice.paid (the simulator's signed
 // webhook through the production webhook code) and from the reset cron's set-based batches;
-// `tokens.low` and `tokens.depleted` from the metering wrapper's listeners — once per period each,
+// `tokens.low`, `tokens.depleted` and `spend_limit.reached` from the metering wrapper's listeners — once per period each,
 // whatever the user's mail preferences.
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -11,11 +11,13 @@ import { startWebhookReceiver, type WebhookReceiver } from "@/test/webhooks/rece
 import { balanceNotifier } from "../mail/notifications/balance";
 import { writePreferences } from "../mail/notifications/preferences";
 import { LedgerPipeline } from "../tokens/ledger/pipeline";
+import { setOwnSpendLimit } from "../tokens/spend-limit";
 import { createWithTokens } from "../tokens/metering/with-tokens";
 import { resetMonthlyTokens } from "../tokens/reset/monthly-reset";
 import { deliverDueWebhooks } from "./deliver";
 import { createEndpoint } from "./endpoints";
 import { parseWebhookPayload, WEBHOOK_EVENT_TYPES, type WebhookPayload } from "./events";
+import { emitSpendLimitReached } from "./spend-limit-reached";
 
 const h = billingTestHarness();
 let receiver: WebhookReceiver;
@@ -146,6 +148,7 @@ describe("tokens.low and tokens.depleted from metered calls", () => {
       rateLimit: false,
       onSettled: n.onSettled,
       onRefused: n.onRefused,
+      onSpendLimitReached: (event) => void emitSpendLimitReached(h.t.db, event),
     });
     return withTokens(
       "test",
@@ -211,5 +214,34 @@ describe("tokens.low and tokens.depleted from metered calls", () => {
     expect((await call(handler)).status).toBe(402);
     await new Promise((r) => setTimeout(r, 300));
     expect(forUser(await received("tokens.depleted"), userId)).toHaveLength(1);
+  });
+
+  it("spend_limit.reached: once per period when the cap refuses calls, with the cap and what is spent", async () => {
+    const userId = await userWithBalance(h.t.db, 10_000n, "hook-cap");
+    expect(await setOwnSpendLimit(h.t.db, userId, 150n)).toMatchObject({ ok: true });
+    signedIn = userId;
+    const handler = route();
+    expect((await call(handler)).status).toBe(200); // 73 charged; 73 + 100 would pass 150
+    const refused = await Promise.all([call(handler), call(handler), call(handler)]);
+    expect(refused.map((r) => r.status)).toEqual([402, 402, 402]);
+    expect(((await refused[0]!.json()) as { error: string }).error).toBe("spend_limit_reached");
+    const [event] = await eventually(async () => forUser(await received("spend_limit.reached"), userId), 1);
+    const [balance] = await h.t.sql<{ period_start: Date; next_reset_at: Date }>(
+      "SELECT period_start, next_reset_at FROM user_token_balance WHERE user_id = $1",
+      [userId],
+    );
+    expect(event).toMatchObject({
+      type: "spend_limit.reached",
+      data: {
+        userId,
+        limitMillitokens: "150",
+        spentMillitokens: "73",
+        heldMillitokens: "0",
+        periodStart: balance!.period_start.toISOString(),
+        periodEnd: balance!.next_reset_at.toISOString(),
+      },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(forUser(await received("spend_limit.reached"), userId)).toHaveLength(1);
   });
 });
