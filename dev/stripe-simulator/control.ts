@@ -28,6 +28,7 @@ const outcomeBody = z
     name: z.string().max(200).optional(),
     taxId: z.string().max(40).optional(),
     promotionCode: z.string().max(100).optional(),
+    card: z.string().max(40).optional(),
   })
   .strict();
 const promotionCodeBody = z
