@@ -320,7 +320,6 @@ export const ALLOWED_PARAMS = {
     "payment_method_configuration",
     "payment_method_data",
     "payment_method_options",
-    "payment_method_types",
     "radar_options",
     "receipt_email",
     "return_url",

@@ -28,7 +28,7 @@ async function offSession(paymentMethod: string, extra: Partial<Stripe.PaymentIn
       currency: "eur",
       customer: customerId(),
       payment_method: paymentMethod,
-      payment_method_types: ["card"],
+      allowed_payment_method_types: ["card"],
       off_session: true,
       confirm: true,
       metadata: { kind: "topup" },

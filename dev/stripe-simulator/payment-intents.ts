@@ -137,6 +137,7 @@ export class PaymentIntents {
       payment_method_types: types ?? ["card"],
       status: pm ? "requires_confirmation" : "requires_payment_method",
       ...paymentIntentDefaults(),
+      allowed_payment_method_types: types ?? null,
       automatic_payment_methods: types ? null : { allow_redirects: allowRedirects, enabled: true },
       capture_method: capture ?? "automatic_async",
       receipt_email: str(params, "receipt_email") || null,

@@ -2,6 +2,7 @@
 // our session, our database, the active pricing version, the cost engine priced by it, and OpenAI's
 // stream chunks (./openai-usage.ts: the wrapper itself reads no provider's shapes).
 import { sessionUserId } from "../auth/session";
+import { autoTopUp } from "../billing/auto-topup/app";
 import { db } from "../db/client";
 import { env } from "../env";
 import { eventLog, logger } from "../log";
@@ -39,7 +40,11 @@ export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   pricing: activePricing,
   upgradeUrl: "/settings/subscription",
   chunkReader: chatChunkReader,
-  onSettled: notifier.onSettled,
+  // Both listeners return at once; their work is detached (never on the call's path).
+  onSettled: (event) => {
+    notifier.onSettled(event);
+    autoTopUp().onSettled(event);
+  },
   onRefused: notifier.onRefused,
   rateLimit: () => {
     const perMinute = env().METER_RATE_LIMIT_PER_MINUTE;

@@ -11,6 +11,8 @@ import { signupAttempt } from "./signup-attempt";
 import { subscriptionChanged } from "./subscription-changed";
 import type { MailTemplate } from "./template";
 import { tokensDepleted } from "./tokens-depleted";
+import { topUpFailed } from "./topup-failed";
+import { topUpReceipt } from "./topup-receipt";
 import { verifyEmail } from "./verify-email";
 
 export const MAIL_TEMPLATES = {
@@ -25,6 +27,8 @@ export const MAIL_TEMPLATES = {
   low_balance: lowBalance,
   tokens_depleted: tokensDepleted,
   monthly_summary: monthlySummary,
+  topup_receipt: topUpReceipt,
+  topup_failed: topUpFailed,
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
