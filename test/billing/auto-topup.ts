@@ -72,7 +72,12 @@ export function autoTopUpHelpers(h: BillingHarness) {
       );
     },
     async attempts(userId: string) {
-      return h.t.sql<{ status: string; idempotency_key: string; payment_intent_id: string | null; failure_code: string | null }>(
+      return h.t.sql<{
+        status: string;
+        idempotency_key: string;
+        payment_intent_id: string | null;
+        failure_code: string | null;
+      }>(
         "SELECT status::text, idempotency_key, payment_intent_id, failure_code FROM auto_topup_attempts WHERE user_id = $1 ORDER BY created_at",
         [userId],
       );
@@ -100,7 +105,9 @@ export function autoTopUpHelpers(h: BillingHarness) {
     intents(customerId: string) {
       return h.sim
         .objects("payment_intent")
-        .filter((pi) => pi.customer === customerId && (pi.metadata as Record<string, string>).tollgate_kind === "auto_topup");
+        .filter(
+          (pi) => pi.customer === customerId && (pi.metadata as Record<string, string>).tollgate_kind === "auto_topup",
+        );
     },
     charges(intentId: string) {
       return h.sim.objects("charge").filter((c) => c.payment_intent === intentId);

@@ -42,7 +42,11 @@ describe("the threshold crossing", () => {
       { idempotency_key: `topup:${intents[0]!.id}`, purchased_delta: String(BASIC) },
     ]);
     expect(await a.attempts(user.id)).toEqual([
-      expect.objectContaining({ status: "succeeded", idempotency_key: `auto_topup:${user.id}:0`, payment_intent_id: intents[0]!.id }),
+      expect.objectContaining({
+        status: "succeeded",
+        idempotency_key: `auto_topup:${user.id}:0`,
+        payment_intent_id: intents[0]!.id,
+      }),
     ]);
     const balance = await h.buckets(user.id);
     expect(balance.allowance + balance.purchased).toBe(100_000n - 50_000n + BASIC);
@@ -89,7 +93,9 @@ describe("exactly once", () => {
     const [intent] = a.intents(user.customerId);
     const outcomes = h.deliveries.filter((d) => d.type === "payment_intent.succeeded" && d.status === 200);
     expect(outcomes.length).toBeGreaterThanOrEqual(1);
-    expect(await a.topUpGrants(user.id)).toEqual([{ idempotency_key: `topup:${intent!.id}`, purchased_delta: String(BASIC) }]);
+    expect(await a.topUpGrants(user.id)).toEqual([
+      { idempotency_key: `topup:${intent!.id}`, purchased_delta: String(BASIC) },
+    ]);
     expect(await a.mails(user.id, "topup_receipt")).toHaveLength(1);
   });
 

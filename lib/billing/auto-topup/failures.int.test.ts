@@ -51,7 +51,9 @@ describe("failures", () => {
     expect(await h.buckets(user.id)).toMatchObject({ allowance: before.allowance, purchased: before.purchased });
     expect(await a.topUpGrants(user.id)).toEqual([]);
     expect(await a.settings(user.id)).toMatchObject({ enabled: false, disabled_reason: "card_declined" });
-    expect(await a.attempts(user.id)).toEqual([expect.objectContaining({ status: "failed", failure_code: "card_declined" })]);
+    expect(await a.attempts(user.id)).toEqual([
+      expect.objectContaining({ status: "failed", failure_code: "card_declined" }),
+    ]);
     const [intent] = a.intents(user.customerId);
     expect(intent).toMatchObject({ status: "canceled", cancellation_reason: "abandoned" });
     const mails = await a.mails(user.id, "topup_failed");

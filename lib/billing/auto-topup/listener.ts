@@ -53,7 +53,11 @@ export function autoTopUpListener(options: AutoTopUpListenerOptions) {
           select: { enabled: true, thresholdMillitokens: true },
         });
         if (memo.size >= MEMO_MAX) memo.clear();
-        memo.set(userId, { enabled: settings?.enabled ?? false, threshold: settings?.thresholdMillitokens ?? 0n, at: t });
+        memo.set(userId, {
+          enabled: settings?.enabled ?? false,
+          threshold: settings?.thresholdMillitokens ?? 0n,
+          at: t,
+        });
         if (!settings?.enabled) return;
         if (remaining !== null && remaining >= settings.thresholdMillitokens) return;
         const result = await checkAutoTopUp(ctx, userId);

@@ -46,7 +46,9 @@ export async function topUpSucceeded(ctx: BillingContext, paymentIntentId: strin
   if (offer?.kind !== "pack") throw new Error(`payment intent ${intent.id}: price ${price.id} sells no pack`);
   // What was received must pay for the pack (the amount was fixed from this price: charge.ts).
   if (intent.amount_received < (price.unit_amount ?? Infinity) || intent.currency !== price.currency)
-    throw new Error(`payment intent ${intent.id} received ${intent.amount_received} ${intent.currency} for ${price.id}`);
+    throw new Error(
+      `payment intent ${intent.id} received ${intent.amount_received} ${intent.currency} for ${price.id}`,
+    );
   const charge = intent.latest_charge && typeof intent.latest_charge === "object" ? intent.latest_charge : null;
   const attemptKey = intent.metadata[META_ATTEMPT]!;
 

@@ -15,7 +15,13 @@ export interface SavedCard {
 
 function summary(pm: Stripe.PaymentMethod): SavedCard | null {
   if (pm.type !== "card" || !pm.card) return null;
-  return { id: pm.id, brand: pm.card.brand, last4: pm.card.last4, expMonth: pm.card.exp_month, expYear: pm.card.exp_year };
+  return {
+    id: pm.id,
+    brand: pm.card.brand,
+    last4: pm.card.last4,
+    expMonth: pm.card.exp_month,
+    expYear: pm.card.exp_year,
+  };
 }
 
 export async function savedCard(ctx: BillingContext, customerId: string): Promise<SavedCard | null> {

@@ -39,9 +39,19 @@ export async function sweepAutoTopUps(ctx: BillingContext, now: Date = new Date(
         await topUpSucceeded(ctx, intent.id);
         continue;
       }
-      await topUpFailed(ctx, { attemptKey: attempt.idempotencyKey, paymentIntent: intent, code: "abandoned", message: null });
+      await topUpFailed(ctx, {
+        attemptKey: attempt.idempotencyKey,
+        paymentIntent: intent,
+        code: "abandoned",
+        message: null,
+      });
     } else {
-      await topUpFailed(ctx, { attemptKey: attempt.idempotencyKey, paymentIntent: null, code: "abandoned", message: null });
+      await topUpFailed(ctx, {
+        attemptKey: attempt.idempotencyKey,
+        paymentIntent: null,
+        code: "abandoned",
+        message: null,
+      });
     }
     report.abandoned++;
   }

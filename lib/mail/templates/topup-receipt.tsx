@@ -25,7 +25,10 @@ export const topUpReceipt = defineMailTemplate({
       <MailLayout
         context={context}
         title={t("topUpReceipt.title")}
-        frame={{ preview: t("topUpReceipt.preview", { ...bought, charged }), reason: t("topUpReceipt.reason", PRODUCT) }}
+        frame={{
+          preview: t("topUpReceipt.preview", { ...bought, charged }),
+          reason: t("topUpReceipt.reason", PRODUCT),
+        }}
       >
         <Paragraph>{t("topUpReceipt.body", { ...bought, pack: packName, charged })}</Paragraph>
         {receiptUrl && (
