@@ -138,6 +138,8 @@ export async function handleControl(
     }
     case "POST promotion_codes":
       return ok(sim.createPromotionCode(parse(promotionCodeBody, body)));
+    case "POST payment_intents/:id/authenticate":
+      return ok(sim.authenticatePaymentIntent(b!, parse(resolveBody, body).result ?? "succeeded"));
     case "POST checkout/:id/resolve":
       return ok(sim.resolveAsyncPayment(b!, parse(resolveBody, body).result));
     case "POST subscriptions/:id/advance":

@@ -247,6 +247,22 @@ describe("off-session PaymentIntents", () => {
     ]);
   });
 
+  it("a failed authentication (control API) leaves the intent requires_payment_method", async () => {
+    const pm = await f.stripe.paymentMethods.attach("pm_card_authenticationRequired", { customer: customerId() });
+    const intent = await offSession(pm.id, { off_session: undefined });
+    const res = await fetch(`${f.sim.url}/_simulator/payment_intents/${intent.id}/authenticate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ result: "failed" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await f.stripe.paymentIntents.retrieve(intent.id)).toMatchObject({
+      status: "requires_payment_method",
+      last_payment_error: { code: "payment_intent_authentication_failure" },
+      next_action: null,
+    });
+  });
+
   it("cancel: a requires_action intent is canceled (payment_intent.canceled); a succeeded one cannot be", async () => {
     const pm = await f.stripe.paymentMethods.attach("pm_card_authenticationRequired", { customer: customerId() });
     const intent = await offSession(pm.id, { off_session: undefined });

@@ -85,18 +85,19 @@ export class PaymentIntents {
     if (offSession !== undefined && !confirm) {
       throw invalidRequest("off_session can only be set when confirm is true.", "off_session");
     }
-    const types = strList(params, "payment_method_types");
+    // `allowed_payment_method_types`: this API version's name for payment_method_types.
+    const types = strList(params, "allowed_payment_method_types");
     const automatic = obj(params, "automatic_payment_methods");
     if (types && automatic) {
       throw invalidRequest(
-        "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.",
+        "You may only specify one of these parameters: automatic_payment_methods, allowed_payment_method_types.",
         "automatic_payment_methods",
       );
     }
     if (types && types.some((t) => t !== "card")) {
       throw invalidRequest(
-        "The simulator supports card payments only (payment_method_types[]=card).",
-        "payment_method_types",
+        "The simulator supports card payments only (allowed_payment_method_types[]=card).",
+        "allowed_payment_method_types",
       );
     }
     const capture = oneOf(params, "capture_method", ["automatic", "automatic_async", "manual"] as const);
