@@ -152,6 +152,37 @@ describe("exactly once", () => {
   });
 });
 
+describe("the sweep", () => {
+  it("an attempt pending past Stripe's 24 h key window is abandoned, not charged: off, mailed, re-armed on turn-on", async () => {
+    const user = await a.userWithCard();
+    await a.enable(user.id, { thresholdTokens: 150 });
+    const armed = await armAttempt(h.ctx.db, user.id);
+    if (!("armed" in armed)) throw new Error("not armed");
+    const report = await sweepAutoTopUps(h.ctx, new Date(Date.now() + 25 * 60 * 60_000));
+    expect(report.abandoned).toBe(1);
+    expect(a.intents(user.customerId)).toHaveLength(0);
+    expect(await a.attempts(user.id)).toEqual([
+      expect.objectContaining({ status: "failed", failure_code: "abandoned" }),
+    ]);
+    expect(await a.settings(user.id)).toMatchObject({ enabled: false, disabled_reason: "abandoned" });
+    expect((await a.mails(user.id, "topup_failed"))[0]!.data).toMatchObject({ reason: "other" });
+    // Turned on again: a new crossing (generation 1), charged once.
+    await a.enable(user.id, { thresholdTokens: 150 });
+    expect(await checkAutoTopUp(h.ctx, user.id, new Date(Date.now() + 2 * 60 * 60_000))).toMatchObject({
+      armed: { idempotencyKey: `auto_topup:${user.id}:1` },
+      charged: "succeeded",
+    });
+  });
+
+  it("finds an account below its threshold that no listener told", async () => {
+    const user = await a.userWithCard();
+    await a.enable(user.id, { thresholdTokens: 150 });
+    const report = await sweepAutoTopUps(h.ctx);
+    expect(report.checked).toBeGreaterThanOrEqual(1);
+    expect(await a.topUpGrants(user.id)).toHaveLength(1);
+  });
+});
+
 describe("money back", () => {
   it("a refund of a top-up's charge takes its tokens back like a pack's", async () => {
     const user = await a.userWithCard();
