@@ -9,6 +9,11 @@ import type { BillingContext } from "../context";
 import { checkAutoTopUp } from "./charge";
 
 export const MEMO_MS = 15_000;
+/**
+ * After a check found the crossing already handled or a limit reached, settles below the line do
+ * not lock the row again for this long (the sweep and the next crossing still come).
+ */
+export const QUIET_MS = 30_000;
 const MEMO_MAX = 50_000;
 
 export interface AutoTopUpListenerOptions {
@@ -22,7 +27,7 @@ export interface AutoTopUpListenerOptions {
 
 export function autoTopUpListener(options: AutoTopUpListenerOptions) {
   const now = options.now ?? Date.now;
-  const memo = new Map<string, { enabled: boolean; threshold: bigint; at: number }>();
+  const memo = new Map<string, { enabled: boolean; threshold: bigint; at: number; quietUntil?: number }>();
   const running = new Set<string>();
   // A settle that arrives while this user's check runs: checked again once it ends, so a crossing
   // that lands during a check (which may have read the balance before it) is never missed.
@@ -42,6 +47,7 @@ export function autoTopUpListener(options: AutoTopUpListenerOptions) {
     const t = now();
     if (known && t - known.at < MEMO_MS && remaining !== null) {
       if (!known.enabled || remaining >= known.threshold) return;
+      if (known.quietUntil !== undefined && t < known.quietUntil) return;
     }
     running.add(userId);
     void (async () => {
@@ -64,6 +70,9 @@ export function autoTopUpListener(options: AutoTopUpListenerOptions) {
         if ("armed" in result) {
           forget(userId);
           options.queued();
+        } else if (result.skipped !== "above_threshold" && result.skipped !== "off") {
+          const entry = memo.get(userId);
+          if (entry) entry.quietUntil = t + QUIET_MS;
         }
       } catch (error) {
         options.failed(error);
