@@ -55,7 +55,8 @@ async function fixParameters(ctx: BillingContext, attemptId: string) {
 
 /**
  * Charges a pending attempt (the first time, or again after a crash: same key, same request).
- * Network trouble leaves it pending for the sweep; a card error fails it. Safe to call concurrently.
+ * Network trouble (or Stripe busy with the same key) leaves it pending for the sweep; a card error
+ * or a request Stripe refuses for good (400) fails it. Safe to call concurrently.
  */
 export async function chargeAttempt(ctx: BillingContext, attemptId: string): Promise<ChargeOutcome> {
   const first = await ctx.db.autoTopUpAttempt.findUnique({ where: { id: attemptId } });
@@ -97,6 +98,16 @@ export async function chargeAttempt(ctx: BillingContext, attemptId: string): Pro
         attemptKey: row.idempotencyKey,
         paymentIntent,
         code: error.code ?? "card_error",
+        message: error.message,
+      });
+      return "failed";
+    }
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) {
+      // Refused for good (the card was detached since, no longer usable): retrying cannot help.
+      await topUpFailed(ctx, {
+        attemptKey: row.idempotencyKey,
+        paymentIntent: null,
+        code: error.code ?? "invalid_request",
         message: error.message,
       });
       return "failed";

@@ -5,7 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { billingTestHarness } from "@/test/billing/harness";
 import { autoTopUpHelpers } from "@/test/billing/auto-topup";
-import { checkAutoTopUp } from "./charge";
+import { getActivePricing } from "../../tokens/pricing-config";
+import { priceByLookupKey } from "../catalog";
+import { armAttempt } from "./attempt";
+import { chargeAttempt, checkAutoTopUp } from "./charge";
 import { NoSavedCard, saveAutoTopUp, UnknownPack } from "./settings";
 
 const h = billingTestHarness();
@@ -103,6 +106,27 @@ describe("failures", () => {
     expect(await checkAutoTopUp(h.ctx, user.id)).toMatchObject({ charged: "failed" });
     expect(a.intents(user.customerId)).toHaveLength(0);
     expect(await a.settings(user.id)).toMatchObject({ enabled: false, disabled_reason: "no_payment_method" });
+  });
+});
+
+describe("a card detached after the attempt chose it", () => {
+  it("Stripe's 400 fails the attempt at once (no endless retries), nothing charged", async () => {
+    const user = await a.userWithCard();
+    await a.enable(user.id, { thresholdTokens: 150 });
+    const armed = await armAttempt(h.ctx.db, user.id);
+    if (!("armed" in armed)) throw new Error("not armed");
+    const [pm] = (await h.stripe.customers.listPaymentMethods(user.customerId)).data;
+    const basic = (await getActivePricing(h.t.db)).packs.find((p) => p.id === "basic")!;
+    const price = await priceByLookupKey(h.stripe, basic.lookupKey);
+    await h.t.db.autoTopUpAttempt.update({
+      where: { id: armed.armed.id },
+      data: { priceId: price.id, amount: 2900, currency: "eur", paymentMethodId: pm!.id, pricingVersion: 1 },
+    });
+    await h.stripe.paymentMethods.detach(pm!.id);
+    expect(await chargeAttempt(h.ctx, armed.armed.id)).toBe("failed");
+    expect(await a.attempts(user.id)).toEqual([expect.objectContaining({ status: "failed" })]);
+    expect(await a.settings(user.id)).toMatchObject({ enabled: false });
+    expect(await a.topUpGrants(user.id)).toEqual([]);
   });
 });
 
