@@ -474,6 +474,79 @@ const routes: Route[] = [
     handler: (e, p, [id]) => one(e, e.mustGet("payment_intent", id!, "payment_intent"), p),
   },
   {
+    method: "POST",
+    pattern: /^\/v1\/payment_intents$/,
+    endpoint: "payment_intents.create",
+    handler: (e, p) => one(e, e.createPaymentIntent(p), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/payment_intents/${ID}/confirm$`),
+    endpoint: "payment_intents.confirm",
+    handler: (e, p, [id]) => one(e, e.confirmPaymentIntent(id!, p), p),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/payment_intents/${ID}/cancel$`),
+    endpoint: "payment_intents.cancel",
+    handler: (e, p, [id]) => one(e, e.paymentIntents.cancel(id!, p), p),
+  },
+  // payment methods (payment-methods.ts)
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/payment_methods/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id]) => one(e, e.paymentMethods.get(id!), p),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/payment_methods$/,
+    endpoint: "payment_methods.list",
+    handler: (e, p) => {
+      const customer = str(p, "customer");
+      const items = customer ? e.paymentMethods.ofCustomer(e.customer(customer, "customer").id) : [];
+      return list(e, filterEq(items, p, "type"), p, "/v1/payment_methods");
+    },
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/payment_methods/${ID}/attach$`),
+    endpoint: "payment_methods.attach",
+    handler: (e, p, [id]) => {
+      const customer = str(p, "customer");
+      if (!customer) throw missingParam("customer");
+      return one(e, e.paymentMethods.attach(id!, customer), p);
+    },
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/payment_methods/${ID}/detach$`),
+    endpoint: "payment_methods.detach",
+    handler: (e, p, [id]) => one(e, e.paymentMethods.detach(id!), p),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/customers/${ID}/payment_methods$`),
+    endpoint: "customers.list_payment_methods",
+    handler: (e, p, [id]) => {
+      const customer = e.customer(id!);
+      const items = filterEq(e.paymentMethods.ofCustomer(customer.id), p, "type");
+      return list(e, items, p, `/v1/customers/${customer.id}/payment_methods`);
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/customers/${ID}/payment_methods/${ID}$`),
+    endpoint: "retrieve",
+    handler: (e, p, [id, pm]) => {
+      const customer = e.customer(id!);
+      const found = e.paymentMethods.ofCustomer(customer.id).find((m) => m.id === pm);
+      if (!found)
+        throw new StripeError(404, "invalid_request_error", `No such PaymentMethod: '${pm}'`, "resource_missing", "id");
+      return one(e, found, p);
+    },
+  },
+  {
     method: "GET",
     pattern: /^\/v1\/payment_intents$/,
     endpoint: "payment_intents.list",

@@ -41,6 +41,7 @@ export function checkoutDetailsOf(form: FormObject): CheckoutDetails {
     ...(field(form, "name") ? { name: field(form, "name") } : {}),
     ...(field(form, "tax_id") ? { taxId: field(form, "tax_id") } : {}),
     ...(field(form, "promotion_code") ? { promotionCode: field(form, "promotion_code") } : {}),
+    ...(field(form, "card") ? { card: field(form, "card") } : {}),
   };
 }
 

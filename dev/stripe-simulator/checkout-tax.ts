@@ -105,6 +105,8 @@ export interface CheckoutDetails {
   taxId?: string;
   /** A promotion code's `code`, when promotion codes are allowed. */
   promotionCode?: string;
+  /** The card: a test card number (4242…, 4000 0000 0000 0002, 4000 0027 6000 3184) or test PaymentMethod id. */
+  card?: string;
 }
 
 export interface LineAmounts {

@@ -28,6 +28,7 @@ const outcomeBody = z
     name: z.string().max(200).optional(),
     taxId: z.string().max(40).optional(),
     promotionCode: z.string().max(100).optional(),
+    card: z.string().max(40).optional(),
   })
   .strict();
 const promotionCodeBody = z
@@ -137,6 +138,8 @@ export async function handleControl(
     }
     case "POST promotion_codes":
       return ok(sim.createPromotionCode(parse(promotionCodeBody, body)));
+    case "POST payment_intents/:id/authenticate":
+      return ok(sim.authenticatePaymentIntent(b!, parse(resolveBody, body).result ?? "succeeded"));
     case "POST checkout/:id/resolve":
       return ok(sim.resolveAsyncPayment(b!, parse(resolveBody, body).result));
     case "POST subscriptions/:id/advance":

@@ -27,6 +27,8 @@ import { discountObject, newCoupon, newPromotionCode, type Coupon, type Promotio
 import { StripeError, invalidRequest, missingParam, noSuch } from "./errors";
 import { applyMetadata, arr, bool, int, isObject, obj, oneOf, requiredStr, str, strList, type Params } from "./params";
 import { CHECKOUT_LOCALES, PORTAL_LOCALES } from "./locales";
+import { PaymentIntents } from "./payment-intents";
+import { PaymentMethods, TEST_CARDS, TEST_PAYMENT_METHODS, type PaymentMethod } from "./payment-methods";
 import { newPayment, settlePayment } from "./payments";
 import { applyPortalConfiguration, parsePortalFlow, portalPrices } from "./portal";
 import {
@@ -159,6 +161,26 @@ function isoDate(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 10);
 }
 
+/** A checkout page's card field: a test card number or a test PaymentMethod id; Visa 4242 by default. */
+function checkoutCardNumber(card: string | undefined): string {
+  const value = (card ?? "").replace(/[\s-]+/g, "");
+  if (!value) return "4242424242424242";
+  const number = TEST_PAYMENT_METHODS[value] ?? value;
+  if (!TEST_CARDS[number]) {
+    throw new StripeError(402, "card_error", "Your card number is incorrect.", "incorrect_number", "number");
+  }
+  return number;
+}
+
+/** A checkout payment made with `card`: the intent and charge name it (and the card's details). */
+function useCard(intent: PaymentIntent, charge: Charge, card: PaymentMethod, setupFutureUsage: string | null): void {
+  intent.payment_method = card.id;
+  intent.setup_future_usage = setupFutureUsage;
+  charge.payment_method = card.id;
+  const details = charge.payment_method_details as JsonObject;
+  details.card = { ...(details.card as JsonObject), brand: card.card.brand, last4: card.card.last4 };
+}
+
 export class StripeEngine {
   readonly store = new Store();
   /** `/v1/test_helpers/test_clocks`: customers on a clock live at its time (test-clocks.ts). */
@@ -173,6 +195,22 @@ export class StripeEngine {
   });
   /** Tax settings, discounts and tax ids (adjustments.ts). */
   readonly adjustments = new Adjustments(this.store);
+  /** Saved cards: Stripe's test cards and PaymentMethod ids, attach / detach (payment-methods.ts). */
+  readonly paymentMethods = new PaymentMethods({
+    store: this.store,
+    flow: (fn) => this.flow(fn),
+    emit: (type, object, before) => void this.emit(type, object, before),
+    customer: (id, param) => this.customer(id, param),
+  });
+  /** `POST /v1/payment_intents` and its confirm / cancel, on and off session (payment-intents.ts). */
+  readonly paymentIntents = new PaymentIntents({
+    store: this.store,
+    methods: this.paymentMethods,
+    flow: (fn) => this.flow(fn),
+    emit: (type, object, before) => void this.emit(type, object, before),
+    customer: (id, param) => this.customer(id, param),
+    publicUrl: () => this.options.publicUrl(),
+  });
   /** Every event, oldest first. */
   readonly events: EventRecord[] = [];
   /** Set by the HTTP layer while a request is handled, so events carry `request.id`. */
@@ -240,6 +278,7 @@ export class StripeEngine {
     this.invoicePayments.clear();
     this.delayPayments.clear();
     this.adjustments.reset();
+    this.paymentMethods.reset();
     this.invoiceCounter = 0;
   }
 
@@ -533,8 +572,17 @@ export class StripeEngine {
       ...customerDefaults(),
       test_clock: clockId,
     };
+    const attach = str(params, "payment_method") || null;
+    const settings = obj(params, "invoice_settings");
     return this.flow(() => {
       this.store.put("customer", customer);
+      // `payment_method`: attached at creation (as Stripe does, before customer.created is sent).
+      if (attach) this.paymentMethods.attach(attach, customer.id);
+      const own = attach ? this.paymentMethods.ofCustomer(customer.id).at(-1)?.id : undefined;
+      const wanted = settings
+        ? str(settings, "default_payment_method", "invoice_settings[default_payment_method]")
+        : undefined;
+      this.paymentMethods.setDefault(customer, wanted !== undefined && attach === wanted ? own : wanted);
       this.emit("customer.created", customer);
       return customer;
     });
@@ -556,6 +604,13 @@ export class StripeEngine {
       const phone = str(params, "phone");
       if (phone !== undefined) customer.phone = phone || null;
       customer.metadata = metadata;
+      const settings = obj(params, "invoice_settings");
+      if (settings) {
+        this.paymentMethods.setDefault(
+          customer,
+          str(settings, "default_payment_method", "invoice_settings[default_payment_method]"),
+        );
+      }
       this.emit("customer.updated", customer, before);
       return customer;
     });
@@ -671,6 +726,15 @@ export class StripeEngine {
     const metadata = applyMetadata({}, params);
     const subscriptionMetadata = subscriptionData ? applyMetadata({}, subscriptionData) : {};
     const paymentIntentMetadata = paymentIntentData ? applyMetadata({}, paymentIntentData) : {};
+    // payment_intent_data[setup_future_usage]: the card paid with is saved on the customer.
+    const setupFutureUsage = paymentIntentData
+      ? (oneOf(
+          paymentIntentData,
+          "setup_future_usage",
+          ["on_session", "off_session"] as const,
+          "payment_intent_data[setup_future_usage]",
+        ) ?? null)
+      : null;
     const clientReferenceId = str(params, "client_reference_id") || null;
     if (clientReferenceId && clientReferenceId.length > 200)
       throw invalidRequest("client_reference_id must be at most 200 characters.", "client_reference_id");
@@ -758,13 +822,13 @@ export class StripeEngine {
     this.adjustments.setSessionSettings(id, taxSettings);
     this.store.put("checkout.session", session);
     this.sessionLineItems.set(id, lineItems);
-    this.sessionExtras.set(id, { subscriptionMetadata, paymentIntentMetadata });
+    this.sessionExtras.set(id, { subscriptionMetadata, paymentIntentMetadata, setupFutureUsage });
     return session;
   }
 
   private readonly sessionExtras = new Map<
     string,
-    { subscriptionMetadata: Metadata; paymentIntentMetadata: Metadata }
+    { subscriptionMetadata: Metadata; paymentIntentMetadata: Metadata; setupFutureUsage: string | null }
   >();
 
   expireCheckoutSession(id: string): CheckoutSession {
@@ -780,6 +844,11 @@ export class StripeEngine {
       this.emit("checkout.session.expired", session);
       return session;
     });
+  }
+
+  /** Whether completing this payment-mode session saves the card (`payment_intent_data[setup_future_usage]`). */
+  savesCard(sessionId: string): boolean {
+    return Boolean(this.sessionExtras.get(sessionId)?.setupFutureUsage);
   }
 
   /** The success URL with `{CHECKOUT_SESSION_ID}` replaced, as Stripe redirects to it. */
@@ -822,14 +891,32 @@ export class StripeEngine {
         "generic_decline",
       );
     }
-    const extras = this.sessionExtras.get(id) ?? { subscriptionMetadata: {}, paymentIntentMetadata: {} };
+    const extras = this.sessionExtras.get(id) ?? {
+      subscriptionMetadata: {},
+      paymentIntentMetadata: {},
+      setupFutureUsage: null,
+    };
     const delayed = outcome !== "paid";
+    // The card typed on the page (a test card number or test PaymentMethod id; default Visa 4242):
+    // a declining card is declined like the "Card declined" button; a card that needs 3-D Secure
+    // is taken as authenticated by the buyer, here on session.
+    const cardNumber = checkoutCardNumber(details.card);
+    if (!delayed && TEST_CARDS[cardNumber]?.behavior === "declined") {
+      throw new StripeError(
+        402,
+        "card_error",
+        "Your card was declined.",
+        "card_declined",
+        undefined,
+        "generic_decline",
+      );
+    }
     const buyer = this.checkoutBuyer(session, details);
     return this.flow(() => {
       this.applyBuyerAmounts(session, buyer);
       let customer = session.customer ? this.customer(session.customer) : null;
       const created = !customer;
-      if (!customer && session.customer_creation === "always") {
+      if (!customer && (session.customer_creation === "always" || extras.setupFutureUsage)) {
         customer = this.createCustomer({
           email: session.customer_email ?? "customer@example.com",
           name: "Simulated Customer",
@@ -847,6 +934,18 @@ export class StripeEngine {
         tax_ids: buyer.taxIds,
       };
       if (customer) this.applyBuyerToCustomer(session, customer, buyer, created);
+      // The card, saved on the customer for a subscription (Stripe saves it for the renewals) and
+      // for a payment with setup_future_usage.
+      const card = delayed
+        ? null
+        : this.paymentMethods.fromCard(cardNumber, {
+            name: buyer.name ?? customer?.name ?? null,
+            email: customer?.email ?? session.customer_email,
+            address: buyer.address as JsonObject | null,
+          });
+      if (card && customer && (session.mode === "subscription" || extras.setupFutureUsage)) {
+        this.paymentMethods.attach(card.id, customer.id);
+      }
       session.status = "complete";
       session.url = null;
       if (session.amount_total === 0) {
@@ -870,6 +969,7 @@ export class StripeEngine {
         });
         session.payment_intent = intent.id;
         session.payment_status = delayed ? "unpaid" : "paid";
+        if (card) useCard(intent, charge, card, extras.setupFutureUsage);
         if (delayed) {
           this.emit("payment_intent.processing", intent);
         } else {
@@ -877,7 +977,7 @@ export class StripeEngine {
           this.emit("charge.succeeded", charge);
         }
       } else {
-        const sub = this.createSubscription(session, customer!, extras.subscriptionMetadata, delayed);
+        const sub = this.createSubscription(session, customer!, extras.subscriptionMetadata, delayed, card?.id);
         session.subscription = sub.id;
         session.invoice = sub.latest_invoice;
         session.payment_status = delayed ? "unpaid" : session.amount_total === 0 ? "no_payment_required" : "paid";
@@ -1287,6 +1387,17 @@ export class StripeEngine {
     return payment;
   }
 
+  /** `POST /v1/payment_intents` at the customer's (test clock) time. */
+  createPaymentIntent(params: Params): PaymentIntent {
+    const customer = str(params, "customer") || null;
+    return atTime(this.clocks.timeOfCustomer(customer), () => this.paymentIntents.create(params));
+  }
+
+  confirmPaymentIntent(id: string, params: Params): PaymentIntent {
+    const customer = this.paymentIntents.get(id).customer;
+    return atTime(this.clocks.timeOfCustomer(customer), () => this.paymentIntents.confirm(id, params));
+  }
+
   /** Arms `times` payment failures for the customer's next invoice payment attempts (renewals, proration invoices, `payInvoice`). */
   failNextPayment(customerId: string, times = 1): void {
     this.customer(customerId, "customer");
@@ -1364,6 +1475,7 @@ export class StripeEngine {
     customer: Customer,
     metadata: Metadata,
     delayed: boolean,
+    paymentMethod?: string,
   ): Subscription {
     const now = nowSeconds();
     const id = newId("sub");
@@ -1376,7 +1488,7 @@ export class StripeEngine {
       created: now,
       currency: session.currency,
       customer: customer.id,
-      default_payment_method: newId("pm"),
+      default_payment_method: paymentMethod ?? newId("pm"),
       items: {
         object: "list",
         data: items,

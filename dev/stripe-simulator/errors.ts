@@ -12,6 +12,8 @@ export interface StripeErrorBody {
     decline_code?: string;
     doc_url?: string;
     request_log_url?: string;
+    /** A card error's PaymentIntent, PaymentMethod and Charge, as Stripe returns them (payment-intents.ts). */
+    [detail: string]: unknown;
   };
 }
 
@@ -23,6 +25,8 @@ export class StripeError extends Error {
     readonly code?: string,
     readonly param?: string,
     readonly declineCode?: string,
+    /** More fields of the error object: a card error's `payment_intent`, `payment_method`, `charge`. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -35,6 +39,7 @@ export class StripeError extends Error {
     }
     if (this.param) error.param = this.param;
     if (this.declineCode) error.decline_code = this.declineCode;
+    if (this.details) Object.assign(error, this.details);
     return { error };
   }
 }

@@ -92,6 +92,7 @@ describe("event order per flow", () => {
   it("subscription checkout", async () => {
     const { sessionId, subscriptionId } = await subscribe();
     expect(f.receiver.types()).toEqual([
+      "payment_method.attached",
       "customer.subscription.created",
       "invoice.created",
       "invoice.finalized",
@@ -99,7 +100,7 @@ describe("event order per flow", () => {
       "invoice.payment_succeeded",
       "checkout.session.completed",
     ]);
-    const [created, , , paid, , completed] = f.receiver.events();
+    const [, created, , , paid, , completed] = f.receiver.events();
     expect((created!.data.object as Stripe.Subscription).id).toBe(subscriptionId);
     const invoice = paid!.data.object as Stripe.Invoice;
     expect(invoice.billing_reason).toBe("subscription_create");

@@ -38,7 +38,7 @@ function date(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 10);
 }
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -66,7 +66,7 @@ ${body}
 </html>`;
 }
 
-function notFound(what: string): PageResult {
+export function notFound(what: string): PageResult {
   return { status: 404, html: layout("Not found", `<main><h1>Not found</h1><p>${escapeHtml(what)}</p></main>`) };
 }
 
@@ -125,7 +125,7 @@ ${rows}
 </table>
 <form method="post" action="/c/pay/${escapeHtml(session.id)}">
 ${checkoutFields(settings, entered)}
-<p>Card: Visa •••• 4242 (simulated)</p>
+${cardField(engine, session, entered)}
 <button type="submit" class="primary" name="outcome" value="paid">${verb} ${money(totals.total, session.currency)}</button>
 <fieldset>
 <legend>Other test outcomes</legend>
@@ -137,6 +137,30 @@ ${checkoutFields(settings, entered)}
 ${session.cancel_url ? `<p><a href="${escapeHtml(session.cancel_url)}">Cancel and return</a></p>` : ""}
 </main>`;
   return { status: 200, html: layout(`${verb} — Stripe simulator`, body) };
+}
+
+/**
+ * The card the buyer pays with: one of Stripe's test cards, by what it does. When the card is saved
+ * (a subscription, or a payment with `setup_future_usage`) the page says so, as Stripe's does.
+ */
+function cardField(engine: StripeEngine, session: CheckoutSession, entered: CheckoutDetails): string {
+  const chosen = entered.card ?? "4242424242424242";
+  const options = [
+    ["4242424242424242", "Visa •••• 4242 — succeeds"],
+    ["4000000000000002", "Visa •••• 0002 — declined (card_declined)"],
+    [
+      "4000002760003184",
+      "Visa •••• 3184 — needs 3-D Secure on every payment (authenticated now; later off-session payments need it)",
+    ],
+  ]
+    .map(
+      ([value, label]) =>
+        `<option value="${value}"${value === chosen ? " selected" : ""}>${escapeHtml(label)}</option>`,
+    )
+    .join("");
+  const saved = session.mode === "subscription" || engine.savesCard(session.id);
+  return `<p><label>Card (Stripe test card) <select name="card">${options}</select></label></p>
+${saved ? `<p role="note">Your card will be saved: you allow the seller to charge it for future payments in accordance with their terms.</p>` : ""}`;
 }
 
 export function submitCheckout(engine: StripeEngine, sessionId: string, form: FormObject): PageResult {

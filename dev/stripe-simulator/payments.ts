@@ -1,7 +1,7 @@
 // A payment as Stripe records it: a PaymentIntent and its Charge, built together, then settled
 // (succeeded / declined) at once or later for a delayed method.
 import { chargeDefaults, paymentIntentDefaults } from "./defaults";
-import { newId, nowSeconds } from "./store";
+import { newId, nowSeconds, type JsonObject } from "./store";
 import type { Charge, Metadata, PaymentIntent } from "./types";
 
 /** A new PaymentIntent + Charge pair; `processing` leaves both pending for a delayed method. */
@@ -38,18 +38,12 @@ export function newPayment(input: {
     status: "processing",
     ...paymentIntentDefaults(),
   };
-  const charge: Charge = {
+  const charge = newCharge({
+    ...input,
     id: chargeId,
-    object: "charge",
-    amount: input.amount,
-    created: now,
-    currency: input.currency,
-    customer: input.customer,
-    description: input.description,
-    metadata: { ...input.metadata },
-    payment_intent: intentId,
-    payment_method: paymentMethod,
-    payment_method_details: delayed
+    intent: intentId,
+    paymentMethod,
+    details: delayed
       ? {
           type: "us_bank_account",
           us_bank_account: {
@@ -60,18 +54,40 @@ export function newPayment(input: {
             routing_number: "110000000",
           },
         }
-      : {
-          type: "card",
-          card: {
-            brand: "visa",
-            country: "US",
-            exp_month: 12,
-            exp_year: new Date().getUTCFullYear() + 3,
-            funding: "credit",
-            last4: "4242",
-            network: "visa",
-          },
-        },
+      : { type: "card", card: { ...CARD_DETAILS, exp_year: new Date().getUTCFullYear() + 3 } },
+  });
+  if (input.result !== "processing") settlePayment(intent, charge, input.result);
+  return { intent, charge };
+}
+
+const CARD_DETAILS = { brand: "visa", country: "US", exp_month: 12, funding: "credit", last4: "4242", network: "visa" };
+
+/** A pending Charge of `intent` (settled by settlePayment). */
+export function newCharge(input: {
+  publicUrl: string;
+  id?: string;
+  intent: string;
+  paymentMethod: string;
+  details: JsonObject;
+  amount: number;
+  currency: string;
+  customer: string | null;
+  metadata: Metadata;
+  description: string | null;
+}): Charge {
+  const chargeId = input.id ?? newId("ch");
+  return {
+    id: chargeId,
+    object: "charge",
+    amount: input.amount,
+    created: nowSeconds(),
+    currency: input.currency,
+    customer: input.customer,
+    description: input.description,
+    metadata: { ...input.metadata },
+    payment_intent: input.intent,
+    payment_method: input.paymentMethod,
+    payment_method_details: input.details,
     receipt_url: `${input.publicUrl}/receipts/${chargeId}`,
     amount_captured: 0,
     amount_refunded: 0,
@@ -85,8 +101,6 @@ export function newPayment(input: {
     status: "pending",
     ...chargeDefaults(),
   };
-  if (input.result !== "processing") settlePayment(intent, charge, input.result);
-  return { intent, charge };
 }
 
 /** Moves a pending payment to its final state: captured and paid, or declined (`card_declined`). */

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { handleApi } from "./api";
+import { renderAuthenticate, submitAuthenticate } from "./authenticate-page";
 import { handleControl } from "./control";
 import { renderDashboard, submitDashboard } from "./dashboard";
 import type { CheckoutDetails } from "./checkout-tax";
@@ -113,6 +114,8 @@ export interface StripeSimulator {
   settleInvoicePayment(invoiceId: string, result?: "succeeded" | "failed"): Invoice;
   payInvoice(invoiceId: string): Invoice;
   refundCharge(chargeId: string, amount?: number): StripeObject;
+  /** The customer completes (or fails) the 3-D Secure step of a `requires_action` PaymentIntent. */
+  authenticatePaymentIntent(id: string, result?: "succeeded" | "failed"): StripeObject;
   createDispute(chargeId: string, options?: { amount?: number; reason?: string }): StripeObject;
   closeDispute(disputeId: string, status: "won" | "lost"): StripeObject;
   reset(): void;
@@ -376,6 +379,13 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
       else sendPage(res, renderInvoice(engine, invoice[1]!));
       return true;
     }
+    const authentication = /^\/authenticate\/([A-Za-z0-9_]+)$/.exec(url.pathname);
+    if (authentication) {
+      if (method === "GET") sendPage(res, renderAuthenticate(engine, authentication[1]!));
+      else if (method === "POST") sendPage(res, submitAuthenticate(engine, authentication[1]!, await readForm(req)));
+      else return false;
+      return true;
+    }
     const receipt = /^\/receipts\/([A-Za-z0-9_]+)$/.exec(url.pathname);
     if (receipt && method === "GET") {
       sendPage(res, renderReceipt(engine, receipt[1]!));
@@ -468,6 +478,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     refundCharge: (id, amount) =>
       engine.createRefund(amount === undefined ? { charge: id } : { charge: id, amount: String(amount) }),
     createDispute: (id, opts) => engine.createDispute(id, opts),
+    authenticatePaymentIntent: (id, result = "succeeded") => engine.paymentIntents.authenticate(id, result),
     closeDispute: (id, status) => engine.closeDispute(id, status),
     reset() {
       engine.reset();

@@ -107,7 +107,8 @@ export interface PaymentIntent extends StripeObject {
   customer: string | null;
   latest_charge: string | null;
   metadata: Metadata;
-  status: "requires_payment_method" | "processing" | "succeeded" | "canceled";
+  status:
+    "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "succeeded" | "canceled";
 }
 
 export interface Charge extends StripeObject {

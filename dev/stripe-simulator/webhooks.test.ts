@@ -22,6 +22,7 @@ beforeEach(async () => {
 });
 
 const SUBSCRIBE_ORDER = [
+  "payment_method.attached",
   "customer.subscription.created",
   "invoice.created",
   "invoice.finalized",

@@ -2,6 +2,7 @@
 // our session, our database, the active pricing version, the cost engine priced by it, and OpenAI's
 // stream chunks (./openai-usage.ts: the wrapper itself reads no provider's shapes).
 import { sessionUserId } from "../auth/session";
+import { autoTopUp } from "../billing/auto-topup/app";
 import { db } from "../db/client";
 import { env } from "../env";
 import { eventLog, logger } from "../log";
@@ -44,9 +45,11 @@ const usageAlerts = usageAlertNotifier({
   failed: (error) => logger("mail").warn({ event: "usage_alert_mail_failed", err: error }),
 });
 
+// Each listener returns at once; its work is detached (never on the call's path).
 function settled(event: BalanceEvent): void {
   notifier.onSettled(event);
   usageAlerts.onSettled(event);
+  autoTopUp().onSettled(event);
 }
 
 /**

@@ -3,6 +3,7 @@
 // ledger still balances), the user's unsent mail is canceled, and the deleted user cannot sign in
 // while their old address can sign up again.
 import { describe, expect, it } from "vitest";
+import { saveAutoTopUp } from "@/lib/billing/auto-topup/settings";
 import { billingTestHarness } from "@/test/billing/harness";
 import { enqueueMail } from "../mail/outbox";
 import { verifyLedger } from "../tokens/ledger";
@@ -51,8 +52,11 @@ describe("deleting the account", () => {
     expect(keysBefore.length).toBeGreaterThan(1); // the free tier and the plan's allowance
     const bucketsBefore = await h.buckets(user.id);
     const version = await readSessionVersion(h.t.db, user.id);
+    // Auto top-up on (the subscription's checkout saved the card): the deletion turns it off.
+    await saveAutoTopUp(h.ctx, user.id, { enabled: true, packId: "basic", thresholdTokens: 1, maxPerPeriod: 3 });
 
     expect(await deleteAccount(deps(), { userId: user.id, password: PASSWORD })).toEqual({ ok: true });
+    expect(await h.t.db.autoTopUpSettings.findUnique({ where: { userId: user.id } })).toMatchObject({ enabled: false });
 
     const sub = await h.stripe.subscriptions.retrieve(user.subscriptionId);
     expect(sub).toMatchObject({ status: "active", cancel_at_period_end: true });

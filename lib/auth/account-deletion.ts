@@ -12,7 +12,8 @@
 //     sign up again as a new user), name, image, password and verification are cleared, OAuth links
 //     and database sessions are deleted, the session version is bumped (every session token is
 //     refused from then on), unused account links are voided, and the user's mails that were not
-//     sent are canceled (mail_outbox `canceled`; their addresses and data are scrubbed).
+//     sent are canceled (mail_outbox `canceled`; their addresses and data are scrubbed), and auto
+//     top-up is turned off (no off-session charge after the deletion).
 //   - A deleted user cannot sign in: no password, no OAuth link, and no address of theirs.
 import type Stripe from "stripe";
 import type { Db } from "../db/connect";
@@ -100,6 +101,8 @@ export async function deleteAccount(
       WHERE id = ${user.id}`;
     await tx.account.deleteMany({ where: { userId: user.id } });
     await tx.session.deleteMany({ where: { userId: user.id } });
+    // No more off-session charges for a deleted account (lib/billing/auto-topup).
+    await tx.autoTopUpSettings.updateMany({ where: { userId: user.id }, data: { enabled: false } });
     await tx.$executeRaw`
       UPDATE account_tokens SET used_at = COALESCE(used_at, ${now}), email = ${anonymous} WHERE user_id = ${user.id}`;
     // A row being sent right now (`sending`) is left to its sender; every other one is scrubbed, and

@@ -130,7 +130,13 @@ export async function startCheckout(
     ...(locale ? { locale } : {}),
     ...(entry.kind === "plan"
       ? { mode: "subscription" as const, subscription_data: { metadata } }
-      : { mode: "payment" as const, payment_intent_data: { metadata }, invoice_creation: { enabled: true } }),
+      : {
+          mode: "payment" as const,
+          // The card is saved on the customer for later off-session payments: auto top-up
+          // (lib/billing/auto-topup) charges it; Checkout tells the buyer it is saved.
+          payment_intent_data: { metadata, setup_future_usage: "off_session" as const },
+          invoice_creation: { enabled: true },
+        }),
   });
   if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
   return { kind: "checkout", url: session.url, sessionId: session.id };

@@ -4,8 +4,10 @@
 // What a charge paid for is read from Stripe, never from a payload: charge → payment_intent → the
 // pack's Checkout Session (`checkout.sessions.list({ payment_intent })`), else the invoice it paid
 // (`invoicePayments.list({ payment: { type: "payment_intent", payment_intent } })`, the link the
-// 2026-10-28.endive API has between invoices and payments). The tokens granted for it:
+// 2026-10-28.endive API has between invoices and payments), or an auto top-up (the payment intent's
+// own metadata: auto-topup/metadata.ts). The tokens granted for it:
 //   a pack      the `checkout:<session id>` grant (purchased tokens)
+//   a top-up    the `topup:<payment intent id>` grant (purchased tokens, granted like a pack)
 //   an invoice  every `grant_allowance` row whose source_ref is the invoice id: the period's grant
 //               (`allowance:<user>:<period start>`, from invoice.paid or the reset cron) and any
 //               upgrade grant paid by a proration invoice
@@ -35,6 +37,7 @@ import { withUserLock, type BillingContext } from "./context";
 import { customerIdOf, userIdForCustomer } from "./customer";
 import { applyPaidInvoice, grantPackForSession, type EffectOutcome } from "./effects";
 import { META_KIND } from "./catalog";
+import { isTopUp, topUpSucceeded } from "./auto-topup/outcome";
 
 /** Dispute statuses after which the disputed money stays with us (the tokens are given back). */
 const DISPUTE_RESOLVED_FOR_US = new Set(["won", "warning_closed", "prevented"]);
@@ -47,6 +50,7 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 /** What a charge paid for, read from Stripe. */
 type Purchase =
   | { kind: "pack"; session: Stripe.Checkout.Session; customerId: string | null }
+  | { kind: "topup"; intent: Stripe.PaymentIntent; customerId: string | null }
   | { kind: "invoice"; invoice: Stripe.Invoice; customerId: string | null };
 
 async function purchaseOfCharge(ctx: BillingContext, charge: Stripe.Charge): Promise<Purchase | null> {
@@ -57,6 +61,9 @@ async function purchaseOfCharge(ctx: BillingContext, charge: Stripe.Charge): Pro
   if (session?.mode === "payment" && session.metadata?.[META_KIND] === "pack") {
     return { kind: "pack", session, customerId: customerIdOf(session.customer) };
   }
+  // An auto top-up: a PaymentIntent of its own, without a checkout session or an invoice.
+  const intent = await ctx.stripe.paymentIntents.retrieve(paymentIntentId);
+  if (isTopUp(intent)) return { kind: "topup", intent, customerId: customerIdOf(intent.customer) };
   const payments = await ctx.stripe.invoicePayments.list({
     payment: { type: "payment_intent", payment_intent: paymentIntentId },
     limit: 10,
@@ -100,19 +107,23 @@ export async function clawbackForCharge(ctx: BillingContext, chargeId: string): 
   // each takes its own lock and reads Stripe before it): the pack, or the period this invoice paid
   // for (nothing when a newer period already started).
   if (purchase.kind === "pack") await grantPackForSession(ctx, purchase.session.id);
+  else if (purchase.kind === "topup") await topUpSucceeded(ctx, purchase.intent.id);
   else if (purchase.invoice.status === "paid") await applyPaidInvoice(ctx, purchase.invoice);
 
   return withUserLock(ctx, userId, async (tx) => {
     let granted: Granted;
     if (purchase.kind === "pack") {
-      granted = await packGrant(tx, purchase.session.id);
+      granted = await packGrant(tx, `checkout:${purchase.session.id}`);
       if (granted.total === 0n) return { ignored: `session ${purchase.session.id} was never paid` };
+    } else if (purchase.kind === "topup") {
+      granted = await packGrant(tx, `topup:${purchase.intent.id}`);
+      if (granted.total === 0n) return { ignored: `auto top-up ${purchase.intent.id} was never granted` };
     } else {
       granted = await invoiceGrants(tx, userId, purchase.invoice.id);
       if (granted.total === 0n) return { ignored: `invoice ${purchase.invoice.id} granted no tokens` };
     }
     const target = amount > 0n ? (granted.total * share + amount - 1n) / amount : 0n; // rounded up
-    const what = purchase.kind === "pack" ? "pack" : "subscription";
+    const what = purchase.kind === "invoice" ? "subscription" : "pack";
     return moveToTarget(tx, {
       userId,
       chargeId,
@@ -120,7 +131,7 @@ export async function clawbackForCharge(ctx: BillingContext, chargeId: string): 
       granted,
       reason: disputed ? `${what} payment disputed` : `${what} payment refunded`,
       restoreReason:
-        purchase.kind === "pack" ? "Dispute won: pack tokens given back" : "Dispute won: allowance given back",
+        purchase.kind === "invoice" ? "Dispute won: allowance given back" : "Dispute won: pack tokens given back",
     });
   });
 }
@@ -133,9 +144,10 @@ interface Granted {
   current: boolean;
 }
 
-async function packGrant(tx: DbTx, sessionId: string): Promise<Granted> {
+/** A pack's grant by its key: checkout:<session id>, or topup:<payment intent id> for an auto top-up. */
+async function packGrant(tx: DbTx, key: string): Promise<Granted> {
   const purchase = await tx.tokenTransaction.findUnique({
-    where: { idempotencyKey: `checkout:${sessionId}` },
+    where: { idempotencyKey: key },
     select: { purchasedDelta: true },
   });
   return { total: purchase?.purchasedDelta ?? 0n, bucket: "purchased", current: true };

@@ -5,6 +5,7 @@
 //   a period of a plan           allowance:<user>:<period start>   startPeriod (shared with the reset cron)
 //   an upgrade within a period   plan_change:<proration invoice id>   pro-rated, once its invoice is paid (plan-change.ts)
 //   a paid pack                  checkout:<checkout session id>     purchased tokens
+//   an auto top-up               topup:<payment intent id>          purchased tokens (auto-topup/outcome.ts, through grantPack)
 //   refunds and disputes         refund:<charge id>:<millitokens>   see ./clawback.ts (packs and subscription invoices)
 //
 // Decisions:
@@ -192,19 +193,45 @@ export async function grantPackForSession(ctx: BillingContext, sessionId: string
     return { ignored: `session ${sessionId} belongs to no Tollgate user` };
   }
   const bought = await packOfSession(ctx, client, session);
-  const result = await grant(client, {
+  const { duplicate } = await grantPack(client, {
     userId,
-    bucket: "purchased",
-    kind: "grant_pack",
-    amount: bought.millitokens,
+    offer: bought,
     idempotencyKey: `checkout:${session.id}`,
     sourceType: "stripe_checkout",
     sourceRef: session.id,
-    pricingVersion: bought.pricingVersion,
-    reason: `${bought.pack.name} pack`,
   });
-  if (!result.ok) throw new Error(`pack grant for session ${sessionId} failed: ${result.error.type}`);
-  return { done: result.duplicate ? "pack already granted" : `granted the ${bought.pack.name} pack` };
+  return { done: duplicate ? "pack already granted" : `granted the ${bought.pack.name} pack` };
+}
+
+/**
+ * The one path a paid pack's tokens take into the ledger, for a checkout (key
+ * checkout:<session id>) and an auto top-up (key topup:<payment intent id>, lib/billing/auto-topup):
+ * purchased tokens of the pack's pricing version, once per key (a retry returns `duplicate`).
+ */
+export async function grantPack(
+  client: DbTx,
+  input: {
+    userId: string;
+    offer: Extract<PriceOffer, { kind: "pack" }>;
+    idempotencyKey: string;
+    sourceType: "stripe_checkout" | "stripe_payment_intent";
+    sourceRef: string;
+  },
+): Promise<{ duplicate: boolean }> {
+  const { offer } = input;
+  const result = await grant(client, {
+    userId: input.userId,
+    bucket: "purchased",
+    kind: "grant_pack",
+    amount: offer.millitokens,
+    idempotencyKey: input.idempotencyKey,
+    sourceType: input.sourceType,
+    sourceRef: input.sourceRef,
+    pricingVersion: offer.pricingVersion,
+    reason: `${offer.pack.name} pack`,
+  });
+  if (!result.ok) throw new Error(`pack grant ${input.idempotencyKey} failed: ${result.error.type}`);
+  return { duplicate: result.duplicate };
 }
 
 /** The pack a paid session sold: the price on its line items (what was charged), else its metadata. */

@@ -7,6 +7,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adjustmentSchema, applyAdjustment } from "@/lib/admin/adjustments";
 import { requireAdmin } from "@/lib/auth/admin";
+import { notifyLedgerChange } from "@/lib/billing/auto-topup/app";
 import { db } from "@/lib/db/client";
 import { formatTokensExact, formatTokensWithUnit, DEFAULT_LOCALE } from "@/lib/format";
 import { MAX_SPEND_CAP_TOKENS, setAdminSpendLimit, spendCapTokensSchema, tokensToCap } from "@/lib/tokens/spend-limit";
@@ -43,6 +44,8 @@ export async function adjustTokens(_previous: AdjustState, formData: FormData): 
         return { ok: false, message: "This form was already used. Reload the page and try again." };
     }
   }
+  // A deduction may take the balance below the user's auto top-up threshold (detached, never awaited).
+  if (parsed.data.direction !== "grant") notifyLedgerChange(parsed.data.userId);
   revalidatePath(`/admin/users/${parsed.data.userId}`);
   const verb = parsed.data.direction === "grant" ? "Granted" : "Deducted";
   return {

@@ -12,6 +12,8 @@ import { checkoutSessionAsyncPaymentSucceeded } from "./checkout-session-async-p
 import { checkoutSessionCompleted } from "./checkout-session-completed";
 import { invoicePaid } from "./invoice-paid";
 import { invoicePaymentFailed } from "./invoice-payment-failed";
+import { paymentIntentPaymentFailed } from "./payment-intent-payment-failed";
+import { paymentIntentSucceeded } from "./payment-intent-succeeded";
 import { isSyncedEventType, syncCustomerOfEvent, SYNCED_EVENT_TYPES } from "./synced-events";
 import type { EventHandler } from "./types";
 
@@ -24,6 +26,8 @@ export const HANDLERS = {
   "charge.refunded": chargeRefunded,
   "charge.dispute.created": chargeDisputeCreated,
   "charge.dispute.closed": chargeDisputeClosed,
+  "payment_intent.succeeded": paymentIntentSucceeded,
+  "payment_intent.payment_failed": paymentIntentPaymentFailed,
 } as const satisfies { [T in Stripe.Event["type"]]?: EventHandler<Extract<Stripe.Event, { type: T }>> };
 
 /** The event types the webhook endpoint must be subscribed to (docs/STRIPE_SETUP.md lists them). */

@@ -12,6 +12,8 @@ import { subscriptionChanged } from "./subscription-changed";
 import type { MailTemplate } from "./template";
 import { tokensDepleted } from "./tokens-depleted";
 import { usageAlert } from "./usage-alert";
+import { topUpFailed } from "./topup-failed";
+import { topUpReceipt } from "./topup-receipt";
 import { verifyEmail } from "./verify-email";
 
 export const MAIL_TEMPLATES = {
@@ -27,6 +29,8 @@ export const MAIL_TEMPLATES = {
   tokens_depleted: tokensDepleted,
   monthly_summary: monthlySummary,
   usage_alert: usageAlert,
+  topup_receipt: topUpReceipt,
+  topup_failed: topUpFailed,
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -12,6 +12,8 @@ import { openPortal as portalFor } from "@/lib/billing/portal";
 import { requestLocale } from "@/lib/i18n/request-locale";
 import { SETTINGS_PATH } from "@/lib/billing/urls";
 import { logger } from "@/lib/log";
+import { notifyLedgerChange } from "@/lib/billing/auto-topup/app";
+import { NoSavedCard, saveAutoTopUp, UnknownPack } from "@/lib/billing/auto-topup/settings";
 
 const log = logger("billing");
 
@@ -58,4 +60,43 @@ export async function startCheckout(formData: FormData): Promise<void> {
 export async function openPortal(): Promise<void> {
   const user = await requireUser(SETTINGS_PATH);
   redirect(await portalFor(billingContext(), user, (await requestLocale()).locale));
+}
+
+const autoTopUpForm = z.object({
+  enabled: z.literal("on").optional(),
+  packId: z.string().regex(/^[a-z0-9_]{1,40}$/),
+  thresholdTokens: z.coerce.number().int().min(1).max(1_000_000),
+  maxPerPeriod: z.coerce.number().int().min(1).max(20),
+});
+
+/** Back to the auto top-up section with a notice code (the page owns the wording). */
+function autoTopUpBack(notice: "saved" | "off" | "no_card" | "unknown_pack" | "invalid" | "unavailable"): never {
+  redirect(`${SETTINGS_PATH}?autotopup=${notice}#auto-top-up`);
+}
+
+/**
+ * Form fields `enabled` (checkbox), `packId` (a pack of the catalog), `thresholdTokens`,
+ * `maxPerPeriod`: saves the signed-in user's auto top-up (lib/billing/auto-topup/settings.ts checks
+ * the pack and, to turn it on, the saved card). Turned on below the threshold, it buys at once.
+ */
+export async function saveAutoTopUpSettings(formData: FormData): Promise<void> {
+  const user = await requireUser(SETTINGS_PATH);
+  const parsed = autoTopUpForm.safeParse({
+    enabled: formData.get("enabled") ?? undefined,
+    packId: formData.get("packId"),
+    thresholdTokens: formData.get("thresholdTokens"),
+    maxPerPeriod: formData.get("maxPerPeriod"),
+  });
+  if (!parsed.success) autoTopUpBack("invalid");
+  const enabled = parsed.data.enabled === "on";
+  try {
+    await saveAutoTopUp(billingContext(), user.id, { ...parsed.data, enabled });
+  } catch (error) {
+    if (error instanceof NoSavedCard) autoTopUpBack("no_card");
+    if (error instanceof UnknownPack) autoTopUpBack("unknown_pack");
+    log.error({ event: "auto_topup_save_failed", userId: user.id, err: error });
+    autoTopUpBack("unavailable");
+  }
+  if (enabled) notifyLedgerChange(user.id); // already below the threshold: top up now (detached)
+  autoTopUpBack(enabled ? "saved" : "off");
 }

@@ -127,6 +127,7 @@ export function PackGrid({
         {t("packs")}
       </h2>
       <p className="text-sm text-zinc-600">{t("packsIntro")}</p>
+      <p className="text-sm text-zinc-600">{t("packsCardSaved")}</p>
       <ul className="mt-4 grid grid-cols-2 gap-x-2 gap-y-4 sm:gap-x-3 lg:grid-cols-4">
         {packs.map((pack) => (
           <li

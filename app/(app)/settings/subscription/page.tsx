@@ -3,7 +3,8 @@
 // history in words, filtered and paged by search params, exportable as CSV; the checkout outcome. On
 // ?checkout=success&session_id=… it applies the session at once (the user often arrives before
 // Stripe's webhooks), but only a session of the signed-in user's own Stripe customer; back from the
-// portal (?portal=returned) it re-syncs the subscription the same way.
+// portal (?portal=returned) it re-syncs the subscription the same way. The auto top-up section
+// (?autotopup=<notice> after its form) shows its settings, card and any failure that turned it off.
 import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
@@ -18,7 +19,9 @@ import { db } from "@/lib/db/client";
 import { billingConfigured } from "@/lib/env";
 import { formatMoney } from "@/lib/format";
 import { intervalOfParam } from "@/lib/billing/intervals";
-import { openPortal, startCheckout } from "./actions";
+import { openPortal, saveAutoTopUpSettings, startCheckout } from "./actions";
+import { AutoTopUpSection } from "./auto-top-up";
+import { autoTopUpView } from "@/lib/billing/auto-topup/view";
 import { BalancePanel } from "./balance-panel";
 import { PackGrid, PlanGrid } from "./catalog";
 import { HistorySection } from "./history";
@@ -43,6 +46,7 @@ const paramsSchema = z.object({
     .catch(undefined),
   portal: z.literal("returned").optional().catch(undefined),
   error: z.enum(["invalid", "unknown_item", "unavailable", "price_changed", "unverified"]).optional().catch(undefined),
+  autotopup: z.enum(["saved", "off", "no_card", "unknown_pack", "invalid", "unavailable"]).optional().catch(undefined),
 });
 
 type T = Awaited<ReturnType<typeof getTranslations<"subscription.notices">>>;
@@ -87,10 +91,12 @@ export default async function SubscriptionPage({
   // The history's filters and page: a bad value is named and the history shown without it.
   const parsedHistory = parseHistoryParams(search);
   const historyParams: HistoryParams = parsedHistory.ok ? parsedHistory.params : {};
-  const [overview, history] = await Promise.all([
+  const [overview, history, autoTopUp] = await Promise.all([
     subscriptionOverview(db(), user.id),
     historyView(db(), user.id, historyParams, HISTORY_PAGE_SIZE, { t: await getTranslations(), locale }),
+    autoTopUpView(db(), configured ? billingContext() : null, user.id),
   ]);
+  const ta = await getTranslations("subscription.autoTopUp.notices");
   const { pricing } = overview;
   // The user's own invoices (the cursor only says where the page starts; the customer is theirs).
   let invoices: InvoicePage | null = null;
@@ -161,6 +167,16 @@ export default async function SubscriptionPage({
         configured={configured}
         action={startCheckout}
         tax={tax}
+      />
+      <AutoTopUpSection
+        view={autoTopUp}
+        packs={overview.packs}
+        currency={pricing.currency}
+        configured={configured}
+        save={saveAutoTopUpSettings}
+        checkout={startCheckout}
+        portal={portal}
+        notice={params.autotopup ? ta(params.autotopup) : null}
       />
       <InvoiceList page={invoices} path={SETTINGS_PATH} error={invoicesFailed} />
       <HistorySection view={history} params={historyParams} error={parsedHistory.ok ? null : parsedHistory.field} />
