@@ -12,10 +12,15 @@
 //   session), or there is no card → nothing is granted; a PaymentIntent left waiting is canceled
 //   (it will not be finished off session); auto top-up is turned off with the reason stored, the
 //   attempt marked, and the user mailed a link to fix it. Once per attempt.
+//
+// Each emits its outgoing webhook (lib/webhooks/events.ts) in the same transaction as what it
+// reports: `topup.succeeded` once per PaymentIntent (with the grant), `topup.failed` once per
+// attempt (with the turning off). The caller kicks delivery after commit; the cron sends the rest.
 import type Stripe from "stripe";
 import { queueTopUpFailed, queueTopUpReceipt } from "../../mail/notifications/topup";
 import { TOPUP_FAILURE_REASONS } from "../../mail/templates/topup-failed";
 import { logger } from "../../log";
+import { emitEvent } from "../../webhooks/events";
 import { getActivePricing } from "../../tokens/pricing-config";
 import { META_KIND, offerOfPrice } from "../catalog";
 import { withUserLock, type BillingContext } from "../context";
@@ -73,6 +78,19 @@ export async function topUpSucceeded(ctx: BillingContext, paymentIntentId: strin
         data: { generation: { increment: 1 } },
       });
     }
+    await emitEvent(tx, {
+      type: "topup.succeeded",
+      key: `topup.succeeded:${intent.id}`,
+      userId,
+      data: {
+        userId,
+        packId: offer.pack.id,
+        grantedMillitokens: offer.millitokens.toString(),
+        amountCents: intent.amount_received,
+        currency: intent.currency,
+        paymentIntentId: intent.id,
+      },
+    });
     await queueTopUpReceipt(tx, userId, intent.id, {
       packName: offer.pack.name,
       tokens: offer.pack.tokens,
@@ -134,9 +152,21 @@ export async function topUpFailed(ctx: BillingContext, failure: TopUpFailure): P
       },
     });
     const settings = await tx.autoTopUpSettings.findUnique({ where: { userId: attempt.userId } });
+    const packId = settings?.packId ?? attempt.packId;
+    await emitEvent(tx, {
+      type: "topup.failed",
+      key: `topup.failed:${attempt.idempotencyKey}`,
+      userId: attempt.userId,
+      data: {
+        userId: attempt.userId,
+        packId,
+        reason: needsAction ? "requires_action" : "payment_failed",
+        paymentIntentId: intent?.id ?? current.paymentIntentId ?? null,
+      },
+    });
     const { packs } = await getActivePricing(tx);
     await queueTopUpFailed(tx, attempt.userId, attempt.idempotencyKey, {
-      packName: packs.find((p) => p.id === (settings?.packId ?? attempt.packId))?.name ?? attempt.packId,
+      packName: packs.find((p) => p.id === packId)?.name ?? packId,
       reason: mailReason(failure.code),
     });
     return { done: `auto top-up failed (${failure.code}); turned off` };
