@@ -162,7 +162,10 @@ describe("deliverPending", () => {
   it("fails at once on an SMTP 5xx refusal, and on a row no template can render", async () => {
     await t.db.$transaction((tx) => enqueueMail(tx, verify("refused")));
     const refusal = Object.assign(new Error("550 5.1.1 mailbox unavailable"), { responseCode: 550 });
-    expect(await deliverPending(t.db, recordingSender(1, refusal).sender, OPTIONS)).toEqual({
+    // A moment later: a row's next_attempt_at is the database's now() rounded (half up) to the
+    // millisecond, so read by a clock in the same millisecond it may not be due yet.
+    const later = () => ({ ...OPTIONS, now: new Date(Date.now() + 1_000) });
+    expect(await deliverPending(t.db, recordingSender(1, refusal).sender, later())).toEqual({
       sent: 0,
       retried: 0,
       failed: 1,
@@ -170,8 +173,9 @@ describe("deliverPending", () => {
     await t.sql(
       "INSERT INTO mail_outbox (idempotency_key, recipient, template, data) VALUES ('gone', 'a@example.com', 'no_such_mail', '{}')",
     );
-    expect(await deliverPending(t.db, recordingSender().sender, OPTIONS)).toEqual({ sent: 0, retried: 0, failed: 1 });
-    expect((await rows()).map((r) => [r.status, r.last_error])).toEqual([
+    expect(await deliverPending(t.db, recordingSender().sender, later())).toEqual({ sent: 0, retried: 0, failed: 1 });
+    // Sorted: both rows can carry the same created_at millisecond.
+    expect((await rows()).map((r) => [r.status, r.last_error]).sort()).toEqual([
       ["failed", "550 5.1.1 mailbox unavailable"],
       ["failed", 'no mail template "no_such_mail"'],
     ]);
