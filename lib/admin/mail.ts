@@ -52,7 +52,7 @@ export async function listMail(db: Db, status: MailStatus): Promise<OutboxRow[]>
  */
 export async function retryFailedMail(db: Db, id: string): Promise<boolean> {
   const updated = await db.$executeRaw`
-    UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+    UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = date_trunc('milliseconds', now()), last_error = NULL
     WHERE id = ${id}::uuid AND status = 'failed'`;
   return updated === 1;
 }

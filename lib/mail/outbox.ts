@@ -68,10 +68,13 @@ export async function enqueueMail<Name extends MailTemplateName>(tx: DbTx, mail:
   const data = MAIL_TEMPLATES[mail.template].schema.parse(mail.data);
   if (isUndeliverable(mail.to)) return false;
   const { locale, timeZone } = await mailLocaleFor(tx, mail.userId, mail.locale);
+  // Due at once: now() truncated to the column's millisecond. Stored as it is, timestamptz(3) would
+  // round it half up — up to 0.5 ms later than the instant — and a worker reading its clock in
+  // that same millisecond (the after-commit kick) would find the mail not yet due.
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO mail_outbox (idempotency_key, user_id, recipient, template, data, locale, time_zone)
+    INSERT INTO mail_outbox (idempotency_key, user_id, recipient, template, data, locale, time_zone, next_attempt_at)
     VALUES (${mail.idempotencyKey}, ${mail.userId ?? null}, ${mail.to}, ${mail.template}, ${JSON.stringify(data)}::jsonb,
-            ${locale}, ${timeZone})
+            ${locale}, ${timeZone}, date_trunc('milliseconds', now()))
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id`;
   return rows.length === 1;

@@ -72,6 +72,21 @@ describe("signing", () => {
 });
 
 describe("the outbox", () => {
+  it("writes deliveries due at once: never after the instant of the emit (no rounding up to the next millisecond)", async () => {
+    // timestamptz(3) rounds half up: a default of now() would land after now() about every other
+    // time, and the after-commit kick reading its clock in that millisecond would skip the delivery.
+    await endpoint(["tokens.low"]);
+    for (let i = 0; i < 20; i++) {
+      const [row] = await t.db.$transaction(async (tx) => {
+        await emitEvent(tx, low(`low:due-${i}`));
+        return tx.$queryRaw<{ due: boolean }[]>`
+          SELECT bool_and(d.next_attempt_at <= now()) AS due FROM webhook_deliveries d
+          JOIN webhook_events e ON e.id = d.event_id WHERE e.idempotency_key = ${`low:due-${i}`}`;
+      });
+      expect(row!.due).toBe(true);
+    }
+  });
+
   it("delivers an emitted event signed, with the three headers and the envelope, to the subscribed endpoint only", async () => {
     await endpoint(["tokens.low"]);
     const other = await startWebhookReceiver();
