@@ -31,6 +31,8 @@ export interface EmbeddedOptions {
   port?: number;
   /** Faster, non-durable settings (fsync off) for throwaway test clusters. */
   ephemeral?: boolean;
+  /** More server settings (`-c name=value`), e.g. a bench's `shared_buffers` sized like a production server's. */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -157,6 +159,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         "-c",
         "max_connections=300",
         ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+        ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
       ],
       onLog: (message) => serverLog.push(String(message)),
       onError: (message) => serverLog.push(String(message)),

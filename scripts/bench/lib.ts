@@ -81,7 +81,11 @@ export function exiting(): boolean {
  * Starts a fresh PostgreSQL in `.data/<name>` with the server's default (durable) settings — not
  * `ephemeral` — and registers its clean-up for every way out: normal end, error, Ctrl-C, SIGTERM.
  */
-export async function startBenchServer(name: string, log: (line: string) => void): Promise<BenchServer> {
+export async function startBenchServer(
+  name: string,
+  log: (line: string) => void,
+  settings?: Record<string, string>,
+): Promise<BenchServer> {
   const dataDir = path.join(process.cwd(), ".data", name);
   rmSync(dataDir, { recursive: true, force: true });
   startReaper(dataDir);
@@ -121,6 +125,7 @@ export async function startBenchServer(name: string, log: (line: string) => void
       database: "tollgate_bench",
       port: 55500,
       ephemeral: false,
+      settings,
       log,
     });
     stopServer = server.stop;

@@ -18,6 +18,16 @@ import { resetLogLine } from "../../lib/tokens/reset/report";
 import { prepareDatabase } from "../lib/database";
 import { coresUsed, cpuSampler, exiting, numberArg, round, startBenchServer } from "./lib";
 
+/** A `--name=value` (or `--name value`) argument, checked as a PostgreSQL size like 2GB; null when absent. */
+function stringArg(name: string): string | null {
+  const args = process.argv.slice(2);
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return null;
+  const value = args[i]!.includes("=") ? args[i]!.slice(name.length + 3) : args[i + 1];
+  if (!value || !/^\d+(kB|MB|GB)$/.test(value)) throw new Error(`--${name} takes a size such as 2GB, not ${value}`);
+  return value;
+}
+
 const TARGETS = { seconds: 5, rerunSeconds: 2 };
 const NOW = new Date("2026-11-24T12:00:00.000Z");
 
@@ -27,6 +37,16 @@ const CONCURRENCY = numberArg("concurrency", 2, { integer: true });
 /** Due accounts with a past_due subscription on top of USERS: examined, left alone. */
 const PAST_DUE = Math.round(USERS / 20);
 const log = (line: string) => console.log(`· ${line}`);
+/**
+ * --shared-buffers=SIZE (e.g. 2GB) and --max-wal-size=SIZE: the server's memory and checkpoint
+ * spacing, for a run the size of a production database (the embedded default is 128MB and 1GB).
+ */
+const SETTINGS = Object.fromEntries(
+  [
+    ["shared_buffers", stringArg("shared-buffers")],
+    ["max_wal_size", stringArg("max-wal-size")],
+  ].filter((entry): entry is [string, string] => entry[1] !== null),
+);
 
 /**
  * USERS accounts whose period ended before NOW (60% free, 40% paid with a synced new period) and
@@ -90,7 +110,7 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
 }
 
 async function main(): Promise<number> {
-  const server = await startBenchServer(`bench-reset-${process.pid}`, log);
+  const server = await startBenchServer(`bench-reset-${process.pid}`, log, SETTINGS);
   let db: Db | undefined;
   try {
     await prepareDatabase(server.url, log);
