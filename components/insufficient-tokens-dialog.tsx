@@ -5,25 +5,16 @@
 // the subscription page's `startCheckout` server action (passed in by the signed-in layout). A 402
 // spend_limit_reached opens ./spend-limit-dialog.tsx instead (buying tokens would not help).
 //
-// A native modal <dialog>: showModal() makes the rest of the page inert (focus stays inside), Escape
-// closes it, the title labels it and the summary describes it; focus returns to where it was.
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useId,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from "react";
+// A native modal <dialog> (./modal-dialog.tsx): the rest of the page inert, Escape closes it, the
+// suggested action takes focus first, and focus returns to where it was.
+import { createContext, useCallback, useContext, useId, useMemo, useState, type ReactNode } from "react";
 import Link from "next/link";
 import { useFormStatus } from "react-dom";
 import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatTokens } from "@/lib/format";
 import { cheapestOffer, shortfallOf, type Offer, type OfferAccount, type OfferCatalog } from "@/lib/tokens/offers";
 import { useLiveBalance } from "./live-balance";
+import { ModalDialog } from "./modal-dialog";
 import { SpendLimitDialog, type SpendLimitDetail } from "./spend-limit-dialog";
 
 /** What a 402 body says: token amounts (numbers with up to 3 decimals). */
@@ -137,7 +128,6 @@ function InsufficientTokensDialog({
   checkoutAction: (formData: FormData) => Promise<void>;
   onClose(): void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const summaryId = useId();
   const { balance } = useLiveBalance();
@@ -152,149 +142,127 @@ function InsufficientTokensDialog({
   );
   const lines = offer ? offerLines(offer, account, catalog.currency, t, locale) : null;
 
-  const previousFocus = useRef<HTMLElement | null>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || dialog.open) return; // (a second run of the effect in development: already open)
-    previousFocus.current = document.activeElement as HTMLElement | null;
-    dialog.showModal();
-    // The suggested action first (showModal alone would focus the close button, first in the DOM).
-    dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
-  }, []);
-
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      aria-describedby={summaryId}
-      onClose={() => {
-        previousFocus.current?.focus?.();
-        onClose();
-      }}
-      onClick={(event) => {
-        if (event.target === event.currentTarget) ref.current?.close(); // a click on the backdrop
-      }}
-      data-testid="insufficient-dialog"
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/50"
-    >
-      <div className="p-5 sm:p-6">
-        <div className="flex items-start justify-between gap-4">
-          <h2 id={titleId} className="text-lg font-semibold">
-            {t("title")}
-          </h2>
-          <button
-            type="button"
-            onClick={() => ref.current?.close()}
-            aria-label={tc("close")}
-            className="-m-1 rounded-md p-1 text-zinc-500 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-zinc-900"
-          >
-            <svg
-              aria-hidden
-              viewBox="0 0 20 20"
-              className="size-5"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.75"
-              strokeLinecap="round"
+    <ModalDialog titleId={titleId} summaryId={summaryId} testId="insufficient-dialog" onClose={onClose}>
+      {(close) => (
+        <div className="p-5 sm:p-6">
+          <div className="flex items-start justify-between gap-4">
+            <h2 id={titleId} className="text-lg font-semibold">
+              {t("title")}
+            </h2>
+            <button
+              type="button"
+              onClick={() => close()}
+              aria-label={tc("close")}
+              className="-m-1 rounded-md p-1 text-zinc-500 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-zinc-900"
             >
-              <path d="M5 5l10 10M15 5L5 15" />
-            </svg>
-          </button>
-        </div>
-        <p id={summaryId} className="mt-1 text-sm text-zinc-700">
-          {t("summary", {
-            required: tokensText(detail.required, locale),
-            available: tokensText(detail.available, locale),
-          })}
-        </p>
-        <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
-          <div className="rounded-md bg-zinc-50 p-2">
-            <dt className="text-xs text-zinc-600">{t("required")}</dt>
-            <dd className="font-semibold tabular-nums" data-testid="insufficient-required">
-              {tokensText(detail.required, locale)}
-            </dd>
+              <svg
+                aria-hidden
+                viewBox="0 0 20 20"
+                className="size-5"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.75"
+                strokeLinecap="round"
+              >
+                <path d="M5 5l10 10M15 5L5 15" />
+              </svg>
+            </button>
           </div>
-          <div className="rounded-md bg-zinc-50 p-2">
-            <dt className="text-xs text-zinc-600">{t("available")}</dt>
-            <dd className="font-semibold tabular-nums" data-testid="insufficient-available">
-              {tokensText(detail.available, locale)}
-            </dd>
-          </div>
-          <div className="rounded-md bg-red-50 p-2 text-red-900">
-            <dt className="text-xs">{t("shortBy")}</dt>
-            <dd className="font-semibold tabular-nums" data-testid="insufficient-shortfall">
-              {formatTokens(shortfall > 0n ? shortfall : 0n, locale)}
-            </dd>
-          </div>
-        </dl>
+          <p id={summaryId} className="mt-1 text-sm text-zinc-700">
+            {t("summary", {
+              required: tokensText(detail.required, locale),
+              available: tokensText(detail.available, locale),
+            })}
+          </p>
+          <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
+            <div className="rounded-md bg-zinc-50 p-2">
+              <dt className="text-xs text-zinc-600">{t("required")}</dt>
+              <dd className="font-semibold tabular-nums" data-testid="insufficient-required">
+                {tokensText(detail.required, locale)}
+              </dd>
+            </div>
+            <div className="rounded-md bg-zinc-50 p-2">
+              <dt className="text-xs text-zinc-600">{t("available")}</dt>
+              <dd className="font-semibold tabular-nums" data-testid="insufficient-available">
+                {tokensText(detail.available, locale)}
+              </dd>
+            </div>
+            <div className="rounded-md bg-red-50 p-2 text-red-900">
+              <dt className="text-xs">{t("shortBy")}</dt>
+              <dd className="font-semibold tabular-nums" data-testid="insufficient-shortfall">
+                {formatTokens(shortfall > 0n ? shortfall : 0n, locale)}
+              </dd>
+            </div>
+          </dl>
 
-        {offer && lines ? (
-          <form action={checkoutAction} className="mt-5">
-            <input type="hidden" name="kind" value={offer.kind} />
-            <input type="hidden" name="id" value={offer.id} />
-            <div
-              className="rounded-lg border border-zinc-200 p-3"
-              data-testid="insufficient-offer"
-              data-kind={offer.kind}
-              data-id={offer.id}
-            >
-              <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{t("cheapest")}</p>
-              <p className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
-                <span className="font-semibold">{lines.title}</span>
-                <span className="text-sm font-medium tabular-nums">{lines.price}</span>
+          {offer && lines ? (
+            <form action={checkoutAction} className="mt-5">
+              <input type="hidden" name="kind" value={offer.kind} />
+              <input type="hidden" name="id" value={offer.id} />
+              <div
+                className="rounded-lg border border-zinc-200 p-3"
+                data-testid="insufficient-offer"
+                data-kind={offer.kind}
+                data-id={offer.id}
+              >
+                <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{t("cheapest")}</p>
+                <p className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
+                  <span className="font-semibold">{lines.title}</span>
+                  <span className="text-sm font-medium tabular-nums">{lines.price}</span>
+                </p>
+                <p className="text-sm text-zinc-700">{lines.detail}</p>
+              </div>
+              <p className="mt-2 text-sm text-zinc-700">
+                {t.rich("compare", {
+                  link: (chunks) => (
+                    <Link
+                      href="/settings/subscription"
+                      onClick={() => close()}
+                      className="font-medium text-zinc-900 underline underline-offset-2"
+                    >
+                      {chunks}
+                    </Link>
+                  ),
+                })}
               </p>
-              <p className="text-sm text-zinc-700">{lines.detail}</p>
+              <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+                <button
+                  type="button"
+                  onClick={() => close()}
+                  className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50"
+                >
+                  {tc("notNow")}
+                </button>
+                <CheckoutButton label={lines.button} />
+              </div>
+            </form>
+          ) : (
+            <div className="mt-5">
+              <p className="text-sm text-zinc-700" data-testid="insufficient-no-offer">
+                {t("noOffer")}
+              </p>
+              <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+                <button
+                  type="button"
+                  onClick={() => close()}
+                  className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
+                >
+                  {tc("notNow")}
+                </button>
+                <Link
+                  href="/settings/subscription"
+                  data-autofocus
+                  onClick={() => close()}
+                  className="rounded-md bg-zinc-900 px-4 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700"
+                >
+                  {t("seePlans")}
+                </Link>
+              </div>
             </div>
-            <p className="mt-2 text-sm text-zinc-700">
-              {t.rich("compare", {
-                link: (chunks) => (
-                  <Link
-                    href="/settings/subscription"
-                    onClick={() => ref.current?.close()}
-                    className="font-medium text-zinc-900 underline underline-offset-2"
-                  >
-                    {chunks}
-                  </Link>
-                ),
-              })}
-            </p>
-            <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-              <button
-                type="button"
-                onClick={() => ref.current?.close()}
-                className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50"
-              >
-                {tc("notNow")}
-              </button>
-              <CheckoutButton label={lines.button} />
-            </div>
-          </form>
-        ) : (
-          <div className="mt-5">
-            <p className="text-sm text-zinc-700" data-testid="insufficient-no-offer">
-              {t("noOffer")}
-            </p>
-            <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-              <button
-                type="button"
-                onClick={() => ref.current?.close()}
-                className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
-              >
-                {tc("notNow")}
-              </button>
-              <Link
-                href="/settings/subscription"
-                data-autofocus
-                onClick={() => ref.current?.close()}
-                className="rounded-md bg-zinc-900 px-4 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700"
-              >
-                {t("seePlans")}
-              </Link>
-            </div>
-          </div>
-        )}
-      </div>
-    </dialog>
+          )}
+        </div>
+      )}
+    </ModalDialog>
   );
 }
