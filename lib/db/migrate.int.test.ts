@@ -153,6 +153,7 @@ describe("applyMigrations", () => {
     expect(triggers).toEqual([
       { tgname: "token_transactions_append_only" },
       { tgname: "token_transactions_period_started" },
+      { tgname: "token_transactions_usage_daily" },
     ]);
 
     // A second run has nothing to do.

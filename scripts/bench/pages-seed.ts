@@ -4,7 +4,8 @@
 // each. Written with set-based SQL in one transaction: each user's rows are a pack, then calls
 // charged from it (feature, model, usage), with running balances, and each balance row is moved to
 // the sum of its rows, so the ledger invariant holds. Foreign-key triggers are skipped while
-// seeding (session_replication_role = replica: the bench server's superuser), the rows being ours.
+// seeding (session_replication_role = replica: the bench server's superuser), the rows being ours;
+// so the daily usage roll-up is built once at the end (usage_daily_rebuild).
 import type { Db } from "../../lib/db/connect";
 
 export interface SeededUser {
@@ -82,8 +83,10 @@ export async function seedLedger(
         FROM (SELECT user_id, sum(purchased_delta) AS total FROM token_transactions
               WHERE idempotency_key LIKE 'bench-pages:%' GROUP BY user_id) t
         WHERE b.user_id = t.user_id`);
+      // The daily usage roll-up, which the ledger's trigger keeps but replica mode skipped.
+      await tx.$executeRawUnsafe(`SELECT usage_daily_rebuild(array_agg(id)) FROM seed_users`);
     },
     { timeout: 1_800_000 },
   );
-  await db.$executeRawUnsafe("VACUUM ANALYZE users, user_token_balance, token_transactions");
+  await db.$executeRawUnsafe("VACUUM ANALYZE users, user_token_balance, token_transactions, usage_daily");
 }

@@ -6,7 +6,8 @@
 // a test cannot run in the past. So, in the test's private database only, the stamp of a row the
 // ledger just wrote is set under `session_replication_role = replica` (which skips the append-only
 // trigger). Amounts are never touched, so the balance still equals the sum of the rows (tests
-// check verifyLedger), and rows are placed in the order they were written.
+// check verifyLedger), and rows are placed in the order they were written. The daily roll-up the
+// ledger's trigger kept is then rebuilt for the moved row's user (usage_daily_rebuild).
 import type { Db } from "../../lib/db/client";
 import { callKey, reserve, settle, type UsageBreakdown } from "../../lib/tokens/ledger";
 
@@ -61,8 +62,11 @@ export async function charge(db: Db, userId: string, call: Call): Promise<bigint
 export async function stamp(db: Db, idempotencyKey: string, at: Date): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
-    const moved =
-      await tx.$executeRaw`UPDATE token_transactions SET created_at = ${at} WHERE idempotency_key = ${idempotencyKey}`;
-    if (moved !== 1) throw new Error(`no ledger row ${idempotencyKey}`);
+    const moved = await tx.$queryRaw<{ userId: string }[]>`
+      UPDATE token_transactions SET created_at = ${at} WHERE idempotency_key = ${idempotencyKey}
+      RETURNING user_id AS "userId"`;
+    if (moved.length !== 1) throw new Error(`no ledger row ${idempotencyKey}`);
+    // The row moved to another day: its user's roll-up is recomputed from the ledger.
+    await tx.$executeRaw`SELECT usage_daily_rebuild(ARRAY[${moved[0]!.userId}])`;
   });
 }

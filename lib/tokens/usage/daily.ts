@@ -1,9 +1,11 @@
 // Consumption per UTC day over the last N days, by feature and by model: one SQL statement over the
-// user's consume rows (index (user_id, kind, created_at)), grouped with GROUPING SETS, joined to the
-// list of days so a day without usage is present with zeros. Amounts are what was charged (the
-// millitokens taken from the balance: −(allowance_delta + purchased_delta)), as BigInt.
+// user's daily roll-up (`usage_daily`: one row per day × feature × model, kept in the ledger's own
+// transactions), grouped with GROUPING SETS, joined to the list of days so a day without usage is
+// present with zeros. Its cost grows with the days and keys shown, not with the calls made. Amounts
+// are what was charged (the millitokens taken from the balance: −(allowance_delta + purchased_delta)),
+// as BigInt.
 import type { DbTx } from "../../db/client";
-import { lastDays } from "./days";
+import { lastDays, utcDay } from "./days";
 
 export type UsageDimension = "feature" | "model";
 
@@ -43,17 +45,13 @@ export async function dailyUsage(
   const rows = await tx.$queryRaw<Row[]>`
     WITH days AS (
       SELECT ${window.firstDay}::date + i AS day FROM generate_series(0, ${days}::int - 1) AS i
-    ), consumed AS (
-      SELECT (created_at AT TIME ZONE 'UTC')::date AS day, coalesce(feature, '') AS feature,
-             coalesce(usage->>'model', '') AS model, -(allowance_delta + purchased_delta) AS charged
-      FROM token_transactions
-      WHERE user_id = ${userId} AND kind = 'consume' AND created_at >= ${window.from} AND created_at < ${window.to}
     ), grouped AS (
       SELECT day,
              CASE WHEN GROUPING(feature) = 0 THEN 'feature' ELSE 'model' END AS dimension,
              CASE WHEN GROUPING(feature) = 0 THEN feature ELSE model END AS key,
              sum(charged)::bigint AS charged
-      FROM consumed
+      FROM usage_daily
+      WHERE user_id = ${userId} AND day >= ${window.firstDay}::date AND day < ${utcDay(window.to)}::date
       GROUP BY GROUPING SETS ((day, feature), (day, model))
     )
     SELECT to_char(days.day, 'YYYY-MM-DD') AS day, g.dimension, g.key, coalesce(g.charged, 0)::bigint AS charged

@@ -1,6 +1,7 @@
 // Usage statistics of a user's consume rows: daily series by feature and by model, this period's
-// use and the run-out forecast, and the monthly report (as data and as CSV). Read-only SQL over
-// `token_transactions`, always scoped to one user; day buckets are UTC calendar days.
+// use and the run-out forecast, and the monthly report (as data and as CSV). Read-only SQL over the
+// daily roll-up `usage_daily` (and, for a span's partial days, `token_transactions`), always scoped
+// to one user; day buckets are UTC calendar days.
 export { dailyUsage, type DailyUsage, type UsageSeries, type UsageDimension } from "./daily";
 export { periodUsage, type PeriodUsage } from "./period";
 export {

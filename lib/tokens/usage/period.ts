@@ -5,6 +5,7 @@
 import type { DbTx } from "../../db/client";
 import { accountSummary } from "../account-summary";
 import { forecastRunOut, forecastWindow, type Forecast } from "./forecast";
+import { chargedBetweenSql } from "./span";
 
 export interface PeriodUsage {
   periodStart: Date;
@@ -19,17 +20,19 @@ export interface PeriodUsage {
   forecast: Forecast;
 }
 
-/** Null when the user has no token account. One read of the balance, one aggregate over the ledger. */
+/**
+ * Null when the user has no token account. One read of the balance, one statement for the sums: the
+ * roll-up's whole days plus the ledger rows of the partial days (lib/tokens/usage/span.ts).
+ */
 export async function periodUsage(tx: DbTx, userId: string, now: Date = new Date()): Promise<PeriodUsage | null> {
   const summary = await accountSummary(tx, userId);
   if (!summary) return null;
   const { periodStart, nextResetAt, available } = summary.balance;
   const window = forecastWindow(now, periodStart);
+  // Rows are stamped to the millisecond, so "created at or before now" is "before now + 1 ms".
+  const end = new Date(now.getTime() + 1);
   const [sums] = await tx.$queryRaw<{ used: bigint; recent: bigint }[]>`
-    SELECT coalesce(sum(-(allowance_delta + purchased_delta)), 0)::bigint AS used,
-           coalesce(sum(-(allowance_delta + purchased_delta)) FILTER (WHERE created_at >= ${window.start}), 0)::bigint AS recent
-    FROM token_transactions
-    WHERE user_id = ${userId} AND kind = 'consume' AND created_at >= ${periodStart} AND created_at <= ${now}`;
+    SELECT ${chargedBetweenSql(userId, periodStart, end)} AS used, ${chargedBetweenSql(userId, window.start, end)} AS recent`;
   return {
     periodStart,
     periodEnd: nextResetAt,
