@@ -11,6 +11,9 @@
 //     half the metered route's capacity just measured — with the same 32 connections: p50 and p99
 //     of each; added = metered − bare (the targets); and the floor under it, two durable commits
 //     one after the other on the same database (a metered call needs two: the hold, the charge);
+//   • where the sequential added latency goes: the product's LedgerPipeline doing a call's hold and
+//     settle from the bench process (ledger_apply and its triggers, two round trips), and the rest —
+//     the wrapper's own work in the server (session, rate limit, parse, estimate, response);
 //   • database round trips per metered request, counted: transactions of the bench database
 //     (pg_stat_database, made exact by closing the app's idle connections between runs — see
 //     quiesce(); the app's statements are autocommit, one transaction each, and each new
@@ -37,7 +40,7 @@ import { createUserWithAccount } from "../../lib/auth/users";
 import { createDb, type Db } from "../../lib/db/connect";
 import { findFreePort } from "../../lib/db/embedded";
 import { SIMULATOR_API_KEY } from "../../lib/env";
-import { grant, verifyLedger } from "../../lib/tokens/ledger";
+import { grant, LedgerPipeline, verifyLedger } from "../../lib/tokens/ledger";
 import { prepareDatabase } from "../lib/database";
 import { startDevMail } from "../lib/mail-server";
 import { cpuSampler, numberArg, percentile, round, startBenchServer, table, type CpuSnapshot } from "./lib";
@@ -362,6 +365,63 @@ async function commitFloor(url: string, userId: string, count: number): Promise<
   }
 }
 
+/**
+ * `count` metered calls' ledger work alone, one after the other, from this process: the product's
+ * LedgerPipeline (the app's, on its own pool) reserves and settles like the wrapper does — a hold,
+ * then a charge with a usage breakdown shaped like the bench route's. Latencies of each, ms: what the
+ * two ledger round trips cost, `ledger_apply` and its triggers included, so that the sequential
+ * added latency splits into the ledger's share and the wrapper's own (session, parse, estimate,
+ * response).
+ */
+async function ledgerPairs(
+  url: string,
+  db: Db,
+  userId: string,
+  count: number,
+): Promise<{ hold: number[]; settle: number[] }> {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const ledger = new LedgerPipeline({ pool, db });
+  const usage = {
+    model: "gpt-5-mini",
+    pricedAs: "gpt-5-mini",
+    priceSource: "catalogue",
+    costMicroUsd: "19",
+    inputTokens: 12,
+    cachedInputTokens: 0,
+    outputTokens: 8,
+    reasoningTokens: 0,
+  };
+  const pair = async (i: number) => {
+    const t0 = performance.now();
+    const held = await ledger.reserve({
+      userId,
+      amount: 100n,
+      feature: "bench",
+      requestId: `bench-ledger-pair-${process.pid}-${i}`,
+      ttlMs: 60_000,
+      pricingVersion: 1,
+    });
+    const t1 = performance.now();
+    if (!held.ok) throw new Error(`ledger pair: the hold was refused (${held.error.type})`);
+    const settled = await ledger.settle({ userId, reservationId: held.reservation.id, cost: 19n, usage });
+    if (!settled.ok) throw new Error(`ledger pair: the settle failed (${settled.error.type})`);
+    return [t1 - t0, performance.now() - t1] as const;
+  };
+  try {
+    for (let i = 0; i < 10; i++) await pair(-1 - i); // prepares the statement, warms the connections
+    const hold: number[] = [];
+    const settle: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const [h, s] = await pair(i);
+      hold.push(h);
+      settle.push(s);
+    }
+    return { hold, settle };
+  } finally {
+    await pool.end();
+  }
+}
+
 // ─── the run ─────────────────────────────────────────────────────────────────────────────────
 
 const mark = (ok: boolean) => (ok ? "met" : "MISSED");
@@ -510,6 +570,7 @@ async function main(): Promise<number> {
 
     // ── the floor under it: two durable commits, one after the other ──
     const floor = await commitFloor(server.url, user.id, PROBE_REQUESTS);
+    const pairs = await ledgerPairs(server.url, db, user.id, PROBE_REQUESTS);
 
     // ── sequential requests (concurrency 1): latency without queueing, and an exact count ──
     const c3 = await quiesce(admin);
@@ -603,6 +664,8 @@ async function main(): Promise<number> {
     const seqRequests = PROBE_REQUESTS + 1;
     const seqAddedP50 = percentile(seqMetered.latencies, 50) - percentile(seqBare.latencies, 50);
     const seqAddedP99 = percentile(seqMetered.latencies, 99) - percentile(seqBare.latencies, 99);
+    const pairTotals = pairs.hold.map((h, i) => h + pairs.settle[i]!);
+    const ledgerP50 = percentile(pairTotals, 50);
     const drift = (bareB.rps - bareA.rps) / bareA.rps;
 
     const row = (run: Run) => [
@@ -730,8 +793,24 @@ async function main(): Promise<number> {
           ["bare", ms(percentile(seqBare.latencies, 50)), ms(percentile(seqBare.latencies, 99))],
           ["metered", ms(percentile(seqMetered.latencies, 50)), ms(percentile(seqMetered.latencies, 99))],
           ["added", ms(seqAddedP50), ms(seqAddedP99)],
+          [
+            "… of it, the ledger alone: hold (asynchronous commit)",
+            ms(percentile(pairs.hold, 50)),
+            ms(percentile(pairs.hold, 99)),
+          ],
+          [
+            "… of it, the ledger alone: settle (durable commit)",
+            ms(percentile(pairs.settle, 50)),
+            ms(percentile(pairs.settle, 99)),
+          ],
+          ["… of it, the ledger alone: hold + settle", ms(ledgerP50), ms(percentile(pairTotals, 99))],
+          ["… the rest: the wrapper's own work in the server", ms(seqAddedP50 - ledgerP50), ""],
         ],
       ),
+    );
+    console.log(
+      `(the ledger alone: ${PROBE_REQUESTS} reserve → settle pairs through the product's LedgerPipeline from this process, on the same database; ` +
+        `the floor under them, two single-row UPDATEs: p50 ${ms(percentile(floor, 50))} ms)`,
     );
     console.log("");
     console.log(
@@ -841,6 +920,9 @@ async function main(): Promise<number> {
       next_cpu_ms_bare: ms((bareA.nextCpuMs + bareB.nextCpuMs) / 2),
       next_cpu_ms_metered: ms(metered.nextCpuMs),
       seq_p50_added_ms: ms(seqAddedP50),
+      seq_ledger_hold_p50_ms: ms(percentile(pairs.hold, 50)),
+      seq_ledger_settle_p50_ms: ms(percentile(pairs.settle, 50)),
+      seq_wrapper_own_p50_ms: ms(seqAddedP50 - ledgerP50),
       seq_p99_added_ms: ms(seqAddedP99),
       db_statements_per_request_saturated: round(statementsLoaded, 3),
       bare_drift_pct: round(drift * 100, 1),
