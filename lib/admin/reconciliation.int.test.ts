@@ -16,7 +16,11 @@ import { saveEdit } from "./pricing";
 import { recentReconciliations, reconcileDay, UNATTRIBUTED } from "./reconciliation";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 let h: RouteHarness;
 let chatPOST: (request: Request) => Promise<Response>;

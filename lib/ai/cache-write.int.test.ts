@@ -11,7 +11,11 @@ import { reconcileProviderCosts } from "./reconcile";
 import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 vi.mock("./models", async (importOriginal) => {
   const original = await importOriginal<typeof import("./models")>();
   return { ...original, FEATURE_MODELS: { ...original.FEATURE_MODELS, chat: "gpt-5.6-sol" } };

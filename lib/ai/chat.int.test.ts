@@ -9,7 +9,11 @@ import { clearConversation, loadConversation } from "./conversation";
 import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 let h: RouteHarness;
 let t: TestDatabase;

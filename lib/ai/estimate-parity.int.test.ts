@@ -10,7 +10,11 @@ import { mp3File, wavFile } from "@/test/ai/audio-fixtures";
 import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 type Route = (request: Request) => Promise<Response>;
 let h: RouteHarness;

@@ -1,7 +1,7 @@
 // `withTokens` for this app's route handlers: the metering wrapper (lib/tokens/metering) bound to
 // our session, our database, the active pricing version, the cost engine priced by it, and OpenAI's
 // stream chunks (./openai-usage.ts: the wrapper itself reads no provider's shapes).
-import { sessionUserId } from "../auth/session";
+import { sessionClaims, sessionUserId } from "../auth/session";
 import { autoTopUp } from "../billing/auto-topup/app";
 import { db } from "../db/client";
 import { env } from "../env";
@@ -76,6 +76,8 @@ export const withTokens = createWithTokens<Usage, BoundCostEngine>({
   db,
   ledger,
   currentUserId: sessionUserId,
+  // The session version is checked in the hold's own statement: two round trips a call, not three.
+  currentSession: sessionClaims,
   appOrigin: () => env().APP_URL,
   pricing: activePricing,
   upgradeUrl: "/settings/subscription",

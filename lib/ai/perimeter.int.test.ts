@@ -190,13 +190,49 @@ describe("signing out ends the session on the server", () => {
     expect(await accountOf(userId)).toEqual(before);
   });
 
-  it("a sign-out on another instance (only the database changes) reaches this one within a second", async () => {
+  it("a sign-out on another instance (only the database changes) is refused here at once, holding nothing", async () => {
     const { userId, cookie } = await victim();
     expect((await call(cookie)).status).toBe(200); // this instance has the token and the version cached
     await h.t.sql(`UPDATE users SET session_version = session_version + 1 WHERE id = $1`, [userId]);
+    // No wait: the hold checks the token's version in its own statement, not against this
+    // instance's cache (which still says "current" for up to VERSION_CACHE_MS).
+    const before = await accountOf(userId);
+    const response = await call(cookie);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual(UNAUTHORIZED);
+    expect(await accountOf(userId)).toEqual(before);
+  });
+
+  it("a cookie revoked on another instance learns nothing from a refusal: 401, not a 400 with the balance", async () => {
+    const { userId, cookie } = await victim();
+    expect((await call(cookie)).status).toBe(200);
+    await h.t.sql(`UPDATE users SET session_version = session_version + 1 WHERE id = $1`, [userId]);
+    const invalid = await activity(
+      activityRequest(cookie, { "sec-fetch-site": "same-origin", "content-type": "application/json" }, "{}"),
+    );
+    expect(invalid.status).toBe(401);
+    expect(invalid.headers.get("x-tokens-remaining")).toBeNull();
+    expect(await invalid.json()).toEqual(UNAUTHORIZED);
+  });
+
+  it("with an Idempotency-Key (a stored answer may be replayed before any hold) the session is checked first", async () => {
+    const { userId, cookie } = await victim();
+    const keyed = (key: string) =>
+      activity(
+        activityRequest(cookie, {
+          "sec-fetch-site": "same-origin",
+          "content-type": "application/json",
+          "idempotency-key": key,
+        }),
+      );
+    expect((await keyed("perimeter-key-1")).status).toBe(200);
+    await authHooks().signOut({ token: (await victim()).token }); // another user's sign-out changes nothing
+    expect((await keyed("perimeter-key-1")).status).toBe(200); // the replay, to the current session
+    await h.t.sql(`UPDATE users SET session_version = session_version + 1 WHERE id = $1`, [userId]);
     await new Promise((resolve) => setTimeout(resolve, VERSION_CACHE_MS + 50));
     const before = await accountOf(userId);
-    expect((await call(cookie)).status).toBe(401);
+    expect((await keyed("perimeter-key-1")).status).toBe(401);
+    expect((await keyed("perimeter-key-2")).status).toBe(401);
     expect(await accountOf(userId)).toEqual(before);
   });
 

@@ -11,7 +11,11 @@ import { estimateAttempt } from "./structured";
 import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 let h: RouteHarness;
 let analyze: (request: Request) => Promise<Response>;

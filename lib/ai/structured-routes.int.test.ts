@@ -20,7 +20,11 @@ import { leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/
 import { MAX_IMAGE_BYTES } from "./uploads";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 type Route = (request: Request) => Promise<Response>;
 let h: RouteHarness;

@@ -13,7 +13,11 @@ import { registerTracing } from "../telemetry/tracing";
 import { leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 const exporter = new InMemorySpanExporter();
 let h: RouteHarness;

@@ -11,7 +11,11 @@ import { FREE_TIER, leaveAvailable, startRouteHarness, type RouteHarness } from 
 import { MAX_AUDIO_BYTES, TRANSCRIBE_MODEL, transcribe } from "./transcribe";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 let h: RouteHarness;
 let POST: (request: Request) => Promise<Response>;

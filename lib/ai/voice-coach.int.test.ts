@@ -14,7 +14,11 @@ import { leaveAvailable, startRouteHarness, type RouteHarness } from "@/test/ai/
 import { MAX_OUTPUT_TOKENS_PER_RESPONSE, VOICE_COACH_INSTRUCTIONS, VOICE_COACH_MODEL } from "./voice-coach";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("../auth/session", () => ({ sessionUserId: async () => session.userId }));
+vi.mock("../auth/session", () => ({
+  sessionUserId: async () => session.userId,
+  sessionClaims: async () =>
+    session.userId ? { userId: session.userId, sessionVersion: 0, verify: async () => true } : null,
+}));
 
 /** A browser's SDP offer (audio + the events data channel). */
 const OFFER = [

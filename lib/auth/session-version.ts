@@ -60,6 +60,16 @@ export async function isSessionCurrent(db: Db, userId: string, version: number):
 }
 
 /**
+ * Whether this instance already knows, without a read, that a token of `userId` issued with
+ * `version` is revoked: its cached version (still fresh) is newer, or the user is gone. False when it
+ * does not know — the caller must then check (isSessionCurrent, or the hold's own statement).
+ */
+export function knownRevoked(userId: string, version: number): boolean {
+  const current = versions().peek(userId);
+  return current !== undefined && (current === NO_USER || current > version);
+}
+
+/**
  * Ends every session of the user: tokens issued before this call are refused from now on (on this
  * instance at once, elsewhere within VERSION_CACHE_MS). Returns the new version (what a token issued
  * after it must carry), or null when there is no such user. Pass a transaction to make it part of

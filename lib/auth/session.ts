@@ -7,7 +7,7 @@ import { db } from "../db/client";
 import { env } from "../env";
 import { auth } from "./index";
 import { findSessionCookie, parseCookieHeader } from "./session-cookie";
-import { isSessionCurrent, tokenSessionVersion } from "./session-version";
+import { isSessionCurrent, knownRevoked, readSessionVersion, tokenSessionVersion } from "./session-version";
 
 export interface SessionUser {
   id: string;
@@ -73,4 +73,20 @@ export async function sessionUserId(request: Request): Promise<string | null> {
   const session = await decodedSession(request);
   if (!session) return null;
   return (await isSessionCurrent(db(), session.userId, session.version)) ? session.userId : null;
+}
+
+/**
+ * The session cookie's claims — the user id and the session version its token was issued with —
+ * decrypted as `sessionUserId` does (same cache), but NOT checked against the database: for a caller
+ * that checks the version in a statement it makes anyway (the metering wrapper's hold, through
+ * `ledger_apply`). A token this instance already knows to be revoked gives null. `verify` checks the
+ * version with a fresh read (no cache), for an answer that must not reach a revoked token.
+ */
+export async function sessionClaims(
+  request: Request,
+): Promise<{ userId: string; sessionVersion: number; verify(): Promise<boolean> } | null> {
+  const session = await decodedSession(request);
+  if (!session || knownRevoked(session.userId, session.version)) return null;
+  const { userId, version } = session;
+  return { userId, sessionVersion: version, verify: async () => (await readSessionVersion(db(), userId)) === version };
 }

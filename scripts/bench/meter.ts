@@ -20,7 +20,8 @@
 //     connection's start-up is one more, subtracted) over the metered run ÷ the requests it
 //     completed, and the same for the bare run (0); cross-checked by 100 sequential requests, and on
 //     the wire: a second server whose database connections go through a relay that counts the
-//     PostgreSQL protocol's Sync/Query messages;
+//     PostgreSQL protocol's Sync/Query messages — also for a sparse user (requests 1.1 s apart, so
+//     no per-user cache of a second hides a round trip);
 //   • correctness: every response 2xx, one `consume` ledger row per metered request, no hold left,
 //     and the ledger invariant (verifyLedger) at the end.
 // Ends with one line `BENCH {json}`. Exits 1 on an error (a non-2xx answer, a ledger mismatch);
@@ -61,6 +62,9 @@ const EMAIL = "bench-meter@bench.invalid";
 /** The user's purchased balance: far more than any run can spend. */
 const BALANCE = 1_000_000_000_000n;
 const PROBE_REQUESTS = 100;
+/** The sparse user's probe: requests, and the pause between two (longer than any per-second cache). */
+const SPARSE_REQUESTS = 10;
+const SPARSE_GAP_MS = 1_100;
 const BODY = JSON.stringify({ text: "How many tokens does a trivial request cost to meter?" });
 const TARGETS = { p50AddedMs: 2, p99AddedMs: 10, roundTrips: 2 };
 
@@ -317,11 +321,13 @@ async function sequential(
   url: string,
   cookie: string,
   count: number,
+  gapMs = 0,
 ): Promise<{ latencies: number[]; ok: number; statuses: Set<number> }> {
   const latencies: number[] = [];
   const statuses = new Set<number>();
   let ok = 0;
   for (let i = 0; i < count; i++) {
+    if (gapMs > 0 && i > 0) await sleep(gapMs);
     const started = performance.now();
     const response = await fetch(url, {
       method: "POST",
@@ -601,6 +607,11 @@ async function main(): Promise<number> {
     const seqWire = await sequential(probeUrl, cookie, PROBE_REQUESTS);
     const wireRoundTrips = relay.roundTrips() - wire0;
     const c7 = await quiesce(admin);
+    // A user calling less than once a second: every per-user cache of a second (the session
+    // version's) has expired at each call, so nothing cached hides a round trip.
+    const sparse0 = relay.roundTrips();
+    const seqSparse = await sequential(probeUrl, cookie, SPARSE_REQUESTS, SPARSE_GAP_MS);
+    const sparseRoundTrips = relay.roundTrips() - sparse0;
     await probe.stop();
     await next.stop();
 
@@ -617,6 +628,7 @@ async function main(): Promise<number> {
       ["wire probe warm-up", probeWarm, 10],
       ["wire probe (first)", probeOpen, 1],
       ["wire probe", seqWire, PROBE_REQUESTS],
+      ["wire probe, sparse user", seqSparse, SPARSE_REQUESTS],
     ] as const;
     for (const [label, run, expected] of probes) {
       if (run.ok !== expected)
@@ -859,6 +871,13 @@ async function main(): Promise<number> {
             0,
           ],
           [
+            `second server, a sparse user (${SPARSE_REQUESTS} requests ${SPARSE_GAP_MS / 1000} s apart): Sync/Query on the wire`,
+            SPARSE_REQUESTS,
+            sparseRoundTrips,
+            round(sparseRoundTrips / SPARSE_REQUESTS, 3),
+            0,
+          ],
+          [
             "  … its transactions (one more request)",
             seqRequests,
             wireTxCount.statements,
@@ -895,6 +914,12 @@ async function main(): Promise<number> {
             `≤ ${TARGETS.roundTrips}`,
             mark(round(roundTrips, 2) <= TARGETS.roundTrips),
           ],
+          [
+            "db round trips / metered request, a sparse user (on the wire)",
+            round(sparseRoundTrips / SPARSE_REQUESTS, 2),
+            `≤ ${TARGETS.roundTrips}`,
+            mark(round(sparseRoundTrips / SPARSE_REQUESTS, 2) <= TARGETS.roundTrips),
+          ],
         ],
       ),
     );
@@ -908,6 +933,7 @@ async function main(): Promise<number> {
       p50_added_ms: ms(p50Added),
       p99_added_ms: ms(p99Added),
       db_round_trips: round(roundTrips, 2),
+      db_round_trips_sparse: round(sparseRoundTrips / SPARSE_REQUESTS, 2),
       rate_rps: rate,
       p50_bare_ms: ms(rateBareP50),
       p99_bare_ms: ms(rateBareP99),

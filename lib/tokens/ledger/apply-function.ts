@@ -17,6 +17,8 @@ export type ApplyOp =
       expiresAt: string;
       /** Only the pipeline sets it: a list of such holds alone commits without waiting for the WAL flush. */
       asyncCommit?: true;
+      /** The caller's session version: held only while it is the user's current one (else 'revoked'). */
+      sessionVersion?: number;
     }
   | {
       op: "settle";
@@ -36,7 +38,7 @@ export type ApplyOp =
 
 /** One row of `ledger_apply`'s result, typed. */
 export interface ApplyRow {
-  outcome: "held" | "refused" | "capped" | "duplicate" | "settled" | "released" | "closed";
+  outcome: "held" | "refused" | "capped" | "revoked" | "duplicate" | "settled" | "released" | "closed";
   available: bigint | null;
   balance: BalanceSnapshot | null;
   entry: LedgerRow | null;

@@ -18,6 +18,7 @@ import {
   type ReservationClosed,
   type ReservationNotFound,
   type Result,
+  type SessionRevoked,
   type SpendLimitReached,
 } from "./errors";
 import { findByKey } from "./grant";
@@ -48,11 +49,13 @@ export interface ReserveInput {
   ttlMs: number;
   pricingVersion?: number;
   now?: Date;
+  /** The caller's session version: held only while it is the user's current one (omitted: not checked). */
+  sessionVersion?: number;
 }
 
 export type ReserveResult = Result<
   { reservation: Reservation; duplicate: boolean; available: bigint },
-  InsufficientTokens | SpendLimitReached | AccountNotFound | IdempotencyKeyReused
+  InsufficientTokens | SpendLimitReached | AccountNotFound | SessionRevoked | IdempotencyKeyReused
 >;
 
 /** A user's spend limit as a settle or release left it: the cap (null: none) and what this period charged. */
@@ -117,12 +120,11 @@ export async function runCall<R>(tx: DbTx, call: LedgerCall<R>): Promise<R> {
 
 /**
  * reserve: holds `amount` if the user can cover it and their spend limit allows it — one conditional
- * UPDATE of the balance (never read-then-write: what is charged and held this period plus `amount`
- * must stay within `spend_cap`) and the reservation row. Refused → SpendLimitReached when the cap
- * refuses it (whatever the balance: more tokens would not help), else InsufficientTokens with what
- * was available; nothing is held either way. A retry with the same request id holds nothing more
- * and returns the first reservation — also when the first hold took everything that was available,
- * or was settled since.
+ * UPDATE of the balance (never read-then-write: charged + held this period + `amount` ≤ `spend_cap`)
+ * and the reservation row. Refused → SessionRevoked first when `sessionVersion` is no longer the
+ * user's, SpendLimitReached when the cap refuses it (whatever the balance), else InsufficientTokens
+ * with what was available; nothing is held. A retry with the same request id holds nothing more and
+ * returns the first reservation — also when the first hold took all that was available, or settled.
  */
 export function reserveCall(
   input: ReserveInput,
@@ -132,6 +134,8 @@ export function reserveCall(
   requireKey("requestId", input.requestId);
   if (!Number.isInteger(input.ttlMs) || input.ttlMs <= 0)
     throw new LedgerUsageError("ttlMs must be a positive integer");
+  if (input.sessionVersion !== undefined && (!Number.isInteger(input.sessionVersion) || input.sessionVersion < 0))
+    throw new LedgerUsageError("sessionVersion must be a non-negative integer");
   const expiresAt = new Date((input.now ?? new Date()).getTime() + input.ttlMs);
   const reservation: Reservation = {
     // Time-ordered (UUIDv7): new reservations land at the end of the primary key's index, not on a
@@ -155,14 +159,15 @@ export function reserveCall(
       feature: input.feature,
       pricingVersion: reservation.pricingVersion,
       expiresAt: expiresAt.toISOString(),
-      // Only in a statement of its own (the pipeline's): in a caller's transaction it would make the
-      // caller's other writes asynchronous too.
+      // Only in a statement of its own (the pipeline's): in a caller's transaction, its writes would be asynchronous too.
       ...(asyncCommit && { asyncCommit: true as const }),
+      ...(input.sessionVersion !== undefined && { sessionVersion: input.sessionVersion }),
     },
     userId: input.userId,
     async finish(row, tx) {
       if (row.outcome === "held") return { ok: true, duplicate: false, available: row.available!, reservation };
       if (row.outcome === "duplicate") return existingReservation(tx, input);
+      if (row.outcome === "revoked") return { ok: false, error: { type: "SessionRevoked", userId: input.userId } };
       if (row.available === null) return { ok: false, error: { type: "AccountNotFound", userId: input.userId } };
       if (row.outcome === "capped") {
         const { cap, spent } = row.spend!;
@@ -199,13 +204,12 @@ async function existingReservation(tx: DbTx, input: ReserveInput): Promise<Reser
 }
 
 /**
- * settle: charges the exact cost of a reserved call and returns the rest of the hold. The charge is
- * taken allowance first, then purchased. When the cost exceeds the hold, the extra is taken from
- * what is available (tokens held by other calls excepted); what still cannot be covered is recorded
- * as `shortfall` on the ledger row — usage is never silently dropped. A reservation the sweep
- * already expired (a call that outlived its hold) is still settled, from what is available, and so
- * is one that does not exist when `held` says what it was (a hold lost in a database crash).
- * Settling twice returns the first charge (`duplicate: true`).
+ * settle: charges the exact cost of a reserved call and returns the rest of the hold, allowance
+ * first, then purchased. A cost above the hold takes the extra from what is available (other calls'
+ * holds excepted); what still cannot be covered is the ledger row's `shortfall` — usage is never
+ * silently dropped. A reservation the sweep expired (the call outlived its hold) is still settled
+ * from what is available, and so is a missing one when `held` says what it was (a hold lost in a
+ * database crash). Settling twice returns the first charge (`duplicate: true`).
  */
 export function settleCall(input: SettleInput, userId: string | null = null): LedgerCall<SettleResult> {
   requireNonNegative("cost", input.cost);

@@ -16,6 +16,8 @@ export type SpendLimitReached = {
   available: bigint;
 };
 export type AccountNotFound = { type: "AccountNotFound"; userId: string };
+/** A hold asked for with a session version that is no longer the user's (the token was revoked), or for a user who is gone. */
+export type SessionRevoked = { type: "SessionRevoked"; userId: string };
 export type IdempotencyKeyReused = { type: "IdempotencyKeyReused"; key: string; ownerUserId: string };
 export type ReservationNotFound = { type: "ReservationNotFound"; reservationId: string };
 export type ReservationClosed = { type: "ReservationClosed"; reservationId: string; status: "released" };
@@ -26,6 +28,7 @@ export type LedgerError =
   | InsufficientTokens
   | SpendLimitReached
   | AccountNotFound
+  | SessionRevoked
   | IdempotencyKeyReused
   | ReservationNotFound
   | ReservationClosed

@@ -429,3 +429,22 @@ describe("ledger pipeline: failures", () => {
     expect(await f.buckets(userId)).toEqual({ allowance: 100_000n, purchased: 0n, reserved: 40_000n });
   });
 });
+
+describe("ledger pipeline: session versions", () => {
+  it("a revoked hold in a batch is refused alone; the other calls of the statement hold", async () => {
+    const [alice, bob] = await Promise.all([f.newAccount(), f.newAccount()]);
+    await f.t.sql("UPDATE users SET session_version = 3 WHERE id = $1", [bob]);
+    const p = pipeline({ lanes: 1 });
+    const results = await Promise.all([
+      p.reserve(reserveInput(alice, 1_000n, { sessionVersion: 0 })),
+      p.reserve(reserveInput(bob, 1_000n, { sessionVersion: 2 })), // revoked
+      p.reserve(reserveInput(bob, 1_000n, { sessionVersion: 3 })),
+      p.reserve(reserveInput(alice, 1_000n)),
+    ]);
+    expect(results.map((r) => (r.ok ? "held" : r.error.type))).toEqual(["held", "SessionRevoked", "held", "held"]);
+    expect(p.stats().statements).toBe(1);
+    expect((await f.buckets(alice)).reserved).toBe(2_000n);
+    expect((await f.buckets(bob)).reserved).toBe(1_000n);
+    await clean(alice, bob);
+  });
+});

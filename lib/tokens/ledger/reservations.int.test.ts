@@ -522,3 +522,42 @@ describe("release", () => {
     expect(again.ok).toBe(true);
   });
 });
+
+describe("reserve checks the caller's session version in its own statement", () => {
+  const version = async (userId: string) =>
+    (await f.t.db.user.findUniqueOrThrow({ where: { id: userId }, select: { sessionVersion: true } })).sessionVersion;
+
+  it("holds while the version is the user's current one, and refuses a revoked one, holding nothing", async () => {
+    const userId = await account();
+    const current = await version(userId);
+    const held = await reserve(f.t.db, reserveInput(userId, 1_000n, { sessionVersion: current }));
+    expect(held.ok).toBe(true);
+    await f.t.sql("UPDATE users SET session_version = session_version + 1 WHERE id = $1", [userId]);
+    const before = await f.buckets(userId);
+    const refused = await reserve(f.t.db, reserveInput(userId, 1_000n, { sessionVersion: current }));
+    expect(refused).toEqual({ ok: false, error: { type: "SessionRevoked", userId } });
+    expect(await f.buckets(userId)).toEqual(before);
+    expect(await f.t.db.tokenReservation.count({ where: { userId } })).toBe(1);
+    // A token issued after the revocation holds again; a caller that checked itself passes none.
+    expect((await reserve(f.t.db, reserveInput(userId, 1_000n, { sessionVersion: current + 1 }))).ok).toBe(true);
+    expect((await reserve(f.t.db, reserveInput(userId, 1_000n))).ok).toBe(true);
+    await clean(userId);
+  });
+
+  it("refuses a revoked session before the balance: a user who cannot pay still gets SessionRevoked", async () => {
+    const userId = await account();
+    await f.t.sql("UPDATE users SET session_version = 7 WHERE id = $1", [userId]);
+    const r = await reserve(f.t.db, reserveInput(userId, 10n ** 12n, { sessionVersion: 6 }));
+    expect(r).toEqual({ ok: false, error: { type: "SessionRevoked", userId } });
+  });
+
+  it("refuses a malformed version before anything is sent", async () => {
+    const userId = await account();
+    await expect(reserve(f.t.db, reserveInput(userId, 1_000n, { sessionVersion: -1 }))).rejects.toThrow(
+      LedgerUsageError,
+    );
+    await expect(reserve(f.t.db, reserveInput(userId, 1_000n, { sessionVersion: 1.5 }))).rejects.toThrow(
+      LedgerUsageError,
+    );
+  });
+});

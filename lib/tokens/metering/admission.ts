@@ -6,6 +6,10 @@
 // so no more than the limit is ever buffered (413); an input that does not parse or validate (400
 // with the issues). The 429 and the 400 carry the balance in X-Tokens-Remaining when it can be read;
 // they are answered even when it cannot. Nothing here writes to the database.
+//
+// The session: with `currentSession` and no Idempotency-Key, its token is decoded here and its
+// version checked later, in the hold's own statement (hold.ts) — so no refusal here is answered
+// before the session is checked (`verifySession`): a revoked token gets 401, never the balance.
 import { readBodyLimited } from "../../http/body";
 import { crossSiteRefusal } from "../../http/csrf";
 import { isJsonContentType } from "../../http/media-type";
@@ -33,6 +37,10 @@ export type Admission<TInput> =
   | {
       admitted: true;
       userId: string;
+      /** The token's session version, for the hold to check; absent when the session was checked already. */
+      sessionVersion?: number;
+      /** Whether the session is still current (a read; true at once when it was checked already). */
+      verifySession(): Promise<boolean>;
       /** The raw body (the Idempotency-Key's fingerprint is taken over it). */
       body: Buffer;
       input: TInput;
@@ -42,50 +50,80 @@ export type Admission<TInput> =
 
 export async function admit<TInput, U, E extends CostEngine<U>>(
   request: Request,
-  config: Pick<MeteringConfig<U, E>, "appOrigin" | "currentUserId" | "db" | "rateLimit">,
+  config: Pick<MeteringConfig<U, E>, "appOrigin" | "currentUserId" | "currentSession" | "db" | "rateLimit">,
   options: AdmissionOptions<TInput, U, E>,
   limiter: RateLimiter,
 ): Promise<Admission<TInput>> {
   // A cross-site request carrying the victim's cookie is refused first: nothing is read, held or charged.
   const crossSite = crossSiteRefusal(request, config.appOrigin?.());
   if (crossSite) return { admitted: false, response: crossSite };
-  const userId = await config.currentUserId(request);
-  if (!userId) return { admitted: false, response: apiError("unauthorized", "Sign in to use this feature.") };
+  const session = await sessionOf(request, config);
+  if (!session) return { admitted: false, response: unauthorized() };
+  const { userId, sessionVersion, verifySession } = session;
   const balanceHeader = () => balanceHeaderOf(config.db(), userId);
+  // A refusal is answered only to a current session (a revoked one learns nothing, not even the balance).
+  const refuse = async (response: () => Promise<Response> | Response): Promise<Admission<TInput>> => ({
+    admitted: false,
+    response: (await verifySession()) ? await response() : unauthorized(),
+  });
 
   const limit = options.rateLimit ?? (typeof config.rateLimit === "function" ? config.rateLimit() : config.rateLimit);
   if (limit) {
     const decision = limiter.take(userId, limit);
     if (!decision.allowed) {
-      return {
-        admitted: false,
-        response: apiError(
+      return refuse(async () =>
+        apiError(
           "rate_limited",
           `Too many requests: at most ${limit.limit} per ${limit.windowMs / 1000} s. Retry after ${decision.retryAfterSeconds} s.`,
           {
             headers: { "retry-after": String(decision.retryAfterSeconds), ...(await balanceHeader()) },
           },
         ),
-      };
+      );
     }
   }
 
   // Counted as the bytes arrive (a chunked body has no Content-Length): never more than the limit is buffered.
   const read = await readBodyLimited(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-  if (!read.ok) return { admitted: false, response: read.response };
+  if (!read.ok) return refuse(() => read.response);
   try {
     const input = await parseInput(request, read.body, options);
-    return { admitted: true, userId, body: read.body, input, balanceHeader };
+    return { admitted: true, userId, sessionVersion, verifySession, body: read.body, input, balanceHeader };
   } catch (error) {
     if (error instanceof BadRequestError) {
       const issues = error.details ? { issues: error.details } : {};
-      return {
-        admitted: false,
-        response: apiError("invalid_request", error.message, { extra: issues, headers: await balanceHeader() }),
-      };
+      return refuse(async () =>
+        apiError("invalid_request", error.message, { extra: issues, headers: await balanceHeader() }),
+      );
     }
     throw error;
   }
+}
+
+export function unauthorized(): Response {
+  return apiError("unauthorized", "Sign in to use this feature.");
+}
+
+/**
+ * The request's user. Checked now (`currentUserId`), unless the app gives `currentSession` and the
+ * request has no Idempotency-Key (whose stored answer may be replayed before any hold): then the
+ * token is only decoded, and its version goes to the hold, which checks it in its own statement.
+ */
+async function sessionOf<U, E extends CostEngine<U>>(
+  request: Request,
+  config: Pick<MeteringConfig<U, E>, "currentUserId" | "currentSession">,
+): Promise<{ userId: string; sessionVersion?: number; verifySession(): Promise<boolean> } | null> {
+  if (config.currentSession && !request.headers.has("idempotency-key")) {
+    const claims = await config.currentSession(request);
+    if (!claims) return null;
+    return {
+      userId: claims.userId,
+      sessionVersion: claims.sessionVersion,
+      verifySession: claims.verify,
+    };
+  }
+  const userId = await config.currentUserId(request);
+  return userId ? { userId, verifySession: async () => true } : null;
 }
 
 /** The balance for a header on a refusal; a refusal is still answered when it cannot be read. */

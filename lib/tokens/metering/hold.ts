@@ -2,7 +2,12 @@
 // a refusal that holds nothing: 402 insufficient_tokens with what is required and what is available
 // (in tokens), 402 spend_limit_reached when the user's spend limit refuses it (the cap, what is
 // spent and held), 403 for a user without a token account, 400 when the estimate itself refuses the
-// input (BadRequestError).
+// input (BadRequestError), 401 when the session was revoked.
+//
+// The session: when admission left its check to the hold (`sessionVersion`), the reserve carries the
+// token's version and `ledger_apply` holds only while it is the user's current one — checked in the
+// hold's own statement, before the balance, so a revoked token is refused without a round trip of
+// its own and learns nothing of the balance; the 400 of an estimate checks it first (`verifySession`).
 //
 // Before a 402, the user's expired holds (left by a process that died) are swept and the reserve is
 // tried once more, so they can never lock the user out (nor count against their cap). A hold is at least 1 millitoken. Every
@@ -11,6 +16,7 @@
 import type { Db } from "../../db/client";
 import { timeOrderedId } from "../ids";
 import { sweepExpiredReservations, type HotLedger, type ReserveResult, type SpendLimitReached } from "../ledger";
+import { unauthorized } from "./admission";
 import { BadRequestError } from "./errors";
 import type { CostEngine } from "./meter";
 import { apiError } from "../../http/api-error";
@@ -32,7 +38,21 @@ export interface Hold<E> {
 }
 
 export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
-  { feature, userId, input }: { feature: string; userId: string; input: TInput },
+  {
+    feature,
+    userId,
+    input,
+    sessionVersion,
+    verifySession,
+  }: {
+    feature: string;
+    userId: string;
+    input: TInput;
+    /** The token's session version, when the hold is to check it (admission did not). */
+    sessionVersion?: number;
+    /** Whether the session is current, before an answer that is not the hold's (default: it is). */
+    verifySession?: () => Promise<boolean>;
+  },
   {
     db,
     ledger,
@@ -54,7 +74,10 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
     estimate = await options.estimate(input, { userId, pricing, engine });
   } catch (error) {
     await forgetClaim();
-    if (error instanceof BadRequestError) return { response: apiError("invalid_request", error.message) };
+    if (error instanceof BadRequestError)
+      return {
+        response: (await (verifySession?.() ?? true)) ? apiError("invalid_request", error.message) : unauthorized(),
+      };
     throw error;
   }
   const requestId = timeOrderedId();
@@ -66,6 +89,7 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
       requestId,
       ttlMs: options.ttlMs ?? DEFAULT_HOLD_TTL_MS,
       pricingVersion: pricing.version,
+      ...(sessionVersion !== undefined && { sessionVersion }),
     });
   let held = await reserve();
   if (!held.ok && (held.error.type === "InsufficientTokens" || held.error.type === "SpendLimitReached")) {
@@ -92,6 +116,7 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
     };
   }
   if (held.error.type === "SpendLimitReached") return spendLimitReached(held.error, { feature, userId, config, log });
+  if (held.error.type === "SessionRevoked") return { response: unauthorized() };
   log("reserve_failed", { feature, userId, error: held.error });
   return { response: apiError("no_token_account", "Your account has no token balance.") };
 }

@@ -99,8 +99,20 @@ export interface MeteringConfig<U, E extends CostEngine<U> = CostEngine<U>> {
   db(): Db;
   /** Reserve, settle and release (the app's ledger pipeline). */
   ledger(): HotLedger;
-  /** The signed-in user's id for this request, or null. */
+  /** The signed-in user's id for this request, checked (a revoked session is null), or null. */
   currentUserId(request: Request): Promise<string | null>;
+  /**
+   * The signed-in session's claims for this request — its user and the version its token was issued
+   * with (users.session_version) — decoded but not yet checked against the database, or null. When
+   * given, the hold checks the version in its own statement, so a call makes two round trips (the
+   * hold, the charge) rather than three, and a token revoked anywhere is refused (401) at once,
+   * holding nothing. Any answer given before the hold checks the session first: a refusal with
+   * `verify` (a fresh read, no cache), a stored answer replayed for an Idempotency-Key with
+   * `currentUserId`.
+   */
+  currentSession?(
+    request: Request,
+  ): Promise<{ userId: string; sessionVersion: number; verify(): Promise<boolean> } | null>;
   /**
    * The app's public origin (APP_URL), against which a browser's Origin header is checked: a
    * cross-site request is refused before anything else (lib/http/csrf.ts). Default: the request URL's.

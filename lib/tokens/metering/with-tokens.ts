@@ -25,6 +25,8 @@
 //
 // Database round trips on the happy path: reserve and settle, one statement each — through the
 // ledger pipeline, which sends the calls of concurrent requests together (lib/tokens/ledger/pipeline.ts).
+// With the app's `currentSession`, the session's version is checked inside the reserve's statement
+// (admission.ts, hold.ts), so it costs no round trip of its own.
 import { isDatabaseUnavailable } from "../../db/unavailable";
 import { admit } from "./admission";
 import { holdWorstCase } from "./hold";
@@ -92,7 +94,7 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
     async function serve(request: Request, requestId: string, log: MeteringLog, trace: RequestTrace) {
       const admission = await admit(request, config, options, limiter);
       if (!admission.admitted) return admission.response;
-      const { userId, body, input } = admission;
+      const { userId, body, input, sessionVersion, verifySession } = admission;
       trace.set(() => ({ [ATTR.userId]: userId }));
       const db = config.db();
       const ledger = config.ledger();
@@ -102,7 +104,11 @@ export function createWithTokens<U, E extends CostEngine<U> = CostEngine<U>>(con
       const { claim } = claimed;
 
       const held = await traceHold(trace, options, (traced) =>
-        holdWorstCase({ feature, userId, input }, { db, ledger, config, options: traced, log }, claim.forget),
+        holdWorstCase(
+          { feature, userId, input, sessionVersion, verifySession },
+          { db, ledger, config, options: traced, log },
+          claim.forget,
+        ),
       );
       if ("response" in held) return held.response;
 
