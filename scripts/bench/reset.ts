@@ -41,12 +41,39 @@ const log = (line: string) => console.log(`· ${line}`);
  * --shared-buffers=SIZE (e.g. 2GB) and --max-wal-size=SIZE: the server's memory and checkpoint
  * spacing, for a run the size of a production database (the embedded default is 128MB and 1GB).
  */
-const SETTINGS = Object.fromEntries(
+const SETTINGS: Record<string, string> = Object.fromEntries(
   [
     ["shared_buffers", stringArg("shared-buffers")],
     ["max_wal_size", stringArg("max-wal-size")],
   ].filter((entry): entry is [string, string] => entry[1] !== null),
 );
+/** --statements: load pg_stat_statements and print the run's costliest statements (nested ones too). */
+const STATEMENTS = process.argv.includes("--statements");
+if (STATEMENTS)
+  Object.assign(SETTINGS, { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" });
+
+/** Server-wide counters read before and after the run: WAL, checkpoints, autovacuum, buffer reads. */
+interface ServerCounters {
+  walBytes: number;
+  walFpi: number;
+  walRecords: number;
+  checkpoints: number;
+  autovacuums: number;
+  blocksRead: number;
+  blocksHit: number;
+}
+
+async function serverCounters(db: Db): Promise<ServerCounters> {
+  const [row] = await db.$queryRawUnsafe<Record<keyof ServerCounters, number>[]>(`
+    SELECT (SELECT wal_bytes FROM pg_stat_wal)::float8 AS "walBytes",
+           (SELECT wal_fpi FROM pg_stat_wal)::float8 AS "walFpi",
+           (SELECT wal_records FROM pg_stat_wal)::float8 AS "walRecords",
+           (SELECT num_timed + num_requested FROM pg_stat_checkpointer)::float8 AS checkpoints,
+           (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables)::float8 AS autovacuums,
+           (SELECT blks_read FROM pg_stat_database WHERE datname = current_database())::float8 AS "blocksRead",
+           (SELECT blks_hit FROM pg_stat_database WHERE datname = current_database())::float8 AS "blocksHit"`);
+  return row!;
+}
 
 /**
  * USERS accounts whose period ended before NOW (60% free, 40% paid with a synced new period) and
@@ -109,6 +136,19 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
   return { free: counts!.free, paid: counts!.paid, pastDue: counts!.past_due };
 }
 
+/** Wall µs per account started over each tenth of the run's batches (from the run's start). */
+function perTenth(startedAt: number, progress: { at: number; started: number }[]): number[] {
+  const out: number[] = [];
+  let from = { at: startedAt, started: 0 };
+  for (let tenth = 1; tenth <= 10; tenth++) {
+    const to = progress[Math.ceil((progress.length * tenth) / 10) - 1];
+    if (!to || to.started === from.started) continue;
+    out.push(round(((to.at - from.at) * 1000) / (to.started - from.started)));
+    from = to;
+  }
+  return out;
+}
+
 async function main(): Promise<number> {
   const server = await startBenchServer(`bench-reset-${process.pid}`, log, SETTINGS);
   let db: Db | undefined;
@@ -121,14 +161,45 @@ async function main(): Promise<number> {
       `${USERS + PAST_DUE} due accounts (${shapes.free} free, ${shapes.paid} paid and renewed, ${shapes.pastDue} past_due) in ${round((performance.now() - setupStarted) / 1000, 1)} s`,
     );
 
-    const options = { now: NOW, batchSize: BATCH, concurrency: CONCURRENCY };
+    if (STATEMENTS) {
+      await db.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      await db.$executeRawUnsafe("SELECT pg_stat_statements_reset()");
+    }
+    // The run's progress, batch by batch: the wall time per account of each tenth of the run, so a
+    // cost that grows as the run advances (something scanned or cached that grows) shows up.
+    const progress: { at: number; started: number }[] = [];
+    const options = {
+      now: NOW,
+      batchSize: BATCH,
+      concurrency: CONCURRENCY,
+      afterBatch: ({ periodsStarted }: { periodsStarted: number }) => {
+        progress.push({ at: performance.now(), started: periodsStarted });
+      },
+    };
     const cpu = cpuSampler(server.dataDir);
+    const countersBefore = await serverCounters(db);
     const before = cpu();
     const run = await resetMonthlyTokens(db, { connectionString: server.url }, options);
     const after = cpu();
+    const countersAfter = await serverCounters(db);
     const cores = coresUsed(before, after);
     log(`run:   ${resetLogLine(run)}`);
-    const rerun = await resetMonthlyTokens(db, { connectionString: server.url }, options);
+    const tenths = perTenth(before.at, progress);
+    log(`wall µs an account, by tenth of the run: ${tenths.join(" ")}`);
+    const delta = (key: keyof ServerCounters) => countersAfter[key] - countersBefore[key];
+    log(
+      `server: WAL ${round(delta("walBytes") / run.periodsStarted)} B and ${round(delta("walRecords") / run.periodsStarted, 1)} records an account ` +
+        `(${round(delta("walFpi") / run.periodsStarted, 2)} full-page images), ${delta("checkpoints")} checkpoints, ` +
+        `${delta("autovacuums")} autovacuum/analyze runs, ${round(delta("blocksRead") / run.periodsStarted, 2)} blocks read ` +
+        `and ${round(delta("blocksHit") / run.periodsStarted, 1)} hit an account`,
+    );
+    if (STATEMENTS) {
+      const top = await db.$queryRawUnsafe<{ ms: number; calls: number; query: string }[]>(`
+        SELECT round(total_exec_time)::float8 AS ms, calls::float8 AS calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+        FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 12`);
+      for (const t of top) log(`statement ${t.ms} ms, ${t.calls} calls: ${t.query}`);
+    }
+    const rerun = await resetMonthlyTokens(db, { connectionString: server.url }, { ...options, afterBatch: undefined });
     log(`rerun: ${resetLogLine(rerun)}`);
 
     // Granted twice = more than one grant row for the same account and period start.

@@ -145,11 +145,14 @@ export async function resetMonthlyTokens(
     let handing: Promise<string[]> = Promise.resolve([]);
     const nextIds = () =>
       (handing = handing.then(async () => {
-        if (exhausted) return [];
-        const next = await batch.nextBatch(db, cursor);
-        cursor = next.cursor;
-        if (next.ids.length === 0) exhausted = true;
-        return next.ids;
+        // A stretch of the range may hold no actionable account (all past_due, say): read on.
+        while (!exhausted) {
+          const next = await batch.nextBatch(db, cursor);
+          cursor = next.cursor;
+          exhausted = next.done;
+          if (next.ids.length > 0) return next.ids;
+        }
+        return [];
       }));
     let failed = false;
     const worker = async () => {
