@@ -4,12 +4,17 @@
 // past_due ones on top are examined and left alone. Measures the full run and the no-op rerun, then checks that no
 // period was granted twice and that the ledger invariant holds over the whole database.
 // Ends with one line `BENCH {json}`. Exits 1 when something was granted twice or the ledger is
-// wrong; a missed time target prints MISSED and still exits 0.
+// wrong; a missed time target prints MISSED and still exits 0. The target follows the size: 5 s for
+// 100,000 accounts, 60 s for the documented 1,000,000-account run (`runTarget`).
+// Linearity shows within one run: the wall time per account of each tenth of the run, and the
+// server's WAL bytes, full-page images, checkpoints and buffer reads per account (a cost that grows
+// with the database shows up as later tenths slower and more full-page images per account).
 // Also prints the CPU the run cost PostgreSQL and the bench process, and the cores the rest of the
 // machine kept busy meanwhile: on a shared machine the wall time follows the neighbours, the CPU
 // time per account much less.
 // Options: --users=N (default 100000), --batch=N (accounts per statement, default 5000),
-// --concurrency=N (batches in flight at once, default 2).
+// --concurrency=N (batches in flight at once, default 2), --statements (pg_stat_statements: the run's
+// costliest statements, triggers' and foreign-key checks' included).
 import { createDb, type Db } from "../../lib/db/connect";
 import { verifyLedger } from "../../lib/tokens/ledger";
 import { getActivePricing } from "../../lib/tokens/pricing-config";
@@ -28,10 +33,19 @@ function stringArg(name: string): string | null {
   return value;
 }
 
-const TARGETS = { seconds: 5, rerunSeconds: 2 };
 const NOW = new Date("2026-11-24T12:00:00.000Z");
 
 const USERS = numberArg("users", 100_000, { integer: true });
+/**
+ * The time targets for USERS accounts: issue 19's two goals, 5 s for 100,000 and 60 s for
+ * 1,000,000 (the documented run), a straight line between them, 5 s below and 60 s a million above.
+ */
+function runTarget(users: number): number {
+  if (users <= 100_000) return 5;
+  if (users >= 1_000_000) return (60 * users) / 1_000_000;
+  return 5 + ((users - 100_000) * (60 - 5)) / (1_000_000 - 100_000);
+}
+const TARGETS = { seconds: round(runTarget(USERS), 1), rerunSeconds: 2 };
 const BATCH = numberArg("batch", 5_000, { integer: true });
 const CONCURRENCY = numberArg("concurrency", 2, { integer: true });
 /** Due accounts with a past_due subscription on top of USERS: examined, left alone. */
