@@ -9,12 +9,13 @@ export type LockOutcome<T> = { acquired: true; value: T } | { acquired: false };
 /**
  * Runs `work` while holding the advisory lock `key`, or returns `{ acquired: false }` at once when
  * another session holds it (overlapping runs never both work). The lock is released, and the
- * connection closed, whether `work` succeeds or throws.
+ * connection closed, whether `work` succeeds or throws. `work` gets the lock's connection, for
+ * session state that must live exactly as long as the job (the reset's cursor of due accounts).
  */
 export async function withSessionAdvisoryLock<T>(
   connectionString: string,
   key: bigint,
-  work: () => Promise<T>,
+  work: (session: pg.Client) => Promise<T>,
 ): Promise<LockOutcome<T>> {
   const client = new pg.Client({ connectionString, application_name: "tollgate-lock" });
   await client.connect();
@@ -24,7 +25,7 @@ export async function withSessionAdvisoryLock<T>(
     ]);
     if (!rows[0]?.locked) return { acquired: false };
     try {
-      return { acquired: true, value: await work() };
+      return { acquired: true, value: await work(client) };
     } finally {
       await client.query("SELECT pg_advisory_unlock($1::bigint)", [key.toString()]).catch(() => {});
     }

@@ -4,12 +4,17 @@
 // past_due ones on top are examined and left alone. Measures the full run and the no-op rerun, then checks that no
 // period was granted twice and that the ledger invariant holds over the whole database.
 // Ends with one line `BENCH {json}`. Exits 1 when something was granted twice or the ledger is
-// wrong; a missed time target prints MISSED and still exits 0.
+// wrong; a missed time target prints MISSED and still exits 0. The target follows the size: 5 s for
+// 100,000 accounts, 60 s for the documented 1,000,000-account run (`runTarget`).
+// Linearity shows within one run: the wall time per account of each tenth of the run, and the
+// server's WAL bytes, full-page images, checkpoints and buffer reads per account (a cost that grows
+// with the database shows up as later tenths slower and more full-page images per account).
 // Also prints the CPU the run cost PostgreSQL and the bench process, and the cores the rest of the
 // machine kept busy meanwhile: on a shared machine the wall time follows the neighbours, the CPU
 // time per account much less.
 // Options: --users=N (default 100000), --batch=N (accounts per statement, default 5000),
-// --concurrency=N (batches in flight at once, default 2).
+// --concurrency=N (batches in flight at once, default 2), --statements (pg_stat_statements: the run's
+// costliest statements, triggers' and foreign-key checks' included).
 import { createDb, type Db } from "../../lib/db/connect";
 import { verifyLedger } from "../../lib/tokens/ledger";
 import { getActivePricing } from "../../lib/tokens/pricing-config";
@@ -28,10 +33,19 @@ function stringArg(name: string): string | null {
   return value;
 }
 
-const TARGETS = { seconds: 5, rerunSeconds: 2 };
 const NOW = new Date("2026-11-24T12:00:00.000Z");
 
 const USERS = numberArg("users", 100_000, { integer: true });
+/**
+ * The time targets for USERS accounts: issue 19's two goals, 5 s for 100,000 and 60 s for
+ * 1,000,000 (the documented run), a straight line between them, 5 s below and 60 s a million above.
+ */
+function runTarget(users: number): number {
+  if (users <= 100_000) return 5;
+  if (users >= 1_000_000) return (60 * users) / 1_000_000;
+  return 5 + ((users - 100_000) * (60 - 5)) / (1_000_000 - 100_000);
+}
+const TARGETS = { seconds: round(runTarget(USERS), 1), rerunSeconds: 2 };
 const BATCH = numberArg("batch", 5_000, { integer: true });
 const CONCURRENCY = numberArg("concurrency", 2, { integer: true });
 /** Due accounts with a past_due subscription on top of USERS: examined, left alone. */
@@ -41,12 +55,39 @@ const log = (line: string) => console.log(`· ${line}`);
  * --shared-buffers=SIZE (e.g. 2GB) and --max-wal-size=SIZE: the server's memory and checkpoint
  * spacing, for a run the size of a production database (the embedded default is 128MB and 1GB).
  */
-const SETTINGS = Object.fromEntries(
+const SETTINGS: Record<string, string> = Object.fromEntries(
   [
     ["shared_buffers", stringArg("shared-buffers")],
     ["max_wal_size", stringArg("max-wal-size")],
   ].filter((entry): entry is [string, string] => entry[1] !== null),
 );
+/** --statements: load pg_stat_statements and print the run's costliest statements (nested ones too). */
+const STATEMENTS = process.argv.includes("--statements");
+if (STATEMENTS)
+  Object.assign(SETTINGS, { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" });
+
+/** Server-wide counters read before and after the run: WAL, checkpoints, autovacuum, buffer reads. */
+interface ServerCounters {
+  walBytes: number;
+  walFpi: number;
+  walRecords: number;
+  checkpoints: number;
+  autovacuums: number;
+  blocksRead: number;
+  blocksHit: number;
+}
+
+async function serverCounters(db: Db): Promise<ServerCounters> {
+  const [row] = await db.$queryRawUnsafe<Record<keyof ServerCounters, number>[]>(`
+    SELECT (SELECT wal_bytes FROM pg_stat_wal)::float8 AS "walBytes",
+           (SELECT wal_fpi FROM pg_stat_wal)::float8 AS "walFpi",
+           (SELECT wal_records FROM pg_stat_wal)::float8 AS "walRecords",
+           (SELECT num_timed + num_requested FROM pg_stat_checkpointer)::float8 AS checkpoints,
+           (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables)::float8 AS autovacuums,
+           (SELECT blks_read FROM pg_stat_database WHERE datname = current_database())::float8 AS "blocksRead",
+           (SELECT blks_hit FROM pg_stat_database WHERE datname = current_database())::float8 AS "blocksHit"`);
+  return row!;
+}
 
 /**
  * USERS accounts whose period ended before NOW (60% free, 40% paid with a synced new period) and
@@ -109,6 +150,19 @@ async function createDueAccounts(db: Db): Promise<{ free: number; paid: number; 
   return { free: counts!.free, paid: counts!.paid, pastDue: counts!.past_due };
 }
 
+/** Wall µs per account started over each tenth of the run's batches (from the run's start). */
+function perTenth(startedAt: number, progress: { at: number; started: number }[]): number[] {
+  const out: number[] = [];
+  let from = { at: startedAt, started: 0 };
+  for (let tenth = 1; tenth <= 10; tenth++) {
+    const to = progress[Math.ceil((progress.length * tenth) / 10) - 1];
+    if (!to || to.started === from.started) continue;
+    out.push(round(((to.at - from.at) * 1000) / (to.started - from.started)));
+    from = to;
+  }
+  return out;
+}
+
 async function main(): Promise<number> {
   const server = await startBenchServer(`bench-reset-${process.pid}`, log, SETTINGS);
   let db: Db | undefined;
@@ -121,14 +175,45 @@ async function main(): Promise<number> {
       `${USERS + PAST_DUE} due accounts (${shapes.free} free, ${shapes.paid} paid and renewed, ${shapes.pastDue} past_due) in ${round((performance.now() - setupStarted) / 1000, 1)} s`,
     );
 
-    const options = { now: NOW, batchSize: BATCH, concurrency: CONCURRENCY };
+    if (STATEMENTS) {
+      await db.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      await db.$executeRawUnsafe("SELECT pg_stat_statements_reset()");
+    }
+    // The run's progress, batch by batch: the wall time per account of each tenth of the run, so a
+    // cost that grows as the run advances (something scanned or cached that grows) shows up.
+    const progress: { at: number; started: number }[] = [];
+    const options = {
+      now: NOW,
+      batchSize: BATCH,
+      concurrency: CONCURRENCY,
+      afterBatch: ({ periodsStarted }: { periodsStarted: number }) => {
+        progress.push({ at: performance.now(), started: periodsStarted });
+      },
+    };
     const cpu = cpuSampler(server.dataDir);
+    const countersBefore = await serverCounters(db);
     const before = cpu();
     const run = await resetMonthlyTokens(db, { connectionString: server.url }, options);
     const after = cpu();
+    const countersAfter = await serverCounters(db);
     const cores = coresUsed(before, after);
     log(`run:   ${resetLogLine(run)}`);
-    const rerun = await resetMonthlyTokens(db, { connectionString: server.url }, options);
+    const tenths = perTenth(before.at, progress);
+    log(`wall µs an account, by tenth of the run: ${tenths.join(" ")}`);
+    const delta = (key: keyof ServerCounters) => countersAfter[key] - countersBefore[key];
+    log(
+      `server: WAL ${round(delta("walBytes") / run.periodsStarted)} B and ${round(delta("walRecords") / run.periodsStarted, 1)} records an account ` +
+        `(${round(delta("walFpi") / run.periodsStarted, 2)} full-page images), ${delta("checkpoints")} checkpoints, ` +
+        `${delta("autovacuums")} autovacuum/analyze runs, ${round(delta("blocksRead") / run.periodsStarted, 2)} blocks read ` +
+        `and ${round(delta("blocksHit") / run.periodsStarted, 1)} hit an account`,
+    );
+    if (STATEMENTS) {
+      const top = await db.$queryRawUnsafe<{ ms: number; calls: number; query: string }[]>(`
+        SELECT round(total_exec_time)::float8 AS ms, calls::float8 AS calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+        FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 12`);
+      for (const t of top) log(`statement ${t.ms} ms, ${t.calls} calls: ${t.query}`);
+    }
+    const rerun = await resetMonthlyTokens(db, { connectionString: server.url }, { ...options, afterBatch: undefined });
     log(`rerun: ${resetLogLine(rerun)}`);
 
     // Granted twice = more than one grant row for the same account and period start.

@@ -399,6 +399,85 @@ describe("resetMonthlyTokens: exactly once", () => {
   });
 });
 
+describe("resetMonthlyTokens: the work list", () => {
+  /** The accounts `users` in the database's own order of user ids (the order the reset takes them). */
+  async function inIdOrder(users: string[]): Promise<string[]> {
+    const rows = await t.sql<{ user_id: string }>(
+      "SELECT user_id FROM user_token_balance WHERE user_id = ANY($1) ORDER BY user_id",
+      [users],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  it("takes the due accounts in user-id order, not in next-reset order (each index page in one stretch)", async () => {
+    const byId = await inIdOrder(await accounts(6));
+    // The higher the id, the earlier the reset: next-reset order is the reverse of id order.
+    for (const [i, user] of byId.entries()) {
+      await t.sql(
+        "UPDATE user_token_balance SET next_reset_at = $2::timestamptz - make_interval(hours => $3) WHERE user_id = $1",
+        [user, FEB, i + 1],
+      );
+    }
+    const taken: string[] = [];
+    const summary = await reset({
+      now: FEB,
+      batchSize: 1,
+      concurrency: 1,
+      afterBatch: async () => {
+        const started = await t.sql<{ user_id: string }>(
+          "SELECT user_id FROM user_token_balance WHERE user_id = ANY($1) AND period_start = $2",
+          [byId, FEB],
+        );
+        taken.push(...started.map((r) => r.user_id).filter((u) => !taken.includes(u)));
+      },
+    });
+    expect(summary).toMatchObject({ periodsStarted: 6, batches: 6, errors: [] });
+    expect(taken).toEqual(byId);
+    await expectLedgerConsistent();
+  });
+
+  it("reaches every due account past long stretches of accounts it leaves alone", async () => {
+    const byId = await inIdOrder(await accounts(12));
+    // Every account but the 4th, 8th and last is past_due: batches of 2 from a list of 3 actionable.
+    const actionable = [byId[3]!, byId[7]!, byId[11]!];
+    for (const user of byId) if (!actionable.includes(user)) await subscribe(user, "past_due", SIGNUP, FEB);
+    const summary = await reset({ now: FEB, batchSize: 2, concurrency: 2 });
+    expect(summary).toMatchObject({ periodsStarted: 3, heldBack: 9, batches: 2, errors: [] });
+    for (const user of byId) {
+      expect((await state(user)).periodStart).toEqual(actionable.includes(user) ? FEB : SIGNUP);
+    }
+    expect(await reset({ now: FEB, batchSize: 2, concurrency: 2 })).toMatchObject({ periodsStarted: 0, heldBack: 9 });
+  });
+
+  it("leaves alone an account a webhook started after the run listed it", async () => {
+    const [first, second] = await inIdOrder(await accounts(2));
+    await subscribe(second!, "active", FEB, MAR);
+    const summary = await reset({
+      now: FEB,
+      batchSize: 1,
+      concurrency: 1,
+      // The list was read before the first batch; the webhook starts the second account meanwhile.
+      afterBatch: async ({ batch }) => {
+        if (batch !== 1) return;
+        const r = await startPeriod(t.db, {
+          userId: second!,
+          periodStart: FEB,
+          periodEnd: MAR,
+          allowance: PRO,
+          sourceType: "stripe_invoice",
+          sourceRef: `in_${second}`,
+        });
+        expect(r).toMatchObject({ ok: true, duplicate: false });
+      },
+    });
+    expect(summary).toMatchObject({ periodsStarted: 1, errors: [] });
+    expect(await state(first!)).toMatchObject({ allowance: FREE, periodStart: FEB });
+    expect(await state(second!)).toMatchObject({ allowance: PRO, periodStart: FEB, nextResetAt: MAR });
+    expect(await grantsOf(second!)).toHaveLength(2); // sign-up and the webhook's, not the cron's
+    await expectLedgerConsistent();
+  });
+});
+
 describe("resetMonthlyTokens: bad rows and the sweep", () => {
   it("reports an account it cannot reset and goes on with the rest", async () => {
     const unknownPlan = await account();

@@ -8,9 +8,11 @@
 // - Set-based: one statement per batch of accounts (lock, expiry rows, grant rows, balances), each
 //   batch its own transaction. A run killed between batches left only whole batches behind; the next
 //   run continues with the accounts still due. A run after a complete one changes nothing.
-// - Linear: batches are taken in (next_reset_at, user_id) order, each continuing where the last one
-//   ended (batch-statement.ts), so a run reads each due account once; `concurrency` batches (of
-//   disjoint accounts) run at once on their own connections, so both of a small server's cores work.
+// - Linear: the due accounts are read once per run, into a cursor the server keeps for the run's
+//   lock connection, and taken in user-id order, so each index page a reset writes is touched in
+//   one stretch (batch-statement.ts `openDueCursor` has the measurements); `concurrency` batches
+//   (of disjoint accounts) run at once on their own connections, so both of a small server's cores
+//   work. An account that becomes due or actionable during a run is left to the next run.
 // - One run at a time: a session advisory lock; an overlapping run returns at once without working.
 // - A bad account is reported and skipped; the rest go on.
 //
@@ -36,14 +38,7 @@ import type { Db } from "../../db/client";
 import { withSessionAdvisoryLock } from "../../db/advisory-lock";
 import { sweepExpiredReservations } from "../ledger";
 import { getActivePricing, type PricingConfig } from "../pricing-config";
-import {
-  BatchStatement,
-  HELD_STATUSES,
-  NEW_PERIOD_UNPAID,
-  PAID_STATUSES,
-  type BatchCursor,
-  type BatchRow,
-} from "./batch-statement";
+import { BatchStatement, HELD_STATUSES, NEW_PERIOD_UNPAID, PAID_STATUSES, type BatchRow } from "./batch-statement";
 
 /** How long after a paid period starts the cron waits for `invoice.paid` before granting it. */
 export const RENEWAL_GRACE_MS = 3 * 60 * 60 * 1000;
@@ -134,22 +129,22 @@ export async function resetMonthlyTokens(
   };
   const batch = new BatchStatement(pricing, now, batchSize, new Date(now.getTime() - renewalGraceMs));
 
-  const outcome = await withSessionAdvisoryLock(connectionString, RESET_LOCK_KEY, async () => {
+  const outcome = await withSessionAdvisoryLock(connectionString, RESET_LOCK_KEY, async (session) => {
     summary.ran = true;
     summary.reservationsReleased = (await sweepExpiredReservations(db, now)).expired;
     const excluded: string[] = [];
-    // The batches' ids come from one keyset scan, handed out in turn (never two batches with the
-    // same account); each worker runs the batches it is handed, one statement each.
-    let cursor: BatchCursor | null = null;
+    // The batches' ids come from one cursor over the due accounts in user-id order, handed out in
+    // turn (never two batches with the same account); each worker runs the batches it is handed,
+    // one statement each.
+    const due = await batch.openDueCursor(session);
     let exhausted = false;
     let handing: Promise<string[]> = Promise.resolve([]);
     const nextIds = () =>
       (handing = handing.then(async () => {
         if (exhausted) return [];
-        const next = await batch.nextBatch(db, cursor);
-        cursor = next.cursor;
-        if (next.ids.length === 0) exhausted = true;
-        return next.ids;
+        const ids = await due.next();
+        if (ids.length === 0) exhausted = true;
+        return ids;
       }));
     let failed = false;
     const worker = async () => {
@@ -181,6 +176,7 @@ export async function resetMonthlyTokens(
     );
     const failure = workers.find((w) => w.status === "rejected");
     if (failure) throw failure.reason;
+    await due.close();
     const [left] = await db.$queryRaw<{ held: number; awaiting: number; unpaid: number }[]>`
       SELECT count(*) FILTER (WHERE s.status IN ${HELD_STATUSES})::int AS held,
              count(*) FILTER (WHERE s.status IN ${PAID_STATUSES} AND NOT ${NEW_PERIOD_UNPAID})::int AS awaiting,
