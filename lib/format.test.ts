@@ -16,6 +16,8 @@ import {
   formatTokensWithUnit,
   isoDay,
   DEFAULT_LOCALE,
+  dateTimeFormat,
+  numberFormat,
   shownTokens,
 } from "./format";
 
@@ -308,5 +310,29 @@ describe("the user's locale and time zone (French, Europe/Paris)", () => {
     expect(formatRelativeDay(lateUtc, now, "en", "UTC")).toBe("today");
     expect(formatRelativeDay(lateUtc, now, "fr", "Europe/Paris")).toBe("demain");
     expect(formatDateWithRelative(lateUtc, now, "fr", "Europe/Paris")).toBe("2 mars 2026 (demain)");
+  });
+});
+
+describe("shared formatters", () => {
+  it("hands out one formatter per locale and options, formatting as a new one would", () => {
+    const a = numberFormat("fr", { maximumFractionDigits: 1 });
+    expect(numberFormat("fr", { maximumFractionDigits: 1 })).toBe(a);
+    expect(numberFormat("fr", { maximumFractionDigits: 0 })).not.toBe(a);
+    expect(numberFormat("en-US", { maximumFractionDigits: 1 })).not.toBe(a);
+    expect(a.format(1234.56)).toBe(new Intl.NumberFormat("fr", { maximumFractionDigits: 1 }).format(1234.56));
+    const d = dateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+    expect(dateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" })).toBe(d);
+    expect(dateTimeFormat("en-US", { dateStyle: "medium", timeZone: "Europe/Paris" })).not.toBe(d);
+  });
+
+  it("still rejects a locale Intl rejects, and caches nothing for it", () => {
+    expect(() => numberFormat("not a locale!", {})).toThrow(RangeError);
+    expect(() => formatCount(1, "not a locale!")).toThrow(RangeError);
+  });
+
+  it("keeps formatting right past its capacity (it is cleared, not grown)", () => {
+    // More distinct keys than the cache holds: each call still formats correctly.
+    for (let i = 0; i < 600; i++) expect(numberFormat("en-US", { maximumFractionDigits: i % 21 }).format(1)).toBe("1");
+    for (let i = 0; i < 300; i++) expect(formatPercent(0.5, "en-US", i % 21)).toBe("50%");
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CSV_COLUMNS, csvField, csvFileName, csvHeader, csvRow, csvText } from "./csv";
 import { defaultPlans, ledgerRow, parseCsv } from "@/test/history/fixtures";
 
@@ -79,6 +79,41 @@ describe("csvRow", () => {
 
   it("has one header field per column", () => {
     expect(parseCsv(csvHeader())).toEqual([[...CSV_COLUMNS]]);
+  });
+});
+
+describe("csvRow's cost per row", () => {
+  const NumberFormat = Intl.NumberFormat;
+  afterEach(() => {
+    Intl.NumberFormat = NumberFormat;
+  });
+
+  // The export writes 100,000 rows in one response: a formatter built per row (~10 µs and native
+  // memory the garbage collector frees late) made its memory grow with the row count (bench:pages).
+  it("builds no Intl formatter per row once the first row is written", () => {
+    const usage = { model: "gpt-5-mini", inputTokens: 1234, outputTokens: 210, calls: 2 };
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      row({
+        id: BigInt(i),
+        feature: "chat",
+        usage,
+        purchasedDelta: -BigInt(1000 + i),
+        shortfall: BigInt(i % 2) * 500n,
+      }),
+    );
+    rows.slice(0, 2).forEach((r) => csvRow(r, plans)); // with and without a shortfall: every format once
+    let built = 0;
+    Intl.NumberFormat = new Proxy(NumberFormat, {
+      construct(target, args) {
+        built++;
+        return Reflect.construct(target, args) as object;
+      },
+    });
+    const lines = rows.map((r) => csvRow(r, plans));
+    expect(built).toBe(0);
+    expect(parseCsv(lines[1]!)[0]![2]).toBe(
+      "Coach chat · gpt-5-mini · 2 calls · 1,234 in / 210 out · 0.5 tokens not covered",
+    );
   });
 });
 

@@ -5,7 +5,7 @@
 // numeric fields are ours and never are.
 import { formatTokensExact } from "../format";
 import type { LedgerRow } from "../tokens/ledger";
-import { describeRow, featureTitle, totalDelta, type PlanNameResolver } from "./describe";
+import { describeParts, featureTitle, totalDelta, type PlanNameResolver } from "./describe";
 
 /** UTF-8 byte order mark: spreadsheet programs then read "−" and "·" as UTF-8. */
 export const CSV_BOM = "\uFEFF";
@@ -60,7 +60,7 @@ function count(value: unknown): string {
 }
 
 export function csvRow(row: LedgerRow, planName: PlanNameResolver): string {
-  const { title, details } = describeRow(row, planName);
+  const { title, details } = describeParts(row, planName);
   const usage = row.usage;
   return csvLine([
     row.createdAt.toISOString(),

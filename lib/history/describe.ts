@@ -72,6 +72,15 @@ export function describeRow(
   return { title, details, amount, text: [title, ...details, amount].join(" · ") };
 }
 
+/** What happened and what it consisted of, without the amount (the CSV has its own exact columns). */
+export function describeParts(
+  row: DescribedRow,
+  planName: PlanNameResolver,
+  words: HistoryWords = ENGLISH_WORDS,
+): Pick<RowDescription, "title" | "details"> {
+  return parts(row, planName, words);
+}
+
 /** "Meal analyzer"; an unknown (retired) feature keeps its slug; no feature at all is "AI usage". */
 export function featureTitle(feature: string | null, { t }: HistoryWords = ENGLISH_WORDS): string {
   if (!feature) return t("history.kind.consume");

@@ -4,7 +4,8 @@
 // boundaries, including runs of rows with equal created_at that straddle them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbTx } from "@/lib/db/client";
-import { openAccount } from "@/lib/tokens/ledger";
+import pg from "pg";
+import { history, historyOnPool, openAccount } from "@/lib/tokens/ledger";
 import { parseCsv } from "@/test/history/fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { CSV_BOM, CSV_COLUMNS } from "./csv";
@@ -44,19 +45,16 @@ afterAll(async () => {
   await t?.drop();
 });
 
-/** t.db, counting the history page queries it runs. */
-function counting(): { tx: DbTx; pages: () => number } {
+/** The export's database handles on t, counting the history page queries run on the pool. */
+function counting(): { handles: { tx: DbTx; pool: Pick<pg.Pool, "query"> }; pages: () => number } {
   let pages = 0;
-  const tx = new Proxy(t.db, {
-    get(target, prop, receiver) {
-      if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-      return (strings: TemplateStringsArray, ...values: unknown[]) => {
-        if (strings.join("").includes("FROM token_transactions")) pages++;
-        return target.$queryRaw(strings, ...values);
-      };
-    },
-  });
-  return { tx, pages: () => pages };
+  const pool = {
+    query: ((text: string, values?: unknown[]) => {
+      if (text.includes("FROM token_transactions")) pages++;
+      return t.pool.query(text, values);
+    }) as pg.Pool["query"],
+  };
+  return { handles: { tx: t.db, pool }, pages: () => pages };
 }
 
 async function expectedIds(): Promise<string[]> {
@@ -71,8 +69,8 @@ async function expectedIds(): Promise<string[]> {
 
 describe("historyCsvStream with many rows", () => {
   it("sends its first rows before it reads the last page, and reads no further while the consumer waits", async () => {
-    const { tx, pages } = counting();
-    const reader = historyCsvStream(tx, userId, {}, { pageSize: PAGE }).getReader();
+    const { handles, pages } = counting();
+    const reader = historyCsvStream(handles, userId, {}, { pageSize: PAGE }).getReader();
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
     let text = "";
     while (!text.includes("\r\n", text.indexOf("\r\n") + 2)) {
@@ -100,12 +98,43 @@ describe("historyCsvStream with many rows", () => {
 
   it("exports every row once, newest first, across page boundaries inside runs of equal created_at", async () => {
     for (const pageSize of [9, 200]) {
-      const text = await new Response(historyCsvStream(t.db, userId, {}, { pageSize })).text();
+      const text = await new Response(historyCsvStream({ tx: t.db, pool: t.pool }, userId, {}, { pageSize })).text();
       const [, ...rows] = parseCsv(text.replace(CSV_BOM, ""));
       const ids = rows.map((r) => r[ID]!);
       expect(ids).toHaveLength(ROWS + 1);
       expect(new Set(ids).size).toBe(ROWS + 1);
       expect(ids).toEqual(await expectedIds());
     }
+  });
+
+  it("reads on the pool exactly the rows Prisma's history reads: same values, same types", async () => {
+    // The newest row, with every optional column set (the ledger is append-only: a new row).
+    await t.sql(
+      `INSERT INTO token_transactions (user_id, kind, allowance_delta, purchased_delta, allowance_after, purchased_after,
+         source_type, source_ref, feature, usage, cost_micro_usd, reason, idempotency_key, created_at)
+       VALUES ($1, 'consume', -5, 0, 0, 0, 'feature', 'req_1', 'chat',
+         '{"model":"gpt-5-mini","inputTokens":12,"outputTokens":3}', 4600, 'r', 'many:newest', now() + interval '1 day')`,
+      [userId],
+    );
+    for (const filters of [{}, { kinds: ["consume" as const], feature: "chat" }, { hideEmpty: false }]) {
+      let cursor: string | null = null;
+      let pagesRead = 0;
+      do {
+        const viaPrisma = await history(t.db, userId, { cursor, limit: 200, filters });
+        const viaPool = await historyOnPool(t.pool, userId, { cursor, limit: 200, filters });
+        expect(viaPool).toEqual(viaPrisma);
+        expect(typeof viaPool.rows[0]!.id).toBe("bigint");
+        cursor = viaPool.nextCursor;
+        pagesRead++;
+      } while (cursor);
+      expect(pagesRead).toBeGreaterThan(ROWS / 200);
+    }
+    const [newest] = (await historyOnPool(t.pool, userId, { limit: 1 })).rows;
+    expect(newest).toMatchObject({
+      costMicroUsd: 4600n,
+      usage: { model: "gpt-5-mini", inputTokens: 12 },
+      sourceRef: "req_1",
+    });
+    expect(newest!.createdAt).toBeInstanceOf(Date);
   });
 });

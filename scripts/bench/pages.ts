@@ -9,7 +9,8 @@
 // Then the CSV export: its time to first byte and in total, for 100,000 and for 10,000 rows, and the
 // server's peak resident memory growth during each (Linux: VmHWM reset through /proc/<pid>/clear_refs).
 // Ends with one line `BENCH {json}`. Exits 1 when a page does not answer 200 or an export is not
-// complete; a missed target prints MISSED and still exits 0.
+// complete; a missed target (a page's p95, the export's memory flat in its rows) prints MISSED and
+// still exits 0.
 // Options: --no-build (reuse the build in .data/next-bench when there is one), --requests=N (per
 // page, default 50), --explain (print EXPLAIN ANALYZE of the pages' ledger queries for the user).
 import { randomBytes } from "node:crypto";
@@ -39,6 +40,10 @@ const EXPLAIN = process.argv.includes("--explain");
 const REQUESTS = numberArg("requests", 50, { integer: true });
 const WARMUP = 5;
 const TARGET_P95_MS = 100;
+// "Memory flat in the number of rows": the server's peak RSS growth exporting 100,000 rows is at most
+// this much above its growth exporting 10,000 (the larger of the two 10k runs). Ten times the rows
+// must not cost ten times the memory; a few MB of noise (allocator, young generation) is allowed.
+const FLAT_MARGIN_MB = 16;
 const PASSWORD = "bench-pages-password";
 const log = (line: string) => console.log(`· ${line}`);
 
@@ -276,6 +281,12 @@ async function main(): Promise<number> {
         exports.map((e) => [e.label, e.rows, round(e.ttfb, 1), round(e.total), round(e.mb, 1), round(e.growthMb, 1)]),
       ),
     );
+    const tenGrowth = Math.max(exports[0]!.growthMb, exports[2]!.growthMb);
+    const excessMb = exports[1]!.growthMb - tenGrowth;
+    const flat = excessMb <= FLAT_MARGIN_MB;
+    console.log(
+      `export memory flat in rows (100k growth − 10k growth ≤ ${FLAT_MARGIN_MB} MB): ${round(excessMb, 1)} MB — ${Number.isNaN(excessMb) ? "not measured" : flat ? "met" : "MISSED"}`,
+    );
     for (const p of problems) console.log(`PROBLEM ${p}`);
     const bench = {
       ledger_rows: n,
@@ -292,6 +303,7 @@ async function main(): Promise<number> {
         ms: round(exports[0]!.total),
         rss_growth_mb: round(exports[0]!.growthMb, 1),
       },
+      export_memory_flat: Number.isNaN(excessMb) ? null : flat,
       loadavg: round(loadavg, 1),
       ok: problems.length === 0,
     };

@@ -43,6 +43,7 @@ export {
 export { openAccount, balance, type Balance } from "./account";
 export {
   history,
+  historyOnPool,
   encodeCursor,
   decodeCursor,
   TRANSACTION_KINDS,

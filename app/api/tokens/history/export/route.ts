@@ -2,7 +2,7 @@
 // row matching the filters (the same search params as the history on the subscription page),
 // streamed page by page, exact amounts. 401 without a session, 400 naming a bad filter.
 import { sessionUserId } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { db, pool } from "@/lib/db/client";
 import { csvFileName } from "@/lib/history/csv";
 import { historyCsvStream } from "@/lib/history/export";
 import { parseHistoryParams, toHistoryFilters } from "@/lib/history/filters";
@@ -20,7 +20,7 @@ export const GET = withErrorContract("GET /api/tokens/history/export", async (re
   // The export is every matching row: a page cursor has no meaning here and is not used.
   const { kind, feature } = parsed.params;
 
-  return new Response(historyCsvStream(db(), userId, toHistoryFilters({ kind, feature })), {
+  return new Response(historyCsvStream({ tx: db(), pool: pool() }, userId, toHistoryFilters({ kind, feature })), {
     headers: {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${csvFileName(new Date(), { kind, feature })}"`,
