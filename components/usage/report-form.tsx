@@ -1,11 +1,12 @@
 // The monthly report download: a plain GET form to the report route, which answers with a CSV
 // attachment (the page stays where it is; works without JavaScript).
 import { useLocale, useTranslations } from "next-intl";
+import { dateTimeFormat } from "@/lib/format";
 import { monthBounds } from "@/lib/tokens/usage";
 
 // A report month is a UTC month (as the report counts it), so it is named in UTC, in the user's language.
 const monthName = (month: string, locale: string) =>
-  new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(monthBounds(month).start);
+  dateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(monthBounds(month).start);
 
 export function ReportForm({ months }: { months: string[] }) {
   const t = useTranslations("usage.report");

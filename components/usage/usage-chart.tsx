@@ -3,11 +3,11 @@
 // same figures are in the data table next to it, which is the text alternative.
 import { useLocale, useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
-import { formatCompactCount } from "@/lib/format";
+import { dateTimeFormat, formatCompactCount, numberFormat } from "@/lib/format";
 import type { ChartRow, ChartSeries } from "./view";
 
 const dayLabel = (locale: string, day: string, withYear = false) =>
-  new Intl.DateTimeFormat(locale, {
+  dateTimeFormat(locale, {
     month: "short",
     day: "numeric",
     ...(withYear ? { year: "numeric" } : {}),
@@ -18,10 +18,10 @@ const dayLabel = (locale: string, day: string, withYear = false) =>
 const tick = (locale: string, value: number) =>
   value >= 1000
     ? formatCompactCount(value, locale)
-    : new Intl.NumberFormat(locale, { maximumFractionDigits: value >= 10 ? 0 : 2 }).format(value);
+    : numberFormat(locale, { maximumFractionDigits: value >= 10 ? 0 : 2 }).format(value);
 
 const tokensAmount = (locale: string, value: number) =>
-  new Intl.NumberFormat(locale, { maximumFractionDigits: value >= 100 ? 0 : 1 }).format(value);
+  numberFormat(locale, { maximumFractionDigits: value >= 100 ? 0 : 1 }).format(value);
 
 export function UsageChart({ rows, series, label }: { rows: ChartRow[]; series: ChartSeries[]; label: string }) {
   const locale = useLocale();

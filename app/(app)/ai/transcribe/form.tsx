@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useId, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
+import { numberFormat } from "@/lib/format";
 import { AiForm, inputClass } from "@/components/ai/ai-form";
 import { estimateAction } from "../actions";
 
@@ -8,7 +9,7 @@ const ACCEPT = ".wav,.mp3,.m4a,.mp4,.ogg,.oga,.opus,.webm,audio/wav,audio/mpeg,a
 const MAX_MB = 25;
 
 const oneDecimal = (value: number, locale: string) =>
-  new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+  numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
 
 /** The duration the browser reads (for the estimate; the server reads it again from the bytes). */
 function measure(file: File): Promise<number | null> {
