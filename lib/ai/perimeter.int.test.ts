@@ -6,7 +6,7 @@ import { encode, type JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { baseAuthConfig } from "../auth/base-config";
 import { sessionVersionHooks } from "../auth/callbacks";
-import { VERSION_CACHE_MS } from "../auth/session-version";
+import { knownRevoked, VERSION_CACHE_MS } from "../auth/session-version";
 import { grantAdmin } from "../auth/users";
 import { renderPng } from "@/dev/openai-simulator/images";
 import { startRouteHarness, type RouteHarness } from "@/test/ai/route-harness";
@@ -201,6 +201,8 @@ describe("signing out ends the session on the server", () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual(UNAUTHORIZED);
     expect(await accountOf(userId)).toEqual(before);
+    // This instance now knows: the cookie's next requests stop at admission, before the rate limit.
+    expect(knownRevoked(userId, 0)).toBe(true);
   });
 
   it("a cookie revoked on another instance learns nothing from a refusal: 401, not a 400 with the balance", async () => {

@@ -4,7 +4,13 @@ import type { JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { sessionVersionHooks } from "./callbacks";
-import { isSessionCurrent, revokeSessions, VERSION_CACHE_MS } from "./session-version";
+import {
+  isSessionCurrent,
+  isSessionCurrentNow,
+  knownRevoked,
+  revokeSessions,
+  VERSION_CACHE_MS,
+} from "./session-version";
 import { grantAdmin } from "./users";
 
 let t: TestDatabase;
@@ -79,6 +85,26 @@ describe("auth(): the jwt callback checks the session version", () => {
     await sleep(VERSION_CACHE_MS + 50);
     expect(await jwt({ token })).toBeNull();
     expect(await jwt({ token: { role: "user" } })).toBeNull();
+  });
+});
+
+describe("the metered routes' check (the version in the hold's statement, then a fresh read)", () => {
+  it("a fresh read sees another instance's revocation at once, and this instance then knows it", async () => {
+    const user = await newUser();
+    expect(await isSessionCurrent(t.db, user.id, 0)).toBe(true); // version 0 cached here
+    await t.sql(`UPDATE users SET session_version = session_version + 1 WHERE id = $1`, [user.id]);
+    expect(knownRevoked(user.id, 0)).toBe(false); // the cache still says 0
+    expect(await isSessionCurrentNow(t.db, user.id, 0)).toBe(false);
+    expect(knownRevoked(user.id, 0)).toBe(true); // refused from now on without a read
+    expect(knownRevoked(user.id, 1)).toBe(false); // the new token is not
+    expect(await isSessionCurrentNow(t.db, user.id, 1)).toBe(true);
+  });
+
+  it("a deleted user's token is known revoked after the fresh read", async () => {
+    const user = await newUser();
+    await t.db.user.delete({ where: { id: user.id } });
+    expect(await isSessionCurrentNow(t.db, user.id, 0)).toBe(false);
+    expect(knownRevoked(user.id, 0)).toBe(true);
   });
 });
 

@@ -70,6 +70,17 @@ export function knownRevoked(userId: string, version: number): boolean {
 }
 
 /**
+ * Whether a token of `userId` issued with `version` is current, read from the database now (no
+ * cache), and the version read kept in this instance's cache — so that `knownRevoked` refuses the
+ * same token from then on without a read. For answers that must not reach a revoked token.
+ */
+export async function isSessionCurrentNow(db: Db | DbTx, userId: string, version: number): Promise<boolean> {
+  const current = await readSessionVersion(db, userId);
+  versions().set(userId, current);
+  return current !== NO_USER && current === version;
+}
+
+/**
  * Ends every session of the user: tokens issued before this call are refused from now on (on this
  * instance at once, elsewhere within VERSION_CACHE_MS). Returns the new version (what a token issued
  * after it must carry), or null when there is no such user. Pass a transaction to make it part of

@@ -7,7 +7,7 @@ import { db } from "../db/client";
 import { env } from "../env";
 import { auth } from "./index";
 import { findSessionCookie, parseCookieHeader } from "./session-cookie";
-import { isSessionCurrent, knownRevoked, readSessionVersion, tokenSessionVersion } from "./session-version";
+import { isSessionCurrent, isSessionCurrentNow, knownRevoked, tokenSessionVersion } from "./session-version";
 
 export interface SessionUser {
   id: string;
@@ -80,7 +80,8 @@ export async function sessionUserId(request: Request): Promise<string | null> {
  * decrypted as `sessionUserId` does (same cache), but NOT checked against the database: for a caller
  * that checks the version in a statement it makes anyway (the metering wrapper's hold, through
  * `ledger_apply`). A token this instance already knows to be revoked gives null. `verify` checks the
- * version with a fresh read (no cache), for an answer that must not reach a revoked token.
+ * version with a fresh read (no cache), for an answer that must not reach a revoked token; a
+ * revoked one is then known here, and refused before the rate limit or any read.
  */
 export async function sessionClaims(
   request: Request,
@@ -88,5 +89,5 @@ export async function sessionClaims(
   const session = await decodedSession(request);
   if (!session || knownRevoked(session.userId, session.version)) return null;
   const { userId, version } = session;
-  return { userId, sessionVersion: version, verify: async () => (await readSessionVersion(db(), userId)) === version };
+  return { userId, sessionVersion: version, verify: () => isSessionCurrentNow(db(), userId, version) };
 }

@@ -116,7 +116,12 @@ export async function holdWorstCase<TInput, U, E extends CostEngine<U>>(
     };
   }
   if (held.error.type === "SpendLimitReached") return spendLimitReached(held.error, { feature, userId, config, log });
-  if (held.error.type === "SessionRevoked") return { response: unauthorized() };
+  if (held.error.type === "SessionRevoked") {
+    // Read once more so this instance knows the token is revoked: its next requests stop at
+    // admission, before the rate limit (a copied cookie cannot use up its owner's requests).
+    await verifySession?.().catch(() => false);
+    return { response: unauthorized() };
+  }
   log("reserve_failed", { feature, userId, error: held.error });
   return { response: apiError("no_token_account", "Your account has no token balance.") };
 }
