@@ -435,6 +435,15 @@ describe("catalogue coverage", () => {
     }
   });
 
+  it("answers a remembered id as it first did, also once the memo of ids has filled and been cleared", () => {
+    const first = catalogueEntry("gpt-4o-mini-realtime-preview-2024-12-17");
+    expect(first?.id).toBe("gpt-4o-mini-realtime-preview");
+    expect(catalogueEntry("gpt-4o-mini-realtime-preview-2024-12-17")).toBe(first);
+    for (let i = 0; i < 1_500; i++) expect(catalogueEntry(`unknown-model-${i}`)).toBeNull();
+    expect(catalogueEntry("gpt-4o-mini-realtime-preview-2024-12-17")).toBe(first);
+    expect(catalogueEntry("GPT-5-MINI")?.id).toBe("gpt-5-mini");
+  });
+
   it("matches ids by the catalogue's own rules, first entry first", () => {
     expect(catalogueEntry("gpt-4o-mini-realtime-preview-2024-12-17")?.id).toBe("gpt-4o-mini-realtime-preview");
     expect(catalogueEntry("GPT-5-MINI")?.id).toBe("gpt-5-mini"); // case-insensitive, as the package

@@ -39,9 +39,21 @@ function matches(logic: MatchLogic, id: string): boolean {
   return false;
 }
 
+// The catalogue is the package's data, fixed for the process, so a model id's entry is too: it is
+// looked up once. Scanning every entry's rules (lower-casing the id, building regexes) on each call
+// was the largest allocation of a metered call (~30 KB) and most of its price lookup's CPU. Bounded:
+// the ids are a few models, but one may come from a provider's answer.
+const ENTRY_CACHE_MAX = 1_000;
+const entries = new Map<string, ModelInfo | null>();
+
 /** The catalogue's entry for a model id: the first whose match rule takes the id, as the package does. */
 export function catalogueEntry(modelId: string): ModelInfo | null {
-  return sourceModels.find((model) => matches(model.match, modelId)) ?? null;
+  const known = entries.get(modelId);
+  if (known !== undefined) return known;
+  const entry = sourceModels.find((model) => matches(model.match, modelId)) ?? null;
+  if (entries.size >= ENTRY_CACHE_MAX) entries.clear();
+  entries.set(modelId, entry);
+  return entry;
 }
 
 /** One dated price of a catalogue entry: `from` absent = since the start. */
