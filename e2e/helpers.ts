@@ -70,6 +70,22 @@ export async function signInOnAnotherDevice(
   return { context, page };
 }
 
+/**
+ * A device whose session was ended elsewhere is sent to sign-in — within a second: it may land on
+ * the other instance, which trusts its cached session version that long (lib/auth/session-version.ts).
+ */
+export async function expectSignedOutSoon(page: Page) {
+  await expect
+    .poll(
+      async () => {
+        await page.goto("/dashboard");
+        return new URL(page.url()).pathname;
+      },
+      { timeout: 5_000 },
+    )
+    .toBe("/sign-in");
+}
+
 export async function expectBalance(page: Page, tokens: string) {
   await expect(page.getByTestId("balance-available")).toHaveText(tokens);
 }
