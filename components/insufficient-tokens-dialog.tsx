@@ -14,7 +14,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatTokens } from "@/lib/format";
 import { cheapestOffer, shortfallOf, type Offer, type OfferAccount, type OfferCatalog } from "@/lib/tokens/offers";
 import { useLiveBalance } from "./live-balance";
-import { ModalDialog } from "./modal-dialog";
+import { ModalActions, ModalDialog } from "./modal-dialog";
 import { SpendLimitDialog, type SpendLimitDetail } from "./spend-limit-dialog";
 
 /** What a 402 body says: token amounts (numbers with up to 3 decimals). */
@@ -226,30 +226,16 @@ function InsufficientTokensDialog({
                   ),
                 })}
               </p>
-              <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-                <button
-                  type="button"
-                  onClick={() => close()}
-                  className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50"
-                >
-                  {tc("notNow")}
-                </button>
+              <ModalActions dismissLabel={tc("notNow")} onDismiss={() => close()}>
                 <CheckoutButton label={lines.button} />
-              </div>
+              </ModalActions>
             </form>
           ) : (
             <div className="mt-5">
               <p className="text-sm text-zinc-700" data-testid="insufficient-no-offer">
                 {t("noOffer")}
               </p>
-              <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-                <button
-                  type="button"
-                  onClick={() => close()}
-                  className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
-                >
-                  {tc("notNow")}
-                </button>
+              <ModalActions className="mt-4" dismissLabel={tc("notNow")} onDismiss={() => close()}>
                 <Link
                   href="/settings/subscription"
                   data-autofocus
@@ -258,7 +244,7 @@ function InsufficientTokensDialog({
                 >
                   {t("seePlans")}
                 </Link>
-              </div>
+              </ModalActions>
             </div>
           )}
         </div>

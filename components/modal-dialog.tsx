@@ -1,9 +1,10 @@
 "use client";
-// The shell of the app's modal dialogs (the two 402 dialogs): a native <dialog> opened on mount with
-// showModal(), which makes the rest of the page inert (focus stays inside) and closes on Escape. A
-// click on the backdrop closes it too; the element marked `data-autofocus` takes focus first (else
-// the first focusable one, often a close button); focus returns where it was once it closes. The
-// title labels it and the summary describes it (their ids, from the caller).
+// The shell of the app's modal dialogs (the two 402 dialogs) and their footer (ModalActions): a
+// native <dialog> opened on mount with showModal(), which makes the rest of the page inert (focus
+// stays inside) and closes on Escape. A click on the backdrop closes it too; the element marked
+// `data-autofocus` takes focus first (else the first focusable one, often a close button); focus
+// returns where it was once it closes. The title labels it and the summary describes it (their ids,
+// from the caller).
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
 export function ModalDialog({
@@ -52,5 +53,35 @@ export function ModalDialog({
     >
       {children(close)}
     </dialog>
+  );
+}
+
+/**
+ * A dialog's footer: the dismiss button ("Not now"), then the primary action — side by side from
+ * the small breakpoint, the primary one on top on a phone.
+ */
+export function ModalActions({
+  dismissLabel,
+  onDismiss,
+  className = "mt-5",
+  children,
+}: {
+  dismissLabel: string;
+  onDismiss(): void;
+  className?: string;
+  /** The primary action (a link or a submit button). */
+  children: ReactNode;
+}) {
+  return (
+    <div className={`${className} flex flex-col-reverse gap-2 sm:flex-row sm:justify-end`}>
+      <button
+        type="button"
+        onClick={onDismiss}
+        className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium whitespace-nowrap text-zinc-800 hover:bg-zinc-50"
+      >
+        {dismissLabel}
+      </button>
+      {children}
+    </div>
   );
 }

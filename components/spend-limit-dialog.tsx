@@ -6,7 +6,7 @@ import { useId } from "react";
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { formatTokens } from "@/lib/format";
-import { ModalDialog } from "./modal-dialog";
+import { ModalActions, ModalDialog } from "./modal-dialog";
 
 /** What a 402 spend_limit_reached says (tokens): the cap, what counts against it (spent + held), where to change it. */
 export interface SpendLimitDetail {
@@ -62,14 +62,7 @@ export function SpendLimitDialog({
               </div>
             ))}
           </dl>
-          <div className="mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-            <button
-              type="button"
-              onClick={() => close()}
-              className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
-            >
-              {tc("notNow")}
-            </button>
+          <ModalActions dismissLabel={tc("notNow")} onDismiss={() => close()}>
             <Link
               href={limit.limitsUrl}
               data-autofocus
@@ -79,7 +72,7 @@ export function SpendLimitDialog({
             >
               {t("change")}
             </Link>
-          </div>
+          </ModalActions>
         </div>
       )}
     </ModalDialog>
