@@ -14,6 +14,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatTokens } from "@/lib/format";
 import { cheapestOffer, shortfallOf, type Offer, type OfferAccount, type OfferCatalog } from "@/lib/tokens/offers";
 import { useLiveBalance } from "./live-balance";
+import { FigureTiles } from "./figure-tiles";
 import { ModalActions, ModalDialog } from "./modal-dialog";
 import { SpendLimitDialog, type SpendLimitDetail } from "./spend-limit-dialog";
 
@@ -175,26 +176,19 @@ function InsufficientTokensDialog({
               available: tokensText(detail.available, locale),
             })}
           </p>
-          <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
-            <div className="rounded-md bg-zinc-50 p-2">
-              <dt className="text-xs text-zinc-600">{t("required")}</dt>
-              <dd className="font-semibold tabular-nums" data-testid="insufficient-required">
-                {tokensText(detail.required, locale)}
-              </dd>
-            </div>
-            <div className="rounded-md bg-zinc-50 p-2">
-              <dt className="text-xs text-zinc-600">{t("available")}</dt>
-              <dd className="font-semibold tabular-nums" data-testid="insufficient-available">
-                {tokensText(detail.available, locale)}
-              </dd>
-            </div>
-            <div className="rounded-md bg-red-50 p-2 text-red-900">
-              <dt className="text-xs">{t("shortBy")}</dt>
-              <dd className="font-semibold tabular-nums" data-testid="insufficient-shortfall">
-                {formatTokens(shortfall > 0n ? shortfall : 0n, locale)}
-              </dd>
-            </div>
-          </dl>
+          <FigureTiles
+            className="mt-4 text-center"
+            figures={[
+              { label: t("required"), value: tokensText(detail.required, locale), testId: "insufficient-required" },
+              { label: t("available"), value: tokensText(detail.available, locale), testId: "insufficient-available" },
+              {
+                label: t("shortBy"),
+                value: formatTokens(shortfall > 0n ? shortfall : 0n, locale),
+                testId: "insufficient-shortfall",
+                tone: "alert",
+              },
+            ]}
+          />
 
           {offer && lines ? (
             <form action={checkoutAction} className="mt-5">

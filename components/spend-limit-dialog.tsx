@@ -6,6 +6,7 @@ import { useId } from "react";
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { formatTokens } from "@/lib/format";
+import { FigureTiles } from "./figure-tiles";
 import { ModalActions, ModalDialog } from "./modal-dialog";
 
 /** What a 402 spend_limit_reached says (tokens): the cap, what counts against it (spent + held), where to change it. */
@@ -52,16 +53,14 @@ export function SpendLimitDialog({
               spent: tokensText(limit.spent, locale),
             })}
           </p>
-          <dl className="mt-4 grid grid-cols-3 gap-2 text-center text-sm">
-            {figures.map(([key, value]) => (
-              <div key={key} className="rounded-md bg-zinc-50 p-2">
-                <dt className="text-xs text-zinc-600">{t(key)}</dt>
-                <dd className="font-semibold tabular-nums" data-testid={`spend-limit-${key}`}>
-                  {tokensText(value, locale)}
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <FigureTiles
+            className="mt-4 text-center"
+            figures={figures.map(([key, value]) => ({
+              label: t(key),
+              value: tokensText(value, locale),
+              testId: `spend-limit-${key}`,
+            }))}
+          />
           <ModalActions dismissLabel={tc("notNow")} onDismiss={() => close()}>
             <Link
               href={limit.limitsUrl}

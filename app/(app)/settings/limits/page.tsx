@@ -13,6 +13,7 @@ import { accountSummary } from "@/lib/tokens/account-summary";
 import { MAX_SPEND_CAP_TOKENS, readSpendLimit } from "@/lib/tokens/spend-limit";
 import { MILLITOKENS_PER_TOKEN } from "@/lib/tokens/units";
 import { saveSpendLimit, saveUsageAlerts } from "./actions";
+import { FigureTiles } from "@/components/figure-tiles";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("limits"))("title") };
@@ -78,26 +79,18 @@ export default async function LimitsPage({
         ) : (
           <>
             <p className="text-sm text-zinc-700">{t("cap.explain", { date: resets })}</p>
-            <dl className="grid max-w-xl grid-cols-3 gap-2 text-sm">
-              <div className="rounded-md bg-zinc-50 p-2">
-                <dt className="text-xs text-zinc-600">{t("cap.spent")}</dt>
-                <dd className="font-semibold tabular-nums" data-testid="limit-spent">
-                  {formatTokensDetailed(limit.spent, locale)}
-                </dd>
-              </div>
-              <div className="rounded-md bg-zinc-50 p-2">
-                <dt className="text-xs text-zinc-600">{t("cap.held")}</dt>
-                <dd className="font-semibold tabular-nums" data-testid="limit-held">
-                  {formatTokensDetailed(limit.held, locale)}
-                </dd>
-              </div>
-              <div className="rounded-md bg-zinc-50 p-2">
-                <dt className="text-xs text-zinc-600">{t("cap.limit")}</dt>
-                <dd className="font-semibold tabular-nums" data-testid="limit-cap">
-                  {limit.cap === null ? t("cap.none") : formatTokensDetailed(limit.cap, locale)}
-                </dd>
-              </div>
-            </dl>
+            <FigureTiles
+              className="max-w-xl"
+              figures={[
+                { label: t("cap.spent"), value: formatTokensDetailed(limit.spent, locale), testId: "limit-spent" },
+                { label: t("cap.held"), value: formatTokensDetailed(limit.held, locale), testId: "limit-held" },
+                {
+                  label: t("cap.limit"),
+                  value: limit.cap === null ? t("cap.none") : formatTokensDetailed(limit.cap, locale),
+                  testId: "limit-cap",
+                },
+              ]}
+            />
             {reached && (
               <p role="status" className="text-sm font-medium text-red-800" data-testid="limit-reached">
                 {t("cap.reached", { date: resets })}
