@@ -167,3 +167,86 @@ describe("admission", () => {
     expect(seen).toEqual({ session: 1, balanceReads: 0 });
   });
 });
+
+describe("admission with the session left to the hold (currentSession)", () => {
+  const DOWN = () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+
+  /** `verify` answers current, revoked, or throws as an unreachable database does. */
+  function deferred(verify: "current" | "revoked" | "down", balance: "row" | "down" = "row") {
+    const base = setup({ balance });
+    const checks = { verify: 0, currentUserId: 0 };
+    const config = {
+      ...base.config,
+      currentUserId: async () => {
+        checks.currentUserId++;
+        return "user-1";
+      },
+      currentSession: async () => ({
+        userId: "user-1",
+        sessionVersion: 3,
+        verify: async () => {
+          checks.verify++;
+          if (verify === "down") throw DOWN();
+          return verify === "current";
+        },
+      }),
+    };
+    return { ...base, config, checks };
+  }
+  const invalid = () => post(JSON.stringify({ prompt: "" }));
+
+  it("admits with the token's version for the hold, and reads nothing (no session read, no balance)", async () => {
+    const { seen, config, limiter, checks } = deferred("current");
+    const admission = await admit(
+      post(JSON.stringify({ prompt: "hi" })),
+      config,
+      { input: schema } as Options,
+      limiter,
+    );
+    expect(admission).toMatchObject({ admitted: true, userId: "user-1", sessionVersion: 3 });
+    expect(checks).toEqual({ verify: 0, currentUserId: 0 });
+    expect(seen.balanceReads).toBe(0);
+  });
+
+  it("answers a revoked session's invalid input 401, without its balance", async () => {
+    const { seen, config, limiter } = deferred("revoked");
+    const { status, headers, body } = await refusal(
+      await admit(invalid(), config, { input: schema } as Options, limiter),
+    );
+    expect(status).toBe(401);
+    expect(headers["x-tokens-remaining"]).toBeUndefined();
+    expect(body).toEqual({ error: "unauthorized", message: "Sign in to use this feature." });
+    expect(seen.balanceReads).toBe(0);
+  });
+
+  it("answers a current session's invalid input 400 with its balance, after checking it", async () => {
+    const { config, limiter, checks } = deferred("current");
+    const { status, headers } = await refusal(await admit(invalid(), config, { input: schema } as Options, limiter));
+    expect(status).toBe(400);
+    expect(headers["x-tokens-remaining"]).toBe("1.234");
+    expect(checks.verify).toBe(1);
+  });
+
+  it("still answers 400 when the database cannot check the session, and shows no balance", async () => {
+    const { config, limiter } = deferred("down", "down");
+    const { status, headers, body } = await refusal(
+      await admit(invalid(), config, { input: schema } as Options, limiter),
+    );
+    expect(status).toBe(400);
+    expect(headers["x-tokens-remaining"]).toBeUndefined();
+    expect(body.error).toBe("invalid_request");
+  });
+
+  it("checks the session first (currentUserId) when the request carries an Idempotency-Key", async () => {
+    const { config, limiter, checks } = deferred("current");
+    const admission = await admit(
+      post(JSON.stringify({ prompt: "hi" }), { "content-type": "application/json", "idempotency-key": "k-1" }),
+      config,
+      { input: schema } as Options,
+      limiter,
+    );
+    expect(admission).toMatchObject({ admitted: true, userId: "user-1" });
+    expect(admission.admitted && admission.sessionVersion).toBeUndefined();
+    expect(checks).toEqual({ verify: 0, currentUserId: 1 });
+  });
+});

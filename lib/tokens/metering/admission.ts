@@ -61,11 +61,16 @@ export async function admit<TInput, U, E extends CostEngine<U>>(
   if (!session) return { admitted: false, response: unauthorized() };
   const { userId, sessionVersion, verifySession } = session;
   const balanceHeader = () => balanceHeaderOf(config.db(), userId);
-  // A refusal is answered only to a current session (a revoked one learns nothing, not even the balance).
-  const refuse = async (response: () => Promise<Response> | Response): Promise<Admission<TInput>> => ({
-    admitted: false,
-    response: (await verifySession()) ? await response() : unauthorized(),
-  });
+  // A refusal is answered only to a session not known to be revoked: a revoked one learns nothing,
+  // not even the balance. With the database unreachable the session cannot be checked, and the
+  // refusal is still answered — its balance header (the one read of the user's data) is then left out.
+  const refuse = async (response: () => Promise<Response> | Response): Promise<Admission<TInput>> => {
+    const current = await verifySession().catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) return null;
+      throw error;
+    });
+    return { admitted: false, response: current === false ? unauthorized() : await response() };
+  };
 
   const limit = options.rateLimit ?? (typeof config.rateLimit === "function" ? config.rateLimit() : config.rateLimit);
   if (limit) {
