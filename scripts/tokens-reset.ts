@@ -1,6 +1,7 @@
-// `npm run tokens:reset`: the monthly reset of the cron route, by hand, on DATABASE_URL or the
-// embedded development database. Prints the same JSON as the route and its one-line summary, and
-// queues the opt-in monthly summaries as the route does (the app's mail delivery sends them).
+// `npm run tokens:reset`: the monthly reset of the cron route, by hand, on DATABASE_URL (its lock
+// on DIRECT_DATABASE_URL when set, as the route) or the embedded development database. Prints the
+// same JSON as the route and its one-line summary, and queues the opt-in monthly summaries as the
+// route does (the app's mail delivery sends them).
 // Exits 1 when some accounts could not be reset (they are listed), 2 when another run holds the lock.
 import nextEnv from "@next/env";
 import { createDb } from "../lib/db/connect";
@@ -14,7 +15,8 @@ const database = await resolveDatabase(() => {});
 const db = createDb(database.url, 2);
 let code = 0;
 try {
-  const summary = await resetMonthlyTokens(db, { connectionString: database.url });
+  // The run's lock and its cursor of due accounts need a session: the direct URL behind a pooler.
+  const summary = await resetMonthlyTokens(db, { connectionString: process.env.DIRECT_DATABASE_URL ?? database.url });
   console.log(JSON.stringify(resetReport(summary), null, 2));
   console.log(resetLogLine(summary));
   if (summary.ran) console.log(`queued ${await queueMonthlySummaries(db)} monthly summary mail(s)`);

@@ -43,7 +43,7 @@ async function subscribeYearly(user: User, planId: string) {
 const reset = (now: Date, renewalGraceMs?: number) =>
   resetMonthlyTokens(
     h.t.db,
-    { connectionString: h.t.url },
+    { connectionString: h.t.directUrl },
     { now, ...(renewalGraceMs === undefined ? {} : { renewalGraceMs }) },
   );
 

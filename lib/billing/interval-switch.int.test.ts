@@ -47,7 +47,8 @@ async function allowanceRows(userId: string) {
   );
 }
 
-const reset = (now: Date) => resetMonthlyTokens(h.t.db, { connectionString: h.t.url }, { now, renewalGraceMs: 0 });
+const reset = (now: Date) =>
+  resetMonthlyTokens(h.t.db, { connectionString: h.t.directUrl }, { now, renewalGraceMs: 0 });
 
 describe("switching interval in the portal", () => {
   it("monthly → yearly: invoiced at once (the year less the unused month), a new period from the switch, granted once; later months from the cron", async () => {

@@ -22,7 +22,7 @@ async function subscribePro(label: string) {
 async function cronAfter(start: Date) {
   return resetMonthlyTokens(
     h.t.db,
-    { connectionString: h.t.url },
+    { connectionString: h.t.directUrl },
     { now: new Date(start.getTime() + 1000), renewalGraceMs: 0 },
   );
 }

@@ -121,7 +121,7 @@ describe("the reset cron renews with the allowance of the price paid too", () =>
     const start = (await h.subscriptionRow(user.id))!.current_period_start as Date;
     const summary = await resetMonthlyTokens(
       h.t.db,
-      { connectionString: h.t.url },
+      { connectionString: h.t.directUrl },
       { now: new Date(start.getTime() + 1), renewalGraceMs: 0 },
     );
     expect(summary.errors).toEqual([]);

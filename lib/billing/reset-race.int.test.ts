@@ -38,7 +38,7 @@ describe("renewal: invoice.paid and the reset cron racing", () => {
     // Now both at once: every held webhook delivered concurrently with the cron.
     const now = new Date(Math.max(...starts.map((d) => d.getTime())) + 1);
     const [summary] = await Promise.all([
-      resetMonthlyTokens(h.t.db, { connectionString: h.t.url }, { now, renewalGraceMs: 0, batchSize: 2 }),
+      resetMonthlyTokens(h.t.db, { connectionString: h.t.directUrl }, { now, renewalGraceMs: 0, batchSize: 2 }),
       ...held.map((d) => handleStripeWebhook(h.ctx, d.body, d.signature, { log: () => {} })),
     ]);
     expect(summary.errors).toEqual([]);

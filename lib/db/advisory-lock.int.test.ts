@@ -12,7 +12,7 @@ afterEach(async () => {
 
 describe("withSessionAdvisoryLock", () => {
   it("hands the work the lock's own connection, which holds the lock while the work runs", async () => {
-    const outcome = await withSessionAdvisoryLock(t.url, 42n, async (session) => {
+    const outcome = await withSessionAdvisoryLock(t.directUrl, 42n, async (session) => {
       const { rows } = await session.query<{ held: number }>(
         "SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()",
       );
@@ -22,8 +22,10 @@ describe("withSessionAdvisoryLock", () => {
   });
 
   it("refuses a second holder while the first works, and frees the lock once the work is done", async () => {
-    const inner = await withSessionAdvisoryLock(t.url, 43n, () => withSessionAdvisoryLock(t.url, 43n, async () => 1));
+    const inner = await withSessionAdvisoryLock(t.directUrl, 43n, () =>
+      withSessionAdvisoryLock(t.directUrl, 43n, async () => 1),
+    );
     expect(inner).toEqual({ acquired: true, value: { acquired: false } });
-    expect(await withSessionAdvisoryLock(t.url, 43n, async () => 2)).toEqual({ acquired: true, value: 2 });
+    expect(await withSessionAdvisoryLock(t.directUrl, 43n, async () => 2)).toEqual({ acquired: true, value: 2 });
   });
 });

@@ -96,7 +96,7 @@ describe("period.started", () => {
     const users = await Promise.all([1, 2, 3].map((i) => h.newUser(`reset-${i}`, signedUp)));
     receiver.clear();
     await h.t.sql("DELETE FROM webhook_events");
-    const summary = await resetMonthlyTokens(h.t.db, { connectionString: h.t.url }, { batchSize: 2 });
+    const summary = await resetMonthlyTokens(h.t.db, { connectionString: h.t.directUrl }, { batchSize: 2 });
     expect(summary.periodsStarted).toBeGreaterThanOrEqual(3);
     const events = await received("period.started");
     expect(events).toHaveLength(summary.periodsStarted);
@@ -112,7 +112,7 @@ describe("period.started", () => {
         }),
       ]);
     }
-    const rerun = await resetMonthlyTokens(h.t.db, { connectionString: h.t.url });
+    const rerun = await resetMonthlyTokens(h.t.db, { connectionString: h.t.directUrl });
     expect(rerun.periodsStarted).toBe(0);
     expect(await received("period.started")).toHaveLength(summary.periodsStarted);
   });

@@ -28,7 +28,7 @@ const MAY = new Date("2026-05-31T08:00:00.000Z");
 
 /** Paid periods granted as soon as they start, except where a test asks for the real grace. */
 const reset = (options: ResetOptions = {}) =>
-  resetMonthlyTokens(t.db, { connectionString: t.url, pricing }, { renewalGraceMs: 0, ...options });
+  resetMonthlyTokens(t.db, { connectionString: t.directUrl, pricing }, { renewalGraceMs: 0, ...options });
 
 let seq = 0;
 async function account(signup = SIGNUP): Promise<string> {
@@ -362,7 +362,7 @@ describe("resetMonthlyTokens: exactly once", () => {
 
   it("an overlapping run does not work while another holds the lock", async () => {
     await account();
-    const outcome = await withSessionAdvisoryLock(t.url, RESET_LOCK_KEY, () => reset({ now: FEB }));
+    const outcome = await withSessionAdvisoryLock(t.directUrl, RESET_LOCK_KEY, () => reset({ now: FEB }));
     expect(outcome).toMatchObject({ acquired: true, value: { ran: false, periodsStarted: 0 } });
     expect(await reset({ now: FEB })).toMatchObject({ ran: true, periodsStarted: 1 });
   });

@@ -19,7 +19,8 @@ afterEach(async () => {
 });
 
 const PRO = 3_000_000n;
-const reset = (now: Date) => resetMonthlyTokens(t.db, { connectionString: t.url, pricing }, { now, renewalGraceMs: 0 });
+const reset = (now: Date) =>
+  resetMonthlyTokens(t.db, { connectionString: t.directUrl, pricing }, { now, renewalGraceMs: 0 });
 
 /** A user who bought Pro yearly at `anchor`: the year's first month started as invoice.paid does. */
 async function yearlySubscriber(anchor: Date): Promise<string> {
